@@ -1,0 +1,100 @@
+# Norrbotten Cases. `make run` serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+
+# Test defaults: the local PostgreSQL and Redis of STACK.md (override by exporting them).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/norrbotten_cases
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production \
+	SECURE_SSL_REDIRECT=false \
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	MEDIA_ROOT=$(CURDIR)/.test-media STATIC_ROOT=$(CURDIR)/.test-static
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: run test e2e lint format check-deploy messages lock bench worker clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   - install, lint, run the whole test suite on PostgreSQL + Redis"
+	@echo "make e2e    - only the browser journeys (Playwright + Chromium)"
+	@echo "make bench  - benchmark with volume data, writes bench/results.json"
+	@echo "make lint / format / messages / lock / worker / clean"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.lock | $(PY)
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock | $(PY)
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	touch $@ $(VENV)/.base-installed
+
+system-run:
+	@scripts/system-deps.sh run
+
+system-test:
+	@scripts/system-deps.sh test
+
+run: system-run $(VENV)/.base-installed
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(RUN_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(RUN_ENV) $(MANAGE) load_demo
+	@echo ""
+	@echo "Serving Norrbotten Cases on http://127.0.0.1:8000 (Ctrl-C stops)"
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: system-test $(VENV)/.dev-installed
+	@scripts/services.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(TEST_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run >/dev/null || \
+		(echo "Model changes without migrations: run makemigrations" && exit 1)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: system-test $(VENV)/.dev-installed
+	@scripts/services.sh
+	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(TEST_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(TEST_ENV) $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+bench: system-test $(VENV)/.dev-installed
+	@scripts/services.sh
+	$(TEST_ENV) $(PY) bench/run.py
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: $(VENV)/.base-installed
+	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=cases.norrbotten.se \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+messages: $(VENV)/.base-installed
+	$(RUN_ENV) $(MANAGE) makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --ignore=.test-static --no-obsolete
+	$(RUN_ENV) $(MANAGE) makemessages -d djangojs -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=tests
+
+lock: $(PY)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.lock
+
+worker: $(VENV)/.base-installed
+	$(BIN)/celery -A norrbotten_cases worker -l info
+
+clean:
+	rm -rf $(VENV) staticfiles .test-static .test-media db.sqlite3 .pytest_cache

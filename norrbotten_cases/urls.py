@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from norrbotten_cases import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("cases/", include("projects.urls")),
+    path("workflow/", include("decisions.urls")),
+    path("finance/", include("financing.urls")),
+    path("reports/", include("reporting.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("norrbotten_cases.api_urls")),
+]
+
+handler403 = "norrbotten_cases.views.error_403"
+handler404 = "norrbotten_cases.views.error_404"
+handler500 = "norrbotten_cases.views.error_500"
+
+admin.site.site_header = "Norrbotten Cases"
+admin.site.site_title = "Norrbotten Cases"
+
+if settings.DEBUG:
+    urlpatterns += [path("__debug__/error500/", views.error_500)]

@@ -1,0 +1,546 @@
+"""Organisations, projects and the case registry (ärenden with their Dnr)."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
+from simple_history.models import HistoricalRecords
+
+from norrbotten_cases.money import format_amount
+
+nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
+org_number_validator = RegexValidator(
+    r"^\d{6}-\d{4}$", _("Organisationsnummer skrivs NNNNNN-NNNN, t.ex. 202100-2841.")
+)
+money_validators = [MinValueValidator(0)]
+
+
+def money_field(verbose_name, **kwargs):
+    """Amounts in SEK: exact decimals, never negative."""
+    kwargs.setdefault("max_digits", 14)
+    kwargs.setdefault("decimal_places", 2)
+    kwargs.setdefault("validators", money_validators)
+    return models.DecimalField(verbose_name, **kwargs)
+
+
+class Organisation(models.Model):
+    """An applicant, project owner, partner or financier."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("Universitet/högskola")
+        MUNICIPALITY = "municipality", _("Kommun")
+        REGION = "region", _("Region")
+        COMPANY = "company", _("Företag")
+        MUNICIPAL_COMPANY = "municipal_company", _("Kommunalt bolag")
+        EU_FUND = "eu_fund", _("EU-fond/program")
+        GOVERNMENT_AGENCY = "agency", _("Statlig myndighet")
+        ASSOCIATION = "association", _("Förening/ideell organisation")
+        OTHER = "other", _("Annan")
+
+    name = models.CharField(_("namn"), max_length=200)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[org_number_validator],
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    email = models.EmailField(_("e-post"), blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"),
+                condition=Q(org_number__isnull=True),
+                name="organisation_unique_name_without_org_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ManagedArea(models.Model):
+    """A managed list entry (RUS area, smart-specialisation area)."""
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportPriority(models.TextChoices):
+    """The priorities of the national strategy that the annual report follows (seed 004)."""
+
+    ATTRACTIVE_ENVIRONMENTS = "attractive", _("Attraktiva livsmiljöer och tillgänglighet")
+    INNOVATION = "innovation", _("Innovation samt entreprenörskap och företagande")
+    INTERNATIONAL = "international", _("Internationellt samarbete")
+    SKILLS = "skills", _("Kompetensförsörjning och kompetensutveckling")
+    OTHER = "other", _("Övriga prioriterade områden")
+
+
+class RusArea(ManagedArea):
+    """Insatsområde of the regional development strategy (RUS Norrbotten 2030)."""
+
+    report_priority = models.CharField(
+        _("prioritering i återrapporteringen"),
+        max_length=20,
+        choices=ReportPriority.choices,
+        default=ReportPriority.OTHER,
+    )
+
+    class Meta(ManagedArea.Meta):
+        verbose_name = _("RUS-insatsområde")
+        verbose_name_plural = _("RUS-insatsområden")
+
+
+class SmartSpecialisationArea(ManagedArea):
+    """Fokusområde of the smart-specialisation strategy."""
+
+    class Meta(ManagedArea.Meta):
+        verbose_name = _("fokusområde för smart specialisering")
+        verbose_name_plural = _("fokusområden för smart specialisering")
+
+
+class Project(models.Model):
+    """What a case is about: the project with its parties, period and texts."""
+
+    class Origin(models.TextChoices):
+        INTERNAL = "internal", _("Intern")
+        EXTERNAL = "external", _("Extern")
+        EIC = "eic", _("Extern via EIC")
+
+    class Recommendation(models.TextChoices):
+        FURTHER_DEVELOPMENT = "further_development", _("Vidareutveckling")
+        WIDE_IMPLEMENTATION = "wide_implementation", _("Breddinförande")
+        MAINTENANCE = "maintenance", _("Förvaltning")
+        TERMINATION = "termination", _("Avslut")
+
+    title = models.CharField(_("projektnamn"), max_length=300)
+    applicant = models.ForeignKey(
+        Organisation,
+        verbose_name=_("stödsökande"),
+        on_delete=models.PROTECT,
+        related_name="applied_projects",
+        null=True,
+        blank=True,
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("projektägare"),
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+        null=True,
+        blank=True,
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("samverkansparter"),
+        related_name="partner_projects",
+        blank=True,
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+    contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
+    start_date = models.DateField(_("projektstart"), null=True, blank=True)
+    end_date = models.DateField(_("projektslut"), null=True, blank=True)
+    origin = models.CharField(
+        _("ursprung"), max_length=20, choices=Origin.choices, default=Origin.EXTERNAL
+    )
+    rus_areas = models.ManyToManyField(
+        RusArea, verbose_name=_("RUS-insatsområden"), related_name="projects", blank=True
+    )
+    smart_areas = models.ManyToManyField(
+        SmartSpecialisationArea,
+        verbose_name=_("fokusområden för smart specialisering"),
+        related_name="projects",
+        blank=True,
+    )
+    requested_amount = money_field(_("sökt belopp"), null=True, blank=True)
+    total_budget = money_field(_("total projektbudget"), null=True, blank=True)
+
+    # The text sections of the decision proposal (seed 001/002: "Ärendet").
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    background = models.TextField(_("bakgrund"), blank=True)
+    purpose = models.TextField(_("syfte"), blank=True)
+    implementation = models.TextField(_("genomförande"), blank=True)
+    expected_results = models.TextField(_("förväntade resultat"), blank=True)
+    social_sustainability = models.TextField(_("social hållbarhet"), blank=True)
+    economic_sustainability = models.TextField(_("ekonomisk hållbarhet"), blank=True)
+    environmental_sustainability = models.TextField(_("miljömässig hållbarhet"), blank=True)
+
+    # Counted by the annual report (section 2.2).
+    main_aim_equality = models.BooleanField(_("huvudsyfte jämställdhet"), default=False)
+    main_aim_diversity = models.BooleanField(_("huvudsyfte mångfald"), default=False)
+    main_aim_environment = models.BooleanField(_("huvudsyfte miljö"), default=False)
+    involves_healthcare = models.BooleanField(
+        _("berör hälso- och sjukvården"),
+        default=False,
+        help_text=_("Kräver förankring i utvecklingsrådet innan medfinansiering."),
+    )
+
+    # After approval (seed 000: "Hantering av godkända projekt").
+    started_on = models.DateField(_("faktisk start"), null=True, blank=True)
+    reporting_routine = models.TextField(_("rapporteringsrutin"), blank=True)
+
+    # At closure (seed 000: "Avsluta projekt").
+    result_summary = models.TextField(_("resultatsammanfattning"), blank=True)
+    recommendation = models.CharField(
+        _("rekommendation"), max_length=30, choices=Recommendation.choices, blank=True
+    )
+    follow_up_case = models.ForeignKey(
+        "Case",
+        verbose_name=_("uppföljande idé"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_up_projects",
+    )
+    closed_on = models.DateField(_("avslutad"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("projekt")
+        verbose_name_plural = _("projekt")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(start_date__lte=models.F("end_date")),
+                name="project_period_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def main_aims(self) -> list[str]:
+        aims = []
+        if self.main_aim_equality:
+            aims.append(str(_("jämställdhet")))
+        if self.main_aim_diversity:
+            aims.append(str(_("mångfald")))
+        if self.main_aim_environment:
+            aims.append(str(_("miljö")))
+        return aims
+
+
+class ProjectMember(models.Model):
+    """A person in the project group or the steering group of an approved project."""
+
+    class Group(models.TextChoices):
+        PROJECT_GROUP = "project", _("Projektgrupp")
+        STEERING_GROUP = "steering", _("Styrgrupp")
+
+    class MemberRole(models.TextChoices):
+        COORDINATOR = "coordinator", _("Projektkoordinator/projektledare")
+        SUBPROJECT_LEADER = "subproject_leader", _("Delprojektledare")
+        PARTICIPANT = "participant", _("Deltagare")
+        SUPPORT = "support", _("Administrativt/ekonomiskt stöd")
+        CHAIR = "chair", _("Ordförande")
+        MEMBER = "member", _("Ledamot")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projekt"), on_delete=models.CASCADE, related_name="members"
+    )
+    group = models.CharField(_("grupp"), max_length=10, choices=Group.choices)
+    role = models.CharField(_("roll"), max_length=20, choices=MemberRole.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-post"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("projektmedlem")
+        verbose_name_plural = _("projektmedlemmar")
+        ordering = ["group", "role", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class DiaryCounter(models.Model):
+    """The last diary number given out per year; locked row by row when registering."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("diarieräknare")
+        verbose_name_plural = _("diarieräknare")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class CaseKind(models.TextChoices):
+    PROJECT_IDEA = "projektide", _("Projektidé")
+    CO_FINANCING = "medfinansiering", _("Medfinansiering")
+
+
+class CaseState(models.TextChoices):
+    """Every state of both decision routes. The decisions app owns the transitions."""
+
+    # common
+    REGISTERED = "registered", _("Registrerat")
+    WITHDRAWN = "withdrawn", _("Återkallat")
+    CLOSED = "closed", _("Avslutat")
+    # projektidé (seed 000)
+    AU_PREPARATION = "au_preparation", _("Under beredning i AU")
+    AU_ASSESSED = "au_assessed", _("Bedömd av AU")
+    AT_FORUM = "at_forum", _("Hos utvecklingsforum")
+    AT_COUNCIL = "at_council", _("Hos utvecklingsrådet")
+    AT_MANAGEMENT_GROUP = "at_management_group", _("Hos ledningsgruppen")
+    AT_BOARD = "at_board", _("Hos regionstyrelsen")
+    APPROVED = "approved", _("Godkänt")
+    REJECTED = "rejected", _("Avslaget")
+    APPLICATION_WRITING = "application_writing", _("Ansökan skrivs")
+    APPLICATION_SENT = "application_sent", _("Ansökan inskickad")
+    FUNDED = "funded", _("Beviljad extern finansiering")
+    NOT_FUNDED = "not_funded", _("Ej beviljad extern finansiering")
+    # medfinansiering (seeds 001, 002)
+    PREPARATION = "preparation", _("Under beredning")
+    READY_FOR_RUN = "ready_for_run", _("Klar för RUN")
+    GRANTED = "granted", _("Beviljat")
+    # after funding / grant
+    RUNNING = "running", _("Projektet pågår")
+    FINAL_REPORT = "final_report", _("Slutrapport inlämnad")
+
+
+CLOSED_STATES = frozenset(
+    {
+        CaseState.WITHDRAWN,
+        CaseState.CLOSED,
+        CaseState.REJECTED,
+        CaseState.NOT_FUNDED,
+    }
+)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """An ärende in the registry, identified by its diary number (Dnr) ``00052-2020``.
+
+    ``state`` is protected: only the decisions app's workflow services move it.
+    """
+
+    year = models.PositiveSmallIntegerField(_("år"), editable=False)
+    number = models.PositiveIntegerField(_("löpnummer"), editable=False)
+    nyps_id = models.CharField(
+        _("NYPS-id"), max_length=12, blank=True, null=True, unique=True, validators=[nyps_validator]
+    )
+    kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
+    title = models.CharField(_("ärendemening"), max_length=300)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handläggare"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    received_on = models.DateField(_("inkom"))
+    registered_on = models.DateField(_("registrerad"))
+    project = models.ForeignKey(
+        Project, verbose_name=_("projekt"), on_delete=models.PROTECT, related_name="cases"
+    )
+    state = FSMField(
+        _("status"),
+        max_length=30,
+        choices=CaseState.choices,
+        default=CaseState.REGISTERED,
+        protected=True,
+    )
+    granted_amount = money_field(_("beviljat belopp"), null=True, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    # Swedish full-text document, kept up to date by services.case_refresh_search
+    # (PostgreSQL; GIN-indexed by migration 0003). SQLite falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords(
+        bases=[FSMModelMixin, models.Model], excluded_fields=["updated_at", "search_vector"]
+    )
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="case_unique_dnr"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="case_number_positive"),
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="case_granted_amount_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "state"]),
+            models.Index(fields=["officer", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.dnr} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:case_detail", args=[self.pk])
+
+    @property
+    def dnr(self) -> str:
+        return format_dnr(self.number, self.year)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in CLOSED_STATES
+
+    @property
+    def granted_amount_display(self) -> str:
+        return format_amount(self.granted_amount)
+
+
+def format_dnr(number: int, year: int) -> str:
+    """``format_dnr(52, 2020)`` -> ``"00052-2020"``."""
+    return f"{number:05d}-{year}"
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    """Stored as cases/<year>/<dnr>/<uuid>-<sanitised name>; never the user's path."""
+    import uuid
+
+    from projects.documents import sanitise_filename
+
+    case = instance.case
+    return f"cases/{case.year}/{case.dnr}/{uuid.uuid4().hex}-{sanitise_filename(filename)}"
+
+
+class Document(models.Model):
+    """A file attached to a case (beslutsunderlag, bilaga, ...), versioned by title."""
+
+    class Kind(models.TextChoices):
+        DECISION_BASIS = "beslutsunderlag", _("Beslutsunderlag")
+        APPENDIX = "bilaga", _("Bilaga")
+        APPLICATION = "ansokan", _("Ansökan")
+        REPORT = "rapport", _("Rapport")
+        CORRESPONDENCE = "korrespondens", _("Korrespondens")
+        OTHER = "ovrigt", _("Övrigt")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.APPENDIX)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    file = models.FileField(_("fil"), upload_to=document_upload_to, max_length=300)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("storlek"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    confidential = models.BooleanField(
+        _("sekretess"), default=False, help_text=_("Dold för rollen läsare.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokument")
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "title", "version"], name="document_unique_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+    def get_absolute_url(self):
+        return reverse("projects:document_download", args=[self.pk])
+
+
+class Obligation(models.Model):
+    """A condition the project must meet, e.g. a special condition of a grant decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Öppen")
+        FULFILLED = "fulfilled", _("Uppfylld")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projekt"), on_delete=models.CASCADE, related_name="obligations"
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("beslut i ärende"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="obligations",
+    )
+    text = models.TextField(_("villkor"))
+    due_date = models.DateField(_("förfallodatum"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    fulfilled_on = models.DateField(_("uppfylld"), null=True, blank=True)
+    fulfilment_note = models.TextField(_("kommentar"), blank=True)
+    source = models.CharField(
+        _("källa"), max_length=200, blank=True, help_text=_("T.ex. RUN 2020-03-24 § 38 punkt 4a.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("åtagande")
+        verbose_name_plural = _("åtaganden")
+        ordering = ["status", "due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(fulfilled_on__isnull=False),
+                name="obligation_fulfilled_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.OPEN
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )

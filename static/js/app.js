@@ -1,0 +1,38 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  // Close an htmx-loaded modal with Escape or its close button.
+  function closeModal() {
+    var host = document.getElementById("modal");
+    if (host) { host.innerHTML = ""; }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeModal(); }
+  });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.closest && target.closest("[data-close-modal]")) {
+      event.preventDefault();
+      closeModal();
+    }
+  });
+  // Focus the first field of a dialog when htmx swaps it in.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "modal") {
+      var first = event.detail.target.querySelector("input, select, textarea, button");
+      if (first) { first.focus(); }
+    }
+  });
+  // Pick a value from an autocomplete list: <button data-pick-target="#id" data-pick-value="..">
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-pick-target]");
+    if (!button) { return; }
+    event.preventDefault();
+    var input = document.querySelector(button.getAttribute("data-pick-target"));
+    var label = document.querySelector(button.getAttribute("data-pick-label-target"));
+    if (input) { input.value = button.getAttribute("data-pick-value"); input.dispatchEvent(new Event("change", { bubbles: true })); }
+    if (label) { label.value = button.getAttribute("data-pick-label"); }
+    var list = button.closest("ul");
+    if (list) { list.innerHTML = ""; }
+  });
+})();

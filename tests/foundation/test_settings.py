@@ -1,0 +1,94 @@
+"""The settings module refuses unsafe configurations and passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUR_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "TEST_DATABASE_NAME",
+}
+
+
+def _clean_environ():
+    return {k: v for k, v in os.environ.items() if k not in OUR_VARIABLES}
+
+
+def _run(code: str, **env):
+    base = _clean_environ()
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "norrbotten_cases.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
+    result = _run("import django; django.setup()", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_start_without_secret_key_in_debug():
+    result = _run("import django; django.setup(); print('ok')", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert "ok" in result.stdout
+
+
+def test_embedded_default_is_sqlite_and_in_process_tasks():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.LANGUAGE_CODE, s.TIME_ZONE)"
+    )
+    result = _run(code, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "sv", "Europe/Stockholm"]
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "cases.norrbotten.se",
+        "DATABASE_URL": "sqlite:////tmp/nc-check-deploy.sqlite3",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_URL": "smtp://mail.norrbotten.se:25",
+    }
+    base = _clean_environ()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_cookies_are_secure():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    result = _run(code, DEBUG="false", SECRET_KEY="k" * 60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
