@@ -1,8 +1,5 @@
-from django.urls import path
-
-from decisions import views
+from decisions.urls_meetings import urlpatterns as meeting_patterns
+from decisions.urls_workflow import urlpatterns as workflow_patterns
 
 app_name = "decisions"
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+urlpatterns = [*workflow_patterns, *meeting_patterns]

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from projects import permissions, selectors
+from projects import case_page, permissions, selectors
 from projects.models import Case, Document
 
 
@@ -23,7 +23,11 @@ def case_detail(request, pk):
         case = selectors.case_detail(pk)
     except Case.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "projects/case_detail.html", {"case": case})
+    return render(
+        request,
+        "projects/case_detail.html",
+        {"case": case, "sections": case_page.sections_for(request, case)},
+    )
 
 
 def document_download(request, pk):

@@ -1,0 +1,1 @@
+"""Meeting models: bodies, members, meetings, agenda, paragraphs, signatures."""

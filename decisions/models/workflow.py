@@ -1,0 +1,1 @@
+"""Workflow models: transition log, assessments, anchoring, proposals, delegation."""

@@ -1,0 +1,1 @@
+"""Writes of the decisions app: workflow.py (case transitions) and meetings.py."""

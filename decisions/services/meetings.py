@@ -1,0 +1,1 @@
+"""Meeting services: agenda, paragraphs, motions, votes, justering, documents."""

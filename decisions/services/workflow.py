@@ -1,0 +1,1 @@
+"""Workflow services: firing case transitions with permission, preconditions and log."""
