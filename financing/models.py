@@ -1,1 +1,443 @@
-"""Models of the financing app."""
+"""The money: anslag 1:1 per year, allocation plans, financing plans, commitments, payments.
+
+Amounts are exact Decimal SEK (``projects.models.money_field``). Cross-row invariants
+(a commitment never exceeds what is left of the year's anslag; payments and releases
+never exceed the commitment) are kept by ``financing.services`` under row locks; the
+single-row ones are database constraints here.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from projects.models import Organisation, ReportPriority, money_field
+
+
+class GrantCategory(models.TextChoices):
+    """How the anslag is split (the annual report, seed 004 section 2.1)."""
+
+    PROJECT = "project", _("Projektverksamhet")
+    BUSINESS_SUPPORT = "business_support", _("Regionala företagsstöd")
+    COMMERCIAL_SERVICE = "commercial_service", _("Stöd till kommersiell service")
+
+
+class FundingType(models.TextChoices):
+    REGION_1_1 = "region_1_1", _("Region Norrbotten 1:1")
+    REGION_OWN = "region_own", _("Region Norrbotten egna medel")
+    ERUF = "eruf", _("ERUF")
+    ESF_PLUS = "esf_plus", _("ESF+")
+    INTERREG = "interreg", _("Interreg")
+    TILLVAXTVERKET = "tillvaxtverket", _("Tillväxtverket")
+    MUNICIPALITY = "municipality", _("Kommun")
+    UNIVERSITY = "university", _("Universitet")
+    PRIVATE = "private", _("Privat")
+    OTHER = "other", _("Annan")
+
+
+# The region's own co-financing: anslag 1:1 plus its own funds.
+REGION_FUNDING_TYPES = (FundingType.REGION_1_1, FundingType.REGION_OWN)
+
+
+class LeaderGender(models.TextChoices):
+    """Who leads a company given business support (annual report: women / men / shared)."""
+
+    WOMAN = "woman", _("Kvinna")
+    MAN = "man", _("Man")
+    SHARED = "shared", _("Delat ledarskap")
+
+
+class AllocationDimension(models.TextChoices):
+    CATEGORY = "category", _("Kategori")
+    PRIORITY = "priority", _("Prioritering")
+
+
+class Grant(models.Model):
+    """Anslag 1:1 of one year: what the region disposes of according to the villkorsbeslut."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    amount = money_field(_("anslag"))
+    decision_reference = models.CharField(
+        _("beslutsreferens"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. regeringens diarienummer för villkorsbeslutet."),
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("anslag 1:1")
+        verbose_name_plural = _("anslag 1:1")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="grant_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Anslag 1:1 %(year)s") % {"year": self.year})
+
+    def get_absolute_url(self):
+        return reverse("financing:grant_detail", args=[self.year])
+
+
+class Allocation(models.Model):
+    """One line of the allocation plan: an amount per category or per RUS priority."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("anslag"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    dimension = models.CharField(_("dimension"), max_length=10, choices=AllocationDimension.choices)
+    key = models.CharField(_("nyckel"), max_length=20)
+    amount = money_field(_("belopp"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fördelning")
+        verbose_name_plural = _("fördelningsplan")
+        ordering = ["grant", "dimension", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "dimension", "key"], name="allocation_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="allocation_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(dimension="category", key__in=GrantCategory.values)
+                    | Q(dimension="priority", key__in=ReportPriority.values)
+                ),
+                name="allocation_key_matches_dimension",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.year} {self.key_label}: {self.amount}"
+
+    @property
+    def key_label(self) -> str:
+        choices = (
+            GrantCategory if self.dimension == AllocationDimension.CATEGORY else ReportPriority
+        )
+        try:
+            return str(choices(self.key).label)
+        except ValueError:
+            return self.key
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    SUBMITTED = "submitted", _("Inskickad för granskning")
+    APPROVED = "approved", _("Godkänd")
+    RETURNED = "returned", _("Återsänd för komplettering")
+
+
+EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+class FinancingPlan(ConcurrentTransitionMixin, models.Model):
+    """The budget of a project: who finances what, reviewed by a controller.
+
+    ``status`` moves only through the transition methods below, fired by
+    ``financing.services`` (draft -> submitted -> approved | returned -> submitted;
+    a controller may reopen an approved plan to draft).
+    """
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name=_("projekt"),
+        on_delete=models.CASCADE,
+        related_name="financing_plan",
+    )
+    stated_total = money_field(
+        _("total projektbudget enligt ansökan"),
+        help_text=_("Den totala budget som sökanden anger; raderna ska summera till den."),
+    )
+    status = FSMField(
+        _("status"),
+        max_length=12,
+        choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+        protected=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inskickad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    review_comment = models.TextField(_("granskningskommentar"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords(bases=[FSMModelMixin, models.Model], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("finansieringsplan")
+        verbose_name_plural = _("finansieringsplaner")
+        ordering = ["project__title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stated_total__gte=0), name="plan_stated_total_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (Q(reviewed_by__isnull=False) & Q(reviewed_at__isnull=False)),
+                name="plan_approved_has_reviewer",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Finansieringsplan för %(project)s") % {"project": self.project})
+
+    def get_absolute_url(self):
+        return reverse("financing:plan_detail", args=[self.project_id])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_PLAN_STATUSES
+
+    # Transitions: fired only by financing.services, which check permissions and save.
+    @transition(
+        field=status, source=[PlanStatus.DRAFT, PlanStatus.RETURNED], target=PlanStatus.SUBMITTED
+    )
+    def submit(self):
+        pass
+
+    @transition(field=status, source=PlanStatus.SUBMITTED, target=PlanStatus.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=PlanStatus.SUBMITTED, target=PlanStatus.RETURNED)
+    def return_for_changes(self):
+        pass
+
+    @transition(field=status, source=PlanStatus.APPROVED, target=PlanStatus.DRAFT)
+    def reopen(self):
+        pass
+
+
+class FinancingRow(models.Model):
+    """One financier's part of a plan, for the whole period or one year of it."""
+
+    plan = models.ForeignKey(
+        FinancingPlan,
+        verbose_name=_("finansieringsplan"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+    )
+    financier = models.ForeignKey(
+        Organisation,
+        verbose_name=_("finansiär"),
+        on_delete=models.PROTECT,
+        related_name="financing_rows",
+    )
+    funding_type = models.CharField(
+        _("finansieringstyp"), max_length=20, choices=FundingType.choices
+    )
+    amount_applied = money_field(_("sökt belopp"))
+    amount_granted = money_field(_("beviljat belopp"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("år"), null=True, blank=True, help_text=_("Tomt = hela projektperioden.")
+    )
+    in_kind = models.BooleanField(
+        _("annat än pengar"),
+        default=False,
+        help_text=_("Bidrag i annat än pengar (t.ex. arbetstid)."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finansieringsrad")
+        verbose_name_plural = _("finansieringsrader")
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_applied__gte=0), name="row_applied_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_granted__isnull=True) | Q(amount_granted__gte=0),
+                name="row_granted_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | (Q(year__gte=2000) & Q(year__lte=2100)),
+                name="row_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.financier} ({self.get_funding_type_display()}): {self.amount_applied}"
+
+    @property
+    def is_region(self) -> bool:
+        return self.funding_type in REGION_FUNDING_TYPES
+
+
+class Commitment(models.Model):
+    """An åtagande against one year's anslag 1:1: a decision that commits money.
+
+    Remaining = amount - payments - releases, never negative (kept by the services).
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("anslag"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    category = models.CharField(_("kategori"), max_length=20, choices=GrantCategory.choices)
+    priority = models.CharField(_("prioritering"), max_length=20, choices=ReportPriority.choices)
+    case = models.ForeignKey(
+        "projects.Case",
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    amount = money_field(_("belopp"))
+    committed_on = models.DateField(_("beslutsdatum"))
+    description = models.CharField(_("beskrivning"), max_length=300, blank=True)
+    reference = models.CharField(
+        _("beslutsreferens"), max_length=200, blank=True, help_text=_("T.ex. RUN 2020-03-24 § 35.")
+    )
+    company_leader_gender = models.CharField(
+        _("företagets ledning"),
+        max_length=10,
+        choices=LeaderGender.choices,
+        null=True,
+        blank=True,
+    )
+    recipient = models.ForeignKey(
+        Organisation,
+        verbose_name=_("mottagare"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("åtagande mot anslaget")
+        verbose_name_plural = _("åtaganden mot anslaget")
+        ordering = ["-committed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_amount_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(category="business_support", company_leader_gender__isnull=False)
+                    | (~Q(category="business_support") & Q(company_leader_gender__isnull=True))
+                ),
+                name="commitment_gender_only_for_business_support",
+            ),
+        ]
+        indexes = [models.Index(fields=["grant", "category"])]
+
+    def __str__(self):
+        label = self.case.dnr if self.case_id else (self.description or self.get_category_display())
+        return f"{self.grant.year} {label}: {self.amount}"
+
+    def get_absolute_url(self):
+        return reverse("financing:commitment_detail", args=[self.pk])
+
+
+class Payment(models.Model):
+    """An utbetalning against a commitment, from the project owner's requisition."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("åtagande"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("utbetald"))
+    amount = money_field(_("belopp"))
+    period_start = models.DateField(_("period från"))
+    period_end = models.DateField(_("period till"))
+    requisition_reference = models.CharField(_("rekvisition"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("utbetalning")
+        verbose_name_plural = _("utbetalningar")
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="payment_period_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on} {self.amount}"
+
+
+class Release(models.Model):
+    """Återföring: the unused remainder of a commitment given back to the year's anslag."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("åtagande"), on_delete=models.PROTECT, related_name="releases"
+    )
+    released_on = models.DateField(_("återförd"))
+    amount = money_field(_("belopp"))
+    reason = models.CharField(_("anledning"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("återföring")
+        verbose_name_plural = _("återföringar")
+        ordering = ["released_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="release_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.released_on} {self.amount}"
