@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -70,6 +71,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:organisation_detail", args=[self.pk])
 
 
 class ManagedArea(models.Model):
@@ -218,7 +222,9 @@ class Project(models.Model):
 
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=[partners, rus_areas, smart_areas]
+    )
 
     class Meta:
         verbose_name = _("projekt")
@@ -235,6 +241,16 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            raise ValidationError(
+                {"end_date": _("Projektslutet kan inte ligga före projektstarten.")},
+                code="period",
+            )
 
     @property
     def main_aims(self) -> list[str]:
@@ -287,6 +303,31 @@ class ProjectMember(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self):
+        allowed = MEMBER_ROLES_BY_GROUP.get(self.group, ())
+        if self.group and self.role and self.role not in allowed:
+            raise ValidationError(
+                {
+                    "role": _("Rollen passar inte gruppen. Välj en roll för %(group)s.")
+                    % {"group": self.get_group_display().lower()}
+                },
+                code="role_group",
+            )
+
+
+MEMBER_ROLES_BY_GROUP = {
+    ProjectMember.Group.PROJECT_GROUP: (
+        ProjectMember.MemberRole.COORDINATOR,
+        ProjectMember.MemberRole.SUBPROJECT_LEADER,
+        ProjectMember.MemberRole.PARTICIPANT,
+        ProjectMember.MemberRole.SUPPORT,
+    ),
+    ProjectMember.Group.STEERING_GROUP: (
+        ProjectMember.MemberRole.CHAIR,
+        ProjectMember.MemberRole.MEMBER,
+    ),
+}
 
 
 class DiaryCounter(models.Model):

@@ -1,7 +1,12 @@
-"""Writes for organisations, projects and the case registry.
+"""Writes for organisations, projects, the case registry, members, obligations, documents.
 
-Every function takes keyword-only arguments and the acting user, runs in a transaction
-and validates with ``full_clean`` before saving.
+Every function takes keyword-only arguments and the acting user, checks the permission
+in ``projects.permissions``, runs in a transaction and validates with ``full_clean``
+before saving. Errors: ``ValidationError`` (bad input), ``PermissionDenied`` (403),
+``norrbotten_cases.errors.Conflict`` (409: the row changed since the form was opened).
+
+Edit services accept ``expected_token`` (``projects.concurrency.edit_token`` of the
+row as the form showed it); when given, a stale edit is refused with ``Conflict``.
 """
 
 import datetime
@@ -10,12 +15,27 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Value
+from django.db.models import Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from norrbotten_cases.errors import Conflict
 from projects import permissions
-from projects.models import Case, CaseKind, DiaryCounter, Organisation, Project
+from projects.concurrency import lock_fresh
+from projects.documents import sanitise_filename, sha256_of, validate_upload
+from projects.models import (
+    Case,
+    CaseKind,
+    DiaryCounter,
+    Document,
+    Obligation,
+    Organisation,
+    Project,
+    ProjectMember,
+    RusArea,
+    SmartSpecialisationArea,
+)
+from projects.roles import Role, has_role
 
 PROJECT_TEXT_FIELDS = (
     "summary",
@@ -27,6 +47,34 @@ PROJECT_TEXT_FIELDS = (
     "economic_sustainability",
     "environmental_sustainability",
 )
+PROJECT_M2M_FIELDS = ("partners", "rus_areas", "smart_areas")
+# What the project form edits (everything but the after-approval and closure data).
+PROJECT_EDITABLE_FIELDS = (
+    "title",
+    "applicant",
+    "owner",
+    "partners",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "start_date",
+    "end_date",
+    "origin",
+    "rus_areas",
+    "smart_areas",
+    "requested_amount",
+    "total_budget",
+    *PROJECT_TEXT_FIELDS,
+    "main_aim_equality",
+    "main_aim_diversity",
+    "main_aim_environment",
+    "involves_healthcare",
+)
+PROJECT_START_FIELDS = ("started_on", "reporting_routine")
+PROJECT_CLOSURE_FIELDS = ("result_summary", "recommendation", "follow_up_case", "closed_on")
+CASE_EDITABLE_FIELDS = ("title", "nyps_id", "officer", "received_on", "project")
+ORGANISATION_FIELDS = ("name", "kind", "org_number", "email", "city")
+MEMBER_FIELDS = ("group", "role", "name", "organisation", "email")
 
 
 def _require(allowed: permissions.Access) -> None:
@@ -34,17 +82,27 @@ def _require(allowed: permissions.Access) -> None:
         raise PermissionDenied(allowed.reason)
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 # --- Diary numbers -------------------------------------------------------------
+
+
+def _locked_counter(year: int) -> DiaryCounter:
+    """The year's counter row, created if missing, locked until the transaction ends."""
+    DiaryCounter.objects.bulk_create([DiaryCounter(year=year)], ignore_conflicts=True)
+    return DiaryCounter.objects.select_for_update().get(year=year)
 
 
 def _allocate_diary_number(year: int) -> int:
     """Next number of the year, under a row lock on the year's counter.
 
     Concurrent registrations queue on the lock, so numbers are consecutive and never
-    given twice; the unique (year, number) constraint on Case is the last guard.
+    given twice; the unique (year, number) constraint on Case is the last guard. The
+    increment is rolled back with the registration if anything fails, so no gaps.
     """
-    DiaryCounter.objects.get_or_create(year=year)
-    counter = DiaryCounter.objects.select_for_update().get(year=year)
+    counter = _locked_counter(year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
@@ -52,14 +110,21 @@ def _allocate_diary_number(year: int) -> int:
 
 def _reserve_imported_number(year: int, number: int) -> None:
     """Record a number taken from the old registry so it is never given out again."""
-    DiaryCounter.objects.get_or_create(year=year)
-    counter = DiaryCounter.objects.select_for_update().get(year=year)
+    counter = _locked_counter(year)
     if number > counter.last_number:
         counter.last_number = number
         counter.save(update_fields=["last_number"])
 
 
 # --- Cases ---------------------------------------------------------------------
+
+
+def _check_officer(officer) -> None:
+    if officer is not None and not has_role(officer, Role.OFFICER):
+        raise ValidationError(
+            {"officer": _("Ansvarig handläggare måste ha rollen handläggare.")},
+            code="officer_role",
+        )
 
 
 @transaction.atomic
@@ -83,74 +148,112 @@ def case_register(
     _require(permissions.can_register_case(user))
     registered_on = registered_on or timezone.localdate()
     year = registered_on.year
+    officer = officer or user
+    _check_officer(officer)
     case = Case(
         year=year,
         number=1,  # placeholder until validated; replaced below under the lock
         kind=kind,
-        title=title.strip(),
+        title=_strip(title or ""),
         project=project,
-        officer=officer or user,
+        officer=officer,
         received_on=received_on or registered_on,
         registered_on=registered_on,
-        nyps_id=nyps_id or None,
+        nyps_id=_strip(nyps_id) or None,
     )
     if case.received_on > registered_on:
         raise ValidationError(
-            {"received_on": _("Inkomstdatum kan inte vara efter registreringen.")}
+            {"received_on": _("Inkomstdatum kan inte vara efter registreringsdatum.")},
+            code="received_after_registered",
         )
     case.full_clean(exclude=["number", "year", "state"])
-    if kind not in CaseKind.values:  # pragma: no cover - full_clean checks choices
-        raise ValidationError({"kind": _("Okänd ärendetyp.")})
     if import_number is not None:
+        if import_number < 1:
+            raise ValidationError(_("Löpnumret måste vara minst 1."), code="import_number")
+        if Case.objects.filter(year=year, number=import_number).exists():
+            raise ValidationError(
+                _("Diarienummer %(dnr)s är redan upptaget.")
+                % {"dnr": Case(year=year, number=import_number).dnr},
+                code="dnr_taken",
+            )
         _reserve_imported_number(year, import_number)
         case.number = import_number
     else:
         case.number = _allocate_diary_number(year)
     try:
         with transaction.atomic():
+            case._history_user = user
             case.save()
     except IntegrityError as exc:
+        if case.nyps_id and Case.objects.filter(nyps_id=case.nyps_id).exists():
+            raise ValidationError(
+                {"nyps_id": _("Ett annat ärende har redan detta NYPS-id.")}, code="nyps_taken"
+            ) from exc
         raise ValidationError(
-            _("Diarienummer %(dnr)s är redan upptaget.") % {"dnr": case.dnr}
+            _("Diarienummer %(dnr)s är redan upptaget.") % {"dnr": case.dnr}, code="dnr_taken"
         ) from exc
     case_refresh_search(case=case)
     return case
 
 
-CASE_EDITABLE_FIELDS = ("title", "nyps_id", "officer", "received_on", "project")
+@transaction.atomic
+def case_register_with_new_project(*, user, project_fields: dict, **case_fields) -> Case:
+    """Create the project and register its first case in one go (both or neither)."""
+    project_fields = dict(project_fields)
+    title = project_fields.pop("title", "")
+    project = project_create(user=user, title=title, **project_fields)
+    return case_register(user=user, project=project, **case_fields)
 
 
 @transaction.atomic
-def case_update(*, user, case: Case, data: dict) -> Case:
-    """Change the registry facts of a case (not its state, not its Dnr)."""
+def case_update(*, user, case: Case, data: dict, expected_token: str | None = None) -> Case:
+    """Change the registry facts of a case (not its kind, state or Dnr)."""
     _require(permissions.can_edit_case(user, case))
+    unknown = set(data) - set(CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
+        )
+    current = lock_fresh(Case, case.pk, expected_token)
+    _require(permissions.can_edit_case(user, current))
     changed = []
     for field, value in data.items():
-        if field not in CASE_EDITABLE_FIELDS:
-            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
+        value = _strip(value)
         if field == "nyps_id":
             value = value or None
-        if getattr(case, field) != value:
-            setattr(case, field, value)
+        if field == "officer":
+            _check_officer(value)
+        if getattr(current, field) != value:
+            setattr(current, field, value)
             changed.append(field)
     if not changed:
-        return case
-    case.full_clean(exclude=["state"])
-    case.save(update_fields=[*changed, "updated_at"])
-    case_refresh_search(case=case)
-    return case
+        return current
+    if current.received_on > current.registered_on:
+        raise ValidationError(
+            {"received_on": _("Inkomstdatum kan inte vara efter registreringsdatum.")},
+            code="received_after_registered",
+        )
+    current.full_clean(exclude=["state"])
+    current._history_user = user
+    current.save(update_fields=[*changed, "updated_at"])
+    case_refresh_search(case=current)
+    return current
 
 
 def _search_text_parts(case: Case) -> tuple[str, str, str]:
     project = case.project
     heading = " ".join(filter(None, [case.dnr, case.nyps_id, case.title, project.title]))
-    parties = " ".join(org.name for org in (project.applicant, project.owner) if org is not None)
+    parties = [org.name for org in (project.applicant, project.owner) if org is not None]
+    parties += [org.name for org in project.partners.all()]
     texts = " ".join(getattr(project, name) for name in PROJECT_TEXT_FIELDS)
-    return heading, parties, texts
+    return heading, " ".join(parties), texts
 
 
 def case_refresh_search(*, case: Case) -> None:
-    """Rebuild the case's Swedish full-text document (weights: Dnr/title A, parties B)."""
+    """Rebuild the case's Swedish full-text document.
+
+    Weights: Dnr, NYPS-id and titles A; applicant, owner and partners B; texts C.
+    """
     if not settings.USING_POSTGRES:
         return
     heading, parties, texts = _search_text_parts(case)
@@ -168,7 +271,43 @@ def project_refresh_search(*, project: Project) -> None:
         case_refresh_search(case=case)
 
 
-# --- Organisations and projects ---------------------------------------------------
+def organisation_refresh_search(*, organisation: Organisation) -> None:
+    projects = Project.objects.filter(
+        Q(applicant=organisation) | Q(owner=organisation) | Q(partners=organisation)
+    ).distinct()
+    for project in projects:
+        project_refresh_search(project=project)
+
+
+# --- Organisations ----------------------------------------------------------------
+
+
+def _check_organisation_unique(organisation: Organisation) -> None:
+    clash = Organisation.objects.filter(name__iexact=organisation.name)
+    if organisation.pk:
+        clash = clash.exclude(pk=organisation.pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "name": _("Det finns redan en organisation som heter %(name)s.")
+                % {"name": organisation.name}
+            },
+            code="duplicate_name",
+        )
+    if organisation.org_number:
+        owner = (
+            Organisation.objects.filter(org_number=organisation.org_number)
+            .exclude(pk=organisation.pk)
+            .first()
+        )
+        if owner:
+            raise ValidationError(
+                {
+                    "org_number": _("Organisationsnumret tillhör redan %(name)s.")
+                    % {"name": owner.name}
+                },
+                code="duplicate_org_number",
+            )
 
 
 @transaction.atomic
@@ -181,11 +320,17 @@ def organisation_create(
     email: str = "",
     city: str = "",
 ) -> Organisation:
-    _require(permissions.can_edit_registry(user))
+    _require(permissions.can_edit_organisation(user))
     organisation = Organisation(
-        name=name.strip(), kind=kind, org_number=org_number or None, email=email, city=city
+        name=_strip(name or ""),
+        kind=kind,
+        org_number=_strip(org_number) or None,
+        email=_strip(email or ""),
+        city=_strip(city or ""),
     )
-    organisation.full_clean()
+    organisation.full_clean(validate_unique=False, validate_constraints=False)
+    _check_organisation_unique(organisation)
+    organisation._history_user = user
     organisation.save()
     return organisation
 
@@ -199,15 +344,530 @@ def organisation_get_or_create(*, user, name: str, **fields) -> Organisation:
 
 
 @transaction.atomic
+def organisation_update(
+    *, user, organisation: Organisation, data: dict, expected_token: str | None = None
+) -> Organisation:
+    _require(permissions.can_edit_organisation(user, organisation))
+    unknown = set(data) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
+        )
+    current = lock_fresh(Organisation, organisation.pk, expected_token)
+    changed = []
+    for field, value in data.items():
+        value = _strip(value)
+        if field == "org_number":
+            value = value or None
+        if getattr(current, field) != value:
+            setattr(current, field, value)
+            changed.append(field)
+    if not changed:
+        return current
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    _check_organisation_unique(current)
+    current._history_user = user
+    current.save(update_fields=changed)
+    if "name" in changed:
+        organisation_refresh_search(organisation=current)
+    return current
+
+
+# --- Projects -------------------------------------------------------------------
+
+
+def _validate_areas(rus_areas, smart_areas, *, previous=None) -> None:
+    """New choices must be active list entries (kept old ones may have been retired)."""
+    previous = previous or {}
+    for field, areas in (("rus_areas", rus_areas), ("smart_areas", smart_areas)):
+        kept = previous.get(field, set())
+        inactive = [a.name for a in areas if not a.active and a.pk not in kept]
+        if inactive:
+            raise ValidationError(
+                {
+                    field: _("%(names)s används inte längre och kan inte väljas.")
+                    % {"names": ", ".join(inactive)}
+                },
+                code="inactive_area",
+            )
+
+
+@transaction.atomic
 def project_create(*, user, title: str, **fields) -> Project:
-    _require(permissions.can_edit_registry(user))
-    partners = fields.pop("partners", [])
-    rus_areas = fields.pop("rus_areas", [])
-    smart_areas = fields.pop("smart_areas", [])
-    project = Project(title=title.strip(), **fields)
+    """Create a project with its parties, period, areas, amounts and texts."""
+    _require(permissions.can_edit_project(user))
+    unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS) - set(PROJECT_START_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte anges här.") % {"field": ", ".join(sorted(unknown))}
+        )
+    partners = list(fields.pop("partners", None) or [])
+    rus_areas = list(fields.pop("rus_areas", None) or [])
+    smart_areas = list(fields.pop("smart_areas", None) or [])
+    fields = {
+        key: ("" if value is None and key in PROJECT_TEXT_FIELDS else _strip(value))
+        for key, value in fields.items()
+    }
+    project = Project(title=_strip(title or ""), **fields)
     project.full_clean()
+    _validate_areas(rus_areas, smart_areas)
+    project._history_user = user
     project.save()
     project.partners.set(partners)
     project.rus_areas.set(rus_areas)
     project.smart_areas.set(smart_areas)
     return project
+
+
+def _apply_project_data(project: Project, data: dict, allowed: tuple[str, ...]) -> list[str]:
+    """Set plain fields from ``data``; return the names that changed (m2m excluded)."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
+        )
+    changed = []
+    for field, value in data.items():
+        if field in PROJECT_M2M_FIELDS:
+            continue
+        value = _strip(value)
+        if value is None and field in (
+            *PROJECT_TEXT_FIELDS,
+            "reporting_routine",
+            "result_summary",
+            "recommendation",
+        ):
+            value = ""
+        if getattr(project, field) != value:
+            setattr(project, field, value)
+            changed.append(field)
+    return changed
+
+
+def _set_m2m(project: Project, data: dict) -> bool:
+    changed = False
+    for field in PROJECT_M2M_FIELDS:
+        if field not in data:
+            continue
+        wanted = {obj.pk for obj in data[field] or []}
+        current = set(getattr(project, field).values_list("pk", flat=True))
+        if wanted != current:
+            getattr(project, field).set(list(data[field] or []))
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def project_update(
+    *, user, project: Project, data: dict, expected_token: str | None = None
+) -> Project:
+    """Change a project's facts and texts; refreshes the search text of its cases."""
+    _require(permissions.can_edit_project(user, project))
+    current = lock_fresh(Project, project.pk, expected_token)
+    changed = _apply_project_data(current, data, PROJECT_EDITABLE_FIELDS)
+    previous = {
+        "rus_areas": set(current.rus_areas.values_list("pk", flat=True)),
+        "smart_areas": set(current.smart_areas.values_list("pk", flat=True)),
+    }
+    current.full_clean()
+    _validate_areas(data.get("rus_areas") or [], data.get("smart_areas") or [], previous=previous)
+    current._history_user = user
+    if changed:
+        current.save()
+    m2m_changed = _set_m2m(current, data)
+    if m2m_changed and not changed:
+        # The m2m history rows are written by the m2m signal; only bump the edit token.
+        Project.objects.filter(pk=current.pk).update(updated_at=timezone.now())
+    if changed or m2m_changed:
+        project_refresh_search(project=current)
+    return current
+
+
+@transaction.atomic
+def project_record_start(
+    *,
+    user,
+    project: Project,
+    started_on: datetime.date | None,
+    reporting_routine: str = "",
+    expected_token: str | None = None,
+) -> Project:
+    """After approval: the actual start date and the reporting routine."""
+    _require(permissions.can_manage_members(user, project))
+    current = lock_fresh(Project, project.pk, expected_token)
+    changed = _apply_project_data(
+        current,
+        {"started_on": started_on, "reporting_routine": reporting_routine or ""},
+        PROJECT_START_FIELDS,
+    )
+    if current.started_on and current.end_date and current.started_on > current.end_date:
+        raise ValidationError(
+            {"started_on": _("Projektet kan inte starta efter projektslutet.")},
+            code="start_after_end",
+        )
+    if changed:
+        current.full_clean()
+        current._history_user = user
+        current.save(update_fields=[*changed, "updated_at"])
+    return current
+
+
+@transaction.atomic
+def project_close(
+    *,
+    user,
+    project: Project,
+    result_summary: str,
+    recommendation: str,
+    follow_up_case: Case | None = None,
+    closed_on: datetime.date | None = None,
+    expected_token: str | None = None,
+) -> Project:
+    """Record the closure: results, the recommendation and an optional follow-up idea."""
+    _require(permissions.can_close_project(user, project))
+    current = lock_fresh(Project, project.pk, expected_token)
+    errors = {}
+    if not (result_summary or "").strip():
+        errors["result_summary"] = _("Beskriv projektets resultat.")
+    if not recommendation:
+        errors["recommendation"] = _("Välj en rekommendation.")
+    if follow_up_case is not None:
+        if follow_up_case.kind != CaseKind.PROJECT_IDEA:
+            errors["follow_up_case"] = _(
+                "Den uppföljande idén ska vara ett ärende av typen projektidé."
+            )
+        elif follow_up_case.project_id == current.pk:
+            errors["follow_up_case"] = _("Projektet kan inte följas upp av sig självt.")
+    closed_on = closed_on or timezone.localdate()
+    start = current.started_on or current.start_date
+    if start and closed_on < start:
+        errors["closed_on"] = _("Avslutsdatum kan inte ligga före projektstarten.")
+    if errors:
+        raise ValidationError(errors)
+    changed = _apply_project_data(
+        current,
+        {
+            "result_summary": result_summary,
+            "recommendation": recommendation,
+            "follow_up_case": follow_up_case,
+            "closed_on": closed_on,
+        },
+        PROJECT_CLOSURE_FIELDS,
+    )
+    if changed:
+        current.full_clean()
+        current._history_user = user
+        current.save(update_fields=[*changed, "updated_at"])
+    return current
+
+
+# --- Project group and steering group ---------------------------------------------
+
+
+@transaction.atomic
+def project_member_create(
+    *,
+    user,
+    project: Project,
+    group: str,
+    role: str,
+    name: str,
+    organisation: Organisation | None = None,
+    email: str = "",
+) -> ProjectMember:
+    _require(permissions.can_manage_members(user, project))
+    member = ProjectMember(
+        project=project,
+        group=group,
+        role=role,
+        name=_strip(name or ""),
+        organisation=organisation,
+        email=_strip(email or ""),
+    )
+    member.full_clean()
+    member._history_user = user
+    member.save()
+    return member
+
+
+@transaction.atomic
+def project_member_update(
+    *, user, member: ProjectMember, data: dict, expected_token: str | None = None
+) -> ProjectMember:
+    _require(permissions.can_manage_members(user, member.project))
+    unknown = set(data) - set(MEMBER_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
+        )
+    current = lock_fresh(ProjectMember, member.pk, expected_token)
+    changed = []
+    for field, value in data.items():
+        value = _strip(value)
+        if field == "email" and value is None:
+            value = ""
+        if getattr(current, field) != value:
+            setattr(current, field, value)
+            changed.append(field)
+    if changed:
+        current.full_clean()
+        current._history_user = user
+        current.save(update_fields=changed)
+    return current
+
+
+@transaction.atomic
+def project_member_delete(*, user, member: ProjectMember) -> None:
+    _require(permissions.can_manage_members(user, member.project))
+    current = lock_fresh(ProjectMember, member.pk)
+    current._history_user = user
+    current.delete()
+
+
+# --- Obligations -------------------------------------------------------------------
+
+
+def _check_obligation_case(project: Project, case: Case | None) -> None:
+    if case is not None and case.project_id != project.pk:
+        raise ValidationError({"case": _("Ärendet hör inte till projektet.")}, code="case_project")
+
+
+@transaction.atomic
+def obligation_create(
+    *,
+    user,
+    project: Project,
+    case: Case | None = None,
+    text: str,
+    due_date: datetime.date | None = None,
+    source: str = "",
+) -> Obligation:
+    """Record an obligation of the project, e.g. a special condition of a grant decision.
+
+    Officers and secretaries may record (``permissions.can_record_obligation``); the
+    decisions app calls this for each special condition of a grant decision.
+    """
+    _require(permissions.can_record_obligation(user, project))
+    _check_obligation_case(project, case)
+    obligation = Obligation(
+        project=project,
+        case=case,
+        text=_strip(text or ""),
+        due_date=due_date,
+        source=_strip(source or ""),
+    )
+    obligation.full_clean()
+    obligation._history_user = user
+    obligation.save()
+    return obligation
+
+
+@transaction.atomic
+def obligation_update(
+    *,
+    user,
+    obligation: Obligation,
+    text: str,
+    due_date: datetime.date | None = None,
+    source: str = "",
+    case: Case | None = None,
+    expected_token: str | None = None,
+) -> Obligation:
+    _require(permissions.can_record_obligation(user, obligation.project))
+    current = lock_fresh(Obligation, obligation.pk, expected_token)
+    _check_obligation_case(current.project, case)
+    current.text = _strip(text or "")
+    current.due_date = due_date
+    current.source = _strip(source or "")
+    current.case = case
+    current.full_clean()
+    current._history_user = user
+    current.save()
+    return current
+
+
+@transaction.atomic
+def obligation_fulfil(
+    *,
+    user,
+    obligation: Obligation,
+    fulfilled_on: datetime.date | None = None,
+    note: str = "",
+) -> Obligation:
+    """Mark an open obligation fulfilled on a date (today by default) with a comment."""
+    _require(permissions.can_fulfil_obligation(user, obligation))
+    current = lock_fresh(Obligation, obligation.pk)
+    if current.status == Obligation.Status.FULFILLED:
+        raise Conflict(_("Åtagandet är redan markerat som uppfyllt."))
+    fulfilled_on = fulfilled_on or timezone.localdate()
+    if fulfilled_on > timezone.localdate():
+        raise ValidationError(
+            {"fulfilled_on": _("Datumet kan inte ligga i framtiden.")}, code="future"
+        )
+    current.status = Obligation.Status.FULFILLED
+    current.fulfilled_on = fulfilled_on
+    current.fulfilment_note = _strip(note or "")
+    current.full_clean()
+    current._history_user = user
+    current.save()
+    return current
+
+
+@transaction.atomic
+def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
+    """Undo a fulfilment recorded by mistake."""
+    _require(permissions.can_fulfil_obligation(user, obligation))
+    current = lock_fresh(Obligation, obligation.pk)
+    if current.status == Obligation.Status.OPEN:
+        raise Conflict(_("Åtagandet är redan öppet."))
+    current.status = Obligation.Status.OPEN
+    current.fulfilled_on = None
+    current.full_clean()
+    current._history_user = user
+    current.save()
+    return current
+
+
+@transaction.atomic
+def obligation_delete(*, user, obligation: Obligation) -> None:
+    current = lock_fresh(Obligation, obligation.pk)
+    _require(permissions.can_delete_obligation(user, current))
+    current._history_user = user
+    current.delete()
+
+
+# --- Documents ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    user,
+    case: Case,
+    file,
+    title: str,
+    kind: str = Document.Kind.APPENDIX,
+    confidential: bool = False,
+) -> Document:
+    """Attach a file to a case. The same title again makes a new version; old ones stay.
+
+    The file is checked (type, size, content) and stored under MEDIA_ROOT with a
+    sanitised name and its SHA-256 checksum.
+    """
+    _require(permissions.can_upload_document(user, case))
+    title = _strip(title or "")
+    if not title:
+        raise ValidationError({"title": _("Ange en titel.")}, code="required")
+    if file is None:
+        raise ValidationError({"file": _("Välj en fil att ladda upp.")}, code="required")
+    try:
+        _ext, content_type = validate_upload(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}, code=exc.code) from exc
+    checksum = sha256_of(file)
+    # Serialise version numbering per case.
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    previous = case.documents.filter(title__iexact=title).order_by("-version").first()
+    if previous is not None:
+        if previous.sha256 == checksum:
+            raise ValidationError(
+                {
+                    "file": _("Filen är identisk med den senaste versionen av %(title)s.")
+                    % {"title": previous.title}
+                },
+                code="duplicate_file",
+            )
+        title = previous.title
+    version = (case.documents.filter(title=title).aggregate(m=Max("version"))["m"] or 0) + 1
+    original_name = sanitise_filename(file.name or "")
+    document = Document(
+        case=case,
+        title=title,
+        kind=kind,
+        version=version,
+        original_name=original_name,
+        content_type=content_type,
+        size=file.size,
+        sha256=checksum,
+        confidential=bool(confidential),
+        uploaded_by=user,
+    )
+    document.full_clean(exclude=["file"])
+    document.file.save(original_name, file, save=False)
+    try:
+        document._history_user = user
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_update(*, user, document: Document, kind: str, confidential: bool) -> Document:
+    """Change a document's kind or confidentiality (title and file are fixed)."""
+    _require(permissions.can_edit_document(user, document))
+    current = lock_fresh(Document, document.pk)
+    current.kind = kind
+    current.confidential = bool(confidential)
+    current.full_clean()
+    current._history_user = user
+    current.save(update_fields=["kind", "confidential"])
+    return current
+
+
+# --- Managed lists ----------------------------------------------------------------
+
+AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea}
+
+
+@transaction.atomic
+def area_create(
+    *,
+    user,
+    list_key: str,
+    name: str,
+    position: int = 0,
+    active: bool = True,
+    report_priority: str | None = None,
+):
+    """Add an entry to a managed list (``list_key`` "rus" or "smart")."""
+    _require(permissions.can_manage_areas(user))
+    model = AREA_MODELS[list_key]
+    area = model(name=_strip(name or ""), position=position or 0, active=active)
+    if model is RusArea and report_priority:
+        area.report_priority = report_priority
+    if model.objects.filter(name__iexact=area.name).exists():
+        raise ValidationError(
+            {"name": _("Det finns redan en post som heter %(name)s.") % {"name": area.name}},
+            code="duplicate_name",
+        )
+    area.full_clean()
+    area._history_user = user
+    area.save()
+    return area
+
+
+@transaction.atomic
+def area_update(*, user, area, data: dict):
+    _require(permissions.can_manage_areas(user))
+    allowed = {"name", "position", "active"} | (
+        {"report_priority"} if isinstance(area, RusArea) else set()
+    )
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
+        )
+    current = lock_fresh(type(area), area.pk)
+    for field, value in data.items():
+        setattr(current, field, _strip(value))
+    if type(area).objects.filter(name__iexact=current.name).exclude(pk=current.pk).exists():
+        raise ValidationError(
+            {"name": _("Det finns redan en post som heter %(name)s.") % {"name": current.name}},
+            code="duplicate_name",
+        )
+    current.full_clean()
+    current._history_user = user
+    current.save()
+    return current
