@@ -1,0 +1,323 @@
+"""The figures of the annual report (section 2), computed from cases and money.
+
+Everything is aggregated in SQL with conditional aggregation: five queries whatever
+the number of cases, commitments, payments or releases. Nothing here is ever typed in.
+
+Definitions for report year Y (shown on the figures page, ``FIGURE_DEFINITIONS``):
+
+- anslag 1:1: ``Grant.amount`` of year Y;
+- distribution by category / RUS priority: commitments against the grant of year Y,
+  minus what was released from them, in kronor (shown in MSEK with one decimal) and in
+  per cent of the committed total, whole per cent rounded half up;
+- applications: co-financing cases (medfinansiering) registered in Y (received), and
+  decided in Y as granted or rejected; rejection share = rejected / decided;
+- main aims: distinct projects of co-financing cases granted in Y with that main aim;
+- leadership: business-support commitments of year Y by the company's leadership,
+  per cent of their number;
+- paid: payments with ``paid_on`` in Y (whatever the grant year of the commitment).
+"""
+
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from financing.models import Commitment, Grant, GrantCategory, LeaderGender, Payment, Release
+from projects.models import Case, CaseKind, CaseState, ReportPriority
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+FIGURE_DEFINITIONS = {
+    "grant": _("Anslag 1:1 enligt villkorsbeslutet för året (registrerat under Ekonomi)."),
+    "by_category": _(
+        "Åtaganden mot årets anslag per kategori minus återförda medel. Andelen är av summan "
+        "av alla åtaganden, i hela procent avrundat uppåt från ,5."
+    ),
+    "by_priority": _(
+        "Åtaganden mot årets anslag per prioritering i den regionala utvecklingsstrategin, "
+        "minus återförda medel, i miljoner kronor med en decimal."
+    ),
+    "applications": _(
+        "Ärenden om medfinansiering registrerade under året (inkomna) och beslutade under året "
+        "(beviljade respektive avslagna). Andelen avslag är avslagna av alla beslutade."
+    ),
+    "main_aims": _(
+        "Projekt i medfinansieringsärenden beviljade under året som har jämställdhet, mångfald "
+        "respektive miljö som huvudsyfte. Ett projekt kan ha flera huvudsyften."
+    ),
+    "leadership": _(
+        "Åtaganden för regionala företagsstöd mot årets anslag, fördelade efter vem som leder "
+        "företaget, i procent av antalet stöd."
+    ),
+    "paid": _(
+        "Utbetalningar med utbetalningsdatum under året, oavsett vilket års anslag åtagandet "
+        "gjordes mot."
+    ),
+}
+
+
+def percent(part, whole) -> Decimal | None:
+    """Whole per cent, rounded half up; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Share:
+    key: str
+    label: str
+    committed: Decimal
+    released: Decimal
+    amount: Decimal  # committed - released
+    share: Decimal | None  # whole per cent of the net total
+
+
+@dataclass
+class Applications:
+    received: int
+    granted: int
+    rejected: int
+    rejection_share: Decimal | None
+
+    @property
+    def decided(self) -> int:
+        return self.granted + self.rejected
+
+
+@dataclass
+class MainAims:
+    granted_projects: int
+    equality: int
+    diversity: int
+    environment: int
+
+
+@dataclass
+class Leadership:
+    total: int
+    women: int
+    men: int
+    shared: int
+    share_women: Decimal | None
+    share_men: Decimal | None
+    share_shared: Decimal | None
+
+
+@dataclass
+class Figures:
+    year: int
+    grant_amount: Decimal | None
+    grant_reference: str
+    committed_total: Decimal
+    released_total: Decimal
+    net_total: Decimal
+    by_category: list[Share]
+    by_priority: list[Share]
+    applications: Applications
+    main_aims: MainAims
+    leadership: Leadership
+    paid_total: Decimal
+    paid_by_category: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def has_grant(self) -> bool:
+        return self.grant_amount is not None
+
+    @property
+    def committed_share_of_grant(self) -> Decimal | None:
+        return percent(self.net_total, self.grant_amount) if self.grant_amount else None
+
+    def share(self, key: str) -> Share | None:
+        for share in (*self.by_category, *self.by_priority):
+            if share.key == key:
+                return share
+        return None
+
+    def as_dict(self) -> dict:
+        """JSON-ready: amounts as strings in kronor, shares as whole per cent strings."""
+
+        def clean(value):
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            return value
+
+        data = clean(asdict(self))
+        data["applications"]["decided"] = self.applications.decided
+        return data
+
+
+def _sum(expression="amount", **filters):
+    return Coalesce(Sum(expression, filter=Q(**filters)), Value(ZERO), output_field=MONEY)
+
+
+def compute_figures(year: int) -> Figures:
+    """Every figure of section 2 for report year ``year`` (five queries)."""
+    categories = GrantCategory.values
+    priorities = ReportPriority.values
+
+    # 1. the year's anslag
+    grant = Grant.objects.filter(year=year).values("amount", "decision_reference").first()
+
+    # 2. commitments of the year's grant: sums per category and priority, leadership counts
+    business = GrantCategory.BUSINESS_SUPPORT
+    committed = Commitment.objects.filter(grant__year=year).aggregate(
+        total=_sum(),
+        **{f"cat_{c}": _sum(category=c) for c in categories},
+        **{f"prio_{p}": _sum(priority=p) for p in priorities},
+        business_total=Count("pk", filter=Q(category=business)),
+        **{
+            f"lead_{g}": Count("pk", filter=Q(category=business, company_leader_gender=g))
+            for g in LeaderGender.values
+        },
+    )
+
+    # 3. what was released from those commitments, grouped the same way
+    released = Release.objects.filter(commitment__grant__year=year).aggregate(
+        total=_sum(),
+        **{f"cat_{c}": _sum(commitment__category=c) for c in categories},
+        **{f"prio_{p}": _sum(commitment__priority=p) for p in priorities},
+    )
+
+    # 4. co-financing applications and the main aims of the granted projects
+    co_financing = Q(kind=CaseKind.CO_FINANCING)
+    granted = (
+        co_financing
+        & Q(decided_on__year=year, granted_amount__isnull=False)
+        & ~Q(state=CaseState.REJECTED)
+    )
+    cases = Case.objects.aggregate(
+        received=Count("pk", filter=co_financing & Q(registered_on__year=year)),
+        granted=Count("pk", filter=granted),
+        rejected=Count(
+            "pk", filter=co_financing & Q(decided_on__year=year, state=CaseState.REJECTED)
+        ),
+        granted_projects=Count("project", filter=granted, distinct=True),
+        equality=Count(
+            "project", filter=granted & Q(project__main_aim_equality=True), distinct=True
+        ),
+        diversity=Count(
+            "project", filter=granted & Q(project__main_aim_diversity=True), distinct=True
+        ),
+        environment=Count(
+            "project", filter=granted & Q(project__main_aim_environment=True), distinct=True
+        ),
+    )
+
+    # 5. payments made during the year
+    paid = Payment.objects.filter(paid_on__year=year).aggregate(
+        total=_sum(), **{f"cat_{c}": _sum(commitment__category=c) for c in categories}
+    )
+
+    net_total = committed["total"] - released["total"]
+
+    def shares(prefix: str, choices) -> list[Share]:
+        out = []
+        for value, label in choices.choices:
+            amount = committed[f"{prefix}_{value}"] - released[f"{prefix}_{value}"]
+            out.append(
+                Share(
+                    key=value,
+                    label=str(label),
+                    committed=committed[f"{prefix}_{value}"],
+                    released=released[f"{prefix}_{value}"],
+                    amount=amount,
+                    share=percent(amount, net_total),
+                )
+            )
+        return out
+
+    business_total = committed["business_total"]
+    return Figures(
+        year=year,
+        grant_amount=grant["amount"] if grant else None,
+        grant_reference=grant["decision_reference"] if grant else "",
+        committed_total=committed["total"],
+        released_total=released["total"],
+        net_total=net_total,
+        by_category=shares("cat", GrantCategory),
+        by_priority=shares("prio", ReportPriority),
+        applications=Applications(
+            received=cases["received"],
+            granted=cases["granted"],
+            rejected=cases["rejected"],
+            rejection_share=percent(cases["rejected"], cases["granted"] + cases["rejected"]),
+        ),
+        main_aims=MainAims(
+            granted_projects=cases["granted_projects"],
+            equality=cases["equality"],
+            diversity=cases["diversity"],
+            environment=cases["environment"],
+        ),
+        leadership=Leadership(
+            total=business_total,
+            women=committed["lead_woman"],
+            men=committed["lead_man"],
+            shared=committed["lead_shared"],
+            share_women=percent(committed["lead_woman"], business_total),
+            share_men=percent(committed["lead_man"], business_total),
+            share_shared=percent(committed["lead_shared"], business_total),
+        ),
+        paid_total=paid["total"],
+        paid_by_category={c: paid[f"cat_{c}"] for c in categories},
+    )
+
+
+# --- Drill-down: the rows behind a figure ---------------------------------------------
+
+DRILL_COMMITMENT_FILTERS = ("category", "priority", "gender")
+CASE_GROUPS = ("received", "granted", "rejected", "equality", "diversity", "environment")
+
+
+def commitments_behind(year: int, *, category=None, priority=None, gender=None):
+    """The commitments of the year's grant behind a figure, with released and paid sums."""
+
+    def per_commitment(model):
+        rows = (
+            model.objects.filter(commitment=OuterRef("pk"))
+            .values("commitment")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+    queryset = (
+        Commitment.objects.filter(grant__year=year)
+        .select_related("case", "recipient", "case__project")
+        .annotate(released_sum=per_commitment(Release), paid_sum=per_commitment(Payment))
+        .annotate(net_amount=F("amount") - F("released_sum"))
+        .order_by("category", "committed_on", "pk")
+    )
+    if category:
+        queryset = queryset.filter(category=category)
+    if priority:
+        queryset = queryset.filter(priority=priority)
+    if gender:
+        queryset = queryset.filter(
+            category=GrantCategory.BUSINESS_SUPPORT, company_leader_gender=gender
+        )
+    return queryset
+
+
+def cases_behind(year: int, group: str):
+    """The co-financing cases behind an application or main-aim figure."""
+    base = Case.objects.filter(kind=CaseKind.CO_FINANCING).select_related("project", "officer")
+    granted = base.filter(decided_on__year=year, granted_amount__isnull=False).exclude(
+        state=CaseState.REJECTED
+    )
+    groups = {
+        "received": base.filter(registered_on__year=year),
+        "granted": granted,
+        "rejected": base.filter(decided_on__year=year, state=CaseState.REJECTED),
+        "equality": granted.filter(project__main_aim_equality=True),
+        "diversity": granted.filter(project__main_aim_diversity=True),
+        "environment": granted.filter(project__main_aim_environment=True),
+    }
+    return groups[group].order_by("year", "number")

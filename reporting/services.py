@@ -1,0 +1,622 @@
+"""Writes of the reporting app: report years, answers, insatser, checks, approval, jobs.
+
+Every function takes keyword-only arguments and the acting ``user``, checks
+``reporting.permissions``, runs in a transaction and validates before saving.
+Edits carry the version the user started from; a stale version raises ``Conflict``.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from norrbotten_cases.errors import Conflict
+from norrbotten_cases.jobs import (
+    JobStatus,
+    job_done,
+    job_enqueue,
+    job_fail,
+    job_start,
+    job_step,
+    sha256_bytes,
+)
+from norrbotten_cases.pdf import PdfRenderError
+from projects.models import Project
+from reporting import permissions, selectors
+from reporting.models import (
+    TITLE_PATTERN,
+    Answer,
+    AnswerKind,
+    FigureCheck,
+    GeneratedReport,
+    Insats,
+    ReportFormat,
+    ReportJob,
+    ReportYear,
+    Section,
+    SectionKind,
+)
+from reporting.template import load_template_file, parse_template
+
+logger = logging.getLogger(__name__)
+
+MAX_ANSWER_LENGTH = 30_000
+MAX_CELL_LENGTH = 4_000
+
+
+def _require(access) -> None:
+    if not access:
+        raise PermissionDenied(access.reason)
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return _("någon annan")
+    return user.get_full_name() or user.get_username()
+
+
+def _stale(what: str, by, at) -> Conflict:
+    when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
+    return Conflict(
+        _(
+            "%(what)s har ändrats av %(who)s %(when)s sedan du öppnade sidan. Din text finns "
+            "kvar i formuläret: kopiera den, ladda om sidan och för in dina ändringar igen."
+        )
+        % {"what": what, "who": _user_name(by), "when": when}
+    )
+
+
+# --- Report years -------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_year_create(
+    *, user, year: int, template: dict | None = None, template_source: str = ""
+) -> ReportYear:
+    """Create the report of ``year`` with its section tree and empty answers.
+
+    The template is, in order: the one given, the shipped file for that year
+    (``reporting/fixtures/report_template_<year>.json``), or the template of the
+    latest earlier report year.
+    """
+    _require(permissions.can_create_report_year(user))
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Ange ett år mellan 2000 och 2100.")})
+    if ReportYear.objects.filter(year=year).exists():
+        raise ValidationError(
+            {"year": _("Det finns redan en återrapportering för %(year)s.") % {"year": year}}
+        )
+    if template is None:
+        template = load_template_file(year)
+        template_source = _("Mallfil för %(year)s") % {"year": year}
+    if template is None:
+        previous = ReportYear.objects.filter(year__lt=year).order_by("-year").first()
+        if previous is None:
+            raise ValidationError(
+                {
+                    "year": _(
+                        "Det finns ingen mall för %(year)s och ingen tidigare återrapportering "
+                        "att utgå från."
+                    )
+                    % {"year": year}
+                }
+            )
+        template = previous.template
+        template_source = _("Mallen från återrapporteringen %(year)s") % {"year": previous.year}
+    parsed = parse_template(template, year)
+
+    report = ReportYear(
+        year=year,
+        title=parsed.title or TITLE_PATTERN % {"year": year},
+        recipients="\n".join(parsed.recipients),
+        template=template,
+        template_source=template_source or _("Angiven mall"),
+        created_by=user,
+    )
+    report.full_clean()
+    try:
+        with transaction.atomic():
+            report._history_user = user
+            report.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"year": _("Det finns redan en återrapportering för %(year)s.") % {"year": year}}
+        ) from exc
+
+    # Sections level by level, so each level knows its parents' ids.
+    by_key: dict[str, Section] = {}
+    max_depth = max(s.depth for s in parsed.sections)
+    for depth in range(1, max_depth + 1):
+        level = [
+            Section(
+                report=report,
+                parent=by_key[s.parent_key] if s.parent_key else None,
+                key=s.key,
+                number=s.number,
+                kind=s.kind,
+                title=s.title,
+                numbered=s.numbered,
+                intro=s.intro,
+                question=s.question,
+                answer_kind=s.answer_kind,
+                yes_prompt=s.yes_prompt,
+                no_prompt=s.no_prompt,
+                insatser_max=s.insatser_max,
+                figures=s.figures,
+                depth=s.depth,
+                position=position,
+            )
+            for position, s in enumerate(parsed.sections, start=1)
+            if s.depth == depth
+        ]
+        for section in Section.objects.bulk_create(level):
+            by_key[section.key] = section
+    questions = [s for s in by_key.values() if s.kind == SectionKind.QUESTION]
+    bulk_create_with_history(
+        [Answer(section=section) for section in questions], Answer, default_user=user
+    )
+    return report
+
+
+REPORT_FIELDS = ("government_reference", "agency_reference", "region_reference", "recipients")
+
+
+@transaction.atomic
+def report_year_update(*, user, report: ReportYear, data: dict, version: int) -> ReportYear:
+    """Change the title page facts (diary numbers, recipients)."""
+    locked = ReportYear.objects.select_for_update().get(pk=report.pk)
+    _require(permissions.can_edit_report(user, locked))
+    if locked.version != version:
+        last = locked.history.first()
+        raise _stale(
+            _("Rapportens uppgifter"), last.history_user if last else None, locked.updated_at
+        )
+    changed = []
+    for name, value in data.items():
+        if name not in REPORT_FIELDS:
+            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": name})
+        value = (value or "").strip()
+        if name == "recipients":
+            value = "\n".join(line.strip() for line in value.splitlines() if line.strip())
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if name_errors := _recipient_errors(locked.recipients):
+        raise ValidationError({"recipients": name_errors})
+    if not changed:
+        return locked
+    locked.full_clean()
+    locked.version += 1
+    locked._history_user = user
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    return locked
+
+
+def _recipient_errors(recipients: str) -> list[str]:
+    from django.core.validators import validate_email
+
+    errors = []
+    for line in recipients.splitlines():
+        try:
+            validate_email(line.strip())
+        except ValidationError:
+            errors.append(_("”%(value)s” är ingen e-postadress.") % {"value": line.strip()})
+    return errors
+
+
+# --- Answers --------------------------------------------------------------------------
+
+
+def _lock_answer(answer: Answer) -> Answer:
+    return (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("section__report", "updated_by")
+        .get(pk=answer.pk)
+    )
+
+
+@transaction.atomic
+def answer_save(
+    *, user, answer: Answer, text: str, yes_no: bool | None = None, version: int
+) -> Answer:
+    """Save the narrative answer (and the yes/no choice of yes/no questions)."""
+    locked = _lock_answer(answer)
+    _require(permissions.can_edit_answer(user, locked))
+    if locked.version != version:
+        raise _stale(_("Svaret"), locked.updated_by, locked.updated_at)
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("Svaret får vara högst %(max)s tecken (nu %(length)s).")
+                % {"max": MAX_ANSWER_LENGTH, "length": len(text)}
+            }
+        )
+    if locked.section.answer_kind != AnswerKind.YES_NO:
+        yes_no = None
+    if locked.text == text and locked.yes_no == yes_no:
+        return locked
+    locked.text = text
+    locked.yes_no = yes_no
+    locked.updated_by = user
+    locked.updated_at = timezone.now()
+    locked.version += 1
+    if locked.done and locked.is_empty and not locked.section.insatser.exists():
+        locked.done, locked.done_by, locked.done_at = False, None, None
+    locked.full_clean()
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def answer_copy_previous(*, user, answer: Answer, version: int) -> Answer:
+    """Replace the answer with last year's answer to the same question (history keeps both)."""
+    _require(permissions.can_edit_answer(user, answer))
+    previous = selectors.previous_answer(answer)
+    if previous is None or previous.is_empty:
+        raise ValidationError(
+            _("Det finns inget svar på samma fråga i föregående års återrapportering att kopiera.")
+        )
+    return answer_save(
+        user=user, answer=answer, text=previous.text, yes_no=previous.yes_no, version=version
+    )
+
+
+@transaction.atomic
+def answer_set_done(*, user, answer: Answer, done: bool) -> Answer:
+    """Mark a section done (or not done); an empty section cannot be done."""
+    locked = _lock_answer(answer)
+    _require(permissions.can_mark_done(user, locked))
+    if locked.done == done:
+        return locked
+    if done:
+        section = locked.section
+        if section.answer_kind == AnswerKind.YES_NO and locked.yes_no is None:
+            raise ValidationError(_("Välj ja eller nej innan avsnittet markeras som klart."))
+        has_rows = section.has_insatser and section.insatser.exists()
+        if not locked.text.strip() and not has_rows and locked.yes_no is None:
+            raise ValidationError(
+                _("Avsnitt %(number)s har inget svar ännu och kan inte markeras som klart.")
+                % {"number": section.number}
+            )
+        locked.done, locked.done_by, locked.done_at = True, user, timezone.now()
+    else:
+        locked.done, locked.done_by, locked.done_at = False, None, None
+    locked._history_user = user
+    locked.save(update_fields=["done", "done_by", "done_at"])
+    return locked
+
+
+# --- Insatser -------------------------------------------------------------------------
+
+
+def project_prefill(project: Project) -> dict:
+    """The row an insats gets from its project: name + description, goal, results."""
+    description = (project.summary or project.purpose or "").strip()
+    if len(description) > 600:
+        description = description[:600].rsplit(" ", 1)[0] + " …"
+    owner = project.owner or project.applicant
+    name = project.title + (f" ({owner.name})" if owner else "")
+    rus = ", ".join(area.name for area in project.rus_areas.all())
+    smart = ", ".join(area.name for area in project.smart_areas.all())
+    goal = []
+    if rus:
+        goal.append(_("RUS: %(areas)s") % {"areas": rus})
+    if smart:
+        goal.append(_("Smart specialisering: %(areas)s") % {"areas": smart})
+    return {
+        "name": f"{name}\n{description}".strip(),
+        "goal": "\n".join(goal),
+        "outputs": (project.result_summary or "").strip(),
+        "effects": (project.expected_results or "").strip(),
+    }
+
+
+def _lock_section(section: Section) -> Section:
+    return (
+        Section.objects.select_for_update(of=("self",)).select_related("report").get(pk=section.pk)
+    )
+
+
+@transaction.atomic
+def insats_add(*, user, section: Section, project: Project | None = None) -> Insats:
+    """Add a row to an insatser table, prefilled from ``project`` (or empty)."""
+    locked = _lock_section(section)
+    _require(permissions.can_edit_insatser(user, locked))
+    count = locked.insatser.count()
+    if count >= locked.insatser_max:
+        raise ValidationError(
+            _(
+                "Högst %(max)s insatser får redovisas under %(number)s. Ta bort en insats innan "
+                "du lägger till en ny."
+            )
+            % {"max": locked.insatser_max, "number": locked.number}
+        )
+    if project is not None:
+        if not selectors.projects_for_year(locked.report.year).filter(pk=project.pk).exists():
+            raise ValidationError(
+                {
+                    "project": _(
+                        "Projektet %(title)s pågick inte och beslutades inte under %(year)s."
+                    )
+                    % {"title": project.title, "year": locked.report.year}
+                }
+            )
+        if locked.insatser.filter(project=project).exists():
+            raise ValidationError(
+                {
+                    "project": _("Projektet finns redan i tabellen under %(number)s.")
+                    % {"number": locked.number}
+                }
+            )
+        fields = project_prefill(project)
+    else:
+        fields = {"name": _("Ny insats"), "goal": "", "outputs": "", "effects": ""}
+    position = (locked.insatser.aggregate(top=Max("position"))["top"] or 0) + 1
+    insats = Insats(section=locked, project=project, position=position, created_by=user, **fields)
+    insats.full_clean()
+    insats._history_user = user
+    insats.save()
+    return insats
+
+
+INSATS_FIELDS = ("name", "goal", "outputs", "effects")
+
+
+@transaction.atomic
+def insats_update(*, user, insats: Insats, data: dict, version: int) -> Insats:
+    """Edit a row of this year's table; the project itself is never changed."""
+    locked = (
+        Insats.objects.select_for_update(of=("self",))
+        .select_related("section__report")
+        .get(pk=insats.pk)
+    )
+    _require(permissions.can_edit_insatser(user, locked.section))
+    if locked.version != version:
+        last = locked.history.first()
+        raise _stale(_("Insatsen"), last.history_user if last else None, locked.updated_at)
+    changed = []
+    errors = {}
+    for name, value in data.items():
+        if name not in INSATS_FIELDS:
+            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": name})
+        value = (value or "").replace("\r\n", "\n").strip()
+        if len(value) > MAX_CELL_LENGTH:
+            errors[name] = _("Högst %(max)s tecken.") % {"max": MAX_CELL_LENGTH}
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if not locked.name:
+        errors["name"] = _("Ange insatsens namn och en kort beskrivning.")
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return locked
+    locked.full_clean()
+    locked.version += 1
+    locked._history_user = user
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def insats_delete(*, user, insats: Insats) -> None:
+    locked = _lock_section(insats.section)
+    _require(permissions.can_edit_insatser(user, locked))
+    row = Insats.objects.filter(pk=insats.pk, section=locked).first()
+    if row is None:
+        raise Conflict(_("Insatsen är redan borttagen."))
+    row._history_user = user
+    row.delete()
+
+
+@transaction.atomic
+def insats_move(*, user, insats: Insats, direction: str) -> Insats:
+    """Move a row one step ``up`` or ``down`` in its table."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Okänd riktning."))
+    locked = _lock_section(insats.section)
+    _require(permissions.can_edit_insatser(user, locked))
+    rows = list(locked.insatser.order_by("position", "pk"))
+    index = next((i for i, row in enumerate(rows) if row.pk == insats.pk), None)
+    if index is None:
+        raise Conflict(_("Insatsen är borttagen."))
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rows):
+        return rows[index]
+    rows[index], rows[other] = rows[other], rows[index]
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            row._history_user = user
+            row.save(update_fields=["position", "updated_at"])
+    return rows[other]
+
+
+# --- Figures and approval ---------------------------------------------------------------
+
+
+@transaction.atomic
+def figures_check(*, user, report: ReportYear, note: str = "") -> FigureCheck:
+    """Record that a controller checked the figures, keeping the figures as they were."""
+    from reporting.figures import compute_figures
+
+    _require(permissions.can_check_figures(user, report))
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": _("Kommentaren får vara högst 2000 tecken.")})
+    check = FigureCheck(
+        report=report, figures=compute_figures(report.year).as_dict(), note=note, checked_by=user
+    )
+    check.full_clean()
+    check.save()
+    return check
+
+
+@transaction.atomic
+def report_approval_record(
+    *, user, report: ReportYear, reference: str, approved_on, version: int
+) -> ReportYear:
+    """Link the report to the paragraph that approved it; the report is then frozen."""
+    locked = ReportYear.objects.select_for_update().get(pk=report.pk)
+    _require(permissions.can_record_approval(user, locked))
+    if locked.version != version:
+        raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
+    reference = (reference or "").strip()
+    errors = {}
+    if not reference:
+        errors["reference"] = _("Ange paragrafen som godkände rapporten.")
+    if approved_on is None:
+        errors["approved_on"] = _("Ange datum för godkännandet.")
+    elif approved_on.year < locked.year:
+        errors["approved_on"] = _("Rapporten för %(year)s kan inte godkännas före %(year)s.") % {
+            "year": locked.year
+        }
+    elif approved_on > timezone.localdate():
+        errors["approved_on"] = _("Godkännandet kan inte ligga i framtiden.")
+    if errors:
+        raise ValidationError(errors)
+    locked.approval_reference = reference
+    locked.approved_on = approved_on
+    locked.approved_by_user = user
+    locked.approved_recorded_at = timezone.now()
+    locked.version += 1
+    locked.full_clean()
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def report_approval_clear(*, user, report: ReportYear, version: int) -> ReportYear:
+    """Remove a wrongly recorded approval (the history keeps it)."""
+    locked = ReportYear.objects.select_for_update().get(pk=report.pk)
+    _require(permissions.can_record_approval(user, locked))
+    if locked.version != version:
+        raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
+    locked.approval_reference = ""
+    locked.approved_on = None
+    locked.approved_by_user = None
+    locked.approved_recorded_at = None
+    locked.version += 1
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+# --- Generation -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_job_request(*, user, report: ReportYear) -> tuple[ReportJob, bool]:
+    """Order the DOCX and PDF of the report. Returns (job, created).
+
+    While a job for the report is queued or running, that job is returned instead of a
+    second one (double clicks, two users at once).
+    """
+    from reporting.tasks import generate_report
+
+    _require(permissions.can_generate(user, report))
+    ReportYear.objects.select_for_update().get(pk=report.pk)
+    active = (
+        ReportJob.objects.filter(report=report, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .order_by("-created_at")
+        .first()
+    )
+    if active is not None and not active.broker_unavailable:
+        return active, False
+    job = ReportJob.objects.create(report=report, requested_by=user)
+    job_enqueue(job, generate_report)
+    return job, True
+
+
+@transaction.atomic
+def report_job_retry(*, user, job: ReportJob) -> ReportJob:
+    """Queue a failed job again (or one the broker never got)."""
+    from reporting.tasks import generate_report
+
+    locked = ReportJob.objects.select_for_update().select_related("report").get(pk=job.pk)
+    _require(permissions.can_retry_job(user, locked))
+    if locked.status == JobStatus.DONE:
+        raise Conflict(_("Jobbet är redan klart; ladda ner filerna eller beställ en ny version."))
+    if locked.status == JobStatus.RUNNING:
+        raise Conflict(_("Jobbet pågår redan."))
+    if locked.status == JobStatus.QUEUED and not locked.broker_unavailable:
+        return locked
+    locked.status = JobStatus.QUEUED
+    locked.error = ""
+    locked.step = ""
+    locked.progress = 0
+    locked.finished_at = None
+    locked.save(update_fields=["status", "error", "step", "progress", "finished_at"])
+    job_enqueue(locked, generate_report)
+    return locked
+
+
+def report_filename(report: ReportYear, fmt: str) -> str:
+    return f"Aterrapportering-villkorsbeslut-{report.year}-Region-Norrbotten.{fmt}"
+
+
+def report_job_run(*, job_id: int) -> ReportJob | None:
+    """The work of the Celery task: figures -> DOCX -> PDF -> stored files.
+
+    Idempotent: a job that is already done is left alone; files of an interrupted earlier
+    attempt are replaced. Any failure ends the job as failed with a readable reason.
+    """
+    from reporting.documents import build_content, render_docx, render_pdf
+
+    job = ReportJob.objects.select_related("report", "requested_by").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("report job %s does not exist", job_id)
+        return None
+    if not job_start(job):
+        return job
+    try:
+        job_step(job, _("Hämtar nyckeltal och svar"), 10)
+        content = build_content(job.report)
+        job_step(job, _("Skapar Word-dokumentet"), 35)
+        docx_bytes = render_docx(content)
+        job_step(job, _("Skapar PDF-dokumentet"), 60)
+        pdf_bytes = render_pdf(content)
+        job_step(job, _("Sparar filerna"), 90)
+        _store_files(job, {ReportFormat.DOCX: docx_bytes, ReportFormat.PDF: pdf_bytes})
+    except PdfRenderError as exc:
+        job_fail(job, _("PDF-filen kunde inte skapas: %(reason)s") % {"reason": exc})
+        return job
+    except Exception as exc:
+        logger.exception("report job %s failed", job.pk)
+        job_fail(
+            job,
+            _("Rapporten kunde inte skapas (%(kind)s: %(reason)s).")
+            % {"kind": exc.__class__.__name__, "reason": exc},
+        )
+        return job
+    job_done(job)
+    return job
+
+
+@transaction.atomic
+def _store_files(job: ReportJob, files: dict[str, bytes]) -> None:
+    for old in GeneratedReport.objects.filter(job=job):
+        # Files of an interrupted earlier attempt: removed once the new ones are stored.
+        name, storage = old.file.name, old.file.storage
+        old.delete()
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    for fmt, data in files.items():
+        generated = GeneratedReport(
+            report=job.report,
+            job=job,
+            format=fmt,
+            filename=report_filename(job.report, fmt),
+            size=len(data),
+            sha256=sha256_bytes(data),
+            requested_by=job.requested_by,
+        )
+        generated.file.save(generated.filename, ContentFile(data), save=False)
+        generated.save()

@@ -1,0 +1,32 @@
+"""Celery tasks of the reporting app: they take ids and call one service."""
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+
+from norrbotten_cases.jobs import job_fail
+from reporting.models import ReportJob
+
+
+@shared_task(
+    name="reporting.generate_report",
+    acks_late=True,
+    bind=True,
+    # The database unreachable before the job could even start: try again later.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def generate_report(self, job_id: int) -> str:
+    """Build the year's report as DOCX and PDF for the job ``job_id``."""
+    from reporting import services
+
+    try:
+        job = services.report_job_run(job_id=job_id)
+    except SoftTimeLimitExceeded:
+        job = ReportJob.objects.filter(pk=job_id).first()
+        if job is not None:
+            job_fail(job, _("Rapporten tog för lång tid att skapa och avbröts. Försök igen."))
+        return "failed"
+    return job.status if job is not None else "missing"
