@@ -5,3 +5,48 @@ from django.utils.translation import gettext_lazy as _
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Beslut och sammanträden")
+
+    def ready(self):
+        self._ready_workflow()
+
+    def _ready_workflow(self):
+        """Workflow: case-page sections and the Celery task module."""
+        from decisions import tasks_workflow  # noqa: F401 - registers the tasks
+        from decisions import views_workflow as views
+        from projects.case_page import register_section
+
+        register_section(
+            key="workflow_actions",
+            area="header",
+            order=10,
+            template="decisions/workflow/partials/case_actions.html",
+            context=views.actions_section,
+        )
+        register_section(
+            key="workflow_records",
+            area="main",
+            order=20,
+            template="decisions/workflow/partials/case_records.html",
+            context=views.records_section,
+        )
+        register_section(
+            key="workflow_diagram",
+            area="main",
+            order=30,
+            template="decisions/workflow/partials/case_diagram.html",
+            context=views.diagram_section,
+        )
+        register_section(
+            key="workflow_log",
+            area="main",
+            order=40,
+            template="decisions/workflow/partials/case_log.html",
+            context=views.log_section,
+        )
+        register_section(
+            key="workflow_linked",
+            area="side",
+            order=10,
+            template="decisions/workflow/partials/linked_cases.html",
+            context=views.linked_section,
+        )

@@ -464,15 +464,22 @@ class BodyReturnForm(BodyDecisionForm):
 
 
 class ManagementGroupForm(TransitionForm):
-    met_on = forms.DateField(label=gettext_lazy("Ledningsgruppens möte"), widget=_date_widget())
+    """Ledningsgruppen's handling: forward to the board or return to AU."""
+
+    decided_on = forms.DateField(label=gettext_lazy("Ledningsgruppens möte"), widget=_date_widget())
     reference = forms.CharField(label=gettext_lazy("Referens"), required=False, max_length=200)
+    decision_text = forms.CharField(
+        label=gettext_lazy("Ställningstagande"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["met_on"].initial = _today()
+        self.fields["decided_on"].initial = _today()
 
-    def clean_met_on(self):
-        return self.check_date(self.cleaned_data["met_on"])
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
 
 
 class ManagementGroupReturnForm(ManagementGroupForm):
