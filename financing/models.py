@@ -329,7 +329,7 @@ class Commitment(models.Model):
     reference = models.CharField(
         _("beslutsreferens"), max_length=200, blank=True, help_text=_("T.ex. RUN 2020-03-24 § 35.")
     )
-    company_leader_gender = models.CharField(
+    company_leader_gender = models.CharField(  # noqa: DJ001 - null = not business support
         _("företagets ledning"),
         max_length=10,
         choices=LeaderGender.choices,

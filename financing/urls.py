@@ -5,4 +5,23 @@ from financing import views
 app_name = "financing"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("export.xlsx", views.dashboard_export, name="dashboard_export"),
+    path("grants/", views.grant_list, name="grant_list"),
+    path("grants/new/", views.grant_create, name="grant_create"),
+    path("grants/<int:year>/", views.grant_detail, name="grant_detail"),
+    path("grants/<int:year>/edit/", views.grant_edit, name="grant_edit"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/export.xlsx", views.plan_export, name="plan_export"),
+    path("plans/<int:project_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:project_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:project_id>/rows/new/", views.plan_add_row, name="plan_add_row"),
+    path("plans/<int:project_id>/submit/", views.plan_submit, name="plan_submit"),
+    path("plans/<int:project_id>/review/", views.plan_review, name="plan_review"),
+    path("plans/<int:project_id>/reopen/", views.plan_reopen, name="plan_reopen"),
+    path("plans/<int:project_id>/granted/", views.plan_granted, name="plan_granted"),
+    path("commitments/", views.commitment_list, name="commitment_list"),
+    path("commitments/new/", views.commitment_create, name="commitment_create"),
+    path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/payments/new/", views.payment_create, name="payment_create"),
+    path("commitments/<int:pk>/releases/new/", views.release_create, name="release_create"),
 ]

@@ -1,5 +1,680 @@
-from django.shortcuts import render
+"""Pages of the financing app. They parse input with forms and call services/selectors.
+
+Service errors become answers the user understands: ``ValidationError`` -> form errors
+(the form keeps what was typed), ``PermissionDenied`` -> the 403 page, ``Conflict`` ->
+the page again with the message and HTTP 409 (200 for htmx, which swaps only 2xx).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from financing import charts, exports, forms, permissions, selectors, services
+from financing.models import Commitment, FinancingPlan, Grant
+from norrbotten_cases.errors import Conflict
+from projects.models import Project
 
 
+def _require(access) -> None:
+    if not access:
+        raise PermissionDenied(access.reason)
+
+
+def _apply_errors(form, exc: ValidationError, *, aliases: dict | None = None) -> None:
+    """Put a service's ValidationError on the form: on fields it names, else on top."""
+    aliases = aliases or {}
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            name = aliases.get(name, name)
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _status(request, conflict: bool) -> int:
+    if conflict and not request.htmx:
+        return 409
+    return 200
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Dashboard --------------------------------------------------------------------------
+
+
+def _dashboard_year(request, grants) -> int | None:
+    form = forms.DashboardFilterForm(request.GET or None, years=[g.year for g in grants])
+    if request.GET.get("year") and form.is_valid() and form.cleaned_data.get("year"):
+        return form.cleaned_data["year"]
+    return selectors.default_year(grants)
+
+
+@require_GET
 def dashboard(request):
-    return render(request, "financing/dashboard.html", {})
+    _require(permissions.can_view_financing(request.user))
+    grants = list(selectors.grant_list())
+    year = _dashboard_year(request, grants)
+    grant = next((g for g in grants if g.year == year), None)
+    summary = None
+    if grant is not None:
+        summary = selectors.grant_summary(grant)
+    multi_year = selectors.multi_year_figures()
+    open_commitments = Paginator(selectors.commitment_list(year=year, open_only=True), 25).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "grants": grants,
+        "year": year,
+        "grant": grant,
+        "summary": summary,
+        "multi_year": multi_year,
+        "open_commitments": open_commitments,
+        "filter_form": forms.DashboardFilterForm(
+            initial={"year": year}, years=[g.year for g in grants]
+        ),
+        "category_chart": charts.allocation_chart(
+            summary.categories if summary else [],
+            title=_("Per kategori %(year)s") % {"year": year},
+        )
+        if summary
+        else None,
+        "priority_chart": charts.allocation_chart(
+            summary.priorities if summary else [],
+            title=_("Per RUS-prioritering %(year)s") % {"year": year},
+        )
+        if summary
+        else None,
+        "multi_year_chart": charts.multi_year_chart(multi_year) if multi_year else None,
+        "can_edit_grant": permissions.can_edit_grant(request.user),
+        "can_record_commitment": permissions.can_record_commitment(request.user),
+    }
+    return render(request, "financing/dashboard.html", context)
+
+
+@require_GET
+def dashboard_export(request):
+    _require(permissions.can_export(request.user))
+    grants = list(selectors.grant_list())
+    year = _dashboard_year(request, grants)
+    grant = next((g for g in grants if g.year == year), None)
+    summary = selectors.grant_summary(grant) if grant else None
+    content = exports.dashboard_workbook(
+        summary=summary,
+        multi_year=selectors.multi_year_figures(),
+        commitments=selectors.commitment_list(year=year, open_only=True) if year else [],
+    )
+    return _xlsx(content, f"anslag-1-1-{year or 'alla'}.xlsx")
+
+
+# --- Anslag 1:1 ----------------------------------------------------------------------------
+
+
+@require_GET
+def grant_list(request):
+    _require(permissions.can_view_financing(request.user))
+    summaries = [
+        selectors.grant_summary(g) for g in selectors.grant_list().prefetch_related("allocations")
+    ]
+    return render(
+        request,
+        "financing/grant_list.html",
+        {"summaries": summaries, "can_edit_grant": permissions.can_edit_grant(request.user)},
+    )
+
+
+@require_GET
+def grant_detail(request, year):
+    _require(permissions.can_view_financing(request.user))
+    try:
+        grant = selectors.grant_for_year(year)
+    except Grant.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "financing/grant_detail.html",
+        {
+            "grant": grant,
+            "summary": selectors.grant_summary(grant),
+            "history": selectors.grant_history(grant),
+            "can_edit_grant": permissions.can_edit_grant(request.user),
+        },
+    )
+
+
+def _grant_form_page(request, *, grant: Grant | None):
+    _require(permissions.can_edit_grant(request.user))
+    form = forms.GrantForm(request.POST or None, grant=grant)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if grant is None:
+                saved = services.grant_create(
+                    user=request.user,
+                    year=data["year"],
+                    amount=data["amount"],
+                    decision_reference=data["decision_reference"],
+                    note=data["note"],
+                    allocations=data["allocations"],
+                )
+                messages.success(request, _("Anslaget är registrerat."))
+            else:
+                saved = services.grant_update(
+                    user=request.user,
+                    grant=grant,
+                    amount=data["amount"],
+                    decision_reference=data["decision_reference"],
+                    note=data["note"],
+                    allocations=data["allocations"],
+                    version=data.get("version"),
+                )
+                messages.success(request, _("Anslaget och fördelningsplanen är sparade."))
+            return redirect(saved.get_absolute_url())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+            status = _status(request, True)
+    return render(
+        request, "financing/grant_form.html", {"form": form, "grant": grant}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grant_create(request):
+    return _grant_form_page(request, grant=None)
+
+
+@require_http_methods(["GET", "POST"])
+def grant_edit(request, year):
+    grant = get_object_or_404(Grant.objects.prefetch_related("allocations"), year=year)
+    return _grant_form_page(request, grant=grant)
+
+
+# --- Financing plans --------------------------------------------------------------------
+
+
+@require_GET
+def plan_list(request):
+    _require(permissions.can_view_financing(request.user))
+    form = forms.PlanFilterForm(request.GET or None)
+    plans = selectors.plan_list(**form.filters())
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "financing/plan_list.html",
+        {"page": page, "filter_form": form, "query": request.GET.urlencode()},
+    )
+
+
+@require_GET
+def plan_export(request):
+    _require(permissions.can_export(request.user))
+    form = forms.PlanFilterForm(request.GET or None)
+    plans = selectors.plan_list(**form.filters())
+    content = exports.plans_workbook(plans=plans, rows=selectors.plan_rows_for_export(plans))
+    return _xlsx(content, "finansieringsplaner.xlsx")
+
+
+def _project(project_id) -> Project:
+    return get_object_or_404(
+        Project.objects.select_related("applicant", "owner").prefetch_related("cases"),
+        pk=project_id,
+    )
+
+
+def _plan_or_404(project_id) -> FinancingPlan:
+    plan = selectors.plan_for_project(project_id)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@require_GET
+def plan_detail(request, project_id):
+    _require(permissions.can_view_financing(request.user))
+    plan = selectors.plan_for_project(project_id)
+    if plan is None:
+        project = _project(project_id)
+        return render(
+            request,
+            "financing/plan_missing.html",
+            {
+                "project": project,
+                "case": selectors.co_financing_case(project),
+                "can_create": permissions.can_create_plan(request.user, project),
+            },
+        )
+    figures = selectors.plan_figures(plan)
+    user = request.user
+    return render(
+        request,
+        "financing/plan_detail.html",
+        {
+            "plan": plan,
+            "project": plan.project,
+            "case": selectors.co_financing_case(plan.project),
+            "figures": figures,
+            "checks": selectors.plan_checks(plan, figures),
+            "history": selectors.plan_history(plan),
+            "can_edit": permissions.can_edit_plan(user, plan),
+            "can_submit": permissions.can_submit_plan(user, plan),
+            "can_review": permissions.can_review_plan(user, plan),
+            "can_reopen": permissions.can_reopen_plan(user, plan),
+            "can_record_granted": permissions.can_record_granted_amounts(user, plan),
+            "cap": settings.REGION_SHARE_POLICY_CAP_PERCENT,
+        },
+    )
+
+
+def _project_years(project) -> list[int]:
+    if project.start_date and project.end_date:
+        return list(range(project.start_date.year, project.end_date.year + 1))
+    return []
+
+
+def _row_initial(plan) -> list[dict]:
+    return [
+        {
+            "id": row.pk,
+            "financier": row.financier_id,
+            "funding_type": row.funding_type,
+            "amount_applied": row.amount_applied,
+            "amount_granted": row.amount_granted,
+            "year": row.year,
+            "in_kind": row.in_kind,
+        }
+        for row in plan.rows.all()
+    ]
+
+
+def _with_extra_form(data):
+    """The POSTed formset data with one more (empty) row: the no-JS "add row" button."""
+    data = data.copy()
+    key = f"{forms.ROWS_PREFIX}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(total + 1)
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, project_id):
+    project = _project(project_id)
+    plan = selectors.plan_for_project(project_id)
+    user = request.user
+    _require(permissions.plan_owner_access(user, project))
+    years = _project_years(project)
+    status = 200
+    if plan is not None and not permissions.plan_state_access(plan):
+        # Frozen (submitted or approved): say why instead of showing a form that cannot save.
+        messages.error(request, permissions.plan_state_access(plan).reason)
+        if request.method == "POST":
+            return render(
+                request,
+                "financing/plan_frozen.html",
+                {
+                    "plan": plan,
+                    "project": project,
+                    "reason": permissions.plan_state_access(plan).reason,
+                },
+                status=409,
+            )
+        return redirect("financing:plan_detail", project_id=project.pk)
+
+    if request.method == "POST":
+        data = request.POST
+        adding = "add_row" in data
+        if adding:
+            data = _with_extra_form(data)
+        plan_form = forms.PlanForm(data)
+        formset = forms.RowFormSet(data, prefix=forms.ROWS_PREFIX, form_kwargs={"years": years})
+        if not adding and plan_form.is_valid() and formset.is_valid():
+            try:
+                services.financing_plan_save(
+                    user=user,
+                    project=project,
+                    stated_total=plan_form.cleaned_data["stated_total"],
+                    rows=formset.rows(),
+                    version=plan_form.cleaned_data.get("version"),
+                )
+            except ValidationError as exc:
+                _apply_errors(plan_form, exc, aliases={"rows": None})
+            except Conflict as exc:
+                plan_form.add_error(None, str(exc))
+                status = _status(request, True)
+            else:
+                if "save_submit" in data:
+                    return _submit(request, project)
+                messages.success(request, _("Finansieringsplanen är sparad."))
+                return redirect("financing:plan_detail", project_id=project.pk)
+    else:
+        if plan is None:
+            initial = {"stated_total": project.total_budget}
+            rows_initial = []
+        else:
+            initial = {"stated_total": plan.stated_total, "version": plan.version}
+            rows_initial = _row_initial(plan)
+        plan_form = forms.PlanForm(initial=initial)
+        formset_class = forms.RowFormSet if rows_initial else forms.NewRowFormSet
+        formset = formset_class(
+            prefix=forms.ROWS_PREFIX, initial=rows_initial, form_kwargs={"years": years}
+        )
+    return render(
+        request,
+        "financing/plan_form.html",
+        {
+            "project": project,
+            "plan": plan,
+            "case": selectors.co_financing_case(project),
+            "plan_form": plan_form,
+            "formset": formset,
+            "add_row_url": reverse("financing:plan_add_row", args=[project.pk]),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def plan_add_row(request, project_id):
+    """htmx: one more empty row for the formset, and the new TOTAL_FORMS (out of band)."""
+    project = _project(project_id)
+    _require(permissions.plan_owner_access(request.user, project))
+    try:
+        index = int(request.GET.get(f"{forms.ROWS_PREFIX}-TOTAL_FORMS", "0"))
+    except ValueError:
+        index = 0
+    index = max(0, min(index, 199))
+    formset = forms.RowFormSet(
+        prefix=forms.ROWS_PREFIX, form_kwargs={"years": _project_years(project)}
+    )
+    form = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
+    return render(
+        request,
+        "financing/partials/plan_row_added.html",
+        {"form": form, "total": index + 1, "prefix": forms.ROWS_PREFIX},
+    )
+
+
+def _submit(request, project):
+    plan = _plan_or_404(project.pk)
+    try:
+        services.financing_plan_submit(user=request.user, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return render(
+            request,
+            "financing/plan_frozen.html",
+            {"plan": plan, "project": project, "reason": str(exc)},
+            status=409,
+        )
+    else:
+        messages.success(
+            request, _("Finansieringsplanen är inskickad till controller för granskning.")
+        )
+    return redirect("financing:plan_detail", project_id=project.pk)
+
+
+@require_POST
+def plan_submit(request, project_id):
+    project = _project(project_id)
+    return _submit(request, project)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_review(request, project_id):
+    plan = _plan_or_404(project_id)
+    _require(permissions.review_role_access(request.user, plan))
+    form = forms.ReviewForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        comment = form.cleaned_data["comment"]
+        try:
+            if decision == "approve":
+                services.financing_plan_approve(user=request.user, plan=plan, comment=comment)
+                messages.success(request, _("Finansieringsplanen är godkänd."))
+            else:
+                services.financing_plan_return(user=request.user, plan=plan, comment=comment)
+                messages.success(request, _("Finansieringsplanen är återsänd till handläggaren."))
+            return redirect("financing:plan_detail", project_id=project_id)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+            status = _status(request, True)
+    elif request.method == "GET" and not permissions.can_review_plan(request.user, plan):
+        messages.warning(request, permissions.can_review_plan(request.user, plan).reason)
+    figures = selectors.plan_figures(plan)
+    return render(
+        request,
+        "financing/plan_review.html",
+        {
+            "plan": plan,
+            "project": plan.project,
+            "case": selectors.co_financing_case(plan.project),
+            "figures": figures,
+            "checks": selectors.plan_checks(plan, figures),
+            "form": form,
+            "can_review": permissions.can_review_plan(request.user, plan),
+            "cap": settings.REGION_SHARE_POLICY_CAP_PERCENT,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_reopen(request, project_id):
+    plan = _plan_or_404(project_id)
+    access = permissions.can_reopen_plan(request.user, plan)
+    if not access and not permissions.can_edit_grant(request.user):
+        raise PermissionDenied(access.reason)
+    form = forms.ReopenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.financing_plan_reopen(
+                user=request.user, plan=plan, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("Finansieringsplanen är öppnad för ändringar."))
+            return redirect("financing:plan_detail", project_id=project_id)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+            status = _status(request, True)
+    return render(
+        request,
+        "financing/plan_reopen.html",
+        {"plan": plan, "project": plan.project, "form": form, "access": access},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_granted(request, project_id):
+    plan = _plan_or_404(project_id)
+    _require(permissions.can_record_granted_amounts(request.user, plan))
+    rows = list(plan.rows.all())
+    form = forms.GrantedAmountsForm(request.POST or None, plan=plan, rows=rows)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.financing_plan_record_granted(
+                user=request.user,
+                plan=plan,
+                granted=form.granted(),
+                version=form.cleaned_data.get("version"),
+            )
+            messages.success(request, _("Beviljade belopp är sparade."))
+            return redirect("financing:plan_detail", project_id=project_id)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+            status = _status(request, True)
+    return render(
+        request,
+        "financing/plan_granted.html",
+        {"plan": plan, "project": plan.project, "form": form},
+        status=status,
+    )
+
+
+# --- Commitments, payments, releases ------------------------------------------------------
+
+
+@require_GET
+def commitment_list(request):
+    _require(permissions.can_view_financing(request.user))
+    form = forms.CommitmentFilterForm(request.GET or None)
+    page = Paginator(selectors.commitment_list(**form.filters()), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "financing/commitment_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "can_record_commitment": permissions.can_record_commitment(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request):
+    _require(permissions.can_record_commitment(request.user))
+    form = forms.CommitmentForm(
+        request.POST or None, initial={"committed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commitment = services.commitment_record(
+                user=request.user,
+                year=data["year"],
+                category=data["category"],
+                priority=data["priority"] or None,
+                amount=data["amount"],
+                committed_on=data["committed_on"],
+                company_leader_gender=data["company_leader_gender"] or None,
+                recipient=data["recipient"],
+                case=data["case_dnr"],
+                description=data["description"],
+                reference=data["reference"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, aliases={"case": "case_dnr"})
+        else:
+            messages.success(request, _("Åtagandet är registrerat."))
+            return redirect(commitment.get_absolute_url())
+    return render(request, "financing/commitment_form.html", {"form": form})
+
+
+def _commitment_or_404(pk) -> Commitment:
+    try:
+        return selectors.commitment_detail(pk)
+    except Commitment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def commitment_detail(request, pk):
+    _require(permissions.can_view_financing(request.user))
+    commitment = _commitment_or_404(pk)
+    return render(
+        request,
+        "financing/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "can_pay": permissions.can_record_payment(request.user, commitment),
+            "can_release": permissions.can_record_release(request.user, commitment),
+        },
+    )
+
+
+def _money_dialog(request, pk, *, kind: str):
+    """Payment or release form: a page without JS, a modal dialog with htmx."""
+    commitment = _commitment_or_404(pk)
+    if kind == "payment":
+        _require(permissions.can_record_payment(request.user))
+        form_class = forms.PaymentForm
+        initial = {"paid_on": timezone.localdate()}
+    else:
+        _require(permissions.can_record_release(request.user))
+        form_class = forms.ReleaseForm
+        initial = {"released_on": timezone.localdate(), "reason": _("Projektet är avslutat.")}
+    form = form_class(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "payment":
+                services.payment_record(user=request.user, commitment=commitment, **data)
+                messages.success(request, _("Utbetalningen är registrerad."))
+            else:
+                services.release_record(user=request.user, commitment=commitment, **data)
+                messages.success(request, _("Återföringen är registrerad."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+            status = _status(request, True)
+        else:
+            url = commitment.get_absolute_url()
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    template = (
+        "financing/partials/money_dialog.html" if request.htmx else "financing/money_form.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "commitment": commitment,
+            "form": form,
+            "kind": kind,
+            "action": reverse(
+                "financing:payment_create" if kind == "payment" else "financing:release_create",
+                args=[commitment.pk],
+            ),
+            "title": _("Registrera utbetalning")
+            if kind == "payment"
+            else _("Registrera återföring"),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def payment_create(request, pk):
+    return _money_dialog(request, pk, kind="payment")
+
+
+@require_http_methods(["GET", "POST"])
+def release_create(request, pk):
+    return _money_dialog(request, pk, kind="release")

@@ -1,0 +1,400 @@
+"""Forms of the financing app. They parse and validate input; services do the writing."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from financing.models import (
+    AllocationDimension,
+    FundingType,
+    Grant,
+    GrantCategory,
+    LeaderGender,
+    PlanStatus,
+)
+from financing.services import ALLOCATION_KEYS, allocation_field
+from norrbotten_cases.money import AmountError, format_amount, parse_amount
+from projects.models import Case, Organisation, ReportPriority
+
+DATE_WIDGET = {"type": "date"}
+
+
+class MoneyField(forms.CharField):
+    """An amount in kronor typed as 1245497, 1 245 497, 1 245 497 kr or 2 000 tkr."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_amount(value, unit="")
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value)
+        except AmountError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+
+class AmountOrPercentField(MoneyField):
+    """An allocation: an amount, or a share of the anslag written ``61 %``."""
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if text.endswith("%"):
+            number = text[:-1].strip().replace(",", ".").replace(" ", "")
+            try:
+                percent = Decimal(number)
+            except ArithmeticError as exc:
+                raise ValidationError(_("Skriv andelen som t.ex. 61 %."), code="invalid") from exc
+            if not Decimal(0) <= percent <= Decimal(100):
+                raise ValidationError(_("Andelen ska vara mellan 0 och 100 %."), code="invalid")
+            return ("percent", percent)
+        return super().to_python(value)
+
+
+def _date_field(label, required=True):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+
+class GrantForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    amount = MoneyField(
+        label=_("Anslag enligt villkorsbeslutet"),
+        help_text=_("Det belopp regionen förfogar över under året, t.ex. 171 100 000 kr."),
+    )
+    decision_reference = forms.CharField(
+        label=_("Beslutsreferens"),
+        required=False,
+        max_length=200,
+        help_text=_("T.ex. regeringens diarienummer för villkorsbeslutet."),
+    )
+    note = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, grant: Grant | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grant = grant
+        if grant is not None:
+            self.fields["year"].disabled = True
+            self.fields["year"].initial = grant.year
+            self.fields["amount"].initial = grant.amount
+            self.fields["decision_reference"].initial = grant.decision_reference
+            self.fields["note"].initial = grant.note
+            self.fields["version"].initial = grant.version
+            current = {(a.dimension, a.key): a.amount for a in grant.allocations.all()}
+        else:
+            current = {}
+        help_text = _("Belopp eller andel av anslaget, t.ex. 61 %. Tomt = ingen fördelning.")
+        for dimension, key in ALLOCATION_KEYS:
+            choices = GrantCategory if dimension == AllocationDimension.CATEGORY else ReportPriority
+            self.fields[allocation_field(dimension, key)] = AmountOrPercentField(
+                label=choices(key).label,
+                required=False,
+                initial=current.get((dimension, key)),
+                help_text=help_text,
+            )
+
+    def allocation_bound_fields(self, dimension):
+        return [
+            self[allocation_field(dimension, key)] for d, key in ALLOCATION_KEYS if d == dimension
+        ]
+
+    @property
+    def category_fields(self):
+        return self.allocation_bound_fields(AllocationDimension.CATEGORY)
+
+    @property
+    def priority_fields(self):
+        return self.allocation_bound_fields(AllocationDimension.PRIORITY)
+
+    def clean(self):
+        data = super().clean()
+        amount = data.get("amount")
+        allocations = {}
+        for dimension, key in ALLOCATION_KEYS:
+            name = allocation_field(dimension, key)
+            value = data.get(name)
+            if isinstance(value, tuple):
+                if amount is None:
+                    continue
+                value = (amount * value[1] / 100).quantize(Decimal("1"), ROUND_HALF_UP)
+            allocations[dimension, key] = value
+        data["allocations"] = allocations
+        return data
+
+
+class PlanForm(forms.Form):
+    stated_total = MoneyField(
+        label=_("Total projektbudget"),
+        help_text=_("Den totala budget sökanden anger. Raderna ska summera till den."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RowForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    financier = forms.ModelChoiceField(
+        label=_("Finansiär"),
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("– välj finansiär –"),
+    )
+    funding_type = forms.ChoiceField(
+        label=_("Typ"), choices=[("", _("– välj typ –")), *FundingType.choices]
+    )
+    amount_applied = MoneyField(label=_("Sökt belopp"))
+    amount_granted = MoneyField(label=_("Beviljat belopp"), required=False)
+    year = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
+    in_kind = forms.BooleanField(label=_("Annat än pengar"), required=False)
+
+    def __init__(self, *args, years=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = list(years or [])
+        initial_year = self.initial.get("year")
+        if initial_year and initial_year not in years:
+            years = sorted([*years, initial_year])
+        if years:
+            self.fields["year"].choices = [("", _("Hela perioden"))] + [(y, y) for y in years]
+        else:
+            self.fields["year"] = forms.IntegerField(
+                label=_("År"), required=False, min_value=2000, max_value=2100
+            )
+        if hasattr(self.fields["financier"], "widget"):
+            self.fields["financier"].widget.attrs["class"] = "financier-select"
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and (form.has_changed() or form.cleaned_data.get("id"))
+        ]
+        if not kept:
+            raise ValidationError(_("Lägg till minst en finansieringsrad."))
+
+    def rows(self) -> list[dict]:
+        """The rows to keep, as dicts for ``financing_plan_save``."""
+        out = []
+        for form in self.forms:
+            if not form.has_changed() and not form.cleaned_data.get("id"):
+                continue
+            if self._should_delete_form(form) or not form.cleaned_data:
+                continue
+            data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            out.append(data)
+        return out
+
+
+RowFormSet = forms.formset_factory(
+    RowForm, formset=BaseRowFormSet, extra=0, can_delete=True, max_num=200, validate_max=True
+)
+# A new plan starts with a few empty rows.
+NewRowFormSet = forms.formset_factory(
+    RowForm, formset=BaseRowFormSet, extra=3, can_delete=True, max_num=200, validate_max=True
+)
+ROWS_PREFIX = "rows"
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("approve", _("Godkänn")), ("return", _("Återsänd för komplettering"))]
+
+    decision = forms.ChoiceField(
+        label=_("Beslut"), choices=DECISIONS, widget=forms.RadioSelect, initial="approve"
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Krävs vid återsändning och när en kontroll visar avvikelse. Syns för handläggaren."
+        ),
+    )
+
+
+class ReopenForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Varför öppnas planen igen?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GrantedAmountsForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = plan.version
+        self.rows = rows
+        for row in rows:
+            self.fields[f"row_{row.pk}"] = MoneyField(
+                label=f"{row.financier} ({row.get_funding_type_display()})",
+                required=False,
+                initial=row.amount_granted,
+            )
+
+    def row_fields(self):
+        return [(row, self[f"row_{row.pk}"]) for row in self.rows]
+
+    def granted(self) -> dict:
+        return {row.pk: self.cleaned_data.get(f"row_{row.pk}") for row in self.rows}
+
+
+class CommitmentForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Anslagsår"), coerce=int)
+    category = forms.ChoiceField(label=_("Kategori"), choices=GrantCategory.choices)
+    priority = forms.ChoiceField(
+        label=_("RUS-prioritering"),
+        required=False,
+        choices=[("", _("– enligt kategori eller ärende –")), *ReportPriority.choices],
+        help_text=_(
+            "Tomt: företagsstöd räknas till innovation, kommersiell service till attraktiva "
+            "livsmiljöer, projekt till ärendets första RUS-område."
+        ),
+    )
+    amount = MoneyField(label=_("Belopp"))
+    committed_on = _date_field(_("Beslutsdatum"))
+    company_leader_gender = forms.ChoiceField(
+        label=_("Företagets ledning"),
+        required=False,
+        choices=[("", _("– gäller företagsstöd –")), *LeaderGender.choices],
+        help_text=_("Krävs för regionala företagsstöd (återrapporteringens könsfördelning)."),
+    )
+    recipient = forms.ModelChoiceField(
+        label=_("Mottagare"),
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("– ingen vald –"),
+    )
+    case_dnr = forms.CharField(
+        label=_("Ärende (Dnr)"),
+        required=False,
+        max_length=12,
+        help_text=_("För projektbeslut: ärendets diarienummer, t.ex. 00035-2020."),
+    )
+    description = forms.CharField(label=_("Beskrivning"), required=False, max_length=300)
+    reference = forms.CharField(
+        label=_("Beslutsreferens"),
+        required=False,
+        max_length=200,
+        help_text=_("T.ex. delegationsbeslut 2022-05-12 nr 14."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = list(Grant.objects.order_by("-year").values_list("year", flat=True))
+        self.fields["year"].choices = [(y, y) for y in years]
+
+    def clean_case_dnr(self):
+        text = (self.cleaned_data.get("case_dnr") or "").strip()
+        if not text:
+            return None
+        number, _sep, year = text.partition("-")
+        try:
+            return Case.objects.select_related("project").get(number=int(number), year=int(year))
+        except (ValueError, Case.DoesNotExist) as exc:
+            raise ValidationError(
+                _("Hittar inget ärende med diarienummer %(dnr)s.") % {"dnr": text}
+            ) from exc
+
+
+class PaymentForm(forms.Form):
+    paid_on = _date_field(_("Utbetalningsdatum"))
+    amount = MoneyField(label=_("Belopp"))
+    period_start = _date_field(_("Rekvirerad period från"))
+    period_end = _date_field(_("Rekvirerad period till"))
+    requisition_reference = forms.CharField(
+        label=_("Rekvisition"), required=False, max_length=100, help_text=_("T.ex. rekvisition 2.")
+    )
+
+
+class ReleaseForm(forms.Form):
+    released_on = _date_field(_("Datum för återföring"))
+    amount = MoneyField(
+        label=_("Belopp"), required=False, help_text=_("Tomt = hela återstående belopp.")
+    )
+    reason = forms.CharField(label=_("Anledning"), max_length=300)
+
+
+# --- Filters ---------------------------------------------------------------------------
+
+
+class DashboardFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("År"), coerce=int, required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]
+
+
+class PlanFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alla")), *PlanStatus.choices]
+    )
+    year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
+    funding_type = forms.ChoiceField(
+        label=_("Finansieringstyp"), required=False, choices=[("", _("Alla")), *FundingType.choices]
+    )
+    financier = forms.ModelChoiceField(
+        label=_("Finansiär"),
+        required=False,
+        queryset=Organisation.objects.filter(financing_rows__isnull=False)
+        .distinct()
+        .order_by("name"),
+        empty_label=_("Alla"),
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "search": data.get("q") or "",
+            "status": data.get("status") or "",
+            "year": data.get("year"),
+            "funding_type": data.get("funding_type") or "",
+            "financier": data["financier"].pk if data.get("financier") else None,
+        }
+
+
+class CommitmentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
+    category = forms.ChoiceField(
+        label=_("Kategori"), required=False, choices=[("", _("Alla")), *GrantCategory.choices]
+    )
+    priority = forms.ChoiceField(
+        label=_("Prioritering"), required=False, choices=[("", _("Alla")), *ReportPriority.choices]
+    )
+    open = forms.BooleanField(label=_("Endast öppna saldon"), required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "search": data.get("q") or "",
+            "year": data.get("year"),
+            "category": data.get("category") or None,
+            "priority": data.get("priority") or None,
+            "open_only": bool(data.get("open")),
+        }

@@ -1,0 +1,180 @@
+"""Who may do what with the money.
+
+Controllers edit the anslag and its allocation plan, review financing plans, record
+commitments, payments and releases. Case officers edit and submit the financing plans
+of their own cases while the plan is a draft (or returned). Every role reads.
+
+Each function returns an ``Access`` (truthy, with a Swedish reason when refused). The
+same function guards the view/API and decides which buttons show. Services tell a
+refusal by role (403) from a refusal by state (409) with the ``*_role_access`` helpers.
+"""
+
+from django.utils.translation import gettext as _
+
+from financing.models import EDITABLE_PLAN_STATUSES, FinancingPlan, PlanStatus
+from norrbotten_cases.access import ALLOW, Access, deny
+from projects.models import CaseKind, CaseState
+from projects.roles import Role, has_role, user_roles
+
+
+def can_view_financing(user) -> Access:
+    if user_roles(user):
+        return ALLOW
+    return deny(_("Du har ingen roll i Norrbotten Cases. Kontakta administratören."))
+
+
+# --- Anslag and allocation plan ------------------------------------------------------
+
+
+def can_edit_grant(user) -> Access:
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller kan ändra anslaget och fördelningsplanen."))
+
+
+# --- Financing plans -------------------------------------------------------------------
+
+
+def _is_case_officer_of(user, project) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    cached = getattr(project, "_officer_ids", None)
+    if cached is None:
+        cached = set(project.cases.values_list("officer_id", flat=True))
+        project._officer_ids = cached
+    return user.pk in cached
+
+
+def plan_owner_access(user, project) -> Access:
+    """Role and ownership only: the case officer of one of the project's cases."""
+    if not has_role(user, Role.OFFICER):
+        return deny(_("Endast handläggare kan ändra finansieringsplaner."))
+    if not _is_case_officer_of(user, project):
+        return deny(_("Endast handläggaren för projektets ärende kan ändra finansieringsplanen."))
+    return ALLOW
+
+
+def plan_state_access(plan: FinancingPlan) -> Access:
+    """The plan's state allows changes (draft or returned)."""
+    if plan.status in EDITABLE_PLAN_STATUSES:
+        return ALLOW
+    if plan.status == PlanStatus.APPROVED:
+        return deny(
+            _(
+                "Finansieringsplanen är godkänd och kan inte ändras. "
+                "En controller kan öppna den igen för ändringar."
+            )
+        )
+    return deny(_("Finansieringsplanen granskas av en controller och kan inte ändras just nu."))
+
+
+def can_create_plan(user, project) -> Access:
+    access = plan_owner_access(user, project)
+    if not access:
+        return access
+    if FinancingPlan.objects.filter(project=project).exists():
+        return deny(_("Projektet har redan en finansieringsplan."))
+    return ALLOW
+
+
+def can_edit_plan(user, plan: FinancingPlan) -> Access:
+    access = plan_owner_access(user, plan.project)
+    if not access:
+        return access
+    return plan_state_access(plan)
+
+
+def can_submit_plan(user, plan: FinancingPlan) -> Access:
+    if not has_role(user, Role.OFFICER):
+        return deny(_("Endast handläggare skickar in finansieringsplaner för granskning."))
+    if not _is_case_officer_of(user, plan.project):
+        return deny(_("Endast handläggaren för projektets ärende kan skicka in planen."))
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        return plan_state_access(plan)
+    return ALLOW
+
+
+def review_role_access(user, plan: FinancingPlan) -> Access:
+    if not has_role(user, Role.CONTROLLER):
+        return deny(_("Endast controller granskar finansieringsplaner."))
+    if (
+        plan.submitted_by_id
+        and plan.submitted_by_id == user.pk
+        and not getattr(user, "is_superuser", False)
+    ):
+        return deny(_("Du kan inte granska en finansieringsplan som du själv har skickat in."))
+    return ALLOW
+
+
+def can_review_plan(user, plan: FinancingPlan) -> Access:
+    access = review_role_access(user, plan)
+    if not access:
+        return access
+    if plan.status != PlanStatus.SUBMITTED:
+        return deny(_("Endast inskickade finansieringsplaner kan granskas."))
+    return ALLOW
+
+
+def case_before_run(plan: FinancingPlan) -> bool:
+    """A co-financing case of the project is on its way to, or on, RUN's agenda."""
+    return plan.project.cases.filter(
+        kind=CaseKind.CO_FINANCING, state=CaseState.READY_FOR_RUN
+    ).exists()
+
+
+def can_reopen_plan(user, plan: FinancingPlan) -> Access:
+    if not has_role(user, Role.CONTROLLER):
+        return deny(_("Endast controller kan öppna en godkänd finansieringsplan igen."))
+    if plan.status != PlanStatus.APPROVED:
+        return deny(_("Endast godkända finansieringsplaner kan öppnas igen."))
+    if case_before_run(plan):
+        return deny(
+            _(
+                "Ärendet är anmält till regionala utvecklingsnämnden. Planen kan öppnas först "
+                "när ärendet har tagits tillbaka till beredning."
+            )
+        )
+    return ALLOW
+
+
+def can_record_granted_amounts(user, plan: FinancingPlan) -> Access:
+    """Granted amounts (beviljat) come in after approval; they do not change the budget."""
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    access = plan_owner_access(user, plan.project)
+    if not access:
+        return deny(
+            _("Endast controller eller ärendets handläggare kan registrera beviljade belopp.")
+        )
+    return ALLOW
+
+
+# --- Commitments, payments, releases -------------------------------------------------
+
+
+def can_record_commitment(user) -> Access:
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller kan registrera åtaganden mot anslaget."))
+
+
+def can_record_payment(user, commitment=None) -> Access:
+    if not has_role(user, Role.CONTROLLER):
+        return deny(_("Endast controller kan registrera utbetalningar."))
+    remaining = getattr(commitment, "remaining", None)
+    if remaining is not None and remaining <= 0:
+        return deny(_("Åtagandet har inget återstående belopp."))
+    return ALLOW
+
+
+def can_record_release(user, commitment=None) -> Access:
+    if not has_role(user, Role.CONTROLLER):
+        return deny(_("Endast controller kan registrera återföringar."))
+    remaining = getattr(commitment, "remaining", None)
+    if remaining is not None and remaining <= 0:
+        return deny(_("Åtagandet har inget återstående belopp."))
+    return ALLOW
+
+
+def can_export(user) -> Access:
+    return can_view_financing(user)

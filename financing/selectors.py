@@ -1,0 +1,765 @@
+"""Reads of the financing app: figures per year, category and priority, plan summaries.
+
+Aggregation happens in SQL (grouped sums), so the number of queries of every page is
+independent of the number of commitments, payments and rows.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from financing.models import (
+    REGION_FUNDING_TYPES,
+    Allocation,
+    AllocationDimension,
+    Commitment,
+    FinancingPlan,
+    FinancingRow,
+    FundingType,
+    Grant,
+    GrantCategory,
+    Payment,
+    Release,
+)
+from norrbotten_cases.money import format_amount
+from projects.models import Case, CaseKind, ReportPriority
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _zero():
+    return Value(ZERO, output_field=MONEY)
+
+
+def share_percent(part: Decimal | None, total: Decimal | None) -> Decimal | None:
+    """``part`` of ``total`` in per cent with one decimal (``Decimal("20.0")``)."""
+    if part is None or not total:
+        return None
+    return (Decimal(part) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# --- Figures ----------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Money of one line of the dashboard (a year, a category or a priority)."""
+
+    key: str = ""
+    label: str = ""
+    allocated: Decimal | None = None
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    released: Decimal = ZERO
+
+    @property
+    def net_committed(self) -> Decimal:
+        """Committed minus what was released back: what the decisions still bind."""
+        return self.committed - self.released
+
+    @property
+    def open(self) -> Decimal:
+        """Committed but neither paid nor released (open balances)."""
+        return self.committed - self.paid - self.released
+
+    @property
+    def left(self) -> Decimal | None:
+        """What can still be committed; ``None`` without an allocation."""
+        if self.allocated is None:
+            return None
+        return self.allocated - self.net_committed
+
+    @property
+    def used_percent(self) -> Decimal | None:
+        return share_percent(self.net_committed, self.allocated)
+
+
+@dataclass
+class GrantSummary:
+    grant: Grant
+    total: Figures
+    categories: list[Figures]
+    priorities: list[Figures]
+
+    @property
+    def allocated_categories(self) -> Decimal:
+        return sum((f.allocated or ZERO for f in self.categories), ZERO)
+
+    @property
+    def allocated_priorities(self) -> Decimal:
+        return sum((f.allocated or ZERO for f in self.priorities), ZERO)
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.grant.amount - self.allocated_categories
+
+
+def _grouped(queryset, *fields) -> dict:
+    return {
+        tuple(row[f] for f in fields): row["total"] or ZERO
+        for row in queryset.values(*fields).annotate(total=Sum("amount")).order_by()
+    }
+
+
+def grant_summary(grant: Grant) -> GrantSummary:
+    """The year's figures in total, per category and per RUS priority (4 queries)."""
+    allocations = {(a.dimension, a.key): a.amount for a in grant.allocations.all()}
+    committed = _grouped(Commitment.objects.filter(grant=grant), "category", "priority")
+    paid = _grouped(
+        Payment.objects.filter(commitment__grant=grant),
+        "commitment__category",
+        "commitment__priority",
+    )
+    released = _grouped(
+        Release.objects.filter(commitment__grant=grant),
+        "commitment__category",
+        "commitment__priority",
+    )
+
+    def figures(index: int, key: str, label: str, dimension: str) -> Figures:
+        def total(data):
+            return sum((v for k, v in data.items() if k[index] == key), ZERO)
+
+        return Figures(
+            key=key,
+            label=str(label),
+            allocated=allocations.get((dimension, key)),
+            committed=total(committed),
+            paid=total(paid),
+            released=total(released),
+        )
+
+    categories = [
+        figures(0, key, label, AllocationDimension.CATEGORY) for key, label in GrantCategory.choices
+    ]
+    priorities = [
+        figures(1, key, label, AllocationDimension.PRIORITY)
+        for key, label in ReportPriority.choices
+    ]
+    total = Figures(
+        key="total",
+        label=_("Totalt"),
+        allocated=grant.amount,
+        committed=sum(committed.values(), ZERO),
+        paid=sum(paid.values(), ZERO),
+        released=sum(released.values(), ZERO),
+    )
+    return GrantSummary(grant=grant, total=total, categories=categories, priorities=priorities)
+
+
+def multi_year_figures() -> list[Figures]:
+    """Commitments falling on each year's anslag, with payments and releases (4 queries)."""
+    grants = list(Grant.objects.order_by("year"))
+    committed = _grouped(Commitment.objects.all(), "grant_id")
+    paid = _grouped(Payment.objects.all(), "commitment__grant_id")
+    released = _grouped(Release.objects.all(), "commitment__grant_id")
+    return [
+        Figures(
+            key=str(g.year),
+            label=str(g.year),
+            allocated=g.amount,
+            committed=committed.get((g.pk,), ZERO),
+            paid=paid.get((g.pk,), ZERO),
+            released=released.get((g.pk,), ZERO),
+        )
+        for g in grants
+    ]
+
+
+def grant_list() -> QuerySet[Grant]:
+    return Grant.objects.order_by("-year")
+
+
+def grant_for_year(year: int) -> Grant:
+    return Grant.objects.prefetch_related("allocations").get(year=year)
+
+
+def default_year(grants: list[Grant]) -> int | None:
+    """The current year's anslag if registered, else the latest one."""
+    years = [g.year for g in grants]
+    if not years:
+        return None
+    today = timezone.localdate().year
+    return today if today in years else max(years)
+
+
+@dataclass
+class Room:
+    """What can still be committed in a year (and in one category of it)."""
+
+    year: int
+    grant: Grant | None
+    left_total: Decimal = ZERO
+    allocation: Decimal | None = None
+    left_category: Decimal | None = None
+
+    @property
+    def left(self) -> Decimal:
+        if self.grant is None:
+            return ZERO
+        if self.left_category is None:
+            return self.left_total
+        return min(self.left_total, self.left_category)
+
+
+def _net_committed(grant: Grant, category: str | None = None) -> Decimal:
+    commitments = Commitment.objects.filter(grant=grant)
+    releases = Release.objects.filter(commitment__grant=grant)
+    if category:
+        commitments = commitments.filter(category=category)
+        releases = releases.filter(commitment__category=category)
+    committed = commitments.aggregate(s=Sum("amount"))["s"] or ZERO
+    released = releases.aggregate(s=Sum("amount"))["s"] or ZERO
+    return committed - released
+
+
+def grant_room(grant: Grant | None, category: str, *, year: int | None = None) -> Room:
+    """Room in ``grant`` for ``category``: the category allocation, capped by the anslag."""
+    if grant is None:
+        return Room(year=year or 0, grant=None)
+
+    net_total = _net_committed(grant)
+    allocation = (
+        Allocation.objects.filter(grant=grant, dimension=AllocationDimension.CATEGORY, key=category)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    room = Room(year=grant.year, grant=grant, left_total=grant.amount - net_total)
+    if allocation is not None:
+        room.allocation = allocation
+        room.left_category = allocation - _net_committed(grant, category)
+    return room
+
+
+# --- Commitments ----------------------------------------------------------------------
+
+
+def commitments_with_balances() -> QuerySet[Commitment]:
+    """Commitments annotated with ``paid``, ``released`` and ``remaining`` (SQL subqueries)."""
+    paid = (
+        Payment.objects.filter(commitment=OuterRef("pk"))
+        .values("commitment")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    released = (
+        Release.objects.filter(commitment=OuterRef("pk"))
+        .values("commitment")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return (
+        Commitment.objects.select_related("grant", "case", "recipient", "created_by")
+        .annotate(
+            paid=Coalesce(Subquery(paid, output_field=MONEY), _zero()),
+            released=Coalesce(Subquery(released, output_field=MONEY), _zero()),
+        )
+        .annotate(remaining=F("amount") - F("paid") - F("released"))
+    )
+
+
+def commitment_list(
+    *,
+    year: int | None = None,
+    category: str | None = None,
+    priority: str | None = None,
+    open_only: bool = False,
+    search: str = "",
+) -> QuerySet[Commitment]:
+    qs = commitments_with_balances()
+    if year:
+        qs = qs.filter(grant__year=year)
+    if category:
+        qs = qs.filter(category=category)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if open_only:
+        qs = qs.filter(remaining__gt=0)
+    if search:
+        qs = qs.filter(
+            Q(description__icontains=search)
+            | Q(reference__icontains=search)
+            | Q(recipient__name__icontains=search)
+            | Q(case__title__icontains=search)
+            | Q(case__project__title__icontains=search)
+        )
+    return qs.order_by("-committed_on", "-pk")
+
+
+def commitment_detail(pk: int) -> Commitment:
+    return (
+        commitments_with_balances()
+        .select_related("case__project", "grant")
+        .prefetch_related(
+            Prefetch("payments", queryset=Payment.objects.select_related("created_by")),
+            Prefetch("releases", queryset=Release.objects.select_related("created_by")),
+        )
+        .get(pk=pk)
+    )
+
+
+def case_commitments(case: Case) -> list[Commitment]:
+    return list(
+        commitments_with_balances()
+        .filter(case=case)
+        .prefetch_related("payments", "releases")
+        .order_by("grant__year", "pk")
+    )
+
+
+# --- Financing plans ------------------------------------------------------------------
+
+
+@dataclass
+class FinancierShare:
+    financier: object
+    applied: Decimal
+    granted: Decimal | None
+    share: Decimal | None
+    funding_types: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanFigures:
+    total_applied: Decimal
+    total_granted: Decimal | None
+    stated_total: Decimal
+    region_total: Decimal
+    region_1_1: Decimal
+    region_own: Decimal
+    in_kind: Decimal
+    financiers: list[FinancierShare]
+    by_type: list[tuple[str, Decimal, Decimal | None]]
+    by_year: list[tuple[int | None, Decimal]]
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total_applied - self.stated_total
+
+    @property
+    def adds_up(self) -> bool:
+        return self.difference == 0
+
+    @property
+    def region_share(self) -> Decimal | None:
+        return share_percent(self.region_total, self.total_applied)
+
+    @property
+    def region_1_1_share(self) -> Decimal | None:
+        return share_percent(self.region_1_1, self.total_applied)
+
+
+def plan_figures(plan: FinancingPlan, rows: list[FinancingRow] | None = None) -> PlanFigures:
+    """Totals and shares of a plan, from its (prefetched) rows."""
+    rows = list(plan.rows.all()) if rows is None else rows
+    total = sum((r.amount_applied for r in rows), ZERO)
+    granted_values = [r.amount_granted for r in rows if r.amount_granted is not None]
+    per_financier: dict[int, dict] = {}
+    per_type: dict[str, list] = defaultdict(lambda: [ZERO, None])
+    per_year: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        entry = per_financier.setdefault(
+            row.financier_id,
+            {"financier": row.financier, "applied": ZERO, "granted": None, "types": []},
+        )
+        entry["applied"] += row.amount_applied
+        if row.amount_granted is not None:
+            entry["granted"] = (entry["granted"] or ZERO) + row.amount_granted
+        label = row.get_funding_type_display()
+        if label not in entry["types"]:
+            entry["types"].append(label)
+        per_type[row.funding_type][0] += row.amount_applied
+        if row.amount_granted is not None:
+            per_type[row.funding_type][1] = (per_type[row.funding_type][1] or ZERO) + (
+                row.amount_granted
+            )
+        per_year[row.year] += row.amount_applied
+    financiers = sorted(
+        (
+            FinancierShare(
+                financier=e["financier"],
+                applied=e["applied"],
+                granted=e["granted"],
+                share=share_percent(e["applied"], total),
+                funding_types=e["types"],
+            )
+            for e in per_financier.values()
+        ),
+        key=lambda s: (-s.applied, str(s.financier)),
+    )
+
+    def type_sum(*types):
+        return sum((r.amount_applied for r in rows if r.funding_type in types), ZERO)
+
+    return PlanFigures(
+        total_applied=total,
+        total_granted=sum(granted_values, ZERO) if granted_values else None,
+        stated_total=plan.stated_total,
+        region_total=type_sum(*REGION_FUNDING_TYPES),
+        region_1_1=type_sum(FundingType.REGION_1_1),
+        region_own=type_sum(FundingType.REGION_OWN),
+        in_kind=sum((r.amount_applied for r in rows if r.in_kind), ZERO),
+        financiers=financiers,
+        by_type=[
+            (FundingType(key).label, values[0], values[1])
+            for key, values in sorted(per_type.items(), key=lambda kv: -kv[1][0])
+        ],
+        by_year=sorted(per_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)),
+    )
+
+
+def plan_rows_queryset() -> QuerySet[FinancingRow]:
+    return FinancingRow.objects.select_related("financier").order_by("position", "pk")
+
+
+def plan_for_project(project_id: int) -> FinancingPlan | None:
+    return (
+        FinancingPlan.objects.select_related(
+            "project__applicant", "project__owner", "submitted_by", "reviewed_by", "created_by"
+        )
+        .prefetch_related(
+            Prefetch("rows", queryset=plan_rows_queryset()),
+            "project__rus_areas",
+            Prefetch("project__cases", queryset=Case.objects.select_related("officer")),
+        )
+        .filter(project_id=project_id)
+        .first()
+    )
+
+
+def co_financing_case(project) -> Case | None:
+    """The project's co-financing case (medfinansiering), the newest if several."""
+    cases = [c for c in project.cases.all() if c.kind == CaseKind.CO_FINANCING]
+    if not cases:
+        cases = list(project.cases.all())
+    return max(cases, key=lambda c: (c.year, c.number)) if cases else None
+
+
+def expected_decision_year(plan: FinancingPlan) -> int:
+    """The year whose anslag the 1:1 money is expected to come from.
+
+    The year of the grant decision when there is one, else the co-financing case's year.
+    """
+    case = co_financing_case(plan.project)
+    if case is not None and case.decided_on:
+        return case.decided_on.year
+    if case is not None:
+        return case.year
+    return timezone.localdate().year
+
+
+@dataclass
+class Check:
+    key: str
+    label: str
+    ok: bool | None  # None: cannot be checked (information missing)
+    detail: str
+    hard: bool = False  # a failed hard check blocks submission and approval
+
+
+def plan_checks(plan: FinancingPlan, figures: PlanFigures | None = None) -> list[Check]:
+    """The controller's checks of a plan, shown on the review page."""
+    figures = figures or plan_figures(plan)
+    project = plan.project
+    checks = []
+    detail = _("Raderna summerar till %(rows)s, angiven total %(stated)s, skillnad %(diff)s.") % {
+        "rows": format_amount(figures.total_applied),
+        "stated": format_amount(figures.stated_total),
+        "diff": format_amount(figures.difference),
+    }
+    checks.append(
+        Check(
+            "sum",
+            _("Raderna summerar till den totala budgeten"),
+            figures.adds_up and figures.total_applied > 0,
+            detail,
+            hard=True,
+        )
+    )
+    if project.total_budget is not None:
+        same = project.total_budget == plan.stated_total
+        checks.append(
+            Check(
+                "project_total",
+                _("Totalen stämmer med projektets registrerade budget"),
+                same,
+                _("Projektets budget i registret: %(budget)s.")
+                % {"budget": format_amount(project.total_budget)},
+            )
+        )
+    cap = Decimal(settings.REGION_SHARE_POLICY_CAP_PERCENT)
+    share = figures.region_share or Decimal(0)
+    checks.append(
+        Check(
+            "region_share",
+            _("Regionens andel inom policytaket"),
+            share <= cap,
+            _(
+                "Regionens andel (1:1 och egna medel) är %(share)s %% av budgeten, "
+                "taket är %(cap)s %%."
+            )
+            % {"share": str(share).replace(".", ","), "cap": cap},
+        )
+    )
+    checks.append(_period_check(plan, project))
+    checks.extend(_room_checks(plan))
+    return checks
+
+
+def _period_check(plan: FinancingPlan, project) -> Check:
+    label = _("Perioden stämmer med projektets")
+    if not project.start_date or not project.end_date:
+        return Check("period", label, None, _("Projektet saknar start- eller slutdatum."))
+    first, last = project.start_date.year, project.end_date.year
+    outside = sorted({r.year for r in plan.rows.all() if r.year and not first <= r.year <= last})
+    period = f"{project.start_date:%Y-%m-%d} – {project.end_date:%Y-%m-%d}"
+    if outside:
+        return Check(
+            "period",
+            label,
+            False,
+            _("Rader för år utanför projektperioden %(period)s: %(years)s.")
+            % {"period": period, "years": ", ".join(str(y) for y in outside)},
+        )
+    return Check(
+        "period",
+        label,
+        True,
+        _("Alla rader ligger inom projektperioden %(period)s.") % {"period": period},
+    )
+
+
+def _room_checks(plan: FinancingPlan) -> list[Check]:
+    decision_year = expected_decision_year(plan)
+    asked: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for row in plan.rows.all():
+        if row.funding_type == FundingType.REGION_1_1:
+            asked[row.year or decision_year] += row.amount_applied
+    if not asked:
+        return [
+            Check(
+                "room",
+                _("Sökt 1:1 ryms i årets projektverksamhet"),
+                True,
+                _("Planen söker inga medel ur anslaget 1:1."),
+            )
+        ]
+    grants = {g.year: g for g in Grant.objects.filter(year__in=asked)}
+    checks = []
+    for year, amount in sorted(asked.items()):
+        label = _("Sökt 1:1 %(year)s ryms i projektverksamheten") % {"year": year}
+        grant = grants.get(year)
+        if grant is None:
+            checks.append(
+                Check(
+                    f"room_{year}",
+                    label,
+                    False,
+                    _("Inget anslag 1:1 är registrerat för %(year)s.") % {"year": year},
+                )
+            )
+            continue
+        room = grant_room(grant, GrantCategory.PROJECT)
+        checks.append(
+            Check(
+                f"room_{year}",
+                label,
+                amount <= room.left,
+                _("Sökt %(asked)s, kvar att besluta om %(left)s.")
+                % {"asked": format_amount(amount), "left": format_amount(room.left)},
+            )
+        )
+    return checks
+
+
+def plan_list(
+    *,
+    status: str = "",
+    year: int | None = None,
+    financier: int | None = None,
+    funding_type: str = "",
+    search: str = "",
+) -> QuerySet[FinancingPlan]:
+    """Plans with their totals (SQL sums) for the list page and the XLSX export."""
+
+    def rows_sum(*types):
+        condition = Q(rows__funding_type__in=types) if types else Q()
+        return Coalesce(Sum("rows__amount_applied", filter=condition), _zero())
+
+    qs = FinancingPlan.objects.select_related(
+        "project__applicant", "project__owner", "reviewed_by", "submitted_by"
+    ).annotate(
+        total_applied=rows_sum(),
+        region_1_1=rows_sum(FundingType.REGION_1_1),
+        region_own=rows_sum(FundingType.REGION_OWN),
+        region_total=rows_sum(*REGION_FUNDING_TYPES),
+        total_granted=Sum("rows__amount_granted"),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(
+            Exists(Case.objects.filter(project=OuterRef("project"), year=year))
+            | Q(project__start_date__year__lte=year, project__end_date__year__gte=year)
+        )
+    if financier:
+        qs = qs.filter(
+            Exists(FinancingRow.objects.filter(plan=OuterRef("pk"), financier=financier))
+        )
+    if funding_type:
+        qs = qs.filter(
+            Exists(FinancingRow.objects.filter(plan=OuterRef("pk"), funding_type=funding_type))
+        )
+    if search:
+        qs = qs.filter(
+            Q(project__title__icontains=search)
+            | Q(project__applicant__name__icontains=search)
+            | Exists(
+                Case.objects.filter(project=OuterRef("project")).filter(
+                    Q(nyps_id__icontains=search) | Q(title__icontains=search)
+                )
+            )
+        )
+    return qs.prefetch_related(
+        Prefetch("project__cases", queryset=Case.objects.order_by("-year", "-number"))
+    ).order_by("project__title")
+
+
+def plan_rows_for_export(plans: QuerySet[FinancingPlan]) -> QuerySet[FinancingRow]:
+    return (
+        FinancingRow.objects.filter(plan__in=plans.values("pk"))
+        .select_related("financier", "plan__project")
+        .order_by("plan__project__title", "position", "pk")
+    )
+
+
+# --- History ---------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEvent:
+    when: datetime.datetime
+    user: object
+    what: str
+    changes: list[tuple[str, str, str]]
+
+
+def _format_value(field_name: str, value, model) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    try:
+        f = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001 - unknown fields are shown as they are
+        return str(value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    return str(value)
+
+
+def _events(records, model, describe, fields) -> list[HistoryEvent]:
+    """Pair each historical record with the previous one of the same object."""
+    previous: dict[int, object] = {}
+    events = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        for name in fields:
+            new = getattr(record, name)
+            old = getattr(before, name) if before is not None else None
+            if before is None and record.history_type == "+":
+                if new not in (None, ""):
+                    changes.append((name, "", _format_value(name, new, model)))
+            elif record.history_type == "-":
+                changes.append((name, _format_value(name, old or new, model), ""))
+                break
+            elif old != new:
+                changes.append(
+                    (name, _format_value(name, old, model), _format_value(name, new, model))
+                )
+        previous[record.id] = record
+        if changes or record.history_type != "~":
+            events.append(
+                HistoryEvent(
+                    when=record.history_date,
+                    user=record.history_user,
+                    what=describe(record),
+                    changes=[
+                        (str(model._meta.get_field(n).verbose_name), a, b) for n, a, b in changes
+                    ],
+                )
+            )
+    return events
+
+
+def grant_history(grant: Grant) -> list[HistoryEvent]:
+    """Changes of the anslag and its allocation plan, newest first."""
+    grant_records = grant.history.select_related("history_user").order_by("history_date", "pk")
+    allocation_records = (
+        Allocation.history.filter(grant_id=grant.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+    def allocation_label(record):
+        choices = (
+            GrantCategory if record.dimension == AllocationDimension.CATEGORY else ReportPriority
+        )
+        try:
+            label = choices(record.key).label
+        except ValueError:
+            label = record.key
+        return _("Fördelning: %(key)s") % {"key": label}
+
+    events = _events(
+        grant_records,
+        Grant,
+        lambda r: _("Anslaget"),
+        ["amount", "decision_reference", "note"],
+    ) + _events(allocation_records, Allocation, allocation_label, ["amount"])
+    return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+def plan_history(plan: FinancingPlan) -> list[HistoryEvent]:
+    plan_records = plan.history.select_related("history_user").order_by("history_date", "pk")
+    row_records = (
+        FinancingRow.history.filter(plan_id=plan.pk)
+        .select_related("history_user", "financier")
+        .order_by("history_date", "history_id")
+    )
+
+    def row_label(record):
+        return _("Rad: %(financier)s") % {"financier": record.financier}
+
+    events = _events(
+        plan_records,
+        FinancingPlan,
+        lambda r: _("Planen"),
+        ["status", "stated_total", "review_comment"],
+    ) + _events(
+        row_records,
+        FinancingRow,
+        row_label,
+        ["funding_type", "amount_applied", "amount_granted", "year", "in_kind"],
+    )
+    return sorted(events, key=lambda e: e.when, reverse=True)
