@@ -1,0 +1,92 @@
+"""Read-only admin for the financing app: every write goes through financing.services
+(locks, limits and history), so the admin only shows what is recorded."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from financing.models import (
+    Allocation,
+    Commitment,
+    FinancingPlan,
+    FinancingRow,
+    Grant,
+    Payment,
+    Release,
+)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting would bypass the services (and optimistic locking): show history only.
+        return self.history_view(request, object_id, extra_context=extra_context)
+
+
+class AllocationInline(admin.TabularInline):
+    model = Allocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["dimension", "key", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(ReadOnlyAdmin):
+    list_display = ["year", "amount", "decision_reference"]
+    inlines = [AllocationInline]
+
+
+class RowInline(admin.TabularInline):
+    model = FinancingRow
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "financier",
+        "funding_type",
+        "amount_applied",
+        "amount_granted",
+        "year",
+        "in_kind",
+        "position",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FinancingPlan)
+class FinancingPlanAdmin(ReadOnlyAdmin):
+    list_display = ["project", "status", "stated_total", "reviewed_by", "reviewed_at"]
+    list_filter = ["status"]
+    search_fields = ["project__title"]
+    readonly_fields = ["status"]
+    inlines = [RowInline]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ["committed_on", "grant", "category", "priority", "amount", "case", "recipient"]
+    list_filter = ["grant__year", "category", "priority"]
+    list_select_related = ["grant", "case", "recipient"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["paid_on", "commitment", "amount", "requisition_reference"]
+    list_select_related = ["commitment__grant", "commitment__case"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyAdmin):
+    list_display = ["released_on", "commitment", "amount", "reason"]
+    list_select_related = ["commitment__grant", "commitment__case"]

@@ -1,0 +1,601 @@
+"""The financing part of the JSON API (/api/v1/): grants with allocations, financing plans
+and rows, commitments, payments and releases.
+
+Every role reads. Writes go through ``financing.services`` with the same permission
+functions as the pages; refusals come back as 403 (role), 409 (stale or frozen record)
+or 400 (bad input) via ``norrbotten_cases.api.exception_handler``.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from financing import permissions as finance_permissions
+from financing import selectors, services
+from financing.models import (
+    Allocation,
+    AllocationDimension,
+    Commitment,
+    FinancingPlan,
+    FinancingRow,
+    FundingType,
+    Grant,
+    GrantCategory,
+    LeaderGender,
+    Payment,
+    PlanStatus,
+    Release,
+)
+from norrbotten_cases.errors import Conflict
+from norrbotten_cases.money import AmountError, parse_amount
+from projects.models import Case, Organisation, Project, ReportPriority
+
+
+class AmountField(serializers.Field):
+    """Kronor: written as a number or as ``"1 245 497 kr"`` / ``"2 000 tkr"``; read as a
+    decimal string with two decimals (``"1245497.00"``)."""
+
+    def to_representation(self, value):
+        return None if value is None else f"{Decimal(value):.2f}"
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            data = str(data)
+        try:
+            return parse_amount(data)
+        except AmountError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class CanViewFinancing(permissions.BasePermission):
+    def has_permission(self, request, view):
+        access = finance_permissions.can_view_financing(request.user)
+        if not access:
+            self.message = access.reason
+        return bool(access)
+
+
+class FinancingViewSet(viewsets.GenericViewSet):
+    permission_classes = [permissions.IsAuthenticated, CanViewFinancing]
+
+
+# --- Grants ----------------------------------------------------------------------------------
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    amount = AmountField()
+    label = serializers.CharField(source="key_label", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["dimension", "key", "label", "amount"]
+
+    def validate(self, attrs):
+        keys = (
+            GrantCategory.values
+            if attrs["dimension"] == AllocationDimension.CATEGORY
+            else ReportPriority.values
+        )
+        if attrs["key"] not in keys:
+            raise serializers.ValidationError({"key": f"Okänd nyckel för {attrs['dimension']}."})
+        return attrs
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    amount = AmountField()
+    allocations = AllocationSerializer(many=True, required=False)
+    figures = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Grant
+        fields = [
+            "year",
+            "amount",
+            "decision_reference",
+            "note",
+            "version",
+            "allocations",
+            "figures",
+        ]
+        extra_kwargs = {"year": {"validators": []}}
+
+    def get_figures(self, grant) -> dict:
+        total = selectors.grant_summary(grant).total
+        return {
+            name: AmountField().to_representation(getattr(total, name))
+            for name in ("allocated", "committed", "paid", "released", "open", "left")
+        }
+
+
+class GrantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    FinancingViewSet,
+):
+    """Anslag 1:1 per year (lookup by year) with the allocation plan and its figures."""
+
+    serializer_class = GrantSerializer
+    lookup_field = "year"
+    queryset = Grant.objects.prefetch_related("allocations").order_by("-year")
+
+    @staticmethod
+    def _allocations(data) -> dict | None:
+        if "allocations" not in data:
+            return None
+        return {(a["dimension"], a["key"]): a["amount"] for a in data["allocations"]}
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        grant = services.grant_create(
+            user=request.user,
+            year=data["year"],
+            amount=data["amount"],
+            decision_reference=data.get("decision_reference", ""),
+            note=data.get("note", ""),
+            allocations=self._allocations(data) or {},
+        )
+        return Response(self.get_serializer(grant).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        grant = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = self.get_serializer(grant, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("year", grant.year) != grant.year:
+            raise DjangoValidationError(
+                {"year": "Året kan inte ändras; registrera ett nytt anslag."}
+            )
+        allocations = self._allocations(data)
+        if allocations is None:
+            allocations = {(a.dimension, a.key): a.amount for a in grant.allocations.all()}
+        grant = services.grant_update(
+            user=request.user,
+            grant=grant,
+            amount=data.get("amount", grant.amount),
+            decision_reference=data.get("decision_reference", grant.decision_reference),
+            note=data.get("note", grant.note),
+            allocations=allocations,
+            version=data.get("version"),
+        )
+        grant = Grant.objects.prefetch_related("allocations").get(pk=grant.pk)
+        return Response(self.get_serializer(grant).data)
+
+
+# --- Financing plans ------------------------------------------------------------------------
+
+
+class FinancingRowSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+    financier = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    financier_name = serializers.CharField(source="financier.name", read_only=True)
+    funding_type = serializers.ChoiceField(choices=FundingType.choices)
+    amount_applied = AmountField()
+    amount_granted = AmountField(required=False, allow_null=True)
+
+    class Meta:
+        model = FinancingRow
+        fields = [
+            "id",
+            "financier",
+            "financier_name",
+            "funding_type",
+            "amount_applied",
+            "amount_granted",
+            "year",
+            "in_kind",
+            "position",
+        ]
+        read_only_fields = ["position"]
+
+
+class FinancingPlanSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    stated_total = AmountField()
+    status = serializers.CharField(read_only=True)
+    rows = FinancingRowSerializer(many=True)
+    version = serializers.IntegerField(required=False)
+    totals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FinancingPlan
+        fields = [
+            "id",
+            "project",
+            "stated_total",
+            "status",
+            "version",
+            "rows",
+            "totals",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
+        read_only_fields = [
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
+
+    def get_totals(self, plan) -> dict:
+        figures = selectors.plan_figures(plan)
+        money = AmountField().to_representation
+        return {
+            "total_applied": money(figures.total_applied),
+            "total_granted": money(figures.total_granted),
+            "difference": money(figures.difference),
+            "region_1_1": money(figures.region_1_1),
+            "region_own": money(figures.region_own),
+            "region_share_percent": str(figures.region_share)
+            if figures.region_share is not None
+            else None,
+            "financiers": [
+                {
+                    "financier": share.financier.pk,
+                    "name": share.financier.name,
+                    "applied": money(share.applied),
+                    "share_percent": str(share.share) if share.share is not None else None,
+                }
+                for share in figures.financiers
+            ],
+        }
+
+
+class PlanFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=PlanStatus.choices)
+    project = filters.NumberFilter(field_name="project_id")
+
+    class Meta:
+        model = FinancingPlan
+        fields = ["status", "project"]
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GrantedRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount_granted = AmountField(allow_null=True)
+
+
+class GrantedSerializer(serializers.Serializer):
+    rows = GrantedRowSerializer(many=True)
+    version = serializers.IntegerField(required=False)
+
+
+class FinancingPlanViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    FinancingViewSet,
+):
+    """Financing plans with rows, totals and shares; review actions for controllers."""
+
+    serializer_class = FinancingPlanSerializer
+    filterset_class = PlanFilter
+    queryset = (
+        FinancingPlan.objects.select_related("project")
+        .prefetch_related(Prefetch("rows", queryset=selectors.plan_rows_queryset()))
+        .order_by("project__title")
+    )
+
+    def _rows(self, data):
+        return [
+            {
+                "id": row.get("id"),
+                "financier": row["financier"],
+                "funding_type": row["funding_type"],
+                "amount_applied": row["amount_applied"],
+                "amount_granted": row.get("amount_granted"),
+                "year": row.get("year"),
+                "in_kind": row.get("in_kind", False),
+            }
+            for row in data["rows"]
+        ]
+
+    def _respond(self, plan, code=status.HTTP_200_OK):
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(self.get_serializer(plan).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        project = data["project"]
+        if FinancingPlan.objects.filter(project=project).exists():
+            raise Conflict("Projektet har redan en finansieringsplan.")
+        plan = services.financing_plan_save(
+            user=request.user,
+            project=project,
+            stated_total=data["stated_total"],
+            rows=self._rows(data),
+        )
+        return self._respond(plan, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        serializer = self.get_serializer(
+            plan, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("project", plan.project) != plan.project:
+            raise DjangoValidationError({"project": "Projektet kan inte bytas."})
+        rows = (
+            self._rows(data)
+            if "rows" in data
+            else [
+                {
+                    "id": r.pk,
+                    "financier": r.financier,
+                    "funding_type": r.funding_type,
+                    "amount_applied": r.amount_applied,
+                    "amount_granted": r.amount_granted,
+                    "year": r.year,
+                    "in_kind": r.in_kind,
+                }
+                for r in plan.rows.all()
+            ]
+        )
+        plan = services.financing_plan_save(
+            user=request.user,
+            project=plan.project,
+            stated_total=data.get("stated_total", plan.stated_total),
+            rows=rows,
+            version=data.get("version"),
+        )
+        return self._respond(plan)
+
+    @extend_schema(request=None, responses=FinancingPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        plan = services.financing_plan_submit(user=request.user, plan=self.get_object())
+        return self._respond(plan)
+
+    @extend_schema(request=CommentSerializer, responses=FinancingPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.financing_plan_approve(
+            user=request.user, plan=self.get_object(), comment=body.validated_data["comment"]
+        )
+        return self._respond(plan)
+
+    @extend_schema(request=CommentSerializer, responses=FinancingPlanSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_changes(self, request, pk=None):
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.financing_plan_return(
+            user=request.user, plan=self.get_object(), comment=body.validated_data["comment"]
+        )
+        return self._respond(plan)
+
+    @extend_schema(request=CommentSerializer, responses=FinancingPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.financing_plan_reopen(
+            user=request.user, plan=self.get_object(), comment=body.validated_data["comment"]
+        )
+        return self._respond(plan)
+
+    @extend_schema(request=GrantedSerializer, responses=FinancingPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def granted(self, request, pk=None):
+        body = GrantedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.financing_plan_record_granted(
+            user=request.user,
+            plan=self.get_object(),
+            granted={r["id"]: r["amount_granted"] for r in body.validated_data["rows"]},
+            version=body.validated_data.get("version"),
+        )
+        return self._respond(plan)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def checks(self, request, pk=None):
+        plan = selectors.plan_for_project(self.get_object().project_id)
+        return Response(
+            [
+                {
+                    "key": c.key,
+                    "label": str(c.label),
+                    "ok": c.ok,
+                    "detail": str(c.detail),
+                    "hard": c.hard,
+                }
+                for c in selectors.plan_checks(plan)
+            ]
+        )
+
+
+# --- Commitments, payments, releases --------------------------------------------------------
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="grant.year", required=False)
+    amount = AmountField()
+    category = serializers.ChoiceField(choices=GrantCategory.choices)
+    priority = serializers.ChoiceField(
+        choices=ReportPriority.choices, required=False, allow_null=True
+    )
+    company_leader_gender = serializers.ChoiceField(
+        choices=LeaderGender.choices, required=False, allow_null=True
+    )
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.all(), required=False, allow_null=True
+    )
+    recipient = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    paid = AmountField(read_only=True)
+    released = AmountField(read_only=True)
+    remaining = AmountField(read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "year",
+            "category",
+            "priority",
+            "case",
+            "amount",
+            "committed_on",
+            "description",
+            "reference",
+            "company_leader_gender",
+            "recipient",
+            "paid",
+            "released",
+            "remaining",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+
+
+class CommitmentFilter(filters.FilterSet):
+    year = filters.NumberFilter(field_name="grant__year")
+    category = filters.ChoiceFilter(choices=GrantCategory.choices)
+    priority = filters.ChoiceFilter(choices=ReportPriority.choices)
+    case = filters.NumberFilter(field_name="case_id")
+    open = filters.BooleanFilter(method="filter_open")
+
+    class Meta:
+        model = Commitment
+        fields = ["year", "category", "priority", "case", "open"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(remaining__gt=0) if value else queryset.filter(remaining__lte=0)
+
+
+class CommitmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Commitments against the anslag with paid, released and remaining amounts."""
+
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return selectors.commitments_with_balances().order_by("-committed_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        commitment = services.commitment_record(
+            user=request.user,
+            year=data.get("grant", {}).get("year"),
+            category=data["category"],
+            priority=data.get("priority"),
+            amount=data["amount"],
+            committed_on=data["committed_on"],
+            case=data.get("case"),
+            company_leader_gender=data.get("company_leader_gender"),
+            recipient=data.get("recipient"),
+            description=data.get("description", ""),
+            reference=data.get("reference", ""),
+        )
+        commitment = self.get_queryset().get(pk=commitment.pk)
+        return Response(self.get_serializer(commitment).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    amount = AmountField()
+    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "commitment",
+            "paid_on",
+            "amount",
+            "period_start",
+            "period_end",
+            "requisition_reference",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+        validators = []
+
+    def validate(self, attrs):
+        return attrs  # the service checks the period and the limit under its lock
+
+
+class PaymentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Payments (utbetalningar); the sum never exceeds the commitment."""
+
+    serializer_class = PaymentSerializer
+    queryset = Payment.objects.select_related("commitment").order_by("paid_on", "pk")
+    filterset_fields = ["commitment"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        commitment = data.pop("commitment")
+        payment = services.payment_record(user=request.user, commitment=commitment, **data)
+        return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    amount = AmountField(required=False, allow_null=True)
+    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+
+    class Meta:
+        model = Release
+        fields = ["id", "commitment", "released_on", "amount", "reason", "created_by", "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+
+
+class ReleaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Releases (återföringar); without an amount the whole remainder is released."""
+
+    serializer_class = ReleaseSerializer
+    queryset = Release.objects.select_related("commitment").order_by("released_on", "pk")
+    filterset_fields = ["commitment"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        commitment = data.pop("commitment")
+        release = services.release_record(
+            user=request.user,
+            commitment=commitment,
+            released_on=data["released_on"],
+            reason=data.get("reason", ""),
+            amount=data.get("amount"),
+        )
+        return Response(self.get_serializer(release).data, status=status.HTTP_201_CREATED)
