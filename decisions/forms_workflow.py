@@ -42,31 +42,33 @@ def _today():
 # --- Fields --------------------------------------------------------------------------
 
 
-class AmountField(forms.CharField):
-    """An amount in kronor as the department writes it (``1 245 497``, ``2 000 tkr``)."""
+class AmountField(forms.Field):
+    """An amount in kronor as the department writes it (``1 245 497``, ``2 000 tkr``).
+
+    JSON clients may send a number instead of text.
+    """
+
+    widget = forms.TextInput
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 40)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
     def prepare_value(self, value):
-        if isinstance(value, Decimal | int):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return format_amount(value, unit="").strip()
         return value
 
     def to_python(self, value):
-        if isinstance(value, float):
-            value = str(value)
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            try:
-                return parse_amount(value)
-            except AmountError as exc:
-                raise ValidationError(str(exc), code="amount") from exc
-        value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if isinstance(value, float):
+            value = str(value)
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
         try:
             return parse_amount(value)
         except AmountError as exc:
