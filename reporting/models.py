@@ -69,6 +69,15 @@ class ReportYear(models.Model):
         help_text=_("Paragrafen som godkände rapporten, t.ex. Regionutvecklingsutskottet § 29."),
     )
     approved_on = models.DateField(_("godkänd den"), null=True, blank=True)
+    approved_paragraph = models.ForeignKey(
+        "decisions.Paragraph",
+        verbose_name=_("godkänd i paragraf"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Protokollsparagrafen som godkände rapporten (seed 003: § 29)."),
+    )
     approved_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("godkännande registrerat av"),
@@ -102,7 +111,7 @@ class ReportYear(models.Model):
 
     @property
     def is_approved(self) -> bool:
-        return self.approved_on is not None
+        return self.approved_on is not None or self.approved_paragraph_id is not None
 
     @property
     def recipient_list(self) -> list[str]:

@@ -58,7 +58,12 @@ def report_list():
 
 def report_get(year: int) -> ReportYear:
     report = (
-        ReportYear.objects.select_related("created_by", "approved_by_user")
+        ReportYear.objects.select_related(
+            "created_by",
+            "approved_by_user",
+            "approved_paragraph__meeting",
+            "approved_paragraph__body",
+        )
         .annotate(
             question_count=Count("sections", filter=_QUESTION),
             done_count=Count("sections", filter=_DONE),
@@ -170,7 +175,7 @@ def projects_for_year(year: int):
 def jobs_for_report(report: ReportYear, limit: int = 10):
     return list(
         ReportJob.objects.filter(report=report)
-        .select_related("requested_by")
+        .select_related("requested_by", "report")
         .prefetch_related(Prefetch("files", queryset=GeneratedReport.objects.order_by("format")))
         .order_by("-created_at")[:limit]
     )
@@ -194,3 +199,14 @@ def job_get(pk: int) -> ReportJob:
 
 def latest_check(report: ReportYear):
     return report.checks.select_related("checked_by").first()
+
+
+def approval_candidates(report: ReportYear):
+    """Paragraphs that may have approved the report: of meetings from the report year on."""
+    from decisions.models import Paragraph
+
+    return (
+        Paragraph.objects.filter(meeting__date__gte=datetime.date(report.year, 1, 1))
+        .select_related("body", "meeting")
+        .order_by("-meeting__date", "-number")
+    )

@@ -461,27 +461,46 @@ def figures_check(*, user, report: ReportYear, note: str = "") -> FigureCheck:
 
 @transaction.atomic
 def report_approval_record(
-    *, user, report: ReportYear, reference: str, approved_on, version: int
+    *,
+    user,
+    report: ReportYear,
+    version: int,
+    paragraph=None,
+    reference: str = "",
+    approved_on=None,
 ) -> ReportYear:
-    """Link the report to the paragraph that approved it; the report is then frozen."""
+    """Link the report to the paragraph that approved it; the report is then frozen.
+
+    ``paragraph`` is a ``decisions.Paragraph`` of the meeting that approved the report;
+    for an approval not recorded in the system, give ``reference`` and ``approved_on``.
+    """
     locked = ReportYear.objects.select_for_update().get(pk=report.pk)
     _require(permissions.can_record_approval(user, locked))
     if locked.version != version:
         raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
-    reference = (reference or "").strip()
     errors = {}
-    if not reference:
-        errors["reference"] = _("Ange paragrafen som godkände rapporten.")
-    if approved_on is None:
-        errors["approved_on"] = _("Ange datum för godkännandet.")
-    elif approved_on.year < locked.year:
-        errors["approved_on"] = _("Rapporten för %(year)s kan inte godkännas före %(year)s.") % {
+    if paragraph is not None:
+        reference = paragraph.reference
+        approved_on = paragraph.meeting.date
+    else:
+        reference = (reference or "").strip()
+        if not reference:
+            errors["reference"] = _(
+                "Välj paragrafen som godkände rapporten, eller skriv in den om den inte finns i "
+                "systemet."
+            )
+        if approved_on is None:
+            errors["approved_on"] = _("Ange datum för godkännandet.")
+    field = "paragraph" if paragraph is not None else "approved_on"
+    if approved_on is not None and approved_on.year < locked.year:
+        errors[field] = _("Rapporten för %(year)s kan inte ha godkänts före %(year)s.") % {
             "year": locked.year
         }
-    elif approved_on > timezone.localdate():
-        errors["approved_on"] = _("Godkännandet kan inte ligga i framtiden.")
+    elif approved_on is not None and approved_on > timezone.localdate():
+        errors[field] = _("Godkännandet kan inte ligga i framtiden.")
     if errors:
         raise ValidationError(errors)
+    locked.approved_paragraph = paragraph
     locked.approval_reference = reference
     locked.approved_on = approved_on
     locked.approved_by_user = user
@@ -500,6 +519,7 @@ def report_approval_clear(*, user, report: ReportYear, version: int) -> ReportYe
     _require(permissions.can_record_approval(user, locked))
     if locked.version != version:
         raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
+    locked.approved_paragraph = None
     locked.approval_reference = ""
     locked.approved_on = None
     locked.approved_by_user = None
