@@ -1,0 +1,33 @@
+import pytest
+
+from tests.financing.factories import co_financing_case, make_grant
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users are created by the dozen; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def grant_2020(controller):
+    """Anslag 1:1 2020: 150 MSEK, projektverksamhet 82,5 MSEK."""
+    return make_grant(
+        controller=controller,
+        year=2020,
+        amount="150000000",
+        project="82500000",
+        business="60000000",
+        commercial="7500000",
+        attractive="30000000",
+        innovation="100000000",
+        international="2000000",
+        skills="6000000",
+        other="12000000",
+    )
+
+
+@pytest.fixture
+def case(officer):
+    """A co-financing case of the officer (project 2020-09-01 – 2023-02-28)."""
+    return co_financing_case(officer=officer)
