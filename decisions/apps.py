@@ -8,6 +8,21 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         self._ready_workflow()
+        self._ready_meetings()
+
+    def _ready_meetings(self):
+        """Meetings: the case-page section listing the case's paragraphs and extracts."""
+        from decisions import tasks  # noqa: F401 - registers the document tasks
+        from decisions.views_meetings import case_section
+        from projects.case_page import register_section
+
+        register_section(
+            key="meetings_paragraphs",
+            area="side",
+            order=20,
+            template="decisions/meetings/case_section.html",
+            context=case_section,
+        )
 
     def _ready_workflow(self):
         """Workflow: case-page sections and the Celery task module."""

@@ -166,6 +166,13 @@ def paragraph_context(paragraph: Paragraph) -> dict:
     return {
         "paragraph": paragraph,
         "decision_heading": f"{paragraph.body.genitive} beslut",
+        "points": [
+            {
+                "text": point["text"],
+                "sub": [(chr(ord("a") + i), sub) for i, sub in enumerate(point.get("sub", []))],
+            }
+            for point in paragraph.decision_points
+        ],
         "proceedings": [line for line in proceedings.splitlines() if line.strip()],
         "reservation_heading": reservation_heading(paragraph),
         "reservations": reservation_sentences(paragraph),
@@ -272,9 +279,24 @@ def meeting_context(meeting: Meeting, kind: str) -> dict:
 # --- Rendering --------------------------------------------------------------------------
 
 
+PRINT_CSS = "css/protocol-print.css"
+
+
+def print_css() -> str:
+    """The documents' stylesheet (static/css/protocol-print.css), inlined in the HTML."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(PRINT_CSS)
+    if not path:
+        raise DocumentError(f"Stilmallen {PRINT_CSS} saknas.")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def render_html(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -> str:
     with translation.override("sv"):
         context = meeting_context(meeting, kind)
+        context["print_css"] = print_css()
         if kind == GeneratedDocument.Kind.PROTOCOL:
             if not context["paragraphs"]:
                 raise DocumentError("Protokollet har inga paragrafer ännu.")

@@ -1347,7 +1347,7 @@ def meeting_withdraw_from_signing(*, user, meeting: Meeting) -> Meeting:
 
 def _locked_for_signing(user, meeting: Meeting) -> tuple[Meeting, str]:
     locked = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("body", "adjuster", "chair")
         .get(pk=meeting.pk)
     )
