@@ -41,7 +41,6 @@ from decisions.services import meetings as svc
 from norrbotten_cases.errors import Conflict
 from norrbotten_cases.jobs import sha256_bytes
 
-
 # --- Helpers ---------------------------------------------------------------------------
 
 
@@ -130,7 +129,13 @@ def service_form_view(request, *, form, call, title, action, back, success, mess
         else:
             return done(request, success, message)
     return form_page(
-        request, form=form, title=title, action=action, back=back, status=_error_status(request), **extra
+        request,
+        form=form,
+        title=title,
+        action=action,
+        back=back,
+        status=_error_status(request),
+        **extra,
     )
 
 
@@ -198,7 +203,10 @@ def body_list(request):
     return render(
         request,
         "decisions/meetings/body_list.html",
-        {"bodies": selectors.body_list(), "can_manage": permissions.can_manage_bodies(request.user)},
+        {
+            "bodies": selectors.body_list(),
+            "can_manage": permissions.can_manage_bodies(request.user),
+        },
     )
 
 
@@ -290,7 +298,9 @@ def member_edit(request, pk):
     return service_form_view(
         request,
         form=form,
-        call=lambda f: svc.body_member_update(user=request.user, member=member, data=f.cleaned_data),
+        call=lambda f: svc.body_member_update(
+            user=request.user, member=member, data=f.cleaned_data
+        ),
         title=_("Ändra %(member)s") % {"member": member},
         action=request.path,
         back=member.body.get_absolute_url(),
@@ -418,7 +428,11 @@ def meeting_edit(request, pk):
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
     if meeting.is_locked:
-        raise Conflict(svc.frozen_message(meeting) if meeting.is_frozen else _("Protokollet är ute för justering och kan inte ändras."))
+        raise Conflict(
+            svc.frozen_message(meeting)
+            if meeting.is_frozen
+            else _("Protokollet är ute för justering och kan inte ändras.")
+        )
     form = forms.MeetingForm(
         request.POST or None,
         editing=True,
@@ -596,7 +610,9 @@ def attendance_edit(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return done(request, meeting.get_absolute_url() + "#attendance", _("Närvaron är sparad."))
+            return done(
+                request, meeting.get_absolute_url() + "#attendance", _("Närvaron är sparad.")
+            )
     return render(
         request,
         "decisions/meetings/attendance_form.html",
@@ -657,8 +673,12 @@ def paragraph_detail(request, pk):
             "voters": svc.paragraph_voters(paragraph),
             "totals": svc.vote_totals(paragraph),
             "extracts": paragraph.documents.filter(kind="extract").prefetch_related("dispatches"),
-            "previous": meeting.paragraphs.filter(number__lt=paragraph.number).order_by("-number").first(),
-            "next": meeting.paragraphs.filter(number__gt=paragraph.number).order_by("number").first(),
+            "previous": meeting.paragraphs.filter(number__lt=paragraph.number)
+            .order_by("-number")
+            .first(),
+            "next": meeting.paragraphs.filter(number__gt=paragraph.number)
+            .order_by("number")
+            .first(),
         },
     )
 
@@ -686,7 +706,9 @@ def paragraph_edit(request, pk):
     _require(permissions.can_plan_meeting(request.user))
     if paragraph.meeting.is_locked:
         svc._paragraph_meeting(request.user, paragraph)  # raises the Conflict with its reason
-    form = forms.ParagraphForm(request.POST or None, initial=forms.ParagraphForm.initial_for(paragraph))
+    form = forms.ParagraphForm(
+        request.POST or None, initial=forms.ParagraphForm.initial_for(paragraph)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             svc.paragraph_update(user=request.user, paragraph=paragraph, data=form.service_data())

@@ -148,12 +148,18 @@ def seed_meeting(secretary, officer, *, sign=False) -> dict:
             data={
                 "title": f"Medfinansiering av projektet {seed_case['project_title']}",
                 "financing_rows": [
-                    {"financier": r["financier"] + (" (1:1)" if r["funding_type"] == "region_1_1" else ""), "amount": str(r["amount"])}
+                    {
+                        "financier": r["financier"]
+                        + (" (1:1)" if r["funding_type"] == "region_1_1" else ""),
+                        "amount": str(r["amount"]),
+                    }
                     for r in seed_case["financing"]
                 ],
             },
         )
-        svc.recipient_add(user=secretary, paragraph=paragraph, name=RECIPIENT[0], email=RECIPIENT[1])
+        svc.recipient_add(
+            user=secretary, paragraph=paragraph, name=RECIPIENT[0], email=RECIPIENT[1]
+        )
     perdal = members["Jan Anders Perdal"]
     motion = svc.motion_add(
         user=secretary,

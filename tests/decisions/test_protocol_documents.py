@@ -3,9 +3,8 @@
 import re
 from pathlib import Path
 
-from django.conf import settings
-
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from decisions import documents
@@ -51,7 +50,10 @@ def test_signed_protocol_pdf_has_seed_001_layout(
     assert "Dnr " in text and "NYPS-id: 20204888" in text
     assert "Regionala utvecklingsnämndens beslut" in text
     assert "Regionala utvecklingsnämnden beslutar att:" in text
-    assert "1. Projektet DioD Digital och Delaktig beviljas medfinansiering med 1 754 698 kronor." in text
+    assert (
+        "1. Projektet DioD Digital och Delaktig beviljas medfinansiering med 1 754 698 kronor."
+        in text
+    )
     assert "2. Medlen anvisas ur det statliga anslaget 1:1." in text
     assert "3. Region Norrbottens villkor för regionala projektstöd ska följas." in text
     assert "Region Norrbotten (1:1) 1 754 698 kr" in text
@@ -67,7 +69,10 @@ def test_signed_protocol_pdf_has_seed_001_layout(
         "Ordföranden ställer förslagen mot varandra och finner att regionala "
         "utvecklingsnämnden beslutar i enlighet med det liggande förslaget." in text
     )
-    assert "Reservation Jan Anders Perdal (V) reserverar sig till förmån för det egna förslaget." in text
+    assert (
+        "Reservation Jan Anders Perdal (V) reserverar sig till förmån för det egna förslaget."
+        in text
+    )
     # signed: who and when
     assert "Justerat elektroniskt" in text
     assert "ANSLAG/BEVIS" in text
