@@ -11,7 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 BULLET_RE = re.compile(r"^\s*[-*•]\s+(.*)$")
-BOLD_RE = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+# **bold**: no space just inside the markers, as in Markdown ("2 ** 3" stays as typed).
+BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
 
 
 @dataclass(frozen=True)

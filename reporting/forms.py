@@ -95,6 +95,9 @@ class AnswerForm(VersionForm):
             del self.fields["yes_no"]
         else:
             self.fields["text"].label = _("Beskrivning")
+        if section.has_insatser:
+            self.fields["text"].label = _("Text före tabellen (valfri)")
+            self.fields["text"].widget.attrs["rows"] = 4
 
     def cleaned_yes_no(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("yes_no") or "")
