@@ -4,13 +4,26 @@ Idempotent: running it again finds what exists and creates nothing twice.
 """
 
 import datetime
+from decimal import Decimal as D
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from norrbotten_cases.pdf import PdfRenderError, render_pdf
 from projects import services
-from projects.models import Case, Organisation, Project, RusArea, SmartSpecialisationArea
+from projects.models import (
+    Case,
+    Document,
+    Obligation,
+    Organisation,
+    Project,
+    RusArea,
+    SmartSpecialisationArea,
+)
 from projects.roles import Role
 from projects.seed_cases import ORGANISATIONS, RUS_AREAS, SMART_AREAS, all_seed_cases, case_title
 
@@ -126,6 +139,214 @@ def seed_case(seed: dict, project: Project, officer) -> Case:
     )
 
 
+# An internal project idea (seed 000's route), so the registry holds both kinds of case.
+PROJECT_IDEA = {
+    "project_title": "Kompetenslyft för digital samverkan i Norrbottens kommuner",
+    "case_title": "Projektidé: Kompetenslyft för digital samverkan i Norrbottens kommuner",
+    "registered_on": "2020-02-10",
+    "applicant": "Region Norrbotten",
+    "partners": ["Luleå kommun", "Kalix kommun", "Luleå tekniska universitet"],
+    "start_date": "2021-01-01",
+    "end_date": "2022-12-31",
+    "requested": "850000",
+    "total_budget": "2400000",
+    "rus": ["Flexibel och väl fungerande kompetensförsörjning"],
+    "smart": ["Digitala tjänster"],
+    "summary": (
+        "Utvecklingsavdelningen vill tillsammans med tre kommuner och Luleå tekniska "
+        "universitet söka extern finansiering för ett kompetenslyft i digital samverkan för "
+        "chefer och medarbetare inom kommunal verksamhet."
+    ),
+    "background": (
+        "Kommunerna i Norrbotten har svårt att rekrytera digital kompetens och behöver "
+        "utveckla befintlig personal för att kunna samverka digitalt över kommungränserna."
+    ),
+    "purpose": "Att stärka förmågan till digital samverkan mellan länets kommuner och regionen.",
+    "implementation": (
+        "Förstudie under 2021 med behovsinventering, därefter utbildningsinsatser och "
+        "gemensamma piloter. Ansökan ställs till Europeiska socialfonden."
+    ),
+    "expected_results": "Minst 200 medarbetare har genomgått utbildningen; tre gemensamma piloter.",
+}
+
+# A granted project's organisation after approval (seed 000 "Hantering av godkända projekt").
+ARCTIC_SOLAR_MEMBERS = [
+    ("project", "coordinator", "Maria Öberg", "Piteå Science Park AB"),
+    ("project", "subproject_leader", "Johan Lind", "RISE Research Institutes of Sweden AB"),
+    ("project", "participant", "Sara Nyström", "PiteEnergi AB"),
+    ("project", "support", "Peter Holm", "Piteå Science Park AB"),
+    ("steering", "chair", "Karin Strand", "Piteå Science Park AB"),
+    ("steering", "member", "Anders Berg", "Piteå kommun"),
+    ("steering", "member", "Lena Sjöberg", "Sparbanken Nord"),
+]
+ARCTIC_SOLAR_ROUTINE = (
+    "Lägesrapport till styrgruppen varje kvartal. Projektmöte varannan vecka. "
+    "Ekonomisk uppföljning med controller inför varje utbetalningsansökan."
+)
+
+
+def _project_idea(orgs, officer) -> Case:
+    seed = PROJECT_IDEA
+    existing = Case.objects.filter(title=seed["case_title"]).first()
+    if existing:
+        return existing
+    project = Project.objects.filter(title=seed["project_title"]).first()
+    if project is None:
+        project = services.project_create(
+            user=officer,
+            title=seed["project_title"],
+            applicant=orgs[seed["applicant"]],
+            owner=orgs[seed["applicant"]],
+            partners=[orgs[name] for name in seed["partners"]],
+            start_date=_date(seed["start_date"]),
+            end_date=_date(seed["end_date"]),
+            requested_amount=D(seed["requested"]),
+            total_budget=D(seed["total_budget"]),
+            origin=Project.Origin.INTERNAL,
+            rus_areas=list(RusArea.objects.filter(name__in=seed["rus"])),
+            smart_areas=list(SmartSpecialisationArea.objects.filter(name__in=seed["smart"])),
+            main_aim_equality=True,
+            **{key: seed.get(key, "") for key in services.PROJECT_TEXT_FIELDS},
+        )
+    registered = _date(seed["registered_on"])
+    return services.case_register(
+        user=officer,
+        kind="projektide",
+        title=seed["case_title"],
+        project=project,
+        received_on=registered,
+        registered_on=registered,
+    )
+
+
+def _arctic_solar_organisation(cases, orgs, officer) -> None:
+    project = cases[35, 2020].project
+    for group, role, name, organisation in ARCTIC_SOLAR_MEMBERS:
+        if not project.members.filter(name=name).exists():
+            services.project_member_create(
+                user=officer,
+                project=project,
+                group=group,
+                role=role,
+                name=name,
+                organisation=orgs[organisation],
+                email=_email(name),
+            )
+    if project.started_on is None:
+        services.project_record_start(
+            user=officer,
+            project=project,
+            started_on=datetime.date(2020, 9, 1),
+            reporting_routine=ARCTIC_SOLAR_ROUTINE,
+        )
+    report = "Lämna en lägesrapport efter första projektåret med utfall mot indikatorerna."
+    if not Obligation.objects.filter(project=project, text=report).exists():
+        obligation = services.obligation_create(
+            user=officer,
+            project=project,
+            case=cases[35, 2020],
+            text=report,
+            due_date=datetime.date(2021, 9, 30),
+            source="Region Norrbottens villkor för regionala projektstöd",
+        )
+        services.obligation_fulfil(
+            user=officer,
+            obligation=obligation,
+            fulfilled_on=datetime.date(2021, 9, 20),
+            note="Lägesrapporten inkom och godkändes av handläggaren.",
+        )
+    final = "Slutrapport med resultat och effekter lämnas senast två månader efter projektslut."
+    if not Obligation.objects.filter(project=project, text=final).exists():
+        services.obligation_create(
+            user=officer,
+            project=project,
+            case=cases[35, 2020],
+            text=final,
+            due_date=datetime.date(2023, 4, 30),
+            source="Region Norrbottens villkor för regionala projektstöd",
+        )
+
+
+def _email(name: str) -> str:
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return ascii_name.lower().replace(" ", ".") + "@example.se"
+
+
+def _pdf(title: str, paragraphs: list[str], case: Case) -> bytes:
+    with translation.override("sv"):
+        html = render_to_string(
+            "projects/demo_document.html",
+            {"title": title, "paragraphs": paragraphs, "case": case},
+        )
+    return render_pdf(html)
+
+
+def _attach(case, user, *, title, kind, name, content, confidential=False) -> None:
+    if case.documents.filter(title=title).exists():
+        return
+    services.document_upload(
+        user=user,
+        case=case,
+        file=SimpleUploadedFile(name, content),
+        title=title,
+        kind=kind,
+        confidential=confidential,
+    )
+
+
+def _documents(cases, users, stdout) -> None:
+    officer = users["handlaggare"]
+    for key, case in cases.items():
+        if key not in {(35, 2020), (412, 2023), (52, 2020)}:
+            continue
+        project = case.project
+        try:
+            application = _pdf(
+                f"Ansökan om medfinansiering – {project.title}",
+                [project.summary, project.background, project.purpose, project.implementation],
+                case,
+            )
+        except PdfRenderError as exc:  # pragma: no cover - missing system fonts
+            stdout.write(f"  projects: skipped demo PDFs ({exc})")
+            return
+        _attach(
+            case,
+            officer,
+            title="Ansökan",
+            kind=Document.Kind.APPLICATION,
+            name="ansokan.pdf",
+            content=application,
+        )
+        statement = "\n\n".join(
+            filter(None, [f"Yttrande {case.dnr}", project.title, project.expected_results])
+        )
+        _attach(
+            case,
+            officer,
+            title="Handläggarens yttrande",
+            kind=Document.Kind.DECISION_BASIS,
+            name="yttrande.txt",
+            content=statement.encode("utf-8"),
+        )
+    life_science = cases.get((412, 2023))
+    if life_science is not None:
+        _attach(
+            life_science,
+            officer,
+            title="Affärsplan för innovationsstödet",
+            kind=Document.Kind.APPENDIX,
+            name="affarsplan.pdf",
+            content=_pdf(
+                "Affärsplan (sekretess enligt OSL 31 kap. 16 §)",
+                ["Innehåller uppgifter om enskildas affärsförhållanden."],
+                life_science,
+            ),
+            confidential=True,
+        )
+
+
 @transaction.atomic
 def load(stdout) -> dict:
     users = _users(stdout)
@@ -136,9 +357,14 @@ def load(stdout) -> dict:
     for seed in all_seed_cases():
         project = seed_project(seed, orgs, officer)
         cases[seed["number"], seed["year"]] = seed_case(seed, project, officer)
+    idea = _project_idea(orgs, officer)
+    cases[idea.number, idea.year] = idea
+    _arctic_solar_organisation(cases, orgs, officer)
+    _documents(cases, users, stdout)
     stdout.write(
         f"  projects: {Organisation.objects.count()} organisations, "
-        f"{Project.objects.count()} projects, {Case.objects.count()} cases"
+        f"{Project.objects.count()} projects, {Case.objects.count()} cases, "
+        f"{Document.objects.count()} documents"
     )
     return {"users": users, "cases": cases}
 

@@ -465,6 +465,25 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def granted_amount_display(self) -> str:
         return format_amount(self.granted_amount)
 
+    @property
+    def state_tone(self) -> str:
+        """Colour of the state badge: green (positive), red (negative), grey, amber."""
+        return STATE_TONES.get(self.state, "amber")
+
+
+STATE_TONES = {
+    CaseState.REGISTERED: "",
+    CaseState.APPROVED: "green",
+    CaseState.GRANTED: "green",
+    CaseState.FUNDED: "green",
+    CaseState.RUNNING: "green",
+    CaseState.FINAL_REPORT: "green",
+    CaseState.REJECTED: "red",
+    CaseState.NOT_FUNDED: "red",
+    CaseState.WITHDRAWN: "grey",
+    CaseState.CLOSED: "grey",
+}
+
 
 def format_dnr(number: int, year: int) -> str:
     """``format_dnr(52, 2020)`` -> ``"00052-2020"``."""

@@ -1,19 +1,295 @@
-"""Reads for the registry: querysets carrying what each page needs."""
+"""Reads for the registry: querysets carrying what each page needs.
 
-from django.db.models import QuerySet
+Reusable by higher apps (e.g. the decisions app's work queues)::
 
-from projects.models import Case
+    from projects.selectors import case_list_queryset, case_search
+    from projects.filters import CaseFilter
+
+    queryset = case_list_queryset().filter(state=CaseState.READY_FOR_RUN)
+    case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
+    page = Paginator(case_filter.qs, 50).get_page(request.GET.get("page"))
+
+and render ``templates/projects/partials/case_table.html`` (see its header comment).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Case as CaseWhen
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from projects.models import (
+    CLOSED_STATES,
+    Case,
+    Document,
+    Obligation,
+    Organisation,
+    Project,
+    ProjectMember,
+    RusArea,
+    SmartSpecialisationArea,
+)
+from projects.permissions import can_view_confidential
+from projects.roles import Role
+
+DNR_PATTERN = re.compile(r"^\s*0*(\d{1,5})\s*[-/]\s*(\d{4})\s*$")
+NYPS_PATTERN = re.compile(r"^\s*(\d{5,12})\s*$")
+_WEBSEARCH_OPERATORS = re.compile(r"(\"|^-|\s-|\bor\b)", re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+# --- Users ---------------------------------------------------------------------
+
+
+def officers(include=None) -> QuerySet:
+    """Active users who may be responsible for a case (the officer role)."""
+    User = get_user_model()
+    condition = Q(is_active=True) & (Q(groups__name=Role.OFFICER) | Q(is_superuser=True))
+    if include:
+        condition |= Q(pk=include)
+    return User.objects.filter(condition).distinct().order_by("first_name", "last_name")
+
+
+# --- Cases ---------------------------------------------------------------------
 
 
 def case_list_queryset() -> QuerySet[Case]:
+    """Every case with what a list row shows (applicant, owner, officer) in one query."""
     return Case.objects.select_related("project__applicant", "project__owner", "officer").order_by(
         "-year", "-number"
     )
 
 
+def open_cases_for(user) -> QuerySet[Case]:
+    """ "Mina ärenden": the user's open cases."""
+    return case_list_queryset().filter(officer=user).exclude(state__in=CLOSED_STATES)
+
+
+def parse_dnr(text: str) -> tuple[int, int] | None:
+    """``"00052-2020"`` or ``"52-2020"`` -> ``(52, 2020)``; anything else ``None``."""
+    match = DNR_PATTERN.match(text or "")
+    if not match:
+        return None
+    return int(match[1]), int(match[2])
+
+
+def _prefix_query(text: str) -> SearchQuery | None:
+    """``arct sol`` -> ``arct:* & sol:*`` so words match while being typed."""
+    if _WEBSEARCH_OPERATORS.search(text):
+        return None
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    raw = " & ".join(f"{word}:*" for word in words[:8])
+    return SearchQuery(raw, search_type="raw", config="swedish")
+
+
+def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Full-text search in Swedish, best match first; exact Dnr and NYPS-id match directly.
+
+    PostgreSQL: ``websearch_to_tsquery('swedish', text)`` (plus prefix matching of
+    plain words) against ``Case.search_vector`` (GIN index), ranked with ``ts_rank``.
+    SQLite (the embedded default) falls back to ``icontains`` over the same texts.
+    """
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    dnr = parse_dnr(text)
+    if dnr:
+        return queryset.filter(number=dnr[0], year=dnr[1])
+    nyps = NYPS_PATTERN.match(text)
+    exact = Q(nyps_id=nyps[1]) if nyps else Q(pk__in=[])
+    if settings.USING_POSTGRES:
+        query = SearchQuery(text, search_type="websearch", config="swedish")
+        condition = Q(search_vector=query) | exact
+        rank = SearchRank(F("search_vector"), query)
+        prefix = _prefix_query(text)
+        if prefix is not None:
+            condition |= Q(search_vector=prefix)
+            rank = rank + SearchRank(F("search_vector"), prefix)
+        return (
+            queryset.filter(condition)
+            .annotate(
+                exact_match=CaseWhen(
+                    When(exact, then=Value(1)), default=Value(0), output_field=IntegerField()
+                ),
+                search_rank=rank,
+            )
+            .order_by("-exact_match", "-search_rank", "-year", "-number")
+        )
+    condition = exact
+    for name in (
+        "title",
+        "project__title",
+        "project__applicant__name",
+        "project__owner__name",
+        "project__summary",
+        "project__background",
+        "project__purpose",
+        "project__implementation",
+        "project__expected_results",
+    ):
+        condition |= Q(**{f"{name}__icontains": text})
+    return queryset.filter(condition)
+
+
 def case_detail(pk: int) -> Case:
+    """The case with everything its page shows."""
     return (
-        Case.objects.select_related("project__applicant", "project__owner", "officer")
-        .prefetch_related("project__partners", "project__rus_areas", "project__smart_areas")
+        Case.objects.select_related(
+            "project__applicant", "project__owner", "officer", "project__follow_up_case"
+        )
+        .prefetch_related(
+            "project__partners",
+            "project__rus_areas",
+            "project__smart_areas",
+            Prefetch(
+                "project__members",
+                queryset=ProjectMember.objects.select_related("organisation"),
+            ),
+            Prefetch(
+                "project__obligations",
+                queryset=Obligation.objects.select_related("case"),
+            ),
+            Prefetch(
+                "project__cases",
+                queryset=Case.objects.select_related("officer").order_by("year", "number"),
+            ),
+            "followed_up_projects",
+        )
         .get(pk=pk)
     )
+
+
+# --- Documents ---------------------------------------------------------------------
+
+
+@dataclass
+class DocumentGroup:
+    """The versions of one document title, newest first."""
+
+    title: str
+    versions: list[Document] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Document:
+        return self.versions[0]
+
+    @property
+    def older(self) -> list[Document]:
+        return self.versions[1:]
+
+
+def visible_documents(user, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """Documents the user may see: confidential ones are hidden from läsare."""
+    queryset = Document.objects.all() if queryset is None else queryset
+    if not can_view_confidential(user):
+        queryset = queryset.filter(confidential=False)
+    return queryset
+
+
+def documents_for_case(case: Case, user) -> list[DocumentGroup]:
+    documents = visible_documents(
+        user, case.documents.select_related("uploaded_by").order_by("title", "-version")
+    )
+    groups: dict[str, DocumentGroup] = {}
+    for document in documents:
+        groups.setdefault(document.title, DocumentGroup(title=document.title))
+        groups[document.title].versions.append(document)
+    return sorted(groups.values(), key=lambda g: g.latest.uploaded_at, reverse=True)
+
+
+def document_titles(case: Case) -> list[str]:
+    return list(case.documents.order_by("title").values_list("title", flat=True).distinct())
+
+
+# --- Projects and organisations ---------------------------------------------------
+
+
+def project_list_queryset() -> QuerySet[Project]:
+    return Project.objects.select_related("applicant", "owner").prefetch_related(
+        Prefetch("cases", queryset=Case.objects.order_by("year", "number"))
+    )
+
+
+def project_detail(pk: int) -> Project:
+    return (
+        Project.objects.select_related("applicant", "owner", "follow_up_case")
+        .prefetch_related(
+            "partners",
+            "rus_areas",
+            "smart_areas",
+            Prefetch("members", queryset=ProjectMember.objects.select_related("organisation")),
+            Prefetch("obligations", queryset=Obligation.objects.select_related("case")),
+            Prefetch(
+                "cases",
+                queryset=Case.objects.select_related("officer").order_by("year", "number"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def organisation_search(text: str, *, limit: int | None = None) -> QuerySet[Organisation]:
+    """Organisations whose name (or org number) matches; names starting with it first."""
+    queryset = Organisation.objects.all()
+    text = (text or "").strip()
+    if text:
+        queryset = (
+            queryset.filter(
+                Q(name__icontains=text) | Q(org_number__startswith=text) | Q(city__icontains=text)
+            )
+            .annotate(
+                starts=CaseWhen(
+                    When(name__istartswith=text, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("starts", "name")
+        )
+    else:
+        queryset = queryset.order_by("name")
+    if limit:
+        queryset = queryset[:limit]
+    return queryset
+
+
+def organisation_projects(organisation: Organisation) -> list[dict]:
+    """The projects the organisation takes part in, with its roles and their cases."""
+    projects = (
+        Project.objects.filter(
+            Q(applicant=organisation) | Q(owner=organisation) | Q(partners=organisation)
+        )
+        .distinct()
+        .select_related("applicant", "owner")
+        .prefetch_related(
+            "partners",
+            Prefetch(
+                "cases",
+                queryset=Case.objects.select_related("officer").order_by("year", "number"),
+            ),
+        )
+        .order_by("title")
+    )
+    rows = []
+    for project in projects:
+        roles = []
+        if project.applicant_id == organisation.pk:
+            roles.append("applicant")
+        if project.owner_id == organisation.pk:
+            roles.append("owner")
+        if any(p.pk == organisation.pk for p in project.partners.all()):
+            roles.append("partner")
+        rows.append({"project": project, "roles": roles})
+    return rows
+
+
+def areas() -> dict:
+    return {
+        "rus": list(RusArea.objects.all()),
+        "smart": list(SmartSpecialisationArea.objects.all()),
+    }

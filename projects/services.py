@@ -282,7 +282,8 @@ def organisation_refresh_search(*, organisation: Organisation) -> None:
 # --- Organisations ----------------------------------------------------------------
 
 
-def _check_organisation_unique(organisation: Organisation) -> None:
+def organisation_check_unique(organisation: Organisation) -> None:
+    """Names are unique case-insensitively; an organisation number belongs to one."""
     clash = Organisation.objects.filter(name__iexact=organisation.name)
     if organisation.pk:
         clash = clash.exclude(pk=organisation.pk)
@@ -329,7 +330,7 @@ def organisation_create(
         city=_strip(city or ""),
     )
     organisation.full_clean(validate_unique=False, validate_constraints=False)
-    _check_organisation_unique(organisation)
+    organisation_check_unique(organisation)
     organisation._history_user = user
     organisation.save()
     return organisation
@@ -365,7 +366,7 @@ def organisation_update(
     if not changed:
         return current
     current.full_clean(validate_unique=False, validate_constraints=False)
-    _check_organisation_unique(current)
+    organisation_check_unique(current)
     current._history_user = user
     current.save(update_fields=changed)
     if "name" in changed:

@@ -4,7 +4,45 @@ from projects import views
 
 app_name = "projects"
 urlpatterns = [
+    # cases
     path("", views.case_list, name="case_list"),
+    path("new/", views.case_register, name="case_register"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/history/", views.case_history, name="case_history"),
+    path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
+    # documents
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
+    # projects
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/start/", views.project_start, name="project_start"),
+    path("projects/<int:pk>/closure/", views.project_closure, name="project_closure"),
+    path("projects/<int:pk>/members/new/", views.member_create, name="member_create"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/delete/", views.member_delete, name="member_delete"),
+    path("projects/<int:pk>/obligations/new/", views.obligation_create, name="obligation_create"),
+    path("obligations/<int:pk>/edit/", views.obligation_edit, name="obligation_edit"),
+    path("obligations/<int:pk>/fulfil/", views.obligation_fulfil, name="obligation_fulfil"),
+    path("obligations/<int:pk>/reopen/", views.obligation_reopen, name="obligation_reopen"),
+    path("obligations/<int:pk>/delete/", views.obligation_delete, name="obligation_delete"),
+    # organisations
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/search/", views.organisation_search, name="organisation_search"),
+    path("organisations/chip/", views.organisation_chip, name="organisation_chip"),
+    path(
+        "organisations/picker/new/",
+        views.organisation_picker_create,
+        name="organisation_picker_create",
+    ),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    # managed lists
+    path("areas/", views.area_list, name="area_list"),
+    path("areas/<str:list_key>/new/", views.area_create, name="area_create"),
+    path("areas/<str:list_key>/<int:pk>/edit/", views.area_edit, name="area_edit"),
 ]

@@ -1,43 +1,1145 @@
-from django.core.exceptions import PermissionDenied
+"""Pages of the registry: cases, projects, organisations, documents, managed lists.
+
+Views only parse input (forms), call services/selectors and render. Errors from
+services become form errors (ValidationError), the 403 page (PermissionDenied) or a
+409 answer that keeps what the user typed (Conflict).
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects import case_page, permissions, selectors
-from projects.models import Case, Document
+from norrbotten_cases.errors import Conflict
+from norrbotten_cases.money import format_amount
+from projects import case_page, forms, permissions, selectors, services
+from projects.documents import format_size
+from projects.filters import CaseFilter, sort_columns
+from projects.models import (
+    Case,
+    Document,
+    Obligation,
+    Organisation,
+    Project,
+    ProjectMember,
+    RusArea,
+    SmartSpecialisationArea,
+)
+from projects.timeline import case_timeline
+from projects.widgets import OrganisationPickerWidget
+
+CASES_PER_PAGE = 25
+TIMELINE_PER_PAGE = 15
+ORGANISATIONS_PER_PAGE = 50
+PROJECTS_PER_PAGE = 50
 
 
-def case_list(request):
-    access = permissions.can_view_registry(request.user)
+# --- helpers ----------------------------------------------------------------------
+
+
+def _guard(access) -> None:
     if not access:
         raise PermissionDenied(access.reason)
-    page = Paginator(selectors.case_list_queryset(), 50).get_page(request.GET.get("page"))
-    return render(request, "projects/case_list.html", {"page": page})
 
 
-def case_detail(request, pk):
-    access = permissions.can_view_registry(request.user)
-    if not access:
-        raise PermissionDenied(access.reason)
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _save(request, form, action, *, success_message: str):
+    """Run ``action()`` (a service call); returns (ok, conflict message)."""
     try:
-        case = selectors.case_detail(pk)
-    except Case.DoesNotExist as exc:
-        raise Http404 from exc
+        result = action()
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None, None
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        return None, str(exc)
+    messages.success(request, success_message)
+    return result or True, None
+
+
+def _render_form(request, template, context, *, conflict=None):
+    status = 409 if conflict else 200
+    return render(request, template, {**context, "conflict": conflict}, status=status)
+
+
+def _conflict_page(request, message: str, back_url: str):
     return render(
-        request,
-        "projects/case_detail.html",
-        {"case": case, "sections": case_page.sections_for(request, case)},
+        request, "projects/conflict.html", {"message": message, "back_url": back_url}, status=409
     )
 
 
+def _get(model, pk, queryset=None):
+    return get_object_or_404(queryset if queryset is not None else model, pk=pk)
+
+
+# --- Case list --------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request):
+    _guard(permissions.can_view_registry(request.user))
+    case_filter = CaseFilter(
+        request.GET or None, queryset=selectors.case_list_queryset(), request=request
+    )
+    queryset = case_filter.qs if case_filter.is_bound else case_filter.queryset
+    if request.GET.get("format") == "csv":
+        return _case_csv(queryset)
+    page = Paginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    current_sort = case_filter.current_sort
+    mine = request.GET.get("mine") in ("true", "1", "on", "True")
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "sort_links": sort_columns(request, current_sort),
+        "mine": mine,
+        "my_open_count": selectors.open_cases_for(request.user).count(),
+        "can_register": permissions.can_register_case(request.user),
+        "query_without_page": _query_without(request, "page"),
+        "csv_query": _query_with(request, format="csv"),
+    }
+    if request.htmx and request.htmx.target == "case-results":
+        return render(request, "projects/case_list.html#results", context)
+    return render(request, "projects/case_list.html", context)
+
+
+def _query_without(request, *keys) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _query_with(request, **values) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _case_csv(queryset):
+    writer = csv.writer(_Echo(), delimiter=";")
+    header = [
+        _("Dnr"),
+        _("NYPS-id"),
+        _("Ärendemening"),
+        _("Typ"),
+        _("Status"),
+        _("Sökande"),
+        _("Handläggare"),
+        _("Inkom"),
+        _("Sökt belopp"),
+        _("Beviljat belopp"),
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for case in queryset.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    case.dnr,
+                    case.nyps_id or "",
+                    case.title,
+                    case.get_kind_display(),
+                    case.get_state_display(),
+                    case.project.applicant.name if case.project.applicant else "",
+                    case.officer.get_full_name() or case.officer.get_username(),
+                    case.received_on.isoformat(),
+                    format_amount(case.project.requested_amount),
+                    format_amount(case.granted_amount),
+                ]
+            )
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="arenden-{stamp}.csv"'
+    return response
+
+
+# --- Registering and editing cases --------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_register(request):
+    _guard(permissions.can_register_case(request.user))
+    form = forms.CaseRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+
+        def action():
+            if form.cleaned_data["project_mode"] == form.PROJECT_NEW:
+                return services.case_register_with_new_project(
+                    user=request.user,
+                    project_fields=form.project_fields(),
+                    **form.case_fields(),
+                )
+            return services.case_register(
+                user=request.user, project=form.cleaned_data["project"], **form.case_fields()
+            )
+
+        try:
+            case = action()
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Ärendet registrerades med diarienummer %(dnr)s.") % {"dnr": case.dnr},
+            )
+            return redirect(case)
+    return render(request, "projects/case_register.html", {"form": form})
+
+
+def _case_or_404(pk) -> Case:
+    try:
+        return selectors.case_detail(pk)
+    except Case.DoesNotExist as exc:
+        raise Http404(_("Ärendet finns inte.")) from exc
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = _get(Case, pk)
+    _guard(permissions.can_edit_case(request.user, case))
+    form = forms.CaseEditForm(request.POST or None, instance=case)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.case_update(
+                user=request.user,
+                case=case,
+                data=form.service_data(),
+                expected_token=form.cleaned_data["edit_token"],
+            ),
+            success_message=_("Ärendet sparades."),
+        )
+        if ok:
+            return redirect("projects:case_detail", pk=case.pk)
+    case.refresh_from_db()
+    return _render_form(
+        request, "projects/case_edit.html", {"form": form, "case": case}, conflict=conflict
+    )
+
+
+# --- The case page ----------------------------------------------------------------
+
+
+def _project_permissions(user, project) -> dict:
+    return {
+        "edit_project": permissions.can_edit_project(user, project),
+        "manage_members": permissions.can_manage_members(user, project),
+        "record_obligation": permissions.can_record_obligation(user, project),
+        "fulfil_obligation": permissions.can_fulfil_obligation(user),
+        "delete_obligation": permissions.can_manage_members(user, project),
+        "close_project": permissions.can_close_project(user, project),
+    }
+
+
+def _members_by_group(project) -> list[dict]:
+    members = list(project.members.all())
+    return [
+        {
+            "key": key,
+            "label": label,
+            "members": [m for m in members if m.group == key],
+        }
+        for key, label in ProjectMember.Group.choices
+    ]
+
+
+TEXT_SECTIONS = (
+    ("summary", gettext_lazy("Sammanfattning")),
+    ("background", gettext_lazy("Bakgrund")),
+    ("purpose", gettext_lazy("Syfte")),
+    ("implementation", gettext_lazy("Genomförande")),
+    ("expected_results", gettext_lazy("Förväntade resultat")),
+    ("social_sustainability", gettext_lazy("Social hållbarhet")),
+    ("economic_sustainability", gettext_lazy("Ekonomisk hållbarhet")),
+    ("environmental_sustainability", gettext_lazy("Miljömässig hållbarhet")),
+)
+
+
+def _text_sections(project) -> list[dict]:
+    return [
+        {"key": key, "label": label, "text": getattr(project, key)} for key, label in TEXT_SECTIONS
+    ]
+
+
+@require_GET
+def case_detail(request, pk):
+    _guard(permissions.can_view_registry(request.user))
+    case = _case_or_404(pk)
+    project = case.project
+    user = request.user
+    timeline = Paginator(case_timeline(case, user), TIMELINE_PER_PAGE).get_page(1)
+    context = {
+        "case": case,
+        "project": project,
+        "sections": case_page.sections_for(request, case),
+        "document_groups": selectors.documents_for_case(case, user),
+        "member_groups": _members_by_group(project),
+        "obligations": list(project.obligations.all()),
+        "other_cases": [c for c in project.cases.all() if c.pk != case.pk],
+        "text_sections": _text_sections(project),
+        "timeline": timeline,
+        "today": timezone.localdate(),
+        "can": {
+            "edit_case": permissions.can_edit_case(user, case),
+            "upload": permissions.can_upload_document(user, case),
+            "edit_document": permissions.can_edit_document(user),
+            **_project_permissions(user, project),
+        },
+        "next_url": request.path,
+    }
+    if context["can"]["upload"]:
+        context["upload_form"] = forms.DocumentUploadForm(
+            titles=selectors.document_titles(case), auto_id="upload_%s"
+        )
+    return render(request, "projects/case_detail.html", context)
+
+
+@require_GET
+def case_history(request, pk):
+    _guard(permissions.can_view_registry(request.user))
+    case = _case_or_404(pk)
+    page = Paginator(case_timeline(case, request.user), TIMELINE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"case": case, "timeline": page}
+    if request.htmx:
+        return render(request, "projects/partials/timeline_entries.html", context)
+    return render(request, "projects/case_history.html", context)
+
+
+# --- Documents --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request, pk):
+    case = _get(Case, pk)
+    _guard(permissions.can_upload_document(request.user, case))
+    titles = selectors.document_titles(case)
+    form = forms.DocumentUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        titles=titles,
+        initial={"title": request.GET.get("title", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.document_upload(
+                user=request.user,
+                case=case,
+                file=data["file"],
+                title=data["title"],
+                kind=data["kind"],
+                confidential=data["confidential"],
+            ),
+            success_message=_("Dokumentet laddades upp."),
+        )
+        if ok:
+            return redirect(_next_url(request, case.get_absolute_url() + "#dokument"))
+    return render(
+        request,
+        "projects/document_upload.html",
+        {
+            "form": form,
+            "case": case,
+            "titles": titles,
+            "next_url": _next_url(request, ""),
+            "max_size": format_size(settings.DOCUMENT_MAX_UPLOAD_SIZE),
+        },
+    )
+
+
+@require_GET
 def document_download(request, pk):
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
-    access = permissions.can_view_document(request.user, document)
-    if not access:
-        raise PermissionDenied(access.reason)
+    _guard(permissions.can_view_document(request.user, document))
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("Filen saknas i arkivet.")) from exc
     return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+        handle,
+        as_attachment=request.GET.get("inline") != "1",
         filename=document.original_name,
         content_type=document.content_type,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk):
+    document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
+    _guard(permissions.can_edit_document(request.user, document))
+    form = forms.DocumentEditForm(
+        request.POST or None,
+        initial={"kind": document.kind, "confidential": document.confidential},
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.document_update(
+                user=request.user,
+                document=document,
+                kind=form.cleaned_data["kind"],
+                confidential=form.cleaned_data["confidential"],
+            ),
+            success_message=_("Dokumentuppgifterna sparades."),
+        )
+        if ok:
+            return redirect(document.case.get_absolute_url() + "#dokument")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Ändra dokument"),
+            "subtitle": str(document),
+            "case": document.case,
+            "cancel_url": document.case.get_absolute_url() + "#dokument",
+        },
+        conflict=conflict,
+    )
+
+
+# --- Projects ---------------------------------------------------------------------
+
+
+@require_GET
+def project_list(request):
+    _guard(permissions.can_view_registry(request.user))
+    text = request.GET.get("q", "").strip()
+    queryset = selectors.project_list_queryset().order_by("title")
+    if text:
+        queryset = queryset.filter(title__icontains=text) | queryset.filter(
+            applicant__name__icontains=text
+        )
+    page = Paginator(queryset, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "q": text,
+            "can_create": permissions.can_edit_registry(request.user),
+            "query_without_page": _query_without(request, "page"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    _guard(permissions.can_edit_project(request.user))
+    form = forms.ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        title = data.pop("title")
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.project_create(user=request.user, title=title, **data),
+            success_message=_("Projektet skapades."),
+        )
+        if ok:
+            return redirect(ok)
+    return render(request, "projects/project_form.html", {"form": form, "project": None})
+
+
+def _project_or_404(pk) -> Project:
+    try:
+        return selectors.project_detail(pk)
+    except Project.DoesNotExist as exc:
+        raise Http404(_("Projektet finns inte.")) from exc
+
+
+@require_GET
+def project_detail(request, pk):
+    _guard(permissions.can_view_registry(request.user))
+    project = _project_or_404(pk)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "member_groups": _members_by_group(project),
+            "obligations": list(project.obligations.all()),
+            "text_sections": _text_sections(project),
+            "today": timezone.localdate(),
+            "can": _project_permissions(request.user, project),
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    project = _get(Project, pk)
+    _guard(permissions.can_edit_project(request.user, project))
+    form = forms.ProjectForm(request.POST or None, instance=project)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.project_update(
+                user=request.user,
+                project=project,
+                data=form.service_data(),
+                expected_token=form.cleaned_data["edit_token"],
+            ),
+            success_message=_("Projektet sparades."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()))
+    project.refresh_from_db()
+    return _render_form(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project, "next_url": _next_url(request, "")},
+        conflict=conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_start(request, pk):
+    project = _get(Project, pk)
+    _guard(permissions.can_manage_members(request.user, project))
+    form = forms.ProjectStartForm(
+        request.POST or None,
+        token_source=project,
+        initial={"started_on": project.started_on, "reporting_routine": project.reporting_routine},
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.project_record_start(
+                user=request.user,
+                project=project,
+                started_on=form.cleaned_data["started_on"],
+                reporting_routine=form.cleaned_data["reporting_routine"],
+                expected_token=form.cleaned_data["edit_token"],
+            ),
+            success_message=_("Projektstart och rapporteringsrutin sparades."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()) + "#organisation")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Projektstart och rapportering"),
+            "subtitle": project.title,
+            "project": project,
+            "cancel_url": _next_url(request, project.get_absolute_url()),
+            "next_url": _next_url(request, ""),
+        },
+        conflict=conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_closure(request, pk):
+    project = _get(Project, pk)
+    _guard(permissions.can_close_project(request.user, project))
+    form = forms.ProjectClosureForm(
+        request.POST or None,
+        project=project,
+        token_source=project,
+        initial={
+            "result_summary": project.result_summary,
+            "recommendation": project.recommendation,
+            "follow_up_case": project.follow_up_case_id,
+            "closed_on": project.closed_on or timezone.localdate(),
+        },
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.project_close(
+                user=request.user,
+                project=project,
+                result_summary=data["result_summary"],
+                recommendation=data["recommendation"],
+                follow_up_case=data["follow_up_case"],
+                closed_on=data["closed_on"],
+                expected_token=data["edit_token"],
+            ),
+            success_message=_("Projektavslutet sparades."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()) + "#avslut")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Avsluta projekt"),
+            "subtitle": project.title,
+            "project": project,
+            "intro": _(
+                "Rapportera resultatet till den instans som fattade beslutet och lämna en "
+                "rekommendation till projektägaren om hur resultatet ska tas om hand."
+            ),
+            "cancel_url": _next_url(request, project.get_absolute_url()),
+            "next_url": _next_url(request, ""),
+        },
+        conflict=conflict,
+    )
+
+
+# --- Members ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request, pk):
+    project = _get(Project, pk)
+    _guard(permissions.can_manage_members(request.user, project))
+    initial = {"group": request.GET.get("group") or ProjectMember.Group.PROJECT_GROUP}
+    form = forms.ProjectMemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.project_member_create(
+                user=request.user, project=project, **form.service_data()
+            ),
+            success_message=_("Personen lades till."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()) + "#organisation")
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Lägg till person i projektorganisationen"),
+            "subtitle": project.title,
+            "project": project,
+            "cancel_url": _next_url(request, project.get_absolute_url()),
+            "next_url": _next_url(request, ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = get_object_or_404(ProjectMember.objects.select_related("project"), pk=pk)
+    project = member.project
+    _guard(permissions.can_manage_members(request.user, project))
+    form = forms.ProjectMemberForm(request.POST or None, instance=member)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.project_member_update(
+                user=request.user,
+                member=member,
+                data=form.service_data(),
+                expected_token=form.cleaned_data["edit_token"],
+            ),
+            success_message=_("Uppgifterna sparades."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()) + "#organisation")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Ändra person i projektorganisationen"),
+            "subtitle": project.title,
+            "project": project,
+            "cancel_url": _next_url(request, project.get_absolute_url()),
+            "next_url": _next_url(request, ""),
+        },
+        conflict=conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_delete(request, pk):
+    member = get_object_or_404(ProjectMember.objects.select_related("project"), pk=pk)
+    project = member.project
+    _guard(permissions.can_manage_members(request.user, project))
+    back = _next_url(request, project.get_absolute_url())
+    if request.method == "POST":
+        try:
+            services.project_member_delete(user=request.user, member=member)
+        except Conflict as exc:
+            return _conflict_page(request, str(exc), back)
+        messages.success(request, _("%(name)s togs bort.") % {"name": member.name})
+        return redirect(back + "#organisation")
+    return render(
+        request,
+        "projects/confirm_delete.html",
+        {
+            "title": _("Ta bort person"),
+            "question": _("Ta bort %(member)s från projektorganisationen?") % {"member": member},
+            "cancel_url": back,
+            "next_url": _next_url(request, ""),
+            "project": project,
+        },
+    )
+
+
+# --- Obligations --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_create(request, pk):
+    project = _get(Project, pk)
+    _guard(permissions.can_record_obligation(request.user, project))
+    form = forms.ObligationForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.obligation_create(
+                user=request.user,
+                project=project,
+                case=data["case"],
+                text=data["text"],
+                due_date=data["due_date"],
+                source=data["source"],
+            ),
+            success_message=_("Åtagandet registrerades."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Nytt åtagande"),
+            "subtitle": project.title,
+            "project": project,
+            "cancel_url": _next_url(request, project.get_absolute_url()),
+            "next_url": _next_url(request, ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_edit(request, pk):
+    obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
+    project = obligation.project
+    _guard(permissions.can_record_obligation(request.user, project))
+    form = forms.ObligationForm(request.POST or None, instance=obligation, project=project)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.obligation_update(
+                user=request.user,
+                obligation=obligation,
+                text=data["text"],
+                due_date=data["due_date"],
+                source=data["source"],
+                case=data["case"],
+                expected_token=data["edit_token"],
+            ),
+            success_message=_("Åtagandet sparades."),
+        )
+        if ok:
+            return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Ändra åtagande"),
+            "subtitle": project.title,
+            "project": project,
+            "cancel_url": _next_url(request, project.get_absolute_url()),
+            "next_url": _next_url(request, ""),
+        },
+        conflict=conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_fulfil(request, pk):
+    obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
+    project = obligation.project
+    _guard(permissions.can_fulfil_obligation(request.user, obligation))
+    back = _next_url(request, project.get_absolute_url())
+    form = forms.ObligationFulfilForm(request.POST or None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.obligation_fulfil(
+                user=request.user,
+                obligation=obligation,
+                fulfilled_on=form.cleaned_data["fulfilled_on"],
+                note=form.cleaned_data["note"],
+            ),
+            success_message=_("Åtagandet markerades som uppfyllt."),
+        )
+        if ok:
+            return redirect(back + "#ataganden")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Markera åtagandet som uppfyllt"),
+            "subtitle": obligation.text,
+            "project": project,
+            "cancel_url": back,
+            "next_url": _next_url(request, ""),
+        },
+        conflict=conflict,
+    )
+
+
+@require_POST
+def obligation_reopen(request, pk):
+    obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
+    _guard(permissions.can_fulfil_obligation(request.user, obligation))
+    back = _next_url(request, obligation.project.get_absolute_url())
+    try:
+        services.obligation_reopen(user=request.user, obligation=obligation)
+    except Conflict as exc:
+        return _conflict_page(request, str(exc), back)
+    messages.success(request, _("Åtagandet är öppet igen."))
+    return redirect(back + "#ataganden")
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_delete(request, pk):
+    obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
+    _guard(permissions.can_delete_obligation(request.user, obligation))
+    back = _next_url(request, obligation.project.get_absolute_url())
+    if request.method == "POST":
+        try:
+            services.obligation_delete(user=request.user, obligation=obligation)
+        except Conflict as exc:
+            return _conflict_page(request, str(exc), back)
+        messages.success(request, _("Åtagandet togs bort."))
+        return redirect(back + "#ataganden")
+    return render(
+        request,
+        "projects/confirm_delete.html",
+        {
+            "title": _("Ta bort åtagande"),
+            "question": _("Ta bort åtagandet ”%(text)s”?") % {"text": obligation.text},
+            "cancel_url": back,
+            "next_url": _next_url(request, ""),
+            "project": obligation.project,
+        },
+    )
+
+
+# --- Organisations -------------------------------------------------------------------
+
+
+@require_GET
+def organisation_list(request):
+    _guard(permissions.can_view_registry(request.user))
+    text = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    queryset = selectors.organisation_search(text)
+    if kind in Organisation.Kind.values:
+        queryset = queryset.filter(kind=kind)
+    page = Paginator(queryset, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": text,
+        "kind": kind,
+        "kinds": Organisation.Kind.choices,
+        "can_create": permissions.can_edit_organisation(request.user),
+        "query_without_page": _query_without(request, "page"),
+    }
+    if request.htmx and request.htmx.target == "organisation-results":
+        return render(request, "projects/organisation_list.html#results", context)
+    return render(request, "projects/organisation_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    _guard(permissions.can_edit_organisation(request.user))
+    form = forms.OrganisationForm(request.POST or None, initial={"name": request.GET.get("name")})
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in services.ORGANISATION_FIELDS}
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.organisation_create(user=request.user, **data),
+            success_message=_("Organisationen skapades."),
+        )
+        if ok:
+            return redirect(_next_url(request, ok.get_absolute_url()))
+    return render(
+        request,
+        "projects/organisation_form.html",
+        {"form": form, "organisation": None, "next_url": _next_url(request, "")},
+    )
+
+
+@require_GET
+def organisation_detail(request, pk):
+    _guard(permissions.can_view_registry(request.user))
+    organisation = _get(Organisation, pk)
+    return render(
+        request,
+        "projects/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "rows": selectors.organisation_projects(organisation),
+            "can_edit": permissions.can_edit_organisation(request.user, organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = _get(Organisation, pk)
+    _guard(permissions.can_edit_organisation(request.user, organisation))
+    form = forms.OrganisationForm(request.POST or None, instance=organisation)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in services.ORGANISATION_FIELDS}
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.organisation_update(
+                user=request.user,
+                organisation=organisation,
+                data=data,
+                expected_token=form.cleaned_data["edit_token"],
+            ),
+            success_message=_("Organisationen sparades."),
+        )
+        if ok:
+            return redirect("projects:organisation_detail", pk=organisation.pk)
+    organisation.refresh_from_db()
+    return _render_form(
+        request,
+        "projects/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        conflict=conflict,
+    )
+
+
+PICKER_RESULTS = 12
+
+
+def _picker_params(request) -> dict:
+    source = request.POST if request.method == "POST" else request.GET
+    field = source.get("field", "")[:100]
+    base_id = source.get("id", "")[:120] or f"id_{field}"
+    return {"field": field, "base_id": base_id, "multiple": source.get("multi") == "1"}
+
+
+@require_GET
+def organisation_search(request):
+    """The picker's pick list (htmx): matching organisations as buttons."""
+    _guard(permissions.can_view_registry(request.user))
+    params = _picker_params(request)
+    text = (request.GET.get("q") or request.GET.get(f"{params['field']}_text") or "").strip()
+    results = list(selectors.organisation_search(text, limit=PICKER_RESULTS)) if text else []
+    exact = any(org.name.casefold() == text.casefold() for org in results)
+    return render(
+        request,
+        "projects/widgets/organisation_results.html",
+        {
+            **params,
+            "q": text,
+            "results": results,
+            "offer_create": bool(text)
+            and not exact
+            and permissions.can_edit_organisation(request.user),
+            "create_url": reverse("projects:organisation_picker_create"),
+            "chip_url": reverse("projects:organisation_chip"),
+        },
+    )
+
+
+@require_GET
+def organisation_chip(request):
+    """One chosen organisation of the multiple picker (htmx, appended to the list)."""
+    _guard(permissions.can_view_registry(request.user))
+    params = _picker_params(request)
+    organisation = get_object_or_404(Organisation, pk=request.GET.get("pk") or 0)
+    return render(
+        request,
+        "projects/widgets/organisation_chip.html",
+        {
+            **params,
+            "organisation": organisation,
+            "clear_results": True,
+            "search_url": reverse("projects:organisation_search"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_picker_create(request):
+    """Create an organisation from inside a picker (htmx dialog) and pick it."""
+    _guard(permissions.can_edit_organisation(request.user))
+    params = _picker_params(request)
+    name = request.GET.get("name") or request.GET.get(f"{params['field']}_text", "")
+    form = forms.OrganisationQuickForm(
+        request.POST or None, initial={"name": name.strip()}, auto_id="neworg_%s"
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in ("name", "kind", "org_number", "city")}
+        try:
+            organisation = services.organisation_create(user=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if params["multiple"]:
+                widget_html = None
+            else:
+                widget = OrganisationPickerWidget(oob=True)
+                widget_html = widget.render(
+                    params["field"], organisation.pk, attrs={"id": params["base_id"]}
+                )
+            return render(
+                request,
+                "projects/widgets/organisation_created.html",
+                {**params, "organisation": organisation, "widget_html": widget_html},
+            )
+    if not request.htmx:
+        # Reached without JavaScript: the ordinary create page does the same job.
+        return redirect(reverse("projects:organisation_create") + "?" + _query_with(request))
+    return render(
+        request, "projects/widgets/organisation_create_modal.html", {**params, "form": form}
+    )
+
+
+# --- Managed lists ---------------------------------------------------------------
+
+AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea}
+AREA_TITLES = {
+    "rus": gettext_lazy("RUS-insatsområden"),
+    "smart": gettext_lazy("Fokusområden för smart specialisering"),
+}
+
+
+@require_GET
+def area_list(request):
+    _guard(permissions.can_view_registry(request.user))
+    return render(
+        request,
+        "projects/area_list.html",
+        {
+            "lists": [
+                {"key": key, "title": AREA_TITLES[key], "items": list(model.objects.all())}
+                for key, model in AREA_MODELS.items()
+            ],
+            "can_manage": permissions.can_manage_areas(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def area_create(request, list_key):
+    if list_key not in AREA_MODELS:
+        raise Http404
+    _guard(permissions.can_manage_areas(request.user))
+    form = forms.AREA_FORMS[list_key](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.area_create(user=request.user, list_key=list_key, **form.cleaned_data),
+            success_message=_("Posten lades till."),
+        )
+        if ok:
+            return redirect("projects:area_list")
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Ny post"),
+            "subtitle": AREA_TITLES[list_key],
+            "cancel_url": reverse("projects:area_list"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def area_edit(request, list_key, pk):
+    if list_key not in AREA_MODELS:
+        raise Http404
+    area = _get(AREA_MODELS[list_key], pk)
+    _guard(permissions.can_manage_areas(request.user))
+    form = forms.AREA_FORMS[list_key](request.POST or None, instance=area)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.area_update(user=request.user, area=area, data=form.cleaned_data),
+            success_message=_("Posten sparades."),
+        )
+        if ok:
+            return redirect("projects:area_list")
+    area.refresh_from_db()
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Ändra post"),
+            "subtitle": AREA_TITLES[list_key],
+            "cancel_url": reverse("projects:area_list"),
+        },
+        conflict=conflict,
     )

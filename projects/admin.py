@@ -1,0 +1,236 @@
+"""Admin for the registry. Writes that matter go through the services, like the UI.
+
+Cases are registered in the app (they need the next Dnr); their state is read-only
+(the workflow owns it). Nothing in the registry is deleted from the admin.
+Reverting to an old version (simple-history) is disabled: it would bypass services.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from norrbotten_cases.errors import Conflict
+from projects import selectors, services
+from projects.models import (
+    Case,
+    DiaryCounter,
+    Document,
+    Obligation,
+    Organisation,
+    Project,
+    ProjectMember,
+    RusArea,
+    SmartSpecialisationArea,
+)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History visible, revert disabled."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceSaveMixin:
+    """``save_model`` through a service. Input errors are caught by the admin form
+    first; what only the service can know (a concurrent change, a lost permission)
+    ends on the 403 page with the reason instead of a server error."""
+
+    def _run(self, request, action):
+        try:
+            return action()
+        except ValidationError as exc:
+            raise PermissionDenied("; ".join(exc.messages)) from exc
+        except Conflict as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "org_number", "email", "city"]
+
+    def validate_unique(self):
+        """Checked case-insensitively in clean()."""
+
+    def clean(self):
+        data = super().clean()
+        candidate = Organisation(
+            pk=self.instance.pk,
+            name=(data.get("name") or "").strip(),
+            org_number=data.get("org_number") or None,
+        )
+        try:
+            services.organisation_check_unique(candidate)
+        except ValidationError as exc:
+            self._update_errors(exc)
+        return data
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NoDeleteMixin, ServiceSaveMixin, HistoryAdmin):
+    form = OrganisationAdminForm
+    list_display = ["name", "kind", "org_number", "city"]
+    list_filter = ["kind"]
+    search_fields = ["name", "org_number", "city"]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data.get(name) for name in services.ORGANISATION_FIELDS}
+        if change:
+            self._run(
+                request,
+                lambda: services.organisation_update(
+                    user=request.user, organisation=obj, data=data
+                ),
+            )
+        else:
+            created = self._run(
+                request, lambda: services.organisation_create(user=request.user, **data)
+            )
+            obj.pk = created.pk
+
+
+class AreaAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "position", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(RusArea)
+class RusAreaAdmin(AreaAdmin):
+    list_display = ["name", "report_priority", "position", "active"]
+    list_filter = ["report_priority", "active"]
+
+
+@admin.register(SmartSpecialisationArea)
+class SmartAreaAdmin(AreaAdmin):
+    list_filter = ["active"]
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class ObligationInline(admin.TabularInline):
+    model = Obligation
+    extra = 0
+    fields = ["text", "due_date", "status", "fulfilled_on", "source"]
+    readonly_fields = ["status", "fulfilled_on"]
+
+
+@admin.register(Project)
+class ProjectAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["title", "applicant", "start_date", "end_date", "requested_amount"]
+    list_filter = ["origin", "involves_healthcare", "rus_areas"]
+    search_fields = ["title", "applicant__name", "owner__name"]
+    autocomplete_fields = ["applicant", "owner", "partners", "follow_up_case"]
+    filter_horizontal = ["rus_areas", "smart_areas"]
+    inlines = [ProjectMemberInline, ObligationInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.project_refresh_search(project=form.instance)
+
+
+@admin.register(Case)
+class CaseAdmin(NoDeleteMixin, ServiceSaveMixin, HistoryAdmin):
+    list_display = ["dnr", "title", "kind", "state", "officer", "registered_on"]
+    list_filter = ["kind", "state", "year"]
+    search_fields = ["title", "nyps_id", "project__title"]
+    readonly_fields = ["dnr", "kind", "state", "registered_on", "granted_amount", "decided_on"]
+    fields = [
+        "dnr",
+        "kind",
+        "state",
+        "title",
+        "nyps_id",
+        "officer",
+        "received_on",
+        "registered_on",
+        "project",
+        "granted_amount",
+        "decided_on",
+    ]
+    autocomplete_fields = ["project"]
+
+    def has_add_permission(self, request):
+        return False  # registered in the app, where it gets the next Dnr
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = selectors.officers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Dnr", ordering="number")
+    def dnr(self, obj):
+        return obj.dnr
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.CASE_EDITABLE_FIELDS}
+        original = Case.objects.get(pk=obj.pk)
+        self._run(
+            request, lambda: services.case_update(user=request.user, case=original, data=data)
+        )
+
+
+@admin.register(Document)
+class DocumentAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["title", "version", "case", "kind", "confidential", "uploaded_at"]
+    list_filter = ["kind", "confidential"]
+    search_fields = ["title", "original_name", "case__title"]
+    readonly_fields = [
+        "case",
+        "title",
+        "version",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # uploaded on the case page, where the file is checked
+
+
+@admin.register(Obligation)
+class ObligationAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["__str__", "project", "due_date", "status"]
+    list_filter = ["status"]
+    search_fields = ["text", "project__title", "source"]
+    autocomplete_fields = ["project", "case"]
+
+
+@admin.register(ProjectMember)
+class ProjectMemberAdmin(HistoryAdmin):
+    list_display = ["name", "role", "group", "project"]
+    list_filter = ["group", "role"]
+    search_fields = ["name", "project__title"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(DiaryCounter)
+class DiaryCounterAdmin(admin.ModelAdmin):
+    list_display = ["year", "last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

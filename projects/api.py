@@ -1,0 +1,496 @@
+"""JSON API of the registry (/api/v1/): organisations, cases, projects, documents.
+
+The same permission functions and services as the pages: reads need a role,
+writes go through ``projects.services`` (ValidationError -> 400, PermissionDenied
+-> 403, Conflict -> 409 via ``norrbotten_cases.api.exception_handler``).
+Confidential documents are left out of lists and refused (403) for läsare.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+
+from norrbotten_cases.money import AmountError, parse_amount
+from projects import permissions, selectors, services
+from projects.filters import CaseFilter
+from projects.models import Case, CaseKind, Document, Organisation, Project
+
+
+def _guard(access) -> None:
+    if not access:
+        raise PermissionDenied(access.reason)
+
+
+class HasRole(BasePermission):
+    """Any role of the department may read the registry."""
+
+    message = "Du har ingen roll i Norrbotten Cases."
+
+    def has_permission(self, request, view):
+        return bool(permissions.can_view_registry(request.user))
+
+
+# --- Fields ---------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "example": "1245497.00",
+        "description": "Kronor. Input also as 1 245 497, 1 245 497 kr or 2 000 tkr.",
+        "nullable": True,
+    }
+)
+class AmountField(serializers.Field):
+    """Money in SEK: written as the department writes it, read as a decimal string."""
+
+    default_error_messages = {"invalid": "Ogiltigt belopp."}
+
+    def to_representation(self, value):
+        return None if value is None else f"{value:.2f}"
+
+    def to_internal_value(self, data):
+        if data in (None, ""):
+            return None
+        try:
+            return parse_amount(data if not isinstance(data, float) else str(data))
+        except AmountError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+# --- Organisations ------------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "kind_display", "org_number", "email", "city"]
+        extra_kwargs = {"org_number": {"validators": []}, "name": {"validators": []}}
+
+
+class OrganisationFilter(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", label="Sök på namn, ort, org.nr")
+
+    class Meta:
+        model = Organisation
+        fields = ["search", "kind"]
+
+    def filter_search(self, queryset, name, value):
+        ids = selectors.organisation_search(value).values("pk")
+        return queryset.filter(pk__in=ids)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organisationer (sökbara)"),
+    create=extend_schema(summary="Skapa organisation"),
+)
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = OrganisationSerializer
+    permission_classes = [IsAuthenticated, HasRole]
+    filterset_class = OrganisationFilter
+    queryset = Organisation.objects.order_by("name")
+
+    def create(self, request, *args, **kwargs):
+        _guard(permissions.can_edit_organisation(request.user))
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        _guard(permissions.can_edit_organisation(request.user, self.get_object()))
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.organisation_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.organisation_update(
+            user=self.request.user,
+            organisation=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+
+
+# --- Projects -------------------------------------------------------------------------
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    requested_amount = AmountField(required=False, allow_null=True)
+    total_budget = AmountField(required=False, allow_null=True)
+    applicant_name = serializers.CharField(source="applicant.name", read_only=True, default=None)
+    case_ids = serializers.PrimaryKeyRelatedField(source="cases", many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "title",
+            "applicant",
+            "applicant_name",
+            "owner",
+            "partners",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "start_date",
+            "end_date",
+            "origin",
+            "rus_areas",
+            "smart_areas",
+            "requested_amount",
+            "total_budget",
+            "summary",
+            "background",
+            "purpose",
+            "implementation",
+            "expected_results",
+            "social_sustainability",
+            "economic_sustainability",
+            "environmental_sustainability",
+            "main_aim_equality",
+            "main_aim_diversity",
+            "main_aim_environment",
+            "involves_healthcare",
+            "started_on",
+            "reporting_routine",
+            "result_summary",
+            "recommendation",
+            "follow_up_case",
+            "closed_on",
+            "case_ids",
+        ]
+        read_only_fields = [
+            "started_on",
+            "reporting_routine",
+            "result_summary",
+            "recommendation",
+            "follow_up_case",
+            "closed_on",
+        ]
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {"end_date": "Projektslutet kan inte ligga före projektstarten."}
+            )
+        return attrs
+
+
+class ProjectFilter(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", label="Sök på projektnamn eller sökande")
+
+    class Meta:
+        model = Project
+        fields = ["search", "applicant", "origin"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(title__icontains=value) | queryset.filter(
+            applicant__name__icontains=value
+        )
+
+
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ProjectSerializer
+    permission_classes = [IsAuthenticated, HasRole]
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return (
+            Project.objects.select_related("applicant")
+            .prefetch_related("partners", "rus_areas", "smart_areas", "cases")
+            .order_by("title")
+        )
+
+    def create(self, request, *args, **kwargs):
+        _guard(permissions.can_edit_project(request.user))
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        _guard(permissions.can_edit_project(request.user, self.get_object()))
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        title = data.pop("title")
+        serializer.instance = services.project_create(user=self.request.user, title=title, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.project_update(
+            user=self.request.user,
+            project=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+
+
+# --- Cases ----------------------------------------------------------------------------
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    dnr = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    applicant = serializers.SerializerMethodField()
+    officer_name = serializers.SerializerMethodField()
+    requested_amount = AmountField(source="project.requested_amount", read_only=True)
+    granted_amount = AmountField(read_only=True)
+    officer = serializers.PrimaryKeyRelatedField(
+        queryset=selectors.officers(), required=False, help_text="Ansvarig handläggare (id)."
+    )
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "dnr",
+            "year",
+            "number",
+            "nyps_id",
+            "kind",
+            "kind_display",
+            "title",
+            "officer",
+            "officer_name",
+            "received_on",
+            "registered_on",
+            "project",
+            "applicant",
+            "state",
+            "state_display",
+            "requested_amount",
+            "granted_amount",
+            "decided_on",
+            "url",
+        ]
+        read_only_fields = ["year", "number", "registered_on", "state", "decided_on"]
+        extra_kwargs = {"nyps_id": {"validators": []}, "received_on": {"required": False}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["officer"].queryset = selectors.officers()
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["kind"].read_only = True
+        return fields
+
+    @extend_schema_field(OrganisationSerializer(allow_null=True))
+    def get_applicant(self, case):
+        applicant = case.project.applicant
+        return OrganisationSerializer(applicant).data if applicant else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_officer_name(self, case):
+        return case.officer.get_full_name() or case.officer.get_username()
+
+
+class CaseApiFilter(CaseFilter):
+    search = filters.CharFilter(
+        method="filter_search", label="Fritext (svensk fulltext, Dnr eller NYPS-id)"
+    )
+
+    class Meta(CaseFilter.Meta):
+        fields = ["search", *CaseFilter.Meta.fields]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Ärenden med filter och sökning"),
+    create=extend_schema(summary="Registrera ärende (nästa diarienummer)"),
+    update=extend_schema(summary="Ändra ärendets registeruppgifter"),
+    partial_update=extend_schema(summary="Ändra ärendets registeruppgifter (delvis)"),
+)
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CaseSerializer
+    permission_classes = [IsAuthenticated, HasRole]
+    filterset_class = CaseApiFilter
+
+    def get_queryset(self):
+        return selectors.case_list_queryset()
+
+    def create(self, request, *args, **kwargs):
+        _guard(permissions.can_register_case(request.user))
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        _guard(permissions.can_edit_case(request.user, self.get_object()))
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if "kind" not in data:
+            raise serializers.ValidationError({"kind": "Ange ärendetyp."})
+        case = services.case_register(
+            user=self.request.user,
+            kind=data["kind"],
+            title=data["title"],
+            project=data["project"],
+            officer=data.get("officer"),
+            received_on=data.get("received_on"),
+            nyps_id=data.get("nyps_id"),
+        )
+        serializer.instance = selectors.case_list_queryset().get(pk=case.pk)
+
+    def perform_update(self, serializer):
+        case = services.case_update(
+            user=self.request.user,
+            case=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+        serializer.instance = selectors.case_list_queryset().get(pk=case.pk)
+
+
+# --- Documents ------------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True, help_text="PDF, DOCX, XLSX, ODT, PNG, JPEG, TXT")
+    uploaded_by_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.APPENDIX)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "case",
+            "title",
+            "kind",
+            "version",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "confidential",
+            "uploaded_by_name",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = [
+            "version",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+        ]
+        validators = []
+
+    @extend_schema_field(serializers.CharField())
+    def get_uploaded_by_name(self, document):
+        user = document.uploaded_by
+        return user.get_full_name() or user.get_username()
+
+    @extend_schema_field(serializers.CharField())
+    def get_download_url(self, document):
+        from django.urls import reverse
+
+        return reverse("api-documents-download", args=[document.pk])
+
+
+class DocumentFilter(filters.FilterSet):
+    class Meta:
+        model = Document
+        fields = ["case", "kind"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Dokument (sekretessmarkerade visas inte för läsare)"),
+    create=extend_schema(summary="Ladda upp dokument (samma titel ger ny version)"),
+)
+class DocumentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = DocumentSerializer
+    permission_classes = [IsAuthenticated, HasRole]
+    filterset_class = DocumentFilter
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        queryset = Document.objects.select_related("uploaded_by", "case").order_by(
+            "case", "title", "-version"
+        )
+        if self.action == "list":
+            return selectors.visible_documents(self.request.user, queryset)
+        return queryset
+
+    def get_object(self):
+        document = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        _guard(permissions.can_view_document(self.request.user, document))
+        return document
+
+    def create(self, request, *args, **kwargs):
+        _guard(permissions.can_upload_document(request.user))
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.document_upload(
+            user=self.request.user,
+            case=data["case"],
+            file=data["file"],
+            title=data["title"],
+            kind=data.get("kind", Document.Kind.APPENDIX),
+            confidential=data.get("confidential", False),
+        )
+
+    @extend_schema(
+        summary="Ladda ner dokumentets fil",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            403: OpenApiResponse(description="Sekretess eller saknad behörighet"),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        document = self.get_object()
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404("Filen saknas i arkivet.") from exc
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+CASE_KIND_PARAMETER = OpenApiParameter("kind", enum=CaseKind.values)

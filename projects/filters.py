@@ -1,0 +1,180 @@
+"""The case list's filters and sorting (django-filter), shared with higher apps' queues.
+
+``CaseFilter(request.GET, queryset=case_list_queryset(), request=request)`` filters by
+kind, state (or all open / all closed), year, officer, RUS area, applicant, "mina
+ärenden" and a free-text search (``q``: Swedish full text, Dnr, NYPS-id), then sorts
+by ``sort`` (``dnr``, ``-dnr``, ``title``, ``requested``, ...). ``sort_columns(request)``
+gives the header links of ``templates/projects/partials/case_table.html``.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from projects import selectors
+from projects.models import CLOSED_STATES, Case, CaseKind, CaseState, Organisation, RusArea
+
+OPEN = "open"
+CLOSED = "closed"
+
+# sort key -> (column label, order_by expressions for ascending)
+SORTS = {
+    "dnr": (_("Dnr"), ("year", "number")),
+    "title": (_("Ärendemening"), ("title",)),
+    "kind": (_("Typ"), ("kind",)),
+    "state": (_("Status"), ("state",)),
+    "applicant": (_("Sökande"), ("project__applicant__name",)),
+    "officer": (_("Handläggare"), ("officer__first_name", "officer__last_name")),
+    "requested": (_("Sökt"), ("project__requested_amount",)),
+    "granted": (_("Beviljat"), ("granted_amount",)),
+}
+DEFAULT_SORT = "-dnr"
+
+
+def _order(key: str) -> list:
+    descending = key.startswith("-")
+    _label, fields = SORTS[key.lstrip("-")]
+    return [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in fields
+    ]
+
+
+def _state_choices():
+    return [
+        (OPEN, _("Alla öppna")),
+        (CLOSED, _("Alla avslutade")),
+        (_("Status"), list(CaseState.choices)),
+    ]
+
+
+def _year_choices():
+    years = Case.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(str(year), str(year)) for year in years]
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Sök"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Dnr, NYPS-id, titel, sökande, text …"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Typ"), choices=CaseKind.choices, empty_label=_("Alla typer")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Status"), choices=_state_choices, empty_label=_("Alla"), method="filter_state"
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("År"), choices=_year_choices, empty_label=_("Alla år")
+    )
+    officer = django_filters.ModelChoiceFilter(
+        label=_("Handläggare"),
+        queryset=lambda request: selectors.officers(),
+        empty_label=_("Alla handläggare"),
+    )
+    rus_area = django_filters.ModelChoiceFilter(
+        label=_("RUS-insatsområde"),
+        field_name="project__rus_areas",
+        queryset=RusArea.objects.all(),
+        empty_label=_("Alla insatsområden"),
+        distinct=True,
+    )
+    applicant = django_filters.ModelChoiceFilter(
+        label=_("Sökande"),
+        field_name="project__applicant",
+        queryset=lambda request: (
+            Organisation.objects.filter(applied_projects__isnull=False).distinct().order_by("name")
+        ),
+        empty_label=_("Alla sökande"),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Mina öppna ärenden"), method="filter_mine", widget=forms.HiddenInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sortering"),
+        choices=[(key, key) for name in SORTS for key in (name, f"-{name}")],
+        method="filter_sort",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "kind", "state", "year", "officer", "rus_area", "applicant", "mine", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["officer"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+    def filter_search(self, queryset, name, value):
+        return selectors.case_search(queryset, value)
+
+    def filter_state(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.exclude(state__in=CLOSED_STATES)
+        if value == CLOSED:
+            return queryset.filter(state__in=CLOSED_STATES)
+        return queryset.filter(state=value)
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(officer=user).exclude(state__in=CLOSED_STATES)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*_order(value), "-pk")
+
+    @property
+    def current_sort(self) -> str:
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort"):
+            return self.form.cleaned_data["sort"]
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
+            return ""  # best match first
+        return DEFAULT_SORT
+
+    @property
+    def active_filter_count(self) -> int:
+        if not (self.is_bound and self.form.is_valid()):
+            return 0
+        return sum(
+            1
+            for key, value in self.form.cleaned_data.items()
+            if key not in ("sort", "mine") and value not in (None, "", [])
+        )
+
+
+def sort_columns(request, current: str) -> dict[str, dict]:
+    """Header links per column, keeping the other query parameters; toggles direction.
+
+    ``{"dnr": {"label", "url", "direction": "asc"|"desc"|None, "aria_sort"}, ...}``
+    """
+    columns = {}
+    for key, (label, _fields) in SORTS.items():
+        direction = None
+        if current == key:
+            direction = "asc"
+        elif current == f"-{key}":
+            direction = "desc"
+        target = f"-{key}" if direction == "asc" else key
+        if direction is None and key in ("dnr", "requested", "granted"):
+            target = f"-{key}"  # numbers: biggest/newest first on the first click
+        query = request.GET.copy()
+        query["sort"] = target
+        query.pop("page", None)
+        columns[key] = {
+            "label": label,
+            "url": f"?{query.urlencode()}",
+            "direction": direction,
+            "aria_sort": {"asc": "ascending", "desc": "descending"}.get(direction, "none"),
+        }
+    return columns

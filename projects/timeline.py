@@ -1,0 +1,364 @@
+"""The history of a case as a readable timeline (a selector: reads only).
+
+Collects the django-simple-history records of the case, its project (including the
+partners and areas), the project's members, the case's documents and the project's
+obligations, and turns them into entries: who, when, what, and for changes each
+field with its verbose name and the old and new values shown the way the pages show
+them (choice labels, organisation and user names, amounts ``1 245 497 kr``, ISO
+dates). Saves by the same user on the same object within a few seconds (one form
+save writing fields and then m2m rows) become one entry. Newest first.
+
+Confidential documents are left out for users who may not see them (läsare).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from norrbotten_cases.money import format_amount
+from projects.models import (
+    Case,
+    Document,
+    Obligation,
+    Organisation,
+    Project,
+    ProjectMember,
+    RusArea,
+    SmartSpecialisationArea,
+)
+from projects.permissions import can_view_confidential
+
+MERGE_WINDOW = datetime.timedelta(seconds=5)
+LONG_TEXT = 90
+# Fields never shown as changes (bookkeeping, or shown by the entry's own sentence).
+SKIPPED_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "search_vector",
+    "file",
+    "sha256",
+    "size",
+    "content_type",
+    "original_name",
+    "uploaded_by",
+    "uploaded_at",
+    "year",
+    "number",
+}
+PROJECT_M2M = {
+    "partners": Organisation,
+    "rus_areas": RusArea,
+    "smart_areas": SmartSpecialisationArea,
+}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+    @property
+    def long(self) -> bool:
+        return max(len(self.old), len(self.new)) > LONG_TEXT or "\n" in self.old + self.new
+
+
+@dataclass
+class Entry:
+    when: datetime.datetime
+    user: str
+    kind: str  # case | project | member | document | obligation
+    action: str  # created | changed | deleted
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+    # internal, for merging
+    _object_key: tuple = ()
+    _user_id: int | None = None
+    _first: object = None
+    _last: object = None
+
+
+@dataclass
+class _Source:
+    kind: str
+    model: type[models.Model]
+    records: list
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return _("Systemet")
+    return user.get_full_name() or user.get_username()
+
+
+def _sources(case: Case, user) -> list[_Source]:
+    project_id = case.project_id
+    sources = [
+        _Source("case", Case, list(Case.history.filter(id=case.pk))),
+        _Source("project", Project, list(Project.history.filter(id=project_id))),
+        _Source("member", ProjectMember, list(ProjectMember.history.filter(project_id=project_id))),
+        _Source("obligation", Obligation, list(Obligation.history.filter(project_id=project_id))),
+    ]
+    documents = list(Document.history.filter(case_id=case.pk))
+    if not can_view_confidential(user):
+        latest: dict[int, object] = {}
+        for record in documents:
+            current = latest.get(record.id)
+            if current is None or record.history_id > current.history_id:
+                latest[record.id] = record
+        hidden = {pk for pk, record in latest.items() if record.confidential}
+        documents = [record for record in documents if record.id not in hidden]
+    sources.append(_Source("document", Document, documents))
+    for source in sources:
+        source.records.sort(key=lambda r: (r.id, r.history_date, r.history_id))
+    return sources
+
+
+def _m2m_values(project_records) -> dict[int, dict[str, frozenset]]:
+    """history_id -> {m2m field: frozenset of related ids} for the project's records."""
+    history_ids = [record.history_id for record in project_records]
+    values: dict[int, dict[str, frozenset]] = defaultdict(dict)
+    if not history_ids:
+        return values
+    for name, related in PROJECT_M2M.items():
+        m2m_model = apps.get_model("projects", f"HistoricalProject_{name}")
+        column = related._meta.model_name
+        rows = defaultdict(set)
+        for history_id, related_id in m2m_model.objects.filter(
+            history_id__in=history_ids
+        ).values_list("history_id", f"{column}_id"):
+            rows[history_id].add(related_id)
+        for history_id in history_ids:
+            values[history_id][name] = frozenset(rows.get(history_id, ()))
+    return values
+
+
+def _tracked(model) -> list[models.Field]:
+    return [f for f in model.history.model.tracked_fields if f.name not in SKIPPED_FIELDS]
+
+
+def _raw(record, f: models.Field):
+    return getattr(record, f.attname)
+
+
+class _Lookups:
+    """Names of related objects, fetched in one query per model."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = defaultdict(set)
+        self.names: dict[type, dict] = {}
+
+    def want(self, model, pk):
+        if pk is not None:
+            self.wanted[model].add(pk)
+
+    def load(self):
+        User = get_user_model()
+        for model, pks in self.wanted.items():
+            objects = model._default_manager.filter(pk__in=pks)
+            if model is User:
+                self.names[model] = {u.pk: _user_label(u) for u in objects}
+            elif model is Case:
+                self.names[model] = {c.pk: c.dnr for c in objects}
+            else:
+                self.names[model] = {o.pk: str(o) for o in objects}
+
+    def name(self, model, pk) -> str:
+        if pk is None:
+            return "–"
+        return self.names.get(model, {}).get(pk) or _("borttagen (#%(pk)s)") % {"pk": pk}
+
+
+def _display(f: models.Field, value, lookups: _Lookups) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(f, models.ForeignKey):
+        return lookups.name(f.related_model, value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.BooleanField):
+        return _("Ja") if value else _("Nej")
+    if isinstance(f, models.DecimalField):
+        return format_amount(value)
+    if isinstance(f, models.DateTimeField):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(f, models.DateField):
+        return value.isoformat()
+    return str(value)
+
+
+def _m2m_display(model, ids: frozenset, lookups: _Lookups) -> str:
+    if not ids:
+        return "–"
+    return ", ".join(sorted(lookups.name(model, pk) for pk in ids))
+
+
+def _label(f) -> str:
+    label = str(f.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def _sentence(kind: str, action: str, record) -> str:
+    """What happened, as a Swedish sentence."""
+    if kind == "case":
+        dnr = Case(year=record.year, number=record.number).dnr
+        return {
+            "created": _("Ärendet %(dnr)s registrerades"),
+            "changed": _("Ärendet %(dnr)s ändrades"),
+            "deleted": _("Ärendet %(dnr)s togs bort"),
+        }[action] % {"dnr": dnr}
+    if kind == "project":
+        return {
+            "created": _("Projektet ”%(title)s” skapades"),
+            "changed": _("Projektet ”%(title)s” ändrades"),
+            "deleted": _("Projektet ”%(title)s” togs bort"),
+        }[action] % {"title": record.title}
+    if kind == "member":
+        group = str(dict(ProjectMember.Group.choices).get(record.group, record.group)).lower()
+        return {
+            "created": _("%(name)s lades till i %(group)s"),
+            "changed": _("Uppgifterna om %(name)s i %(group)s ändrades"),
+            "deleted": _("%(name)s togs bort från %(group)s"),
+        }[action] % {"name": record.name, "group": group}
+    if kind == "document":
+        params = {"title": record.title, "version": record.version}
+        if action == "created" and record.confidential:
+            return _("Dokumentet ”%(title)s” version %(version)s laddades upp (sekretess)") % params
+        return {
+            "created": _("Dokumentet ”%(title)s” version %(version)s laddades upp"),
+            "changed": _("Dokumentet ”%(title)s” version %(version)s ändrades"),
+            "deleted": _("Dokumentet ”%(title)s” version %(version)s togs bort"),
+        }[action] % params
+    text = record.text if len(record.text) <= 70 else record.text[:67].rstrip() + "…"
+    return {
+        "created": _("Åtagandet ”%(text)s” registrerades"),
+        "changed": _("Åtagandet ”%(text)s” ändrades"),
+        "deleted": _("Åtagandet ”%(text)s” togs bort"),
+    }[action] % {"text": text}
+
+
+def case_timeline(case: Case, user) -> list[Entry]:
+    """Every recorded change around the case, newest first (see the module docstring)."""
+    sources = _sources(case, user)
+    lookups = _Lookups()
+    project_records = next(s.records for s in sources if s.kind == "project")
+    m2m = _m2m_values(project_records)
+    User = get_user_model()
+
+    raw_entries: list[Entry] = []
+    for source in sources:
+        fields = _tracked(source.model)
+        previous_by_object: dict[int, object] = {}
+        for record in source.records:
+            previous = previous_by_object.get(record.id)
+            previous_by_object[record.id] = record
+            user_id = record.history_user_id
+            lookups.want(User, user_id)
+            if record.history_type == "+" or (previous is None and record.history_type != "-"):
+                action = "created"
+            elif record.history_type == "-":
+                action = "deleted"
+            else:
+                action = "changed"
+            entry = Entry(
+                when=record.history_date,
+                user="",
+                kind=source.kind,
+                action=action,
+                subject=_sentence(source.kind, action, record),
+                _object_key=(source.kind, record.id),
+                _user_id=user_id,
+                _first=previous if action == "changed" else None,
+                _last=record,
+            )
+            for f in fields:
+                if isinstance(f, models.ForeignKey):
+                    lookups.want(f.related_model, _raw(record, f))
+            if source.kind == "project":
+                for name, model in PROJECT_M2M.items():
+                    for pk in m2m.get(record.history_id, {}).get(name, ()):
+                        lookups.want(model, pk)
+            raw_entries.append(entry)
+    lookups.load()
+
+    # Merge quick successive saves of one object by one user.
+    raw_entries.sort(key=lambda e: (e._object_key, e.when))
+    merged: list[Entry] = []
+    for entry in raw_entries:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last._object_key == entry._object_key
+            and last._user_id == entry._user_id
+            and entry.action == "changed"
+            and entry.when - last._last.history_date <= MERGE_WINDOW
+        ):
+            if last.action == "changed":
+                last._last = entry._last
+                last.when = entry.when
+                continue
+            if last.action == "created" and not _field_changes(entry._first, entry._last):
+                # the m2m rows written right after creating (partners, areas)
+                last._last = entry._last
+                continue
+        merged.append(entry)
+
+    out = []
+    for entry in merged:
+        entry.user = lookups.name(User, entry._user_id) if entry._user_id else _("Systemet")
+        if entry.action == "changed":
+            entry.changes = _changes(entry, lookups, m2m)
+            if not entry.changes:
+                continue
+        out.append(entry)
+    out.sort(key=lambda e: e.when, reverse=True)
+    return out
+
+
+def _field_changes(old, new) -> bool:
+    """Whether two records of one object differ in a tracked (non-m2m) field."""
+    return any(_raw(old, f) != _raw(new, f) for f in _tracked(type(new).instance_type))
+
+
+def _changes(entry: Entry, lookups: _Lookups, m2m) -> list[Change]:
+    old, new = entry._first, entry._last
+    model = {
+        "case": Case,
+        "project": Project,
+        "member": ProjectMember,
+        "document": Document,
+        "obligation": Obligation,
+    }[entry.kind]
+    changes = []
+    for f in _tracked(model):
+        before, after = _raw(old, f), _raw(new, f)
+        if before == after or (before in (None, "") and after in (None, "")):
+            continue
+        changes.append(
+            Change(
+                label=_label(f),
+                old=_display(f, before, lookups),
+                new=_display(f, after, lookups),
+            )
+        )
+    if entry.kind == "project":
+        for name, related in PROJECT_M2M.items():
+            before = m2m.get(old.history_id, {}).get(name, frozenset())
+            after = m2m.get(new.history_id, {}).get(name, frozenset())
+            if before != after:
+                changes.append(
+                    Change(
+                        label=_label(Project._meta.get_field(name)),
+                        old=_m2m_display(related, before, lookups),
+                        new=_m2m_display(related, after, lookups),
+                    )
+                )
+    return changes
