@@ -107,6 +107,58 @@ def _paragraph_meeting(user, paragraph: Paragraph) -> Meeting:
 
 # --- Bodies and members -------------------------------------------------------------------
 
+# The seven bodies, as the data migration 0003 creates them.
+DEFAULT_BODIES = {
+    BodyCode.AU: ("Arbetsutskottet", "Arbetsutskottets", "Arbetsutskottet beslutar att:", "AU"),
+    BodyCode.FORUM: (
+        "Utvecklingsforum",
+        "Utvecklingsforums",
+        "Utvecklingsforum rekommenderar att:",
+        "UF",
+    ),
+    BodyCode.COUNCIL: (
+        "Utvecklingsrådet",
+        "Utvecklingsrådets",
+        "Utvecklingsrådet beslutar att:",
+        "UR",
+    ),
+    BodyCode.MANAGEMENT_GROUP: (
+        "Ledningsgruppen",
+        "Ledningsgruppens",
+        "Ledningsgruppen beslutar att:",
+        "LG",
+    ),
+    BodyCode.BOARD: ("Regionstyrelsen", "Regionstyrelsens", "Regionstyrelsen beslutar att:", "RS"),
+    BodyCode.RUN: (
+        "Regionala utvecklingsnämnden",
+        "Regionala utvecklingsnämndens",
+        "Regionala utvecklingsnämnden beslutar att:",
+        "RUN",
+    ),
+    BodyCode.RUU: (
+        "Regionutvecklingsutskottet",
+        "Regionutvecklingsutskottets",
+        "Regionutvecklingsutskottet beslutar att:",
+        "RUU",
+    ),
+}
+
+
+def body_get(code: str) -> Body:
+    """The body with ``code``; created with its standard wording if it is missing."""
+    name, genitive, intro, short = DEFAULT_BODIES[BodyCode(code)]
+    body, _created = Body.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "genitive": genitive,
+            "decision_intro": intro,
+            "short_name": short,
+            "default_place": "Regionhuset, Luleå",
+        },
+    )
+    return body
+
 
 @transaction.atomic
 def body_update(*, user, body: Body, data: dict) -> Body:

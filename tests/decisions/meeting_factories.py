@@ -32,7 +32,7 @@ COMMITTEE = [
 
 
 def run_body() -> Body:
-    return Body.objects.get(code=BodyCode.RUN)
+    return svc.body_get(BodyCode.RUN)
 
 
 def committee(secretary, body: Body | None = None) -> dict[str, BodyMember]:
