@@ -218,6 +218,7 @@ def case_transition(
     data: dict | None = None,
     motivation: str = "",
     expected_state: str | None = None,
+    notify: bool = True,
 ) -> TransitionLog:
     """Fire ``transition`` on ``case`` as ``user``; return the log row.
 
@@ -225,7 +226,8 @@ def case_transition(
     has moved since, nothing happens and ``Conflict`` is raised. Raises
     ``PermissionDenied`` (role), ``ValidationError`` (data, state, preconditions) or
     ``Conflict`` (someone else moved the case first). On success the passed ``case`` is
-    refreshed from the database.
+    refreshed from the database. ``notify=False`` (demo data, imports) sends no e-mail
+    to the case officer.
     """
     info = transition_info(transition)
     _require(permissions.can_fire(user, case, transition))
@@ -283,7 +285,8 @@ def case_transition(
         if recorder:
             recorder(case=fresh, user=user, data=cleaned, log=log)
         workflow_hooks.run_effects(transition, case=fresh, user=user, data=cleaned, log=log)
-        transaction.on_commit(partial(_queue_notification, log.pk))
+        if notify:
+            transaction.on_commit(partial(_queue_notification, log.pk))
     case.__dict__.pop("_workflow_cache", None)
     case.refresh_from_db()
     return log

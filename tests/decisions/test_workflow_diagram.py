@@ -110,7 +110,12 @@ def test_a_cases_diagram_highlights_its_state_and_marks_the_path_taken(actors):
         for g in root.iter()
         if "route-diagram__edge--taken" in (g.get("class") or "")
     }
-    assert taken == {"start_au_preparation", "record_au_assessment", "send_to_forum", "forum_recommend"}
+    assert taken == {
+        "start_au_preparation",
+        "record_au_assessment",
+        "send_to_forum",
+        "forum_recommend",
+    }
     visited = {
         g.get("data-state")
         for g in root.iter()

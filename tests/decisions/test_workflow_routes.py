@@ -21,7 +21,6 @@ from tests.decisions.workflow_factories import (
     cofinancing_case,
     fire,
     idea_case,
-    walk,
     walk_cofinancing,
     walk_idea,
     write_proposal,
@@ -203,7 +202,10 @@ def test_co_financing_granted_with_special_conditions_that_become_obligations(ac
         decided_on=DAY,
         reference="RUN 2020-03-24 § 40",
         special_conditions=[
-            {"text": "Beskriv i slutrapporten hur SMF i inlandet inkluderats.", "due_date": "2022-12-31"},
+            {
+                "text": "Beskriv i slutrapporten hur SMF i inlandet inkluderats.",
+                "due_date": "2022-12-31",
+            },
             {"text": "Redovisa jämställdhetsarbetet.", "due_date": None},
         ],
         year_split={"2020": "500 000", "2021": "800 000"},
@@ -222,7 +224,10 @@ def test_co_financing_granted_with_special_conditions_that_become_obligations(ac
     assert {o.source for o in obligations} == {"RUN 2020-03-24 § 40"}
     assert all(o.project_id == project.pk for o in obligations)
     # The decision points default to the proposal's, numbering stripped.
-    assert log.data["decision_points"] == ["Projektet beviljas 1 347 090 kr.", "Medlen anvisas ur 1:1."]
+    assert log.data["decision_points"] == [
+        "Projektet beviljas 1 347 090 kr.",
+        "Medlen anvisas ur 1:1.",
+    ]
     assert log.data["amount"] == "1300000.00"
     assert log.data["year_split"] == {"2020": "500000.00", "2021": "800000.00"}
 

@@ -203,8 +203,16 @@ def test_grant_above_the_applied_amount_is_refused_with_a_clear_message(actors):
         ({"decided_on": "2019-12-31"}, "decided_on", "före ärendets inkomstdatum"),
         ({"year_split": {"2020": "100"}}, "year_split", "stämmer inte"),
         ({"year_split": {"20": "1 000 000"}}, "year_split", "fyra siffror"),
-        ({"special_conditions": [{"text": "", "due_date": "2021-01-01"}]}, "special_conditions", "ingen text"),
-        ({"special_conditions": [{"text": "X", "due_date": "snart"}]}, "special_conditions", "ÅÅÅÅ-MM-DD"),
+        (
+            {"special_conditions": [{"text": "", "due_date": "2021-01-01"}]},
+            "special_conditions",
+            "ingen text",
+        ),
+        (
+            {"special_conditions": [{"text": "X", "due_date": "snart"}]},
+            "special_conditions",
+            "ÅÅÅÅ-MM-DD",
+        ),
     ],
 )
 def test_grant_data_errors_name_the_field(actors, overrides, field, fragment):
