@@ -1,0 +1,191 @@
+"""Meeting pages: the hub, forms that keep what was typed, 403/409, the public notice
+board (the only anonymous pages besides login and health)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from decisions.models import Paragraph
+from decisions.services import meetings as svc
+
+pytestmark = pytest.mark.django_db
+
+
+def test_meeting_page_shows_agenda_attendance_and_paragraphs(run_meeting, client_for, secretary):
+    meeting = run_meeting["meeting"]
+    page = client_for(secretary).get(f"/workflow/sammantraden/{meeting.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Föredragningslista" in html and "§ 35" in html and "§ 41" in html
+    assert "Lage Hortlund (SD)" in html
+    assert "Skicka för justering" in html
+    assert 'style="' not in html and "<script>" not in html
+
+
+def test_overview_is_the_nav_target_and_counts_queries(
+    run_meeting, client_for, secretary, django_assert_max_num_queries
+):
+    client = client_for(secretary)
+    with django_assert_max_num_queries(25):
+        page = client.get("/workflow/")
+    assert page.status_code == 200
+    assert "Regionala utvecklingsnämnden" in page.content.decode()
+
+
+def test_paragraph_form_keeps_input_on_error(run_meeting, client_for, secretary):
+    paragraph = run_meeting["p41"]
+    client = client_for(secretary)
+    url = f"/workflow/paragrafer/{paragraph.pk}/andra/"
+    form = client.get(url)
+    assert form.status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": paragraph.title,
+            "summary": "En ny sammanfattning som inte får försvinna.",
+            "financing_rows": "Region Norrbotten (1:1); tvåmiljoner",
+            "decision_points": "\n".join(p["text"] for p in paragraph.decision_points),
+            "decision_intro": paragraph.decision_intro,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "En ny sammanfattning som inte får försvinna." in html
+    assert "Rad 1" in html
+    paragraph.refresh_from_db()
+    assert paragraph.summary != "En ny sammanfattning som inte får försvinna."
+
+
+def test_reader_cannot_change_and_gets_403(run_meeting, client_for, reader):
+    paragraph = run_meeting["p35"]
+    client = client_for(reader)
+    assert client.get(f"/workflow/paragrafer/{paragraph.pk}/").status_code == 200
+    response = client.post(
+        f"/workflow/paragrafer/{paragraph.pk}/yrkanden/ny/", {"kind": "approval"}
+    )
+    assert response.status_code == 403
+
+
+def test_signed_protocol_answers_409_in_the_pages(signed_run_meeting, client_for, secretary):
+    paragraph = signed_run_meeting["p35"]
+    client = client_for(secretary)
+    response = client.post(
+        f"/workflow/paragrafer/{paragraph.pk}/andra/", {"title": "Ändrad", "summary": "x"}
+    )
+    assert response.status_code == 409
+    assert "justerat" in response.content.decode()
+    response = client.post(
+        f"/workflow/paragrafer/{paragraph.pk}/mottagare/ny/",
+        {"name": "Ny mottagare", "email": "ny@example.se"},
+    )
+    assert response.status_code == 409
+    meeting = signed_run_meeting["meeting"]
+    response = client.post(
+        f"/workflow/sammantraden/{meeting.pk}/punkter/ny/", {"kind": "other", "title": "X"}
+    )
+    assert response.status_code == 409
+    paragraph.refresh_from_db()
+    assert (
+        paragraph.title != "Ändrad"
+        and not paragraph.recipients.filter(name="Ny mottagare").exists()
+    )
+
+
+def test_chair_signs_through_the_page(run_meeting, client, secretary):
+    from django.contrib.auth import get_user_model
+
+    meeting = run_meeting["meeting"]
+    svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
+    chair = get_user_model().objects.get(username="ordforande_t")
+    client.force_login(chair)
+    page = client.get(f"/workflow/sammantraden/{meeting.pk}/")
+    assert "Justera protokollet" in page.content.decode()
+    response = client.post(f"/workflow/sammantraden/{meeting.pk}/justera/")
+    assert response.status_code == 302
+    assert meeting.signatures.filter(role="chair", decision="signed").exists()
+
+
+def test_public_notice_is_anonymous_only_when_posted(signed_run_meeting, client, secretary):
+    meeting = signed_run_meeting["meeting"]
+    assert client.get(f"/workflow/anslagstavla/{meeting.pk}/").status_code == 404
+    svc.notice_publish(
+        user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)
+    )
+    page = client.get(f"/workflow/anslagstavla/{meeting.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Regionala utvecklingsnämnden" in html and "2020-03-24" in html
+    assert "Regionhuset, Luleå" in html  # where the protocol is kept
+    listing = client.get("/workflow/anslagstavla/")
+    assert (
+        listing.status_code == 200
+        and f"/workflow/anslagstavla/{meeting.pk}/" in listing.content.decode()
+    )
+    # nothing else of the meeting is public
+    assert client.get(f"/workflow/sammantraden/{meeting.pk}/").status_code == 302
+    assert client.get(f"/workflow/paragrafer/{signed_run_meeting['p35'].pk}/").status_code == 302
+
+
+def test_old_notice_leaves_the_list(signed_run_meeting, client, secretary):
+    meeting = signed_run_meeting["meeting"]
+    svc.notice_publish(
+        user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)
+    )
+    from decisions import selectors_meetings
+
+    later = timezone.localdate() + datetime.timedelta(days=40)
+    assert selectors_meetings.public_notices(today=later) == []
+    assert len(selectors_meetings.public_notices()) == 1
+
+
+def test_attendance_page_saves_substitute(run_meeting, client_for, secretary):
+    meeting = run_meeting["meeting"]
+    members = run_meeting["members"]
+    client = client_for(secretary)
+    url = f"/workflow/sammantraden/{meeting.pk}/narvaro/"
+    assert client.get(url).status_code == 200
+    data = {"adjuster": members["Lage Hortlund"].pk}
+    for name, member in members.items():
+        if name not in ("Helena Öhlund",) and not member.is_substitute:
+            data[f"present_{member.pk}"] = "on"
+    data[f"present_{members['Anna Sandberg'].pk}"] = "on"
+    data[f"serving_{members['Anna Sandberg'].pk}"] = members["Helena Öhlund"].pk
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = meeting.attendance.get(member=members["Anna Sandberg"])
+    assert row.serving_for == members["Helena Öhlund"]
+
+
+def test_verify_form_finds_a_stored_document(signed_run_meeting, client_for, secretary):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = svc.document_store(
+        kind="protocol", meeting=signed_run_meeting["meeting"], paragraph=None, user=secretary
+    )
+    client = client_for(secretary)
+    page = client.post("/workflow/dokument/kontrollera/", {"checksum": document.sha256})
+    assert "stämmer med ett sparat dokument" in page.content.decode()
+    with document.file.open("rb") as handle:
+        upload = SimpleUploadedFile("kopia.pdf", handle.read(), content_type="application/pdf")
+    page = client.post("/workflow/dokument/kontrollera/", {"file": upload})
+    assert "stämmer med ett sparat dokument" in page.content.decode()
+    page = client.post("/workflow/dokument/kontrollera/", {"checksum": "0" * 64})
+    assert "Inget sparat dokument" in page.content.decode()
+    page = client.post("/workflow/dokument/kontrollera/", {"checksum": "nej"})
+    assert page.status_code == 400
+
+
+def test_case_page_lists_the_paragraph(run_meeting, client_for, officer):
+    case = run_meeting["case35"]
+    page = client_for(officer).get(case.get_absolute_url())
+    assert page.status_code == 200
+    assert "RUN 2020-03-24 § 35" in page.content.decode()
+
+
+def test_paragraph_detail_renders(run_meeting, client_for, secretary):
+    paragraph = Paragraph.objects.get(pk=run_meeting["p41"].pk)
+    page = client_for(secretary).get(paragraph.get_absolute_url())
+    html = page.content.decode()
+    assert "Jan Anders Perdal (V) yrkar avslag till projektansökan." in html
+    assert "reserverar sig till förmån för det egna förslaget" in html
