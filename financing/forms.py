@@ -21,13 +21,13 @@ from projects.models import Case, Organisation, ReportPriority
 DATE_WIDGET = {"type": "date"}
 
 
-class MoneyField(forms.CharField):
+class MoneyField(forms.Field):
     """An amount in kronor typed as 1245497, 1 245 497, 1 245 497 kr or 2 000 tkr."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 40}),
         )
         super().__init__(*args, **kwargs)
 
@@ -37,9 +37,11 @@ class MoneyField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip() if isinstance(value, str) else value
         if value in self.empty_values:
             return None
+        if len(str(value)) > 40:
+            raise ValidationError(_("Beloppet är för långt."), code="invalid")
         try:
             return parse_amount(value)
         except AmountError as exc:
@@ -50,7 +52,7 @@ class AmountOrPercentField(MoneyField):
     """An allocation: an amount, or a share of the anslag written ``61 %``."""
 
     def to_python(self, value):
-        text = (value or "").strip()
+        text = (value or "").strip() if isinstance(value, str) else ""
         if text.endswith("%"):
             number = text[:-1].strip().replace(",", ".").replace(" ", "")
             try:

@@ -94,9 +94,10 @@ def _date(value, field: str) -> datetime.date:
         raise ValidationError({field: _("Ange ett datum som 2020-03-24.")}) from exc
 
 
-def _save_transition(plan: FinancingPlan, fields: list[str]) -> None:
+def _save_transition(plan: FinancingPlan, fields: list[str], user) -> None:
     try:
         with transaction.atomic():
+            plan._history_user = user
             plan.save(update_fields=[*fields, "status", "updated_at"])
     except ConcurrentTransition as exc:
         raise Conflict(
@@ -168,20 +169,23 @@ def _validate_allocations(grant: Grant, allocations: dict) -> dict:
     return cleaned
 
 
-def _store_allocations(grant: Grant, cleaned: dict) -> None:
+def _store_allocations(grant: Grant, cleaned: dict, user) -> None:
     existing = {(a.dimension, a.key): a for a in grant.allocations.all()}
     for (dimension, key), value in cleaned.items():
         current = existing.get((dimension, key))
         if value is None:
             if current is not None:
+                current._history_user = user
                 current.delete()
         elif current is None:
             allocation = Allocation(grant=grant, dimension=dimension, key=key, amount=value)
             allocation.full_clean()
+            allocation._history_user = user
             allocation.save()
         elif current.amount != value:
             current.amount = value
             current.full_clean()
+            current._history_user = user
             current.save(update_fields=["amount"])
 
 
@@ -211,12 +215,13 @@ def grant_create(
     cleaned = _validate_allocations(grant, allocations or {})
     try:
         with transaction.atomic():
+            grant._history_user = user
             grant.save()
     except IntegrityError as exc:
         raise ValidationError(
             {"year": _("Anslag 1:1 för %(year)s är redan registrerat.") % {"year": year}}
         ) from exc
-    _store_allocations(grant, cleaned)
+    _store_allocations(grant, cleaned, user)
     return grant
 
 
@@ -264,8 +269,9 @@ def grant_update(
         locked, {key: None for key in ALLOCATION_KEYS} | dict(allocations or {})
     )
     locked.version += 1
+    locked._history_user = user
     locked.save(update_fields=[*changed, "version", "updated_at"])
-    _store_allocations(locked, cleaned)
+    _store_allocations(locked, cleaned, user)
     return locked
 
 
@@ -338,6 +344,7 @@ def _commit(
         created_by=user,
     )
     commitment.full_clean()
+    commitment._history_user = user
     commitment.save()
     return commitment
 
@@ -521,6 +528,7 @@ def payment_record(
         created_by=user,
     )
     payment.full_clean()
+    payment._history_user = user
     payment.save()
     return payment
 
@@ -534,6 +542,7 @@ def _release(*, user, commitment: Commitment, released_on, amount, reason: str) 
         created_by=user,
     )
     release.full_clean()
+    release._history_user = user
     release.save()
     return release
 
@@ -675,7 +684,7 @@ def total_mismatch_message(rows_total: Decimal, stated_total: Decimal) -> str:
     }
 
 
-def _store_rows(plan: FinancingPlan, rows: list[dict]) -> None:
+def _store_rows(plan: FinancingPlan, rows: list[dict], user) -> None:
     existing = {row.pk: row for row in plan.rows.all()}
     keep = set()
     for data in rows:
@@ -686,6 +695,7 @@ def _store_rows(plan: FinancingPlan, rows: list[dict]) -> None:
         if row is None:
             row = FinancingRow(plan=plan, **data)
             row.full_clean()
+            row._history_user = user
             row.save()
         else:
             changed = [name for name, value in data.items() if getattr(row, name) != value]
@@ -693,10 +703,12 @@ def _store_rows(plan: FinancingPlan, rows: list[dict]) -> None:
                 for name in changed:
                     setattr(row, name, data[name])
                 row.full_clean()
+                row._history_user = user
                 row.save(update_fields=changed)
         keep.add(row.pk)
     for pk, row in existing.items():
         if pk not in keep:
+            row._history_user = user
             row.delete()
 
 
@@ -735,10 +747,11 @@ def financing_plan_save(
     plan.full_clean(exclude=["project", "status"] if plan.pk else ["status"])
     try:
         with transaction.atomic():
+            plan._history_user = user
             plan.save()
     except IntegrityError as exc:
         raise Conflict(_("Projektet har redan en finansieringsplan. Ladda om sidan.")) from exc
-    _store_rows(plan, cleaned)
+    _store_rows(plan, cleaned, user)
     return plan
 
 
@@ -767,10 +780,12 @@ def financing_plan_record_granted(
         if row.amount_granted != amount:
             row.amount_granted = amount
             row.full_clean()
+            row._history_user = user
             row.save(update_fields=["amount_granted"])
     if errors:
         raise ValidationError(errors)
     locked.version += 1
+    locked._history_user = user
     locked.save(update_fields=["version", "updated_at"])
     return locked
 
@@ -801,7 +816,7 @@ def financing_plan_submit(*, user, plan: FinancingPlan) -> FinancingPlan:
         raise Conflict(str(exc)) from exc
     locked.submitted_by = user
     locked.submitted_at = timezone.now()
-    _save_transition(locked, ["submitted_by", "submitted_at"])
+    _save_transition(locked, ["submitted_by", "submitted_at"], user)
     return locked
 
 
@@ -843,7 +858,7 @@ def financing_plan_approve(*, user, plan: FinancingPlan, comment: str = "") -> F
     locked.reviewed_by = user
     locked.reviewed_at = timezone.now()
     locked.review_comment = comment
-    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"])
+    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
     return locked
 
 
@@ -859,7 +874,7 @@ def financing_plan_return(*, user, plan: FinancingPlan, comment: str) -> Financi
     locked.reviewed_by = user
     locked.reviewed_at = timezone.now()
     locked.review_comment = comment
-    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"])
+    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
     return locked
 
 
@@ -884,5 +899,5 @@ def financing_plan_reopen(*, user, plan: FinancingPlan, comment: str) -> Financi
     locked.reviewed_at = None
     locked.review_comment = comment
     locked.version += 1
-    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment", "version"])
+    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment", "version"], user)
     return locked
