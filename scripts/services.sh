@@ -24,3 +24,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
   redis-cli -h 127.0.0.1 -p 6379 ping
 fi
+# The development database (tests create their own test_ database next to it).
+if ! psql -h "$pg_host" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='norrbotten_cases'" | grep -q 1; then
+  createdb -h "$pg_host" -U postgres norrbotten_cases
+fi
