@@ -117,6 +117,7 @@ class RowsWidget(forms.Widget):
 
     columns: tuple = ()  # (key, Swedish header, input type)
     extra = 3
+    css_class = ""
 
     def value_from_datadict(self, data, files, name):
         if name in data:
@@ -148,6 +149,7 @@ class RowsWidget(forms.Widget):
         rows += [{key: "" for key, *_ in self.columns} for _ in range(self.extra)]
         context = {
             "name": name,
+            "css_class": self.css_class,
             "id": (attrs or {}).get("id") or f"id_{name}",
             "columns": [
                 {"key": key, "label": label, "type": input_type}
@@ -168,6 +170,7 @@ class RowsWidget(forms.Widget):
 
 
 class ConditionRowsWidget(RowsWidget):
+    css_class = "rows-input--conditions"
     columns = (
         ("text", gettext_lazy("Villkor"), "text"),
         ("due_date", gettext_lazy("Följs upp senast"), "date"),
@@ -187,6 +190,7 @@ class ConditionRowsWidget(RowsWidget):
 
 
 class YearRowsWidget(RowsWidget):
+    css_class = "rows-input--years"
     columns = (
         ("year", gettext_lazy("År"), "number"),
         ("amount", gettext_lazy("Belopp"), "text"),
