@@ -1,0 +1,51 @@
+"""The demo: the 2022 report reproduces seed 004's distribution from the demo commitments."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from norrbotten_cases.money import format_msek
+from reporting.figures import compute_figures
+from reporting.models import Insats, ReportYear
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_the_2022_report_and_is_idempotent():
+    call_command("load_demo", stdout=io.StringIO())
+    report = ReportYear.objects.get(year=2022)
+    assert report.region_reference == "RUN 00060-2022"
+    answer = report.sections.get(number="1.1.1").answer
+    assert answer.text.startswith("Coronapandemin har under 2022")
+    assert answer.done
+    assert report.sections.get(number="2.3").answer.yes_no is True
+    rows = Insats.objects.filter(section__report=report)
+    assert rows.filter(section__number="1.2.1.4").count() == 3
+    assert rows.filter(name__startswith="LOKET").exists()
+    assert all(rows.filter(section=s).count() <= s.insatser_max for s in report.sections.all())
+    counts = (
+        report.sections.count(),
+        rows.count(),
+        report.sections.filter(answer__done=True).count(),
+    )
+
+    figures = compute_figures(2022)
+    assert [s.share for s in figures.by_category] == [61, 34, 5]
+    assert [format_msek(s.amount) for s in figures.by_priority] == [
+        "32,3",
+        "120,1",
+        "1,4",
+        "5,3",
+        "12,0",
+    ]
+    lead = figures.leadership
+    assert (lead.share_women, lead.share_men, lead.share_shared) == (24, 66, 10)
+
+    call_command("load_demo", stdout=io.StringIO())
+    report = ReportYear.objects.get(year=2022)
+    again = (
+        report.sections.count(),
+        Insats.objects.filter(section__report=report).count(),
+        report.sections.filter(answer__done=True).count(),
+    )
+    assert again == counts
