@@ -316,9 +316,7 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "position"],
-                name="agendaitem_unique_position",
-                deferrable=models.Deferrable.DEFERRED,
+                fields=["meeting", "position"], name="agendaitem_unique_position"
             ),
             models.UniqueConstraint(
                 fields=["meeting", "case"],

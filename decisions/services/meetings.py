@@ -517,8 +517,10 @@ def agenda_item_move(*, user, item: AgendaItem, direction: str) -> AgendaItem:
             _("Punkter som redan har paragrafnummer kan inte flyttas: numren följer listan.")
         )
     a, b = items[index].position, other.position
-    AgendaItem.objects.filter(pk=item.pk).update(position=b)
+    parked = max(i.position for i in items) + 1  # swap through a free position (unique)
+    AgendaItem.objects.filter(pk=item.pk).update(position=parked)
     AgendaItem.objects.filter(pk=other.pk).update(position=a)
+    AgendaItem.objects.filter(pk=item.pk).update(position=b)
     item.refresh_from_db()
     return item
 
@@ -671,6 +673,11 @@ def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
             {"text": c.get("text", ""), "due_date": c.get("due_date")}
             for c in proposal.special_conditions or []
         ]
+        # "4. Följande särskilda villkor ska följas:" gets the conditions as a), b) (seed § 38).
+        for point in paragraph.decision_points:
+            if point["text"].endswith(":") and not point["sub"]:
+                point["sub"] = [c["text"] for c in paragraph.special_conditions if c["text"]]
+                break
         if proposal.proposes_rejection:
             paragraph.outcome = ""
         elif proposal.proposed_amount is not None:
@@ -1254,12 +1261,19 @@ def paragraph_record_decision(
     amount: Decimal | None = None,
     reason: str = "",
     motivation: str = "",
+    extra: dict | None = None,
+    import_only: bool = False,
+    notify: bool = True,
 ) -> Paragraph:
     """Record the body's decision in the §; for a case § fire the case's transition too.
 
     Both happen in this one transaction: if the workflow (or the financing app's check of
     the grant) refuses, nothing is saved and the § stays undecided. The transition log
-    references the § (``RUN 2020-03-24 § 35``).
+    references the § (``RUN 2020-03-24 § 35``). ``extra`` adds transition data the body's
+    transition needs (e.g. ``recommendation`` for utvecklingsforum).
+
+    ``import_only`` records a historical protocol's decision without moving the case (demo
+    data, protocols imported from the old system); it is not offered in the pages or API.
     """
     meeting = _paragraph_meeting(user, paragraph)
     paragraph = (
@@ -1289,7 +1303,12 @@ def paragraph_record_decision(
                 % {"body": paragraph.body}
             }
         )
-    data = {"decided_on": meeting.date, "reference": paragraph.reference}
+    data = {
+        "decided_on": meeting.date,
+        "reference": paragraph.reference,
+        "met_on": meeting.date,
+        "recommended_on": meeting.date,
+    }
     if transition == "grant":
         if amount is None:
             amount = paragraph.granted_amount
@@ -1311,10 +1330,15 @@ def paragraph_record_decision(
         data["reason"] = reason
     else:
         paragraph.outcome = Paragraph.Outcome.DECIDED
-        data["decision_text"] = paragraph.decision_text or " ".join(_flat_points(paragraph))
+        text = paragraph.decision_text or " ".join(_flat_points(paragraph))
+        data["decision_text"] = text
+        data["text"] = text
+    data.update(extra or {})
     paragraph.transition = transition
     paragraph.full_clean(validate_constraints=False)
     paragraph.save()
+    if import_only:
+        return paragraph
     from decisions.services import workflow
 
     case_transition = getattr(workflow, "case_transition", None)
@@ -1326,6 +1350,7 @@ def paragraph_record_decision(
         transition=transition,
         data=data,
         motivation=motivation or paragraph.reference,
+        notify=notify,
     )
     return paragraph
 
