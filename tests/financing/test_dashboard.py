@@ -1,0 +1,210 @@
+"""The controller dashboard: figures, charts, query count, and the XLSX exports."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from financing import selectors, services
+from tests.financing.factories import co_financing_case, make_grant, make_plan
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2022, 3, 1)
+
+
+def add_commitments(controller, count, *, start=0):
+    for i in range(count):
+        commitment = services.commitment_record(
+            user=controller,
+            year=2022,
+            category="business_support",
+            amount=D("10000"),
+            committed_on=DAY,
+            company_leader_gender="woman" if i % 2 else "man",
+            description=f"Företag {start + i}",
+        )
+        services.payment_record(
+            user=controller,
+            commitment=commitment,
+            paid_on=DAY,
+            amount=D("2500"),
+            period_start=DAY,
+            period_end=DAY,
+        )
+        if i % 3 == 0:
+            services.release_record(
+                user=controller,
+                commitment=commitment,
+                released_on=DAY,
+                reason="Klart",
+                amount=D("500"),
+            )
+
+
+@pytest.fixture
+def grant_2022(controller):
+    return make_grant(
+        controller=controller,
+        year=2022,
+        amount="171100000",
+        project="104371000",
+        business="58174000",
+        commercial="8555000",
+        attractive="32300000",
+        innovation="120100000",
+        international="1400000",
+        skills="5300000",
+        other="12000000",
+    )
+
+
+def test_dashboard_figures(controller, client_for, grant_2022):
+    add_commitments(controller, 3)
+    response = client_for(controller).get(reverse("financing:dashboard"), {"year": 2022})
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert summary.total.committed == D("30000")
+    assert summary.total.paid == D("7500")
+    assert summary.total.released == D("500")
+    assert summary.total.open == D("22000")
+    assert summary.total.left == D("171100000") - D("29500")
+    business = next(f for f in summary.categories if f.key == "business_support")
+    assert business.left == D("58174000") - D("29500")
+    innovation = next(f for f in summary.priorities if f.key == "innovation")
+    assert innovation.net_committed == D("29500")
+    text = response.content.decode()
+    assert "171 100 000 kr" in text
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in text
+    assert "<desc" in text and "Regionala företagsstöd: fördelat 58 174 000 kr" in text
+    assert "Företag 0" in text  # open balances list
+
+
+def test_dashboard_query_count_is_independent_of_the_number_of_commitments(
+    controller, client_for, grant_2022
+):
+    client = client_for(controller)
+    url = reverse("financing:dashboard")
+    add_commitments(controller, 3)
+    client.get(url, {"year": 2022})  # warm up sessions and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, {"year": 2022}).status_code == 200
+    add_commitments(controller, 30, start=3)
+    make_grant(controller=controller, year=2023, amount="100000000")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url, {"year": 2022}).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert len(few) <= 20
+
+
+def test_dashboard_without_any_grant(reader, client_for):
+    response = client_for(reader).get(reverse("financing:dashboard"))
+    assert response.status_code == 200
+    assert "Inget anslag 1:1 är registrerat ännu" in response.content.decode()
+
+
+def test_dashboard_defaults_to_the_latest_year_and_ignores_bad_years(
+    reader, client_for, controller
+):
+    make_grant(controller=controller, year=2020)
+    make_grant(controller=controller, year=2022)
+    client = client_for(reader)
+    assert client.get(reverse("financing:dashboard")).context["year"] == 2022
+    assert client.get(reverse("financing:dashboard"), {"year": "abc"}).context["year"] == 2022
+    assert client.get(reverse("financing:dashboard"), {"year": "2020"}).context["year"] == 2020
+
+
+def test_multi_year_view_shows_split_commitments(controller, secretary, officer):
+    from financing import hooks
+
+    make_grant(controller=controller, year=2020, amount="10000000")
+    make_grant(controller=controller, year=2021, amount="10000000")
+    case = co_financing_case(officer=officer)
+    hooks.commit_granted_amount(
+        case=case,
+        user=secretary,
+        data={
+            "amount": D("3000000"),
+            "decided_on": datetime.date(2020, 3, 24),
+            "year_split": {2020: D("1000000"), 2021: D("2000000")},
+        },
+        log=None,
+    )
+    years = {f.key: f for f in selectors.multi_year_figures()}
+    assert years["2020"].committed == D("1000000")
+    assert years["2021"].committed == D("2000000")
+    assert years["2021"].left == D("8000000")
+
+
+def test_dashboard_export_reads_back(controller, client_for, grant_2022):
+    add_commitments(controller, 4)
+    response = client_for(controller).get(reverse("financing:dashboard_export"), {"year": 2022})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    assert "anslag-1-1-2022.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["Översikt 2022", "Flerårsöversikt", "Öppna åtaganden"]
+    rows = list(workbook["Översikt 2022"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Grupp", "Rad", "Anslag/fördelat (kr)")
+    total = rows[1]
+    assert total[1] == "Anslag 1:1 2022"
+    assert D(str(total[2])) == D("171100000")
+    assert D(str(total[3])) == D("40000")  # committed
+    assert D(str(total[4])) == D("10000")  # paid
+    assert D(str(total[5])) == D("1000")  # released (two of four)
+    by_label = {row[1]: row for row in rows[2:]}
+    assert D(str(by_label["Projektverksamhet"][2])) == D("104371000")
+    assert D(str(by_label["Regionala företagsstöd"][7])) == D("58174000") - D("39000")
+    assert D(str(by_label["Innovation samt entreprenörskap och företagande"][2])) == D("120100000")
+    open_rows = list(workbook["Öppna åtaganden"].iter_rows(values_only=True))
+    assert len(open_rows) == 1 + 4
+    assert open_rows[1][2] == "Regionala företagsstöd"
+
+
+def test_plans_export_uses_the_list_filters(officer, controller, client_for, grant_2020):
+    approved_case = co_financing_case(officer=officer, title="Arctic Solar 2.0")
+    make_plan(approved_case, status="approved", controller=controller)
+    draft_case = co_financing_case(officer=officer, title="DioD Digital och Delaktig")
+    make_plan(draft_case)
+    client = client_for(controller)
+    listing = client.get(reverse("financing:plan_list"), {"status": "approved"}).content.decode()
+    assert "Arctic Solar 2.0" in listing and "DioD" not in listing
+    response = client.get(reverse("financing:plan_export"), {"status": "approved"})
+    workbook = load_workbook(BytesIO(response.content))
+    plans = list(workbook["Finansieringsplaner"].iter_rows(values_only=True))
+    assert len(plans) == 2
+    header, row = plans
+    assert row[header.index("Dnr")] == approved_case.dnr
+    assert row[header.index("Projekt")] == "Arctic Solar 2.0"
+    assert row[header.index("Status")] == "Godkänd"
+    assert D(str(row[header.index("Summa rader (kr)")])) == D("1000000")
+    assert D(str(row[header.index("Regionens andel (%)")])) == D("40.0")
+    rows = list(workbook["Finansieringsrader"].iter_rows(values_only=True))
+    assert len(rows) == 3
+    assert {r[2] for r in rows[1:]} == {"Region Norrbotten 1:1", "ERUF"}
+    all_plans = client.get(reverse("financing:plan_export"))
+    assert load_workbook(BytesIO(all_plans.content))["Finansieringsplaner"].max_row == 3
+
+
+def test_plan_list_search_and_financier_filter(officer, client_for, reader):
+    from projects.models import Organisation
+
+    case = co_financing_case(officer=officer, title="Export Camp")
+    make_plan(case)
+    other = co_financing_case(officer=officer, title="ADDIFAB")
+    make_plan(other)
+    client = client_for(reader)
+    text = client.get(reverse("financing:plan_list"), {"q": "export"}).content.decode()
+    assert "Export Camp" in text and "ADDIFAB" not in text
+    region = Organisation.objects.get(name="Region Norrbotten")
+    text = client.get(reverse("financing:plan_list"), {"financier": region.pk}).content.decode()
+    assert "Export Camp" in text and "ADDIFAB" in text
+    text = client.get(reverse("financing:plan_list"), {"funding_type": "esf_plus"}).content.decode()
+    assert "Inga finansieringsplaner matchar filtret" in text
