@@ -1,0 +1,271 @@
+"""The case list: filters, sorting, pagination, Swedish full-text search, Mina ärenden."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from projects import selectors, services
+from projects.filters import CaseFilter
+from projects.models import Case, CaseKind, RusArea
+from projects.roles import Role
+from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
+
+pytestmark = pytest.mark.django_db
+URL = reverse("projects:case_list")
+
+
+def _rows(response) -> list[str]:
+    """The Dnr of the table rows, in order."""
+    page = response.context["page"]
+    return [case.dnr for case in page]
+
+
+@pytest.fixture
+def registry(officer):
+    """Three cases with different facts."""
+    other_officer = user_with_role(Role.OFFICER, username="kristina", first_name="Kristina")
+    rus = RusArea.objects.create(name="Smarta, hållbara innovationer och entreprenörskap")
+    ltu = OrganisationFactory(name="Luleå tekniska universitet")
+    solar = register_case(
+        officer=officer,
+        registered_on=datetime.date(2020, 3, 1),
+        nyps_id="20204814",
+        title="Medfinansiering av projektet Arctic Solar 2.0",
+        project=ProjectFactory(
+            title="Arctic Solar 2.0",
+            requested_amount=Decimal("1222867"),
+            summary="Öka efterfrågan på solel bland länets företag i kallt klimat.",
+        ),
+    )
+    export = register_case(
+        officer=other_officer,
+        registered_on=datetime.date(2020, 3, 2),
+        title="Medfinansiering av projektet Export Camp",
+        project=ProjectFactory(
+            title="Export Camp",
+            applicant=ltu,
+            owner=ltu,
+            requested_amount=Decimal("2500000"),
+            background="Exporterande industriföretag behöver stöd.",
+        ),
+    )
+    export.project.rus_areas.add(rus)
+    idea = register_case(
+        officer=officer,
+        kind=CaseKind.PROJECT_IDEA,
+        registered_on=datetime.date(2021, 2, 1),
+        title="Projektidé: Digital samverkan",
+        project=ProjectFactory(title="Digital samverkan", requested_amount=Decimal("850000")),
+    )
+    return {"solar": solar, "export": export, "idea": idea, "rus": rus, "ltu": ltu}
+
+
+def test_lists_every_column(registry, client_for, officer):
+    response = client_for(officer).get(URL)
+    body = response.content.decode()
+    for text in (
+        "00001-2020",
+        "Arctic Solar 2.0",
+        "Medfinansiering",
+        "Projektidé",
+        "Registrerat",
+        "Luleå tekniska universitet",
+        "Kristina",
+        "1 222 867 kr",
+        "2 500 000 kr",
+    ):
+        assert text in body
+    assert _rows(response) == ["00001-2021", "00002-2020", "00001-2020"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "projektide"}, ["idea"]),
+        ({"kind": "medfinansiering"}, ["export", "solar"]),
+        ({"year": "2021"}, ["idea"]),
+        ({"state": "registered"}, ["idea", "export", "solar"]),
+        ({"state": "open"}, ["idea", "export", "solar"]),
+        ({"state": "closed"}, []),
+        ({"state": "granted"}, []),
+    ],
+)
+def test_filters(registry, client_for, officer, params, expected):
+    response = client_for(officer).get(URL, params)
+    assert _rows(response) == [registry[key].dnr for key in expected]
+
+
+def test_filter_by_officer_rus_area_and_applicant(registry, client_for, officer):
+    client = client_for(officer)
+    export = registry["export"]
+    assert _rows(client.get(URL, {"officer": export.officer_id})) == [export.dnr]
+    assert _rows(client.get(URL, {"rus_area": registry["rus"].pk})) == [export.dnr]
+    assert _rows(client.get(URL, {"applicant": registry["ltu"].pk})) == [export.dnr]
+
+
+def test_invalid_filter_values_give_a_message_not_an_error(registry, client_for, officer):
+    response = client_for(officer).get(URL, {"kind": "nonsens", "year": "abc"})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+
+
+def test_mina_arenden_shows_my_open_cases(registry, client_for, officer):
+    response = client_for(officer).get(URL, {"mine": "true"})
+    assert _rows(response) == [registry["idea"].dnr, registry["solar"].dnr]
+    assert response.context["my_open_count"] == 2
+    assert "Mina ärenden" in response.content.decode()
+
+
+def test_sorting_by_columns_keeps_filters(registry, client_for, officer):
+    client = client_for(officer)
+    response = client.get(URL, {"sort": "requested", "kind": "medfinansiering"})
+    assert _rows(response) == [registry["solar"].dnr, registry["export"].dnr]
+    response = client.get(URL, {"sort": "-requested"})
+    assert _rows(response) == [registry[k].dnr for k in ("export", "solar", "idea")]
+    response = client.get(URL, {"sort": "dnr"})
+    assert _rows(response) == [registry[k].dnr for k in ("solar", "export", "idea")]
+    links = client.get(URL, {"sort": "title", "kind": "medfinansiering"}).context["sort_links"]
+    assert links["title"]["direction"] == "asc"
+    assert (
+        "kind=medfinansiering" in links["title"]["url"] and "sort=-title" in links["title"]["url"]
+    )
+    assert links["dnr"]["aria_sort"] == "none"
+
+
+def test_pagination(officer, client_for):
+    project = ProjectFactory()
+    for _ in range(27):
+        register_case(officer=officer, project=project)
+    client = client_for(officer)
+    first = client.get(URL)
+    assert len(_rows(first)) == 25
+    second = client.get(URL, {"page": 2})
+    assert len(_rows(second)) == 2
+    assert "Sida 2 av 2" in second.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Swedish full text needs PostgreSQL")
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("solel", ["solar"]),  # word in the summary
+        ("kallt klimat", ["solar"]),
+        ("företagen", ["solar"]),  # Swedish stemming: företag
+        ("exporterande", ["export"]),
+        ("Luleå tekniska", ["export"]),  # applicant
+        ("00002-2020", ["export"]),  # exact Dnr
+        ("2-2020", ["export"]),
+        ("20204814", ["solar"]),  # NYPS-id
+        ("arct", ["solar"]),  # prefix while typing
+        ('"Export Camp"', ["export"]),
+        ("medfinansiering -export", ["solar"]),
+        ("ingenting sådant", []),
+    ],
+)
+def test_full_text_search_in_swedish(registry, client_for, officer, query, expected):
+    response = client_for(officer).get(URL, {"q": query})
+    assert _rows(response) == [registry[key].dnr for key in expected]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
+def test_search_ranks_title_matches_above_text_matches(officer):
+    in_text = register_case(
+        officer=officer, project=ProjectFactory(title="Annat", summary="Något om vätgas här.")
+    )
+    in_title = register_case(
+        officer=officer, title="Vätgas i Norrbotten", project=ProjectFactory(title="Vätgas")
+    )
+    found = list(selectors.case_search(selectors.case_list_queryset(), "vätgas"))
+    assert found == [in_title, in_text]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors need PostgreSQL")
+def test_editing_a_project_refreshes_the_search_of_its_cases(registry, officer):
+    solar = registry["solar"]
+    services.project_update(
+        user=officer, project=solar.project, data={"purpose": "Bygga vätgastankstationer."}
+    )
+    found = selectors.case_search(selectors.case_list_queryset(), "vätgastankstationer")
+    assert list(found) == [solar]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors need PostgreSQL")
+def test_renaming_an_organisation_refreshes_the_search_of_its_cases(registry, officer):
+    services.organisation_update(
+        user=officer, organisation=registry["ltu"], data={"name": "Norrlands universitet"}
+    )
+    found = selectors.case_search(selectors.case_list_queryset(), "Norrlands universitet")
+    assert list(found) == [registry["export"]]
+
+
+def test_search_falls_back_to_icontains_without_postgres(registry, settings):
+    settings.USING_POSTGRES = False
+    found = selectors.case_search(selectors.case_list_queryset(), "export camp")
+    assert list(found) == [registry["export"]]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_query_count_does_not_grow_with_the_number_of_cases(
+    officer, client_for, django_assert_max_num_queries, count
+):
+    rus = RusArea.objects.create(name="Område")
+    for i in range(count):
+        applicant = OrganisationFactory()
+        project = ProjectFactory(applicant=applicant, owner=applicant)
+        project.rus_areas.add(rus)
+        register_case(officer=officer, project=project, nyps_id=f"2020{i:04d}")
+    client = client_for(officer)
+    client.get(URL)  # warm up session and caches
+    with django_assert_max_num_queries(14):
+        response = client.get(URL, {"q": "Projekt", "sort": "applicant"})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(14):
+        response = client.get(URL, {"rus_area": rus.pk, "state": "open"})
+    assert len(_rows(response)) == min(count, 25)
+
+
+def test_filter_changes_with_htmx_return_only_the_results(registry, client_for, officer):
+    response = client_for(officer).get(
+        URL, {"kind": "projektide"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="case-results"
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="case-results"')
+    assert "<html" not in body
+    assert registry["idea"].dnr in body and registry["solar"].dnr not in body
+    assert 'id="id_sort"' in body and 'hx-swap-oob="true"' in body
+
+
+def test_the_page_works_without_javascript(registry, client_for, officer):
+    body = client_for(officer).get(URL).content.decode()
+    assert '<form method="get" action="/cases/"' in body
+    assert 'type="submit"' in body
+    assert 'href="?sort=dnr"' in body
+
+
+def test_csv_export_has_the_filtered_rows(registry, client_for, officer):
+    response = client_for(officer).get(URL, {"kind": "medfinansiering", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Dnr;NYPS-id;Ärendemening")
+    assert len(lines) == 3
+    assert "1 222 867 kr" in text and "Projektidé" not in text
+
+
+def test_case_filter_is_reusable_on_another_queryset(registry, rf, officer):
+    request = rf.get("/", {"sort": "dnr"})
+    request.user = officer
+    queryset = selectors.case_list_queryset().filter(kind=CaseKind.CO_FINANCING)
+    case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
+    assert [c.dnr for c in case_filter.qs] == ["00001-2020", "00002-2020"]
+
+
+def test_users_without_a_role_are_refused(client_for, registry):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory()).get(URL)
+    assert response.status_code == 403
+    assert Case.objects.count() == 3

@@ -1,0 +1,231 @@
+"""The case page: facts, texts, parties, documents, organisation, obligations, history."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from projects import case_page, services
+from projects.models import Obligation, ProjectMember, RusArea
+from projects.timeline import case_timeline
+from tests.factories import OrganisationFactory, register_case
+from tests.projects.factories import ObligationFactory, document_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shows_all_facts_texts_and_parties(case, client_for, reader):
+    project = case.project
+    project.purpose = "Projektet syftar till att öka investeringar i solel."
+    project.involves_healthcare = True
+    project.main_aim_environment = True
+    project.save()
+    project.rus_areas.add(RusArea.objects.create(name="Hög livskvalitet"))
+    body = client_for(reader).get(case.get_absolute_url()).content.decode()
+    for text in (
+        case.dnr,
+        "20204814",
+        "Medfinansiering",
+        case.title,
+        "Registrerat",
+        "Sammanfattning",
+        "Öka efterfrågan på solel",
+        "Bakgrund",
+        "Syfte",
+        "Piteå Science Park AB",
+        "PiteEnergi AB",
+        "1 222 867 kr",
+        "6 114 325 kr",
+        "2020-09-01",
+        "2023-02-28",
+        "Hög livskvalitet",
+        "Miljö",
+        "Berör hälso- och sjukvården",
+    ):
+        assert text in body, text
+    assert "Ändra ärendet" not in body  # the reader sees no buttons
+    assert "Ladda upp dokument" not in body
+
+
+def test_officer_sees_the_action_buttons(case, client_for, officer):
+    body = client_for(officer).get(case.get_absolute_url()).content.decode()
+    for text in (
+        "Ändra ärendet",
+        "Ändra projektet",
+        "Ladda upp dokument",
+        "Lägg till i projektgruppen",
+        "Nytt åtagande",
+        "Registrera projektavslut",
+    ):
+        assert text in body
+
+
+def test_members_obligations_and_closure_are_shown_with_overdue_marking(case, client_for, officer):
+    project = case.project
+    services.project_member_create(
+        user=officer, project=project, group="project", role="coordinator", name="Maria Öberg"
+    )
+    services.project_member_create(
+        user=officer, project=project, group="steering", role="chair", name="Karin Strand"
+    )
+    ObligationFactory(
+        project=project, text="Lämna lägesrapport", due_date=datetime.date(2020, 1, 1)
+    )
+    ObligationFactory(project=project, text="Slutrapport", due_date=datetime.date(2099, 1, 1))
+    idea = register_case(officer=officer, kind="projektide", title="Projektidé: uppföljning")
+    services.project_close(
+        user=officer,
+        project=project,
+        result_summary="Målen nåddes.",
+        recommendation="wide_implementation",
+        follow_up_case=idea,
+        closed_on=datetime.date(2023, 3, 1),
+    )
+    body = client_for(officer).get(case.get_absolute_url()).content.decode()
+    assert "Maria Öberg" in body and "Projektkoordinator/projektledare" in body
+    assert "Karin Strand" in body and "Ordförande" in body
+    assert body.count('class="row--overdue"') == 1
+    assert "Försenad" in body
+    assert "Målen nåddes." in body and "Breddinförande" in body and idea.dnr in body
+
+
+def test_sections_of_higher_apps_are_rendered_in_their_areas(
+    case, client_for, officer, tmp_path, settings
+):
+    template_dir = tmp_path / "templates"
+    (template_dir / "t").mkdir(parents=True)
+    (template_dir / "t" / "s.html").write_text("<p>SECTION {{ section.text }}</p>")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], template_dir]}]
+    before = dict(case_page._SECTIONS)
+    try:
+        for area in ("header", "main", "side"):
+            case_page.register_section(
+                key=f"test_{area}",
+                area=area,
+                template="t/s.html",
+                context=lambda request, c, area=area: {"text": f"{area}-{c.dnr}"},
+            )
+        case_page.register_section(
+            key="test_hidden", template="t/s.html", context=lambda r, c: None
+        )
+        body = client_for(officer).get(case.get_absolute_url()).content.decode()
+    finally:
+        case_page._SECTIONS.clear()
+        case_page._SECTIONS.update(before)
+    for area in ("header", "main", "side"):
+        assert f"SECTION {area}-{case.dnr}" in body
+    assert body.index("SECTION header") < body.index("SECTION main") < body.index("SECTION side")
+    assert body.count("SECTION") == 3
+
+
+def test_missing_case_is_404(client_for, officer):
+    assert (
+        client_for(officer).get(reverse("projects:case_detail", args=[999999])).status_code == 404
+    )
+
+
+# --- history ------------------------------------------------------------------------
+
+
+def _entry_texts(entries):
+    return [e.subject for e in entries]
+
+
+def test_timeline_shows_who_when_which_fields_old_and_new_readably(case, officer, controller):
+    project = case.project
+    ltu = OrganisationFactory(name="Luleå tekniska universitet")
+    services.project_update(
+        user=officer,
+        project=project,
+        data={
+            "requested_amount": Decimal("1500000"),
+            "origin": "eic",
+            "applicant": ltu,
+            "partners": [ltu],
+            "involves_healthcare": True,
+        },
+    )
+    services.case_update(user=officer, case=case, data={"nyps_id": "20209999"})
+    document_for(case, controller, title="Budget")
+    obligation = services.obligation_create(
+        user=officer,
+        project=project,
+        case=case,
+        text="Lämna slutrapport",
+        due_date=datetime.date(2023, 4, 30),
+    )
+    services.obligation_fulfil(user=officer, obligation=obligation, note="Klar")
+    member = services.project_member_create(
+        user=officer, project=project, group="project", role="participant", name="Sara Nyström"
+    )
+    services.project_member_delete(user=officer, member=member)
+
+    entries = case_timeline(case, officer)
+    texts = _entry_texts(entries)
+    assert texts[-1] == "Projektet ”Arctic Solar 2.0” skapades"  # oldest last
+    assert f"Ärendet {case.dnr} registrerades" in texts
+    project_change = next(e for e in entries if e.subject.startswith("Projektet") and e.changes)
+    assert project_change.user == "Anna Lindberg"
+    changes = {c.label: (c.old, c.new) for c in project_change.changes}
+    assert changes["Sökt belopp"] == ("1 222 867 kr", "1 500 000 kr")
+    assert changes["Ursprung"] == ("Extern", "Extern via EIC")
+    assert changes["Stödsökande"] == ("Piteå Science Park AB", "Luleå tekniska universitet")
+    assert changes["Samverkansparter"] == ("PiteEnergi AB", "Luleå tekniska universitet")
+    assert changes["Berör hälso- och sjukvården"] == ("Nej", "Ja")
+    case_change = next(e for e in entries if e.subject.startswith("Ärendet") and e.changes)
+    assert [(c.label, c.old, c.new) for c in case_change.changes] == [
+        ("NYPS-id", "20204814", "20209999")
+    ]
+    assert "Dokumentet ”Budget” version 1 laddades upp" in texts
+    document_entry = next(e for e in entries if "Budget" in e.subject)
+    assert document_entry.user == controller.get_full_name()
+    fulfilment = next(e for e in entries if e.subject.startswith("Åtagandet") and e.changes)
+    labels = {c.label: (c.old, c.new) for c in fulfilment.changes}
+    assert labels["Status"] == ("Öppen", "Uppfylld")
+    assert labels["Kommentar"] == ("–", "Klar")
+    assert "Sara Nyström lades till i projektgrupp" in texts
+    assert "Sara Nyström togs bort från projektgrupp" in texts
+    # newest first
+    assert entries == sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def test_timeline_long_texts_are_folded(case, officer, client_for):
+    services.project_update(
+        user=officer, project=case.project, data={"background": "Ny bakgrund. " * 20}
+    )
+    body = client_for(officer).get(case.get_absolute_url()).content.decode()
+    assert '<details><summary><span class="history__field">Bakgrund</span> ändrades' in body
+
+
+def test_timeline_is_paginated_with_visa_fler(case, officer, client_for):
+    for i in range(20):
+        Obligation.objects.create(project=case.project, text=f"Villkor {i}")
+    client = client_for(officer)
+    body = client.get(case.get_absolute_url()).content.decode()
+    history_url = reverse("projects:case_history", args=[case.pk])
+    assert f'href="{history_url}?page=2"' in body
+    total = len(case_timeline(case, officer))
+    assert total > 15
+    assert f"Visa fler ({total} händelser totalt)" in body
+    fragment = client.get(history_url, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and "Villkor 0" in fragment
+    full = client.get(history_url, {"page": 2}).content.decode()
+    assert "<html" in full and "Nyare händelser" in full
+
+
+def test_history_records_the_acting_user_outside_requests(case, secretary):
+    obligation = services.obligation_create(user=secretary, project=case.project, text="Villkor")
+    assert obligation.history.get().history_user == secretary
+
+
+def test_member_roles_must_fit_the_group(case, officer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        services.project_member_create(
+            user=officer, project=case.project, group="steering", role="participant", name="X"
+        )
+    assert "role" in info.value.message_dict
+    assert not ProjectMember.objects.exists()
