@@ -15,44 +15,26 @@ from financing.models import (
     PlanStatus,
 )
 from financing.services import ALLOCATION_KEYS, allocation_field
-from norrbotten_cases.money import AmountError, format_amount, parse_amount
+from projects.forms import AmountField, OrganisationField
 from projects.models import Case, Organisation, ReportPriority
 
 DATE_WIDGET = {"type": "date"}
 
 
-class MoneyField(forms.Field):
-    """An amount in kronor typed as 1245497, 1 245 497, 1 245 497 kr or 2 000 tkr."""
+class MoneyField(AmountField):
+    """The registry's AmountField (1245497, 1 245 497, 1 245 497 kr, 2 000 tkr), without
+    the generic help text (the financing pages explain the format once per form)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 40}),
-        )
+        kwargs.setdefault("help_text", "")
         super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return format_amount(value, unit="")
-        return value
-
-    def to_python(self, value):
-        value = (value or "").strip() if isinstance(value, str) else value
-        if value in self.empty_values:
-            return None
-        if len(str(value)) > 40:
-            raise ValidationError(_("Beloppet är för långt."), code="invalid")
-        try:
-            return parse_amount(value)
-        except AmountError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
 
 
 class AmountOrPercentField(MoneyField):
     """An allocation: an amount, or a share of the anslag written ``61 %``."""
 
     def to_python(self, value):
-        text = (value or "").strip() if isinstance(value, str) else ""
+        text = value.strip() if isinstance(value, str) else ""
         if text.endswith("%"):
             number = text[:-1].strip().replace(",", ".").replace(" ", "")
             try:
@@ -151,11 +133,7 @@ class PlanForm(forms.Form):
 
 class RowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    financier = forms.ModelChoiceField(
-        label=_("Finansiär"),
-        queryset=Organisation.objects.order_by("name"),
-        empty_label=_("– välj finansiär –"),
-    )
+    financier = OrganisationField(label=_("Finansiär"))
     funding_type = forms.ChoiceField(
         label=_("Typ"), choices=[("", _("– välj typ –")), *FundingType.choices]
     )
@@ -176,8 +154,6 @@ class RowForm(forms.Form):
             self.fields["year"] = forms.IntegerField(
                 label=_("År"), required=False, min_value=2000, max_value=2100
             )
-        if hasattr(self.fields["financier"], "widget"):
-            self.fields["financier"].widget.attrs["class"] = "financier-select"
 
 
 class BaseRowFormSet(forms.BaseFormSet):
@@ -280,12 +256,7 @@ class CommitmentForm(forms.Form):
         choices=[("", _("– gäller företagsstöd –")), *LeaderGender.choices],
         help_text=_("Krävs för regionala företagsstöd (återrapporteringens könsfördelning)."),
     )
-    recipient = forms.ModelChoiceField(
-        label=_("Mottagare"),
-        required=False,
-        queryset=Organisation.objects.order_by("name"),
-        empty_label=_("– ingen vald –"),
-    )
+    recipient = OrganisationField(label=_("Mottagare"), required=False)
     case_dnr = forms.CharField(
         label=_("Ärende (Dnr)"),
         required=False,
