@@ -1,0 +1,121 @@
+"""Admin of the decisions app. Business writes go through the services and the pages;
+the admin shows the records and lets administrators fix reference data."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from decisions.models import (
+    AgendaItem,
+    Body,
+    BodyMember,
+    DocumentJob,
+    ExtractDispatch,
+    GeneratedDocument,
+    Meeting,
+    Paragraph,
+    ParagraphCounter,
+    Signature,
+)
+
+# --- Workflow ---------------------------------------------------------------------------
+
+# --- Meetings ---------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Meetings, paragraphs and documents change only through the services (frozen rules)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BodyMemberInline(admin.TabularInline):
+    model = BodyMember
+    extra = 0
+    fields = ["name", "party", "role", "user", "active", "position"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "short_name", "secretary"]
+    readonly_fields = ["code"]
+    inlines = [BodyMemberInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ParagraphCounter)
+class ParagraphCounterAdmin(ReadOnlyAdmin):
+    list_display = ["body", "year", "last_number"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "kind", "title", "case", "dnr"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["body", "date", "start_time", "place", "status", "signed_at"]
+    list_filter = ["body", "status"]
+    date_hierarchy = "date"
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "body", "year", "meeting", "outcome", "decision_recorded_at"]
+    list_filter = ["body", "year", "outcome"]
+    search_fields = ["title", "dnr", "nyps_id"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "round", "role", "member", "decision", "at"]
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    list_display = ["filename", "kind", "meeting", "paragraph", "sha256", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["sha256", "filename"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentJob)
+class DocumentJobAdmin(GeneratedDocumentAdmin):
+    list_display = ["kind", "meeting", "paragraph", "status", "attempts", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["error"]
+
+
+@admin.register(ExtractDispatch)
+class ExtractDispatchAdmin(GeneratedDocumentAdmin):
+    list_display = ["name", "email", "status", "sent_at", "sha256"]
+    list_filter = ["status"]
+    search_fields = ["email", "sha256"]
