@@ -454,6 +454,19 @@ class DecisionForm(forms.Form):
         self.fields["amount"].initial = paragraph.granted_amount
         if "grant" not in names:
             del self.fields["amount"]
+        if "forum_recommend" in names:
+            self.fields["recommendation"] = forms.ChoiceField(
+                label=_("Rekommendation"),
+                choices=[
+                    ("approve", _("Rekommenderar godkännande")),
+                    ("reject", _("Rekommenderar avslag")),
+                ],
+            )
+
+    def extra(self) -> dict:
+        if "recommendation" in self.cleaned_data:
+            return {"recommendation": self.cleaned_data["recommendation"]}
+        return {}
 
 
 class RejectSigningForm(forms.Form):

@@ -854,6 +854,7 @@ def decision_record(request, pk):
             transition=f.cleaned_data.get("transition", ""),
             amount=f.cleaned_data.get("amount"),
             reason=f.cleaned_data.get("reason", ""),
+            extra=f.extra(),
         ),
         _("Registrera beslutet i § %(number)s"),
         _("Beslutet är registrerat."),

@@ -189,3 +189,28 @@ def test_paragraph_detail_renders(run_meeting, client_for, secretary):
     html = page.content.decode()
     assert "Jan Anders Perdal (V) yrkar avslag till projektansökan." in html
     assert "reserverar sig till förmån för det egna förslaget" in html
+
+
+def test_recording_a_decision_through_the_page_moves_the_case(
+    secretary, officer, without_financing_hooks, client_for
+):
+    from projects.models import CaseState
+    from tests.decisions.meeting_factories import case_ready_for_run, committee, held_meeting, seed
+
+    members = committee(secretary)
+    meeting = held_meeting(secretary, members)
+    case = case_ready_for_run(officer, seed(39))
+    item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
+    paragraph = svc.paragraph_add(user=secretary, item=item)
+    client = client_for(secretary)
+    url = f"/workflow/paragrafer/{paragraph.pk}/beslut/"
+    refused = client.post(url, {"transition": "grant", "amount": "3 000 000 kr"})
+    assert refused.status_code == 400  # more than applied for: the workflow refuses
+    assert "3 000 000 kr" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.READY_FOR_RUN
+    response = client.post(url, {"transition": "grant", "amount": "2 500 000"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    paragraph.refresh_from_db()
+    assert case.state == CaseState.GRANTED and paragraph.outcome == "granted"
