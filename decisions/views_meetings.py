@@ -427,12 +427,7 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
-    if meeting.is_locked:
-        raise Conflict(
-            svc.frozen_message(meeting)
-            if meeting.is_frozen
-            else _("Protokollet är ute för justering och kan inte ändras.")
-        )
+    svc.ensure_editable(meeting)
     form = forms.MeetingForm(
         request.POST or None,
         editing=True,
@@ -476,6 +471,7 @@ def meeting_mark_held(request, pk):
 def agenda_add(request, pk):
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
     form = forms.AgendaItemForm(request.POST or None)
     return service_form_view(
         request,
@@ -496,6 +492,7 @@ def agenda_add_queue(request, pk):
 
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
     queue = cases_ready_for(meeting.body.code).exclude(agenda_items__meeting=meeting)
     form = forms.QueueForm(request.POST or None, queue=queue)
     return service_form_view(
@@ -520,6 +517,7 @@ def agenda_add_delegation(request, pk):
 
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
     _require(permissions.can_report_delegation_decisions(request.user))
     queryset = DelegationDecision.objects.filter(
         reported_on__isnull=True, decided_on__lte=meeting.date
@@ -599,6 +597,7 @@ def meeting_number(request, pk):
 def attendance_edit(request, pk):
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
     form = forms.AttendanceForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -626,6 +625,7 @@ def attendance_edit(request, pk):
 def other_add(request, pk):
     meeting = _meeting(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
     form = forms.OtherAttendeeForm(request.POST or None)
     return service_form_view(
         request,
@@ -686,6 +686,7 @@ def paragraph_detail(request, pk):
 def _paragraph_form_view(request, pk, form_class, call, title, message, **form_kwargs):
     paragraph = _paragraph(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(paragraph.meeting)
     form = form_class(request.POST or None, paragraph=paragraph, **form_kwargs)
     return service_form_view(
         request,
@@ -704,8 +705,7 @@ def _paragraph_form_view(request, pk, form_class, call, title, message, **form_k
 def paragraph_edit(request, pk):
     paragraph = _paragraph(pk)
     _require(permissions.can_plan_meeting(request.user))
-    if paragraph.meeting.is_locked:
-        svc._paragraph_meeting(request.user, paragraph)  # raises the Conflict with its reason
+    svc.ensure_editable(paragraph.meeting)
     form = forms.ParagraphForm(
         request.POST or None, initial=forms.ParagraphForm.initial_for(paragraph)
     )
@@ -828,6 +828,7 @@ def reservation_add(request, pk):
 def recipient_add(request, pk):
     paragraph = _paragraph(pk)
     _require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(paragraph.meeting)
     form = forms.RecipientForm(request.POST or None)
     return service_form_view(
         request,

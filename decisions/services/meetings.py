@@ -81,6 +81,25 @@ def frozen_message(meeting: Meeting) -> str:
     ) % {"meeting": meeting}
 
 
+def locked_message(meeting: Meeting) -> str | None:
+    """Why the meeting's record cannot change now (None: it can)."""
+    if meeting.status == MeetingStatus.SIGNED:
+        return frozen_message(meeting)
+    if meeting.status == MeetingStatus.SIGNING:
+        return _(
+            "Protokollet är ute för justering och kan inte ändras. Dra tillbaka det från "
+            "justering, eller vänta på justerarnas svar."
+        )
+    return None
+
+
+def ensure_editable(meeting: Meeting) -> None:
+    """Raise Conflict when the meeting is out for signing or signed (no lock taken)."""
+    message = locked_message(meeting)
+    if message:
+        raise Conflict(message)
+
+
 def _lock_meeting(user, meeting: Meeting) -> Meeting:
     """Lock the meeting row and check that ``user`` may change it now.
 
@@ -88,15 +107,7 @@ def _lock_meeting(user, meeting: Meeting) -> Meeting:
     """
     _require(permissions.can_plan_meeting(user))
     locked = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
-    if locked.status == MeetingStatus.SIGNED:
-        raise Conflict(frozen_message(locked))
-    if locked.status == MeetingStatus.SIGNING:
-        raise Conflict(
-            _(
-                "Protokollet är ute för justering och kan inte ändras. Dra tillbaka det från "
-                "justering, eller vänta på justerarnas svar."
-            )
-        )
+    ensure_editable(locked)
     meeting.status = locked.status
     return locked
 
