@@ -26,6 +26,7 @@ from decisions.models.workflow import (
     latest_assessment,
 )
 from norrbotten_cases.money import AmountError, format_amount, parse_amount
+from projects.forms import AmountField
 
 MAX_ROWS = 50
 _NUMBERING = re.compile(r"^\s*\d{1,2}\s*[.)]\s+")
@@ -40,39 +41,6 @@ def _today():
 
 
 # --- Fields --------------------------------------------------------------------------
-
-
-class AmountField(forms.Field):
-    """An amount in kronor as the department writes it (``1 245 497``, ``2 000 tkr``).
-
-    JSON clients may send a number instead of text.
-    """
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            return format_amount(value, unit="").strip()
-        return value
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, float):
-            value = str(value)
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                return None
-        try:
-            return parse_amount(value)
-        except AmountError as exc:
-            raise ValidationError(str(exc), code="amount") from exc
 
 
 class LinesField(forms.Field):

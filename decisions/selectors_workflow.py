@@ -3,7 +3,7 @@ register, the anchoring cross-check and what the case page shows."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from decisions.constants import BodyCode
@@ -39,6 +39,7 @@ class Queue:
     label: str
     description: str
     condition: Q
+    kinds: tuple = (CaseKind.PROJECT_IDEA, CaseKind.CO_FINANCING)
 
 
 QUEUES = (
@@ -47,36 +48,42 @@ QUEUES = (
         _("Att bereda i AU"),
         _("Registrerade projektidéer och idéer under beredning i arbetsutskottet."),
         Q(kind=CaseKind.PROJECT_IDEA, state__in=[S.REGISTERED, S.AU_PREPARATION]),
+        (CaseKind.PROJECT_IDEA,),
     ),
     Queue(
         "assessed",
         _("Bedömda av AU"),
         _("Väntar på beslut på delegation eller på att skickas till utvecklingsforum."),
         Q(kind=CaseKind.PROJECT_IDEA, state=S.AU_ASSESSED),
+        (CaseKind.PROJECT_IDEA,),
     ),
     Queue(
         "forum",
         _("Till utvecklingsforum"),
         _("Väntar på utvecklingsforums rekommendation."),
         Q(state=S.AT_FORUM),
+        (CaseKind.PROJECT_IDEA,),
     ),
     Queue(
         "council",
         _("Till utvecklingsrådet"),
         _("Väntar på utvecklingsrådets beslut."),
         Q(state=S.AT_COUNCIL),
+        (CaseKind.PROJECT_IDEA,),
     ),
     Queue(
         "management",
         _("Till ledningsgrupp/regionstyrelse"),
         _("Ärenden som kräver regionövergripande beslut."),
         Q(state__in=[S.AT_MANAGEMENT_GROUP, S.AT_BOARD]),
+        (CaseKind.PROJECT_IDEA,),
     ),
     Queue(
         "run",
         _("Klara för RUN"),
         _("Medfinansieringsärenden med färdigt beslutsförslag till regionala utvecklingsnämnden."),
         Q(state=S.READY_FOR_RUN),
+        (CaseKind.CO_FINANCING,),
     ),
 )
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
@@ -95,7 +102,6 @@ def queue_cases(key: str) -> QuerySet[Case]:
     return (
         project_selectors.case_list_queryset()
         .filter(queue.condition)
-        .annotate(last_moved=Max("transition_logs__timestamp"))
         .order_by("registered_on", "year", "number")
     )
 

@@ -29,30 +29,16 @@ from decisions.models.workflow import AnchoringContact, DecisionProposal, latest
 from decisions.services import workflow as services
 from norrbotten_cases.errors import Conflict
 from norrbotten_cases.money import format_amount
-from projects.models import Case, CaseKind, CaseState
+from projects.filters import CaseFilter, sort_columns
+from projects.models import STATE_TONES, Case, CaseKind, CaseState
 
 S = CaseState
 
-STATE_BADGES = {
-    S.APPROVED: "badge--green",
-    S.GRANTED: "badge--green",
-    S.FUNDED: "badge--green",
-    S.RUNNING: "badge--green",
-    S.REJECTED: "badge--red",
-    S.NOT_FUNDED: "badge--red",
-    S.WITHDRAWN: "badge--red",
-    S.CLOSED: "badge--grey",
-    S.AT_FORUM: "badge--amber",
-    S.AT_COUNCIL: "badge--amber",
-    S.AT_MANAGEMENT_GROUP: "badge--amber",
-    S.AT_BOARD: "badge--amber",
-    S.READY_FOR_RUN: "badge--amber",
-    S.AU_ASSESSED: "badge--amber",
-}
-
 
 def state_badge(state: str) -> str:
-    return STATE_BADGES.get(state, "")
+    """The badge modifier of a state, the same colours as the projects app's badges."""
+    tone = STATE_TONES.get(state, "amber")
+    return f"badge--{tone}" if tone else ""
 
 
 def _require(access) -> None:
@@ -341,14 +327,23 @@ def queues(request):
     )
 
 
+QUEUE_FILTER_FIELDS = ("q", "officer", "year", "applicant")
+
+
 def queue(request, key):
+    """One work queue: the projects app's case filter, table and pagination."""
     _require(permissions.can_view_workflow(request.user))
     if key not in selectors.QUEUES_BY_KEY:
         raise Http404
     counts = selectors.queue_counts()
-    page = Paginator(selectors.queue_cases(key), 50).get_page(request.GET.get("page"))
-    for case in page:
-        case.state_badge = state_badge(case.state)
+    case_filter = CaseFilter(
+        request.GET or None, queryset=selectors.queue_cases(key), request=request
+    )
+    cases = case_filter.qs if case_filter.is_bound else case_filter.queryset
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    kinds = selectors.QUEUES_BY_KEY[key].kinds
     return render(
         request,
         "decisions/workflow/queues.html",
@@ -357,6 +352,12 @@ def queue(request, key):
             "queue": selectors.QUEUES_BY_KEY[key],
             "count": counts[key],
             "page": page,
+            "filter": case_filter,
+            "filter_fields": [case_filter.form[name] for name in QUEUE_FILTER_FIELDS],
+            "filtered": case_filter.active_filter_count,
+            "sort_links": sort_columns(request, case_filter.current_sort),
+            "query_without_page": query.urlencode(),
+            "hide_columns": "granted" + (" kind" if len(kinds) == 1 else ""),
         },
     )
 
