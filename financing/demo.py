@@ -1,6 +1,7 @@
 """Demo data of the financing app; both stages are idempotent.
 
-``load_before_decisions``: anslag 1:1 for 2020 and 2022 with their allocation plans,
+``load_before_decisions``: anslag 1:1 for 2020 and 2022 with their allocation plans (and
+a plausible 2023 one, for seed 002's case),
 and the financing plans of every seed case (real rows), submitted by the case officer
 and approved by the controller, so the workflow can put the cases before RUN.
 
@@ -24,6 +25,7 @@ from financing.models import (
     Grant,
     GrantCategory,
     LeaderGender,
+    Payment,
     PlanStatus,
 )
 from projects.models import Case, Organisation, Project, ReportPriority
@@ -62,6 +64,23 @@ GRANTS = {
             (PRI, ReportPriority.INTERNATIONAL): D("1400000"),
             (PRI, ReportPriority.SKILLS): D("5300000"),
             (PRI, ReportPriority.OTHER): D("12000000"),
+        },
+    },
+    # Not in the seeds: a plausible 2023 anslag so that seed 002's Life Science case
+    # (Dnr 00412-2023, 1 245 497 kr) can be granted in the demo.
+    2023: {
+        "amount": D("175000000"),
+        "decision_reference": "Villkorsbeslut 2023 (demobelopp)",
+        "note": "Uppskattat belopp för demonstration; ersätt med villkorsbeslutets belopp.",
+        "allocations": {
+            (CAT, GrantCategory.PROJECT): D("105000000"),
+            (CAT, GrantCategory.BUSINESS_SUPPORT): D("61250000"),
+            (CAT, GrantCategory.COMMERCIAL_SERVICE): D("8750000"),
+            (PRI, ReportPriority.ATTRACTIVE_ENVIRONMENTS): D("35000000"),
+            (PRI, ReportPriority.INNOVATION): D("122500000"),
+            (PRI, ReportPriority.INTERNATIONAL): D("1500000"),
+            (PRI, ReportPriority.SKILLS): D("5000000"),
+            (PRI, ReportPriority.OTHER): D("11000000"),
         },
     },
 }
@@ -192,6 +211,8 @@ def load_before_decisions(stdout) -> None:
 
 
 def _payments_2020(controller, stdout):
+    if Payment.objects.filter(commitment__grant__year=2020).exists():
+        return  # loaded before
     commitments = list(
         Commitment.objects.filter(grant__year=2020, case__isnull=False, payments__isnull=True)
         .select_related("case__project")

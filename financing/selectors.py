@@ -157,7 +157,7 @@ def grant_summary(grant: Grant) -> GrantSummary:
     ]
     total = Figures(
         key="total",
-        label=_("Totalt"),
+        label=_("Anslaget totalt"),
         allocated=grant.amount,
         committed=sum(committed.values(), ZERO),
         paid=sum(paid.values(), ZERO),
@@ -668,6 +668,8 @@ def _format_value(field_name: str, value, model) -> str:
         return "–"
     if isinstance(value, Decimal):
         return format_amount(value)
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
     try:
         f = model._meta.get_field(field_name)
     except Exception:  # noqa: BLE001 - unknown fields are shown as they are
@@ -688,7 +690,7 @@ def _events(records, model, describe, fields) -> list[HistoryEvent]:
             new = getattr(record, name)
             old = getattr(before, name) if before is not None else None
             if before is None and record.history_type == "+":
-                if new not in (None, ""):
+                if new not in (None, "", False):
                     changes.append((name, "", _format_value(name, new, model)))
             elif record.history_type == "-":
                 changes.append((name, _format_value(name, old or new, model), ""))

@@ -75,7 +75,7 @@ def dashboard(request):
     if grant is not None:
         summary = selectors.grant_summary(grant)
     multi_year = selectors.multi_year_figures()
-    open_commitments = Paginator(selectors.commitment_list(year=year, open_only=True), 25).get_page(
+    open_commitments = Paginator(selectors.commitment_list(year=year, open_only=True), 10).get_page(
         request.GET.get("page")
     )
     context = {
@@ -274,6 +274,7 @@ def plan_detail(request, project_id):
             "checks": selectors.plan_checks(plan, figures),
             "history": selectors.plan_history(plan),
             "can_edit": permissions.can_edit_plan(user, plan),
+            "owner": permissions.plan_owner_access(user, plan.project),
             "can_submit": permissions.can_submit_plan(user, plan),
             "can_review": permissions.can_review_plan(user, plan),
             "can_reopen": permissions.can_reopen_plan(user, plan),
