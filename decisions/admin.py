@@ -6,18 +6,77 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from decisions.models import (
     AgendaItem,
+    AnchoringContact,
+    Assessment,
     Body,
     BodyMember,
+    DecisionProposal,
+    DelegationDecision,
     DocumentJob,
     ExtractDispatch,
+    ForumRecommendation,
     GeneratedDocument,
     Meeting,
     Paragraph,
     ParagraphCounter,
     Signature,
+    TransitionLog,
 )
 
 # --- Workflow ---------------------------------------------------------------------------
+
+
+class WorkflowReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow records change only through ``decisions.services.workflow``."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(WorkflowReadOnlyAdmin):
+    list_display = ["timestamp", "case", "transition", "source", "target", "user"]
+    list_filter = ["transition", "target"]
+    search_fields = ["case__title", "motivation"]
+    date_hierarchy = "timestamp"
+    list_select_related = ["case", "user"]
+
+
+@admin.register(DelegationDecision)
+class DelegationDecisionAdmin(WorkflowReadOnlyAdmin):
+    list_display = ["decided_on", "case", "outcome", "decided_by", "reported_on", "report_reference"]
+    list_filter = ["outcome", ("reported_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["case", "decided_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(WorkflowReadOnlyAdmin):
+    list_display = ["case", "proposed_route", "assessed_by", "assessed_at"]
+    list_select_related = ["case", "assessed_by"]
+
+
+@admin.register(AnchoringContact)
+class AnchoringContactAdmin(WorkflowReadOnlyAdmin):
+    list_display = ["case", "unit", "person", "contacted_on"]
+    list_select_related = ["case"]
+
+
+@admin.register(ForumRecommendation)
+class ForumRecommendationAdmin(WorkflowReadOnlyAdmin):
+    list_display = ["case", "recommendation", "recommended_on", "recorded_by"]
+    list_select_related = ["case", "recorded_by"]
+
+
+@admin.register(DecisionProposal)
+class DecisionProposalAdmin(WorkflowReadOnlyAdmin):
+    list_display = ["case", "proposed_amount", "proposes_rejection", "version", "updated_by"]
+    list_select_related = ["case", "updated_by"]
 
 # --- Meetings ---------------------------------------------------------------------------
 
