@@ -5,7 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.jobs import job_fail
+from norrbotten_cases.jobs import job_fail, job_requeue_waiting
 from reporting.models import ReportJob
 
 
@@ -30,3 +30,9 @@ def generate_report(self, job_id: int) -> str:
             job_fail(job, _("Rapporten tog för lång tid att skapa och avbröts. Försök igen."))
         return "failed"
     return job.status if job is not None else "missing"
+
+
+@shared_task(name="reporting.requeue_report_jobs", acks_late=True)
+def requeue_report_jobs() -> int:
+    """Send again the report jobs that could not be queued while the broker was down."""
+    return job_requeue_waiting(ReportJob, generate_report)

@@ -24,7 +24,7 @@ from reporting.figures import (
     commitments_behind,
     compute_figures,
 )
-from reporting.models import GeneratedReport, Insats, ReportFormat
+from reporting.models import GeneratedReport, Insats
 
 
 def _require(access) -> None:
@@ -80,7 +80,6 @@ def _job_urls(request, job) -> dict:
         "retry": reverse("reporting:job_retry", args=[job.pk])
         if permissions.can_retry_job(request.user, job)
         else "",
-        "download": _file_url(job, ReportFormat.DOCX),
         "label": _("Återrapportering %(year)s, Word och PDF") % {"year": job.report.year},
     }
 
@@ -641,7 +640,6 @@ def _job_partial(request, job, *, with_files=False):
         "job": job,
         "poll_url": urls["poll"],
         "retry_url": urls["retry"],
-        "download_url": urls["download"],
         "label": urls["label"],
         "report": job.report,
         "with_files": with_files,
@@ -650,13 +648,6 @@ def _job_partial(request, job, *, with_files=False):
         context.update(_generation_context(request, job.report))
         context["job"] = job
     return render(request, "reporting/partials/job.html", context)
-
-
-def _file_url(job, fmt) -> str:
-    for generated in job.files.all():
-        if generated.format == fmt:
-            return reverse("reporting:file_download", args=[generated.pk])
-    return ""
 
 
 @require_POST
