@@ -6,7 +6,9 @@ changed the row in between, so nobody silently overwrites a colleague's edit.
 """
 
 import hashlib
+from decimal import Decimal
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from norrbotten_cases.errors import Conflict
@@ -14,10 +16,17 @@ from norrbotten_cases.errors import Conflict
 _SKIPPED = {"search_vector"}
 
 
+def _stored(field, obj) -> str:
+    value = field.value_from_object(obj)
+    if isinstance(field, models.DecimalField) and value is not None:
+        return f"{Decimal(value):.{field.decimal_places}f}"  # 1222867 == 1222867.00
+    return field.value_to_string(obj)
+
+
 def edit_token(obj) -> str:
     """A short fingerprint of the concrete field values of ``obj`` as stored."""
     parts = [
-        f"{field.attname}={field.value_to_string(obj)}"
+        f"{field.attname}={_stored(field, obj)}"
         for field in obj._meta.concrete_fields
         if field.name not in _SKIPPED
     ]

@@ -202,6 +202,11 @@ class OrganisationMultipleField(forms.ModelMultipleChoiceField):
         super().__init__(**kwargs)
         self.widget.allow_create = allow_create
 
+    def prepare_value(self, value):
+        if isinstance(value, dict):  # bound: what the user sent, rendered by the widget
+            return value
+        return super().prepare_value(value)
+
     def clean(self, value):
         if isinstance(value, dict):
             pks = [str(pk) for pk in value.get("pks", []) if str(pk).strip()]

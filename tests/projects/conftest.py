@@ -16,3 +16,9 @@ def case(officer):
     )
     project.partners.add(OrganisationFactory(name="PiteEnergi AB"))
     return register_case(officer=officer, project=project, nyps_id="20204814")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password for every user; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
