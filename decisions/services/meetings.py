@@ -1593,6 +1593,8 @@ def meeting_request_extracts(*, user, meeting: Meeting, send: bool = True) -> li
                 send=send,
             )
         )
+    if not jobs:
+        raise ValidationError(_("Inga paragrafer har mottagare av protokollsutdrag."))
     return jobs
 
 
