@@ -1369,6 +1369,23 @@ def paragraph_record_decision(
 # --- Justering ------------------------------------------------------------------------------
 
 
+def _notify(recipients, subject: str, body: str) -> None:
+    """E-mail people about the justering once the transaction has committed."""
+    addresses = [u.email for u in recipients if u is not None and u.email]
+    if not addresses:
+        return
+
+    def send():
+        from django.core.mail import send_mail
+
+        try:
+            send_mail(subject, body, None, addresses, fail_silently=False)
+        except Exception as exc:  # noqa: BLE001 - a mail failure must not undo the justering
+            logger.warning("justering notice to %s failed: %s", addresses, exc)
+
+    transaction.on_commit(send)
+
+
 def signing_problems(meeting: Meeting) -> list[str]:
     """Why the protocol cannot go out for signing yet (empty: ready)."""
     problems = []
@@ -1417,6 +1434,16 @@ def meeting_submit_for_signing(*, user, meeting: Meeting) -> Meeting:
     locked.signing_round += 1
     locked.signing_comment = ""
     locked.save(update_fields=["status", "signing_round", "signing_comment", "updated_at"])
+    chair = meeting_chair(locked)
+    _notify(
+        [chair.user if chair else None, locked.adjuster.user],
+        _("Protokoll att justera: %(meeting)s") % {"meeting": locked},
+        _(
+            "Protokollet från %(meeting)s väntar på din justering. Justera eller skicka "
+            "tillbaka det med en kommentar på sammanträdets sida: %(path)s"
+        )
+        % {"meeting": locked, "path": locked.get_absolute_url()},
+    )
     meeting.refresh_from_db()
     return locked
 
@@ -1472,6 +1499,20 @@ def protocol_sign(*, user, meeting: Meeting) -> Signature:
         locked.status = MeetingStatus.SIGNED
         locked.signed_at = signature.at
         locked.save(update_fields=["status", "signed_at", "updated_at"])
+        deadline = notices.posting_deadline(timezone.localdate(signature.at))
+        _notify(
+            [locked.secretary],
+            _("Protokollet är justerat: %(meeting)s") % {"meeting": locked},
+            _(
+                "Ordföranden och justeraren har justerat protokollet från %(meeting)s. "
+                "Anslå justeringen senast %(deadline)s: %(path)s"
+            )
+            % {
+                "meeting": locked,
+                "deadline": f"{deadline:%Y-%m-%d}",
+                "path": locked.get_absolute_url(),
+            },
+        )
     meeting.refresh_from_db()
     return signature
 
@@ -1497,6 +1538,12 @@ def protocol_reject(*, user, meeting: Meeting, comment: str) -> Signature:
     locked.status = MeetingStatus.HELD
     locked.signing_comment = comment
     locked.save(update_fields=["status", "signing_comment", "updated_at"])
+    _notify(
+        [locked.secretary],
+        _("Protokollet skickades tillbaka: %(meeting)s") % {"meeting": locked},
+        _("%(name)s skickade tillbaka protokollet från %(meeting)s med kommentaren:\n\n%(comment)s")
+        % {"name": member, "meeting": locked, "comment": comment},
+    )
     meeting.refresh_from_db()
     return signature
 

@@ -383,3 +383,23 @@ def test_agenda_item_kinds_cover_the_formal_items():
     assert {"opening", "adjuster", "agenda", "information", "delegation", "case", "other"} <= set(
         AgendaItem.Kind.values
     )
+
+
+def test_signers_and_secretary_are_told_by_email(
+    run_meeting, secretary, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    meeting = run_meeting["meeting"]
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
+    message = mailoutbox[-1]
+    assert set(message.to) == {"ordforande_t@example.se", "justerare_t@example.se"}
+    assert "väntar på din justering" in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.protocol_reject(
+            user=User.objects.get(username="ordforande_t"), meeting=meeting, comment="Fel i § 35."
+        )
+    assert mailoutbox[-1].to == [secretary.email]
+    assert "Fel i § 35." in mailoutbox[-1].body
