@@ -1,0 +1,289 @@
+"""/api/v1/ of the registry, per role: organisations, cases, projects, documents."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from projects.models import Case, Document, Organisation, Project
+from projects.roles import Role
+from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
+from tests.projects.factories import PDF_BYTES, document_for, upload
+
+pytestmark = pytest.mark.django_db
+WRITERS = [Role.OFFICER]
+NOT_WRITERS = [Role.SECRETARY, Role.CONTROLLER, Role.DECISION_MAKER, Role.READER]
+
+
+@pytest.fixture
+def api(client):
+    def as_user(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        return client
+
+    return as_user
+
+
+def test_anonymous_gets_401(client):
+    for url in (
+        "/api/v1/cases/",
+        "/api/v1/organisations/",
+        "/api/v1/projects/",
+        "/api/v1/documents/",
+    ):
+        assert client.get(url).status_code == 401
+
+
+def test_users_without_a_role_get_403(api):
+    from tests.factories import UserFactory
+
+    assert api(UserFactory()).get("/api/v1/cases/").status_code == 403
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_every_role_reads_cases_with_filters_and_search(api, case, role):
+    other = register_case(kind="projektide", title="Projektidé: vätgas")
+    client = api(user_with_role(role))
+    data = client.get("/api/v1/cases/").json()
+    assert data["count"] == 2
+    row = next(r for r in data["results"] if r["id"] == case.pk)
+    assert row["dnr"] == case.dnr and row["nyps_id"] == "20204814"
+    assert row["applicant"]["name"] == "Piteå Science Park AB"
+    assert row["requested_amount"] == "1222867.00" and row["state"] == "registered"
+    assert [
+        r["id"] for r in client.get("/api/v1/cases/", {"kind": "projektide"}).json()["results"]
+    ] == [other.pk]
+    assert [
+        r["id"] for r in client.get("/api/v1/cases/", {"search": case.dnr}).json()["results"]
+    ] == [case.pk]
+    assert client.get(f"/api/v1/cases/{case.pk}/").json()["title"] == case.title
+
+
+@pytest.mark.skipif("not __import__('django.conf').conf.settings.USING_POSTGRES")
+def test_full_text_search_parameter(api, case, reader):
+    results = api(reader).get("/api/v1/cases/", {"search": "solel"}).json()["results"]
+    assert [r["id"] for r in results] == [case.pk]
+
+
+def test_officer_registers_a_case_with_the_next_dnr(api, officer):
+    project = ProjectFactory()
+    register_case(officer=officer)
+    response = api(officer).post(
+        "/api/v1/cases/",
+        {
+            "kind": "medfinansiering",
+            "title": "Via API",
+            "project": project.pk,
+            "received_on": "2020-01-02",
+            "nyps_id": "20201234",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    year = datetime.date.today().year  # noqa: DTZ011
+    assert body["dnr"] == f"00002-{year}" and body["officer"] == officer.pk
+
+
+def test_bad_case_input_gives_400_with_swedish_messages(api, officer):
+    register_case(officer=officer, nyps_id="20201234")
+    response = api(officer).post(
+        "/api/v1/cases/",
+        {
+            "kind": "medfinansiering",
+            "title": "X",
+            "project": ProjectFactory().pk,
+            "nyps_id": "20201234",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "NYPS-id" in response.json()["nyps_id"][0]
+    assert Case.objects.count() == 1
+
+
+def test_officer_updates_a_case(api, officer, case):
+    response = api(officer).patch(
+        f"/api/v1/cases/{case.pk}/", {"title": "Ny mening"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["title"] == "Ny mening"
+    assert response.json()["dnr"] == case.dnr
+
+
+@pytest.mark.parametrize("role", NOT_WRITERS)
+def test_other_roles_cannot_write_cases_projects_or_organisations(api, case, role):
+    client = api(user_with_role(role))
+    before = (Case.objects.count(), Project.objects.count(), Organisation.objects.count())
+    assert (
+        client.post(
+            "/api/v1/cases/",
+            {"kind": "medfinansiering", "title": "X", "project": case.project_id},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"/api/v1/cases/{case.pk}/", {"title": "Y"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/api/v1/projects/", {"title": "P"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"/api/v1/projects/{case.project_id}/", {"title": "P"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/api/v1/organisations/", {"name": "O"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"/api/v1/organisations/{case.project.applicant_id}/",
+            {"city": "X"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert before == (Case.objects.count(), Project.objects.count(), Organisation.objects.count())
+    assert Case.objects.get(pk=case.pk).title == case.title
+
+
+def test_projects_api_create_and_update_with_amounts_in_any_accepted_form(api, officer):
+    org = OrganisationFactory()
+    client = api(officer)
+    response = client.post(
+        "/api/v1/projects/",
+        {
+            "title": "API-projekt",
+            "applicant": org.pk,
+            "requested_amount": "2 000 tkr",
+            "total_budget": 5000000,
+            "start_date": "2021-01-01",
+            "end_date": "2022-12-31",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    project = Project.objects.get(title="API-projekt")
+    assert project.requested_amount == Decimal("2000000") and project.applicant == org
+    response = client.patch(
+        f"/api/v1/projects/{project.pk}/",
+        {"end_date": "2020-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "Projektslutet" in response.json()["end_date"][0]
+    response = client.patch(
+        f"/api/v1/projects/{project.pk}/",
+        {"requested_amount": "tio kronor"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "requested_amount" in response.json()
+    listed = client.get("/api/v1/projects/", {"search": "api-proj"}).json()["results"]
+    assert [p["requested_amount"] for p in listed] == ["2000000.00"]
+
+
+def test_organisations_api_search_and_duplicates(api, officer):
+    OrganisationFactory(name="Luleå kommun")
+    client = api(officer)
+    assert [
+        o["name"]
+        for o in client.get("/api/v1/organisations/", {"search": "lule"}).json()["results"]
+    ] == ["Luleå kommun"]
+    response = client.post(
+        "/api/v1/organisations/",
+        {"name": "luleå kommun", "kind": "municipality"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "redan" in response.json()["name"][0]
+    response = client.post(
+        "/api/v1/organisations/",
+        {"name": "Kalix kommun", "kind": "municipality"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["kind_display"] == "Kommun"
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.OFFICER, True),
+        (Role.SECRETARY, True),
+        (Role.CONTROLLER, True),
+        (Role.DECISION_MAKER, False),
+        (Role.READER, False),
+    ],
+)
+def test_document_upload_per_role(api, case, role, allowed):
+    response = api(user_with_role(role)).post(
+        "/api/v1/documents/",
+        {"case": case.pk, "title": "Budget", "kind": "bilaga", "file": upload("b.pdf", PDF_BYTES)},
+    )
+    if allowed:
+        assert response.status_code == 201, response.json()
+        assert response.json()["version"] == 1 and response.json()["sha256"]
+    else:
+        assert response.status_code == 403
+        assert not Document.objects.exists()
+
+
+def test_document_upload_validation_errors_are_400(api, case, officer):
+    response = api(officer).post(
+        "/api/v1/documents/",
+        {"case": case.pk, "title": "Skript", "file": upload("x.sh", b"#!/bin/sh")},
+    )
+    assert response.status_code == 400
+    assert "Filtypen är inte tillåten" in response.json()["file"][0]
+
+
+def test_document_list_and_download_respect_confidentiality(api, case, officer, reader, secretary):
+    open_doc = document_for(case, officer, title="Ansökan")
+    secret = document_for(case, officer, title="Affärsplan", confidential=True, name="p.pdf")
+    as_reader = api(reader)
+    assert [d["id"] for d in as_reader.get("/api/v1/documents/").json()["results"]] == [open_doc.pk]
+    assert as_reader.get(f"/api/v1/documents/{open_doc.pk}/download/").status_code == 200
+    assert as_reader.get(f"/api/v1/documents/{secret.pk}/download/").status_code == 403
+    as_secretary = api(secretary)
+    ids = {
+        d["id"] for d in as_secretary.get("/api/v1/documents/", {"case": case.pk}).json()["results"]
+    }
+    assert ids == {open_doc.pk, secret.pk}
+    download = as_secretary.get(f"/api/v1/documents/{secret.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF_BYTES
+
+
+def test_schema_of_the_registry_api_validates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--urlconf",
+        "tests.projects.api_urlconf",
+        "--file",
+        str(target),
+    )
+    schema = target.read_text()
+    for path in (
+        "/api/v1/organisations/",
+        "/api/v1/cases/",
+        "/api/v1/projects/",
+        "/api/v1/documents/",
+        "/api/v1/documents/{id}/download/",
+    ):
+        assert path in schema
