@@ -582,7 +582,11 @@ def release_record(
 def releases_at_case_closure(*, case: Case, user, data: dict, log=None) -> list[Release]:
     """The ``close`` transition's effect: release every open remainder of the case."""
     released_on = _date(
-        data.get("decided_on") or data.get("closed_on") or timezone.localdate(), "released_on"
+        data.get("decided_on")
+        or data.get("closed_on")
+        or case.project.closed_on
+        or timezone.localdate(),
+        "released_on",
     )
     with translation.override("sv"):
         reason = _("Återföring av outnyttjade medel när ärendet %(dnr)s avslutades.") % {

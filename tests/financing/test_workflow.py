@@ -1,0 +1,128 @@
+"""The financing hooks seen through the case workflow (decisions.services.workflow)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from financing.models import Commitment, Release
+from projects.models import Case, CaseState
+from tests.financing.factories import co_financing_case, make_grant, make_plan
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+MESSAGE = "Finansieringsplanen är inte godkänd av en controller."
+
+
+def _set_state(case, state):
+    Case.objects.filter(pk=case.pk).update(state=state)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_ready_for_run_waits_for_an_approved_plan(officer, controller, grant_2020):
+    from decisions.services.workflow import unmet_preconditions
+
+    case = _set_state(co_financing_case(officer=officer), CaseState.PREPARATION)
+    assert MESSAGE in unmet_preconditions(case, "mark_ready_for_run")
+    plan = make_plan(case, status="submitted")
+    assert MESSAGE in unmet_preconditions(case, "mark_ready_for_run")
+    from financing import services
+
+    services.financing_plan_approve(user=controller, plan=plan, comment="OK")
+    assert MESSAGE not in unmet_preconditions(case, "mark_ready_for_run")
+
+
+def test_marking_ready_without_plan_is_refused_with_the_message(officer):
+    from decisions.services.workflow import case_transition
+
+    case = _set_state(co_financing_case(officer=officer), CaseState.PREPARATION)
+    with pytest.raises(ValidationError) as error:
+        case_transition(user=officer, case=case, transition="mark_ready_for_run")
+    assert MESSAGE in error.value.messages
+    assert Case.objects.get(pk=case.pk).state == CaseState.PREPARATION
+
+
+def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(officer, secretary):
+    from decisions.services.workflow import case_transition
+
+    make_grant(year=2020, amount="10000000", project="1500000")
+    case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    case_transition(
+        user=secretary,
+        case=case,
+        transition="grant",
+        data={
+            "amount": "1 222 867",
+            "decided_on": "2020-03-24",
+            "reference": "RUN 2020-03-24 § 36",
+        },
+    )
+    commitment = Commitment.objects.get(case=case)
+    assert commitment.amount == D("1222867")
+    assert commitment.reference == "RUN 2020-03-24 § 36"
+    assert Case.objects.get(pk=case.pk).state == CaseState.GRANTED
+
+    other = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    with pytest.raises(ValidationError) as error:
+        case_transition(
+            user=secretary,
+            case=other,
+            transition="grant",
+            data={"amount": "1 000 000", "decided_on": "2020-03-24"},
+        )
+    assert "277 133 kr kvar inom projektverksamhet" in " ".join(error.value.messages)
+    other = Case.objects.get(pk=other.pk)
+    assert other.state == CaseState.READY_FOR_RUN
+    assert other.granted_amount is None
+    assert not Commitment.objects.filter(case=other).exists()
+
+
+def test_grant_with_year_split_through_the_workflow(officer, secretary):
+    from decisions.services.workflow import case_transition
+
+    make_grant(year=2020, amount="10000000")
+    make_grant(year=2021, amount="10000000")
+    case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    case_transition(
+        user=secretary,
+        case=case,
+        transition="grant",
+        data={
+            "amount": "1 222 867",
+            "decided_on": "2020-03-24",
+            "year_split": {"2020": "222 867", "2021": "1 000 000"},
+        },
+    )
+    assert {c.grant.year: c.amount for c in Commitment.objects.filter(case=case)} == {
+        2020: D("222867"),
+        2021: D("1000000"),
+    }
+
+
+def test_close_through_the_workflow_releases_the_remainder(officer, secretary, controller):
+    from decisions.services.workflow import case_transition
+    from financing import services
+
+    make_grant(year=2020, amount="10000000")
+    case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    case_transition(
+        user=secretary,
+        case=case,
+        transition="grant",
+        data={"amount": "1 000 000", "decided_on": "2020-03-24"},
+    )
+    commitment = Commitment.objects.get(case=case)
+    services.payment_record(
+        user=controller,
+        commitment=commitment,
+        paid_on=datetime.date(2021, 1, 15),
+        amount="750 000",
+        period_start=datetime.date(2020, 9, 1),
+        period_end=datetime.date(2020, 12, 31),
+    )
+    case = _set_state(case, CaseState.FINAL_REPORT)
+    case_transition(user=officer, case=case, transition="close")
+    release = Release.objects.get(commitment=commitment)
+    assert release.amount == D("250000")
+    assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
