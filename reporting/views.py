@@ -204,10 +204,8 @@ def report_approval_clear(request, year):
     report = selectors.report_get(year)
     _require(permissions.can_record_approval(request.user, report))
     try:
-        services.report_approval_clear(
-            user=request.user, report=report, version=int(request.POST.get("version", -1))
-        )
-    except (Conflict, ValueError) as exc:
+        services.report_approval_clear(user=request.user, report=report, version=_version(request))
+    except Conflict as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Godkännandet är borttaget; rapporten kan ändras igen."))
@@ -358,10 +356,11 @@ def _post_action(request, func, success: str, target):
 
 
 def _version(request) -> int:
+    """The version the form was rendered with; -1 (always stale) when missing or garbled."""
     try:
         return int(request.POST.get("version", ""))
-    except ValueError as exc:
-        raise Http404("version missing") from exc
+    except ValueError:
+        return -1
 
 
 @require_POST

@@ -131,12 +131,44 @@ def _toc(document, content: ReportContent) -> None:
     last.add_run()._r.append(end)
 
 
+# Elements that follow w:updateFields in CT_Settings (the schema fixes the order).
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
 def _update_fields_on_open(document) -> None:
+    """Ask Word to update the fields (TOC, page numbers) when the file is opened."""
     settings = document.settings.element
     update = settings.find(qn("w:updateFields"))
     if update is None:
         update = OxmlElement("w:updateFields")
-        settings.append(update)
+        successors = {qn(f"w:{name}") for name in SETTINGS_AFTER_UPDATE_FIELDS}
+        following = next((child for child in settings if child.tag in successors), None)
+        if following is not None:
+            following.addprevious(update)
+        else:
+            settings.append(update)
     update.set(qn("w:val"), "true")
 
 
