@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -37,6 +37,13 @@ from norrbotten_cases.money import AmountError, parse_amount
 from projects.models import Case, Organisation, Project, ReportPriority
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "example": "1245497.00",
+        "description": "Kronor. Skrivs som tal eller text: 1245497, 1 245 497 kr, 2 000 tkr.",
+    }
+)
 class AmountField(serializers.Field):
     """Kronor: written as a number or as ``"1 245 497 kr"`` / ``"2 000 tkr"``; read as a
     decimal string with two decimals (``"1245497.00"``)."""
