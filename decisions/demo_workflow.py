@@ -8,7 +8,8 @@
 - Seed 002 (Life Science, 2023): a projektidé for the same project that went AU ->
   utvecklingsforum -> utvecklingsrådet (approved), so the co-financing case shows the
   anchoring link; the co-financing case itself is granted directly.
-- A förstudie decided by the development director on delegation (unreported).
+- Two förstudier decided by the development director on delegation (the February one is
+  reported at RUN 2020-03-24 § 25 by the meetings part; the April one stays unreported).
 - Projektidéer sitting in each work queue, one of them returned once by the council.
 
 Each demo case is walked step by step; a case's transition log tells how far it has come,
@@ -37,7 +38,7 @@ def load(stdout) -> None:
     if users is None:
         stdout.write("  workflow: demo users missing (run the projects demo first); skipped")
         return
-    counts = {"ready": 0, "preparation": 0, "ideas": 0}
+    counts = {"ready": 0, "preparation": 0, "decided": 0, "ideas": 0}
     for seed in SEED_CASES:
         _seed_cofinancing(seed, users, stdout, counts)
     _life_science(users, stdout)
@@ -45,10 +46,11 @@ def load(stdout) -> None:
         _idea(spec, users, stdout)
         counts["ideas"] += 1
     stdout.write(
-        "  workflow: {ready} seed co-financing cases ready for RUN, {prep} in preparation, "
-        "{ideas} projektidéer in the queues, {log} transitions logged".format(
+        "  workflow: seed co-financing cases: {ready} ready for RUN, {prep} in preparation, "
+        "{decided} already decided; {ideas} projektidéer; {log} transitions logged".format(
             ready=counts["ready"],
             prep=counts["preparation"],
+            decided=counts["decided"],
             ideas=counts["ideas"],
             log=TransitionLog.objects.count(),
         )
@@ -146,7 +148,12 @@ def _seed_cofinancing(seed, users, stdout, counts):
             stdout,
         )
     case.refresh_from_db()
-    counts["ready" if case.state == "ready_for_run" else "preparation"] += 1
+    if case.state == "ready_for_run":
+        counts["ready"] += 1
+    elif case.state in ("registered", "preparation"):
+        counts["preparation"] += 1
+    else:
+        counts["decided"] += 1
 
 
 # --- Seed 002: Life Science, with its projektidé through utvecklingsrådet ------------------
@@ -429,6 +436,14 @@ IDEAS = [
         "target": "delegation_approved",
         "healthcare": True,
         "budget": Decimal("150000"),
+    },
+    {
+        "title": "Förstudie: Digitalt stöd för rehabilitering i hemmet",
+        "registered": D(2020, 3, 30),
+        "target": "delegation_approved",
+        "healthcare": True,
+        "budget": Decimal("120000"),
+        "officer": "handlaggare2",
     },
     {
         "title": "Digital vårdplanering i hemmet",
