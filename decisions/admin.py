@@ -50,7 +50,14 @@ class TransitionLogAdmin(WorkflowReadOnlyAdmin):
 
 @admin.register(DelegationDecision)
 class DelegationDecisionAdmin(WorkflowReadOnlyAdmin):
-    list_display = ["decided_on", "case", "outcome", "decided_by", "reported_on", "report_reference"]
+    list_display = [
+        "decided_on",
+        "case",
+        "outcome",
+        "decided_by",
+        "reported_on",
+        "report_reference",
+    ]
     list_filter = ["outcome", ("reported_on", admin.EmptyFieldListFilter)]
     list_select_related = ["case", "decided_by"]
 
@@ -77,6 +84,7 @@ class ForumRecommendationAdmin(WorkflowReadOnlyAdmin):
 class DecisionProposalAdmin(WorkflowReadOnlyAdmin):
     list_display = ["case", "proposed_amount", "proposes_rejection", "version", "updated_by"]
     list_select_related = ["case", "updated_by"]
+
 
 # --- Meetings ---------------------------------------------------------------------------
 
