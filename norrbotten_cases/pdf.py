@@ -1,34 +1,56 @@
-"""HTML -> PDF with WeasyPrint, rendered the same way for every document."""
+"""HTML -> PDF with WeasyPrint, rendered the same way for every document.
+
+Documents link their stylesheets and images as ``/static/...``; the fetcher below reads
+them through the staticfiles finders, so rendering needs no server and no network.
+Anything from outside (http, https) is refused: a document must not depend on the net.
+"""
+
+import mimetypes
+import urllib.parse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+BASE_URL = "file:///"
 
 
 class PdfRenderError(RuntimeError):
     """WeasyPrint could not render the document; the message says why."""
 
 
-def _static_fetcher(url: str):
-    """Resolve /static/... from the finders so no network or server is needed."""
-    from weasyprint import default_url_fetcher
+class StaticFilesFetcher(URLFetcher):
+    """Serve ``/static/...`` from the finders; refuse external URLs."""
 
-    if url.startswith(("/static/", settings.STATIC_URL)):
-        path = url.split("static/", 1)[1]
-        found = finders.find(path)
-        if found:
-            return {"file_obj": open(found, "rb"), "filename": found}  # noqa: SIM115
-    if url.startswith(("http://", "https://")):
-        raise PdfRenderError(f"external resources are not allowed in documents: {url}")
-    return default_url_fetcher(url)
+    def __init__(self):
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        parsed = urllib.parse.urlsplit(url)
+        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if parsed.scheme == "file" and parsed.path.startswith(static_prefix):
+            relative = urllib.parse.unquote(parsed.path[len(static_prefix) :])
+            found = finders.find(relative)
+            if not found:
+                raise ValueError(f"static file not found: {relative}")
+            with open(found, "rb") as handle:
+                body = handle.read()
+            content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        if parsed.scheme in ("http", "https"):
+            raise ValueError(f"external resources are not allowed in documents: {url}")
+        return super().fetch(url, headers)
 
 
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Render an HTML string (with its print CSS) to PDF bytes."""
-    try:
-        from weasyprint import HTML
+    from weasyprint import HTML
 
-        return HTML(string=html, base_url=base_url or "/", url_fetcher=_static_fetcher).write_pdf()
-    except PdfRenderError:
-        raise
+    try:
+        return HTML(
+            string=html, base_url=base_url or BASE_URL, url_fetcher=StaticFilesFetcher()
+        ).write_pdf()
+    except FatalURLFetchingError as exc:  # a BaseException: a resource could not be read
+        raise PdfRenderError(f"{exc}: {exc.__cause__}") from exc
     except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many kinds
         raise PdfRenderError(f"{exc.__class__.__name__}: {exc}") from exc
