@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -26,7 +25,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from norrbotten_cases.money import AmountError, parse_amount
 from projects import permissions, selectors, services
 from projects.filters import CaseFilter
-from projects.models import Case, CaseKind, Document, Organisation, Project
+from projects.models import Case, Document, Organisation, Project
 
 
 def _guard(access) -> None:
@@ -491,6 +490,3 @@ class DocumentViewSet(
             filename=document.original_name,
             content_type=document.content_type,
         )
-
-
-CASE_KIND_PARAMETER = OpenApiParameter("kind", enum=CaseKind.values)
