@@ -230,10 +230,15 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Domain settings ---------------------------------------------------------
+# The address users reach the app at; used for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The municipality's notice board: where signed protocols are kept (shown on notices).
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
 # Cap on the region's share of a project's total budget, in per cent (controller check).
 REGION_SHARE_POLICY_CAP_PERCENT = env.int("REGION_SHARE_POLICY_CAP_PERCENT", default=50)
+
+# The benchmark's reference page (/__bench__/bare/); off everywhere else.
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

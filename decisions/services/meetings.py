@@ -53,6 +53,7 @@ from norrbotten_cases.jobs import (
     job_step,
     sha256_bytes,
 )
+from norrbotten_cases.links import absolute_url
 from norrbotten_cases.money import AmountError, format_amount, parse_amount
 
 logger = logging.getLogger(__name__)
@@ -1442,7 +1443,7 @@ def meeting_submit_for_signing(*, user, meeting: Meeting) -> Meeting:
             "Protokollet från %(meeting)s väntar på din justering. Justera eller skicka "
             "tillbaka det med en kommentar på sammanträdets sida: %(path)s"
         )
-        % {"meeting": locked, "path": locked.get_absolute_url()},
+        % {"meeting": locked, "path": absolute_url(locked.get_absolute_url())},
     )
     meeting.refresh_from_db()
     return locked
@@ -1510,7 +1511,7 @@ def protocol_sign(*, user, meeting: Meeting) -> Signature:
             % {
                 "meeting": locked,
                 "deadline": f"{deadline:%Y-%m-%d}",
-                "path": locked.get_absolute_url(),
+                "path": absolute_url(locked.get_absolute_url()),
             },
         )
     meeting.refresh_from_db()
