@@ -58,10 +58,3 @@ class DecisionsConfig(AppConfig):
             template="decisions/workflow/partials/case_log.html",
             context=views.log_section,
         )
-        register_section(
-            key="workflow_linked",
-            area="side",
-            order=10,
-            template="decisions/workflow/partials/linked_cases.html",
-            context=views.linked_section,
-        )

@@ -419,24 +419,22 @@ def actions_section(request, case):
     for t in transitions:
         t.url = reverse("decisions:workflow_transition", args=[case.pk, t.name])
     linked = _linked(case)
+    anchors_for = []
+    if case.kind == CaseKind.PROJECT_IDEA and case.project.involves_healthcare:
+        # The co-financing cases this idea anchors in utvecklingsrådet (seed 001 § 34).
+        anchors_for = [other for other in linked if other.kind == CaseKind.CO_FINANCING]
+        for other in anchors_for:
+            other.state_badge = state_badge(other.state)
     return {
         "case": case,
         "state_badge": state_badge(case.state),
         "transitions": transitions,
         "anchoring": selectors.anchoring_status(case, linked),
+        "anchors_for": anchors_for,
+        "council_passed": any(
+            row.transition in selectors.COUNCIL_PASSED_TRANSITIONS for row in _log_rows(case)
+        ),
     }
-
-
-def linked_section(request, case):
-    """Side: the other cases of the same project (the projektidé <-> co-financing link)."""
-    if not permissions.can_view_workflow(request.user):
-        return None
-    linked = _linked(case)
-    if not linked:
-        return None
-    for other in linked:
-        other.state_badge = state_badge(other.state)
-    return {"case": case, "linked": linked}
 
 
 def records_section(request, case):

@@ -222,8 +222,21 @@ def test_linked_cases_and_the_anchoring_warning_on_both_pages(actors, client_for
     assert "är förankrat i utvecklingsrådet" in html
     assert idea.get_absolute_url() in html and idea.dnr in html
     idea_page = client.get(idea.get_absolute_url()).content.decode()
-    assert cofinancing.get_absolute_url() in idea_page
-    assert "Andra ärenden för projektet" in idea_page
+    header = idea_page.split('id="workflow-actions"')[1].split("</section>")[0]
+    assert cofinancing.get_absolute_url() in header
+    assert "förankrar medfinansieringsansökan för samma projekt" in header
+
+
+def test_an_idea_not_yet_through_the_council_says_what_the_co_financing_needs(
+    actors, client_for
+):
+    project = ProjectFactory(involves_healthcare=True)
+    cofinancing = walk_cofinancing(actors, S.REGISTERED, project=project)
+    idea = walk_idea(actors, S.AT_FORUM, project=project)
+    page = client_for(actors.officer).get(idea.get_absolute_url()).content.decode()
+    header = page.split('id="workflow-actions"')[1].split("</section>")[0]
+    assert "kräver att projektidén först godkänns i utvecklingsrådet" in header
+    assert cofinancing.dnr in header
 
 
 # --- Anchoring ------------------------------------------------------------------------
