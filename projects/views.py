@@ -35,6 +35,7 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
+from projects.roles import Role, has_role
 from projects.timeline import case_timeline
 from projects.widgets import OrganisationPickerWidget
 
@@ -121,6 +122,7 @@ def case_list(request):
         "sort_links": sort_columns(request, current_sort),
         "mine": mine,
         "my_open_count": selectors.open_cases_for(request.user).count(),
+        "show_mine": has_role(request.user, Role.OFFICER) or mine,
         "can_register": permissions.can_register_case(request.user),
         "query_without_page": _query_without(request, "page"),
         "csv_query": _query_with(request, format="csv"),

@@ -269,3 +269,8 @@ def test_users_without_a_role_are_refused(client_for, registry):
     response = client_for(UserFactory()).get(URL)
     assert response.status_code == 403
     assert Case.objects.count() == 3
+
+
+def test_mina_arenden_tab_is_for_officers(registry, client_for, reader, officer):
+    assert "Mina ärenden" not in client_for(reader).get(URL).content.decode()
+    assert "Mina ärenden" in client_for(officer).get(URL).content.decode()
