@@ -412,3 +412,23 @@ def test_payment_and_release_without_javascript(controller, client_for, commitme
         {"released_on": "2020-12-31", "amount": "", "reason": "igen"},
     )
     assert again.status_code == 409
+
+
+def test_stale_grant_edit_is_a_409_and_keeps_input(controller, client_for, grant_2020):
+    url = reverse("financing:grant_edit", args=[2020])
+    client = client_for(controller)
+    data = {"amount": "150 000 000", "category_project": "82 500 000", "version": "1"}
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, dict(data, note="Min ändring"))
+    assert stale.status_code == 409
+    text = stale.content.decode()
+    assert "Någon annan har ändrat uppgifterna" in text
+    assert "Min ändring" in text
+    assert Grant.objects.get(year=2020).note == ""
+
+
+def test_unknown_objects_are_404(controller, client_for):
+    client = client_for(controller)
+    assert client.get(reverse("financing:grant_detail", args=[1999])).status_code == 404
+    assert client.get(reverse("financing:commitment_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("financing:plan_detail", args=[999999])).status_code == 404
