@@ -1,8 +1,4 @@
-"""Generation jobs: steps to done with kept files, a failing render, retry, a real worker.
-
-Tests that need committed transactions use ``serialized_rollback`` so the rows created by
-data migrations (bodies, roles) are restored after the flush, for the tests that follow.
-"""
+"""Generation jobs: steps to done with kept files, a failing render, retry, a real worker."""
 
 import hashlib
 import io
@@ -33,7 +29,7 @@ def _steps_seen():
     return seen, mock.patch("reporting.services.job_step", side_effect=spy)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_job_runs_through_its_steps_and_keeps_both_files(report, officer):
     seen, patch = _steps_seen()
     with patch:
@@ -67,7 +63,7 @@ def test_a_job_runs_through_its_steps_and_keeps_both_files(report, officer):
     assert document.paragraphs[4].text.startswith("Återrapportering av villkorsbeslut 2022")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_pdf_render_fails_the_job_with_its_reason_and_a_retry_succeeds(report, officer):
     with mock.patch(
         "norrbotten_cases.pdf.render_pdf",
@@ -88,7 +84,7 @@ def test_a_failing_pdf_render_fails_the_job_with_its_reason_and_a_retry_succeeds
     assert GeneratedReport.objects.filter(job=job).count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_any_other_failure_is_reported_readably(report, officer):
     with mock.patch("reporting.documents.render_docx", side_effect=OSError("Disken är full")):
         job, _created = services.report_job_request(user=officer, report=report)
@@ -97,7 +93,7 @@ def test_any_other_failure_is_reported_readably(report, officer):
     assert job.error == "Rapporten kunde inte skapas (OSError: Disken är full)."
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_redelivered_task_for_a_done_job_does_nothing(report, officer):
     job, _created = services.report_job_request(user=officer, report=report)
     before = list(GeneratedReport.objects.filter(job=job).values_list("pk", "sha256"))
@@ -107,7 +103,7 @@ def test_a_redelivered_task_for_a_done_job_does_nothing(report, officer):
     assert job.attempts == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_interrupted_attempt_is_redone_without_duplicate_files(report, officer):
     job, _created = services.report_job_request(user=officer, report=report)
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)  # worker died
@@ -149,9 +145,7 @@ def test_readers_and_decision_makers_cannot_order_generation(report, reader, dec
 
 
 @pytest.mark.worker
-def test_a_queued_job_is_completed_by_a_real_worker(
-    celery_worker, django_db_serialized_rollback, officer
-):
+def test_a_queued_job_is_completed_by_a_real_worker(celery_worker, officer):
     report = services.report_year_create(user=officer, year=2022)
     job, _created = services.report_job_request(user=officer, report=report)
     deadline = time.monotonic() + 120
