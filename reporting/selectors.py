@@ -89,7 +89,7 @@ def section_tree(report: ReportYear) -> list[Section]:
     """All sections in document order with their answer and number of insatser."""
     return list(
         Section.objects.filter(report=report)
-        .select_related("answer", "answer__updated_by", "answer__done_by")
+        .select_related("report", "answer", "answer__updated_by", "answer__done_by")
         .annotate(insats_count=Count("insatser"))
         .order_by("position")
     )

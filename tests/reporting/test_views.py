@@ -321,3 +321,17 @@ def test_unknown_years_and_sections_are_404(client_for, officer, report):
     assert client.get(_url("report_detail", 1999)).status_code == 404
     assert client.get("/reports/2022/sections/9.9/").status_code == 404
     assert client.get("/reports/2022/sections/abc/").status_code == 404
+
+
+def test_report_and_section_pages_do_not_query_per_section(
+    client_for, officer, report, section_of, django_assert_max_num_queries
+):
+    for _ in range(3):
+        services.insats_add(user=officer, section=section_of("1.2.1.4"))
+    client = client_for(officer)
+    with django_assert_max_num_queries(15):
+        assert client.get(_url("report_detail", 2022)).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(_url("section_detail", 2022, "1.2.1.4")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(_url("index")).status_code == 200
