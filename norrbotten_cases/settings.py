@@ -204,6 +204,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status" field with their own choices: name them.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "projects.models.Organisation.Kind",
+        "CaseKindEnum": "projects.models.CaseKind",
+        "DocumentKindEnum": "projects.models.Document.Kind",
+        "ObligationStatusEnum": "projects.models.Obligation.Status",
+        "MeetingStatusEnum": "decisions.models.meetings.MeetingStatus",
+        "AgendaItemKindEnum": "decisions.models.meetings.AgendaItem.Kind",
+        "MotionKindEnum": "decisions.models.meetings.Motion.Kind",
+        "GeneratedDocumentKindEnum": "decisions.models.meetings.GeneratedDocument.Kind",
+        "ExtractDispatchStatusEnum": "decisions.models.meetings.ExtractDispatch.Status",
+        "PlanStatusEnum": "financing.models.PlanStatus",
+        "SectionKindEnum": "reporting.models.SectionKind",
+        "AnswerKindEnum": "reporting.models.AnswerKind",
+        "JobStatusEnum": "norrbotten_cases.jobs.JobStatus",
+    },
 }
 
 # --- Security ----------------------------------------------------------------
