@@ -25,7 +25,12 @@ from decisions.forms_workflow import (
     DecisionProposalForm,
     DelegationFilterForm,
 )
-from decisions.models.workflow import AnchoringContact, DecisionProposal, latest_assessment
+from decisions.models.workflow import (
+    AnchoringContact,
+    DecisionProposal,
+    latest_assessment,
+    latest_forum_recommendation,
+)
 from decisions.services import workflow as services
 from norrbotten_cases.errors import Conflict
 from norrbotten_cases.money import format_amount
@@ -88,9 +93,7 @@ def _done(request, case, message: str):
 def _transition_context(request, case, info, form, reasons):
     assessment = latest_assessment(case) if case.kind == CaseKind.PROJECT_IDEA else None
     recommendation = None
-    if case.kind == CaseKind.PROJECT_IDEA and case.state in (S.AT_COUNCIL,):
-        from decisions.models.workflow import latest_forum_recommendation
-
+    if case.kind == CaseKind.PROJECT_IDEA and case.state == S.AT_COUNCIL:
         recommendation = latest_forum_recommendation(case)
     return {
         "case": case,
@@ -170,13 +173,14 @@ def transition(request, pk, name):
 # --- Anchoring contacts -------------------------------------------------------------------
 
 
-def _anchoring_context(request, case, form=None):
+def _anchoring_context(request, case, form=None, contacts=None):
     access = permissions.can_record_anchoring(request.user, case)
-    contacts = list(
-        AnchoringContact.objects.filter(case_id=case.pk)
-        .select_related("recorded_by")
-        .order_by("contacted_on", "pk")
-    )
+    if contacts is None:
+        contacts = list(
+            AnchoringContact.objects.filter(case_id=case.pk)
+            .select_related("recorded_by")
+            .order_by("contacted_on", "pk")
+        )
     return {
         "case": case,
         "contacts": contacts,
@@ -444,8 +448,9 @@ def records_section(request, case):
     records = selectors.case_workflow_records(case)
     context = {"case": case, **records}
     if case.kind == CaseKind.PROJECT_IDEA:
-        context["anchoring"] = _anchoring_context(request, case)
-        context["anchoring"]["contacts"] = records["anchoring_contacts"]
+        context["anchoring"] = _anchoring_context(
+            request, case, contacts=records["anchoring_contacts"]
+        )
     else:
         context["can_edit_proposal"] = bool(
             permissions.can_edit_decision_proposal(request.user, case)
