@@ -227,9 +227,7 @@ def test_linked_cases_and_the_anchoring_warning_on_both_pages(actors, client_for
     assert "förankrar medfinansieringsansökan för samma projekt" in header
 
 
-def test_an_idea_not_yet_through_the_council_says_what_the_co_financing_needs(
-    actors, client_for
-):
+def test_an_idea_not_yet_through_the_council_says_what_the_co_financing_needs(actors, client_for):
     project = ProjectFactory(involves_healthcare=True)
     cofinancing = walk_cofinancing(actors, S.REGISTERED, project=project)
     idea = walk_idea(actors, S.AT_FORUM, project=project)
