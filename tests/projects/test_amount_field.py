@@ -70,7 +70,7 @@ def test_rejects_anything_else_with_the_parsers_message(typed):
 
 def test_required_and_optional():
     form = clean("")
-    assert form.errors["amount"] == ["Det här fältet är obligatoriskt."]
+    assert form.errors.as_data()["amount"][0].code == "required"
     form = AmountForm({"amount": "1", "optional": ""})
     assert form.is_valid()
     assert form.cleaned_data["optional"] is None
