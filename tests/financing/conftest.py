@@ -3,12 +3,6 @@ import pytest
 from tests.financing.factories import co_financing_case, make_grant
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Test users are created by the dozen; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def grant_2020(controller):
     """Anslag 1:1 2020: 150 MSEK, projektverksamhet 82,5 MSEK."""

@@ -19,12 +19,6 @@ def case(officer):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories hash a password for every user; a fast hasher keeps the suite quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _swedish():
     """Messages are asserted in Swedish, whatever an earlier test left activated."""
     from django.utils import translation

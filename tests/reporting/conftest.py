@@ -3,12 +3,6 @@ import pytest
 from reporting import services
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users are created by the dozen here; their passwords need no real hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def report(officer):
     """The 2022 report, created from the shipped template."""
