@@ -34,5 +34,8 @@ handler500 = "norrbotten_cases.views.error_500"
 admin.site.site_header = "Norrbotten Cases"
 admin.site.site_title = "Norrbotten Cases"
 
+if settings.BENCH_VIEWS:
+    urlpatterns += [path("__bench__/bare/", views.bench_bare, name="bench_bare")]
+
 if settings.DEBUG:
     urlpatterns += [path("__debug__/error500/", views.error_500)]

@@ -65,3 +65,8 @@ def error_500(request):
 @login_not_required
 def error_403(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def bench_bare(request):
+    """The benchmark's reference: a plain template in the base layout, no queries of ours."""
+    return render(request, "bench_bare.html", {})

@@ -1,0 +1,422 @@
+"""The benchmark: `make bench`. Prints a table and writes bench/results.json.
+
+1. A fresh PostgreSQL database ``<DATABASE_URL name>_bench``, migrated, with the demo data.
+2. Volume data at 1 000 cases: query counts per page (in-process test client).
+3. Volume data grown to 20 000 cases, 5 years, 200 meetings, 4 000 paragraphs,
+   40 000 financing rows: query counts again, then page timings over HTTP against
+   gunicorn (2 workers, loopback), each as a ratio to a bare Django template view
+   (``/__bench__/bare/``, same middleware, login and base layout) served the same way.
+4. Documents: the protocol PDF of a 21-paragraph meeting versus raw WeasyPrint of the
+   same HTML, an extract PDF, the annual report figures and DOCX.
+5. Load: 50 concurrent clients for a bounded time: p50/p95 and the error count.
+
+Targets (from issue #8): list/detail median <= 2x the bare view at 20k cases, query
+counts constant in N, protocol PDF <= 1.3x raw WeasyPrint, 0 errors under load.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results.json"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "40"))
+LOAD_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
+SMALL, LARGE = 1_000, int(os.environ.get("BENCH_CASES", "20000"))
+
+
+def _bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/norrbotten_cases")
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/") or "norrbotten_cases"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_bench"))
+
+
+def _recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+BENCH_URL = _bench_database_url()
+os.environ.update(
+    {
+        "DATABASE_URL": BENCH_URL,
+        "DJANGO_SETTINGS_MODULE": "norrbotten_cases.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key"),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "BENCH_VIEWS": "true",
+        "AXES_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+)
+
+
+def setup_django():
+    import django
+
+    _recreate_database(BENCH_URL)
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    with open(os.devnull, "w") as devnull:
+        call_command("load_demo", stdout=devnull)
+
+
+# --- measurements -------------------------------------------------------------------
+
+
+def pages():
+    from decisions.models import Meeting
+    from projects.models import Case
+
+    case = Case.objects.filter(kind="medfinansiering").order_by("-pk").first()
+    meeting = Meeting.objects.filter(place="Volym").order_by("pk").first()
+    return {
+        "bare view": "/__bench__/bare/",
+        "case list": "/cases/",
+        "case list, filters + search": "/cases/?kind=medfinansiering&year=2021&q=innovation",
+        "case page": f"/cases/{case.pk}/",
+        "meeting page": f"/workflow/sammantraden/{meeting.pk}/",
+        "controller dashboard": "/finance/?year=2022",
+    }
+
+
+def query_counts(paths: dict) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for label, path in paths.items():
+        username = "controller" if "dashboard" in label else "handlaggare"
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        client.get(path)  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[label] = len(ctx.captured_queries)
+    return counts
+
+
+class Session:
+    """A logged-in keep-alive HTTP connection to the local gunicorn."""
+
+    def __init__(self, username: str, password: str = "norrbotten-demo-2020"):
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        self.cookies: dict[str, str] = {}
+        body = self.get("/accounts/login/")[1]
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        form = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token}
+        )
+        status, _ = self.request(
+            "POST", "/accounts/login/", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        assert status == 302, f"login failed for {username}: {status}"
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def get(self, path):
+        return self.request("GET", path)
+
+
+def start_gunicorn():
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "norrbotten_cases.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/healthz")
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process
+
+
+def time_pages(paths: dict) -> dict:
+    sessions = {"handlaggare": Session("handlaggare"), "controller": Session("controller")}
+    timings = {}
+    for label, path in paths.items():
+        session = sessions["controller" if "dashboard" in label else "handlaggare"]
+        for _ in range(3):
+            session.get(path)
+        samples = []
+        for _ in range(REQUESTS_PER_PAGE):
+            start = time.perf_counter()
+            status, _ = session.get(path)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert status == 200, (path, status)
+        timings[label] = {
+            "median_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(sorted(samples)[int(len(samples) * 0.95) - 1], 2),
+        }
+    bare = timings["bare view"]["median_ms"]
+    for values in timings.values():
+        values["ratio_to_bare"] = round(values["median_ms"] / bare, 2)
+    return timings
+
+
+def load_test(paths: dict) -> dict:
+    """LOAD_CLIENTS logged-in clients request the pages in turn for LOAD_SECONDS."""
+    targets = [p for label, p in paths.items() if label != "bare view"]
+    samples: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    sessions = []
+
+    def login(index):
+        try:
+            session = Session("controller" if index % 5 == 0 else "handlaggare")
+        except Exception as exc:  # noqa: BLE001
+            with lock:
+                errors.append(f"login: {exc}")
+            return
+        with lock:
+            sessions.append(session)
+
+    logins = [threading.Thread(target=login, args=(i,)) for i in range(LOAD_CLIENTS)]
+    for thread in logins:
+        thread.start()
+    for thread in logins:
+        thread.join()
+    deadline = time.monotonic() + LOAD_SECONDS
+
+    def client(index, session):
+        i = index
+        while time.monotonic() < deadline:
+            path = targets[i % len(targets)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                status, _ = session.get(path)
+            except Exception as exc:  # noqa: BLE001
+                with lock:
+                    errors.append(f"{path}: {exc}")
+                session.conn.close()
+                continue
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                samples.append(elapsed)
+                if status != 200:
+                    errors.append(f"{path}: HTTP {status}")
+
+    threads = [
+        threading.Thread(target=client, args=(i, session)) for i, session in enumerate(sessions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    samples.sort()
+    return {
+        "clients": LOAD_CLIENTS,
+        "seconds": LOAD_SECONDS,
+        "requests": len(samples),
+        "throughput_rps": round(len(samples) / LOAD_SECONDS, 1),
+        "p50_ms": round(samples[len(samples) // 2], 1) if samples else None,
+        "p95_ms": round(samples[int(len(samples) * 0.95)], 1) if samples else None,
+        "errors": len(errors),
+        "error_examples": errors[:5],
+    }
+
+
+def _best_of(func, runs=3):
+    best = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None or elapsed < best else best
+    return best, result
+
+
+def documents(meeting) -> dict:
+    from weasyprint import HTML
+
+    from decisions import documents as protocol_documents
+    from reporting.documents.content import build_content
+    from reporting.documents.word import render_docx
+    from reporting.figures import compute_figures
+    from reporting.models import ReportYear
+
+    html = protocol_documents.render_html(kind="protocol", meeting=meeting)
+    HTML(string=html, base_url=str(ROOT)).write_pdf()  # warm the font cache for both
+    ours = raw = None
+    for _ in range(3):  # interleaved, best of three each
+        t, (pdf, _name) = _best_of(
+            lambda: protocol_documents.render(kind="protocol", meeting=meeting), runs=1
+        )
+        ours = t if ours is None else min(ours, t)
+        t, _ = _best_of(lambda: HTML(string=html, base_url=str(ROOT)).write_pdf(), runs=1)
+        raw = t if raw is None else min(raw, t)
+    paragraph = meeting.paragraphs.order_by("number").first()
+    extract, _ = _best_of(
+        lambda: protocol_documents.render(kind="extract", meeting=meeting, paragraph=paragraph)
+    )
+    figures, _ = _best_of(lambda: compute_figures(2022))
+    report = ReportYear.objects.get(year=2022)
+    docx, data = _best_of(lambda: render_docx(build_content(report)))
+    return {
+        "protocol_pdf_s": round(ours, 3),
+        "raw_weasyprint_s": round(raw, 3),
+        "protocol_ratio": round(ours / raw, 2),
+        "protocol_pages": protocol_documents.page_count(pdf),
+        "extract_pdf_s": round(extract, 3),
+        "report_figures_s": round(figures, 4),
+        "report_docx_s": round(docx, 3),
+        "report_docx_bytes": len(data),
+    }
+
+
+def main():
+    started = time.time()
+    print(f"Benchmark database: {BENCH_URL}")
+    setup_django()
+    from bench import volume
+
+    results: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    print(f"Generating {SMALL} cases ...")
+    volume.grow_to(SMALL)
+    volume.meetings(40)
+    paths = pages()
+    results["queries_1k"] = query_counts(paths)
+    print(f"Generating {LARGE} cases, 200 meetings, 4 000 paragraphs ...")
+    t0 = time.perf_counter()
+    volume.grow_to(LARGE)
+    protocol_meeting = volume.meetings(200)
+    results["generation_s"] = round(time.perf_counter() - t0, 1)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    from decisions.models import Paragraph
+    from financing.models import FinancingRow
+    from projects.models import Case
+
+    results["volume"] = {
+        "cases": Case.objects.count(),
+        "paragraphs": Paragraph.objects.count(),
+        "financing_rows": FinancingRow.objects.count(),
+    }
+    results["queries_20k"] = query_counts(paths)
+    connection.close()
+    server = start_gunicorn()
+    try:
+        results["pages_20k"] = time_pages(paths)
+        results["load"] = load_test(paths)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    results["documents"] = documents(protocol_meeting)
+    results["targets"] = targets(results)
+    results["duration_s"] = round(time.time() - started, 1)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print_table(results)
+    return 0 if all(t["met"] for t in results["targets"]) else 1
+
+
+def targets(results: dict) -> list[dict]:
+    out = []
+    for label in ("case list", "case list, filters + search", "case page", "meeting page"):
+        ratio = results["pages_20k"][label]["ratio_to_bare"]
+        out.append({"target": f"{label} <= 2x bare", "value": ratio, "met": ratio <= 2.0})
+    for label, small in results["queries_1k"].items():
+        large = results["queries_20k"][label]
+        out.append(
+            {
+                "target": f"queries constant: {label}",
+                "value": f"{small} / {large}",
+                "met": small == large,
+            }
+        )
+    ratio = results["documents"]["protocol_ratio"]
+    out.append(
+        {"target": "protocol PDF <= 1.3x raw WeasyPrint", "value": ratio, "met": ratio <= 1.3}
+    )
+    errors = results["load"]["errors"]
+    out.append({"target": "0 errors under load", "value": errors, "met": errors == 0})
+    return out
+
+
+def print_table(results: dict) -> None:
+    print("\nPages at 20k cases (gunicorn, 2 workers, loopback)")
+    print(f"  {'page':32} {'median ms':>10} {'p95 ms':>9} {'x bare':>7} {'q@1k':>5} {'q@20k':>6}")
+    for label, t in results["pages_20k"].items():
+        print(
+            f"  {label:32} {t['median_ms']:>10} {t['p95_ms']:>9} {t['ratio_to_bare']:>7}"
+            f" {results['queries_1k'][label]:>5} {results['queries_20k'][label]:>6}"
+        )
+    d = results["documents"]
+    print("\nDocuments")
+    print(
+        f"  protocol PDF ({d['protocol_pages']} pages)  {d['protocol_pdf_s']} s"
+        f"  raw WeasyPrint {d['raw_weasyprint_s']} s  ratio {d['protocol_ratio']}"
+    )
+    print(
+        f"  extract PDF {d['extract_pdf_s']} s; report figures {d['report_figures_s']} s;"
+        f" report DOCX {d['report_docx_s']} s ({d['report_docx_bytes']} bytes)"
+    )
+    load = results["load"]
+    print(
+        f"\nLoad: {load['clients']} clients for {load['seconds']} s: {load['requests']} requests,"
+        f" p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, errors {load['errors']}"
+    )
+    print("\nTargets")
+    for t in results["targets"]:
+        print(f"  [{'x' if t['met'] else ' '}] {t['target']}: {t['value']}")
+    print(f"\nVolume: {results['volume']}; written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
