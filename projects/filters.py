@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from projects import selectors
+from projects.forms import OrganisationField
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState, Organisation, RusArea
 
 OPEN = "open"
@@ -39,6 +40,12 @@ def _order(key: str) -> list:
         F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
         for name in fields
     ]
+
+
+class OrganisationFilter(django_filters.ModelChoiceFilter):
+    """Filter on one organisation chosen with the organisation picker."""
+
+    field_class = OrganisationField
 
 
 def _state_choices():
@@ -87,13 +94,12 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("Alla insatsområden"),
         distinct=True,
     )
-    applicant = django_filters.ModelChoiceFilter(
+    # A search-as-you-type picker, not a select: there are hundreds of applicants.
+    applicant = OrganisationFilter(
         label=_("Sökande"),
         field_name="project__applicant",
-        queryset=lambda request: (
-            Organisation.objects.filter(applied_projects__isnull=False).distinct().order_by("name")
-        ),
-        empty_label=_("Alla sökande"),
+        queryset=Organisation.objects.all(),
+        allow_create=False,
     )
     mine = django_filters.BooleanFilter(
         label=_("Mina öppna ärenden"), method="filter_mine", widget=forms.HiddenInput
