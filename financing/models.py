@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from norrbotten_cases.fsm import ThreadSafeRefreshMixin
 from projects.models import Organisation, ReportPriority, money_field
 
 
@@ -145,7 +146,7 @@ class PlanStatus(models.TextChoices):
 EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
-class FinancingPlan(ConcurrentTransitionMixin, models.Model):
+class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
     """The budget of a project: who finances what, reviewed by a controller.
 
     ``status`` moves only through the transition methods below, fired by

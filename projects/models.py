@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
+from norrbotten_cases.fsm import ThreadSafeRefreshMixin
 from norrbotten_cases.money import format_amount
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
@@ -388,7 +389,7 @@ CLOSED_STATES = frozenset(
 )
 
 
-class Case(ConcurrentTransitionMixin, models.Model):
+class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
     """An ärende in the registry, identified by its diary number (Dnr) ``00052-2020``.
 
     ``state`` is protected: only the decisions app's workflow services move it.
