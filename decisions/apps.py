@@ -7,8 +7,11 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Beslut och sammanträden")
 
     def ready(self):
+        from decisions import home
+
         self._ready_workflow()
         self._ready_meetings()
+        home.register()
 
     def _ready_meetings(self):
         """Meetings: the case-page section listing the case's paragraphs and extracts."""

@@ -7,7 +7,8 @@ class FinancingConfig(AppConfig):
     verbose_name = _("Ekonomi")
 
     def ready(self):
-        from financing import case_page, hooks
+        from financing import case_page, home, hooks
 
         hooks.register()
         case_page.register()
+        home.register()

@@ -4,6 +4,7 @@ from projects.roles import Role, user_roles
 
 NAVIGATION = (
     ("projects", "projects:case_list", _("Ärenden")),
+    ("workflow", "decisions:workflow_queues", _("Arbetsköer")),
     ("decisions", "decisions:index", _("Sammanträden")),
     ("financing", "financing:dashboard", _("Ekonomi")),
     ("reporting", "reporting:index", _("Rapporter")),
@@ -14,6 +15,11 @@ def navigation(request):
     """Main navigation with the current section marked, and the user's roles."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
+    url_name = (match.url_name or "") if match else ""
+    if namespace == "decisions" and (
+        url_name.startswith("workflow_") or url_name == "delegation_register"
+    ):
+        namespace = "workflow"
     roles = user_roles(getattr(request, "user", None))
     return {
         "nav_items": [

@@ -49,7 +49,9 @@ def healthz(request):
 
 
 def home(request):
-    return render(request, "home.html", {})
+    from norrbotten_cases.home import panels_for
+
+    return render(request, "home.html", {"panels": panels_for(request)})
 
 
 @login_not_required

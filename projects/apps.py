@@ -8,6 +8,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Ärenden och projekt")
 
     def ready(self):
+        from projects import home
         from projects.roles import sync_role_permissions
 
+        home.register()
         post_migrate.connect(sync_role_permissions, dispatch_uid="projects.sync_role_permissions")

@@ -1,0 +1,39 @@
+"""The money's panels on the start page: this year's anslag, plans waiting for review."""
+
+from financing import selectors
+from financing.models import FinancingPlan, PlanStatus
+from projects.roles import Role, has_role, user_roles
+
+
+def grant_panel(request):
+    if not user_roles(request.user):
+        return None
+    grants = list(selectors.grant_list())
+    year = selectors.default_year(grants)
+    if year is None:
+        return {"summary": None}
+    grant = next(g for g in grants if g.year == year)
+    summary = selectors.grant_summary(grant)
+    project = next((f for f in summary.categories if f.key == "project"), None)
+    return {"summary": summary, "project": project}
+
+
+def review_panel(request):
+    if not has_role(request.user, Role.CONTROLLER):
+        return None
+    plans = FinancingPlan.objects.filter(status=PlanStatus.SUBMITTED).select_related(
+        "project", "submitted_by"
+    )
+    return {"plans": list(plans.order_by("submitted_at")[:8]), "count": plans.count()}
+
+
+def register() -> None:
+    from norrbotten_cases.home import register_panel
+
+    register_panel(
+        key="plans_to_review",
+        order=15,
+        template="financing/home/review.html",
+        context=review_panel,
+    )
+    register_panel(key="grant", order=30, template="financing/home/grant.html", context=grant_panel)

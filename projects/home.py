@@ -1,0 +1,46 @@
+"""The registry's panels on the start page: my open cases, obligations falling due."""
+
+import datetime
+
+from django.utils import timezone
+
+from projects import selectors
+from projects.models import Obligation
+from projects.roles import Role, has_role
+
+SHOWN = 8
+
+
+def my_cases_panel(request):
+    if not has_role(request.user, Role.OFFICER):
+        return None
+    cases = selectors.open_cases_for(request.user)
+    return {"cases": list(cases[:SHOWN]), "count": cases.count()}
+
+
+def obligations_panel(request):
+    if not has_role(request.user, Role.OFFICER, Role.CONTROLLER):
+        return None
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    due = (
+        Obligation.objects.filter(status=Obligation.Status.OPEN, due_date__lte=soon)
+        .select_related("project", "case")
+        .order_by("due_date", "pk")
+    )
+    if has_role(request.user, Role.OFFICER) and not has_role(request.user, Role.CONTROLLER):
+        due = due.filter(case__officer=request.user)
+    return {"obligations": list(due[:SHOWN]), "count": due.count(), "today": timezone.localdate()}
+
+
+def register() -> None:
+    from norrbotten_cases.home import register_panel
+
+    register_panel(
+        key="my_cases", order=10, template="projects/home/my_cases.html", context=my_cases_panel
+    )
+    register_panel(
+        key="obligations",
+        order=40,
+        template="projects/home/obligations.html",
+        context=obligations_panel,
+    )

@@ -1,0 +1,58 @@
+"""The start page gathers each role's panels from the apps."""
+
+import pytest
+
+from tests.factories import register_case, user_with_role
+
+
+@pytest.mark.django_db
+def test_officer_sees_own_open_cases_queues_and_meetings(client_for, officer):
+    case = register_case(officer=officer)
+    page = client_for(officer).get("/").content.decode()
+    assert "Mina öppna ärenden" in page
+    assert case.dnr in page
+    assert "Arbetsköer" in page and "Klara för RUN" in page
+    assert "Sammanträden" in page
+    assert "Finansieringsplaner att granska" not in page
+
+
+@pytest.mark.django_db
+def test_controller_sees_plans_to_review_and_the_grant(client_for, controller):
+    page = client_for(controller).get("/").content.decode()
+    assert "Finansieringsplaner att granska" in page
+    assert "Anslag 1:1" in page
+    assert "Mina öppna ärenden" not in page
+
+
+@pytest.mark.django_db
+def test_reader_sees_no_work_queues(client_for, reader):
+    page = client_for(reader).get("/").content.decode()
+    assert "Arbetsköer</h2>" not in page
+    assert "Mina öppna ärenden" not in page
+
+
+@pytest.mark.django_db
+def test_user_without_role_is_told_so(client_for):
+    page = client_for(user_with_role("ingen", username="norole")).get("/").content.decode()
+    assert "Du har ingen roll" in page
+
+
+@pytest.mark.django_db
+def test_start_page_query_count_does_not_grow_with_cases(
+    client_for, officer, django_assert_max_num_queries
+):
+    client = client_for(officer)
+    for _ in range(3):
+        register_case(officer=officer)
+    with django_assert_max_num_queries(30) as small:
+        client.get("/")
+    for _ in range(12):
+        register_case(officer=officer)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/")
+
+
+@pytest.mark.django_db
+def test_navigation_marks_work_queues_on_workflow_pages(client_for, officer):
+    page = client_for(officer).get("/workflow/queues/").content.decode()
+    assert 'href="/workflow/queues/" aria-current="page"' in page
