@@ -1,14 +1,18 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
 Screenshots of key pages go to test-artifacts/e2e/<test name>/ (kept by CI as evidence).
-Accessibility: ``assert_accessible(page)`` runs the vendored axe-core in the page and fails
-on serious or critical violations.
+Accessibility: ``Journey.assert_accessible()`` runs the vendored axe-core in the page and
+fails on serious or critical violations; a journey fails at the end if it visited a page
+it never checked. Pages keep their Content-Security-Policy (axe is evaluated through the
+DevTools protocol, which CSP does not govern), and every console error, CSP violation or
+uncaught exception in the browser fails the journey.
 """
 
 import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -28,6 +32,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "secret-password-123"  # noqa: S105 - factory default
+TIMEOUT_MS = 15000
+
+# Records CSP violations in the page (also those Chromium does not print to the console).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " +
+                (event.blockedURI || "inline") + " in " + event.sourceFile + ":" +
+                event.lineNumber);
+});
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -48,29 +62,75 @@ def browser():
         browser.close()
 
 
-class Journey:
-    """A browser tab with helpers for logging in, screenshots and accessibility checks."""
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
 
-    def __init__(self, browser, live_server, name: str, locale: str = "sv-SE"):
+
+def _page_key(url: str) -> str:
+    """A visited page, without query string and fragment: /cases/12/."""
+    return urlsplit(url).path
+
+
+class Journey:
+    """A browser tab with helpers for logging in, htmx dialogs, screenshots and axe checks."""
+
+    def __init__(self, browser, live_server, axe_source: str, name: str, locale: str = "sv-SE"):
+        from playwright.sync_api import expect
+
         self.base = live_server.url
+        self.axe_source = axe_source
         self.context = browser.new_context(
             locale=locale,
             viewport={"width": 1280, "height": 900},
             accept_downloads=True,
-            bypass_csp=True,  # only so the test can inject axe-core; pages keep their CSP
         )
+        self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
+        self.page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
         self.dir = ARTIFACTS / re.sub(r"[^\w.-]+", "_", name)
         self.dir.mkdir(parents=True, exist_ok=True)
+        for old in self.dir.glob("*"):
+            old.unlink()
         self.shots = 0
         self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.visited: dict[str, str] = {}  # path -> full url, in visiting order
+        self.checked: set[str] = set()
+        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        self.page.on("console", self._on_console)
+        self.page.on("framenavigated", self._on_navigated)
+
+    # --- bookkeeping ------------------------------------------------------------------
+
+    def _on_console(self, message):
+        if message.type == "error":
+            location = message.location or {}
+            self.errors.append(f"console: {message.text} ({location.get('url', '')})")
+
+    def _on_navigated(self, frame):
+        if frame == self.page.main_frame and frame.url.startswith(self.base):
+            self.visited.setdefault(_page_key(frame.url), frame.url)
+
+    @property
+    def path(self) -> str:
+        return _page_key(self.page.url)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    # --- navigation ---------------------------------------------------------------------
 
     def goto(self, path: str):
-        response = self.page.goto(self.base + path)
+        """Open a page by path (/cases/) or by a full URL taken from an earlier page."""
+        response = self.page.goto(path if path.startswith("http") else self.base + path)
         assert response is not None and response.status < 500, f"{path}: {response.status}"
         return response
+
+    def click_through(self, locator):
+        """Click something that loads a new page (link, form button, htmx redirect)."""
+        with self.page.expect_navigation():
+            locator.click()
 
     def login(self, username: str, password: str = PASSWORD):
         self.goto("/accounts/login/")
@@ -85,6 +145,50 @@ class Journey:
         with self.page.expect_navigation():
             self.page.click(".user-menu__panel button[type=submit]")
 
+    def switch_user(self, username: str, password: str = PASSWORD):
+        if self.page.locator(".user-menu").count():
+            self.logout()
+        self.login(username, password)
+
+    # --- htmx dialogs -----------------------------------------------------------------
+
+    def open_dialog(self, trigger):
+        """Click a button or link that opens an htmx dialog; returns the dialog, focused."""
+        trigger.click()
+        return self.wait_for_dialog()
+
+    def wait_for_dialog(self):
+        from playwright.sync_api import expect
+
+        dialog = self.page.locator("#modal [role=dialog]")
+        expect(dialog).to_be_visible()
+        # app.js moves the focus into the dialog once htmx has swapped it in.
+        self.page.wait_for_function(
+            "() => document.querySelector('#modal').contains(document.activeElement)"
+        )
+        return dialog
+
+    def submit_dialog(self, dialog, button_name: str):
+        """Submit the dialog's form; on success the server answers with HX-Redirect."""
+        self.click_through(dialog.get_by_role("button", name=button_name, exact=True))
+
+    # --- keyboard ---------------------------------------------------------------------
+
+    def tab_to(self, locator, *, limit: int = 120, reverse: bool = False):
+        """Press Tab (Shift+Tab) until ``locator`` has the focus, as a keyboard user would."""
+        handle = locator.element_handle()
+        key = "Shift+Tab" if reverse else "Tab"
+        for _ in range(limit):
+            if self.page.evaluate("(el) => document.activeElement === el", handle):
+                return
+            self.page.keyboard.press(key)
+        pytest.fail(f"{locator} not reachable with {key} within {limit} presses")
+
+    def focused(self, prop: str = "name") -> str:
+        return self.page.evaluate(f"() => document.activeElement && document.activeElement.{prop}")
+
+    # --- evidence -----------------------------------------------------------------------
+
     def shot(self, label: str) -> Path:
         self.shots += 1
         safe = re.sub(r"[^\w.-]+", "_", label)
@@ -93,11 +197,14 @@ class Journey:
         return path
 
     def assert_accessible(self, label: str = ""):
-        """No serious or critical axe-core violations on the current page."""
-        self.page.add_script_tag(path=str(AXE))
+        """No serious or critical axe-core violations on the current page (or open dialog)."""
+        self.page.wait_for_load_state("load")
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.evaluate(self.axe_source)
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
+        self.checked.add(self.path)
         bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
         if bad:
             report = [
@@ -105,32 +212,75 @@ class Journey:
                     "id": v["id"],
                     "impact": v["impact"],
                     "help": v["help"],
-                    "nodes": [n["target"] for n in v["nodes"][:5]],
+                    "nodes": [
+                        {"target": n["target"], "summary": n.get("failureSummary", "")}
+                        for n in v["nodes"][:5]
+                    ],
                 }
                 for v in bad
             ]
-            (self.dir / f"axe-{label or self.shots}.json").write_text(json.dumps(report, indent=2))
+            name = re.sub(r"[^\w.-]+", "_", label or str(self.shots))
+            (self.dir / f"axe-{name}.json").write_text(json.dumps(report, indent=2))
             pytest.fail(f"accessibility violations on {self.page.url}: {json.dumps(report)}")
 
+    def check(self, label: str) -> Path:
+        """The usual step at a settled page: axe check, then a screenshot."""
+        self.assert_accessible(label)
+        return self.shot(label)
+
     def close(self):
-        self.context.close()
-        assert not self.errors, f"JavaScript errors: {self.errors}"
+        try:
+            self.context.close()
+        finally:
+            assert not self.errors, "browser errors:\n" + "\n".join(self.errors)
+            unchecked = [url for path, url in self.visited.items() if path not in self.checked]
+            assert not unchecked, f"pages visited without an accessibility check: {unchecked}"
 
 
 @pytest.fixture
-def journey(browser, live_server, request, transactional_db, settings):
+def journey(browser, live_server, axe_source, request, transactional_db, settings):
+    """``journey(locale=..., suffix=...)`` opens a browser tab for the test.
+
+    Celery tasks run in-process (tests/conftest.py), on commit; e-mail goes to the locmem
+    outbox, which the test sees since the live server runs in a thread of this process.
+    """
     # The live server serves static files from the finders: use unhashed names.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     journeys = []
 
     def start(locale: str = "sv-SE", suffix: str = ""):
-        j = Journey(browser, live_server, request.node.name + suffix, locale=locale)
+        j = Journey(browser, live_server, axe_source, request.node.name + suffix, locale=locale)
         journeys.append(j)
         return j
 
     yield start
+    failed = getattr(request.node, "_e2e_failed", False)
+    failures = []
     for j in journeys:
-        j.close()
+        if failed:
+            try:
+                j.shot("failure")
+            except Exception:  # noqa: BLE001 - evidence only, the test failed already
+                pass
+            if j.errors:
+                print("browser errors:\n" + "\n".join(j.errors))  # noqa: T201
+            j.errors.clear()
+            j.visited.clear()
+        try:
+            j.close()
+        except AssertionError as exc:
+            failures.append(str(exc))
+    if failures:
+        pytest.fail("\n".join(failures))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        item._e2e_failed = True

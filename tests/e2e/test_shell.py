@@ -34,6 +34,7 @@ def test_keyboard_user_can_log_in(journey):
     user_with_role(Role.READER, username="rut")
     j = journey()
     j.goto("/accounts/login/")
+    j.assert_accessible("login")
     # The username field has focus on arrival; the rest is Tab, typing and Enter.
     assert j.page.evaluate("document.activeElement.name") == "username"
     j.page.keyboard.type("rut")
@@ -42,3 +43,4 @@ def test_keyboard_user_can_log_in(journey):
     with j.page.expect_navigation():
         j.page.keyboard.press("Enter")
     assert "/accounts/login/" not in j.page.url
+    j.assert_accessible("home")
