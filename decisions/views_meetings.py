@@ -8,6 +8,7 @@ plain pages without JavaScript.
 """
 
 import functools
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -87,14 +88,25 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def client_redirect(request, url: str) -> HttpResponse:
+    """htmx: go to ``url``. A redirect to the page the user is on with another fragment
+    (``#agenda``) would only scroll, leaving the dialog open and the page stale: the
+    browser is told to reload as well (htmx sets the location first, then reloads)."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    target = urlsplit(url)
+    current = urlsplit(request.htmx.current_url or "")
+    if target.fragment and (target.path, target.query) == (current.path, current.query):
+        response["HX-Refresh"] = "true"
+    return response
+
+
 def done(request, url: str, message: str = ""):
     """After a successful POST: back to ``url`` (htmx: a client-side redirect)."""
     if message:
         messages.success(request, message)
     if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+        return client_redirect(request, url)
     return redirect(url)
 
 
@@ -147,9 +159,7 @@ def _post_action(request, call, success, message=""):
         for msg in exc.messages:
             messages.error(request, msg)
         if getattr(request, "htmx", False):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = success
-            return response
+            return client_redirect(request, success)
         return redirect(success)
     return done(request, success, message)
 

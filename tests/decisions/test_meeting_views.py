@@ -214,3 +214,28 @@ def test_recording_a_decision_through_the_page_moves_the_case(
     case.refresh_from_db()
     paragraph.refresh_from_db()
     assert case.state == CaseState.GRANTED and paragraph.outcome == "granted"
+
+
+def test_htmx_dialog_on_the_same_page_reloads_it(run_meeting, client_for, secretary):
+    """A dialog saved on the meeting page redirects to ``<meeting>#attendance``: htmx would
+    only scroll to the fragment (dialog left open, page stale), so the answer also asks
+    for a reload. From another page the redirect alone navigates, without a reload."""
+    meeting = run_meeting["meeting"]
+    client = client_for(secretary)
+    meeting_url = f"/workflow/sammantraden/{meeting.pk}/"
+    url = f"{meeting_url}ovriga/ny/"
+    data = {"name": "Anna Berg", "function": "controller"}
+
+    same_page = client.post(
+        url, data, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{meeting_url}"
+    )
+    assert same_page.status_code == 204
+    assert same_page["HX-Redirect"] == f"{meeting_url}#attendance"
+    assert same_page["HX-Refresh"] == "true"
+
+    elsewhere = client.post(
+        url, data, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/workflow/"
+    )
+    assert elsewhere.status_code == 204
+    assert elsewhere["HX-Redirect"] == f"{meeting_url}#attendance"
+    assert "HX-Refresh" not in elsewhere
