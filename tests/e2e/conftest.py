@@ -37,9 +37,10 @@ TIMEOUT_MS = 15000
 # Records CSP violations in the page (also those Chromium does not print to the console).
 CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
+  const target = event.target && event.target.outerHTML ? event.target.outerHTML : "";
   console.error("CSP violation: " + event.violatedDirective + " blocked " +
                 (event.blockedURI || "inline") + " in " + event.sourceFile + ":" +
-                event.lineNumber);
+                event.lineNumber + " on " + target.slice(0, 160) + " sample " + event.sample);
 });
 """
 
@@ -106,7 +107,9 @@ class Journey:
     def _on_console(self, message):
         if message.type == "error":
             location = message.location or {}
-            self.errors.append(f"console: {message.text} ({location.get('url', '')})")
+            self.errors.append(
+                f"console on {self.page.url}: {message.text} ({location.get('url', '')})"
+            )
 
     def _on_navigated(self, frame):
         if frame == self.page.main_frame and frame.url.startswith(self.base):
@@ -128,17 +131,25 @@ class Journey:
         return response
 
     def click_through(self, locator):
-        """Click something that loads a new page (link, form button, htmx redirect)."""
-        with self.page.expect_navigation():
+        """Click something that loads a new page (link, form button, htmx redirect).
+
+        Waits for the new document's load event: an htmx redirect to a fragment of the
+        same page first scrolls (a same-document navigation) and then reloads.
+        """
+        with self.page.expect_event("load"):
             locator.click()
 
     def login(self, username: str, password: str = PASSWORD):
+        """Log in through the form; the login page and the landing page get their axe check
+        the first time a journey sees them."""
         self.goto("/accounts/login/")
+        self.check_once("login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
         with self.page.expect_navigation():
             self.page.click("main button[type=submit]")
         assert "/accounts/login/" not in self.page.url, "login failed"
+        self.check_once("start")
 
     def logout(self):
         self.page.click(".user-menu summary")
@@ -193,7 +204,9 @@ class Journey:
         self.shots += 1
         safe = re.sub(r"[^\w.-]+", "_", label)
         path = self.dir / f"{self.shots:02d}-{safe}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on every input, which htmx's
+        # settling then copies onto swapped-in elements, a CSP violation the app never causes.
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     def assert_accessible(self, label: str = ""):
@@ -222,6 +235,11 @@ class Journey:
             name = re.sub(r"[^\w.-]+", "_", label or str(self.shots))
             (self.dir / f"axe-{name}.json").write_text(json.dumps(report, indent=2))
             pytest.fail(f"accessibility violations on {self.page.url}: {json.dumps(report)}")
+
+    def check_once(self, label: str):
+        """An axe check of the current page unless the journey has checked it already."""
+        if self.path not in self.checked:
+            self.assert_accessible(label)
 
     def check(self, label: str) -> Path:
         """The usual step at a settled page: axe check, then a screenshot."""
