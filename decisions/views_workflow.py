@@ -191,6 +191,16 @@ def _anchoring_context(request, case, form=None, contacts=None):
     }
 
 
+def _anchoring_changed(request, case, *, saved=False):
+    """The htmx answer once a contact is added or removed: the anchoring block and, out of
+    band, the case's workflow actions ("Skicka till utvecklingsforum" needs anchoring)."""
+    case = _get_case(case.pk)  # fresh: no preconditions cached before the change
+    context = _anchoring_context(request, case)
+    context["saved"] = saved
+    context["actions"] = actions_section(request, case)
+    return render(request, "decisions/workflow/partials/anchoring_changed.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def anchoring_add(request, pk):
     case = _get_case(pk)
@@ -214,9 +224,7 @@ def anchoring_add(request, pk):
             form.is_valid()
         else:
             if request.htmx:
-                context = _anchoring_context(request, case)
-                context["saved"] = True
-                return render(request, "decisions/workflow/partials/anchoring.html", context)
+                return _anchoring_changed(request, case, saved=True)
             messages.success(request, _("Förankringen är registrerad."))
             return HttpResponseRedirect(_case_url(case) + "#anchoring")
     context = _anchoring_context(request, case, form)
@@ -238,9 +246,7 @@ def anchoring_delete(request, pk, contact_pk):
     except Conflict as exc:
         return _refused(request, case, str(exc), 409)
     if request.htmx:
-        return render(
-            request, "decisions/workflow/partials/anchoring.html", _anchoring_context(request, case)
-        )
+        return _anchoring_changed(request, case)
     messages.success(request, _("Förankringskontakten är borttagen."))
     return HttpResponseRedirect(_case_url(case) + "#anchoring")
 

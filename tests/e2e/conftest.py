@@ -151,6 +151,13 @@ class Journey:
         assert "/accounts/login/" not in self.page.url, "login failed"
         self.check_once("start")
 
+    def set_language(self, button: str, code: str):
+        """Choose the UI language with the switch in the header (kept in a cookie, so it
+        survives logging out and in as another user)."""
+        with self.page.expect_navigation():
+            self.page.locator(".lang-switch").get_by_role("button", name=button).click()
+        assert self.page.locator("html").get_attribute("lang") == code
+
     def logout(self):
         self.page.click(".user-menu summary")
         with self.page.expect_navigation():
@@ -201,12 +208,15 @@ class Journey:
     # --- evidence -----------------------------------------------------------------------
 
     def shot(self, label: str) -> Path:
+        """A screenshot: the whole page, or only the viewport while a dialog is open (its
+        fixed backdrop covers the viewport only, which a full-page shot shows half-dimmed)."""
         self.shots += 1
         safe = re.sub(r"[^\w.-]+", "_", label)
         path = self.dir / f"{self.shots:02d}-{safe}.png"
+        dialog_open = self.page.locator("#modal [role=dialog]").count() > 0
         # caret="initial": hiding the caret leaves style="" on every input, which htmx's
         # settling then copies onto swapped-in elements, a CSP violation the app never causes.
-        self.page.screenshot(path=str(path), full_page=True, caret="initial")
+        self.page.screenshot(path=str(path), full_page=not dialog_open, caret="initial")
         return path
 
     def assert_accessible(self, label: str = ""):

@@ -1,0 +1,253 @@
+"""Journey (b): a projektidé along the forum route of seed 000, through the UI.
+
+The case officer registers the idea and starts AU's preparation, records AU's assessment
+(route: utvecklingsforum and utvecklingsrådet) and, after the app has refused to send an
+unanchored idea on, the contact with the affected unit; the committee secretary finds the
+case in the work queues and records utvecklingsforum's recommendation and utvecklingsrådet's
+approval. Run once in Swedish and once with English chosen in the language switch.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from projects.roles import Role
+from tests.factories import user_with_role
+
+from .helpers import iso, today
+
+PROJECT = "Hemmonitorering vid hjärtsvikt i Östra Norrbotten"
+
+# The texts the journey asserts, as the UI shows them in each language.
+TEXTS = {
+    "sv": {
+        "register": "Registrera ärende",
+        "kind": "Projektidé",
+        "project_title": "Projektnamn",
+        "register_button": "Registrera",
+        "title": f"Projektidé: {PROJECT}",
+        "registered": "Registrerat",
+        "received": f"Inkom {iso(today())}",
+        "start_au": "Starta beredning i AU",
+        "au_preparation": "Under beredning i AU",
+        "record_assessment": "Registrera AU:s bedömning",
+        "assessment": "Bedömning",
+        "route_forum": "Utvecklingsforum och utvecklingsrådet",
+        "direction": "Förslag till inriktningsbeslut",
+        "au_assessed": "Bedömd av AU",
+        "send_to_forum": "Skicka till utvecklingsforum",
+        "no_anchoring": "Ingen förankring med berörd verksamhet är registrerad.",
+        "record_anchoring": "Registrera förankringskontakt",
+        "unit": "Verksamhet/enhet",
+        "person": "Kontaktperson",
+        "outcome": "Resultat av kontakten",
+        "save_anchoring": "Spara förankring",
+        "anchoring_saved": "Förankringen är registrerad.",
+        "at_forum": "Hos utvecklingsforum",
+        "queues": "Arbetsköer",
+        "queue_forum": "Till utvecklingsforum",
+        "queue_council": "Till utvecklingsrådet",
+        "forum_recommend": "Registrera forumets rekommendation",
+        "recommend_approve": "Rekommenderar godkännande",
+        "recommendation_text": "Motivering till rekommendationen",
+        "at_council": "Hos utvecklingsrådet",
+        "council_approve": "Utvecklingsrådet godkänner",
+        "reference": "Referens",
+        "decision_text": "Beslutstext",
+        "approved": "Godkänt",
+        "no_actions": "Du har inga åtgärder att göra i ärendet just nu.",
+    },
+    "en": {
+        "register": "Register case",
+        "kind": "Project idea",
+        "project_title": "Project name",
+        "register_button": "Register",
+        "title": f"Project idea: {PROJECT}",
+        "registered": "Registered",
+        "received": f"Received {iso(today())}",
+        "start_au": "Start preparation in the AU",
+        "au_preparation": "Being prepared in the AU",
+        "record_assessment": "Record the AU's assessment",
+        "assessment": "Assessment",
+        "route_forum": "Development forum and development council",
+        "direction": "Proposed direction decision",
+        "au_assessed": "Assessed by the AU",
+        "send_to_forum": "Send to the development forum",
+        "no_anchoring": "No anchoring with an affected unit has been recorded.",
+        "record_anchoring": "Record anchoring contact",
+        "unit": "Unit/department",
+        "person": "Contact person",
+        "outcome": "Outcome of the contact",
+        "save_anchoring": "Save anchoring",
+        "anchoring_saved": "The anchoring has been recorded.",
+        "at_forum": "With the development forum",
+        "queues": "Work queues",
+        "queue_forum": "To the development forum",
+        "queue_council": "To the development council",
+        "forum_recommend": "Record the forum's recommendation",
+        "recommend_approve": "Recommends approval",
+        "recommendation_text": "Justification for the recommendation",
+        "at_council": "With the development council",
+        "council_approve": "Development council approves",
+        "reference": "Reference",
+        "decision_text": "Decision text",
+        "approved": "Approved",
+        "no_actions": "You have no actions to take in the case right now.",
+    },
+}
+
+
+def _setup():
+    user_with_role(Role.OFFICER, username="anna", first_name="Anna", last_name="Lindberg")
+    user_with_role(Role.SECRETARY, username="monica", first_name="Monica", last_name="Lejon")
+
+
+def _heading(j):
+    return j.page.get_by_role("heading", level=1)
+
+
+def _actions(j):
+    return j.page.locator("#workflow-actions")
+
+
+def _fire(j, t, label, fill=None, shot=None):
+    """Open a transition's dialog from the case page, fill it, submit, back on the case."""
+    dialog = j.open_dialog(_actions(j).get_by_role("link", name=label, exact=True))
+    expect(dialog.get_by_role("heading", name=label)).to_be_visible()
+    if fill:
+        fill(dialog)
+    j.assert_accessible(f"dialog-{shot or label}")
+    if shot:
+        j.shot(f"dialog-{shot}")
+    j.submit_dialog(dialog, label)
+
+
+def register_idea(j, t):
+    page = j.page
+    j.goto("/cases/new/")
+    expect(_heading(j)).to_have_text(t["register"])
+    page.get_by_label(t["kind"], exact=True).check()
+    page.get_by_label(t["project_title"]).fill(PROJECT)
+    j.check("register-form")
+    j.click_through(page.get_by_role("button", name=t["register_button"], exact=True))
+    dnr = re.search(r"\d{5}-\d{4}", page.locator("#messages").inner_text()).group(0)
+    expect(_heading(j)).to_have_text(t["title"])
+    expect(page.locator(".case-head")).to_contain_text(t["registered"])
+    expect(page.locator(".case-head")).to_contain_text(t["received"])
+    j.check("idea-registered")
+    return dnr, page.url
+
+
+def au_preparation(j, t):
+    page = j.page
+    _fire(j, t, t["start_au"])
+    expect(_actions(j)).to_contain_text(t["au_preparation"])
+
+    def assessment(dialog):
+        dialog.get_by_label(t["assessment"]).fill(
+            "Idén ligger i linje med regionens prioriterade utvecklingsområde nära vård och "
+            "berör flera divisioner; den kräver regionövergripande resurser."
+        )
+        dialog.get_by_label(t["route_forum"]).check()
+        dialog.get_by_label(t["direction"]).fill(
+            "Utvecklingsavdelningen ges i uppdrag att formulera en ansökan tillsammans med "
+            "Division Närsjukvård."
+        )
+
+    _fire(j, t, t["record_assessment"], assessment, shot="assessment")
+    expect(_actions(j)).to_contain_text(t["au_assessed"])
+    expect(page.locator("#assessment")).to_contain_text(t["route_forum"])
+    j.check("idea-assessed")
+
+
+def anchor(j, t):
+    page = j.page
+    # Not yet anchored: the button is there but disabled, with the reason beside it.
+    send = _actions(j).get_by_role("button", name=t["send_to_forum"])
+    expect(send).to_be_disabled()
+    expect(_actions(j)).to_contain_text(t["no_anchoring"])
+    anchoring = page.locator("#anchoring")
+    anchoring.get_by_text(t["record_anchoring"]).click()
+    anchoring.get_by_label(t["unit"]).fill("Division Närsjukvård")
+    anchoring.get_by_label(t["person"]).fill("Maria Nilsson, verksamhetschef")
+    anchoring.get_by_label(t["outcome"]).fill(
+        "Verksamheten ser behovet och avsätter två sjuksköterskor till projektet."
+    )
+    j.check("anchoring-form")
+    anchoring.get_by_role("button", name=t["save_anchoring"]).click()
+    expect(page.locator("#anchoring")).to_contain_text(t["anchoring_saved"])
+    expect(page.locator("#anchoring table")).to_contain_text("Division Närsjukvård")
+    expect(page.locator("#anchoring table")).to_contain_text(iso(today()))
+    # The actions above follow without a reload: the button is now a live link.
+    expect(send).to_have_count(0)
+    expect(_actions(j)).not_to_contain_text(t["no_anchoring"])
+    _fire(j, t, t["send_to_forum"])
+    expect(_actions(j)).to_contain_text(t["at_forum"])
+    j.check("idea-at-forum")
+
+
+def open_from_queue(j, t, queue, dnr):
+    page = j.page
+    j.goto("/")
+    j.click_through(page.get_by_role("link", name=t["queues"]).first)
+    j.check_once("queues")
+    j.click_through(page.get_by_role("link", name=re.compile(t[queue])))
+    expect(_heading(j)).to_have_text(t[queue])
+    j.check(f"queue-{queue}")
+    j.click_through(page.get_by_role("link", name=dnr))
+
+
+def forum_and_council(j, t, dnr):
+    page = j.page
+    open_from_queue(j, t, "queue_forum", dnr)
+    expect(_actions(j)).to_contain_text(t["at_forum"])
+
+    def recommendation(dialog):
+        dialog.get_by_label(t["recommend_approve"]).check()
+        dialog.get_by_label(t["recommendation_text"]).fill(
+            "Forumet rekommenderar att utvecklingsrådet godkänner idén."
+        )
+
+    _fire(j, t, t["forum_recommend"], recommendation, shot="forum")
+    expect(_actions(j)).to_contain_text(t["at_council"])
+    expect(page.locator("#forum-recommendation")).to_contain_text(t["recommend_approve"])
+
+    open_from_queue(j, t, "queue_council", dnr)
+
+    def decision(dialog):
+        dialog.get_by_label(t["reference"]).fill(f"Utvecklingsrådet {iso(today())} § 4")
+        dialog.get_by_label(t["decision_text"]).fill("Utvecklingsrådet godkänner projektidén.")
+
+    _fire(j, t, t["council_approve"], decision, shot="council")
+    expect(_actions(j)).to_contain_text(t["approved"])
+    log = page.locator("#transition-log")
+    for label in (
+        t["start_au"],
+        t["record_assessment"],
+        t["send_to_forum"],
+        t["forum_recommend"],
+        t["council_approve"],
+    ):
+        expect(log).to_contain_text(label)
+    expect(_actions(j)).to_contain_text(t["no_actions"])
+    j.check("idea-approved")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_project_idea_from_registration_to_council_approval(journey, language):
+    _setup()
+    t = TEXTS[language]
+    j = journey()
+    j.login("anna")
+    if language == "en":
+        j.set_language("English", "en")
+        expect(j.page.get_by_role("heading", level=1)).to_contain_text("Welcome, Anna")
+    dnr, case_url = register_idea(j, t)
+    au_preparation(j, t)
+    anchor(j, t)
+    # The officer may not record what the bodies decided.
+    expect(_actions(j).get_by_role("link", name=t["forum_recommend"])).to_have_count(0)
+
+    j.switch_user("monica")
+    forum_and_council(j, t, dnr)
