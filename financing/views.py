@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from financing import charts, exports, forms, permissions, selectors, services
 from financing.models import Commitment, FinancingPlan, Grant
 from norrbotten_cases.errors import Conflict
+from projects import permissions as project_permissions
 from projects.models import Project
 
 
@@ -568,6 +569,10 @@ def commitment_create(request):
     _require(permissions.can_record_commitment(request.user))
     form = forms.CommitmentForm(
         request.POST or None, initial={"committed_on": timezone.localdate()}
+    )
+    # Controllers pick a registered recipient; only officers add organisations.
+    form.fields["recipient"].widget.allow_create = bool(
+        project_permissions.can_edit_organisation(request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

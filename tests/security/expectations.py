@@ -1,0 +1,234 @@
+"""Who may reach which page and fire which action: the expectations of the crawl.
+
+Written out here from the ``can_*`` functions of ``*/permissions.py`` (not computed from
+them), so a change to the rules has to change this table too.
+
+Role keys are those of ``tests.security.world.ROLE_USERS`` plus ``anonymous``. ``admin`` is a
+superuser (holds every role) but is not linked to a committee member, so it may not sign
+protocols; ``officer`` is the officer of the world's cases, ``officer2`` is not.
+"""
+
+ROLES = [
+    "anonymous",
+    "officer",
+    "officer2",
+    "secretary",
+    "controller",
+    "director",
+    "chair",
+    "adjuster",
+    "reader",
+    "admin",
+    "norole",
+]
+LOGGED_IN = frozenset(ROLES) - {"anonymous"}
+WITH_ROLE = LOGGED_IN - {"norole"}
+OFF = frozenset({"officer", "officer2", "admin"})
+SEC = frozenset({"secretary", "admin"})
+CTL = frozenset({"controller", "admin"})
+DEC = frozenset({"director", "chair", "adjuster", "admin"})
+
+# --- Actions: route -> roles that may fire it (role level, any object) -------------------
+# Pages with a form (GET shows it, POST saves) and POST-only actions.
+ACTIONS: dict[str, frozenset] = {
+    # projects.permissions
+    "projects:case_register": OFF,  # can_register_case
+    "projects:case_edit": OFF,  # can_edit_case
+    "projects:document_upload": OFF | SEC | CTL,  # can_upload_document
+    "projects:document_edit": OFF,  # can_edit_document
+    "projects:project_create": OFF,  # can_edit_project
+    "projects:project_edit": OFF,
+    "projects:project_start": OFF,  # can_manage_members
+    "projects:project_closure": OFF,  # can_close_project
+    "projects:member_create": OFF,  # can_manage_members
+    "projects:member_edit": OFF,
+    "projects:member_delete": OFF,
+    "projects:obligation_create": OFF | SEC,  # can_record_obligation
+    "projects:obligation_edit": OFF | SEC,
+    "projects:obligation_fulfil": OFF,  # can_fulfil_obligation
+    "projects:obligation_reopen": OFF,
+    "projects:obligation_delete": OFF,  # can_delete_obligation
+    "projects:organisation_create": OFF,  # can_edit_organisation
+    "projects:organisation_edit": OFF,
+    "projects:organisation_picker_create": OFF,
+    "projects:area_create": OFF,  # can_manage_areas
+    "projects:area_edit": OFF,
+    # decisions.permissions: workflow
+    "decisions:workflow_transition": OFF,  # can_fire(start_preparation): officer transition
+    "decisions:workflow_anchoring_add": OFF,  # can_record_anchoring
+    "decisions:workflow_anchoring_delete": OFF,
+    "decisions:workflow_proposal_edit": OFF,  # can_edit_decision_proposal
+    # decisions.permissions: meetings (secretaries plan, record and produce documents)
+    "decisions:body_edit": SEC,  # can_manage_bodies
+    "decisions:member_add": SEC,
+    "decisions:member_edit": SEC,
+    "decisions:counter_set": SEC,
+    "decisions:meeting_create": SEC,  # can_plan_meeting
+    "decisions:meeting_edit": SEC,  # can_edit_meeting
+    "decisions:meeting_mark_held": SEC,
+    "decisions:agenda_add": SEC,
+    "decisions:agenda_add_queue": SEC,
+    "decisions:agenda_add_delegation": SEC,  # + can_report_delegation_decisions
+    "decisions:item_move": SEC,
+    "decisions:item_remove": SEC,
+    "decisions:item_number": SEC,
+    "decisions:meeting_number": SEC,
+    "decisions:attendance_edit": SEC,
+    "decisions:other_add": SEC,
+    "decisions:other_remove": SEC,
+    "decisions:paragraph_edit": SEC,
+    "decisions:paragraph_remove": SEC,
+    "decisions:proceedings_regenerate": SEC,
+    "decisions:conflict_add": SEC,
+    "decisions:motion_add": SEC,
+    "decisions:proposition_set": SEC,
+    "decisions:vote_edit": SEC,
+    "decisions:vote_clear": SEC,
+    "decisions:reservation_add": SEC,
+    "decisions:recipient_add": SEC,
+    "decisions:decision_record": SEC,
+    "decisions:paragraph_part_remove": SEC,
+    "decisions:extract_generate": SEC,  # can_generate_extract
+    "decisions:extracts_generate": SEC,
+    "decisions:document_generate": SEC,  # can_generate_documents
+    "decisions:job_retry": SEC,
+    "decisions:signing_submit": SEC,  # can_submit_for_signing
+    "decisions:signing_withdraw": SEC,  # can_withdraw_from_signing
+    "decisions:notice_publish": SEC,  # can_publish_notice
+    "decisions:protocol_sign": DEC,  # can_sign_protocol (and only the chair/adjuster)
+    "decisions:protocol_reject": DEC,
+    # financing.permissions
+    "financing:grant_create": CTL,  # can_edit_grant
+    "financing:grant_edit": CTL,
+    "financing:plan_edit": OFF,  # plan_owner_access (the case officer)
+    "financing:plan_submit": OFF,  # can_submit_plan
+    "financing:plan_review": CTL,  # review_role_access
+    "financing:plan_reopen": CTL,  # can_reopen_plan
+    "financing:plan_granted": OFF | CTL,  # can_record_granted_amounts
+    "financing:commitment_create": CTL,  # can_record_commitment
+    "financing:payment_create": CTL,  # can_record_payment
+    "financing:release_create": CTL,  # can_record_release
+    # reporting.permissions
+    "reporting:report_create": OFF,  # can_create_report_year
+    "reporting:report_edit": OFF,  # can_edit_report
+    "reporting:section_detail": OFF,  # POST saves the answer: can_edit_answer
+    "reporting:answer_copy": OFF,
+    "reporting:answer_done": OFF,  # can_mark_done
+    "reporting:insats_add": OFF,  # can_edit_insatser
+    "reporting:insats_edit": OFF,
+    "reporting:insats_delete": OFF,
+    "reporting:insats_move": OFF,
+    "reporting:report_approval": OFF | SEC,  # can_record_approval
+    "reporting:report_approval_clear": OFF | SEC,
+    "reporting:figures_check": CTL,  # can_check_figures
+    "reporting:generate": OFF | SEC | CTL,  # can_generate
+    "reporting:job_retry": OFF | SEC | CTL,  # can_retry_job
+}
+
+# Routes whose GET is a read page although POST is an action (links to them are fine).
+READ_ON_GET = {"reporting:section_detail"}
+
+# Actions refused to a role that holds the right role, because of who they are (object
+# level): (route, role). POSTing as them must also be refused and change nothing.
+OBJECT_REFUSALS = {
+    ("financing:plan_edit", "officer2"),  # not the officer of the plan's case
+    ("financing:plan_submit", "officer2"),
+    ("financing:plan_granted", "officer2"),
+    ("decisions:protocol_sign", "director"),  # neither chair nor adjuster of the meeting
+    ("decisions:protocol_sign", "admin"),
+    ("decisions:protocol_reject", "director"),
+    ("decisions:protocol_reject", "admin"),
+}
+
+# POST-only routes: GET answers 405.
+POST_ONLY = {
+    "logout",
+    "projects:obligation_reopen",
+    "decisions:workflow_anchoring_delete",
+    "decisions:meeting_mark_held",
+    "decisions:item_move",
+    "decisions:item_remove",
+    "decisions:item_number",
+    "decisions:meeting_number",
+    "decisions:other_remove",
+    "decisions:paragraph_remove",
+    "decisions:proceedings_regenerate",
+    "decisions:vote_clear",
+    "decisions:paragraph_part_remove",
+    "decisions:extract_generate",
+    "decisions:extracts_generate",
+    "decisions:document_generate",
+    "decisions:job_retry",
+    "decisions:signing_submit",
+    "decisions:signing_withdraw",
+    "decisions:protocol_sign",
+    "financing:plan_submit",
+    "reporting:report_create",
+    "reporting:answer_copy",
+    "reporting:answer_done",
+    "reporting:insats_add",
+    "reporting:insats_delete",
+    "reporting:insats_move",
+    "reporting:report_approval_clear",
+    "reporting:figures_check",
+    "reporting:generate",
+    "reporting:job_retry",
+    # API
+    "api-meeting-attendance",
+    "api-meeting-documents",
+    "api-meeting-reject",
+    "api-paragraph-decision",
+    "api-paragraph-motions",
+    "api-report-answer-copy",
+    "api-report-answer-done",
+    "api-report-jobs",
+    "api-report-job-retry",
+    "financing-plan-approve",
+    "financing-plan-granted",
+    "financing-plan-reopen",
+    "financing-plan-return-for-changes",
+    "financing-plan-submit",
+}
+
+PUBLIC = {"healthz", "decisions:public_notice", "decisions:public_notice_list"}
+
+# Who gets the form page on GET, where it differs from ACTIONS (object level or state).
+GET_ALLOWED = {
+    "financing:plan_edit": {"officer", "admin"},  # the case officer only
+    "financing:plan_add_row": {"officer", "admin"},
+    "financing:plan_granted": {"officer", "controller", "admin"},
+    "decisions:protocol_reject": {"chair", "adjuster"},  # linked to the meeting's signers
+    "decisions:notice_publish": set(),  # the notice is already posted
+}
+
+# Successful answers other than 200.
+OK_STATUS = {
+    "projects:organisation_picker_create": {302},  # not an htmx request: back to the list
+    "reporting:job_status": {302},  # not an htmx request: to the report's page
+    "set_language": {302},
+}
+
+
+def expected_get(name: str, role: str) -> set[int]:
+    """The status codes a GET of route ``name`` may answer to ``role``."""
+    api = name.startswith("api-") or ("-" in name and ":" not in name)
+    if name == "set_language":
+        return {302}
+    if name in PUBLIC:
+        return {200}
+    if name == "login":
+        return {200} if role == "anonymous" else {302}
+    if role == "anonymous":
+        return {401} if api else {302}
+    if name in POST_ONLY:
+        return {405} if role != "norole" else {403, 405}
+    if name in ("home", "api-me", "api-schema"):
+        return {200}
+    if role == "norole":
+        return {403}
+    ok = OK_STATUS.get(name, {200})
+    if name in GET_ALLOWED:
+        return ok if role in GET_ALLOWED[name] else {403, 404}
+    if name in ACTIONS and name not in READ_ON_GET:
+        return ok if role in ACTIONS[name] else {403, 404}
+    return ok  # a read page: every role

@@ -1,0 +1,258 @@
+"""Every URL pattern of the app, with its path parameters taken from the world's objects.
+
+``ROUTES`` maps the full URL name to a function ``world -> kwargs``; a test checks that it
+covers every named pattern, so a new page cannot escape the crawl.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name, namespace
+
+
+def all_patterns() -> list[tuple[str, str | None, str]]:
+    """(route, name, namespace) of every pattern, except the admin's and DRF's format
+    suffix variants (``\\.(?P<format>...)``)."""
+    out = []
+    for route, name, namespace in _walk(get_resolver().url_patterns):
+        if namespace == "admin" or "(?P<format>" in route:
+            continue
+        out.append((route, name, namespace))
+    return sorted(set(out), key=lambda item: (item[2], item[1] or "", item[0]))
+
+
+def full_name(name: str, namespace: str) -> str:
+    return f"{namespace}:{name}" if namespace else name
+
+
+def _pk(key):
+    return lambda w: {"pk": getattr(w, key).pk}
+
+
+def _year(w):
+    return {"year": w.report.year}
+
+
+def _section(w):
+    return {"year": w.report.year, "number": w.section.number}
+
+
+NO_ARGS = lambda w: {}  # noqa: E731
+
+ROUTES = {
+    # --- shell -----------------------------------------------------------------------
+    "home": NO_ARGS,
+    "healthz": NO_ARGS,
+    "login": NO_ARGS,
+    "logout": NO_ARGS,
+    "set_language": NO_ARGS,
+    "api-schema": NO_ARGS,
+    # --- projects ----------------------------------------------------------------------
+    "projects:case_list": NO_ARGS,
+    "projects:case_register": NO_ARGS,
+    "projects:case_detail": _pk("doc_case"),
+    "projects:case_edit": _pk("doc_case"),
+    "projects:case_history": _pk("doc_case"),
+    "projects:document_upload": _pk("doc_case"),
+    "projects:document_download": _pk("public_document"),
+    "projects:document_edit": _pk("public_document"),
+    "projects:project_list": NO_ARGS,
+    "projects:project_create": NO_ARGS,
+    "projects:project_detail": _pk("project"),
+    "projects:project_edit": _pk("project"),
+    "projects:project_start": _pk("project"),
+    "projects:project_closure": _pk("project"),
+    "projects:member_create": _pk("project"),
+    "projects:member_edit": _pk("member"),
+    "projects:member_delete": _pk("member"),
+    "projects:obligation_create": _pk("project"),
+    "projects:obligation_edit": _pk("obligation"),
+    "projects:obligation_fulfil": _pk("obligation"),
+    "projects:obligation_reopen": _pk("fulfilled_obligation"),
+    "projects:obligation_delete": _pk("obligation"),
+    "projects:organisation_list": NO_ARGS,
+    "projects:organisation_create": NO_ARGS,
+    "projects:organisation_search": NO_ARGS,
+    "projects:organisation_chip": NO_ARGS,
+    "projects:organisation_picker_create": NO_ARGS,
+    "projects:organisation_detail": _pk("organisation"),
+    "projects:organisation_edit": _pk("organisation"),
+    "projects:area_list": NO_ARGS,
+    "projects:area_create": lambda w: {"list_key": "rus"},
+    "projects:area_edit": lambda w: {"list_key": "rus", "pk": w.rus_area.pk},
+    # --- decisions: workflow -----------------------------------------------------------
+    "decisions:workflow_transition": lambda w: {
+        "pk": w.draft_case.pk,
+        "name": "start_preparation",
+    },
+    "decisions:workflow_anchoring_add": _pk("anchoring_case"),
+    "decisions:workflow_anchoring_delete": lambda w: {
+        "pk": w.anchoring_case.pk,
+        "contact_pk": w.anchoring.pk,
+    },
+    "decisions:workflow_proposal_edit": _pk("draft_case"),
+    "decisions:workflow_queues": NO_ARGS,
+    "decisions:workflow_queue": lambda w: {"key": "run"},
+    "decisions:delegation_register": NO_ARGS,
+    # --- decisions: meetings -----------------------------------------------------------
+    "decisions:index": NO_ARGS,
+    "decisions:body_list": NO_ARGS,
+    "decisions:body_detail": _pk("body"),
+    "decisions:body_edit": _pk("body"),
+    "decisions:member_add": _pk("body"),
+    "decisions:member_edit": _pk("body_member"),
+    "decisions:counter_set": _pk("body"),
+    "decisions:meeting_create": NO_ARGS,
+    "decisions:meeting_detail": _pk("held_meeting"),
+    "decisions:meeting_edit": _pk("held_meeting"),
+    "decisions:meeting_mark_held": _pk("held_meeting"),
+    "decisions:agenda_add": _pk("held_meeting"),
+    "decisions:agenda_add_queue": _pk("held_meeting"),
+    "decisions:agenda_add_delegation": _pk("held_meeting"),
+    "decisions:item_move": lambda w: {"pk": w.agenda_item.pk, "direction": "down"},
+    "decisions:item_remove": _pk("agenda_item"),
+    "decisions:item_number": _pk("agenda_item"),
+    "decisions:meeting_number": _pk("held_meeting"),
+    "decisions:attendance_edit": _pk("held_meeting"),
+    "decisions:other_add": _pk("held_meeting"),
+    "decisions:other_remove": _pk("other_attendee"),
+    "decisions:paragraph_detail": _pk("held_paragraph"),
+    "decisions:paragraph_edit": _pk("held_paragraph"),
+    "decisions:paragraph_remove": _pk("held_paragraph"),
+    "decisions:proceedings_regenerate": _pk("held_paragraph"),
+    "decisions:conflict_add": _pk("held_paragraph"),
+    "decisions:motion_add": _pk("held_paragraph"),
+    "decisions:proposition_set": _pk("held_paragraph"),
+    "decisions:vote_edit": _pk("held_paragraph"),
+    "decisions:vote_clear": _pk("held_paragraph"),
+    "decisions:reservation_add": _pk("held_paragraph"),
+    "decisions:recipient_add": _pk("held_paragraph"),
+    "decisions:decision_record": _pk("held_paragraph"),
+    "decisions:paragraph_part_remove": lambda w: {"kind": "recipient", "pk": w.recipient.pk},
+    "decisions:extract_generate": _pk("signed_paragraph"),
+    "decisions:signing_submit": _pk("held_meeting"),
+    "decisions:signing_withdraw": _pk("signing_meeting"),
+    "decisions:protocol_sign": _pk("signing_meeting"),
+    "decisions:protocol_reject": _pk("signing_meeting"),
+    "decisions:notice_publish": _pk("signed_meeting"),
+    "decisions:document_generate": lambda w: {"pk": w.held_meeting.pk, "kind": "kallelse"},
+    "decisions:extracts_generate": _pk("signed_meeting"),
+    "decisions:job_status": _pk("document_job"),
+    "decisions:job_retry": _pk("document_job"),
+    "decisions:document_download": _pk("protocol"),
+    "decisions:document_verify": NO_ARGS,
+    "decisions:public_notice_list": NO_ARGS,
+    "decisions:public_notice": _pk("signed_meeting"),
+    # --- financing ---------------------------------------------------------------------
+    "financing:dashboard": NO_ARGS,
+    "financing:dashboard_export": NO_ARGS,
+    "financing:grant_list": NO_ARGS,
+    "financing:grant_create": NO_ARGS,
+    "financing:grant_detail": lambda w: {"year": w.grant.year},
+    "financing:grant_edit": lambda w: {"year": w.grant.year},
+    "financing:plan_list": NO_ARGS,
+    "financing:plan_export": NO_ARGS,
+    "financing:plan_detail": lambda w: {"project_id": w.draft_plan.project_id},
+    "financing:plan_edit": lambda w: {"project_id": w.draft_plan.project_id},
+    "financing:plan_add_row": lambda w: {"project_id": w.draft_plan.project_id},
+    "financing:plan_submit": lambda w: {"project_id": w.draft_plan.project_id},
+    "financing:plan_review": lambda w: {"project_id": w.submitted_plan.project_id},
+    "financing:plan_reopen": lambda w: {"project_id": w.approved_plan.project_id},
+    "financing:plan_granted": lambda w: {"project_id": w.approved_plan.project_id},
+    "financing:commitment_list": NO_ARGS,
+    "financing:commitment_create": NO_ARGS,
+    "financing:commitment_detail": _pk("commitment"),
+    "financing:payment_create": _pk("commitment"),
+    "financing:release_create": _pk("commitment"),
+    # --- reporting ---------------------------------------------------------------------
+    "reporting:index": NO_ARGS,
+    "reporting:report_create": NO_ARGS,
+    "reporting:report_detail": _year,
+    "reporting:report_edit": _year,
+    "reporting:report_approval": _year,
+    "reporting:report_approval_clear": _year,
+    "reporting:report_preview": _year,
+    "reporting:figures": _year,
+    "reporting:figures_check": _year,
+    "reporting:figures_commitments": _year,
+    "reporting:figures_cases": lambda w: {"year": w.report.year, "group": "granted"},
+    "reporting:generate": _year,
+    "reporting:section_detail": _section,
+    "reporting:answer_copy": _section,
+    "reporting:answer_done": _section,
+    "reporting:insats_add": lambda w: {"year": w.report.year, "number": w.insats_section.number},
+    "reporting:insats_edit": _pk("insats"),
+    "reporting:insats_delete": _pk("insats"),
+    "reporting:insats_move": _pk("insats"),
+    "reporting:job_status": _pk("report_job"),
+    "reporting:job_retry": _pk("report_job"),
+    "reporting:file_download": _pk("report_file"),
+    # --- API (/api/v1/) ------------------------------------------------------------------
+    "api-me": NO_ARGS,
+    "api-organisations-list": NO_ARGS,
+    "api-organisations-detail": _pk("organisation"),
+    "api-cases-list": NO_ARGS,
+    "api-cases-detail": _pk("doc_case"),
+    "api-projects-list": NO_ARGS,
+    "api-projects-detail": _pk("project"),
+    "api-documents-list": NO_ARGS,
+    "api-documents-detail": _pk("public_document"),
+    "api-documents-download": _pk("public_document"),
+    "api-case-transitions": _pk("draft_case"),
+    "api-case-transition-log": _pk("granted_case"),
+    "api-delegation-decisions": NO_ARGS,
+    "api-bodies": NO_ARGS,
+    "api-body": _pk("body"),
+    "api-meetings": NO_ARGS,
+    "api-meeting": _pk("held_meeting"),
+    "api-meeting-attendance": _pk("held_meeting"),
+    "api-meeting-signatures": _pk("signing_meeting"),
+    "api-meeting-reject": _pk("signing_meeting"),
+    "api-meeting-documents": _pk("held_meeting"),
+    "api-paragraphs": NO_ARGS,
+    "api-paragraph": _pk("held_paragraph"),
+    "api-paragraph-motions": _pk("held_paragraph"),
+    "api-paragraph-decision": _pk("held_paragraph"),
+    "api-documents": NO_ARGS,
+    "api-document-download": _pk("protocol"),
+    "api-document-job": _pk("document_job"),
+    "grant-list": NO_ARGS,
+    "grant-detail": lambda w: {"year": w.grant.year},
+    "financing-plan-list": NO_ARGS,
+    "financing-plan-detail": _pk("draft_plan"),
+    "financing-plan-submit": _pk("draft_plan"),
+    "financing-plan-approve": _pk("submitted_plan"),
+    "financing-plan-return-for-changes": _pk("submitted_plan"),
+    "financing-plan-reopen": _pk("approved_plan"),
+    "financing-plan-granted": _pk("approved_plan"),
+    "financing-plan-checks": _pk("submitted_plan"),
+    "commitment-list": NO_ARGS,
+    "commitment-detail": _pk("commitment"),
+    "payment-list": NO_ARGS,
+    "payment-detail": _pk("payment"),
+    "release-list": NO_ARGS,
+    "release-detail": _pk("release"),
+    "api-reports": NO_ARGS,
+    "api-report": _year,
+    "api-report-sections": _year,
+    "api-report-figures": _year,
+    "api-report-answer": lambda w: {"pk": w.section.answer.pk},
+    "api-report-answer-done": lambda w: {"pk": w.section.answer.pk},
+    "api-report-answer-copy": lambda w: {"pk": w.section.answer.pk},
+    "api-report-jobs": NO_ARGS,
+    "api-report-job": _pk("report_job"),
+    "api-report-job-retry": _pk("report_job"),
+}
+
+# Patterns that carry no name (none today) or exist only in some settings.
+OPTIONAL = {"bench_bare"}
+
+
+def path_for(world, name: str) -> str:
+    return reverse(name, kwargs=ROUTES[name](world))

@@ -1,0 +1,274 @@
+"""One populated database for the security tests: the demo data plus what it lacks.
+
+``load_demo`` gives the real seed cases (both kinds, in many states), documents (one of
+them confidential), RUN 2020-03-24 signed with its protocol, kallelse and extracts,
+grants, approved financing plans, commitments and the 2022 report. On top of that this
+module adds what the pages need to be reached in every state: a held (editable) meeting
+with agenda, attendance, paragraph parts; a meeting out for signing; a draft and a
+submitted financing plan; project members and obligations; finished document and report
+jobs with their generated files; a user without any role and a superuser.
+
+``build_world()`` runs once per test package inside a transaction that is rolled back
+at the end (see ``tests/security/conftest.py``).
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from decisions.constants import BodyCode
+from decisions.models import Body, BodyMember, GeneratedDocument, Meeting
+from decisions.models.meetings import AgendaItem, DocumentJob
+from decisions.services import meetings as meeting_svc
+from financing import services as financing_svc
+from financing.models import Commitment, FinancingPlan, Grant, Payment
+from projects import services as project_svc
+from projects.models import (
+    Case,
+    CaseKind,
+    Document,
+    Organisation,
+    Project,
+    ProjectMember,
+    RusArea,
+    SmartSpecialisationArea,
+)
+from reporting import services as report_svc
+from reporting.models import GeneratedReport, Insats, ReportJob, ReportYear
+
+User = get_user_model()
+
+# role key -> demo username (None: built below)
+ROLE_USERS = {
+    "officer": "handlaggare",
+    "officer2": "handlaggare2",  # an officer who is not the officer of the world's cases
+    "secretary": "sekreterare",
+    "controller": "controller",
+    "director": "direktor",  # beslutsfattare with the delegation
+    "chair": "ordforande",  # beslutsfattare, RUN's chair (signs protocols)
+    "adjuster": "justerare",
+    "reader": "lasare",
+    "admin": None,  # superuser
+    "norole": None,  # logged in, no role
+}
+
+CONFIDENTIAL_TITLE = "Affärsplan med kalkyler (sekretess)"
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass
+class World:
+    users: dict[str, Any] = field(default_factory=dict)
+    objs: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["objs"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+def _upload(name: str, content: bytes = PDF_BYTES):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def build_world() -> World:
+    call_command("load_demo", stdout=io.StringIO())
+    world = World()
+    for key, username in ROLE_USERS.items():
+        if username:
+            world.users[key] = User.objects.get(username=username)
+    world.users["admin"] = User.objects.create_superuser(
+        "sec-admin", "sec-admin@example.se", "secret-password-123"
+    )
+    world.users["norole"] = User.objects.create_user(
+        "sec-norole", "sec-norole@example.se", "secret-password-123"
+    )
+    officer = world.users["officer"]
+    secretary = world.users["secretary"]
+    o = world.objs
+
+    # --- Registry ------------------------------------------------------------------
+    o["idea_case"] = Case.objects.filter(kind=CaseKind.PROJECT_IDEA).order_by("pk").first()
+    o["anchoring_case"] = (
+        Case.objects.filter(kind=CaseKind.PROJECT_IDEA, anchoring_contacts__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    o["anchoring"] = o["anchoring_case"].anchoring_contacts.order_by("pk").first()
+    o["granted_case"] = Case.objects.filter(kind=CaseKind.CO_FINANCING, state="granted").first()
+    o["confidential"] = Document.objects.filter(confidential=True).order_by("pk").first()
+    o["public_document"] = (
+        Document.objects.filter(confidential=False, case=o["confidential"].case)
+        .order_by("pk")
+        .first()
+    ) or Document.objects.filter(confidential=False).order_by("pk").first()
+    o["doc_case"] = o["confidential"].case
+    o["project"] = o["doc_case"].project
+    o["organisation"] = Organisation.objects.order_by("pk").first()
+    o["rus_area"] = RusArea.objects.order_by("pk").first()
+    o["smart_area"] = SmartSpecialisationArea.objects.order_by("pk").first()
+    project = o["project"]
+    o["member"] = project_svc.project_member_create(
+        user=officer,
+        project=project,
+        group=ProjectMember.Group.PROJECT_GROUP,
+        role=ProjectMember.MemberRole.COORDINATOR,
+        name="Kim Projektledare",
+    )
+    o["obligation"] = project_svc.obligation_create(
+        user=officer, project=project, text="Lämna lägesrapport varje halvår.", source="test"
+    )
+    fulfilled = project_svc.obligation_create(
+        user=officer, project=project, text="Skicka slutrapport.", source="test"
+    )
+    o["fulfilled_obligation"] = project_svc.obligation_fulfil(
+        user=officer, obligation=fulfilled, note="Klart"
+    )
+
+    # A fresh co-financing case of the officer with a draft plan, and one submitted.
+    o["draft_case"] = _new_case(officer, "Säkerhetstest utkast")
+    o["draft_plan"] = _plan(o["draft_case"], officer)
+    o["submitted_case"] = _new_case(officer, "Säkerhetstest inskickad")
+    o["submitted_plan"] = financing_svc.financing_plan_submit(
+        user=officer, plan=_plan(o["submitted_case"], officer)
+    )
+    o["planless_case"] = _new_case(officer, "Säkerhetstest utan plan")
+    o["approved_plan"] = (
+        FinancingPlan.objects.filter(status="approved").select_related("project").first()
+    )
+    o["grant"] = Grant.objects.order_by("year").first()
+    o["commitment"] = Commitment.objects.order_by("pk").first()
+    o["payment"] = Payment.objects.order_by("pk").first()
+    released = Commitment.objects.filter(payments__isnull=True).order_by("-pk").first()
+    o["release"] = financing_svc.release_record(
+        user=world.users["controller"],
+        commitment=released,
+        released_on=datetime.date(2022, 12, 1),
+        reason="Projektet avslutat under budget",
+        amount=Decimal("1000"),
+    )
+
+    # --- Meetings ------------------------------------------------------------------
+    run = meeting_svc.body_get(BodyCode.RUN)
+    o["body"] = run
+    o["body_member"] = BodyMember.objects.filter(body=run).order_by("pk").first()
+    o["signed_meeting"] = Meeting.objects.get(body=run, status="signed")
+    o["signed_paragraph"] = o["signed_meeting"].paragraphs.order_by("number").first()
+    o["protocol"] = GeneratedDocument.objects.get(meeting=o["signed_meeting"], kind="protocol")
+    o["held_meeting"], o["held_paragraph"] = _held_meeting(
+        run, secretary, datetime.date(2020, 5, 12)
+    )
+    held = o["held_meeting"]
+    o["agenda_item"] = held.items.order_by("position").first()
+    o["other_attendee"] = meeting_svc.other_attendee_add(
+        user=secretary, meeting=held, name="Gäst Gästsson", function="Föredragande", paragraphs=""
+    )
+    paragraph = o["held_paragraph"]
+    o["recipient"] = meeting_svc.recipient_add(
+        user=secretary, paragraph=paragraph, name="Mottagare", email="mottagare@example.se"
+    )
+    members = list(meeting_svc.paragraph_voters(paragraph))
+    o["conflict"] = meeting_svc.conflict_declare(
+        user=secretary, paragraph=paragraph, member=members[-1], reason="Styrelseledamot"
+    )
+    o["signing_meeting"], _p = _held_meeting(run, secretary, datetime.date(2020, 6, 9))
+    o["signing_meeting"] = meeting_svc.meeting_submit_for_signing(
+        user=secretary, meeting=o["signing_meeting"]
+    )
+    job = meeting_svc.document_job_request(user=secretary, meeting=held, kind="kallelse")
+    meeting_svc.document_job_run(job_id=job.pk)
+    o["document_job"] = DocumentJob.objects.get(pk=job.pk)
+    o["kallelse"] = GeneratedDocument.objects.get(meeting=held, kind="kallelse")
+
+    # --- Reporting -----------------------------------------------------------------
+    report = ReportYear.objects.get(year=2022)
+    o["report"] = report
+    o["section"] = report.sections.filter(answer__isnull=False).order_by("pk").first()
+    o["insats_section"] = report.sections.filter(insatser__isnull=False).order_by("pk").first()
+    o["insats"] = Insats.objects.filter(section__report=report).order_by("pk").first()
+    job, _created = report_svc.report_job_request(user=officer, report=report)
+    report_svc.report_job_run(job_id=job.pk)
+    o["report_job"] = ReportJob.objects.get(pk=job.pk)
+    assert o["report_job"].status == "done", o["report_job"].error
+    o["report_file"] = GeneratedReport.objects.filter(job=job).order_by("pk").first()
+
+    for key, value in o.items():
+        assert value is not None, f"world: {key} missing"
+    return world
+
+
+def _new_case(officer, title: str) -> Case:
+    organisation = Organisation.objects.create(name=f"{title} AB", kind=Organisation.Kind.COMPANY)
+    project = Project.objects.create(
+        title=title,
+        applicant=organisation,
+        owner=organisation,
+        start_date=datetime.date(2020, 9, 1),
+        end_date=datetime.date(2023, 2, 28),
+        requested_amount=Decimal("400000"),
+        total_budget=Decimal("1000000"),
+    )
+    return project_svc.case_register(
+        user=officer,
+        kind=CaseKind.CO_FINANCING,
+        title=f"Medfinansiering av projektet {title}",
+        project=project,
+        registered_on=datetime.date(2020, 1, 15),
+    )
+
+
+def _plan(case: Case, officer) -> FinancingPlan:
+    region = Organisation.objects.get(name="Region Norrbotten")
+    rows = [
+        {"financier": region, "funding_type": "region_1_1", "amount_applied": Decimal("400000")},
+        {
+            "financier": case.project.applicant,
+            "funding_type": "eruf",
+            "amount_applied": Decimal("600000"),
+        },
+    ]
+    return financing_svc.financing_plan_save(
+        user=officer, project=case.project, stated_total=Decimal("1000000"), rows=rows
+    )
+
+
+def _held_meeting(body: Body, secretary, date: datetime.date):
+    """A held meeting of ``body`` with every ordinary member present and one information §."""
+    members = list(body.members.filter(active=True))
+    meeting = meeting_svc.meeting_create(
+        user=secretary,
+        body=body,
+        date=date,
+        start_time=datetime.time(9, 0),
+        with_formal_items=False,
+    )
+    meeting_svc.attendance_set(
+        user=secretary,
+        meeting=meeting,
+        entries=[
+            {"member": m, "present": not m.is_substitute, "serving_for": None} for m in members
+        ],
+    )
+    adjuster = next(m for m in members if m.user_id and m.role != "chair")
+    meeting_svc.meeting_set_adjuster(user=secretary, meeting=meeting, adjuster=adjuster)
+    meeting_svc.meeting_mark_held(user=secretary, meeting=meeting)
+    item = meeting_svc.agenda_item_add(
+        user=secretary,
+        meeting=meeting,
+        kind=AgendaItem.Kind.INFORMATION,
+        title="Information om läget",
+    )
+    paragraph = meeting_svc.paragraph_add(user=secretary, item=item)
+    meeting.refresh_from_db()
+    return meeting, paragraph
