@@ -34,5 +34,7 @@
     if (label) { label.value = button.getAttribute("data-pick-label"); }
     var list = button.closest("ul");
     if (list) { list.innerHTML = ""; }
+    // The picked button is gone: give the focus back to the field it filled in.
+    if (label) { label.focus(); } else if (input && input.type !== "hidden") { input.focus(); }
   });
 })();
