@@ -7,8 +7,10 @@ with 409 and a Swedish message, a forbidden action answers 403, invalid data 400
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -288,7 +290,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     def get_download_url(self, obj) -> str:
         request = self.context.get("request")
-        url = f"/api/v1/documents/{obj.pk}/download/"
+        url = reverse("api-document-download", args=[obj.pk])
         return request.build_absolute_uri(url) if request else url
 
 
@@ -551,8 +553,12 @@ class DocumentDownloadView(APIView):
     def get(self, request, pk):
         ViewMeetingsPermission.check(request)
         document = get_object_or_404(GeneratedDocument, pk=pk)
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404(_("Filen saknas i arkivet.")) from exc
         return FileResponse(
-            document.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=document.filename,
             content_type="application/pdf",

@@ -35,9 +35,11 @@ urlpatterns = [
         api.ParagraphDecisionView.as_view(),
         name="api-paragraph-decision",
     ),
-    path("documents/", api.DocumentListView.as_view(), name="api-documents"),
+    # Generated documents (kallelse, protocol, extracts); "documents/" are the case
+    # documents of the registry (projects.api_urls), which come first.
+    path("meeting-documents/", api.DocumentListView.as_view(), name="api-documents"),
     path(
-        "documents/<int:pk>/download/",
+        "meeting-documents/<int:pk>/download/",
         api.DocumentDownloadView.as_view(),
         name="api-document-download",
     ),

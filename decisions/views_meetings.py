@@ -1106,8 +1106,12 @@ def job_retry(request, pk):
 def document_download(request, pk):
     _require(permissions.can_view_meetings(request.user))
     document = get_object_or_404(GeneratedDocument, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("Filen saknas i arkivet.")) from exc
     return FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=document.filename,
         content_type="application/pdf",

@@ -48,6 +48,17 @@ def test_the_route_table_covers_every_url_pattern():
     assert set(ACTIONS) <= names and POST_ONLY <= names
 
 
+def test_every_route_resolves_to_its_own_view(world):
+    """No pattern is shadowed by an earlier one with the same path (a link built with
+    ``reverse`` must reach the view it names)."""
+    shadowed = []
+    for name in sorted(ROUTES):
+        path = path_for(world, name)
+        if resolve(path).view_name != name:
+            shadowed.append(f"{name}: {path} reaches {resolve(path).view_name}")
+    assert not shadowed, "\n".join(shadowed)
+
+
 # --- Action links and forms on a page ----------------------------------------------------
 
 ATTRIBUTE = re.compile(
