@@ -10,12 +10,14 @@ the main path runs straight. Transitions that leave (almost) every state, such a
 withdrawal, are drawn once as a note beside their target instead of one edge per state.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from decisions.models.workflow import CaseWorkflow
@@ -344,6 +346,18 @@ def _edge_label_position(edge: Edge, sibling: int, siblings: int) -> tuple[float
     return x + 6, y, "start"
 
 
+@functools.lru_cache(maxsize=16)
+def _route_geometry(kind: str, language: str | None) -> tuple[Graph, dict]:
+    """The graph and layout of one kind's route.
+
+    Both follow from the code alone (the labels from the language), so they are worked
+    out once per process and language instead of on every case page. Read-only for
+    callers.
+    """
+    graph = route_graph(kind)
+    return graph, layout(graph)
+
+
 def route_svg(
     kind: str,
     *,
@@ -357,8 +371,7 @@ def route_svg(
     (name, source, target) tuples from the transition log; their edges and states are
     marked as taken.
     """
-    graph = route_graph(kind)
-    geometry = layout(graph)
+    graph, geometry = _route_geometry(kind, get_language())
     nodes = geometry["nodes"]
     path = path or []
     taken = {(name, source, target) for name, source, target in path}

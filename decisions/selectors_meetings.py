@@ -54,6 +54,22 @@ def meeting_detail(pk: int) -> Meeting:
     )
 
 
+def meeting_paragraph_rows(meeting: Meeting) -> QuerySet[Paragraph]:
+    """The meeting's paragraphs as its page lists them: numbers and outcome, no texts."""
+    return meeting.paragraphs.only(
+        "body_id",
+        "year",
+        "number",
+        "meeting_id",
+        "title",
+        "dnr",
+        "case_id",
+        "decision_recorded_at",
+        "outcome",
+        "granted_amount",
+    ).order_by("number")
+
+
 def meeting_jobs(meeting: Meeting, limit: int = 20) -> list[DocumentJob]:
     return list(
         DocumentJob.objects.filter(meeting=meeting)
@@ -66,7 +82,6 @@ def meeting_documents(meeting: Meeting) -> QuerySet[GeneratedDocument]:
     return (
         GeneratedDocument.objects.filter(meeting=meeting)
         .select_related("paragraph")
-        .prefetch_related("dispatches")
         .order_by("-created_at")
     )
 

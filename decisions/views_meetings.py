@@ -393,7 +393,7 @@ def meeting_detail(request, pk):
     meeting = _meeting(pk)
     user = request.user
     items = list(meeting.items.all())
-    paragraphs = list(meeting.paragraphs.select_related("case").order_by("number"))
+    paragraphs = list(selectors.meeting_paragraph_rows(meeting))
     signed_at = timezone.localdate(meeting.signed_at) if meeting.signed_at else None
     dates = notices.notice_dates(signed_at, meeting.notice_posted_on) if signed_at else None
     attendance = list(meeting.attendance.all())
@@ -401,6 +401,10 @@ def meeting_detail(request, pk):
     jobs = selectors.meeting_jobs(meeting)
     for job in jobs:
         job.display_label = _job_context(request, job)["label"]
+    chair = svc.meeting_chair(meeting)
+    can_edit = permissions.can_edit_meeting(user, meeting)
+    unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
+    documents = list(selectors.meeting_documents(meeting)[:30])
     return render(
         request,
         "decisions/meetings/meeting_detail.html",
@@ -410,12 +414,12 @@ def meeting_detail(request, pk):
             "paragraphs": paragraphs,
             "attendance": attendance,
             "others": list(meeting.others.all()),
-            "chair": svc.meeting_chair(meeting),
+            "chair": chair,
             "signatures": signatures,
             "history": [s for s in meeting.signatures.all() if s.round != meeting.signing_round],
-            "can_edit": permissions.can_edit_meeting(user, meeting),
+            "can_edit": can_edit,
             "can_submit": permissions.can_submit_for_signing(user, meeting),
-            "signing_problems": svc.signing_problems(meeting)
+            "signing_problems": svc.signing_problems(meeting, chair=chair, paragraphs=paragraphs)
             if meeting.status == MeetingStatus.HELD
             else [],
             "can_withdraw": permissions.can_withdraw_from_signing(user, meeting),
@@ -424,10 +428,14 @@ def meeting_detail(request, pk):
             "can_generate": permissions.can_generate_documents(user, meeting),
             "notice": dates,
             "jobs": jobs,
-            "documents": selectors.meeting_documents(meeting)[:30],
-            "dispatches": selectors.dispatch_log(meeting)[:50],
-            "next_number": svc.next_paragraph_number(meeting.body, meeting.date.year),
-            "unnumbered": [i for i in items if i.is_numbered and not hasattr(i, "paragraph")],
+            "documents": documents,
+            # Extracts are sent from the meeting's documents: none made, none sent.
+            "dispatches": list(selectors.dispatch_log(meeting)[:50]) if documents else [],
+            # Shown on the numbering button only.
+            "next_number": svc.next_paragraph_number(meeting.body, meeting.date.year)
+            if can_edit and unnumbered
+            else None,
+            "unnumbered": unnumbered,
         },
     )
 

@@ -417,7 +417,11 @@ def _log_rows(case):
 def _linked(case):
     cache = case.__dict__.setdefault("_workflow_view_cache", {})
     if "linked" not in cache:
-        cache["linked"] = selectors.linked_cases(case)
+        project_cases = getattr(case.project, "_prefetched_objects_cache", {}).get("cases")
+        if project_cases is not None and all(other.pk == case.pk for other in project_cases):
+            cache["linked"] = []  # the case page loaded the project's cases: none other
+        else:
+            cache["linked"] = selectors.linked_cases(case)
     return cache["linked"]
 
 

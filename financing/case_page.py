@@ -7,7 +7,7 @@ def financing_section_context(request, case) -> dict | None:
     user = request.user
     if not permissions.can_view_financing(user):
         return None
-    plan = selectors.plan_for_project(case.project_id)
+    plan = selectors.plan_for_case_page(case.project)
     commitments = selectors.case_commitments(case)
     context = {
         "case": case,

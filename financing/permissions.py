@@ -40,7 +40,10 @@ def _is_case_officer_of(user, project) -> bool:
         return True
     cached = getattr(project, "_officer_ids", None)
     if cached is None:
-        cached = set(project.cases.values_list("officer_id", flat=True))
+        if "cases" in getattr(project, "_prefetched_objects_cache", {}):
+            cached = {case.officer_id for case in project.cases.all()}  # the case page's
+        else:
+            cached = set(project.cases.values_list("officer_id", flat=True))
         project._officer_ids = cached
     return user.pk in cached
 

@@ -318,10 +318,12 @@ def commitment_detail(pk: int) -> Commitment:
 
 
 def case_commitments(case: Case) -> list[Commitment]:
+    """The case's commitments with their balances (the case page's financing section)."""
     return list(
         commitments_with_balances()
+        .select_related(None)
+        .select_related("grant")
         .filter(case=case)
-        .prefetch_related("payments", "releases")
         .order_by("grant__year", "pk")
     )
 
@@ -444,6 +446,23 @@ def plan_for_project(project_id: int) -> FinancingPlan | None:
         .filter(project_id=project_id)
         .first()
     )
+
+
+def plan_for_case_page(project) -> FinancingPlan | None:
+    """The plan of ``project`` (as loaded by the case page, with its cases) and its rows.
+
+    The case page already holds the project with its cases and areas: the plan reuses
+    that object instead of loading the project a second time.
+    """
+    plan = (
+        FinancingPlan.objects.select_related("reviewed_by")
+        .prefetch_related(Prefetch("rows", queryset=plan_rows_queryset()))
+        .filter(project_id=project.pk)
+        .first()
+    )
+    if plan is not None:
+        plan.project = project
+    return plan
 
 
 def co_financing_case(project) -> Case | None:

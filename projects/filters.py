@@ -8,6 +8,7 @@ gives the header links of ``templates/projects/partials/case_table.html``.
 """
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from projects import selectors
 from projects.forms import OrganisationField
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState, Organisation, RusArea
+from projects.widgets import ListModelChoiceIterator, QuickSelect
 
 OPEN = "open"
 CLOSED = "closed"
@@ -48,6 +50,20 @@ class OrganisationFilter(django_filters.ModelChoiceFilter):
     field_class = OrganisationField
 
 
+class _ListModelChoiceIterator(django_filters.fields.ModelChoiceIterator, ListModelChoiceIterator):
+    """django-filter's null-choice handling over one plain query."""
+
+
+class _ListModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ListModelChoiceIterator
+
+
+class ListModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filter for short lists: its choices are read in one plain query."""
+
+    field_class = _ListModelChoiceField
+
+
 def _state_choices():
     return [
         (OPEN, _("Alla öppna")),
@@ -57,8 +73,7 @@ def _state_choices():
 
 
 def _year_choices():
-    years = Case.objects.order_by("-year").values_list("year", flat=True).distinct()
-    return [(str(year), str(year)) for year in years]
+    return [(str(year), str(year)) for year in selectors.case_years()]
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -74,25 +89,32 @@ class CaseFilter(django_filters.FilterSet):
         ),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Typ"), choices=CaseKind.choices, empty_label=_("Alla typer")
+        label=_("Typ"), choices=CaseKind.choices, empty_label=_("Alla typer"), widget=QuickSelect
     )
     state = django_filters.ChoiceFilter(
-        label=_("Status"), choices=_state_choices, empty_label=_("Alla"), method="filter_state"
+        label=_("Status"),
+        choices=_state_choices,
+        empty_label=_("Alla"),
+        method="filter_state",
+        widget=QuickSelect,
     )
+    # Choices set per instance in __init__ (read once, used to validate and to render).
     year = django_filters.ChoiceFilter(
-        label=_("År"), choices=_year_choices, empty_label=_("Alla år")
+        label=_("År"), choices=_year_choices, empty_label=_("Alla år"), widget=QuickSelect
     )
-    officer = django_filters.ModelChoiceFilter(
+    officer = ListModelChoiceFilter(
         label=_("Handläggare"),
         queryset=lambda request: selectors.officers(),
         empty_label=_("Alla handläggare"),
+        widget=QuickSelect,
     )
-    rus_area = django_filters.ModelChoiceFilter(
+    rus_area = ListModelChoiceFilter(
         label=_("RUS-insatsområde"),
         field_name="project__rus_areas",
         queryset=RusArea.objects.all(),
         empty_label=_("Alla insatsområden"),
         distinct=True,
+        widget=QuickSelect,
     )
     # A search-as-you-type picker, not a select: there are hundreds of applicants.
     applicant = OrganisationFilter(
@@ -117,6 +139,8 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A callable would be called again on each use (validating, rendering).
+        self.filters["year"].extra["choices"] = _year_choices()
         self.form.fields["officer"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
         )

@@ -35,7 +35,7 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget
+from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget, QuickSelect
 
 # --- Reusable fields --------------------------------------------------------------
 
@@ -664,7 +664,7 @@ class DocumentUploadForm(forms.Form):
         max_length=200,
         help_text=_("Samma titel som ett befintligt dokument sparas som en ny version."),
     )
-    kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices)
+    kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=QuickSelect)
     confidential = forms.BooleanField(label=_("Sekretess (dold för rollen läsare)"), required=False)
     file = forms.FileField(
         label=_("Fil"),

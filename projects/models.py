@@ -458,6 +458,15 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
     def dnr(self) -> str:
         return format_dnr(self.number, self.year)
 
+    # Django's generated get_FOO_display() builds a dict of every choice, hashing (and so
+    # translating) each lazy label, on each call: 20 translations per row for the state.
+    # These look up the one label.
+    def get_state_display(self) -> str:
+        return choice_label(CaseState, self.state)
+
+    def get_kind_display(self) -> str:
+        return choice_label(CaseKind, self.kind)
+
     @property
     def is_open(self) -> bool:
         return self.state not in CLOSED_STATES
@@ -484,6 +493,14 @@ STATE_TONES = {
     CaseState.WITHDRAWN: "grey",
     CaseState.CLOSED: "grey",
 }
+
+
+def choice_label(choices: type[models.Choices], value) -> str:
+    """The translated label of ``value`` in ``choices``; the value itself if unknown."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def format_dnr(number: int, year: int) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
@@ -61,6 +62,60 @@ def case_list_queryset() -> QuerySet[Case]:
     return Case.objects.select_related("project__applicant", "project__owner", "officer").order_by(
         "-year", "-number"
     )
+
+
+# What a row of templates/projects/partials/case_table.html (and the CSV export) reads:
+# no project texts, no search vector, no owner. Deferring the rest keeps the list's SQL
+# narrow (fewer joins to plan, far fewer bytes when projects carry pages of text).
+CASE_TABLE_FIELDS = (
+    "year",
+    "number",
+    "nyps_id",
+    "kind",
+    "title",
+    "state",
+    "received_on",
+    "granted_amount",
+    "officer__username",
+    "officer__first_name",
+    "officer__last_name",
+    "project__requested_amount",
+    "project__applicant__name",
+)
+
+
+def case_table_queryset() -> QuerySet[Case]:
+    """Every case with only what a case-table row shows, in one query, newest first."""
+    return (
+        Case.objects.select_related("project__applicant", "officer")
+        .only(*CASE_TABLE_FIELDS)
+        .order_by("-year", "-number")
+    )
+
+
+def case_years() -> list[int]:
+    """The years that have cases, newest first.
+
+    On PostgreSQL a skip scan down the Dnr index (year, number): one index probe per
+    year instead of a DISTINCT over every case (0.1 ms instead of 10 ms at 20 000 cases).
+    """
+    if not settings.USING_POSTGRES:
+        return list(Case.objects.order_by("-year").values_list("year", flat=True).distinct())
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE years(year) AS (
+                (SELECT year FROM {table} ORDER BY year DESC LIMIT 1)
+                UNION ALL
+                SELECT (SELECT c.year FROM {table} c WHERE c.year < years.year
+                        ORDER BY c.year DESC LIMIT 1)
+                FROM years WHERE years.year IS NOT NULL
+            )
+            SELECT year FROM years WHERE year IS NOT NULL
+            """  # noqa: S608 - the table name is ours, not input
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def open_cases_for(user) -> QuerySet[Case]:
@@ -110,16 +165,14 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
         if prefix is not None:
             condition |= Q(search_vector=prefix)
             rank = rank + SearchRank(F("search_vector"), prefix)
-        return (
-            queryset.filter(condition)
-            .annotate(
-                exact_match=CaseWhen(
-                    When(exact, then=Value(1)), default=Value(0), output_field=IntegerField()
-                ),
-                search_rank=rank,
+        queryset = queryset.filter(condition).annotate(search_rank=rank)
+        if not nyps:
+            return queryset.order_by("-search_rank", "-year", "-number")
+        return queryset.annotate(
+            exact_match=CaseWhen(
+                When(exact, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
-            .order_by("-exact_match", "-search_rank", "-year", "-number")
-        )
+        ).order_by("-exact_match", "-search_rank", "-year", "-number")
     condition = exact
     for name in (
         "title",

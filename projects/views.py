@@ -108,7 +108,7 @@ def _get(model, pk, queryset=None):
 def case_list(request):
     _guard(permissions.can_view_registry(request.user))
     case_filter = CaseFilter(
-        request.GET or None, queryset=selectors.case_list_queryset(), request=request
+        request.GET or None, queryset=selectors.case_table_queryset(), request=request
     )
     queryset = case_filter.qs if case_filter.is_bound else case_filter.queryset
     if request.GET.get("format") == "csv":
@@ -328,9 +328,11 @@ def case_detail(request, pk):
         "next_url": request.path,
     }
     if context["can"]["upload"]:
-        context["upload_form"] = forms.DocumentUploadForm(
-            titles=selectors.document_titles(case), auto_id="upload_%s"
-        )
+        if permissions.can_view_confidential(user):  # the groups hold every title
+            titles = sorted({group.title for group in context["document_groups"]})
+        else:
+            titles = selectors.document_titles(case)
+        context["upload_form"] = forms.DocumentUploadForm(titles=titles, auto_id="upload_%s")
     return render(request, "projects/case_detail.html", context)
 
 
