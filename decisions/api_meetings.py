@@ -308,6 +308,7 @@ class DocumentJobSerializer(serializers.ModelSerializer):
             "progress",
             "error",
             "attempts",
+            "broker_unavailable",
             "document",
             "created_at",
             "finished_at",
@@ -586,6 +587,7 @@ class MeetingDocumentsView(APIView):
             paragraph=paragraph,
             send=data["send"],
         )
+        job.refresh_from_db()  # the broker may have refused it after the commit
         return Response(DocumentJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -186,6 +186,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# Celery beat (the `beat` service): send again the document jobs that were ordered while the
+# broker was unreachable (their rows wait with `broker_unavailable` set), every minute.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-document-jobs": {
+        "task": "decisions.requeue_document_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "requeue-report-jobs": {
+        "task": "reporting.requeue_report_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -549,7 +549,11 @@ def report_job_request(*, user, report: ReportYear) -> tuple[ReportJob, bool]:
         .order_by("-created_at")
         .first()
     )
-    if active is not None and not active.broker_unavailable:
+    if active is not None:
+        if active.broker_unavailable:
+            # Still waiting for the broker: send that job again rather than add a second one
+            # (both would be sent once the broker is back).
+            job_enqueue(active, generate_report)
         return active, False
     job = ReportJob.objects.create(report=report, requested_by=user)
     job_enqueue(job, generate_report)

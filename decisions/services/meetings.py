@@ -1387,10 +1387,20 @@ def _notify(recipients, subject: str, body: str) -> None:
     transaction.on_commit(send)
 
 
-def signing_problems(meeting: Meeting) -> list[str]:
-    """Why the protocol cannot go out for signing yet (empty: ready)."""
+def _prefetched(meeting: Meeting, name: str):
+    """The rows of a prefetched relation of ``meeting``, or None when not prefetched."""
+    return getattr(meeting, "_prefetched_objects_cache", {}).get(name)
+
+
+def signing_problems(meeting: Meeting, *, chair=None, paragraphs=None) -> list[str]:
+    """Why the protocol cannot go out for signing yet (empty: ready).
+
+    The meeting page passes what it has already loaded (the chair, the paragraphs with
+    their cases) and the meeting's prefetched attendance and agenda are used when there;
+    anything missing is asked for.
+    """
     problems = []
-    chair = meeting_chair(meeting)
+    chair = chair if chair is not None else meeting_chair(meeting)
     if chair is None:
         problems.append(_("Organet saknar ordförande."))
     elif chair.user_id is None:
@@ -1404,18 +1414,29 @@ def signing_problems(meeting: Meeting) -> list[str]:
             _("Justeraren %(name)s saknar användarkonto och kan inte justera.")
             % {"name": meeting.adjuster}
         )
-    if not meeting.attendance.exists():
+    attendance = _prefetched(meeting, "attendance")
+    if not (bool(attendance) if attendance is not None else meeting.attendance.exists()):
         problems.append(_("Närvaron är inte registrerad."))
-    unnumbered = meeting.items.exclude(kind__in=AgendaItem.UNNUMBERED).filter(
-        paragraph__isnull=True
-    )
-    if unnumbered.exists():
+    items = _prefetched(meeting, "items")
+    if items is not None:
+        unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
+    else:
+        unnumbered = meeting.items.exclude(kind__in=AgendaItem.UNNUMBERED).filter(
+            paragraph__isnull=True
+        )
+    if unnumbered:
         problems.append(
             _("Punkter utan paragrafnummer: %(titles)s.")
             % {"titles": ", ".join(i.title for i in unnumbered)}
         )
-    undecided = meeting.paragraphs.filter(case__isnull=False, decision_recorded_at__isnull=True)
-    if undecided.exists():
+    if paragraphs is not None:
+        undecided = sorted(
+            (p for p in paragraphs if p.case_id and p.decision_recorded_at is None),
+            key=lambda p: (p.year, p.number),
+        )
+    else:
+        undecided = meeting.paragraphs.filter(case__isnull=False, decision_recorded_at__isnull=True)
+    if undecided:
         problems.append(
             _("Beslut är inte registrerat i § %(numbers)s.")
             % {"numbers": ", ".join(str(p.number) for p in undecided)}
@@ -1614,6 +1635,8 @@ def document_job_request(
         status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
     ).first()
     if running is not None:
+        if running.broker_unavailable:  # ordered while the broker was down: try again now
+            job_enqueue(running, generate_document)
         return running
     job = DocumentJob.objects.create(
         kind=kind, meeting=meeting, paragraph=paragraph, send=send, requested_by=user

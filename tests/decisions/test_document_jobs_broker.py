@@ -1,0 +1,50 @@
+"""Document jobs ordered while the broker is unreachable: the API says so, asking again
+sends the waiting job instead of adding one."""
+
+from unittest import mock
+
+import pytest
+from kombu.exceptions import OperationalError
+from rest_framework.test import APIClient
+
+from decisions.models import DocumentJob
+from decisions.services import meetings as svc
+from decisions.tasks import generate_document
+
+
+def _broker_down():
+    return mock.patch.object(
+        generate_document, "apply_async", side_effect=OperationalError("Connection refused")
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_tells_that_the_job_waits_for_the_broker(run_meeting, secretary):
+    client = APIClient()
+    client.force_authenticate(secretary)
+    meeting = run_meeting["meeting"]
+    with _broker_down():
+        response = client.post(
+            f"/api/v1/meetings/{meeting.pk}/documents/", {"kind": "kallelse"}, format="json"
+        )
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    assert response.json()["broker_unavailable"] is True
+    assert DocumentJob.objects.get(pk=response.json()["id"]).broker_unavailable
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asking_again_sends_the_waiting_job(run_meeting, secretary):
+    meeting = run_meeting["meeting"]
+    with _broker_down():
+        job = svc.document_job_request(user=secretary, meeting=meeting, kind="kallelse")
+        again = svc.document_job_request(user=secretary, meeting=meeting, kind="kallelse")
+    assert again.pk == job.pk
+    job.refresh_from_db()
+    assert job.status == "queued" and job.broker_unavailable
+
+    again = svc.document_job_request(user=secretary, meeting=meeting, kind="kallelse")
+    assert again.pk == job.pk
+    job.refresh_from_db()
+    assert job.status == "done" and not job.broker_unavailable
+    assert DocumentJob.objects.filter(meeting=meeting).count() == 1
