@@ -231,7 +231,7 @@ class ParagraphForm(forms.Form):
         label=_("Beslutspunkter"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("En punkt per rad. Underpunkter börjar med \u201da)\u201d, \u201db)\u201d."),
+        help_text=_("En punkt per rad. Underpunkter börjar med ”a)”, ”b)”."),
     )
     decision_text = forms.CharField(
         label=_("Beslut som löpande text"),
@@ -252,7 +252,7 @@ class ParagraphForm(forms.Form):
         label=_("Ärendet"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Rader som börjar med ## är underrubriker, t.ex. \u201d## Bakgrund\u201d."),
+        help_text=_("Rader som börjar med ## är underrubriker, t.ex. ”## Bakgrund”."),
     )
     financing_heading = forms.CharField(
         label=_("Rubrik för beloppskolumnen"), max_length=100, required=False
@@ -261,7 +261,7 @@ class ParagraphForm(forms.Form):
         label=_("Finansiering"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("En finansiär per rad: \u201dLuleå kommun; 1 105 966\u201d."),
+        help_text=_("En finansiär per rad: ”Luleå kommun; 1 105 966”."),
     )
     decision_basis = forms.CharField(
         label=_("Beslutsunderlag"),
@@ -333,8 +333,8 @@ class MotionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Skrivs efter \u201dyrkar\u201d, t.ex. \u201davslag till projektansökan\u201d. "
-            "Tomt för bifall: \u201dyrkar på det liggande förslaget\u201d."
+            "Skrivs efter ”yrkar”, t.ex. ”avslag till projektansökan”. "
+            "Tomt för bifall: ”yrkar på det liggande förslaget”."
         ),
     )
 

@@ -48,12 +48,12 @@ class Body(models.Model):
     genitive = models.CharField(
         _("namn i genitiv"),
         max_length=200,
-        help_text=_("Används i rubriken, t.ex. \u201dRegionala utvecklingsnämndens beslut\u201d."),
+        help_text=_("Används i rubriken, t.ex. ”Regionala utvecklingsnämndens beslut”."),
     )
     decision_intro = models.CharField(
         _("inledning till beslutspunkter"),
         max_length=300,
-        help_text=_("T.ex. \u201dRegionala utvecklingsnämnden beslutar att:\u201d"),
+        help_text=_("T.ex. ”Regionala utvecklingsnämnden beslutar att:”"),
     )
     short_name = models.CharField(
         _("förkortning"), max_length=20, blank=True, help_text=_("T.ex. RUN, i beslutsreferenser.")
@@ -384,7 +384,7 @@ class Paragraph(models.Model):
         _("beslut (löpande text)"),
         blank=True,
         help_text=_(
-            "T.ex. \u201dRegionala utvecklingsnämnden beslutar att fastställa föredragningslistan.\u201d"
+            "T.ex. ”Regionala utvecklingsnämnden beslutar att fastställa föredragningslistan.”"
         ),
     )
     decision_points = models.JSONField(
@@ -618,9 +618,7 @@ class Motion(models.Model):
     text = models.TextField(
         _("yrkande"),
         blank=True,
-        help_text=_(
-            "T.ex. \u201davslag till projektansökan\u201d; tomt för bifall till förslaget."
-        ),
+        help_text=_("T.ex. ”avslag till projektansökan”; tomt för bifall till förslaget."),
     )
     outcome = models.CharField(
         _("utfall"), max_length=10, choices=Outcome.choices, default="", blank=True

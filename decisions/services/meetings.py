@@ -952,10 +952,7 @@ def financing_from_text(text: str) -> list[dict]:
         financier, sep, amount = line.rpartition(";")
         if not sep:
             raise ValidationError(
-                {
-                    "financing_rows": _("Rad %(n)s: skriv \u201dFinansiär; belopp\u201d.")
-                    % {"n": index}
-                }
+                {"financing_rows": _("Rad %(n)s: skriv ”Finansiär; belopp”.") % {"n": index}}
             )
         rows.append({"financier": financier.strip(), "amount": amount.strip()})
     return clean_financing_rows(rows)
