@@ -408,7 +408,12 @@ def plan_add_row(request, project_id):
     formset = forms.RowFormSet(
         prefix=forms.ROWS_PREFIX, form_kwargs={"years": _project_years(project)}
     )
-    form = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
+    # _construct_form does not apply form_kwargs itself (the formset's forms property does):
+    # without them the added row asked for the year as a number instead of offering the
+    # project's years like the other rows.
+    form = formset._construct_form(
+        index, empty_permitted=True, use_required_attribute=False, **formset.get_form_kwargs(index)
+    )
     return render(
         request,
         "financing/partials/plan_row_added.html",

@@ -134,6 +134,10 @@ def write_financing_plan(j, case_url):
         index = len(ROWS) + offset
         page.get_by_role("button", name="Lägg till rad").click()
         expect(page.locator(f"#id_rows-{index}-financier_text")).to_be_visible()
+        # An added row offers the project's years like the others.
+        expect(page.locator(f"select#id_rows-{index}-year option:checked")).to_have_text(
+            "Hela perioden"
+        )
         fill_row(j, index, name, funding_type, amount)
     j.check("plan-form-rows")
     j.click_through(page.get_by_role("button", name="Spara och skicka till controller"))
