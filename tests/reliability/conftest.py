@@ -100,13 +100,27 @@ def point_celery_at(broker_url: str) -> None:
 
     settings.CELERY_BROKER_URL = broker_url
     os.environ["CELERY_BROKER_URL"] = broker_url
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # The app's pools are kombu's process-wide pools per broker URL: they are dropped here,
+    # not closed (closing the shared Redis's pool would break every later test's
+    # publishing with "Acquire on closed pool"). forget_pools() closes a private one.
     app.conf.broker_url = broker_url
     app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+
+
+def forget_pools(broker_url: str) -> None:
+    """Close and forget kombu's pools of ``broker_url`` (a private server that is gone)."""
+    from kombu import pools
+
+    def uri(pool) -> str:
+        connections = getattr(pool, "connections", pool)  # a producer pool holds connections
+        return connections.connection.as_uri(include_password=True)
+
+    for group in (pools.producers, pools.connections):
+        for key in [key for key, pool in group.items() if uri(pool) == broker_url]:
+            group.pop(key).force_close_all()
 
 
 @pytest.fixture
@@ -124,6 +138,7 @@ def private_redis(tmp_path, settings):
     finally:
         server.stop()
         point_celery_at(previous_url)
+        forget_pools(server.url)
         if previous_env is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
