@@ -37,4 +37,22 @@
     // The picked button is gone: give the focus back to the field it filled in.
     if (label) { label.focus(); } else if (input && input.type !== "hidden") { input.focus(); }
   });
+  // Close a picker's suggestions once the focus has left the picker (Tab on to the next
+  // field, a click elsewhere). Checked a moment later: a click on a suggestion moves the
+  // focus through the page first in some browsers.
+  function closeSuggestionsUnlessFocused(picker) {
+    if (picker.contains(document.activeElement)) { return; }
+    picker.querySelectorAll(".autocomplete-results").forEach(function (list) { list.innerHTML = ""; });
+  }
+  document.addEventListener("focusout", function (event) {
+    var picker = event.target.closest && event.target.closest(".org-picker");
+    if (picker) { window.setTimeout(function () { closeSuggestionsUnlessFocused(picker); }, 200); }
+  });
+  // Suggestions that arrive after the user has moved on are not shown.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    var picker = list && list.classList && list.classList.contains("autocomplete-results") &&
+      list.closest(".org-picker");
+    if (picker) { closeSuggestionsUnlessFocused(picker); }
+  });
 })();
