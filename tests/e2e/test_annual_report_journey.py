@@ -124,9 +124,12 @@ def generate_and_download(j, report_url) -> bytes:
     # The worker has the job: the page shows its progress and polls until it is done.
     expect(job.locator("progress")).to_be_visible()
     expect(job.locator(".badge")).to_have_text(re.compile("I kö|Pågår"))
+    generate = page.get_by_role("button", name="Skapa Word och PDF")
+    expect(generate).to_be_hidden()  # nothing to start while a generation runs
     j.shot("job-running")
     expect(job.locator(".badge")).to_have_text("Klar", timeout=60000)
     expect(job.locator("progress")).to_have_count(0)
+    expect(generate).to_be_visible()
     # The finished job brings the new files into the table too (out of band).
     expect(page.locator("#report-files")).to_contain_text("Word (DOCX)")
     expect(page.locator("#report-files")).to_contain_text("PDF")
