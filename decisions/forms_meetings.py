@@ -93,6 +93,7 @@ class CounterForm(forms.Form):
     first_number = forms.IntegerField(
         label=_("Nästa paragrafnummer"),
         min_value=1,
+        max_value=9999,
         help_text=_("T.ex. 22 om årets nästa sammanträde börjar med § 22."),
     )
 

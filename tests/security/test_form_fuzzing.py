@@ -1,0 +1,877 @@
+"""Hypothesis fuzzing of every form of the app (issue #8, point 5.4).
+
+Every Form class of ``*/forms*.py`` (and the case list's filter) is mapped to the page
+that uses it and a role allowed to use it. The page is fetched like a browser would, its
+form's fields read from the HTML, and hypothesis posts variations of what the browser
+would send: fields dropped, emptied or replaced by unicode, control characters, huge
+strings, numbers such as ``1e400``, ``-0``, ``NaN``, ``12 345,67 tkr``, dates out of range,
+ids of objects that do not exist, choices of other fields. The answer is never a 500, and
+when the page does not accept the data (no redirect) no row is created anywhere.
+
+Each example runs in a savepoint that is rolled back, so examples do not see each other.
+"""
+
+import datetime
+import inspect
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from importlib import import_module
+from urllib.parse import urlsplit
+
+import pytest
+from django import forms as django_forms
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.urls import resolve, reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+FORM_MODULES = [
+    "projects.forms",
+    "decisions.forms_meetings",
+    "decisions.forms_workflow",
+    "financing.forms",
+    "reporting.forms",
+]
+# Bases that no page renders on their own.
+ABSTRACT = {
+    "projects.forms.EditTokenMixin",
+    "decisions.forms_workflow.TransitionForm",
+    "decisions.forms_workflow.MotivatedTransitionForm",
+    "reporting.forms.VersionForm",
+}
+# 25 examples per form keep the file near two minutes; FUZZ_EXAMPLES=200 FUZZ_RANDOM=1
+# explores further (new examples each run instead of the same reproducible ones).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+STATS: dict = {}
+
+
+# --- The forms and where they are used -------------------------------------------------------
+
+
+@dataclass
+class Target:
+    forms: tuple[str, ...]  # "module.Class" of the forms the page posts
+    role: str
+    url: Callable  # world -> url of the page that shows the form
+    action: Callable | None = None  # world -> url the form posts to (default: url)
+    method: str = "post"
+    page: bool = True  # the form is shown on a page (fields read from its HTML)
+    base: dict = field(default_factory=dict)  # fields when there is no page
+    success_template: str = ""  # a 200 rendering this template is a success
+    valid: Callable | None = None  # world -> fields that make the browser's data valid
+
+
+def _transition(name):
+    def url(w):
+        return reverse("decisions:workflow_transition", args=[w.fuzz[name].pk, name])
+
+    return url
+
+
+P, M, W, F, R = (
+    "projects.forms.",
+    "decisions.forms_meetings.",
+    "decisions.forms_workflow.",
+    "financing.forms.",
+    "reporting.forms.",
+)
+
+TARGETS = {
+    # projects
+    "organisation_edit": Target(
+        (P + "OrganisationForm",),
+        "officer",
+        lambda w: f"/cases/organisations/{w.organisation.pk}/edit/",
+    ),
+    "organisation_picker_create": Target(
+        (P + "OrganisationQuickForm",),
+        "officer",
+        lambda w: "/cases/organisations/picker/new/",
+        page=False,
+        base={"name": "Ny organisation AB", "kind": "company", "org_number": "", "city": ""},
+        success_template="projects/widgets/organisation_created.html",
+    ),
+    "project_edit": Target(
+        (P + "ProjectForm",), "officer", lambda w: f"/cases/projects/{w.project.pk}/edit/"
+    ),
+    "case_register": Target((P + "CaseRegisterForm",), "officer", lambda w: "/cases/new/"),
+    "case_edit": Target(
+        (P + "CaseEditForm",), "officer", lambda w: f"/cases/{w.doc_case.pk}/edit/"
+    ),
+    "project_start": Target(
+        (P + "ProjectStartForm",), "officer", lambda w: f"/cases/projects/{w.project.pk}/start/"
+    ),
+    "project_closure": Target(
+        (P + "ProjectClosureForm",), "officer", lambda w: f"/cases/projects/{w.project.pk}/closure/"
+    ),
+    "member_edit": Target(
+        (P + "ProjectMemberForm",), "officer", lambda w: f"/cases/members/{w.member.pk}/edit/"
+    ),
+    "obligation_create": Target(
+        (P + "ObligationForm",),
+        "secretary",
+        lambda w: f"/cases/projects/{w.project.pk}/obligations/new/",
+    ),
+    "obligation_fulfil": Target(
+        (P + "ObligationFulfilForm",),
+        "officer",
+        lambda w: f"/cases/obligations/{w.obligation.pk}/fulfil/",
+    ),
+    "document_upload": Target(
+        (P + "DocumentUploadForm",),
+        "controller",
+        lambda w: f"/cases/{w.doc_case.pk}/documents/new/",
+    ),
+    "document_edit": Target(
+        (P + "DocumentEditForm",),
+        "officer",
+        lambda w: f"/cases/documents/{w.confidential.pk}/edit/",
+    ),
+    "area_edit": Target(
+        (P + "RusAreaForm",), "officer", lambda w: f"/cases/areas/rus/{w.rus_area.pk}/edit/"
+    ),
+    "area_create": Target((P + "SmartAreaForm",), "officer", lambda w: "/cases/areas/smart/new/"),
+    "case_list": Target(
+        ("projects.filters.CaseFilter",), "reader", lambda w: "/cases/", method="get"
+    ),
+    # decisions: meetings
+    "body_edit": Target(
+        (M + "BodyForm",), "secretary", lambda w: f"/workflow/organ/{w.body.pk}/andra/"
+    ),
+    "body_member_edit": Target(
+        (M + "MemberForm",), "secretary", lambda w: f"/workflow/ledamoter/{w.body_member.pk}/andra/"
+    ),
+    "counter_set": Target(
+        (M + "CounterForm",), "secretary", lambda w: f"/workflow/organ/{w.body.pk}/paragrafnummer/"
+    ),
+    "meeting_create": Target(
+        (M + "MeetingForm",), "secretary", lambda w: "/workflow/sammantraden/nytt/"
+    ),
+    "agenda_add": Target(
+        (M + "AgendaItemForm",),
+        "secretary",
+        lambda w: f"/workflow/sammantraden/{w.held_meeting.pk}/punkter/ny/",
+    ),
+    "agenda_add_queue": Target(
+        (M + "QueueForm",),
+        "secretary",
+        lambda w: f"/workflow/sammantraden/{w.held_meeting.pk}/punkter/ko/",
+    ),
+    "agenda_add_delegation": Target(
+        (M + "DelegationItemForm",),
+        "secretary",
+        lambda w: f"/workflow/sammantraden/{w.held_meeting.pk}/punkter/delegationsbeslut/",
+    ),
+    "attendance_edit": Target(
+        (M + "AttendanceForm",),
+        "secretary",
+        lambda w: f"/workflow/sammantraden/{w.held_meeting.pk}/narvaro/",
+    ),
+    "other_add": Target(
+        (M + "OtherAttendeeForm",),
+        "secretary",
+        lambda w: f"/workflow/sammantraden/{w.held_meeting.pk}/ovriga/ny/",
+    ),
+    "paragraph_edit": Target(
+        (M + "ParagraphForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/andra/",
+    ),
+    "conflict_add": Target(
+        (M + "ConflictForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/jav/ny/",
+    ),
+    "motion_add": Target(
+        (M + "MotionForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/yrkanden/ny/",
+    ),
+    "proposition_set": Target(
+        (M + "PropositionForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/proposition/",
+    ),
+    "vote_edit": Target(
+        (M + "VoteForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/omrostning/",
+    ),
+    "reservation_add": Target(
+        (M + "ReservationForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/reservationer/ny/",
+    ),
+    "recipient_add": Target(
+        (M + "RecipientForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/mottagare/ny/",
+    ),
+    "decision_record": Target(
+        (M + "DecisionForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.fuzz['case_paragraph'].pk}/beslut/",
+    ),
+    "protocol_reject": Target(
+        (M + "RejectSigningForm",),
+        "chair",
+        lambda w: f"/workflow/sammantraden/{w.signing_meeting.pk}/aterforvisa/",
+    ),
+    "notice_publish": Target(
+        (M + "NoticeForm",),
+        "secretary",
+        lambda w: f"/workflow/sammantraden/{w.fuzz['unposted_meeting'].pk}/anslag/",
+    ),
+    "document_verify": Target(
+        (M + "VerifyForm",), "reader", lambda w: "/workflow/dokument/kontrollera/"
+    ),
+    # decisions: workflow
+    "start_preparation": Target(
+        (W + "PlainTransitionForm",), "officer", _transition("start_preparation")
+    ),
+    "record_au_assessment": Target(
+        (W + "AssessmentForm",), "officer", _transition("record_au_assessment")
+    ),
+    "delegation_approve": Target(
+        (W + "DelegationDecisionForm",), "director", _transition("delegation_approve")
+    ),
+    "delegation_reject": Target(
+        (W + "DelegationRejectForm",), "director", _transition("delegation_reject")
+    ),
+    "forum_recommend": Target(
+        (W + "ForumRecommendationForm",), "secretary", _transition("forum_recommend")
+    ),
+    "council_approve": Target(
+        (W + "BodyDecisionForm",), "secretary", _transition("council_approve")
+    ),
+    "council_return": Target((W + "BodyReturnForm",), "secretary", _transition("council_return")),
+    "management_group_forward": Target(
+        (W + "ManagementGroupForm",), "secretary", _transition("management_group_forward")
+    ),
+    "management_group_return": Target(
+        (W + "ManagementGroupReturnForm",), "secretary", _transition("management_group_return")
+    ),
+    "send_application": Target(
+        (W + "SendApplicationForm",), "officer", _transition("send_application")
+    ),
+    "record_funded": Target((W + "FundedForm",), "officer", _transition("record_funded")),
+    "record_not_funded": Target(
+        (W + "FundingOutcomeForm",), "officer", _transition("record_not_funded")
+    ),
+    "start_project": Target((W + "StartProjectForm",), "officer", _transition("start_project")),
+    "submit_final_report": Target(
+        (W + "FinalReportForm",), "officer", _transition("submit_final_report")
+    ),
+    "grant": Target((W + "GrantForm",), "secretary", _transition("grant")),
+    "reject": Target((W + "RejectForm",), "secretary", _transition("reject")),
+    "return_to_preparation": Target(
+        (W + "ReturnToPreparationForm",), "officer", _transition("return_to_preparation")
+    ),
+    "withdraw": Target((W + "WithdrawForm",), "officer", _transition("withdraw")),
+    "anchoring_add": Target(
+        (W + "AnchoringContactForm",),
+        "officer",
+        lambda w: f"/workflow/cases/{w.anchoring_case.pk}/anchoring/",
+    ),
+    "proposal_edit": Target(
+        (W + "DecisionProposalForm",),
+        "officer",
+        lambda w: f"/workflow/cases/{w.draft_case.pk}/proposal/",
+    ),
+    "delegation_register": Target(
+        (W + "DelegationFilterForm",), "reader", lambda w: "/workflow/delegation/", method="get"
+    ),
+    # financing
+    "grant_edit": Target(
+        (F + "GrantForm",), "controller", lambda w: f"/finance/grants/{w.grant.year}/edit/"
+    ),
+    "plan_edit": Target(
+        (F + "PlanForm", F + "RowForm", F + "BaseRowFormSet"),
+        "officer",
+        lambda w: f"/finance/plans/{w.draft_plan.project_id}/edit/",
+    ),
+    "plan_review": Target(
+        (F + "ReviewForm",),
+        "controller",
+        lambda w: f"/finance/plans/{w.submitted_plan.project_id}/review/",
+    ),
+    "plan_reopen": Target(
+        (F + "ReopenForm",),
+        "controller",
+        lambda w: f"/finance/plans/{w.approved_plan.project_id}/reopen/",
+    ),
+    "plan_granted": Target(
+        (F + "GrantedAmountsForm",),
+        "controller",
+        lambda w: f"/finance/plans/{w.approved_plan.project_id}/granted/",
+    ),
+    "commitment_create": Target(
+        (F + "CommitmentForm",), "controller", lambda w: "/finance/commitments/new/"
+    ),
+    "payment_create": Target(
+        (F + "PaymentForm",),
+        "controller",
+        lambda w: f"/finance/commitments/{w.commitment.pk}/payments/new/",
+    ),
+    "release_create": Target(
+        (F + "ReleaseForm",),
+        "controller",
+        lambda w: f"/finance/commitments/{w.commitment.pk}/releases/new/",
+    ),
+    "dashboard": Target(
+        (F + "DashboardFilterForm",), "reader", lambda w: "/finance/", method="get"
+    ),
+    "plan_list": Target(
+        (F + "PlanFilterForm",), "reader", lambda w: "/finance/plans/", method="get"
+    ),
+    "commitment_list": Target(
+        (F + "CommitmentFilterForm",), "reader", lambda w: "/finance/commitments/", method="get"
+    ),
+    # reporting
+    "report_create": Target(
+        (R + "ReportYearCreateForm",),
+        "officer",
+        lambda w: "/reports/",
+        action=lambda w: "/reports/new/",
+    ),
+    "report_edit": Target(
+        (R + "ReportYearEditForm",), "officer", lambda w: f"/reports/{w.report.year}/edit/"
+    ),
+    "answer_save": Target(
+        (R + "AnswerForm",),
+        "officer",
+        lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/",
+    ),
+    "insats_edit": Target(
+        (R + "InsatsForm",), "officer", lambda w: f"/reports/insatser/{w.insats.pk}/"
+    ),
+    "insats_add": Target(
+        (R + "InsatsAddForm",),
+        "officer",
+        lambda w: f"/reports/{w.report.year}/sections/{w.insats_section.number}/",
+        action=lambda w: (
+            f"/reports/{w.report.year}/sections/{w.insats_section.number}/insatser/add/"
+        ),
+    ),
+    "figures_check": Target(
+        (R + "FigureCheckForm",),
+        "controller",
+        lambda w: f"/reports/{w.report.year}/figures/",
+        action=lambda w: f"/reports/{w.report.year}/figures/check/",
+    ),
+    "report_approval": Target(
+        (R + "ApprovalForm",), "officer", lambda w: f"/reports/{w.report.year}/approval/"
+    ),
+}
+
+
+# Start from valid data where the page's own values are not enough (empty required fields),
+# so the variations also reach the services behind the forms.
+VALID = {
+    "case_register": lambda w: {
+        "kind": "medfinansiering",
+        "project_mode": "new",
+        "project_title": "Fuzzprojekt",
+        "applicant": str(w.organisation.pk),
+        "applicant_text": w.organisation.name,
+        "requested_amount": "100 000",
+        "start_date": "2021-01-01",
+        "end_date": "2022-12-31",
+        "received_on": "2021-01-15",
+    },
+    "commitment_create": lambda w: {
+        "year": "2023",
+        "category": "project",
+        "priority": "innovation",
+        "amount": "1 000",
+        "committed_on": "2023-05-01",
+    },
+    "payment_create": lambda w: {
+        "paid_on": str(w.commitment.committed_on + datetime.timedelta(days=30)),
+        "amount": "1",
+        "period_start": str(w.commitment.committed_on),
+        "period_end": str(w.commitment.committed_on + datetime.timedelta(days=29)),
+    },
+    "obligation_create": lambda w: {"text": "Rapportera halvårsvis.", "due_date": "2024-01-01"},
+    "project_closure": lambda w: {
+        "result_summary": "Projektet nådde målen.",
+        "recommendation": "maintenance",
+        "closed_on": "2030-03-01",
+    },
+    "motion_add": lambda w: {
+        "movers": [str(w.body_member.pk)],
+        "kind": "rejection",
+        "text": "avslag",
+    },
+    "conflict_add": lambda w: {"member": str(w.body_member.pk), "reason": "Styrelseledamot"},
+    "recipient_add": lambda w: {"name": "Mottagare", "email": "mottagare@example.se"},
+    "report_approval": lambda w: {"reference": "RUN 2023-02-01 § 5", "approved_on": "2023-02-01"},
+    "meeting_create": lambda w: {
+        "body": str(w.body.pk),
+        "date": "2031-02-03",
+        "start_time": "10:00",
+    },
+    "decision_record": lambda w: {"transition": "grant", "amount": "400 000"},
+    "grant": lambda w: {
+        "amount": "400 000",
+        "decided_on": "2020-03-24",
+        "reference": "RUN 2020-03-24 § 36",
+    },
+    "reject": lambda w: {
+        "reason": "Saknar förankring.",
+        "decided_on": "2020-03-24",
+        "reference": "RUN 2020-03-24 § 34",
+    },
+    "record_au_assessment": lambda w: {
+        "assessment": "Idén ligger i linje med RUS.",
+        "proposed_route": "forum",
+        "direction_proposal": "Utveckla idén.",
+    },
+    "forum_recommend": lambda w: {
+        "recommendation": "approve",
+        "text": "Forumet rekommenderar.",
+        "recommended_on": "2020-03-24",
+    },
+    "send_application": lambda w: {"funder": "Vinnova", "sent_on": "2020-03-24"},
+}
+
+
+def _form_classes() -> set[str]:
+    found = set()
+    for module_name in FORM_MODULES:
+        module = import_module(module_name)
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, django_forms.BaseForm | django_forms.BaseFormSet)
+                and obj.__module__ == module_name
+            ):
+                found.add(f"{module_name}.{name}")
+    return found - ABSTRACT
+
+
+def test_every_form_class_is_fuzzed():
+    covered = {form for target in TARGETS.values() for form in target.forms}
+    assert _form_classes() - covered == set(), "map the new form to the page that uses it"
+    assert {f for f in covered if not f.startswith("projects.filters.")} - _form_classes() == set()
+
+
+# --- More states for the workflow forms ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(world, django_db_blocker):
+    """Cases in the states the transition forms need, a decided meeting paragraph and a
+    signed meeting whose notice is not posted yet (rolled back after the module)."""
+    from tests.decisions.workflow_factories import Actors
+
+    users = world.users
+    actors = Actors(users["officer"], users["secretary"], users["director"])
+    with django_db_blocker.unblock():
+        savepoint = transaction.atomic()
+        savepoint.__enter__()
+        try:
+            fuzz = _fuzz_states(world, actors)
+        except BaseException:
+            transaction.set_rollback(True)
+            savepoint.__exit__(None, None, None)
+            raise
+    world.objs["fuzz"] = fuzz
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        savepoint.__exit__(None, None, None)
+    world.objs.pop("fuzz", None)
+
+
+def _fuzz_states(world, actors) -> dict:
+    from decisions.models.meetings import AgendaItem
+    from decisions.services import meetings as meeting_svc
+    from decisions.services import workflow as wf
+    from financing import services as financing_svc
+    from projects.models import Case, CaseKind
+    from tests.decisions.workflow_factories import fire, walk_idea, write_proposal
+    from tests.security.world import _held_meeting, _new_case, _plan
+
+    users = world.users
+    fuzz = {}
+
+    def idea_in(state, route="forum"):
+        return walk_idea(actors, state, route=route)
+
+    fuzz["start_preparation"] = world.planless_case
+    fuzz["record_au_assessment"] = idea_in("au_preparation")
+    fuzz["delegation_approve"] = fuzz["delegation_reject"] = idea_in(
+        "au_assessed", route="delegation"
+    )
+    fuzz["forum_recommend"] = idea_in("at_forum")
+    fuzz["council_approve"] = fuzz["council_return"] = idea_in("at_council")
+    fuzz["management_group_forward"] = fuzz["management_group_return"] = idea_in(
+        "at_management_group"
+    )
+    fuzz["send_application"] = idea_in("application_writing")
+    fuzz["record_funded"] = fuzz["record_not_funded"] = idea_in("application_sent")
+    fuzz["submit_final_report"] = idea_in("running")
+    fuzz["withdraw"] = idea_in("registered")
+    fuzz["start_project"] = Case.objects.filter(kind=CaseKind.CO_FINANCING, state="granted").first()
+    # A co-financing case ready for RUN: its plan approved, a proposal written.
+    ready = _new_case(users["officer"], "Säkerhetstest klar för RUN")
+    plan = financing_svc.financing_plan_submit(
+        user=users["officer"], plan=_plan(ready, users["officer"])
+    )
+    financing_svc.financing_plan_approve(user=users["controller"], plan=plan, comment="OK")
+    fire(ready, "start_preparation", users["officer"])
+    write_proposal(ready, users["officer"], amount="400 000")
+    fire(ready, "mark_ready_for_run", users["officer"])
+    ready.refresh_from_db()
+    fuzz["grant"] = fuzz["reject"] = fuzz["return_to_preparation"] = ready
+    # A paragraph of a case on a held meeting's agenda, for the decision form.
+    item = meeting_svc.agenda_item_add(
+        user=users["secretary"],
+        meeting=world.held_meeting,
+        kind=AgendaItem.Kind.CASE,
+        case=ready,
+    )
+    fuzz["case_paragraph"] = meeting_svc.paragraph_add(user=users["secretary"], item=item)
+    # A signed meeting, notice not posted.
+    meeting, _paragraph = _held_meeting(world.body, users["secretary"], datetime.date(2020, 8, 25))
+    meeting_svc.meeting_submit_for_signing(user=users["secretary"], meeting=meeting)
+    meeting_svc.protocol_sign(user=users["chair"], meeting=meeting)
+    meeting_svc.protocol_sign(user=users["adjuster"], meeting=meeting)
+    meeting.refresh_from_db()
+    fuzz["unposted_meeting"] = meeting
+    for name, case in fuzz.items():
+        if isinstance(case, Case):
+            info = wf.transition_info(name) if name in wf.transitions() else None
+            assert info is None or info.applies_to(case), (name, case.state)
+    return fuzz
+
+
+# --- Reading a form from the page ------------------------------------------------------------
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # text, textarea, select, checkbox, radio, hidden, file, date, number, ...
+    values: list = field(default_factory=list)  # what the browser sends as it is
+    options: list = field(default_factory=list)
+
+
+@dataclass
+class PageForm:
+    action: str
+    method: str
+    fields: dict = field(default_factory=dict)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[PageForm] = []
+        self._select = None
+        self._option = None
+        self._textarea = None
+
+    def _field(self, name, kind):
+        form = self.forms[-1]
+        return form.fields.setdefault(name, Field(name, kind))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append(
+                PageForm(action=a.get("action") or "", method=(a.get("method") or "get").lower())
+            )
+            return
+        if not self.forms or not a.get("name"):
+            if tag == "option" and self._select is not None:
+                self._option = a
+                self._select.options.append(a.get("value", ""))
+                if "selected" in a:
+                    self._select.values.append(a.get("value", ""))
+            return
+        name = a["name"]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "reset", "image"):
+                if kind == "submit" and a.get("value") is not None:
+                    f = self._field(name, "submit")
+                    f.options.append(a.get("value", ""))
+                return
+            f = self._field(name, kind)
+            if kind in ("checkbox", "radio"):
+                f.options.append(a.get("value", "on"))
+                if "checked" in a:
+                    f.values.append(a.get("value", "on"))
+            elif kind != "file":
+                f.values.append(a.get("value", ""))
+        elif tag == "select":
+            self._select = self._field(name, "select")
+        elif tag == "textarea":
+            self._textarea = self._field(name, "textarea")
+            self._textarea.values.append("")
+        elif tag == "button" and a.get("type", "submit") == "submit":
+            f = self._field(name, "submit")
+            f.options.append(a.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea.values[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            if self._select is not None and not self._select.values and self._select.options:
+                self._select.values.append(self._select.options[0])
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _same_path(a: str, b: str) -> bool:
+    return urlsplit(a).path.rstrip("/") == urlsplit(b).path.rstrip("/")
+
+
+def page_form(content: str, page_url: str, action_url: str, method: str) -> PageForm:
+    parser = _FormParser()
+    parser.feed(content)
+    candidates = [
+        f
+        for f in parser.forms
+        if f.method == method and _same_path(f.action or page_url, action_url) and f.fields
+    ]
+    assert candidates, f"no {method} form posting to {action_url} on {page_url}"
+    # The largest form posting there (a page may also have a small one, e.g. delete).
+    return max(candidates, key=lambda f: len(f.fields))
+
+
+def _context_forms(response) -> set[str]:
+    names = set()
+    for context in response.context or []:
+        for value in context.flatten().values():
+            classes = []
+            if isinstance(value, django_forms.BaseForm | django_forms.BaseFormSet):
+                classes.append(type(value))
+                if isinstance(value, django_forms.BaseFormSet):
+                    classes.append(value.form)
+            if hasattr(value, "form") and hasattr(value, "qs"):  # django-filter FilterSet
+                classes.append(type(value))
+            for cls in classes:
+                for klass in cls.__mro__:
+                    names.add(f"{klass.__module__}.{klass.__name__}")
+    return names
+
+
+# --- Values ---------------------------------------------------------------------------------
+
+WEIRD = [
+    "",
+    " ",
+    "0",
+    "-0",
+    "-1",
+    "1e400",
+    "-1e400",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-inf",
+    "12 345,67 tkr",
+    "1 245 497 kr",
+    "1\u00a0245\u00a0497",
+    "1,5",
+    "1.5",
+    "0,000001",
+    "١٢٣",
+    "0x1F",
+    "9" * 40,
+    str(2**31),
+    str(2**63),
+    str(-(2**63) - 1),
+    "999999999",
+    "2147483648",
+    "2020-02-30",
+    "0000-00-00",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "1899-12-31",
+    "2020-13-01",
+    "24:00",
+    "99:99",
+    "2020-03-24T25:61",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE projects_case; --",
+    "\x00",
+    "a\x00b",
+    "\u202eevil",
+    "\ud7ff\ufffe",
+    "🙂" * 50,
+    "x" * 100_000,
+    "\r\n" * 20,
+    "on",
+    "true",
+    "None",
+    "[]",
+    "{}",
+]
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.floats().map(str),
+)
+DATES = st.one_of(
+    st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)).map(str),
+    st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+)
+
+
+def _value(field: Field):
+    parts = [st.sampled_from(WEIRD), TEXT, NUMBERS, DATES]
+    if field.values:
+        parts.append(st.sampled_from(field.values))
+    if field.options:
+        parts.append(st.sampled_from(field.options))
+    return st.one_of(*parts)
+
+
+FILES = st.builds(
+    lambda name, content: SimpleUploadedFile(name, content),
+    st.sampled_from(
+        ["a.pdf", "../../etc/passwd", "x.html", "noext", "å ä ö.docx", "a" * 300 + ".pdf", ".pdf"]
+    ),
+    st.one_of(
+        st.binary(max_size=200),
+        st.just(b"%PDF-1.4\n%%EOF\n"),
+        st.just(b"<html><script>alert(1)</script></html>"),
+    ),
+)
+
+
+@st.composite
+def payloads(draw, fields: dict, base: dict):
+    data = {}
+    for name, f in fields.items():
+        choice = draw(st.sampled_from(["keep", "keep", "change", "drop"]))
+        if f.kind == "file":
+            if choice != "drop":
+                data[name] = draw(FILES)
+            continue
+        if choice == "drop":
+            continue
+        if choice == "keep":
+            if base.get(name):
+                data[name] = base[name]
+            continue
+        if draw(st.booleans()) and f.kind in ("select", "checkbox"):
+            data[name] = draw(st.lists(_value(f), min_size=1, max_size=3))
+        else:
+            data[name] = draw(_value(f))
+    if draw(st.integers(0, 9)) == 0:
+        data[draw(st.sampled_from(["id", "pk", "user", "created_by", "status", "version"]))] = draw(
+            _value(Field("x", "text"))
+        )
+    return data
+
+
+# --- Row counts -------------------------------------------------------------------------------
+
+
+def _count_sql() -> str:
+    quote = connection.ops.quote_name
+    tables = sorted(
+        {
+            m._meta.db_table
+            for label in ("projects", "decisions", "financing", "reporting", "auth", "authtoken")
+            for m in apps.get_app_config(label).get_models(include_auto_created=True)
+            if m._meta.managed and not m._meta.proxy
+        }
+    )
+    return " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {quote(t)}" for t in tables)
+
+
+def row_counts(sql) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def _accepted(response, target) -> bool:
+    if response.status_code in (301, 302, 303) or "HX-Redirect" in response:
+        return True
+    templates = {t.name for t in response.templates}
+    return response.status_code == 200 and target.success_template in templates
+
+
+# --- The test -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(TARGETS))
+def test_fuzz_form(fuzz_world, client, key):
+    world = fuzz_world
+    target = TARGETS[key]
+    client.force_login(world.users[target.role])
+    page_url = target.url(world)
+    action_url = (target.action or target.url)(world)
+    if target.page:
+        page = client.get(page_url)
+        assert page.status_code == 200, (page_url, page.status_code)
+        shown = _context_forms(page)
+        assert set(target.forms) <= shown, (key, set(target.forms) - shown)
+        form = page_form(page.content.decode(), page_url, action_url, target.method)
+        fields = form.fields
+        base = {
+            name: (f.values[0] if len(f.values) == 1 else list(f.values))
+            for name, f in fields.items()
+            if f.values
+        }
+    else:
+        fields = {name: Field(name, "text", [value]) for name, value in target.base.items()}
+        base = dict(target.base)
+    if key in VALID:
+        for name, value in VALID[key](world).items():
+            base[name] = value
+            fields.setdefault(
+                name, Field(name, "text", [value] if isinstance(value, str) else value)
+            )
+    sql = _count_sql()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=not os.environ.get("FUZZ_RANDOM"),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(payloads(fields, base))
+    def post(data):
+        with transaction.atomic():
+            before = row_counts(sql)
+            if target.method == "get":
+                response = client.get(action_url, data)
+            else:
+                response = client.post(action_url, data)
+            assert response.status_code < 500, (response.status_code, data)
+            STATS.setdefault(key, []).append(response.status_code)
+            if target.method == "post" and not _accepted(response, target):
+                after = row_counts(sql)
+                created = {t: after[t] - before[t] for t in after if after[t] != before[t]}
+                assert not created, (response.status_code, created, data)
+            transaction.set_rollback(True)
+
+    post()
+    if os.environ.get("FUZZ_STATS"):
+        print(key, sorted(Counter(STATS.get(key, [])).items()))
+    # The page itself still works after the fuzzing (no state left behind).
+    if target.page:
+        assert client.get(page_url).status_code == 200
+    assert resolve(urlsplit(action_url).path)
