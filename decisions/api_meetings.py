@@ -39,6 +39,11 @@ def _require(access) -> None:
         raise PermissionDenied(access.reason)
 
 
+def _is_id(value: str) -> bool:
+    """A query parameter that can be compared with an id column (ASCII digits, bigint)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 class ViewMeetingsPermission:
     """Every role reads; writes are checked by the services."""
 
@@ -355,8 +360,11 @@ class MeetingListView(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
         ViewMeetingsPermission.check(self.request)
+        body = self.request.query_params.get("body") or None
+        if body is not None and not _is_id(body):
+            raise serializers.ValidationError({"body": "Ange ett heltal."})
         return selectors.meeting_list(
-            body=self.request.query_params.get("body") or None,
+            body=body,
             status=self.request.query_params.get("status") or None,
         )
 
@@ -462,7 +470,7 @@ class ParagraphListView(generics.ListAPIView):
         for name in ("meeting", "case", "body", "year"):
             value = self.request.query_params.get(name)
             if value:
-                if not value.isdigit():
+                if not _is_id(value):
                     raise serializers.ValidationError({name: "Ange ett heltal."})
                 qs = qs.filter(**{name: value})
         return qs
@@ -536,7 +544,7 @@ class DocumentListView(generics.ListAPIView):
         qs = GeneratedDocument.objects.order_by("-created_at")
         meeting = self.request.query_params.get("meeting")
         if meeting:
-            if not meeting.isdigit():
+            if not _is_id(meeting):
                 raise serializers.ValidationError({"meeting": "Ange ett heltal."})
             qs = qs.filter(meeting=meeting)
         checksum = self.request.query_params.get("sha256")

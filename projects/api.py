@@ -8,7 +8,6 @@ Confidential documents are left out of lists and refused (403) for läsare.
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +16,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -451,7 +450,8 @@ class DocumentViewSet(
         return queryset
 
     def get_object(self):
-        document = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        # DRF's get_object_or_404: a pk that is not a number is a 404, not a 500.
+        document = generics.get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         _guard(permissions.can_view_document(self.request.user, document))
         return document
 
