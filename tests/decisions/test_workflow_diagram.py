@@ -1,10 +1,14 @@
 """The route diagram is generated from the machine: every transition is in it, the
 current state is highlighted and the path taken is marked."""
 
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from django.utils import translation
 
+from decisions import diagram
 from decisions.diagram import case_route_svg, layout, route_graph, route_svg
 from decisions.models import CaseWorkflow
 from decisions.selectors_workflow import transition_log_for
@@ -137,3 +141,210 @@ def test_a_withdrawn_case_highlights_the_withdrawal_note(actors):
     notes = [g for g in root.iter() if g.get("data-state") == S.WITHDRAWN]
     assert notes and "route-diagram__global--current" in notes[0].get("class")
     assert "route-diagram__edge--taken" in notes[0].get("class")
+
+
+# Geometry: what is drawn must be readable in both languages. The boxes are worked out
+# from the SVG itself, with the diagram's own (conservative) text width estimate.
+
+LANGUAGES = ["sv", "en"]
+KINDS = [CaseKind.PROJECT_IDEA, CaseKind.CO_FINANCING]
+CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "workflow.css"
+HALO = 2  # half the white stroke drawn behind edge labels
+
+
+def css_font_size(css_class):
+    match = re.search(r"\." + css_class + r"\s*\{[^}]*font-size:\s*([\d.]+)px", CSS.read_text())
+    assert match, css_class
+    return float(match.group(1))
+
+
+def test_the_width_estimate_uses_the_font_sizes_of_the_css():
+    assert css_font_size("route-diagram__state") == diagram.STATE_FONT
+    assert css_font_size("route-diagram__label") == diagram.LABEL_FONT
+    assert css_font_size("route-diagram__note") == diagram.NOTE_FONT
+
+
+def text_box_of(element, size):
+    spans = element.findall("svg:tspan", NS)
+    lines = [span.text or "" for span in spans]
+    steps = {float(span.get("dy")) for span in spans[1:]}
+    assert len(steps) <= 1
+    return diagram.text_box(
+        float(element.get("x")),
+        float(element.get("y")),
+        lines,
+        size,
+        steps.pop() if steps else 0,
+        element.get("text-anchor"),
+    )
+
+
+def rect_box(rect):
+    x, y = float(rect.get("x")), float(rect.get("y"))
+    return (x, y, x + float(rect.get("width")), y + float(rect.get("height")))
+
+
+def grow(box, by):
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def intersects(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def inside(inner, outer, margin=0.0):
+    return (
+        inner[0] >= outer[0] + margin
+        and inner[1] >= outer[1] + margin
+        and inner[2] <= outer[2] - margin
+        and inner[3] <= outer[3] - margin
+    )
+
+
+def path_points(d, steps=24):
+    """Points along an SVG path of absolute M, L, H, V, Q and C commands."""
+    tokens = re.findall(r"[MLHVQC]|-?[\d.]+", d)
+    points, x, y, i = [], 0.0, 0.0, 0
+    while i < len(tokens):
+        command = tokens[i]
+        i += 1
+        count = {"M": 2, "L": 2, "H": 1, "V": 1, "Q": 4, "C": 6}[command]
+        values = [float(v) for v in tokens[i : i + count]]
+        i += count
+        if command == "M":
+            x, y = values
+            points.append((x, y))
+            continue
+        if command in "LHV":
+            nx = values[0] if command == "H" else values[-2] if command == "L" else x
+            ny = values[0] if command == "V" else values[-1] if command == "L" else y
+            controls = [(x, y), (nx, ny)]
+        else:
+            controls = [(x, y)] + list(zip(values[::2], values[1::2], strict=True))
+        for step in range(1, steps + 1):
+            t = step / steps
+            level = controls
+            while len(level) > 1:  # de Casteljau
+                level = [
+                    (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+                    for a, b in zip(level, level[1:], strict=False)
+                ]
+            points.append(level[0])
+        x, y = controls[-1]
+    return points
+
+
+def drawn(kind, language):
+    """Boxes of everything drawn, from the SVG the page gets."""
+    with translation.override(language):
+        root = parse(route_svg(kind))
+    view_box = [float(v) for v in root.get("viewBox").split()]
+    assert float(root.get("width")) == view_box[2] and float(root.get("height")) == view_box[3]
+    result = {
+        "view": (view_box[0], view_box[1], view_box[0] + view_box[2], view_box[1] + view_box[3]),
+        "nodes": [],  # (state, rect box, text box)
+        "labels": [],  # (transition, box): edge labels with their halo, and the note pills
+        "paths": [],  # (transition, points)
+        "note_texts": [],  # (rect box, text box)
+    }
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        css = group.get("class") or ""
+        if "route-diagram__node" in css.split():
+            rect = rect_box(group.find("svg:rect", NS))
+            text = text_box_of(group.find("svg:text", NS), diagram.STATE_FONT)
+            result["nodes"].append((group.get("data-state"), rect, text))
+        elif "route-diagram__edge" in css.split():
+            name = group.get("data-transition")
+            text = group.find("svg:text", NS)
+            box = grow(text_box_of(text, diagram.LABEL_FONT), HALO)
+            result["labels"].append((name, box))
+            result["paths"].append((name, path_points(group.find("svg:path", NS).get("d"))))
+        elif "route-diagram__global" in css.split():
+            rect = rect_box(group.find("svg:rect", NS))
+            text = text_box_of(group.find("svg:text", NS), diagram.NOTE_FONT)
+            result["labels"].append((group.get("data-transition"), rect))
+            result["note_texts"].append((rect, text))
+    assert result["nodes"] and result["labels"]
+    return result
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_label_overlaps_another_label_or_a_state(kind, language):
+    boxes = drawn(kind, language)
+    labels = boxes["labels"]
+    clashes = [
+        (a, b)
+        for i, (a, box_a) in enumerate(labels)
+        for b, box_b in labels[i + 1 :]
+        if intersects(box_a, box_b)
+    ]
+    clashes += [
+        (name, state)
+        for name, box in labels
+        for state, rect, _text in boxes["nodes"]
+        if intersects(box, rect)
+    ]
+    assert clashes == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_edge_runs_through_a_label(kind, language):
+    boxes = drawn(kind, language)
+    crossings = set()
+    for name, box in boxes["labels"]:
+        for edge, points in boxes["paths"]:
+            if any(inside((x, y, x, y), box, margin=0.5) for x, y in points):
+                crossings.add((name, edge))
+    assert crossings == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_everything_lies_inside_the_view_box(kind, language):
+    boxes = drawn(kind, language)
+    view = boxes["view"]
+    outside = [name for name, box in boxes["labels"] if not inside(box, view)]
+    outside += [state for state, rect, text in boxes["nodes"] if not inside(rect, view)]
+    outside += [
+        edge
+        for edge, points in boxes["paths"]
+        if not all(inside((x, y, x, y), view) for x, y in points)
+    ]
+    assert outside == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_state_and_note_texts_fit_their_boxes(kind, language):
+    boxes = drawn(kind, language)
+    too_small = [state for state, rect, text in boxes["nodes"] if not inside(text, rect, 3)]
+    too_small += [text for rect, text in boxes["note_texts"] if not inside(text, rect, 3)]
+    assert too_small == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"),
+    [
+        (
+            CaseKind.PROJECT_IDEA,
+            [
+                [S.REGISTERED, S.AU_PREPARATION, S.AU_ASSESSED, S.AT_FORUM, S.AT_COUNCIL]
+                + [S.AT_MANAGEMENT_GROUP, S.AT_BOARD],
+                [S.APPROVED, S.APPLICATION_WRITING, S.APPLICATION_SENT],
+                [S.FUNDED, S.RUNNING, S.FINAL_REPORT, S.CLOSED],
+            ],
+        ),
+        (
+            CaseKind.CO_FINANCING,
+            [[S.REGISTERED, S.PREPARATION, S.READY_FOR_RUN], [S.GRANTED, S.RUNNING, S.CLOSED]],
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_main_path_runs_straight(kind, columns, language):
+    with translation.override(language):
+        nodes = layout(route_graph(kind))["nodes"]
+    for column in columns:
+        assert len({round(nodes[state][0], 1) for state in column}) == 1, column
