@@ -52,7 +52,12 @@ NODE_MAX_W = 240  # wider names wrap to a third line
 NODE_MIN_H = 38
 NODE_PAD_X = 10
 NODE_PAD_Y = 5
-LABEL_MAX_W = 124  # edge labels wrap at about this width
+# How loosely text is set: (widest state box with its name on one line, width at which
+# edge labels wrap), loosest first. The loosest that keeps the drawing within FIT_WIDTH
+# is taken, so the diagram shows at full size in the case page's column.
+LOOSENESS = [(210, 170), (200, 150), (176, 124), (176, 100)]
+FIT_WIDTH = 740
+SHRINK_TO = 560  # a wider diagram is marked data-wide: the CSS shrinks it no further
 BACK_LABEL_MAX_W = 170
 LABEL_OFFSET = 6  # from an edge's line to its label's text
 HALO = 2  # the white stroke behind a label's text (half its width)
@@ -239,8 +244,11 @@ def _layers(graph: Graph) -> dict[str, int]:
     return layer
 
 
-def _node_lines(name: str) -> list[str]:
-    """A state's name in at most two lines if a box up to NODE_MAX_W holds them."""
+def _node_lines(name: str, one_line: float) -> list[str]:
+    """A state's name: on one line if a box ``one_line`` wide holds it, else wrapped, in
+    at most two lines if a box up to NODE_MAX_W holds them."""
+    if text_width(name, STATE_FONT) + 2 * NODE_PAD_X <= one_line:
+        return [name]
     for limit in (NODE_MIN_W - 2 * NODE_PAD_X, NODE_MAX_W - 2 * NODE_PAD_X):
         lines = wrap_text(name, STATE_FONT, limit)
         if len(lines) <= 2:
@@ -502,6 +510,10 @@ class _Placer:
         )
 
 
+def _other_side(side: str) -> str:
+    return "left" if side == "right" else "right"
+
+
 def _choose_labels(graph, placer, layer_of) -> dict[int, tuple[int, str]]:
     """Each forward edge's label: the layer it sits in and the side of the line.
 
@@ -522,7 +534,7 @@ def _choose_labels(graph, placer, layer_of) -> dict[int, tuple[int, str]]:
         index: [
             (rank, side)
             for rank in range(first[index], 2 * layer_of[graph.edges[index].target], 2)
-            for side in (natural[index], "left" if natural[index] == "right" else "right")
+            for side in (natural[index], _other_side(natural[index]))
         ]
         for index in chains
     }
@@ -535,21 +547,35 @@ def _choose_labels(graph, placer, layer_of) -> dict[int, tuple[int, str]]:
             width += SIDE_PENALTY * (side != natural[index])
         return width
 
-    choice = {index: (first[index], natural[index]) for index in chains}
-    best = cost(choice)
-    for _pass in range(3):
-        improved = False
-        for index in chains:
-            for option in options[index]:
-                if option == choice[index]:
-                    continue
-                trial = {**choice, index: option}
-                trial_cost = cost(trial)
-                if trial_cost < best - 0.5:
-                    best, choice, improved = trial_cost, trial, True
-        if not improved:
-            break
-    return choice
+    def descend(choice):
+        best = cost(choice)
+        for _pass in range(3):
+            improved = False
+            for index in chains:
+                for option in options[index]:
+                    if option == choice[index]:
+                        continue
+                    trial = {**choice, index: option}
+                    trial_cost = cost(trial)
+                    if trial_cost < best - 0.5:
+                        best, choice, improved = trial_cost, trial, True
+            if not improved:
+                break
+        return best, choice
+
+    # Two starts: every label on the side its edge heads to, and the labels of long
+    # edges turned inwards (so the edges around them can pass close by).
+    starts = [
+        {index: (first[index], natural[index]) for index in chains},
+        {
+            index: (
+                first[index],
+                natural[index] if len(chain) <= 3 else _other_side(natural[index]),
+            )
+            for index, chain in chains.items()
+        },
+    ]
+    return min((descend(start) for start in starts), key=lambda result: result[0])[1]
 
 
 def _union(boxes):
@@ -577,7 +603,19 @@ def _curve(x0, y0, x1, y1) -> str:
     return f" C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
 
 
-def layout(graph: Graph) -> dict:
+def layout(graph: Graph, fit_width: float = FIT_WIDTH) -> dict:
+    """The loosest layout (see LOOSENESS) no wider than ``fit_width``, or the narrowest."""
+    narrowest = None
+    for one_line, label_width in LOOSENESS:
+        geometry = _layout(graph, one_line, label_width)
+        if geometry["width"] <= fit_width:
+            return geometry
+        if narrowest is None or geometry["width"] < narrowest["width"]:
+            narrowest = geometry
+    return narrowest
+
+
+def _layout(graph: Graph, one_line: float, label_width: float) -> dict:
     """Where everything goes, already shifted into the view box ``0 0 width height``.
 
     Returns {"nodes": {state: (x, y) centre}, "node_w", "node_h", "node_text": {state:
@@ -588,7 +626,7 @@ def layout(graph: Graph) -> dict:
     _mark_back_edges(graph)
     layer_of = _layers(graph)
     ranks = 2 * max(layer_of.values()) + 1  # states in even ranks, labels in odd ones
-    node_lines = {state: _node_lines(_state_label(state)) for state in graph.nodes}
+    node_lines = {state: _node_lines(_state_label(state), one_line) for state in graph.nodes}
     node_w = max(
         [NODE_MIN_W]
         + [
@@ -616,7 +654,7 @@ def layout(graph: Graph) -> dict:
     label_lines: dict[int, list[str]] = {}
     label_widths: dict[int, float] = {}
     for index, edge in enumerate(graph.edges):
-        limit = BACK_LABEL_MAX_W if edge.back else LABEL_MAX_W
+        limit = max(BACK_LABEL_MAX_W, label_width) if edge.back else label_width
         lines = [line for label in edge.labels for line in wrap_text(label, LABEL_FONT, limit)]
         label_lines[index] = lines
         label_widths[index] = max(text_width(line, LABEL_FONT) for line in lines) + 2 * HALO
@@ -891,9 +929,10 @@ def route_svg(
     out = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="route-diagram" role="img" '
-            'width="{}" height="{}" viewBox="0 0 {} {}" aria-labelledby="{}-title {}-desc">',
+            'width="{}" height="{}" viewBox="0 0 {} {}"{} aria-labelledby="{}-title {}-desc">',
             *size,
             *size,
+            mark_safe(' data-wide="true"') if width > SHRINK_TO else "",
             id_prefix,
             id_prefix,
         ),

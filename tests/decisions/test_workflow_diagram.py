@@ -164,6 +164,35 @@ def test_the_width_estimate_uses_the_font_sizes_of_the_css():
     assert css_font_size("route-diagram__note") == diagram.NOTE_FONT
 
 
+def test_the_width_estimate_is_not_narrower_than_dejavu_sans_bold():
+    """Spot checks against the advance widths of DejaVu Sans Bold (units of 2048/em)."""
+    advances = {"i": 702, "m": 2134, "W": 2259, "A": 1585, "å": 1382, "→": 1716, " ": 713}
+    for char, units in advances.items():
+        assert diagram.text_width(char, 2048) >= units, char
+
+
+def test_a_wide_diagram_shrinks_no_further_than_the_css_allows():
+    wide = parse(route_svg(CaseKind.PROJECT_IDEA))
+    narrow = parse(route_svg(CaseKind.CO_FINANCING))
+    assert wide.get("data-wide") == "true" and float(wide.get("width")) > diagram.SHRINK_TO
+    assert narrow.get("data-wide") is None and float(narrow.get("width")) <= diagram.SHRINK_TO
+    match = re.search(r"\[data-wide\]\s*\{\s*min-width:\s*(\d+)px", CSS.read_text())
+    assert match and float(match.group(1)) == diagram.SHRINK_TO
+
+
+def test_the_geometry_is_worked_out_once_per_kind_and_language():
+    diagram._route_geometry.cache_clear()
+    first = route_svg(CaseKind.PROJECT_IDEA, current=S.AT_FORUM)
+    again = route_svg(CaseKind.PROJECT_IDEA, current=S.AT_COUNCIL)
+    assert diagram._route_geometry.cache_info().misses == 1
+    assert diagram._route_geometry.cache_info().hits == 1
+    assert first != again
+    with translation.override("en"):
+        english = route_svg(CaseKind.PROJECT_IDEA)
+    assert diagram._route_geometry.cache_info().misses == 2
+    assert "With the development forum" in english and "Hos utvecklingsforum" in first
+
+
 def text_box_of(element, size):
     spans = element.findall("svg:tspan", NS)
     lines = [span.text or "" for span in spans]
