@@ -116,13 +116,15 @@ def case_list(request):
     page = Paginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("page"))
     current_sort = case_filter.current_sort
     mine = request.GET.get("mine") in ("true", "1", "on", "True")
+    show_mine = has_role(request.user, Role.OFFICER) or mine
     context = {
         "filter": case_filter,
         "page": page,
         "sort_links": sort_columns(request, current_sort),
         "mine": mine,
-        "my_open_count": selectors.open_cases_for(request.user).count(),
-        "show_mine": has_role(request.user, Role.OFFICER) or mine,
+        # Shown on the "Mina ärenden" tab only: not counted for users without the tab.
+        "my_open_count": selectors.open_cases_for(request.user).count() if show_mine else None,
+        "show_mine": show_mine,
         "can_register": permissions.can_register_case(request.user),
         "query_without_page": _query_without(request, "page"),
         "csv_query": _query_with(request, format="csv"),

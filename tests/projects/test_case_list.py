@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import selectors, services
@@ -274,3 +275,22 @@ def test_users_without_a_role_are_refused(client_for, registry):
 def test_mina_arenden_tab_is_for_officers(registry, client_for, reader, officer):
     assert "Mina ärenden" not in client_for(reader).get(URL).content.decode()
     assert "Mina ärenden" in client_for(officer).get(URL).content.decode()
+
+
+def test_open_cases_are_counted_only_for_the_mina_arenden_tab(
+    registry, client_for, reader, officer
+):
+    def page_queries(user) -> list[str]:
+        client = client_for(user)
+        client.get(URL)  # warm up session and caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return [q["sql"] for q in queries.captured_queries]
+
+    def counts_mine(sql: str) -> bool:
+        return "COUNT(*)" in sql and '"projects_case"."officer_id" =' in sql
+
+    officer_queries, reader_queries = page_queries(officer), page_queries(reader)
+    assert len([sql for sql in officer_queries if counts_mine(sql)]) == 1
+    assert not [sql for sql in reader_queries if counts_mine(sql)]
+    assert len(reader_queries) == len(officer_queries) - 1
