@@ -9,8 +9,9 @@ crosses at least one layer: an edge has a bend point in each layer it crosses an
 label is a box beside one of them, next to its line. Boxes in a layer keep their order
 and never overlap; edges bend only in the gaps between layers, where no box lies, so no
 edge runs through a label or a state. The order within a layer is improved by
-barycenter sweeps, x positions are relaxed towards the neighbours so the main path runs
-straight, and each label's layer and side are chosen to keep the drawing narrow. Text
+barycenter sweeps, swaps and whole-edge moves; states and bend points are aligned into
+vertical blocks (so the main path and long edges run straight) that move towards their
+neighbours; each label's layer and side are chosen to keep the drawing narrow. Text
 widths are estimated on the safe side (see ``text_width``), node boxes are as wide as
 their wrapped names need, and the view box is the union of everything drawn. Transitions
 that leave (almost) every state, such as withdrawal, are drawn once as a note above the
@@ -425,6 +426,24 @@ class _Placer:
     def __init__(self, rows, items, chains, label_widths):
         self.rows, self.items, self.chains = rows, items, chains
         self.label_widths = label_widths  # edge index: width of its label box
+        block = self._align()
+        order = self._left_to_right(block)
+        if order is None:  # cannot happen with crossing-free alignments; be safe anyway
+            block = {key: key for key in items}
+            order = self._left_to_right(block)
+        self.block, self.order = block, order
+        # Links between blocks pull them together.
+        self.links = defaultdict(list)
+        for item in items.values():
+            for lower in item.down:
+                a, b = block[item.key], block[lower]
+                if a != b:
+                    self.links[a].append(b)
+                    self.links[b].append(a)
+
+    def _align(self) -> dict[str, str]:
+        """Each item's block, named by its topmost item."""
+        rows, items = self.rows, self.items
         position = {item.key: i for row in rows for i, item in enumerate(row)}
         block = {key: key for key in items}
         for rank in range(1, len(rows)):
@@ -435,32 +454,26 @@ class _Placer:
                         continue
                     i, j = position[upper], position[item.key]
                     if any((i - i2) * (j - j2) < 0 for i2, j2 in made):
-                        continue
+                        continue  # would cross an alignment made already
                     made.append((i, j))
                     taken.add(upper)
                     block[item.key] = block[upper]
                     break
-        self.block = block
-        # Links between blocks pull them together; neighbours in a layer keep apart.
-        self.links = defaultdict(list)
-        for item in items.values():
-            for lower in item.down:
-                a, b = block[item.key], block[lower]
-                if a != b:
-                    self.links[a].append(b)
-                    self.links[b].append(a)
+        return block
+
+    def _left_to_right(self, block: dict[str, str]) -> list[str] | None:
+        """Blocks in an order that agrees with every layer's, and the neighbours in the
+        layers (which keep apart); None if the layers disagree."""
         self.pairs = []  # (left block, right block, left item, right item)
-        for row in rows:
+        successors, incoming = defaultdict(set), defaultdict(int)
+        for row in self.rows:
             for a, b in zip(row, row[1:], strict=False):
                 self.pairs.append((block[a.key], block[b.key], a, b))
-        # Blocks from left to right (the layers' orders agree: aligned links never cross).
-        successors, incoming = defaultdict(set), defaultdict(int)
-        for a, b, _ia, _ib in self.pairs:
-            if b not in successors[a]:
-                successors[a].add(b)
-                incoming[b] += 1
-        roots = sorted(set(block.values()))
-        ready = [b for b in roots if not incoming[b]]
+                if block[b.key] not in successors[block[a.key]]:
+                    successors[block[a.key]].add(block[b.key])
+                    incoming[block[b.key]] += 1
+        blocks = sorted(set(block.values()))
+        ready = [b for b in blocks if not incoming[b]]
         order = []
         while ready:
             b = ready.pop()
@@ -469,8 +482,7 @@ class _Placer:
                 incoming[c] -= 1
                 if not incoming[c]:
                     ready.append(c)
-        assert len(order) == len(roots), "blocks out of order"
-        self.order = order
+        return order if len(order) == len(blocks) else None
 
     def set_labels(self, choice: dict[int, tuple[int, str]]) -> None:
         for index, chain in self.chains.items():
@@ -776,7 +788,7 @@ def _layout(graph: Graph, one_line: float, label_width: float) -> dict:
         bounds = _union(obstacles)
         best = None
         for anchor, x, top in candidates:
-            for _try in range(20):
+            for _try in range(len(obstacles) + 1):  # each try passes an obstacle
                 placed = stack(anchor, x, top)
                 hits = [b for b in obstacles for p in placed.values() if _overlaps(p[3], b)]
                 if not hits or anchor == "end":

@@ -1,12 +1,15 @@
 """The route diagram is generated from the machine: every transition is in it, the
 current state is highlighted and the path taken is marked."""
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from decisions import diagram
 from decisions.diagram import case_route_svg, layout, route_graph, route_svg
@@ -377,3 +380,58 @@ def test_the_main_path_runs_straight(kind, columns, language):
         nodes = layout(route_graph(kind))["nodes"]
     for column in columns:
         assert len({round(nodes[state][0], 1) for state in column}) == 1, column
+
+
+# Any route the machine may grow into: random graphs over the real states, with labels
+# of any length, keep the same promises (checked on the layout data itself).
+
+STATES = [state for state in CaseState if state not in (S.REGISTERED, S.WITHDRAWN)]
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPRSTUVWÅÄÖ'", min_size=1)
+
+
+@st.composite
+def routes(draw):
+    others = draw(st.lists(st.sampled_from(STATES), min_size=2, max_size=9, unique=True))
+    nodes = [S.REGISTERED.value] + [str(state.value) for state in others]
+    pairs = {(nodes[draw(st.integers(0, i - 1))], nodes[i]) for i in range(1, len(nodes))}
+    extra = draw(
+        st.lists(
+            st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)).filter(
+                lambda pair: pair[0] != pair[1]
+            ),
+            max_size=8,
+        )
+    )
+    edges = []
+    for number, (source, target) in enumerate(sorted(pairs | set(extra))):
+        label = " ".join(draw(st.lists(WORDS.map(lambda w: w[:16]), min_size=1, max_size=7)))
+        edges.append(diagram.Edge(source, target, [f"t{number}"], [label]))
+    return diagram.Graph("test", nodes, edges, [("withdraw", "Återkalla ärendet", S.WITHDRAWN)])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(routes())
+def test_any_route_is_laid_out_without_overlaps(graph):
+    geometry = layout(graph)
+    view = (0, 0, geometry["width"], geometry["height"])
+    w, h = geometry["node_w"], geometry["node_h"]
+    rects = {
+        s: (x - w / 2, y - h / 2, x + w / 2, y + h / 2) for s, (x, y) in geometry["nodes"].items()
+    }
+    labels = [edge["box"] for edge in geometry["edges"]] + [n["rect"] for n in geometry["notes"]]
+    for i, box in enumerate(labels):
+        assert inside(box, view)
+        assert not any(intersects(box, other) for other in labels[i + 1 :])
+        assert not any(intersects(box, rect) for rect in rects.values())
+        for edge in geometry["edges"]:
+            assert not any(inside((x, y, x, y), box, 0.5) for x, y in path_points(edge["d"]))
+    for state, rect in rects.items():
+        assert inside(rect, view)
+        lines, baseline = geometry["node_text"][state]
+        x = (rect[0] + rect[2]) / 2
+        text = diagram.text_box(
+            x, baseline, lines, diagram.STATE_FONT, diagram.STATE_LINE, "middle"
+        )
+        assert inside(text, rect, 3), state
+    for state, other in itertools.combinations(rects.values(), 2):
+        assert not intersects(state, other)
