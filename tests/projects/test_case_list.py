@@ -294,3 +294,16 @@ def test_open_cases_are_counted_only_for_the_mina_arenden_tab(
     assert len([sql for sql in officer_queries if counts_mine(sql)]) == 1
     assert not [sql for sql in reader_queries if counts_mine(sql)]
     assert len(reader_queries) == len(officer_queries) - 1
+
+
+def test_table_rows_link_to_each_case_and_applicant(registry):
+    from projects.templatetags.projects_tags import case_table_rows
+
+    cases = list(selectors.case_table_queryset())
+    rows = case_table_rows(cases)
+    assert [row["url"] for row in rows] == [case.get_absolute_url() for case in cases]
+    assert [row["applicant_url"] for row in rows] == [
+        case.project.applicant.get_absolute_url() if case.project.applicant else None
+        for case in cases
+    ]
+    assert len({row["url"] for row in rows}) == 3
