@@ -3,7 +3,10 @@ attendance, paragraphs, signatures and generated documents.
 
 Writes go through the same services as the pages: a signed protocol refuses every write
 with 409 and a Swedish message, a forbidden action answers 403, invalid data 400
-(``norrbotten_cases.api.exception_handler`` maps the service errors).
+(``norrbotten_cases.api.exception_handler`` maps the service errors). Each write checks the
+caller's role with the permission function its service uses before it validates the body,
+so a role that may not do the action gets 403 whatever it sends, never validation
+messages; refusals by state (out for signing, signed) stay with the service (409).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -44,8 +47,14 @@ def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 18
 
 
+def _require_secretary(request) -> None:
+    """The role check of the services' writes to a meeting's record (``_lock_meeting``):
+    role only, so that a locked meeting still answers 409 from the service."""
+    _require(permissions.can_plan_meeting(request.user))
+
+
 class ViewMeetingsPermission:
-    """Every role reads; writes are checked by the services."""
+    """Every role reads; writes check the role before the body, and the services again."""
 
     @staticmethod
     def check(request):
@@ -376,6 +385,7 @@ class MeetingListView(generics.ListCreateAPIView):
 
     @extend_schema(request=MeetingWriteSerializer, responses={201: MeetingDetailSerializer})
     def post(self, request, *args, **kwargs):
+        _require(permissions.can_plan_meeting(request.user))
         serializer = MeetingWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         meeting = svc.meeting_create(user=request.user, **serializer.validated_data)
@@ -397,6 +407,7 @@ class MeetingDetailView(APIView):
     @extend_schema(request=MeetingUpdateSerializer, responses=MeetingDetailSerializer)
     def patch(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
+        _require_secretary(request)
         serializer = MeetingUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         svc.meeting_update(user=request.user, meeting=meeting, data=serializer.validated_data)
@@ -411,6 +422,7 @@ class MeetingAttendanceView(APIView):
     )
     def put(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
+        _require_secretary(request)
         serializer = AttendanceWriteSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
         rows = svc.attendance_set(
@@ -445,6 +457,7 @@ class MeetingRejectView(APIView):
     @extend_schema(request=RejectSerializer, responses={201: SignatureSerializer})
     def post(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
+        svc.signing_check(user=request.user, meeting=meeting)
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         signature = svc.protocol_reject(
@@ -498,6 +511,7 @@ class ParagraphDetailView(APIView):
     @extend_schema(request=ParagraphUpdateSerializer, responses=ParagraphSerializer)
     def patch(self, request, pk):
         paragraph = get_object_or_404(Paragraph, pk=pk)
+        _require_secretary(request)
         serializer = ParagraphUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         paragraph = svc.paragraph_update(
@@ -512,6 +526,7 @@ class ParagraphMotionsView(APIView):
     @extend_schema(request=MotionWriteSerializer, responses={201: MotionSerializer})
     def post(self, request, pk):
         paragraph = get_object_or_404(Paragraph, pk=pk)
+        _require_secretary(request)
         serializer = MotionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         motion = svc.motion_add(user=request.user, paragraph=paragraph, **serializer.validated_data)
@@ -524,6 +539,7 @@ class ParagraphDecisionView(APIView):
     @extend_schema(request=DecisionWriteSerializer, responses=ParagraphSerializer)
     def post(self, request, pk):
         paragraph = get_object_or_404(Paragraph, pk=pk)
+        _require_secretary(request)
         serializer = DecisionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         paragraph = svc.paragraph_record_decision(
@@ -580,6 +596,7 @@ class MeetingDocumentsView(APIView):
     @extend_schema(request=DocumentRequestSerializer, responses={202: DocumentJobSerializer})
     def post(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
+        _require(permissions.can_generate_documents(request.user, meeting))
         serializer = DocumentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

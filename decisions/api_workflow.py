@@ -224,6 +224,14 @@ class CaseTransitionsView(APIView):
     )
     def post(self, request, pk):
         case = get_object_or_404(Case.objects.select_related("project"), pk=pk)
+        # Which role may fire depends on the transition named in the body, so the role is
+        # checked twice: before validation, 403 for a user who may fire none of the
+        # transitions of the case's route (any state: a client that saw an older state
+        # still gets its 409 from the service), so such a role learns nothing from
+        # validation messages; after validation the service checks the named transition.
+        access = permissions.can_fire_any(request.user, case, services.route_transitions(case))
+        if not access:
+            raise PermissionDenied(access.reason)
         body = FireTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         log = services.case_transition(

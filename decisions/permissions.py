@@ -89,6 +89,15 @@ def can_fire(user, case, transition: str) -> Access:
     return deny(_("Okänd övergång."))
 
 
+def can_fire_any(user, case, transitions) -> Access:
+    """May ``user`` fire at least one of ``transitions`` (names) on ``case``, by role?"""
+    if not user_roles(user):
+        return deny(_("Du har ingen roll i Norrbotten Cases."))
+    if any(can_fire(user, case, name) for name in transitions):
+        return ALLOW
+    return deny(_("Endast handläggare eller nämndsekreterare kan göra detta."))
+
+
 def can_view_workflow(user) -> Access:
     if user_roles(user):
         return ALLOW

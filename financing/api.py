@@ -3,11 +3,14 @@ and rows, commitments, payments and releases.
 
 Every role reads. Writes go through ``financing.services`` with the same permission
 functions as the pages; refusals come back as 403 (role), 409 (stale or frozen record)
-or 400 (bad input) via ``norrbotten_cases.api.exception_handler``.
+or 400 (bad input) via ``norrbotten_cases.api.exception_handler``. Each write checks the
+caller's role before it validates the body (``FinancingViewSet.require``), so a role
+that may not do the action gets 403 whatever it sends, never validation messages.
 """
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
@@ -70,6 +73,17 @@ class CanViewFinancing(permissions.BasePermission):
 
 class FinancingViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, CanViewFinancing]
+
+    @staticmethod
+    def require(access) -> None:
+        """403 with the rule's reason unless ``access`` allows.
+
+        Writes call it with the permission function their service uses, before they
+        validate the body (object-level rules after ``get_object``, so an unknown id stays
+        404); the service checks again under its lock.
+        """
+        if not access:
+            raise PermissionDenied(access.reason)
 
 
 # --- Grants ----------------------------------------------------------------------------------
@@ -141,6 +155,7 @@ class GrantViewSet(
         return {(a["dimension"], a["key"]): a["amount"] for a in data["allocations"]}
 
     def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_edit_grant(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -156,6 +171,7 @@ class GrantViewSet(
 
     def update(self, request, *args, **kwargs):
         grant = self.get_object()
+        self.require(finance_permissions.can_edit_grant(request.user))
         partial = kwargs.get("partial", False)
         serializer = self.get_serializer(grant, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -322,6 +338,9 @@ class FinancingPlanViewSet(
         return Response(self.get_serializer(plan).data, status=code)
 
     def create(self, request, *args, **kwargs):
+        # The role here; that the caller is the officer of the project named in the body,
+        # after validation (the service).
+        self.require(finance_permissions.plan_role_access(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -338,6 +357,7 @@ class FinancingPlanViewSet(
 
     def update(self, request, *args, **kwargs):
         plan = self.get_object()
+        self.require(finance_permissions.plan_owner_access(request.user, plan.project))
         serializer = self.get_serializer(
             plan, data=request.data, partial=kwargs.get("partial", False)
         )
@@ -379,41 +399,49 @@ class FinancingPlanViewSet(
     @extend_schema(request=CommentSerializer, responses=FinancingPlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        plan = self.get_object()
+        self.require(finance_permissions.review_role_access(request.user, plan))
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plan = services.financing_plan_approve(
-            user=request.user, plan=self.get_object(), comment=body.validated_data["comment"]
+            user=request.user, plan=plan, comment=body.validated_data["comment"]
         )
         return self._respond(plan)
 
     @extend_schema(request=CommentSerializer, responses=FinancingPlanSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_changes(self, request, pk=None):
+        plan = self.get_object()
+        self.require(finance_permissions.review_role_access(request.user, plan))
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plan = services.financing_plan_return(
-            user=request.user, plan=self.get_object(), comment=body.validated_data["comment"]
+            user=request.user, plan=plan, comment=body.validated_data["comment"]
         )
         return self._respond(plan)
 
     @extend_schema(request=CommentSerializer, responses=FinancingPlanSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        plan = self.get_object()
+        self.require(finance_permissions.reopen_role_access(request.user))
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plan = services.financing_plan_reopen(
-            user=request.user, plan=self.get_object(), comment=body.validated_data["comment"]
+            user=request.user, plan=plan, comment=body.validated_data["comment"]
         )
         return self._respond(plan)
 
     @extend_schema(request=GrantedSerializer, responses=FinancingPlanSerializer)
     @action(detail=True, methods=["post"])
     def granted(self, request, pk=None):
+        plan = self.get_object()
+        self.require(finance_permissions.can_record_granted_amounts(request.user, plan))
         body = GrantedSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plan = services.financing_plan_record_granted(
             user=request.user,
-            plan=self.get_object(),
+            plan=plan,
             granted={r["id"]: r["amount_granted"] for r in body.validated_data["rows"]},
             version=body.validated_data.get("version"),
         )
@@ -512,6 +540,7 @@ class CommitmentViewSet(
         return selectors.commitments_with_balances().order_by("-committed_on", "-pk")
 
     def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_record_commitment(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -566,6 +595,7 @@ class PaymentViewSet(
     filterset_fields = ["commitment"]
 
     def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_record_payment(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -594,6 +624,7 @@ class ReleaseViewSet(
     filterset_fields = ["commitment"]
 
     def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_record_release(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

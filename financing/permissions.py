@@ -48,10 +48,18 @@ def _is_case_officer_of(user, project) -> bool:
     return user.pk in cached
 
 
-def plan_owner_access(user, project) -> Access:
-    """Role and ownership only: the case officer of one of the project's cases."""
+def plan_role_access(user) -> Access:
+    """Role only: officers edit financing plans (of their own cases, see below)."""
     if not has_role(user, Role.OFFICER):
         return deny(_("Endast handläggare kan ändra finansieringsplaner."))
+    return ALLOW
+
+
+def plan_owner_access(user, project) -> Access:
+    """Role and ownership only: the case officer of one of the project's cases."""
+    access = plan_role_access(user)
+    if not access:
+        return access
     if not _is_case_officer_of(user, project):
         return deny(_("Endast handläggaren för projektets ärende kan ändra finansieringsplanen."))
     return ALLOW
@@ -125,9 +133,17 @@ def case_before_run(plan: FinancingPlan) -> bool:
     ).exists()
 
 
-def can_reopen_plan(user, plan: FinancingPlan) -> Access:
+def reopen_role_access(user) -> Access:
+    """Role only: controllers reopen approved plans."""
     if not has_role(user, Role.CONTROLLER):
         return deny(_("Endast controller kan öppna en godkänd finansieringsplan igen."))
+    return ALLOW
+
+
+def can_reopen_plan(user, plan: FinancingPlan) -> Access:
+    access = reopen_role_access(user)
+    if not access:
+        return access
     if plan.status != PlanStatus.APPROVED:
         return deny(_("Endast godkända finansieringsplaner kan öppnas igen."))
     if case_before_run(plan):

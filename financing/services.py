@@ -40,7 +40,6 @@ from norrbotten_cases.access import Access
 from norrbotten_cases.errors import Conflict
 from norrbotten_cases.money import AmountError, format_amount, parse_amount
 from projects.models import Case, Organisation, Project, ReportPriority
-from projects.roles import Role, has_role
 
 ZERO = Decimal("0.00")
 
@@ -889,12 +888,9 @@ def financing_plan_reopen(*, user, plan: FinancingPlan, comment: str) -> Financi
     The plan must then be submitted and approved again, so a co-financing case cannot be
     put before RUN on a changed budget that nobody reviewed.
     """
+    _require(permissions.reopen_role_access(user))
     locked = _lock_plan(plan)
-    access = permissions.can_reopen_plan(user, locked)
-    if not access:
-        if not has_role(user, Role.CONTROLLER):
-            raise PermissionDenied(access.reason)
-        raise Conflict(access.reason)
+    _require_state(permissions.can_reopen_plan(user, locked))
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Skriv varför planen öppnas igen.")})

@@ -357,6 +357,9 @@ class ReportJobListView(APIView):
 
     @extend_schema(request=ReportJobCreateSerializer, responses={202: ReportJobSerializer})
     def post(self, request):
+        # The role before the body (the service checks again): 403 whatever a refused
+        # role sends.
+        _require(permissions.can_generate(request.user))
         serializer = ReportJobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = _report(serializer.validated_data["year"])

@@ -1479,20 +1479,29 @@ def meeting_withdraw_from_signing(*, user, meeting: Meeting) -> Meeting:
     return locked
 
 
+def signing_check(*, user, meeting: Meeting) -> str:
+    """The signing role (chair or adjuster) in which ``user`` may answer now.
+
+    Raises Conflict when the protocol is signed, or when a signer answers outside a
+    signing round, and PermissionDenied for everyone else who may not answer.
+    """
+    if meeting.status == MeetingStatus.SIGNED:
+        raise Conflict(_("Protokollet är redan justerat."))
+    access = permissions.can_sign_protocol(user, meeting)
+    if not access:
+        if meeting.status != MeetingStatus.SIGNING and permissions.signing_role_of(user, meeting):
+            raise Conflict(access.reason)
+        raise PermissionDenied(access.reason)
+    return permissions.signing_role_of(user, meeting)
+
+
 def _locked_for_signing(user, meeting: Meeting) -> tuple[Meeting, str]:
     locked = (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("body", "adjuster", "chair")
         .get(pk=meeting.pk)
     )
-    if locked.status == MeetingStatus.SIGNED:
-        raise Conflict(_("Protokollet är redan justerat."))
-    access = permissions.can_sign_protocol(user, locked)
-    if not access:
-        if locked.status != MeetingStatus.SIGNING and permissions.signing_role_of(user, locked):
-            raise Conflict(access.reason)
-        raise PermissionDenied(access.reason)
-    return locked, permissions.signing_role_of(user, locked)
+    return locked, signing_check(user=user, meeting=locked)
 
 
 @transaction.atomic

@@ -119,6 +119,11 @@ def transition_info(name: str) -> TransitionInfo:
         ) from exc
 
 
+def route_transitions(case) -> list[str]:
+    """The names of every transition of the case's route (its kind), in any state."""
+    return [name for name, info in transitions().items() if case.kind in info.kinds]
+
+
 def unmet_preconditions(case, name: str, data: dict | None = None) -> list[str]:
     """Every reason (Swedish) why ``name`` may not fire on ``case`` now, beyond its route."""
     info = transition_info(name)

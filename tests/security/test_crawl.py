@@ -505,6 +505,35 @@ def _api_payloads(world) -> dict[str, dict]:
     }
 
 
+# Refused to a role that holds the right role, because of who they are (object level).
+API_OBJECT_REFUSALS = {
+    ("financing-plan-detail", "officer2"),  # not the officer of the plan's case
+    ("financing-plan-submit", "officer2"),
+    ("financing-plan-granted", "officer2"),
+    ("api-meeting-signatures", "director"),  # neither chair nor adjuster of the meeting
+    ("api-meeting-signatures", "admin"),
+    ("api-meeting-reject", "director"),
+    ("api-meeting-reject", "admin"),
+}
+
+# Roles refused the transition the crawl fires (start_preparation on the draft co-financing
+# case) that may fire other transitions of the case (the secretary records RUN's decision):
+# which role may fire depends on the transition the body names, so the API validates the body
+# first for them (400) and refuses the named transition after (403 for a valid body).
+API_VALIDATED_FIRST = {"api-case-transitions": frozenset({"secretary"})}
+
+# A body no endpoint accepts: wrong types and values for the usual field names.
+INVALID_BODY = {
+    "name": ["x"],
+    "year": "abc",
+    "amount": "inte ett belopp",
+    "date": "igår",
+    "rows": "x",
+    "commitment": "x",
+    "comment": {"x": 1},
+}
+
+
 @pytest.mark.parametrize("name", sorted(API_ACTIONS))
 def test_api_writes_are_refused_to_other_roles_and_change_nothing(world, client, name):
     method, allowed = API_ACTIONS[name]
@@ -513,14 +542,16 @@ def test_api_writes_are_refused_to_other_roles_and_change_nothing(world, client,
     before = db_fingerprint()
     problems = []
     for role in ROLES:
-        if role in allowed:
+        if role in allowed and (name, role) not in API_OBJECT_REFUSALS:
             continue
         client.logout()
         if role != "anonymous":
             client.force_login(world.users[role])
-        # With a payload the role's owner could send: refused. With an empty one: refused
-        # or a validation error (some endpoints validate first), never anything else.
-        for body, expected in ((payload, {403}), ({}, {400, 403})):
+        # Refused whatever the role sends: a payload the role's owner could send, an empty
+        # one and an invalid one all answer 403 (the role is checked before the body is
+        # validated, so a refused role learns nothing from validation messages).
+        bad = {400} if role in API_VALIDATED_FIRST.get(name, ()) else {403}
+        for body, expected in ((payload, {403}), ({}, bad), (INVALID_BODY, bad)):
             if role == "anonymous":
                 expected = {401}
             try:
