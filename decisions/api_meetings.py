@@ -283,7 +283,9 @@ class RejectSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class GeneratedDocumentSerializer(serializers.ModelSerializer):
+    """A generated protocol, kallelse or extract (schema component "GeneratedDocument")."""
+
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -551,7 +553,7 @@ class ParagraphDecisionView(APIView):
 class DocumentListView(generics.ListAPIView):
     """Generated documents with their SHA-256 (filter ``?meeting=``, ``?sha256=``)."""
 
-    serializer_class = DocumentSerializer
+    serializer_class = GeneratedDocumentSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
