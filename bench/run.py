@@ -15,6 +15,7 @@ Targets (from issue #8): list/detail median <= 2x the bare view at 20k cases, qu
 counts constant in N, protocol PDF <= 1.3x raw WeasyPrint, 0 errors under load.
 """
 
+import gc
 import http.client
 import json
 import os
@@ -349,6 +350,7 @@ def documents(meeting) -> dict:
     ours, raw, ours_cpu, raw_cpu = [], [], [], []
 
     def timed(func, walls, cpus):
+        gc.collect()  # each run starts clean: no paying for the previous run's garbage
         wall, cpu = time.perf_counter(), time.process_time()
         result = func()
         walls.append(time.perf_counter() - wall)
