@@ -24,6 +24,33 @@ GROUP_GAP = 14
 TOP = 34
 
 
+# A label line: what fits in LABEL_WIDTH at 12 px (about 7 px a character, with room).
+LABEL_CHARS = 34
+LINE_HEIGHT = 14
+
+
+def _label_lines(label: str, width: int = LABEL_CHARS, most: int = 2) -> list[str]:
+    """``label`` wrapped at word boundaries into at most ``most`` lines of ``width``
+    characters; what does not fit ends in "…" (the table beside the chart has it all)."""
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+    if current:
+        lines.append(current)
+    lines = [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines or [""]
+
+
 @dataclass(frozen=True)
 class Series:
     name: str
@@ -81,10 +108,15 @@ def bar_chart(
     y = TOP
     for label, vals in groups:
         label_y = y + (len(series) * (BAR_HEIGHT + BAR_GAP)) / 2 + 4
-        short = label if len(label) <= 40 else label[:38] + "…"
+        lines = _label_lines(label)
+        first_y = label_y - (len(lines) - 1) * LINE_HEIGHT / 2
+        tspans = "".join(
+            f'<tspan x="{LABEL_WIDTH - 8}" y="{first_y + i * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{label_y:.1f}" font-size="12" text-anchor="end" '
-            f'fill="#1b1f24" aria-hidden="true">{escape(short)}</text>'
+            f'<text font-size="12" text-anchor="end" fill="#1b1f24" aria-hidden="true">'
+            f"{tspans}</text>"
         )
         for s, value in zip(series, vals, strict=True):
             length = 0.0

@@ -208,3 +208,26 @@ def test_plan_list_search_and_financier_filter(officer, client_for, reader):
     assert "Export Camp" in text and "ADDIFAB" in text
     text = client.get(reverse("financing:plan_list"), {"funding_type": "esf_plus"}).content.decode()
     assert "Inga finansieringsplaner matchar filtret" in text
+
+
+def test_long_chart_labels_wrap_onto_two_lines_instead_of_running_off_the_chart():
+    from financing.charts import LABEL_CHARS, Series, _label_lines, bar_chart
+
+    assert _label_lines("Kompetensförsörjning och kompetensutveckling") == [
+        "Kompetensförsörjning och",
+        "kompetensutveckling",
+    ]
+    assert _label_lines("Projektverksamhet") == ["Projektverksamhet"]
+    long = _label_lines("Innovation samt entreprenörskap och företagande " * 3)
+    assert len(long) == 2 and long[-1].endswith("…")
+    assert all(len(line) <= LABEL_CHARS for line in long)
+
+    chart = bar_chart(
+        title="Per RUS-prioritering",
+        groups=[("Kompetensförsörjning och kompetensutveckling", [Decimal("5000000")])],
+        series=[Series("Fördelat", "#9fb6cf")],
+    )
+    assert ">Kompetensförsörjning och</tspan>" in chart.svg
+    assert ">kompetensutveckling</tspan>" in chart.svg
+    # The description for screen readers keeps the whole label.
+    assert "Kompetensförsörjning och kompetensutveckling" in chart.description
