@@ -1,35 +1,16 @@
 """The settings module refuses unsafe configurations and passes check --deploy."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.environment import clean_environ
+
 ROOT = Path(__file__).resolve().parents[2]
-OUR_VARIABLES = {
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "CELERY_BROKER_URL",
-    "EMAIL_URL",
-    "MEDIA_ROOT",
-    "STATIC_ROOT",
-    "SECURE_SSL_REDIRECT",
-    "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE",
-    "CELERY_TASK_ALWAYS_EAGER",
-    "TEST_DATABASE_NAME",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
-
-
-def _clean_environ():
-    return {k: v for k, v in os.environ.items() if k not in OUR_VARIABLES}
 
 
 def _run(code: str, **env):
-    base = _clean_environ()
+    base = clean_environ()
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -72,7 +53,7 @@ def test_check_deploy_is_clean_with_production_variables():
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp://mail.norrbotten.se:25",
     }
-    base = _clean_environ()
+    base = clean_environ()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

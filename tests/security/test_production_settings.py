@@ -8,7 +8,6 @@ cookie attributes of a real login.
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,29 +15,10 @@ from pathlib import Path
 import pytest
 
 from projects.roles import Role
+from tests.environment import clean_environ
 from tests.factories import user_with_role
 
 ROOT = Path(__file__).resolve().parents[2]
-# Variables of the test run that a production deployment does not have.
-TEST_VARIABLES = {
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "CELERY_BROKER_URL",
-    "EMAIL_URL",
-    "MEDIA_ROOT",
-    "STATIC_ROOT",
-    "SECURE_SSL_REDIRECT",
-    "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE",
-    "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_PRELOAD",
-    "CELERY_TASK_ALWAYS_EAGER",
-    "TEST_DATABASE_NAME",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "DJANGO_SETTINGS_MODULE",
-}
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "norrbotten_cases.settings",
     "DEBUG": "false",
@@ -77,7 +57,7 @@ def production():
         "import json, django; django.setup(); from django.conf import settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {NAMES!r}}}))"
     )
-    env = {k: v for k, v in os.environ.items() if k not in TEST_VARIABLES}
+    env = clean_environ()
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
