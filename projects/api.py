@@ -23,6 +23,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from norrbotten_cases.money import AmountError, parse_amount
 from projects import permissions, selectors, services
+from projects.concurrency import edit_token
 from projects.filters import CaseFilter
 from projects.models import Case, Document, Organisation, Project
 
@@ -73,12 +74,51 @@ class AmountField(serializers.Field):
 # --- Organisations ------------------------------------------------------------------
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class EditTokenSerializerMixin(serializers.Serializer):
+    """``edit_token``: the fingerprint of the row as read (single-object answers only).
+
+    Send it back with an update (as ``edit_token`` in the body or as ``If-Match``) and the
+    update is refused with 409 if someone else changed the row in between.
+    """
+
+    edit_token = serializers.SerializerMethodField(
+        help_text="Skicka tillbaka vid ändring (eller som If-Match): 409 om någon annan hunnit "
+        "ändra posten."
+    )
+
+    def get_edit_token(self, obj) -> str | None:
+        if isinstance(self.parent, serializers.ListSerializer):
+            return None  # lists stay one query; fetch the object to edit it safely
+        return edit_token(obj)
+
+
+class StaleEditProtectionMixin:
+    """Updates pass the client's ``edit_token`` (If-Match header or body) to the service."""
+
+    def expected_token(self) -> str | None:
+        header = self.request.headers.get("If-Match", "").strip()
+        if header and header != "*":
+            return header.removeprefix("W/").strip('"') or None
+        data = self.request.data
+        token = data.get("edit_token") if hasattr(data, "get") else None
+        return str(token) if token else None
+
+
+class OrganisationSerializer(EditTokenSerializerMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "kind_display", "org_number", "email", "city"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "org_number",
+            "email",
+            "city",
+            "edit_token",
+        ]
         extra_kwargs = {"org_number": {"validators": []}, "name": {"validators": []}}
 
 
@@ -99,6 +139,7 @@ class OrganisationFilter(filters.FilterSet):
     create=extend_schema(summary="Skapa organisation"),
 )
 class OrganisationViewSet(
+    StaleEditProtectionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -128,13 +169,14 @@ class OrganisationViewSet(
             user=self.request.user,
             organisation=serializer.instance,
             data=dict(serializer.validated_data),
+            expected_token=self.expected_token(),
         )
 
 
 # --- Projects -------------------------------------------------------------------------
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(EditTokenSerializerMixin, serializers.ModelSerializer):
     requested_amount = AmountField(required=False, allow_null=True)
     total_budget = AmountField(required=False, allow_null=True)
     applicant_name = serializers.CharField(source="applicant.name", read_only=True, default=None)
@@ -143,6 +185,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
+            "edit_token",
             "id",
             "title",
             "applicant",
@@ -212,6 +255,7 @@ class ProjectFilter(filters.FilterSet):
 
 
 class ProjectViewSet(
+    StaleEditProtectionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -247,13 +291,14 @@ class ProjectViewSet(
             user=self.request.user,
             project=serializer.instance,
             data=dict(serializer.validated_data),
+            expected_token=self.expected_token(),
         )
 
 
 # --- Cases ----------------------------------------------------------------------------
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(EditTokenSerializerMixin, serializers.ModelSerializer):
     dnr = serializers.CharField(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -269,6 +314,7 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
+            "edit_token",
             "id",
             "dnr",
             "year",
@@ -326,6 +372,7 @@ class CaseApiFilter(CaseFilter):
     partial_update=extend_schema(summary="Ändra ärendets registeruppgifter (delvis)"),
 )
 class CaseViewSet(
+    StaleEditProtectionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -367,6 +414,7 @@ class CaseViewSet(
             user=self.request.user,
             case=serializer.instance,
             data=dict(serializer.validated_data),
+            expected_token=self.expected_token(),
         )
         serializer.instance = selectors.case_list_queryset().get(pk=case.pk)
 

@@ -113,6 +113,55 @@ def test_officer_updates_a_case(api, officer, case):
     assert response.json()["dnr"] == case.dnr
 
 
+@pytest.mark.parametrize("via", ["body", "if-match"])
+def test_an_update_based_on_a_stale_read_is_refused_with_409(api, officer, case, via):
+    client = api(officer)
+    url = f"/api/v1/cases/{case.pk}/"
+    token = client.get(url).json()["edit_token"]
+    assert token
+
+    # A colleague changes the case after our read.
+    changed = client.patch(url, {"title": "Kollegans titel"}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["edit_token"] != token
+
+    # Our update, based on the old read, is refused and changes nothing.
+    extra = {"HTTP_IF_MATCH": f'"{token}"'} if via == "if-match" else {}
+    body = {"title": "Min titel", **({"edit_token": token} if via == "body" else {})}
+    response = client.patch(url, body, content_type="application/json", **extra)
+    assert response.status_code == 409
+    assert "Någon annan har ändrat" in response.json()["detail"]
+    case.refresh_from_db()
+    assert case.title == "Kollegans titel"
+
+    # With the fresh token the update goes through.
+    fresh = client.get(url).json()["edit_token"]
+    response = client.patch(
+        url, {"title": "Min titel", "edit_token": fresh}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["title"] == "Min titel"
+
+
+def test_projects_and_organisations_refuse_stale_updates_too(api, officer, case):
+    client = api(officer)
+    for url, field in (
+        (f"/api/v1/projects/{case.project_id}/", "title"),
+        (f"/api/v1/organisations/{case.project.applicant_id}/", "city"),
+    ):
+        token = client.get(url).json()["edit_token"]
+        first = client.patch(url, {field: "Först"}, content_type="application/json")
+        assert first.status_code == 200, first.content
+        response = client.patch(
+            url, {field: "Sedan", "edit_token": token}, content_type="application/json"
+        )
+        assert response.status_code == 409, url
+        assert client.get(url).json()[field] == "Först"
+
+
+def test_lists_do_not_carry_edit_tokens(api, officer, case):
+    rows = api(officer).get("/api/v1/cases/").json()["results"]
+    assert rows and all(row["edit_token"] is None for row in rows)
+
+
 @pytest.mark.parametrize("role", NOT_WRITERS)
 def test_other_roles_cannot_write_cases_projects_or_organisations(api, case, role):
     client = api(user_with_role(role))
