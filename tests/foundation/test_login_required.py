@@ -4,18 +4,11 @@ import itertools
 import re
 
 import pytest
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
+
+from tests.urlwalk import walk_patterns
 
 PUBLIC_NAMES = {"login", "healthz", "set_language", "public_notice", "public_notice_list"}
-
-
-def _walk(patterns, prefix="", namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = ":".join(filter(None, [namespace, pattern.namespace]))
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.name, namespace
 
 
 CANDIDATES = ("1", "2020", "1.2", "x", "00052-2020")
@@ -40,7 +33,7 @@ def _sample_path(route: str, name: str | None, namespace: str) -> str | None:
     return None
 
 
-ALL_PATTERNS = sorted(set(_walk(get_resolver().url_patterns)))
+ALL_PATTERNS = sorted(set(walk_patterns()))
 
 
 def test_the_url_walk_sees_every_app():

@@ -4,23 +4,16 @@
 covers every named pattern, so a new page cannot escape the crawl.
 """
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-
-def _walk(patterns, prefix="", namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = ":".join(filter(None, [namespace, pattern.namespace]))
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.name, namespace
+from tests.urlwalk import walk_patterns
 
 
 def all_patterns() -> list[tuple[str, str | None, str]]:
     """(route, name, namespace) of every pattern, except the admin's and DRF's format
     suffix variants (``\\.(?P<format>...)``)."""
     out = []
-    for route, name, namespace in _walk(get_resolver().url_patterns):
+    for route, name, namespace in walk_patterns():
         if namespace == "admin" or "(?P<format>" in route:
             continue
         out.append((route, name, namespace))
