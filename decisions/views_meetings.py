@@ -41,6 +41,7 @@ from decisions.models.meetings import MeetingStatus
 from decisions.services import meetings as svc
 from norrbotten_cases.errors import Conflict
 from norrbotten_cases.jobs import sha256_bytes
+from norrbotten_cases.pagecache import cached_page
 
 # --- Helpers ---------------------------------------------------------------------------
 
@@ -182,6 +183,7 @@ def _paragraph(pk) -> Paragraph:
 
 
 @require_GET
+@cached_page
 def index(request):
     _require(permissions.can_view_meetings(request.user))
     meetings = list(selectors.meeting_list()[:200])
@@ -388,6 +390,7 @@ def meeting_create(request):
 
 
 @require_GET
+@cached_page
 def meeting_detail(request, pk):
     _require(permissions.can_view_meetings(request.user))
     meeting = _meeting(pk)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from financing import charts, exports, forms, permissions, selectors, services
 from financing.models import Commitment, FinancingPlan, Grant
 from norrbotten_cases.errors import Conflict
+from norrbotten_cases.pagecache import cached_page
 from projects import permissions as project_permissions
 from projects.models import Project
 
@@ -67,6 +68,7 @@ def _dashboard_year(request, grants) -> int | None:
 
 
 @require_GET
+@cached_page
 def dashboard(request):
     _require(permissions.can_view_financing(request.user))
     grants = list(selectors.grant_list())

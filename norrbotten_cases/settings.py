@@ -131,6 +131,21 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# --- Caches --------------------------------------------------------------------
+# "pages": rendered pages per user and database snapshot (norrbotten_cases.pagecache).
+# Keys change with every commit, so nothing is ever invalidated and a per-process store
+# is correct; entries only need bounds. PostgreSQL only; PAGE_CACHE=false turns it off.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "norrbotten-cases-pages",
+        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=400)},
+    },
+}
+
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]

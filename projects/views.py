@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from norrbotten_cases.errors import Conflict
 from norrbotten_cases.money import format_amount
+from norrbotten_cases.pagecache import cached_page
 from projects import case_page, forms, permissions, selectors, services
 from projects.documents import format_size
 from projects.filters import CaseFilter, sort_columns
@@ -105,6 +106,7 @@ def _get(model, pk, queryset=None):
 
 
 @require_GET
+@cached_page
 def case_list(request):
     _guard(permissions.can_view_registry(request.user))
     case_filter = CaseFilter(
@@ -304,6 +306,7 @@ def _text_sections(project) -> list[dict]:
 
 
 @require_GET
+@cached_page
 def case_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     case = _case_or_404(pk)
@@ -452,6 +455,7 @@ def document_edit(request, pk):
 
 
 @require_GET
+@cached_page
 def project_list(request):
     _guard(permissions.can_view_registry(request.user))
     text = request.GET.get("q", "").strip()
@@ -499,6 +503,7 @@ def _project_or_404(pk) -> Project:
 
 
 @require_GET
+@cached_page
 def project_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     project = _project_or_404(pk)

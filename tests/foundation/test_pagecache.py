@@ -1,0 +1,246 @@
+"""The page store (norrbotten_cases.pagecache): served again only while the data is current.
+
+Transactional tests: the store is only used outside a transaction, as in production.
+"""
+
+import re
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from norrbotten_cases import pagecache
+from projects.models import Case
+from projects.roles import Role
+from tests.factories import register_case, user_with_role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+ANY_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
+@pytest.fixture(autouse=True)
+def _empty_store():
+    caches[pagecache.CACHE_ALIAS].clear()
+    yield
+    caches[pagecache.CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def case(officer):
+    return register_case(officer=officer, title="Testbädd för hållbar gruvdrift")
+
+
+def _get(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def _from_store(client, path) -> bool:
+    """True when the page was served from the store (no queries beyond the login's)."""
+    _response, count = _get(client, path)
+    return count <= 3  # session, user, snapshot
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_a_repeated_page_is_served_from_the_store_with_the_same_content(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    first, first_queries = _get(client, path)
+    second, second_queries = _get(client, path)
+    assert first_queries > 10
+    assert second_queries == 3
+    assert ANY_TOKEN.sub("", _text(first)) == ANY_TOKEN.sub("", _text(second))
+    assert "Testbädd för hållbar gruvdrift" in _text(second)
+
+
+def test_a_change_through_the_app_is_shown_at_once(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    _get(client, path)
+    _get(client, path)
+    Case.objects.filter(pk=case.pk).update(title="Nytt namn på ärendet")  # no signals
+    response, _count = _get(client, path)
+    assert "Nytt namn på ärendet" in _text(response)
+
+
+def test_a_change_from_another_connection_is_shown_at_once(client_for, officer, case):
+    """A Celery worker, the admin on another server or psql: not seen by this process."""
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    _get(client, path)
+    assert _from_store(client, path)
+    conninfo = connection.get_connection_params()
+    with psycopg.connect(
+        dbname=conninfo["dbname"],
+        user=conninfo.get("user"),
+        host=conninfo.get("host"),
+        port=conninfo.get("port"),
+        autocommit=True,
+    ) as other:
+        other.execute(
+            "UPDATE projects_case SET title = %s WHERE id = %s", ["Ändrat utanför appen", case.pk]
+        )
+    response, _count = _get(client, path)
+    assert "Ändrat utanför appen" in _text(response)
+
+
+def test_an_uncommitted_change_elsewhere_is_not_shown_and_its_commit_is(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    conninfo = connection.get_connection_params()
+    with psycopg.connect(
+        dbname=conninfo["dbname"],
+        user=conninfo.get("user"),
+        host=conninfo.get("host"),
+        port=conninfo.get("port"),
+    ) as other:
+        other.execute(
+            "UPDATE projects_case SET title = %s WHERE id = %s", ["Ännu inte sparat", case.pk]
+        )
+        response, _count = _get(client, path)  # stored while the other transaction is open
+        assert "Ännu inte sparat" not in _text(response)
+        other.commit()
+    response, _count = _get(client, path)
+    assert "Ännu inte sparat" in _text(response)
+
+
+def test_each_user_gets_a_page_made_for_them(client_for, client, officer, reader, case):
+    path = case.get_absolute_url()
+    edit = reverse("projects:case_edit", args=[case.pk])
+    officer_page, _count = _get(client_for(officer), path)
+    assert edit in _text(officer_page)
+    reader_client = Client()
+    reader_client.force_login(reader)
+    reader_page, count = _get(reader_client, path)
+    assert count > 3  # not the officer's stored page
+    assert edit not in _text(reader_page)
+    assert "Rut Revisor" in _text(reader_page) and "Rut Revisor" not in _text(officer_page)
+
+
+def test_a_change_to_the_user_is_a_new_page(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    _get(client, path)
+    type(officer).objects.filter(pk=officer.pk).update(first_name="Annika")
+    response, _count = _get(client, path)
+    assert "Annika Lindberg" in _text(response)
+
+
+def test_a_role_taken_away_is_refused_at_once(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    _get(client, path)
+    assert _from_store(client, path)
+    officer.groups.clear()
+    assert client.get(path).status_code == 403
+
+
+def test_the_language_is_part_of_the_page(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    swedish, _count = _get(client, path)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english, _count = _get(client, path)
+    assert '<html lang="sv">' in _text(swedish)
+    assert '<html lang="en">' in _text(english)
+    assert "Ändra ärendet" in _text(swedish) and "Ändra ärendet" not in _text(english)
+
+
+def test_a_stored_page_carries_the_requesting_sessions_csrf_token(officer, case):
+    """Two sessions of the same user: each gets a token for its own CSRF secret."""
+    path = case.get_absolute_url()
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(officer)
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(officer)  # a write: log both in before the page is stored
+    _get(first, path)
+    page, count = _get(second, path)
+    assert count == 3  # served from the store
+    tokens = set(TOKEN.findall(_text(page)))
+    assert tokens
+    secret = second.cookies[settings.CSRF_COOKIE_NAME].value
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+    assert first.cookies[settings.CSRF_COOKIE_NAME].value != secret
+    # The token works: the language switch is a POST guarded by CSRF.
+    response = second.post(
+        reverse("set_language"),
+        {"language": "en", "next": path, "csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert response.status_code == 302
+
+
+def test_pages_with_messages_are_not_stored(client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    edit = reverse("projects:case_edit", args=[case.pk])
+    form = client.get(edit).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["title"] = "Sparat med meddelande"
+    response = client.post(edit, data, follow=True)
+    assert "Ärendet sparades." in _text(response)
+    again, count = _get(client, path)
+    assert "Ärendet sparades." not in _text(again)
+    assert "Sparat med meddelande" in _text(again)
+    assert count > 3
+
+
+def test_refusals_and_missing_pages_are_not_stored(client_for, officer):
+    client = client_for(officer)
+    missing = reverse("projects:case_detail", args=[999999])
+    assert client.get(missing).status_code == 404
+    assert client.get(missing).status_code == 404
+    assert len(caches[pagecache.CACHE_ALIAS]._cache) == 0
+
+
+def test_nothing_is_stored_inside_a_transaction(officer, case):
+    with transaction.atomic():
+        assert pagecache.data_version() is None
+
+
+def test_the_store_can_be_turned_off(client_for, officer, case, settings):
+    settings.PAGE_CACHE = False
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    _get(client, path)
+    _response, count = _get(client, path)
+    assert count > 3
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("projects:case_list", "Omdöpt ärende"),
+        ("projects:project_list", "Omdöpt projekt"),
+        ("decisions:index", None),
+        ("financing:dashboard", None),
+    ],
+)
+def test_the_other_stored_pages_follow_the_data(name, expected, case):
+    from django.contrib.auth.models import Group
+
+    user = user_with_role(Role.CONTROLLER, username="ctrl", first_name="Erik", last_name="Holm")
+    user.groups.add(*Group.objects.all())
+    client = Client()
+    client.force_login(user)
+    path = reverse(name)
+    _get(client, path)
+    assert _from_store(client, path)
+    type(case.project).objects.filter(pk=case.project_id).update(title="Omdöpt projekt")
+    Case.objects.filter(pk=case.pk).update(title="Omdöpt ärende")
+    response, count = _get(client, path)
+    assert count > 3  # made again
+    if expected:
+        assert expected in _text(response)
