@@ -45,10 +45,31 @@ def _get(client, path):
     return response, len(queries)
 
 
-def _from_store(client, path) -> bool:
-    """True when the page was served from the store (no queries beyond the login's)."""
-    _response, count = _get(client, path)
-    return count <= 3  # session, user, snapshot
+def _stored_then_served(store_client, serve_client, path):
+    """The page made for ``store_client``, then served to ``serve_client`` from the store.
+
+    Served from the store means 3 queries: session, user, snapshot. The snapshot is the
+    whole PostgreSQL cluster's, so a commit by another process in between (another test
+    database, autovacuum's analyze) rightly makes a fresh page: then try again.
+    """
+    for _attempt in range(20):
+        first, _count = _get(store_client, path)
+        second, count = _get(serve_client, path)
+        if count == 3:
+            return first, second
+    pytest.fail("never served from the store: the cluster kept changing")
+
+
+def _other_connection(**kwargs):
+    """A second database connection, as a Celery worker or psql would have."""
+    params = connection.get_connection_params()
+    return psycopg.connect(
+        dbname=params["dbname"],
+        user=params.get("user"),
+        host=params.get("host"),
+        port=params.get("port"),
+        **kwargs,
+    )
 
 
 def _text(response) -> str:
@@ -58,55 +79,51 @@ def _text(response) -> str:
 def test_a_repeated_page_is_served_from_the_store_with_the_same_content(client_for, officer, case):
     client = client_for(officer)
     path = case.get_absolute_url()
-    first, first_queries = _get(client, path)
-    second, second_queries = _get(client, path)
+    _first, first_queries = _get(client, path)
     assert first_queries > 10
-    assert second_queries == 3
+    first, second = _stored_then_served(client, client, path)
     assert ANY_TOKEN.sub("", _text(first)) == ANY_TOKEN.sub("", _text(second))
     assert "Testbädd för hållbar gruvdrift" in _text(second)
 
 
-def test_a_change_through_the_app_is_shown_at_once(client_for, officer, case):
-    client = client_for(officer)
-    path = case.get_absolute_url()
-    _get(client, path)
-    _get(client, path)
-    Case.objects.filter(pk=case.pk).update(title="Nytt namn på ärendet")  # no signals
-    response, _count = _get(client, path)
-    assert "Nytt namn på ärendet" in _text(response)
+def _rename_case_without_signals(case, officer):
+    Case.objects.filter(pk=case.pk).update(title="Ändrat ärende")
 
 
-def test_a_change_from_another_connection_is_shown_at_once(client_for, officer, case):
-    """A Celery worker, the admin on another server or psql: not seen by this process."""
-    client = client_for(officer)
-    path = case.get_absolute_url()
-    _get(client, path)
-    assert _from_store(client, path)
-    conninfo = connection.get_connection_params()
-    with psycopg.connect(
-        dbname=conninfo["dbname"],
-        user=conninfo.get("user"),
-        host=conninfo.get("host"),
-        port=conninfo.get("port"),
-        autocommit=True,
-    ) as other:
+def _rename_case_from_another_connection(case, officer):
+    """As a Celery worker, the admin on another server or psql would: unseen by this process."""
+    with _other_connection(autocommit=True) as other:
         other.execute(
-            "UPDATE projects_case SET title = %s WHERE id = %s", ["Ändrat utanför appen", case.pk]
+            "UPDATE projects_case SET title = %s WHERE id = %s", ["Ändrat ärende", case.pk]
         )
-    response, _count = _get(client, path)
-    assert "Ändrat utanför appen" in _text(response)
+
+
+def _rename_user(case, officer):
+    type(officer).objects.filter(pk=officer.pk).update(first_name="Annika")
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (_rename_case_without_signals, "Ändrat ärende"),
+        (_rename_case_from_another_connection, "Ändrat ärende"),
+        (_rename_user, "Annika Lindberg"),
+    ],
+)
+def test_a_change_is_shown_at_once(change, expected, client_for, officer, case):
+    client = client_for(officer)
+    path = case.get_absolute_url()
+    _stored_then_served(client, client, path)
+    change(case, officer)
+    response, count = _get(client, path)
+    assert count > 3
+    assert expected in _text(response)
 
 
 def test_an_uncommitted_change_elsewhere_is_not_shown_and_its_commit_is(client_for, officer, case):
     client = client_for(officer)
     path = case.get_absolute_url()
-    conninfo = connection.get_connection_params()
-    with psycopg.connect(
-        dbname=conninfo["dbname"],
-        user=conninfo.get("user"),
-        host=conninfo.get("host"),
-        port=conninfo.get("port"),
-    ) as other:
+    with _other_connection() as other:
         other.execute(
             "UPDATE projects_case SET title = %s WHERE id = %s", ["Ännu inte sparat", case.pk]
         )
@@ -130,20 +147,10 @@ def test_each_user_gets_a_page_made_for_them(client_for, client, officer, reader
     assert "Rut Revisor" in _text(reader_page) and "Rut Revisor" not in _text(officer_page)
 
 
-def test_a_change_to_the_user_is_a_new_page(client_for, officer, case):
-    client = client_for(officer)
-    path = case.get_absolute_url()
-    _get(client, path)
-    type(officer).objects.filter(pk=officer.pk).update(first_name="Annika")
-    response, _count = _get(client, path)
-    assert "Annika Lindberg" in _text(response)
-
-
 def test_a_role_taken_away_is_refused_at_once(client_for, officer, case):
     client = client_for(officer)
     path = case.get_absolute_url()
-    _get(client, path)
-    assert _from_store(client, path)
+    _stored_then_served(client, client, path)
     officer.groups.clear()
     assert client.get(path).status_code == 403
 
@@ -166,9 +173,7 @@ def test_a_stored_page_carries_the_requesting_sessions_csrf_token(officer, case)
     first.force_login(officer)
     second = Client(enforce_csrf_checks=True)
     second.force_login(officer)  # a write: log both in before the page is stored
-    _get(first, path)
-    page, count = _get(second, path)
-    assert count == 3  # served from the store
+    _first_page, page = _stored_then_served(first, second, path)
     tokens = set(TOKEN.findall(_text(page)))
     assert tokens
     secret = second.cookies[settings.CSRF_COOKIE_NAME].value
@@ -236,8 +241,7 @@ def test_the_other_stored_pages_follow_the_data(name, expected, case):
     client = Client()
     client.force_login(user)
     path = reverse(name)
-    _get(client, path)
-    assert _from_store(client, path)
+    _stored_then_served(client, client, path)
     type(case.project).objects.filter(pk=case.project_id).update(title="Omdöpt projekt")
     Case.objects.filter(pk=case.pk).update(title="Omdöpt ärende")
     response, count = _get(client, path)
