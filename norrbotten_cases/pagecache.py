@@ -14,14 +14,18 @@ Why this is safe:
   of the key itself.
 - Only outside a transaction (``in_atomic_block`` false): inside one, the request could
   see its own uncommitted writes under a snapshot other requests share.
-- Pages with pending messages, with cookies, or other than 200 text/html are not stored.
+- The snapshot is paired with the server's start time: after a restart, a fail-over or
+  a restore to an earlier point, transaction ids can be handed out again.
+- Pages with pending messages, larger than ``MAX_PAGE_BYTES``, or other than 200
+  text/html are not stored.
 - CSRF tokens are taken out when a page is stored and the request's own token is put
   back when it is served, so a stored page never carries another session's token.
 - Only views decorated with ``@cached_page`` use it: pages whose content depends on
   nothing but the database, the user, the language, the address and the date.
 
 The store is per process (local memory, ``CACHES["pages"]``), bounded in entries and
-time; on SQLite (the demo default) and with ``PAGE_CACHE=false`` nothing is cached.
+time, and emptied when a setting changes (tests); on SQLite (the demo default), with
+``DEBUG`` (edited templates show at once) and with ``PAGE_CACHE=false`` nothing is cached.
 """
 
 from __future__ import annotations
@@ -32,13 +36,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import connections
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
 CACHE_ALIAS = "pages"
+MAX_PAGE_BYTES = 1_000_000
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{{CSRF_TOKEN_LENGTH}}}(?![A-Za-z0-9])")
 _NOT_STORED_HEADERS = {"set-cookie", "content-length"}
 
@@ -46,11 +53,16 @@ _NOT_STORED_HEADERS = {"set-cookie", "content-length"}
 def data_version(using: str = "default") -> str | None:
     """The database's current snapshot, or None where pages must not be cached."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or not connection.get_autocommit()
+    ):
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return f"{connection.settings_dict['NAME']}:{cursor.fetchone()[0]}"
+        cursor.execute("SELECT pg_current_snapshot()::text, pg_postmaster_start_time()::text")
+        snapshot, started = cursor.fetchone()
+        return f"{connection.settings_dict['NAME']}:{started}:{snapshot}"
 
 
 def _placeholder() -> str:
@@ -68,7 +80,8 @@ def page_key(request, version: str) -> str:
         repr(_user_fingerprint(request.user)),
         translation.get_language() or "",
         timezone.localdate().isoformat(),
-        request.get_full_path(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),  # raw: two spellings may parse alike or not
         repr(sorted((k, v) for k, v in request.headers.items() if k.lower().startswith("hx-"))),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -86,8 +99,8 @@ def _freeze(request, response) -> dict | None:
     if (
         response.status_code != 200
         or response.streaming
-        or response.cookies
         or not response.get("Content-Type", "").startswith("text/html")
+        or len(response.content) > MAX_PAGE_BYTES
     ):
         return None
     charset = response.charset or "utf-8"
@@ -122,6 +135,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if (
             not settings.PAGE_CACHE
+            or settings.DEBUG
             or request.method != "GET"
             or not request.user.is_authenticated
             or _pending_messages(request)
@@ -143,3 +157,9 @@ def cached_page(view):
         return response
 
     return wrapper
+
+
+@receiver(setting_changed)
+def _empty_on_setting_change(**kwargs):
+    """Pages depend on settings too (tests change them between requests)."""
+    caches[CACHE_ALIAS].clear()

@@ -134,7 +134,8 @@ AXES_VERBOSE = False
 # --- Caches --------------------------------------------------------------------
 # "pages": rendered pages per user and database snapshot (norrbotten_cases.pagecache).
 # Keys change with every commit, so nothing is ever invalidated and a per-process store
-# is correct; entries only need bounds. PostgreSQL only; PAGE_CACHE=false turns it off.
+# is correct; entries only need bounds. PostgreSQL only, not with DEBUG; PAGE_CACHE=false
+# turns it off.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

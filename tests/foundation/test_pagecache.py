@@ -211,17 +211,44 @@ def test_refusals_and_missing_pages_are_not_stored(client_for, officer):
 
 
 def test_nothing_is_stored_inside_a_transaction(officer, case):
+    assert pagecache.data_version() is not None
     with transaction.atomic():
         assert pagecache.data_version() is None
+    connection.set_autocommit(False)
+    try:
+        assert pagecache.data_version() is None
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
 
 
-def test_the_store_can_be_turned_off(client_for, officer, case, settings):
-    settings.PAGE_CACHE = False
+def test_the_raw_query_string_is_part_of_the_key(rf, officer):
+    """Two spellings with the same get_full_path() but different request.GET."""
+    raw = rf.get("/cases/", QUERY_STRING="q=\xc6\x80")
+    encoded = rf.get("/cases/", QUERY_STRING="q=%C3%86%C2%80")
+    assert raw.get_full_path() == encoded.get_full_path()
+    assert raw.GET["q"] != encoded.GET["q"]
+    for request in (raw, encoded):
+        request.user = officer
+    assert pagecache.page_key(raw, "v") != pagecache.page_key(encoded, "v")
+
+
+@pytest.mark.parametrize("setting", ["PAGE_CACHE", "DEBUG"])
+def test_the_store_can_be_turned_off(setting, client_for, officer, case, settings):
+    setattr(settings, setting, setting == "DEBUG")
     client = client_for(officer)
     path = case.get_absolute_url()
     _get(client, path)
     _response, count = _get(client, path)
     assert count > 3
+    assert len(caches[pagecache.CACHE_ALIAS]._cache) == 0
+
+
+def test_a_changed_setting_empties_the_store(client_for, officer, case, settings):
+    client = client_for(officer)
+    _stored_then_served(client, client, case.get_absolute_url())
+    settings.REGION_SHARE_POLICY_CAP_PERCENT = 40
+    assert len(caches[pagecache.CACHE_ALIAS]._cache) == 0
 
 
 @pytest.mark.parametrize(
