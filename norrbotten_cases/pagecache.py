@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import wraps
+from functools import cache, wraps
 
 from django.conf import settings
 from django.core.cache import caches
@@ -65,6 +65,7 @@ def data_version(using: str = "default") -> str | None:
         return f"{connection.settings_dict['NAME']}:{started}:{snapshot}"
 
 
+@cache
 def _placeholder() -> str:
     # Unguessable, so no text a user types can turn into a token when a page is served.
     return "nc-csrf-" + salted_hmac("norrbotten_cases.pagecache", "csrf").hexdigest()
@@ -133,15 +134,14 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if (
-            not settings.PAGE_CACHE
-            or settings.DEBUG
-            or request.method != "GET"
-            or not request.user.is_authenticated
-            or _pending_messages(request)
-        ):
-            return view(request, *args, **kwargs)
-        version = data_version()
+        eligible = (
+            settings.PAGE_CACHE
+            and not settings.DEBUG
+            and request.method == "GET"
+            and request.user.is_authenticated
+            and not _pending_messages(request)
+        )
+        version = data_version() if eligible else None
         if version is None:
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
