@@ -96,7 +96,7 @@ def setup_django():
 
 
 def pages():
-    from decisions.models import Meeting
+    from decisions.meetings.models import Meeting
     from projects.models import Case
 
     case = Case.objects.filter(kind="medfinansiering").order_by("-pk").first()
@@ -344,7 +344,7 @@ def _best_of(func, runs=3):
 def documents(meeting) -> dict:
     from weasyprint import HTML
 
-    from decisions import documents as protocol_documents
+    from decisions.meetings import documents as protocol_documents
     from reporting.documents.content import build_content
     from reporting.documents.word import render_docx
     from reporting.figures import compute_figures
@@ -429,7 +429,7 @@ def main():
         # What autovacuum does to a live database: planner statistics and the
         # visibility map (index-only scans) after the bulk inserts.
         cursor.execute("VACUUM ANALYZE")
-    from decisions.models import Paragraph
+    from decisions.meetings.models import Paragraph
     from financing.models import FinancingRow
     from projects.models import Case
 

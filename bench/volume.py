@@ -14,8 +14,9 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decisions.constants import BodyCode
-from decisions.models import Body, Meeting, Paragraph, ParagraphCounter
+from core.roles import Role
+from decisions.meetings.models import Body, Meeting, Paragraph, ParagraphCounter
+from decisions.workflow.constants import BodyCode
 from financing.models import (
     Commitment,
     FinancingPlan,
@@ -35,7 +36,6 @@ from projects.models import (
     ReportPriority,
     RusArea,
 )
-from projects.roles import Role
 from projects.seed_cases import SEED_CASES
 
 YEARS = (2019, 2020, 2021, 2022, 2023)

@@ -4,22 +4,24 @@ the admin shows the records and lets administrators fix reference data."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions.models import (
+from decisions.meetings.models import (
     AgendaItem,
-    AnchoringContact,
-    Assessment,
     Body,
     BodyMember,
-    DecisionProposal,
-    DelegationDecision,
     DocumentJob,
     ExtractDispatch,
-    ForumRecommendation,
     GeneratedDocument,
     Meeting,
     Paragraph,
     ParagraphCounter,
     Signature,
+)
+from decisions.workflow.models import (
+    AnchoringContact,
+    Assessment,
+    DecisionProposal,
+    DelegationDecision,
+    ForumRecommendation,
     TransitionLog,
 )
 
@@ -27,7 +29,7 @@ from decisions.models import (
 
 
 class WorkflowReadOnlyAdmin(admin.ModelAdmin):
-    """Workflow records change only through ``decisions.services.workflow``."""
+    """Workflow records change only through ``decisions.workflow.services``."""
 
     def has_add_permission(self, request, obj=None):
         return False

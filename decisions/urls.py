@@ -1,5 +1,7 @@
-from decisions.urls_meetings import urlpatterns as meeting_patterns
-from decisions.urls_workflow import urlpatterns as workflow_patterns
+"""The pages of both areas; mounted as the "decisions" namespace by the project's URLconf,
+which adds the endpoints that may move money (served by the financing app)."""
 
-app_name = "decisions"
+from decisions.meetings.urls import urlpatterns as meeting_patterns
+from decisions.workflow.urls import urlpatterns as workflow_patterns
+
 urlpatterns = [*workflow_patterns, *meeting_patterns]

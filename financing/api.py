@@ -3,7 +3,7 @@ and rows, commitments, payments and releases.
 
 Every role reads. Writes go through ``financing.services`` with the same permission
 functions as the pages; refusals come back as 403 (role), 409 (stale or frozen record)
-or 400 (bad input) via ``norrbotten_cases.api.exception_handler``. Each write checks the
+or 400 (bad input) via ``core.api.exception_handler``. Each write checks the
 caller's role before it validates the body (``FinancingViewSet.require``), so a role
 that may not do the action gets 403 whatever it sends, never validation messages.
 """
@@ -19,6 +19,10 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.errors import Conflict
+from core.money import AmountError, parse_amount
+from decisions.meetings import api as meetings_api
+from decisions.workflow import api as workflow_api
 from financing import permissions as finance_permissions
 from financing import selectors, services
 from financing.models import (
@@ -35,8 +39,7 @@ from financing.models import (
     PlanStatus,
     Release,
 )
-from norrbotten_cases.errors import Conflict
-from norrbotten_cases.money import AmountError, parse_amount
+from financing.services import decisions
 from projects.models import Case, Organisation, Project, ReportPriority
 
 
@@ -637,3 +640,20 @@ class ReleaseViewSet(
             amount=data.get("amount"),
         )
         return Response(self.get_serializer(release).data, status=status.HTTP_201_CREATED)
+
+
+# --- Decisions that may move money (financing.services.decisions) ---------------------
+
+
+class CaseTransitionsView(workflow_api.CaseTransitionsView):
+    """The transitions of a case (GET) and firing one (POST), with what it means for the
+    money: a RUN grant commits, closing releases, RUN needs an approved plan."""
+
+    available = staticmethod(decisions.available_transitions)
+    fire = staticmethod(decisions.case_transition)
+
+
+class ParagraphDecisionView(meetings_api.ParagraphDecisionView):
+    """Record a body's decision in a §; a RUN grant commits the granted amount."""
+
+    record = staticmethod(decisions.paragraph_record_decision)

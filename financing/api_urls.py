@@ -1,5 +1,6 @@
 """/api/v1/ endpoints of the financing app."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from financing import api
@@ -11,4 +12,18 @@ router.register("commitments", api.CommitmentViewSet, basename="commitment")
 router.register("payments", api.PaymentViewSet, basename="payment")
 router.register("releases", api.ReleaseViewSet, basename="release")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Case transitions and body decisions may move money: served here, on the paths of
+    # the workflow and meetings APIs (financing.services.decisions).
+    path(
+        "cases/<int:pk>/transitions/",
+        api.CaseTransitionsView.as_view(),
+        name="api-case-transitions",
+    ),
+    path(
+        "paragraphs/<int:pk>/decision/",
+        api.ParagraphDecisionView.as_view(),
+        name="api-paragraph-decision",
+    ),
+    *router.urls,
+]

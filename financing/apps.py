@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class FinancingConfig(AppConfig):
     name = "financing"
     verbose_name = _("Ekonomi")
-
-    def ready(self):
-        from financing import case_page, home, hooks
-
-        hooks.register()
-        case_page.register()
-        home.register()

@@ -1,6 +1,12 @@
-"""The financing section of the case page (projects.case_page registry)."""
+"""The case page's parts that involve money: the financing section, and the workflow's
+action buttons with the money's reasons (``financing.services.decisions``)."""
 
+from functools import partial
+
+from decisions.workflow import views as workflow_views
 from financing import permissions, selectors
+from financing.services import decisions
+from projects.case_page import Section
 
 
 def financing_section_context(request, case) -> dict | None:
@@ -31,13 +37,17 @@ def financing_section_context(request, case) -> dict | None:
     return context
 
 
-def register() -> None:
-    from projects.case_page import register_section
+SECTION = Section(
+    key="financing",
+    area="main",
+    template="financing/partials/case_financing.html",
+    context=financing_section_context,
+)
 
-    register_section(
-        key="financing",
-        area="main",
-        order=40,
-        template="financing/partials/case_financing.html",
-        context=financing_section_context,
-    )
+
+ACTIONS_SECTION = Section(
+    key="workflow_actions",
+    area="header",
+    template="decisions/workflow/partials/case_actions.html",
+    context=partial(workflow_views.actions_section, available=decisions.available_transitions),
+)

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.money import format_amount, format_msek
+from core.money import format_amount, format_msek
 
 WIDTH = 760
 LABEL_WIDTH = 260

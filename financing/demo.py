@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from decisions.meetings import demo as meetings_demo
+from decisions.workflow import demo as workflow_demo
 from financing import services
 from financing.models import (
     AllocationDimension,
@@ -28,6 +30,7 @@ from financing.models import (
     Payment,
     PlanStatus,
 )
+from financing.services import decisions
 from projects.models import Case, Organisation, Project, ReportPriority
 from projects.seed_cases import all_seed_cases
 
@@ -290,6 +293,13 @@ def _commitments_2022(controller, stdout):
 
 
 @transaction.atomic
+def load_decisions(stdout) -> None:
+    """The decisions' demo (workflow, then RUN 2020-03-24), fired through this app's
+    decision services so that RUN's grants commit money and RUN needs approved plans."""
+    workflow_demo.load(stdout, fire=decisions.case_transition)
+    meetings_demo.load(stdout, record=decisions.paragraph_record_decision)
+
+
 def load(stdout) -> None:
     controller = _user("controller")
     if controller is None:

@@ -1,8 +1,9 @@
 """The money's panels on the start page: this year's anslag, plans waiting for review."""
 
+from core.home import Panel
+from core.roles import Role, has_role, user_roles
 from financing import selectors
 from financing.models import FinancingPlan, PlanStatus
-from projects.roles import Role, has_role, user_roles
 
 
 def grant_panel(request):
@@ -27,13 +28,7 @@ def review_panel(request):
     return {"plans": list(plans.order_by("submitted_at")[:8]), "count": plans.count()}
 
 
-def register() -> None:
-    from norrbotten_cases.home import register_panel
-
-    register_panel(
-        key="plans_to_review",
-        order=15,
-        template="financing/home/review.html",
-        context=review_panel,
-    )
-    register_panel(key="grant", order=30, template="financing/home/grant.html", context=grant_panel)
+PLANS_TO_REVIEW = Panel(
+    key="plans_to_review", template="financing/home/review.html", context=review_panel
+)
+GRANT = Panel(key="grant", template="financing/home/grant.html", context=grant_panel)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from norrbotten_cases.fsm import ThreadSafeRefreshMixin
+from core.fsm import ThreadSafeRefreshMixin
 from projects.models import Organisation, ReportPriority, money_field
 
 

@@ -11,10 +11,10 @@ refusal by role (403) from a refusal by state (409) with the ``*_role_access`` h
 
 from django.utils.translation import gettext as _
 
+from core.access import ALLOW, Access, deny
+from core.roles import Role, has_role, user_roles
 from financing.models import EDITABLE_PLAN_STATUSES, FinancingPlan, PlanStatus
-from norrbotten_cases.access import ALLOW, Access, deny
 from projects.models import CaseKind, CaseState
-from projects.roles import Role, has_role, user_roles
 
 
 def can_view_financing(user) -> Access:

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_amount
 from financing.models import (
     REGION_FUNDING_TYPES,
     Allocation,
@@ -39,7 +40,6 @@ from financing.models import (
     Payment,
     Release,
 )
-from norrbotten_cases.money import format_amount
 from projects.models import Case, CaseKind, ReportPriority
 
 ZERO = Decimal("0.00")

@@ -16,17 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import require
+from core.errors import Conflict
+from decisions.meetings import views as meetings_views
+from decisions.workflow import views as workflow_views
 from financing import charts, exports, forms, permissions, selectors, services
 from financing.models import Commitment, FinancingPlan, Grant
-from norrbotten_cases.errors import Conflict
-from norrbotten_cases.pagecache import cached_page
+from financing.services import decisions
 from projects import permissions as project_permissions
 from projects.models import Project
-
-
-def _require(access) -> None:
-    if not access:
-        raise PermissionDenied(access.reason)
 
 
 def _apply_errors(form, exc: ValidationError, *, aliases: dict | None = None) -> None:
@@ -68,9 +66,8 @@ def _dashboard_year(request, grants) -> int | None:
 
 
 @require_GET
-@cached_page
 def dashboard(request):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     grants = list(selectors.grant_list())
     year = _dashboard_year(request, grants)
     grant = next((g for g in grants if g.year == year), None)
@@ -112,7 +109,7 @@ def dashboard(request):
 
 @require_GET
 def dashboard_export(request):
-    _require(permissions.can_export(request.user))
+    require(permissions.can_export(request.user))
     grants = list(selectors.grant_list())
     year = _dashboard_year(request, grants)
     grant = next((g for g in grants if g.year == year), None)
@@ -130,7 +127,7 @@ def dashboard_export(request):
 
 @require_GET
 def grant_list(request):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     summaries = [
         selectors.grant_summary(g) for g in selectors.grant_list().prefetch_related("allocations")
     ]
@@ -143,7 +140,7 @@ def grant_list(request):
 
 @require_GET
 def grant_detail(request, year):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     try:
         grant = selectors.grant_for_year(year)
     except Grant.DoesNotExist as exc:
@@ -161,7 +158,7 @@ def grant_detail(request, year):
 
 
 def _grant_form_page(request, *, grant: Grant | None):
-    _require(permissions.can_edit_grant(request.user))
+    require(permissions.can_edit_grant(request.user))
     form = forms.GrantForm(request.POST or None, grant=grant)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -215,7 +212,7 @@ def grant_edit(request, year):
 
 @require_GET
 def plan_list(request):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     form = forms.PlanFilterForm(request.GET or None)
     plans = selectors.plan_list(**form.filters())
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
@@ -228,7 +225,7 @@ def plan_list(request):
 
 @require_GET
 def plan_export(request):
-    _require(permissions.can_export(request.user))
+    require(permissions.can_export(request.user))
     form = forms.PlanFilterForm(request.GET or None)
     plans = selectors.plan_list(**form.filters())
     content = exports.plans_workbook(plans=plans, rows=selectors.plan_rows_for_export(plans))
@@ -251,7 +248,7 @@ def _plan_or_404(project_id) -> FinancingPlan:
 
 @require_GET
 def plan_detail(request, project_id):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     plan = selectors.plan_for_project(project_id)
     if plan is None:
         project = _project(project_id)
@@ -325,7 +322,7 @@ def plan_edit(request, project_id):
     project = _project(project_id)
     plan = selectors.plan_for_project(project_id)
     user = request.user
-    _require(permissions.plan_owner_access(user, project))
+    require(permissions.plan_owner_access(user, project))
     years = _project_years(project)
     status = 200
     if plan is not None and not permissions.plan_state_access(plan):
@@ -401,7 +398,7 @@ def plan_edit(request, project_id):
 def plan_add_row(request, project_id):
     """htmx: one more empty row for the formset, and the new TOTAL_FORMS (out of band)."""
     project = _project(project_id)
-    _require(permissions.plan_owner_access(request.user, project))
+    require(permissions.plan_owner_access(request.user, project))
     try:
         index = int(request.GET.get(f"{forms.ROWS_PREFIX}-TOTAL_FORMS", "0"))
     except ValueError:
@@ -453,7 +450,7 @@ def plan_submit(request, project_id):
 @require_http_methods(["GET", "POST"])
 def plan_review(request, project_id):
     plan = _plan_or_404(project_id)
-    _require(permissions.review_role_access(request.user, plan))
+    require(permissions.review_role_access(request.user, plan))
     form = forms.ReviewForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -523,7 +520,7 @@ def plan_reopen(request, project_id):
 @require_http_methods(["GET", "POST"])
 def plan_granted(request, project_id):
     plan = _plan_or_404(project_id)
-    _require(permissions.can_record_granted_amounts(request.user, plan))
+    require(permissions.can_record_granted_amounts(request.user, plan))
     rows = list(plan.rows.all())
     form = forms.GrantedAmountsForm(request.POST or None, plan=plan, rows=rows)
     status = 200
@@ -555,7 +552,7 @@ def plan_granted(request, project_id):
 
 @require_GET
 def commitment_list(request):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     form = forms.CommitmentFilterForm(request.GET or None)
     page = Paginator(selectors.commitment_list(**form.filters()), 50).get_page(
         request.GET.get("page")
@@ -573,7 +570,7 @@ def commitment_list(request):
 
 @require_http_methods(["GET", "POST"])
 def commitment_create(request):
-    _require(permissions.can_record_commitment(request.user))
+    require(permissions.can_record_commitment(request.user))
     form = forms.CommitmentForm(
         request.POST or None, initial={"committed_on": timezone.localdate()}
     )
@@ -614,7 +611,7 @@ def _commitment_or_404(pk) -> Commitment:
 
 @require_GET
 def commitment_detail(request, pk):
-    _require(permissions.can_view_financing(request.user))
+    require(permissions.can_view_financing(request.user))
     commitment = _commitment_or_404(pk)
     return render(
         request,
@@ -631,11 +628,11 @@ def _money_dialog(request, pk, *, kind: str):
     """Payment or release form: a page without JS, a modal dialog with htmx."""
     commitment = _commitment_or_404(pk)
     if kind == "payment":
-        _require(permissions.can_record_payment(request.user))
+        require(permissions.can_record_payment(request.user))
         form_class = forms.PaymentForm
         initial = {"paid_on": timezone.localdate()}
     else:
-        _require(permissions.can_record_release(request.user))
+        require(permissions.can_record_release(request.user))
         form_class = forms.ReleaseForm
         initial = {"released_on": timezone.localdate(), "reason": _("Projektet är avslutat.")}
     form = form_class(request.POST or None, initial=initial)
@@ -691,3 +688,26 @@ def payment_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def release_create(request, pk):
     return _money_dialog(request, pk, kind="release")
+
+
+# --- Decisions that may move money (financing.services.decisions) ---------------------
+# Served on the workflow's and the meetings' paths (norrbotten_cases/urls.py).
+
+
+@require_http_methods(["GET", "POST"])
+def case_transition(request, pk, name):
+    """A case transition's form and firing it, with what it means for the money."""
+    return workflow_views.transition_page(
+        request,
+        pk,
+        name,
+        fire=decisions.case_transition,
+        unmet=decisions.unmet_preconditions,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@meetings_views.conflicts_as_409
+def paragraph_decision(request, pk):
+    """Record a body's decision in a §; a RUN grant commits the granted amount."""
+    return meetings_views.decision_record(request, pk, record=decisions.paragraph_record_decision)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from norrbotten_cases.api_views import MeView
+from core.api_views import MeView
 
 urlpatterns = [
     path("", include("projects.api_urls")),

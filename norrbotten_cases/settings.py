@@ -45,13 +45,42 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
-    "django_celery_results",
     # ours, lowest layer first
-    "norrbotten_cases",
+    "core",
     "projects",
     "decisions",
     "financing",
     "reporting",
+]
+
+# Pages made of parts from several apps, in the order shown. Each entry names a
+# core.home.Panel (start page) or projects.case_page.Section (case page) object.
+HOME_PANELS = [
+    "projects.home.MY_CASES",
+    "financing.home.PLANS_TO_REVIEW",
+    "decisions.workflow.home.QUEUES_PANEL",
+    "decisions.meetings.home.MEETINGS_PANEL",
+    "financing.home.GRANT",
+    "reporting.home.REPORT",
+    "projects.home.OBLIGATIONS",
+]
+CASE_PAGE_SECTIONS = [
+    "financing.case_page.ACTIONS_SECTION",
+    "decisions.workflow.views.RECORDS_SECTION",
+    "decisions.workflow.views.DIAGRAM_SECTION",
+    "financing.case_page.SECTION",
+    "decisions.workflow.views.LOG_SECTION",
+    "decisions.meetings.views.CASE_SECTION",
+]
+
+# `manage.py load_demo`: the demo data, in stages (core/management/commands/load_demo.py).
+DEMO_LOADERS = [
+    "projects.demo.load",
+    "financing.demo.load_before_decisions",
+    "financing.demo.load_decisions",
+    "financing.demo.load",
+    "reporting.demo.load",
+    "projects.demo.show_users",
 ]
 
 MIDDLEWARE = [
@@ -62,12 +91,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "norrbotten_cases.middleware.LoginRequiredMiddleware",
+    "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "norrbotten_cases.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -85,9 +114,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "norrbotten_cases.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
-            "builtins": ["norrbotten_cases.templatetags.nc"],
+            "builtins": ["core.templatetags.nc"],
         },
     },
 ]
@@ -132,20 +161,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # --- Caches --------------------------------------------------------------------
-# "pages": rendered pages per user and database snapshot (norrbotten_cases.pagecache).
-# Keys change with every commit, so nothing is ever invalidated and a per-process store
-# is correct; entries only need bounds. PostgreSQL only, not with DEBUG; PAGE_CACHE=false
-# turns it off.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "norrbotten-cases-pages",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=400)},
-    },
-}
+# Per process; nothing in the app caches whole pages (pages render from the database).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -154,7 +171,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["norrbotten_cases.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static and media --------------------------------------------------------
 STATIC_URL = "static/"
@@ -190,11 +207,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = False
-CELERY_RESULT_BACKEND = "django-db"
-CELERY_RESULT_EXTENDED = True
+# Task results are never read: jobs report through their own rows (core.jobs).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -232,7 +248,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "norrbotten_cases.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Norrbotten Cases API",
@@ -247,15 +263,15 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "projects.models.CaseKind",
         "DocumentKindEnum": "projects.models.Document.Kind",
         "ObligationStatusEnum": "projects.models.Obligation.Status",
-        "MeetingStatusEnum": "decisions.models.meetings.MeetingStatus",
-        "AgendaItemKindEnum": "decisions.models.meetings.AgendaItem.Kind",
-        "MotionKindEnum": "decisions.models.meetings.Motion.Kind",
-        "GeneratedDocumentKindEnum": "decisions.models.meetings.GeneratedDocument.Kind",
-        "ExtractDispatchStatusEnum": "decisions.models.meetings.ExtractDispatch.Status",
+        "MeetingStatusEnum": "decisions.meetings.models.MeetingStatus",
+        "AgendaItemKindEnum": "decisions.meetings.models.AgendaItem.Kind",
+        "MotionKindEnum": "decisions.meetings.models.Motion.Kind",
+        "GeneratedDocumentKindEnum": "decisions.meetings.models.GeneratedDocument.Kind",
+        "ExtractDispatchStatusEnum": "decisions.meetings.models.ExtractDispatch.Status",
         "PlanStatusEnum": "financing.models.PlanStatus",
         "SectionKindEnum": "reporting.models.SectionKind",
         "AnswerKindEnum": "reporting.models.AnswerKind",
-        "JobStatusEnum": "norrbotten_cases.jobs.JobStatus",
+        "JobStatusEnum": "core.jobs.JobStatus",
     },
 }
 

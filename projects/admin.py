@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from norrbotten_cases.errors import Conflict
+from core.errors import Conflict
 from projects import selectors, services
 from projects.models import (
     Case,

@@ -2,7 +2,7 @@
 
 The same permission functions and services as the pages: reads need a role,
 writes go through ``projects.services`` (ValidationError -> 400, PermissionDenied
--> 403, Conflict -> 409 via ``norrbotten_cases.api.exception_handler``).
+-> 403, Conflict -> 409 via ``core.api.exception_handler``).
 Confidential documents are left out of lists and refused (403) for läsare.
 """
 
@@ -21,9 +21,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
-from norrbotten_cases.money import AmountError, parse_amount
+from core.concurrency import edit_token
+from core.money import AmountError, parse_amount
 from projects import permissions, selectors, services
-from projects.concurrency import edit_token
 from projects.filters import CaseFilter
 from projects.models import Case, Document, Organisation, Project
 

@@ -1,20 +1,22 @@
-"""Sections that higher apps add to the case page, without projects importing them.
+"""The case page's sections from higher apps, listed in ``settings.CASE_PAGE_SECTIONS``.
 
-A higher app registers a section in its ``AppConfig.ready()``::
+The registry (this app) renders the case; the workflow, meetings and financing areas add
+what they know about it without this app importing them. Each declares its sections as
+``Section`` objects; the settings list them by dotted path in page order::
 
-    from projects.case_page import register_section
-    register_section(key="workflow", area="main", order=10,
-                     template="decisions/partials/case_workflow.html",
-                     context=workflow_section_context)
+    CASE_PAGE_SECTIONS = ["decisions.workflow.views.ACTIONS_SECTION", ...]
 
 ``context(request, case)`` returns the template context for the section, or ``None``
 to leave the section out for this user or case. Areas: ``header`` (under the title,
 e.g. state and action buttons), ``main`` (the main column), ``side`` (the side column).
-The projects view renders them in ``order`` within each area.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 AREAS = ("header", "main", "side")
 
@@ -23,26 +25,23 @@ AREAS = ("header", "main", "side")
 class Section:
     key: str
     area: str
-    order: int
     template: str
     context: Callable
 
+    def __post_init__(self):
+        if self.area not in AREAS:
+            raise ValueError(f"unknown case page area {self.area!r}")
 
-_SECTIONS: dict[str, Section] = {}
 
-
-def register_section(
-    *, key: str, template: str, context: Callable, area: str = "main", order: int = 50
-) -> None:
-    if area not in AREAS:
-        raise ValueError(f"unknown case page area {area!r}")
-    _SECTIONS[key] = Section(key=key, area=area, order=order, template=template, context=context)
+@cache
+def _sections(paths: tuple[str, ...]) -> tuple[Section, ...]:
+    return tuple(import_string(path) for path in paths)
 
 
 def sections_for(request, case) -> dict[str, list[dict]]:
     """{area: [{"key", "template", "context"}, ...]} for this request and case."""
     out: dict[str, list[dict]] = {area: [] for area in AREAS}
-    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
+    for section in _sections(tuple(settings.CASE_PAGE_SECTIONS)):
         context = section.context(request, case)
         if context is None:
             continue

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from norrbotten_cases.pdf import PdfRenderError, render_pdf
+from core.pdf import PdfRenderError, render_pdf
+from core.roles import Role
 from projects import services
 from projects.models import (
     Case,
@@ -24,7 +25,6 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.roles import Role
 from projects.seed_cases import ORGANISATIONS, RUS_AREAS, SMART_AREAS, all_seed_cases, case_title
 
 DEMO_PASSWORD = "norrbotten-demo-2020"  # noqa: S105 - printed for the demo on purpose
@@ -371,3 +371,11 @@ def load(stdout) -> dict:
 
 def _date(value):
     return datetime.date.fromisoformat(value) if value else None
+
+
+def show_users(stdout) -> None:
+    """The demo users, one per role, and their shared password."""
+    stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD})")
+    for username, first, last, roles, _perms in DEMO_USERS:
+        name = f"{first} {last}"
+        stdout.write(f"  {username:<14} {name:<22} {', '.join(roles)}")

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from norrbotten_cases.money import AmountError, format_amount, parse_amount
+from core.concurrency import edit_token
+from core.money import AmountError, format_amount, parse_amount
 from projects import selectors
-from projects.concurrency import edit_token
 from projects.documents import ACCEPT_ATTRIBUTE
 from projects.models import (
     Case,
@@ -49,7 +49,7 @@ class AmountInput(forms.TextInput):
 
 
 class AmountField(forms.CharField):
-    """An amount in SEK, parsed with ``norrbotten_cases.money.parse_amount``."""
+    """An amount in SEK, parsed with ``core.money.parse_amount``."""
 
     widget = AmountInput
     default_error_messages = {

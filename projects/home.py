@@ -4,9 +4,10 @@ import datetime
 
 from django.utils import timezone
 
+from core.home import Panel
+from core.roles import Role, has_role
 from projects import selectors
 from projects.models import Obligation
-from projects.roles import Role, has_role
 
 SHOWN = 8
 
@@ -32,15 +33,7 @@ def obligations_panel(request):
     return {"obligations": list(due[:SHOWN]), "count": due.count(), "today": timezone.localdate()}
 
 
-def register() -> None:
-    from norrbotten_cases.home import register_panel
-
-    register_panel(
-        key="my_cases", order=10, template="projects/home/my_cases.html", context=my_cases_panel
-    )
-    register_panel(
-        key="obligations",
-        order=40,
-        template="projects/home/obligations.html",
-        context=obligations_panel,
-    )
+MY_CASES = Panel(key="my_cases", template="projects/home/my_cases.html", context=my_cases_panel)
+OBLIGATIONS = Panel(
+    key="obligations", template="projects/home/obligations.html", context=obligations_panel
+)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
-from norrbotten_cases.fsm import ThreadSafeRefreshMixin
-from norrbotten_cases.money import format_amount
+from core.fsm import ThreadSafeRefreshMixin
+from core.money import format_amount
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
 org_number_validator = RegexValidator(

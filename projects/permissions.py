@@ -17,8 +17,8 @@ The rules (issue #3):
 
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.access import ALLOW, Access, deny
-from projects.roles import Role, has_role, is_reader_only, user_roles
+from core.access import ALLOW, Access, deny
+from core.roles import Role, has_role, is_reader_only, user_roles
 
 __all__ = ["ALLOW", "Access", "deny"]  # re-exported for callers of this module
 

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from core.roles import Role
 from projects.models import (
     CLOSED_STATES,
     Case,
@@ -34,7 +35,6 @@ from projects.models import (
     SmartSpecialisationArea,
 )
 from projects.permissions import can_view_confidential
-from projects.roles import Role
 
 DNR_PATTERN = re.compile(r"^\s*0*(\d{1,5})\s*[-/]\s*(\d{4})\s*$")
 NYPS_PATTERN = re.compile(r"^\s*(\d{5,12})\s*$")

@@ -3,9 +3,9 @@
 Every function takes keyword-only arguments and the acting user, checks the permission
 in ``projects.permissions``, runs in a transaction and validates with ``full_clean``
 before saving. Errors: ``ValidationError`` (bad input), ``PermissionDenied`` (403),
-``norrbotten_cases.errors.Conflict`` (409: the row changed since the form was opened).
+``core.errors.Conflict`` (409: the row changed since the form was opened).
 
-Edit services accept ``expected_token`` (``projects.concurrency.edit_token`` of the
+Edit services accept ``expected_token`` (``core.concurrency.edit_token`` of the
 row as the form showed it); when given, a stale edit is refused with ``Conflict``.
 """
 
@@ -13,15 +13,17 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.errors import Conflict
+from core.access import require
+from core.concurrency import lock_fresh
+from core.errors import Conflict
+from core.roles import Role, has_role
 from projects import permissions
-from projects.concurrency import lock_fresh
 from projects.documents import sanitise_filename, sha256_of, validate_upload
 from projects.models import (
     Case,
@@ -35,7 +37,6 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.roles import Role, has_role
 
 PROJECT_TEXT_FIELDS = (
     "summary",
@@ -75,11 +76,6 @@ PROJECT_CLOSURE_FIELDS = ("result_summary", "recommendation", "follow_up_case", 
 CASE_EDITABLE_FIELDS = ("title", "nyps_id", "officer", "received_on", "project")
 ORGANISATION_FIELDS = ("name", "kind", "org_number", "email", "city")
 MEMBER_FIELDS = ("group", "role", "name", "organisation", "email")
-
-
-def _require(allowed: permissions.Access) -> None:
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
 
 
 def _strip(value):
@@ -145,7 +141,7 @@ def case_register(
     ``import_number`` keeps the number a case already has in the old registry
     (demo data, migration); the year's counter then continues after it.
     """
-    _require(permissions.can_register_case(user))
+    require(permissions.can_register_case(user))
     registered_on = registered_on or timezone.localdate()
     year = registered_on.year
     officer = officer or user
@@ -208,14 +204,14 @@ def case_register_with_new_project(*, user, project_fields: dict, **case_fields)
 @transaction.atomic
 def case_update(*, user, case: Case, data: dict, expected_token: str | None = None) -> Case:
     """Change the registry facts of a case (not its kind, state or Dnr)."""
-    _require(permissions.can_edit_case(user, case))
+    require(permissions.can_edit_case(user, case))
     unknown = set(data) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
         )
     current = lock_fresh(Case, case.pk, expected_token)
-    _require(permissions.can_edit_case(user, current))
+    require(permissions.can_edit_case(user, current))
     changed = []
     for field, value in data.items():
         value = _strip(value)
@@ -321,7 +317,7 @@ def organisation_create(
     email: str = "",
     city: str = "",
 ) -> Organisation:
-    _require(permissions.can_edit_organisation(user))
+    require(permissions.can_edit_organisation(user))
     organisation = Organisation(
         name=_strip(name or ""),
         kind=kind,
@@ -348,7 +344,7 @@ def organisation_get_or_create(*, user, name: str, **fields) -> Organisation:
 def organisation_update(
     *, user, organisation: Organisation, data: dict, expected_token: str | None = None
 ) -> Organisation:
-    _require(permissions.can_edit_organisation(user, organisation))
+    require(permissions.can_edit_organisation(user, organisation))
     unknown = set(data) - set(ORGANISATION_FIELDS)
     if unknown:
         raise ValidationError(
@@ -396,7 +392,7 @@ def _validate_areas(rus_areas, smart_areas, *, previous=None) -> None:
 @transaction.atomic
 def project_create(*, user, title: str, **fields) -> Project:
     """Create a project with its parties, period, areas, amounts and texts."""
-    _require(permissions.can_edit_project(user))
+    require(permissions.can_edit_project(user))
     unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS) - set(PROJECT_START_FIELDS)
     if unknown:
         raise ValidationError(
@@ -463,7 +459,7 @@ def project_update(
     *, user, project: Project, data: dict, expected_token: str | None = None
 ) -> Project:
     """Change a project's facts and texts; refreshes the search text of its cases."""
-    _require(permissions.can_edit_project(user, project))
+    require(permissions.can_edit_project(user, project))
     current = lock_fresh(Project, project.pk, expected_token)
     changed = _apply_project_data(current, data, PROJECT_EDITABLE_FIELDS)
     previous = {
@@ -494,7 +490,7 @@ def project_record_start(
     expected_token: str | None = None,
 ) -> Project:
     """After approval: the actual start date and the reporting routine."""
-    _require(permissions.can_manage_members(user, project))
+    require(permissions.can_manage_members(user, project))
     current = lock_fresh(Project, project.pk, expected_token)
     changed = _apply_project_data(
         current,
@@ -525,7 +521,7 @@ def project_close(
     expected_token: str | None = None,
 ) -> Project:
     """Record the closure: results, the recommendation and an optional follow-up idea."""
-    _require(permissions.can_close_project(user, project))
+    require(permissions.can_close_project(user, project))
     current = lock_fresh(Project, project.pk, expected_token)
     errors = {}
     if not (result_summary or "").strip():
@@ -576,7 +572,7 @@ def project_member_create(
     organisation: Organisation | None = None,
     email: str = "",
 ) -> ProjectMember:
-    _require(permissions.can_manage_members(user, project))
+    require(permissions.can_manage_members(user, project))
     member = ProjectMember(
         project=project,
         group=group,
@@ -595,7 +591,7 @@ def project_member_create(
 def project_member_update(
     *, user, member: ProjectMember, data: dict, expected_token: str | None = None
 ) -> ProjectMember:
-    _require(permissions.can_manage_members(user, member.project))
+    require(permissions.can_manage_members(user, member.project))
     unknown = set(data) - set(MEMBER_FIELDS)
     if unknown:
         raise ValidationError(
@@ -619,7 +615,7 @@ def project_member_update(
 
 @transaction.atomic
 def project_member_delete(*, user, member: ProjectMember) -> None:
-    _require(permissions.can_manage_members(user, member.project))
+    require(permissions.can_manage_members(user, member.project))
     current = lock_fresh(ProjectMember, member.pk)
     current._history_user = user
     current.delete()
@@ -648,7 +644,7 @@ def obligation_create(
     Officers and secretaries may record (``permissions.can_record_obligation``); the
     decisions app calls this for each special condition of a grant decision.
     """
-    _require(permissions.can_record_obligation(user, project))
+    require(permissions.can_record_obligation(user, project))
     _check_obligation_case(project, case)
     obligation = Obligation(
         project=project,
@@ -674,7 +670,7 @@ def obligation_update(
     case: Case | None = None,
     expected_token: str | None = None,
 ) -> Obligation:
-    _require(permissions.can_record_obligation(user, obligation.project))
+    require(permissions.can_record_obligation(user, obligation.project))
     current = lock_fresh(Obligation, obligation.pk, expected_token)
     _check_obligation_case(current.project, case)
     current.text = _strip(text or "")
@@ -696,7 +692,7 @@ def obligation_fulfil(
     note: str = "",
 ) -> Obligation:
     """Mark an open obligation fulfilled on a date (today by default) with a comment."""
-    _require(permissions.can_fulfil_obligation(user, obligation))
+    require(permissions.can_fulfil_obligation(user, obligation))
     current = lock_fresh(Obligation, obligation.pk)
     if current.status == Obligation.Status.FULFILLED:
         raise Conflict(_("Åtagandet är redan markerat som uppfyllt."))
@@ -717,7 +713,7 @@ def obligation_fulfil(
 @transaction.atomic
 def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
     """Undo a fulfilment recorded by mistake."""
-    _require(permissions.can_fulfil_obligation(user, obligation))
+    require(permissions.can_fulfil_obligation(user, obligation))
     current = lock_fresh(Obligation, obligation.pk)
     if current.status == Obligation.Status.OPEN:
         raise Conflict(_("Åtagandet är redan öppet."))
@@ -732,7 +728,7 @@ def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
 @transaction.atomic
 def obligation_delete(*, user, obligation: Obligation) -> None:
     current = lock_fresh(Obligation, obligation.pk)
-    _require(permissions.can_delete_obligation(user, current))
+    require(permissions.can_delete_obligation(user, current))
     current._history_user = user
     current.delete()
 
@@ -755,7 +751,7 @@ def document_upload(
     The file is checked (type, size, content) and stored under MEDIA_ROOT with a
     sanitised name and its SHA-256 checksum.
     """
-    _require(permissions.can_upload_document(user, case))
+    require(permissions.can_upload_document(user, case))
     title = _strip(title or "")
     if not title:
         raise ValidationError({"title": _("Ange en titel.")}, code="required")
@@ -807,7 +803,7 @@ def document_upload(
 @transaction.atomic
 def document_update(*, user, document: Document, kind: str, confidential: bool) -> Document:
     """Change a document's kind or confidentiality (title and file are fixed)."""
-    _require(permissions.can_edit_document(user, document))
+    require(permissions.can_edit_document(user, document))
     current = lock_fresh(Document, document.pk)
     current.kind = kind
     current.confidential = bool(confidential)
@@ -833,7 +829,7 @@ def area_create(
     report_priority: str | None = None,
 ):
     """Add an entry to a managed list (``list_key`` "rus" or "smart")."""
-    _require(permissions.can_manage_areas(user))
+    require(permissions.can_manage_areas(user))
     model = AREA_MODELS[list_key]
     area = model(name=_strip(name or ""), position=position or 0, active=active)
     if model is RusArea and report_priority:
@@ -851,7 +847,7 @@ def area_create(
 
 @transaction.atomic
 def area_update(*, user, area, data: dict):
-    _require(permissions.can_manage_areas(user))
+    require(permissions.can_manage_areas(user))
     allowed = {"name", "position", "active"} | (
         {"report_priority"} if isinstance(area, RusArea) else set()
     )

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.money import format_amount
+from core.money import format_amount
 from projects.models import (
     Case,
     Document,

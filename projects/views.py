@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from norrbotten_cases.errors import Conflict
-from norrbotten_cases.money import format_amount
-from norrbotten_cases.pagecache import cached_page
+from core.errors import Conflict
+from core.money import format_amount
+from core.roles import Role, has_role
 from projects import case_page, forms, permissions, selectors, services
 from projects.documents import format_size
 from projects.filters import CaseFilter, sort_columns
@@ -36,7 +36,6 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.roles import Role, has_role
 from projects.timeline import case_timeline
 from projects.widgets import OrganisationPickerWidget
 
@@ -106,7 +105,6 @@ def _get(model, pk, queryset=None):
 
 
 @require_GET
-@cached_page
 def case_list(request):
     _guard(permissions.can_view_registry(request.user))
     case_filter = CaseFilter(
@@ -306,7 +304,6 @@ def _text_sections(project) -> list[dict]:
 
 
 @require_GET
-@cached_page
 def case_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     case = _case_or_404(pk)
@@ -455,7 +452,6 @@ def document_edit(request, pk):
 
 
 @require_GET
-@cached_page
 def project_list(request):
     _guard(permissions.can_view_registry(request.user))
     text = request.GET.get("q", "").strip()
@@ -503,7 +499,6 @@ def _project_or_404(pk) -> Project:
 
 
 @require_GET
-@cached_page
 def project_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     project = _project_or_404(pk)

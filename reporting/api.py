@@ -2,10 +2,9 @@
 
 The same permission functions and services as the pages: a refused action answers 403,
 a stale edit 409, invalid data 400, each with a Swedish message
-(``norrbotten_cases.api.exception_handler`` maps the errors).
+(``core.api.exception_handler`` maps the errors).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -13,14 +12,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.access import require
 from reporting import permissions, selectors, services
 from reporting.figures import FIGURE_DEFINITIONS, compute_figures
 from reporting.models import Answer, GeneratedReport, Insats, ReportJob, ReportYear, Section
-
-
-def _require(access) -> None:
-    if not access:
-        raise PermissionDenied(access.reason)
 
 
 def _user_label(user) -> str | None:
@@ -222,12 +217,12 @@ class ReportYearListView(APIView):
 
     @extend_schema(responses=ReportYearSerializer(many=True))
     def get(self, request):
-        _require(permissions.can_view_reports(request.user))
+        require(permissions.can_view_reports(request.user))
         return Response(ReportYearSerializer(selectors.report_list(), many=True).data)
 
     @extend_schema(request=ReportYearCreateSerializer, responses={201: ReportYearSerializer})
     def post(self, request):
-        _require(permissions.can_create_report_year(request.user))
+        require(permissions.can_create_report_year(request.user))
         serializer = ReportYearCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.report_year_create(
@@ -241,7 +236,7 @@ class ReportYearListView(APIView):
 class ReportYearDetailView(APIView):
     @extend_schema(responses=ReportYearSerializer)
     def get(self, request, year):
-        _require(permissions.can_view_reports(request.user))
+        require(permissions.can_view_reports(request.user))
         return Response(ReportYearSerializer(_report(year)).data)
 
 
@@ -250,7 +245,7 @@ class SectionListView(APIView):
 
     @extend_schema(responses=SectionSerializer(many=True))
     def get(self, request, year):
-        _require(permissions.can_view_reports(request.user))
+        require(permissions.can_view_reports(request.user))
         report = _report(year)
         sections = (
             Section.objects.filter(report=report)
@@ -274,13 +269,13 @@ class AnswerDetailView(APIView):
 
     @extend_schema(responses=AnswerSerializer)
     def get(self, request, pk):
-        _require(permissions.can_view_reports(request.user))
+        require(permissions.can_view_reports(request.user))
         return Response(AnswerSerializer(_answer(pk)).data)
 
     @extend_schema(request=AnswerWriteSerializer, responses=AnswerSerializer)
     def patch(self, request, pk):
         answer = _answer(pk)
-        _require(permissions.can_edit_answer(request.user, answer))
+        require(permissions.can_edit_answer(request.user, answer))
         serializer = AnswerWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -298,7 +293,7 @@ class AnswerDoneView(APIView):
     @extend_schema(request=AnswerDoneSerializer, responses=AnswerSerializer)
     def post(self, request, pk):
         answer = _answer(pk)
-        _require(permissions.can_mark_done(request.user, answer))
+        require(permissions.can_mark_done(request.user, answer))
         serializer = AnswerDoneSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.answer_set_done(
@@ -313,7 +308,7 @@ class AnswerCopyPreviousView(APIView):
     @extend_schema(request=VersionSerializer, responses=AnswerSerializer)
     def post(self, request, pk):
         answer = _answer(pk)
-        _require(permissions.can_edit_answer(request.user, answer))
+        require(permissions.can_edit_answer(request.user, answer))
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.answer_copy_previous(
@@ -339,7 +334,7 @@ class FiguresView(APIView):
     @extend_schema(responses=FiguresSchema)
     def get(self, request, year):
         report = _report(year)
-        _require(permissions.can_view_figures(request.user, report))
+        require(permissions.can_view_figures(request.user, report))
         return Response(
             {
                 "figures": compute_figures(report.year).as_dict(),
@@ -359,7 +354,7 @@ class ReportJobListView(APIView):
     def post(self, request):
         # The role before the body (the service checks again): 403 whatever a refused
         # role sends.
-        _require(permissions.can_generate(request.user))
+        require(permissions.can_generate(request.user))
         serializer = ReportJobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = _report(serializer.validated_data["year"])
@@ -370,7 +365,7 @@ class ReportJobListView(APIView):
 class ReportJobDetailView(APIView):
     @extend_schema(responses=ReportJobSerializer)
     def get(self, request, pk):
-        _require(permissions.can_view_reports(request.user))
+        require(permissions.can_view_reports(request.user))
         return Response(ReportJobSerializer(_job(pk)).data)
 
 
@@ -378,6 +373,6 @@ class ReportJobRetryView(APIView):
     @extend_schema(request=None, responses={202: ReportJobSerializer})
     def post(self, request, pk):
         job = _job(pk)
-        _require(permissions.can_retry_job(request.user, job))
+        require(permissions.can_retry_job(request.user, job))
         services.report_job_retry(user=request.user, job=job)
         return Response(ReportJobSerializer(_job(pk)).data, status=status.HTTP_202_ACCEPTED)

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Rapporter")
-
-    def ready(self):
-        from reporting import home
-
-        home.register()

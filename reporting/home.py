@@ -1,6 +1,7 @@
 """The report's panel on the start page: progress of the latest annual report."""
 
-from projects.roles import Role, has_role
+from core.home import Panel
+from core.roles import Role, has_role
 from reporting import selectors
 
 
@@ -11,9 +12,4 @@ def report_panel(request):
     return {"report": report}
 
 
-def register() -> None:
-    from norrbotten_cases.home import register_panel
-
-    register_panel(
-        key="report", order=35, template="reporting/home/report.html", context=report_panel
-    )
+REPORT = Panel(key="report", template="reporting/home/report.html", context=report_panel)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from norrbotten_cases.jobs import JobBase
+from core.jobs import JobBase
 
 TITLE_PATTERN = "Återrapportering av villkorsbeslut %(year)s – Region Norrbotten"
 

@@ -8,8 +8,8 @@ views, the API and decide which buttons show.
 
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.access import ALLOW, Access, deny
-from projects.roles import Role, has_role, user_roles
+from core.access import ALLOW, Access, deny
+from core.roles import Role, has_role, user_roles
 
 
 def can_view_reports(user) -> Access:

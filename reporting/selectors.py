@@ -203,7 +203,7 @@ def latest_check(report: ReportYear):
 
 def approval_candidates(report: ReportYear):
     """Paragraphs that may have approved the report: of meetings from the report year on."""
-    from decisions.models import Paragraph
+    from decisions.meetings.models import Paragraph
 
     return (
         Paragraph.objects.filter(meeting__date__gte=datetime.date(report.year, 1, 1))

@@ -7,7 +7,7 @@ Edits carry the version the user started from; a stale version raises ``Conflict
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from norrbotten_cases.errors import Conflict
-from norrbotten_cases.jobs import (
+from core.access import require
+from core.errors import Conflict
+from core.jobs import (
     JobStatus,
     job_done,
     job_enqueue,
@@ -25,7 +26,7 @@ from norrbotten_cases.jobs import (
     job_step,
     sha256_bytes,
 )
-from norrbotten_cases.pdf import PdfRenderError
+from core.pdf import PdfRenderError
 from projects.models import Project
 from reporting import permissions, selectors
 from reporting.models import (
@@ -47,11 +48,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ANSWER_LENGTH = 30_000
 MAX_CELL_LENGTH = 4_000
-
-
-def _require(access) -> None:
-    if not access:
-        raise PermissionDenied(access.reason)
 
 
 def _user_name(user) -> str:
@@ -84,7 +80,7 @@ def report_year_create(
     (``reporting/fixtures/report_template_<year>.json``), or the template of the
     latest earlier report year.
     """
-    _require(permissions.can_create_report_year(user))
+    require(permissions.can_create_report_year(user))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Ange ett år mellan 2000 och 2100.")})
     if ReportYear.objects.filter(year=year).exists():
@@ -170,7 +166,7 @@ REPORT_FIELDS = ("government_reference", "agency_reference", "region_reference",
 def report_year_update(*, user, report: ReportYear, data: dict, version: int) -> ReportYear:
     """Change the title page facts (diary numbers, recipients)."""
     locked = ReportYear.objects.select_for_update().get(pk=report.pk)
-    _require(permissions.can_edit_report(user, locked))
+    require(permissions.can_edit_report(user, locked))
     if locked.version != version:
         last = locked.history.first()
         raise _stale(
@@ -226,7 +222,7 @@ def answer_save(
 ) -> Answer:
     """Save the narrative answer (and the yes/no choice of yes/no questions)."""
     locked = _lock_answer(answer)
-    _require(permissions.can_edit_answer(user, locked))
+    require(permissions.can_edit_answer(user, locked))
     if locked.version != version:
         raise _stale(_("Svaret"), locked.updated_by, locked.updated_at)
     text = (text or "").replace("\r\n", "\n").strip()
@@ -257,7 +253,7 @@ def answer_save(
 @transaction.atomic
 def answer_copy_previous(*, user, answer: Answer, version: int) -> Answer:
     """Replace the answer with last year's answer to the same question (history keeps both)."""
-    _require(permissions.can_edit_answer(user, answer))
+    require(permissions.can_edit_answer(user, answer))
     previous = selectors.previous_answer(answer)
     if previous is None or previous.is_empty:
         raise ValidationError(
@@ -272,7 +268,7 @@ def answer_copy_previous(*, user, answer: Answer, version: int) -> Answer:
 def answer_set_done(*, user, answer: Answer, done: bool) -> Answer:
     """Mark a section done (or not done); an empty section cannot be done."""
     locked = _lock_answer(answer)
-    _require(permissions.can_mark_done(user, locked))
+    require(permissions.can_mark_done(user, locked))
     if locked.done == done:
         return locked
     if done:
@@ -328,7 +324,7 @@ def _lock_section(section: Section) -> Section:
 def insats_add(*, user, section: Section, project: Project | None = None) -> Insats:
     """Add a row to an insatser table, prefilled from ``project`` (or empty)."""
     locked = _lock_section(section)
-    _require(permissions.can_edit_insatser(user, locked))
+    require(permissions.can_edit_insatser(user, locked))
     count = locked.insatser.count()
     if count >= locked.insatser_max:
         raise ValidationError(
@@ -377,7 +373,7 @@ def insats_update(*, user, insats: Insats, data: dict, version: int) -> Insats:
         .select_related("section__report")
         .get(pk=insats.pk)
     )
-    _require(permissions.can_edit_insatser(user, locked.section))
+    require(permissions.can_edit_insatser(user, locked.section))
     if locked.version != version:
         last = locked.history.first()
         raise _stale(_("Insatsen"), last.history_user if last else None, locked.updated_at)
@@ -408,7 +404,7 @@ def insats_update(*, user, insats: Insats, data: dict, version: int) -> Insats:
 @transaction.atomic
 def insats_delete(*, user, insats: Insats) -> None:
     locked = _lock_section(insats.section)
-    _require(permissions.can_edit_insatser(user, locked))
+    require(permissions.can_edit_insatser(user, locked))
     row = Insats.objects.filter(pk=insats.pk, section=locked).first()
     if row is None:
         raise Conflict(_("Insatsen är redan borttagen."))
@@ -422,7 +418,7 @@ def insats_move(*, user, insats: Insats, direction: str) -> Insats:
     if direction not in ("up", "down"):
         raise ValidationError(_("Okänd riktning."))
     locked = _lock_section(insats.section)
-    _require(permissions.can_edit_insatser(user, locked))
+    require(permissions.can_edit_insatser(user, locked))
     rows = list(locked.insatser.order_by("position", "pk"))
     index = next((i for i, row in enumerate(rows) if row.pk == insats.pk), None)
     if index is None:
@@ -447,7 +443,7 @@ def figures_check(*, user, report: ReportYear, note: str = "") -> FigureCheck:
     """Record that a controller checked the figures, keeping the figures as they were."""
     from reporting.figures import compute_figures
 
-    _require(permissions.can_check_figures(user, report))
+    require(permissions.can_check_figures(user, report))
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": _("Kommentaren får vara högst 2000 tecken.")})
@@ -475,7 +471,7 @@ def report_approval_record(
     for an approval not recorded in the system, give ``reference`` and ``approved_on``.
     """
     locked = ReportYear.objects.select_for_update().get(pk=report.pk)
-    _require(permissions.can_record_approval(user, locked))
+    require(permissions.can_record_approval(user, locked))
     if locked.version != version:
         raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
     errors = {}
@@ -516,7 +512,7 @@ def report_approval_record(
 def report_approval_clear(*, user, report: ReportYear, version: int) -> ReportYear:
     """Remove a wrongly recorded approval (the history keeps it)."""
     locked = ReportYear.objects.select_for_update().get(pk=report.pk)
-    _require(permissions.can_record_approval(user, locked))
+    require(permissions.can_record_approval(user, locked))
     if locked.version != version:
         raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
     locked.approved_paragraph = None
@@ -542,7 +538,7 @@ def report_job_request(*, user, report: ReportYear) -> tuple[ReportJob, bool]:
     """
     from reporting.tasks import generate_report
 
-    _require(permissions.can_generate(user, report))
+    require(permissions.can_generate(user, report))
     ReportYear.objects.select_for_update().get(pk=report.pk)
     active = (
         ReportJob.objects.filter(report=report, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
@@ -566,7 +562,7 @@ def report_job_retry(*, user, job: ReportJob) -> ReportJob:
     from reporting.tasks import generate_report
 
     locked = ReportJob.objects.select_for_update().select_related("report").get(pk=job.pk)
-    _require(permissions.can_retry_job(user, locked))
+    require(permissions.can_retry_job(user, locked))
     if locked.status == JobStatus.DONE:
         raise Conflict(_("Jobbet är redan klart; ladda ner filerna eller beställ en ny version."))
     if locked.status == JobStatus.RUNNING:

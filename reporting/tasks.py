@@ -5,7 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.jobs import job_fail, job_requeue_waiting
+from core.jobs import job_fail, job_requeue_waiting
 from reporting.models import ReportJob
 
 

@@ -3,7 +3,7 @@
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import require
+from core.errors import Conflict
 from financing.models import GrantCategory, LeaderGender
-from norrbotten_cases.errors import Conflict
 from projects.models import ReportPriority
 from reporting import forms, permissions, selectors, services
 from reporting.documents import build_content
@@ -27,11 +28,6 @@ from reporting.figures import (
 from reporting.models import GeneratedReport, Insats
 
 
-def _require(access) -> None:
-    if not access:
-        raise PermissionDenied(access.reason)
-
-
 def _message_for(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
@@ -40,7 +36,7 @@ def _message_for(error: ValidationError) -> str:
 
 
 def index(request):
-    _require(permissions.can_view_reports(request.user))
+    require(permissions.can_view_reports(request.user))
     can_create = permissions.can_create_report_year(request.user)
     form = forms.ReportYearCreateForm() if can_create else None
     return render(
@@ -52,7 +48,7 @@ def index(request):
 
 @require_POST
 def report_create(request):
-    _require(permissions.can_create_report_year(request.user))
+    require(permissions.can_create_report_year(request.user))
     form = forms.ReportYearCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -98,7 +94,7 @@ def _generation_context(request, report) -> dict:
 
 
 def report_detail(request, year):
-    _require(permissions.can_view_reports(request.user))
+    require(permissions.can_view_reports(request.user))
     report = selectors.report_get(year)
     context = {
         "report": report,
@@ -115,7 +111,7 @@ def report_detail(request, year):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_edit_report(request.user, report))
+    require(permissions.can_edit_report(request.user, report))
     status = 200
     if request.method == "POST":
         form = forms.ReportYearEditForm(request.POST)
@@ -156,7 +152,7 @@ def report_edit(request, year):
 @require_http_methods(["GET", "POST"])
 def report_approval(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_record_approval(request.user, report))
+    require(permissions.can_record_approval(request.user, report))
     paragraphs = selectors.approval_candidates(report)
     status = 200
     if request.method == "POST":
@@ -202,7 +198,7 @@ def report_approval(request, year):
 @require_POST
 def report_approval_clear(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_record_approval(request.user, report))
+    require(permissions.can_record_approval(request.user, report))
     try:
         services.report_approval_clear(user=request.user, report=report, version=_version(request))
     except Conflict as exc:
@@ -214,7 +210,7 @@ def report_approval_clear(request, year):
 
 def report_preview(request, year):
     """The report as it will be printed, in the browser (same content as the files)."""
-    _require(permissions.can_view_reports(request.user))
+    require(permissions.can_view_reports(request.user))
     report = selectors.report_get(year)
     return render(
         request,
@@ -299,7 +295,7 @@ def _available_projects(section):
 
 @require_http_methods(["GET", "POST"])
 def section_detail(request, year, number):
-    _require(permissions.can_view_reports(request.user))
+    require(permissions.can_view_reports(request.user))
     report = selectors.report_get(year)
     section = selectors.section_get(report, number)
     status = 200
@@ -308,7 +304,7 @@ def section_detail(request, year, number):
         if not section.is_question:
             raise Http404("headings have no answer")
         answer = section.answer
-        _require(permissions.can_edit_answer(request.user, answer))
+        require(permissions.can_edit_answer(request.user, answer))
         form = forms.AnswerForm(request.POST, section=section)
         if form.is_valid():
             try:
@@ -369,7 +365,7 @@ def answer_copy(request, year, number):
     section = selectors.section_get(report, number)
     if not section.is_question:
         raise Http404("headings have no answer")
-    _require(permissions.can_edit_answer(request.user, section.answer))
+    require(permissions.can_edit_answer(request.user, section.answer))
     version = _version(request)
     return _post_action(
         request,
@@ -387,7 +383,7 @@ def answer_done(request, year, number):
     section = selectors.section_get(report, number)
     if not section.is_question:
         raise Http404("headings have no answer")
-    _require(permissions.can_mark_done(request.user, section.answer))
+    require(permissions.can_mark_done(request.user, section.answer))
     done = request.POST.get("done") == "1"
     target = section
     if done and request.POST.get("next") == "1":
@@ -410,7 +406,7 @@ def answer_done(request, year, number):
 def insats_add(request, year, number):
     report = selectors.report_get(year)
     section = selectors.section_get(report, number)
-    _require(permissions.can_edit_insatser(request.user, section))
+    require(permissions.can_edit_insatser(request.user, section))
     form = forms.InsatsAddForm(request.POST, projects=_available_projects(section))
     if form.is_valid():
         try:
@@ -442,7 +438,7 @@ def _insats_get(pk) -> Insats:
 def insats_edit(request, pk):
     insats = _insats_get(pk)
     section = insats.section
-    _require(permissions.can_edit_insatser(request.user, section))
+    require(permissions.can_edit_insatser(request.user, section))
     status = 200
     if request.method == "POST":
         form = forms.InsatsForm(request.POST)
@@ -491,7 +487,7 @@ def insats_edit(request, pk):
 def insats_delete(request, pk):
     insats = _insats_get(pk)
     section = insats.section
-    _require(permissions.can_edit_insatser(request.user, section))
+    require(permissions.can_edit_insatser(request.user, section))
     return _post_action(
         request,
         lambda: services.insats_delete(user=request.user, insats=insats),
@@ -505,7 +501,7 @@ def insats_delete(request, pk):
 def insats_move(request, pk):
     insats = _insats_get(pk)
     section = insats.section
-    _require(permissions.can_edit_insatser(request.user, section))
+    require(permissions.can_edit_insatser(request.user, section))
     direction = request.POST.get("direction", "")
     return _post_action(
         request,
@@ -535,7 +531,7 @@ def _flatten(data, prefix="") -> dict:
 
 def figures_page(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_view_figures(request.user, report))
+    require(permissions.can_view_figures(request.user, report))
     figures = compute_figures(report.year)
     check = selectors.latest_check(report)
     changed = []
@@ -561,7 +557,7 @@ def figures_page(request, year):
 @require_POST
 def figures_check(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_check_figures(request.user, report))
+    require(permissions.can_check_figures(request.user, report))
     form = forms.FigureCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Kommentaren får vara högst 2000 tecken."))
@@ -578,7 +574,7 @@ def figures_check(request, year):
 
 def figures_commitments(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_view_figures(request.user, report))
+    require(permissions.can_view_figures(request.user, report))
     filters = {key: request.GET.get(key) or None for key in ("category", "priority", "gender")}
     rows = commitments_behind(report.year, **filters)
     totals = rows.aggregate(
@@ -607,7 +603,7 @@ def figures_commitments(request, year):
 
 def figures_cases(request, year, group):
     report = selectors.report_get(year)
-    _require(permissions.can_view_figures(request.user, report))
+    require(permissions.can_view_figures(request.user, report))
     if group not in CASE_GROUPS:
         raise Http404("unknown group")
     labels = {
@@ -652,7 +648,7 @@ def _job_partial(request, job, *, with_files=False):
 @require_POST
 def generate(request, year):
     report = selectors.report_get(year)
-    _require(permissions.can_generate(request.user, report))
+    require(permissions.can_generate(request.user, report))
     job, created = services.report_job_request(user=request.user, report=report)
     if not created:
         messages.info(request, _("En generering av rapporten pågår redan; följ den nedan."))
@@ -663,7 +659,7 @@ def generate(request, year):
 
 def job_status(request, pk):
     job = selectors.job_get(pk)
-    _require(permissions.can_view_reports(request.user))
+    require(permissions.can_view_reports(request.user))
     if not request.htmx:
         return redirect(reverse("reporting:report_detail", args=[job.report.year]) + "#generation")
     return _job_partial(request, job, with_files=job.is_finished)
@@ -672,7 +668,7 @@ def job_status(request, pk):
 @require_POST
 def job_retry(request, pk):
     job = selectors.job_get(pk)
-    _require(permissions.can_retry_job(request.user, job))
+    require(permissions.can_retry_job(request.user, job))
     try:
         services.report_job_retry(user=request.user, job=job)
     except Conflict as exc:
@@ -688,7 +684,7 @@ def job_retry(request, pk):
 
 def file_download(request, pk):
     generated = get_object_or_404(GeneratedReport.objects.select_related("report"), pk=pk)
-    _require(permissions.can_download(request.user, generated))
+    require(permissions.can_download(request.user, generated))
     try:
         handle = generated.file.open("rb")
     except FileNotFoundError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from projects.roles import Role
+from core.roles import Role
 from tests.factories import user_with_role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,3 +188,11 @@ def celery_worker(transactional_db):
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
+
+
+@pytest.fixture
+def members(secretary):
+    """RUN's members (seed 001), by name."""
+    from tests.decisions.meeting_factories import committee
+
+    return committee(secretary)

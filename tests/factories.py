@@ -7,9 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.roles import Role
 from projects import services
 from projects.models import Organisation, Project
-from projects.roles import Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):

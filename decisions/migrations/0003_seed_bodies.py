@@ -1,4 +1,4 @@
-"""The seven decision-making bodies (decisions.constants.BodyCode), so every install has them."""
+"""The seven decision-making bodies (decisions.workflow.constants.BodyCode), so every install has them."""
 
 from django.db import migrations
 

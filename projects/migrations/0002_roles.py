@@ -1,5 +1,5 @@
 """Create the five role groups. Their model permissions are synced after every migrate
-by projects.roles.sync_role_permissions, so later apps' models are covered too."""
+by core.roles.sync_role_permissions, so later apps' models are covered too."""
 
 from django.db import migrations
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from norrbotten_cases.money import format_amount
+from core.money import format_amount
 from projects.documents import format_size
 
 register = template.Library()

@@ -12,7 +12,7 @@ from typing import ClassVar
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from norrbotten_cases.money import format_amount, format_msek
+from core.money import format_amount, format_msek
 from reporting import formatting, selectors
 from reporting.figures import Figures, compute_figures
 from reporting.models import AnswerKind, Insats, ReportYear, Section, SectionKind

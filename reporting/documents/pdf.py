@@ -1,13 +1,13 @@
 """The report as PDF: the same content as the DOCX, through an HTML template and WeasyPrint.
 
 The template links ``/static/css/reporting.css`` (its print part styles the document);
-``norrbotten_cases.pdf`` serves it from the static finders, never over the network.
+``core.pdf`` serves it from the static finders, never over the network.
 """
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from norrbotten_cases import pdf
+from core import pdf
 from reporting.documents.content import ReportContent
 
 
@@ -17,5 +17,5 @@ def render_html(content: ReportContent) -> str:
 
 
 def render_pdf(content: ReportContent) -> bytes:
-    """PDF bytes; raises ``norrbotten_cases.pdf.PdfRenderError`` when WeasyPrint fails."""
+    """PDF bytes; raises ``core.pdf.PdfRenderError`` when WeasyPrint fails."""
     return pdf.render_pdf(render_html(content))

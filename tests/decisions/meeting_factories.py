@@ -9,12 +9,11 @@ Everything goes through the services, so the tests exercise the real rules.
 import datetime
 from decimal import Decimal
 
-from decisions.constants import BodyCode
-from decisions.models import Body, BodyMember, Meeting
-from decisions.models.meetings import AgendaItem
-from decisions.services import meetings as svc
-from decisions.services import workflow as wf
-from projects.roles import Role
+from core.roles import Role
+from decisions.meetings import services as svc
+from decisions.meetings.models import AgendaItem, Body, BodyMember, Meeting
+from decisions.workflow import services as wf
+from decisions.workflow.constants import BodyCode
 from projects.seed_cases import SEED_CASES
 from tests.factories import ProjectFactory, register_case, user_with_role
 

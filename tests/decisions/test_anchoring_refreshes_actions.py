@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from decisions.models import AnchoringContact
+from decisions.workflow.models import AnchoringContact
 from projects.models import CaseState
 from tests.decisions.workflow_factories import walk_idea
 

@@ -7,9 +7,9 @@ import pytest
 from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
-from decisions.models import DocumentJob
-from decisions.services import meetings as svc
-from decisions.tasks import generate_document
+from decisions.meetings import services as svc
+from decisions.meetings.models import DocumentJob
+from decisions.meetings.tasks import generate_document
 
 
 def _broker_down():

@@ -66,7 +66,7 @@ def test_reader_gets_403_and_signatures_are_listed(signed_run_meeting, api, read
 def test_sign_through_the_api(run_meeting, api, secretary):
     from django.contrib.auth import get_user_model
 
-    from decisions.services import meetings as svc
+    from decisions.meetings import services as svc
 
     meeting = run_meeting["meeting"]
     svc.meeting_submit_for_signing(user=secretary, meeting=meeting)

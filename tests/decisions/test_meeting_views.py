@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from decisions.models import Paragraph
-from decisions.services import meetings as svc
+from decisions.meetings import services as svc
+from decisions.meetings.models import Paragraph
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_old_notice_leaves_the_list(signed_run_meeting, client, secretary):
     svc.notice_publish(
         user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)
     )
-    from decisions import selectors_meetings
+    from decisions.meetings import selectors as selectors_meetings
 
     later = timezone.localdate() + datetime.timedelta(days=40)
     assert selectors_meetings.public_notices(today=later) == []
@@ -191,12 +191,15 @@ def test_paragraph_detail_renders(run_meeting, client_for, secretary):
     assert "reserverar sig till förmån för det egna förslaget" in html
 
 
-def test_recording_a_decision_through_the_page_moves_the_case(
-    secretary, officer, without_financing_hooks, client_for
+def test_recording_a_decision_through_the_page_moves_the_case_and_commits(
+    secretary, officer, client_for
 ):
+    from financing.models import Commitment
     from projects.models import CaseState
     from tests.decisions.meeting_factories import case_ready_for_run, committee, held_meeting, seed
+    from tests.financing.factories import make_grant
 
+    make_grant(year=2020, amount="10000000", project="5000000")
     members = committee(secretary)
     meeting = held_meeting(secretary, members)
     case = case_ready_for_run(officer, seed(39))
@@ -214,6 +217,7 @@ def test_recording_a_decision_through_the_page_moves_the_case(
     case.refresh_from_db()
     paragraph.refresh_from_db()
     assert case.state == CaseState.GRANTED and paragraph.outcome == "granted"
+    assert Commitment.objects.get(case=case).amount == 2500000
 
 
 def test_htmx_dialog_on_the_same_page_reloads_it(run_meeting, client_for, secretary):

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions import notices
-from decisions.services import meetings as svc
+from decisions.meetings import notice_dates as notices
+from decisions.meetings import services as svc
 
 D = datetime.date
 

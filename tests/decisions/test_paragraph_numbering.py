@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from decisions.constants import BodyCode
-from decisions.models import Paragraph, ParagraphCounter
-from decisions.services import meetings as svc
+from decisions.meetings import services as svc
+from decisions.meetings.models import Paragraph, ParagraphCounter
+from decisions.workflow.constants import BodyCode
 
 
 @pytest.mark.django_db(transaction=True)

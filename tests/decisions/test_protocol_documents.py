@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from decisions import documents
-from decisions.models import DocumentJob, ExtractDispatch, GeneratedDocument
-from decisions.services import meetings as svc
-from norrbotten_cases.jobs import sha256_bytes
+from core.jobs import sha256_bytes
+from decisions.meetings import documents
+from decisions.meetings import services as svc
+from decisions.meetings.models import DocumentJob, ExtractDispatch, GeneratedDocument
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from decisions.models import DocumentJob, GeneratedDocument
-from decisions.services import meetings as svc
-from norrbotten_cases.pdf import PdfRenderError
+from core.pdf import PdfRenderError
+from decisions.meetings import services as svc
+from decisions.meetings.models import DocumentJob, GeneratedDocument
 from tests.decisions.meeting_factories import committee
 
 
@@ -15,7 +15,7 @@ from tests.decisions.meeting_factories import committee
 def test_failed_render_is_shown_and_a_retry_succeeds(
     run_meeting, secretary, monkeypatch, django_capture_on_commit_callbacks, client_for
 ):
-    from decisions import documents
+    from decisions.meetings import documents
 
     meeting = run_meeting["meeting"]
 
@@ -48,7 +48,7 @@ def test_failed_render_is_shown_and_a_retry_succeeds(
 def test_a_redelivered_task_does_nothing(
     run_meeting, secretary, django_capture_on_commit_callbacks
 ):
-    from decisions.tasks import generate_document
+    from decisions.meetings.tasks import generate_document
 
     with django_capture_on_commit_callbacks(execute=True):
         job = svc.document_job_request(
@@ -97,6 +97,6 @@ def test_kallelse_is_rendered_by_a_real_worker(celery_worker, secretary):
     document = job.document
     assert document.kind == "kallelse" and document.pages >= 1
     with document.file.open("rb") as handle:
-        from norrbotten_cases.jobs import sha256_bytes
+        from core.jobs import sha256_bytes
 
         assert sha256_bytes(handle.read()) == document.sha256

@@ -9,17 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from decisions import documents
-from decisions.models import Meeting, Paragraph, Vote
-from decisions.services import meetings as svc
-from tests.decisions.meeting_factories import committee, held_meeting
+from decisions.meetings import documents
+from decisions.meetings import services as svc
+from decisions.meetings.models import Meeting, Paragraph, Vote
+from tests.decisions.meeting_factories import held_meeting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def members(secretary):
-    return committee(secretary)
 
 
 @pytest.fixture

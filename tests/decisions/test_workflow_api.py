@@ -7,10 +7,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from decisions.models import DelegationDecision
-from decisions.services import workflow as wf
+from decisions.workflow import services as wf
+from decisions.workflow.models import DelegationDecision
 from projects.models import Case, CaseState
-from tests.decisions.workflow_factories import fire, walk_cofinancing, walk_idea
+from tests.decisions.workflow_factories import fire, prepare_for, walk_cofinancing, walk_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 S = CaseState
@@ -71,6 +71,7 @@ def test_get_explains_unmet_preconditions(actors):
 
 def test_post_fires_the_transition(actors):
     case = walk_cofinancing(actors, S.READY_FOR_RUN)
+    prepare_for(case, "grant", actors)
     response = api(actors.secretary).post(
         transitions_url(case),
         {

@@ -1,18 +1,19 @@
 """Two conflicting transitions on the same case from two database connections.
 
-Both requests read the case in the same state and pass every check (a barrier in a
-precondition hook makes sure of it) before either saves. Exactly one wins; the other
+Both requests read the case in the same state and pass every check (a barrier in the
+blockers they pass makes sure of it) before either saves. Exactly one wins; the other
 gets a clear Conflict, and state, log and records stay consistent.
 """
 
 import threading
+from collections.abc import Sequence
 
 import pytest
 from django.db import connection
 
-from decisions.models import TransitionLog
-from decisions.services import workflow as wf
-from norrbotten_cases.errors import Conflict
+from core.errors import Conflict
+from decisions.workflow import services as wf
+from decisions.workflow.models import TransitionLog
 from projects.models import Case, CaseState
 from tests.decisions.workflow_factories import data_for, walk_cofinancing, walk_idea
 
@@ -20,16 +21,27 @@ pytestmark = [pytest.mark.usefixtures("fast_hashing")]
 S = CaseState
 
 
-def _race(case, attempts, isolated_workflow):
+class WaitForTheOther(Sequence):
+    """Blockers that hold each request at the barrier while the checks run (after the
+    case was read), then block nothing."""
+
+    def __init__(self, barrier):
+        self.barrier = barrier
+
+    def __iter__(self):
+        self.barrier.wait()  # both have read the case and passed their checks
+        return iter(())
+
+    def __len__(self):
+        return 0
+
+    def __getitem__(self, index):
+        raise IndexError(index)
+
+
+def _race(case, attempts):
     """Fire ``attempts`` [(user, transition, motivation)] at once; return the outcomes."""
-    barrier = threading.Barrier(len(attempts), timeout=20)
-
-    def wait_for_the_other(case, data):
-        barrier.wait()  # both have read the case and passed their checks
-        return None
-
-    for _user, name, _m in attempts:
-        isolated_workflow.register_precondition(name, wait_for_the_other)
+    blockers = WaitForTheOther(threading.Barrier(len(attempts), timeout=20))
     results = [None] * len(attempts)
 
     def run(index, user, name, motivation):
@@ -41,6 +53,7 @@ def _race(case, attempts, isolated_workflow):
                 transition=name,
                 data=data_for(name),
                 motivation=motivation,
+                blockers=blockers,
             )
             results[index] = "ok"
         except Conflict as exc:
@@ -62,7 +75,7 @@ def _race(case, attempts, isolated_workflow):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_secretaries_record_different_council_decisions_at_once(actors, isolated_workflow):
+def test_two_secretaries_record_different_council_decisions_at_once(actors):
     case = walk_idea(actors, S.AT_COUNCIL)
     log_before = TransitionLog.objects.filter(case=case).count()
     results = _race(
@@ -71,7 +84,6 @@ def test_two_secretaries_record_different_council_decisions_at_once(actors, isol
             (actors.secretary, "council_approve", ""),
             (actors.secretary, "council_reject", ""),
         ],
-        isolated_workflow,
     )
     wins = [r for r in results if r == "ok"]
     conflicts = [r for r in results if isinstance(r, Conflict)]
@@ -90,7 +102,7 @@ def test_two_secretaries_record_different_council_decisions_at_once(actors, isol
 
 
 @pytest.mark.django_db(transaction=True)
-def test_grant_and_withdraw_at_once_leave_no_orphan_records(actors, isolated_workflow):
+def test_grant_and_withdraw_at_once_leave_no_orphan_records(actors):
     case = walk_cofinancing(actors, S.READY_FOR_RUN)
     results = _race(
         case,
@@ -98,7 +110,6 @@ def test_grant_and_withdraw_at_once_leave_no_orphan_records(actors, isolated_wor
             (actors.secretary, "grant", ""),
             (actors.officer, "withdraw", "Sökanden drar tillbaka ansökan."),
         ],
-        isolated_workflow,
     )
     assert sorted(type(r).__name__ if r != "ok" else "ok" for r in results) == [
         "Conflict",

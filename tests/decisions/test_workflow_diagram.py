@@ -11,10 +11,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decisions import diagram
-from decisions.diagram import case_route_svg, layout, route_graph, route_svg
-from decisions.models import CaseWorkflow
-from decisions.selectors_workflow import transition_log_for
+from decisions.workflow import diagram
+from decisions.workflow.diagram import case_route_svg, layout, route_graph, route_svg
+from decisions.workflow.models import CaseWorkflow
+from decisions.workflow.selectors import transition_log_for
 from projects.models import Case, CaseKind, CaseState
 from tests.decisions.workflow_factories import walk_cofinancing, walk_idea
 

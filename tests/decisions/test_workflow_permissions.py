@@ -8,8 +8,8 @@ from ``decisions.permissions``, so a change to the rules has to change this test
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from decisions.models import Assessment, DelegationDecision, TransitionLog
-from decisions.services import workflow as wf
+from decisions.workflow import services as wf
+from decisions.workflow.models import Assessment, DelegationDecision, TransitionLog
 from projects.models import Case, CaseKind, CaseState
 from tests.decisions.workflow_factories import fire, prepare_for, walk_cofinancing, walk_idea
 

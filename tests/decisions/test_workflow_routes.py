@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions.models import (
+from decisions.workflow import services as wf
+from decisions.workflow.models import (
     Assessment,
     DelegationDecision,
     ForumRecommendation,
     TransitionLog,
 )
-from decisions.services import workflow as wf
 from projects import services as project_services
 from projects.models import Case, CaseState, Obligation, Project
 from tests.decisions.workflow_factories import (

@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from decisions.constants import BodyCode
-from decisions.models import (
+from core.errors import Conflict
+from decisions.workflow import services as wf
+from decisions.workflow.constants import BodyCode
+from decisions.workflow.models import (
     BODY_TRANSITIONS,
     AnchoringContact,
     Assessment,
@@ -18,14 +20,12 @@ from decisions.models import (
     DelegationDecision,
     TransitionLog,
 )
-from decisions.selectors_workflow import (
+from decisions.workflow.selectors import (
     anchoring_status,
     cases_ready_for,
     queue_counts,
     unreported_delegation_decisions,
 )
-from decisions.services import workflow as wf
-from norrbotten_cases.errors import Conflict
 from projects.models import Case, CaseState
 from tests.decisions.workflow_factories import (
     DAY,
@@ -120,62 +120,23 @@ def test_a_proposal_to_reject_needs_no_amount(actors):
     assert Case.objects.get(pk=case.pk).state == S.READY_FOR_RUN
 
 
-def test_a_precondition_registered_by_a_higher_app_is_checked_and_explained(
-    actors, isolated_workflow
-):
-    calls = []
-
-    def plan_approved(case, data):
-        calls.append(case.pk)
-        return "Finansieringsplanen är inte godkänd av en controller."
-
-    isolated_workflow.register_precondition("mark_ready_for_run", plan_approved)
+def test_blockers_from_a_higher_layer_refuse_and_explain(actors):
+    """The financing layer passes its reasons (no approved plan) as ``blockers``: they
+    refuse the transition like the machine's own conditions and explain the button."""
+    reason = "Finansieringsplanen är inte godkänd av en controller."
     case = walk_cofinancing(actors, S.PREPARATION)
     write_proposal(case, actors.officer)
     with pytest.raises(ValidationError) as excinfo:
-        fire(case, "mark_ready_for_run", actors.officer)
-    assert excinfo.value.messages == ["Finansieringsplanen är inte godkänd av en controller."]
-    button = {t.name: t for t in wf.available_transitions(actors.officer, case)}
-    assert button["mark_ready_for_run"].access.reason == (
-        "Finansieringsplanen är inte godkänd av en controller."
-    )
-    assert calls and Case.objects.get(pk=case.pk).state == S.PREPARATION
-
-
-def test_an_effect_that_refuses_rolls_everything_back(actors, isolated_workflow):
-    def no_money_left(*, case, user, data, log):
-        raise Conflict("Anslaget för 2020 räcker inte.")
-
-    isolated_workflow.register_effect("grant", no_money_left)
-    case = walk_cofinancing(actors, S.PREPARATION)
-    write_proposal(
-        case,
-        actors.officer,
-        special_conditions=[{"text": "Villkor", "due_date": ""}],
-    )
-    fire(case, "mark_ready_for_run", actors.officer)
-    before = snapshot(case)
-    with pytest.raises(Conflict, match="räcker inte"):
-        fire(case, "grant", actors.secretary)
-    assert snapshot(case) == before
-    assert not case.obligations.exists()
-
-
-def test_an_effect_sees_the_transition_and_its_data(actors, isolated_workflow):
-    seen = {}
-
-    def effect(*, case, user, data, log):
-        seen.update(state=case.state, user=user, amount=data["amount"], log=log.pk)
-
-    isolated_workflow.register_effect("grant", effect)
-    case = walk_cofinancing(actors, S.READY_FOR_RUN)
-    log = fire(case, "grant", actors.secretary, amount="900 000")
-    assert seen == {
-        "state": S.GRANTED,
-        "user": actors.secretary,
-        "amount": Decimal("900000.00"),
-        "log": log.pk,
+        fire(case, "mark_ready_for_run", actors.officer, blockers=[reason])
+    assert excinfo.value.messages == [reason]
+    buttons = {
+        t.name: t
+        for t in wf.available_transitions(actors.officer, case, {"mark_ready_for_run": [reason]})
     }
+    assert buttons["mark_ready_for_run"].access.reason == reason
+    assert Case.objects.get(pk=case.pk).state == S.PREPARATION
+    plain = {t.name: t for t in wf.available_transitions(actors.officer, case)}
+    assert plain["mark_ready_for_run"].allowed
 
 
 # --- Data validated by the transition's form -----------------------------------------

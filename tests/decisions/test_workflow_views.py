@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from decisions.models import AnchoringContact, DecisionProposal, DelegationDecision
-from decisions.services import workflow as wf
+from decisions.workflow import services as wf
+from decisions.workflow.models import AnchoringContact, DecisionProposal, DelegationDecision
 from projects.models import Case, CaseState
 from tests.decisions.test_workflow_permissions import MATRIX
 from tests.decisions.workflow_factories import (

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 
-from decisions.services import workflow as wf
+from core.roles import Role
+from decisions.workflow import services as wf
 from projects.models import CaseKind, CaseState
-from projects.roles import Role
 from tests.factories import ProjectFactory, UserFactory, register_case
 
 S = CaseState
@@ -139,11 +139,11 @@ def data_for(name, *, route="forum"):
     return dict(value)
 
 
-def fire(case, name, user, *, route="forum", **overrides):
+def fire(case, name, user, *, route="forum", blockers=(), **overrides):
     data = {**data_for(name, route=route), **overrides}
     motivation = data.pop("motivation", "Motivering i test." if name in MOTIVATED else "")
     return wf.case_transition(
-        user=user, case=case, transition=name, data=data, motivation=motivation
+        user=user, case=case, transition=name, data=data, motivation=motivation, blockers=blockers
     )
 
 
@@ -242,15 +242,30 @@ def walk(case, *, to, actors: Actors, route="forum"):
 
 
 def prepare_for(case, name, actors, *, route="forum"):
-    """Record what a transition's preconditions need (anchoring, proposal)."""
+    """Record what a transition's preconditions need (anchoring, proposal) and, for the
+    pages and the API, which fire through the financing layer, the money: an approved
+    financing plan before RUN, an anslag with room for a grant."""
     if name == "send_to_forum" and not case.anchoring_contacts.exists():
         add_anchoring(case, actors.officer)
     if name == "mark_ready_for_run" and not hasattr_proposal(case):
         write_proposal(case, actors.officer)
+    if name == "mark_ready_for_run":
+        from financing.models import FinancingPlan
+        from tests.financing.factories import make_plan
+
+        if not FinancingPlan.objects.filter(project=case.project).exists():
+            make_plan(case, status="approved")
+    if name == "grant":
+        from financing.models import Grant
+        from tests.financing.factories import make_grant
+
+        for year in (2020, 2021):
+            if not Grant.objects.filter(year=year).exists():
+                make_grant(year=year, amount="150000000", project="90000000")
 
 
 def hasattr_proposal(case):
-    from decisions.models import DecisionProposal
+    from decisions.workflow.models import DecisionProposal
 
     return DecisionProposal.objects.filter(case_id=case.pk).exists()
 

@@ -16,9 +16,9 @@ import re
 from docx import Document
 from playwright.sync_api import expect
 
+from core.roles import Role
 from financing import demo as financing_demo
 from projects.models import CaseState
-from projects.roles import Role
 from tests.factories import user_with_role
 from tests.reporting.factories import co_financing_case
 

@@ -14,10 +14,10 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from decisions.constants import BodyCode
-from decisions.services import meetings as meeting_services
+from core.roles import Role
+from decisions.meetings import services as meeting_services
+from decisions.workflow.constants import BodyCode
 from projects.models import Organisation
-from projects.roles import Role
 from tests.decisions.meeting_factories import committee
 from tests.factories import OrganisationFactory, user_with_role
 from tests.financing.factories import make_grant

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
+from core.roles import Role
 from projects.models import Organisation
-from projects.roles import Role
 from tests.factories import OrganisationFactory, user_with_role
 
 from .helpers import sek

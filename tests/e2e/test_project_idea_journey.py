@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from projects.roles import Role
+from core.roles import Role
 from tests.factories import user_with_role
 
 from .helpers import iso, today

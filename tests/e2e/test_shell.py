@@ -1,6 +1,6 @@
 """The UI shell in a real browser: login, navigation, language switch, accessibility."""
 
-from projects.roles import Role
+from core.roles import Role
 from tests.factories import user_with_role
 
 

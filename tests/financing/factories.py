@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import factory
 
+from core.roles import Role
 from financing import services
 from financing.models import AllocationDimension, Grant, GrantCategory
 from projects.models import Organisation, ReportPriority
-from projects.roles import Role
 from projects.seed_cases import LIFE_SCIENCE_CASE, SEED_CASES
 from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from core.roles import Role
 from financing.models import Commitment, FinancingPlan, Grant, PlanStatus
-from projects.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.financing.factories import co_financing_case, make_grant, make_plan
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from financing import hooks, selectors, services
+from core.roles import Role
+from financing import selectors, services
 from financing.models import Commitment, GrantCategory, LeaderGender, Release
 from projects.models import Case, CaseState, ReportPriority, RusArea
-from projects.roles import Role
 from tests.factories import OrganisationFactory, ProjectFactory
 from tests.financing.factories import co_financing_case, make_grant, make_plan
 
@@ -34,7 +34,7 @@ def test_grant_effect_commits_against_the_decision_year(officer, secretary, gran
     project = ProjectFactory()
     project.rus_areas.set([innovation, attractive])
     case = co_financing_case(officer=officer, project=project)
-    hooks.commit_granted_amount(
+    services.commitments_for_grant_decision(
         case=case,
         user=secretary,
         data=grant_data("1222867", reference="RUN 2020-03-24 § 36"),
@@ -57,7 +57,7 @@ def test_grant_effect_commits_against_the_decision_year(officer, secretary, gran
 def test_grant_effect_splits_over_years(officer, secretary, grant_2020):
     make_grant(year=2021, amount="150000000", project="80000000")
     case = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(
+    services.commitments_for_grant_decision(
         case=case,
         user=secretary,
         data=grant_data("1347090", year_split={"2020": D("347090"), 2021: D("1000000")}),
@@ -70,7 +70,7 @@ def test_grant_effect_splits_over_years(officer, secretary, grant_2020):
 def test_year_split_must_sum_to_the_amount(officer, secretary, grant_2020):
     case = co_financing_case(officer=officer)
     with pytest.raises(ValidationError, match="summerar inte"):
-        hooks.commit_granted_amount(
+        services.commitments_for_grant_decision(
             case=case, user=secretary, data=grant_data("100", year_split={2020: D("90")}), log=None
         )
     assert not Commitment.objects.exists()
@@ -79,22 +79,28 @@ def test_year_split_must_sum_to_the_amount(officer, secretary, grant_2020):
 def test_grant_without_an_anslag_for_the_year_is_refused(officer, secretary):
     case = co_financing_case(officer=officer)
     with pytest.raises(ValidationError, match="Inget anslag 1:1 är registrerat för 2020"):
-        hooks.commit_granted_amount(case=case, user=secretary, data=grant_data("100"), log=None)
+        services.commitments_for_grant_decision(
+            case=case, user=secretary, data=grant_data("100"), log=None
+        )
 
 
 def test_grant_over_the_category_allocation_is_refused_with_what_is_left(officer, secretary):
     make_grant(year=2020, amount="10000000", project="1000000")
     first = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(case=first, user=secretary, data=grant_data("800000"), log=None)
+    services.commitments_for_grant_decision(
+        case=first, user=secretary, data=grant_data("800000"), log=None
+    )
     second = co_financing_case(officer=officer)
     with pytest.raises(ValidationError) as error:
-        hooks.commit_granted_amount(
+        services.commitments_for_grant_decision(
             case=second, user=secretary, data=grant_data("200001"), log=None
         )
     message = str(error.value)
     assert "200 001 kr" in message
     assert "200 000 kr kvar inom projektverksamhet" in message
-    hooks.commit_granted_amount(case=second, user=secretary, data=grant_data("200000"), log=None)
+    services.commitments_for_grant_decision(
+        case=second, user=secretary, data=grant_data("200000"), log=None
+    )
     assert Commitment.objects.count() == 2
 
 
@@ -102,8 +108,12 @@ def test_without_category_allocation_the_grant_amount_is_the_limit(officer, secr
     make_grant(year=2020, amount="1000000")
     case = co_financing_case(officer=officer)
     with pytest.raises(ValidationError, match="kvar av anslaget"):
-        hooks.commit_granted_amount(case=case, user=secretary, data=grant_data("1000001"), log=None)
-    hooks.commit_granted_amount(case=case, user=secretary, data=grant_data("1000000"), log=None)
+        services.commitments_for_grant_decision(
+            case=case, user=secretary, data=grant_data("1000001"), log=None
+        )
+    services.commitments_for_grant_decision(
+        case=case, user=secretary, data=grant_data("1000000"), log=None
+    )
 
 
 def test_all_categories_together_cannot_exceed_the_anslag(officer, controller):
@@ -130,7 +140,9 @@ def test_all_categories_together_cannot_exceed_the_anslag(officer, controller):
 def test_released_money_can_be_committed_again(officer, secretary, controller):
     make_grant(year=2020, amount="1000000", project="1000000")
     first = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(case=first, user=secretary, data=grant_data("1000000"), log=None)
+    services.commitments_for_grant_decision(
+        case=first, user=secretary, data=grant_data("1000000"), log=None
+    )
     commitment = Commitment.objects.get(case=first)
     services.release_record(
         user=controller,
@@ -140,9 +152,11 @@ def test_released_money_can_be_committed_again(officer, secretary, controller):
         amount="250 000",
     )
     second = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(case=second, user=secretary, data=grant_data("250000"), log=None)
+    services.commitments_for_grant_decision(
+        case=second, user=secretary, data=grant_data("250000"), log=None
+    )
     with pytest.raises(ValidationError):
-        hooks.commit_granted_amount(
+        services.commitments_for_grant_decision(
             case=co_financing_case(officer=officer), user=secretary, data=grant_data("1"), log=None
         )
 
@@ -239,23 +253,25 @@ def test_commitment_year_can_differ_from_the_decision_date(controller, grant_202
 def test_precondition_plan_must_be_approved(officer, controller, grant_2020):
     case = co_financing_case(officer=officer)
     message = "Finansieringsplanen är inte godkänd av en controller."
-    assert hooks.plan_approved_before_run(case, {}) == message
+    assert services.decisions.plan_approved_before_run(case) == [message]
     plan = make_plan(case, status="submitted")
-    assert hooks.plan_approved_before_run(case, {}) == message
+    assert services.decisions.plan_approved_before_run(case) == [message]
     services.financing_plan_approve(user=controller, plan=plan, comment="OK")
-    assert hooks.plan_approved_before_run(case, {}) is None
+    assert services.decisions.plan_approved_before_run(case) == []
 
 
 def test_precondition_ignores_project_ideas(officer):
     from tests.factories import register_case
 
     case = register_case(officer=officer, kind="projektide")
-    assert hooks.plan_approved_before_run(case, {}) is None
+    assert services.decisions.plan_approved_before_run(case) == []
 
 
 def test_close_releases_the_unused_remainder(officer, secretary, controller, grant_2020):
     case = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(case=case, user=secretary, data=grant_data("1000000"), log=None)
+    services.commitments_for_grant_decision(
+        case=case, user=secretary, data=grant_data("1000000"), log=None
+    )
     commitment = Commitment.objects.get(case=case)
     services.payment_record(
         user=controller,
@@ -265,7 +281,7 @@ def test_close_releases_the_unused_remainder(officer, secretary, controller, gra
         period_start=datetime.date(2020, 6, 1),
         period_end=datetime.date(2020, 11, 30),
     )
-    hooks.release_at_closure(
+    services.releases_at_case_closure(
         case=case, user=officer, data={"decided_on": datetime.date(2023, 5, 1)}, log=None
     )
     release = Release.objects.get(commitment=commitment)
@@ -283,11 +299,13 @@ def test_close_releases_the_unused_remainder(officer, secretary, controller, gra
     assert summary.total.net_committed == D("600000")
     assert summary.total.left == D("150000000") - D("600000")
     # Closing again releases nothing more.
-    hooks.release_at_closure(case=case, user=officer, data={}, log=None)
+    services.releases_at_case_closure(case=case, user=officer, data={}, log=None)
     assert Release.objects.count() == 1
 
 
 def test_case_states_are_untouched_by_the_effects(officer, secretary, grant_2020):
     case = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(case=case, user=secretary, data=grant_data("1"), log=None)
+    services.commitments_for_grant_decision(
+        case=case, user=secretary, data=grant_data("1"), log=None
+    )
     assert Case.objects.get(pk=case.pk).state == CaseState.REGISTERED

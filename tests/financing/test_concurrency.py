@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 
-from financing import hooks
+from core.roles import Role
+from financing import services
 from financing.models import Commitment
 from projects.models import Case, CaseState
-from projects.roles import Role
 from tests.factories import user_with_role
 from tests.financing.factories import co_financing_case, make_grant
 
@@ -81,7 +81,7 @@ def test_twenty_parallel_grant_effects_make_exactly_ten_commitments(twenty_cases
 
     def decide(case):
         with transaction.atomic():  # the transition's transaction
-            hooks.commit_granted_amount(
+            services.commitments_for_grant_decision(
                 case=case,
                 user=secretary,
                 data={"amount": D("100000"), "decided_on": DECIDED},
@@ -112,7 +112,7 @@ def thread_safe_fsm_refresh(monkeypatch):
 
 
 def test_twenty_parallel_run_grants_through_the_workflow(twenty_cases, thread_safe_fsm_refresh):
-    from decisions.services.workflow import case_transition
+    from financing.services.decisions import case_transition
 
     secretary = user_with_role(Role.SECRETARY)
     Case.objects.filter(pk__in=[c.pk for c in twenty_cases]).update(state=CaseState.READY_FOR_RUN)

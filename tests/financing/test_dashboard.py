@@ -120,12 +120,12 @@ def test_dashboard_defaults_to_the_latest_year_and_ignores_bad_years(
 
 
 def test_multi_year_view_shows_split_commitments(controller, secretary, officer):
-    from financing import hooks
+    from financing import services
 
     make_grant(controller=controller, year=2020, amount="10000000")
     make_grant(controller=controller, year=2021, amount="10000000")
     case = co_financing_case(officer=officer)
-    hooks.commit_granted_amount(
+    services.commitments_for_grant_decision(
         case=case,
         user=secretary,
         data={

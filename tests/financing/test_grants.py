@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.errors import Conflict
+from core.roles import Role
 from financing import selectors, services
 from financing.forms import GrantForm
 from financing.models import Allocation, Grant
-from norrbotten_cases.errors import Conflict
-from projects.roles import Role
 from tests.financing.factories import allocations, make_grant
 
 D = Decimal

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import Conflict
+from core.roles import Role
 from financing import selectors, services
 from financing.models import Commitment, Payment, Release
-from norrbotten_cases.errors import Conflict
-from projects.roles import Role
 
 D = Decimal
 pytestmark = pytest.mark.django_db

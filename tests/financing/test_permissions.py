@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.roles import Role
 from financing import permissions
-from projects.roles import Role
 from tests.financing.factories import co_financing_case, make_plan
 
 pytestmark = pytest.mark.django_db

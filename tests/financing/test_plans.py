@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.errors import Conflict
+from core.roles import Role
 from financing import permissions, selectors, services
 from financing.models import FinancingPlan, PlanStatus
-from norrbotten_cases.errors import Conflict
-from projects.roles import Role
 from tests.factories import OrganisationFactory, ProjectFactory, user_with_role
 from tests.financing.factories import (
     SEED_001_36,

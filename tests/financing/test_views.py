@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from financing import services
 from financing.models import Commitment, FinancingPlan, Grant, Payment, PlanStatus
-from projects.roles import Role
 from tests.factories import OrganisationFactory
 from tests.financing.factories import SEED_002, co_financing_case, make_plan, seed_rows
 

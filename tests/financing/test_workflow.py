@@ -1,4 +1,5 @@
-"""The financing hooks seen through the case workflow (decisions.services.workflow)."""
+"""Case decisions with their money (financing.services.decisions): the plan before RUN,
+commitments on grant, releases on closure."""
 
 import datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ def _set_state(case, state):
 
 
 def test_ready_for_run_waits_for_an_approved_plan(officer, controller, grant_2020):
-    from decisions.services.workflow import unmet_preconditions
+    from financing.services.decisions import unmet_preconditions
 
     case = _set_state(co_financing_case(officer=officer), CaseState.PREPARATION)
     assert MESSAGE in unmet_preconditions(case, "mark_ready_for_run")
@@ -34,7 +35,7 @@ def test_ready_for_run_waits_for_an_approved_plan(officer, controller, grant_202
 
 
 def test_marking_ready_without_plan_is_refused_with_the_message(officer):
-    from decisions.services.workflow import case_transition
+    from financing.services.decisions import case_transition
 
     case = _set_state(co_financing_case(officer=officer), CaseState.PREPARATION)
     with pytest.raises(ValidationError) as error:
@@ -44,7 +45,7 @@ def test_marking_ready_without_plan_is_refused_with_the_message(officer):
 
 
 def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(officer, secretary):
-    from decisions.services.workflow import case_transition
+    from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000", project="1500000")
     case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
@@ -79,7 +80,7 @@ def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(officer, se
 
 
 def test_grant_with_year_split_through_the_workflow(officer, secretary):
-    from decisions.services.workflow import case_transition
+    from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000")
     make_grant(year=2021, amount="10000000")
@@ -101,8 +102,8 @@ def test_grant_with_year_split_through_the_workflow(officer, secretary):
 
 
 def test_close_through_the_workflow_releases_the_remainder(officer, secretary, controller):
-    from decisions.services.workflow import case_transition
     from financing import services
+    from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000")
     case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
@@ -126,3 +127,30 @@ def test_close_through_the_workflow_releases_the_remainder(officer, secretary, c
     release = Release.objects.get(commitment=commitment)
     assert release.amount == D("250000")
     assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
+
+
+def test_a_grant_that_does_not_fit_leaves_no_decided_paragraph(officer, secretary, members):
+    """Recorded from RUN's §: when the anslag has no room the § stays undecided, the case
+    stays ready for RUN, and nothing (log, commitment, obligations) is saved."""
+    from decisions.meetings import services as meetings
+    from decisions.workflow.models import TransitionLog
+    from financing.services.decisions import paragraph_record_decision
+    from tests.decisions.meeting_factories import case_ready_for_run, held_meeting, seed
+
+    make_grant(year=2020, amount="1000000", project="500000")
+    meeting = held_meeting(secretary, members)
+    case = case_ready_for_run(officer, seed(36))
+    item = meetings.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
+    paragraph = meetings.paragraph_add(user=secretary, item=item)
+    with pytest.raises(ValidationError) as error:
+        paragraph_record_decision(
+            user=secretary, paragraph=paragraph, transition="grant", amount=D("1222867")
+        )
+    assert "kvar inom projektverksamhet" in " ".join(error.value.messages)
+    paragraph.refresh_from_db()
+    case.refresh_from_db()
+    assert paragraph.decision_recorded_at is None and paragraph.outcome == ""
+    assert case.state == CaseState.READY_FOR_RUN
+    assert not TransitionLog.objects.filter(case=case, transition="grant").exists()
+    assert not Commitment.objects.filter(case=case).exists()
+    assert not case.obligations.exists()

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from projects.roles import Role
+from core.roles import Role
 from tests.factories import user_with_role
 
 

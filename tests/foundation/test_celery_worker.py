@@ -1,25 +1,29 @@
-"""A real worker process picks the health-check task off Redis and stores its result."""
+"""A real worker process answers on Redis and runs the app's tasks."""
 
 import pytest
-from django_celery_results.models import TaskResult
 
-from norrbotten_cases.celery import ping
+from norrbotten_cases.celery import app
 
 
 @pytest.mark.worker
-def test_ping_round_trip_through_a_real_worker(celery_worker):
-    result = ping.delay("hej")
-    assert result.get(timeout=60) == {"reply": "hej", "database": True}
-    stored = TaskResult.objects.get(task_id=result.id)
-    assert stored.status == "SUCCESS"
-    assert stored.task_name == "norrbotten_cases.ping"
+def test_a_real_worker_answers_and_knows_the_app_tasks(celery_worker):
+    replies = app.control.ping(timeout=10)
+    assert replies, "no worker answered the ping"
+    registered = {
+        name for names in app.control.inspect(timeout=10).registered().values() for name in names
+    }
+    assert {
+        "norrbotten_cases.ping",
+        "decisions.generate_document",
+        "decisions.notify_case_officer",
+        "reporting.generate_report",
+    } <= registered
 
 
-def test_celery_is_configured_for_json_and_late_acks():
-    from norrbotten_cases.celery import app
-
+def test_celery_is_configured_for_json_late_acks_and_no_result_store():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_acks_late is True
     assert app.conf.task_time_limit and app.conf.task_soft_time_limit
-    assert app.conf.result_backend == "django-db"
+    assert app.conf.task_ignore_result is True
+    assert not app.conf.result_backend

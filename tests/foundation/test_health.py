@@ -21,7 +21,7 @@ def test_health_is_503_when_the_broker_is_unreachable(client, settings):
 
 @pytest.mark.django_db
 def test_health_is_503_when_the_database_is_down(client, monkeypatch):
-    from norrbotten_cases import views
+    from core import views
 
     class Broken:
         def __enter__(self):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from norrbotten_cases.money import AmountError, format_amount, parse_amount
+from core.money import AmountError, format_amount, parse_amount
 
 
 @pytest.mark.parametrize(

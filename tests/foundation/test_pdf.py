@@ -3,7 +3,7 @@
 import pytest
 from pypdf import PdfReader
 
-from norrbotten_cases.pdf import PdfRenderError, render_pdf
+from core.pdf import PdfRenderError, render_pdf
 
 
 def _text(pdf: bytes) -> str:

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from projects.roles import ROLE_PERMISSIONS, Role, has_role, user_roles
+from core.roles import ROLE_PERMISSIONS, Role, has_role, user_roles
 from tests.factories import UserFactory
 
 

@@ -7,7 +7,7 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from norrbotten_cases.money import format_amount, parse_amount
+from core.money import format_amount, parse_amount
 from projects.forms import AmountField
 
 

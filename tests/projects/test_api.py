@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
+from core.roles import Role
 from projects.models import Case, Document, Organisation, Project
-from projects.roles import Role
 from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
 from tests.projects.factories import PDF_BYTES, document_for, upload
 

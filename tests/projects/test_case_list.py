@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import Role
 from projects import selectors, services
 from projects.filters import CaseFilter
 from projects.models import Case, CaseKind, RusArea
-from projects.roles import Role
 from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -90,7 +90,22 @@ def test_members_obligations_and_closure_are_shown_with_overdue_marking(case, cl
     assert "Målen nåddes." in body and "Breddinförande" in body and idea.dnr in body
 
 
-def test_sections_of_higher_apps_are_rendered_in_their_areas(
+def _section_text(area):
+    return lambda request, case: {"text": f"{area}-{case.dnr}"}
+
+
+SECTION_HEADER, SECTION_MAIN, SECTION_SIDE = (
+    case_page.Section(
+        key=f"test_{area}", area=area, template="t/s.html", context=_section_text(area)
+    )
+    for area in ("header", "main", "side")
+)
+SECTION_HIDDEN = case_page.Section(
+    key="test_hidden", area="main", template="t/s.html", context=lambda request, case: None
+)
+
+
+def test_sections_listed_in_the_settings_are_rendered_in_their_areas(
     case, client_for, officer, tmp_path, settings
 ):
     template_dir = tmp_path / "templates"
@@ -98,22 +113,13 @@ def test_sections_of_higher_apps_are_rendered_in_their_areas(
     (template_dir / "t" / "s.html").write_text("<p>SECTION {{ section.text }}</p>")
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], template_dir]}]
-    before = dict(case_page._SECTIONS)
-    try:
-        for area in ("header", "main", "side"):
-            case_page.register_section(
-                key=f"test_{area}",
-                area=area,
-                template="t/s.html",
-                context=lambda request, c, area=area: {"text": f"{area}-{c.dnr}"},
-            )
-        case_page.register_section(
-            key="test_hidden", template="t/s.html", context=lambda r, c: None
-        )
-        body = client_for(officer).get(case.get_absolute_url()).content.decode()
-    finally:
-        case_page._SECTIONS.clear()
-        case_page._SECTIONS.update(before)
+    settings.CASE_PAGE_SECTIONS = [
+        f"tests.projects.test_case_page.SECTION_{area.upper()}" for area in ("side", "main")
+    ] + [
+        "tests.projects.test_case_page.SECTION_HIDDEN",
+        "tests.projects.test_case_page.SECTION_HEADER",
+    ]
+    body = client_for(officer).get(case.get_absolute_url()).content.decode()
     for area in ("header", "main", "side"):
         assert f"SECTION {area}-{case.dnr}" in body
     assert body.index("SECTION header") < body.index("SECTION main") < body.index("SECTION side")

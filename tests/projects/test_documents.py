@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core.roles import Role
 from projects import services
 from projects.documents import sanitise_filename
 from projects.models import Document
-from projects.roles import Role
 from tests.factories import user_with_role
 from tests.projects.factories import (
     DOCX_BYTES,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from norrbotten_cases.errors import Conflict
+from core.errors import Conflict
 from projects import services
 from projects.models import Obligation
 from tests.factories import ProjectFactory, register_case
@@ -114,7 +114,7 @@ def test_only_open_obligations_can_be_deleted(officer):
 
 
 def test_stale_edit_is_refused_with_conflict(officer, secretary):
-    from projects.concurrency import edit_token
+    from core.concurrency import edit_token
 
     obligation = ObligationFactory()
     token = edit_token(obligation)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from projects.concurrency import edit_token
+from core.concurrency import edit_token
+from core.roles import Role
 from projects.models import (
     Case,
     Document,
@@ -19,7 +20,6 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.roles import Role
 from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
 from tests.projects.factories import ObligationFactory, ProjectMemberFactory, document_for, upload
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
+from core.roles import Role
 from projects import services
 from projects.models import Case, CaseKind, DiaryCounter, format_dnr
-from projects.roles import Role
 from tests.factories import ProjectFactory, register_case, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.concurrency import edit_token
 from projects import services
-from projects.concurrency import edit_token
 from projects.models import (
     Case,
     CaseKind,

@@ -2,7 +2,7 @@
 
 import datetime
 
-from decisions.services import meetings as svc
+from decisions.meetings import services as svc
 from tests.decisions.meeting_factories import committee, held_meeting
 
 LONG_TEXT = (

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from decisions.models import DocumentJob, GeneratedDocument
-from decisions.tasks import requeue_document_jobs
+from core.jobs import JobStatus
+from decisions.meetings.models import DocumentJob, GeneratedDocument
+from decisions.meetings.tasks import requeue_document_jobs
 from norrbotten_cases.celery import app
-from norrbotten_cases.jobs import JobStatus
 from reporting import services as report_services
 from reporting.models import GeneratedReport, ReportJob
 from reporting.tasks import requeue_report_jobs

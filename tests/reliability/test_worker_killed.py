@@ -20,9 +20,9 @@ import time
 
 import pytest
 
-from decisions.models import DocumentJob, GeneratedDocument
-from decisions.services import meetings as svc
-from norrbotten_cases.jobs import JobStatus
+from core.jobs import JobStatus
+from decisions.meetings import services as svc
+from decisions.meetings.models import DocumentJob, GeneratedDocument
 from reporting import services as report_services
 from reporting.models import GeneratedReport, ReportJob
 from tests.reliability.builders import big_meeting

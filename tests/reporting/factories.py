@@ -7,9 +7,9 @@ decided cases get their outcome with a queryset update, standing in for the work
 import datetime
 from decimal import Decimal
 
+from core.roles import Role
 from financing.models import Commitment, Grant, GrantCategory, Payment, Release
 from projects.models import Case, CaseKind, CaseState
-from projects.roles import Role
 from tests.factories import ProjectFactory, register_case, user_with_role
 
 D = Decimal

@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from rest_framework.test import APIClient
 
-from norrbotten_cases.jobs import JobStatus
+from core.jobs import JobStatus
 from reporting.models import Answer, ReportJob
 from tests.reporting.factories import commitment, grant
 

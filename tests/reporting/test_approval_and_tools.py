@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from decisions.constants import BodyCode
-from decisions.models import Body, Meeting, Paragraph
+from decisions.meetings.models import Body, Meeting, Paragraph
+from decisions.workflow.constants import BodyCode
 from reporting import services
 from reporting.models import ReportYear
 

@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from kombu.exceptions import OperationalError
 
-from norrbotten_cases.jobs import JobStatus
+from core.jobs import JobStatus
 from reporting import services
 from reporting.models import ReportJob
 from reporting.tasks import generate_report

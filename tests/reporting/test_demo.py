@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from norrbotten_cases.money import format_msek
+from core.money import format_msek
 from reporting.figures import compute_figures
 from reporting.models import Insats, ReportYear
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.money import format_msek
 from financing.models import GrantCategory
-from norrbotten_cases.money import format_msek
 from projects.models import CaseKind, CaseState
 from reporting.figures import cases_behind, commitments_behind, compute_figures, percent
 from tests.factories import ProjectFactory

@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from docx import Document
 
-from norrbotten_cases.jobs import JobStatus
-from norrbotten_cases.pdf import PdfRenderError
+from core.jobs import JobStatus
+from core.pdf import PdfRenderError
 from reporting import services
 from reporting.models import GeneratedReport, ReportJob
 from reporting.tasks import generate_report
@@ -17,7 +17,7 @@ from reporting.tasks import generate_report
 
 def _steps_seen():
     """Record every step the job row passes through."""
-    from norrbotten_cases import jobs
+    from core import jobs
 
     seen = []
     original = jobs.job_step
@@ -66,7 +66,7 @@ def test_a_job_runs_through_its_steps_and_keeps_both_files(report, officer):
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_pdf_render_fails_the_job_with_its_reason_and_a_retry_succeeds(report, officer):
     with mock.patch(
-        "norrbotten_cases.pdf.render_pdf",
+        "core.pdf.render_pdf",
         side_effect=PdfRenderError("Typsnittet DejaVu Sans saknas"),
     ):
         job, _created = services.report_job_request(user=officer, report=report)
@@ -124,7 +124,7 @@ def test_one_active_job_per_report(report, officer, controller):
 
 @pytest.mark.django_db
 def test_retry_is_refused_for_done_and_running_jobs(report, officer):
-    from norrbotten_cases.errors import Conflict
+    from core.errors import Conflict
 
     with mock.patch("reporting.services.job_enqueue"):
         job, _created = services.report_job_request(user=officer, report=report)

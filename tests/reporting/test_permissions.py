@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from projects.roles import Role
+from core.roles import Role
 from reporting import permissions, services
 from tests.factories import UserFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from norrbotten_cases.errors import Conflict
+from core.errors import Conflict
 from projects.models import RusArea, SmartSpecialisationArea
 from reporting import selectors, services
 from reporting.models import Answer, Insats, ReportYear, Section

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from norrbotten_cases.jobs import JobStatus
+from core.jobs import JobStatus
 from reporting import services
 from reporting.models import Answer, GeneratedReport, Insats, ReportJob, ReportYear
 from tests.factories import ProjectFactory

@@ -181,7 +181,7 @@ def test_every_page_as_an_htmx_request(world, as_role, role):
 
 
 def _detail_pages(world):
-    from decisions.models import Meeting, Paragraph
+    from decisions.meetings.models import Meeting, Paragraph
     from financing.models import Commitment, FinancingPlan, Grant
     from projects.models import Case, Organisation, Project
     from reporting.models import Section

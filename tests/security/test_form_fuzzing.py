@@ -34,16 +34,16 @@ pytestmark = pytest.mark.django_db
 
 FORM_MODULES = [
     "projects.forms",
-    "decisions.forms_meetings",
-    "decisions.forms_workflow",
+    "decisions.meetings.forms",
+    "decisions.workflow.forms",
     "financing.forms",
     "reporting.forms",
 ]
 # Bases that no page renders on their own.
 ABSTRACT = {
     "projects.forms.EditTokenMixin",
-    "decisions.forms_workflow.TransitionForm",
-    "decisions.forms_workflow.MotivatedTransitionForm",
+    "decisions.workflow.forms.TransitionForm",
+    "decisions.workflow.forms.MotivatedTransitionForm",
     "reporting.forms.VersionForm",
 }
 # 25 examples per form keep the file near two minutes; FUZZ_EXAMPLES=200 FUZZ_RANDOM=1
@@ -77,8 +77,8 @@ def _transition(name):
 
 P, M, W, F, R = (
     "projects.forms.",
-    "decisions.forms_meetings.",
-    "decisions.forms_workflow.",
+    "decisions.meetings.forms.",
+    "decisions.workflow.forms.",
     "financing.forms.",
     "reporting.forms.",
 )
@@ -492,9 +492,9 @@ def fuzz_world(world, django_db_blocker):
 
 
 def _fuzz_states(world, actors) -> dict:
-    from decisions.models.meetings import AgendaItem
-    from decisions.services import meetings as meeting_svc
-    from decisions.services import workflow as wf
+    from decisions.meetings import services as meeting_svc
+    from decisions.meetings.models import AgendaItem
+    from decisions.workflow import services as wf
     from financing import services as financing_svc
     from projects.models import Case, CaseKind
     from tests.decisions.workflow_factories import fire, walk_idea, write_proposal

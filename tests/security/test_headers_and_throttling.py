@@ -2,7 +2,7 @@
 
 import pytest
 
-from projects.roles import Role
+from core.roles import Role
 from tests.factories import user_with_role
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from projects.roles import Role
+from core.roles import Role
 from tests.environment import clean_environ
 from tests.factories import user_with_role
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from decisions.models import ParagraphCounter
+from decisions.meetings.models import ParagraphCounter
 
 pytestmark = pytest.mark.django_db
 

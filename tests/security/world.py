@@ -21,10 +21,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from decisions.constants import BodyCode
-from decisions.models import Body, BodyMember, GeneratedDocument, Meeting
-from decisions.models.meetings import AgendaItem, DocumentJob
-from decisions.services import meetings as meeting_svc
+from decisions.meetings import services as meeting_svc
+from decisions.meetings.models import (
+    AgendaItem,
+    Body,
+    BodyMember,
+    DocumentJob,
+    GeneratedDocument,
+    Meeting,
+)
+from decisions.workflow.constants import BodyCode
 from financing import services as financing_svc
 from financing.models import Commitment, FinancingPlan, Grant, Payment
 from projects import services as project_svc

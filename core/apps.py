@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    """What every app shares: roles and access, money, jobs, PDF rendering, formats."""
+
+    name = "core"
+    verbose_name = "Norrbotten Cases"
+
+    def ready(self):
+        from core.roles import sync_role_permissions
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

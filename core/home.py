@@ -1,0 +1,47 @@
+"""The start page: panels contributed by the business apps, listed in ``settings.HOME_PANELS``.
+
+Each app declares its panels as ``Panel`` objects in its ``home.py``; the settings list
+them by dotted path in the order they appear, so one place shows the whole page::
+
+    HOME_PANELS = ["projects.home.MY_CASES", "financing.home.PLANS_TO_REVIEW", ...]
+
+``context(request)`` returns the panel's template context, or ``None`` to leave the
+panel out for this user (e.g. a panel for controllers only); ``wide=True`` panels span
+the whole row.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    context: Callable
+    wide: bool = False
+
+
+@cache
+def _panels(paths: tuple[str, ...]) -> tuple[Panel, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def panels_for(request) -> list[dict]:
+    out = []
+    for panel in _panels(tuple(settings.HOME_PANELS)):
+        context = panel.context(request)
+        if context is not None:
+            out.append(
+                {
+                    "key": panel.key,
+                    "template": panel.template,
+                    "context": context,
+                    "wide": panel.wide,
+                }
+            )
+    return out

@@ -1,0 +1,417 @@
+"""The printed documents of a meeting, always in Swedish and in seed 001's wording:
+the kallelse with föredragningslista, the protocol, and the protokollsutdrag (extract).
+
+Also writes "Ärendets behandling under sammanträdet" and the reservations from the
+recorded motions, propositionsordning, votes and jäv.
+
+Rendering is deterministic: the same meeting renders to the same bytes (no generation
+time in the text or the PDF metadata), so regenerating a signed protocol gives the same
+document and its SHA-256 still verifies a printed copy.
+"""
+
+import io
+
+from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.money import format_amount
+from core.pdf import render_pdf
+from decisions.meetings import notice_dates as notices
+from decisions.meetings.models import (
+    AgendaItem,
+    ConflictOfInterest,
+    GeneratedDocument,
+    Meeting,
+    MeetingStatus,
+    Motion,
+    Paragraph,
+    Reservation,
+    Signature,
+    Vote,
+)
+from decisions.workflow.models import DelegationDecision
+
+
+class DocumentError(Exception):
+    """The document cannot be made from the meeting as it is (readable reason)."""
+
+
+# What the wording below reads of each paragraph, loaded for all of a protocol's
+# paragraphs at once (one query per relation instead of five per paragraph).
+PARAGRAPH_PREFETCH = (
+    Prefetch("conflicts", queryset=ConflictOfInterest.objects.select_related("member")),
+    Prefetch("motions", queryset=Motion.objects.prefetch_related("movers")),
+    Prefetch("votes", queryset=Vote.objects.select_related("member")),
+    Prefetch("reservations", queryset=Reservation.objects.prefetch_related("members")),
+    "recipients",
+    Prefetch(
+        "agenda_item__delegation_decisions",
+        queryset=DelegationDecision.objects.select_related("case"),
+    ),
+)
+
+
+def _related(instance, name: str, query) -> list:
+    """``instance.<name>`` as prefetched (PARAGRAPH_PREFETCH), else ``query(manager)``."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    if name in cache:
+        return list(cache[name])
+    return list(query(getattr(instance, name)))
+
+
+def _motion(paragraph: Paragraph, pk: int | None, fallback) -> Motion | None:
+    """The paragraph's motion ``pk``: the prefetched one (movers loaded) if there."""
+    if pk is None:
+        return None
+    for motion in getattr(paragraph, "_prefetched_objects_cache", {}).get("motions", ()):
+        if motion.pk == pk:
+            return motion
+    return fallback()
+
+
+# --- Wording ----------------------------------------------------------------------------
+
+
+def join_names(names: list[str]) -> str:
+    """``A``, ``A och B``, ``A, B och C``."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def genitive(display_name: str) -> str:
+    """``Jan Anders Perdal (V)`` -> ``Jan Anders Perdals (V)``."""
+    name, sep, party = display_name.partition(" (")
+    suffix = "" if name[-1:].lower() in ("s", "x", "z") else "s"
+    return f"{name}{suffix}{sep}{party}"
+
+
+def _movers(motion: Motion) -> list:
+    return sorted(motion.movers.all(), key=lambda m: (m.position, m.name))
+
+
+def motion_sentence(motion: Motion) -> str:
+    who = join_names([m.display_name for m in _movers(motion)])
+    text = motion.text.strip()
+    if text.lower().startswith("yrkar "):
+        text = text[6:].strip()
+    if not text:
+        text = {
+            Motion.Kind.APPROVAL: "på det liggande förslaget",
+            Motion.Kind.REJECTION: "avslag till förslaget",
+        }.get(motion.kind, "")
+    text = text.rstrip()
+    if not text.endswith((".", "!", "?", "\u201d", '"')):
+        text += "."
+    return f"{who} yrkar {text}"
+
+
+def motion_owner_phrase(motion: Motion) -> str:
+    """``Jan Anders Perdals (V) yrkande``."""
+    owners = [genitive(m.display_name) for m in _movers(motion)]
+    return f"{join_names(owners)} yrkande"
+
+
+def _carried_phrase(paragraph: Paragraph) -> str:
+    motion = _motion(paragraph, paragraph.carried_motion_id, lambda: paragraph.carried_motion)
+    phrase = "det liggande förslaget" if motion is None else motion_owner_phrase(motion)
+    additions = [
+        m
+        for m in paragraph.motions.all()
+        if m.kind == Motion.Kind.ADDITION and m.outcome == Motion.Outcome.CARRIED
+    ]
+    for addition in additions:
+        who = join_names([m.display_name for m in _movers(addition)])
+        phrase += f" med tilläggsyrkandet av {who}"
+    return phrase
+
+
+def generated_proceedings(paragraph: Paragraph) -> list[str]:
+    """The sentences of "Ärendets behandling under sammanträdet" (empty: no section)."""
+    body = paragraph.body.name_in_sentence
+    lines = []
+    for conflict in _related(paragraph, "conflicts", lambda m: m.select_related("member")):
+        lines.append(
+            f"{conflict.member.display_name} anmäler jäv och deltar inte i handläggningen av ärendet."
+        )
+    motions = _related(paragraph, "motions", lambda m: m.prefetch_related("movers"))
+    for motion in motions:
+        lines.append(motion_sentence(motion))
+    if paragraph.vote_held and paragraph.vote_no_motion_id:
+        vote_no_motion = _motion(
+            paragraph, paragraph.vote_no_motion_id, lambda: paragraph.vote_no_motion
+        )
+        votes = _related(paragraph, "votes", lambda m: m.select_related("member"))
+        by_choice = {choice: [] for choice in Vote.Choice.values}
+        for vote in votes:
+            by_choice[vote.choice].append(vote.member.display_name)
+        yes, no, abstain = (len(by_choice[c]) for c in ("yes", "no", "abstain"))
+        lines.append("Ordföranden ställer förslagen mot varandra.")
+        lines.append("Omröstning begärs och verkställs.")
+        lines.append(
+            "Ja-röst för det liggande förslaget, nej-röst för "
+            f"{motion_owner_phrase(vote_no_motion)}."
+        )
+        result = f"Med {yes} ja-röster mot {no} nej-röster"
+        if abstain:
+            result += f" ({abstain} avstår)"
+        if yes == no:
+            result += " och ordförandens utslagsröst"
+        result += f" beslutar {body} i enlighet med {_carried_phrase(paragraph)}."
+        lines.append(result)
+        for choice, label in (("yes", "Ja"), ("no", "Nej"), ("abstain", "Avstår")):
+            if by_choice[choice]:
+                lines.append(f"{label}: {join_names(by_choice[choice])}.")
+    elif paragraph.proposition_put:
+        lines.append(
+            "Ordföranden ställer förslagen mot varandra och finner att "
+            f"{body} beslutar i enlighet med {_carried_phrase(paragraph)}."
+        )
+    elif any(
+        m.kind == Motion.Kind.ADDITION and m.outcome == Motion.Outcome.CARRIED for m in motions
+    ):
+        lines.append(f"{paragraph.body.name} beslutar i enlighet med {_carried_phrase(paragraph)}.")
+    return lines
+
+
+def proceedings_text(paragraph: Paragraph) -> str:
+    if paragraph.proceedings_override.strip():
+        return paragraph.proceedings_override.strip()
+    return "\n".join(generated_proceedings(paragraph))
+
+
+def reservation_sentences(paragraph: Paragraph) -> list[str]:
+    lines = []
+    for reservation in _related(paragraph, "reservations", lambda m: m.prefetch_related("members")):
+        members = sorted(reservation.members.all(), key=lambda m: (m.position, m.name))
+        who = join_names([m.display_name for m in members])
+        motion = _motion(
+            paragraph, reservation.in_favour_of_id, lambda r=reservation: r.in_favour_of
+        )
+        if motion is None:
+            sentence = f"{who} reserverar sig mot beslutet."
+        elif {m.pk for m in members} <= {m.pk for m in motion.movers.all()}:
+            sentence = f"{who} reserverar sig till förmån för det egna förslaget."
+        else:
+            sentence = f"{who} reserverar sig till förmån för {motion_owner_phrase(motion)}."
+        if reservation.text:
+            sentence += " " + reservation.text
+        lines.append(sentence)
+    return lines
+
+
+def reservation_heading(paragraph: Paragraph) -> str:
+    cache = getattr(paragraph, "_prefetched_objects_cache", {})
+    if "reservations" in cache:
+        people = sum(len(r.members.all()) for r in cache["reservations"])
+    else:
+        people = sum(r.members.count() for r in paragraph.reservations.all())
+    return "Reservationer" if people > 1 else "Reservation"
+
+
+# --- Context for the templates ---------------------------------------------------------
+
+
+def paragraph_context(paragraph: Paragraph) -> dict:
+    proceedings = proceedings_text(paragraph)
+    return {
+        "paragraph": paragraph,
+        "decision_heading": f"{paragraph.body.genitive} beslut",
+        "points": [
+            {
+                "text": point["text"],
+                "sub": [(chr(ord("a") + i), sub) for i, sub in enumerate(point.get("sub", []))],
+            }
+            for point in paragraph.decision_points
+        ],
+        "proceedings": [line for line in proceedings.splitlines() if line.strip()],
+        "reservation_heading": reservation_heading(paragraph),
+        "reservations": reservation_sentences(paragraph),
+        "matter": [s for s in paragraph.matter if s.get("text") or s.get("heading")],
+        "financing_rows": [
+            {"financier": r["financier"], "amount": format_amount(r["amount"])}
+            for r in paragraph.financing_rows
+        ],
+        "financing_total": format_amount(paragraph.financing_total),
+        "decision_basis": [x for x in paragraph.decision_basis.splitlines() if x.strip()],
+        "appendices": [x for x in paragraph.appendices.splitlines() if x.strip()],
+        "recipients": [r.name for r in paragraph.recipients.all()],
+        "delegation_decisions": (
+            _related(
+                paragraph.agenda_item,
+                "delegation_decisions",
+                lambda m: m.select_related("case"),
+            )
+            if paragraph.agenda_item_id
+            else []
+        ),
+    }
+
+
+def document_id(meeting: Meeting, kind: str) -> str:
+    """``NC-RUN-20200324-0001-P``: printed in the footer of every page."""
+    code = {"protocol": "P", "extract": "U", "kallelse": "K"}[kind]
+    return f"NC-{meeting.body.reference_name}-{meeting.date:%Y%m%d}-{meeting.pk:04d}-{code}"
+
+
+def _signature_lines(meeting: Meeting) -> dict:
+    from decisions.meetings.services import meeting_chair
+
+    signed = {}
+    if meeting.signing_round:
+        for sig in meeting.signatures.filter(
+            round=meeting.signing_round, decision=Signature.Decision.SIGNED
+        ).select_related("member"):
+            signed[sig.role] = sig
+    return {
+        "chair": meeting_chair(meeting),
+        "adjuster": meeting.adjuster,
+        "chair_signature": signed.get("chair"),
+        "adjuster_signature": signed.get("adjuster"),
+    }
+
+
+def _initials(name: str) -> str:
+    return "".join(part[0] for part in name.replace("-", " ").split() if part).upper()
+
+
+def meeting_context(meeting: Meeting, kind: str) -> dict:
+    attendance = list(
+        meeting.attendance.select_related("member", "serving_for").order_by(
+            "member__position", "member__name"
+        )
+    )
+    paragraphs = list(
+        meeting.paragraphs.select_related("body", "meeting", "case", "agenda_item").order_by(
+            "number"
+        )
+    )
+    signatures = _signature_lines(meeting)
+    signed = meeting.status == MeetingStatus.SIGNED
+    dates = None
+    if signed:
+        dates = notices.notice_dates(
+            timezone.localdate(meeting.signed_at), meeting.notice_posted_on
+        )
+    return {
+        "meeting": meeting,
+        "body": meeting.body,
+        "kind": kind,
+        "signed": signed,
+        "document_id": document_id(meeting, kind),
+        "header_title": {
+            "protocol": "PROTOKOLL",
+            "extract": "PROTOKOLLSUTDRAG",
+            "kallelse": "KALLELSE",
+        }[kind],
+        "members_present": [a for a in attendance if a.present and not a.member.is_substitute],
+        "substitutes_serving": [
+            a for a in attendance if a.present and a.member.is_substitute and a.serving_for_id
+        ],
+        "substitutes_present": [
+            a for a in attendance if a.present and a.member.is_substitute and not a.serving_for_id
+        ],
+        "others": list(meeting.others.all()),
+        "paragraphs": paragraphs,
+        "paragraph_range": (
+            f"§ {paragraphs[0].number}-{paragraphs[-1].number}"
+            if len(paragraphs) > 1
+            else (f"§ {paragraphs[0].number}" if paragraphs else "")
+        ),
+        "secretary_name": meeting.secretary.get_full_name() or meeting.secretary.get_username(),
+        "notice": dates,
+        "kept_at": settings.PROTOCOL_KEPT_AT,
+        "chair_initials": _initials(signatures["chair_signature"].member.name)
+        if signatures["chair_signature"]
+        else "",
+        "adjuster_initials": _initials(signatures["adjuster_signature"].member.name)
+        if signatures["adjuster_signature"]
+        else "",
+        **signatures,
+    }
+
+
+# --- Rendering --------------------------------------------------------------------------
+
+
+PRINT_CSS = "css/protocol-print.css"
+
+
+def print_css() -> str:
+    """The documents' stylesheet (static/css/protocol-print.css), inlined in the HTML."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(PRINT_CSS)
+    if not path:
+        raise DocumentError(f"Stilmallen {PRINT_CSS} saknas.")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def render_html(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -> str:
+    with translation.override("sv"):
+        context = meeting_context(meeting, kind)
+        context["print_css"] = print_css()
+        if kind == GeneratedDocument.Kind.PROTOCOL:
+            if not context["paragraphs"]:
+                raise DocumentError("Protokollet har inga paragrafer ännu.")
+            prefetch_related_objects(context["paragraphs"], *PARAGRAPH_PREFETCH)
+            context["sections"] = [paragraph_context(p) for p in context["paragraphs"]]
+            return render_to_string("decisions/documents/protocol.html", context)
+        if kind == GeneratedDocument.Kind.EXTRACT:
+            if paragraph is None:
+                raise DocumentError("Utdraget saknar paragraf.")
+            if meeting.status != MeetingStatus.SIGNED:
+                raise DocumentError("Protokollsutdrag kan bara skapas när protokollet är justerat.")
+            context["sections"] = [paragraph_context(paragraph)]
+            context["paragraph"] = paragraph
+            return render_to_string("decisions/documents/extract.html", context)
+        if kind == GeneratedDocument.Kind.KALLELSE:
+            context["items"] = list(meeting.items.select_related("case").order_by("position"))
+            context["members"] = list(
+                meeting.body.members.filter(active=True).order_by("position", "name")
+            )
+            return render_to_string("decisions/documents/kallelse.html", context)
+    raise DocumentError(f"Okänd dokumenttyp: {kind}")
+
+
+def filename_for(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -> str:
+    base = f"{meeting.body.reference_name}-{meeting.date:%Y-%m-%d}"
+    if kind == GeneratedDocument.Kind.EXTRACT and paragraph is not None:
+        return f"Protokollsutdrag-{base}-par{paragraph.number}.pdf"
+    if kind == GeneratedDocument.Kind.KALLELSE:
+        return f"Kallelse-{base}.pdf"
+    return f"Protokoll-{base}.pdf"
+
+
+def render(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -> tuple[bytes, str]:
+    html = render_html(kind=kind, meeting=meeting, paragraph=paragraph)
+    return render_pdf(html), filename_for(kind=kind, meeting=meeting, paragraph=paragraph)
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF (for verification pages and tests)."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+__all__ = [
+    "AgendaItem",
+    "DocumentError",
+    "generated_proceedings",
+    "page_count",
+    "proceedings_text",
+    "render",
+    "render_html",
+    "reservation_sentences",
+]

@@ -1,0 +1,40 @@
+"""The meetings' panel on the start page: coming meetings and protocols to sign."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from core.home import Panel
+from core.roles import user_roles
+from decisions.meetings.models import Meeting, MeetingStatus
+
+
+def meetings_panel(request):
+    if not user_roles(request.user):
+        return None
+    today = timezone.localdate()
+    upcoming = (
+        Meeting.objects.filter(date__gte=today - datetime.timedelta(days=1))
+        .select_related("body")
+        .order_by("date", "start_time")[:6]
+    )
+    to_sign = (
+        Meeting.objects.filter(status=MeetingStatus.SIGNING)
+        .filter(
+            Q(adjuster__user=request.user)
+            | Q(chair__user=request.user)
+            | Q(chair__isnull=True, body__members__user=request.user, body__members__role="chair")
+        )
+        .select_related("body")
+        .distinct()
+    )
+    recent = []
+    if not upcoming:
+        recent = list(Meeting.objects.select_related("body").order_by("-date", "-start_time")[:3])
+    return {"upcoming": list(upcoming), "recent": recent, "to_sign": list(to_sign)}
+
+
+MEETINGS_PANEL = Panel(
+    key="meetings", template="decisions/home/meetings.html", context=meetings_panel
+)

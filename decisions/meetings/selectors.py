@@ -1,0 +1,164 @@
+"""Reads of the meetings part: querysets with what each page needs."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from decisions.meetings import notice_dates as notices
+from decisions.meetings.models import (
+    AgendaItem,
+    Body,
+    DocumentJob,
+    ExtractDispatch,
+    GeneratedDocument,
+    Meeting,
+    MeetingStatus,
+    Paragraph,
+)
+
+
+def body_list() -> QuerySet[Body]:
+    return Body.objects.annotate(member_count=Count("members")).order_by("name")
+
+
+def meeting_list(*, body=None, status=None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("body", "adjuster").annotate(
+        paragraph_count=Count("paragraphs", distinct=True),
+        item_count=Count("items", distinct=True),
+    )
+    if body:
+        qs = qs.filter(body=body)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-date", "-start_time")
+
+
+def meeting_detail(pk: int) -> Meeting:
+    return (
+        Meeting.objects.select_related("body", "adjuster", "chair", "secretary")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.select_related("case", "paragraph").order_by(
+                    "position"
+                ),
+            ),
+            "attendance__member",
+            "attendance__serving_for",
+            "others",
+            "signatures__member",
+            "signatures__user",
+        )
+        .get(pk=pk)
+    )
+
+
+def meeting_paragraph_rows(meeting: Meeting) -> QuerySet[Paragraph]:
+    """The meeting's paragraphs as its page lists them: numbers and outcome, no texts."""
+    return meeting.paragraphs.only(
+        "body_id",
+        "year",
+        "number",
+        "meeting_id",
+        "title",
+        "dnr",
+        "case_id",
+        "decision_recorded_at",
+        "outcome",
+        "granted_amount",
+    ).order_by("number")
+
+
+def meeting_jobs(meeting: Meeting, limit: int = 20) -> list[DocumentJob]:
+    return list(
+        DocumentJob.objects.filter(meeting=meeting)
+        .select_related("paragraph", "document")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def meeting_documents(meeting: Meeting) -> QuerySet[GeneratedDocument]:
+    return (
+        GeneratedDocument.objects.filter(meeting=meeting)
+        .select_related("paragraph")
+        .order_by("-created_at")
+    )
+
+
+def paragraph_detail(pk: int) -> Paragraph:
+    return (
+        Paragraph.objects.select_related(
+            "body", "meeting__body", "meeting__adjuster", "case", "carried_motion", "agenda_item"
+        )
+        .prefetch_related(
+            "motions__movers",
+            "reservations__members",
+            "reservations__in_favour_of__movers",
+            "conflicts__member",
+            "votes__member",
+            "recipients",
+        )
+        .get(pk=pk)
+    )
+
+
+def case_paragraphs(case) -> QuerySet[Paragraph]:
+    """The paragraphs that handled ``case``, with their extracts."""
+    return (
+        Paragraph.objects.filter(case=case)
+        .select_related("body", "meeting")
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=GeneratedDocument.objects.filter(kind="extract").order_by("-created_at"),
+            )
+        )
+        .order_by("meeting__date", "number")
+    )
+
+
+def dispatch_log(meeting: Meeting) -> QuerySet[ExtractDispatch]:
+    return (
+        ExtractDispatch.objects.filter(document__meeting=meeting)
+        .select_related("document__paragraph")
+        .order_by("-sent_at")
+    )
+
+
+def documents_with_checksum(sha256: str) -> QuerySet[GeneratedDocument]:
+    return GeneratedDocument.objects.filter(sha256=sha256.lower()).select_related(
+        "meeting__body", "paragraph"
+    )
+
+
+def public_notices(today: datetime.date | None = None) -> list[dict]:
+    """The signed protocols whose notice is on the board today (posted, not yet removed)."""
+    today = today or timezone.localdate()
+    candidates = (
+        Meeting.objects.filter(
+            status=MeetingStatus.SIGNED,
+            notice_posted_on__isnull=False,
+            notice_posted_on__lte=today,
+            notice_posted_on__gte=today - datetime.timedelta(days=40),
+        )
+        .select_related("body")
+        .order_by("-notice_posted_on", "body__name")
+    )
+    out = []
+    for meeting in candidates:
+        dates = public_notice_dates(meeting)
+        if dates.removed_on > today:
+            out.append({"meeting": meeting, "dates": dates})
+    return out
+
+
+def public_notice_dates(meeting: Meeting) -> notices.NoticeDates:
+    return notices.notice_dates(timezone.localdate(meeting.signed_at), meeting.notice_posted_on)
+
+
+def public_meeting(pk: int) -> Meeting:
+    """A meeting whose justering has been announced (the only ones shown publicly)."""
+    return Meeting.objects.select_related("body").get(
+        pk=pk, status=MeetingStatus.SIGNED, notice_posted_on__isnull=False
+    )

@@ -1,0 +1,84 @@
+"""What every meeting service shares: the meeting lock and the frozen-record messages."""
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.access import require
+from core.errors import Conflict
+from decisions.meetings import permissions
+from decisions.meetings.models import Meeting, MeetingStatus, Paragraph
+
+logger = logging.getLogger(__name__)
+
+
+# Project texts copied into "Ärendet" of a case paragraph, with the seed's headings.
+MATTER_SECTIONS = (
+    ("background", "Bakgrund"),
+    ("purpose", "Syfte"),
+    ("implementation", "Genomförande"),
+    ("expected_results", "Förväntade resultat av projektet"),
+    ("social_sustainability", "Social hållbarhet"),
+    ("environmental_sustainability", "Miljömässig hållbarhet"),
+    ("economic_sustainability", "Ekonomisk hållbarhet"),
+)
+
+
+def frozen_message(meeting: Meeting) -> str:
+    return _(
+        "Protokollet från %(meeting)s är justerat och kan inte ändras. Rättelser görs som "
+        "nya beslut vid ett senare sammanträde."
+    ) % {"meeting": meeting}
+
+
+def locked_message(meeting: Meeting) -> str | None:
+    """Why the meeting's record cannot change now (None: it can)."""
+    if meeting.status == MeetingStatus.SIGNED:
+        return frozen_message(meeting)
+    if meeting.status == MeetingStatus.SIGNING:
+        return _(
+            "Protokollet är ute för justering och kan inte ändras. Dra tillbaka det från "
+            "justering, eller vänta på justerarnas svar."
+        )
+    return None
+
+
+def ensure_editable(meeting: Meeting) -> None:
+    """Raise Conflict when the meeting is out for signing or signed (no lock taken)."""
+    message = locked_message(meeting)
+    if message:
+        raise Conflict(message)
+
+
+def _lock_meeting(user, meeting: Meeting) -> Meeting:
+    """Lock the meeting row and check that ``user`` may change it now.
+
+    Raises PermissionDenied (not a secretary) or Conflict (out for signing, or signed).
+    """
+    require(permissions.can_plan_meeting(user))
+    locked = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    ensure_editable(locked)
+    meeting.status = locked.status
+    return locked
+
+
+def _paragraph_meeting(user, paragraph: Paragraph) -> Meeting:
+    return _lock_meeting(user, paragraph.meeting)
+
+
+def _notify(recipients, subject: str, body: str) -> None:
+    """E-mail people about the justering once the transaction has committed."""
+    addresses = [u.email for u in recipients if u is not None and u.email]
+    if not addresses:
+        return
+
+    def send():
+        from django.core.mail import send_mail
+
+        try:
+            send_mail(subject, body, None, addresses, fail_silently=False)
+        except Exception as exc:  # noqa: BLE001 - a mail failure must not undo the justering
+            logger.warning("justering notice to %s failed: %s", addresses, exc)
+
+    transaction.on_commit(send)

@@ -1,0 +1,243 @@
+"""Documents of a meeting: jobs that render protocols and extracts, storing and sending them."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.access import require
+from core.errors import Conflict
+from core.jobs import (
+    JobStatus,
+    job_done,
+    job_enqueue,
+    job_fail,
+    job_start,
+    job_step,
+    sha256_bytes,
+)
+from decisions.meetings import permissions
+from decisions.meetings.models import (
+    DocumentJob,
+    ExtractDispatch,
+    GeneratedDocument,
+    Meeting,
+    MeetingStatus,
+    Paragraph,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def document_job_request(
+    *,
+    user,
+    meeting: Meeting,
+    kind: str,
+    paragraph: Paragraph | None = None,
+    send: bool = False,
+) -> DocumentJob:
+    """Order a kallelse, protocol or extract; the PDF is rendered by a Celery task."""
+    from decisions.meetings.tasks import generate_document
+
+    if kind == GeneratedDocument.Kind.EXTRACT:
+        if paragraph is None:
+            raise ValidationError(_("Välj paragrafen som utdraget gäller."))
+        require(
+            permissions.can_send_extract(user, paragraph)
+            if send
+            else permissions.can_generate_extract(user, paragraph)
+        )
+    else:
+        require(permissions.can_generate_documents(user, meeting))
+        if kind not in GeneratedDocument.Kind.values:
+            raise ValidationError(_("Okänd dokumenttyp."))
+        paragraph = None
+        send = False
+    running = DocumentJob.objects.filter(
+        meeting=meeting,
+        kind=kind,
+        paragraph=paragraph,
+        send=send,
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+    ).first()
+    if running is not None:
+        if running.broker_unavailable:  # ordered while the broker was down: try again now
+            job_enqueue(running, generate_document)
+        return running
+    job = DocumentJob.objects.create(
+        kind=kind, meeting=meeting, paragraph=paragraph, send=send, requested_by=user
+    )
+    job_enqueue(job, generate_document)
+    return job
+
+
+@transaction.atomic
+def meeting_request_extracts(*, user, meeting: Meeting, send: bool = True) -> list[DocumentJob]:
+    """One extract job per paragraph with recipients (or every paragraph when not sending)."""
+    require(permissions.can_generate_documents(user, meeting))
+    if meeting.status != MeetingStatus.SIGNED:
+        raise ValidationError(_("Protokollsutdrag kan bara skapas när protokollet är justerat."))
+    jobs = []
+    for paragraph in meeting.paragraphs.order_by("number"):
+        if send and not paragraph.recipients.exists():
+            continue
+        jobs.append(
+            document_job_request(
+                user=user,
+                meeting=meeting,
+                kind=GeneratedDocument.Kind.EXTRACT,
+                paragraph=paragraph,
+                send=send,
+            )
+        )
+    if not jobs:
+        raise ValidationError(_("Inga paragrafer har mottagare av protokollsutdrag."))
+    return jobs
+
+
+@transaction.atomic
+def document_job_retry(*, user, job: DocumentJob) -> DocumentJob:
+    from decisions.meetings.tasks import generate_document
+
+    require(permissions.can_generate_documents(user, job.meeting))
+    locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status == JobStatus.DONE:
+        raise Conflict(_("Dokumentet är redan klart."))
+    if locked.status == JobStatus.RUNNING:
+        raise Conflict(_("Dokumentet skapas just nu."))
+    if locked.status == JobStatus.QUEUED and not locked.broker_unavailable:
+        return locked
+    locked.status = JobStatus.QUEUED
+    locked.error = ""
+    locked.progress = 0
+    locked.save(update_fields=["status", "error", "progress"])
+    job_enqueue(locked, generate_document)
+    return locked
+
+
+def document_job_run(*, job_id: int) -> None:
+    """The task's body: render, store with SHA-256, and send extracts when asked.
+
+    Idempotent: a job already done does nothing; rendering the same signed protocol again
+    yields the same bytes, and an identical stored file is reused instead of duplicated.
+    """
+    from core.pdf import PdfRenderError
+    from decisions.meetings import documents
+
+    job = DocumentJob.objects.select_related("meeting__body", "paragraph").get(pk=job_id)
+    if not job_start(job):
+        return
+    try:
+        job_step(job, _("Skapar dokumentet"), 10)
+        document = document_store(
+            kind=job.kind, meeting=job.meeting, paragraph=job.paragraph, user=job.requested_by
+        )
+        job_step(job, _("Dokumentet är sparat"), 80)
+        if job.send and job.kind == GeneratedDocument.Kind.EXTRACT:
+            job_step(job, _("Skickar protokollsutdrag"), 85)
+            dispatches = extract_send(user=job.requested_by, document=document)
+            failed = [d for d in dispatches if d.status == ExtractDispatch.Status.FAILED]
+            if failed:
+                job.document = document
+                DocumentJob.objects.filter(pk=job.pk).update(document=document)
+                job_fail(
+                    job,
+                    _("Utskicket misslyckades till: %(names)s.")
+                    % {"names": ", ".join(f"{d.name} ({d.error})" for d in failed)},
+                )
+                return
+        job_done(job, document=document)
+    except PdfRenderError as exc:
+        job_fail(job, _("PDF kunde inte skapas: %(error)s") % {"error": exc})
+    except documents.DocumentError as exc:
+        job_fail(job, str(exc))
+
+
+def document_store(
+    *, kind: str, meeting: Meeting, paragraph: Paragraph | None, user
+) -> GeneratedDocument:
+    """Render the document now and store it (or find the identical stored file)."""
+    from decisions.meetings import documents
+
+    pdf, filename = documents.render(kind=kind, meeting=meeting, paragraph=paragraph)
+    digest = sha256_bytes(pdf)
+    existing = GeneratedDocument.objects.filter(
+        kind=kind, meeting=meeting, paragraph=paragraph, sha256=digest
+    ).first()
+    if existing is not None:
+        return existing
+    document = GeneratedDocument(
+        kind=kind,
+        meeting=meeting,
+        paragraph=paragraph,
+        filename=filename,
+        sha256=digest,
+        size=len(pdf),
+        pages=documents.page_count(pdf),
+        final=meeting.status == MeetingStatus.SIGNED,
+        created_by=user,
+    )
+    document.file.save(filename, ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
+    """E-mail the extract to each recipient of its § and log every dispatch."""
+    from django.utils import translation
+
+    if document.kind != GeneratedDocument.Kind.EXTRACT or document.paragraph_id is None:
+        raise ValidationError(_("Bara protokollsutdrag skickas till mottagare."))
+    paragraph = document.paragraph
+    require(permissions.can_send_extract(user, paragraph))
+    with document.file.open("rb") as handle:
+        pdf = handle.read()
+    if sha256_bytes(pdf) != document.sha256:
+        raise ValidationError(_("Den sparade filen stämmer inte med sin kontrollsumma."))
+    dispatches = []
+    with translation.override("sv"):
+        subject = f"Protokollsutdrag {paragraph.reference}: {paragraph.title}"
+        for recipient in paragraph.recipients.all():
+            body = (
+                "Till {name}\n\nHär är protokollsutdraget från {body} sammanträde {date}, "
+                "§ {number} {title}.\n\nKontrollsumma (SHA-256): {sha}\n\n{secretary}\n"
+                "{body_name}"
+            ).format(
+                name=recipient.name,
+                body=paragraph.body.genitive.lower()[:1] + paragraph.body.genitive[1:],
+                date=f"{paragraph.meeting.date:%Y-%m-%d}",
+                number=paragraph.number,
+                title=paragraph.title,
+                sha=document.sha256,
+                secretary=paragraph.meeting.secretary.get_full_name(),
+                body_name=paragraph.body.name,
+            )
+            message = EmailMessage(subject=subject, body=body, to=[recipient.email])
+            message.attach(document.filename, pdf, "application/pdf")
+            try:
+                message.send(fail_silently=False)
+            except Exception as exc:  # noqa: BLE001 - any mail failure is logged, not raised
+                logger.warning("extract %s to %s failed: %s", document.pk, recipient.email, exc)
+                status, error = ExtractDispatch.Status.FAILED, f"{exc.__class__.__name__}: {exc}"
+            else:
+                status, error = ExtractDispatch.Status.SENT, ""
+            dispatches.append(
+                ExtractDispatch.objects.create(
+                    document=document,
+                    recipient=recipient,
+                    name=recipient.name,
+                    email=recipient.email,
+                    sha256=document.sha256,
+                    status=status,
+                    error=error[:2000],
+                    sent_at=timezone.now(),
+                    sent_by=user,
+                )
+            )
+    return dispatches

@@ -1,0 +1,493 @@
+"""Paragraphs (§): numbering items, their texts, recipients and the recorded decision."""
+
+import logging
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict
+from core.money import AmountError, format_amount, parse_amount
+from decisions.meetings.models import (
+    AgendaItem,
+    Body,
+    ExtractRecipient,
+    Meeting,
+    MeetingStatus,
+    Paragraph,
+    ParagraphCounter,
+)
+from decisions.meetings.services.bodies import _allocate_paragraph_number
+from decisions.meetings.services.common import MATTER_SECTIONS, _lock_meeting, _paragraph_meeting
+from decisions.workflow.constants import BodyCode
+
+logger = logging.getLogger(__name__)
+
+
+def _adjuster_decision(meeting: Meeting) -> str:
+    if meeting.adjuster_id is None:
+        return ""
+    return f"{meeting.body.name} beslutar att utse {meeting.adjuster.display_name} att jämte ordföranden justera dagens protokoll."
+
+
+def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
+    body = meeting.body
+    kind = item.kind
+    if kind == AgendaItem.Kind.ADJUSTER:
+        paragraph.decision_text = _adjuster_decision(meeting)
+    elif kind == AgendaItem.Kind.AGENDA:
+        paragraph.decision_text = f"{body.name} beslutar att fastställa föredragningslistan."
+    elif kind == AgendaItem.Kind.DELEGATION:
+        paragraph.decision_text = (
+            f"{body.name} beslutar att lägga redovisade delegationsbeslut till handlingarna."
+        )
+    elif kind == AgendaItem.Kind.INFORMATION and item.note:
+        paragraph.matter = [{"heading": "", "text": item.note}]
+    if item.case_id is None:
+        return
+    case = item.case
+    project = case.project
+    paragraph.nyps_id = case.nyps_id or ""
+    paragraph.summary = project.summary
+    paragraph.matter = [
+        {"heading": heading, "text": getattr(project, field)}
+        for field, heading in MATTER_SECTIONS
+        if getattr(project, field)
+    ]
+    from decisions.workflow.models import DecisionProposal
+
+    proposal = DecisionProposal.objects.filter(case=case).first()
+    if proposal is not None:
+        paragraph.decision_points = points_from_list(proposal.decision_points)
+        paragraph.statement = proposal.statement
+        if proposal.summary:
+            paragraph.summary = proposal.summary
+        paragraph.special_conditions = [
+            {"text": c.get("text", ""), "due_date": c.get("due_date")}
+            for c in proposal.special_conditions or []
+        ]
+        # "4. Följande särskilda villkor ska följas:" gets the conditions as a), b) (seed § 38).
+        for point in paragraph.decision_points:
+            if point["text"].endswith(":") and not point["sub"]:
+                point["sub"] = [c["text"] for c in paragraph.special_conditions if c["text"]]
+                break
+        if proposal.proposes_rejection:
+            paragraph.outcome = ""
+        elif proposal.proposed_amount is not None:
+            paragraph.granted_amount = proposal.proposed_amount
+
+
+@transaction.atomic
+def paragraph_add(*, user, item: AgendaItem) -> Paragraph:
+    """Make the agenda item a § with the next number of the body's year (gap-free)."""
+    meeting = _lock_meeting(user, item.meeting)
+    item = AgendaItem.objects.select_related("case__project").get(pk=item.pk)
+    if Paragraph.objects.filter(agenda_item=item).exists():
+        raise Conflict(_("Punkten är redan § %(number)s.") % {"number": item.paragraph.number})
+    if not item.is_numbered:
+        raise ValidationError(_("Sammanträdets öppnande får inget paragrafnummer."))
+    earlier_unnumbered = (
+        meeting.items.filter(position__lt=item.position)
+        .exclude(kind__in=AgendaItem.UNNUMBERED)
+        .filter(paragraph__isnull=True)
+        .exists()
+    )
+    if earlier_unnumbered:
+        raise ValidationError(
+            _("Numrera punkterna i föredragningslistans ordning: en tidigare punkt saknar §.")
+        )
+    body = meeting.body
+    year = meeting.date.year
+    paragraph = Paragraph(
+        body=body,
+        year=year,
+        number=1,  # replaced under the counter's lock below
+        meeting=meeting,
+        agenda_item=item,
+        kind=item.kind,
+        title=item.title,
+        case=item.case,
+        dnr=item.dnr_display,
+        decision_intro=body.decision_intro,
+    )
+    _prefill(paragraph, item, meeting)
+    paragraph.full_clean(exclude=["number"], validate_constraints=False)
+    paragraph.number = _allocate_paragraph_number(body, year)
+    try:
+        with transaction.atomic():
+            paragraph.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("§ %(number)s är redan använd för %(body)s %(year)s. Kontrollera paragrafräknaren.")
+            % {"number": paragraph.number, "body": body, "year": year}
+        ) from exc
+    if item.kind == AgendaItem.Kind.DELEGATION:
+        _mark_delegation_reported(user=user, item=item, paragraph=paragraph)
+    return paragraph
+
+
+def _mark_delegation_reported(*, user, item: AgendaItem, paragraph: Paragraph) -> None:
+    decisions = list(item.delegation_decisions.all())
+    if not decisions:
+        return
+    from decisions.workflow import services as workflow
+
+    mark = getattr(workflow, "delegation_decision_mark_reported", None)
+    if mark is None:  # pragma: no cover - the workflow part provides it
+        raise ValidationError(_("Registret över delegationsbeslut är inte tillgängligt."))
+    mark(
+        user=user,
+        decisions=decisions,
+        reported_on=paragraph.meeting.date,
+        reference=paragraph.reference,
+    )
+    lines = [
+        "{date} {dnr} {text}".format(
+            date=f"{d.decided_on:%Y-%m-%d}", dnr=d.case.dnr, text=d.decision_text
+        )
+        for d in decisions
+    ]
+    paragraph.matter = [
+        {"heading": "", "text": "Följande delegationsbeslut redovisas:\n" + "\n".join(lines)}
+    ]
+    paragraph.save(update_fields=["matter", "updated_at"])
+
+
+@transaction.atomic
+def meeting_number_items(*, user, meeting: Meeting) -> list[Paragraph]:
+    """Give every numbered agenda item without a § the next numbers, in agenda order."""
+    _lock_meeting(user, meeting)
+    created = []
+    for item in meeting.items.order_by("position").filter(paragraph__isnull=True):
+        if item.is_numbered:
+            created.append(paragraph_add(user=user, item=item))
+    return created
+
+
+@transaction.atomic
+def paragraph_remove(*, user, paragraph: Paragraph) -> None:
+    """Remove the last § of the body's year (a mistake); other numbers would leave a gap."""
+    _paragraph_meeting(user, paragraph)
+    counter = ParagraphCounter.objects.select_for_update().get(
+        body=paragraph.body, year=paragraph.year
+    )
+    if paragraph.number != counter.last_number:
+        raise Conflict(
+            _(
+                "Bara den senaste paragrafen (§ %(last)s) kan tas bort; annars uppstår en lucka "
+                "i numreringen."
+            )
+            % {"last": counter.last_number}
+        )
+    if paragraph.decision_recorded_at:
+        raise Conflict(
+            _("Beslutet i paragrafen är registrerat i ärendet; paragrafen kan inte tas bort.")
+        )
+    paragraph.delete()
+    counter.last_number -= 1
+    counter.save(update_fields=["last_number"])
+
+
+PARAGRAPH_TEXT_FIELDS = {
+    "title",
+    "dnr",
+    "nyps_id",
+    "decision_intro",
+    "decision_text",
+    "decision_points",
+    "statement",
+    "summary",
+    "matter",
+    "financing_rows",
+    "financing_heading",
+    "decision_basis",
+    "appendices",
+    "protocol_notes",
+    "proceedings_override",
+    "granted_amount",
+    "special_conditions",
+}
+
+
+@transaction.atomic
+def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
+    """Change the texts of a §. A recorded decision's points and amount stay as recorded."""
+    _paragraph_meeting(user, paragraph)
+    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+    for field, value in data.items():
+        if field not in PARAGRAPH_TEXT_FIELDS:
+            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
+        if (
+            paragraph.decision_recorded_at
+            and field
+            in ("decision_points", "decision_text", "granted_amount", "special_conditions")
+            and value != getattr(paragraph, field)
+        ):
+            raise Conflict(
+                _(
+                    "Beslutet i § %(number)s är redan registrerat i ärendet och kan inte ändras. "
+                    "En rättelse blir ett nytt beslut."
+                )
+                % {"number": paragraph.number}
+            )
+        if field == "financing_rows":
+            value = clean_financing_rows(value)
+        if field == "decision_points":
+            value = points_from_list(value)
+        setattr(paragraph, field, value)
+    paragraph.full_clean(validate_constraints=False)
+    paragraph.save()
+    return paragraph
+
+
+def clean_financing_rows(rows) -> list[dict]:
+    cleaned = []
+    for index, row in enumerate(rows or [], start=1):
+        financier = str(row.get("financier", "")).strip()
+        if not financier:
+            raise ValidationError(
+                {"financing_rows": _("Rad %(n)s saknar finansiär.") % {"n": index}}
+            )
+        try:
+            amount = parse_amount(row.get("amount", ""))
+        except AmountError as exc:
+            raise ValidationError(
+                {"financing_rows": _("Rad %(n)s: %(error)s") % {"n": index, "error": exc}}
+            ) from exc
+        cleaned.append({"financier": financier, "amount": str(amount)})
+    return cleaned
+
+
+def points_from_list(points) -> list[dict]:
+    """Normalise decision points to ``[{"text": str, "sub": [str]}]``."""
+    out = []
+    for point in points or []:
+        if isinstance(point, dict):
+            text = str(point.get("text", "")).strip()
+            sub = [str(s).strip() for s in point.get("sub", []) if str(s).strip()]
+        else:
+            text, sub = str(point).strip(), []
+        if text:
+            out.append({"text": text, "sub": sub})
+    return out
+
+
+_SUB_MARK = re.compile(r"^\s*(?:[a-z]\)|-|–)\s*")
+_POINT_MARK = re.compile(r"^\s*\d+[.)]\s*")
+
+
+def points_from_text(text: str) -> list[dict]:
+    """One point per line; lines starting with ``a)``, ``-`` or indented are sub-points."""
+    points: list[dict] = []
+    for raw in (text or "").splitlines():
+        if not raw.strip():
+            continue
+        if (_SUB_MARK.match(raw) or raw[:1].isspace()) and points:
+            points[-1]["sub"].append(_SUB_MARK.sub("", raw).strip())
+        else:
+            points.append({"text": _POINT_MARK.sub("", raw).strip(), "sub": []})
+    return points
+
+
+def points_to_text(points) -> str:
+    lines = []
+    for point in points_from_list(points):
+        lines.append(point["text"])
+        for index, sub in enumerate(point["sub"]):
+            lines.append(f"  {chr(ord('a') + index)}) {sub}")
+    return "\n".join(lines)
+
+
+def matter_from_text(text: str) -> list[dict]:
+    """``## Bakgrund`` lines start a section; text before the first heading has none."""
+    sections: list[dict] = []
+    current = {"heading": "", "lines": []}
+    for line in (text or "").splitlines():
+        if line.startswith("#"):
+            if current["heading"] or "".join(current["lines"]).strip():
+                sections.append(current)
+            current = {"heading": line.lstrip("#").strip(), "lines": []}
+        else:
+            current["lines"].append(line)
+    if current["heading"] or "".join(current["lines"]).strip():
+        sections.append(current)
+    return [{"heading": s["heading"], "text": "\n".join(s["lines"]).strip()} for s in sections]
+
+
+def matter_to_text(matter) -> str:
+    parts = []
+    for section in matter or []:
+        if section.get("heading"):
+            parts.append(f"## {section['heading']}")
+        parts.append(section.get("text", ""))
+        parts.append("")
+    return "\n".join(parts).strip()
+
+
+def financing_from_text(text: str) -> list[dict]:
+    """``Financier; amount`` per line (the amount as 1245497, 1 245 497 kr or 2 000 tkr)."""
+    rows = []
+    for index, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        financier, sep, amount = line.rpartition(";")
+        if not sep:
+            raise ValidationError(
+                {"financing_rows": _("Rad %(n)s: skriv ”Finansiär; belopp”.") % {"n": index}}
+            )
+        rows.append({"financier": financier.strip(), "amount": amount.strip()})
+    return clean_financing_rows(rows)
+
+
+def financing_to_text(rows) -> str:
+    return "\n".join(
+        f"{row['financier']}; {format_amount(Decimal(row['amount']))}" for row in rows or []
+    )
+
+
+@transaction.atomic
+def recipient_add(*, user, paragraph: Paragraph, name: str, email: str) -> ExtractRecipient:
+    _paragraph_meeting(user, paragraph)
+    position = (paragraph.recipients.aggregate(m=Max("position"))["m"] or 0) + 1
+    recipient = ExtractRecipient(
+        paragraph=paragraph, name=name.strip(), email=email.strip(), position=position
+    )
+    recipient.full_clean(validate_constraints=False)
+    if paragraph.recipients.filter(name__iexact=recipient.name).exists():
+        raise ValidationError(
+            {"name": _("%(name)s är redan mottagare.") % {"name": recipient.name}}
+        )
+    recipient.save()
+    return recipient
+
+
+@transaction.atomic
+def recipient_remove(*, user, recipient: ExtractRecipient) -> None:
+    _paragraph_meeting(user, recipient.paragraph)
+    recipient.delete()
+
+
+def decision_transitions(body: Body) -> list[str]:
+    """The workflow transitions a meeting of ``body`` decides."""
+    from decisions.workflow.models import BODY_TRANSITIONS
+
+    return list(BODY_TRANSITIONS.get(BodyCode(body.code), []))
+
+
+def _flat_points(paragraph: Paragraph) -> list[str]:
+    out = []
+    for point in paragraph.decision_points:
+        text = point["text"]
+        if point.get("sub"):
+            text += " " + " ".join(
+                f"{chr(ord('a') + i)}) {sub}" for i, sub in enumerate(point["sub"])
+            )
+        out.append(text)
+    return out
+
+
+@transaction.atomic
+def paragraph_record_decision(
+    *,
+    user,
+    paragraph: Paragraph,
+    transition: str = "",
+    amount: Decimal | None = None,
+    reason: str = "",
+    motivation: str = "",
+    extra: dict | None = None,
+    import_only: bool = False,
+    notify: bool = True,
+) -> Paragraph:
+    """Record the body's decision in the §; for a case § fire the case's transition too.
+
+    Both happen in this one transaction: if the workflow (or the financing app's check of
+    the grant) refuses, nothing is saved and the § stays undecided. The transition log
+    references the § (``RUN 2020-03-24 § 35``). ``extra`` adds transition data the body's
+    transition needs (e.g. ``recommendation`` for utvecklingsforum).
+
+    ``import_only`` records a historical protocol's decision without moving the case (demo
+    data, protocols imported from the old system); it is not offered in the pages or API.
+    """
+    meeting = _paragraph_meeting(user, paragraph)
+    paragraph = (
+        Paragraph.objects.select_for_update().select_related("body", "meeting").get(pk=paragraph.pk)
+    )
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(_("Markera sammanträdet som genomfört innan besluten registreras."))
+    if paragraph.decision_recorded_at:
+        raise Conflict(
+            _("Beslutet i § %(number)s är redan registrerat.") % {"number": paragraph.number}
+        )
+    if not paragraph.has_decision:
+        raise ValidationError(_("Skriv beslutet (beslutspunkter eller beslutstext) först."))
+    paragraph.decision_recorded_at = timezone.now()
+    paragraph.decision_recorded_by = user
+    if paragraph.case_id is None:
+        paragraph.outcome = Paragraph.Outcome.DECIDED
+        paragraph.save()
+        return paragraph
+    allowed = decision_transitions(paragraph.body)
+    if not transition:
+        raise ValidationError({"transition": _("Välj organets beslut i ärendet.")})
+    if transition not in allowed:
+        raise ValidationError(
+            {
+                "transition": _("%(body)s fattar inte det beslutet i ärenden.")
+                % {"body": paragraph.body}
+            }
+        )
+    data = {
+        "decided_on": meeting.date,
+        "reference": paragraph.reference,
+        "met_on": meeting.date,
+        "recommended_on": meeting.date,
+    }
+    if transition == "grant":
+        if amount is None:
+            amount = paragraph.granted_amount
+        if amount is None or amount <= 0:
+            raise ValidationError({"amount": _("Ange beviljat belopp.")})
+        paragraph.granted_amount = amount
+        paragraph.outcome = Paragraph.Outcome.GRANTED
+        data.update(
+            amount=amount,
+            decision_points=_flat_points(paragraph),
+            special_conditions=paragraph.special_conditions,
+        )
+    elif transition.endswith("reject"):
+        reason = (
+            reason.strip() or paragraph.decision_text.strip() or " ".join(_flat_points(paragraph))
+        )
+        paragraph.outcome = Paragraph.Outcome.REJECTED
+        paragraph.granted_amount = None
+        data["reason"] = reason
+    else:
+        paragraph.outcome = Paragraph.Outcome.DECIDED
+        text = paragraph.decision_text or " ".join(_flat_points(paragraph))
+        data["decision_text"] = text
+        data["text"] = text
+    data.update(extra or {})
+    paragraph.transition = transition
+    paragraph.full_clean(validate_constraints=False)
+    paragraph.save()
+    if import_only:
+        return paragraph
+    from decisions.workflow import services as workflow
+
+    case_transition = getattr(workflow, "case_transition", None)
+    if case_transition is None:  # pragma: no cover - the workflow part provides it
+        raise ValidationError(_("Ärendets arbetsflöde är inte tillgängligt."))
+    case_transition(
+        user=user,
+        case=paragraph.case,
+        transition=transition,
+        data=data,
+        motivation=motivation or paragraph.reference,
+        notify=notify,
+    )
+    return paragraph

@@ -1,0 +1,1211 @@
+"""Pages of the meetings part: bodies, meetings, agenda, paragraphs, justering, documents,
+the verification form and the public notice board.
+
+Views only parse input and call services/selectors/permissions. Service errors become:
+ValidationError -> form errors (the form keeps what was typed), PermissionDenied -> 403,
+Conflict -> a 409 page with the reason. Small forms open in the htmx modal and work as
+plain pages without JavaScript.
+"""
+
+import functools
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.access import require
+from core.errors import Conflict
+from core.jobs import sha256_bytes
+from decisions.meetings import documents, forms, permissions, selectors
+from decisions.meetings import notice_dates as notices
+from decisions.meetings import services as svc
+from decisions.meetings.models import (
+    AgendaItem,
+    Body,
+    BodyMember,
+    ConflictOfInterest,
+    DocumentJob,
+    ExtractRecipient,
+    GeneratedDocument,
+    Meeting,
+    MeetingStatus,
+    Motion,
+    OtherAttendee,
+    Paragraph,
+    Reservation,
+)
+from decisions.workflow import permissions as workflow_permissions
+from projects.case_page import Section
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def conflicts_as_409(view):
+    """A Conflict raised by a service becomes a 409 page with its reason."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Conflict as exc:
+            template = (
+                "decisions/meetings/conflict_modal.html"
+                if getattr(request, "htmx", False)
+                else "decisions/meetings/conflict.html"
+            )
+            # htmx swaps only 2xx answers: the dialog shows the reason with 200.
+            status = 200 if getattr(request, "htmx", False) else 409
+            return render(request, template, {"message": str(exc)}, status=status)
+
+    return wrapper
+
+
+def _error_status(request) -> int:
+    """400 for a refused form; htmx (which swaps only 2xx) gets 200 with the errors."""
+    if request.method == "POST" and not getattr(request, "htmx", False):
+        return 400
+    return 200
+
+
+def add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def client_redirect(request, url: str) -> HttpResponse:
+    """htmx: go to ``url``. A redirect to the page the user is on with another fragment
+    (``#agenda``) would only scroll, leaving the dialog open and the page stale: the
+    browser is told to reload as well (htmx sets the location first, then reloads)."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    target = urlsplit(url)
+    current = urlsplit(request.htmx.current_url or "")
+    if target.fragment and (target.path, target.query) == (current.path, current.query):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def done(request, url: str, message: str = ""):
+    """After a successful POST: back to ``url`` (htmx: a client-side redirect)."""
+    if message:
+        messages.success(request, message)
+    if getattr(request, "htmx", False):
+        return client_redirect(request, url)
+    return redirect(url)
+
+
+def form_page(request, *, form, title, action, back, submit=None, intro="", status=200):
+    template = (
+        "decisions/meetings/form_modal.html"
+        if getattr(request, "htmx", False)
+        else "decisions/meetings/form_page.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "title": title,
+            "action": action,
+            "back": back,
+            "submit": submit or _("Spara"),
+            "intro": intro,
+        },
+        status=status,
+    )
+
+
+def service_form_view(request, *, form, call, title, action, back, success, message="", **extra):
+    """GET shows the form; POST validates, calls the service, shows errors in the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return done(request, success, message)
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        action=action,
+        back=back,
+        status=_error_status(request),
+        **extra,
+    )
+
+
+def _post_action(request, call, success, message=""):
+    """A button-only action (no form fields): ValidationError becomes an error message."""
+    try:
+        call()
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        if getattr(request, "htmx", False):
+            return client_redirect(request, success)
+        return redirect(success)
+    return done(request, success, message)
+
+
+def _meeting(pk) -> Meeting:
+    try:
+        return selectors.meeting_detail(pk)
+    except Meeting.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _paragraph(pk) -> Paragraph:
+    try:
+        return selectors.paragraph_detail(pk)
+    except Paragraph.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- Overview and bodies ----------------------------------------------------------------
+
+
+@require_GET
+def index(request):
+    require(permissions.can_view_meetings(request.user))
+    meetings = list(selectors.meeting_list()[:200])
+    today = timezone.localdate()
+    return render(
+        request,
+        "decisions/index.html",
+        {
+            "upcoming": [m for m in meetings if m.status == MeetingStatus.PLANNED],
+            "in_progress": [
+                m for m in meetings if m.status in (MeetingStatus.HELD, MeetingStatus.SIGNING)
+            ],
+            "signed": [m for m in meetings if m.status == MeetingStatus.SIGNED][:30],
+            "to_sign": [
+                m
+                for m in meetings
+                if m.status == MeetingStatus.SIGNING
+                and permissions.can_sign_protocol(request.user, m)
+            ],
+            "can_plan": permissions.can_plan_meeting(request.user),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def body_list(request):
+    require(permissions.can_view_meetings(request.user))
+    return render(
+        request,
+        "decisions/meetings/body_list.html",
+        {
+            "bodies": selectors.body_list(),
+            "can_manage": permissions.can_manage_bodies(request.user),
+        },
+    )
+
+
+@require_GET
+def body_detail(request, pk):
+    require(permissions.can_view_meetings(request.user))
+    body = get_object_or_404(Body.objects.select_related("secretary"), pk=pk)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "decisions/meetings/body_detail.html",
+        {
+            "body": body,
+            "members": body.members.select_related("user").order_by("-active", "position", "name"),
+            "counters": body.counters.order_by("-year"),
+            "next_number": svc.next_paragraph_number(body, year),
+            "year": year,
+            "meetings": selectors.meeting_list(body=body)[:20],
+            "can_manage": permissions.can_manage_bodies(request.user, body),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def body_edit(request, pk):
+    body = get_object_or_404(Body, pk=pk)
+    require(permissions.can_manage_bodies(request.user, body))
+    form = forms.BodyForm(
+        request.POST or None,
+        initial={
+            "name": body.name,
+            "genitive": body.genitive,
+            "decision_intro": body.decision_intro,
+            "short_name": body.short_name,
+            "default_place": body.default_place,
+            "secretary": body.secretary_id,
+        },
+    )
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.body_update(user=request.user, body=body, data=f.cleaned_data),
+        title=_("Ändra %(body)s") % {"body": body},
+        action=request.path,
+        back=body.get_absolute_url(),
+        success=body.get_absolute_url(),
+        message=_("Organet är sparat."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request, pk):
+    body = get_object_or_404(Body, pk=pk)
+    require(permissions.can_manage_bodies(request.user, body))
+    form = forms.MemberForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.body_member_add(
+            user=request.user,
+            body=body,
+            name=f.cleaned_data["name"],
+            party=f.cleaned_data["party"],
+            role=f.cleaned_data["role"],
+            account=f.cleaned_data["user"],
+        ),
+        title=_("Ny ledamot eller ersättare i %(body)s") % {"body": body},
+        action=request.path,
+        back=body.get_absolute_url(),
+        success=body.get_absolute_url(),
+        message=_("Ledamoten är tillagd."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = get_object_or_404(BodyMember.objects.select_related("body"), pk=pk)
+    require(permissions.can_manage_bodies(request.user, member.body))
+    form = forms.MemberForm(
+        request.POST or None,
+        initial={
+            "name": member.name,
+            "party": member.party,
+            "role": member.role,
+            "user": member.user_id,
+            "active": member.active,
+        },
+    )
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.body_member_update(
+            user=request.user, member=member, data=f.cleaned_data
+        ),
+        title=_("Ändra %(member)s") % {"member": member},
+        action=request.path,
+        back=member.body.get_absolute_url(),
+        success=member.body.get_absolute_url(),
+        message=_("Ledamoten är sparad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def counter_set(request, pk):
+    body = get_object_or_404(Body, pk=pk)
+    require(permissions.can_manage_bodies(request.user, body))
+    year = timezone.localdate().year
+    form = forms.CounterForm(
+        request.POST or None,
+        initial={"year": year, "first_number": svc.next_paragraph_number(body, year)},
+    )
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.paragraph_counter_set_start(
+            user=request.user,
+            body=body,
+            year=f.cleaned_data["year"],
+            first_number=f.cleaned_data["first_number"],
+        ),
+        title=_("Paragrafnumrering för %(body)s") % {"body": body},
+        action=request.path,
+        back=body.get_absolute_url(),
+        success=body.get_absolute_url(),
+        message=_("Paragrafnumreringen är ändrad."),
+    )
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    require(permissions.can_plan_meeting(request.user))
+    initial = {}
+    if request.GET.get("body"):
+        initial["body"] = request.GET["body"]
+    form = forms.MeetingForm(request.POST or None, initial=initial)
+    created = {}
+
+    def call(f):
+        data = f.cleaned_data
+        created["meeting"] = svc.meeting_create(
+            user=request.user,
+            body=data["body"],
+            date=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            place=data["place"],
+        )
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return done(
+                request, created["meeting"].get_absolute_url(), _("Sammanträdet är planerat.")
+            )
+    return form_page(
+        request,
+        form=form,
+        title=_("Nytt sammanträde"),
+        action=request.path,
+        back=reverse("decisions:index"),
+        status=_error_status(request),
+    )
+
+
+@require_GET
+def meeting_detail(request, pk):
+    require(permissions.can_view_meetings(request.user))
+    meeting = _meeting(pk)
+    user = request.user
+    items = list(meeting.items.all())
+    paragraphs = list(selectors.meeting_paragraph_rows(meeting))
+    signed_at = timezone.localdate(meeting.signed_at) if meeting.signed_at else None
+    dates = notices.notice_dates(signed_at, meeting.notice_posted_on) if signed_at else None
+    attendance = list(meeting.attendance.all())
+    signatures = [s for s in meeting.signatures.all() if s.round == meeting.signing_round]
+    jobs = selectors.meeting_jobs(meeting)
+    for job in jobs:
+        job.display_label = _job_context(request, job)["label"]
+    chair = svc.meeting_chair(meeting)
+    can_edit = permissions.can_edit_meeting(user, meeting)
+    unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
+    documents = list(selectors.meeting_documents(meeting)[:30])
+    return render(
+        request,
+        "decisions/meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "paragraphs": paragraphs,
+            "attendance": attendance,
+            "others": list(meeting.others.all()),
+            "chair": chair,
+            "signatures": signatures,
+            "history": [s for s in meeting.signatures.all() if s.round != meeting.signing_round],
+            "can_edit": can_edit,
+            "can_submit": permissions.can_submit_for_signing(user, meeting),
+            "signing_problems": svc.signing_problems(meeting, chair=chair, paragraphs=paragraphs)
+            if meeting.status == MeetingStatus.HELD
+            else [],
+            "can_withdraw": permissions.can_withdraw_from_signing(user, meeting),
+            "can_sign": permissions.can_sign_protocol(user, meeting),
+            "can_publish": permissions.can_publish_notice(user, meeting),
+            "can_generate": permissions.can_generate_documents(user, meeting),
+            "notice": dates,
+            "jobs": jobs,
+            "documents": documents,
+            # Extracts are sent from the meeting's documents: none made, none sent.
+            "dispatches": list(selectors.dispatch_log(meeting)[:50]) if documents else [],
+            # Shown on the numbering button only.
+            "next_number": svc.next_paragraph_number(meeting.body, meeting.date.year)
+            if can_edit and unnumbered
+            else None,
+            "unnumbered": unnumbered,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def meeting_edit(request, pk):
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    form = forms.MeetingForm(
+        request.POST or None,
+        editing=True,
+        initial={
+            "date": meeting.date,
+            "start_time": meeting.start_time,
+            "end_time": meeting.end_time,
+            "place": meeting.place,
+            "adjustment_place": meeting.adjustment_place,
+        },
+    )
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.meeting_update(user=request.user, meeting=meeting, data=f.cleaned_data),
+        title=_("Ändra sammanträdet"),
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url(),
+        message=_("Sammanträdet är sparat."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def meeting_mark_held(request, pk):
+    meeting = _meeting(pk)
+    return _post_action(
+        request,
+        lambda: svc.meeting_mark_held(user=request.user, meeting=meeting),
+        meeting.get_absolute_url(),
+        _("Sammanträdet är markerat som genomfört."),
+    )
+
+
+# --- Agenda ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def agenda_add(request, pk):
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    form = forms.AgendaItemForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.agenda_item_add(user=request.user, meeting=meeting, **f.cleaned_data),
+        title=_("Ny punkt på föredragningslistan"),
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url() + "#agenda",
+        message=_("Punkten är tillagd."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def agenda_add_queue(request, pk):
+    from decisions.workflow.selectors import cases_ready_for
+
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    queue = cases_ready_for(meeting.body.code).exclude(agenda_items__meeting=meeting)
+    form = forms.QueueForm(request.POST or None, queue=queue)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.agenda_items_add_cases(
+            user=request.user, meeting=meeting, cases=list(f.cleaned_data["cases"])
+        ),
+        title=_("Ärenden från kön till %(body)s") % {"body": meeting.body},
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url() + "#agenda",
+        message=_("Ärendena är tillagda på föredragningslistan."),
+        intro=_("Inga ärenden väntar på organet.") if not queue.exists() else "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def agenda_add_delegation(request, pk):
+    from decisions.workflow.models import DelegationDecision
+
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    require(workflow_permissions.can_report_delegation_decisions(request.user))
+    queryset = DelegationDecision.objects.filter(
+        reported_on__isnull=True, decided_on__lte=meeting.date
+    ).select_related("case")
+    form = forms.DelegationItemForm(request.POST or None, queryset=queryset)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.agenda_item_add(
+            user=request.user,
+            meeting=meeting,
+            kind=AgendaItem.Kind.DELEGATION,
+            dnr=f.cleaned_data["dnr"],
+            delegation_decisions=list(f.cleaned_data["decisions"]),
+        ),
+        title=_("Anmälan av delegationsbeslut"),
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url() + "#agenda",
+        message=_("Punkten för delegationsbeslut är tillagd."),
+        intro=_("Alla delegationsbeslut är redan anmälda.") if not queryset.exists() else "",
+    )
+
+
+@require_POST
+@conflicts_as_409
+def item_move(request, pk, direction):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    return _post_action(
+        request,
+        lambda: svc.agenda_item_move(user=request.user, item=item, direction=direction),
+        item.meeting.get_absolute_url() + "#agenda",
+    )
+
+
+@require_POST
+@conflicts_as_409
+def item_remove(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    return _post_action(
+        request,
+        lambda: svc.agenda_item_remove(user=request.user, item=item),
+        item.meeting.get_absolute_url() + "#agenda",
+        _("Punkten är borttagen."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def item_number(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    return _post_action(
+        request,
+        lambda: svc.paragraph_add(user=request.user, item=item),
+        item.meeting.get_absolute_url() + "#agenda",
+        _("Punkten har fått paragrafnummer."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def meeting_number(request, pk):
+    meeting = _meeting(pk)
+    return _post_action(
+        request,
+        lambda: svc.meeting_number_items(user=request.user, meeting=meeting),
+        meeting.get_absolute_url() + "#agenda",
+        _("Punkterna har fått paragrafnummer."),
+    )
+
+
+# --- Attendance --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def attendance_edit(request, pk):
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    form = forms.AttendanceForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.attendance_set(user=request.user, meeting=meeting, entries=form.entries())
+            if form.cleaned_data["adjuster"] != meeting.adjuster:
+                svc.meeting_set_adjuster(
+                    user=request.user, meeting=meeting, adjuster=form.cleaned_data["adjuster"]
+                )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return done(
+                request, meeting.get_absolute_url() + "#attendance", _("Närvaron är sparad.")
+            )
+    return render(
+        request,
+        "decisions/meetings/attendance_form.html",
+        {"meeting": meeting, "form": form, "rows": form.bound_rows()},
+        status=_error_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def other_add(request, pk):
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    form = forms.OtherAttendeeForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.other_attendee_add(user=request.user, meeting=meeting, **f.cleaned_data),
+        title=_("Övrig närvarande"),
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url() + "#attendance",
+        message=_("Personen är tillagd."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def other_remove(request, pk):
+    other = get_object_or_404(OtherAttendee.objects.select_related("meeting"), pk=pk)
+    return _post_action(
+        request,
+        lambda: svc.other_attendee_remove(user=request.user, other=other),
+        other.meeting.get_absolute_url() + "#attendance",
+    )
+
+
+# --- Paragraphs ---------------------------------------------------------------------------
+
+
+@require_GET
+def paragraph_detail(request, pk):
+    require(permissions.can_view_meetings(request.user))
+    paragraph = _paragraph(pk)
+    meeting = paragraph.meeting
+    context = documents.paragraph_context(paragraph)
+    return render(
+        request,
+        "decisions/meetings/paragraph_detail.html",
+        {
+            "paragraph": paragraph,
+            "meeting": meeting,
+            "section": context,
+            "generated_proceedings": documents.generated_proceedings(paragraph),
+            "can_edit": permissions.can_edit_meeting(request.user, meeting),
+            "can_extract": permissions.can_generate_extract(request.user, paragraph),
+            "can_send": permissions.can_send_extract(request.user, paragraph),
+            "voters": svc.paragraph_voters(paragraph),
+            "totals": svc.vote_totals(paragraph),
+            "extracts": paragraph.documents.filter(kind="extract").prefetch_related("dispatches"),
+            "previous": meeting.paragraphs.filter(number__lt=paragraph.number)
+            .order_by("-number")
+            .first(),
+            "next": meeting.paragraphs.filter(number__gt=paragraph.number)
+            .order_by("number")
+            .first(),
+        },
+    )
+
+
+def _paragraph_form_view(request, pk, form_class, call, title, message, **form_kwargs):
+    paragraph = _paragraph(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(paragraph.meeting)
+    form = form_class(request.POST or None, paragraph=paragraph, **form_kwargs)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: call(paragraph, f),
+        title=title % {"number": paragraph.number},
+        action=request.path,
+        back=paragraph.get_absolute_url(),
+        success=paragraph.get_absolute_url(),
+        message=message,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def paragraph_edit(request, pk):
+    paragraph = _paragraph(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(paragraph.meeting)
+    form = forms.ParagraphForm(
+        request.POST or None, initial=forms.ParagraphForm.initial_for(paragraph)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.paragraph_update(user=request.user, paragraph=paragraph, data=form.service_data())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return done(request, paragraph.get_absolute_url(), _("Paragrafen är sparad."))
+    return render(
+        request,
+        "decisions/meetings/paragraph_form.html",
+        {"paragraph": paragraph, "form": form},
+        status=_error_status(request),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def proceedings_regenerate(request, pk):
+    paragraph = _paragraph(pk)
+    return _post_action(
+        request,
+        lambda: svc.paragraph_update(
+            user=request.user, paragraph=paragraph, data={"proceedings_override": ""}
+        ),
+        paragraph.get_absolute_url(),
+        _("Ärendets behandling skapas nu från yrkanden och beslut."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def conflict_add(request, pk):
+    return _paragraph_form_view(
+        request,
+        pk,
+        forms.ConflictForm,
+        lambda p, f: svc.conflict_declare(user=request.user, paragraph=p, **f.cleaned_data),
+        _("Anmäl jäv i § %(number)s"),
+        _("Jävet är registrerat."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def motion_add(request, pk):
+    return _paragraph_form_view(
+        request,
+        pk,
+        forms.MotionForm,
+        lambda p, f: svc.motion_add(
+            user=request.user,
+            paragraph=p,
+            movers=list(f.cleaned_data["movers"]),
+            kind=f.cleaned_data["kind"],
+            text=f.cleaned_data["text"],
+        ),
+        _("Nytt yrkande i § %(number)s"),
+        _("Yrkandet är registrerat."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def proposition_set(request, pk):
+    return _paragraph_form_view(
+        request,
+        pk,
+        forms.PropositionForm,
+        lambda p, f: svc.paragraph_set_proposition(
+            user=request.user,
+            paragraph=p,
+            put=f.cleaned_data["put"],
+            carried_motion=f.carried_motion(),
+            accepted_additions=list(f.cleaned_data["additions"]),
+        ),
+        _("Propositionsordning i § %(number)s"),
+        _("Propositionsordningen är sparad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def vote_edit(request, pk):
+    return _paragraph_form_view(
+        request,
+        pk,
+        forms.VoteForm,
+        lambda p, f: svc.vote_record(
+            user=request.user, paragraph=p, votes=f.votes(), no_motion=f.cleaned_data["no_motion"]
+        ),
+        _("Omröstning i § %(number)s"),
+        _("Omröstningen är registrerad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def reservation_add(request, pk):
+    return _paragraph_form_view(
+        request,
+        pk,
+        forms.ReservationForm,
+        lambda p, f: svc.reservation_add(
+            user=request.user,
+            paragraph=p,
+            members=list(f.cleaned_data["members"]),
+            in_favour_of=f.cleaned_data["in_favour_of"],
+            text=f.cleaned_data["text"],
+        ),
+        _("Reservation i § %(number)s"),
+        _("Reservationen är registrerad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def recipient_add(request, pk):
+    paragraph = _paragraph(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(paragraph.meeting)
+    form = forms.RecipientForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.recipient_add(user=request.user, paragraph=paragraph, **f.cleaned_data),
+        title=_("Protokollsutdrag skickas till"),
+        action=request.path,
+        back=paragraph.get_absolute_url(),
+        success=paragraph.get_absolute_url(),
+        message=_("Mottagaren är tillagd."),
+    )
+
+
+def decision_record(request, pk, *, record):
+    """Record the body's decision in the § with ``record``. The endpoint is
+    ``financing.views.paragraph_decision``: it passes
+    ``financing.services.decisions.paragraph_record_decision`` (a RUN grant commits money)."""
+    return _paragraph_form_view(
+        request,
+        pk,
+        forms.DecisionForm,
+        lambda p, f: record(
+            user=request.user,
+            paragraph=p,
+            transition=f.cleaned_data.get("transition", ""),
+            amount=f.cleaned_data.get("amount"),
+            reason=f.cleaned_data.get("reason", ""),
+            extra=f.extra(),
+        ),
+        _("Registrera beslutet i § %(number)s"),
+        _("Beslutet är registrerat."),
+    )
+
+
+_REMOVABLE = {
+    "motion": (Motion, "paragraph", svc.motion_remove, "motion"),
+    "reservation": (Reservation, "paragraph", svc.reservation_remove, "reservation"),
+    "conflict": (ConflictOfInterest, "paragraph", svc.conflict_remove, "conflict"),
+    "recipient": (ExtractRecipient, "paragraph", svc.recipient_remove, "recipient"),
+}
+
+
+@require_POST
+@conflicts_as_409
+def paragraph_part_remove(request, kind, pk):
+    if kind not in _REMOVABLE:
+        raise Http404
+    model, parent, service, arg = _REMOVABLE[kind]
+    obj = get_object_or_404(model.objects.select_related(parent), pk=pk)
+    paragraph = getattr(obj, parent)
+    return _post_action(
+        request,
+        lambda: service(user=request.user, **{arg: obj}),
+        paragraph.get_absolute_url(),
+        _("Borttaget."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def vote_clear(request, pk):
+    paragraph = _paragraph(pk)
+    return _post_action(
+        request,
+        lambda: svc.vote_clear(user=request.user, paragraph=paragraph),
+        paragraph.get_absolute_url(),
+        _("Omröstningen är borttagen."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def paragraph_remove(request, pk):
+    paragraph = _paragraph(pk)
+    url = paragraph.meeting.get_absolute_url()
+    return _post_action(
+        request,
+        lambda: svc.paragraph_remove(user=request.user, paragraph=paragraph),
+        url + "#agenda",
+        _("Paragrafen är borttagen."),
+    )
+
+
+# --- Justering and notice ------------------------------------------------------------------
+
+
+@require_POST
+@conflicts_as_409
+def signing_submit(request, pk):
+    meeting = _meeting(pk)
+    return _post_action(
+        request,
+        lambda: svc.meeting_submit_for_signing(user=request.user, meeting=meeting),
+        meeting.get_absolute_url() + "#justering",
+        _("Protokollet är skickat till ordföranden och justeraren."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def signing_withdraw(request, pk):
+    meeting = _meeting(pk)
+    return _post_action(
+        request,
+        lambda: svc.meeting_withdraw_from_signing(user=request.user, meeting=meeting),
+        meeting.get_absolute_url() + "#justering",
+        _("Protokollet är tillbakadraget från justering."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def protocol_sign(request, pk):
+    meeting = _meeting(pk)
+    return _post_action(
+        request,
+        lambda: svc.protocol_sign(user=request.user, meeting=meeting),
+        meeting.get_absolute_url() + "#justering",
+        _("Du har justerat protokollet."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def protocol_reject(request, pk):
+    meeting = _meeting(pk)
+    access = permissions.can_sign_protocol(request.user, meeting)
+    if not access:
+        if meeting.is_frozen:
+            raise Conflict(_("Protokollet är redan justerat."))
+        raise PermissionDenied(access.reason)
+    form = forms.RejectSigningForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.protocol_reject(
+            user=request.user, meeting=meeting, comment=f.cleaned_data["comment"]
+        ),
+        title=_("Skicka tillbaka protokollet till sekreteraren"),
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url() + "#justering",
+        message=_("Protokollet är skickat tillbaka med din kommentar."),
+        submit=_("Skicka tillbaka"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def notice_publish(request, pk):
+    meeting = _meeting(pk)
+    require(permissions.can_publish_notice(request.user, meeting))
+    signed_on = timezone.localdate(meeting.signed_at)
+    first, last = notices.posting_window(signed_on)
+    default = min(max(timezone.localdate(), first), last)
+    form = forms.NoticeForm(request.POST or None, initial={"posted_on": default})
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.notice_publish(
+            user=request.user, meeting=meeting, posted_on=f.cleaned_data["posted_on"]
+        ),
+        title=_("Anslå justeringen"),
+        action=request.path,
+        back=meeting.get_absolute_url(),
+        success=meeting.get_absolute_url() + "#anslag",
+        message=_("Justeringen är anslagen på anslagstavlan."),
+        intro=_(
+            "Protokollet justerades %(signed)s. Justeringen ska anslås senast %(last)s "
+            "(andra dagen efter justeringen)."
+        )
+        % {"signed": f"{signed_on:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
+        submit=_("Anslå"),
+    )
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def _job_context(request, job: DocumentJob) -> dict:
+    label = job.get_kind_display()
+    if job.paragraph_id:
+        label = f"{label} § {job.paragraph.number}"
+    if job.send:
+        label += " – " + _("skickas till mottagarna")
+    return {
+        "job": job,
+        "poll_url": reverse("decisions:job_status", args=[job.pk]),
+        "retry_url": reverse("decisions:job_retry", args=[job.pk])
+        if permissions.can_generate_documents(request.user, job.meeting)
+        else "",
+        "download_url": reverse("decisions:document_download", args=[job.document_id])
+        if job.document_id
+        else "",
+        "label": label,
+    }
+
+
+@require_POST
+@conflicts_as_409
+def document_generate(request, pk, kind):
+    meeting = _meeting(pk)
+    if kind not in GeneratedDocument.Kind.values or kind == GeneratedDocument.Kind.EXTRACT:
+        raise Http404
+    return _post_action(
+        request,
+        lambda: svc.document_job_request(user=request.user, meeting=meeting, kind=kind),
+        meeting.get_absolute_url() + "#dokument",
+        _("Dokumentet skapas. Följ förloppet nedan."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def extracts_generate(request, pk):
+    meeting = _meeting(pk)
+    send = request.POST.get("send") == "1"
+    return _post_action(
+        request,
+        lambda: svc.meeting_request_extracts(user=request.user, meeting=meeting, send=send),
+        meeting.get_absolute_url() + "#dokument",
+        _("Protokollsutdragen skapas och skickas. Följ förloppet nedan.")
+        if send
+        else _("Protokollsutdragen skapas. Följ förloppet nedan."),
+    )
+
+
+@require_POST
+@conflicts_as_409
+def extract_generate(request, pk):
+    paragraph = _paragraph(pk)
+    send = request.POST.get("send") == "1"
+    return _post_action(
+        request,
+        lambda: svc.document_job_request(
+            user=request.user,
+            meeting=paragraph.meeting,
+            kind=GeneratedDocument.Kind.EXTRACT,
+            paragraph=paragraph,
+            send=send,
+        ),
+        paragraph.meeting.get_absolute_url() + "#dokument",
+        _("Protokollsutdraget skapas. Följ förloppet nedan."),
+    )
+
+
+@require_GET
+def job_status(request, pk):
+    require(permissions.can_view_meetings(request.user))
+    job = get_object_or_404(DocumentJob.objects.select_related("meeting", "paragraph"), pk=pk)
+    return render(request, "partials/job_status.html", _job_context(request, job))
+
+
+@require_POST
+@conflicts_as_409
+def job_retry(request, pk):
+    job = get_object_or_404(DocumentJob.objects.select_related("meeting", "paragraph"), pk=pk)
+    job = svc.document_job_retry(user=request.user, job=job)
+    if getattr(request, "htmx", False):
+        return render(request, "partials/job_status.html", _job_context(request, job))
+    messages.success(request, _("Dokumentet skapas igen."))
+    return redirect(job.meeting.get_absolute_url() + "#dokument")
+
+
+@require_GET
+def document_download(request, pk):
+    require(permissions.can_view_meetings(request.user))
+    document = get_object_or_404(GeneratedDocument, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("Filen saknas i arkivet.")) from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_verify(request):
+    """Does a printed or e-mailed copy match a stored document? By checksum or file."""
+    require(permissions.can_view_meetings(request.user))
+    form = forms.VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        checksum = form.cleaned_data["checksum"]
+        upload = form.cleaned_data.get("file")
+        if upload:
+            if upload.size > 50 * 1024 * 1024:
+                form.add_error("file", _("Filen är för stor."))
+            else:
+                checksum = sha256_bytes(upload.read())
+        if not form.errors:
+            result = {
+                "checksum": checksum,
+                "matches": list(selectors.documents_with_checksum(checksum)),
+            }
+    return render(
+        request,
+        "decisions/meetings/verify.html",
+        {"form": form, "result": result},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+# --- The public notice board (no login) -------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def public_notice_list(request):
+    return render(
+        request,
+        "decisions/meetings/public_notice_list.html",
+        {"notices": selectors.public_notices(), "kept_at": _kept_at()},
+    )
+
+
+@login_not_required
+@require_GET
+def public_notice(request, pk):
+    try:
+        meeting = selectors.public_meeting(pk)
+    except Meeting.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "decisions/meetings/public_notice.html",
+        {
+            "meeting": meeting,
+            "dates": selectors.public_notice_dates(meeting),
+            "kept_at": _kept_at(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _kept_at() -> str:
+    from django.conf import settings
+
+    return settings.PROTOCOL_KEPT_AT
+
+
+# Used by the API module for the same 409 page wording.
+NON_FIELD = NON_FIELD_ERRORS
+
+
+def case_section(request, case):
+    """Case page: the paragraphs that handled the case, with their extracts."""
+    if not permissions.can_view_meetings(request.user):
+        return None
+    paragraphs = list(selectors.case_paragraphs(case))
+    if not paragraphs:
+        return None
+    return {"paragraphs": paragraphs}
+
+
+CASE_SECTION = Section(
+    key="meetings_paragraphs",
+    area="side",
+    template="decisions/meetings/case_section.html",
+    context=case_section,
+)

@@ -1,1 +1,0 @@
-"""Writes of the decisions app: workflow.py (case transitions) and meetings.py."""

@@ -1,0 +1,787 @@
+"""Forms of the decision workflow: one form class per transition, plus anchoring and the
+decision proposal.
+
+The same form class validates the data of a transition whether it comes from the HTML
+modal, the plain fallback page, the JSON API or another app's service
+(``decisions.workflow.services.case_transition`` binds it). Fields therefore accept both
+what a browser posts and what a JSON client sends: lists for decision points, lists of
+``{"text", "due_date"}`` for special conditions, ``{year: amount}`` for the year split.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.money import AmountError, format_amount, parse_amount
+from decisions.workflow.models import (
+    Assessment,
+    ForumRecommendation,
+    decision_proposal_of,
+    latest_assessment,
+)
+from projects.forms import AmountField
+
+MAX_ROWS = 50
+_NUMBERING = re.compile(r"^\s*\d{1,2}\s*[.)]\s+")
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- Fields --------------------------------------------------------------------------
+
+
+class LinesField(forms.Field):
+    """An ordered list of texts: a JSON list, or one item per line in a textarea.
+
+    Leading numbering typed by the user ("1. ", "2) ") is removed; the list is numbered
+    when shown.
+    """
+
+    widget = forms.Textarea
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str):
+            items = value.splitlines()
+        elif isinstance(value, list | tuple):
+            items = value
+        else:
+            raise ValidationError(_("Ange en punkt per rad."), code="invalid")
+        out = []
+        for item in items:
+            if not isinstance(item, str):
+                raise ValidationError(_("Varje punkt ska vara en text."), code="invalid")
+            text = _NUMBERING.sub("", item).strip()
+            if text:
+                out.append(text)
+        return out
+
+
+class RowsWidget(forms.Widget):
+    """A small table of rows with two inputs each; blank rows to add more without JS.
+
+    The submitted value is a list of dicts. A JSON client may instead send that list (or
+    a dict for the year split) under the field's own name.
+    """
+
+    columns: tuple = ()  # (key, Swedish header, input type)
+    extra = 3
+    css_class = ""
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        prefix = f"{name}-"
+        if not any(key.startswith(prefix) for key in data):
+            return None
+        rows = []
+        for index in range(MAX_ROWS):
+            keys = [f"{name}-{index}-{key}" for key, _label, _type in self.columns]
+            if not any(key in data for key in keys):
+                continue
+            rows.append(
+                {key: (data.get(f"{name}-{index}-{key}") or "").strip() for key, *_ in self.columns}
+            )
+        return rows
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(key.startswith(f"{name}-") for key in data)
+
+    def id_for_label(self, id_):
+        return f"{id_}-0-{self.columns[0][0]}" if id_ else id_
+
+    def rows_for(self, value) -> list[dict]:
+        raise NotImplementedError
+
+    def render(self, name, value, attrs=None, renderer=None):
+        rows = self.rows_for(value)
+        rows += [{key: "" for key, *_ in self.columns} for _ in range(self.extra)]
+        context = {
+            "name": name,
+            "css_class": self.css_class,
+            "id": (attrs or {}).get("id") or f"id_{name}",
+            "columns": [
+                {"key": key, "label": label, "type": input_type}
+                for key, label, input_type in self.columns
+            ],
+            "rows": [
+                {
+                    "index": index,
+                    "cells": [
+                        {"key": key, "label": label, "type": input_type, "value": row.get(key, "")}
+                        for key, label, input_type in self.columns
+                    ],
+                }
+                for index, row in enumerate(rows)
+            ],
+        }
+        return render_to_string("decisions/workflow/widgets/rows.html", context)
+
+
+class ConditionRowsWidget(RowsWidget):
+    css_class = "rows-input--conditions"
+    columns = (
+        ("text", gettext_lazy("Villkor"), "text"),
+        ("due_date", gettext_lazy("Följs upp senast"), "date"),
+    )
+
+    def rows_for(self, value):
+        if not isinstance(value, list):
+            return []
+        rows = []
+        for item in value:
+            if isinstance(item, dict):
+                due = item.get("due_date") or ""
+                if isinstance(due, datetime.date):
+                    due = due.isoformat()
+                rows.append({"text": item.get("text", ""), "due_date": due})
+        return rows
+
+
+class YearRowsWidget(RowsWidget):
+    css_class = "rows-input--years"
+    columns = (
+        ("year", gettext_lazy("År"), "number"),
+        ("amount", gettext_lazy("Belopp"), "text"),
+    )
+    extra = 2
+
+    def rows_for(self, value):
+        if isinstance(value, dict):
+            value = [{"year": year, "amount": amount} for year, amount in value.items()]
+        if not isinstance(value, list):
+            return []
+        rows = []
+        for item in value:
+            if isinstance(item, dict):
+                amount = item.get("amount", "")
+                if isinstance(amount, Decimal | int):
+                    amount = format_amount(amount, unit="").strip()
+                rows.append({"year": item.get("year", ""), "amount": amount})
+        return rows
+
+
+def _parse_date(value, message):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValidationError(message) from exc
+
+
+class SpecialConditionsField(forms.Field):
+    """Special conditions: ``[{"text": str, "due_date": date | None}, ...]``."""
+
+    widget = ConditionRowsWidget
+
+    def to_python(self, value):
+        if value is None:
+            return None  # not sent at all: the form decides the default
+        if value == "":
+            return []
+        if not isinstance(value, list):
+            raise ValidationError(
+                _('Särskilda villkor anges som en lista med {"text", "due_date"}.'),
+                code="invalid",
+            )
+        out = []
+        for number, item in enumerate(value, start=1):
+            if isinstance(item, str):
+                item = {"text": item}
+            if not isinstance(item, dict):
+                raise ValidationError(_("Villkor %(n)s är inte giltigt.") % {"n": number})
+            text = str(item.get("text") or "").strip()
+            due = _parse_date(
+                item.get("due_date"),
+                _("Villkor %(n)s: skriv datumet som ÅÅÅÅ-MM-DD.") % {"n": number},
+            )
+            if not text:
+                if due:
+                    raise ValidationError(
+                        _("Villkor %(n)s har ett datum men ingen text.") % {"n": len(out) + 1}
+                    )
+                continue
+            out.append({"text": text, "due_date": due})
+        return out
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class YearSplitField(forms.Field):
+    """How a granted amount is split per year: ``{year: amount}``."""
+
+    widget = YearRowsWidget
+
+    def to_python(self, value):
+        if value in (None, "", [], {}):
+            return {}
+        if isinstance(value, dict):
+            value = [{"year": year, "amount": amount} for year, amount in value.items()]
+        if not isinstance(value, list):
+            raise ValidationError(_("Fördelningen per år anges som {år: belopp}."))
+        split: dict[int, Decimal] = {}
+        for item in value:
+            if not isinstance(item, dict):
+                raise ValidationError(_("Fördelningen per år anges som {år: belopp}."))
+            year, amount = item.get("year"), item.get("amount")
+            if year in (None, "") and amount in (None, ""):
+                continue
+            try:
+                year = int(str(year).strip())
+            except (TypeError, ValueError) as exc:
+                raise ValidationError(_("Ange året med fyra siffror, t.ex. 2021.")) from exc
+            if not 2000 <= year <= 2100:
+                raise ValidationError(_("Ange året med fyra siffror, t.ex. 2021."))
+            if amount in (None, ""):
+                raise ValidationError(_("Belopp saknas för år %(year)s.") % {"year": year})
+            try:
+                amount = parse_amount(str(amount) if isinstance(amount, float) else amount)
+            except AmountError as exc:
+                raise ValidationError(
+                    _("År %(year)s: %(error)s") % {"year": year, "error": exc}
+                ) from exc
+            if year in split:
+                raise ValidationError(_("År %(year)s finns med två gånger.") % {"year": year})
+            split[year] = amount
+        return split
+
+
+# --- Transition forms ----------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    """Base: the motivation (why), plus what the transition records."""
+
+    motivation_required = False
+    motivation_label = gettext_lazy("Motivering")
+    motivation_help = gettext_lazy("Visas i ärendets händelselogg.")
+
+    motivation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user=None, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+        motivation = self.fields.pop("motivation")
+        motivation.required = self.motivation_required
+        motivation.label = self.motivation_label
+        motivation.help_text = self.motivation_help
+        self.fields["motivation"] = motivation  # always last
+
+    def transition_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "motivation"}
+
+    def check_date(self, value, *, allow_future=False):
+        if value is None:
+            return value
+        if not allow_future and value > _today():
+            raise ValidationError(_("Datumet kan inte vara i framtiden."))
+        if value < self.case.received_on:
+            raise ValidationError(
+                _("Datumet kan inte vara före ärendets inkomstdatum %(date)s.")
+                % {"date": self.case.received_on.isoformat()}
+            )
+        return value
+
+
+class PlainTransitionForm(TransitionForm):
+    """No data beyond an optional motivation."""
+
+
+class MotivatedTransitionForm(TransitionForm):
+    """A motivation is required (withdrawal, return for more preparation)."""
+
+    motivation_required = True
+    motivation_help = gettext_lazy("Ange varför. Visas i ärendets händelselogg.")
+
+
+class WithdrawForm(MotivatedTransitionForm):
+    motivation_label = gettext_lazy("Motivering till återkallelsen")
+
+
+class ReturnToPreparationForm(MotivatedTransitionForm):
+    motivation_label = gettext_lazy("Vad behöver beredas vidare?")
+
+
+class AssessmentForm(TransitionForm):
+    assessment = forms.CharField(
+        label=gettext_lazy("Bedömning"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "AU:s bedömning utifrån regionens prioriterade utvecklingsområden, "
+            "interna strategier och planer."
+        ),
+    )
+    proposed_route = forms.ChoiceField(
+        label=gettext_lazy("Föreslagen beslutsväg"),
+        choices=Assessment.Route.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Delegation gäller ärenden av mindre karaktär: förstudier, projekt inom "
+            "regiondirektörens stab, projekt som berör enskilda verksamheter, lärande projekt."
+        ),
+    )
+    direction_proposal = forms.CharField(
+        label=gettext_lazy("Förslag till inriktningsbeslut"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DelegationDecisionForm(TransitionForm):
+    approve = True
+
+    decided_on = forms.DateField(label=gettext_lazy("Beslutsdatum"), widget=_date_widget())
+    decision_text = forms.CharField(
+        label=gettext_lazy("Beslut"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = _today()
+        assessment = latest_assessment(self.case)
+        if self.approve:
+            text = _(
+                "Utvecklingsdirektören beslutar på delegation att godkänna projektidén %(title)s."
+            ) % {"title": self.case.project.title}
+            if assessment:
+                text += " " + assessment.direction_proposal
+        else:
+            text = _(
+                "Utvecklingsdirektören beslutar på delegation att avslå projektidén %(title)s."
+            ) % {"title": self.case.project.title}
+        self.fields["decision_text"].initial = text
+
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
+
+
+class DelegationRejectForm(DelegationDecisionForm):
+    approve = False
+
+
+class ForumRecommendationForm(TransitionForm):
+    recommendation = forms.ChoiceField(
+        label=gettext_lazy("Forumets rekommendation"),
+        choices=ForumRecommendation.Recommendation.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Motivering till rekommendationen"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    recommended_on = forms.DateField(
+        label=gettext_lazy("Datum för forumets möte"), widget=_date_widget()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommended_on"].initial = _today()
+
+    def clean_recommended_on(self):
+        return self.check_date(self.cleaned_data["recommended_on"])
+
+
+class BodyDecisionForm(TransitionForm):
+    """A body's decision recorded by the secretary (utvecklingsrådet, regionstyrelsen)."""
+
+    decided_on = forms.DateField(label=gettext_lazy("Beslutsdatum"), widget=_date_widget())
+    reference = forms.CharField(
+        label=gettext_lazy("Referens"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("T.ex. Utvecklingsrådet 2021-05-12 § 4."),
+    )
+    decision_text = forms.CharField(
+        label=gettext_lazy("Beslutstext"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = _today()
+
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
+
+
+class BodyReturnForm(BodyDecisionForm):
+    """Återremiss: the body sends the case back to AU with a reason."""
+
+    motivation_required = True
+    motivation_label = gettext_lazy("Skäl för återremissen")
+    motivation_help = gettext_lazy("Vad ska AU bereda vidare?")
+
+
+class ManagementGroupForm(TransitionForm):
+    """Ledningsgruppen's handling: forward to the board or return to AU."""
+
+    decided_on = forms.DateField(label=gettext_lazy("Ledningsgruppens möte"), widget=_date_widget())
+    reference = forms.CharField(label=gettext_lazy("Referens"), required=False, max_length=200)
+    decision_text = forms.CharField(
+        label=gettext_lazy("Ställningstagande"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = _today()
+
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
+
+
+class ManagementGroupReturnForm(ManagementGroupForm):
+    motivation_required = True
+    motivation_label = gettext_lazy("Skäl för återremissen")
+
+
+class SendApplicationForm(TransitionForm):
+    funder = forms.CharField(
+        label=gettext_lazy("Extern finansiär/program"),
+        max_length=200,
+        help_text=gettext_lazy("T.ex. Vinnova, ERUF, Horisont Europa."),
+    )
+    sent_on = forms.DateField(label=gettext_lazy("Inskickad"), widget=_date_widget())
+    applied_amount = AmountField(label=gettext_lazy("Sökt belopp"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = _today()
+
+    def clean_sent_on(self):
+        return self.check_date(self.cleaned_data["sent_on"])
+
+
+class FundingOutcomeForm(TransitionForm):
+    decided_on = forms.DateField(
+        label=gettext_lazy("Finansiärens beslutsdatum"), widget=_date_widget()
+    )
+    funder_reference = forms.CharField(
+        label=gettext_lazy("Finansiärens diarienummer"), required=False, max_length=100
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = _today()
+
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
+
+
+class FundedForm(FundingOutcomeForm):
+    amount = AmountField(label=gettext_lazy("Beviljat belopp från finansiären"), required=False)
+
+
+class StartProjectForm(TransitionForm):
+    started_on = forms.DateField(label=gettext_lazy("Projektstart"), widget=_date_widget())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = self.case.project.start_date or _today()
+
+    def clean_started_on(self):
+        return self.check_date(self.cleaned_data["started_on"], allow_future=True)
+
+
+class FinalReportForm(TransitionForm):
+    submitted_on = forms.DateField(
+        label=gettext_lazy("Slutrapporten inlämnad"), widget=_date_widget()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submitted_on"].initial = _today()
+
+    def clean_submitted_on(self):
+        return self.check_date(self.cleaned_data["submitted_on"])
+
+
+def default_decision_points(case, amount) -> list[str]:
+    return [
+        _("Projektet %(title)s beviljas medfinansiering med %(amount)s.")
+        % {"title": case.project.title, "amount": format_amount(amount)},
+        _("Medlen anvisas ur det statliga anslaget 1:1."),
+        _("Region Norrbottens villkor för regionala projektstöd ska följas."),
+    ]
+
+
+class GrantForm(TransitionForm):
+    """RUN grants co-financing from anslag 1:1 (seeds 001 § 35-41, 002)."""
+
+    amount = AmountField(
+        label=gettext_lazy("Beviljat belopp"),
+        help_text=gettext_lazy("Kan vara lägre än det sökta beloppet, aldrig högre."),
+    )
+    decided_on = forms.DateField(label=gettext_lazy("Beslutsdatum"), widget=_date_widget())
+    reference = forms.CharField(
+        label=gettext_lazy("Referens"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("T.ex. RUN 2020-03-24 § 35."),
+    )
+    decision_points = LinesField(
+        label=gettext_lazy("Beslutspunkter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("En punkt per rad; numreras i beslutet. Tomt: beslutsförslagets."),
+    )
+    special_conditions = SpecialConditionsField(
+        label=gettext_lazy("Särskilda villkor"),
+        required=False,
+        help_text=gettext_lazy("Varje villkor blir ett åtagande som följs upp."),
+    )
+    year_split = YearSplitField(
+        label=gettext_lazy("Fördelning per år"),
+        required=False,
+        help_text=gettext_lazy("Valfritt. Summan ska vara det beviljade beloppet."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        proposal = decision_proposal_of(self.case)
+        amount = (proposal and proposal.proposed_amount) or self.case.project.requested_amount
+        self.fields["amount"].initial = amount
+        self.fields["decided_on"].initial = _today()
+        self.fields["decision_points"].initial = (
+            proposal.decision_points
+            if proposal and proposal.decision_points
+            else default_decision_points(self.case, amount)
+        )
+        self.fields["special_conditions"].initial = proposal.special_conditions if proposal else []
+
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        requested = self.case.project.requested_amount
+        if amount is None:
+            return amount
+        if amount <= 0:
+            raise ValidationError(
+                _("Beviljat belopp måste vara större än noll. Välj avslag om inget beviljas.")
+            )
+        if requested is None:
+            raise ValidationError(
+                _("Projektets sökta belopp från anslag 1:1 saknas. Ange det på projektet först.")
+            )
+        if amount > requested:
+            raise ValidationError(
+                _(
+                    "Beviljat belopp (%(amount)s) kan inte vara högre än det sökta beloppet "
+                    "från anslag 1:1 (%(requested)s)."
+                )
+                % {"amount": format_amount(amount), "requested": format_amount(requested)}
+            )
+        return amount
+
+    def clean(self):
+        cleaned = super().clean()
+        amount = cleaned.get("amount")
+        proposal = decision_proposal_of(self.case)
+        if "decision_points" in cleaned and not cleaned["decision_points"] and amount:
+            cleaned["decision_points"] = (
+                list(proposal.decision_points)
+                if proposal and proposal.decision_points
+                else default_decision_points(self.case, amount)
+            )
+        if "special_conditions" in cleaned and cleaned["special_conditions"] is None:
+            cleaned["special_conditions"] = [
+                {"text": c["text"], "due_date": _parse_date(c.get("due_date"), "")}
+                for c in (proposal.special_conditions if proposal else [])
+            ]
+        split = cleaned.get("year_split")
+        if split and amount is not None and sum(split.values()) != amount:
+            self.add_error(
+                "year_split",
+                _(
+                    "Fördelningen per år (%(sum)s) stämmer inte med det beviljade beloppet "
+                    "(%(amount)s)."
+                )
+                % {"sum": format_amount(sum(split.values())), "amount": format_amount(amount)},
+            )
+        return cleaned
+
+
+class RejectForm(TransitionForm):
+    """RUN rejects the application (seed 001 § 34)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Skäl för avslag"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    decided_on = forms.DateField(label=gettext_lazy("Beslutsdatum"), widget=_date_widget())
+    reference = forms.CharField(
+        label=gettext_lazy("Referens"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("T.ex. RUN 2020-03-24 § 34."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = _today()
+        proposal = decision_proposal_of(self.case)
+        if proposal and proposal.rejection_reason:
+            self.fields["reason"].initial = proposal.rejection_reason
+
+    def clean_decided_on(self):
+        return self.check_date(self.cleaned_data["decided_on"])
+
+
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "start_au_preparation": PlainTransitionForm,
+    "record_au_assessment": AssessmentForm,
+    "delegation_approve": DelegationDecisionForm,
+    "delegation_reject": DelegationRejectForm,
+    "send_to_forum": PlainTransitionForm,
+    "forum_recommend": ForumRecommendationForm,
+    "council_approve": BodyDecisionForm,
+    "council_reject": BodyDecisionForm,
+    "council_return": BodyReturnForm,
+    "council_refer": BodyDecisionForm,
+    "management_group_forward": ManagementGroupForm,
+    "management_group_return": ManagementGroupReturnForm,
+    "board_approve": BodyDecisionForm,
+    "board_reject": BodyDecisionForm,
+    "board_return": BodyReturnForm,
+    "start_application": PlainTransitionForm,
+    "send_application": SendApplicationForm,
+    "record_funded": FundedForm,
+    "record_not_funded": FundingOutcomeForm,
+    "start_preparation": PlainTransitionForm,
+    "mark_ready_for_run": PlainTransitionForm,
+    "return_to_preparation": ReturnToPreparationForm,
+    "grant": GrantForm,
+    "reject": RejectForm,
+    "start_project": StartProjectForm,
+    "submit_final_report": FinalReportForm,
+    "close": PlainTransitionForm,
+    "withdraw": WithdrawForm,
+}
+
+
+# --- Other workflow forms -------------------------------------------------------------
+
+
+class AnchoringContactForm(forms.Form):
+    unit = forms.CharField(
+        label=gettext_lazy("Verksamhet/enhet"),
+        max_length=200,
+        help_text=gettext_lazy("T.ex. Hälso- och sjukvårdsavdelningen, Division Närsjukvård."),
+    )
+    person = forms.CharField(label=gettext_lazy("Kontaktperson"), max_length=200)
+    contacted_on = forms.DateField(label=gettext_lazy("Datum"), widget=_date_widget())
+    outcome = forms.CharField(
+        label=gettext_lazy("Resultat av kontakten"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_on"].initial = _today()
+
+    def clean_contacted_on(self):
+        value = self.cleaned_data["contacted_on"]
+        if value > _today():
+            raise ValidationError(_("Datumet kan inte vara i framtiden."))
+        return value
+
+
+class DecisionProposalForm(forms.Form):
+    decision_points = LinesField(
+        label=gettext_lazy("Förslag till beslut"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("En beslutspunkt per rad; punkterna numreras i beslutet."),
+    )
+    proposed_amount = AmountField(
+        label=gettext_lazy("Föreslaget belopp"),
+        required=False,
+        help_text=gettext_lazy("Ur anslag 1:1. Krävs om förslaget inte är avslag."),
+    )
+    proposes_rejection = forms.BooleanField(
+        label=gettext_lazy("Förslaget är avslag"), required=False
+    )
+    rejection_reason = forms.CharField(
+        label=gettext_lazy("Skäl för avslag"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    statement = forms.CharField(
+        label=gettext_lazy("Yttrande till beslutsförslaget"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Sammanfattning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    special_conditions = SpecialConditionsField(
+        label=gettext_lazy("Särskilda villkor"),
+        required=False,
+        help_text=gettext_lazy("Blir åtaganden med uppföljningsdatum när RUN beviljar."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def clean_proposed_amount(self):
+        amount = self.cleaned_data["proposed_amount"]
+        requested = self.case.project.requested_amount
+        if amount is not None and requested is not None and amount > requested:
+            raise ValidationError(
+                _(
+                    "Föreslaget belopp (%(amount)s) kan inte vara högre än det sökta beloppet "
+                    "(%(requested)s)."
+                )
+                % {"amount": format_amount(amount), "requested": format_amount(requested)}
+            )
+        return amount
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("special_conditions") is None:
+            cleaned["special_conditions"] = []
+        if cleaned.get("proposes_rejection"):
+            if not (cleaned.get("rejection_reason") or "").strip():
+                self.add_error("rejection_reason", _("Ange skälet för avslag."))
+        return cleaned
+
+
+class DelegationFilterForm(forms.Form):
+    REPORTED_CHOICES = [
+        ("", gettext_lazy("Alla")),
+        ("no", gettext_lazy("Ej anmälda")),
+        ("yes", gettext_lazy("Anmälda")),
+    ]
+    reported = forms.ChoiceField(
+        label=gettext_lazy("Anmälan"), choices=REPORTED_CHOICES, required=False
+    )

@@ -1,0 +1,742 @@
+"""Workflow models: the case state machine, transition log, assessments, anchoring,
+forum recommendations, decision proposals and the delegation-decision register.
+
+The state lives on ``projects.models.Case.state``; the transitions belong here, on the
+proxy model ``CaseWorkflow``. Each transition is one decorated method naming source and
+target; conditions are plain functions carrying a Swedish message (``explained``), so the
+service can say *why* a transition may not fire. Route conditions (``route=True``) decide
+whether a transition belongs to the case's kind at all; the others are preconditions that
+are shown to the user when unmet. ``decisions.workflow.services.case_transition`` is the
+only caller of the transition methods.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import transition
+from simple_history.models import HistoricalRecords
+
+from decisions.workflow.constants import BodyCode
+from projects.models import Case, CaseKind, CaseState, money_field
+
+__all__ = [
+    "AnchoringContact",
+    "Assessment",
+    "BODY_TRANSITIONS",
+    "CaseWorkflow",
+    "DecisionProposal",
+    "DelegationDecision",
+    "ForumRecommendation",
+    "OPEN_STATES",
+    "TransitionLog",
+]
+
+S = CaseState
+PI = CaseKind.PROJECT_IDEA
+CF = CaseKind.CO_FINANCING
+
+# Every state a case can be withdrawn from: all but the final ones.
+OPEN_STATES = [
+    state
+    for state in CaseState.values
+    if state not in {S.CLOSED, S.WITHDRAWN, S.REJECTED, S.NOT_FUNDED}
+]
+
+
+# --- Records kept by the workflow ------------------------------------------------------
+
+
+class TransitionLog(models.Model):
+    """One fired transition: who moved the case from where to where, when and why."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="transition_logs"
+    )
+    transition = models.CharField(_("övergång"), max_length=50)
+    source = models.CharField(_("från status"), max_length=30, choices=CaseState.choices)
+    target = models.CharField(_("till status"), max_length=30, choices=CaseState.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utförd av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    timestamp = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    motivation = models.TextField(_("motivering"), blank=True)
+    data = models.JSONField(_("uppgifter"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("statusövergång")
+        verbose_name_plural = _("statusövergångar")
+        ordering = ["timestamp", "pk"]
+        indexes = [models.Index(fields=["case", "timestamp"])]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.source} -> {self.target} ({self.transition})"
+
+    @property
+    def label(self) -> str:
+        return transition_label(self.transition)
+
+
+class Assessment(models.Model):
+    """AU:s bedömning of a projektidé, preparing an inriktningsbeslut and proposing the route."""
+
+    class Route(models.TextChoices):
+        DELEGATION = "delegation", _("Beslut på delegation av utvecklingsdirektören")
+        FORUM = "forum", _("Utvecklingsforum och utvecklingsrådet")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessment = models.TextField(_("bedömning"))
+    proposed_route = models.CharField(_("föreslagen beslutsväg"), max_length=20, choices=Route)
+    direction_proposal = models.TextField(_("förslag till inriktningsbeslut"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bedömning från AU")
+        verbose_name_plural = _("bedömningar från AU")
+        ordering = ["-assessed_at", "-pk"]
+        get_latest_by = ["assessed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.get_proposed_route_display()}"
+
+
+class AnchoringContact(models.Model):
+    """A contact with an affected unit (berörd verksamhet) to anchor a projektidé."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="anchoring_contacts"
+    )
+    unit = models.CharField(_("verksamhet/enhet"), max_length=200)
+    person = models.CharField(_("kontaktperson"), max_length=200)
+    contacted_on = models.DateField(_("datum"))
+    outcome = models.TextField(_("resultat av kontakten"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("förankringskontakt")
+        verbose_name_plural = _("förankringskontakter")
+        ordering = ["contacted_on", "pk"]
+
+    def __str__(self):
+        return f"{self.unit} ({self.person}, {self.contacted_on:%Y-%m-%d})"
+
+
+class ForumRecommendation(models.Model):
+    """Utvecklingsforums rekommendation to utvecklingsrådet."""
+
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("Rekommenderar godkännande")
+        REJECT = "reject", _("Rekommenderar avslag")
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("ärende"),
+        on_delete=models.CASCADE,
+        related_name="forum_recommendations",
+    )
+    recommendation = models.CharField(_("rekommendation"), max_length=10, choices=Recommendation)
+    text = models.TextField(_("motivering"))
+    recommended_on = models.DateField(_("datum för forumets möte"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rekommendation från utvecklingsforum")
+        verbose_name_plural = _("rekommendationer från utvecklingsforum")
+        ordering = ["-recommended_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.get_recommendation_display()}"
+
+
+class DecisionProposal(models.Model):
+    """Förslag till beslut of a co-financing case, written by the officer for RUN.
+
+    ``decision_points`` is the ordered list of the numbered points; ``special_conditions``
+    a list of ``{"text": str, "due_date": "YYYY-MM-DD" | None}``. ``version`` is bumped on
+    every save so two officers editing at once get a conflict instead of a lost update.
+    """
+
+    case = models.OneToOneField(
+        Case,
+        verbose_name=_("ärende"),
+        on_delete=models.CASCADE,
+        related_name="decision_proposal",
+    )
+    decision_points = models.JSONField(_("beslutspunkter"), default=list, blank=True)
+    statement = models.TextField(_("yttrande till beslutsförslaget"), blank=True)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    proposed_amount = money_field(_("föreslaget belopp"), null=True, blank=True)
+    proposes_rejection = models.BooleanField(_("föreslår avslag"), default=False)
+    rejection_reason = models.TextField(_("skäl för avslag"), blank=True)
+    special_conditions = models.JSONField(
+        _("särskilda villkor"), default=list, blank=True, encoder=DjangoJSONEncoder
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ändrat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("beslutsförslag")
+        verbose_name_plural = _("beslutsförslag")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposed_amount__isnull=True) | Q(proposed_amount__gte=0),
+                name="decision_proposal_amount_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Beslutsförslag för %(case)s") % {"case": self.case_id})
+
+
+class DelegationDecision(models.Model):
+    """The register of decisions taken by the development director on delegation.
+
+    Decisions are later reported (anmälda) to the responsible body (seed 001 § 25);
+    ``reported_on``/``report_reference`` record where.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Godkänt")
+        REJECTED = "rejected", _("Avslaget")
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        related_name="delegation_decisions",
+    )
+    decided_on = models.DateField(_("beslutsdatum"))
+    outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome)
+    decision_text = models.TextField(_("beslutstext"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutsfattare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_on = models.DateField(_("anmält"), null=True, blank=True)
+    report_reference = models.CharField(
+        _("anmält vid"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. RUN 2020-03-24 § 25."),
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegationsbeslut")
+        verbose_name_plural = _("delegationsbeslut")
+        ordering = ["-decided_on", "-pk"]
+        permissions = [("decide_by_delegation", _("Får besluta på delegation"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_on__isnull=True) | ~Q(report_reference=""),
+                name="delegation_decision_reported_has_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decided_on:%Y-%m-%d} {self.get_outcome_display()} ({self.case_id})"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.reported_on is not None
+
+
+# --- Conditions ------------------------------------------------------------------------
+
+
+def explained(message, *, route: bool = False):
+    """Attach the Swedish explanation shown when the condition is not met.
+
+    ``route=True`` marks a condition that decides whether the transition belongs to the
+    case's route at all (its kind): such transitions are not offered, not explained.
+    """
+
+    def decorate(func):
+        func.message = message
+        func.route = route
+        return func
+
+    return decorate
+
+
+def _cached(case, key, compute):
+    cache = case.__dict__.setdefault("_workflow_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def latest_assessment(case) -> Assessment | None:
+    return _cached(
+        case,
+        "assessment",
+        lambda: Assessment.objects.filter(case_id=case.pk).order_by("-assessed_at", "-pk").first(),
+    )
+
+
+def latest_forum_recommendation(case) -> ForumRecommendation | None:
+    return _cached(
+        case,
+        "forum_recommendation",
+        lambda: (
+            ForumRecommendation.objects.filter(case_id=case.pk)
+            .order_by("-recommended_on", "-pk")
+            .first()
+        ),
+    )
+
+
+def decision_proposal_of(case) -> DecisionProposal | None:
+    return _cached(
+        case,
+        "proposal",
+        lambda: DecisionProposal.objects.filter(case_id=case.pk).first(),
+    )
+
+
+@explained(_("Övergången gäller bara projektidéer."), route=True)
+def is_project_idea(case) -> bool:
+    return case.kind == PI
+
+
+@explained(_("Övergången gäller bara medfinansieringsärenden."), route=True)
+def is_co_financing(case) -> bool:
+    return case.kind == CF
+
+
+@explained(_("Bedömning från AU saknas."))
+def has_assessment(case) -> bool:
+    return latest_assessment(case) is not None
+
+
+@explained(_("AU:s bedömning föreslår inte beslut på delegation av utvecklingsdirektören."))
+def assessment_proposes_delegation(case) -> bool:
+    assessment = latest_assessment(case)
+    return assessment is None or assessment.proposed_route == Assessment.Route.DELEGATION
+
+
+@explained(_("AU:s bedömning föreslår inte att ärendet går till utvecklingsforum."))
+def assessment_proposes_forum(case) -> bool:
+    assessment = latest_assessment(case)
+    return assessment is None or assessment.proposed_route == Assessment.Route.FORUM
+
+
+@explained(_("Ingen förankring med berörd verksamhet är registrerad."))
+def has_anchoring(case) -> bool:
+    return _cached(
+        case,
+        "anchoring",
+        lambda: AnchoringContact.objects.filter(case_id=case.pk).exists(),
+    )
+
+
+@explained(_("Beslutsförslag saknas."))
+def has_decision_proposal(case) -> bool:
+    return decision_proposal_of(case) is not None
+
+
+@explained(_("Beslutsförslaget saknar numrerade beslutspunkter."))
+def proposal_has_points(case) -> bool:
+    proposal = decision_proposal_of(case)
+    return proposal is None or any(str(p).strip() for p in proposal.decision_points)
+
+
+@explained(_("Beslutsförslaget saknar belopp."))
+def proposal_has_amount(case) -> bool:
+    proposal = decision_proposal_of(case)
+    return proposal is None or proposal.proposes_rejection or proposal.proposed_amount is not None
+
+
+@explained(_("Beslutsförslaget föreslår avslag men saknar skäl."))
+def proposal_rejection_has_reason(case) -> bool:
+    proposal = decision_proposal_of(case)
+    return proposal is None or not proposal.proposes_rejection or bool(proposal.rejection_reason)
+
+
+@explained(
+    _(
+        "Projektets rekommendation vid avslut (vidareutveckling, breddinförande, förvaltning) är inte registrerad."
+    )
+)
+def closure_recommendation_recorded(case) -> bool:
+    return case.kind != PI or bool(case.project.recommendation)
+
+
+# --- The machine -----------------------------------------------------------------------
+
+
+def _permission(name):
+    """fsm's ``permission=``: the same rule as ``decisions.permissions.can_fire``."""
+
+    def check(instance, user) -> bool:
+        from decisions.workflow.permissions import can_fire
+
+        return bool(can_fire(user, instance, name))
+
+    check.__name__ = f"can_fire_{name}"
+    return check
+
+
+def _t(name, source, target, label, kinds, conditions=(), **custom):
+    """``@transition`` with our metadata: Swedish label, kinds, permission rule."""
+    kind_condition = (
+        is_project_idea if kinds == (PI,) else is_co_financing if kinds == (CF,) else None
+    )
+    all_conditions = ([kind_condition] if kind_condition else []) + list(conditions)
+    return transition(
+        field="state",
+        source=source,
+        target=target,
+        conditions=all_conditions,
+        permission=_permission(name),
+        custom={"label": label, "kinds": kinds, **custom},
+    )
+
+
+BOTH = (PI, CF)
+
+
+class CaseWorkflow(Case):
+    """The case seen through its decision route. Fire transitions only via the service."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ärendets beslutsgång")
+        verbose_name_plural = _("ärendens beslutsgång")
+
+    # Projektidé (seed 000) ------------------------------------------------------------
+    @_t("start_au_preparation", S.REGISTERED, S.AU_PREPARATION, _("Starta beredning i AU"), (PI,))
+    def start_au_preparation(self, **data):
+        pass
+
+    @_t(
+        "record_au_assessment",
+        S.AU_PREPARATION,
+        S.AU_ASSESSED,
+        _("Registrera AU:s bedömning"),
+        (PI,),
+    )
+    def record_au_assessment(self, **data):
+        pass
+
+    @_t(
+        "delegation_approve",
+        S.AU_ASSESSED,
+        S.APPROVED,
+        _("Godkänn på delegation"),
+        (PI,),
+        [has_assessment, assessment_proposes_delegation],
+        decision=True,
+    )
+    def delegation_approve(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "delegation_reject",
+        S.AU_ASSESSED,
+        S.REJECTED,
+        _("Avslå på delegation"),
+        (PI,),
+        [has_assessment, assessment_proposes_delegation],
+        decision=True,
+        style="danger",
+    )
+    def delegation_reject(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "send_to_forum",
+        S.AU_ASSESSED,
+        S.AT_FORUM,
+        _("Skicka till utvecklingsforum"),
+        (PI,),
+        [has_assessment, assessment_proposes_forum, has_anchoring],
+    )
+    def send_to_forum(self, **data):
+        pass
+
+    @_t(
+        "forum_recommend",
+        S.AT_FORUM,
+        S.AT_COUNCIL,
+        _("Registrera forumets rekommendation"),
+        (PI,),
+    )
+    def forum_recommend(self, **data):
+        pass
+
+    @_t(
+        "council_approve",
+        S.AT_COUNCIL,
+        S.APPROVED,
+        _("Utvecklingsrådet godkänner"),
+        (PI,),
+        decision=True,
+    )
+    def council_approve(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "council_reject",
+        S.AT_COUNCIL,
+        S.REJECTED,
+        _("Utvecklingsrådet avslår"),
+        (PI,),
+        decision=True,
+        style="danger",
+    )
+    def council_reject(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "council_return",
+        S.AT_COUNCIL,
+        S.AU_PREPARATION,
+        _("Utvecklingsrådet återremitterar"),
+        (PI,),
+        decision=True,
+        style="secondary",
+    )
+    def council_return(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "council_refer",
+        S.AT_COUNCIL,
+        S.AT_MANAGEMENT_GROUP,
+        _("Hänskjut till ledningsgruppen"),
+        (PI,),
+        decision=True,
+        style="secondary",
+    )
+    def council_refer(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "management_group_forward",
+        S.AT_MANAGEMENT_GROUP,
+        S.AT_BOARD,
+        _("Ledningsgruppen skickar till regionstyrelsen"),
+        (PI,),
+    )
+    def management_group_forward(self, **data):
+        pass
+
+    @_t(
+        "management_group_return",
+        S.AT_MANAGEMENT_GROUP,
+        S.AU_PREPARATION,
+        _("Ledningsgruppen återremitterar"),
+        (PI,),
+        style="secondary",
+    )
+    def management_group_return(self, **data):
+        pass
+
+    @_t(
+        "board_approve",
+        S.AT_BOARD,
+        S.APPROVED,
+        _("Regionstyrelsen godkänner"),
+        (PI,),
+        decision=True,
+    )
+    def board_approve(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "board_reject",
+        S.AT_BOARD,
+        S.REJECTED,
+        _("Regionstyrelsen avslår"),
+        (PI,),
+        decision=True,
+        style="danger",
+    )
+    def board_reject(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "board_return",
+        S.AT_BOARD,
+        S.AU_PREPARATION,
+        _("Regionstyrelsen återremitterar"),
+        (PI,),
+        decision=True,
+        style="secondary",
+    )
+    def board_return(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t("start_application", S.APPROVED, S.APPLICATION_WRITING, _("Börja skriva ansökan"), (PI,))
+    def start_application(self, **data):
+        pass
+
+    @_t(
+        "send_application",
+        S.APPLICATION_WRITING,
+        S.APPLICATION_SENT,
+        _("Registrera inskickad ansökan"),
+        (PI,),
+    )
+    def send_application(self, **data):
+        pass
+
+    @_t(
+        "record_funded",
+        S.APPLICATION_SENT,
+        S.FUNDED,
+        _("Registrera beviljad finansiering"),
+        (PI,),
+    )
+    def record_funded(self, **data):
+        pass
+
+    @_t(
+        "record_not_funded",
+        S.APPLICATION_SENT,
+        S.NOT_FUNDED,
+        _("Registrera avslag från finansiären"),
+        (PI,),
+        style="danger",
+    )
+    def record_not_funded(self, **data):
+        pass
+
+    # Medfinansiering (seeds 001, 002) --------------------------------------------------
+    @_t("start_preparation", S.REGISTERED, S.PREPARATION, _("Starta beredning"), (CF,))
+    def start_preparation(self, **data):
+        pass
+
+    @_t(
+        "mark_ready_for_run",
+        S.PREPARATION,
+        S.READY_FOR_RUN,
+        _("Markera klart för RUN"),
+        (CF,),
+        [
+            has_decision_proposal,
+            proposal_has_points,
+            proposal_has_amount,
+            proposal_rejection_has_reason,
+        ],
+    )
+    def mark_ready_for_run(self, **data):
+        pass
+
+    @_t(
+        "return_to_preparation",
+        S.READY_FOR_RUN,
+        S.PREPARATION,
+        _("Åter till beredning"),
+        (CF,),
+        style="secondary",
+    )
+    def return_to_preparation(self, **data):
+        pass
+
+    @_t("grant", S.READY_FOR_RUN, S.GRANTED, _("RUN beviljar"), (CF,), decision=True)
+    def grant(self, *, amount, decided_on, **data):
+        self.granted_amount = amount
+        self.decided_on = decided_on
+
+    @_t(
+        "reject",
+        S.READY_FOR_RUN,
+        S.REJECTED,
+        _("RUN avslår"),
+        (CF,),
+        decision=True,
+        style="danger",
+    )
+    def reject(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    # Both routes ---------------------------------------------------------------------
+    @_t("start_project", [S.FUNDED, S.GRANTED], S.RUNNING, _("Starta projektet"), BOTH)
+    def start_project(self, **data):
+        pass
+
+    @_t(
+        "submit_final_report",
+        S.RUNNING,
+        S.FINAL_REPORT,
+        _("Registrera inlämnad slutrapport"),
+        BOTH,
+    )
+    def submit_final_report(self, **data):
+        pass
+
+    @_t(
+        "close",
+        S.FINAL_REPORT,
+        S.CLOSED,
+        _("Avsluta ärendet"),
+        BOTH,
+        [closure_recommendation_recorded],
+    )
+    def close(self, **data):
+        pass
+
+    @_t("withdraw", OPEN_STATES, S.WITHDRAWN, _("Återkalla ärendet"), BOTH, style="danger")
+    def withdraw(self, **data):
+        pass
+
+
+def transition_label(name: str) -> str:
+    """The Swedish label of a transition, or its name when unknown (old log rows)."""
+    method = getattr(CaseWorkflow, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return name
+    first = next(iter(meta.transitions.values()))
+    return str(first.custom.get("label", name))
+
+
+# Transitions a body's meeting decides (for the meetings part: agenda -> paragraph outcome).
+BODY_TRANSITIONS = {
+    BodyCode.AU: ["record_au_assessment"],
+    BodyCode.FORUM: ["forum_recommend"],
+    BodyCode.COUNCIL: ["council_approve", "council_reject", "council_return", "council_refer"],
+    BodyCode.MANAGEMENT_GROUP: ["management_group_forward", "management_group_return"],
+    BodyCode.BOARD: ["board_approve", "board_reject", "board_return"],
+    BodyCode.RUN: ["grant", "reject"],
+}

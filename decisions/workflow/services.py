@@ -1,0 +1,572 @@
+"""Workflow services: firing case transitions with permission, preconditions and log.
+
+``case_transition`` fires one transition. It checks ``decisions.workflow.permissions.can_fire``,
+validates the transition's data with the transition's form
+(``decisions.workflow.forms.TRANSITION_FORMS``), checks the machine's conditions and the
+``blockers`` its caller passes, fires the transition on a fresh ``CaseWorkflow``, saves
+with optimistic locking, writes the ``TransitionLog`` row and what the transition records
+(assessment, delegation decision, forum recommendation, obligations) and queues the
+notification on commit. Anything refused changes nothing.
+
+A transition that moves money is fired by the layer that owns the money:
+``financing.services.decisions.case_transition`` passes its own blockers (an approved
+plan before RUN) and commits or releases money in the same transaction."""
+
+import datetime
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache, partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from core.access import ALLOW, Access, deny, require
+from core.errors import Conflict
+from core.money import format_amount
+from decisions.workflow import permissions
+from decisions.workflow.forms import (
+    TRANSITION_FORMS,
+    AnchoringContactForm,
+    DecisionProposalForm,
+    default_decision_points,
+)
+from decisions.workflow.models import (
+    AnchoringContact,
+    Assessment,
+    CaseWorkflow,
+    DecisionProposal,
+    DelegationDecision,
+    ForumRecommendation,
+    TransitionLog,
+)
+from projects import services as project_services
+from projects.models import Case, CaseState
+
+logger = logging.getLogger(__name__)
+
+
+def _stale_message() -> str:
+    return _(
+        "Ärendet har ändrats av någon annan sedan du öppnade sidan (status är nu "
+        "%(state)s). Ladda om sidan och försök igen."
+    )
+
+
+# --- The transitions as data -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionInfo:
+    """One transition of the machine, read from the ``@transition`` decorators."""
+
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    kinds: tuple[str, ...]
+    route_conditions: tuple
+    conditions: tuple
+    style: str = ""
+    decision: bool = False
+
+    @property
+    def form_class(self):
+        return TRANSITION_FORMS[self.name]
+
+    def applies_to(self, case) -> bool:
+        """The case is in a source state and the transition belongs to its route."""
+        return case.state in self.sources and all(cond(case) for cond in self.route_conditions)
+
+
+@cache
+def transitions() -> dict[str, TransitionInfo]:
+    """{name: TransitionInfo} in the order the machine defines them."""
+    out: dict[str, TransitionInfo] = {}
+    for name, member in vars(CaseWorkflow).items():
+        meta = getattr(member, "_django_fsm", None)
+        if meta is None:
+            continue
+        items = list(meta.transitions.values())
+        first = items[0]
+        conditions = tuple(first.conditions)
+        out[name] = TransitionInfo(
+            name=name,
+            label=first.custom["label"],
+            sources=tuple(str(t.source) for t in items),
+            target=str(first.target),
+            kinds=tuple(first.custom["kinds"]),
+            route_conditions=tuple(c for c in conditions if getattr(c, "route", False)),
+            conditions=tuple(c for c in conditions if not getattr(c, "route", False)),
+            style=first.custom.get("style", ""),
+            decision=first.custom.get("decision", False),
+        )
+    return out
+
+
+def transition_info(name: str) -> TransitionInfo:
+    try:
+        return transitions()[name]
+    except KeyError as exc:
+        raise ValidationError(
+            _("Okänd övergång: %(name)s.") % {"name": name}, code="unknown_transition"
+        ) from exc
+
+
+def route_transitions(case) -> list[str]:
+    """The names of every transition of the case's route (its kind), in any state."""
+    return [name for name, info in transitions().items() if case.kind in info.kinds]
+
+
+def unmet_preconditions(case, name: str, blockers: Sequence[str] = ()) -> list[str]:
+    """Every reason (Swedish) why ``name`` may not fire on ``case`` now, beyond its route:
+    the machine's conditions, then the ``blockers`` a higher layer found."""
+    info = transition_info(name)
+    messages = [str(cond.message) for cond in info.conditions if not cond(case)]
+    messages += [str(message) for message in blockers]
+    return messages
+
+
+@dataclass
+class AvailableTransition:
+    """A transition the case's state and kind allow now, as seen by one user."""
+
+    name: str
+    label: str
+    style: str
+    form_class: type
+    permitted: Access  # the user's role allows it
+    reasons: list[str] = field(default_factory=list)  # unmet preconditions
+
+    @property
+    def access(self) -> Access:
+        if not self.permitted:
+            return self.permitted
+        if self.reasons:
+            return deny(" ".join(self.reasons))
+        return ALLOW
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.access)
+
+
+def available_transitions(
+    user, case, blockers: Mapping[str, Sequence[str]] | None = None
+) -> list[AvailableTransition]:
+    """The transitions of the case's route from its current state, each with the user's
+    access (allowed, or the reason why not: role or unmet preconditions). ``blockers``:
+    {transition: reasons} from a higher layer (see ``unmet_preconditions``)."""
+    blockers = blockers or {}
+    out = []
+    for info in transitions().values():
+        if not info.applies_to(case):
+            continue
+        permitted = permissions.can_fire(user, case, info.name)
+        reasons = (
+            unmet_preconditions(case, info.name, blockers.get(info.name, ())) if permitted else []
+        )
+        out.append(
+            AvailableTransition(
+                name=info.name,
+                label=str(info.label),
+                style=info.style,
+                form_class=info.form_class,
+                permitted=permitted,
+                reasons=reasons,
+            )
+        )
+    return out
+
+
+# --- Firing -----------------------------------------------------------------------------
+
+
+def _form_data(data, motivation: str):
+    if data is None:
+        data = {}
+    if hasattr(data, "copy"):
+        data = data.copy()  # QueryDict copies are mutable
+    else:
+        data = dict(data)
+    if motivation or "motivation" not in data:
+        data["motivation"] = motivation or ""
+    return data
+
+
+def _form_errors(form) -> ValidationError:
+    errors = {}
+    for name, field_errors in form.errors.as_data().items():
+        errors[name] = field_errors
+    return ValidationError(errors)
+
+
+def _jsonable(value):
+    """Cleaned form data as JSON: Decimals as strings, dates ISO, years as keys."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def case_transition(
+    *,
+    user,
+    case: Case,
+    transition: str,
+    data: dict | None = None,
+    motivation: str = "",
+    expected_state: str | None = None,
+    notify: bool = True,
+    blockers: Sequence[str] = (),
+) -> TransitionLog:
+    """Fire ``transition`` on ``case`` as ``user``; return the log row.
+
+    ``expected_state`` is the state the user saw (default: ``case.state``); if the case
+    has moved since, nothing happens and ``Conflict`` is raised. Raises
+    ``PermissionDenied`` (role), ``ValidationError`` (data, state, preconditions) or
+    ``Conflict`` (someone else moved the case first). On success the passed ``case`` is
+    refreshed from the database. ``notify=False`` (demo data, imports) sends no e-mail
+    to the case officer. ``blockers``: reasons from a higher layer why the transition may
+    not fire now; they refuse it like the machine's own conditions.
+    """
+    info = transition_info(transition)
+    require(permissions.can_fire(user, case, transition))
+    expected = expected_state or case.state
+    with transaction.atomic():
+        try:
+            fresh = CaseWorkflow.objects.select_related("project").get(pk=case.pk)
+        except CaseWorkflow.DoesNotExist as exc:
+            raise Conflict(_("Ärendet finns inte längre.")) from exc
+        if fresh.state != expected:
+            raise Conflict(_stale_message() % {"state": fresh.get_state_display()})
+        if not info.applies_to(fresh):
+            raise ValidationError(
+                _("”%(label)s” kan inte göras när ärendet har status %(state)s.")
+                % {"label": info.label, "state": fresh.get_state_display()},
+                code="wrong_state",
+            )
+        form = info.form_class(data=_form_data(data, motivation), case=fresh, user=user)
+        if not form.is_valid():
+            raise _form_errors(form)
+        cleaned = form.transition_data()
+        motivation = form.cleaned_data.get("motivation", "")
+        unmet = unmet_preconditions(fresh, transition, blockers)
+        if unmet:
+            raise ValidationError(unmet, code="precondition")
+
+        source = fresh.state
+        getattr(fresh, transition)(**cleaned)
+        fresh._history_user = user
+        fresh._change_reason = (f"{info.label}: {motivation}" if motivation else str(info.label))[
+            :100
+        ]
+        # Saved as the concrete Case so django-simple-history (registered on Case, not on
+        # the proxy) records the change in the case's field history.
+        fresh.__class__ = Case
+        try:
+            with transaction.atomic():
+                fresh.save(update_fields=["state", "granted_amount", "decided_on", "updated_at"])
+        except ConcurrentTransition as exc:
+            current = Case.objects.filter(pk=case.pk).first()
+            state = current.get_state_display() if current else "–"
+            raise Conflict(_stale_message() % {"state": state}) from exc
+
+        log = TransitionLog.objects.create(
+            case=fresh,
+            transition=transition,
+            source=source,
+            target=fresh.state,
+            user=user,
+            timestamp=timezone.now(),
+            motivation=motivation,
+            data=_jsonable(cleaned),
+        )
+        recorder = _RECORDERS.get(transition)
+        if recorder:
+            recorder(case=fresh, user=user, data=cleaned, log=log)
+        if notify:
+            transaction.on_commit(partial(_queue_notification, log.pk))
+    case.__dict__.pop("_workflow_cache", None)
+    case.refresh_from_db()
+    return log
+
+
+def _queue_notification(log_id: int) -> None:
+    """After commit: tell the case officer that someone else moved their case."""
+    from decisions.workflow.tasks import notify_case_officer
+
+    try:
+        notify_case_officer.delay(log_id)
+    except Exception:  # noqa: BLE001 - a broker outage must never fail the user's action
+        logger.warning("Could not queue the notification for transition log %s", log_id)
+
+
+# --- What transitions record -----------------------------------------------------------
+
+
+def _record_assessment(*, case, user, data, log):
+    assessment = Assessment(
+        case=case,
+        assessment=data["assessment"].strip(),
+        proposed_route=data["proposed_route"],
+        direction_proposal=data["direction_proposal"].strip(),
+        assessed_by=user,
+        assessed_at=log.timestamp,
+    )
+    assessment.full_clean()
+    assessment.save()
+
+
+def _record_delegation(outcome):
+    def record(*, case, user, data, log):
+        decision = DelegationDecision(
+            case=case,
+            decided_on=data["decided_on"],
+            outcome=outcome,
+            decision_text=data["decision_text"].strip(),
+            decided_by=user,
+        )
+        decision.full_clean()
+        decision.save()
+
+    return record
+
+
+def _record_forum_recommendation(*, case, user, data, log):
+    recommendation = ForumRecommendation(
+        case=case,
+        recommendation=data["recommendation"],
+        text=data["text"].strip(),
+        recommended_on=data["recommended_on"],
+        recorded_by=user,
+    )
+    recommendation.full_clean()
+    recommendation.save()
+
+
+def _grant_source(data) -> str:
+    if data.get("reference"):
+        return data["reference"]
+    return _("RUN %(date)s") % {"date": data["decided_on"].isoformat()}
+
+
+def _record_grant(*, case, user, data, log):
+    """Each special condition becomes an obligation of the project, followed up by date."""
+    source = _grant_source(data)
+    for condition in data.get("special_conditions") or []:
+        project_services.obligation_create(
+            user=user,
+            project=case.project,
+            case=case,
+            text=condition["text"],
+            due_date=condition.get("due_date"),
+            source=source,
+        )
+
+
+def _record_start(*, case, user, data, log):
+    project = case.project
+    project_services.project_record_start(
+        user=user,
+        project=project,
+        started_on=data["started_on"],
+        reporting_routine=project.reporting_routine,
+    )
+
+
+_RECORDERS = {
+    "record_au_assessment": _record_assessment,
+    "delegation_approve": _record_delegation(DelegationDecision.Outcome.APPROVED),
+    "delegation_reject": _record_delegation(DelegationDecision.Outcome.REJECTED),
+    "forum_recommend": _record_forum_recommendation,
+    "grant": _record_grant,
+    "start_project": _record_start,
+}
+
+
+# --- Anchoring contacts -----------------------------------------------------------------
+
+
+@transaction.atomic
+def anchoring_contact_create(
+    *,
+    user,
+    case: Case,
+    unit: str,
+    person: str,
+    contacted_on: datetime.date,
+    outcome: str,
+) -> AnchoringContact:
+    """Record a contact with an affected unit (förankring) on a projektidé."""
+    require(permissions.can_record_anchoring(user, case))
+    form = AnchoringContactForm(
+        data={
+            "unit": unit,
+            "person": person,
+            "contacted_on": contacted_on,
+            "outcome": outcome,
+        }
+    )
+    if not form.is_valid():
+        raise _form_errors(form)
+    contact = AnchoringContact(case=case, recorded_by=user, **form.cleaned_data)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def anchoring_contact_delete(*, user, contact: AnchoringContact) -> None:
+    """Remove a contact recorded by mistake, while the case has not gone to the forum."""
+    case = contact.case
+    require(permissions.can_record_anchoring(user, case))
+    if case.state not in (CaseState.REGISTERED, CaseState.AU_PREPARATION, CaseState.AU_ASSESSED):
+        raise Conflict(
+            _("Ärendet har redan skickats till utvecklingsforum; förankringen kan inte tas bort.")
+        )
+    contact.delete()
+
+
+# --- Decision proposal ----------------------------------------------------------------
+
+
+def decision_proposal_defaults(case: Case) -> dict:
+    """A sensible first draft of the proposal (seed 002's wording).
+
+    A health-care project without anchoring in utvecklingsrådet gets a proposal to reject
+    (seed 001 § 34).
+    """
+    from decisions.workflow.selectors import ANCHORING_REJECTION_REASON, anchoring_status
+
+    project = case.project
+    requested = project.requested_amount
+    status = anchoring_status(case)
+    if status.warning:
+        return {
+            "decision_points": [
+                _(
+                    "Regionala utvecklingsnämnden beslutar att avslå ansökan om den sökta "
+                    "medfinansieringen på %(amount)s."
+                )
+                % {"amount": format_amount(requested)}
+            ],
+            "proposed_amount": None,
+            "proposes_rejection": True,
+            "rejection_reason": str(ANCHORING_REJECTION_REASON),
+            "statement": "",
+            "summary": project.summary,
+            "special_conditions": [],
+        }
+    return {
+        "decision_points": default_decision_points(case, requested) if requested else [],
+        "proposed_amount": requested,
+        "proposes_rejection": False,
+        "rejection_reason": "",
+        "statement": "",
+        "summary": project.summary,
+        "special_conditions": [],
+    }
+
+
+@transaction.atomic
+def decision_proposal_save(
+    *, user, case: Case, data: dict, version: int | None = None
+) -> DecisionProposal:
+    """Create or change the decision proposal of a co-financing case.
+
+    ``version`` is the proposal version the form showed; a save over a newer version
+    raises ``Conflict`` so an officer never overwrites a colleague's edit unseen.
+    """
+    require(permissions.can_edit_decision_proposal(user, case))
+    form = DecisionProposalForm(data=data, case=case)
+    if not form.is_valid():
+        raise _form_errors(form)
+    cleaned = form.cleaned_data
+    proposal = DecisionProposal.objects.select_for_update().filter(case_id=case.pk).first()
+    if proposal is None:
+        if version not in (None, 0):
+            raise Conflict(_("Beslutsförslaget finns inte längre. Ladda om sidan."))
+        proposal = DecisionProposal(case=case, version=1)
+    else:
+        if version is not None and version != proposal.version:
+            raise Conflict(
+                _(
+                    "Någon annan har ändrat beslutsförslaget sedan du öppnade det. "
+                    "Ladda om sidan och gör om din ändring."
+                )
+            )
+        proposal.version += 1
+    proposal.decision_points = cleaned["decision_points"]
+    proposal.statement = cleaned["statement"].strip()
+    proposal.summary = cleaned["summary"].strip()
+    proposal.proposes_rejection = cleaned["proposes_rejection"]
+    proposal.rejection_reason = cleaned["rejection_reason"].strip()
+    proposal.proposed_amount = cleaned["proposed_amount"]
+    proposal.special_conditions = _jsonable(cleaned["special_conditions"])
+    proposal.updated_by = user
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+# --- Delegation register ----------------------------------------------------------------
+
+
+@transaction.atomic
+def delegation_decision_mark_reported(
+    *, user, decisions, reported_on: datetime.date, reference: str
+) -> list[DelegationDecision]:
+    """Record that delegation decisions were reported (anmälda) to a body.
+
+    Called by the meetings part when a paragraph "Delegationsbeslut anmälda" is recorded
+    (seed 001 § 25). ``decisions``: DelegationDecision objects or ids. A decision already
+    reported elsewhere raises ``Conflict``; nothing is changed then.
+    """
+    require(permissions.can_report_delegation_decisions(user))
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError(
+            {"reference": _("Ange var besluten anmäldes, t.ex. RUN 2020-03-24 § 25.")}
+        )
+    if reported_on is None:
+        raise ValidationError({"reported_on": _("Ange datum för anmälan.")})
+    ids = [getattr(d, "pk", d) for d in decisions]
+    if not ids:
+        raise ValidationError(_("Välj minst ett delegationsbeslut."))
+    locked = list(DelegationDecision.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(locked) != len(set(ids)):
+        raise ValidationError(_("Ett eller flera delegationsbeslut finns inte."))
+    already = [d for d in locked if d.reported_on is not None and d.report_reference != reference]
+    if already:
+        raise Conflict(
+            _("Delegationsbeslutet för %(dnr)s är redan anmält (%(where)s).")
+            % {"dnr": already[0].case.dnr, "where": already[0].report_reference}
+        )
+    for decision in locked:
+        if reported_on < decision.decided_on:
+            raise ValidationError(
+                {
+                    "reported_on": _(
+                        "Beslutet för %(dnr)s fattades %(date)s och kan inte anmälas före dess."
+                    )
+                    % {"dnr": decision.case.dnr, "date": decision.decided_on.isoformat()}
+                }
+            )
+        decision.reported_on = reported_on
+        decision.report_reference = reference
+        decision._history_user = user
+        decision.full_clean()
+        decision.save(update_fields=["reported_on", "report_reference"])
+    return locked

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from decisions.workflow import views
+
+urlpatterns = [
+    # "cases/<int:pk>/transitions/<slug:name>/" (workflow_transition) is served by
+    # financing.views.case_transition, wired in norrbotten_cases/urls.py.
+    path("cases/<int:pk>/anchoring/", views.anchoring_add, name="workflow_anchoring_add"),
+    path(
+        "cases/<int:pk>/anchoring/<int:contact_pk>/delete/",
+        views.anchoring_delete,
+        name="workflow_anchoring_delete",
+    ),
+    path("cases/<int:pk>/proposal/", views.proposal_edit, name="workflow_proposal_edit"),
+    path("queues/", views.queues, name="workflow_queues"),
+    path("queues/<slug:key>/", views.queue, name="workflow_queue"),
+    path("delegation/", views.delegation_register, name="delegation_register"),
+]
