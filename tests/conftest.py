@@ -193,6 +193,6 @@ def celery_worker(transactional_db):
 @pytest.fixture
 def members(secretary):
     """RUN's members (seed 001), by name."""
-    from tests.decisions.meeting_factories import committee
+    from tests.decisions.meetings.factories import committee
 
     return committee(secretary)

@@ -18,7 +18,7 @@ from core.roles import Role
 from decisions.meetings import services as meeting_services
 from decisions.workflow.constants import BodyCode
 from projects.models import Organisation
-from tests.decisions.meeting_factories import committee
+from tests.decisions.meetings.factories import committee
 from tests.factories import OrganisationFactory, user_with_role
 from tests.financing.factories import make_grant
 

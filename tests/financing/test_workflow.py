@@ -135,7 +135,7 @@ def test_a_grant_that_does_not_fit_leaves_no_decided_paragraph(officer, secretar
     from decisions.meetings import services as meetings
     from decisions.workflow.models import TransitionLog
     from financing.services.decisions import paragraph_record_decision
-    from tests.decisions.meeting_factories import case_ready_for_run, held_meeting, seed
+    from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
 
     make_grant(year=2020, amount="1000000", project="500000")
     meeting = held_meeting(secretary, members)

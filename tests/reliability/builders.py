@@ -3,7 +3,7 @@
 import datetime
 
 from decisions.meetings import services as svc
-from tests.decisions.meeting_factories import committee, held_meeting
+from tests.decisions.meetings.factories import committee, held_meeting
 
 LONG_TEXT = (
     "Projektet stärker innovationsförmågan i Norrbotten genom samverkan mellan universitet, "

@@ -19,7 +19,7 @@ CONCURRENCY_TESTS = {
     "tests.projects.test_registry": [
         "test_fifty_parallel_registrations_get_fifty_consecutive_numbers"
     ],
-    "tests.decisions.test_paragraph_numbering": [
+    "tests.decisions.meetings.test_paragraph_numbering": [
         "test_parallel_writers_get_consecutive_unique_numbers",
         "test_a_rolled_back_write_leaves_no_gap",
     ],

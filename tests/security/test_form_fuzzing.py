@@ -470,7 +470,7 @@ def test_every_form_class_is_fuzzed():
 def fuzz_world(world, django_db_blocker):
     """Cases in the states the transition forms need, a decided meeting paragraph and a
     signed meeting whose notice is not posted yet (rolled back after the module)."""
-    from tests.decisions.workflow_factories import Actors
+    from tests.decisions.workflow.factories import Actors
 
     users = world.users
     actors = Actors(users["officer"], users["secretary"], users["director"])
@@ -497,7 +497,7 @@ def _fuzz_states(world, actors) -> dict:
     from decisions.workflow import services as wf
     from financing import services as financing_svc
     from projects.models import Case, CaseKind
-    from tests.decisions.workflow_factories import fire, walk_idea, write_proposal
+    from tests.decisions.workflow.factories import fire, walk_idea, write_proposal
     from tests.security.world import _held_meeting, _new_case, _plan
 
     users = world.users

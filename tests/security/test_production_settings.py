@@ -1,6 +1,6 @@
 """Production settings (issue #8, point 5.3): HTTPS only, HSTS, secure cookies.
 
-``tests/foundation/test_settings.py`` runs ``check --deploy`` and reads the two secure
+``tests/core/test_settings.py`` runs ``check --deploy`` and reads the two secure
 cookie flags. Here the production settings are read in a subprocess (DEBUG off, the
 variables a deployment sets, nothing else from the test environment), and then applied
 to this process to see what a browser gets: the redirect to HTTPS, the HSTS header and the

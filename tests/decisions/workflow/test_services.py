@@ -27,7 +27,7 @@ from decisions.workflow.selectors import (
     unreported_delegation_decisions,
 )
 from projects.models import Case, CaseState
-from tests.decisions.workflow_factories import (
+from tests.decisions.workflow.factories import (
     DAY,
     add_anchoring,
     fire,

@@ -196,7 +196,7 @@ def test_recording_a_decision_through_the_page_moves_the_case_and_commits(
 ):
     from financing.models import Commitment
     from projects.models import CaseState
-    from tests.decisions.meeting_factories import case_ready_for_run, committee, held_meeting, seed
+    from tests.decisions.meetings.factories import case_ready_for_run, committee, held_meeting, seed
     from tests.financing.factories import make_grant
 
     make_grant(year=2020, amount="10000000", project="5000000")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from decisions.workflow import services as wf
 from decisions.workflow.models import Assessment, DelegationDecision, TransitionLog
 from projects.models import Case, CaseKind, CaseState
-from tests.decisions.workflow_factories import fire, prepare_for, walk_cofinancing, walk_idea
+from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing, walk_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 

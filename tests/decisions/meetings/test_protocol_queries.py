@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from decisions.meetings import documents
 from decisions.meetings import services as svc
 from decisions.meetings.models import Meeting, Paragraph, Vote
-from tests.decisions.meeting_factories import held_meeting
+from tests.decisions.meetings.factories import held_meeting
 
 pytestmark = pytest.mark.django_db
 

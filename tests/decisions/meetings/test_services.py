@@ -13,7 +13,7 @@ from decisions.meetings import services as svc
 from decisions.meetings.models import AgendaItem, Paragraph, Vote
 from decisions.workflow.models import TransitionLog
 from projects.models import CaseState
-from tests.decisions.meeting_factories import held_meeting
+from tests.decisions.meetings.factories import held_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,7 @@ def test_recording_the_grant_moves_the_case_and_logs_the_paragraph(run_meeting):
 
 
 def test_rejection_is_recorded_with_its_reason(secretary, officer, members):
-    from tests.decisions.meeting_factories import case_ready_for_run, held_meeting, seed
+    from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
 
     meeting = held_meeting(secretary, members)
     case = case_ready_for_run(officer, seed(34))

@@ -16,7 +16,7 @@ from decisions.workflow.diagram import case_route_svg, layout, route_graph, rout
 from decisions.workflow.models import CaseWorkflow
 from decisions.workflow.selectors import transition_log_for
 from projects.models import Case, CaseKind, CaseState
-from tests.decisions.workflow_factories import walk_cofinancing, walk_idea
+from tests.decisions.workflow.factories import walk_cofinancing, walk_idea
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 S = CaseState
@@ -136,7 +136,7 @@ def test_a_cases_diagram_highlights_its_state_and_marks_the_path_taken(actors):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fast_hashing")
 def test_a_withdrawn_case_highlights_the_withdrawal_note(actors):
-    from tests.decisions.workflow_factories import fire
+    from tests.decisions.workflow.factories import fire
 
     case = walk_cofinancing(actors, S.PREPARATION)
     fire(case, "withdraw", actors.officer)

@@ -15,7 +15,7 @@ from core.errors import Conflict
 from decisions.workflow import services as wf
 from decisions.workflow.models import TransitionLog
 from projects.models import Case, CaseState
-from tests.decisions.workflow_factories import data_for, walk_cofinancing, walk_idea
+from tests.decisions.workflow.factories import data_for, walk_cofinancing, walk_idea
 
 pytestmark = [pytest.mark.usefixtures("fast_hashing")]
 S = CaseState

@@ -11,14 +11,14 @@ from django.urls import reverse
 from decisions.workflow import services as wf
 from decisions.workflow.models import AnchoringContact, DecisionProposal, DelegationDecision
 from projects.models import Case, CaseState
-from tests.decisions.test_workflow_permissions import MATRIX
-from tests.decisions.workflow_factories import (
+from tests.decisions.workflow.factories import (
     data_for,
     fire,
     prepare_for,
     walk_cofinancing,
     walk_idea,
 )
+from tests.decisions.workflow.test_permissions import MATRIX
 from tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from decisions.workflow.models import AnchoringContact
 from projects.models import CaseState
-from tests.decisions.workflow_factories import walk_idea
+from tests.decisions.workflow.factories import walk_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from decisions.workflow import services as wf
 from decisions.workflow.models import DelegationDecision
 from projects.models import Case, CaseState
-from tests.decisions.workflow_factories import fire, prepare_for, walk_cofinancing, walk_idea
+from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing, walk_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 S = CaseState

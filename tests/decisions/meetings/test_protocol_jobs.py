@@ -8,7 +8,7 @@ import pytest
 from core.pdf import PdfRenderError
 from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob, GeneratedDocument
-from tests.decisions.meeting_factories import committee
+from tests.decisions.meetings.factories import committee
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from decisions.workflow.models import (
 )
 from projects import services as project_services
 from projects.models import Case, CaseState, Obligation, Project
-from tests.decisions.workflow_factories import (
+from tests.decisions.workflow.factories import (
     DAY,
     add_anchoring,
     cofinancing_case,
