@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import require
 from core.errors import Conflict
+from core.http import apply_service_errors, conflicts_as_409, form_status
 from decisions.meetings import views as meetings_views
 from decisions.workflow import views as workflow_views
 from financing import charts, exports, forms, permissions, selectors, services
@@ -25,25 +26,6 @@ from financing.models import Commitment, FinancingPlan, Grant
 from financing.services import decisions
 from projects import permissions as project_permissions
 from projects.models import Project
-
-
-def _apply_errors(form, exc: ValidationError, *, aliases: dict | None = None) -> None:
-    """Put a service's ValidationError on the form: on fields it names, else on top."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            name = aliases.get(name, name)
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _status(request, conflict: bool) -> int:
-    if conflict and not request.htmx:
-        return 409
-    return 200
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -187,10 +169,10 @@ def _grant_form_page(request, *, grant: Grant | None):
                 messages.success(request, _("Anslaget och fördelningsplanen är sparade."))
             return redirect(saved.get_absolute_url())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except Conflict as exc:
             form.add_error(None, str(exc))
-            status = _status(request, True)
+            status = form_status(request, conflict=True)
     return render(
         request, "financing/grant_form.html", {"form": form, "grant": grant}, status=status
     )
@@ -358,10 +340,10 @@ def plan_edit(request, project_id):
                     version=plan_form.cleaned_data.get("version"),
                 )
             except ValidationError as exc:
-                _apply_errors(plan_form, exc, aliases={"rows": None})
+                apply_service_errors(plan_form, exc, aliases={"rows": None})
             except Conflict as exc:
                 plan_form.add_error(None, str(exc))
-                status = _status(request, True)
+                status = form_status(request, conflict=True)
             else:
                 if "save_submit" in data:
                     return _submit(request, project)
@@ -465,10 +447,10 @@ def plan_review(request, project_id):
                 messages.success(request, _("Finansieringsplanen är återsänd till handläggaren."))
             return redirect("financing:plan_detail", project_id=project_id)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except Conflict as exc:
             form.add_error(None, str(exc))
-            status = _status(request, True)
+            status = form_status(request, conflict=True)
     elif request.method == "GET" and not permissions.can_review_plan(request.user, plan):
         messages.warning(request, permissions.can_review_plan(request.user, plan).reason)
     figures = selectors.plan_figures(plan)
@@ -505,10 +487,10 @@ def plan_reopen(request, project_id):
             messages.success(request, _("Finansieringsplanen är öppnad för ändringar."))
             return redirect("financing:plan_detail", project_id=project_id)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except Conflict as exc:
             form.add_error(None, str(exc))
-            status = _status(request, True)
+            status = form_status(request, conflict=True)
     return render(
         request,
         "financing/plan_reopen.html",
@@ -535,10 +517,10 @@ def plan_granted(request, project_id):
             messages.success(request, _("Beviljade belopp är sparade."))
             return redirect("financing:plan_detail", project_id=project_id)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except Conflict as exc:
             form.add_error(None, str(exc))
-            status = _status(request, True)
+            status = form_status(request, conflict=True)
     return render(
         request,
         "financing/plan_granted.html",
@@ -595,7 +577,7 @@ def commitment_create(request):
                 reference=data["reference"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, aliases={"case": "case_dnr"})
+            apply_service_errors(form, exc, aliases={"case": "case_dnr"})
         else:
             messages.success(request, _("Åtagandet är registrerat."))
             return redirect(commitment.get_absolute_url())
@@ -647,10 +629,10 @@ def _money_dialog(request, pk, *, kind: str):
                 services.release_record(user=request.user, commitment=commitment, **data)
                 messages.success(request, _("Återföringen är registrerad."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except Conflict as exc:
             form.add_error(None, str(exc))
-            status = _status(request, True)
+            status = form_status(request, conflict=True)
         else:
             url = commitment.get_absolute_url()
             if request.htmx:
@@ -707,7 +689,7 @@ def case_transition(request, pk, name):
 
 
 @require_http_methods(["GET", "POST"])
-@meetings_views.conflicts_as_409
+@conflicts_as_409
 def paragraph_decision(request, pk):
     """Record a body's decision in a §; a RUN grant commits the granted amount."""
     return meetings_views.decision_record(request, pk, record=decisions.paragraph_record_decision)

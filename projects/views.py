@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import Conflict
+from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
 from core.roles import Role, has_role
 from projects import case_page, forms, permissions, selectors, services
@@ -62,22 +63,12 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
 def _save(request, form, action, *, success_message: str):
     """Run ``action()`` (a service call); returns (ok, conflict message)."""
     try:
         result = action()
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_service_errors(form, exc)
         return None, None
     except Conflict as exc:
         form.add_error(None, str(exc))
@@ -87,14 +78,8 @@ def _save(request, form, action, *, success_message: str):
 
 
 def _render_form(request, template, context, *, conflict=None):
-    status = 409 if conflict else 200
+    status = form_status(request, conflict=True) if conflict else 200
     return render(request, template, {**context, "conflict": conflict}, status=status)
-
-
-def _conflict_page(request, message: str, back_url: str):
-    return render(
-        request, "projects/conflict.html", {"message": message, "back_url": back_url}, status=409
-    )
 
 
 def _get(model, pk, queryset=None):
@@ -216,7 +201,7 @@ def case_register(request):
         try:
             case = action()
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -719,7 +704,9 @@ def member_delete(request, pk):
         try:
             services.project_member_delete(user=request.user, member=member)
         except Conflict as exc:
-            return _conflict_page(request, str(exc), back)
+            return conflict_response(
+                request, str(exc), back_url=back, title=_("Krock med en annan ändring")
+            )
         messages.success(request, _("%(name)s togs bort.") % {"name": member.name})
         return redirect(back + "#organisation")
     return render(
@@ -859,7 +846,9 @@ def obligation_reopen(request, pk):
     try:
         services.obligation_reopen(user=request.user, obligation=obligation)
     except Conflict as exc:
-        return _conflict_page(request, str(exc), back)
+        return conflict_response(
+            request, str(exc), back_url=back, title=_("Krock med en annan ändring")
+        )
     messages.success(request, _("Åtagandet är öppet igen."))
     return redirect(back + "#ataganden")
 
@@ -873,7 +862,9 @@ def obligation_delete(request, pk):
         try:
             services.obligation_delete(user=request.user, obligation=obligation)
         except Conflict as exc:
-            return _conflict_page(request, str(exc), back)
+            return conflict_response(
+                request, str(exc), back_url=back, title=_("Krock med en annan ändring")
+            )
         messages.success(request, _("Åtagandet togs bort."))
         return redirect(back + "#ataganden")
     return render(
@@ -1046,7 +1037,7 @@ def organisation_picker_create(request):
         try:
             organisation = services.organisation_create(user=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             if params["multiple"]:
                 widget_html = None

@@ -8,19 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from reporting.models import AnswerKind, ReportYear
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where it can, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for item in errors:
-                for message in item.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class VersionForm(forms.Form):
     """Carries the version the user started from (optimistic locking)."""
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
 from core.errors import Conflict
+from core.http import apply_service_errors, form_status
 from financing.models import GrantCategory, LeaderGender
 from projects.models import ReportPriority
 from reporting import forms, permissions, selectors, services
@@ -54,7 +55,7 @@ def report_create(request):
         try:
             report = services.report_year_create(user=request.user, year=form.cleaned_data["year"])
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -125,10 +126,10 @@ def report_edit(request, year):
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                forms.apply_errors(form, exc)
+                apply_service_errors(form, exc)
             except Conflict as exc:
                 form.add_error(None, str(exc))
-                status = 409
+                status = form_status(request, conflict=True)
             else:
                 messages.success(request, _("Rapportens uppgifter är sparade."))
                 return redirect(report)
@@ -168,10 +169,10 @@ def report_approval(request, year):
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                forms.apply_errors(form, exc)
+                apply_service_errors(form, exc)
             except Conflict as exc:
                 form.add_error(None, str(exc))
-                status = 409
+                status = form_status(request, conflict=True)
             else:
                 messages.success(
                     request,
@@ -316,11 +317,11 @@ def section_detail(request, year, number):
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                forms.apply_errors(form, exc)
+                apply_service_errors(form, exc)
                 status = 400
             except Conflict as exc:
                 form.add_error(None, str(exc))
-                status = 409
+                status = form_status(request, conflict=True)
             else:
                 messages.success(
                     request, _("Svaret på %(number)s är sparat.") % {"number": section.number}
@@ -414,7 +415,7 @@ def insats_add(request, year, number):
                 user=request.user, section=section, project=form.cleaned_data["project"]
             )
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -452,11 +453,11 @@ def insats_edit(request, pk):
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                forms.apply_errors(form, exc)
+                apply_service_errors(form, exc)
                 status = 400
             except Conflict as exc:
                 form.add_error(None, str(exc))
-                status = 409
+                status = form_status(request, conflict=True)
             else:
                 messages.success(request, _("Insatsen är sparad."))
                 return redirect(

@@ -7,7 +7,6 @@ Conflict -> a 409 page with the reason. Small forms open in the htmx modal and w
 plain pages without JavaScript.
 """
 
-import functools
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import require
 from core.errors import Conflict
+from core.http import apply_service_errors, conflicts_as_409, form_status
 from core.jobs import sha256_bytes
 from decisions.meetings import documents, forms, permissions, selectors
 from decisions.meetings import notice_dates as notices
@@ -45,44 +45,6 @@ from decisions.workflow import permissions as workflow_permissions
 from projects.case_page import Section
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def conflicts_as_409(view):
-    """A Conflict raised by a service becomes a 409 page with its reason."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Conflict as exc:
-            template = (
-                "decisions/meetings/conflict_modal.html"
-                if getattr(request, "htmx", False)
-                else "decisions/meetings/conflict.html"
-            )
-            # htmx swaps only 2xx answers: the dialog shows the reason with 200.
-            status = 200 if getattr(request, "htmx", False) else 409
-            return render(request, template, {"message": str(exc)}, status=status)
-
-    return wrapper
-
-
-def _error_status(request) -> int:
-    """400 for a refused form; htmx (which swaps only 2xx) gets 200 with the errors."""
-    if request.method == "POST" and not getattr(request, "htmx", False):
-        return 400
-    return 200
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def client_redirect(request, url: str) -> HttpResponse:
@@ -134,7 +96,7 @@ def service_form_view(request, *, form, call, title, action, back, success, mess
         try:
             call(form)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return done(request, success, message)
     return form_page(
@@ -143,7 +105,7 @@ def service_form_view(request, *, form, call, title, action, back, success, mess
         title=title,
         action=action,
         back=back,
-        status=_error_status(request),
+        status=form_status(request),
         **extra,
     )
 
@@ -369,7 +331,7 @@ def meeting_create(request):
         try:
             call(form)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return done(
                 request, created["meeting"].get_absolute_url(), _("Sammanträdet är planerat.")
@@ -380,7 +342,7 @@ def meeting_create(request):
         title=_("Nytt sammanträde"),
         action=request.path,
         back=reverse("decisions:index"),
-        status=_error_status(request),
+        status=form_status(request),
     )
 
 
@@ -622,7 +584,7 @@ def attendance_edit(request, pk):
                     user=request.user, meeting=meeting, adjuster=form.cleaned_data["adjuster"]
                 )
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return done(
                 request, meeting.get_absolute_url() + "#attendance", _("Närvaron är sparad.")
@@ -631,7 +593,7 @@ def attendance_edit(request, pk):
         request,
         "decisions/meetings/attendance_form.html",
         {"meeting": meeting, "form": form, "rows": form.bound_rows()},
-        status=_error_status(request),
+        status=form_status(request),
     )
 
 
@@ -728,14 +690,14 @@ def paragraph_edit(request, pk):
         try:
             svc.paragraph_update(user=request.user, paragraph=paragraph, data=form.service_data())
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return done(request, paragraph.get_absolute_url(), _("Paragrafen är sparad."))
     return render(
         request,
         "decisions/meetings/paragraph_form.html",
         {"paragraph": paragraph, "form": form},
-        status=_error_status(request),
+        status=form_status(request),
     )
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
 from core.errors import Conflict
+from core.http import conflict_response
 from core.money import format_amount
 from decisions.workflow import permissions, selectors, services
 from decisions.workflow.diagram import case_route_svg
@@ -65,11 +66,12 @@ def _refused(request, case, message: str, status: int):
         return response
     if status == 403:
         raise PermissionDenied(message)
-    return render(
+    return conflict_response(
         request,
-        "decisions/workflow/refused.html",
-        {"case": case, "message": message, "status": status},
-        status=status,
+        message,
+        title=_("Ärendet har ändrats"),
+        back_url=_case_url(case),
+        back_label=_("Tillbaka till ärendet %(dnr)s") % {"dnr": case.dnr},
     )
 
 
