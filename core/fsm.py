@@ -9,11 +9,16 @@ value instead (the descriptor only refuses to overwrite a value it already holds
 nothing shared is touched.
 """
 
+from typing import Any, ClassVar
+
 from django.db import models
+from django.db.models.options import Options
 from django_fsm import FSMFieldMixin
 
 
 class ThreadSafeRefreshMixin:
+    _meta: ClassVar["Options[Any]"]  # the model's, which the mixin is combined with
+
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         held = {
             field.attname: self.__dict__.pop(field.attname)

@@ -60,7 +60,7 @@ class JobBase(models.Model):
 def job_start(job: JobBase) -> bool:
     """Mark the job running. False if it is already done (redelivered task: do nothing)."""
     with transaction.atomic():
-        locked = type(job).objects.select_for_update().get(pk=job.pk)
+        locked = type(job)._default_manager.select_for_update().get(pk=job.pk)
         if locked.status == JobStatus.DONE:
             return False
         locked.status = JobStatus.RUNNING
@@ -74,7 +74,9 @@ def job_start(job: JobBase) -> bool:
 
 
 def job_step(job: JobBase, step: str, progress: int) -> None:
-    type(job).objects.filter(pk=job.pk).update(step=str(step)[:200], progress=min(progress, 99))
+    type(job)._default_manager.filter(pk=job.pk).update(
+        step=str(step)[:200], progress=min(progress, 99)
+    )
     job.step, job.progress = step, progress
 
 
@@ -90,7 +92,7 @@ def job_done(job: JobBase, **fields) -> None:
 
 def job_fail(job: JobBase, reason: str) -> None:
     logger.warning("job %s %s failed: %s", type(job).__name__, job.pk, reason)
-    type(job).objects.filter(pk=job.pk).update(
+    type(job)._default_manager.filter(pk=job.pk).update(
         status=JobStatus.FAILED, error=str(reason)[:2000], finished_at=timezone.now()
     )
     job.status, job.error = JobStatus.FAILED, reason
@@ -108,10 +110,10 @@ def job_enqueue(job: JobBase, task, *args) -> None:
             task.apply_async(args=[job.pk, *args], retry=False)
         except Exception as exc:  # noqa: BLE001 - any broker failure
             logger.warning("broker unavailable for %s %s: %s", type(job).__name__, job.pk, exc)
-            type(job).objects.filter(pk=job.pk).update(broker_unavailable=True)
+            type(job)._default_manager.filter(pk=job.pk).update(broker_unavailable=True)
         else:
             if job.broker_unavailable:
-                type(job).objects.filter(pk=job.pk).update(broker_unavailable=False)
+                type(job)._default_manager.filter(pk=job.pk).update(broker_unavailable=False)
 
     transaction.on_commit(send)
 

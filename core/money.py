@@ -71,7 +71,7 @@ def format_amount(value: Decimal | int | None, unit: str = "kr") -> str:
     sign = "-" if value < 0 else ""
     value = abs(value)
     whole, _dot, frac = f"{value:.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.money import format_amount
@@ -135,7 +136,7 @@ def grant_summary(grant: Grant) -> GrantSummary:
         "commitment__priority",
     )
 
-    def figures(index: int, key: str, label: str, dimension: str) -> Figures:
+    def figures(index: int, key: str, label: str | Promise, dimension: str) -> Figures:
         def total(data):
             return sum((v for k, v in data.items() if k[index] == key), ZERO)
 
@@ -293,7 +294,7 @@ def commitment_list(
     if priority:
         qs = qs.filter(priority=priority)
     if open_only:
-        qs = qs.filter(remaining__gt=0)
+        qs = qs.filter(remaining__gt=0)  # type: ignore[misc]  # annotated by commitments_with_balances
     if search:
         qs = qs.filter(
             Q(description__icontains=search)
@@ -350,7 +351,7 @@ class PlanFigures:
     region_own: Decimal
     in_kind: Decimal
     financiers: list[FinancierShare]
-    by_type: list[tuple[str, Decimal, Decimal | None]]
+    by_type: list[tuple[str | Promise, Decimal, Decimal | None]]
     by_year: list[tuple[int | None, Decimal]]
 
     @property

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case as CaseWhen
-from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Expression, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core.roles import Role
 from projects.models import (
@@ -160,7 +160,7 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
     if settings.USING_POSTGRES:
         query = SearchQuery(text, search_type="websearch", config="swedish")
         condition = Q(search_vector=query) | exact
-        rank = SearchRank(F("search_vector"), query)
+        rank: Expression = SearchRank(F("search_vector"), query)
         prefix = _prefix_query(text)
         if prefix is not None:
             condition |= Q(search_vector=prefix)

@@ -327,7 +327,7 @@ def organisation_create(
     )
     organisation.full_clean(validate_unique=False, validate_constraints=False)
     organisation_check_unique(organisation)
-    organisation._history_user = user
+    organisation._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     organisation.save()
     return organisation
 
@@ -408,7 +408,7 @@ def project_create(*, user, title: str, **fields) -> Project:
     project = Project(title=_strip(title or ""), **fields)
     project.full_clean()
     _validate_areas(rus_areas, smart_areas)
-    project._history_user = user
+    project._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     project.save()
     project.partners.set(partners)
     project.rus_areas.set(rus_areas)
@@ -582,7 +582,7 @@ def project_member_create(
         email=_strip(email or ""),
     )
     member.full_clean()
-    member._history_user = user
+    member._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     member.save()
     return member
 
@@ -654,7 +654,7 @@ def obligation_create(
         source=_strip(source or ""),
     )
     obligation.full_clean()
-    obligation._history_user = user
+    obligation._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     obligation.save()
     return obligation
 
@@ -792,7 +792,7 @@ def document_upload(
     document.full_clean(exclude=["file"])
     document.file.save(original_name, file, save=False)
     try:
-        document._history_user = user
+        document._history_user = user  # type: ignore[attr-defined]  # read by simple-history
         document.save()
     except Exception:
         document.file.delete(save=False)
@@ -832,15 +832,15 @@ def area_create(
     require(permissions.can_manage_areas(user))
     model = AREA_MODELS[list_key]
     area = model(name=_strip(name or ""), position=position or 0, active=active)
-    if model is RusArea and report_priority:
+    if isinstance(area, RusArea) and report_priority:
         area.report_priority = report_priority
-    if model.objects.filter(name__iexact=area.name).exists():
+    if model._default_manager.filter(name__iexact=area.name).exists():
         raise ValidationError(
             {"name": _("Det finns redan en post som heter %(name)s.") % {"name": area.name}},
             code="duplicate_name",
         )
     area.full_clean()
-    area._history_user = user
+    area._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     area.save()
     return area
 

@@ -77,7 +77,7 @@ def report_get(year: int) -> ReportYear:
 
 
 def report_progress(report: ReportYear) -> Progress:
-    if hasattr(report, "question_count"):
+    if hasattr(report, "question_count") and hasattr(report, "done_count"):
         return Progress(done=report.done_count, total=report.question_count)
     counts = Section.objects.filter(report=report, kind=SectionKind.QUESTION).aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(answer__done=True))

@@ -6,6 +6,7 @@ Edits carry the version the user started from; a stale version raises ``Conflict
 """
 
 import logging
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -117,7 +118,7 @@ def report_year_create(
     report.full_clean()
     try:
         with transaction.atomic():
-            report._history_user = user
+            report._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             report.save()
     except IntegrityError as exc:
         raise ValidationError(
@@ -188,7 +189,7 @@ def report_year_update(*, user, report: ReportYear, data: dict, version: int) ->
         return locked
     locked.full_clean()
     locked.version += 1
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save(update_fields=[*changed, "version", "updated_at"])
     return locked
 
@@ -245,7 +246,7 @@ def answer_save(
     if locked.done and locked.is_empty and not locked.section.insatser.exists():
         locked.done, locked.done_by, locked.done_at = False, None, None
     locked.full_clean()
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
     return locked
 
@@ -284,7 +285,7 @@ def answer_set_done(*, user, answer: Answer, done: bool) -> Answer:
         locked.done, locked.done_by, locked.done_at = True, user, timezone.now()
     else:
         locked.done, locked.done_by, locked.done_at = False, None, None
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save(update_fields=["done", "done_by", "done_at"])
     return locked
 
@@ -357,7 +358,7 @@ def insats_add(*, user, section: Section, project: Project | None = None) -> Ins
     position = (locked.insatser.aggregate(top=Max("position"))["top"] or 0) + 1
     insats = Insats(section=locked, project=project, position=position, created_by=user, **fields)
     insats.full_clean()
-    insats._history_user = user
+    insats._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     insats.save()
     return insats
 
@@ -396,7 +397,7 @@ def insats_update(*, user, insats: Insats, data: dict, version: int) -> Insats:
         return locked
     locked.full_clean()
     locked.version += 1
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save(update_fields=[*changed, "version", "updated_at"])
     return locked
 
@@ -408,7 +409,7 @@ def insats_delete(*, user, insats: Insats) -> None:
     row = Insats.objects.filter(pk=insats.pk, section=locked).first()
     if row is None:
         raise Conflict(_("Insatsen är redan borttagen."))
-    row._history_user = user
+    row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     row.delete()
 
 
@@ -430,7 +431,7 @@ def insats_move(*, user, insats: Insats, direction: str) -> Insats:
     for position, row in enumerate(rows, start=1):
         if row.position != position:
             row.position = position
-            row._history_user = user
+            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             row.save(update_fields=["position", "updated_at"])
     return rows[other]
 
@@ -503,7 +504,7 @@ def report_approval_record(
     locked.approved_recorded_at = timezone.now()
     locked.version += 1
     locked.full_clean()
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
     return locked
 
@@ -521,7 +522,7 @@ def report_approval_clear(*, user, report: ReportYear, version: int) -> ReportYe
     locked.approved_by_user = None
     locked.approved_recorded_at = None
     locked.version += 1
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
     return locked
 
@@ -627,7 +628,8 @@ def _store_files(job: ReportJob, files: dict[str, bytes]) -> None:
         # Files of an interrupted earlier attempt: removed once the new ones are stored.
         name, storage = old.file.name, old.file.storage
         old.delete()
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
     for fmt, data in files.items():
         generated = GeneratedReport(
             report=job.report,

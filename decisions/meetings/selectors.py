@@ -148,7 +148,7 @@ def public_notices(today: datetime.date | None = None) -> list[dict]:
     out = []
     for meeting in candidates:
         dates = public_notice_dates(meeting)
-        if dates.removed_on > today:
+        if dates.removed_on is not None and dates.removed_on > today:
             out.append({"meeting": meeting, "dates": dates})
     return out
 

@@ -2,8 +2,10 @@
 register, the anchoring cross-check and what the case page shows."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from decisions.workflow.constants import BodyCode
@@ -36,8 +38,8 @@ ANCHORING_REJECTION_REASON = _(
 @dataclass(frozen=True)
 class Queue:
     key: str
-    label: str
-    description: str
+    label: str | Promise
+    description: str | Promise
     condition: Q
     kinds: tuple = (CaseKind.PROJECT_IDEA, CaseKind.CO_FINANCING)
 
@@ -106,7 +108,7 @@ def queue_cases(key: str) -> QuerySet[Case]:
     )
 
 
-_BODY_CONDITIONS = {
+_BODY_CONDITIONS: dict[str, Q] = {
     BodyCode.AU: Q(kind=CaseKind.PROJECT_IDEA, state__in=[S.REGISTERED, S.AU_PREPARATION]),
     BodyCode.FORUM: Q(state=S.AT_FORUM),
     BodyCode.COUNCIL: Q(state=S.AT_COUNCIL),
@@ -204,7 +206,7 @@ def anchoring_status(case, linked: list | None = None) -> AnchoringStatus:
         linked = linked_cases(case)
     ideas = [other for other in linked if other.kind == CaseKind.PROJECT_IDEA]
     required = case.kind == CaseKind.CO_FINANCING and case.project.involves_healthcare
-    anchored = any(idea.council_passed for idea in ideas)
+    anchored = any(idea.council_passed for idea in ideas)  # type: ignore[union-attr]  # linked_cases annotates it
     return AnchoringStatus(required=required, anchored=anchored, idea_cases=ideas)
 
 
@@ -213,7 +215,7 @@ def anchoring_status(case, linked: list | None = None) -> AnchoringStatus:
 
 def case_workflow_records(case) -> dict:
     """Assessments, anchoring contacts, forum recommendations, proposal, delegation decisions."""
-    records = {
+    records: dict[str, Any] = {
         "assessments": [],
         "anchoring_contacts": [],
         "forum_recommendations": [],

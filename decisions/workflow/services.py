@@ -566,7 +566,7 @@ def delegation_decision_mark_reported(
             )
         decision.reported_on = reported_on
         decision.report_reference = reference
-        decision._history_user = user
+        decision._history_user = user  # type: ignore[attr-defined]  # read by simple-history
         decision.full_clean()
         decision.save(update_fields=["reported_on", "report_reference"])
     return locked

@@ -97,7 +97,7 @@ def _commit(
         created_by=user,
     )
     commitment.full_clean()
-    commitment._history_user = user
+    commitment._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     commitment.save()
     return commitment
 
@@ -139,7 +139,7 @@ def commitment_record(
         if case is not None:
             priority = project_priority(case.project)
         else:
-            priority = DEFAULT_PRIORITY.get(category)
+            priority = DEFAULT_PRIORITY.get(category, "")
     if priority not in ReportPriority.values:
         errors["priority"] = _("Välj den RUS-prioritering som beslutet hör till.")
     if case is not None and category != GrantCategory.PROJECT:
@@ -278,7 +278,7 @@ def payment_record(
         created_by=user,
     )
     payment.full_clean()
-    payment._history_user = user
+    payment._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     payment.save()
     return payment
 
@@ -292,7 +292,7 @@ def _release(*, user, commitment: Commitment, released_on, amount, reason: str) 
         created_by=user,
     )
     release.full_clean()
-    release._history_user = user
+    release._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     release.save()
     return release
 

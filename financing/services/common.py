@@ -19,7 +19,7 @@ ZERO = Decimal("0.00")
 # Default RUS priority of recorded commitments outside projektverksamhet (seed 004 2.1:
 # "innovation ... innefattar samtliga beviljade medel inom företagsstöd", attraktiva
 # livsmiljöer "samtliga beviljade medel inom kommersiell service").
-DEFAULT_PRIORITY = {
+DEFAULT_PRIORITY: dict[str, str] = {
     GrantCategory.BUSINESS_SUPPORT: ReportPriority.INNOVATION,
     GrantCategory.COMMERCIAL_SERVICE: ReportPriority.ATTRACTIVE_ENVIRONMENTS,
 }

@@ -109,6 +109,6 @@ def paragraph_record_decision(*, user, paragraph: Paragraph, **decision) -> Para
     if paragraph.case_id is None or decision.get("import_only"):
         return paragraph
     log = TransitionLog.objects.filter(case_id=paragraph.case_id).order_by("-pk").first()
-    if log is not None and (before is None or log.pk != before.pk):
+    if log is not None and (before is None or log.pk != before.pk) and paragraph.case is not None:
         _money_effects(user=user, case=paragraph.case, log=log)
     return paragraph

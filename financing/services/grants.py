@@ -86,17 +86,17 @@ def _store_allocations(grant: Grant, cleaned: dict, user) -> None:
         current = existing.get((dimension, key))
         if value is None:
             if current is not None:
-                current._history_user = user
+                current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
                 current.delete()
         elif current is None:
             allocation = Allocation(grant=grant, dimension=dimension, key=key, amount=value)
             allocation.full_clean()
-            allocation._history_user = user
+            allocation._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             allocation.save()
         elif current.amount != value:
             current.amount = value
             current.full_clean()
-            current._history_user = user
+            current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             current.save(update_fields=["amount"])
 
 
@@ -126,7 +126,7 @@ def grant_create(
     cleaned = _validate_allocations(grant, allocations or {})
     try:
         with transaction.atomic():
-            grant._history_user = user
+            grant._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             grant.save()
     except IntegrityError as exc:
         raise ValidationError(
@@ -180,7 +180,7 @@ def grant_update(
         locked, {key: None for key in ALLOCATION_KEYS} | dict(allocations or {})
     )
     locked.version += 1
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save(update_fields=[*changed, "version", "updated_at"])
     _store_allocations(locked, cleaned, user)
     return locked

@@ -26,7 +26,7 @@ from projects.models import Organisation, Project
 def _save_transition(plan: FinancingPlan, fields: list[str], user) -> None:
     try:
         with transaction.atomic():
-            plan._history_user = user
+            plan._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             plan.save(update_fields=[*fields, "status", "updated_at"])
     except ConcurrentTransition as exc:
         raise Conflict(
@@ -122,7 +122,7 @@ def _store_rows(plan: FinancingPlan, rows: list[dict], user) -> None:
         if row is None:
             row = FinancingRow(plan=plan, **data)
             row.full_clean()
-            row._history_user = user
+            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             row.save()
         else:
             changed = [name for name, value in data.items() if getattr(row, name) != value]
@@ -130,12 +130,12 @@ def _store_rows(plan: FinancingPlan, rows: list[dict], user) -> None:
                 for name in changed:
                     setattr(row, name, data[name])
                 row.full_clean()
-                row._history_user = user
+                row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
                 row.save(update_fields=changed)
         keep.add(row.pk)
     for pk, row in existing.items():
         if pk not in keep:
-            row._history_user = user
+            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             row.delete()
 
 
@@ -146,7 +146,7 @@ def financing_plan_save(
     project: Project,
     stated_total,
     rows: list[dict],
-    version: int | None = None,
+    version: int | str | None = None,
 ) -> FinancingPlan:
     """Create or change the financing plan of a project (rows replace the old rows).
 

@@ -192,7 +192,7 @@ def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
     """E-mail the extract to each recipient of its § and log every dispatch."""
     from django.utils import translation
 
-    if document.kind != GeneratedDocument.Kind.EXTRACT or document.paragraph_id is None:
+    if document.kind != GeneratedDocument.Kind.EXTRACT or document.paragraph is None:
         raise ValidationError(_("Bara protokollsutdrag skickas till mottagare."))
     paragraph = document.paragraph
     require(permissions.can_send_extract(user, paragraph))

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def _adjuster_decision(meeting: Meeting) -> str:
-    if meeting.adjuster_id is None:
+    if meeting.adjuster is None:
         return ""
     return f"{meeting.body.name} beslutar att utse {meeting.adjuster.display_name} att jämte ordföranden justera dagens protokoll."
 
@@ -47,9 +47,9 @@ def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
         )
     elif kind == AgendaItem.Kind.INFORMATION and item.note:
         paragraph.matter = [{"heading": "", "text": item.note}]
-    if item.case_id is None:
-        return
     case = item.case
+    if case is None:
+        return
     project = case.project
     paragraph.nyps_id = case.nyps_id or ""
     paragraph.summary = project.summary
@@ -305,7 +305,7 @@ def points_to_text(points) -> str:
 def matter_from_text(text: str) -> list[dict]:
     """``## Bakgrund`` lines start a section; text before the first heading has none."""
     sections: list[dict] = []
-    current = {"heading": "", "lines": []}
+    current: dict = {"heading": "", "lines": []}
     for line in (text or "").splitlines():
         if line.startswith("#"):
             if current["heading"] or "".join(current["lines"]).strip():

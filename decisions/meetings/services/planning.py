@@ -78,11 +78,8 @@ def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
         if field not in MEETING_FIELDS:
             raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
         setattr(locked, field, value)
-    if (
-        "date" in data
-        and locked.paragraphs.exists()
-        and locked.date.year != (locked.paragraphs.first().year)
-    ):
+    first_paragraph = locked.paragraphs.first() if "date" in data else None
+    if first_paragraph is not None and locked.date.year != first_paragraph.year:
         raise ValidationError(
             {
                 "date": _(

@@ -44,7 +44,7 @@ def signing_problems(meeting: Meeting, *, chair=None, paragraphs=None) -> list[s
         problems.append(
             _("Ordföranden %(name)s saknar användarkonto och kan inte justera.") % {"name": chair}
         )
-    if meeting.adjuster_id is None:
+    if meeting.adjuster is None:
         problems.append(_("Ingen justerare är vald."))
     elif meeting.adjuster.user_id is None:
         problems.append(
@@ -58,8 +58,8 @@ def signing_problems(meeting: Meeting, *, chair=None, paragraphs=None) -> list[s
     if items is not None:
         unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
     else:
-        unnumbered = meeting.items.exclude(kind__in=AgendaItem.UNNUMBERED).filter(
-            paragraph__isnull=True
+        unnumbered = list(
+            meeting.items.exclude(kind__in=AgendaItem.UNNUMBERED).filter(paragraph__isnull=True)
         )
     if unnumbered:
         problems.append(
@@ -72,7 +72,9 @@ def signing_problems(meeting: Meeting, *, chair=None, paragraphs=None) -> list[s
             key=lambda p: (p.year, p.number),
         )
     else:
-        undecided = meeting.paragraphs.filter(case__isnull=False, decision_recorded_at__isnull=True)
+        undecided = list(
+            meeting.paragraphs.filter(case__isnull=False, decision_recorded_at__isnull=True)
+        )
     if undecided:
         problems.append(
             _("Beslut är inte registrerat i § %(numbers)s.")
@@ -95,7 +97,7 @@ def meeting_submit_for_signing(*, user, meeting: Meeting) -> Meeting:
     locked.save(update_fields=["status", "signing_round", "signing_comment", "updated_at"])
     chair = meeting_chair(locked)
     _notify(
-        [chair.user if chair else None, locked.adjuster.user],
+        [chair.user if chair else None, locked.adjuster.user if locked.adjuster else None],
         _("Protokoll att justera: %(meeting)s") % {"meeting": locked},
         _(
             "Protokollet från %(meeting)s väntar på din justering. Justera eller skicka "
@@ -132,7 +134,9 @@ def signing_check(*, user, meeting: Meeting) -> str:
         if meeting.status != MeetingStatus.SIGNING and permissions.signing_role_of(user, meeting):
             raise Conflict(access.reason)
         raise PermissionDenied(access.reason)
-    return permissions.signing_role_of(user, meeting)
+    role = permissions.signing_role_of(user, meeting)
+    assert role is not None  # can_sign_protocol allowed: the user is the chair or the adjuster
+    return role
 
 
 def _locked_for_signing(user, meeting: Meeting) -> tuple[Meeting, str]:
@@ -149,6 +153,7 @@ def protocol_sign(*, user, meeting: Meeting) -> Signature:
     """The chair or the adjuster signs; when both have, the protocol is frozen."""
     locked, role = _locked_for_signing(user, meeting)
     member = meeting_chair(locked) if role == Signature.Role.CHAIR else locked.adjuster
+    assert member is not None  # signing_check found the user as this member
     signature = Signature.objects.create(
         meeting=locked,
         round=locked.signing_round,
@@ -193,6 +198,7 @@ def protocol_reject(*, user, meeting: Meeting, comment: str) -> Signature:
         raise ValidationError({"comment": _("Skriv vad som behöver rättas.")})
     locked, role = _locked_for_signing(user, meeting)
     member = meeting_chair(locked) if role == Signature.Role.CHAIR else locked.adjuster
+    assert member is not None  # signing_check found the user as this member
     signature = Signature.objects.create(
         meeting=locked,
         round=locked.signing_round,

@@ -180,10 +180,10 @@ def vote_record(
             member = BodyMember.objects.get(pk=member_id)
             errors.append(_("%(name)s har anmält jäv och får inte rösta.") % {"name": member})
         elif member_id not in voters:
-            member = BodyMember.objects.filter(pk=member_id).first()
+            unknown = BodyMember.objects.filter(pk=member_id).first()
             errors.append(
                 _("%(name)s är inte tjänstgörande och får inte rösta.")
-                % {"name": member or member_id}
+                % {"name": unknown or member_id}
             )
     missing = [m for pk, m in voters.items() if pk not in votes]
     if missing:
