@@ -58,7 +58,7 @@ test: system-test $(VENV)/.dev-installed lint
 	$(TEST_ENV) $(MANAGE) collectstatic --noinput -v 0
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run >/dev/null || \
 		(echo "Model changes without migrations: run makemigrations" && exit 1)
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 e2e: system-test $(VENV)/.dev-installed
 	@scripts/services.sh

@@ -1,18 +1,35 @@
-import os
-import shutil
-import subprocess
-import sys
-import time
+"""Fixtures every test folder shares, and how the suite runs in parallel.
+
+``make test`` runs the suite on two pytest-xdist workers (``-n 2 --dist loadgroup``).
+Each worker has its own test database (pytest-django appends the worker id:
+``test_<name>_gw0``, ``test_<name>_gw1``) and every test its own media folder
+(``tmp_path``). Tests that must not run at the same time as each other carry an
+``xdist_group`` mark, and a group runs on one worker, one test after the other:
+
+- ``services``: tests that start a server or process of their own: the browser journeys
+  (a live server and Chromium, tests/e2e), real Celery workers (``celery_worker`` below,
+  ``start_worker`` in tests/reliability) and private ``redis-server`` processes that a test
+  stops and starts (``private_redis``). tests/reliability/test_parallel_groups.py checks
+  that every test using those fixtures is in the group.
+- ``connections``: the concurrency tests that open dozens of database connections at once
+  (so that two of them never exhaust PostgreSQL's ``max_connections`` together).
+"""
+
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from core.roles import Role
 from tests.factories import user_with_role
+from tests.parallel import name_groups_in_node_ids
+from tests.workers import Worker
 
-ROOT = Path(__file__).resolve().parent.parent
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if getattr(config.option, "loadgroup", False):  # on the workers of ``--dist loadgroup``
+        name_groups_in_node_ids(items)
 
 
 @pytest.fixture(autouse=True)
@@ -102,92 +119,31 @@ def client_for(client):
     return login
 
 
-def _database_url_for_worker() -> str:
-    db = settings.DATABASES["default"]
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{port}/{name}"
-
-
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker process on Redis, consuming a queue private to this test.
+def celery_worker(transactional_db, tmp_path):
+    """A real Celery worker process (solo pool) on the shared Redis, consuming a queue
+    private to this test; tasks the test sends go to that queue.
 
-    Yields a handle with ``queue`` and ``process``; tasks sent by the test go to that queue.
+    Yields the ``tests.workers.Worker`` (``queue``, ``process``, ``log_path``).
     """
     from norrbotten_cases.celery import app
 
     if not settings.CELERY_BROKER_URL:
         pytest.skip("CELERY_BROKER_URL is not set")
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_worker(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PYTHONUNBUFFERED": "1",
-    }
-    celery_bin = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-    log = open(Path(settings.MEDIA_ROOT).parent / f"worker-{queue}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            celery_bin,
-            "-A",
-            "norrbotten_cases",
-            "worker",
-            "-Q",
-            queue,
-            "--pool=solo",
-            "--concurrency=1",
-            "-l",
-            "info",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-
-    class Handle:
-        pass
-
-    handle = Handle()
-    handle.queue = queue
-    handle.process = process
-    handle.log_path = log.name
+    worker = Worker(
+        queue=queue,
+        broker_url=settings.CELERY_BROKER_URL,
+        log_path=tmp_path / f"worker-{queue}.log",
+        pool="solo",
+    )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"worker exited: {Path(log.name).read_text()}")
-            if "ready." in Path(log.name).read_text():
-                break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"worker did not start: {Path(log.name).read_text()}")
-        yield handle
+        yield worker.wait_ready()
     finally:
         app.conf.task_default_queue = previous_queue
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
+        worker.stop()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from norrbotten_cases.celery import app
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("services")
 def test_a_real_worker_answers_and_knows_the_app_tasks(celery_worker):
     replies = app.control.ping(timeout=10)
     assert replies, "no worker answered the ping"

@@ -45,10 +45,14 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
+    """Every journey is ``e2e`` and runs in the ``services`` xdist group (a live server
+    and a Chromium of its own; see tests/conftest.py)."""
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("services"))
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ DECIDED = datetime.date(2020, 3, 24)
 PARALLEL = 20
 
 pytestmark = [
+    pytest.mark.xdist_group("connections"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not settings.USING_POSTGRES, reason="row locks need PostgreSQL"),
 ]

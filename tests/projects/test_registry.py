@@ -131,6 +131,7 @@ def test_updating_a_case_changes_facts_but_never_the_dnr(officer):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.xdist_group("connections")
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_registrations_get_fifty_consecutive_numbers():
     """50 threads, each on its own database connection, register at the same moment."""

@@ -3,40 +3,29 @@
 The shared Redis on 127.0.0.1:6379 is never stopped or swept: every test here gets its
 own ``redis-server`` on a free port, points the Celery app (and settings) at it, and may
 stop and start it again. Workers are real ``celery worker`` processes with the prefork
-pool, consuming a queue private to the test, so a child can be killed mid-task.
+pool (tests/workers.py), consuming a queue private to the test, so a child can be killed
+mid-task. Every test here runs in the ``services`` xdist group (tests/conftest.py).
 """
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import ROOT, Worker, wait_for
+
+__all__ = ["ROOT", "wait_for"]  # imported by the tests of this folder
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class RedisServer:
@@ -143,101 +132,6 @@ def private_redis(tmp_path, settings):
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = previous_env
-
-
-def database_url_for_worker() -> str:
-    from django.db import connection
-
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{port}/{connection.settings_dict['NAME']}"
-
-
-class Worker:
-    """One ``celery worker`` process (prefork, one child) in its own process group."""
-
-    def __init__(self, *, queue: str, broker_url: str, log_path: Path, cwd: Path, env: dict):
-        self.queue = queue
-        self.log_path = log_path
-        celery_bin = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-        self._log = open(log_path, "a")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                celery_bin,
-                "-A",
-                "norrbotten_cases",
-                "worker",
-                "-Q",
-                queue,
-                "--pool=prefork",
-                "--concurrency=1",
-                "-l",
-                "info",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-            ],
-            cwd=cwd,
-            env={
-                **os.environ,
-                "DATABASE_URL": database_url_for_worker(),
-                "CELERY_BROKER_URL": broker_url,
-                "CELERY_TASK_ALWAYS_EAGER": "false",
-                "CELERY_TASK_DEFAULT_QUEUE": queue,
-                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-                "PYTHONUNBUFFERED": "1",
-                **env,
-            },
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._ready_marker = len(self.log())
-
-    def log(self) -> str:
-        return self.log_path.read_text() if self.log_path.exists() else ""
-
-    def wait_ready(self, timeout: float = 60) -> "Worker":
-        def ready():
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited:\n{self.log()[-3000:]}")
-            return "ready." in self.log()[self._ready_marker :]
-
-        wait_for(ready, timeout=timeout, interval=0.2, what=f"worker ready\n{self.log()[-2000:]}")
-        return self
-
-    def children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except OSError:
-            return []
-
-    def kill_child(self) -> int:
-        """SIGKILL the pool process (there is one): the task it runs dies with it."""
-        (child,) = wait_for(self.children, timeout=10, what="the worker's pool process")
-        os.kill(child, signal.SIGKILL)
-        return child
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker (main process and pool) as a machine crash would."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self._log.close()
 
 
 @pytest.fixture

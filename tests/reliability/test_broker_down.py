@@ -47,6 +47,7 @@ def test_the_beat_schedule_runs_both_requeue_tasks_every_few_minutes():
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("services")
 @pytest.mark.django_db(transaction=True)
 def test_documents_ordered_while_redis_is_down_are_kept_and_completed_when_it_returns(
     start_worker, private_redis, client, secretary, officer

@@ -21,7 +21,11 @@ from reporting.models import GeneratedReport, ReportJob
 from tests.reliability.builders import small_meeting
 from tests.reliability.conftest import ROOT, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.xdist_group("services"),
+    pytest.mark.django_db(transaction=True),
+]
 
 NOT_DEPLOYED = (
     ".git",

@@ -28,7 +28,11 @@ from reporting.models import GeneratedReport, ReportJob
 from tests.reliability.builders import big_meeting
 from tests.reliability.conftest import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.xdist_group("services"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _status(job):

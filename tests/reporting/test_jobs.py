@@ -145,6 +145,7 @@ def test_readers_and_decision_makers_cannot_order_generation(report, reader, dec
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("services")
 def test_a_queued_job_is_completed_by_a_real_worker(celery_worker, officer):
     report = services.report_year_create(user=officer, year=2022)
     job, _created = services.report_job_request(user=officer, report=report)

@@ -75,6 +75,7 @@ def test_job_is_queued_only_after_commit(
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("services")
 def test_kallelse_is_rendered_by_a_real_worker(celery_worker, secretary):
     members = committee(secretary)
     body = members["Lage Hortlund"].body
