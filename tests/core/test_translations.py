@@ -71,3 +71,11 @@ def test_every_string_in_the_code_is_in_the_english_catalogue(msgattrib, tmp_pat
     assert _msgids_needing_work(copy / "locale" / "en" / "LC_MESSAGES" / "django.po") == [], (
         "run `make messages` and translate the new strings in locale/en"
     )
+
+
+@pytest.mark.django_db
+def test_the_language_switch_works_before_login(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get("/accounts/login/")
+    assert b"Log in" in page.content or b'lang="en"' in page.content

@@ -1,12 +1,23 @@
 """Every URL pattern of the app, with its path parameters taken from the world's objects.
 
 ``ROUTES`` maps the full URL name to a function ``world -> kwargs``; a test checks that it
-covers every named pattern, so a new page cannot escape the crawl.
+covers every named pattern, so a new page cannot escape the crawl (the admin's own pages
+and DRF's format-suffix variants aside).
 """
 
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.urlwalk import walk_patterns
+
+def walk_patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    """Yield (route, name, namespace) of every pattern below ``patterns`` (default: all)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from walk_patterns(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name, namespace
 
 
 def all_patterns() -> list[tuple[str, str | None, str]]:
