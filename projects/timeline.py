@@ -320,7 +320,7 @@ def case_timeline(case: Case, user) -> list[Entry]:
                 last._last = entry._last
                 last.when = entry.when
                 continue
-            if last.action == "created" and not _field_changes(entry._first, entry._last):
+            if last.action == "created" and not _diff(entry._first, entry._last):
                 # the m2m rows written right after creating (partners, areas)
                 last._last = entry._last
                 continue
@@ -338,9 +338,12 @@ def case_timeline(case: Case, user) -> list[Entry]:
     return out
 
 
-def _field_changes(old, new) -> bool:
-    """Whether two records of one object differ in a tracked (non-m2m) field."""
-    return any(_raw(old, f) != _raw(new, f) for f in _tracked(type(new).instance_type))
+def _diff(old, new) -> dict[str, object]:
+    """The tracked fields (not the m2m ones) in which two records of one object differ:
+    simple-history's ``diff_against``, as {field name: ModelChange} (raw values: the
+    pk for a foreign key). No queries."""
+    names = [f.name for f in _tracked(type(new).instance_type)]
+    return {change.field: change for change in new.diff_against(old, included_fields=names).changes}
 
 
 def _changes(entry: Entry, lookups: _Lookups, m2m) -> list[Change]:
@@ -352,18 +355,21 @@ def _changes(entry: Entry, lookups: _Lookups, m2m) -> list[Change]:
         "document": Document,
         "obligation": Obligation,
     }[entry.kind]
+    diff = _diff(old, new)
     changes = []
-    for f in _tracked(model):
-        before, after = _raw(old, f), _raw(new, f)
-        if before == after or (before in (None, "") and after in (None, "")):
+    for f in _tracked(model):  # in the model's order (diff_against sorts by name)
+        change = diff.get(f.name)
+        if change is None or (change.old in (None, "") and change.new in (None, "")):
             continue
         changes.append(
             Change(
                 label=_label(f),
-                old=_display(f, before, lookups),
-                new=_display(f, after, lookups),
+                old=_display(f, change.old, lookups),
+                new=_display(f, change.new, lookups),
             )
         )
+    # The m2m fields: diff_against would query each pair of records; the rows of all the
+    # project's records were read at once (_m2m_values).
     if entry.kind == "project":
         for name, related in PROJECT_M2M.items():
             before = m2m.get(old.history_id, {}).get(name, frozenset())

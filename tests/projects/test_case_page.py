@@ -4,12 +4,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import Role
 from projects import case_page, services
-from projects.models import Obligation, ProjectMember, RusArea
-from projects.timeline import case_timeline
-from tests.factories import OrganisationFactory, register_case
+from projects.models import Case, Document, Obligation, Project, ProjectMember, RusArea
+from projects.timeline import _tracked, case_timeline
+from tests.factories import OrganisationFactory, register_case, user_with_role
 from tests.projects.factories import ObligationFactory, document_for
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +222,38 @@ def test_timeline_is_paginated_with_visa_fler(case, officer, client_for):
     assert "<html" not in fragment and "Villkor 0" in fragment
     full = client.get(history_url, {"page": 2}).content.decode()
     assert "<html" in full and "Nyare händelser" in full
+
+
+def test_timeline_queries_do_not_grow_with_the_changes(
+    case, officer, django_assert_max_num_queries
+):
+    """Diffing reads no rows (diff_against on the fetched records; the m2m rows of all
+    the project's records in one query per field), so a long history costs no more."""
+    colleague = user_with_role(Role.OFFICER, username="officer2")  # no merging of saves
+    ltu, lkab = OrganisationFactory(name="LTU"), OrganisationFactory(name="LKAB")
+    services.project_update(user=officer, project=case.project, data={"partners": [ltu]})
+    with CaptureQueriesContext(connection) as short:
+        case_timeline(case, officer)
+    for i in range(6):
+        user = officer if i % 2 else colleague
+        services.project_update(
+            user=user,
+            project=case.project,
+            data={"partners": [lkab] if i % 2 else [ltu, lkab], "contact_name": f"Kontakt {i}"},
+        )
+        services.case_update(user=user, case=case, data={"nyps_id": f"2020481{i}"})
+        services.obligation_create(user=officer, project=case.project, text=f"Villkor {i}")
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        entries = case_timeline(case, officer)
+    assert len(short.captured_queries) <= 11  # as many as before diff_against
+    changes = [c.label for e in entries for c in e.changes]
+    assert changes.count("Samverkansparter") == 7 and changes.count("NYPS-id") == 6
+
+
+def test_every_field_the_history_shows_can_be_diffed():
+    """diff_against compares editable fields only: a shown field must be one."""
+    for model in (Case, Project, ProjectMember, Document, Obligation):
+        assert all(f.editable for f in _tracked(model)), model
 
 
 def test_history_records_the_acting_user_outside_requests(case, secretary):
