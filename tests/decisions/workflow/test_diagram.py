@@ -151,7 +151,7 @@ def test_a_withdrawn_case_highlights_the_withdrawal_note(actors):
 
 LANGUAGES = ["sv", "en"]
 KINDS = [CaseKind.PROJECT_IDEA, CaseKind.CO_FINANCING]
-CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "workflow.css"
+CSS = Path(__file__).resolve().parents[3] / "static" / "css" / "workflow.css"
 HALO = 2  # half the white stroke drawn behind edge labels
 
 
