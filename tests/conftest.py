@@ -13,6 +13,10 @@ Each worker has its own test database (pytest-django appends the worker id:
   that every test using those fixtures is in the group.
 - ``connections``: the concurrency tests that open dozens of database connections at once
   (so that two of them never exhaust PostgreSQL's ``max_connections`` together).
+
+The demo data (``load_demo``) is loaded once per session (per worker) for the tests that
+only read it: the ``demo`` fixture and the security tests' ``world``
+(tests/session_demo.py). Those tests run after all others.
 """
 
 import uuid
@@ -23,13 +27,62 @@ from django.conf import settings
 from core.roles import Role
 from tests.factories import user_with_role
 from tests.parallel import name_groups_in_node_ids
+from tests.session_demo import SessionDemo
 from tests.workers import Worker
+
+DEMO = pytest.StashKey[SessionDemo]()
+
+
+def _uses_the_demo(item) -> bool:
+    return "session_demo" in getattr(item, "fixturenames", ())
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # The tests that read the session's demo data run last, one after the other.
+    items[:] = sorted(items, key=_uses_the_demo)
     if getattr(config.option, "loadgroup", False):  # on the workers of ``--dist loadgroup``
         name_groups_in_node_ids(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a test that does not use the demo data: roll the demo back."""
+    demo = item.config.stash.get(DEMO, None)
+    if demo is not None and not _uses_the_demo(item):
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def session_demo(django_db_setup, django_db_blocker, tmp_path_factory, pytestconfig):
+    """The demo data of this session (tests/session_demo.py); tests use ``demo``."""
+    demo = SessionDemo(django_db_blocker, tmp_path_factory.mktemp("demo-media"))
+    pytestconfig.stash[DEMO] = demo
+    yield demo
+    demo.close()
+    del pytestconfig.stash[DEMO]
+
+
+@pytest.fixture(autouse=True, scope="class")
+def _demo_before_the_test_transaction(request):
+    """Loads the demo for a test that uses it before any function-scoped fixture runs, in
+    particular before pytest-django opens the test's transaction (for a ``django_db`` mark
+    as well as for ``db``). Class-scoped: set up before the function-scoped fixtures, and
+    for a test function outside a class, once per test."""
+    if _uses_the_demo(request.node):
+        request.getfixturevalue("session_demo").ensure()
+
+
+@pytest.fixture
+def demo(request, session_demo, db, settings):
+    """The demo data (``load_demo``), for tests that only read it: loaded once per session
+    and each test rolled back (tests/session_demo.py). Files are in ``demo.media_root``."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        raise pytest.UsageError("the demo data cannot be used with transactional_db")
+    assert session_demo.loaded
+    settings.MEDIA_ROOT = session_demo.media_root
+    return session_demo
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ def loaded():
     return out
 
 
-def test_seed_plans_are_approved_with_their_real_rows(loaded):
+def test_seed_plans_are_approved_with_their_real_rows(demo):
     plans = FinancingPlan.objects.all()
     assert plans.count() == len(all_seed_cases())
     assert set(plans.values_list("status", flat=True)) == {PlanStatus.APPROVED}
@@ -37,7 +37,7 @@ def test_seed_plans_are_approved_with_their_real_rows(loaded):
         assert plan.reviewed_by.username == "controller"
 
 
-def test_2022_distribution_reproduces_seed_004(loaded):
+def test_2022_distribution_reproduces_seed_004(demo):
     grant = Grant.objects.get(year=2022)
     assert grant.amount == D("171100000")
     summary = selectors.grant_summary(grant)
@@ -94,11 +94,9 @@ def test_payments_are_skipped_gracefully_without_grant_decisions(loaded):
     assert not Payment.objects.exists()
 
 
-def test_full_demo_commits_run_grants_and_pays_some(settings):
-    """All stages: the meetings demo's RUN grants fire the commitment effect."""
-    from django.core.management import call_command
-
-    call_command("load_demo", stdout=io.StringIO())
+def test_full_demo_commits_run_grants_and_pays_some(demo):
+    """All stages (``load_demo``): the meetings demo's RUN grants fire the commitment
+    effect."""
     granted = Commitment.objects.filter(grant__year=2020, case__isnull=False)
     # RUN 2020-03-24 granted § 35-41: 14 115 680 kr from anslag 1:1 2020.
     assert sum(c.amount for c in granted) == D("14115680")

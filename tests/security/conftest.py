@@ -1,48 +1,44 @@
-"""The security tests share one populated database (``world``), built once per run of the
-package inside a transaction that is rolled back when the package is done; each test
-runs in a savepoint inside it, as usual with the ``db`` fixture.
+"""The security tests share one populated database (``world``): the session's demo data
+(tests/session_demo.py) plus what the pages need in every state, built once per run of the
+package in a savepoint that is rolled back when the package is done; each test runs in a
+savepoint inside it, as usual with the ``db`` fixture.
 """
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test.utils import override_settings
 
 from norrbotten_cases.celery import app as celery_app
-
-
-@pytest.fixture(scope="package")
-def _security_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("security-media")
+from tests.session_demo import FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, _security_media):
-    """The world's files live in one folder for the whole package (not one per test)."""
-    settings.MEDIA_ROOT = _security_media
+def _world_media_root(request, settings):
+    """The world's files live beside the demo's, in one folder for the session."""
+    if "world" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("session_demo").media_root
 
 
 @pytest.fixture(scope="package")
-def world(django_db_setup, django_db_blocker, _security_media):
+def world(session_demo, django_db_blocker):
     from django.utils import translation
 
     from tests.security.world import build_world
 
-    overrides = override_settings(
-        MEDIA_ROOT=_security_media,
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
+    session_demo.ensure()
+    overrides = override_settings(MEDIA_ROOT=session_demo.media_root, PASSWORD_HASHERS=FAST_HASHERS)
     eager = celery_app.conf.task_always_eager
     with django_db_blocker.unblock():
         overrides.enable()
         celery_app.conf.task_always_eager = True
         translation.activate("sv")
-        outer = transaction.atomic()
-        outer.__enter__()
+        savepoint = transaction.atomic()
+        savepoint.__enter__()
         try:
             built = build_world()
         except BaseException:
             transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            savepoint.__exit__(None, None, None)
             raise
         finally:
             translation.deactivate()
@@ -51,8 +47,8 @@ def world(django_db_setup, django_db_blocker, _security_media):
     yield built
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-        assert not connection.in_atomic_block
+        savepoint.__exit__(None, None, None)
+    assert session_demo.loaded
 
 
 @pytest.fixture

@@ -8,18 +8,17 @@ with agenda, attendance, paragraph parts; a meeting out for signing; a draft and
 submitted financing plan; project members and obligations; finished document and report
 jobs with their generated files; a user without any role and a superuser.
 
-``build_world()`` runs once per test package inside a transaction that is rolled back
-at the end (see ``tests/security/conftest.py``).
+The demo is the session's (tests/session_demo.py, loaded once for all tests that read it);
+``build_world()`` adds the rest once per run of the package, in a savepoint that is rolled
+back at the end (see ``tests/security/conftest.py``).
 """
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from decisions.meetings import services as meeting_svc
 from decisions.meetings.models import (
@@ -89,7 +88,7 @@ def _upload(name: str, content: bytes = PDF_BYTES):
 
 
 def build_world() -> World:
-    call_command("load_demo", stdout=io.StringIO())
+    """The world on top of the demo data, which is loaded already (``session_demo``)."""
     world = World()
     for key, username in ROLE_USERS.items():
         if username:
