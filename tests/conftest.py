@@ -25,7 +25,7 @@ import pytest
 from django.conf import settings
 
 from core.roles import Role
-from tests.factories import user_with_role
+from tests.core.factories import user_with_role
 from tests.parallel import name_groups_in_node_ids
 from tests.session_demo import SessionDemo
 from tests.workers import Worker
@@ -151,6 +151,23 @@ def reader(db):
 
 
 @pytest.fixture
+def director(db):
+    """The development director: a beslutsfattare holding the delegation."""
+    from tests.decisions.workflow.factories import delegate_user
+
+    return delegate_user(username="utvecklingsdirektor", first_name="Lars", last_name="Wik")
+
+
+@pytest.fixture
+def actors(officer, secretary, director):
+    """The users who move a case through the workflow (``walk`` in
+    tests/decisions/workflow/factories.py)."""
+    from tests.decisions.workflow.factories import Actors
+
+    return Actors(officer, secretary, director)
+
+
+@pytest.fixture
 def role_users(officer, secretary, controller, decision_maker, reader):
     return {
         Role.OFFICER: officer,
@@ -170,6 +187,22 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def api():
+    """``api(user)``: a DRF test client authenticated as ``user`` with an API token, as the
+    API's clients are (a new client per call)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def as_user(user):
+        token, _created = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return as_user
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ tests/conftest.py, ``start_worker`` in tests/reliability/conftest.py).
 A worker is started like a deployment starts it, with the test run's environment except
 that its database is this test's database (``test_<name>``, ``test_<name>_gw0`` under
 pytest-xdist) and its media root this test's folder. Tests that start one run in the
-``services`` xdist group (tests/conftest.py).
+``services`` xdist group (tests/conftest.py). And the helpers around them: waiting for a
+job, a broker that is down.
 """
 
 import os
@@ -30,6 +31,29 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "c
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def wait_until_finished(job, *, timeout: float):
+    """Refresh a document or report job until it is finished (done or failed), at most
+    ``timeout`` s; the test then asserts on its status."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.5)
+    return job
+
+
+def broker_down(task):
+    """Sending ``task`` fails as it does while Redis is unreachable (a context manager)."""
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    return mock.patch.object(
+        task, "apply_async", side_effect=OperationalError("Connection refused")
+    )
 
 
 def database_url() -> str:

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from core.roles import Role
-from tests.factories import user_with_role
+from tests.core.factories import user_with_role
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tests.factories import register_case
+from tests.projects.factories import register_case
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import register_case, user_with_role
+from tests.core.factories import user_with_role
+from tests.projects.factories import register_case
 
 
 @pytest.mark.django_db

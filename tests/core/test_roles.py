@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from core.roles import ROLE_PERMISSIONS, Role, has_role, user_roles
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 
 @pytest.mark.django_db

@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 from core.roles import Role
 from financing import demo as financing_demo
 from projects.models import CaseState
-from tests.factories import user_with_role
-from tests.reporting.factories import co_financing_case
+from tests.core.factories import user_with_role
+from tests.reporting.factories import decided_case
 
 ANSWER = (
     "Under 2022 fördelades anslaget enligt följande: **61 %** till projekt, 34 % till "
@@ -58,7 +58,7 @@ def _setup():
     financing_demo._commitments_2022(controller, log)  # the 2022 decisions of seed 004
     # Applications for co-financing received in 2022: three granted, one rejected.
     for number, (title, state) in enumerate(APPLICATIONS, start=1):
-        co_financing_case(
+        decided_case(
             title=title,
             registered_on=datetime.date(2022, 2, number),
             decided_on=datetime.date(2022, 6, 14),

@@ -18,9 +18,10 @@ from core.roles import Role
 from decisions.meetings import services as meeting_services
 from decisions.workflow.constants import BodyCode
 from projects.models import Organisation
+from tests.core.factories import user_with_role
 from tests.decisions.meetings.factories import committee
-from tests.factories import OrganisationFactory, user_with_role
 from tests.financing.factories import make_grant
+from tests.projects.factories import OrganisationFactory
 
 from .helpers import iso, pdf_text, sek, today
 

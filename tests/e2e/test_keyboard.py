@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from projects.models import Organisation
-from tests.factories import OrganisationFactory, user_with_role
+from tests.core.factories import user_with_role
+from tests.projects.factories import OrganisationFactory
 
 from .helpers import sek
 

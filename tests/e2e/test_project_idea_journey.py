@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from tests.factories import user_with_role
+from tests.core.factories import user_with_role
 
 from .helpers import iso, today
 

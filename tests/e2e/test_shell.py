@@ -1,7 +1,7 @@
 """The UI shell in a real browser: login, navigation, language switch, accessibility."""
 
 from core.roles import Role
-from tests.factories import user_with_role
+from tests.core.factories import user_with_role
 
 
 def test_login_navigation_and_language_switch(journey):

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.financing.factories import co_financing_case, make_grant
+from tests.financing.factories import make_grant
+from tests.projects.factories import co_financing_case
 
 
 @pytest.fixture

@@ -7,23 +7,18 @@ from rest_framework.test import APIClient
 
 from core.roles import Role
 from financing.models import Commitment, FinancingPlan, Grant, PlanStatus
-from tests.factories import OrganisationFactory, UserFactory
-from tests.financing.factories import co_financing_case, make_grant, make_plan
+from tests.core.factories import UserFactory
+from tests.financing.factories import make_grant, make_plan
+from tests.projects.factories import OrganisationFactory, co_financing_case
 
 D = Decimal
 pytestmark = pytest.mark.django_db
 
 
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 @pytest.mark.parametrize(
     "path", ["grants/", "financing-plans/", "commitments/", "payments/", "releases/"]
 )
-def test_every_role_reads(path, role_users, grant_2020):
+def test_every_role_reads(path, role_users, grant_2020, api):
     for user in role_users.values():
         response = api(user).get(f"/api/v1/{path}")
         assert response.status_code == 200, (user, response.content)
@@ -31,7 +26,7 @@ def test_every_role_reads(path, role_users, grant_2020):
     assert api(UserFactory()).get(f"/api/v1/{path}").status_code == 403
 
 
-def test_grant_with_allocations_and_figures(reader, grant_2020):
+def test_grant_with_allocations_and_figures(reader, grant_2020, api):
     data = api(reader).get("/api/v1/grants/2020/").json()
     assert data["amount"] == "150000000.00"
     allocation = {(a["dimension"], a["key"]): a["amount"] for a in data["allocations"]}
@@ -39,7 +34,7 @@ def test_grant_with_allocations_and_figures(reader, grant_2020):
     assert data["figures"]["left"] == "150000000.00"
 
 
-def test_controller_creates_and_updates_a_grant(controller, officer):
+def test_controller_creates_and_updates_a_grant(controller, officer, api):
     body = {
         "year": 2022,
         "amount": "171 100 000 kr",
@@ -71,7 +66,7 @@ def test_controller_creates_and_updates_a_grant(controller, officer):
     assert stale.status_code == 409
 
 
-def test_plan_life_cycle_over_the_api(officer, controller, grant_2020):
+def test_plan_life_cycle_over_the_api(officer, controller, grant_2020, api):
     case = co_financing_case(officer=officer, total_budget=D("6114325"))
     region = OrganisationFactory(name="Region Norrbotten")
     eruf = OrganisationFactory(name="ERUF")
@@ -117,7 +112,7 @@ def test_plan_life_cycle_over_the_api(officer, controller, grant_2020):
     assert reopened.json()["status"] == PlanStatus.DRAFT
 
 
-def test_return_requires_a_comment_over_the_api(officer, controller):
+def test_return_requires_a_comment_over_the_api(officer, controller, api):
     plan = make_plan(co_financing_case(officer=officer), status="submitted")
     url = f"/api/v1/financing-plans/{plan.pk}/return/"
     response = api(controller).post(url, {}, format="json")
@@ -127,7 +122,7 @@ def test_return_requires_a_comment_over_the_api(officer, controller):
     assert FinancingPlan.objects.get(pk=plan.pk).status == PlanStatus.RETURNED
 
 
-def test_commitments_payments_releases_over_the_api(controller, officer, grant_2020):
+def test_commitments_payments_releases_over_the_api(controller, officer, grant_2020, api):
     body = {
         "category": "business_support",
         "amount": "500 000",
@@ -175,7 +170,7 @@ def test_commitments_payments_releases_over_the_api(controller, officer, grant_2
     assert api(officer).get("/api/v1/commitments/", {"open": "true"}).json()["count"] == 0
 
 
-def test_over_commit_over_the_api_is_refused(controller):
+def test_over_commit_over_the_api_is_refused(controller, api):
     make_grant(controller=controller, year=2021, amount="1000", commercial="500")
     body = {
         "year": 2021,
@@ -189,7 +184,7 @@ def test_over_commit_over_the_api_is_refused(controller):
     assert not Commitment.objects.exists()
 
 
-def test_schema_lists_the_financing_endpoints(reader):
+def test_schema_lists_the_financing_endpoints(reader, api):
     response = api(reader).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
@@ -204,7 +199,7 @@ def test_schema_lists_the_financing_endpoints(reader):
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARY, Role.DECISION_MAKER, Role.READER])
-def test_other_roles_cannot_write(role, role_users, grant_2020):
+def test_other_roles_cannot_write(role, role_users, grant_2020, api):
     user = role_users[role]
     assert api(user).post("/api/v1/grants/", {"year": 2030, "amount": 1}).status_code == 403
     assert (

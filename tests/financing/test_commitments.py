@@ -10,8 +10,8 @@ from core.roles import Role
 from financing import selectors, services
 from financing.models import Commitment, GrantCategory, LeaderGender, Release
 from projects.models import Case, CaseState, ReportPriority, RusArea
-from tests.factories import OrganisationFactory, ProjectFactory
-from tests.financing.factories import co_financing_case, make_grant, make_plan
+from tests.financing.factories import make_grant, make_plan
+from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_precondition_plan_must_be_approved(officer, controller, grant_2020):
 
 
 def test_precondition_ignores_project_ideas(officer):
-    from tests.factories import register_case
+    from tests.projects.factories import register_case
 
     case = register_case(officer=officer, kind="projektide")
     assert services.decisions.plan_approved_before_run(case) == []

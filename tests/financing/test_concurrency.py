@@ -19,8 +19,9 @@ from core.roles import Role
 from financing import services
 from financing.models import Commitment
 from projects.models import Case, CaseState
-from tests.factories import user_with_role
-from tests.financing.factories import co_financing_case, make_grant
+from tests.core.factories import user_with_role
+from tests.financing.factories import make_grant
+from tests.projects.factories import co_financing_case
 
 D = Decimal
 DECIDED = datetime.date(2020, 3, 24)

@@ -11,7 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from financing import selectors, services
-from tests.financing.factories import co_financing_case, make_grant, make_plan
+from tests.financing.factories import make_grant, make_plan
+from tests.projects.factories import co_financing_case
 
 D = Decimal
 pytestmark = pytest.mark.django_db

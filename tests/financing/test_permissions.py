@@ -4,7 +4,8 @@ import pytest
 
 from core.roles import Role
 from financing import permissions
-from tests.financing.factories import co_financing_case, make_plan
+from tests.financing.factories import make_plan
+from tests.projects.factories import co_financing_case
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_plan_matrix(status, role_users):
 
 
 def test_other_officers_do_not_edit_someone_elses_plan(role_users):
-    from tests.factories import user_with_role
+    from tests.core.factories import user_with_role
 
     plan = make_plan(co_financing_case(officer=role_users[Role.OFFICER]))
     stranger = user_with_role(Role.OFFICER)
@@ -78,7 +79,7 @@ def test_other_officers_do_not_edit_someone_elses_plan(role_users):
 
 
 def test_superuser_holds_every_role(role_users):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     admin = UserFactory(is_superuser=True)
     plan = make_plan(co_financing_case(officer=role_users[Role.OFFICER]), status="submitted")

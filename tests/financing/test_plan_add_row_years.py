@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.financing.factories import co_financing_case
+from tests.projects.factories import co_financing_case
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,9 @@ from core.errors import Conflict
 from core.roles import Role
 from financing import permissions, selectors, services
 from financing.models import FinancingPlan, PlanStatus
-from tests.factories import OrganisationFactory, ProjectFactory, user_with_role
-from tests.financing.factories import (
-    SEED_001_36,
-    SEED_002,
-    co_financing_case,
-    make_plan,
-    seed_rows,
-)
+from tests.core.factories import user_with_role
+from tests.financing.factories import SEED_001_36, SEED_002, make_plan, seed_rows
+from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case
 
 D = Decimal
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.urls import reverse
 from core.roles import Role
 from financing import services
 from financing.models import Commitment, FinancingPlan, Grant, Payment, PlanStatus
-from tests.factories import OrganisationFactory
-from tests.financing.factories import SEED_002, co_financing_case, make_plan, seed_rows
+from tests.financing.factories import SEED_002, make_plan, seed_rows
+from tests.projects.factories import OrganisationFactory, co_financing_case
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_every_role_reads(name, role_users, client_for, grant_2020):
 
 
 def test_user_without_role_is_refused(client_for):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     response = client_for(UserFactory()).get(reverse("financing:dashboard"))
     assert response.status_code == 403

@@ -9,22 +9,18 @@ from django.core.exceptions import ValidationError
 
 from financing.models import Commitment, Release
 from projects.models import Case, CaseState
-from tests.financing.factories import co_financing_case, make_grant, make_plan
+from tests.decisions.workflow.factories import fire, walk_cofinancing
+from tests.financing.factories import make_grant, make_plan
 
 D = Decimal
 pytestmark = pytest.mark.django_db
 MESSAGE = "Finansieringsplanen är inte godkänd av en controller."
 
 
-def _set_state(case, state):
-    Case.objects.filter(pk=case.pk).update(state=state)
-    return Case.objects.get(pk=case.pk)
-
-
-def test_ready_for_run_waits_for_an_approved_plan(officer, controller, grant_2020):
+def test_ready_for_run_waits_for_an_approved_plan(actors, controller, grant_2020):
     from financing.services.decisions import unmet_preconditions
 
-    case = _set_state(co_financing_case(officer=officer), CaseState.PREPARATION)
+    case = walk_cofinancing(actors, CaseState.PREPARATION)
     assert MESSAGE in unmet_preconditions(case, "mark_ready_for_run")
     plan = make_plan(case, status="submitted")
     assert MESSAGE in unmet_preconditions(case, "mark_ready_for_run")
@@ -34,21 +30,21 @@ def test_ready_for_run_waits_for_an_approved_plan(officer, controller, grant_202
     assert MESSAGE not in unmet_preconditions(case, "mark_ready_for_run")
 
 
-def test_marking_ready_without_plan_is_refused_with_the_message(officer):
+def test_marking_ready_without_plan_is_refused_with_the_message(actors, officer):
     from financing.services.decisions import case_transition
 
-    case = _set_state(co_financing_case(officer=officer), CaseState.PREPARATION)
+    case = walk_cofinancing(actors, CaseState.PREPARATION)
     with pytest.raises(ValidationError) as error:
         case_transition(user=officer, case=case, transition="mark_ready_for_run")
     assert MESSAGE in error.value.messages
     assert Case.objects.get(pk=case.pk).state == CaseState.PREPARATION
 
 
-def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(officer, secretary):
+def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(actors, secretary):
     from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000", project="1500000")
-    case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    case = walk_cofinancing(actors, CaseState.READY_FOR_RUN)
     case_transition(
         user=secretary,
         case=case,
@@ -64,7 +60,7 @@ def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(officer, se
     assert commitment.reference == "RUN 2020-03-24 § 36"
     assert Case.objects.get(pk=case.pk).state == CaseState.GRANTED
 
-    other = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    other = walk_cofinancing(actors, CaseState.READY_FOR_RUN)
     with pytest.raises(ValidationError) as error:
         case_transition(
             user=secretary,
@@ -79,12 +75,12 @@ def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(officer, se
     assert not Commitment.objects.filter(case=other).exists()
 
 
-def test_grant_with_year_split_through_the_workflow(officer, secretary):
+def test_grant_with_year_split_through_the_workflow(actors, secretary):
     from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000")
     make_grant(year=2021, amount="10000000")
-    case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    case = walk_cofinancing(actors, CaseState.READY_FOR_RUN)
     case_transition(
         user=secretary,
         case=case,
@@ -101,12 +97,12 @@ def test_grant_with_year_split_through_the_workflow(officer, secretary):
     }
 
 
-def test_close_through_the_workflow_releases_the_remainder(officer, secretary, controller):
+def test_close_through_the_workflow_releases_the_remainder(actors, officer, secretary, controller):
     from financing import services
     from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000")
-    case = _set_state(co_financing_case(officer=officer), CaseState.READY_FOR_RUN)
+    case = walk_cofinancing(actors, CaseState.READY_FOR_RUN)
     case_transition(
         user=secretary,
         case=case,
@@ -122,7 +118,8 @@ def test_close_through_the_workflow_releases_the_remainder(officer, secretary, c
         period_start=datetime.date(2020, 9, 1),
         period_end=datetime.date(2020, 12, 31),
     )
-    case = _set_state(case, CaseState.FINAL_REPORT)
+    fire(case, "start_project", officer)
+    fire(case, "submit_final_report", officer)
     case_transition(user=officer, case=case, transition="close")
     release = Release.objects.get(commitment=commitment)
     assert release.amount == D("250000")

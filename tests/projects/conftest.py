@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import OrganisationFactory, ProjectFactory, register_case
+from tests.projects.factories import OrganisationFactory, ProjectFactory, register_case
 
 
 @pytest.fixture
@@ -16,12 +16,3 @@ def case(officer):
     )
     project.partners.add(OrganisationFactory(name="PiteEnergi AB"))
     return register_case(officer=officer, project=project, nyps_id="20204814")
-
-
-@pytest.fixture(autouse=True)
-def _swedish():
-    """Messages are asserted in Swedish, whatever an earlier test left activated."""
-    from django.utils import translation
-
-    with translation.override("sv"):
-        yield

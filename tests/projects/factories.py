@@ -1,12 +1,68 @@
-"""Factories of the projects app's own tests (shared ones live in tests/factories.py)."""
+"""Factories of the projects app: organisations, projects, the case registry and its
+documents. Cases are registered through the service, so they get a real Dnr."""
 
 import datetime
 import io
+from decimal import Decimal
 
 import factory
 
-from projects.models import Document, Obligation, ProjectMember
-from tests.factories import OrganisationFactory, ProjectFactory
+from core.roles import Role
+from projects import services
+from projects.models import CaseKind, Document, Obligation, Organisation, Project, ProjectMember
+from tests.core.factories import user_with_role
+
+REGISTERED = datetime.date(2020, 1, 15)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n} AB")
+    kind = Organisation.Kind.COMPANY
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    applicant = factory.SubFactory(OrganisationFactory)
+    owner = factory.SelfAttribute("applicant")
+    start_date = datetime.date(2020, 9, 1)
+    end_date = datetime.date(2023, 2, 28)
+    requested_amount = Decimal("1222867")
+    total_budget = Decimal("6114325")
+
+
+def register_case(*, officer=None, kind=CaseKind.CO_FINANCING, project=None, **kwargs):
+    """A case registered through the service, so it gets a real Dnr."""
+    officer = officer or user_with_role(Role.OFFICER)
+    project = project or ProjectFactory()
+    title = kwargs.pop("title", f"Medfinansiering av projektet {project.title}")
+    return services.case_register(user=officer, kind=kind, title=title, project=project, **kwargs)
+
+
+def co_financing_case(*, officer=None, project=None, registered_on=REGISTERED, **project_fields):
+    """A co-financing case registered on 2020-01-15, for ``project`` or a project of its own
+    made with ``project_fields`` (``title=`` is the project's)."""
+    project = project or ProjectFactory(**project_fields)
+    return register_case(officer=officer, project=project, registered_on=registered_on)
+
+
+def idea_case(*, officer=None, project=None, **kwargs):
+    """A projektidé registered on 2020-01-15."""
+    project = project or ProjectFactory()
+    return register_case(
+        officer=officer,
+        kind=CaseKind.PROJECT_IDEA,
+        project=project,
+        title=kwargs.pop("title", f"Projektidé {project.title}"),
+        registered_on=kwargs.pop("registered_on", REGISTERED),
+        **kwargs,
+    )
+
 
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -76,8 +132,6 @@ def document_for(
     name="ansokan.pdf",
     kind=Document.Kind.APPLICATION,
 ):
-    from projects import services
-
     return services.document_upload(
         user=user,
         case=case,

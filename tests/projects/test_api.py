@@ -5,26 +5,22 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from core.roles import Role
 from projects.models import Case, Document, Organisation, Project
-from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
-from tests.projects.factories import PDF_BYTES, document_for, upload
+from tests.core.factories import user_with_role
+from tests.projects.factories import (
+    PDF_BYTES,
+    OrganisationFactory,
+    ProjectFactory,
+    document_for,
+    register_case,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 WRITERS = [Role.OFFICER]
 NOT_WRITERS = [Role.SECRETARY, Role.CONTROLLER, Role.DECISION_MAKER, Role.READER]
-
-
-@pytest.fixture
-def api(client):
-    def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
-        return client
-
-    return as_user
 
 
 def test_anonymous_gets_401(client):
@@ -38,7 +34,7 @@ def test_anonymous_gets_401(client):
 
 
 def test_users_without_a_role_get_403(api):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     assert api(UserFactory()).get("/api/v1/cases/").status_code == 403
 
@@ -80,7 +76,7 @@ def test_officer_registers_a_case_with_the_next_dnr(api, officer):
             "received_on": "2020-01-02",
             "nyps_id": "20201234",
         },
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -98,7 +94,7 @@ def test_bad_case_input_gives_400_with_swedish_messages(api, officer):
             "project": ProjectFactory().pk,
             "nyps_id": "20201234",
         },
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 400
     assert "NYPS-id" in response.json()["nyps_id"][0]
@@ -107,7 +103,7 @@ def test_bad_case_input_gives_400_with_swedish_messages(api, officer):
 
 def test_officer_updates_a_case(api, officer, case):
     response = api(officer).patch(
-        f"/api/v1/cases/{case.pk}/", {"title": "Ny mening"}, content_type="application/json"
+        f"/api/v1/cases/{case.pk}/", {"title": "Ny mening"}, format="json"
     )
     assert response.status_code == 200 and response.json()["title"] == "Ny mening"
     assert response.json()["dnr"] == case.dnr
@@ -121,13 +117,13 @@ def test_an_update_based_on_a_stale_read_is_refused_with_409(api, officer, case,
     assert token
 
     # A colleague changes the case after our read.
-    changed = client.patch(url, {"title": "Kollegans titel"}, content_type="application/json")
+    changed = client.patch(url, {"title": "Kollegans titel"}, format="json")
     assert changed.status_code == 200 and changed.json()["edit_token"] != token
 
     # Our update, based on the old read, is refused and changes nothing.
     extra = {"HTTP_IF_MATCH": f'"{token}"'} if via == "if-match" else {}
     body = {"title": "Min titel", **({"edit_token": token} if via == "body" else {})}
-    response = client.patch(url, body, content_type="application/json", **extra)
+    response = client.patch(url, body, format="json", **extra)
     assert response.status_code == 409
     assert "Någon annan har ändrat" in response.json()["detail"]
     case.refresh_from_db()
@@ -135,9 +131,7 @@ def test_an_update_based_on_a_stale_read_is_refused_with_409(api, officer, case,
 
     # With the fresh token the update goes through.
     fresh = client.get(url).json()["edit_token"]
-    response = client.patch(
-        url, {"title": "Min titel", "edit_token": fresh}, content_type="application/json"
-    )
+    response = client.patch(url, {"title": "Min titel", "edit_token": fresh}, format="json")
     assert response.status_code == 200 and response.json()["title"] == "Min titel"
 
 
@@ -148,11 +142,9 @@ def test_projects_and_organisations_refuse_stale_updates_too(api, officer, case)
         (f"/api/v1/organisations/{case.project.applicant_id}/", "city"),
     ):
         token = client.get(url).json()["edit_token"]
-        first = client.patch(url, {field: "Först"}, content_type="application/json")
+        first = client.patch(url, {field: "Först"}, format="json")
         assert first.status_code == 200, first.content
-        response = client.patch(
-            url, {field: "Sedan", "edit_token": token}, content_type="application/json"
-        )
+        response = client.patch(url, {field: "Sedan", "edit_token": token}, format="json")
         assert response.status_code == 409, url
         assert client.get(url).json()[field] == "Först"
 
@@ -170,39 +162,26 @@ def test_other_roles_cannot_write_cases_projects_or_organisations(api, case, rol
         client.post(
             "/api/v1/cases/",
             {"kind": "medfinansiering", "title": "X", "project": case.project_id},
-            content_type="application/json",
+            format="json",
         ).status_code
         == 403
     )
+    assert (
+        client.patch(f"/api/v1/cases/{case.pk}/", {"title": "Y"}, format="json").status_code == 403
+    )
+    assert client.post("/api/v1/projects/", {"title": "P"}, format="json").status_code == 403
     assert (
         client.patch(
-            f"/api/v1/cases/{case.pk}/", {"title": "Y"}, content_type="application/json"
+            f"/api/v1/projects/{case.project_id}/", {"title": "P"}, format="json"
         ).status_code
         == 403
     )
-    assert (
-        client.post(
-            "/api/v1/projects/", {"title": "P"}, content_type="application/json"
-        ).status_code
-        == 403
-    )
-    assert (
-        client.patch(
-            f"/api/v1/projects/{case.project_id}/", {"title": "P"}, content_type="application/json"
-        ).status_code
-        == 403
-    )
-    assert (
-        client.post(
-            "/api/v1/organisations/", {"name": "O"}, content_type="application/json"
-        ).status_code
-        == 403
-    )
+    assert client.post("/api/v1/organisations/", {"name": "O"}, format="json").status_code == 403
     assert (
         client.patch(
             f"/api/v1/organisations/{case.project.applicant_id}/",
             {"city": "X"},
-            content_type="application/json",
+            format="json",
         ).status_code
         == 403
     )
@@ -223,7 +202,7 @@ def test_projects_api_create_and_update_with_amounts_in_any_accepted_form(api, o
             "start_date": "2021-01-01",
             "end_date": "2022-12-31",
         },
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 201, response.json()
     project = Project.objects.get(title="API-projekt")
@@ -231,14 +210,14 @@ def test_projects_api_create_and_update_with_amounts_in_any_accepted_form(api, o
     response = client.patch(
         f"/api/v1/projects/{project.pk}/",
         {"end_date": "2020-01-01"},
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 400
     assert "Projektslutet" in response.json()["end_date"][0]
     response = client.patch(
         f"/api/v1/projects/{project.pk}/",
         {"requested_amount": "tio kronor"},
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 400 and "requested_amount" in response.json()
     listed = client.get("/api/v1/projects/", {"search": "api-proj"}).json()["results"]
@@ -255,14 +234,14 @@ def test_organisations_api_search_and_duplicates(api, officer):
     response = client.post(
         "/api/v1/organisations/",
         {"name": "luleå kommun", "kind": "municipality"},
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 400
     assert "redan" in response.json()["name"][0]
     response = client.post(
         "/api/v1/organisations/",
         {"name": "Kalix kommun", "kind": "municipality"},
-        content_type="application/json",
+        format="json",
     )
     assert response.status_code == 201 and response.json()["kind_display"] == "Kommun"
 

@@ -12,7 +12,8 @@ from core.roles import Role
 from projects import selectors, services
 from projects.filters import CaseFilter
 from projects.models import Case, CaseKind, RusArea
-from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
+from tests.core.factories import user_with_role
+from tests.projects.factories import OrganisationFactory, ProjectFactory, register_case
 
 pytestmark = pytest.mark.django_db
 URL = reverse("projects:case_list")
@@ -265,7 +266,7 @@ def test_case_filter_is_reusable_on_another_queryset(registry, rf, officer):
 
 
 def test_users_without_a_role_are_refused(client_for, registry):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     response = client_for(UserFactory()).get(URL)
     assert response.status_code == 403

@@ -12,8 +12,13 @@ from core.roles import Role
 from projects import case_page, services
 from projects.models import Case, Document, Obligation, Project, ProjectMember, RusArea
 from projects.timeline import _tracked, case_timeline
-from tests.factories import OrganisationFactory, register_case, user_with_role
-from tests.projects.factories import ObligationFactory, document_for
+from tests.core.factories import user_with_role
+from tests.projects.factories import (
+    ObligationFactory,
+    OrganisationFactory,
+    document_for,
+    register_case,
+)
 
 pytestmark = pytest.mark.django_db
 

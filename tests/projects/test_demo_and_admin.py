@@ -41,7 +41,8 @@ def test_demo_loader_runs_twice_without_duplicates(settings):
 
 
 def test_admin_pages_work_and_case_state_is_read_only(client, officer):
-    from tests.factories import UserFactory, register_case
+    from tests.core.factories import UserFactory
+    from tests.projects.factories import register_case
 
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     case = register_case(officer=officer)
@@ -67,7 +68,8 @@ def test_admin_pages_work_and_case_state_is_read_only(client, officer):
 
 
 def test_admin_organisation_duplicates_are_form_errors(client):
-    from tests.factories import OrganisationFactory, UserFactory
+    from tests.core.factories import UserFactory
+    from tests.projects.factories import OrganisationFactory
 
     OrganisationFactory(name="Luleå kommun")
     client.force_login(UserFactory(username="admin2", is_staff=True, is_superuser=True))

@@ -11,7 +11,7 @@ from core.roles import Role
 from projects import services
 from projects.documents import sanitise_filename
 from projects.models import Document
-from tests.factories import user_with_role
+from tests.core.factories import user_with_role
 from tests.projects.factories import (
     DOCX_BYTES,
     JPEG_BYTES,

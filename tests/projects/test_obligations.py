@@ -9,8 +9,7 @@ from django.utils import timezone
 from core.errors import Conflict
 from projects import services
 from projects.models import Obligation
-from tests.factories import ProjectFactory, register_case
-from tests.projects.factories import ObligationFactory
+from tests.projects.factories import ObligationFactory, ProjectFactory, register_case
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,16 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from tests.factories import OrganisationFactory, ProjectFactory, register_case, user_with_role
-from tests.projects.factories import ObligationFactory, ProjectMemberFactory, document_for, upload
+from tests.core.factories import user_with_role
+from tests.projects.factories import (
+    ObligationFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    ProjectMemberFactory,
+    document_for,
+    register_case,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.db import connection, connections
 from core.roles import Role
 from projects import services
 from projects.models import Case, CaseKind, DiaryCounter, format_dnr
-from tests.factories import ProjectFactory, register_case, user_with_role
+from tests.core.factories import user_with_role
+from tests.projects.factories import ProjectFactory, register_case
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,13 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from tests.factories import OrganisationFactory, ProjectFactory, register_case
-from tests.projects.factories import ObligationFactory, ProjectMemberFactory
+from tests.projects.factories import (
+    ObligationFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    ProjectMemberFactory,
+    register_case,
+)
 
 pytestmark = pytest.mark.django_db
 REGISTER = reverse("projects:case_register")

@@ -21,7 +21,7 @@ from norrbotten_cases.celery import app
 from reporting import services as report_services
 from reporting.models import GeneratedReport, ReportJob
 from reporting.tasks import requeue_report_jobs
-from tests.reliability.builders import small_meeting
+from tests.decisions.meetings.factories import small_meeting
 from tests.reliability.conftest import wait_for
 
 UNAVAILABLE = "Kön för dokumentjobb är inte nåbar just nu"

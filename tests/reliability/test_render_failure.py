@@ -18,7 +18,7 @@ from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob, GeneratedDocument
 from reporting import services as report_services
 from reporting.models import GeneratedReport, ReportJob
-from tests.reliability.builders import small_meeting
+from tests.decisions.meetings.factories import small_meeting
 from tests.reliability.conftest import ROOT, wait_for
 
 pytestmark = [

@@ -25,7 +25,7 @@ from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob, GeneratedDocument
 from reporting import services as report_services
 from reporting.models import GeneratedReport, ReportJob
-from tests.reliability.builders import big_meeting
+from tests.decisions.meetings.factories import big_meeting
 from tests.reliability.conftest import wait_for
 
 pytestmark = [

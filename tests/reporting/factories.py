@@ -1,88 +1,22 @@
-"""Factories for the reporting tests: money rows and decided cases, built directly.
+"""Builders of the reporting tests: cases with the outcome the annual report counts.
 
-Financing rows are created with the ORM (the financing services have their own tests);
-decided cases get their outcome with a queryset update, standing in for the workflow.
+The report reads when a case was received and decided, its outcome and the granted
+amount. ``decided_case`` registers the case through the service and gives it that outcome
+with a queryset update, standing in for the workflow: walked through the workflow, a
+grant would also commit money (financing) that these tests write as plain rows
+(``tests.financing.factories``), and the dates would be the workflow's.
 """
 
 import datetime
 from decimal import Decimal
 
 from core.roles import Role
-from financing.models import Commitment, Grant, GrantCategory, Payment, Release
 from projects.models import Case, CaseKind, CaseState
-from tests.factories import ProjectFactory, register_case, user_with_role
-
-D = Decimal
-
-
-def _cached_user(username: str, role: str):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=username).first()
-    return user or user_with_role(role, username=username)
+from tests.core.factories import user_with_role
+from tests.projects.factories import ProjectFactory, register_case
 
 
-def money_user():
-    return _cached_user("money-controller", Role.CONTROLLER)
-
-
-def case_officer():
-    return _cached_user("case-officer", Role.OFFICER)
-
-
-def grant(year: int, amount="200000000") -> Grant:
-    obj, _created = Grant.objects.get_or_create(year=year, defaults={"amount": D(amount)})
-    return obj
-
-
-def commitment(
-    year: int,
-    amount,
-    *,
-    category=GrantCategory.PROJECT,
-    priority="innovation",
-    gender=None,
-    case=None,
-    committed_on=None,
-    description="",
-) -> Commitment:
-    if category == GrantCategory.BUSINESS_SUPPORT and gender is None:
-        gender = "man"
-    return Commitment.objects.create(
-        grant=grant(year),
-        category=category,
-        priority=priority,
-        amount=D(amount),
-        committed_on=committed_on or datetime.date(year, 3, 1),
-        company_leader_gender=gender,
-        case=case,
-        description=description,
-        created_by=money_user(),
-    )
-
-
-def payment(commitment_obj: Commitment, amount, paid_on: datetime.date) -> Payment:
-    return Payment.objects.create(
-        commitment=commitment_obj,
-        amount=D(amount),
-        paid_on=paid_on,
-        period_start=paid_on.replace(day=1),
-        period_end=paid_on,
-        created_by=money_user(),
-    )
-
-
-def release(commitment_obj: Commitment, amount, released_on: datetime.date) -> Release:
-    return Release.objects.create(
-        commitment=commitment_obj,
-        amount=D(amount),
-        released_on=released_on,
-        reason="Projektet avslutat under budget",
-        created_by=money_user(),
-    )
-
-
-def co_financing_case(
+def decided_case(
     *,
     registered_on: datetime.date,
     decided_on: datetime.date | None = None,
@@ -92,10 +26,11 @@ def co_financing_case(
     kind=CaseKind.CO_FINANCING,
     **project_fields,
 ) -> Case:
-    """A case registered through the service, with its decision set as the workflow would."""
+    """A case received and registered on ``registered_on``, with its decision as the
+    report sees it (``state``, ``decided_on``, ``granted_amount``)."""
     project = project or ProjectFactory(**project_fields)
     case = register_case(
-        officer=case_officer(),
+        officer=user_with_role(Role.OFFICER, username="case-officer"),
         kind=kind,
         project=project,
         registered_on=registered_on,
@@ -105,6 +40,6 @@ def co_financing_case(
         Case.objects.filter(pk=case.pk).update(
             state=state or CaseState.PREPARATION,
             decided_on=decided_on,
-            granted_amount=D(granted_amount) if granted_amount is not None else None,
+            granted_amount=Decimal(granted_amount) if granted_amount is not None else None,
         )
     return Case.objects.get(pk=case.pk)

@@ -3,23 +3,12 @@
 from unittest import mock
 
 import pytest
-from rest_framework.test import APIClient
 
 from core.jobs import JobStatus
 from reporting.models import Answer, ReportJob
-from tests.reporting.factories import commitment, grant
+from tests.financing.factories import CommitmentFactory, GrantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    def as_user(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 def test_report_years_list_detail_and_create(api, officer, reader):
@@ -108,10 +97,12 @@ def test_copy_previous_through_the_api(api, officer, report):
 
 
 def test_figures_as_json(api, reader, report):
-    grant(2022, "1000000")
-    commitment(2022, "610000", category="project")
-    commitment(2022, "340000", category="business_support", gender="shared")
-    commitment(2022, "50000", category="commercial_service", priority="attractive")
+    GrantFactory(year=2022, amount="1000000")
+    CommitmentFactory(year=2022, amount="610000", category="project")
+    CommitmentFactory(year=2022, amount="340000", category="business_support", gender="shared")
+    CommitmentFactory(
+        year=2022, amount="50000", category="commercial_service", priority="attractive"
+    )
     body = api(reader).get("/api/v1/reports/2022/figures/").json()
     figures = body["figures"]
     assert [c["share"] for c in figures["by_category"]] == ["61", "34", "5"]

@@ -129,7 +129,7 @@ def test_create_and_export_template_commands(officer, tmp_path):
 
 
 def test_admin_is_read_only(client, report):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     admin_user = UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(admin_user)

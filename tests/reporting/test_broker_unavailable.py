@@ -1,25 +1,17 @@
 """Ordering the report while the broker is unreachable: one job waits and is sent later."""
 
-from unittest import mock
-
 import pytest
-from kombu.exceptions import OperationalError
 
 from core.jobs import JobStatus
 from reporting import services
 from reporting.models import ReportJob
 from reporting.tasks import generate_report
-
-
-def _broker_down():
-    return mock.patch.object(
-        generate_report, "apply_async", side_effect=OperationalError("Connection refused")
-    )
+from tests.workers import broker_down
 
 
 @pytest.mark.django_db(transaction=True)
 def test_asking_again_while_the_broker_is_down_keeps_one_waiting_job(report, officer):
-    with _broker_down():
+    with broker_down(generate_report):
         job, created = services.report_job_request(user=officer, report=report)
         assert created
         job.refresh_from_db()

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from financing.models import GrantCategory
 from reporting import services
 from reporting.documents import build_content, render_docx, render_pdf
-from tests.reporting.factories import commitment, grant
+from tests.financing.factories import CommitmentFactory, GrantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,19 @@ def filled_report(report, officer, answer_of, section_of):
         },
         version=insats.version,
     )
-    grant(2022, "171100000")
-    commitment(2022, "104371000", category=GrantCategory.PROJECT, priority="innovation")
-    commitment(2022, "58174000", category=GrantCategory.BUSINESS_SUPPORT, gender="woman")
-    commitment(2022, "8555000", category=GrantCategory.COMMERCIAL_SERVICE, priority="attractive")
+    GrantFactory(year=2022, amount="171100000")
+    CommitmentFactory(
+        year=2022, amount="104371000", category=GrantCategory.PROJECT, priority="innovation"
+    )
+    CommitmentFactory(
+        year=2022, amount="58174000", category=GrantCategory.BUSINESS_SUPPORT, gender="woman"
+    )
+    CommitmentFactory(
+        year=2022,
+        amount="8555000",
+        category=GrantCategory.COMMERCIAL_SERVICE,
+        priority="attractive",
+    )
     return report
 
 

@@ -9,8 +9,14 @@ from core.money import format_msek
 from financing.models import GrantCategory
 from projects.models import CaseKind, CaseState
 from reporting.figures import cases_behind, commitments_behind, compute_figures, percent
-from tests.factories import ProjectFactory
-from tests.reporting.factories import co_financing_case, commitment, grant, payment, release
+from tests.financing.factories import (
+    CommitmentFactory,
+    GrantFactory,
+    PaymentFactory,
+    ReleaseFactory,
+)
+from tests.projects.factories import ProjectFactory
+from tests.reporting.factories import decided_case
 
 D = Decimal
 PROJECT = GrantCategory.PROJECT
@@ -39,28 +45,37 @@ def money_2022(db):
     Business support: 8 companies, 1 led by a woman (12,5 % -> 13 %), 6 by men (75 %),
     1 shared (12,5 % -> 13 %).
     """
-    grant(2022, "50000000")
-    p1 = commitment(2022, "12000000", category=PROJECT, priority="attractive")
-    p2 = commitment(2022, "15000000", category=PROJECT, priority="innovation")
-    release(p2, "3000000", day(2023, 2, 1))  # released later from the 2022 commitment: counts
-    commitment(2022, "5000000", category=PROJECT, priority="skills")
-    b1 = commitment(2022, "1000000", category=BUSINESS, priority="innovation", gender="woman")
+    GrantFactory(year=2022, amount="50000000")
+    p1 = CommitmentFactory(year=2022, amount="12000000", category=PROJECT, priority="attractive")
+    p2 = CommitmentFactory(year=2022, amount="15000000", category=PROJECT, priority="innovation")
+    # released later from the 2022 commitment: counts
+    ReleaseFactory(commitment=p2, amount="3000000", released_on=day(2023, 2, 1))
+    CommitmentFactory(year=2022, amount="5000000", category=PROJECT, priority="skills")
+    b1 = CommitmentFactory(
+        year=2022, amount="1000000", category=BUSINESS, priority="innovation", gender="woman"
+    )
     for _ in range(6):
-        commitment(2022, "500000", category=BUSINESS, priority="innovation", gender="man")
-    commitment(2022, "2000000", category=BUSINESS, priority="innovation", gender="shared")
-    commitment(2022, "5000000", category=COMMERCIAL, priority="attractive")
+        CommitmentFactory(
+            year=2022, amount="500000", category=BUSINESS, priority="innovation", gender="man"
+        )
+    CommitmentFactory(
+        year=2022, amount="2000000", category=BUSINESS, priority="innovation", gender="shared"
+    )
+    CommitmentFactory(year=2022, amount="5000000", category=COMMERCIAL, priority="attractive")
 
     # Other years: never in the 2022 distribution.
-    old = commitment(2021, "7000000", category=PROJECT, priority="other")
-    release(old, "1000000", day(2022, 6, 1))
-    commitment(2023, "9000000", category=BUSINESS, priority="innovation", gender="woman")
+    old = CommitmentFactory(year=2021, amount="7000000", category=PROJECT, priority="other")
+    ReleaseFactory(commitment=old, amount="1000000", released_on=day(2022, 6, 1))
+    CommitmentFactory(
+        year=2023, amount="9000000", category=BUSINESS, priority="innovation", gender="woman"
+    )
 
     # Payments: by paid_on year, whatever the grant year.
-    payment(p1, "2000000", day(2022, 3, 1))
-    payment(b1, "1000000", day(2022, 12, 31))
-    payment(old, "700000", day(2022, 1, 15))
-    payment(old, "300000", day(2021, 12, 31))
-    payment(p1, "400000", day(2023, 1, 2))
+    PaymentFactory(commitment=p1, amount="2000000", paid_on=day(2022, 3, 1))
+    PaymentFactory(commitment=b1, amount="1000000", paid_on=day(2022, 12, 31))
+    PaymentFactory(commitment=old, amount="700000", paid_on=day(2022, 1, 15))
+    PaymentFactory(commitment=old, amount="300000", paid_on=day(2021, 12, 31))
+    PaymentFactory(commitment=p1, amount="400000", paid_on=day(2023, 1, 2))
     return {"p1": p1, "p2": p2, "b1": b1, "old": old}
 
 
@@ -73,45 +88,45 @@ def cases_2022(db):
     does not count; E is decided in 2023.
     """
     project_a = ProjectFactory(main_aim_equality=True, main_aim_environment=True)
-    a = co_financing_case(
+    a = decided_case(
         registered_on=day(2022, 2, 1),
         decided_on=day(2022, 5, 10),
         state=CaseState.GRANTED,
         granted_amount="1000000",
         project=project_a,
     )
-    b = co_financing_case(
+    b = decided_case(
         registered_on=day(2022, 2, 2),
         decided_on=day(2022, 6, 1),
         state=CaseState.RUNNING,
         granted_amount="2000000",
         main_aim_diversity=True,
     )
-    c = co_financing_case(
+    c = decided_case(
         registered_on=day(2022, 3, 1),
         decided_on=day(2022, 6, 1),
         state=CaseState.REJECTED,
         main_aim_equality=True,
     )
-    d = co_financing_case(registered_on=day(2022, 4, 1), state=CaseState.PREPARATION)
-    e = co_financing_case(
+    d = decided_case(registered_on=day(2022, 4, 1), state=CaseState.PREPARATION)
+    e = decided_case(
         registered_on=day(2022, 11, 1),
         decided_on=day(2023, 1, 20),
         state=CaseState.GRANTED,
         granted_amount="300000",
         main_aim_environment=True,
     )
-    f = co_financing_case(
+    f = decided_case(
         registered_on=day(2021, 11, 1), decided_on=day(2022, 2, 15), state=CaseState.REJECTED
     )
-    g = co_financing_case(
+    g = decided_case(
         registered_on=day(2021, 12, 1),
         decided_on=day(2022, 3, 1),
         state=CaseState.CLOSED,
         granted_amount="500000",
         main_aim_environment=True,
     )
-    h = co_financing_case(
+    h = decided_case(
         registered_on=day(2022, 8, 1),
         decided_on=day(2022, 9, 1),
         state=CaseState.GRANTED,
@@ -119,7 +134,7 @@ def cases_2022(db):
         project=project_a,
     )
     # A project idea decided in 2022 is not a co-financing application.
-    co_financing_case(
+    decided_case(
         registered_on=day(2022, 1, 5),
         decided_on=day(2022, 2, 1),
         state=CaseState.APPROVED,
@@ -220,19 +235,23 @@ def test_a_year_without_grant_or_rows_gives_zeros_not_errors():
 @pytest.mark.django_db
 def test_seed_2022_distribution_61_34_5_and_priorities_in_msek():
     """The amounts of seed 004 section 2.1: 171,1 MSEK split 61 / 34 / 5 %."""
-    grant(2022, "171100000")
-    commitment(2022, "23745000", category=PROJECT, priority="attractive")
-    innovation = commitment(2022, "62926000", category=PROJECT, priority="innovation")
-    release(innovation, "1000000", day(2022, 12, 1))
-    commitment(2022, "1400000", category=PROJECT, priority="international")
-    commitment(2022, "5300000", category=PROJECT, priority="skills")
-    commitment(2022, "11950000", category=PROJECT, priority="other")
-    commitment(2022, "50000", category=PROJECT, priority="other")
+    GrantFactory(year=2022, amount="171100000")
+    CommitmentFactory(year=2022, amount="23745000", category=PROJECT, priority="attractive")
+    innovation = CommitmentFactory(
+        year=2022, amount="62926000", category=PROJECT, priority="innovation"
+    )
+    ReleaseFactory(commitment=innovation, amount="1000000", released_on=day(2022, 12, 1))
+    CommitmentFactory(year=2022, amount="1400000", category=PROJECT, priority="international")
+    CommitmentFactory(year=2022, amount="5300000", category=PROJECT, priority="skills")
+    CommitmentFactory(year=2022, amount="11950000", category=PROJECT, priority="other")
+    CommitmentFactory(year=2022, amount="50000", category=PROJECT, priority="other")
     # 50 companies at 1 163 480 kr = 58 174 000 kr: 12 led by women, 33 by men, 5 shared.
     for gender, count in (("woman", 12), ("man", 33), ("shared", 5)):
         for _ in range(count):
-            commitment(2022, "1163480", category=BUSINESS, priority="innovation", gender=gender)
-    commitment(2022, "8555000", category=COMMERCIAL, priority="attractive")
+            CommitmentFactory(
+                year=2022, amount="1163480", category=BUSINESS, priority="innovation", gender=gender
+            )
+    CommitmentFactory(year=2022, amount="8555000", category=COMMERCIAL, priority="attractive")
 
     figures = compute_figures(2022)
     assert figures.net_total == D("171100000.00")
@@ -251,16 +270,16 @@ def test_seed_2022_distribution_61_34_5_and_priorities_in_msek():
 
 def _bulk(year: int, size: int):
     for index in range(size):
-        c = commitment(
-            year,
-            "100000",
+        c = CommitmentFactory(
+            year=year,
+            amount="100000",
             category=BUSINESS if index % 2 else PROJECT,
             priority=("attractive", "innovation", "skills")[index % 3],
             gender=("woman", "man", "shared")[index % 3] if index % 2 else None,
         )
-        payment(c, "10000", day(year, 6, 1))
-        release(c, "5000", day(year, 12, 1))
-        co_financing_case(
+        PaymentFactory(commitment=c, amount="10000", paid_on=day(year, 6, 1))
+        ReleaseFactory(commitment=c, amount="5000", released_on=day(year, 12, 1))
+        decided_case(
             registered_on=day(year, 2, 1),
             decided_on=day(year, 5, 1),
             state=CaseState.GRANTED if index % 2 else CaseState.REJECTED,
@@ -272,7 +291,7 @@ def _bulk(year: int, size: int):
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [2, 25])
 def test_figures_take_five_queries_whatever_the_volume(size, django_assert_num_queries):
-    grant(2022)
+    GrantFactory(year=2022)
     _bulk(2022, size)
     with django_assert_num_queries(5):
         figures = compute_figures(2022)

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import time
 from unittest import mock
 
 import pytest
@@ -13,6 +12,7 @@ from core.pdf import PdfRenderError
 from reporting import services
 from reporting.models import GeneratedReport, ReportJob
 from reporting.tasks import generate_report
+from tests.workers import wait_until_finished
 
 
 def _steps_seen():
@@ -149,12 +149,7 @@ def test_readers_and_decision_makers_cannot_order_generation(report, reader, dec
 def test_a_queued_job_is_completed_by_a_real_worker(celery_worker, officer):
     report = services.report_year_create(user=officer, year=2022)
     job, _created = services.report_job_request(user=officer, report=report)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            break
-        time.sleep(0.5)
+    wait_until_finished(job, timeout=120)
     assert job.status == JobStatus.DONE, job.error
     assert GeneratedReport.objects.filter(job=job).count() == 2
     for generated in GeneratedReport.objects.filter(job=job):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from reporting import permissions, services
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from projects.models import RusArea, SmartSpecialisationArea
 from reporting import selectors, services
 from reporting.models import Answer, Insats, ReportYear, Section
 from reporting.template import load_template_file
-from tests.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -346,10 +346,10 @@ def test_approval_dates_are_checked(report, secretary):
 
 
 def test_figure_check_keeps_the_figures_as_they_were(report, controller, officer):
-    from tests.reporting.factories import commitment, grant
+    from tests.financing.factories import CommitmentFactory, GrantFactory
 
-    grant(2022, "1000000")
-    commitment(2022, "400000")
+    GrantFactory(year=2022, amount="1000000")
+    CommitmentFactory(year=2022, amount="400000")
     check = services.figures_check(user=controller, report=report, note="Stämt mot Raindance")
     assert check.figures["net_total"] == "400000.00"
     assert check.figures["by_category"][0]["share"] == "100"

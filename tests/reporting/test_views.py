@@ -10,8 +10,8 @@ from django.urls import reverse
 from core.jobs import JobStatus
 from reporting import services
 from reporting.models import Answer, GeneratedReport, Insats, ReportJob, ReportYear
-from tests.factories import ProjectFactory
-from tests.reporting.factories import commitment, grant
+from tests.financing.factories import CommitmentFactory, GrantFactory
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +200,15 @@ def test_the_sixth_insats_is_refused_with_a_clear_message(client_for, officer, s
 
 
 def test_figures_page_explains_and_links_to_the_rows(client_for, controller, report):
-    grant(2022, "1000000")
-    commitment(2022, "600000", category="project", priority="innovation")
-    commitment(2022, "400000", category="business_support", priority="innovation", gender="woman")
+    GrantFactory(year=2022, amount="1000000")
+    CommitmentFactory(year=2022, amount="600000", category="project", priority="innovation")
+    CommitmentFactory(
+        year=2022,
+        amount="400000",
+        category="business_support",
+        priority="innovation",
+        gender="woman",
+    )
     client = client_for(controller)
     page = client.get(_url("figures", 2022)).content.decode()
     assert "60 %" in page and "40 %" in page
@@ -218,7 +224,7 @@ def test_figures_page_explains_and_links_to_the_rows(client_for, controller, rep
     response = client.post(_url("figures_check", 2022), {"note": "Stämt av"})
     page = client.get(response["Location"]).content.decode()
     assert "Oförändrade sedan kontrollen" in page
-    commitment(2022, "100000", category="project", priority="skills")
+    CommitmentFactory(year=2022, amount="100000", category="project", priority="skills")
     page = client.get(_url("figures", 2022)).content.decode()
     assert "Ändrade sedan kontrollen" in page
 

@@ -495,10 +495,10 @@ def _fuzz_states(world, actors) -> dict:
     from decisions.meetings import services as meeting_svc
     from decisions.meetings.models import AgendaItem
     from decisions.workflow import services as wf
-    from financing import services as financing_svc
     from projects.models import Case, CaseKind
     from tests.decisions.workflow.factories import fire, walk_idea, write_proposal
-    from tests.security.world import _held_meeting, _new_case, _plan
+    from tests.financing.factories import make_plan
+    from tests.security.world import _held_meeting, _new_case
 
     users = world.users
     fuzz = {}
@@ -523,10 +523,7 @@ def _fuzz_states(world, actors) -> dict:
     fuzz["start_project"] = Case.objects.filter(kind=CaseKind.CO_FINANCING, state="granted").first()
     # A co-financing case ready for RUN: its plan approved, a proposal written.
     ready = _new_case(users["officer"], "Säkerhetstest klar för RUN")
-    plan = financing_svc.financing_plan_submit(
-        user=users["officer"], plan=_plan(ready, users["officer"])
-    )
-    financing_svc.financing_plan_approve(user=users["controller"], plan=plan, comment="OK")
+    make_plan(ready, status="approved", controller=users["controller"])
     fire(ready, "start_preparation", users["officer"])
     write_proposal(ready, users["officer"], amount="400 000")
     fire(ready, "mark_ready_for_run", users["officer"])

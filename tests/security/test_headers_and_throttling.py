@@ -3,7 +3,7 @@
 import pytest
 
 from core.roles import Role
-from tests.factories import user_with_role
+from tests.core.factories import user_with_role
 
 
 @pytest.mark.django_db

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from core.roles import Role
+from tests.core.factories import user_with_role
 from tests.environment import clean_environ
-from tests.factories import user_with_role
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {

@@ -22,7 +22,6 @@ from django.contrib.auth import get_user_model
 
 from decisions.meetings import services as meeting_svc
 from decisions.meetings.models import (
-    AgendaItem,
     Body,
     BodyMember,
     DocumentJob,
@@ -38,13 +37,15 @@ from projects.models import (
     CaseKind,
     Document,
     Organisation,
-    Project,
     ProjectMember,
     RusArea,
     SmartSpecialisationArea,
 )
 from reporting import services as report_svc
 from reporting.models import GeneratedReport, Insats, ReportJob, ReportYear
+from tests.decisions.meetings.factories import held_meeting, information_paragraph
+from tests.financing.factories import make_plan
+from tests.projects.factories import OrganisationFactory, co_financing_case
 
 User = get_user_model()
 
@@ -63,10 +64,6 @@ ROLE_USERS = {
 }
 
 CONFIDENTIAL_TITLE = "Affärsplan med kalkyler (sekretess)"
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 @dataclass
@@ -79,12 +76,6 @@ class World:
             return self.__dict__["objs"][name]
         except KeyError as exc:
             raise AttributeError(name) from exc
-
-
-def _upload(name: str, content: bytes = PDF_BYTES):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def build_world() -> World:
@@ -143,11 +134,9 @@ def build_world() -> World:
 
     # A fresh co-financing case of the officer with a draft plan, and one submitted.
     o["draft_case"] = _new_case(officer, "Säkerhetstest utkast")
-    o["draft_plan"] = _plan(o["draft_case"], officer)
+    o["draft_plan"] = make_plan(o["draft_case"])
     o["submitted_case"] = _new_case(officer, "Säkerhetstest inskickad")
-    o["submitted_plan"] = financing_svc.financing_plan_submit(
-        user=officer, plan=_plan(o["submitted_case"], officer)
-    )
+    o["submitted_plan"] = make_plan(o["submitted_case"], status="submitted")
     o["planless_case"] = _new_case(officer, "Säkerhetstest utan plan")
     o["approved_plan"] = (
         FinancingPlan.objects.filter(status="approved").select_related("project").first()
@@ -214,66 +203,18 @@ def build_world() -> World:
 
 
 def _new_case(officer, title: str) -> Case:
-    organisation = Organisation.objects.create(name=f"{title} AB", kind=Organisation.Kind.COMPANY)
-    project = Project.objects.create(
+    """A co-financing case of ``officer`` for a project of its own (400 000 kr of 1 MSEK)."""
+    return co_financing_case(
+        officer=officer,
         title=title,
-        applicant=organisation,
-        owner=organisation,
-        start_date=datetime.date(2020, 9, 1),
-        end_date=datetime.date(2023, 2, 28),
+        applicant=OrganisationFactory(name=f"{title} AB"),
         requested_amount=Decimal("400000"),
         total_budget=Decimal("1000000"),
-    )
-    return project_svc.case_register(
-        user=officer,
-        kind=CaseKind.CO_FINANCING,
-        title=f"Medfinansiering av projektet {title}",
-        project=project,
-        registered_on=datetime.date(2020, 1, 15),
-    )
-
-
-def _plan(case: Case, officer) -> FinancingPlan:
-    region = Organisation.objects.get(name="Region Norrbotten")
-    rows = [
-        {"financier": region, "funding_type": "region_1_1", "amount_applied": Decimal("400000")},
-        {
-            "financier": case.project.applicant,
-            "funding_type": "eruf",
-            "amount_applied": Decimal("600000"),
-        },
-    ]
-    return financing_svc.financing_plan_save(
-        user=officer, project=case.project, stated_total=Decimal("1000000"), rows=rows
     )
 
 
 def _held_meeting(body: Body, secretary, date: datetime.date):
-    """A held meeting of ``body`` with every ordinary member present and one information §."""
-    members = list(body.members.filter(active=True))
-    meeting = meeting_svc.meeting_create(
-        user=secretary,
-        body=body,
-        date=date,
-        start_time=datetime.time(9, 0),
-        with_formal_items=False,
-    )
-    meeting_svc.attendance_set(
-        user=secretary,
-        meeting=meeting,
-        entries=[
-            {"member": m, "present": not m.is_substitute, "serving_for": None} for m in members
-        ],
-    )
-    adjuster = next(m for m in members if m.user_id and m.role != "chair")
-    meeting_svc.meeting_set_adjuster(user=secretary, meeting=meeting, adjuster=adjuster)
-    meeting_svc.meeting_mark_held(user=secretary, meeting=meeting)
-    item = meeting_svc.agenda_item_add(
-        user=secretary,
-        meeting=meeting,
-        kind=AgendaItem.Kind.INFORMATION,
-        title="Information om läget",
-    )
-    paragraph = meeting_svc.paragraph_add(user=secretary, item=item)
-    meeting.refresh_from_db()
-    return meeting, paragraph
+    """A held meeting of ``body`` with its members and one information §."""
+    members = {member.name: member for member in body.members.filter(active=True)}
+    meeting = held_meeting(secretary, members, date=date, body=body)
+    return meeting, information_paragraph(secretary, meeting)

@@ -1,7 +1,8 @@
-"""Builders for the meetings tests: RUN's committee, seed cases ready for RUN, and the
-RUN meeting of 2020-03-24 with seed 001's § 35 (DioD, granted 1 754 698 kr) and § 41
-(Sustainable Business Bridge, granted, with Jan Anders Perdal's (V) motion to reject,
-the propositionsordning and his reservation).
+"""Builders for the meetings: RUN's committee, held meetings (a small one, and a big one
+whose protocol takes seconds to render), seed cases ready for RUN, and the RUN meeting of
+2020-03-24 with seed 001's § 35 (DioD, granted 1 754 698 kr) and § 41 (Sustainable
+Business Bridge, granted, with Jan Anders Perdal's (V) motion to reject, the
+propositionsordning and his reservation).
 
 Everything goes through the services, so the tests exercise the real rules.
 """
@@ -15,7 +16,8 @@ from decisions.meetings.models import AgendaItem, Body, BodyMember, Meeting
 from decisions.workflow import services as wf
 from decisions.workflow.constants import BodyCode
 from projects.seed_cases import SEED_CASES
-from tests.factories import ProjectFactory, register_case, user_with_role
+from tests.core.factories import user_with_role
+from tests.projects.factories import ProjectFactory, register_case
 
 MEETING_DATE = datetime.date(2020, 3, 24)
 
@@ -51,9 +53,12 @@ def committee(secretary, body: Body | None = None) -> dict[str, BodyMember]:
     return members
 
 
-def held_meeting(secretary, members: dict, *, date=MEETING_DATE, formal=False) -> Meeting:
-    """A held RUN meeting with every ordinary member present; Lage Hortlund adjusts."""
-    body = run_body()
+def held_meeting(
+    secretary, members: dict, *, date=MEETING_DATE, formal=False, body: Body | None = None
+) -> Meeting:
+    """A held meeting of ``body`` (RUN) with every ordinary member of ``members`` (name ->
+    BodyMember) present; Lage Hortlund adjusts."""
+    body = body or run_body()
     meeting = svc.meeting_create(
         user=secretary,
         body=body,
@@ -73,6 +78,40 @@ def held_meeting(secretary, members: dict, *, date=MEETING_DATE, formal=False) -
     svc.meeting_set_adjuster(user=secretary, meeting=meeting, adjuster=members["Lage Hortlund"])
     svc.meeting_mark_held(user=secretary, meeting=meeting)
     meeting.refresh_from_db()
+    return meeting
+
+
+def information_paragraph(secretary, meeting: Meeting, title="Information om läget"):
+    """An information item of ``meeting`` with its §."""
+    item = svc.agenda_item_add(
+        user=secretary, meeting=meeting, kind=AgendaItem.Kind.INFORMATION, title=title
+    )
+    return svc.paragraph_add(user=secretary, item=item)
+
+
+LONG_TEXT = (
+    "Projektet stärker innovationsförmågan i Norrbotten genom samverkan mellan universitet, "
+    "kommuner och företag. "
+) * 30
+
+
+def big_meeting(secretary, *, paragraphs: int = 8) -> Meeting:
+    """A held RUN meeting whose protocol takes a few seconds to render (about 20 pages)."""
+    meeting = held_meeting(secretary, committee(secretary))
+    for number in range(paragraphs):
+        paragraph = information_paragraph(secretary, meeting, f"Information {number + 1}")
+        svc.paragraph_update(
+            user=secretary,
+            paragraph=paragraph,
+            data={"summary": LONG_TEXT, "matter": [{"heading": "Ärendet", "text": LONG_TEXT}]},
+        )
+    return meeting
+
+
+def small_meeting(secretary) -> Meeting:
+    """A held RUN meeting with one short information paragraph (renders in a blink)."""
+    meeting = held_meeting(secretary, committee(secretary), date=datetime.date(2021, 2, 9))
+    information_paragraph(secretary, meeting)
     return meeting
 
 

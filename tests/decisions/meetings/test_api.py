@@ -1,19 +1,8 @@
 """The meetings API: lists, details with agenda and attendance, 403 and 409."""
 
 import pytest
-from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def test_meetings_with_agenda_and_attendance(run_meeting, api, reader):

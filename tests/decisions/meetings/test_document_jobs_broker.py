@@ -1,29 +1,19 @@
 """Document jobs ordered while the broker is unreachable: the API says so, asking again
 sends the waiting job instead of adding one."""
 
-from unittest import mock
-
 import pytest
-from kombu.exceptions import OperationalError
-from rest_framework.test import APIClient
 
 from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob
 from decisions.meetings.tasks import generate_document
-
-
-def _broker_down():
-    return mock.patch.object(
-        generate_document, "apply_async", side_effect=OperationalError("Connection refused")
-    )
+from tests.workers import broker_down
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_api_tells_that_the_job_waits_for_the_broker(run_meeting, secretary):
-    client = APIClient()
-    client.force_authenticate(secretary)
+def test_the_api_tells_that_the_job_waits_for_the_broker(run_meeting, secretary, api):
+    client = api(secretary)
     meeting = run_meeting["meeting"]
-    with _broker_down():
+    with broker_down(generate_document):
         response = client.post(
             f"/api/v1/meetings/{meeting.pk}/documents/", {"kind": "kallelse"}, format="json"
         )
@@ -36,7 +26,7 @@ def test_the_api_tells_that_the_job_waits_for_the_broker(run_meeting, secretary)
 @pytest.mark.django_db(transaction=True)
 def test_asking_again_sends_the_waiting_job(run_meeting, secretary):
     meeting = run_meeting["meeting"]
-    with _broker_down():
+    with broker_down(generate_document):
         job = svc.document_job_request(user=secretary, meeting=meeting, kind="kallelse")
         again = svc.document_job_request(user=secretary, meeting=meeting, kind="kallelse")
     assert again.pk == job.pk

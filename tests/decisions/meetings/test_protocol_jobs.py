@@ -1,7 +1,6 @@
 """Document jobs: queued on commit, failures shown with their reason, retry, a real worker."""
 
 import datetime
-import time
 
 import pytest
 
@@ -9,6 +8,7 @@ from core.pdf import PdfRenderError
 from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob, GeneratedDocument
 from tests.decisions.meetings.factories import committee
+from tests.workers import wait_until_finished
 
 
 @pytest.mark.django_db
@@ -84,12 +84,7 @@ def test_kallelse_is_rendered_by_a_real_worker(celery_worker, secretary):
     )
     svc.agenda_item_add(user=secretary, meeting=meeting, kind="information", title="Corona")
     job = svc.document_job_request(user=secretary, meeting=meeting, kind="kallelse")
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            break
-        time.sleep(0.5)
+    wait_until_finished(job, timeout=90)
     assert job.status == "done", (
         job.status,
         job.error,

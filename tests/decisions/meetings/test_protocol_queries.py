@@ -2,7 +2,6 @@
 paragraphs at once: the same wording as paragraph by paragraph, in a number of queries
 that does not grow with the number of paragraphs."""
 
-import datetime
 import html
 
 import pytest
@@ -12,14 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from decisions.meetings import documents
 from decisions.meetings import services as svc
 from decisions.meetings.models import Meeting, Paragraph, Vote
-from tests.decisions.meetings.factories import held_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def meeting(secretary, members):
-    meeting = held_meeting(secretary, members, date=datetime.date(2020, 5, 12), formal=True)
+def meeting(meeting, secretary):
+    """The meeting of tests/decisions/meetings/conftest.py, its formal items numbered."""
     svc.meeting_number_items(user=secretary, meeting=meeting)
     return meeting
 

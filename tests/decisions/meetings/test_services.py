@@ -18,11 +18,6 @@ from tests.decisions.meetings.factories import held_meeting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def meeting(secretary, members):
-    return held_meeting(secretary, members, date=datetime.date(2020, 5, 12), formal=True)
-
-
 def _other_paragraph(secretary, meeting, title="Motion om haverikommission"):
     svc.meeting_number_items(user=secretary, meeting=meeting)
     item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="other", title=title)
@@ -245,7 +240,7 @@ def test_recording_the_grant_moves_the_case_and_logs_the_paragraph(run_meeting):
 
 
 def test_rejection_is_recorded_with_its_reason(secretary, officer, members):
-    from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
+    from tests.decisions.meetings.factories import case_ready_for_run, seed
 
     meeting = held_meeting(secretary, members)
     case = case_ready_for_run(officer, seed(34))

@@ -13,7 +13,8 @@ from django.contrib.auth.models import Permission
 from core.roles import Role
 from decisions.workflow import services as wf
 from projects.models import CaseKind, CaseState
-from tests.factories import ProjectFactory, UserFactory, register_case
+from tests.core.factories import UserFactory
+from tests.projects.factories import ProjectFactory, co_financing_case, idea_case
 
 S = CaseState
 DAY = datetime.date(2020, 3, 24)
@@ -24,31 +25,6 @@ def delegate_user(**kwargs):
     user = UserFactory(roles=[Role.DECISION_MAKER], **kwargs)
     user.user_permissions.add(Permission.objects.get(codename="decide_by_delegation"))
     return type(user).objects.get(pk=user.pk)  # drop the permission cache
-
-
-def idea_case(*, officer, project=None, **kwargs):
-    project = project or ProjectFactory()
-    return register_case(
-        officer=officer,
-        kind=CaseKind.PROJECT_IDEA,
-        project=project,
-        title=kwargs.pop("title", f"Projektidé {project.title}"),
-        registered_on=kwargs.pop("registered_on", datetime.date(2020, 1, 15)),
-        received_on=kwargs.pop("received_on", datetime.date(2020, 1, 15)),
-        **kwargs,
-    )
-
-
-def cofinancing_case(*, officer, project=None, **kwargs):
-    project = project or ProjectFactory()
-    return register_case(
-        officer=officer,
-        kind=CaseKind.CO_FINANCING,
-        project=project,
-        registered_on=kwargs.pop("registered_on", datetime.date(2020, 1, 15)),
-        received_on=kwargs.pop("received_on", datetime.date(2020, 1, 15)),
-        **kwargs,
-    )
 
 
 def add_anchoring(case, officer, unit="Hälso- och sjukvårdsavdelningen"):
@@ -277,5 +253,5 @@ def walk_idea(actors, to, *, route="forum", project=None):
 
 def walk_cofinancing(actors, to, *, project=None):
     project = project or ProjectFactory(requested_amount=Decimal("1222867"))
-    case = cofinancing_case(officer=actors.officer, project=project)
+    case = co_financing_case(officer=actors.officer, project=project)
     return walk(case, to=to, actors=actors)

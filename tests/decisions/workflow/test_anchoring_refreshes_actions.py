@@ -14,7 +14,7 @@ from decisions.workflow.models import AnchoringContact
 from projects.models import CaseState
 from tests.decisions.workflow.factories import walk_idea
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NO_ANCHORING = "Ingen förankring med berörd verksamhet är registrerad."
 

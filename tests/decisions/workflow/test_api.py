@@ -4,7 +4,6 @@ delegation register, all in the OpenAPI schema."""
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from decisions.workflow import services as wf
@@ -12,22 +11,15 @@ from decisions.workflow.models import DelegationDecision
 from projects.models import Case, CaseState
 from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing, walk_idea
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 S = CaseState
-
-
-def api(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def transitions_url(case):
     return f"/api/v1/cases/{case.pk}/transitions/"
 
 
-def test_get_lists_the_transitions_with_access_and_fields(actors):
+def test_get_lists_the_transitions_with_access_and_fields(actors, api):
     case = walk_cofinancing(actors, S.READY_FOR_RUN)
     response = api(actors.secretary).get(transitions_url(case))
     assert response.status_code == 200
@@ -49,7 +41,7 @@ def test_get_lists_the_transitions_with_access_and_fields(actors):
     assert {f["name"]: f for f in items["withdraw"]["fields"]}["motivation"]["required"] is True
 
 
-def test_get_explains_unmet_preconditions(actors):
+def test_get_explains_unmet_preconditions(actors, api):
     case = walk_idea(actors, S.AU_ASSESSED)
     items = {
         t["name"]: t for t in api(actors.officer).get(transitions_url(case)).json()["transitions"]
@@ -69,7 +61,7 @@ def test_get_explains_unmet_preconditions(actors):
     assert {c["value"] for c in route["choices"]} == {"delegation", "forum"}
 
 
-def test_post_fires_the_transition(actors):
+def test_post_fires_the_transition(actors, api):
     case = walk_cofinancing(actors, S.READY_FOR_RUN)
     prepare_for(case, "grant", actors)
     response = api(actors.secretary).post(
@@ -102,7 +94,7 @@ def test_post_fires_the_transition(actors):
     assert case.obligations.get().due_date == datetime.date(2021, 12, 31)
 
 
-def test_post_refused_by_role_is_403(actors):
+def test_post_refused_by_role_is_403(actors, api):
     case = walk_idea(actors, S.AT_COUNCIL)
     response = api(actors.officer).post(
         transitions_url(case),
@@ -114,7 +106,7 @@ def test_post_refused_by_role_is_403(actors):
     assert Case.objects.get(pk=case.pk).state == S.AT_COUNCIL
 
 
-def test_post_with_bad_data_is_400_with_field_messages(actors):
+def test_post_with_bad_data_is_400_with_field_messages(actors, api):
     case = walk_cofinancing(actors, S.READY_FOR_RUN)
     response = api(actors.secretary).post(
         transitions_url(case),
@@ -128,7 +120,7 @@ def test_post_with_bad_data_is_400_with_field_messages(actors):
     assert Case.objects.get(pk=case.pk).state == S.READY_FOR_RUN
 
 
-def test_post_with_an_unmet_precondition_is_400_with_the_reason(actors):
+def test_post_with_an_unmet_precondition_is_400_with_the_reason(actors, api):
     case = walk_idea(actors, S.AU_ASSESSED)
     response = api(actors.officer).post(
         transitions_url(case), {"name": "send_to_forum"}, format="json"
@@ -137,7 +129,7 @@ def test_post_with_an_unmet_precondition_is_400_with_the_reason(actors):
     assert response.json() == {"detail": "Ingen förankring med berörd verksamhet är registrerad."}
 
 
-def test_post_on_a_stale_state_is_409(actors):
+def test_post_on_a_stale_state_is_409(actors, api):
     case = walk_idea(actors, S.AT_COUNCIL)
     fire(case, "council_approve", actors.secretary)
     response = api(actors.secretary).post(
@@ -154,7 +146,7 @@ def test_post_on_a_stale_state_is_409(actors):
     assert Case.objects.get(pk=case.pk).state == S.APPROVED
 
 
-def test_post_unknown_transition_or_state_is_400_and_unknown_case_404(actors):
+def test_post_unknown_transition_or_state_is_400_and_unknown_case_404(actors, api):
     case = walk_idea(actors, S.REGISTERED)
     client = api(actors.officer)
     assert (
@@ -170,7 +162,7 @@ def test_post_unknown_transition_or_state_is_400_and_unknown_case_404(actors):
     assert APIClient().get(transitions_url(case)).status_code == 401
 
 
-def test_the_transition_log_endpoint(actors):
+def test_the_transition_log_endpoint(actors, api):
     case = walk_idea(actors, S.AT_FORUM)
     response = api(actors.officer).get(f"/api/v1/cases/{case.pk}/transition-log/")
     assert response.status_code == 200
@@ -185,7 +177,7 @@ def test_the_transition_log_endpoint(actors):
     assert rows[1]["data"]["proposed_route"] == "forum"
 
 
-def test_the_delegation_register_endpoint(actors):
+def test_the_delegation_register_endpoint(actors, api):
     first = walk_idea(actors, S.AU_ASSESSED, route="delegation")
     fire(first, "delegation_approve", actors.director)
     second = walk_idea(actors, S.AU_ASSESSED, route="delegation")
@@ -207,8 +199,8 @@ def test_the_delegation_register_endpoint(actors):
     assert reported[0]["decided_by"] == actors.director.username
 
 
-def test_a_user_without_role_cannot_read(actors):
-    from tests.factories import UserFactory
+def test_a_user_without_role_cannot_read(actors, api):
+    from tests.core.factories import UserFactory
 
     case = walk_idea(actors, S.REGISTERED)
     nobody = api(UserFactory())
@@ -217,7 +209,7 @@ def test_a_user_without_role_cannot_read(actors):
     assert nobody.get("/api/v1/delegation-decisions/").status_code == 403
 
 
-def test_the_endpoints_are_in_the_openapi_schema(actors):
+def test_the_endpoints_are_in_the_openapi_schema(actors, api):
     response = api(actors.officer).get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     paths = response.json()["paths"]

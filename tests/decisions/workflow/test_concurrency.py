@@ -17,7 +17,6 @@ from decisions.workflow.models import TransitionLog
 from projects.models import Case, CaseState
 from tests.decisions.workflow.factories import data_for, walk_cofinancing, walk_idea
 
-pytestmark = [pytest.mark.usefixtures("fast_hashing")]
 S = CaseState
 
 

@@ -12,7 +12,7 @@ from projects import demo as projects_demo
 from projects.models import Case, CaseKind, CaseState
 from projects.seed_cases import LIFE_SCIENCE_CASE, SEED_CASES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 S = CaseState
 
 

@@ -105,7 +105,6 @@ def test_it_is_accessible():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("fast_hashing")
 def test_a_cases_diagram_highlights_its_state_and_marks_the_path_taken(actors):
     case = walk_idea(actors, S.AT_COUNCIL)
     root = parse(case_route_svg(case, transition_log_for(case)))
@@ -134,7 +133,6 @@ def test_a_cases_diagram_highlights_its_state_and_marks_the_path_taken(actors):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("fast_hashing")
 def test_a_withdrawn_case_highlights_the_withdrawal_note(actors):
     from tests.decisions.workflow.factories import fire
 

@@ -13,7 +13,7 @@ from decisions.workflow.models import Assessment, DelegationDecision, Transition
 from projects.models import Case, CaseKind, CaseState
 from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing, walk_idea
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 
 S = CaseState
 OFFICER = "officer"
@@ -134,7 +134,7 @@ def test_every_role_against_every_transition(name, actors, users):
 
 
 def test_superuser_holds_every_role(actors, db):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     admin = UserFactory(is_superuser=True)
     case = walk_idea(actors, S.AU_ASSESSED, route="delegation")
@@ -143,7 +143,7 @@ def test_superuser_holds_every_role(actors, db):
 
 
 def test_a_user_without_any_role_is_refused_with_a_reason(actors):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     nobody = UserFactory()
     case = walk_idea(actors, S.REGISTERED)

@@ -18,16 +18,14 @@ from projects.models import Case, CaseState, Obligation, Project
 from tests.decisions.workflow.factories import (
     DAY,
     add_anchoring,
-    cofinancing_case,
     fire,
-    idea_case,
     walk_cofinancing,
     walk_idea,
     write_proposal,
 )
-from tests.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory, co_financing_case, idea_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 S = CaseState
 
 
@@ -185,7 +183,7 @@ def test_return_for_more_preparation_goes_back_to_au_and_needs_a_new_assessment(
 def test_co_financing_granted_with_special_conditions_that_become_obligations(actors):
     officer, secretary = actors.officer, actors.secretary
     project = ProjectFactory(requested_amount=Decimal("1347090"))
-    case = cofinancing_case(officer=officer, project=project)
+    case = co_financing_case(officer=officer, project=project)
     fire(case, "start_preparation", officer)
     write_proposal(
         case,

@@ -35,9 +35,9 @@ from tests.decisions.workflow.factories import (
     walk_idea,
     write_proposal,
 )
-from tests.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 S = CaseState
 
 

@@ -19,9 +19,9 @@ from tests.decisions.workflow.factories import (
     walk_idea,
 )
 from tests.decisions.workflow.test_permissions import MATRIX
-from tests.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 S = CaseState
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
