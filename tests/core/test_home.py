@@ -57,3 +57,15 @@ def test_start_page_query_count_does_not_grow_with_cases(
 def test_navigation_marks_work_queues_on_workflow_pages(client_for, officer):
     page = client_for(officer).get("/workflow/queues/").content.decode()
     assert 'href="/workflow/queues/" aria-current="page"' in page
+
+
+@pytest.mark.parametrize(("username", "most"), [("handlaggare", 20), ("controller", 19)])
+def test_start_page_on_the_demo_data_stays_within_its_query_count(
+    demo, client, django_assert_max_num_queries, username, most
+):
+    """Measured on the demo data (open cases, queues, meetings, plans, the anslag) with a
+    small margin."""
+    client.force_login(demo.user(username))
+    client.get("/")  # warm up the session and caches
+    with django_assert_max_num_queries(most):
+        assert client.get("/").status_code == 200

@@ -432,3 +432,49 @@ def test_unknown_objects_are_404(controller, client_for):
     assert client.get(reverse("financing:grant_detail", args=[1999])).status_code == 404
     assert client.get(reverse("financing:commitment_detail", args=[999999])).status_code == 404
     assert client.get(reverse("financing:plan_detail", args=[999999])).status_code == 404
+
+
+# --- Query counts on the demo data ------------------------------------------------------
+
+
+def _demo_project_id():
+    from projects.models import Case
+
+    return Case.objects.get(year=2020, number=35).project_id
+
+
+DEMO_PAGES = {
+    "dashboard": lambda: reverse("financing:dashboard") + "?year=2022",
+    "grant_list": lambda: reverse("financing:grant_list"),
+    "grant": lambda: reverse("financing:grant_detail", args=[2022]),
+    "plan_list": lambda: reverse("financing:plan_list"),
+    "plan": lambda: reverse("financing:plan_detail", args=[_demo_project_id()]),
+    "commitment_list": lambda: reverse("financing:commitment_list"),
+    "commitment": lambda: (
+        Commitment.objects.filter(payments__isnull=False).order_by("pk").first().get_absolute_url()
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("page", "most"),
+    [
+        ("dashboard", 16),
+        ("grant_list", 16),
+        ("grant", 12),
+        ("plan_list", 9),
+        ("plan", 18),
+        ("commitment_list", 7),
+        ("commitment", 8),
+    ],
+)
+def test_pages_on_the_demo_data_stay_within_their_query_count(
+    demo, client, django_assert_max_num_queries, page, most
+):
+    """Measured on the demo data (anslag 2020, 2022, 2023, the seed plans, 2022's
+    commitments) with a small margin."""
+    client.force_login(demo.user("controller"))
+    url = DEMO_PAGES[page]()
+    client.get(url)  # warm up the session and caches
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200

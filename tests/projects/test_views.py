@@ -581,3 +581,42 @@ def test_pages_work_for_every_role_without_errors(case, role_users, client_for):
         for url in urls:
             assert client.get(url).status_code == 200, (user, url)
     assert member.pk and obligation.pk
+
+
+# --- Query counts on the demo data ------------------------------------------------------
+
+
+def _demo_case():
+    return Case.objects.get(year=2020, number=35)  # members, obligations, documents, plan
+
+
+DEMO_PAGES = {
+    "case": lambda: _demo_case().get_absolute_url(),
+    "idea_case": lambda: Case.objects.filter(kind=CaseKind.PROJECT_IDEA).first().get_absolute_url(),
+    "project_list": lambda: reverse("projects:project_list"),
+    "project": lambda: _demo_case().project.get_absolute_url(),
+    "organisation_list": lambda: reverse("projects:organisation_list"),
+    "organisation": lambda: _demo_case().project.applicant.get_absolute_url(),
+}
+
+
+@pytest.mark.parametrize(
+    ("page", "most"),
+    [
+        ("case", 38),
+        ("idea_case", 38),
+        ("project_list", 8),
+        ("project", 12),
+        ("organisation_list", 7),
+        ("organisation", 9),
+    ],
+)
+def test_pages_on_the_demo_data_stay_within_their_query_count(
+    demo, client, django_assert_max_num_queries, page, most
+):
+    """Measured on the demo data with a small margin (an N+1 query shows here)."""
+    client.force_login(demo.user("handlaggare"))
+    url = DEMO_PAGES[page]()
+    client.get(url)  # warm up the session and caches
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200

@@ -341,3 +341,27 @@ def test_report_and_section_pages_do_not_query_per_section(
         assert client.get(_url("section_detail", 2022, "1.2.1.4")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(_url("index")).status_code == 200
+
+
+# --- Query counts on the demo data ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "most"),
+    [
+        ("index", (), 7),
+        ("report_detail", (2022,), 10),
+        ("figures", (2022,), 12),
+        ("section_detail", (2022, "1.2.1.4"), 20),
+    ],
+)
+def test_pages_on_the_demo_data_stay_within_their_query_count(
+    demo, client, django_assert_max_num_queries, name, args, most
+):
+    """Measured on the demo's 2022 report (answers, insatser, 2022's money) with a small
+    margin."""
+    client.force_login(demo.user("handlaggare"))
+    url = _url(name, *args)
+    client.get(url)  # warm up the session and caches
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from decisions.meetings import services as svc
-from decisions.meetings.models import Paragraph
+from decisions.meetings.models import Meeting, Paragraph
+from decisions.workflow.constants import BodyCode
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +244,32 @@ def test_htmx_dialog_on_the_same_page_reloads_it(run_meeting, client_for, secret
     assert elsewhere.status_code == 204
     assert elsewhere["HX-Redirect"] == f"{meeting_url}#attendance"
     assert "HX-Refresh" not in elsewhere
+
+
+# --- Query counts on the demo data ------------------------------------------------------
+
+
+def _demo_meeting():
+    return Meeting.objects.get(body__code=BodyCode.RUN, date=datetime.date(2020, 3, 24))
+
+
+DEMO_PAGES = {
+    "meeting": lambda: _demo_meeting().get_absolute_url(),
+    "paragraph": lambda: f"/workflow/paragrafer/{_demo_meeting().paragraphs.get(number=41).pk}/",
+    "body_list": lambda: "/workflow/organ/",
+    "body": lambda: f"/workflow/organ/{_demo_meeting().body_id}/",
+}
+
+
+@pytest.mark.parametrize(
+    ("page", "most"), [("meeting", 20), ("paragraph", 25), ("body_list", 7), ("body", 9)]
+)
+def test_pages_on_the_demo_data_stay_within_their_query_count(
+    demo, client, django_assert_max_num_queries, page, most
+):
+    """Measured on the demo data (RUN 2020-03-24, signed, § 34-41) with a small margin."""
+    client.force_login(demo.user("sekreterare"))
+    url = DEMO_PAGES[page]()
+    client.get(url)  # warm up the session and caches
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200

@@ -425,3 +425,26 @@ def test_the_delegation_register_lists_and_filters(actors, client_for):
     reported = client.get(register, {"reported": "yes"}).content.decode()
     assert reported_case.dnr in reported and open_case.dnr not in reported
     assert client.get(register, {"reported": "maybe"}).status_code == 200
+
+
+# --- Query counts on the demo data ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "most"),
+    [
+        ("/workflow/queues/", 6),
+        ("/workflow/queues/council/", 10),
+        ("/workflow/queues/run/", 10),
+        ("/workflow/delegation/", 7),
+    ],
+)
+def test_pages_on_the_demo_data_stay_within_their_query_count(
+    demo, client, django_assert_max_num_queries, url, most
+):
+    """Measured on the demo data (cases in every queue, delegation decisions) with a small
+    margin."""
+    client.force_login(demo.user("handlaggare"))
+    client.get(url)  # warm up the session and caches
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200
