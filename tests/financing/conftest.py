@@ -23,6 +23,24 @@ def grant_2020(controller):
 
 
 @pytest.fixture
+def grant_2022(controller):
+    """Anslag 1:1 2022 with the allocation plan of seed 004: 171,1 MSEK, 61 / 34 / 5 %."""
+    return make_grant(
+        controller=controller,
+        year=2022,
+        amount="171100000",
+        project="104371000",
+        business="58174000",
+        commercial="8555000",
+        attractive="32300000",
+        innovation="120100000",
+        international="1400000",
+        skills="5300000",
+        other="12000000",
+    )
+
+
+@pytest.fixture
 def case(officer):
     """A co-financing case of the officer (project 2020-09-01 – 2023-02-28)."""
     return co_financing_case(officer=officer)

@@ -173,3 +173,18 @@ def make_plan(case, *, rows=None, stated_total=None, status="draft", controller=
             user=controller or user_with_role(Role.CONTROLLER), plan=plan, comment="Komplettera"
         )
     return plan
+
+
+def plan_rows(plan, **values) -> list[dict]:
+    """The plan's rows as the service and the form take them (with their ids); ``values``
+    replace fields in every row."""
+    return [
+        {
+            "id": r.pk,
+            "financier": r.financier,
+            "funding_type": r.funding_type,
+            "amount_applied": r.amount_applied,
+            **values,
+        }
+        for r in plan.rows.all()
+    ]

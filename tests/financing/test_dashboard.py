@@ -48,23 +48,6 @@ def add_commitments(controller, count, *, start=0):
             )
 
 
-@pytest.fixture
-def grant_2022(controller):
-    return make_grant(
-        controller=controller,
-        year=2022,
-        amount="171100000",
-        project="104371000",
-        business="58174000",
-        commercial="8555000",
-        attractive="32300000",
-        innovation="120100000",
-        international="1400000",
-        skills="5300000",
-        other="12000000",
-    )
-
-
 def test_dashboard_figures(controller, client_for, grant_2022):
     add_commitments(controller, 3)
     response = client_for(controller).get(reverse("financing:dashboard"), {"year": 2022})

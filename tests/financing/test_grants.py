@@ -17,21 +17,8 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
-def test_register_grant_with_allocation_plan(controller):
-    grant = make_grant(
-        controller=controller,
-        year=2022,
-        amount="171100000",
-        project="104371000",
-        business="58174000",
-        commercial="8555000",
-        attractive="32300000",
-        innovation="120100000",
-        international="1400000",
-        skills="5300000",
-        other="12000000",
-    )
-    summary = selectors.grant_summary(grant)
+def test_register_grant_with_allocation_plan(grant_2022):
+    summary = selectors.grant_summary(grant_2022)
     assert summary.allocated_categories == D("171100000")
     assert summary.allocated_priorities == D("171100000")
     assert [f.allocated for f in summary.categories] == [

@@ -11,7 +11,7 @@ from core.roles import Role
 from financing import permissions, selectors, services
 from financing.models import FinancingPlan, PlanStatus
 from tests.core.factories import user_with_role
-from tests.financing.factories import SEED_001_36, SEED_002, make_plan, seed_rows
+from tests.financing.factories import SEED_001_36, SEED_002, make_plan, plan_rows, seed_rows
 from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case
 
 D = Decimal
@@ -139,15 +139,7 @@ def test_saving_replaces_rows_and_keeps_history(officer):
 def test_stale_version_is_a_conflict(officer):
     case = co_financing_case(officer=officer)
     plan = make_plan(case)
-    rows = [
-        {
-            "id": r.pk,
-            "financier": r.financier,
-            "funding_type": r.funding_type,
-            "amount_applied": r.amount_applied,
-        }
-        for r in plan.rows.all()
-    ]
+    rows = plan_rows(plan)
     services.financing_plan_save(
         user=officer, project=case.project, stated_total=plan.stated_total, rows=rows, version=1
     )
@@ -212,15 +204,7 @@ def test_returned_with_comment_then_edited_and_submitted_again(officer, controll
     assert plan.status == PlanStatus.RETURNED
     assert plan.review_comment == "Kommunernas andel saknar intyg."
     assert permissions.can_edit_plan(officer, plan)
-    rows = [
-        {
-            "id": r.pk,
-            "financier": r.financier,
-            "funding_type": r.funding_type,
-            "amount_applied": r.amount_applied,
-        }
-        for r in plan.rows.all()
-    ]
+    rows = plan_rows(plan)
     services.financing_plan_save(
         user=officer,
         project=case.project,

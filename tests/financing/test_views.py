@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.roles import Role
 from financing import services
 from financing.models import Commitment, FinancingPlan, Grant, Payment, PlanStatus
-from tests.financing.factories import SEED_002, make_plan, seed_rows
+from tests.financing.factories import SEED_002, make_plan, plan_rows, seed_rows
 from tests.projects.factories import OrganisationFactory, co_financing_case
 
 D = Decimal
@@ -218,15 +218,7 @@ def test_save_and_submit_in_one_step(officer, client_for):
 def test_editing_an_approved_plan_through_the_page_is_a_409(officer, client_for):
     case = co_financing_case(officer=officer)
     plan = make_plan(case, status="approved")
-    rows = [
-        {
-            "id": r.pk,
-            "financier": r.financier,
-            "funding_type": r.funding_type,
-            "amount_applied": "1",
-        }
-        for r in plan.rows.all()
-    ]
+    rows = plan_rows(plan, amount_applied="1")
     response = client_for(officer).post(
         reverse("financing:plan_edit", args=[case.project_id]),
         formset_data(rows, stated_total="2", version=str(plan.version)),
@@ -239,15 +231,7 @@ def test_editing_an_approved_plan_through_the_page_is_a_409(officer, client_for)
 def test_stale_form_is_a_409_with_the_typed_values(officer, client_for):
     case = co_financing_case(officer=officer)
     plan = make_plan(case)
-    rows = [
-        {
-            "id": r.pk,
-            "financier": r.financier,
-            "funding_type": r.funding_type,
-            "amount_applied": r.amount_applied,
-        }
-        for r in plan.rows.all()
-    ]
+    rows = plan_rows(plan)
     client = client_for(officer)
     url = reverse("financing:plan_edit", args=[case.project_id])
     assert (
