@@ -88,8 +88,14 @@ def demo(request, session_demo, db, settings):
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Tasks run in-process unless a test asks for a real worker (``celery_worker``)."""
+    from celery._state import _set_task_join_will_block
+
     from norrbotten_cases.celery import app
 
+    # Celery marks "a result may not be awaited here" process-wide while an eager task
+    # runs; eager tasks run at the same moment in a live server's request threads can leave
+    # the mark set for the tests after (``.get()`` would then refuse to run).
+    _set_task_join_will_block(False)
     eager = "celery_worker" not in request.fixturenames
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager

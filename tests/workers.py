@@ -11,6 +11,7 @@ job, a broker that is down.
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -87,6 +88,7 @@ class Worker:
         env: dict | None = None,
     ):
         self.queue = queue
+        self.name = f"{queue}-{uuid.uuid4().hex[:4]}@{socket.gethostname()}"  # its node name
         self.log_path = log_path
         celery_bin = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
         self._log = open(log_path, "a")  # noqa: SIM115 - closed in stop()
@@ -106,7 +108,7 @@ class Worker:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"{queue}-{uuid.uuid4().hex[:4]}@%h",
+                self.name,
             ],
             cwd=cwd,
             env={

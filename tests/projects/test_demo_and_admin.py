@@ -81,7 +81,8 @@ def test_admin_organisation_duplicates_are_form_errors(client):
     assert Organisation.objects.count() == 1
 
 
-def test_load_demo_command_includes_the_registry():
+def test_load_demo_command_includes_the_registry(demo):
+    """The session's demo is ``load_demo``'s; run again, it shows its registry stage."""
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "projects:" in out.getvalue()
