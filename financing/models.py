@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
 from projects.models import Organisation, ReportPriority, money_field
 
@@ -56,7 +57,7 @@ class AllocationDimension(models.TextChoices):
     PRIORITY = "priority", _("Prioritering")
 
 
-class Grant(models.Model):
+class Grant(Versioned):
     """Anslag 1:1 of one year: what the region disposes of according to the villkorsbeslut."""
 
     year = models.PositiveSmallIntegerField(_("år"), unique=True)
@@ -68,7 +69,6 @@ class Grant(models.Model):
         help_text=_("T.ex. regeringens diarienummer för villkorsbeslutet."),
     )
     note = models.TextField(_("anteckning"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -146,7 +146,7 @@ class PlanStatus(models.TextChoices):
 EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
-class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
+class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     """The budget of a project: who finances what, reviewed by a controller.
 
     ``status`` moves only through the transition methods below, fired by
@@ -190,7 +190,6 @@ class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, models.Mo
     )
     reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
     review_comment = models.TextField(_("granskningskommentar"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("skapad av"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
 from core.money import format_amount
 
@@ -29,7 +30,7 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, **kwargs)
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """An applicant, project owner, partner or financier."""
 
     class Kind(models.TextChoices):
@@ -77,7 +78,7 @@ class Organisation(models.Model):
         return reverse("projects:organisation_detail", args=[self.pk])
 
 
-class ManagedArea(models.Model):
+class ManagedArea(Versioned):
     """A managed list entry (RUS area, smart-specialisation area)."""
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
@@ -125,7 +126,7 @@ class SmartSpecialisationArea(ManagedArea):
         verbose_name_plural = _("fokusområden för smart specialisering")
 
 
-class Project(models.Model):
+class Project(Versioned):
     """What a case is about: the project with its parties, period and texts."""
 
     class Origin(models.TextChoices):
@@ -265,7 +266,7 @@ class Project(models.Model):
         return aims
 
 
-class ProjectMember(models.Model):
+class ProjectMember(Versioned):
     """A person in the project group or the steering group of an approved project."""
 
     class Group(models.TextChoices):
@@ -389,7 +390,7 @@ CLOSED_STATES = frozenset(
 )
 
 
-class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
+class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     """An ärende in the registry, identified by its diary number (Dnr) ``00052-2020``.
 
     ``state`` is protected: only the decisions app's workflow services move it.
@@ -569,7 +570,7 @@ class Document(models.Model):
         return reverse("projects:document_download", args=[self.pk])
 
 
-class Obligation(models.Model):
+class Obligation(Versioned):
     """A condition the project must meet, e.g. a special condition of a grant decision."""
 
     class Status(models.TextChoices):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import require
-from core.concurrency import lock_fresh
+from core.concurrency import lock, lock_current
 from core.errors import Conflict
 from core.roles import Role, has_role
 from projects import permissions
@@ -210,7 +210,7 @@ def case_update(*, user, case: Case, data: dict, expected_token: str | None = No
         raise ValidationError(
             _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
         )
-    current = lock_fresh(Case, case.pk, expected_token)
+    current = lock_current(Case, case.pk, expected_token)
     require(permissions.can_edit_case(user, current))
     changed = []
     for field, value in data.items():
@@ -350,7 +350,7 @@ def organisation_update(
         raise ValidationError(
             _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
         )
-    current = lock_fresh(Organisation, organisation.pk, expected_token)
+    current = lock_current(Organisation, organisation.pk, expected_token)
     changed = []
     for field, value in data.items():
         value = _strip(value)
@@ -460,7 +460,7 @@ def project_update(
 ) -> Project:
     """Change a project's facts and texts; refreshes the search text of its cases."""
     require(permissions.can_edit_project(user, project))
-    current = lock_fresh(Project, project.pk, expected_token)
+    current = lock_current(Project, project.pk, expected_token)
     changed = _apply_project_data(current, data, PROJECT_EDITABLE_FIELDS)
     previous = {
         "rus_areas": set(current.rus_areas.values_list("pk", flat=True)),
@@ -491,7 +491,7 @@ def project_record_start(
 ) -> Project:
     """After approval: the actual start date and the reporting routine."""
     require(permissions.can_manage_members(user, project))
-    current = lock_fresh(Project, project.pk, expected_token)
+    current = lock_current(Project, project.pk, expected_token)
     changed = _apply_project_data(
         current,
         {"started_on": started_on, "reporting_routine": reporting_routine or ""},
@@ -522,7 +522,7 @@ def project_close(
 ) -> Project:
     """Record the closure: results, the recommendation and an optional follow-up idea."""
     require(permissions.can_close_project(user, project))
-    current = lock_fresh(Project, project.pk, expected_token)
+    current = lock_current(Project, project.pk, expected_token)
     errors = {}
     if not (result_summary or "").strip():
         errors["result_summary"] = _("Beskriv projektets resultat.")
@@ -597,7 +597,7 @@ def project_member_update(
         raise ValidationError(
             _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
         )
-    current = lock_fresh(ProjectMember, member.pk, expected_token)
+    current = lock_current(ProjectMember, member.pk, expected_token)
     changed = []
     for field, value in data.items():
         value = _strip(value)
@@ -616,7 +616,7 @@ def project_member_update(
 @transaction.atomic
 def project_member_delete(*, user, member: ProjectMember) -> None:
     require(permissions.can_manage_members(user, member.project))
-    current = lock_fresh(ProjectMember, member.pk)
+    current = lock(ProjectMember, member.pk)
     current._history_user = user
     current.delete()
 
@@ -671,7 +671,7 @@ def obligation_update(
     expected_token: str | None = None,
 ) -> Obligation:
     require(permissions.can_record_obligation(user, obligation.project))
-    current = lock_fresh(Obligation, obligation.pk, expected_token)
+    current = lock_current(Obligation, obligation.pk, expected_token)
     _check_obligation_case(current.project, case)
     current.text = _strip(text or "")
     current.due_date = due_date
@@ -693,7 +693,7 @@ def obligation_fulfil(
 ) -> Obligation:
     """Mark an open obligation fulfilled on a date (today by default) with a comment."""
     require(permissions.can_fulfil_obligation(user, obligation))
-    current = lock_fresh(Obligation, obligation.pk)
+    current = lock(Obligation, obligation.pk)
     if current.status == Obligation.Status.FULFILLED:
         raise Conflict(_("Åtagandet är redan markerat som uppfyllt."))
     fulfilled_on = fulfilled_on or timezone.localdate()
@@ -714,7 +714,7 @@ def obligation_fulfil(
 def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
     """Undo a fulfilment recorded by mistake."""
     require(permissions.can_fulfil_obligation(user, obligation))
-    current = lock_fresh(Obligation, obligation.pk)
+    current = lock(Obligation, obligation.pk)
     if current.status == Obligation.Status.OPEN:
         raise Conflict(_("Åtagandet är redan öppet."))
     current.status = Obligation.Status.OPEN
@@ -727,7 +727,7 @@ def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
 
 @transaction.atomic
 def obligation_delete(*, user, obligation: Obligation) -> None:
-    current = lock_fresh(Obligation, obligation.pk)
+    current = lock(Obligation, obligation.pk)
     require(permissions.can_delete_obligation(user, current))
     current._history_user = user
     current.delete()
@@ -804,7 +804,7 @@ def document_upload(
 def document_update(*, user, document: Document, kind: str, confidential: bool) -> Document:
     """Change a document's kind or confidentiality (title and file are fixed)."""
     require(permissions.can_edit_document(user, document))
-    current = lock_fresh(Document, document.pk)
+    current = lock(Document, document.pk)
     current.kind = kind
     current.confidential = bool(confidential)
     current.full_clean()
@@ -856,7 +856,7 @@ def area_update(*, user, area, data: dict):
         raise ValidationError(
             _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(sorted(unknown))}
         )
-    current = lock_fresh(type(area), area.pk)
+    current = lock(type(area), area.pk)
     for field, value in data.items():
         setattr(current, field, _strip(value))
     if type(area).objects.filter(name__iexact=current.name).exclude(pk=current.pk).exists():

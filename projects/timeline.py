@@ -43,6 +43,7 @@ SKIPPED_FIELDS = {
     "id",
     "created_at",
     "updated_at",
+    "version",  # the edit version (core.concurrency), raised by every save
     "search_vector",
     "file",
     "sha256",

@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import Versioned
 from core.jobs import JobBase
 
 TITLE_PATTERN = "Återrapportering av villkorsbeslut %(year)s – Region Norrbotten"
 
 
-class ReportYear(models.Model):
+class ReportYear(Versioned):
     """One year's report: title page facts, the template it was built from, its approval."""
 
     year = models.PositiveSmallIntegerField(
@@ -87,7 +88,6 @@ class ReportYear(models.Model):
         related_name="+",
     )
     approved_recorded_at = models.DateTimeField(_("godkännande registrerat"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("skapad av"),
@@ -200,7 +200,7 @@ class Section(models.Model):
         return self.insatser_max > 0
 
 
-class Answer(models.Model):
+class Answer(Versioned):
     """The narrative answer to one question of one year's report."""
 
     section = models.OneToOneField(
@@ -234,7 +234,6 @@ class Answer(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("senast ändrad"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -256,7 +255,7 @@ class Answer(models.Model):
         return not self.text.strip() and self.yes_no is None
 
 
-class Insats(models.Model):
+class Insats(Versioned):
     """One row of an insatser table (at most ``section.insatser_max`` per section).
 
     Prefilled from a project of the year; edited here without changing the project.
@@ -283,7 +282,6 @@ class Insats(models.Model):
     outputs = models.TextField(_("resultat i form av prestationer"), blank=True)
     effects = models.TextField(_("resultat i form av effekter"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
-    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tillagd av"),

@@ -188,9 +188,8 @@ def report_year_update(*, user, report: ReportYear, data: dict, version: int) ->
     if not changed:
         return locked
     locked.full_clean()
-    locked.version += 1
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    locked.save(update_fields=[*changed, "updated_at"])
     return locked
 
 
@@ -242,7 +241,6 @@ def answer_save(
     locked.yes_no = yes_no
     locked.updated_by = user
     locked.updated_at = timezone.now()
-    locked.version += 1
     if locked.done and locked.is_empty and not locked.section.insatser.exists():
         locked.done, locked.done_by, locked.done_at = False, None, None
     locked.full_clean()
@@ -396,9 +394,8 @@ def insats_update(*, user, insats: Insats, data: dict, version: int) -> Insats:
     if not changed:
         return locked
     locked.full_clean()
-    locked.version += 1
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    locked.save(update_fields=[*changed, "updated_at"])
     return locked
 
 
@@ -502,7 +499,6 @@ def report_approval_record(
     locked.approved_on = approved_on
     locked.approved_by_user = user
     locked.approved_recorded_at = timezone.now()
-    locked.version += 1
     locked.full_clean()
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
@@ -521,7 +517,6 @@ def report_approval_clear(*, user, report: ReportYear, version: int) -> ReportYe
     locked.approved_on = None
     locked.approved_by_user = None
     locked.approved_recorded_at = None
-    locked.version += 1
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
     return locked

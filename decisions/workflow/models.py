@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import Versioned
 from decisions.workflow.constants import BodyCode
 from projects.models import Case, CaseKind, CaseState, money_field
 
@@ -176,7 +177,7 @@ class ForumRecommendation(models.Model):
         return f"{self.case_id}: {self.get_recommendation_display()}"
 
 
-class DecisionProposal(models.Model):
+class DecisionProposal(Versioned):
     """Förslag till beslut of a co-financing case, written by the officer for RUN.
 
     ``decision_points`` is the ordered list of the numbered points; ``special_conditions``
@@ -199,7 +200,6 @@ class DecisionProposal(models.Model):
     special_conditions = models.JSONField(
         _("särskilda villkor"), default=list, blank=True, encoder=DjangoJSONEncoder
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ändrat av"),

@@ -507,7 +507,6 @@ def decision_proposal_save(
                     "Ladda om sidan och gör om din ändring."
                 )
             )
-        proposal.version += 1
     proposal.decision_points = cleaned["decision_points"]
     proposal.statement = cleaned["statement"].strip()
     proposal.summary = cleaned["summary"].strip()

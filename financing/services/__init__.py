@@ -26,7 +26,6 @@ from financing.services.common import (
     ZERO,
     amount_from_input,
     date_from_input,
-    ensure_current_version,
 )
 from financing.services.grants import (
     ALLOCATION_KEYS,
@@ -54,7 +53,6 @@ __all__ = [
     "commitments_for_grant_decision",
     "date_from_input",
     "decisions",
-    "ensure_current_version",
     "financing_plan_approve",
     "financing_plan_record_granted",
     "financing_plan_reopen",

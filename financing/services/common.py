@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict
 from core.money import AmountError, parse_amount
 from financing.models import (
     GrantCategory,
@@ -23,16 +22,6 @@ DEFAULT_PRIORITY: dict[str, str] = {
     GrantCategory.BUSINESS_SUPPORT: ReportPriority.INNOVATION,
     GrantCategory.COMMERCIAL_SERVICE: ReportPriority.ATTRACTIVE_ENVIRONMENTS,
 }
-
-
-def ensure_current_version(obj, version) -> None:
-    if version not in (None, "") and int(version) != obj.version:
-        raise Conflict(
-            _(
-                "Någon annan har ändrat uppgifterna sedan du öppnade sidan. "
-                "Ladda om sidan och gör om din ändring."
-            )
-        )
 
 
 def amount_from_input(value, field: str, *, positive: bool = True) -> Decimal:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.access import require
+from core.concurrency import ensure_current
 from core.money import AmountError, format_amount, parse_amount
 from financing import permissions, selectors
 from financing.models import (
@@ -15,7 +16,7 @@ from financing.models import (
     Grant,
     GrantCategory,
 )
-from financing.services.common import ZERO, amount_from_input, ensure_current_version
+from financing.services.common import ZERO, amount_from_input
 from projects.models import ReportPriority
 
 
@@ -154,7 +155,7 @@ def grant_update(
     """
     require(permissions.can_edit_grant(user))
     locked = Grant.objects.select_for_update().get(pk=grant.pk)
-    ensure_current_version(locked, version)
+    ensure_current(locked, version)
     new_amount = amount_from_input(amount, "amount", positive=False)
     net = selectors._net_committed(locked)
     if new_amount < net:
@@ -179,8 +180,7 @@ def grant_update(
     cleaned = _validate_allocations(
         locked, {key: None for key in ALLOCATION_KEYS} | dict(allocations or {})
     )
-    locked.version += 1
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    locked.save(update_fields=[*changed, "updated_at"])
     _store_allocations(locked, cleaned, user)
     return locked

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.access import require, require_state
+from core.concurrency import ensure_current
 from core.errors import Conflict
 from core.money import AmountError, format_amount, parse_amount
 from financing import permissions, selectors
@@ -19,7 +20,7 @@ from financing.models import (
     FundingType,
     PlanStatus,
 )
-from financing.services.common import ZERO, amount_from_input, ensure_current_version
+from financing.services.common import ZERO, amount_from_input
 from projects.models import Organisation, Project
 
 
@@ -163,13 +164,11 @@ def financing_plan_save(
         plan = FinancingPlan(project=project, stated_total=stated_total, created_by=user)
     else:
         require_state(permissions.plan_state_access(plan))
-        ensure_current_version(plan, version)
+        ensure_current(plan, version)
     cleaned = _clean_rows(project, rows)
     rows_total = sum((r["amount_applied"] for r in cleaned), ZERO)
     if rows_total != stated_total:
         raise ValidationError({"stated_total": total_mismatch_message(rows_total, stated_total)})
-    if plan.pk:
-        plan.version += 1
     plan.stated_total = stated_total
     plan.full_clean(exclude=["project", "status"] if plan.pk else ["status"])
     try:
@@ -192,7 +191,7 @@ def financing_plan_record_granted(
     """
     require(permissions.can_record_granted_amounts(user, plan))
     locked = FinancingPlan.objects.select_for_update().get(pk=plan.pk)
-    ensure_current_version(locked, version)
+    ensure_current(locked, version)
     rows = {row.pk: row for row in locked.rows.all()}
     errors = {}
     for row_id, value in granted.items():
@@ -211,9 +210,8 @@ def financing_plan_record_granted(
             row.save(update_fields=["amount_granted"])
     if errors:
         raise ValidationError(errors)
-    locked.version += 1
     locked._history_user = user
-    locked.save(update_fields=["version", "updated_at"])
+    locked.save(update_fields=["updated_at"])
     return locked
 
 
@@ -322,6 +320,5 @@ def financing_plan_reopen(*, user, plan: FinancingPlan, comment: str) -> Financi
     locked.reviewed_by = None
     locked.reviewed_at = None
     locked.review_comment = comment
-    locked.version += 1
-    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment", "version"], user)
+    _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
     return locked

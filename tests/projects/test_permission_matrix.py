@@ -87,7 +87,11 @@ def _state():
         SmartSpecialisationArea,
     )
     return {
-        model.__name__: sorted(edit_token(obj) for obj in model.objects.all()) for model in models
+        model.__name__: sorted(
+            repr([field.value_from_object(obj) for field in model._meta.concrete_fields])
+            for obj in model.objects.all()
+        )
+        for model in models
     } | {"partners": sorted(Project.partners.through.objects.values_list("pk", flat=True))}
 
 

@@ -204,8 +204,8 @@ def test_progress_counts_done_questions(report, officer, answer_of):
 
 def test_clearing_a_done_answer_unmarks_it(answer_of, officer):
     answer = services.answer_save(user=officer, answer=answer_of("1.1.1"), text="x", version=1)
-    services.answer_set_done(user=officer, answer=answer, done=True)
-    cleared = services.answer_save(user=officer, answer=answer, text="", version=2)
+    services.answer_set_done(user=officer, answer=answer, done=True)  # a save: version 3
+    cleared = services.answer_save(user=officer, answer=answer, text="", version=3)
     assert not cleared.done
 
 
