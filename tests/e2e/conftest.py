@@ -55,8 +55,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("services"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for the journeys of one module. Not kept for the session: while Playwright
+    runs, its event loop counts as running in this thread, and Django's connections of the
+    tests after the journeys would be looked up per context (one was left open, and the test
+    database could not be dropped at the end of the run)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
