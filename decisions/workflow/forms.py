@@ -76,102 +76,139 @@ class LinesField(forms.Field):
         return out
 
 
-class RowsWidget(forms.Widget):
-    """A small table of rows with two inputs each; blank rows to add more without JS.
+class ConditionRowForm(forms.Form):
+    """One special condition as the page shows it: a text and a follow-up date."""
 
-    The submitted value is a list of dicts. A JSON client may instead send that list (or
-    a dict for the year split) under the field's own name.
+    text = forms.CharField(label=gettext_lazy("Villkor"), required=False, max_length=2000)
+    due_date = forms.DateField(
+        label=gettext_lazy("Följs upp senast"), required=False, widget=_date_widget()
+    )
+
+
+class YearRowForm(forms.Form):
+    """One year of a grant's split: the year and its amount."""
+
+    year = forms.IntegerField(
+        label=gettext_lazy("År"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    amount = forms.CharField(label=gettext_lazy("Belopp"), required=False, max_length=40)
+
+
+ConditionFormSet = forms.formset_factory(
+    ConditionRowForm, extra=3, max_num=MAX_ROWS, validate_max=True
+)
+YearFormSet = forms.formset_factory(YearRowForm, extra=2, max_num=MAX_ROWS, validate_max=True)
+
+
+class FormSetWidget(forms.Widget):
+    """Rows of a list field as a Django formset (``<name>-0-<column>`` and the management
+    form); blank rows to add more without JavaScript.
+
+    The formset only collects the rows: the field (``SpecialConditionsField``,
+    ``YearSplitField``) parses them, as it parses the list a JSON client sends under the
+    field's own name, so both ways in meet one set of rules.
     """
 
-    columns: tuple = ()  # (key, Swedish header, input type)
-    extra = 3
+    template_name = "decisions/workflow/widgets/formset.html"
+    formset_class: type[forms.BaseFormSet]
     css_class = ""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.bound_formset = None
+
+    def _management(self, data, name) -> dict:
+        """The posted data, with a management form counted from the rows when a hand-made
+        POST left it out."""
+        total_key = f"{name}-TOTAL_FORMS"
+        if total_key in data:
+            return data
+        indexes = [
+            int(match.group(1))
+            for key in data
+            if (match := re.match(rf"^{re.escape(name)}-(\d+)-", key))
+        ]
+        rows = min(max(indexes) + 1, MAX_ROWS) if indexes else 0
+        return {**{key: data.get(key) for key in data}, total_key: rows, f"{name}-INITIAL_FORMS": 0}
 
     def value_from_datadict(self, data, files, name):
         if name in data:
-            return data.get(name)
-        prefix = f"{name}-"
-        if not any(key.startswith(prefix) for key in data):
+            return data.get(name)  # a JSON client's list (or dict)
+        if not any(key.startswith(f"{name}-") for key in data):
             return None
-        rows = []
-        for index in range(MAX_ROWS):
-            keys = [f"{name}-{index}-{key}" for key, _label, _type in self.columns]
-            if not any(key in data for key in keys):
-                continue
-            rows.append(
-                {key: (data.get(f"{name}-{index}-{key}") or "").strip() for key, *_ in self.columns}
-            )
-        return rows
+        formset = self.formset_class(self._management(data, name), prefix=name)
+        self.bound_formset = formset
+        if not formset.is_valid():
+            return InvalidRows(formset)
+        return [
+            {key: value for key, value in form.cleaned_data.items()}
+            for form in formset.forms
+            if form.has_changed() and any(v not in (None, "") for v in form.cleaned_data.values())
+        ]
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and not any(key.startswith(f"{name}-") for key in data)
 
     def id_for_label(self, id_):
-        return f"{id_}-0-{self.columns[0][0]}" if id_ else id_
+        first = next(iter(self.formset_class.form.base_fields))
+        return f"{id_}-0-{first}" if id_ else id_
 
-    def rows_for(self, value) -> list[dict]:
-        raise NotImplementedError
+    def initial_rows(self, value) -> list[dict]:
+        return value if isinstance(value, list) else []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        formset = self.bound_formset
+        if formset is None:
+            formset = self.formset_class(initial=self.initial_rows(value), prefix=name)
+        context["formset"] = formset
+        context["css_class"] = self.css_class
+        return context
 
     def render(self, name, value, attrs=None, renderer=None):
-        rows = self.rows_for(value)
-        rows += [{key: "" for key, *_ in self.columns} for _ in range(self.extra)]
-        context = {
-            "name": name,
-            "css_class": self.css_class,
-            "id": (attrs or {}).get("id") or f"id_{name}",
-            "columns": [
-                {"key": key, "label": label, "type": input_type}
-                for key, label, input_type in self.columns
-            ],
-            "rows": [
-                {
-                    "index": index,
-                    "cells": [
-                        {"key": key, "label": label, "type": input_type, "value": row.get(key, "")}
-                        for key, label, input_type in self.columns
-                    ],
-                }
-                for index, row in enumerate(rows)
-            ],
-        }
-        return render_to_string("decisions/workflow/widgets/rows.html", context)
+        context = self.get_context(name, value, attrs)
+        return render_to_string(self.template_name, context)
 
 
-class ConditionRowsWidget(RowsWidget):
+class InvalidRows(list):
+    """What a formset with errors gives its field: the field refuses it with the rows'
+    messages (shown under the field; the rows keep what was typed)."""
+
+    def __init__(self, formset):
+        super().__init__()
+        self.messages = [
+            f"{number}: {message}"
+            for number, errors in enumerate(formset.errors, start=1)
+            for field_errors in errors.values()
+            for message in field_errors
+        ] + list(formset.non_form_errors())
+
+
+class ConditionRowsWidget(FormSetWidget):
+    formset_class = ConditionFormSet
     css_class = "rows-input--conditions"
-    columns = (
-        ("text", gettext_lazy("Villkor"), "text"),
-        ("due_date", gettext_lazy("Följs upp senast"), "date"),
-    )
 
-    def rows_for(self, value):
-        if not isinstance(value, list):
-            return []
+    def initial_rows(self, value):
         rows = []
-        for item in value:
+        for item in value if isinstance(value, list) else []:
             if isinstance(item, dict):
-                due = item.get("due_date") or ""
-                if isinstance(due, datetime.date):
-                    due = due.isoformat()
-                rows.append({"text": item.get("text", ""), "due_date": due})
+                rows.append({"text": item.get("text", ""), "due_date": item.get("due_date")})
         return rows
 
 
-class YearRowsWidget(RowsWidget):
+class YearRowsWidget(FormSetWidget):
+    formset_class = YearFormSet
     css_class = "rows-input--years"
-    columns = (
-        ("year", gettext_lazy("År"), "number"),
-        ("amount", gettext_lazy("Belopp"), "text"),
-    )
-    extra = 2
 
-    def rows_for(self, value):
+    def initial_rows(self, value):
         if isinstance(value, dict):
             value = [{"year": year, "amount": amount} for year, amount in value.items()]
-        if not isinstance(value, list):
-            return []
         rows = []
-        for item in value:
+        for item in value if isinstance(value, list) else []:
             if isinstance(item, dict):
                 amount = item.get("amount", "")
                 if isinstance(amount, Decimal | int):
@@ -197,6 +234,8 @@ class SpecialConditionsField(forms.Field):
     widget = ConditionRowsWidget
 
     def to_python(self, value):
+        if isinstance(value, InvalidRows):
+            raise ValidationError(value.messages)
         if value is None:
             return None  # not sent at all: the form decides the default
         if value == "":
@@ -237,6 +276,8 @@ class YearSplitField(forms.Field):
     widget = YearRowsWidget
 
     def to_python(self, value):
+        if isinstance(value, InvalidRows):
+            raise ValidationError(value.messages)
         if value in (None, "", [], {}):
             return {}
         if isinstance(value, dict):
@@ -578,56 +619,6 @@ class GrantForm(TransitionForm):
     def clean_decided_on(self):
         return self.check_date(self.cleaned_data["decided_on"])
 
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        requested = self.case.project.requested_amount
-        if amount is None:
-            return amount
-        if amount <= 0:
-            raise ValidationError(
-                _("Beviljat belopp måste vara större än noll. Välj avslag om inget beviljas.")
-            )
-        if requested is None:
-            raise ValidationError(
-                _("Projektets sökta belopp från anslag 1:1 saknas. Ange det på projektet först.")
-            )
-        if amount > requested:
-            raise ValidationError(
-                _(
-                    "Beviljat belopp (%(amount)s) kan inte vara högre än det sökta beloppet "
-                    "från anslag 1:1 (%(requested)s)."
-                )
-                % {"amount": format_amount(amount), "requested": format_amount(requested)}
-            )
-        return amount
-
-    def clean(self):
-        cleaned = super().clean()
-        amount = cleaned.get("amount")
-        proposal = decision_proposal_of(self.case)
-        if "decision_points" in cleaned and not cleaned["decision_points"] and amount:
-            cleaned["decision_points"] = (
-                list(proposal.decision_points)
-                if proposal and proposal.decision_points
-                else default_decision_points(self.case, amount)
-            )
-        if "special_conditions" in cleaned and cleaned["special_conditions"] is None:
-            cleaned["special_conditions"] = [
-                {"text": c["text"], "due_date": _parse_date(c.get("due_date"), "")}
-                for c in (proposal.special_conditions if proposal else [])
-            ]
-        split = cleaned.get("year_split")
-        if split and amount is not None and sum(split.values()) != amount:
-            self.add_error(
-                "year_split",
-                _(
-                    "Fördelningen per år (%(sum)s) stämmer inte med det beviljade beloppet "
-                    "(%(amount)s)."
-                )
-                % {"sum": format_amount(sum(split.values())), "amount": format_amount(amount)},
-            )
-        return cleaned
-
 
 class RejectForm(TransitionForm):
     """RUN rejects the application (seed 001 § 34)."""
@@ -753,26 +744,10 @@ class DecisionProposalForm(forms.Form):
         self.case = case
         super().__init__(*args, **kwargs)
 
-    def clean_proposed_amount(self):
-        amount = self.cleaned_data["proposed_amount"]
-        requested = self.case.project.requested_amount
-        if amount is not None and requested is not None and amount > requested:
-            raise ValidationError(
-                _(
-                    "Föreslaget belopp (%(amount)s) kan inte vara högre än det sökta beloppet "
-                    "(%(requested)s)."
-                )
-                % {"amount": format_amount(amount), "requested": format_amount(requested)}
-            )
-        return amount
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("special_conditions") is None:
             cleaned["special_conditions"] = []
-        if cleaned.get("proposes_rejection"):
-            if not (cleaned.get("rejection_reason") or "").strip():
-                self.add_error("rejection_reason", _("Ange skälet för avslag."))
         return cleaned
 
 

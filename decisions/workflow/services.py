@@ -43,6 +43,7 @@ from decisions.workflow.models import (
     DelegationDecision,
     ForumRecommendation,
     TransitionLog,
+    decision_proposal_of,
 )
 from projects import services as project_services
 from projects.models import Case, CaseState
@@ -261,6 +262,9 @@ def case_transition(
         if not form.is_valid():
             raise _form_errors(form)
         cleaned = form.transition_data()
+        rules = _RULES.get(transition)
+        if rules:
+            rules(fresh, cleaned)
         motivation = form.cleaned_data.get("motivation", "")
         unmet = unmet_preconditions(fresh, transition, blockers)
         if unmet:
@@ -311,6 +315,94 @@ def _queue_notification(log_id: int) -> None:
         notify_case_officer.delay(log_id)
     except Exception:  # noqa: BLE001 - a broker outage must never fail the user's action
         logger.warning("Could not queue the notification for transition log %s", log_id)
+
+
+# --- Rules of a transition's data -------------------------------------------------------
+# The forms parse what is sent; the rules below decide whether the decision may say it.
+
+
+def _grant_rules(case: Case, data: dict) -> None:
+    """RUN grants at most what was applied for, more than nothing; a split per year adds up
+    to the grant. What the decision leaves out is taken from the decision proposal."""
+    amount = data.get("amount")
+    requested = case.project.requested_amount
+    if amount is not None:
+        if amount <= 0:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Beviljat belopp måste vara större än noll. Välj avslag om inget beviljas."
+                    )
+                }
+            )
+        if requested is None:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Projektets sökta belopp från anslag 1:1 saknas. Ange det på projektet "
+                        "först."
+                    )
+                }
+            )
+        if amount > requested:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Beviljat belopp (%(amount)s) kan inte vara högre än det sökta beloppet "
+                        "från anslag 1:1 (%(requested)s)."
+                    )
+                    % {"amount": format_amount(amount), "requested": format_amount(requested)}
+                }
+            )
+    proposal = decision_proposal_of(case)
+    if "decision_points" in data and not data["decision_points"] and amount:
+        data["decision_points"] = (
+            list(proposal.decision_points)
+            if proposal and proposal.decision_points
+            else default_decision_points(case, amount)
+        )
+    if "special_conditions" in data and data["special_conditions"] is None:
+        data["special_conditions"] = [
+            {
+                "text": condition["text"],
+                "due_date": (
+                    datetime.date.fromisoformat(condition["due_date"])
+                    if condition.get("due_date")
+                    else None
+                ),
+            }
+            for condition in (proposal.special_conditions if proposal else [])
+        ]
+    split = data.get("year_split")
+    if split and amount is not None and sum(split.values()) != amount:
+        raise ValidationError(
+            {
+                "year_split": _(
+                    "Fördelningen per år (%(sum)s) stämmer inte med det beviljade beloppet "
+                    "(%(amount)s)."
+                )
+                % {"sum": format_amount(sum(split.values())), "amount": format_amount(amount)}
+            }
+        )
+
+
+_RULES = {"grant": _grant_rules}
+
+
+def _proposal_rules(case: Case, cleaned: dict) -> None:
+    """A proposal grants at most what was applied for; a proposal to reject says why."""
+    errors = {}
+    amount = cleaned.get("proposed_amount")
+    requested = case.project.requested_amount
+    if amount is not None and requested is not None and amount > requested:
+        errors["proposed_amount"] = _(
+            "Föreslaget belopp (%(amount)s) kan inte vara högre än det sökta beloppet "
+            "(%(requested)s)."
+        ) % {"amount": format_amount(amount), "requested": format_amount(requested)}
+    if cleaned.get("proposes_rejection") and not (cleaned.get("rejection_reason") or "").strip():
+        errors["rejection_reason"] = _("Ange skälet för avslag.")
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- What transitions record -----------------------------------------------------------
@@ -494,6 +586,7 @@ def decision_proposal_save(
     if not form.is_valid():
         raise _form_errors(form)
     cleaned = form.cleaned_data
+    _proposal_rules(case, cleaned)
     proposal = DecisionProposal.objects.select_for_update().filter(case_id=case.pk).first()
     if proposal is None:
         if version not in (None, 0):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
 from core.errors import Conflict
-from core.http import conflict_response
+from core.http import apply_service_errors, conflict_response
 from core.money import format_amount
 from decisions.workflow import permissions, selectors, services
 from decisions.workflow.diagram import case_route_svg
@@ -158,9 +158,9 @@ def transition_page(request, pk, name, *, fire, unmet):
     except ValidationError as exc:
         form = info.form_class(data=request.POST, case=case, user=request.user)
         if form.is_valid():
-            # The data was fine; the state or a precondition refused it.
-            for message in exc.messages:
-                form.add_error(None, message)
+            # The form parsed it; the transition's rules, its state or a precondition
+            # refused it: each message on the field it names, the rest on top.
+            apply_service_errors(form, exc)
         context = _transition_context(request, case, info, form, [])
         return _render_transition(request, context, status=200 if request.htmx else 400)
     return _done(

@@ -448,3 +448,44 @@ def test_pages_on_the_demo_data_stay_within_their_query_count(
     client.get(url)  # warm up the session and caches
     with django_assert_max_num_queries(most):
         assert client.get(url).status_code == 200
+
+
+def test_the_grant_form_rows_are_a_formset_and_a_bad_row_keeps_what_was_typed(actors, client_for):
+    """Special conditions and the year split are Django formsets (management form and
+    rows); a row the formset refuses is shown with its message and nothing is fired."""
+    case = case_for("grant", actors)
+    client = client_for(actors.secretary)
+    page = client.get(url(case, "grant")).content.decode()
+    assert 'name="special_conditions-TOTAL_FORMS"' in page
+    assert 'name="year_split-TOTAL_FORMS"' in page
+    data = post_data("grant", case) | {
+        "special_conditions-TOTAL_FORMS": "3",
+        "special_conditions-INITIAL_FORMS": "0",
+        "special_conditions-0-text": "Rapportera antalet företag.",
+        "special_conditions-0-due_date": "sista juni",
+        "year_split-TOTAL_FORMS": "2",
+        "year_split-INITIAL_FORMS": "0",
+    }
+    response = client.post(url(case, "grant"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Rapportera antalet företag." in html and "sista juni" in html
+    assert Case.objects.get(pk=case.pk).state == S.READY_FOR_RUN
+
+
+def test_a_year_split_that_does_not_add_up_is_shown_on_its_field(actors, client_for):
+    case = case_for("grant", actors)
+    data = post_data("grant", case) | {
+        "amount": "1 000 000",
+        "year_split-TOTAL_FORMS": "2",
+        "year_split-INITIAL_FORMS": "0",
+        "year_split-0-year": "2020",
+        "year_split-0-amount": "400 000",
+        "year_split-1-year": "2021",
+        "year_split-1-amount": "500 000",
+    }
+    response = client_for(actors.secretary).post(url(case, "grant"), data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "stämmer inte med det beviljade beloppet" in form.errors["year_split"][0]
+    assert Case.objects.get(pk=case.pk).state == S.READY_FOR_RUN
