@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from core.roles import sync_role_permissions
+
 
 class CoreConfig(AppConfig):
     """What every app shares: roles and access, money, jobs, PDF rendering, formats."""
@@ -9,6 +11,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Norrbotten Cases"
 
     def ready(self):
-        from core.roles import sync_role_permissions
-
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

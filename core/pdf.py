@@ -10,6 +10,7 @@ import urllib.parse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 BASE_URL = "file:///"
@@ -44,8 +45,6 @@ class StaticFilesFetcher(URLFetcher):
 
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Render an HTML string (with its print CSS) to PDF bytes."""
-    from weasyprint import HTML
-
     try:
         return HTML(
             string=html, base_url=base_url or BASE_URL, url_fetcher=StaticFilesFetcher()

@@ -6,6 +6,7 @@ apps get the right permissions without new data migrations. Business rules never
 at model permissions directly: each app's ``permissions.py`` asks ``has_role``.
 """
 
+from django.apps import apps as global_apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -111,8 +112,6 @@ def role_permission_codenames(role: str, apps_registry) -> set[tuple[str, str]]:
 
 def sync_role_permissions(sender=None, apps=None, using="default", **kwargs):
     """Give each role group exactly its model permissions (runs after ``migrate``)."""
-    from django.apps import apps as global_apps
-
     registry = apps or global_apps
     try:
         Group = registry.get_model("auth", "Group")

@@ -9,6 +9,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
+
+from core.home import panels_for
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +30,6 @@ def broker_status() -> dict:
     """Ping the Celery broker. In-process mode (no broker configured) counts as up."""
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "in-process"}
-    from kombu import Connection
-
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -49,8 +50,6 @@ def healthz(request):
 
 
 def home(request):
-    from core.home import panels_for
-
     return render(request, "home.html", {"panels": panels_for(request)})
 
 

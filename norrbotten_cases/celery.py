@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from django.db import connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "norrbotten_cases.settings")
 
@@ -14,8 +15,6 @@ app.autodiscover_tasks()
 @app.task(name="norrbotten_cases.ping", acks_late=True)
 def ping(payload: str = "pong") -> dict:
     """Health-check task: proves a worker picks up work and can reach the database."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         (one,) = cursor.fetchone()

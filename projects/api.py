@@ -8,6 +8,7 @@ Confidential documents are left out of lists and refused (403) for läsare.
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -463,8 +464,6 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_download_url(self, document):
-        from django.urls import reverse
-
         return reverse("api-documents-download", args=[document.pk])
 
 

@@ -4,6 +4,7 @@ Idempotent: running it again finds what exists and creates nothing twice.
 """
 
 import datetime
+import unicodedata
 from decimal import Decimal as D
 
 from django.contrib.auth import get_user_model
@@ -268,8 +269,6 @@ def _arctic_solar_organisation(cases, orgs, officer) -> None:
 
 
 def _email(name: str) -> str:
-    import unicodedata
-
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return ascii_name.lower().replace(" ", ".") + "@example.se"
 

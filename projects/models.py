@@ -1,5 +1,7 @@
 """Organisations, projects and the case registry (ärenden with their Dnr)."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -7,6 +9,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
@@ -14,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
 from core.money import format_amount
+from projects.documents import sanitise_filename
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
 org_number_validator = RegexValidator(
@@ -511,10 +515,6 @@ def format_dnr(number: int, year: int) -> str:
 
 def document_upload_to(instance: "Document", filename: str) -> str:
     """Stored as cases/<year>/<dnr>/<uuid>-<sanitised name>; never the user's path."""
-    import uuid
-
-    from projects.documents import sanitise_filename
-
     case = instance.case
     return f"cases/{case.year}/{case.dnr}/{uuid.uuid4().hex}-{sanitise_filename(filename)}"
 
@@ -616,8 +616,6 @@ class Obligation(Versioned):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return (
             self.status == self.Status.OPEN
             and self.due_date is not None

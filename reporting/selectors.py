@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from decisions.meetings.models import Paragraph
 from projects.models import CaseState, Project
 from reporting.models import (
     Answer,
@@ -203,8 +204,6 @@ def latest_check(report: ReportYear):
 
 def approval_candidates(report: ReportYear):
     """Paragraphs that may have approved the report: of meetings from the report year on."""
-    from decisions.meetings.models import Paragraph
-
     return (
         Paragraph.objects.filter(meeting__date__gte=datetime.date(report.year, 1, 1))
         .select_related("body", "meeting")

@@ -10,6 +10,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,6 +31,8 @@ from core.jobs import (
 from core.pdf import PdfRenderError
 from projects.models import Project
 from reporting import permissions, selectors
+from reporting.documents import build_content, render_docx, render_pdf
+from reporting.figures import compute_figures
 from reporting.models import (
     TITLE_PATTERN,
     Answer,
@@ -194,8 +197,6 @@ def report_year_update(*, user, report: ReportYear, data: dict, version: int) ->
 
 
 def _recipient_errors(recipients: str) -> list[str]:
-    from django.core.validators import validate_email
-
     errors = []
     for line in recipients.splitlines():
         try:
@@ -439,8 +440,6 @@ def insats_move(*, user, insats: Insats, direction: str) -> Insats:
 @transaction.atomic
 def figures_check(*, user, report: ReportYear, note: str = "") -> FigureCheck:
     """Record that a controller checked the figures, keeping the figures as they were."""
-    from reporting.figures import compute_figures
-
     require(permissions.can_check_figures(user, report))
     note = (note or "").strip()
     if len(note) > 2000:
@@ -585,8 +584,6 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     Idempotent: a job that is already done is left alone; files of an interrupted earlier
     attempt are replaced. Any failure ends the job as failed with a readable reason.
     """
-    from reporting.documents import build_content, render_docx, render_pdf
-
     job = ReportJob.objects.select_related("report", "requested_by").filter(pk=job_id).first()
     if job is None:
         logger.warning("report job %s does not exist", job_id)

@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from core.jobs import job_fail, job_requeue_waiting
+from reporting import services
 from reporting.models import ReportJob
 
 
@@ -20,8 +21,6 @@ from reporting.models import ReportJob
 )
 def generate_report(self, job_id: int) -> str:
     """Build the year's report as DOCX and PDF for the job ``job_id``."""
-    from reporting import services
-
     try:
         job = services.report_job_run(job_id=job_id)
     except SoftTimeLimitExceeded:

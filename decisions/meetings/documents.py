@@ -12,9 +12,11 @@ document and its SHA-256 still verifies a printed copy.
 import io
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from core.money import format_amount
 from core.pdf import render_pdf
@@ -31,6 +33,7 @@ from decisions.meetings.models import (
     Signature,
     Vote,
 )
+from decisions.meetings.selectors import meeting_chair
 from decisions.workflow.models import DelegationDecision
 
 
@@ -258,8 +261,6 @@ def document_id(meeting: Meeting, kind: str) -> str:
 
 
 def _signature_lines(meeting: Meeting) -> dict:
-    from decisions.meetings.services import meeting_chair
-
     signed = {}
     if meeting.signing_round:
         for sig in meeting.signatures.filter(
@@ -342,8 +343,6 @@ PRINT_CSS = "css/protocol-print.css"
 
 def print_css() -> str:
     """The documents' stylesheet (static/css/protocol-print.css), inlined in the HTML."""
-    from django.contrib.staticfiles import finders
-
     path = finders.find(PRINT_CSS)
     if not path:
         raise DocumentError(f"Stilmallen {PRINT_CSS} saknas.")
@@ -393,15 +392,11 @@ def render(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -
 
 
 def page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def pdf_text(pdf: bytes) -> str:
     """The text of a PDF (for verification pages and tests)."""
-    from pypdf import PdfReader
-
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
 
 

@@ -5,8 +5,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.money import AmountError, format_amount, parse_amount
+from core.roles import Role
 from decisions.meetings import services as svc
-from decisions.meetings.models import AgendaItem, BodyMember, Meeting, Motion, Vote
+from decisions.meetings.documents import motion_sentence
+from decisions.meetings.models import AgendaItem, Body, BodyMember, Meeting, Motion, Vote
+from decisions.workflow.services import transition_info
 
 
 def _date_widget():
@@ -59,8 +62,6 @@ class BodyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from core.roles import Role
-
         self.fields["secretary"].queryset = (
             get_user_model()
             .objects.filter(groups__name=Role.SECRETARY, is_active=True)
@@ -109,8 +110,6 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        from decisions.meetings.models import Body
-
         self.fields["body"].queryset = Body.objects.order_by("name")
         if editing:
             del self.fields["body"]
@@ -357,8 +356,6 @@ class PropositionForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        from decisions.meetings.documents import motion_sentence
-
         motions = list(paragraph.motions.prefetch_related("movers"))
         self.motions = {str(m.pk): m for m in motions}
         self.fields["carried"].choices = [("", _("Det liggande förslaget"))] + [
@@ -383,8 +380,6 @@ class VoteForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        from decisions.meetings.documents import motion_sentence
-
         self.fields["no_motion"].queryset = paragraph.motions.exclude(kind=Motion.Kind.ADDITION)
         self.fields["no_motion"].label_from_instance = motion_sentence
         self.fields["no_motion"].initial = paragraph.vote_no_motion_id
@@ -420,8 +415,6 @@ class ReservationForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        from decisions.meetings.documents import motion_sentence
-
         self.fields["members"].queryset = paragraph.body.members.filter(active=True)
         self.fields["in_favour_of"].queryset = paragraph.motions.all()
         self.fields["in_favour_of"].label_from_instance = motion_sentence
@@ -441,8 +434,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        from decisions.workflow.services import transition_info
-
         if paragraph.case_id is None:
             for name in ("transition", "amount", "reason"):
                 del self.fields[name]

@@ -9,6 +9,8 @@ both have signed the meeting is ``signed`` and every write is refused (services 
 Generated PDFs (kallelse, protocol, extracts) are stored with their SHA-256.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -494,8 +496,6 @@ class Paragraph(models.Model):
 
     @property
     def financing_total(self):
-        from decimal import Decimal
-
         total = Decimal(0)
         for row in self.financing_rows:
             try:

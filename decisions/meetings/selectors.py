@@ -9,6 +9,7 @@ from decisions.meetings import notice_dates as notices
 from decisions.meetings.models import (
     AgendaItem,
     Body,
+    BodyMember,
     DocumentJob,
     ExtractDispatch,
     GeneratedDocument,
@@ -162,3 +163,10 @@ def public_meeting(pk: int) -> Meeting:
     return Meeting.objects.select_related("body").get(
         pk=pk, status=MeetingStatus.SIGNED, notice_posted_on__isnull=False
     )
+
+
+def meeting_chair(meeting: Meeting) -> BodyMember | None:
+    """Who chairs the meeting: the member set on it, else the body's active chair."""
+    if meeting.chair_id:
+        return meeting.chair
+    return meeting.body.members.filter(role=BodyMember.MemberRole.CHAIR, active=True).first()

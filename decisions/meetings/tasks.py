@@ -1,18 +1,16 @@
 """Celery tasks of the meetings part: they take ids, call one service, are idempotent."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from core.jobs import job_requeue_waiting
 from decisions.meetings.models import DocumentJob
+from decisions.meetings.services import document_job_run
 
 
 @shared_task(name="decisions.generate_document", acks_late=True, bind=True, max_retries=3)
 def generate_document(self, job_id: int) -> None:
     """Render (and send, for extracts) the document of one DocumentJob."""
-    from django.db import OperationalError
-
-    from decisions.meetings.services import document_job_run
-
     try:
         document_job_run(job_id=job_id)
     except OperationalError as exc:  # database hiccup: try again shortly

@@ -9,6 +9,7 @@ plain pages without JavaScript.
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -42,6 +43,8 @@ from decisions.meetings.models import (
     Reservation,
 )
 from decisions.workflow import permissions as workflow_permissions
+from decisions.workflow.models import DelegationDecision
+from decisions.workflow.selectors import cases_ready_for
 from projects.case_page import Section
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -360,7 +363,7 @@ def meeting_detail(request, pk):
     jobs = selectors.meeting_jobs(meeting)
     for job in jobs:
         job.display_label = _job_context(request, job)["label"]
-    chair = svc.meeting_chair(meeting)
+    chair = selectors.meeting_chair(meeting)
     can_edit = permissions.can_edit_meeting(user, meeting)
     unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
     documents = list(selectors.meeting_documents(meeting)[:30])
@@ -465,8 +468,6 @@ def agenda_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def agenda_add_queue(request, pk):
-    from decisions.workflow.selectors import cases_ready_for
-
     meeting = _meeting(pk)
     require(permissions.can_plan_meeting(request.user))
     svc.ensure_editable(meeting)
@@ -490,8 +491,6 @@ def agenda_add_queue(request, pk):
 @require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def agenda_add_delegation(request, pk):
-    from decisions.workflow.models import DelegationDecision
-
     meeting = _meeting(pk)
     require(permissions.can_plan_meeting(request.user))
     svc.ensure_editable(meeting)
@@ -1146,8 +1145,6 @@ def public_notice(request, pk):
 
 
 def _kept_at() -> str:
-    from django.conf import settings
-
     return settings.PROTOCOL_KEPT_AT
 
 

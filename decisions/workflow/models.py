@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from decisions.workflow.constants import BodyCode
+from decisions.workflow.permissions import can_fire
 from projects.models import Case, CaseKind, CaseState, money_field
 
 __all__ = [
@@ -407,8 +408,6 @@ def _permission(name):
     """fsm's ``permission=``: the same rule as ``decisions.permissions.can_fire``."""
 
     def check(instance, user) -> bool:
-        from decisions.workflow.permissions import can_fire
-
         return bool(can_fire(user, instance, name))
 
     check.__name__ = f"can_fire_{name}"

@@ -45,6 +45,7 @@ from decisions.workflow.models import (
     TransitionLog,
     decision_proposal_of,
 )
+from decisions.workflow.selectors import ANCHORING_REJECTION_REASON, anchoring_status
 from projects import services as project_services
 from projects.models import Case, CaseState
 
@@ -540,8 +541,6 @@ def decision_proposal_defaults(case: Case) -> dict:
     A health-care project without anchoring in utvecklingsrådet gets a proposal to reject
     (seed 001 § 34).
     """
-    from decisions.workflow.selectors import ANCHORING_REJECTION_REASON, anchoring_status
-
     project = case.project
     requested = project.requested_amount
     status = anchoring_status(case)

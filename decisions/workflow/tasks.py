@@ -8,6 +8,8 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from decisions.workflow.models import TransitionLog
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,8 +23,6 @@ logger = logging.getLogger(__name__)
 def notify_case_officer(log_id: int) -> bool:
     """E-mail the case officer when someone else moved their case. Idempotent enough:
     a redelivered task sends the same message again, never a wrong one."""
-    from decisions.workflow.models import TransitionLog
-
     log = TransitionLog.objects.select_related("case__officer", "user").filter(pk=log_id).first()
     if log is None:
         return False

@@ -86,7 +86,7 @@ def test_a_failing_pdf_render_fails_the_job_with_its_reason_and_a_retry_succeeds
 
 @pytest.mark.django_db(transaction=True)
 def test_any_other_failure_is_reported_readably(report, officer):
-    with mock.patch("reporting.documents.render_docx", side_effect=OSError("Disken är full")):
+    with mock.patch("reporting.services.render_docx", side_effect=OSError("Disken är full")):
         job, _created = services.report_job_request(user=officer, report=report)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED

@@ -269,7 +269,11 @@ TARGETS = {
     "submit_final_report": Target(
         (W + "FinalReportForm",), "officer", _transition("submit_final_report")
     ),
-    "grant": Target((W + "GrantForm",), "secretary", _transition("grant")),
+    "grant": Target(
+        (W + "GrantForm", W + "ConditionRowForm", W + "YearRowForm"),
+        "secretary",
+        _transition("grant"),
+    ),
     "reject": Target((W + "RejectForm",), "secretary", _transition("reject")),
     "return_to_preparation": Target(
         (W + "ReturnToPreparationForm",), "officer", _transition("return_to_preparation")

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -74,8 +75,6 @@ def _notify(recipients, subject: str, body: str) -> None:
         return
 
     def send():
-        from django.core.mail import send_mail
-
         try:
             send_mail(subject, body, None, addresses, fail_silently=False)
         except Exception as exc:  # noqa: BLE001 - a mail failure must not undo the justering

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.access import require
@@ -20,7 +20,8 @@ from core.jobs import (
     job_step,
     sha256_bytes,
 )
-from decisions.meetings import permissions
+from core.pdf import PdfRenderError
+from decisions.meetings import documents, permissions
 from decisions.meetings.models import (
     DocumentJob,
     ExtractDispatch,
@@ -127,9 +128,6 @@ def document_job_run(*, job_id: int) -> None:
     Idempotent: a job already done does nothing; rendering the same signed protocol again
     yields the same bytes, and an identical stored file is reused instead of duplicated.
     """
-    from core.pdf import PdfRenderError
-    from decisions.meetings import documents
-
     job = DocumentJob.objects.select_related("meeting__body", "paragraph").get(pk=job_id)
     if not job_start(job):
         return
@@ -163,8 +161,6 @@ def document_store(
     *, kind: str, meeting: Meeting, paragraph: Paragraph | None, user
 ) -> GeneratedDocument:
     """Render the document now and store it (or find the identical stored file)."""
-    from decisions.meetings import documents
-
     pdf, filename = documents.render(kind=kind, meeting=meeting, paragraph=paragraph)
     digest = sha256_bytes(pdf)
     existing = GeneratedDocument.objects.filter(
@@ -190,8 +186,6 @@ def document_store(
 
 def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
     """E-mail the extract to each recipient of its § and log every dispatch."""
-    from django.utils import translation
-
     if document.kind != GeneratedDocument.Kind.EXTRACT or document.paragraph is None:
         raise ValidationError(_("Bara protokollsutdrag skickas till mottagare."))
     paragraph = document.paragraph

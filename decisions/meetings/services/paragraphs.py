@@ -23,7 +23,9 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.services.bodies import _allocate_paragraph_number
 from decisions.meetings.services.common import MATTER_SECTIONS, _lock_meeting, _paragraph_meeting
+from decisions.workflow import services as workflow
 from decisions.workflow.constants import BodyCode
+from decisions.workflow.models import BODY_TRANSITIONS, DecisionProposal
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +60,6 @@ def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
         for field, heading in MATTER_SECTIONS
         if getattr(project, field)
     ]
-    from decisions.workflow.models import DecisionProposal
-
     proposal = DecisionProposal.objects.filter(case=case).first()
     if proposal is not None:
         paragraph.decision_points = points_from_list(proposal.decision_points)
@@ -134,8 +134,6 @@ def _mark_delegation_reported(*, user, item: AgendaItem, paragraph: Paragraph) -
     decisions = list(item.delegation_decisions.all())
     if not decisions:
         return
-    from decisions.workflow import services as workflow
-
     mark = getattr(workflow, "delegation_decision_mark_reported", None)
     if mark is None:  # pragma: no cover - the workflow part provides it
         raise ValidationError(_("Registret över delegationsbeslut är inte tillgängligt."))
@@ -373,8 +371,6 @@ def recipient_remove(*, user, recipient: ExtractRecipient) -> None:
 
 def decision_transitions(body: Body) -> list[str]:
     """The workflow transitions a meeting of ``body`` decides."""
-    from decisions.workflow.models import BODY_TRANSITIONS
-
     return list(BODY_TRANSITIONS.get(BodyCode(body.code), []))
 
 
@@ -477,8 +473,6 @@ def paragraph_record_decision(
     paragraph.save()
     if import_only:
         return paragraph
-    from decisions.workflow import services as workflow
-
     case_transition = getattr(workflow, "case_transition", None)
     if case_transition is None:  # pragma: no cover - the workflow part provides it
         raise ValidationError(_("Ärendets arbetsflöde är inte tillgängligt."))

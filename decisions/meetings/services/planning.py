@@ -21,6 +21,7 @@ from decisions.meetings.models import (
     MeetingStatus,
     OtherAttendee,
 )
+from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _lock_meeting
 from decisions.meetings.services.paragraphs import _adjuster_decision
 
@@ -129,12 +130,6 @@ def meeting_set_adjuster(*, user, meeting: Meeting, adjuster: BodyMember | None)
         paragraph.save(update_fields=["decision_text", "updated_at"])
     meeting.refresh_from_db()
     return locked
-
-
-def meeting_chair(meeting: Meeting) -> BodyMember | None:
-    if meeting.chair_id:
-        return meeting.chair
-    return meeting.body.members.filter(role=BodyMember.MemberRole.CHAIR, active=True).first()
 
 
 @transaction.atomic

@@ -18,8 +18,8 @@ from decisions.meetings.models import (
     MeetingStatus,
     Signature,
 )
+from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _notify, frozen_message
-from decisions.meetings.services.planning import meeting_chair
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ from decisions.meetings.models import (
     Reservation,
     Vote,
 )
+from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _paragraph_meeting
-from decisions.meetings.services.planning import meeting_chair, voting_members
+from decisions.meetings.services.planning import voting_members
 
 logger = logging.getLogger(__name__)
 
