@@ -223,11 +223,6 @@ class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned
     def get_absolute_url(self):
         return reverse("financing:plan_detail", args=[self.project_id])
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_PLAN_STATUSES
-
-    # Transitions: fired only by financing.services, which check permissions and save.
     @transition(
         field=status, source=[PlanStatus.DRAFT, PlanStatus.RETURNED], target=PlanStatus.SUBMITTED
     )

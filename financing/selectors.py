@@ -106,10 +106,6 @@ class GrantSummary:
         return sum((f.allocated or ZERO for f in self.categories), ZERO)
 
     @property
-    def allocated_priorities(self) -> Decimal:
-        return sum((f.allocated or ZERO for f in self.priorities), ZERO)
-
-    @property
     def unallocated(self) -> Decimal:
         return self.grant.amount - self.allocated_categories
 

@@ -16,7 +16,6 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
-from core.money import format_amount
 from projects.documents import sanitise_filename
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
@@ -475,10 +474,6 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     @property
     def is_open(self) -> bool:
         return self.state not in CLOSED_STATES
-
-    @property
-    def granted_amount_display(self) -> str:
-        return format_amount(self.granted_amount)
 
     @property
     def state_tone(self) -> str:

@@ -332,14 +332,6 @@ def organisation_create(
     return organisation
 
 
-def organisation_get_or_create(*, user, name: str, **fields) -> Organisation:
-    """The organisation with this name (case-insensitive), created when missing."""
-    existing = Organisation.objects.filter(name__iexact=name.strip()).first()
-    if existing:
-        return existing
-    return organisation_create(user=user, name=name, **fields)
-
-
 @transaction.atomic
 def organisation_update(
     *, user, organisation: Organisation, data: dict, expected_token: str | None = None

@@ -104,8 +104,3 @@ def blocks_html(blocks: list[Block]) -> SafeString:
 def to_html(text: str) -> SafeString:
     """Render answer text to HTML; all user text is escaped."""
     return blocks_html(parse(text))
-
-
-def to_plain(text: str) -> str:
-    """The text without formatting marks (for previews and search)."""
-    return BOLD_RE.sub(r"\1", text or "")

@@ -395,11 +395,6 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF (for verification pages and tests)."""
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
 __all__ = [
     "AgendaItem",
     "DocumentError",

@@ -262,11 +262,6 @@ class Meeting(models.Model):
     def is_frozen(self) -> bool:
         return self.status == MeetingStatus.SIGNED
 
-    @property
-    def is_locked(self) -> bool:
-        """Signed, or out for signing: the record cannot be changed now."""
-        return self.status in (MeetingStatus.SIGNING, MeetingStatus.SIGNED)
-
 
 class AgendaItem(models.Model):
     """A point of the föredragningslista; handled items become paragraphs."""

@@ -289,29 +289,6 @@ def _separation(a: _Item, b: _Item) -> float:
     return a.right + gap + b.left
 
 
-def _place(row: list[_Item], desired: list[float]) -> None:
-    """Put items as close to ``desired`` as the spacing allows, keeping their order."""
-    n = len(row)
-    if not n:
-        return
-    left = [0.0] * n
-    for i in range(n):
-        left[i] = desired[i]
-        if i:
-            left[i] = max(left[i], left[i - 1] + _separation(row[i - 1], row[i]))
-    right = [0.0] * n
-    for i in range(n - 1, -1, -1):
-        right[i] = desired[i]
-        if i < n - 1:
-            right[i] = min(right[i], right[i + 1] - _separation(row[i], row[i + 1]))
-    for i, item in enumerate(row):
-        item.x = (left[i] + right[i]) / 2
-    for i in range(1, n):
-        minimum = row[i - 1].x + _separation(row[i - 1], row[i])
-        if row[i].x < minimum:
-            row[i].x = minimum
-
-
 def _crossings(upper: list[_Item], lower: list[_Item]) -> int:
     """How many edges between two adjacent layers cross."""
     position = {item.key: i for i, item in enumerate(lower)}

@@ -144,10 +144,6 @@ def transition_log_for(case) -> QuerySet[TransitionLog]:
     )
 
 
-def transition_log_list() -> QuerySet[TransitionLog]:
-    return TransitionLog.objects.select_related("user", "case").order_by("-timestamp", "-pk")
-
-
 # --- Delegation register -------------------------------------------------------------
 
 
@@ -160,11 +156,6 @@ def delegation_register(*, reported: bool | None = None) -> QuerySet[DelegationD
     elif reported is False:
         qs = qs.filter(reported_on__isnull=True)
     return qs
-
-
-def unreported_delegation_decisions() -> QuerySet[DelegationDecision]:
-    """For the meetings part: decisions to report at the next meeting (seed 001 § 25)."""
-    return delegation_register(reported=False).order_by("decided_on", "pk")
 
 
 # --- Anchoring cross-check (seed 001 § 34) ------------------------------------------

@@ -1,6 +1,6 @@
 """Answers' simple formatting: paragraphs, bullets, bold; rendered safely."""
 
-from reporting.formatting import BulletList, Paragraph, Run, parse, to_html, to_plain
+from reporting.formatting import BulletList, Paragraph, Run, parse, to_html
 
 
 def test_paragraphs_are_separated_by_blank_lines_and_keep_line_breaks():
@@ -43,5 +43,4 @@ def test_html_escapes_everything_the_user_typed():
 def test_html_structure_and_plain_text():
     assert str(to_html("a\nb\n\n- c")) == "<p>a<br>b</p>\n<ul><li>c</li></ul>"
     assert to_html("") == ""
-    assert to_plain("ett **fett** ord") == "ett fett ord"
     assert parse(None) == []

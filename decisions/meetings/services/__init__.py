@@ -22,7 +22,6 @@ from decisions.meetings.services.agenda import (
     agenda_item_add,
     agenda_item_move,
     agenda_item_remove,
-    agenda_item_update,
     agenda_items_add_cases,
 )
 from decisions.meetings.services.bodies import (
@@ -114,7 +113,6 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",
-    "agenda_item_update",
     "agenda_items_add_cases",
     "attendance_set",
     "body_get",

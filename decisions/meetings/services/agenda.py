@@ -87,21 +87,6 @@ ITEM_FIELDS = {"title", "dnr", "presenter", "note", "kind"}
 
 
 @transaction.atomic
-def agenda_item_update(*, user, item: AgendaItem, data: dict) -> AgendaItem:
-    _lock_meeting(user, item.meeting)
-    delegation = data.pop("delegation_decisions", None)
-    for field, value in data.items():
-        if field not in ITEM_FIELDS:
-            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
-        setattr(item, field, value.strip() if isinstance(value, str) else value)
-    item.full_clean(validate_constraints=False)
-    item.save()
-    if delegation is not None:
-        item.delegation_decisions.set(delegation)
-    return item
-
-
-@transaction.atomic
 def agenda_item_remove(*, user, item: AgendaItem) -> None:
     _lock_meeting(user, item.meeting)
     if Paragraph.objects.filter(agenda_item=item).exists():

@@ -134,10 +134,7 @@ def _mark_delegation_reported(*, user, item: AgendaItem, paragraph: Paragraph) -
     decisions = list(item.delegation_decisions.all())
     if not decisions:
         return
-    mark = getattr(workflow, "delegation_decision_mark_reported", None)
-    if mark is None:  # pragma: no cover - the workflow part provides it
-        raise ValidationError(_("Registret över delegationsbeslut är inte tillgängligt."))
-    mark(
+    workflow.delegation_decision_mark_reported(
         user=user,
         decisions=decisions,
         reported_on=paragraph.meeting.date,
@@ -473,12 +470,11 @@ def paragraph_record_decision(
     paragraph.save()
     if import_only:
         return paragraph
-    case_transition = getattr(workflow, "case_transition", None)
-    if case_transition is None:  # pragma: no cover - the workflow part provides it
-        raise ValidationError(_("Ärendets arbetsflöde är inte tillgängligt."))
-    case_transition(
+    case = paragraph.case
+    assert case is not None  # a § without a case returned above
+    workflow.case_transition(
         user=user,
-        case=paragraph.case,
+        case=case,
         transition=transition,
         data=data,
         motivation=motivation or paragraph.reference,

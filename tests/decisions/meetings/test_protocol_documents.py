@@ -11,13 +11,14 @@ from core.jobs import sha256_bytes
 from decisions.meetings import documents
 from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob, ExtractDispatch, GeneratedDocument
+from tests.e2e.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
 def _text(document: GeneratedDocument) -> str:
     with document.file.open("rb") as handle:
-        return documents.pdf_text(handle.read())
+        return pdf_text(handle.read())
 
 
 def _flat(text: str) -> str:
@@ -140,7 +141,7 @@ def test_extract_cannot_be_made_before_justering(run_meeting, secretary):
 def test_kallelse_lists_the_agenda(run_meeting, secretary):
     meeting = run_meeting["meeting"]
     pdf, filename = documents.render(kind="kallelse", meeting=meeting)
-    text = _flat(documents.pdf_text(pdf))
+    text = _flat(pdf_text(pdf))
     assert filename == "Kallelse-RUN-2020-03-24.pdf"
     assert "KALLELSE" in text and "Föredragningslista" in text
     assert "Medfinansiering av projektet DioD Digital och Delaktig" in text

@@ -24,7 +24,6 @@ from decisions.workflow.selectors import (
     anchoring_status,
     cases_ready_for,
     queue_counts,
-    unreported_delegation_decisions,
 )
 from projects.models import Case, CaseState
 from tests.decisions.workflow.factories import (
@@ -427,7 +426,10 @@ def _delegated(actors, decided_on=datetime.date(2020, 2, 20)):
 
 def test_delegation_decisions_are_marked_reported_at_a_meeting(actors):
     first, second = _delegated(actors), _delegated(actors)
-    assert list(unreported_delegation_decisions()) == [first, second]
+    assert list(DelegationDecision.objects.filter(reported_on=None).order_by("pk")) == [
+        first,
+        second,
+    ]
     marked = wf.delegation_decision_mark_reported(
         user=actors.secretary,
         decisions=[first, second.pk],
@@ -437,7 +439,7 @@ def test_delegation_decisions_are_marked_reported_at_a_meeting(actors):
     assert {d.pk for d in marked} == {first.pk, second.pk}
     first.refresh_from_db()
     assert first.reported_on == DAY and first.report_reference == "RUN 2020-03-24 § 25"
-    assert list(unreported_delegation_decisions()) == []
+    assert not DelegationDecision.objects.filter(reported_on=None).exists()
     # Reporting again at the same paragraph is harmless; elsewhere is a conflict.
     wf.delegation_decision_mark_reported(
         user=actors.secretary, decisions=[first], reported_on=DAY, reference="RUN 2020-03-24 § 25"
