@@ -6,10 +6,8 @@
    40 000 financing rows: query counts again and the app's CPU time per page
    (in-process, steady under a busy machine), then page timings over HTTP against
    gunicorn (2 workers, loopback), each as a ratio to a bare Django template view
-   (``/__bench__/bare/``, same middleware, login and base layout) served the same way:
-   once as deployed (a page asked for again is served from the page store while the
-   data is unchanged) and once with every page rendered (``PAGE_CACHE=false``: the
-   first view after a change).
+   (``/__bench__/bare/``, same middleware, login and base layout) served the same way;
+   every request renders its page.
 4. Documents: the protocol PDF of a 21-paragraph meeting versus raw WeasyPrint of the
    same HTML, an extract PDF, the annual report figures and DOCX.
 5. Load: 50 concurrent clients for a bounded time: p50/p95 and the error count.
@@ -111,28 +109,27 @@ def pages():
     }
 
 
-def query_counts(paths: dict, page_cache: bool = False) -> dict:
-    """Queries per page: rendering it (the page store off), or served from the store."""
+def query_counts(paths: dict) -> dict:
+    """Queries per page, rendering it (the second request: caches warm)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import CaptureQueriesContext
 
     counts = {}
-    with override_settings(PAGE_CACHE=page_cache):
-        for label, path in paths.items():
-            username = "controller" if "dashboard" in label else "handlaggare"
-            client = Client()
-            client.force_login(get_user_model().objects.get(username=username))
-            client.get(path)  # warm caches (content types, sessions; the page store)
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-            counts[label] = len(ctx.captured_queries)
+    for label, path in paths.items():
+        username = "controller" if "dashboard" in label else "handlaggare"
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        client.get(path)  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[label] = len(ctx.captured_queries)
     return counts
 
 
-def cpu_times(paths: dict, rounds: int = 20, page_cache: bool = False) -> dict:
+def cpu_times(paths: dict, rounds: int = 20) -> dict:
     """The app's own CPU time per page (in-process test client, interleaved rounds).
 
     Not the target measure (that is the HTTP median), but steady when other processes
@@ -141,10 +138,7 @@ def cpu_times(paths: dict, rounds: int = 20, page_cache: bool = False) -> dict:
     """
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.test.utils import override_settings
 
-    settings_override = override_settings(PAGE_CACHE=page_cache)
-    settings_override.enable()
     clients = {}
     for username in ("handlaggare", "controller"):
         clients[username] = Client()
@@ -159,7 +153,6 @@ def cpu_times(paths: dict, rounds: int = 20, page_cache: bool = False) -> dict:
             assert client.get(paths[label]).status_code == 200
             if round_number >= 2:  # the first two rounds warm up
                 samples[label].append((time.process_time() - start) * 1000)
-    settings_override.disable()
     bare = statistics.median(samples["bare view"])
     return {
         label: {
@@ -202,8 +195,8 @@ class Session:
         return self.request("GET", path)
 
 
-def start_gunicorn(page_cache: bool = True):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PAGE_CACHE": str(page_cache).lower()}
+def start_gunicorn():
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -439,24 +432,13 @@ def main():
         "financing_rows": FinancingRow.objects.count(),
     }
     results["queries_20k"] = query_counts(paths)
-    results["queries_stored"] = query_counts(paths, page_cache=True)
     results["cpu_20k"] = cpu_times(paths)
-    results["cpu_stored"] = cpu_times(paths, page_cache=True)
     results["machine"] = machine()
     connection.close()
-    # The app as deployed (the page store on): a page asked for again while the data
-    # is unchanged is served from the store. Then the same pages rendered every time
-    # (PAGE_CACHE=false), which is what the first view after any change costs.
-    server = start_gunicorn(page_cache=True)
+    server = start_gunicorn()
     try:
         results["pages_20k"] = time_pages(paths)
         results["load"] = load_test(paths)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    server = start_gunicorn(page_cache=False)
-    try:
-        results["pages_20k_rendered"] = time_pages(paths)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -508,25 +490,21 @@ def targets(results: dict) -> list[dict]:
 
 
 def print_table(results: dict) -> None:
-    print("\nPages at 20k cases (gunicorn, 2 workers, loopback)")
+    print(f"\nPages at {results['volume']['cases']} cases (gunicorn, 2 workers, loopback)")
     print(
-        f"  {'page':30} {'again ms':>9} {'x bare':>7} {'rendered ms':>12} {'x bare':>7}"
-        f" {'q@1k':>5} {'q@20k':>6} {'q again':>8} {'CPU ms':>7} {'again':>6}"
+        f"  {'page':30} {'median ms':>10} {'p95 ms':>7} {'x bare':>7}"
+        f" {'q@1k':>5} {'q@20k':>6} {'CPU ms':>7} {'x bare':>7}"
     )
     for label, t in results["pages_20k"].items():
-        rendered = results["pages_20k_rendered"][label]
+        cpu = results["cpu_20k"][label]
         print(
-            f"  {label:30} {t['median_ms']:>9} {t['ratio_to_bare']:>7}"
-            f" {rendered['median_ms']:>12} {rendered['ratio_to_bare']:>7}"
+            f"  {label:30} {t['median_ms']:>10} {t['p95_ms']:>7} {t['ratio_to_bare']:>7}"
             f" {results['queries_1k'][label]:>5} {results['queries_20k'][label]:>6}"
-            f" {results['queries_stored'][label]:>8}"
-            f" {results['cpu_20k'][label]['cpu_ms']:>7} {results['cpu_stored'][label]['cpu_ms']:>6}"
+            f" {cpu['cpu_ms']:>7} {cpu['ratio_to_bare']:>7}"
         )
     print(
-        "  again: asked for again while the data is unchanged (served from the page store);\n"
-        "  rendered: made every time (PAGE_CACHE=false), the cost of the first view after a\n"
-        "  change; q: queries; CPU ms: the app's own CPU time per request, in-process,\n"
-        "  rendered / again, without PostgreSQL"
+        "  every request renders its page; q: queries; CPU ms: the app's own CPU time per\n"
+        "  request, in-process, without PostgreSQL"
     )
     d = results["documents"]
     print("\nDocuments")
@@ -550,7 +528,9 @@ def print_table(results: dict) -> None:
     m = results["machine"]
     print(
         f"\nMachine: {m['cpus']} CPUs, load average {m['load_average_at_timing']} when timing"
-        f" began; CONN_MAX_AGE {m['conn_max_age']}"
+        f" began; Python {m['python']}, PostgreSQL {m['postgres']};"
+        f" CONN_MAX_AGE {m['conn_max_age']}; the whole run {results['duration_s']} s,"
+        f" volume growth {results['generation_s']} s"
     )
     print(f"Volume: {results['volume']}; written to {RESULTS.relative_to(ROOT)}")
 
