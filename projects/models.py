@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -185,6 +186,17 @@ class Project(Versioned):
     )
     requested_amount = money_field(_("sökt belopp"), null=True, blank=True)
     total_budget = money_field(_("total projektbudget"), null=True, blank=True)
+    approved_financing = models.JSONField(
+        _("godkänd finansiering"),
+        default=list,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_(
+            "Finansieringsplanens rader som en controller godkänt: {financier, funding_type, "
+            "amount, share}. Sätts av ekonomin när planen godkänns, töms när den öppnas igen."
+        ),
+    )
+    approved_financing_on = models.DateField(_("finansiering godkänd"), null=True, blank=True)
 
     # The text sections of the decision proposal (seed 001/002: "Ärendet").
     summary = models.TextField(_("sammanfattning"), blank=True)

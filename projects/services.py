@@ -860,3 +860,21 @@ def area_update(*, user, area, data: dict):
     current._history_user = user
     current.save()
     return current
+
+
+@transaction.atomic
+def project_approved_financing_set(
+    *, user, project: Project, rows: list[dict], approved_on: datetime.date | None
+) -> Project:
+    """Record the financing a controller approved (``rows``: ``{financier, funding_type,
+    amount, share}``) on the project, or clear it (``rows=[]``, ``approved_on=None``) when
+    the plan is reopened. Called by the financing app; the decision proposal and the
+    committee's § carry these rows into the decision."""
+    current = lock(Project, project.pk)
+    current.approved_financing = rows
+    current.approved_financing_on = approved_on
+    current._history_user = user
+    current.save(update_fields=["approved_financing", "approved_financing_on", "updated_at"])
+    project.approved_financing = rows
+    project.approved_financing_on = approved_on
+    return current

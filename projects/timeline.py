@@ -44,6 +44,7 @@ SKIPPED_FIELDS = {
     "created_at",
     "updated_at",
     "version",  # the edit version (core.concurrency), raised by every save
+    "approved_financing",  # the rows; the change shows as "finansiering godkänd <date>"
     "search_vector",
     "file",
     "sha256",

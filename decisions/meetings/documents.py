@@ -10,6 +10,7 @@ document and its SHA-256 still verifies a printed copy.
 """
 
 import io
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -35,6 +36,7 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.selectors import meeting_chair
 from decisions.workflow.models import DelegationDecision
+from projects.models import Document
 
 
 class DocumentError(Exception):
@@ -49,6 +51,7 @@ PARAGRAPH_PREFETCH = (
     Prefetch("votes", queryset=Vote.objects.select_related("member")),
     Prefetch("reservations", queryset=Reservation.objects.prefetch_related("members")),
     "recipients",
+    Prefetch("basis_documents", queryset=Document.objects.order_by("title")),
     Prefetch(
         "agenda_item__delegation_decisions",
         queryset=DelegationDecision.objects.select_related("case"),
@@ -75,6 +78,11 @@ def _motion(paragraph: Paragraph, pk: int | None, fallback) -> Motion | None:
 
 
 # --- Wording ----------------------------------------------------------------------------
+
+
+def count_phrase(count: int, one: str, many: str) -> str:
+    """``1 nej-röst``, ``3 nej-röster``, ``0 nej-röster``."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def join_names(names: list[str]) -> str:
@@ -158,7 +166,7 @@ def generated_proceedings(paragraph: Paragraph) -> list[str]:
             "Ja-röst för det liggande förslaget, nej-röst för "
             f"{motion_owner_phrase(vote_no_motion)}."
         )
-        result = f"Med {yes} ja-röster mot {no} nej-röster"
+        result = f"Med {count_phrase(yes, 'ja-röst', 'ja-röster')} mot {count_phrase(no, 'nej-röst', 'nej-röster')}"
         if abstain:
             result += f" ({abstain} avstår)"
         if yes == no:
@@ -218,8 +226,17 @@ def reservation_heading(paragraph: Paragraph) -> str:
 # --- Context for the templates ---------------------------------------------------------
 
 
+def format_share(value: Decimal | None) -> str:
+    """``Decimal("21.04")`` -> ``21,0 %``; None stays empty."""
+    if value is None:
+        return ""
+    return f"{value:.1f}".replace(".", ",") + "\u00a0%"
+
+
 def paragraph_context(paragraph: Paragraph) -> dict:
     proceedings = proceedings_text(paragraph)
+    basis_documents = _related(paragraph, "basis_documents", lambda m: m.order_by("title"))
+    total = paragraph.financing_total
     return {
         "paragraph": paragraph,
         "decision_heading": f"{paragraph.body.genitive} beslut",
@@ -235,11 +252,19 @@ def paragraph_context(paragraph: Paragraph) -> dict:
         "reservations": reservation_sentences(paragraph),
         "matter": [s for s in paragraph.matter if s.get("text") or s.get("heading")],
         "financing_rows": [
-            {"financier": r["financier"], "amount": format_amount(r["amount"])}
+            {
+                "financier": r["financier"],
+                "amount": format_amount(r["amount"]),
+                "share": format_share(Decimal(str(r["amount"])) * 100 / total if total else None),
+            }
             for r in paragraph.financing_rows
         ],
+        "financing_shares": bool(total),
         "financing_total": format_amount(paragraph.financing_total),
-        "decision_basis": [x for x in paragraph.decision_basis.splitlines() if x.strip()],
+        "basis_documents": basis_documents,
+        "basis_lines": [x for x in paragraph.decision_basis.splitlines() if x.strip()],
+        "decision_basis": [str(d) for d in basis_documents]
+        + [x for x in paragraph.decision_basis.splitlines() if x.strip()],
         "appendices": [x for x in paragraph.appendices.splitlines() if x.strip()],
         "recipients": [r.name for r in paragraph.recipients.all()],
         "delegation_decisions": (

@@ -9,6 +9,7 @@ from core.roles import Role
 from decisions.meetings import services as svc
 from decisions.meetings.documents import motion_sentence
 from decisions.meetings.models import AgendaItem, Body, BodyMember, Meeting, Motion, Vote
+from decisions.workflow.forms import YearSplitField
 from decisions.workflow.services import transition_info
 
 
@@ -443,7 +444,16 @@ class DecisionForm(forms.Form):
             (name, transition_info(name).label) for name in names
         ]
         self.fields["amount"].initial = paragraph.granted_amount
-        if "grant" not in names:
+        if "grant" in names:
+            self.fields["year_split"] = YearSplitField(
+                label=_("Fördelning per år"),
+                required=False,
+                help_text=_(
+                    "Valfritt, för ett beslut som betalas ut under flera år. Summan ska vara "
+                    "det beviljade beloppet."
+                ),
+            )
+        else:
             del self.fields["amount"]
         if "forum_recommend" in names:
             self.fields["recommendation"] = forms.ChoiceField(
@@ -455,9 +465,15 @@ class DecisionForm(forms.Form):
             )
 
     def extra(self) -> dict:
+        """What the case's transition needs beyond the outcome and the amount."""
+        extra = {}
         if "recommendation" in self.cleaned_data:
-            return {"recommendation": self.cleaned_data["recommendation"]}
-        return {}
+            extra["recommendation"] = self.cleaned_data["recommendation"]
+        if self.cleaned_data.get("year_split"):
+            extra["year_split"] = {
+                str(year): str(amount) for year, amount in self.cleaned_data["year_split"].items()
+            }
+        return extra
 
 
 class RejectSigningForm(forms.Form):

@@ -390,6 +390,15 @@ class Paragraph(models.Model):
         blank=True,
         help_text=_("Lista med {text, sub: [...]} i ordning."),
     )
+    proposal = models.JSONField(
+        _("liggande förslag"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Förslaget till beslut som paragrafen utgick från: {text, points}. Beslutet "
+            "följer det när det bifalls; ett bifallet yrkande ersätter eller kompletterar det."
+        ),
+    )
     outcome = models.CharField(
         _("utfall"), max_length=10, choices=Outcome.choices, default="", blank=True
     )
@@ -447,17 +456,26 @@ class Paragraph(models.Model):
         _("Ärendet"), default=list, blank=True, help_text=_("Lista med {heading, text}.")
     )
     financing_rows = models.JSONField(
-        _("Finansiering"), default=list, blank=True, help_text=_("Lista med {financier, amount}.")
+        _("Finansiering"),
+        default=list,
+        blank=True,
+        help_text=_("Lista med {financier, amount}; andelarna räknas fram."),
     )
     financing_heading = models.CharField(
         _("beloppskolumnens rubrik"), max_length=100, blank=True, default="Sökt belopp"
     )
     decision_basis = models.TextField(_("Beslutsunderlag"), blank=True)
+    basis_documents = models.ManyToManyField(
+        "projects.Document",
+        verbose_name=_("beslutsunderlag i ärendet"),
+        blank=True,
+        related_name="paragraphs",
+    )
     appendices = models.TextField(_("Bilagor"), blank=True)
 
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[basis_documents])
 
     class Meta:
         verbose_name = _("paragraf")

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from core.errors import Conflict
 from decisions.workflow import services as wf
+from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import AnchoringContact, DecisionProposal, TransitionLog
 from projects import services as project_services
 from projects.models import Case, CaseKind, Organisation, Project
@@ -73,6 +74,7 @@ def _step(case, user, name, stdout, fire, data=None, motivation=""):
             user=user,
             case=case,
             transition=name,
+            decided_in=_decided_in(name, data or {}),
             data=data or {},
             motivation=motivation,
             notify=False,
@@ -86,6 +88,17 @@ def _step(case, user, name, stdout, fire, data=None, motivation=""):
         )
         return False
     return True
+
+
+def _decided_in(name: str, data: dict) -> str:
+    """A body's decision in the demo's history was made at a meeting that is not in the
+    app (only RUN 2020-03-24 is): its reference, as an import of old protocols gives it."""
+    if name not in wf.DECIDED_IN_PARAGRAPH:
+        return ""
+    if data.get("reference"):
+        return data["reference"]
+    body = BodyCode(wf.DECIDED_IN_PARAGRAPH[name]).label
+    return f"{body} {data['decided_on']:%Y-%m-%d}"
 
 
 def _done_steps(case) -> int:
@@ -280,6 +293,7 @@ def _life_science(users, stdout, fire):
                     {
                         "amount": seed["granted"],
                         "decided_on": D(2023, 6, 13),
+                        "reference": "RUN 2023-06-13 § 52",
                         "decision_points": seed["decision_points"],
                         "special_conditions": [],
                     },

@@ -29,6 +29,7 @@ from core.access import ALLOW, Access, deny, require
 from core.errors import Conflict
 from core.money import format_amount
 from decisions.workflow import permissions
+from decisions.workflow.constants import BodyCode
 from decisions.workflow.forms import (
     TRANSITION_FORMS,
     AnchoringContactForm,
@@ -36,6 +37,7 @@ from decisions.workflow.forms import (
     default_decision_points,
 )
 from decisions.workflow.models import (
+    BODY_TRANSITIONS,
     AnchoringContact,
     Assessment,
     CaseWorkflow,
@@ -119,6 +121,24 @@ def transition_info(name: str) -> TransitionInfo:
         ) from exc
 
 
+# A body's decision in a case is recorded from the body's § (decisions.meetings), or by
+# the delegate through a delegation decision; never as a bare transition.
+DECIDED_IN_PARAGRAPH: dict[str, str] = {
+    name: body
+    for body, names in BODY_TRANSITIONS.items()
+    if body not in (BodyCode.AU, BodyCode.FORUM)
+    for name in names
+}
+
+
+def paragraph_only_message(transition: str) -> str:
+    body = BodyCode(DECIDED_IN_PARAGRAPH[transition]).label
+    return _(
+        "”%(label)s” beslutas av %(body)s och registreras i organets paragraf: lägg ärendet "
+        "på föredragningslistan för ett sammanträde och registrera beslutet där."
+    ) % {"label": transition_info(transition).label, "body": body}
+
+
 def route_transitions(case) -> list[str]:
     """The names of every transition of the case's route (its kind), in any state."""
     return [name for name, info in transitions().items() if case.kind in info.kinds]
@@ -169,6 +189,8 @@ def available_transitions(
         if not info.applies_to(case):
             continue
         permitted = permissions.can_fire(user, case, info.name)
+        if permitted and info.name in DECIDED_IN_PARAGRAPH:
+            permitted = deny(paragraph_only_message(info.name))
         reasons = (
             unmet_preconditions(case, info.name, blockers.get(info.name, ())) if permitted else []
         )
@@ -232,6 +254,7 @@ def case_transition(
     expected_state: str | None = None,
     notify: bool = True,
     blockers: Sequence[str] = (),
+    decided_in: str = "",
 ) -> TransitionLog:
     """Fire ``transition`` on ``case`` as ``user``; return the log row.
 
@@ -241,10 +264,15 @@ def case_transition(
     ``Conflict`` (someone else moved the case first). On success the passed ``case`` is
     refreshed from the database. ``notify=False`` (demo data, imports) sends no e-mail
     to the case officer. ``blockers``: reasons from a higher layer why the transition may
-    not fire now; they refuse it like the machine's own conditions.
+    not fire now; they refuse it like the machine's own conditions. ``decided_in``: the §
+    that records a body's decision (``RUN 2020-03-24 § 35``): the meetings part passes its
+    paragraph's reference, an import of history the old protocol's; a body's decision
+    without it is refused with ``Conflict`` (409) saying where to record it.
     """
     info = transition_info(transition)
     require(permissions.can_fire(user, case, transition))
+    if transition in DECIDED_IN_PARAGRAPH and not decided_in.strip():
+        raise Conflict(paragraph_only_message(transition))
     expected = expected_state or case.state
     with transaction.atomic():
         try:
@@ -375,6 +403,15 @@ def _grant_rules(case: Case, data: dict) -> None:
             for condition in (proposal.special_conditions if proposal else [])
         ]
     split = data.get("year_split")
+    decided_on = data.get("decided_on")
+    early = sorted(year for year in split or {} if decided_on and year < decided_on.year)
+    if early and decided_on:
+        raise ValidationError(
+            {
+                "year_split": _("Pengar kan inte fördelas på %(years)s, före beslutsåret %(year)s.")
+                % {"years": ", ".join(str(y) for y in early), "year": decided_on.year}
+            }
+        )
     if split and amount is not None and sum(split.values()) != amount:
         raise ValidationError(
             {

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
 from core.errors import Conflict
-from core.http import apply_service_errors, conflict_response
+from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
 from decisions.workflow import permissions, selectors, services
+from decisions.workflow.constants import BodyCode
 from decisions.workflow.diagram import case_route_svg
 from decisions.workflow.forms import (
     TRANSITION_FORMS,
@@ -128,6 +129,8 @@ def transition_page(request, pk, name, *, fire, unmet):
     access = permissions.can_fire(request.user, case, name)
     if not access:
         return _refused(request, case, access.reason, 403)
+    if name in services.DECIDED_IN_PARAGRAPH and info.applies_to(case):
+        return _refused(request, case, services.paragraph_only_message(name), 409)
     if request.method == "GET":
         if not info.applies_to(case):
             return _refused(
@@ -295,9 +298,10 @@ def proposal_edit(request, pk):
             conflict = str(exc)
             status = 409
             form.is_valid()
-        except ValidationError:
-            form.is_valid()
-            status = 400
+        except ValidationError as exc:
+            if form.is_valid():  # parsed: the proposal's rules refused it
+                apply_service_errors(form, exc)
+            status = form_status(request)
         else:
             messages.success(request, _("Beslutsförslaget är sparat."))
             return HttpResponseRedirect(_case_url(case) + "#proposal")
@@ -434,7 +438,16 @@ def actions_section(request, case, *, available=services.available_transitions):
     buttons)."""
     if not permissions.can_view_workflow(request.user):
         return None
-    transitions = [t for t in available(request.user, case) if t.permitted]
+    everything = available(request.user, case)
+    transitions = [t for t in everything if t.permitted]
+    # A body's decision is not a button: it is recorded in the body's § at its meeting.
+    deciding_bodies = sorted(
+        {
+            BodyCode(services.DECIDED_IN_PARAGRAPH[t.name]).label
+            for t in everything
+            if t.name in services.DECIDED_IN_PARAGRAPH
+        }
+    )
     for t in transitions:
         t.url = reverse("decisions:workflow_transition", args=[case.pk, t.name])
     linked = _linked(case)
@@ -448,6 +461,7 @@ def actions_section(request, case, *, available=services.available_transitions):
         "case": case,
         "state_badge": state_badge(case.state),
         "transitions": transitions,
+        "deciding_bodies": deciding_bodies,
         "anchoring": selectors.anchoring_status(case, linked),
         "anchors_for": anchors_for,
         "council_passed": any(

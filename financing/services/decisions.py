@@ -77,6 +77,7 @@ def case_transition(
     motivation: str = "",
     expected_state: str | None = None,
     notify: bool = True,
+    decided_in: str = "",
 ) -> TransitionLog:
     """Fire ``transition`` on ``case`` (``decisions.workflow.services.case_transition``)
     and then what it means for the money. Raises what the workflow raises; a commitment
@@ -89,6 +90,7 @@ def case_transition(
         motivation=motivation,
         expected_state=expected_state,
         notify=notify,
+        decided_in=decided_in,
         blockers=transition_blockers(case, transition).get(transition, ()),
     )
     _money_effects(user=user, case=case, log=log)

@@ -21,6 +21,7 @@ from financing.models import (
     PlanStatus,
 )
 from financing.services.common import ZERO, amount_from_input
+from projects import services as project_services
 from projects.models import Organisation, Project
 
 
@@ -284,7 +285,31 @@ def financing_plan_approve(*, user, plan: FinancingPlan, comment: str = "") -> F
     locked.reviewed_at = timezone.now()
     locked.review_comment = comment
     _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
+    # The approved rows go with the project into the decision proposal and RUN's §.
+    project_services.project_approved_financing_set(
+        user=user,
+        project=locked.project,
+        rows=approved_financing_rows(locked),
+        approved_on=timezone.localdate(locked.reviewed_at),
+    )
     return locked
+
+
+def approved_financing_rows(plan: FinancingPlan) -> list[dict]:
+    """The plan's rows as the decision prints them: financier, type, amount, share (%)."""
+    rows = list(plan.rows.select_related("financier").order_by("position", "pk"))
+    total = sum((r.amount_applied for r in rows), ZERO)
+    return [
+        {
+            "financier": row.financier.name,
+            "funding_type": row.funding_type,
+            "amount": str(row.amount_applied),
+            "share": str((row.amount_applied * 100 / total).quantize(Decimal("0.1")))
+            if total
+            else "",
+        }
+        for row in rows
+    ]
 
 
 @transaction.atomic
@@ -321,4 +346,7 @@ def financing_plan_reopen(*, user, plan: FinancingPlan, comment: str) -> Financi
     locked.reviewed_at = None
     locked.review_comment = comment
     _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
+    project_services.project_approved_financing_set(
+        user=user, project=locked.project, rows=[], approved_on=None
+    )
     return locked

@@ -3,8 +3,10 @@
 The case officer registers the idea and starts AU's preparation, records AU's assessment
 (route: utvecklingsforum and utvecklingsrådet) and, after the app has refused to send an
 unanchored idea on, the contact with the affected unit; the committee secretary finds the
-case in the work queues and records utvecklingsforum's recommendation and utvecklingsrådet's
-approval. Run once in Swedish and once with English chosen in the language switch.
+case in the work queues and records utvecklingsforum's recommendation; the council decides
+at its meeting: the secretary plans it, takes the case from the queue, numbers the item and
+records the council's approval in the paragraph (a body's decision is never a bare button
+on the case). Run once in Swedish and once with English chosen in the language switch.
 """
 
 import re
@@ -13,7 +15,10 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
+from decisions.meetings import services as meeting_services
+from decisions.workflow.constants import BodyCode
 from tests.core.factories import user_with_role
+from tests.decisions.meetings.factories import committee
 
 from .helpers import iso, today
 
@@ -57,6 +62,21 @@ TEXTS = {
         "decision_text": "Beslutstext",
         "approved": "Godkänt",
         "no_actions": "Du har inga åtgärder att göra i ärendet just nu.",
+        "next_at_meeting": "Nästa beslut fattas av Utvecklingsrådet vid ett sammanträde",
+        "new_meeting": "Nytt sammanträde",
+        "body": "Organ",
+        "council": "Utvecklingsrådet",
+        "date": "Datum",
+        "time": r"^Tid\b",
+        "place": "Plats",
+        "save": "Spara",
+        "from_queue": "Ärenden från kön",
+        "attendance": "Registrera närvaro och justerare",
+        "adjuster": "Justerare",
+        "number_item": r"paragrafnummer \(från §",
+        "mark_held": "Markera som genomfört",
+        "record_decision": "Registrera beslutet i ärendet",
+        "bodys_decision": "Organets beslut i ärendet",
     },
     "en": {
         "register": "Register case",
@@ -94,13 +114,31 @@ TEXTS = {
         "decision_text": "Decision text",
         "approved": "Approved",
         "no_actions": "You have no actions to take in the case right now.",
+        "next_at_meeting": "The next decision is made by Development council at a meeting",
+        "new_meeting": "New meeting",
+        "body": "Body",
+        "council": "Utvecklingsrådet",  # the body's name, as registered
+        "date": "Date",
+        "time": r"^Time\b",
+        "place": "Venue",
+        "save": "Save",
+        "from_queue": "Cases from the queue",
+        "attendance": "Record attendance and minutes checker",
+        "adjuster": "Minutes checker",
+        "number_item": r"paragraph numbers? \(from §",
+        "mark_held": "Mark as held",
+        "record_decision": "Record the decision in the case",
+        "bodys_decision": "The body's decision in the case",
     },
 }
 
 
 def _setup():
     user_with_role(Role.OFFICER, username="anna", first_name="Anna", last_name="Lindberg")
-    user_with_role(Role.SECRETARY, username="monica", first_name="Monica", last_name="Lejon")
+    secretary = user_with_role(
+        Role.SECRETARY, username="monica", first_name="Monica", last_name="Lejon"
+    )
+    committee(secretary, meeting_services.body_get(BodyCode.COUNCIL))
 
 
 def _heading(j):
@@ -213,13 +251,12 @@ def forum_and_council(j, t, dnr):
     expect(_actions(j)).to_contain_text(t["at_council"])
     expect(page.locator("#forum-recommendation")).to_contain_text(t["recommend_approve"])
 
-    open_from_queue(j, t, "queue_council", dnr)
-
-    def decision(dialog):
-        dialog.get_by_label(t["reference"]).fill(f"Utvecklingsrådet {iso(today())} § 4")
-        dialog.get_by_label(t["decision_text"]).fill("Utvecklingsrådet godkänner projektidén.")
-
-    _fire(j, t, t["council_approve"], decision, shot="council")
+    # The council's decision is not a button on the case: it is made at its meeting.
+    expect(_actions(j)).to_contain_text(t["next_at_meeting"])
+    expect(_actions(j).get_by_role("link", name=t["council_approve"])).to_have_count(0)
+    case_url = page.url
+    council_meeting(j, t, dnr)
+    j.goto(case_url)
     expect(_actions(j)).to_contain_text(t["approved"])
     log = page.locator("#transition-log")
     for label in (
@@ -232,6 +269,40 @@ def forum_and_council(j, t, dnr):
         expect(log).to_contain_text(label)
     expect(_actions(j)).to_contain_text(t["no_actions"])
     j.check("idea-approved")
+
+
+def council_meeting(j, t, dnr):
+    """The secretary plans the council's meeting, takes the case from the queue, numbers
+    the item, marks the meeting held and records the council's approval in the §."""
+    page = j.page
+    j.goto("/workflow/")
+    j.check("council-meetings")
+    j.click_through(page.get_by_role("link", name=t["new_meeting"]))
+    j.check("council-meeting-form")
+    page.get_by_label(t["body"]).select_option(label=t["council"])
+    page.get_by_label(t["date"]).fill(iso(today()))
+    page.get_by_label(re.compile(t["time"])).fill("13:00")
+    page.get_by_label(t["place"]).fill("Regionhuset, Luleå")
+    j.click_through(page.get_by_role("button", name=t["save"]))
+    j.check("council-meeting")
+    dialog = j.open_dialog(page.get_by_role("link", name=t["from_queue"]))
+    dialog.get_by_label(re.compile(dnr)).check()
+    j.submit_dialog(dialog, t["save"])
+    expect(page.locator("#agenda")).to_contain_text(dnr)
+    j.click_through(page.get_by_role("link", name=t["attendance"]))
+    j.check("council-attendance")
+    page.get_by_label(t["adjuster"]).select_option(index=1)
+    j.click_through(page.get_by_role("button", name=t["save"]))
+    j.click_through(page.get_by_role("button", name=re.compile(t["number_item"])))
+    number = re.search(r"§ (\d+)", page.locator("#agenda .agenda-item", has_text=dnr).inner_text())
+    j.click_through(page.get_by_role("button", name=t["mark_held"]))
+    j.click_through(page.locator("#agenda").get_by_role("link", name=f"§ {number.group(1)}"))
+    j.check("council-paragraph")
+    dialog = j.open_dialog(page.get_by_role("link", name=t["record_decision"]))
+    dialog.get_by_label(t["bodys_decision"]).select_option(label=t["council_approve"])
+    j.assert_accessible("dialog-council-decision")
+    j.shot("dialog-council-decision")
+    j.submit_dialog(dialog, t["save"])
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

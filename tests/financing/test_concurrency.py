@@ -125,6 +125,7 @@ def test_twenty_parallel_run_grants_through_the_workflow(twenty_cases, thread_sa
             user=secretary,
             case=case,
             transition="grant",
+            decided_in="RUN 2020-03-24 § 36",
             data={"amount": "100 000", "decided_on": "2020-03-24", "reference": "RUN § 35"},
         )
 

@@ -49,6 +49,7 @@ def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(actors, sec
         user=secretary,
         case=case,
         transition="grant",
+        decided_in="RUN 2020-03-24 § 36",
         data={
             "amount": "1 222 867",
             "decided_on": "2020-03-24",
@@ -66,6 +67,7 @@ def test_grant_through_the_workflow_commits_and_a_refusal_rolls_back(actors, sec
             user=secretary,
             case=other,
             transition="grant",
+            decided_in="RUN 2020-03-24 § 36",
             data={"amount": "1 000 000", "decided_on": "2020-03-24"},
         )
     assert "277 133 kr kvar inom projektverksamhet" in " ".join(error.value.messages)
@@ -85,6 +87,7 @@ def test_grant_with_year_split_through_the_workflow(actors, secretary):
         user=secretary,
         case=case,
         transition="grant",
+        decided_in="RUN 2020-03-24 § 36",
         data={
             "amount": "1 222 867",
             "decided_on": "2020-03-24",
@@ -107,6 +110,7 @@ def test_close_through_the_workflow_releases_the_remainder(actors, officer, secr
         user=secretary,
         case=case,
         transition="grant",
+        decided_in="RUN 2020-03-24 § 36",
         data={"amount": "1 000 000", "decided_on": "2020-03-24"},
     )
     commitment = Commitment.objects.get(case=case)

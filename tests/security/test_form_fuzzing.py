@@ -68,6 +68,11 @@ class Target:
     valid: Callable | None = None  # world -> fields that make the browser's data valid
 
 
+# A body's decision is recorded in its § (the decision_record target); its transition's
+# own URL answers 409 whatever is posted, and saves nothing.
+PARAGRAPH_ONLY_BASE = {"motivation": "Motivering.", "decided_on": "2020-03-24"}
+
+
 def _transition(name):
     def url(w):
         return reverse("decisions:workflow_transition", args=[w.fuzz[name].pk, name])
@@ -249,14 +254,32 @@ TARGETS = {
         (W + "ForumRecommendationForm",), "secretary", _transition("forum_recommend")
     ),
     "council_approve": Target(
-        (W + "BodyDecisionForm",), "secretary", _transition("council_approve")
+        (W + "BodyDecisionForm",),
+        "secretary",
+        _transition("council_approve"),
+        page=False,
+        base=PARAGRAPH_ONLY_BASE,
     ),
-    "council_return": Target((W + "BodyReturnForm",), "secretary", _transition("council_return")),
+    "council_return": Target(
+        (W + "BodyReturnForm",),
+        "secretary",
+        _transition("council_return"),
+        page=False,
+        base=PARAGRAPH_ONLY_BASE,
+    ),
     "management_group_forward": Target(
-        (W + "ManagementGroupForm",), "secretary", _transition("management_group_forward")
+        (W + "ManagementGroupForm",),
+        "secretary",
+        _transition("management_group_forward"),
+        page=False,
+        base=PARAGRAPH_ONLY_BASE,
     ),
     "management_group_return": Target(
-        (W + "ManagementGroupReturnForm",), "secretary", _transition("management_group_return")
+        (W + "ManagementGroupReturnForm",),
+        "secretary",
+        _transition("management_group_return"),
+        page=False,
+        base=PARAGRAPH_ONLY_BASE,
     ),
     "send_application": Target(
         (W + "SendApplicationForm",), "officer", _transition("send_application")
@@ -273,8 +296,16 @@ TARGETS = {
         (W + "GrantForm", W + "ConditionRowForm", W + "YearRowForm"),
         "secretary",
         _transition("grant"),
+        page=False,
+        base=PARAGRAPH_ONLY_BASE,
     ),
-    "reject": Target((W + "RejectForm",), "secretary", _transition("reject")),
+    "reject": Target(
+        (W + "RejectForm",),
+        "secretary",
+        _transition("reject"),
+        page=False,
+        base=PARAGRAPH_ONLY_BASE,
+    ),
     "return_to_preparation": Target(
         (W + "ReturnToPreparationForm",), "officer", _transition("return_to_preparation")
     ),

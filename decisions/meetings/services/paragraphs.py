@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.money import AmountError, format_amount, parse_amount
+from decisions.meetings import wording
 from decisions.meetings.models import (
     AgendaItem,
     Body,
     ExtractRecipient,
     Meeting,
     MeetingStatus,
+    Motion,
     Paragraph,
     ParagraphCounter,
 )
@@ -26,6 +28,7 @@ from decisions.meetings.services.common import MATTER_SECTIONS, _lock_meeting, _
 from decisions.workflow import services as workflow
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import BODY_TRANSITIONS, DecisionProposal
+from projects.models import Document
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +65,6 @@ def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
     ]
     proposal = DecisionProposal.objects.filter(case=case).first()
     if proposal is not None:
-        paragraph.decision_points = points_from_list(proposal.decision_points)
         paragraph.statement = proposal.statement
         if proposal.summary:
             paragraph.summary = proposal.summary
@@ -70,15 +72,22 @@ def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
             {"text": c.get("text", ""), "due_date": c.get("due_date")}
             for c in proposal.special_conditions or []
         ]
-        # "4. Följande särskilda villkor ska följas:" gets the conditions as a), b) (seed § 38).
-        for point in paragraph.decision_points:
-            if point["text"].endswith(":") and not point["sub"]:
-                point["sub"] = [c["text"] for c in paragraph.special_conditions if c["text"]]
-                break
+        # The conditions are lettered sub-points (a, b, ...) of the point about them.
+        paragraph.decision_points = wording.points_with_conditions(
+            points_from_list(proposal.decision_points), paragraph.special_conditions
+        )
         if proposal.proposes_rejection:
             paragraph.outcome = ""
         elif proposal.proposed_amount is not None:
             paragraph.granted_amount = proposal.proposed_amount
+    # The financing plan a controller approved: financier, amount and share.
+    if project.approved_financing:
+        paragraph.financing_rows = [
+            {"financier": row["financier"], "amount": row["amount"]}
+            for row in project.approved_financing
+        ]
+        paragraph.financing_heading = "Belopp"
+    paragraph.proposal = {"text": paragraph.decision_text, "points": paragraph.decision_points}
 
 
 @transaction.atomic
@@ -125,6 +134,13 @@ def paragraph_add(*, user, item: AgendaItem) -> Paragraph:
             _("§ %(number)s är redan använd för %(body)s %(year)s. Kontrollera paragrafräknaren.")
             % {"number": paragraph.number, "body": body, "year": year}
         ) from exc
+    if item.case is not None:
+        # The case's documents marked as beslutsunderlag (the newest version of each).
+        latest: dict[str, Document] = {}
+        for document in item.case.documents.filter(kind=Document.Kind.DECISION_BASIS):
+            if document.title not in latest or document.version > latest[document.title].version:
+                latest[document.title] = document
+        paragraph.basis_documents.set(latest.values())
     if item.kind == AgendaItem.Kind.DELEGATION:
         _mark_delegation_reported(user=user, item=item, paragraph=paragraph)
     return paragraph
@@ -210,7 +226,9 @@ PARAGRAPH_TEXT_FIELDS = {
 
 @transaction.atomic
 def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
-    """Change the texts of a §. A recorded decision's points and amount stay as recorded."""
+    """Change the texts of a §. Once the decision is recorded in the case, its amount and
+    special conditions stay as recorded; its wording may still be corrected before
+    signing (signing checks that it says what was decided)."""
     _paragraph_meeting(user, paragraph)
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
     for field, value in data.items():
@@ -218,8 +236,7 @@ def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
             raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
         if (
             paragraph.decision_recorded_at
-            and field
-            in ("decision_points", "decision_text", "granted_amount", "special_conditions")
+            and field in ("granted_amount", "special_conditions")
             and value != getattr(paragraph, field)
         ):
             raise Conflict(
@@ -366,6 +383,22 @@ def recipient_remove(*, user, recipient: ExtractRecipient) -> None:
     recipient.delete()
 
 
+def _check_outcome(paragraph: Paragraph, transition: str) -> None:
+    """The body's decision in the case must be what the meeting carried."""
+    carried = paragraph.carried_motion
+    if carried is not None and carried.kind == Motion.Kind.REJECTION:
+        if not transition.endswith("reject"):
+            raise ValidationError(
+                {
+                    "transition": _(
+                        "Ett yrkande om avslag bifölls i § %(number)s: beslutet i ärendet är "
+                        "avslag."
+                    )
+                    % {"number": paragraph.number}
+                }
+            )
+
+
 def decision_transitions(body: Body) -> list[str]:
     """The workflow transitions a meeting of ``body`` decides."""
     return list(BODY_TRANSITIONS.get(BodyCode(body.code), []))
@@ -416,7 +449,7 @@ def paragraph_record_decision(
         raise Conflict(
             _("Beslutet i § %(number)s är redan registrerat.") % {"number": paragraph.number}
         )
-    if not paragraph.has_decision:
+    if paragraph.case_id is None and not paragraph.has_decision:
         raise ValidationError(_("Skriv beslutet (beslutspunkter eller beslutstext) först."))
     paragraph.decision_recorded_at = timezone.now()
     paragraph.decision_recorded_by = user
@@ -433,6 +466,11 @@ def paragraph_record_decision(
                 "transition": _("%(body)s fattar inte det beslutet i ärenden.")
                 % {"body": paragraph.body}
             }
+        )
+    _check_outcome(paragraph, transition)
+    if not paragraph.has_decision:  # nothing written: the decision in the case, in words
+        paragraph.decision_text = wording.decision_for_transition(
+            paragraph.body.name, transition, amount or paragraph.granted_amount
         )
     data = {
         "decided_on": meeting.date,
@@ -479,5 +517,6 @@ def paragraph_record_decision(
         data=data,
         motivation=motivation or paragraph.reference,
         notify=notify,
+        decided_in=paragraph.reference,
     )
     return paragraph

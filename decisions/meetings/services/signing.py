@@ -11,7 +11,7 @@ from core.access import require
 from core.errors import Conflict
 from core.links import absolute_url
 from decisions.meetings import notice_dates as notices
-from decisions.meetings import permissions
+from decisions.meetings import permissions, wording
 from decisions.meetings.models import (
     AgendaItem,
     Meeting,
@@ -20,6 +20,7 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _notify, frozen_message
+from projects.models import CaseState
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,31 @@ def signing_problems(meeting: Meeting, *, chair=None, paragraphs=None) -> list[s
             _("Beslut är inte registrerat i § %(numbers)s.")
             % {"numbers": ", ".join(str(p.number) for p in undecided)}
         )
+    decided = (
+        [p for p in paragraphs if p.case_id and p.decision_recorded_at]
+        if paragraphs is not None
+        else list(
+            meeting.paragraphs.filter(case__isnull=False, decision_recorded_at__isnull=False)
+            .select_related("case")
+            .order_by("number")
+        )
+    )
+    for paragraph in sorted(decided, key=lambda p: p.number):
+        case = paragraph.case
+        assert case is not None  # only case paragraphs are listed
+        contradictions = wording.decision_contradictions(
+            outcome=paragraph.outcome,
+            text=paragraph.decision_text,
+            points=paragraph.decision_points,
+            granted_amount=paragraph.granted_amount,
+            case_granted_amount=case.granted_amount,
+            case_rejected=case.state == CaseState.REJECTED,
+        )
+        if contradictions:
+            problems.append(
+                _("§ %(number)s: %(problems)s. Rätta beslutstexten innan protokollet justeras.")
+                % {"number": paragraph.number, "problems": "; ".join(contradictions)}
+            )
     return problems
 
 

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
+from decisions.meetings import wording
 from decisions.meetings.models import (
     BodyMember,
     ConflictOfInterest,
@@ -19,6 +20,7 @@ from decisions.meetings.models import (
 from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _paragraph_meeting
 from decisions.meetings.services.planning import voting_members
+from projects.models import CaseKind
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +147,30 @@ def paragraph_set_proposition(
         if motion.outcome != outcome:
             motion.outcome = outcome
             motion.save(update_fields=["outcome"])
+    _decision_follows_outcome(paragraph, carried_motion, accepted)
     return paragraph
+
+
+def _decision_follows_outcome(paragraph: Paragraph, carried: Motion | None, additions) -> None:
+    """The decision's words follow what was carried (the secretary may reword them, and
+    signing checks that they still say the same)."""
+    proposal = paragraph.proposal or {
+        "text": paragraph.decision_text,
+        "points": paragraph.decision_points,
+    }
+    added = [m.text for m in paragraph.motions.filter(pk__in=additions).order_by("position", "pk")]
+    text, points = wording.decision_for_outcome(
+        body_name=paragraph.body.name,
+        proposal=proposal,
+        carried_kind=carried.kind if carried is not None else None,
+        carried_text=carried.text if carried is not None else "",
+        additions=added,
+        co_financing=paragraph.case is not None and paragraph.case.kind == CaseKind.CO_FINANCING,
+    )
+    paragraph.proposal = proposal
+    paragraph.decision_text = text
+    paragraph.decision_points = points
+    paragraph.save(update_fields=["proposal", "decision_text", "decision_points", "updated_at"])
 
 
 @transaction.atomic

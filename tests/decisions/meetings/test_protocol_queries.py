@@ -87,7 +87,7 @@ def test_protocol_wording_matches_each_paragraph_read_alone(secretary, members, 
             assert line in text
         assert documents.reservation_heading(alone) == "Reservationer"
     assert "Lage Hortlund (SD) anmäler jäv och deltar inte i handläggningen av ärendet." in text
-    assert "Med 3 ja-röster mot 1 nej-röster beslutar regionala utvecklingsnämnden" in text
+    assert "Med 3 ja-röster mot 1 nej-röst beslutar regionala utvecklingsnämnden" in text
     assert "Jan Anders Perdal (V) reserverar sig till förmån för det egna förslaget." in text
     assert (
         "Helena Öhlund (S) reserverar sig till förmån för Jan Anders Perdals (V) yrkande. "

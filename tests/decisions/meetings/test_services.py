@@ -166,7 +166,7 @@ def test_jav_member_takes_no_part_and_is_not_counted(secretary, members, meeting
     assert "Lage Hortlund (SD) anmäler jäv och deltar inte i handläggningen av ärendet." in text
     assert "Jan Anders Perdal (V) yrkar att regionala utvecklingsnämnden bifaller motionen." in text
     assert "Omröstning begärs och verkställs." in text
-    assert "Med 3 ja-röster mot 1 nej-röster beslutar regionala utvecklingsnämnden" in text
+    assert "Med 3 ja-röster mot 1 nej-röst beslutar regionala utvecklingsnämnden" in text
     assert "Nej: Jan Anders Perdal (V)." in text
 
 

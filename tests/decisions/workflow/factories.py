@@ -118,8 +118,17 @@ def data_for(name, *, route="forum"):
 def fire(case, name, user, *, route="forum", blockers=(), **overrides):
     data = {**data_for(name, route=route), **overrides}
     motivation = data.pop("motivation", "Motivering i test." if name in MOTIVATED else "")
+    decided_in = ""
+    if name in wf.DECIDED_IN_PARAGRAPH:  # as the meetings' § records it
+        decided_in = data.get("reference") or f"Protokoll {data.get('decided_on')} § 1"
     return wf.case_transition(
-        user=user, case=case, transition=name, data=data, motivation=motivation, blockers=blockers
+        user=user,
+        case=case,
+        transition=name,
+        data=data,
+        motivation=motivation,
+        blockers=blockers,
+        decided_in=decided_in,
     )
 
 

@@ -9,7 +9,13 @@ from rest_framework.test import APIClient
 from decisions.workflow import services as wf
 from decisions.workflow.models import DelegationDecision
 from projects.models import Case, CaseState
-from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing, walk_idea
+from tests.decisions.workflow.factories import (
+    data_for,
+    fire,
+    prepare_for,
+    walk_cofinancing,
+    walk_idea,
+)
 
 pytestmark = pytest.mark.django_db
 S = CaseState
@@ -27,7 +33,8 @@ def test_get_lists_the_transitions_with_access_and_fields(actors, api):
     assert body["state"] == S.READY_FOR_RUN and body["dnr"] == case.dnr
     items = {t["name"]: t for t in body["transitions"]}
     assert set(items) == {"return_to_preparation", "grant", "reject", "withdraw"}
-    assert items["grant"]["allowed"] is True and items["grant"]["reason"] == ""
+    assert items["grant"]["allowed"] is False  # RUN decides in its §, not here
+    assert "registreras i organets paragraf" in items["grant"]["reason"]
     assert items["grant"]["target"] == S.GRANTED
     assert items["withdraw"]["allowed"] is False
     assert "handläggare" in items["withdraw"]["reason"]
@@ -61,37 +68,50 @@ def test_get_explains_unmet_preconditions(actors, api):
     assert {c["value"] for c in route["choices"]} == {"delegation", "forum"}
 
 
-def test_post_fires_the_transition(actors, api):
+def test_a_body_decision_through_the_workflow_api_is_409_and_says_where(actors, api):
+    """RUN's grant is recorded in RUN's § (POST /api/v1/paragraphs/{id}/decision/), never
+    as a bare transition: nothing moves, no money is committed."""
     case = walk_cofinancing(actors, S.READY_FOR_RUN)
     prepare_for(case, "grant", actors)
     response = api(actors.secretary).post(
         transitions_url(case),
         {
             "name": "grant",
-            "data": {
-                "amount": 1000000,
-                "decided_on": "2020-03-24",
-                "reference": "RUN 2020-03-24 § 36",
-                "special_conditions": [{"text": "Rapportera företag.", "due_date": "2021-12-31"}],
-                "year_split": {"2020": "400 000", "2021": 600000},
-            },
-            "motivation": "RUN:s beslut",
+            "data": {"amount": 1000000, "decided_on": "2020-03-24"},
             "expected_state": S.READY_FOR_RUN,
+        },
+        format="json",
+    )
+    assert response.status_code == 409
+    assert "Regionala utvecklingsnämnden" in response.json()["detail"]
+    assert "registrera beslutet där" in response.json()["detail"]
+    case.refresh_from_db()
+    assert case.state == S.READY_FOR_RUN and case.granted_amount is None
+    assert not case.commitments.exists()
+
+
+def test_post_fires_the_transition(actors, api):
+    case = walk_idea(actors, S.AU_PREPARATION)
+    response = api(actors.officer).post(
+        transitions_url(case),
+        {
+            "name": "record_au_assessment",
+            "data": {
+                key: value.isoformat() if hasattr(value, "isoformat") else value
+                for key, value in data_for("record_au_assessment").items()
+            },
+            "motivation": "AU:s beredning",
+            "expected_state": S.AU_PREPARATION,
         },
         format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["state"] == S.GRANTED and body["state_label"] == "Beviljat"
-    assert body["log"]["transition"] == "grant"
-    assert body["log"]["source"] == S.READY_FOR_RUN and body["log"]["target"] == S.GRANTED
-    assert body["log"]["user"] == actors.secretary.username
-    assert body["log"]["motivation"] == "RUN:s beslut"
-    assert body["log"]["data"]["amount"] == "1000000.00"
-    assert body["log"]["data"]["year_split"] == {"2020": "400000.00", "2021": "600000.00"}
-    case.refresh_from_db()
-    assert case.granted_amount == 1000000
-    assert case.obligations.get().due_date == datetime.date(2021, 12, 31)
+    assert body["state"] == S.AU_ASSESSED
+    assert body["log"]["transition"] == "record_au_assessment"
+    assert body["log"]["source"] == S.AU_PREPARATION and body["log"]["target"] == S.AU_ASSESSED
+    assert body["log"]["user"] == actors.officer.username
+    assert body["log"]["motivation"] == "AU:s beredning"
 
 
 def test_post_refused_by_role_is_403(actors, api):
@@ -107,22 +127,16 @@ def test_post_refused_by_role_is_403(actors, api):
 
 
 def test_post_with_bad_data_is_400_with_field_messages(actors, api):
-    case = walk_cofinancing(actors, S.READY_FOR_RUN)
-    response = api(actors.secretary).post(
+    case = walk_idea(actors, S.AU_PREPARATION)
+    response = api(actors.officer).post(
         transitions_url(case),
-        {"name": "grant", "data": {"amount": "5 000 000", "decided_on": "igår"}},
+        {"name": "record_au_assessment", "data": {"proposed_route": "snabbspår"}},
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["decided_on"]  # the form cannot read it
-    response = api(actors.secretary).post(
-        transitions_url(case),
-        {"name": "grant", "data": {"amount": "5 000 000", "decided_on": "2020-03-24"}},
-        format="json",
-    )
-    assert response.status_code == 400  # read, but more than applied for: the rule refuses
-    assert "kan inte vara högre än det sökta beloppet" in response.json()["amount"][0]
-    assert Case.objects.get(pk=case.pk).state == S.READY_FOR_RUN
+    errors = response.json()
+    assert errors["proposed_route"] and errors["assessment"]
+    assert Case.objects.get(pk=case.pk).state == S.AU_PREPARATION
 
 
 def test_post_with_an_unmet_precondition_is_400_with_the_reason(actors, api):
@@ -135,20 +149,16 @@ def test_post_with_an_unmet_precondition_is_400_with_the_reason(actors, api):
 
 
 def test_post_on_a_stale_state_is_409(actors, api):
-    case = walk_idea(actors, S.AT_COUNCIL)
-    fire(case, "council_approve", actors.secretary)
-    response = api(actors.secretary).post(
+    case = walk_idea(actors, S.REGISTERED)
+    fire(case, "start_au_preparation", actors.officer)
+    response = api(actors.officer).post(
         transitions_url(case),
-        {
-            "name": "council_reject",
-            "data": {"decided_on": "2020-03-24"},
-            "expected_state": S.AT_COUNCIL,
-        },
+        {"name": "start_au_preparation", "expected_state": S.REGISTERED},
         format="json",
     )
     assert response.status_code == 409
     assert "Ärendet har ändrats av någon annan" in response.json()["detail"]
-    assert Case.objects.get(pk=case.pk).state == S.APPROVED
+    assert Case.objects.get(pk=case.pk).state == S.AU_PREPARATION
 
 
 def test_post_unknown_transition_or_state_is_400_and_unknown_case_404(actors, api):

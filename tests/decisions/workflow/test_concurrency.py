@@ -53,6 +53,7 @@ def _race(case, attempts):
                 data=data_for(name),
                 motivation=motivation,
                 blockers=blockers,
+                decided_in="Protokoll § 1" if name in wf.DECIDED_IN_PARAGRAPH else "",
             )
             results[index] = "ok"
         except Conflict as exc:
