@@ -2,10 +2,11 @@
 the admin shows the records and lets administrators fix reference data."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryWithoutRevertAdmin, ReadOnlyHistoryAdmin
 from decisions.meetings.models import (
     AgendaItem,
+    Appeal,
     Body,
     BodyMember,
     DocumentJob,
@@ -14,6 +15,7 @@ from decisions.meetings.models import (
     Meeting,
     Paragraph,
     ParagraphCounter,
+    ProtocolRecord,
     Signature,
 )
 from decisions.workflow.models import (
@@ -91,28 +93,27 @@ class DecisionProposalAdmin(WorkflowReadOnlyAdmin):
 # --- Meetings ---------------------------------------------------------------------------
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Meetings, paragraphs and documents change only through the services (frozen rules)."""
+class ReadOnlyAdmin(ReadOnlyHistoryAdmin):
+    """Meetings, paragraphs, signatures and documents change only through the services;
+    a signed record not at all (the database refuses it)."""
+
+
+class BodyMemberInline(admin.TabularInline):
+    """Members are managed on the body's page, where the service keeps who signs a
+    protocol out for signing locked."""
+
+    model = BodyMember
+    extra = 0
+    fields = ["name", "party", "role", "user", "active", "position"]
+    readonly_fields = fields
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BodyMemberInline(admin.TabularInline):
-    model = BodyMember
-    extra = 0
-    fields = ["name", "party", "role", "user", "active", "position"]
-    autocomplete_fields = ["user"]
-
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(HistoryWithoutRevertAdmin):
     list_display = ["name", "code", "short_name", "secretary"]
     readonly_fields = ["code"]
     inlines = [BodyMemberInline]
@@ -157,7 +158,26 @@ class ParagraphAdmin(ReadOnlyAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ["meeting", "round", "role", "member", "decision", "at"]
+    list_display = ["meeting", "round", "role", "member_name", "decision", "method", "at"]
+
+
+@admin.register(ProtocolRecord)
+class ProtocolRecordAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "sha256", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["paragraph", "appellant", "received_on", "status"]
 
 
 @admin.register(GeneratedDocument)

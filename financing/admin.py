@@ -2,8 +2,8 @@
 (locks, limits and history), so the admin only shows what is recorded."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyHistoryAdmin
 from financing.models import (
     Allocation,
     Commitment,
@@ -15,19 +15,8 @@ from financing.models import (
 )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting would bypass the services (and optimistic locking): show history only.
-        return self.history_view(request, object_id, extra_context=extra_context)
+class ReadOnlyAdmin(ReadOnlyHistoryAdmin):
+    """Money changes only through the financing services."""
 
 
 class AllocationInline(admin.TabularInline):

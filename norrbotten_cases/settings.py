@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
+    "pgtrigger",
     # ours, lowest layer first
     "core",
     "projects",
@@ -159,6 +160,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Database triggers (core.triggers): those declared on models come with the migrations;
+# those on many-to-many tables are installed after every migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# History is for reading: no revert writes a row back past the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Caches --------------------------------------------------------------------
 # Per process; nothing in the app caches whole pages (pages render from the database).

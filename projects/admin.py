@@ -8,8 +8,8 @@ Reverting to an old version (simple-history) is disabled: it would bypass servic
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryWithoutRevertAdmin
 from core.errors import Conflict
 from projects import selectors, services
 from projects.models import (
@@ -25,14 +25,8 @@ from projects.models import (
 )
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(HistoryWithoutRevertAdmin):
     """History visible, revert disabled."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def has_change_history_permission(self, request, obj=None):
-        return False
 
 
 class NoDeleteMixin:

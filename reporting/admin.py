@@ -5,8 +5,8 @@ it never writes, so the rules of ``reporting.services`` cannot be bypassed.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyHistoryAdmin
 from reporting.models import (
     Answer,
     FigureCheck,
@@ -30,7 +30,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(ReportYear)
-class ReportYearAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ReportYearAdmin(ReadOnlyHistoryAdmin):
     list_display = ("year", "title", "approval_reference", "approved_on", "created_at")
     search_fields = ("title", "region_reference")
     exclude = ("template",)
@@ -45,7 +45,7 @@ class SectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class AnswerAdmin(ReadOnlyHistoryAdmin):
     list_display = ("section", "done", "updated_by", "updated_at", "version")
     list_filter = ("done", "section__report")
     search_fields = ("text", "section__number")
@@ -53,7 +53,7 @@ class AnswerAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Insats)
-class InsatsAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class InsatsAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "section", "project", "position")
     list_filter = ("section__report",)
     search_fields = ("name",)

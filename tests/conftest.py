@@ -106,8 +106,13 @@ def _celery_in_process(request):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """Factories hash a password for every user; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Factories hash a password for every user; the production hasher is slow on purpose.
+    The production hasher stays listed so the session demo's users (hashed when it was
+    loaded) can still prove their password, e.g. when signing."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

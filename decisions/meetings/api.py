@@ -99,11 +99,20 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class SignatureSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.display_name", read_only=True)
-
     class Meta:
         model = Signature
-        fields = ["id", "round", "role", "member", "member_name", "decision", "comment", "at"]
+        fields = [
+            "id",
+            "round",
+            "role",
+            "member",
+            "member_name",
+            "paragraph",
+            "decision",
+            "method",
+            "comment",
+            "at",
+        ]
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -427,6 +436,12 @@ class MeetingAttendanceView(APIView):
         return Response(AttendanceSerializer(rows, many=True).data)
 
 
+class SignWriteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, help_text="The signer's password, again."
+    )
+
+
 class MeetingSignaturesView(APIView):
     """The justering: GET the signatures; POST signs as chair or adjuster."""
 
@@ -440,10 +455,19 @@ class MeetingSignaturesView(APIView):
             ).data
         )
 
-    @extend_schema(request=None, responses={201: SignatureSerializer})
+    @extend_schema(request=SignWriteSerializer, responses={201: SignatureSerializer})
     def post(self, request, pk):
+        """Sign as chair or adjuster: the signer's password again in ``password``."""
         meeting = get_object_or_404(Meeting, pk=pk)
-        signature = svc.protocol_sign(user=request.user, meeting=meeting)
+        svc.signing_check(user=request.user, meeting=meeting)
+        body = SignWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        signature = svc.protocol_sign(
+            user=request.user,
+            meeting=meeting,
+            method=Signature.Method.PASSWORD,
+            password=body.validated_data["password"],
+        )
         return Response(SignatureSerializer(signature).data, status=status.HTTP_201_CREATED)
 
 

@@ -30,6 +30,7 @@ from decisions.meetings import services as svc
 from decisions.meetings.models import AgendaItem, GeneratedDocument, Meeting
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import DelegationDecision
+from projects.demo import DEMO_PASSWORD
 from projects.models import Case, CaseState
 from projects.seed_cases import RUN_MEETING, SEED_CASES
 
@@ -236,8 +237,8 @@ def load(stdout, *, record=svc.paragraph_record_decision) -> None:
         meeting = _meeting(body, members, secretary)
         fallback = _paragraphs(meeting, members, secretary, stdout, record)
         svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
-        svc.protocol_sign(user=users["ordforande"], meeting=meeting)
-        svc.protocol_sign(user=users["justerare"], meeting=meeting)
+        svc.protocol_sign(user=users["ordforande"], meeting=meeting, password=DEMO_PASSWORD)
+        svc.protocol_sign(user=users["justerare"], meeting=meeting, password=DEMO_PASSWORD)
         meeting.refresh_from_db()
         svc.notice_publish(
             user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)

@@ -4,11 +4,14 @@ the kallelse with föredragningslista, the protocol, and the protokollsutdrag (e
 Also writes "Ärendets behandling under sammanträdet" and the reservations from the
 recorded motions, propositionsordning, votes and jäv.
 
-Rendering is deterministic: the same meeting renders to the same bytes (no generation
-time in the text or the PDF metadata), so regenerating a signed protocol gives the same
-document and its SHA-256 still verifies a printed copy.
+A signed protocol is never rendered from today's data: at the final signature the
+protocol and every extract are rendered to HTML from the data as it was and kept in a
+``ProtocolRecord`` (with the signers' names as they signed); ``render_html`` returns that
+record's text for a signed meeting (or an immediately adjusted §), and the stored final
+PDF is made from it once. Drafts render from the live data, marked "utkast".
 """
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -30,6 +33,7 @@ from decisions.meetings.models import (
     MeetingStatus,
     Motion,
     Paragraph,
+    ProtocolRecord,
     Reservation,
     Signature,
     Vote,
@@ -285,11 +289,18 @@ def document_id(meeting: Meeting, kind: str) -> str:
     return f"NC-{meeting.body.reference_name}-{meeting.date:%Y%m%d}-{meeting.pk:04d}-{code}"
 
 
+# Put in an extract's certification when it is taken at the justering; replaced by the
+# date the extract is made ("Rätt utdraget intygar ... 2020-03-26").
+CERTIFIED_ON = "[[intygat-datum]]"
+
+
 def _signature_lines(meeting: Meeting) -> dict:
     signed = {}
     if meeting.signing_round:
         for sig in meeting.signatures.filter(
-            round=meeting.signing_round, decision=Signature.Decision.SIGNED
+            round=meeting.signing_round,
+            decision=Signature.Decision.SIGNED,
+            paragraph__isnull=True,
         ).select_related("member"):
             signed[sig.role] = sig
     return {
@@ -350,14 +361,38 @@ def meeting_context(meeting: Meeting, kind: str) -> dict:
         "secretary_name": meeting.secretary.get_full_name() or meeting.secretary.get_username(),
         "notice": dates,
         "kept_at": settings.PROTOCOL_KEPT_AT,
-        "chair_initials": _initials(signatures["chair_signature"].member.name)
+        "chair_initials": _initials(_signed_name(signatures["chair_signature"]))
         if signatures["chair_signature"]
         else "",
-        "adjuster_initials": _initials(signatures["adjuster_signature"].member.name)
+        "adjuster_initials": _initials(_signed_name(signatures["adjuster_signature"]))
         if signatures["adjuster_signature"]
         else "",
+        "certified_on": CERTIFIED_ON,
         **signatures,
     }
+
+
+def _paragraph_adjustment(paragraph: Paragraph) -> dict:
+    """An immediately adjusted §: its own signers and dates."""
+    signed = {
+        sig.role: sig
+        for sig in paragraph.signatures.filter(decision=Signature.Decision.SIGNED).order_by("at")
+    }
+    chair, adjuster = signed.get("chair"), signed.get("adjuster")
+    assert paragraph.adjusted_at is not None
+    return {
+        "paragraph_adjusted": True,
+        "paragraph_chair": chair.member_name if chair else "",
+        "paragraph_adjuster": adjuster.member_name if adjuster else "",
+        "notice": notices.notice_dates(
+            timezone.localdate(paragraph.adjusted_at), paragraph.notice_posted_on
+        ),
+    }
+
+
+def _signed_name(signature: Signature) -> str:
+    """The name as it was at the signature (``Lage Hortlund (SD)`` -> ``Lage Hortlund``)."""
+    return (signature.member_name or signature.member.display_name).split(" (")[0]
 
 
 # --- Rendering --------------------------------------------------------------------------
@@ -375,7 +410,40 @@ def print_css() -> str:
         return handle.read()
 
 
-def render_html(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -> str:
+def signed_record(meeting: Meeting, paragraph: Paragraph | None = None) -> ProtocolRecord | None:
+    """The record a signed document is made from: the §'s own (omedelbar justering), else
+    the meeting's once it is signed; None for a draft."""
+    if paragraph is not None and paragraph.adjusted_at:
+        record = ProtocolRecord.objects.filter(paragraph=paragraph).first()
+        if record is not None:
+            return record
+    if meeting.status == MeetingStatus.SIGNED:
+        return ProtocolRecord.objects.filter(meeting=meeting).first()
+    return None
+
+
+def render_html(
+    *,
+    kind: str,
+    meeting: Meeting,
+    paragraph: Paragraph | None = None,
+    live: bool = False,
+    certified_on: datetime.date | None = None,
+) -> str:
+    """The document's HTML: of a signed meeting (or adjusted §) the recorded text (the
+    extract certified ``certified_on``, default today); of a draft, or with ``live=True``
+    (taking the record), from the data as it is now."""
+    if not live and kind != GeneratedDocument.Kind.KALLELSE:
+        record = signed_record(meeting, paragraph)
+        if record is not None:
+            if kind == GeneratedDocument.Kind.PROTOCOL and record.meeting_id:
+                return record.protocol_html
+            if kind == GeneratedDocument.Kind.EXTRACT and paragraph is not None:
+                html = record.extracts.get(str(paragraph.pk))
+                if html is None:
+                    raise DocumentError("Paragrafen finns inte i det justerade protokollet.")
+                day = certified_on or timezone.localdate()
+                return html.replace(CERTIFIED_ON, f"{day:%Y-%m-%d}")
     with translation.override("sv"):
         context = meeting_context(meeting, kind)
         context["print_css"] = print_css()
@@ -388,10 +456,12 @@ def render_html(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = No
         if kind == GeneratedDocument.Kind.EXTRACT:
             if paragraph is None:
                 raise DocumentError("Utdraget saknar paragraf.")
-            if meeting.status != MeetingStatus.SIGNED:
+            if meeting.status != MeetingStatus.SIGNED and not paragraph.adjusted_at:
                 raise DocumentError("Protokollsutdrag kan bara skapas när protokollet är justerat.")
             context["sections"] = [paragraph_context(paragraph)]
             context["paragraph"] = paragraph
+            if paragraph.adjusted_at and meeting.status != MeetingStatus.SIGNED:
+                context.update(_paragraph_adjustment(paragraph))
             return render_to_string("decisions/documents/extract.html", context)
         if kind == GeneratedDocument.Kind.KALLELSE:
             context["items"] = list(meeting.items.select_related("case").order_by("position"))

@@ -476,6 +476,55 @@ class DecisionForm(forms.Form):
         return extra
 
 
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ditt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Du anger ditt lösenord igen för att visa att det är du som justerar."),
+    )
+
+
+class PaperSigningForm(forms.Form):
+    signed_on = forms.DateField(
+        label=_("Justerat på papper den"),
+        widget=_date_widget(),
+        help_text=_("Dagen då båda hade skrivit under."),
+    )
+    scan = forms.FileField(
+        label=_("Det inskannade, underskrivna protokollet (PDF)"),
+        help_text=_("Sparas bredvid det genererade protokollet."),
+    )
+
+
+class ParagraphNoticeForm(forms.Form):
+    posted_on = forms.DateField(label=_("Anslås"), widget=_date_widget())
+
+
+class AppealForm(forms.Form):
+    received_on = forms.DateField(label=_("Överklagandet kom in"), widget=_date_widget())
+    appellant = forms.CharField(label=_("Klagande"), max_length=200)
+    court_reference = forms.CharField(label=_("Målnummer"), max_length=100, required=False)
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Utfall"),
+        choices=[
+            ("dismissed", _("Avslaget eller avvisat")),
+            ("annulled", _("Beslutet upphävt")),
+            ("withdrawn", _("Återkallat")),
+        ],
+    )
+    decided_on = forms.DateField(label=_("Avgjort"), widget=_date_widget())
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class RejectSigningForm(forms.Form):
     comment = forms.CharField(
         label=_("Vad behöver rättas?"), widget=forms.Textarea(attrs={"rows": 4})

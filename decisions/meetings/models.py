@@ -19,6 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.jobs import JobBase
+from core.triggers import (
+    MEETING_SIGNED,
+    MOTION_SIGNED,
+    PARAGRAPH_SIGNED,
+    RESERVATION_SIGNED,
+    frozen_record,
+)
 from decisions.workflow.constants import BodyCode
 
 __all__ = [
@@ -230,11 +237,27 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
     )
+    paper_protocol = models.FileField(
+        _("protokoll justerat på papper (inskannat)"),
+        upload_to="protocols/paper/%Y/",
+        max_length=300,
+        blank=True,
+    )
+    paper_protocol_sha256 = models.CharField(
+        _("SHA-256 för det inskannade"), max_length=64, blank=True
+    )
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        triggers = [
+            frozen_record(
+                name="meeting_frozen_when_signed",
+                frozen_when="OLD.status = 'signed'",
+                allowed=("notice_posted_on", "notice_posted_by_id", "updated_at"),
+            )
+        ]
         verbose_name = _("sammanträde")
         verbose_name_plural = _("sammanträden")
         ordering = ["-date", "-start_time"]
@@ -410,6 +433,13 @@ class Paragraph(models.Model):
         _("särskilda villkor"), default=list, blank=True, help_text=_("Lista med {text, due_date}.")
     )
     decision_recorded_at = models.DateTimeField(_("beslut registrerat"), null=True, blank=True)
+    adjusted_at = models.DateTimeField(
+        _("omedelbart justerad"),
+        null=True,
+        blank=True,
+        help_text=_("Paragrafen justerades omedelbart vid sammanträdet (egen justering)."),
+    )
+    notice_posted_on = models.DateField(_("anslaget (omedelbar justering)"), null=True, blank=True)
     decision_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registrerat av"),
@@ -478,6 +508,13 @@ class Paragraph(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[basis_documents])
 
     class Meta:
+        triggers = [
+            frozen_record(
+                name="paragraph_frozen_when_signed",
+                frozen_when=MEETING_SIGNED + " OR OLD.adjusted_at IS NOT NULL",
+                allowed=("notice_posted_on", "updated_at"),
+            )
+        ]
         verbose_name = _("paragraf")
         verbose_name_plural = _("paragrafer")
         ordering = ["body", "year", "number"]
@@ -539,6 +576,7 @@ class Attendance(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        triggers = [frozen_record(name="attendance_frozen_when_signed", frozen_when=MEETING_SIGNED)]
         verbose_name = _("närvaro")
         verbose_name_plural = _("närvaro")
         ordering = ["meeting", "member__position", "member__name"]
@@ -577,6 +615,9 @@ class OtherAttendee(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        triggers = [
+            frozen_record(name="otherattendee_frozen_when_signed", frozen_when=MEETING_SIGNED)
+        ]
         verbose_name = _("övrig närvarande")
         verbose_name_plural = _("övriga närvarande")
         ordering = ["meeting", "position", "pk"]
@@ -598,6 +639,7 @@ class ConflictOfInterest(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        triggers = [frozen_record(name="conflict_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)]
         verbose_name = _("jäv")
         verbose_name_plural = _("jäv")
         constraints = [
@@ -639,6 +681,7 @@ class Motion(models.Model):
     history = HistoricalRecords(m2m_fields=[movers])
 
     class Meta:
+        triggers = [frozen_record(name="motion_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)]
         verbose_name = _("yrkande")
         verbose_name_plural = _("yrkanden")
         ordering = ["paragraph", "position", "pk"]
@@ -665,6 +708,7 @@ class Vote(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        triggers = [frozen_record(name="vote_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)]
         verbose_name = _("röst")
         verbose_name_plural = _("röster")
         ordering = ["paragraph", "member__position", "member__name"]
@@ -695,6 +739,9 @@ class Reservation(models.Model):
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
+        triggers = [
+            frozen_record(name="reservation_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)
+        ]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservationer")
         ordering = ["paragraph", "pk"]
@@ -715,6 +762,9 @@ class ExtractRecipient(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        triggers = [
+            frozen_record(name="recipient_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)
+        ]
         verbose_name = _("mottagare av protokollsutdrag")
         verbose_name_plural = _("mottagare av protokollsutdrag")
         ordering = ["paragraph", "position", "pk"]
@@ -737,6 +787,11 @@ class Signature(models.Model):
         SIGNED = "signed", _("Justerat")
         REJECTED = "rejected", _("Återsänt med kommentar")
 
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Lösenord angivet på nytt")
+        OIDC = "oidc", _("Ny inloggning hos identitetsleverantören")
+        PAPER = "paper", _("På papper")
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("sammanträde"), on_delete=models.CASCADE, related_name="signatures"
     )
@@ -754,15 +809,46 @@ class Signature(models.Model):
     decision = models.CharField(_("beslut"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("kommentar"), blank=True)
     at = models.DateTimeField(_("tidpunkt"))
+    member_name = models.CharField(
+        _("namn som justerade"),
+        max_length=250,
+        blank=True,
+        help_text=_("Ledamotens namn och parti som det var vid justeringen."),
+    )
+    method = models.CharField(_("sätt"), max_length=10, choices=Method.choices, blank=True)
+    paragraph = models.ForeignKey(
+        "Paragraph",
+        verbose_name=_("paragraf (omedelbar justering)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
     history = HistoricalRecords()
 
     class Meta:
+        triggers = [
+            frozen_record(
+                name="signature_frozen_when_signed",
+                frozen_when=MEETING_SIGNED
+                + " OR (OLD.paragraph_id IS NOT NULL AND "
+                + PARAGRAPH_SIGNED
+                + ")",
+            )
+        ]
         verbose_name = _("justering")
         verbose_name_plural = _("justeringar")
         ordering = ["meeting", "round", "at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "round", "role"], name="signature_unique_role_per_round"
+                fields=["meeting", "round", "role"],
+                condition=Q(paragraph__isnull=True),
+                name="signature_unique_role_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["paragraph", "round", "role"],
+                condition=Q(paragraph__isnull=False),
+                name="signature_unique_role_per_paragraph_round",
             ),
             models.CheckConstraint(
                 condition=Q(decision="signed") | ~Q(comment=""),
@@ -811,9 +897,22 @@ class GeneratedDocument(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
     class Meta:
+        triggers = [frozen_record(name="document_frozen_when_final", frozen_when="OLD.final")]
         verbose_name = _("genererat dokument")
         verbose_name_plural = _("genererade dokument")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "meeting"],
+                condition=Q(final=True, paragraph__isnull=True),
+                name="generateddocument_one_final_protocol",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "paragraph"],
+                condition=Q(final=True, paragraph__isnull=False),
+                name="generateddocument_one_final_extract",
+            ),
+        ]
 
     def __str__(self):
         return self.filename
@@ -898,3 +997,100 @@ class ExtractDispatch(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+
+class ProtocolRecord(models.Model):
+    """What a signed protocol (or an immediately adjusted §) prints, taken at the final
+    signature: the final protocol and every extract are made from this and nothing else,
+    so a later change of a member's name, a party or a text never reaches them."""
+
+    meeting = models.OneToOneField(
+        Meeting,
+        verbose_name=_("sammanträde"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="record",
+    )
+    paragraph = models.OneToOneField(
+        Paragraph,
+        verbose_name=_("paragraf (omedelbar justering)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="record",
+    )
+    protocol_html = models.TextField(_("protokollet"))
+    extracts = models.JSONField(_("utdragen"), default=dict, help_text=_("{paragraf-id: html}"))
+    signers = models.JSONField(
+        _("justerat av"),
+        default=list,
+        help_text=_("[{role, name, at, method}] som de var vid justeringen."),
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("tagen"), auto_now_add=True)
+
+    class Meta:
+        triggers = [frozen_record(name="protocolrecord_never_changes", frozen_when="TRUE")]
+        verbose_name = _("justerat protokoll (underlag)")
+        verbose_name_plural = _("justerade protokoll (underlag)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False) | Q(paragraph__isnull=False),
+                name="protocolrecord_of_meeting_or_paragraph",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.meeting or self.paragraph)
+
+
+class Appeal(models.Model):
+    """Laglighetsprövning: an appeal against a § received by the förvaltningsrätt."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Under prövning")
+        DISMISSED = "dismissed", _("Avslaget eller avvisat")
+        ANNULLED = "annulled", _("Beslutet upphävt")
+        WITHDRAWN = "withdrawn", _("Återkallat")
+
+    paragraph = models.ForeignKey(
+        Paragraph, verbose_name=_("paragraf"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    received_on = models.DateField(_("inkom"))
+    appellant = models.CharField(_("klagande"), max_length=200)
+    court_reference = models.CharField(_("målnummer"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_on = models.DateField(_("avgjort"), null=True, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("överklagande")
+        verbose_name_plural = _("överklaganden")
+        ordering = ["paragraph", "received_on", "pk"]
+
+    def __str__(self):
+        return f"{self.appellant} ({self.received_on:%Y-%m-%d})"
+
+
+# The many-to-many tables of a signed record (who moved, who reserved, which documents the
+# decision rests on) are frozen like their rows (installed after migrate).
+frozen_record(name="motion_movers_frozen", frozen_when=MOTION_SIGNED).register(
+    Motion.movers.through
+)
+frozen_record(name="reservation_members_frozen", frozen_when=RESERVATION_SIGNED).register(
+    Reservation.members.through
+)
+frozen_record(name="paragraph_basis_frozen", frozen_when=PARAGRAPH_SIGNED).register(
+    Paragraph.basis_documents.through
+)

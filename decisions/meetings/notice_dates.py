@@ -3,8 +3,9 @@
 The rules (kommunallagen 2017:725 and lagen 1930:173 om beräkning av lagstadgad tid):
 
 - The justering is announced on the notice board **no later than the second day after
-  the justering** (KL 8 kap. 12 §). The secretary may post on the day of signing or on
-  either of the two following days: ``posting_window(signed_on)`` is that window and
+  the justering** (KL 8 kap. 12 §); when that day is a Saturday, Sunday, public holiday,
+  midsommarafton, julafton or nyårsafton the time runs to the next working day (lag
+  1930:173). ``posting_window(signed_on)`` is the window from the signing day and
   ``posting_deadline`` its last day. The default posting date is the signing date.
 - The appeal period (laglighetsprövning, KL 13 kap. 5 §) is **three weeks from the day
   the notice was posted**: the last day is ``posted_on + 21 days``. When that day is a
@@ -88,8 +89,10 @@ def next_working_day_from(date: datetime.date) -> datetime.date:
 
 
 def posting_deadline(signed_on: datetime.date) -> datetime.date:
-    """The last day the justering may be announced: the second day after signing."""
-    return signed_on + datetime.timedelta(days=POSTING_DAYS_AFTER_SIGNING)
+    """The last day the justering may be announced: the second day after signing, moved
+    to the next working day when it is a Saturday, Sunday or a day lag 1930:173 treats
+    alike (a time limit ending on such a day runs to the next working day)."""
+    return next_working_day_from(signed_on + datetime.timedelta(days=POSTING_DAYS_AFTER_SIGNING))
 
 
 def posting_window(signed_on: datetime.date) -> tuple[datetime.date, datetime.date]:

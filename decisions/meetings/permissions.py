@@ -86,8 +86,53 @@ def can_sign_protocol(user, meeting) -> Access:
     role = signing_role_of(user, meeting)
     if role is None:
         return deny(_("Bara sammanträdets ordförande och valda justerare kan justera protokollet."))
-    if meeting.signatures.filter(round=meeting.signing_round, role=role).exists():
+    if meeting.signatures.filter(
+        round=meeting.signing_round, role=role, paragraph__isnull=True
+    ).exists():
         return deny(_("Du har redan svarat i den här justeringsomgången."))
+    return ALLOW
+
+
+def can_sign_paragraph(user, paragraph) -> Access:
+    """Omedelbar justering: the chair and the adjuster sign one § at the meeting."""
+    if not has_role(user, Role.DECISION_MAKER):
+        return deny(_("Endast beslutsfattare (ordförande och justerare) kan justera."))
+    meeting = paragraph.meeting
+    if meeting.status != "held":
+        return deny(
+            _(
+                "En paragraf justeras omedelbart när sammanträdet är genomfört och innan protokollet går ut för justering."
+            )
+        )
+    if paragraph.adjusted_at:
+        return deny(_("Paragrafen är redan justerad."))
+    if paragraph.case_id and not paragraph.decision_recorded_at:
+        return deny(_("Registrera beslutet i paragrafen först."))
+    if not paragraph.case_id and not paragraph.has_decision:
+        return deny(_("Skriv beslutet i paragrafen först."))
+    role = signing_role_of(user, meeting)
+    if role is None:
+        return deny(_("Bara sammanträdets ordförande och valda justerare kan justera."))
+    if paragraph.signatures.filter(role=role, decision="signed").exists():
+        return deny(_("Du har redan justerat paragrafen."))
+    return ALLOW
+
+
+def can_publish_paragraph_notice(user, paragraph) -> Access:
+    if not has_role(user, Role.SECRETARY):
+        return deny(_("Endast nämndsekreterare kan sätta upp anslag."))
+    if not paragraph.adjusted_at:
+        return deny(_("Paragrafen är inte omedelbart justerad."))
+    if paragraph.notice_posted_on:
+        return deny(_("Justeringen av paragrafen är redan anslagen."))
+    return ALLOW
+
+
+def can_record_appeal(user, paragraph) -> Access:
+    if not has_role(user, Role.SECRETARY):
+        return deny(_("Endast nämndsekreterare kan registrera överklaganden."))
+    if paragraph.meeting.status != "signed" and not paragraph.adjusted_at:
+        return deny(_("Ett beslut kan överklagas först när paragrafen är justerad."))
     return ALLOW
 
 
@@ -111,7 +156,7 @@ def can_generate_extract(user, paragraph) -> Access:
     access = can_generate_documents(user)
     if not access:
         return access
-    if paragraph.meeting.status != "signed":
+    if paragraph.meeting.status != "signed" and not paragraph.adjusted_at:
         return deny(_("Protokollsutdrag kan bara skapas när protokollet är justerat."))
     return ALLOW
 

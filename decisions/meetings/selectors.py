@@ -1,13 +1,16 @@
 """Reads of the meetings part: querysets with what each page needs."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from decisions.meetings import notice_dates as notices
 from decisions.meetings.models import (
     AgendaItem,
+    Appeal,
     Body,
     BodyMember,
     DocumentJob,
@@ -170,3 +173,56 @@ def meeting_chair(meeting: Meeting) -> BodyMember | None:
     if meeting.chair_id:
         return meeting.chair
     return meeting.body.members.filter(role=BodyMember.MemberRole.CHAIR, active=True).first()
+
+
+@dataclass(frozen=True)
+class LegalStatus:
+    """Whether a § may be carried out (kan verkställas, after justering) and whether it
+    has won legal force (laga kraft: the appeal period ran out with no appeal pending or
+    upheld), with the dates behind each."""
+
+    signed_on: datetime.date | None
+    posted_on: datetime.date | None
+    appeal_ends_on: datetime.date | None
+    executable: bool
+    final: bool
+    final_on: datetime.date | None
+    appeals: tuple
+    label: str
+
+
+def paragraph_legal_status(paragraph: Paragraph, today: datetime.date | None = None) -> LegalStatus:
+    today = today or timezone.localdate()
+    meeting = paragraph.meeting
+    if paragraph.adjusted_at:
+        signed_on = timezone.localdate(paragraph.adjusted_at)
+        posted_on = paragraph.notice_posted_on
+    elif meeting.status == MeetingStatus.SIGNED and meeting.signed_at:
+        signed_on = timezone.localdate(meeting.signed_at)
+        posted_on = meeting.notice_posted_on
+    else:
+        return LegalStatus(None, None, None, False, False, None, (), _("Inte justerad"))
+    appeals = tuple(paragraph.appeals.order_by("received_on", "pk"))
+    appeal_ends_on = notices.appeal_end_date(posted_on) if posted_on else None
+    pending = any(a.status == Appeal.Status.PENDING for a in appeals)
+    annulled = any(a.status == Appeal.Status.ANNULLED for a in appeals)
+    final_on = None
+    if appeal_ends_on and not pending and not annulled:
+        decided = [a.decided_on for a in appeals if a.decided_on]
+        final_on = max([appeal_ends_on + datetime.timedelta(days=1), *decided])
+    final = bool(final_on and today >= final_on)
+    if annulled:
+        label = _("Beslutet är upphävt efter överklagande")
+    elif pending:
+        label = _("Överklagat – prövas av förvaltningsrätten")
+    elif final:
+        label = _("Laga kraft sedan %(date)s") % {"date": f"{final_on:%Y-%m-%d}"}
+    elif appeal_ends_on:
+        label = _("Kan verkställas; laga kraft %(date)s om ingen överklagar") % {
+            "date": f"{appeal_ends_on + datetime.timedelta(days=1):%Y-%m-%d}"
+        }
+    else:
+        label = _("Kan verkställas; överklagandetiden börjar när justeringen anslås")
+    return LegalStatus(
+        signed_on, posted_on, appeal_ends_on, not annulled, final, final_on, appeals, label
+    )

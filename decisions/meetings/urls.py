@@ -54,6 +54,16 @@ urlpatterns = [
         name="paragraph_part_remove",
     ),
     path("paragrafer/<int:pk>/utdrag/", views.extract_generate, name="extract_generate"),
+    path("paragrafer/<int:pk>/justera/", views.paragraph_sign, name="paragraph_sign"),
+    path("paragrafer/<int:pk>/anslag/", views.paragraph_notice, name="paragraph_notice"),
+    path("paragrafer/<int:pk>/overklagande/ny/", views.appeal_add, name="appeal_add"),
+    path("overklaganden/<int:pk>/avgjort/", views.appeal_decide, name="appeal_decide"),
+    path(
+        "paragrafer/<int:pk>/utdrag/skicka/",
+        views.extract_send_confirm,
+        name="extract_send_confirm",
+    ),
+    path("paragrafer/<int:pk>/utdrag/visa/", views.extract_preview, name="extract_preview"),
     # justering and notice
     path("sammantraden/<int:pk>/justering/", views.signing_submit, name="signing_submit"),
     path(
@@ -62,6 +72,12 @@ urlpatterns = [
         name="signing_withdraw",
     ),
     path("sammantraden/<int:pk>/justera/", views.protocol_sign, name="protocol_sign"),
+    path("sammantraden/<int:pk>/protokollutkast/", views.protocol_draft, name="protocol_draft"),
+    path(
+        "sammantraden/<int:pk>/justerat-pa-papper/",
+        views.protocol_paper_signing,
+        name="protocol_paper_signing",
+    ),
     path("sammantraden/<int:pk>/aterforvisa/", views.protocol_reject, name="protocol_reject"),
     path("sammantraden/<int:pk>/anslag/", views.notice_publish, name="notice_publish"),
     # documents
@@ -71,6 +87,11 @@ urlpatterns = [
         name="document_generate",
     ),
     path("sammantraden/<int:pk>/utdrag/", views.extracts_generate, name="extracts_generate"),
+    path(
+        "sammantraden/<int:pk>/utdrag/skicka/",
+        views.extracts_send_confirm,
+        name="extracts_send_confirm",
+    ),
     path("dokumentjobb/<int:pk>/", views.job_status, name="job_status"),
     path("dokumentjobb/<int:pk>/igen/", views.job_retry, name="job_retry"),
     path("dokument/<int:pk>/ladda-ner/", views.document_download, name="document_download"),

@@ -17,7 +17,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import require
@@ -29,6 +31,7 @@ from decisions.meetings import notice_dates as notices
 from decisions.meetings import services as svc
 from decisions.meetings.models import (
     AgendaItem,
+    Appeal,
     Body,
     BodyMember,
     ConflictOfInterest,
@@ -41,6 +44,7 @@ from decisions.meetings.models import (
     OtherAttendee,
     Paragraph,
     Reservation,
+    Signature,
 )
 from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow.models import DelegationDecision
@@ -254,6 +258,7 @@ def member_add(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@conflicts_as_409
 def member_edit(request, pk):
     member = get_object_or_404(BodyMember.objects.select_related("body"), pk=pk)
     require(permissions.can_manage_bodies(request.user, member.body))
@@ -643,7 +648,14 @@ def paragraph_detail(request, pk):
             "meeting": meeting,
             "section": context,
             "generated_proceedings": documents.generated_proceedings(paragraph),
-            "can_edit": permissions.can_edit_meeting(request.user, meeting),
+            "can_edit": permissions.can_edit_meeting(request.user, meeting)
+            and not paragraph.adjusted_at,
+            "can_sign_paragraph": permissions.can_sign_paragraph(request.user, paragraph),
+            "can_post_paragraph_notice": permissions.can_publish_paragraph_notice(
+                request.user, paragraph
+            ),
+            "can_record_appeal": permissions.can_record_appeal(request.user, paragraph),
+            "legal": selectors.paragraph_legal_status(paragraph),
             "can_extract": permissions.can_generate_extract(request.user, paragraph),
             "can_send": permissions.can_send_extract(request.user, paragraph),
             "voters": svc.paragraph_voters(paragraph),
@@ -656,6 +668,96 @@ def paragraph_detail(request, pk):
             .order_by("number")
             .first(),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def paragraph_sign(request, pk):
+    """Omedelbar justering of one § by the chair or the adjuster (password again)."""
+    paragraph = _paragraph(pk)
+    access = permissions.can_sign_paragraph(request.user, paragraph)
+    if not access:
+        raise PermissionDenied(access.reason)
+    form = forms.SignForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.paragraph_sign(
+            user=request.user,
+            paragraph=paragraph,
+            method=Signature.Method.PASSWORD,
+            password=f.cleaned_data["password"],
+        ),
+        title=_("Justera § %(number)s omedelbart") % {"number": paragraph.number},
+        action=request.path,
+        back=paragraph.get_absolute_url(),
+        success=paragraph.get_absolute_url(),
+        message=_("Du har justerat paragrafen."),
+        submit=_("Justera paragrafen"),
+        intro=_(
+            "Paragrafen justeras nu, före resten av protokollet: när ordföranden och "
+            "justeraren har justerat kan beslutet verkställas och ingenting i paragrafen "
+            "kan ändras."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def paragraph_notice(request, pk):
+    paragraph = _paragraph(pk)
+    require(permissions.can_publish_paragraph_notice(request.user, paragraph))
+    form = forms.ParagraphNoticeForm(
+        request.POST or None, initial={"posted_on": timezone.localdate()}
+    )
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.paragraph_notice_publish(
+            user=request.user, paragraph=paragraph, posted_on=f.cleaned_data["posted_on"]
+        ),
+        title=_("Anslå justeringen av § %(number)s") % {"number": paragraph.number},
+        action=request.path,
+        back=paragraph.get_absolute_url(),
+        success=paragraph.get_absolute_url(),
+        message=_("Justeringen av paragrafen är anslagen."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def appeal_add(request, pk):
+    paragraph = _paragraph(pk)
+    require(permissions.can_record_appeal(request.user, paragraph))
+    form = forms.AppealForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.appeal_record(user=request.user, paragraph=paragraph, **f.cleaned_data),
+        title=_("Registrera överklagande av § %(number)s") % {"number": paragraph.number},
+        action=request.path,
+        back=paragraph.get_absolute_url(),
+        success=paragraph.get_absolute_url(),
+        message=_("Överklagandet är registrerat."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def appeal_decide(request, pk):
+    appeal = get_object_or_404(Appeal.objects.select_related("paragraph__meeting"), pk=pk)
+    require(permissions.can_record_appeal(request.user, appeal.paragraph))
+    form = forms.AppealDecisionForm(request.POST or None)
+    return service_form_view(
+        request,
+        form=form,
+        call=lambda f: svc.appeal_decide(user=request.user, appeal=appeal, **f.cleaned_data),
+        title=_("Överklagandet avgjort"),
+        action=request.path,
+        back=appeal.paragraph.get_absolute_url(),
+        success=appeal.paragraph.get_absolute_url(),
+        message=_("Avgörandet är registrerat."),
     )
 
 
@@ -915,15 +1017,101 @@ def signing_withdraw(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def protocol_sign(request, pk):
+    """The signing page: the draft protocol beside the form; the signer enters their
+    password again (a fresh proof of who signs) and signs."""
     meeting = _meeting(pk)
-    return _post_action(
+    role = svc.signing_check(user=request.user, meeting=meeting)
+    form = forms.SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.protocol_sign(
+                user=request.user,
+                meeting=meeting,
+                method=Signature.Method.PASSWORD,
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return done(
+                request,
+                meeting.get_absolute_url() + "#justering",
+                _("Du har justerat protokollet."),
+            )
+    return render(
         request,
-        lambda: svc.protocol_sign(user=request.user, meeting=meeting),
-        meeting.get_absolute_url() + "#justering",
-        _("Du har justerat protokollet."),
+        "decisions/meetings/sign.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "role": Signature.Role(role).label,
+            "draft_url": reverse("decisions:protocol_draft", args=[meeting.pk]),
+        },
+        status=form_status(request) if form.errors else 200,
+    )
+
+
+@require_GET
+@xframe_options_sameorigin
+def protocol_draft(request, pk):
+    """The protocol as it stands, as HTML (shown beside the signing form): the same text
+    the PDF is made from. Served only to those who may read meetings."""
+    meeting = _meeting(pk)
+    require(permissions.can_view_meetings(request.user))
+    try:
+        html = documents.render_html(kind=GeneratedDocument.Kind.PROTOCOL, meeting=meeting)
+    except documents.DocumentError as exc:
+        html = f"<p>{escape(str(exc))}</p>"
+    response = HttpResponse(html)
+    # The document carries its print stylesheet inline; it may be framed by our own page.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+        "font-src 'self'; frame-ancestors 'self'"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def protocol_paper_signing(request, pk):
+    """The chair and the adjuster signed the printed protocol: record the day and keep the
+    scanned signed protocol."""
+    meeting = _meeting(pk)
+    require(permissions.can_plan_meeting(request.user))
+    form = forms.PaperSigningForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.protocol_record_paper_signing(
+                user=request.user,
+                meeting=meeting,
+                signed_on=form.cleaned_data["signed_on"],
+                scan=form.cleaned_data["scan"],
+                scan_name=form.cleaned_data["scan"].name,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return done(
+                request,
+                meeting.get_absolute_url() + "#justering",
+                _("Justeringen på papper är registrerad och protokollet är låst."),
+            )
+    return render(
+        request,
+        "decisions/meetings/form_page.html",
+        {
+            "form": form,
+            "title": _("Protokollet justerades på papper"),
+            "action": request.path,
+            "back": meeting.get_absolute_url() + "#justering",
+            "submit": _("Registrera justeringen"),
+            "multipart": True,
+        },
+        status=form_status(request) if form.errors else 200,
     )
 
 
@@ -1017,10 +1205,75 @@ def document_generate(request, pk, kind):
     )
 
 
+@require_GET
+def extracts_send_confirm(request, pk):
+    """Before anything is sent: the recipients, the message and the attachment of every §."""
+    meeting = _meeting(pk)
+    require(permissions.can_generate_documents(request.user, meeting))
+    paragraphs = meeting.paragraphs.select_related("body", "meeting__secretary").order_by("number")
+    return _send_confirmation(
+        request,
+        meeting=meeting,
+        preview=svc.extract_dispatch_preview(paragraphs),
+        action=reverse("decisions:extracts_generate", args=[meeting.pk]),
+    )
+
+
+@require_GET
+def extract_send_confirm(request, pk):
+    paragraph = _paragraph(pk)
+    require(permissions.can_generate_extract(request.user, paragraph))
+    return _send_confirmation(
+        request,
+        meeting=paragraph.meeting,
+        preview=svc.extract_dispatch_preview([paragraph]),
+        action=reverse("decisions:extract_generate", args=[paragraph.pk]),
+    )
+
+
+def _send_confirmation(request, *, meeting, preview, action):
+    return render(
+        request,
+        "decisions/meetings/extract_send_confirm.html",
+        {"meeting": meeting, "preview": preview, "action": action},
+    )
+
+
+@require_GET
+@xframe_options_sameorigin
+def extract_preview(request, pk):
+    """The extract as it will be sent (from the record of the justering), as HTML."""
+    paragraph = _paragraph(pk)
+    require(permissions.can_generate_extract(request.user, paragraph))
+    try:
+        html = documents.render_html(
+            kind=GeneratedDocument.Kind.EXTRACT, meeting=paragraph.meeting, paragraph=paragraph
+        )
+    except documents.DocumentError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+        "font-src 'self'; frame-ancestors 'self'"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _confirmed_or_ask(request, confirm_url):
+    """Sending needs the confirmation page first (recipients, message, attachment)."""
+    if request.POST.get("send") == "1" and request.POST.get("confirmed") != "1":
+        return redirect(confirm_url)
+    return None
+
+
 @require_POST
 @conflicts_as_409
 def extracts_generate(request, pk):
     meeting = _meeting(pk)
+    ask = _confirmed_or_ask(request, reverse("decisions:extracts_send_confirm", args=[pk]))
+    if ask:
+        return ask
     send = request.POST.get("send") == "1"
     return _post_action(
         request,
@@ -1036,6 +1289,9 @@ def extracts_generate(request, pk):
 @conflicts_as_409
 def extract_generate(request, pk):
     paragraph = _paragraph(pk)
+    ask = _confirmed_or_ask(request, reverse("decisions:extract_send_confirm", args=[pk]))
+    if ask:
+        return ask
     send = request.POST.get("send") == "1"
     return _post_action(
         request,
@@ -1159,6 +1415,8 @@ def case_section(request, case):
     paragraphs = list(selectors.case_paragraphs(case))
     if not paragraphs:
         return None
+    for paragraph in paragraphs:
+        paragraph.legal = selectors.paragraph_legal_status(paragraph)
     return {"paragraphs": paragraphs}
 
 

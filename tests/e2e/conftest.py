@@ -107,13 +107,23 @@ class Journey:
         self.visited: dict[str, str] = {}  # path -> full url, in visiting order
         self.checked: set[str] = set()
         self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        self.allowed_errors: list[str] = []
         self.page.on("console", self._on_console)
         self.page.on("framenavigated", self._on_navigated)
 
     # --- bookkeeping ------------------------------------------------------------------
 
+    def allow_error(self, text: str) -> None:
+        """The next console error containing ``text`` is expected (e.g. a form refused
+        with 400 on purpose): it is not counted as a browser error."""
+        self.allowed_errors.append(text)
+
     def _on_console(self, message):
         if message.type == "error":
+            for allowed in self.allowed_errors:
+                if allowed in message.text:
+                    self.allowed_errors.remove(allowed)
+                    return
             location = message.location or {}
             self.errors.append(
                 f"console on {self.page.url}: {message.text} ({location.get('url', '')})"

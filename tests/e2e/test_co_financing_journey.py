@@ -18,7 +18,7 @@ from core.roles import Role
 from decisions.meetings import services as meeting_services
 from decisions.workflow.constants import BodyCode
 from projects.models import Organisation
-from tests.core.factories import user_with_role
+from tests.core.factories import PASSWORD, user_with_role
 from tests.decisions.meetings.factories import committee
 from tests.financing.factories import make_grant
 from tests.projects.factories import OrganisationFactory
@@ -39,6 +39,7 @@ LATE_ROWS = [
     ("Arvidsjaurs kommun", "municipality", 195732),
 ]
 TOTAL = sum(amount for *_, amount in ROWS + LATE_ROWS)  # 6 886 900
+ADDITION = "att slutrapporten ska redovisa hur många seniorer som deltagit"
 RECIPIENT = ("Regionala utvecklingsdirektören", "utvecklingsdirektor@example.se")
 
 
@@ -253,9 +254,19 @@ def record_paragraph(j, number):
     j.assert_accessible("dialog-motion")
     j.submit_dialog(dialog, "Spara")
     expect(page.get_by_role("heading", name="Yrkanden").locator("..")).to_contain_text(perdal)
+    # A tilläggsyrkande that the committee carries: it becomes a point of the decision.
+    ohlund = "Helena Öhlund (S)"
+    dialog = j.open_dialog(page.get_by_role("link", name="Nytt yrkande"))
+    dialog.get_by_label(ohlund).check()
+    dialog.get_by_label("Typ").select_option(label="Tilläggsyrkande")
+    dialog.get_by_label("Yrkande", exact=True).fill(ADDITION)
+    j.submit_dialog(dialog, "Spara")
     dialog = j.open_dialog(page.get_by_role("link", name="Propositionsordning"))
+    dialog.get_by_label(re.compile("slutrapporten ska redovisa")).check()
     j.assert_accessible("dialog-proposition")
     j.submit_dialog(dialog, "Spara")
+    decision = page.locator("#h-decision").locator("..")
+    expect(decision).to_contain_text("Slutrapporten ska redovisa hur många seniorer som deltagit.")
     dialog = j.open_dialog(page.get_by_role("link", name="Reservation", exact=True))
     dialog.get_by_label(perdal).check()
     dialog.get_by_label("Till förmån för").select_option(index=1)
@@ -306,9 +317,19 @@ def submit_for_signing(j, meeting_url):
 
 
 def sign(j, meeting_url, label):
+    """The signer reads the draft beside the form and enters the password again."""
     page = j.page
     j.goto(meeting_url)
     j.assert_accessible(f"meeting-{label}")
+    j.click_through(page.get_by_role("link", name="Läs och justera protokollet"))
+    frame = page.frame_locator("iframe.signing__frame")
+    expect(frame.locator("body")).to_contain_text("Slutrapporten ska redovisa")
+    page.get_by_label("Ditt lösenord").fill("fel-lösenord")
+    j.allow_error("status of 400")  # the wrong password is refused with 400
+    j.click_through(page.get_by_role("button", name="Justera protokollet"))
+    expect(page.locator(".form")).to_contain_text("Lösenordet stämmer inte")
+    j.check(f"signing-page-{label}")
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
     j.click_through(page.get_by_role("button", name="Justera protokollet"))
     expect(page.locator("#messages")).to_contain_text("Du har justerat protokollet.")
     j.check(f"signed-{label}")
@@ -318,7 +339,12 @@ def send_extract(j, meeting_url):
     page = j.page
     j.goto(meeting_url)
     expect(page.locator("#justering")).to_contain_text("Justerat")
-    j.click_through(page.get_by_role("button", name="Skapa och skicka protokollsutdrag"))
+    j.click_through(page.get_by_role("link", name="Skapa och skicka protokollsutdrag"))
+    # Nothing is sent before the secretary has seen the recipients and the message.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skicka protokollsutdrag")
+    expect(page.locator("main")).to_contain_text(RECIPIENT[1])
+    j.check("extract-confirm")
+    j.click_through(page.get_by_role("button", name="Bekräfta och skicka"))
     jobs = page.locator("#dokument .job")
     expect(jobs.first).to_contain_text("Klar")
     expect(page.locator("#dokument")).to_contain_text(RECIPIENT[1])
@@ -363,6 +389,8 @@ def test_co_financing_application_from_registration_to_emailed_extract(journey):
     assert f"§ {number}" in text
     assert sek(GRANT) in text
     assert "Rätt utdraget intygar" in text
+    assert "Monica Lejon" in text  # the secretary certifies the extract
+    assert "Slutrapporten ska redovisa hur många seniorer som deltagit." in text
     assert dnr in text
 
     # The case page: granted, with the link to its paragraph.

@@ -97,6 +97,11 @@ ACTIONS: dict[str, frozenset] = {
     "decisions:notice_publish": SEC,  # can_publish_notice
     "decisions:protocol_sign": DEC,  # can_sign_protocol (and only the chair/adjuster)
     "decisions:protocol_reject": DEC,
+    "decisions:protocol_paper_signing": SEC,  # can_plan_meeting
+    "decisions:paragraph_sign": DEC,  # can_sign_paragraph (the chair/adjuster, a decided §)
+    "decisions:paragraph_notice": SEC,  # can_publish_paragraph_notice
+    "decisions:appeal_add": SEC,  # can_record_appeal
+    "decisions:appeal_decide": SEC,
     # financing.permissions
     "financing:grant_create": CTL,  # can_edit_grant
     "financing:grant_edit": CTL,
@@ -138,6 +143,8 @@ OBJECT_REFUSALS = {
     ("decisions:protocol_sign", "admin"),
     ("decisions:protocol_reject", "director"),
     ("decisions:protocol_reject", "admin"),
+    ("decisions:paragraph_sign", "director"),
+    ("decisions:paragraph_sign", "admin"),
 }
 
 # POST-only routes: GET answers 405.
@@ -161,7 +168,6 @@ POST_ONLY = {
     "decisions:job_retry",
     "decisions:signing_submit",
     "decisions:signing_withdraw",
-    "decisions:protocol_sign",
     "financing:plan_submit",
     "reporting:report_create",
     "reporting:answer_copy",
@@ -198,6 +204,13 @@ GET_ALLOWED = {
     "financing:plan_add_row": {"officer", "admin"},
     "financing:plan_granted": {"officer", "controller", "admin"},
     "decisions:protocol_reject": {"chair", "adjuster"},  # linked to the meeting's signers
+    "decisions:protocol_sign": {"chair", "adjuster"},  # the signing page (draft + password)
+    "decisions:paragraph_sign": set(),  # the world's held § is undecided: nothing to sign
+    "decisions:paragraph_notice": set(),  # no § of the world is immediately adjusted
+    # Read pages for the secretary only (the extract as it will be sent, before sending).
+    "decisions:extract_send_confirm": {"secretary", "admin"},
+    "decisions:extracts_send_confirm": {"secretary", "admin"},
+    "decisions:extract_preview": {"secretary", "admin"},
     "decisions:notice_publish": set(),  # the notice is already posted
 }
 

@@ -26,9 +26,14 @@ from django import forms as django_forms
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.test.utils import override_settings
 from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from projects.demo import DEMO_PASSWORD
+from tests.core.factories import PASSWORD
+from tests.session_demo import FAST_HASHERS
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +233,38 @@ TARGETS = {
         (M + "RejectSigningForm",),
         "chair",
         lambda w: f"/workflow/sammantraden/{w.signing_meeting.pk}/aterforvisa/",
+    ),
+    "protocol_sign": Target(
+        (M + "SignForm",),
+        "chair",
+        lambda w: f"/workflow/sammantraden/{w.signing_meeting.pk}/justera/",
+    ),
+    "paragraph_sign": Target(
+        (M + "SignForm",),
+        "chair",
+        lambda w: f"/workflow/paragrafer/{w.fuzz['signable_paragraph'].pk}/justera/",
+    ),
+    "paper_signing": Target(
+        (M + "PaperSigningForm",),
+        "secretary",
+        lambda w: (
+            f"/workflow/sammantraden/{w.fuzz['signable_paragraph'].meeting_id}/justerat-pa-papper/"
+        ),
+    ),
+    "paragraph_notice": Target(
+        (M + "ParagraphNoticeForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.fuzz['adjusted_paragraph'].pk}/anslag/",
+    ),
+    "appeal_add": Target(
+        (M + "AppealForm",),
+        "secretary",
+        lambda w: f"/workflow/paragrafer/{w.signed_paragraph.pk}/overklagande/ny/",
+    ),
+    "appeal_decide": Target(
+        (M + "AppealDecisionForm",),
+        "secretary",
+        lambda w: f"/workflow/overklaganden/{w.appeal.pk}/avgjort/",
     ),
     "notice_publish": Target(
         (M + "NoticeForm",),
@@ -513,7 +550,9 @@ def fuzz_world(world, django_db_blocker):
         savepoint = transaction.atomic()
         savepoint.__enter__()
         try:
-            fuzz = _fuzz_states(world, actors)
+            # The demo's users were hashed with the tests' fast hasher (session_demo).
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                fuzz = _fuzz_states(world, actors)
         except BaseException:
             transaction.set_rollback(True)
             savepoint.__exit__(None, None, None)
@@ -531,6 +570,7 @@ def _fuzz_states(world, actors) -> dict:
     from decisions.meetings.models import AgendaItem
     from decisions.workflow import services as wf
     from projects.models import Case, CaseKind
+    from tests.decisions.meetings.factories import information_paragraph
     from tests.decisions.workflow.factories import fire, walk_idea, write_proposal
     from tests.financing.factories import make_plan
     from tests.security.world import _held_meeting, _new_case
@@ -575,10 +615,27 @@ def _fuzz_states(world, actors) -> dict:
     # A signed meeting, notice not posted.
     meeting, _paragraph = _held_meeting(world.body, users["secretary"], datetime.date(2020, 8, 25))
     meeting_svc.meeting_submit_for_signing(user=users["secretary"], meeting=meeting)
-    meeting_svc.protocol_sign(user=users["chair"], meeting=meeting)
-    meeting_svc.protocol_sign(user=users["adjuster"], meeting=meeting)
+    for signer in (users["chair"], users["adjuster"]):
+        password = PASSWORD if signer.check_password(PASSWORD) else DEMO_PASSWORD
+        meeting_svc.protocol_sign(user=signer, meeting=meeting, password=password)
     meeting.refresh_from_db()
     fuzz["unposted_meeting"] = meeting
+    # A held meeting with a decided § the chair may sign at once, and one already
+    # adjusted at once (its notice not posted yet).
+    held, signable = _held_meeting(world.body, users["secretary"], datetime.date(2020, 9, 1))
+    decided = "Nämnden beslutar att lägga informationen till handlingarna."
+    meeting_svc.paragraph_update(
+        user=users["secretary"], paragraph=signable, data={"decision_text": decided}
+    )
+    adjusted = information_paragraph(users["secretary"], held, "Omedelbart justerad")
+    meeting_svc.paragraph_update(
+        user=users["secretary"], paragraph=adjusted, data={"decision_text": decided}
+    )
+    for signer in (users["chair"], users["adjuster"]):
+        password = PASSWORD if signer.check_password(PASSWORD) else DEMO_PASSWORD
+        meeting_svc.paragraph_sign(user=signer, paragraph=adjusted, password=password)
+    fuzz["signable_paragraph"] = signable
+    fuzz["adjusted_paragraph"] = adjusted
     for name, case in fuzz.items():
         if isinstance(case, Case):
             info = wf.transition_info(name) if name in wf.transitions() else None

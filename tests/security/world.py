@@ -160,6 +160,12 @@ def build_world() -> World:
     o["signed_meeting"] = Meeting.objects.get(body=run, status="signed")
     o["signed_paragraph"] = o["signed_meeting"].paragraphs.order_by("number").first()
     o["protocol"] = GeneratedDocument.objects.get(meeting=o["signed_meeting"], kind="protocol")
+    o["appeal"] = meeting_svc.appeal_record(
+        user=secretary,
+        paragraph=o["signed_paragraph"],
+        received_on=datetime.date(2020, 4, 6),
+        appellant="Kommunmedlem",
+    )
     o["held_meeting"], o["held_paragraph"] = _held_meeting(
         run, secretary, datetime.date(2020, 5, 12)
     )

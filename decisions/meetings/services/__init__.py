@@ -24,6 +24,10 @@ from decisions.meetings.services.agenda import (
     agenda_item_remove,
     agenda_items_add_cases,
 )
+from decisions.meetings.services.appeals import (
+    appeal_decide,
+    appeal_record,
+)
 from decisions.meetings.services.bodies import (
     DEFAULT_BODIES,
     body_get,
@@ -44,11 +48,15 @@ from decisions.meetings.services.documents import (
     document_job_retry,
     document_job_run,
     document_store,
+    extract_dispatch_preview,
+    extract_message,
     extract_send,
+    final_protocol_request,
     meeting_request_extracts,
 )
 from decisions.meetings.services.notices import (
     notice_publish,
+    paragraph_notice_publish,
 )
 from decisions.meetings.services.paragraphs import (
     PARAGRAPH_TEXT_FIELDS,
@@ -82,10 +90,14 @@ from decisions.meetings.services.planning import (
     voting_members,
 )
 from decisions.meetings.services.signing import (
+    freeze,
     meeting_submit_for_signing,
     meeting_withdraw_from_signing,
+    paragraph_sign,
+    protocol_record_paper_signing,
     protocol_reject,
     protocol_sign,
+    reauthenticate,
     signing_check,
     signing_problems,
 )
@@ -114,6 +126,8 @@ __all__ = [
     "agenda_item_move",
     "agenda_item_remove",
     "agenda_items_add_cases",
+    "appeal_decide",
+    "appeal_record",
     "attendance_set",
     "body_get",
     "body_member_add",
@@ -128,9 +142,13 @@ __all__ = [
     "document_job_run",
     "document_store",
     "ensure_editable",
+    "extract_dispatch_preview",
+    "extract_message",
     "extract_send",
+    "final_protocol_request",
     "financing_from_text",
     "financing_to_text",
+    "freeze",
     "frozen_message",
     "locked_message",
     "matter_from_text",
@@ -151,16 +169,20 @@ __all__ = [
     "other_attendee_remove",
     "paragraph_add",
     "paragraph_counter_set_start",
+    "paragraph_notice_publish",
     "paragraph_record_decision",
     "paragraph_remove",
     "paragraph_set_proposition",
+    "paragraph_sign",
     "paragraph_update",
     "paragraph_voters",
     "points_from_list",
     "points_from_text",
     "points_to_text",
+    "protocol_record_paper_signing",
     "protocol_reject",
     "protocol_sign",
+    "reauthenticate",
     "recipient_add",
     "recipient_remove",
     "reservation_add",

@@ -4,12 +4,20 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from core.access import require
+from core.errors import Conflict
 from decisions.meetings import permissions
-from decisions.meetings.models import Body, BodyMember, Paragraph, ParagraphCounter
+from decisions.meetings.models import (
+    Body,
+    BodyMember,
+    Meeting,
+    MeetingStatus,
+    Paragraph,
+    ParagraphCounter,
+)
 from decisions.workflow.constants import BodyCode
 
 logger = logging.getLogger(__name__)
@@ -128,15 +136,45 @@ def _validate_member(member: BodyMember) -> None:
 
 @transaction.atomic
 def body_member_update(*, user, member: BodyMember, data: dict) -> BodyMember:
+    """Change a member. While a protocol is out for signing, who signs it is locked: the
+    chair's and the adjuster's user accounts, and the body's chair role, cannot change
+    (the signature must be by the one who was elected)."""
     require(permissions.can_manage_bodies(user, member.body))
+    member = BodyMember.objects.select_for_update().get(pk=member.pk)
     allowed = {"name", "party", "role", "user", "active", "position"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError(
+            _("Fältet %(field)s kan inte ändras här.") % {"field": ", ".join(unknown)}
+        )
+    signing = _signing_meetings_of(member)
+    if signing:
+        changes_signer = ("user" in data and data["user"] != member.user) or (
+            "role" in data and data["role"] != member.role
+        )
+        if changes_signer:
+            raise Conflict(
+                _(
+                    "%(name)s ska justera protokollet från %(meeting)s, som är ute för justering: "
+                    "kopplingen till användarkontot och rollen kan inte ändras förrän "
+                    "protokollet är justerat eller tillbakadraget."
+                )
+                % {"name": member, "meeting": signing[0]}
+            )
     for field, value in data.items():
-        if field not in allowed:
-            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
         setattr(member, field, value.strip() if isinstance(value, str) else value)
     _validate_member(member)
     member.save()
     return member
+
+
+def _signing_meetings_of(member: BodyMember) -> list[Meeting]:
+    """Meetings out for signing that ``member`` signs (as chair or adjuster)."""
+    return list(
+        Meeting.objects.filter(status=MeetingStatus.SIGNING)
+        .filter(Q(chair=member) | Q(adjuster=member))
+        .select_related("body")
+    )
 
 
 @transaction.atomic

@@ -65,7 +65,17 @@ def _lock_meeting(user, meeting: Meeting) -> Meeting:
 
 
 def _paragraph_meeting(user, paragraph: Paragraph) -> Meeting:
-    return _lock_meeting(user, paragraph.meeting)
+    """Lock the §'s meeting for a change of the §; an immediately adjusted § is final."""
+    meeting = _lock_meeting(user, paragraph.meeting)
+    if Paragraph.objects.filter(pk=paragraph.pk, adjusted_at__isnull=False).exists():
+        raise Conflict(
+            _(
+                "§ %(number)s är omedelbart justerad och kan inte ändras. Rättelser görs som "
+                "nya beslut vid ett senare sammanträde."
+            )
+            % {"number": paragraph.number}
+        )
+    return meeting
 
 
 def _notify(recipients, subject: str, body: str) -> None:

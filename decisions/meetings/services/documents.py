@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -157,17 +157,55 @@ def document_job_run(*, job_id: int) -> None:
         job_fail(job, str(exc))
 
 
+def final_protocol_request(*, meeting_id: int) -> DocumentJob | None:
+    """Order the final protocol of a just signed meeting (as its secretary); nothing when
+    it is already stored or ordered."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    if GeneratedDocument.objects.filter(
+        meeting=meeting, kind=GeneratedDocument.Kind.PROTOCOL, final=True
+    ).exists():
+        return None
+    return document_job_request(
+        user=meeting.secretary, meeting=meeting, kind=GeneratedDocument.Kind.PROTOCOL
+    )
+
+
+def _is_final(kind: str, meeting: Meeting, paragraph: Paragraph | None) -> bool:
+    """A protocol of a signed meeting, or an extract of a signed meeting or adjusted §."""
+    if kind == GeneratedDocument.Kind.PROTOCOL:
+        return meeting.status == MeetingStatus.SIGNED
+    if kind == GeneratedDocument.Kind.EXTRACT:
+        return meeting.status == MeetingStatus.SIGNED or bool(
+            paragraph is not None and paragraph.adjusted_at
+        )
+    return False
+
+
 def document_store(
     *, kind: str, meeting: Meeting, paragraph: Paragraph | None, user
 ) -> GeneratedDocument:
-    """Render the document now and store it (or find the identical stored file)."""
+    """The document, stored with its SHA-256.
+
+    A final document (the protocol of a signed meeting, an extract of it or of an
+    immediately adjusted §) is made once, from the record taken at the justering, and
+    from then on every request gets that stored file. Drafts and the kallelse render from
+    the data as it is (an identical stored file is reused).
+    """
+    final = _is_final(kind, meeting, paragraph)
+    if final:
+        stored = GeneratedDocument.objects.filter(
+            kind=kind, meeting=meeting, paragraph=paragraph, final=True
+        ).first()
+        if stored is not None:
+            return stored
     pdf, filename = documents.render(kind=kind, meeting=meeting, paragraph=paragraph)
     digest = sha256_bytes(pdf)
-    existing = GeneratedDocument.objects.filter(
-        kind=kind, meeting=meeting, paragraph=paragraph, sha256=digest
-    ).first()
-    if existing is not None:
-        return existing
+    if not final:
+        existing = GeneratedDocument.objects.filter(
+            kind=kind, meeting=meeting, paragraph=paragraph, sha256=digest, final=False
+        ).first()
+        if existing is not None:
+            return existing
     document = GeneratedDocument(
         kind=kind,
         meeting=meeting,
@@ -176,12 +214,68 @@ def document_store(
         sha256=digest,
         size=len(pdf),
         pages=documents.page_count(pdf),
-        final=meeting.status == MeetingStatus.SIGNED,
+        final=final,
         created_by=user,
     )
     document.file.save(filename, ContentFile(pdf), save=False)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # another worker stored the final document first
+        return GeneratedDocument.objects.get(
+            kind=kind, meeting=meeting, paragraph=paragraph, final=True
+        )
     return document
+
+
+def extract_message(paragraph: Paragraph, name: str, *, sha256: str) -> tuple[str, str]:
+    """The subject and the text of the e-mail that carries an extract to ``name`` (the
+    same text is shown for confirmation before anything is sent)."""
+    subject = f"Protokollsutdrag {paragraph.reference}: {paragraph.title}"
+    body = (
+        "Till {name}\n\nHär är protokollsutdraget från {body} sammanträde {date}, "
+        "§ {number} {title}.\n\nKontrollsumma (SHA-256): {sha}\n\n{secretary}\n{body_name}"
+    ).format(
+        name=name,
+        body=paragraph.body.genitive.lower()[:1] + paragraph.body.genitive[1:],
+        date=f"{paragraph.meeting.date:%Y-%m-%d}",
+        number=paragraph.number,
+        title=paragraph.title,
+        sha=sha256,
+        secretary=paragraph.meeting.secretary.get_full_name(),
+        body_name=paragraph.body.name,
+    )
+    return subject, body
+
+
+def extract_dispatch_preview(paragraphs) -> list[dict]:
+    """What sending the extracts of ``paragraphs`` will do, for the confirmation page:
+    per § the recipients, the message and the attachment (the stored extract if made)."""
+    preview = []
+    for paragraph in paragraphs:
+        recipients = list(paragraph.recipients.all())
+        if not recipients:
+            continue
+        stored = GeneratedDocument.objects.filter(
+            kind=GeneratedDocument.Kind.EXTRACT, paragraph=paragraph, final=True
+        ).first()
+        sha = stored.sha256 if stored else _("(räknas fram när utdraget skapas)")
+        subject, body = extract_message(paragraph, recipients[0].name, sha256=sha)
+        preview.append(
+            {
+                "paragraph": paragraph,
+                "recipients": recipients,
+                "subject": subject,
+                "body": body,
+                "filename": documents.filename_for(
+                    kind=GeneratedDocument.Kind.EXTRACT,
+                    meeting=paragraph.meeting,
+                    paragraph=paragraph,
+                ),
+                "document": stored,
+            }
+        )
+    return preview
 
 
 def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
@@ -196,22 +290,8 @@ def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
         raise ValidationError(_("Den sparade filen stämmer inte med sin kontrollsumma."))
     dispatches = []
     with translation.override("sv"):
-        subject = f"Protokollsutdrag {paragraph.reference}: {paragraph.title}"
         for recipient in paragraph.recipients.all():
-            body = (
-                "Till {name}\n\nHär är protokollsutdraget från {body} sammanträde {date}, "
-                "§ {number} {title}.\n\nKontrollsumma (SHA-256): {sha}\n\n{secretary}\n"
-                "{body_name}"
-            ).format(
-                name=recipient.name,
-                body=paragraph.body.genitive.lower()[:1] + paragraph.body.genitive[1:],
-                date=f"{paragraph.meeting.date:%Y-%m-%d}",
-                number=paragraph.number,
-                title=paragraph.title,
-                sha=document.sha256,
-                secretary=paragraph.meeting.secretary.get_full_name(),
-                body_name=paragraph.body.name,
-            )
+            subject, body = extract_message(paragraph, recipient.name, sha256=document.sha256)
             message = EmailMessage(subject=subject, body=body, to=[recipient.email])
             message.attach(document.filename, pdf, "application/pdf")
             try:

@@ -16,7 +16,7 @@ from decisions.meetings.models import AgendaItem, Body, BodyMember, Meeting
 from decisions.workflow import services as wf
 from decisions.workflow.constants import BodyCode
 from projects.seed_cases import SEED_CASES
-from tests.core.factories import user_with_role
+from tests.core.factories import PASSWORD, user_with_role
 from tests.projects.factories import ProjectFactory, register_case
 
 MEETING_DATE = datetime.date(2020, 3, 24)
@@ -235,6 +235,10 @@ def sign_meeting(secretary, meeting: Meeting) -> None:
 
     User = get_user_model()
     svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
-    svc.protocol_sign(user=User.objects.get(username="ordforande_t"), meeting=meeting)
-    svc.protocol_sign(user=User.objects.get(username="justerare_t"), meeting=meeting)
+    svc.protocol_sign(
+        user=User.objects.get(username="ordforande_t"), meeting=meeting, password=PASSWORD
+    )
+    svc.protocol_sign(
+        user=User.objects.get(username="justerare_t"), meeting=meeting, password=PASSWORD
+    )
     meeting.refresh_from_db()

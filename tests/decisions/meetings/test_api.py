@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.core.factories import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -60,10 +62,16 @@ def test_sign_through_the_api(run_meeting, api, secretary):
     meeting = run_meeting["meeting"]
     svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
     adjuster = get_user_model().objects.get(username="justerare_t")
-    response = api(adjuster).post(f"/api/v1/meetings/{meeting.pk}/signatures/")
+    url = f"/api/v1/meetings/{meeting.pk}/signatures/"
+    assert api(adjuster).post(url).status_code == 400  # the password is asked again
+    wrong = api(adjuster).post(url, {"password": "fel"}, format="json")
+    assert wrong.status_code == 400 and "Lösenordet stämmer inte" in wrong.json()["password"][0]
+    response = api(adjuster).post(url, {"password": PASSWORD}, format="json")
     assert response.status_code == 201
-    assert response.json()["role"] == "adjuster"
-    again = api(adjuster).post(f"/api/v1/meetings/{meeting.pk}/signatures/")
+    body = response.json()
+    assert body["role"] == "adjuster" and body["method"] == "password"
+    assert body["member_name"] == "Lage Hortlund (SD)"
+    again = api(adjuster).post(url, {"password": PASSWORD}, format="json")
     assert again.status_code == 403
 
 

@@ -37,10 +37,74 @@ def test_appeal_period_and_removal(posted, appeal_end, removed):
     assert notices.removal_date(posted) == removed
 
 
-def test_posting_deadline_is_the_second_day_after_signing_across_month_and_year():
-    assert notices.posting_deadline(D(2020, 3, 30)) == D(2020, 4, 1)
-    assert notices.posting_deadline(D(2020, 12, 30)) == D(2021, 1, 1)
-    assert notices.posting_window(D(2020, 2, 28)) == (D(2020, 2, 28), D(2020, 3, 1))
+def test_posting_deadline_is_the_second_day_after_signing_moved_past_non_working_days():
+    assert notices.posting_deadline(D(2020, 3, 30)) == D(2020, 4, 1)  # Wednesday
+    # 2021-01-01 is nyårsdagen, 2-3 January a weekend: the deadline runs to Monday.
+    assert notices.posting_deadline(D(2020, 12, 30)) == D(2021, 1, 4)
+    # Signed Friday 2020-02-28: the second day is Sunday 1 March -> Monday 2 March.
+    assert notices.posting_window(D(2020, 2, 28)) == (D(2020, 2, 28), D(2020, 3, 2))
+    # Signed Wednesday before Easter 2026: Friday 3 April is långfredagen, then Easter.
+    assert notices.posting_deadline(D(2026, 4, 1)) == D(2026, 4, 7)
+    # Signed Wednesday 2025-06-18: Friday 20 June is midsommarafton -> Monday 23 June.
+    assert notices.posting_deadline(D(2025, 6, 18)) == D(2025, 6, 23)
+    # Signed 2024-12-22 (Sunday): Tuesday 24 December is julafton, then 25-26 -> Friday 27.
+    assert notices.posting_deadline(D(2024, 12, 22)) == D(2024, 12, 27)
+
+
+# Easter Sunday, midsommarafton (Friday 19-25 June) and alla helgons dag (Saturday
+# 31 October-6 November), 2020-2035, from the almanac.
+ALMANAC = {
+    2020: (D(2020, 4, 12), D(2020, 6, 19), D(2020, 10, 31)),
+    2021: (D(2021, 4, 4), D(2021, 6, 25), D(2021, 11, 6)),
+    2022: (D(2022, 4, 17), D(2022, 6, 24), D(2022, 11, 5)),
+    2023: (D(2023, 4, 9), D(2023, 6, 23), D(2023, 11, 4)),
+    2024: (D(2024, 3, 31), D(2024, 6, 21), D(2024, 11, 2)),
+    2025: (D(2025, 4, 20), D(2025, 6, 20), D(2025, 11, 1)),
+    2026: (D(2026, 4, 5), D(2026, 6, 19), D(2026, 10, 31)),
+    2027: (D(2027, 3, 28), D(2027, 6, 25), D(2027, 11, 6)),
+    2028: (D(2028, 4, 16), D(2028, 6, 23), D(2028, 11, 4)),
+    2029: (D(2029, 4, 1), D(2029, 6, 22), D(2029, 11, 3)),
+    2030: (D(2030, 4, 21), D(2030, 6, 21), D(2030, 11, 2)),
+    2031: (D(2031, 4, 13), D(2031, 6, 20), D(2031, 11, 1)),
+    2032: (D(2032, 3, 28), D(2032, 6, 25), D(2032, 11, 6)),
+    2033: (D(2033, 4, 17), D(2033, 6, 24), D(2033, 11, 5)),
+    2034: (D(2034, 4, 9), D(2034, 6, 23), D(2034, 11, 4)),
+    2035: (D(2035, 3, 25), D(2035, 6, 22), D(2035, 11, 3)),
+}
+
+
+@pytest.mark.parametrize("year", sorted(ALMANAC))
+def test_the_non_working_days_of_each_year_2020_2035(year):
+    easter, midsummer_eve, all_saints = ALMANAC[year]
+    days = notices.swedish_non_working_days(year)
+    assert notices.easter_sunday(year) == easter
+    expected = {
+        D(year, 1, 1),
+        D(year, 1, 6),
+        easter - datetime.timedelta(days=2),
+        easter,
+        easter + datetime.timedelta(days=1),
+        D(year, 5, 1),
+        easter + datetime.timedelta(days=39),
+        easter + datetime.timedelta(days=49),
+        D(year, 6, 6),
+        midsummer_eve,
+        midsummer_eve + datetime.timedelta(days=1),
+        all_saints,
+        D(year, 12, 24),
+        D(year, 12, 25),
+        D(year, 12, 26),
+        D(year, 12, 31),
+    }
+    assert days == expected
+    # Every deadline computed for the year lands on a working day.
+    for offset in range(366):
+        day = D(year, 1, 1) + datetime.timedelta(days=offset)
+        deadline = notices.posting_deadline(day)
+        assert not notices.is_non_working_day(deadline)
+        assert day + datetime.timedelta(days=2) <= deadline <= day + datetime.timedelta(days=8)
+        appeal = notices.appeal_end_date(day)
+        assert not notices.is_non_working_day(appeal)
 
 
 def test_easter_dates():

@@ -13,6 +13,7 @@ from decisions.meetings import services as svc
 from decisions.meetings.models import AgendaItem, Paragraph, Vote
 from decisions.workflow.models import TransitionLog
 from projects.models import CaseState
+from tests.core.factories import PASSWORD
 from tests.decisions.meetings.factories import held_meeting
 
 pytestmark = pytest.mark.django_db
@@ -273,18 +274,20 @@ def test_justering_rejected_with_comment_then_signed(run_meeting, secretary):
     with pytest.raises(Conflict):
         svc.paragraph_update(user=secretary, paragraph=run_meeting["p35"], data={"summary": "x"})
     with pytest.raises(PermissionDenied):
-        svc.protocol_sign(user=secretary, meeting=meeting)
+        svc.protocol_sign(user=secretary, meeting=meeting, password=PASSWORD)
     svc.protocol_reject(user=adjuster, meeting=meeting, comment="Stavfel i § 41.")
     meeting.refresh_from_db()
     assert meeting.status == "held" and meeting.signing_comment == "Stavfel i § 41."
     svc.paragraph_update(user=secretary, paragraph=run_meeting["p41"], data={"summary": "Rättad."})
     svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
-    svc.protocol_sign(user=chair, meeting=meeting)
+    svc.protocol_sign(user=chair, meeting=meeting, password=PASSWORD)
     meeting.refresh_from_db()
     assert meeting.status == "signing"
     with pytest.raises(PermissionDenied):
-        svc.protocol_sign(user=chair, meeting=meeting)  # already answered this round
-    svc.protocol_sign(user=adjuster, meeting=meeting)
+        svc.protocol_sign(
+            user=chair, meeting=meeting, password=PASSWORD
+        )  # already answered this round
+    svc.protocol_sign(user=adjuster, meeting=meeting, password=PASSWORD)
     meeting.refresh_from_db()
     assert meeting.status == "signed" and meeting.signed_at is not None
     assert meeting.signatures.filter(round=2, decision="signed").count() == 2

@@ -9,6 +9,7 @@ from django.utils import timezone
 from decisions.meetings import services as svc
 from decisions.meetings.models import Meeting, Paragraph
 from decisions.workflow.constants import BodyCode
+from tests.core.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -101,10 +102,23 @@ def test_chair_signs_through_the_page(run_meeting, client, secretary):
     chair = get_user_model().objects.get(username="ordforande_t")
     client.force_login(chair)
     page = client.get(f"/workflow/sammantraden/{meeting.pk}/")
-    assert "Justera protokollet" in page.content.decode()
-    response = client.post(f"/workflow/sammantraden/{meeting.pk}/justera/")
+    assert "Läs och justera protokollet" in page.content.decode()
+    signing = client.get(f"/workflow/sammantraden/{meeting.pk}/justera/")
+    html = signing.content.decode()
+    assert signing.status_code == 200
+    assert f'src="/workflow/sammantraden/{meeting.pk}/protokollutkast/"' in html  # the draft
+    assert 'type="password"' in html
+    draft = client.get(f"/workflow/sammantraden/{meeting.pk}/protokollutkast/")
+    assert draft.status_code == 200 and "PROTOKOLL" in draft.content.decode()
+    assert "frame-ancestors 'self'" in draft["Content-Security-Policy"]
+    refused = client.post(f"/workflow/sammantraden/{meeting.pk}/justera/", {"password": "fel"})
+    assert refused.status_code == 400
+    assert "Lösenordet stämmer inte" in refused.content.decode()
+    assert not meeting.signatures.filter(role="chair").exists()
+    response = client.post(f"/workflow/sammantraden/{meeting.pk}/justera/", {"password": PASSWORD})
     assert response.status_code == 302
-    assert meeting.signatures.filter(role="chair", decision="signed").exists()
+    signature = meeting.signatures.get(role="chair", decision="signed")
+    assert signature.method == "password" and signature.member_name == "Nils-Olov Lindfors (C)"
 
 
 def test_public_notice_is_anonymous_only_when_posted(signed_run_meeting, client, secretary):

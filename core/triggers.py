@@ -1,0 +1,61 @@
+"""Database triggers that keep a signed record unchangeable by any path (admin, shell,
+API, a bug): PostgreSQL refuses the UPDATE or DELETE itself (django-pgtrigger).
+
+``frozen_record`` builds a row trigger that raises when ``frozen_when`` (SQL on the old
+row, ``OLD``) is true and the statement deletes the row or changes a column other than
+the ``allowed`` ones (e.g. the notice's posting date, set after justering). The error
+names the table and row; the services refuse such changes earlier with a clear message,
+so a user never meets it. On SQLite (the embedded demo default) there are no triggers.
+"""
+
+import pgtrigger
+
+FROZEN_ERRCODE = "55000"  # object_not_in_prerequisite_state
+
+
+def _func(frozen_when: str, allowed: tuple[str, ...]) -> str:
+    minus = "".join(f" - '{column}'" for column in allowed)
+    return f"""
+        IF ({frozen_when}) AND (
+            TG_OP = 'DELETE' OR (to_jsonb(NEW){minus}) IS DISTINCT FROM (to_jsonb(OLD){minus})
+        ) THEN
+            RAISE EXCEPTION 'Norrbotten Cases: row % of % belongs to a signed protocol and '
+                'cannot be changed; a correction is a new decision.', OLD.id, TG_TABLE_NAME
+                USING ERRCODE = '{FROZEN_ERRCODE}';
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    """
+
+
+def frozen_record(*, name: str, frozen_when: str, allowed: tuple[str, ...] = ()):
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func=_func(frozen_when, allowed),
+    )
+
+
+# SQL for "the row's meeting is signed" and "the row's § is signed (with its meeting, or
+# at once)", for tables holding meeting_id or paragraph_id.
+MEETING_SIGNED = (
+    "EXISTS (SELECT 1 FROM decisions_meeting m WHERE m.id = OLD.meeting_id AND m.status = 'signed')"
+)
+PARAGRAPH_SIGNED = (
+    "EXISTS (SELECT 1 FROM decisions_paragraph p JOIN decisions_meeting m "
+    "ON m.id = p.meeting_id WHERE p.id = OLD.paragraph_id "
+    "AND (m.status = 'signed' OR p.adjusted_at IS NOT NULL))"
+)
+MOTION_SIGNED = (
+    "EXISTS (SELECT 1 FROM decisions_motion mo JOIN decisions_paragraph p "
+    "ON p.id = mo.paragraph_id JOIN decisions_meeting m ON m.id = p.meeting_id "
+    "WHERE mo.id = OLD.motion_id AND (m.status = 'signed' OR p.adjusted_at IS NOT NULL))"
+)
+RESERVATION_SIGNED = (
+    "EXISTS (SELECT 1 FROM decisions_reservation r JOIN decisions_paragraph p "
+    "ON p.id = r.paragraph_id JOIN decisions_meeting m ON m.id = p.meeting_id "
+    "WHERE r.id = OLD.reservation_id AND (m.status = 'signed' OR p.adjusted_at IS NOT NULL))"
+)

@@ -1,0 +1,68 @@
+"""Appeals (laglighetsprövning) against a §: recorded, followed until decided."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.access import require
+from decisions.meetings import permissions
+from decisions.meetings.models import Appeal, Paragraph
+
+
+@transaction.atomic
+def appeal_record(
+    *,
+    user,
+    paragraph: Paragraph,
+    received_on: datetime.date,
+    appellant: str,
+    court_reference: str = "",
+    note: str = "",
+) -> Appeal:
+    """Record that the § has been appealed: it does not win legal force (laga kraft) while
+    the appeal is pending."""
+    require(permissions.can_record_appeal(user, paragraph))
+    if received_on is None or received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Ange dagen överklagandet kom in.")})
+    if not (appellant or "").strip():
+        raise ValidationError({"appellant": _("Ange vem som har överklagat.")})
+    appeal = Appeal(
+        paragraph=paragraph,
+        received_on=received_on,
+        appellant=appellant.strip(),
+        court_reference=(court_reference or "").strip(),
+        note=(note or "").strip(),
+        recorded_by=user,
+    )
+    appeal.full_clean()
+    appeal.save()
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(
+    *, user, appeal: Appeal, status: str, decided_on: datetime.date, note: str = ""
+) -> Appeal:
+    """The court's outcome (or the appeal was withdrawn)."""
+    locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    require(permissions.can_record_appeal(user, locked.paragraph))
+    if status not in (
+        Appeal.Status.DISMISSED,
+        Appeal.Status.ANNULLED,
+        Appeal.Status.WITHDRAWN,
+    ):
+        raise ValidationError({"status": _("Välj hur överklagandet avgjordes.")})
+    if decided_on is None or decided_on < locked.received_on:
+        raise ValidationError(
+            {"decided_on": _("Avgörandet kan inte vara före dagen överklagandet kom in.")}
+        )
+    locked.status = status
+    locked.decided_on = decided_on
+    if note:
+        locked.note = (locked.note + "\n" + note.strip()).strip()
+    locked._history_user = user
+    locked.save()
+    return locked

@@ -1,0 +1,153 @@
+"""Dates as the law counts them (issue "The signed record", points 7 and 8): omedelbar
+justering of one § with its own record, extract, notice and appeal dates; "kan
+verkställas" and "laga kraft" with appeals; extracts certified and confirmed before they
+are sent."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from core.errors import Conflict
+from decisions.meetings import services as svc
+from decisions.meetings.models import GeneratedDocument, Motion, Paragraph, ProtocolRecord
+from decisions.meetings.selectors import paragraph_legal_status
+from tests.core.factories import PASSWORD
+from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
+
+pytestmark = pytest.mark.django_db
+
+
+def _signers():
+    User = get_user_model()
+    return User.objects.get(username="ordforande_t"), User.objects.get(username="justerare_t")
+
+
+def _decided_paragraph(secretary, officer, members):
+    meeting = held_meeting(secretary, members)
+    case = case_ready_for_run(officer, seed(39))
+    item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
+    paragraph = svc.paragraph_add(user=secretary, item=item)
+    svc.paragraph_record_decision(user=secretary, paragraph=paragraph, transition="reject")
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+def test_omedelbar_justering_freezes_one_paragraph_with_its_own_extract_and_dates(
+    secretary, officer, members
+):
+    paragraph = _decided_paragraph(secretary, officer, members)
+    chair, adjuster = _signers()
+    assert (
+        not paragraph_legal_status(paragraph).executable
+        or not paragraph_legal_status(paragraph).signed_on
+    )
+    svc.paragraph_sign(user=chair, paragraph=paragraph, password=PASSWORD)
+    with pytest.raises(PermissionDenied):  # already signed by the chair
+        svc.paragraph_sign(user=chair, paragraph=paragraph, password=PASSWORD)
+    svc.paragraph_sign(user=adjuster, paragraph=paragraph, password=PASSWORD)
+    paragraph.refresh_from_db()
+    assert paragraph.adjusted_at is not None
+    assert ProtocolRecord.objects.filter(paragraph=paragraph).exists()
+    # Frozen: the services refuse, and the database would too.
+    with pytest.raises(Conflict, match="omedelbart justerad"):
+        svc.paragraph_update(user=secretary, paragraph=paragraph, data={"title": "Ändrad"})
+    with pytest.raises(DatabaseError):
+        with transaction.atomic():
+            Paragraph.objects.filter(pk=paragraph.pk).update(title="Ändrad")
+    # Its own extract, before the rest of the protocol is signed.
+    assert paragraph.meeting.status == "held"
+    extract = svc.document_store(
+        kind="extract", meeting=paragraph.meeting, paragraph=paragraph, user=secretary
+    )
+    assert extract.final
+    # Its own notice and appeal period.
+    signed_on = timezone.localdate(paragraph.adjusted_at)
+    svc.paragraph_notice_publish(user=secretary, paragraph=paragraph, posted_on=signed_on)
+    status = paragraph_legal_status(Paragraph.objects.get(pk=paragraph.pk))
+    assert status.executable and status.signed_on == signed_on
+    assert status.appeal_ends_on >= signed_on + datetime.timedelta(weeks=3)
+    assert not status.final
+    later = status.appeal_ends_on + datetime.timedelta(days=1)
+    assert paragraph_legal_status(Paragraph.objects.get(pk=paragraph.pk), today=later).final
+
+
+def test_laga_kraft_waits_for_a_recorded_appeal(signed_run_meeting, secretary):
+    meeting = signed_run_meeting["meeting"]
+    p35 = signed_run_meeting["p35"]
+    posted_on = timezone.localdate(meeting.signed_at)
+    svc.notice_publish(user=secretary, meeting=meeting, posted_on=posted_on)
+    p35 = Paragraph.objects.select_related("meeting").get(pk=p35.pk)
+    status = paragraph_legal_status(p35)
+    after = status.appeal_ends_on + datetime.timedelta(days=1)
+    assert paragraph_legal_status(p35, today=after).final
+    appeal = svc.appeal_record(
+        user=secretary,
+        paragraph=p35,
+        received_on=posted_on,
+        appellant="Kommunmedlem i Luleå",
+        court_reference="Mål nr 1234-20",
+    )
+    status = paragraph_legal_status(p35, today=after)
+    assert not status.final and "Överklagat" in status.label
+    svc.appeal_decide(
+        user=secretary,
+        appeal=appeal,
+        status="dismissed",
+        decided_on=after + datetime.timedelta(days=60),
+    )
+    assert not paragraph_legal_status(p35, today=after).final
+    assert paragraph_legal_status(p35, today=after + datetime.timedelta(days=60)).final
+
+
+def test_an_appeal_cannot_be_recorded_before_justering(run_meeting, secretary):
+    with pytest.raises(PermissionDenied):
+        svc.appeal_record(
+            user=secretary,
+            paragraph=run_meeting["p35"],
+            received_on=timezone.localdate(),
+            appellant="Någon",
+        )
+
+
+def test_sending_extracts_shows_recipients_message_and_attachment_first(
+    signed_run_meeting, secretary, client_for, django_capture_on_commit_callbacks
+):
+    meeting = signed_run_meeting["meeting"]
+    client = client_for(secretary)
+    asked = client.post(f"/workflow/sammantraden/{meeting.pk}/utdrag/", {"send": "1"})
+    assert asked.status_code == 302 and asked["Location"].endswith("/utdrag/skicka/")
+    assert not mail.outbox
+    page = client.get(asked["Location"])
+    html = page.content.decode()
+    assert "Regional utvecklingsdirektör" in html and "utvecklingsdirektor@example.se" in html
+    assert "Protokollsutdrag RUN 2020-03-24 § 35" in html  # the subject
+    assert "Protokollsutdrag-RUN-2020-03-24-par35.pdf" in html  # the attachment
+    assert "Bekräfta och skicka" in html
+    preview = client.get(f"/workflow/paragrafer/{signed_run_meeting['p35'].pk}/utdrag/visa/")
+    assert preview.status_code == 200 and "Rätt utdraget intygar" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/workflow/sammantraden/{meeting.pk}/utdrag/", {"send": "1", "confirmed": "1"})
+    assert GeneratedDocument.objects.filter(meeting=meeting, kind="extract", final=True).exists()
+    assert {m.to[0] for m in mail.outbox} == {"utvecklingsdirektor@example.se"}
+
+
+def test_a_motion_cannot_be_added_to_an_immediately_adjusted_paragraph(secretary, officer, members):
+    paragraph = _decided_paragraph(secretary, officer, members)
+    chair, adjuster = _signers()
+    svc.paragraph_sign(user=chair, paragraph=paragraph, password=PASSWORD)
+    svc.paragraph_sign(user=adjuster, paragraph=paragraph, password=PASSWORD)
+    with pytest.raises(Conflict):
+        svc.motion_add(
+            user=secretary,
+            paragraph=paragraph,
+            movers=[members["Jan Anders Perdal"]],
+            kind=Motion.Kind.REJECTION,
+            text="avslag",
+        )
+    assert paragraph.granted_amount is None or paragraph.granted_amount >= Decimal(0)

@@ -1,0 +1,206 @@
+"""Frozen at justering, by construction (issue "The signed record", points 3, 4 and 7):
+the final protocol and the extracts are made once from the record taken at the last
+signature and served as stored; PostgreSQL refuses any change of a signed record; the
+admin cannot write one; who signs is who was elected; justering on paper."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from core.errors import Conflict
+from decisions.meetings import services as svc
+from decisions.meetings.models import (
+    Attendance,
+    GeneratedDocument,
+    Meeting,
+    Motion,
+    Paragraph,
+    ProtocolRecord,
+    Signature,
+)
+from tests.core.factories import PASSWORD, user_with_role
+from tests.decisions.meetings.factories import sign_meeting
+from tests.e2e.helpers import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf_text(document: GeneratedDocument) -> str:
+    with document.file.open("rb") as handle:
+        return pdf_text(handle.read())
+
+
+def test_the_signed_protocol_is_stored_once_and_a_renamed_member_does_not_reach_it(
+    signed_run_meeting, secretary
+):
+    meeting = signed_run_meeting["meeting"]
+    record = ProtocolRecord.objects.get(meeting=meeting)
+    assert [s["name"] for s in record.signers] == [
+        "Nils-Olov Lindfors (C)",
+        "Lage Hortlund (SD)",
+    ]
+    first = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
+    assert first.final
+    hortlund = signed_run_meeting["members"]["Lage Hortlund"]
+    svc.body_member_update(user=secretary, member=hortlund, data={"name": "Lage Nyberg"})
+    again = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
+    assert again.pk == first.pk and again.sha256 == first.sha256
+    assert (
+        GeneratedDocument.objects.filter(meeting=meeting, kind="protocol", final=True).count() == 1
+    )
+    text = _pdf_text(again)
+    assert "Lage Hortlund" in text and "Lage Nyberg" not in text
+    assert "LH" in text  # the adjuster's initials as they signed
+
+
+def test_extracts_come_from_the_record_once_and_certify(signed_run_meeting, secretary):
+    meeting = signed_run_meeting["meeting"]
+    p41 = signed_run_meeting["p41"]
+    extract = svc.document_store(kind="extract", meeting=meeting, paragraph=p41, user=secretary)
+    svc.body_member_update(
+        user=secretary,
+        member=signed_run_meeting["members"]["Nils-Olov Lindfors"],
+        data={"party": "M"},
+    )
+    again = svc.document_store(kind="extract", meeting=meeting, paragraph=p41, user=secretary)
+    assert again.pk == extract.pk
+    text = _pdf_text(again)
+    assert "Rätt utdraget intygar" in text
+    assert f"{timezone.localdate():%Y-%m-%d}" in text
+    assert secretary.get_full_name() in text
+    assert "Nils-Olov Lindfors (C)" in text and "Lindfors (M)" not in text
+
+
+def test_postgresql_refuses_any_change_of_a_signed_record(signed_run_meeting):
+    meeting = signed_run_meeting["meeting"]
+    p35 = signed_run_meeting["p35"]
+    attempts = [
+        lambda: Paragraph.objects.filter(pk=p35.pk).update(decision_text="Något annat."),
+        lambda: Paragraph.objects.filter(pk=p35.pk).delete(),
+        lambda: Motion.objects.filter(paragraph__meeting=meeting).update(text="x"),
+        lambda: Attendance.objects.filter(meeting=meeting).update(present=False),
+        lambda: Signature.objects.filter(meeting=meeting).delete(),
+        lambda: Meeting.objects.filter(pk=meeting.pk).update(status="held"),
+        lambda: ProtocolRecord.objects.filter(meeting=meeting).update(protocol_html=""),
+        lambda: signed_run_meeting["motion"].movers.clear(),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DatabaseError, match="signed protocol"):
+            with transaction.atomic():
+                attempt()
+    # Posting the notice is still possible: it is not a change of the record.
+    posted_on = timezone.localdate(meeting.signed_at)
+    svc.notice_publish(user=meeting.secretary, meeting=meeting, posted_on=posted_on)
+    meeting.refresh_from_db()
+    assert meeting.status == "signed" and meeting.notice_posted_on == posted_on
+
+
+def test_the_admin_cannot_write_a_signed_paragraph(signed_run_meeting, client):
+    admin_user = user_with_role("läsare", username="admin_t", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    p35 = signed_run_meeting["p35"]
+    before = Paragraph.objects.get(pk=p35.pk).decision_points
+    history_id = p35.history.first().history_id
+    data = {"title": "Ändrad", "decision_text": "Ändrad", "outcome": "rejected"}
+    change = client.post(f"/admin/decisions/paragraph/{p35.pk}/change/", data)
+    revert = client.post(f"/admin/decisions/paragraph/{p35.pk}/history/{history_id}/", data)
+    assert change.status_code == 403 and revert.status_code == 403
+    page = client.get(f"/admin/decisions/paragraph/{p35.pk}/history/")
+    assert page.status_code == 200
+    meeting = signed_run_meeting["meeting"]
+    status = client.post(
+        f"/admin/decisions/meeting/{meeting.pk}/history/{meeting.history.first().history_id}/",
+        {"status": "held"},
+    )
+    assert status.status_code == 403
+    assert Paragraph.objects.get(pk=p35.pk).decision_points == before
+    assert Meeting.objects.get(pk=meeting.pk).status == "signed"
+
+
+def test_who_signs_is_locked_while_the_protocol_is_out_for_signing(run_meeting, secretary):
+    meeting = run_meeting["meeting"]
+    members = run_meeting["members"]
+    svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.chair == members["Nils-Olov Lindfors"]  # pinned at submission
+    intruder = user_with_role("beslutsfattare", username="intruder")
+    with pytest.raises(Conflict, match="ute för justering"):
+        svc.body_member_update(
+            user=secretary, member=members["Nils-Olov Lindfors"], data={"user": intruder}
+        )
+    with pytest.raises(Conflict, match="ute för justering"):
+        svc.body_member_update(
+            user=secretary, member=members["Lage Hortlund"], data={"role": "substitute"}
+        )
+    with pytest.raises(Conflict):
+        svc.meeting_set_adjuster(user=secretary, meeting=meeting, adjuster=members["Helena Öhlund"])
+    # The name can be corrected; the signature keeps the name as it was signed.
+    svc.body_member_update(
+        user=secretary, member=members["Nils-Olov Lindfors"], data={"party": "C"}
+    )
+
+
+def test_the_final_protocol_is_ordered_when_the_last_signature_is_made(
+    run_meeting, secretary, django_capture_on_commit_callbacks
+):
+    meeting = run_meeting["meeting"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_meeting(secretary, meeting)
+    document = GeneratedDocument.objects.get(meeting=meeting, kind="protocol", final=True)
+    assert "Justerat elektroniskt" in _pdf_text(document)
+
+
+def test_justering_on_paper_keeps_the_scan_and_freezes_the_protocol(run_meeting, secretary):
+    meeting = run_meeting["meeting"]
+    scan = SimpleUploadedFile("skannat.pdf", b"%PDF-1.4 skannat protokoll", "application/pdf")
+    signed_on = meeting.date + datetime.timedelta(days=2)
+    svc.protocol_record_paper_signing(
+        user=secretary, meeting=meeting, signed_on=signed_on, scan=scan, scan_name="skannat.pdf"
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == "signed"
+    assert timezone.localdate(meeting.signed_at) == signed_on
+    assert meeting.paper_protocol_sha256 and meeting.paper_protocol.name
+    signatures = meeting.signatures.filter(round=meeting.signing_round)
+    assert {s.method for s in signatures} == {"paper"}
+    assert {s.member_name for s in signatures} == {"Nils-Olov Lindfors (C)", "Lage Hortlund (SD)"}
+    protocol = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
+    assert "Justerat på papper" in _pdf_text(protocol)
+
+
+def test_a_paper_justering_needs_a_pdf_and_a_date_not_before_the_meeting(run_meeting, secretary):
+    from django.core.exceptions import ValidationError
+
+    meeting = run_meeting["meeting"]
+    with pytest.raises(ValidationError):
+        svc.protocol_record_paper_signing(
+            user=secretary,
+            meeting=meeting,
+            signed_on=meeting.date - datetime.timedelta(days=1),
+            scan=SimpleUploadedFile("x.pdf", b"%PDF-1.4"),
+        )
+    with pytest.raises(ValidationError):
+        svc.protocol_record_paper_signing(
+            user=secretary,
+            meeting=meeting,
+            signed_on=meeting.date,
+            scan=SimpleUploadedFile("x.txt", b"inte en pdf"),
+        )
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+
+
+def test_signing_asks_for_the_password_again(run_meeting, secretary):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    meeting = run_meeting["meeting"]
+    svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
+    chair = get_user_model().objects.get(username="ordforande_t")
+    with pytest.raises(ValidationError):
+        svc.protocol_sign(user=chair, meeting=meeting, password="fel")
+    signature = svc.protocol_sign(user=chair, meeting=meeting, password=PASSWORD)
+    assert signature.method == "password"
