@@ -63,6 +63,6 @@ def appeal_decide(
     locked.decided_on = decided_on
     if note:
         locked.note = (locked.note + "\n" + note.strip()).strip()
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
     return locked
