@@ -14,7 +14,12 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	MEDIA_ROOT=$(CURDIR)/.test-media STATIC_ROOT=$(CURDIR)/.test-static
-RUN_ENV := DEBUG=$${DEBUG:-true}
+# `make run` seals signed protocols with a self-signed demo seal in .seal/ (create_demo_seal),
+# unless SEAL_CERTIFICATE is set to another.
+SEAL_DIR := $(CURDIR)/.seal
+RUN_ENV := DEBUG=$${DEBUG:-true} SEAL_DEMO_DIR=$(SEAL_DIR) \
+	SEAL_CERTIFICATE=$${SEAL_CERTIFICATE:-$(SEAL_DIR)/demo-seal.pem} \
+	SEAL_KEY=$${SEAL_KEY:-$(SEAL_DIR)/demo-seal.key}
 
 .PHONY: run test e2e lint format check-deploy messages lock bench worker clean help
 
@@ -44,6 +49,7 @@ system-test:
 	@scripts/system-deps.sh test
 
 run: system-run $(VENV)/.base-installed
+	$(RUN_ENV) $(MANAGE) create_demo_seal >/dev/null
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 	$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
 	$(RUN_ENV) $(MANAGE) collectstatic --noinput -v 0
@@ -100,5 +106,5 @@ worker: $(VENV)/.base-installed
 	$(BIN)/celery -A norrbotten_cases worker -l info
 
 clean:
-	rm -rf $(VENV) staticfiles .test-static .test-media db.sqlite3 .pytest_cache \
+	rm -rf $(VENV) staticfiles .test-static .test-media db.sqlite3 .pytest_cache .seal \
 		.mypy_cache .import_linter_cache

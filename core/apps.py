@@ -11,4 +11,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Norrbotten Cases"
 
     def ready(self):
+        from core import checks  # noqa: F401 - registers the system checks
+
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

@@ -3,6 +3,14 @@
 Documents link their stylesheets and images as ``/static/...``; the fetcher below reads
 them through the staticfiles finders, so rendering needs no server and no network.
 Anything from outside (http, https) is refused: a document must not depend on the net.
+
+``pdfa=True`` writes PDF/A-2u (ISO 19005-2, level U), the archival form of a signed
+protocol or extract: PDF/A-2 is built on PDF 1.7, so it admits the PAdES signature that
+``core.seal`` adds as an incremental update (PDF/A-1 predates it); level U means every
+character maps to Unicode, so the archived text stays searchable and can be extracted;
+unlike PDF/A-3 it embeds no arbitrary files. Every PDF/A level embeds its fonts (WeasyPrint
+embeds subsets of the fonts it uses in any case) and carries an sRGB output intent and XMP
+metadata declaring the part and level.
 """
 
 import mimetypes
@@ -43,12 +51,19 @@ class StaticFilesFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render an HTML string (with its print CSS) to PDF bytes."""
+PDFA_VARIANT = "pdf/a-2u"
+
+
+def render_pdf(html: str, *, base_url: str | None = None, pdfa: bool = False) -> bytes:
+    """Render an HTML string (with its print CSS) to PDF bytes; PDF/A-2u with ``pdfa``.
+
+    Raises ``PdfRenderError`` (with WeasyPrint's reason) when the document cannot be made.
+    """
+    options = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
     try:
         return HTML(
             string=html, base_url=base_url or BASE_URL, url_fetcher=StaticFilesFetcher()
-        ).write_pdf()
+        ).write_pdf(**options)
     except FatalURLFetchingError as exc:  # a BaseException: a resource could not be read
         raise PdfRenderError(f"{exc}: {exc.__cause__}") from exc
     except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many kinds

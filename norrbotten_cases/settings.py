@@ -316,6 +316,24 @@ PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
 # Cap on the region's share of a project's total budget, in per cent (controller check).
 REGION_SHARE_POLICY_CAP_PERCENT = env.int("REGION_SHARE_POLICY_CAP_PERCENT", default=50)
 
+# --- The digital seal (core.seal) ---------------------------------------------
+# Final protocols and extracts are sealed with the region's seal certificate (PAdES).
+# The certificate: PEM (the seal certificate first, then its chain, if any) with the key in
+# SEAL_KEY, or a PKCS#12 file (.p12/.pfx) holding both. Empty: nothing can be sealed
+# (`check --deploy` warns; `make run` creates and sets a self-signed demo seal).
+SEAL_CERTIFICATE = env.str("SEAL_CERTIFICATE", default="")
+SEAL_KEY = env.str("SEAL_KEY", default="")
+SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default="")
+SEAL_PKCS12_PASSPHRASE = env.str("SEAL_PKCS12_PASSPHRASE", default="")
+# PEM bundle of the certificates a seal must chain to; empty: the seal certificate itself.
+SEAL_TRUST_ROOTS = env.str("SEAL_TRUST_ROOTS", default="")
+# Who seals, as the signature and the visible block name it.
+SEAL_NAME = env.str("SEAL_NAME", default="Region Norrbotten")
+# An RFC 3161 timestamp service (PAdES B-T); empty: no timestamp (B-B), no network needed.
+SEAL_TIMESTAMP_URL = env.str("SEAL_TIMESTAMP_URL", default="")
+# Where `manage.py create_demo_seal` writes the self-signed demo certificate and key.
+SEAL_DEMO_DIR = env.path("SEAL_DEMO_DIR", default=BASE_DIR / ".seal")
+
 # The benchmark's reference page (/__bench__/bare/); off everywhere else.
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
@@ -329,5 +347,7 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The seal block's font subset: "FFTM NOT subset" is expected, not a problem.
+        "fontTools.subset": {"level": "ERROR"},
     },
 }

@@ -19,12 +19,15 @@ only read it: the ``demo`` fixture and the security tests' ``world``
 (tests/session_demo.py). Those tests run after all others.
 """
 
+import os
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 
 from core.roles import Role
+from core.seal import create_self_signed_seal
 from tests.core.factories import user_with_role
 from tests.parallel import name_groups_in_node_ids
 from tests.session_demo import SessionDemo
@@ -83,6 +86,45 @@ def demo(request, session_demo, db, settings):
     assert session_demo.loaded
     settings.MEDIA_ROOT = session_demo.media_root
     return session_demo
+
+
+SEAL_VARIABLES = (
+    "SEAL_CERTIFICATE",
+    "SEAL_KEY",
+    "SEAL_KEY_PASSPHRASE",
+    "SEAL_PKCS12_PASSPHRASE",
+    "SEAL_TRUST_ROOTS",
+    "SEAL_TIMESTAMP_URL",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seal_files(tmp_path_factory):
+    """A throwaway self-signed seal (core.seal) for the whole run, as a deployment would
+    configure the region's: the settings point at it, and so does the environment, for the
+    Celery workers and servers that tests start as processes. Tests that need another seal
+    (or none) change ``settings`` (the ``settings`` fixture restores these values)."""
+    directory = tmp_path_factory.mktemp("seal")
+    certificate, key = create_self_signed_seal(
+        directory,
+        name="Region Norrbotten",
+        common_name="Region Norrbotten testsigill",
+        key_size=2048,
+        days=365,
+    )
+    values = dict.fromkeys(SEAL_VARIABLES, "")
+    values.update(SEAL_CERTIFICATE=str(certificate), SEAL_KEY=str(key))
+    before = {name: (getattr(settings, name), os.environ.get(name)) for name in values}
+    for name, value in values.items():
+        setattr(settings, name, value)
+        os.environ[name] = value
+    yield SimpleNamespace(certificate=certificate, key=key, directory=directory)
+    for name, (setting, variable) in before.items():
+        setattr(settings, name, setting)
+        if variable is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = variable
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,13 @@ TEST_RUN_VARIABLES = frozenset(
         "TEST_DATABASE_NAME",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "DJANGO_SETTINGS_MODULE",
+        # tests/conftest.py's throwaway seal
+        "SEAL_CERTIFICATE",
+        "SEAL_KEY",
+        "SEAL_KEY_PASSPHRASE",
+        "SEAL_PKCS12_PASSPHRASE",
+        "SEAL_TRUST_ROOTS",
+        "SEAL_TIMESTAMP_URL",
     }
 )
 

@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import sha256_bytes
+from core.seal import SealReport, verify_pdf
 from decisions.meetings import notice_dates as notices
 from decisions.meetings.models import (
     AgendaItem,
@@ -133,6 +135,27 @@ def dispatch_log(meeting: Meeting) -> QuerySet[ExtractDispatch]:
 def documents_with_checksum(sha256: str) -> QuerySet[GeneratedDocument]:
     return GeneratedDocument.objects.filter(sha256=sha256.lower()).select_related(
         "meeting__body", "paragraph"
+    )
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """The verify page's answer: the stored documents with the checksum, and for an
+    uploaded file, what its digital seal says (``seal`` is ``None`` for a checksum alone)."""
+
+    checksum: str
+    matches: list[GeneratedDocument]
+    seal: SealReport | None = None
+
+
+def document_check(*, checksum: str = "", content: bytes | None = None) -> DocumentCheck:
+    """Check a copy by its checksum, or an uploaded file by its checksum and its seal."""
+    if content is not None:
+        checksum = sha256_bytes(content)
+    return DocumentCheck(
+        checksum=checksum,
+        matches=list(documents_with_checksum(checksum)),
+        seal=verify_pdf(content) if content is not None else None,
     )
 
 

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
-from core.jobs import sha256_bytes
 from decisions.meetings import documents, forms, permissions, selectors
 from decisions.meetings import notice_dates as notices
 from decisions.meetings import services as svc
@@ -1343,23 +1342,19 @@ def document_download(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def document_verify(request):
-    """Does a printed or e-mailed copy match a stored document? By checksum or file."""
+    """Does a printed or e-mailed copy match a stored document? By checksum or file; an
+    uploaded file's digital seal is checked too."""
     require(permissions.can_view_meetings(request.user))
     form = forms.VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        checksum = form.cleaned_data["checksum"]
         upload = form.cleaned_data.get("file")
-        if upload:
-            if upload.size > 50 * 1024 * 1024:
-                form.add_error("file", _("Filen är för stor."))
-            else:
-                checksum = sha256_bytes(upload.read())
-        if not form.errors:
-            result = {
-                "checksum": checksum,
-                "matches": list(selectors.documents_with_checksum(checksum)),
-            }
+        if upload and upload.size > 50 * 1024 * 1024:
+            form.add_error("file", _("Filen är för stor."))
+        elif upload:
+            result = selectors.document_check(content=upload.read())
+        else:
+            result = selectors.document_check(checksum=form.cleaned_data["checksum"])
     return render(
         request,
         "decisions/meetings/verify.html",

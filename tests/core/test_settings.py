@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.seal import create_self_signed_seal
 from tests.environment import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ def test_embedded_default_is_sqlite_and_in_process_tasks():
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "sv", "Europe/Stockholm"]
 
 
-def test_check_deploy_is_clean_with_production_variables():
+def _check_deploy(**extra):
     env = {
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
@@ -52,9 +53,10 @@ def test_check_deploy_is_clean_with_production_variables():
         "DATABASE_URL": "sqlite:////tmp/nc-check-deploy.sqlite3",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp://mail.norrbotten.se:25",
+        **extra,
     }
     base = clean_environ()
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={**base, **env},
@@ -62,8 +64,22 @@ def test_check_deploy_is_clean_with_production_variables():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_production_variables(tmp_path):
+    certificate, key = create_self_signed_seal(
+        tmp_path, name="Region Norrbotten", common_name="Region Norrbotten sigill", key_size=2048
+    )
+    result = _check_deploy(SEAL_CERTIFICATE=str(certificate), SEAL_KEY=str(key))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_says_that_no_seal_is_configured():
+    result = _check_deploy()
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr + result.stdout
+    assert "No digital seal is configured" in result.stderr + result.stdout
 
 
 def test_production_cookies_are_secure():

@@ -1,0 +1,50 @@
+"""System checks of what a deployment must configure (``manage.py check --deploy``)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def seal_check(app_configs=None, **kwargs):
+    """The digital seal: configured, readable, not the demo, not about to expire."""
+    # pyHanko takes half a second to import: only `check --deploy` pays for it, not every
+    # manage.py command (the apps load this module).
+    from core.seal import DEMO_MARK, SealError, load_seal
+
+    if not settings.SEAL_CERTIFICATE:
+        return [
+            Warning(
+                "No digital seal is configured: signed protocols and extracts cannot be "
+                "sealed, so their document jobs fail.",
+                hint="Set SEAL_CERTIFICATE (and SEAL_KEY, or a PKCS#12 file with "
+                "SEAL_PKCS12_PASSPHRASE) to the region's seal certificate (README: Configuration).",
+                id="core.W001",
+            )
+        ]
+    try:
+        seal = load_seal()
+    except SealError as exc:
+        return [Error(f"The digital seal cannot be loaded: {exc}", id="core.E001")]
+    issues = []
+    subject = seal.certificate.subject.human_friendly
+    if DEMO_MARK in subject and not settings.DEBUG:
+        issues.append(
+            Warning(
+                f"The digital seal is the self-signed demo seal ({subject}).",
+                hint="Use the region's own seal certificate in production.",
+                id="core.W002",
+            )
+        )
+    not_after = seal.certificate.not_valid_after
+    left = not_after - datetime.datetime.now(tz=datetime.UTC)
+    if left < datetime.timedelta(days=30):
+        issues.append(
+            Warning(
+                f"The seal certificate expires (or expired) {not_after:%Y-%m-%d}.",
+                hint="Renew it: documents sealed after that date are refused.",
+                id="core.W003",
+            )
+        )
+    return issues
