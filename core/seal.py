@@ -20,6 +20,8 @@ string (gettext).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import functools
 import io
@@ -747,6 +749,18 @@ class SealReport:
 
 
 def verify_pdf(pdf: bytes) -> SealReport:
+    """See ``_verify_pdf``. pyHanko validates with ``asyncio.run``, which cannot run in a
+    thread whose event loop is running (an async caller): then it runs in a thread of
+    its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _verify_pdf(pdf)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_verify_pdf, pdf).result()
+
+
+def _verify_pdf(pdf: bytes) -> SealReport:
     """Check the seal of ``pdf``. Never raises: any failure is an invalid report."""
     try:
         return _verify(pdf)

@@ -8,7 +8,8 @@ A signed protocol is never rendered from today's data: at the final signature th
 protocol and every extract are rendered to HTML from the data as it was and kept in a
 ``ProtocolRecord`` (with the signers' names as they signed); ``render_html`` returns that
 record's text for a signed meeting (or an immediately adjusted §), and the stored final
-PDF is made from it once. Drafts render from the live data, marked "utkast".
+PDF is made from it once. Drafts render from the live data, marked "utkast". A final PDF is PDF/A and sealed
+(``render``); since the seal carries its time, it is made and stored once.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from core import seal
 from core.money import format_amount
 from core.pdf import render_pdf
 from decisions.meetings import notice_dates as notices
@@ -482,8 +484,41 @@ def filename_for(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = N
 
 
 def render(*, kind: str, meeting: Meeting, paragraph: Paragraph | None = None) -> tuple[bytes, str]:
+    """The document as PDF and its file name. A final document (a signed meeting's
+    protocol or extract, or an immediately adjusted §'s extract) is PDF/A, made from the
+    record, and sealed with the region's seal naming who signed it when a seal is
+    configured (``core.seal``; ``SealError`` when it is configured but fails)."""
     html = render_html(kind=kind, meeting=meeting, paragraph=paragraph)
-    return render_pdf(html), filename_for(kind=kind, meeting=meeting, paragraph=paragraph)
+    filename = filename_for(kind=kind, meeting=meeting, paragraph=paragraph)
+    record = None if kind == GeneratedDocument.Kind.KALLELSE else signed_record(meeting, paragraph)
+    if record is None:
+        return render_pdf(html), filename
+    pdf = render_pdf(html, pdfa=True)
+    if not seal.seal_configured():
+        return pdf, filename
+    what = "Protokoll" if kind == GeneratedDocument.Kind.PROTOCOL else "Protokollsutdrag"
+    reference = f"{meeting.body.name} {meeting.date:%Y-%m-%d}"
+    if paragraph is not None:
+        reference += f" § {paragraph.number}"
+    return (
+        seal.seal_pdf(
+            pdf,
+            reason=f"{what} {reference}",
+            signers=[
+                seal.SignerLine(
+                    name=signer["name"],
+                    role=SIGNER_ROLES.get(signer["role"], signer["role"]),
+                    signed_at=datetime.datetime.fromisoformat(signer["at"]),
+                )
+                for signer in record.signers
+            ],
+            location=settings.PROTOCOL_KEPT_AT,
+        ),
+        filename,
+    )
+
+
+SIGNER_ROLES = {"chair": "ordförande", "adjuster": "justerare"}
 
 
 def page_count(pdf: bytes) -> int:

@@ -15,6 +15,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from core.roles import Role
+from core.seal import verify_pdf
 from decisions.meetings import services as meeting_services
 from decisions.workflow.constants import BodyCode
 from projects.models import Organisation
@@ -385,6 +386,9 @@ def test_co_financing_application_from_registration_to_emailed_extract(journey):
     (filename, content, mimetype) = message.attachments[0]
     assert mimetype == "application/pdf"
     assert content[:5] == b"%PDF-"
+    seal = verify_pdf(content)  # sealed by the region, naming who signed
+    assert seal.valid and seal.intact, seal.summary
+    assert "Lage Hortlund (SD) (justerare)" in seal.reason
     text = pdf_text(content)
     assert f"§ {number}" in text
     assert sek(GRANT) in text

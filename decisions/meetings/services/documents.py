@@ -21,6 +21,7 @@ from core.jobs import (
     sha256_bytes,
 )
 from core.pdf import PdfRenderError
+from core.seal import SealError
 from decisions.meetings import documents, permissions
 from decisions.meetings.models import (
     DocumentJob,
@@ -153,6 +154,8 @@ def document_job_run(*, job_id: int) -> None:
         job_done(job, document=document)
     except PdfRenderError as exc:
         job_fail(job, _("PDF kunde inte skapas: %(error)s") % {"error": exc})
+    except SealError as exc:
+        job_fail(job, str(exc))
     except documents.DocumentError as exc:
         job_fail(job, str(exc))
 

@@ -79,11 +79,12 @@ def test_signed_protocol_pdf_has_seed_001_layout(
     assert "ANSLAG/BEVIS" in text
 
 
-def test_regenerating_a_signed_protocol_gives_the_same_document(signed_run_meeting, secretary):
+def test_a_signed_protocol_is_made_once_and_served_as_stored(signed_run_meeting, secretary):
     meeting = signed_run_meeting["meeting"]
     first = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
+    # a fresh rendering (sealed anew, so not byte-identical) says exactly the same
     pdf_again, _name = documents.render(kind="protocol", meeting=meeting)
-    assert sha256_bytes(pdf_again) == first.sha256
+    assert _flat(pdf_text(pdf_again)) == _flat(_text(first))
     second = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
     assert second.pk == first.pk
     with first.file.open("rb") as handle:

@@ -204,3 +204,38 @@ def test_signing_asks_for_the_password_again(run_meeting, secretary):
         svc.protocol_sign(user=chair, meeting=meeting, password="fel")
     signature = svc.protocol_sign(user=chair, meeting=meeting, password=PASSWORD)
     assert signature.method == "password"
+
+
+def test_the_final_protocol_is_pdfa_sealed_naming_the_signers_and_breaks_on_tampering(
+    signed_run_meeting, secretary, tmp_path
+):
+    from core.seal import verify_pdf
+    from tests.core.test_seal import pdfsig
+
+    document = svc.document_store(
+        kind="protocol", meeting=signed_run_meeting["meeting"], paragraph=None, user=secretary
+    )
+    with document.file.open("rb") as handle:
+        pdf = handle.read()
+    import io
+
+    from pypdf import PdfReader
+
+    xmp = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="2"' in xmp  # PDF/A-2
+    report = verify_pdf(pdf)
+    assert report.valid and report.intact
+    assert "Nils-Olov Lindfors (C) (ordförande)" in report.reason
+    assert "Lage Hortlund (SD) (justerare)" in report.reason
+    assert pdfsig(pdf, tmp_path)["Signature Validation"] == "Signature is Valid."
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Elektroniskt förseglat" in text  # the visible block on the last page
+    # One byte changed inside the signed range: both checks fail.
+    position = pdf.index(b"stream") + 20
+    tampered = pdf[:position] + bytes([pdf[position] ^ 0x01]) + pdf[position + 1 :]
+    assert not verify_pdf(tampered).valid
+    assert pdfsig(tampered, tmp_path)["Signature Validation"] != "Signature is Valid."

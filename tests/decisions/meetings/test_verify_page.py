@@ -1,50 +1,28 @@
 """The verify page checks an uploaded copy twice: its SHA-256 against the stored documents,
 and its digital seal (core.seal.verify_pdf); a checksum alone checks only the first."""
 
-import datetime
-
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.jobs import sha256_bytes
-from core.seal import SignerLine, seal_pdf
 from decisions.meetings import services as svc
-from decisions.meetings.models import GeneratedDocument
 
 URL = "/workflow/dokument/kontrollera/"
 
 
 @pytest.fixture
 def stored(signed_run_meeting, secretary):
-    """The signed meeting's protocol as stored (unsealed) and a sealed copy, stored too."""
-    document = svc.document_store(
-        kind="protocol", meeting=signed_run_meeting["meeting"], paragraph=None, user=secretary
-    )
+    """The signed meeting's final protocol as stored (sealed at the justering) and its
+    kallelse (stored, not sealed: it is not a signed record)."""
+    meeting = signed_run_meeting["meeting"]
+    document = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
     with document.file.open("rb") as handle:
+        sealed = handle.read()
+    kallelse = svc.document_store(kind="kallelse", meeting=meeting, paragraph=None, user=secretary)
+    with kallelse.file.open("rb") as handle:
         plain = handle.read()
-    signed_at = datetime.datetime(2020, 3, 26, 10, 14, tzinfo=datetime.UTC)
-    sealed = seal_pdf(
-        plain,
-        reason="Protokoll Regionala utvecklingsnämnden 2020-03-24",
-        signers=[
-            SignerLine("Nils-Olov Lindfors", "ordförande", signed_at),
-            SignerLine("Lage Hortlund", "justerare", signed_at + datetime.timedelta(minutes=48)),
-        ],
-        location="Luleå",
-    )
-    sealed_document = GeneratedDocument(
-        kind="protocol",
-        meeting=document.meeting,
-        filename="protokoll-forseglat.pdf",
-        sha256=sha256_bytes(sealed),
-        size=len(sealed),
-        final=True,
-        created_by=secretary,
-    )
-    sealed_document.file.save("protokoll-forseglat.pdf", ContentFile(sealed), save=False)
-    sealed_document.save()
-    return {"plain": plain, "sealed": sealed}
+    return {"plain": plain, "sealed": sealed, "signatures": list(meeting.signatures.all())}
 
 
 def _upload(client, data: bytes):
@@ -61,9 +39,10 @@ def test_a_sealed_copy_matches_its_stored_document_and_its_seal_is_valid(
     assert "Förseglingen är giltig" in html
     assert "Region Norrbotten" in html
     assert "Regionens nuvarande sigillcertifikat." in html
+    chair, adjuster = sorted(stored["signatures"], key=lambda s: s.at)
     assert (
-        "Justerat: Nils-Olov Lindfors (ordförande) 2020-03-26 11:14, "
-        "Lage Hortlund (justerare) 2020-03-26 12:02"
+        f"Justerat: Nils-Olov Lindfors (C) (ordförande) {timezone.localtime(chair.at):%Y-%m-%d %H:%M}, "
+        f"Lage Hortlund (SD) (justerare) {timezone.localtime(adjuster.at):%Y-%m-%d %H:%M}"
     ) in html
     assert "Ja, varje byte är som när det förseglades." in html
 
