@@ -206,7 +206,9 @@ class FinancingRowSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     financier = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     financier_name = serializers.CharField(source="financier.name", read_only=True)
-    funding_type = serializers.ChoiceField(choices=FundingType.choices)
+    funding_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=FundingType.objects.all()
+    )
     amount_applied = AmountField()
     amount_granted = AmountField(required=False, allow_null=True)
 

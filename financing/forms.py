@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from financing import selectors
 from financing.models import (
     AllocationDimension,
-    FundingType,
     Grant,
     GrantCategory,
     LeaderGender,
@@ -134,16 +134,19 @@ class PlanForm(forms.Form):
 class RowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     financier = OrganisationField(label=_("Finansiär"))
-    funding_type = forms.ChoiceField(
-        label=_("Typ"), choices=[("", _("– välj typ –")), *FundingType.choices]
-    )
+    funding_type = forms.ChoiceField(label=_("Typ"), choices=())
     amount_applied = MoneyField(label=_("Sökt belopp"))
     amount_granted = MoneyField(label=_("Beviljat belopp"), required=False)
     year = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
     in_kind = forms.BooleanField(label=_("Annat än pengar"), required=False)
 
-    def __init__(self, *args, years=None, **kwargs):
+    def __init__(self, *args, years=None, funding_types=None, **kwargs):
         super().__init__(*args, **kwargs)
+        current = self.initial.get("funding_type")
+        self.fields["funding_type"].choices = [
+            ("", _("– välj typ –")),
+            *funding_type_choices(funding_types, keep=current),
+        ]
         years = list(years or [])
         initial_year = self.initial.get("year")
         if initial_year and initial_year not in years:
@@ -156,7 +159,20 @@ class RowForm(forms.Form):
             )
 
 
+def funding_type_choices(types=None, *, keep: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the active funding types, plus ``keep`` (a row's retired type)."""
+    types = selectors.funding_types() if types is None else types
+    return [(t.code, t.name) for t in types if t.active or t.code == keep]
+
+
 class BaseRowFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_funding_types"):
+            self._funding_types = selectors.funding_types()
+        kwargs["funding_types"] = self._funding_types
+        return kwargs
+
     def clean(self):
         if any(self.errors):
             return
@@ -324,9 +340,7 @@ class PlanFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Alla")), *PlanStatus.choices]
     )
     year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
-    funding_type = forms.ChoiceField(
-        label=_("Finansieringstyp"), required=False, choices=[("", _("Alla")), *FundingType.choices]
-    )
+    funding_type = forms.ChoiceField(label=_("Finansieringstyp"), required=False, choices=())
     financier = forms.ModelChoiceField(
         label=_("Finansiär"),
         required=False,
@@ -335,6 +349,13 @@ class PlanFilterForm(forms.Form):
         .order_by("name"),
         empty_label=_("Alla"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_type"].choices = [
+            ("", _("Alla")),
+            *((t.code, t.name) for t in selectors.funding_types()),
+        ]
 
     def filters(self) -> dict:
         if not self.is_valid():

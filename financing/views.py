@@ -5,7 +5,6 @@ Service errors become answers the user understands: ``ValidationError`` -> form 
 the page again with the message and HTTP 409 (200 for htmx, which swaps only 2xx).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -244,6 +243,7 @@ def plan_detail(request, project_id):
             },
         )
     figures = selectors.plan_figures(plan)
+    policy = selectors.plan_policy(plan)
     user = request.user
     return render(
         request,
@@ -253,7 +253,8 @@ def plan_detail(request, project_id):
             "project": plan.project,
             "case": selectors.co_financing_case(plan.project),
             "figures": figures,
-            "checks": selectors.plan_checks(plan, figures),
+            "checks": selectors.plan_checks(plan, figures, policy),
+            "policy": policy,
             "history": selectors.plan_history(plan),
             "can_edit": permissions.can_edit_plan(user, plan),
             "owner": permissions.plan_owner_access(user, plan.project),
@@ -261,7 +262,6 @@ def plan_detail(request, project_id):
             "can_review": permissions.can_review_plan(user, plan),
             "can_reopen": permissions.can_reopen_plan(user, plan),
             "can_record_granted": permissions.can_record_granted_amounts(user, plan),
-            "cap": settings.REGION_SHARE_POLICY_CAP_PERCENT,
         },
     )
 
@@ -277,7 +277,7 @@ def _row_initial(plan) -> list[dict]:
         {
             "id": row.pk,
             "financier": row.financier_id,
-            "funding_type": row.funding_type,
+            "funding_type": row.funding_type_id,
             "amount_applied": row.amount_applied,
             "amount_granted": row.amount_granted,
             "year": row.year,
@@ -454,6 +454,7 @@ def plan_review(request, project_id):
     elif request.method == "GET" and not permissions.can_review_plan(request.user, plan):
         messages.warning(request, permissions.can_review_plan(request.user, plan).reason)
     figures = selectors.plan_figures(plan)
+    policy = selectors.plan_policy(plan)
     return render(
         request,
         "financing/plan_review.html",
@@ -462,10 +463,10 @@ def plan_review(request, project_id):
             "project": plan.project,
             "case": selectors.co_financing_case(plan.project),
             "figures": figures,
-            "checks": selectors.plan_checks(plan, figures),
+            "checks": selectors.plan_checks(plan, figures, policy),
+            "policy": policy,
             "form": form,
             "can_review": permissions.can_review_plan(request.user, plan),
-            "cap": settings.REGION_SHARE_POLICY_CAP_PERCENT,
         },
         status=status,
     )

@@ -313,8 +313,6 @@ CONTENT_SECURITY_POLICY = (
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The municipality's notice board: where signed protocols are kept (shown on notices).
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
-# Cap on the region's share of a project's total budget, in per cent (controller check).
-REGION_SHARE_POLICY_CAP_PERCENT = env.int("REGION_SHARE_POLICY_CAP_PERCENT", default=50)
 
 # --- The digital seal (core.seal) ---------------------------------------------
 # Final protocols and extracts are sealed with the region's seal certificate (PAdES).
