@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.money import format_amount
+from decisions.workflow.models import DelegationRule
 from financing.models import (
     Allocation,
     AllocationDimension,
@@ -70,6 +71,15 @@ class Figures:
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     released: Decimal = ZERO
+    # Per anslag year (``multi_year_figures``): committed to it by earlier years' decisions,
+    # the year's commitment authority, and what its decisions bind for later years.
+    earlier: Decimal = ZERO
+    authority: Decimal | None = None
+    bound_later: Decimal = ZERO
+
+    @property
+    def authority_left(self) -> Decimal | None:
+        return None if self.authority is None else self.authority - self.bound_later
 
     @property
     def net_committed(self) -> Decimal:
@@ -163,11 +173,30 @@ def grant_summary(grant: Grant) -> GrantSummary:
 
 
 def multi_year_figures() -> list[Figures]:
-    """Commitments falling on each year's anslag, with payments and releases (4 queries)."""
+    """Each anslag year: its means, what is committed to it (and how much of that by
+    earlier years' decisions), paid, released, left; its commitment authority and what
+    its decisions bind for the coming years (the forecast). 5 queries, any number of years."""
     grants = list(Grant.objects.order_by("year"))
     committed = _grouped(Commitment.objects.all(), "grant_id")
     paid = _grouped(Payment.objects.all(), "commitment__grant_id")
     released = _grouped(Release.objects.all(), "commitment__grant_id")
+    # Net commitments by (anslag year, decision year).
+    net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for (grant_year, decided), amount in _grouped(
+        Commitment.objects.all(), "grant__year", "committed_on__year"
+    ).items():
+        net[grant_year, decided] += amount
+    for (grant_year, decided), amount in _grouped(
+        Release.objects.all(), "commitment__grant__year", "commitment__committed_on__year"
+    ).items():
+        net[grant_year, decided] -= amount
+
+    def earlier(year: int) -> Decimal:
+        return sum((a for (g, d), a in net.items() if g == year and d < year), ZERO)
+
+    def bound_later(year: int) -> Decimal:
+        return sum((a for (g, d), a in net.items() if g > year and d <= year), ZERO)
+
     return [
         Figures(
             key=str(g.year),
@@ -176,6 +205,9 @@ def multi_year_figures() -> list[Figures]:
             committed=committed.get((g.pk,), ZERO),
             paid=paid.get((g.pk,), ZERO),
             released=released.get((g.pk,), ZERO),
+            earlier=earlier(g.year),
+            authority=g.commitment_authority,
+            bound_later=bound_later(g.year),
         )
         for g in grants
     ]
@@ -463,6 +495,23 @@ def plan_figures(plan: FinancingPlan, rows: list[FinancingRow] | None = None) ->
         own_funds=sum_where(lambda t: t.own_funds),
         eu_funds=sum_where(lambda t: t.eu_fund),
         eu_fund_names=eu_names,
+    )
+
+
+def policies() -> list[FinancingPolicy]:
+    return list(FinancingPolicy.objects.order_by("-valid_from"))
+
+
+def policy_in_force() -> FinancingPolicy:
+    return FinancingPolicy.objects.in_force()
+
+
+def delegation_rules() -> list[DelegationRule]:
+    """The delegationsordning, in force or not, by case kind and order."""
+    return list(
+        DelegationRule.objects.select_related("delegate").order_by(
+            "case_kind", "-active", "position", "-valid_from", "pk"
+        )
     )
 
 

@@ -394,3 +394,94 @@ def test_a_second_regions_rule_set_loads_as_data(actors, director):
     assert old.valid_to == datetime.date(2023, 12, 31)
     case = _eu_case(actors, "450000", eu=False)
     assert case_route(case, on=datetime.date(2025, 1, 1)).rule == rule
+
+
+# --- The rules page, the API, the per-year dashboard ------------------------------------------
+
+
+def test_the_rules_page_shows_and_edits_the_rules(client_for, controller, officer):
+    page = client_for(officer).get("/finance/rules/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Annan regions 1:1" in html and "Projektidéer av mindre karaktär" in html
+    assert "/finance/rules/delegation_rule/new/" not in html  # officers read only
+    assert client_for(officer).get("/finance/rules/delegation_rule/new/").status_code == 403
+
+    client = client_for(controller)
+    response = client.post(
+        "/finance/rules/delegation_rule/new/",
+        {
+            "name": "Medfinansiering under 500 000 kr",
+            "case_kind": "medfinansiering",
+            "delegate_title": "Regional utvecklingsdirektör",
+            "amount_limit": "500 000 kr",
+            "eu_co_financing_to_body": "on",
+            "valid_from": "2024-01-01",
+            "active": "on",
+            "position": "10",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = DelegationRule.objects.get(name="Medfinansiering under 500 000 kr")
+    assert rule.amount_limit == D("500000") and rule.eu_co_financing_to_body
+    assert rule.history.first().history_user == controller
+    # Bad input: a clear message, nothing saved.
+    bad = client.post(
+        "/finance/rules/policy/new/",
+        {"region_name": "Region X", "valid_from": "2025-01-01", "max_1_1_share": "150"},
+    )
+    assert bad.status_code == 400
+    assert FinancingPolicy.objects.count() == 1
+    assert "Region X" not in client.get("/finance/rules/").content.decode()
+
+
+def test_the_rules_api(api, controller, officer):
+    response = api(officer).get("/api/v1/funding-types/")
+    assert response.status_code == 200
+    codes = {row["code"]: row for row in response.json()["results"]}
+    assert codes["other_region_1_1"]["counts_as_1_1"] is True
+    assert codes["other_region_1_1"]["charged_to_grant"] is False
+    refused = api(officer).post("/api/v1/funding-types/", {"code": "x", "name": "X"})
+    assert refused.status_code == 403
+    created = api(controller).post(
+        "/api/v1/funding-types/",
+        {"code": "jtf", "name": "FRO", "is_public": True, "eu_fund": True},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    rule = api(controller).post(
+        "/api/v1/delegation-rules/",
+        {
+            "name": "Under 500 000 kr",
+            "case_kind": "medfinansiering",
+            "delegate_title": "Regional utvecklingsdirektör",
+            "amount_limit": "500 000",
+            "valid_from": "2024-01-01",
+        },
+        format="json",
+    )
+    assert rule.status_code == 201, rule.content
+    assert rule.json()["amount_limit"] == "500000.00"
+    bad = api(controller).patch(
+        f"/api/v1/financing-policies/{FinancingPolicy.objects.get().pk}/",
+        {"max_1_1_share": "120"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    schema = api(officer).get("/api/schema/")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    assert "/api/v1/delegation-rules/" in text and "/api/v1/funding-types/" in text
+
+
+def test_the_dashboard_shows_each_years_later_commitments_and_authority(actors, secretary):
+    make_grant(year=2010, amount="50000000", project="20000000")
+    make_grant(year=2011, amount="50000000", project="20000000")
+    make_grant(year=2012, amount="50000000", project="20000000")
+    Grant.objects.filter(year=2010).update(commitment_authority=D("5000000"))
+    _grant_three_years(_three_year_case(actors), secretary)
+    years = {f.key: f for f in selectors.multi_year_figures()}
+    assert years["2010"].committed == D("886757") and years["2010"].earlier == 0
+    assert years["2011"].earlier == D("941457")
+    assert years["2010"].bound_later == D("1010985")
+    assert years["2010"].authority_left == D("3989015")
