@@ -136,10 +136,11 @@ def _weigh(
 
 
 def _covered(rule: DelegationRule, amount: Decimal | None, eu_funds: list[str]) -> str:
-    parts = [_("Enligt ”%(rule)s”") % {"rule": rule.name}]
+    names = {"rule": rule.name, "reference": rule.reference, "delegate": rule.delegate_title}
     if rule.reference:
-        parts[0] += f" ({rule.reference})"
-    parts[0] += _(" beslutar %(delegate)s") % {"delegate": rule.delegate_title.lower()}
+        parts = [_("Enligt ”%(rule)s” (%(reference)s) beslutar %(delegate)s") % names]
+    else:
+        parts = [_("Enligt ”%(rule)s” beslutar %(delegate)s") % names]
     if rule.amount_limit is not None and amount is not None:
         parts.append(
             _("beloppet %(amount)s är under gränsen %(limit)s")
