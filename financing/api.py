@@ -214,13 +214,20 @@ class GrantViewSet(
 # --- Financing plans ------------------------------------------------------------------------
 
 
+class FundingTypeField(serializers.SlugRelatedField):
+    """A funding type by its code; text no code can be (a NUL byte) is simply unknown."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class FinancingRowSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     financier = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     financier_name = serializers.CharField(source="financier.name", read_only=True)
-    funding_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=FundingType.objects.all()
-    )
+    funding_type = FundingTypeField(slug_field="code", queryset=FundingType.objects.all())
     amount_applied = AmountField()
     amount_granted = AmountField(required=False, allow_null=True)
 

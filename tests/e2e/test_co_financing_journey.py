@@ -9,6 +9,7 @@ e-mailed. Everything through the UI; only the committee, the year's grant and th
 organisations are set up beforehand, as an administrator would have.
 """
 
+import datetime
 import re
 
 from django.core import mail
@@ -90,9 +91,10 @@ def register_case(j):
     ).click()
     expect(page.get_by_label("Stödsökande")).to_have_value("Luleå kommun")
     page.get_by_label("Sökt belopp").fill("1 754 698 kr")
-    year = today().year
-    page.get_by_label("Projektstart").fill(f"{year}-01-01")
-    page.get_by_label("Projektslut").fill(f"{year + 1}-12-31")
+    # The project starts after the application arrives (a plan check flags an earlier start).
+    start = (today().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    page.get_by_label("Projektstart").fill(start.isoformat())
+    page.get_by_label("Projektslut").fill(f"{start.year + 1}-12-31")
     j.check("register-form")
     j.click_through(page.get_by_role("button", name="Registrera", exact=True))
     dnr = re.search(r"\d{5}-\d{4}", page.locator("#messages").inner_text()).group(0)

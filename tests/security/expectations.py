@@ -113,6 +113,8 @@ ACTIONS: dict[str, frozenset] = {
     "financing:commitment_create": CTL,  # can_record_commitment
     "financing:payment_create": CTL,  # can_record_payment
     "financing:release_create": CTL,  # can_record_release
+    "financing:rule_create": CTL,  # can_manage_rules
+    "financing:rule_edit": CTL,
     # reporting.permissions
     "reporting:report_create": OFF,  # can_create_report_year
     "reporting:report_edit": OFF,  # can_edit_report

@@ -49,6 +49,19 @@ def _section(w):
 
 NO_ARGS = lambda w: {}  # noqa: E731
 
+
+def _first_rule():
+    from decisions.workflow.models import DelegationRule
+
+    return DelegationRule.objects.order_by("pk").first()
+
+
+def _first_policy():
+    from financing.models import FinancingPolicy
+
+    return FinancingPolicy.objects.order_by("pk").first()
+
+
 ROUTES = {
     # --- shell -----------------------------------------------------------------------
     "home": NO_ARGS,
@@ -183,6 +196,9 @@ ROUTES = {
     "financing:commitment_detail": _pk("commitment"),
     "financing:payment_create": _pk("commitment"),
     "financing:release_create": _pk("commitment"),
+    "financing:rules": NO_ARGS,
+    "financing:rule_create": lambda w: {"kind": "delegation_rule"},
+    "financing:rule_edit": lambda w: {"kind": "delegation_rule", "pk": _first_rule().pk},
     # --- reporting ---------------------------------------------------------------------
     "reporting:index": NO_ARGS,
     "reporting:report_create": NO_ARGS,
@@ -251,6 +267,12 @@ ROUTES = {
     "payment-detail": _pk("payment"),
     "release-list": NO_ARGS,
     "release-detail": _pk("release"),
+    "funding-type-list": NO_ARGS,
+    "funding-type-detail": lambda w: {"code": "region_1_1"},
+    "financing-policy-list": NO_ARGS,
+    "financing-policy-detail": lambda w: {"pk": _first_policy().pk},
+    "delegation-rule-list": NO_ARGS,
+    "delegation-rule-detail": lambda w: {"pk": _first_rule().pk},
     "api-reports": NO_ARGS,
     "api-report": _year,
     "api-report-sections": _year,

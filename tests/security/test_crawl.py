@@ -334,6 +334,20 @@ def _valid_data(world) -> dict[str, dict]:
         "financing:plan_reopen": {"comment": "Öppnas"},
         "financing:grant_create": {"year": "2031", "amount": "1000000"},
         "financing:commitment_create": {"grant": world.grant.year, "amount": "1000"},
+        "financing:rule_create": {
+            "name": "Ny regel",
+            "case_kind": "medfinansiering",
+            "delegate_title": "Direktör",
+            "valid_from": "2024-01-01",
+            "position": "1",
+        },
+        "financing:rule_edit": {
+            "name": "Ändrad regel",
+            "case_kind": "projektide",
+            "delegate_title": "Direktör",
+            "valid_from": "2000-01-01",
+            "position": "1",
+        },
         "reporting:report_create": {"year": "2031"},
         "reporting:report_approval": {"approved_on": "2023-02-01", "approved_by": "RUN"},
     }
@@ -520,7 +534,9 @@ API_OBJECT_REFUSALS = {
 # case) that may fire other transitions of the case (the secretary records RUN's decision):
 # which role may fire depends on the transition the body names, so the API validates the body
 # first for them (400) and refuses the named transition after (403 for a valid body).
-API_VALIDATED_FIRST = {"api-case-transitions": frozenset({"secretary"})}
+# The secretary records bodies' decisions, the director decides co-financing on delegation:
+# both may fire some of a co-financing case's transitions, so their bodies are validated.
+API_VALIDATED_FIRST = {"api-case-transitions": frozenset({"secretary", "director"})}
 
 # A body no endpoint accepts: wrong types and values for the usual field names.
 INVALID_BODY = {

@@ -343,6 +343,15 @@ TARGETS = {
         page=False,
         base=PARAGRAPH_ONLY_BASE,
     ),
+    "delegation_grant": Target(
+        (W + "DelegationGrantForm",), "director", _transition("delegation_grant")
+    ),
+    "delegation_reject_application": Target(
+        (W + "DelegationApplicationRejectForm",),
+        "director",
+        _transition("delegation_reject_application"),
+    ),
+    "refer_to_body": Target((W + "ReferToBodyForm",), "director", _transition("refer_to_body")),
     "return_to_preparation": Target(
         (W + "ReturnToPreparationForm",), "officer", _transition("return_to_preparation")
     ),
@@ -399,6 +408,15 @@ TARGETS = {
     ),
     "dashboard": Target(
         (F + "DashboardFilterForm",), "reader", lambda w: "/finance/", method="get"
+    ),
+    "funding_type_create": Target(
+        (F + "FundingTypeForm",), "controller", lambda w: "/finance/rules/funding_type/new/"
+    ),
+    "policy_create": Target(
+        (F + "FinancingPolicyForm",), "controller", lambda w: "/finance/rules/policy/new/"
+    ),
+    "delegation_rule_create": Target(
+        (F + "DelegationRuleForm",), "controller", lambda w: "/finance/rules/delegation_rule/new/"
     ),
     "plan_list": Target(
         (F + "PlanFilterForm",), "reader", lambda w: "/finance/plans/", method="get"
@@ -604,6 +622,10 @@ def _fuzz_states(world, actors) -> dict:
     fire(ready, "mark_ready_for_run", users["officer"])
     ready.refresh_from_db()
     fuzz["grant"] = fuzz["reject"] = fuzz["return_to_preparation"] = ready
+    # The delegate's forms on the same case (no rule lets a delegate decide it: refused
+    # with the ordinance's reason, whatever is posted).
+    fuzz["delegation_grant"] = fuzz["delegation_reject_application"] = ready
+    fuzz["refer_to_body"] = ready
     # A paragraph of a case on a held meeting's agenda, for the decision form.
     item = meeting_svc.agenda_item_add(
         user=users["secretary"],

@@ -129,9 +129,12 @@ def test_refusals_by_state_stay_409_for_the_allowed_role(world, as_role):
 def test_case_transitions_validate_first_only_for_a_role_that_fires_some(world, as_role):
     """Which role fires depends on the transition the body names: a role that may fire
     none of the case's transitions is refused at once (403); the secretary, who records
-    the body's decisions on a co-financing case, gets the validation messages (400)."""
+    the body's decisions on a co-financing case, and the director, who may decide one on
+    delegation, get the validation messages (400)."""
     path = f"/api/v1/cases/{world.draft_case.pk}/transitions/"
-    for role in ("reader", "controller", "director", "norole"):
+    response = _json(as_role("director"), "post", path, {})
+    assert response.status_code == 400 and "name" in response.json()
+    for role in ("reader", "controller", "norole"):
         response = _json(as_role(role), "post", path, {})
         assert response.status_code == 403, role
         assert set(response.json()) == {"detail"}, role
