@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -27,4 +29,43 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
+        if is_download(response):
+            # A downloaded document (protocols, extracts, exports, uploads) is never kept
+            # in a browser's or a proxy's cache.
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def is_download(response) -> bool:
+    return (
+        isinstance(response, FileResponse | StreamingHttpResponse)
+        or "Content-Disposition" in response.headers
+    )
+
+
+class NulInputMiddleware:
+    """A query parameter or form field containing a NUL character is refused with 400.
+
+    No text the app keeps may contain NUL (PostgreSQL cannot store it in text, and no
+    browser sends it from a form); answering here keeps such input from reaching a query
+    or a service as a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (
+            request.method == "POST"
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _has_nul(request.POST)
+        ):
+            return HttpResponseBadRequest(
+                _("Adressen eller formuläret innehåller ett otillåtet tecken (NUL)."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())

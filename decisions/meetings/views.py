@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
+from core.roles import Role, has_role
 from decisions.meetings import documents, forms, permissions, selectors
 from decisions.meetings import notice_dates as notices
 from decisions.meetings import services as svc
@@ -1120,7 +1121,7 @@ def protocol_reject(request, pk):
     meeting = _meeting(pk)
     access = permissions.can_sign_protocol(request.user, meeting)
     if not access:
-        if meeting.is_frozen:
+        if meeting.is_frozen and has_role(request.user, Role.DECISION_MAKER):
             raise Conflict(_("Protokollet är redan justerat."))
         raise PermissionDenied(access.reason)
     form = forms.RejectSigningForm(request.POST or None)

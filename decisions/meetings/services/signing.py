@@ -167,8 +167,11 @@ def signing_check(*, user, meeting: Meeting) -> str:
     """The signing role (chair or adjuster) in which ``user`` may answer now.
 
     Raises Conflict when the protocol is signed, or when a signer answers outside a
-    signing round, and PermissionDenied for everyone else who may not answer.
+    signing round, and PermissionDenied for everyone else who may not answer: a role that
+    may never sign (läsare, handläggare, ...) is refused with 403 whatever the state.
     """
+    if not has_role(user, Role.DECISION_MAKER):
+        raise PermissionDenied(permissions.can_sign_protocol(user, meeting).reason)
     if meeting.status == MeetingStatus.SIGNED:
         raise Conflict(_("Protokollet är redan justerat."))
     access = permissions.can_sign_protocol(user, meeting)
@@ -439,7 +442,7 @@ def paragraph_sign(
     )
     access = permissions.can_sign_paragraph(user, locked)
     if not access:
-        if permissions.signing_role_of(user, locked.meeting) or not has_role(
+        if permissions.signing_role_of(user, locked.meeting) and has_role(
             user, Role.DECISION_MAKER
         ):
             raise Conflict(access.reason) if locked.adjusted_at else PermissionDenied(access.reason)
