@@ -69,3 +69,33 @@ class NulInputMiddleware:
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class SessionPolicyMiddleware:
+    """Ends a session after ``SESSION_IDLE_TIMEOUT`` seconds without a request or
+    ``SESSION_ABSOLUTE_LIFETIME`` seconds after the login; the next page asks for a new
+    login and says why. Runs after the authentication and message middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+        from django.contrib.auth import logout
+
+        from core import accounts
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            reason = accounts.session_expired(request.session)
+            if reason:
+                logout(request)
+                messages.info(
+                    request,
+                    _("Du har loggats ut efter en tid utan aktivitet. Logga in igen.")
+                    if reason == "idle"
+                    else _("Din inloggning har gått ut. Logga in igen."),
+                )
+            else:
+                accounts.session_seen(request.session)
+        return self.get_response(request)

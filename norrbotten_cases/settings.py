@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "simple_history",
     "pgtrigger",
@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -142,16 +143,61 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "core.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions: stored in the database, ended after SESSION_IDLE_TIMEOUT seconds without a
+# request and SESSION_ABSOLUTE_LIFETIME seconds after the login (core.accounts).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+
+# API tokens (django-rest-knox with core.models.ApiToken): hashed, named, expiring.
+KNOX_TOKEN_MODEL = "core.ApiToken"
+# knox's own token table is never made (its model is swapped for core.ApiToken).
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+
+# Single sign-on (core.oidc, mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. The
+# provider's endpoints are those of its discovery document (/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile groups")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the logout at the provider sends it as id_token_hint
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+# The claim that names a user (matched against the username; HSA-id in `sub` for SITHS).
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="sub")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# The provider's groups -> the app's roles: "RN-Utv-Handläggare=handläggare,RN-Utv-Läsare=läsare".
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+# How recent a new login at the provider must be to sign a protocol with it, in seconds.
+OIDC_REAUTH_MAX_AGE = env.int("OIDC_REAUTH_MAX_AGE", default=300)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="regionens inloggning")
+# Local passwords: a fallback for small installations, off by default when OIDC is on.
+LOCAL_LOGIN_ENABLED = env.bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 
 # Login throttling (django-axes): lock a username+IP after repeated failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -248,7 +294,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

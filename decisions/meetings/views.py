@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import oidc
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
@@ -679,16 +680,34 @@ def paragraph_sign(request, pk):
     access = permissions.can_sign_paragraph(request.user, paragraph)
     if not access:
         raise PermissionDenied(access.reason)
-    form = forms.SignForm(request.POST or None)
+    uses_oidc = oidc.session_uses_oidc(request)
+    fresh = oidc.reauthenticated_at(request)
+    if uses_oidc and request.method == "GET" and not oidc.is_fresh(fresh):
+        # A new login at the identity provider first; it brings the user back here.
+        return redirect(oidc.reauthenticate_url(request.path))
+    form = (forms.ReauthSignForm if uses_oidc else forms.SignForm)(request.POST or None)
+
+    def sign(f):
+        if uses_oidc:
+            svc.paragraph_sign(
+                user=request.user,
+                paragraph=paragraph,
+                method=Signature.Method.OIDC,
+                reauthenticated_at=fresh,
+            )
+            oidc.consume_reauthentication(request)
+        else:
+            svc.paragraph_sign(
+                user=request.user,
+                paragraph=paragraph,
+                method=Signature.Method.PASSWORD,
+                password=f.cleaned_data["password"],
+            )
+
     return service_form_view(
         request,
         form=form,
-        call=lambda f: svc.paragraph_sign(
-            user=request.user,
-            paragraph=paragraph,
-            method=Signature.Method.PASSWORD,
-            password=f.cleaned_data["password"],
-        ),
+        call=sign,
         title=_("Justera § %(number)s omedelbart") % {"number": paragraph.number},
         action=request.path,
         back=paragraph.get_absolute_url(),
@@ -1024,15 +1043,28 @@ def protocol_sign(request, pk):
     password again (a fresh proof of who signs) and signs."""
     meeting = _meeting(pk)
     role = svc.signing_check(user=request.user, meeting=meeting)
-    form = forms.SignForm(request.POST or None)
+    # Signed in at the identity provider: the proof is a new login there (prompt=login),
+    # not a password (core.oidc).
+    uses_oidc = oidc.session_uses_oidc(request)
+    fresh = oidc.reauthenticated_at(request)
+    form = (forms.ReauthSignForm if uses_oidc else forms.SignForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.protocol_sign(
-                user=request.user,
-                meeting=meeting,
-                method=Signature.Method.PASSWORD,
-                password=form.cleaned_data["password"],
-            )
+            if uses_oidc:
+                svc.protocol_sign(
+                    user=request.user,
+                    meeting=meeting,
+                    method=Signature.Method.OIDC,
+                    reauthenticated_at=fresh,
+                )
+                oidc.consume_reauthentication(request)
+            else:
+                svc.protocol_sign(
+                    user=request.user,
+                    meeting=meeting,
+                    method=Signature.Method.PASSWORD,
+                    password=form.cleaned_data["password"],
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -1049,6 +1081,10 @@ def protocol_sign(request, pk):
             "form": form,
             "role": Signature.Role(role).label,
             "draft_url": reverse("decisions:protocol_draft", args=[meeting.pk]),
+            "uses_oidc": uses_oidc,
+            "reauthenticated_at": fresh if oidc.is_fresh(fresh) else None,
+            "reauth_url": oidc.reauthenticate_url(request.path),
+            "provider_name": settings.OIDC_PROVIDER_NAME,
         },
         status=form_status(request) if form.errors else 200,
     )

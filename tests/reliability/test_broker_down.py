@@ -12,7 +12,6 @@ the periodic requeue tasks that Celery beat runs, and the worker completes them.
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from core.jobs import JobStatus
 from decisions.meetings.models import DocumentJob, GeneratedDocument
@@ -28,7 +27,11 @@ UNAVAILABLE = "Kön för dokumentjobb är inte nåbar just nu"
 
 
 def _token(user) -> str:
-    return "Token " + Token.objects.create(user=user).key
+    import uuid
+
+    from core.accounts import api_token_create
+
+    return "Token " + api_token_create(user=user, name=uuid.uuid4().hex)[1]
 
 
 def _finished(model, **filters):

@@ -293,7 +293,7 @@ def test_only_the_case_officer_sees_the_plan_editing(world, as_role):
 
 # --- POST refusals -----------------------------------------------------------------------------
 
-APP_LABELS = ("projects", "decisions", "financing", "reporting", "authtoken")
+APP_LABELS = ("projects", "decisions", "financing", "reporting", "core")
 
 
 def db_fingerprint() -> dict[str, str]:

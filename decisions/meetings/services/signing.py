@@ -8,12 +8,14 @@ import json
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import oidc
 from core.access import require
 from core.errors import Conflict
 from core.jobs import sha256_bytes
@@ -193,25 +195,48 @@ def _locked_for_signing(user, meeting: Meeting) -> tuple[Meeting, str]:
     return locked, signing_check(user=user, meeting=locked)
 
 
-def reauthenticate(*, user, method: str, password: str = "") -> None:
-    """The signer proves again who they are: their password, or a fresh login at the
-    identity provider (``oidc``: the page checked it before calling)."""
+def reauthenticate(
+    *,
+    user,
+    method: str,
+    password: str = "",
+    reauthenticated_at: datetime.datetime | None = None,
+) -> None:
+    """The signer proves again who they are: their password, or a new login at the
+    identity provider (``oidc``: ``reauthenticated_at`` is the provider's ``auth_time`` of a
+    login with ``prompt=login`` that the page's session received, ``core.oidc``), at most
+    ``OIDC_REAUTH_MAX_AGE`` seconds ago."""
     if method == Signature.Method.PASSWORD:
         if not password or not user.check_password(password):
             raise ValidationError(
                 {"password": _("Lösenordet stämmer inte. Ange ditt lösenord för att justera.")}
             )
-    elif method != Signature.Method.OIDC:
+    elif method == Signature.Method.OIDC:
+        if not oidc.is_fresh(reauthenticated_at):
+            raise ValidationError(
+                _(
+                    "Logga in på nytt hos identitetsleverantören för att justera (högst %(min)s minuter innan)."
+                )
+                % {"min": max(1, settings.OIDC_REAUTH_MAX_AGE // 60)}
+            )
+    else:
         raise ValidationError(_("Okänt sätt att justera."))
 
 
 @transaction.atomic
 def protocol_sign(
-    *, user, meeting: Meeting, method: str = Signature.Method.PASSWORD, password: str = ""
+    *,
+    user,
+    meeting: Meeting,
+    method: str = Signature.Method.PASSWORD,
+    password: str = "",
+    reauthenticated_at: datetime.datetime | None = None,
 ) -> Signature:
     """The chair or the adjuster signs, after proving who they are again; when both have,
     the protocol is signed and frozen (``freeze``)."""
-    reauthenticate(user=user, method=method, password=password)
+    reauthenticate(
+        user=user, method=method, password=password, reauthenticated_at=reauthenticated_at
+    )
     locked, role = _locked_for_signing(user, meeting)
     member = meeting_chair(locked) if role == Signature.Role.CHAIR else locked.adjuster
     assert member is not None  # signing_check found the user as this member
@@ -429,11 +454,14 @@ def paragraph_sign(
     paragraph: Paragraph,
     method: str = Signature.Method.PASSWORD,
     password: str = "",
+    reauthenticated_at: datetime.datetime | None = None,
 ) -> Signature:
     """Omedelbar justering: the chair or the adjuster signs one § at the meeting. When
     both have, the § is justerad: frozen, with its own record, extract, notice and appeal
     period, before the rest of the protocol."""
-    reauthenticate(user=user, method=method, password=password)
+    reauthenticate(
+        user=user, method=method, password=password, reauthenticated_at=reauthenticated_at
+    )
     Meeting.objects.select_for_update().get(pk=paragraph.meeting_id)
     locked = (
         Paragraph.objects.select_for_update(of=("self",))
