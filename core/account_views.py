@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -50,7 +49,6 @@ class LoginView(auth_views.LoginView):
 
 
 @require_POST
-@login_not_required
 def logout_view(request):
     """Log out here, and at the identity provider when the session began there."""
     target = reverse(settings.LOGOUT_REDIRECT_URL)

@@ -155,6 +155,8 @@ class AuthenticateView(OIDCAuthenticationRequestView):
             super().__init__(*args, **kwargs)
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         if not enabled():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -172,6 +174,8 @@ class AuthenticateView(OIDCAuthenticationRequestView):
 @method_decorator(login_not_required, name="dispatch")
 class CallbackView(OIDCAuthenticationCallbackView):
     def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         if not enabled():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
