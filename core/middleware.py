@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -25,7 +27,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
@@ -34,6 +36,18 @@ class SecurityHeadersMiddleware:
             # in a browser's or a proxy's cache.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def content_security_policy() -> str:
+    """The CSP; with single sign-on, the logout form may lead on to the provider's
+    end-session endpoint (form-action governs the redirects after a form, too)."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
+    if getattr(settings, "OIDC_ENABLED", False) and endpoint:
+        parts = urlsplit(endpoint)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {origin}")
+    return policy
 
 
 def is_download(response) -> bool:
