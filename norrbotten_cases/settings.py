@@ -360,6 +360,13 @@ CONTENT_SECURITY_POLICY = (
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The municipality's notice board: where signed protocols are kept (shown on notices).
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
+# Own work: may officers work on every case ("all"), only on the cases they handle
+# ("own"), or also on those of officers of their unit ("unit": units are Django groups
+# named UNIT_GROUP_PREFIX + the unit)? Refusals name the case's officer.
+OFFICER_EDIT_SCOPE = env.str("OFFICER_EDIT_SCOPE", default="all")
+if OFFICER_EDIT_SCOPE not in ("all", "own", "unit"):
+    raise ImproperlyConfigured("OFFICER_EDIT_SCOPE must be all, own or unit.")
+UNIT_GROUP_PREFIX = env.str("UNIT_GROUP_PREFIX", default="enhet: ")
 # Cap on the region's share of a project's total budget, in per cent (controller check).
 REGION_SHARE_POLICY_CAP_PERCENT = env.int("REGION_SHARE_POLICY_CAP_PERCENT", default=50)
 
