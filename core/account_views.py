@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import accounts, oidc
+from core import accounts, mail, oidc
 from core.http import apply_service_errors, form_status
 
 
@@ -76,6 +76,7 @@ def _profile_context(request, **extra):
     user = request.user
     return {
         "tokens": list(accounts.api_tokens_of(user)),
+        "failed_emails": list(mail.failed_emails_of(user)),
         "sessions": list(accounts.sessions_of(user)),
         "uses_oidc": oidc.session_uses_oidc(request),
         "has_password": user.has_usable_password(),

@@ -254,6 +254,11 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Norrbotten Cases <noreply@norrbotten.se>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outgoing e-mail (core.mail): attempts after the first, and the first pause in seconds
+# (doubling each time, at most 15 minutes); then the message is marked failed.
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -272,9 +277,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Unacknowledged tasks (a worker died mid-task) are delivered again after this many seconds.
+# Unacknowledged tasks (a worker died mid-task) are delivered again after this many
+# seconds: just above the hard time limit, so a job whose worker died runs again within
+# minutes, and a task still running (at most CELERY_TASK_TIME_LIMIT) is never delivered
+# twice (core.checks refuses a shorter one). Publishing gives up at once when Redis is
+# down (one attempt, a 2 s connect timeout): the order is kept and sent later (core.jobs).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 2,
+    "connect_retries_timeout": 2,
 }
 # Celery beat (the `beat` service): send again the document jobs that were ordered while the
 # broker was unreachable (their rows wait with `broker_unavailable` set), every minute.
@@ -286,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-report-jobs": {
         "task": "reporting.requeue_report_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "send-queued-emails": {
+        "task": "core.send_queued_emails",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

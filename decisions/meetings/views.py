@@ -26,6 +26,7 @@ from core import oidc
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
+from core.jobs import broker_failed, broker_failed_reset
 from core.roles import Role, has_role
 from decisions.meetings import documents, forms, permissions, selectors
 from decisions.meetings import notice_dates as notices
@@ -118,10 +119,16 @@ def service_form_view(request, *, form, call, title, action, back, success, mess
     )
 
 
-def _post_action(request, call, success, message=""):
-    """A button-only action (no form fields): ValidationError becomes an error message."""
+def _post_action(request, call, success, message="", *, orders_job=False):
+    """A button-only action (no form fields): ValidationError becomes an error message.
+
+    ``orders_job``: when the broker could not take the job, the job's status on the page
+    says so, and no success message stands beside it."""
+    broker_failed_reset()
     try:
         call()
+        if orders_job and broker_failed():
+            message = ""
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -1238,6 +1245,7 @@ def document_generate(request, pk, kind):
         lambda: svc.document_job_request(user=request.user, meeting=meeting, kind=kind),
         meeting.get_absolute_url() + "#dokument",
         _("Dokumentet skapas. Följ förloppet nedan."),
+        orders_job=True,
     )
 
 
@@ -1318,6 +1326,7 @@ def extracts_generate(request, pk):
         _("Protokollsutdragen skapas och skickas. Följ förloppet nedan.")
         if send
         else _("Protokollsutdragen skapas. Följ förloppet nedan."),
+        orders_job=True,
     )
 
 
@@ -1340,6 +1349,7 @@ def extract_generate(request, pk):
         ),
         paragraph.meeting.get_absolute_url() + "#dokument",
         _("Protokollsutdraget skapas. Följ förloppet nedan."),
+        orders_job=True,
     )
 
 
@@ -1355,9 +1365,11 @@ def job_status(request, pk):
 def job_retry(request, pk):
     job = get_object_or_404(DocumentJob.objects.select_related("meeting", "paragraph"), pk=pk)
     job = svc.document_job_retry(user=request.user, job=job)
+    job.refresh_from_db()
     if getattr(request, "htmx", False):
         return render(request, "partials/job_status.html", _job_context(request, job))
-    messages.success(request, _("Dokumentet skapas igen."))
+    if not job.broker_unavailable:
+        messages.success(request, _("Dokumentet skapas igen."))
     return redirect(job.meeting.get_absolute_url() + "#dokument")
 
 

@@ -148,6 +148,7 @@ def meeting_submit_for_signing(*, user, meeting: Meeting) -> Meeting:
             "tillbaka det med en kommentar på sammanträdets sida: %(path)s"
         )
         % {"meeting": locked, "path": absolute_url(locked.get_absolute_url())},
+        sent_by=user,
     )
     meeting.refresh_from_db()
     return locked
@@ -355,6 +356,7 @@ def _signed(locked: Meeting, at) -> None:
             "deadline": f"{deadline:%Y-%m-%d}",
             "path": absolute_url(locked.get_absolute_url()),
         },
+        sent_by=locked.secretary,
     )
 
 
@@ -442,6 +444,7 @@ def protocol_reject(*, user, meeting: Meeting, comment: str) -> Signature:
         _("Protokollet skickades tillbaka: %(meeting)s") % {"meeting": locked},
         _("%(name)s skickade tillbaka protokollet från %(meeting)s med kommentaren:\n\n%(comment)s")
         % {"name": member, "meeting": locked, "comment": comment},
+        sent_by=user,
     )
     meeting.refresh_from_db()
     return signature
