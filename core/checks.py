@@ -58,7 +58,7 @@ def celery_timing_check(app_configs=None, **kwargs):
     limit = settings.CELERY_TASK_TIME_LIMIT
     soft = settings.CELERY_TASK_SOFT_TIME_LIMIT
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-    issues = []
+    issues: list[Error | Warning] = []
     if soft >= limit:
         issues.append(
             Error(

@@ -8,6 +8,7 @@ broker could not take wait as queued: ``core.send_queued_emails`` (Celery beat, 
 minute) sends them.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -72,7 +73,7 @@ def email_give_up(*, email_id: int, error: str) -> None:
 
 
 def emails_waiting() -> QuerySet[OutgoingEmail]:
-    cutoff = timezone.now() - timezone.timedelta(seconds=60)
+    cutoff = timezone.now() - datetime.timedelta(seconds=60)
     return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, created_at__lt=cutoff)
 
 
