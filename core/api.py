@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,18 +30,3 @@ def exception_handler(exc, context):
         detail = str(exc) or "Du har inte behörighet att göra detta."
         return Response({"detail": detail}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
-
-
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
-    """The API token in the OpenAPI schema: ``Authorization: Token <token>``."""
-
-    target_class = "core.api_auth.TokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "Token <token>: a personal API token from the profile page.",
-        }

@@ -85,6 +85,7 @@ DEMO_LOADERS = [
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,7 +198,10 @@ OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
 OIDC_REAUTH_MAX_AGE = env.int("OIDC_REAUTH_MAX_AGE", default=300)
 OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="regionens inloggning")
 # Local passwords: a fallback for small installations, off by default when OIDC is on.
-LOCAL_LOGIN_ENABLED = env.bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
+# (An empty LOCAL_LOGIN, as docker-compose passes an unset one, counts as unset.)
+LOCAL_LOGIN_ENABLED = (
+    env.bool("LOCAL_LOGIN") if env.str("LOCAL_LOGIN", default="") else not OIDC_ENABLED
+)
 
 # Login throttling (django-axes): lock a username+IP after repeated failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -411,10 +415,24 @@ SEAL_DEMO_DIR = env.path("SEAL_DEMO_DIR", default=BASE_DIR / ".seal")
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 # --- Logging -----------------------------------------------------------------
+# One JSON object per line with the request id and the user id (core.logs); LOG_FORMAT=text
+# for a terminal (the default with DEBUG).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "weasyprint": {"level": "ERROR"},
@@ -424,3 +442,19 @@ LOGGING = {
         "fontTools.subset": {"level": "ERROR"},
     },
 }
+
+# --- Error reporting (Sentry) -------------------------------------------------------------
+# Server errors and failed tasks go to Sentry when SENTRY_DSN is set; no personal data is
+# sent (user ids only, no names, e-mail addresses, cookies or request bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+    )
