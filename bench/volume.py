@@ -21,7 +21,7 @@ from financing.models import (
     Commitment,
     FinancingPlan,
     FinancingRow,
-    FundingType,
+    FundingCode,
     Grant,
     GrantCategory,
     PlanStatus,
@@ -193,7 +193,7 @@ def _financing(projects, cases, orgs, rng):
             FinancingRow(
                 plan=plan,
                 financier=region,
-                funding_type=FundingType.REGION_1_1,
+                funding_type_id=FundingCode.REGION_1_1,
                 amount_applied=project.requested_amount,
                 position=0,
             )
@@ -202,7 +202,7 @@ def _financing(projects, cases, orgs, rng):
             FinancingRow(
                 plan=plan,
                 financier_id=rng.choice(orgs),
-                funding_type=FundingType.ERUF,
+                funding_type_id=FundingCode.ERUF,
                 amount_applied=project.total_budget - project.requested_amount,
                 position=1,
             )

@@ -23,11 +23,37 @@ from decisions.workflow.models import (
     Assessment,
     DecisionProposal,
     DelegationDecision,
+    DelegationRule,
     ForumRecommendation,
     TransitionLog,
 )
 
 # --- Workflow ---------------------------------------------------------------------------
+
+
+@admin.register(DelegationRule)
+class DelegationRuleAdmin(HistoryWithoutRevertAdmin):
+    """The delegationsordning is reference data: administrators keep it here (or
+    controllers on the rules page); a rule decisions rest on is ended, not deleted."""
+
+    list_display = [
+        "name",
+        "case_kind",
+        "delegate_title",
+        "amount_limit",
+        "eu_co_financing_to_body",
+        "valid_from",
+        "valid_to",
+        "active",
+    ]
+    list_filter = ["case_kind", "active"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user  # read by simple-history
+        super().save_model(request, obj, form, change)
 
 
 class WorkflowReadOnlyAdmin(admin.ModelAdmin):

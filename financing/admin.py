@@ -3,12 +3,14 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyHistoryAdmin
+from core.admin import HistoryWithoutRevertAdmin, ReadOnlyHistoryAdmin
 from financing.models import (
     Allocation,
     Commitment,
     FinancingPlan,
+    FinancingPolicy,
     FinancingRow,
+    FundingType,
     Grant,
     Payment,
     Release,
@@ -79,3 +81,39 @@ class PaymentAdmin(ReadOnlyAdmin):
 class ReleaseAdmin(ReadOnlyAdmin):
     list_display = ["released_on", "commitment", "amount", "reason"]
     list_select_related = ["commitment__grant", "commitment__case"]
+
+
+# --- The region's rules: data an administrator keeps (history in django-simple-history) ----
+
+
+class RuleAdmin(HistoryWithoutRevertAdmin):
+    """Rules are edited here or on the rules page; nothing that money rests on is deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user  # read by simple-history
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(FundingType)
+class FundingTypeAdmin(RuleAdmin):
+    list_display = [
+        "name",
+        "code",
+        "is_public",
+        "counts_as_1_1",
+        "charged_to_grant",
+        "this_region",
+        "eu_fund",
+        "own_funds",
+        "in_kind",
+        "active",
+    ]
+    list_filter = ["active", "counts_as_1_1", "eu_fund"]
+
+
+@admin.register(FinancingPolicy)
+class FinancingPolicyAdmin(RuleAdmin):
+    list_display = ["region_name", "valid_from", "max_1_1_share", "max_region_share"]

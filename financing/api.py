@@ -23,6 +23,7 @@ from core.errors import Conflict
 from core.money import AmountError, parse_amount
 from decisions.meetings import api as meetings_api
 from decisions.workflow import api as workflow_api
+from decisions.workflow.models import DelegationRule
 from financing import permissions as finance_permissions
 from financing import selectors, services
 from financing.models import (
@@ -30,6 +31,7 @@ from financing.models import (
     AllocationDimension,
     Commitment,
     FinancingPlan,
+    FinancingPolicy,
     FinancingRow,
     FundingType,
     Grant,
@@ -113,6 +115,7 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class GrantSerializer(serializers.ModelSerializer):
     amount = AmountField()
+    commitment_authority = AmountField(required=False, allow_null=True)
     allocations = AllocationSerializer(many=True, required=False)
     figures = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False)
@@ -121,7 +124,10 @@ class GrantSerializer(serializers.ModelSerializer):
         model = Grant
         fields = [
             "year",
+            "code",
+            "name",
             "amount",
+            "commitment_authority",
             "decision_reference",
             "note",
             "version",
@@ -169,6 +175,9 @@ class GrantViewSet(
             decision_reference=data.get("decision_reference", ""),
             note=data.get("note", ""),
             allocations=self._allocations(data) or {},
+            code=data.get("code", ""),
+            name=data.get("name", ""),
+            commitment_authority=data.get("commitment_authority"),
         )
         return Response(self.get_serializer(grant).data, status=status.HTTP_201_CREATED)
 
@@ -194,6 +203,9 @@ class GrantViewSet(
             note=data.get("note", grant.note),
             allocations=allocations,
             version=data.get("version"),
+            code=data.get("code"),
+            name=data.get("name"),
+            commitment_authority=data.get("commitment_authority", "unchanged"),
         )
         grant = Grant.objects.prefetch_related("allocations").get(pk=grant.pk)
         return Response(self.get_serializer(grant).data)
@@ -206,7 +218,9 @@ class FinancingRowSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     financier = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     financier_name = serializers.CharField(source="financier.name", read_only=True)
-    funding_type = serializers.ChoiceField(choices=FundingType.choices)
+    funding_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=FundingType.objects.all()
+    )
     amount_applied = AmountField()
     amount_granted = AmountField(required=False, allow_null=True)
 
@@ -657,3 +671,122 @@ class ParagraphDecisionView(meetings_api.ParagraphDecisionView):
     """Record a body's decision in a §; a RUN grant commits the granted amount."""
 
     record = staticmethod(decisions.paragraph_record_decision)
+
+
+# --- The region's rules (financing.services.rules) -------------------------------------------
+
+
+class FundingTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundingType
+        fields = [
+            "id",
+            "code",
+            "name",
+            "is_public",
+            "counts_as_1_1",
+            "charged_to_grant",
+            "this_region",
+            "eu_fund",
+            "own_funds",
+            "in_kind",
+            "active",
+            "position",
+        ]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class FinancingPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FinancingPolicy
+        fields = [
+            "id",
+            "region_name",
+            "valid_from",
+            "max_1_1_share",
+            "max_region_share",
+            "long_project_years",
+            "flag_start_before_application",
+            "note",
+        ]
+        extra_kwargs = {"valid_from": {"validators": []}}
+
+
+class DelegationRuleSerializer(serializers.ModelSerializer):
+    amount_limit = AmountField(required=False, allow_null=True)
+    yearly_ceiling = AmountField(required=False, allow_null=True)
+
+    class Meta:
+        model = DelegationRule
+        fields = [
+            "id",
+            "name",
+            "reference",
+            "case_kind",
+            "delegate_title",
+            "delegate",
+            "amount_limit",
+            "eu_co_financing_to_body",
+            "yearly_ceiling",
+            "valid_from",
+            "valid_to",
+            "active",
+            "position",
+        ]
+
+
+class RuleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    FinancingViewSet,
+):
+    """Every role reads the rules; controllers write them through ``services.rules``
+    (validated, kept in history). Nothing is deleted: retire a rule instead."""
+
+    save = staticmethod(services.rules.funding_type_save)
+    keyword = "funding_type"
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_manage_rules(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.save(user=request.user, **{self.keyword: None}, **serializer.validated_data)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.require(finance_permissions.can_manage_rules(request.user))
+        serializer = self.get_serializer(
+            instance, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        obj = self.save(user=request.user, **{self.keyword: instance}, **serializer.validated_data)
+        return Response(self.get_serializer(obj).data)
+
+
+class FundingTypeViewSet(RuleViewSet):
+    """Funding types and what each counts as (1:1, this region's grant, EU, own funds)."""
+
+    serializer_class = FundingTypeSerializer
+    queryset = FundingType.objects.order_by("position", "name")
+    lookup_field = "code"
+
+
+class FinancingPolicyViewSet(RuleViewSet):
+    """The financing policy per period (caps the plan checks use)."""
+
+    serializer_class = FinancingPolicySerializer
+    queryset = FinancingPolicy.objects.order_by("-valid_from")
+    save = staticmethod(services.rules.financing_policy_save)
+    keyword = "policy"
+
+
+class DelegationRuleViewSet(RuleViewSet):
+    """The delegationsordning: who decides which cases on the body's behalf."""
+
+    serializer_class = DelegationRuleSerializer
+    queryset = DelegationRule.objects.order_by("case_kind", "position", "pk")
+    save = staticmethod(services.rules.delegation_rule_save)
+    keyword = "rule"

@@ -11,6 +11,9 @@ router.register("financing-plans", api.FinancingPlanViewSet, basename="financing
 router.register("commitments", api.CommitmentViewSet, basename="commitment")
 router.register("payments", api.PaymentViewSet, basename="payment")
 router.register("releases", api.ReleaseViewSet, basename="release")
+router.register("funding-types", api.FundingTypeViewSet, basename="funding-type")
+router.register("financing-policies", api.FinancingPolicyViewSet, basename="financing-policy")
+router.register("delegation-rules", api.DelegationRuleViewSet, basename="delegation-rule")
 
 urlpatterns = [
     # Case transitions and body decisions may move money: served here, on the paths of

@@ -1,8 +1,6 @@
 """The case page's parts that involve money: the financing section, and the workflow's
 action buttons with the money's reasons (``financing.services.decisions``)."""
 
-from functools import partial
-
 from decisions.workflow import views as workflow_views
 from financing import permissions, selectors
 from financing.services import decisions
@@ -45,9 +43,23 @@ SECTION = Section(
 )
 
 
+def actions_section_context(request, case) -> dict | None:
+    """The workflow's buttons with the money's reasons, and at a decision point who
+    decides the case under the delegationsordning and why."""
+    context = workflow_views.actions_section(
+        request, case, available=decisions.available_transitions
+    )
+    if context is not None and case.state == decisions.DECISION_STATES.get(case.kind):
+        route = decisions.case_route(case)
+        context["route"] = route
+        if route.by_delegate:
+            context["deciding_bodies"] = []
+    return context
+
+
 ACTIONS_SECTION = Section(
     key="workflow_actions",
     area="header",
     template="decisions/workflow/partials/case_actions.html",
-    context=partial(workflow_views.actions_section, available=decisions.available_transitions),
+    context=actions_section_context,
 )

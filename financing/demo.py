@@ -19,11 +19,14 @@ from django.db import transaction
 
 from decisions.meetings import demo as meetings_demo
 from decisions.workflow import demo as workflow_demo
-from financing import services
+from decisions.workflow.models import DelegationRule
+from financing import defaults, services
 from financing.models import (
     AllocationDimension,
     Commitment,
     FinancingPlan,
+    FinancingPolicy,
+    FundingType,
     Grant,
     GrantCategory,
     LeaderGender,
@@ -202,8 +205,16 @@ def _plans(officer, controller, stdout):
     stdout.write(f"  financing: {created} financing plans created and approved")
 
 
+def _ensure_rules() -> None:
+    """The default rules the data migrations create (again after a test's flush)."""
+    defaults.ensure_defaults(
+        funding_type=FundingType, policy=FinancingPolicy, delegation_rule=DelegationRule
+    )
+
+
 @transaction.atomic
 def load_before_decisions(stdout) -> None:
+    _ensure_rules()
     controller = _user("controller")
     officer = _user("handlaggare")
     if controller is None or officer is None:
@@ -296,6 +307,7 @@ def _commitments_2022(controller, stdout):
 def load_decisions(stdout) -> None:
     """The decisions' demo (workflow, then RUN 2020-03-24), fired through this app's
     decision services so that RUN's grants commit money and RUN needs approved plans."""
+    _ensure_rules()
     workflow_demo.load(stdout, fire=decisions.case_transition)
     meetings_demo.load(stdout, record=decisions.paragraph_record_decision)
 

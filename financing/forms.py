@@ -3,11 +3,16 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
+from decisions.workflow.models import DelegationRule
+from financing import selectors
 from financing.models import (
     AllocationDimension,
+    FinancingPolicy,
     FundingType,
     Grant,
     GrantCategory,
@@ -68,6 +73,25 @@ class GrantForm(forms.Form):
         max_length=200,
         help_text=_("T.ex. regeringens diarienummer för villkorsbeslutet."),
     )
+    code = forms.CharField(
+        label=_("Anslagspost"),
+        required=False,
+        max_length=20,
+        help_text=_("T.ex. 1:1. Tomt = 1:1."),
+    )
+    name = forms.CharField(
+        label=_("Anslagets namn"),
+        required=False,
+        max_length=100,
+        help_text=_("Namnet enligt årets regleringsbrev, t.ex. Regionala tillväxtåtgärder."),
+    )
+    commitment_authority = MoneyField(
+        label=_("Bemyndiganderam"),
+        required=False,
+        help_text=_(
+            "Högsta belopp som årets beslut får binda för kommande år. Tomt = ingen kontroll."
+        ),
+    )
     note = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -79,6 +103,9 @@ class GrantForm(forms.Form):
             self.fields["year"].initial = grant.year
             self.fields["amount"].initial = grant.amount
             self.fields["decision_reference"].initial = grant.decision_reference
+            self.fields["code"].initial = grant.code
+            self.fields["name"].initial = grant.name
+            self.fields["commitment_authority"].initial = grant.commitment_authority
             self.fields["note"].initial = grant.note
             self.fields["version"].initial = grant.version
             current = {(a.dimension, a.key): a.amount for a in grant.allocations.all()}
@@ -134,16 +161,19 @@ class PlanForm(forms.Form):
 class RowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     financier = OrganisationField(label=_("Finansiär"))
-    funding_type = forms.ChoiceField(
-        label=_("Typ"), choices=[("", _("– välj typ –")), *FundingType.choices]
-    )
+    funding_type = forms.ChoiceField(label=_("Typ"), choices=())
     amount_applied = MoneyField(label=_("Sökt belopp"))
     amount_granted = MoneyField(label=_("Beviljat belopp"), required=False)
     year = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
     in_kind = forms.BooleanField(label=_("Annat än pengar"), required=False)
 
-    def __init__(self, *args, years=None, **kwargs):
+    def __init__(self, *args, years=None, funding_types=None, **kwargs):
         super().__init__(*args, **kwargs)
+        current = self.initial.get("funding_type")
+        self.fields["funding_type"].choices = [
+            ("", _("– välj typ –")),
+            *funding_type_choices(funding_types, keep=current),
+        ]
         years = list(years or [])
         initial_year = self.initial.get("year")
         if initial_year and initial_year not in years:
@@ -156,7 +186,20 @@ class RowForm(forms.Form):
             )
 
 
+def funding_type_choices(types=None, *, keep: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the active funding types, plus ``keep`` (a row's retired type)."""
+    types = selectors.funding_types() if types is None else types
+    return [(t.code, t.name) for t in types if t.active or t.code == keep]
+
+
 class BaseRowFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_funding_types"):
+            self._funding_types = selectors.funding_types()
+        kwargs["funding_types"] = self._funding_types
+        return kwargs
+
     def clean(self):
         if any(self.errors):
             return
@@ -324,9 +367,7 @@ class PlanFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Alla")), *PlanStatus.choices]
     )
     year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
-    funding_type = forms.ChoiceField(
-        label=_("Finansieringstyp"), required=False, choices=[("", _("Alla")), *FundingType.choices]
-    )
+    funding_type = forms.ChoiceField(label=_("Finansieringstyp"), required=False, choices=())
     financier = forms.ModelChoiceField(
         label=_("Finansiär"),
         required=False,
@@ -335,6 +376,13 @@ class PlanFilterForm(forms.Form):
         .order_by("name"),
         empty_label=_("Alla"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_type"].choices = [
+            ("", _("Alla")),
+            *((t.code, t.name) for t in selectors.funding_types()),
+        ]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -371,3 +419,84 @@ class CommitmentFilterForm(forms.Form):
             "priority": data.get("priority") or None,
             "open_only": bool(data.get("open")),
         }
+
+
+# --- The region's rules ---------------------------------------------------------------------
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FundingTypeForm(forms.ModelForm):
+    class Meta:
+        model = FundingType
+        fields = [
+            "code",
+            "name",
+            "is_public",
+            "counts_as_1_1",
+            "charged_to_grant",
+            "this_region",
+            "eu_fund",
+            "own_funds",
+            "in_kind",
+            "active",
+            "position",
+        ]
+
+
+class FinancingPolicyForm(forms.ModelForm):
+    class Meta:
+        model = FinancingPolicy
+        fields = [
+            "region_name",
+            "valid_from",
+            "max_1_1_share",
+            "max_region_share",
+            "long_project_years",
+            "flag_start_before_application",
+            "note",
+        ]
+        widgets = {"valid_from": _date_input(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class DelegationRuleForm(forms.ModelForm):
+    amount_limit = MoneyField(
+        label=_("Beloppsgräns"),
+        required=False,
+        help_text=_("Delegaten beslutar bara belopp under gränsen. Tomt = ingen gräns."),
+    )
+    yearly_ceiling = MoneyField(
+        label=_("Tak per kalenderår"),
+        required=False,
+        help_text=_("Högsta summa som delegaten får bevilja enligt regeln under ett år."),
+    )
+
+    class Meta:
+        model = DelegationRule
+        fields = [
+            "name",
+            "reference",
+            "case_kind",
+            "delegate_title",
+            "delegate",
+            "amount_limit",
+            "eu_co_financing_to_body",
+            "yearly_ceiling",
+            "valid_from",
+            "valid_to",
+            "active",
+            "position",
+        ]
+        widgets = {"valid_from": _date_input(), "valid_to": _date_input()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        delegate = self.fields["delegate"]
+        delegate.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.DECISION_MAKER)
+            .order_by("first_name", "last_name")
+        )
+        delegate.label_from_instance = lambda user: user.get_full_name() or user.username

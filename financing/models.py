@@ -6,10 +6,14 @@ never exceed the commitment) are kept by ``financing.services`` under row locks;
 single-row ones are database constraints here.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -27,21 +31,168 @@ class GrantCategory(models.TextChoices):
     COMMERCIAL_SERVICE = "commercial_service", _("Stöd till kommersiell service")
 
 
-class FundingType(models.TextChoices):
-    REGION_1_1 = "region_1_1", _("Region Norrbotten 1:1")
-    REGION_OWN = "region_own", _("Region Norrbotten egna medel")
-    ERUF = "eruf", _("ERUF")
-    ESF_PLUS = "esf_plus", _("ESF+")
-    INTERREG = "interreg", _("Interreg")
-    TILLVAXTVERKET = "tillvaxtverket", _("Tillväxtverket")
-    MUNICIPALITY = "municipality", _("Kommun")
-    UNIVERSITY = "university", _("Universitet")
-    PRIVATE = "private", _("Privat")
-    OTHER = "other", _("Annan")
+class FundingCode:
+    """Codes of the funding types every installation starts with (data migration 0002).
+
+    The list itself is data (``FundingType``): a region adds, renames or retires types in
+    the admin or on the rules page. Code reads a type's attributes, never these codes;
+    they name the built-in rows for demo data, imports and tests.
+    """
+
+    REGION_1_1 = "region_1_1"
+    OTHER_REGION_1_1 = "other_region_1_1"
+    OTHER_REGION_OWN = "other_region_own"
+    REGION_OWN = "region_own"
+    ERUF = "eruf"
+    ESF_PLUS = "esf_plus"
+    INTERREG = "interreg"
+    TILLVAXTVERKET = "tillvaxtverket"
+    STATE_AGENCY = "state_agency"
+    MUNICIPALITY = "municipality"
+    UNIVERSITY = "university"
+    PRIVATE = "private"
+    OWN_FUNDS = "own_funds"
+    IN_KIND = "in_kind"
+    OTHER = "other"
 
 
-# The region's own co-financing: anslag 1:1 plus its own funds.
-REGION_FUNDING_TYPES = (FundingType.REGION_1_1, FundingType.REGION_OWN)
+class FundingTypeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class FundingType(models.Model):
+    """A kind of money in a financing plan, with what it counts as (DOMAIN.md "Project grants").
+
+    The plan's checks read the attributes: the 1:1 share counts every region's 1:1 money
+    (``counts_as_1_1``), what a decision commits against this region's anslag is the rows
+    ``charged_to_grant``, own funds (``own_funds``) and contributions in kind stay apart.
+    """
+
+    code = models.SlugField(_("kod"), max_length=30, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    is_public = models.BooleanField(
+        _("offentliga medel"), default=True, help_text=_("Räknas in i den offentliga andelen.")
+    )
+    counts_as_1_1 = models.BooleanField(
+        _("räknas som 1:1-medel"),
+        default=False,
+        help_text=_(
+            "Anslag 1:1 från denna eller en annan region: räknas mot taket för 1:1-andelen."
+        ),
+    )
+    charged_to_grant = models.BooleanField(
+        _("belastar regionens anslag 1:1"),
+        default=False,
+        help_text=_("Beslutet om medfinansiering belastar denna regions anslag 1:1."),
+    )
+    this_region = models.BooleanField(
+        _("regionens egna pengar"),
+        default=False,
+        help_text=_("Denna regions medel (1:1 eller egna medel): räknas in i regionens andel."),
+    )
+    eu_fund = models.BooleanField(_("EU-fond"), default=False)
+    own_funds = models.BooleanField(
+        _("projektägarens egna medel"),
+        default=False,
+        help_text=_("Sökandens egen insats: hålls utanför 1:1 och offentlig medfinansiering."),
+    )
+    in_kind = models.BooleanField(
+        _("annat än pengar"), default=False, help_text=_("T.ex. arbetstid eller lokaler.")
+    )
+    active = models.BooleanField(
+        _("aktiv"), default=True, help_text=_("Inaktiva typer kan inte väljas på nya rader.")
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    objects = FundingTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finansieringstyp")
+        verbose_name_plural = _("finansieringstyper")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(charged_to_grant=False) | Q(counts_as_1_1=True, this_region=True),
+                name="funding_type_charged_is_this_regions_1_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(own_funds=False) | Q(counts_as_1_1=False),
+                name="funding_type_own_funds_not_1_1",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class FinancingPolicyQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None) -> "FinancingPolicy":
+        """The policy in force on ``on`` (default today): the newest that has started."""
+        on = on or timezone.localdate()
+        policy = self.filter(valid_from__lte=on).order_by("-valid_from").first()
+        return policy or FinancingPolicy()
+
+
+class FinancingPolicy(models.Model):
+    """The region's rules for financing plans, valid from a date until the next row.
+
+    Empty limits are not checked. Today's Norrbotten rules are the default row (data
+    migration 0002); ``manage.py load_region_rules`` loads another region's set.
+    """
+
+    region_name = models.CharField(_("region"), max_length=100, default="Region Norrbotten")
+    valid_from = models.DateField(_("gäller från"), unique=True)
+    max_1_1_share = models.DecimalField(
+        _("högsta andel 1:1 (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("50.00"),
+        help_text=_("Andel av projektets kostnader från anslag 1:1, alla regioners 1:1 räknade."),
+    )
+    max_region_share = models.DecimalField(
+        _("högsta andel för regionen (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("50.00"),
+        help_text=_("Denna regions andel (1:1 och egna medel) av projektets kostnader."),
+    )
+    long_project_years = models.PositiveSmallIntegerField(
+        _("varna för projekt längre än (år)"), null=True, blank=True, default=3
+    )
+    flag_start_before_application = models.BooleanField(
+        _("flagga projekt som startar före ansökan"), default=True
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    history = HistoricalRecords()
+
+    objects = FinancingPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finansieringsregler")
+        verbose_name_plural = _("finansieringsregler")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(max_1_1_share__isnull=True) | Q(max_1_1_share__range=(0, 100)))
+                & (Q(max_region_share__isnull=True) | Q(max_region_share__range=(0, 100))),
+                name="policy_shares_are_percentages",
+            ),
+        ]
+
+    def __str__(self):
+        return str(
+            _("%(region)s, gäller från %(date)s")
+            % {"region": self.region_name, "date": self.valid_from}
+        )
 
 
 class LeaderGender(models.TextChoices):
@@ -61,7 +212,27 @@ class Grant(Versioned):
     """Anslag 1:1 of one year: what the region disposes of according to the villkorsbeslut."""
 
     year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    code = models.CharField(
+        _("anslagspost"),
+        max_length=20,
+        default="1:1",
+        help_text=_("T.ex. 1:1 under utgiftsområde 19."),
+    )
+    name = models.CharField(
+        _("anslagets namn"),
+        max_length=100,
+        default="Regionala tillväxtåtgärder",
+        help_text=_("Namnet enligt årets regleringsbrev; det har ändrats genom åren."),
+    )
     amount = money_field(_("anslag"))
+    commitment_authority = money_field(
+        _("bemyndiganderam"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Högsta belopp som beslut under året får binda för kommande år. Tomt = ingen kontroll."
+        ),
+    )
     decision_reference = models.CharField(
         _("beslutsreferens"),
         max_length=200,
@@ -80,12 +251,16 @@ class Grant(Versioned):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_non_negative"),
             models.CheckConstraint(
+                condition=Q(commitment_authority__isnull=True) | Q(commitment_authority__gte=0),
+                name="grant_authority_non_negative",
+            ),
+            models.CheckConstraint(
                 condition=Q(year__gte=2000) & Q(year__lte=2100), name="grant_year_plausible"
             ),
         ]
 
     def __str__(self):
-        return str(_("Anslag 1:1 %(year)s") % {"year": self.year})
+        return str(_("Anslag %(code)s %(year)s") % {"code": self.code, "year": self.year})
 
     def get_absolute_url(self):
         return reverse("financing:grant_detail", args=[self.year])
@@ -257,8 +432,13 @@ class FinancingRow(models.Model):
         on_delete=models.PROTECT,
         related_name="financing_rows",
     )
-    funding_type = models.CharField(
-        _("finansieringstyp"), max_length=20, choices=FundingType.choices
+    funding_type = models.ForeignKey(
+        FundingType,
+        verbose_name=_("finansieringstyp"),
+        to_field="code",
+        db_column="funding_type",
+        on_delete=models.PROTECT,
+        related_name="rows",
     )
     amount_applied = money_field(_("sökt belopp"))
     amount_granted = money_field(_("beviljat belopp"), null=True, blank=True)
@@ -296,7 +476,10 @@ class FinancingRow(models.Model):
 
     @property
     def is_region(self) -> bool:
-        return self.funding_type in REGION_FUNDING_TYPES
+        return self.funding_type.this_region
+
+    def get_funding_type_display(self) -> str:
+        return self.funding_type.name
 
 
 class Commitment(models.Model):

@@ -32,6 +32,13 @@ def can_edit_grant(user) -> Access:
     return deny(_("Endast controller kan ändra anslaget och fördelningsplanen."))
 
 
+def can_manage_rules(user) -> Access:
+    """The region's rules (funding types, policy, delegationsordning): controllers."""
+    if getattr(user, "is_superuser", False) or has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller kan ändra regionens regler."))
+
+
 # --- Financing plans -------------------------------------------------------------------
 
 

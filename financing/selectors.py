@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import (
     DecimalField,
     Exists,
@@ -28,12 +27,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.money import format_amount
+from decisions.workflow.models import DelegationRule
 from financing.models import (
-    REGION_FUNDING_TYPES,
     Allocation,
     AllocationDimension,
     Commitment,
     FinancingPlan,
+    FinancingPolicy,
     FinancingRow,
     FundingType,
     Grant,
@@ -71,6 +71,15 @@ class Figures:
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     released: Decimal = ZERO
+    # Per anslag year (``multi_year_figures``): committed to it by earlier years' decisions,
+    # the year's commitment authority, and what its decisions bind for later years.
+    earlier: Decimal = ZERO
+    authority: Decimal | None = None
+    bound_later: Decimal = ZERO
+
+    @property
+    def authority_left(self) -> Decimal | None:
+        return None if self.authority is None else self.authority - self.bound_later
 
     @property
     def net_committed(self) -> Decimal:
@@ -164,11 +173,30 @@ def grant_summary(grant: Grant) -> GrantSummary:
 
 
 def multi_year_figures() -> list[Figures]:
-    """Commitments falling on each year's anslag, with payments and releases (4 queries)."""
+    """Each anslag year: its means, what is committed to it (and how much of that by
+    earlier years' decisions), paid, released, left; its commitment authority and what
+    its decisions bind for the coming years (the forecast). 5 queries, any number of years."""
     grants = list(Grant.objects.order_by("year"))
     committed = _grouped(Commitment.objects.all(), "grant_id")
     paid = _grouped(Payment.objects.all(), "commitment__grant_id")
     released = _grouped(Release.objects.all(), "commitment__grant_id")
+    # Net commitments by (anslag year, decision year).
+    net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for (grant_year, decided), amount in _grouped(
+        Commitment.objects.all(), "grant__year", "committed_on__year"
+    ).items():
+        net[grant_year, decided] += amount
+    for (grant_year, decided), amount in _grouped(
+        Release.objects.all(), "commitment__grant__year", "commitment__committed_on__year"
+    ).items():
+        net[grant_year, decided] -= amount
+
+    def earlier(year: int) -> Decimal:
+        return sum((a for (g, d), a in net.items() if g == year and d < year), ZERO)
+
+    def bound_later(year: int) -> Decimal:
+        return sum((a for (g, d), a in net.items() if g > year and d <= year), ZERO)
+
     return [
         Figures(
             key=str(g.year),
@@ -177,6 +205,9 @@ def multi_year_figures() -> list[Figures]:
             committed=committed.get((g.pk,), ZERO),
             paid=paid.get((g.pk,), ZERO),
             released=released.get((g.pk,), ZERO),
+            earlier=earlier(g.year),
+            authority=g.commitment_authority,
+            bound_later=bound_later(g.year),
         )
         for g in grants
     ]
@@ -226,6 +257,17 @@ def _net_committed(grant: Grant, category: str | None = None) -> Decimal:
         releases = releases.filter(commitment__category=category)
     committed = commitments.aggregate(s=Sum("amount"))["s"] or ZERO
     released = releases.aggregate(s=Sum("amount"))["s"] or ZERO
+    return committed - released
+
+
+def committed_after(year: int) -> Decimal:
+    """What decisions taken up to ``year`` bind for the years after it (net of releases):
+    the use of ``year``'s commitment authority (bemyndiganderam)."""
+    commitments = Commitment.objects.filter(grant__year__gt=year, committed_on__year__lte=year)
+    committed = commitments.aggregate(s=Sum("amount"))["s"] or ZERO
+    released = (
+        Release.objects.filter(commitment__in=commitments).aggregate(s=Sum("amount"))["s"] or ZERO
+    )
     return committed - released
 
 
@@ -339,6 +381,14 @@ class FinancierShare:
 
 @dataclass
 class PlanFigures:
+    """A plan's totals by what its money counts as (``FundingType`` attributes).
+
+    ``one_one`` is every region's 1:1 money (the policy's 1:1 share counts it all);
+    ``charged_to_grant`` the part this region's anslag pays (what a grant decision
+    commits); ``region_total`` this region's money (its 1:1 and its own funds);
+    ``own_funds`` the project owner's own contribution, kept out of 1:1 and public.
+    """
+
     total_applied: Decimal
     total_granted: Decimal | None
     stated_total: Decimal
@@ -349,6 +399,15 @@ class PlanFigures:
     financiers: list[FinancierShare]
     by_type: list[tuple[str | Promise, Decimal, Decimal | None]]
     by_year: list[tuple[int | None, Decimal]]
+    one_one: Decimal = ZERO
+    public: Decimal = ZERO
+    own_funds: Decimal = ZERO
+    eu_funds: Decimal = ZERO
+    eu_fund_names: list[str] = field(default_factory=list)
+
+    @property
+    def charged_to_grant(self) -> Decimal:
+        return self.region_1_1
 
     @property
     def difference(self) -> Decimal:
@@ -366,14 +425,22 @@ class PlanFigures:
     def region_1_1_share(self) -> Decimal | None:
         return share_percent(self.region_1_1, self.total_applied)
 
+    @property
+    def one_one_share(self) -> Decimal | None:
+        return share_percent(self.one_one, self.total_applied)
+
+    @property
+    def public_share(self) -> Decimal | None:
+        return share_percent(self.public, self.total_applied)
+
 
 def plan_figures(plan: FinancingPlan, rows: list[FinancingRow] | None = None) -> PlanFigures:
-    """Totals and shares of a plan, from its (prefetched) rows."""
+    """Totals and shares of a plan, from its (prefetched) rows and their funding types."""
     rows = list(plan.rows.all()) if rows is None else rows
     total = sum((r.amount_applied for r in rows), ZERO)
     granted_values = [r.amount_granted for r in rows if r.amount_granted is not None]
     per_financier: dict[int, dict] = {}
-    per_type: dict[str, list] = defaultdict(lambda: [ZERO, None])
+    per_type: dict[str, list] = {}
     per_year: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
     for row in rows:
         entry = per_financier.setdefault(
@@ -383,14 +450,13 @@ def plan_figures(plan: FinancingPlan, rows: list[FinancingRow] | None = None) ->
         entry["applied"] += row.amount_applied
         if row.amount_granted is not None:
             entry["granted"] = (entry["granted"] or ZERO) + row.amount_granted
-        label = row.get_funding_type_display()
+        label = row.funding_type.name
         if label not in entry["types"]:
             entry["types"].append(label)
-        per_type[row.funding_type][0] += row.amount_applied
+        sums = per_type.setdefault(label, [ZERO, None])
+        sums[0] += row.amount_applied
         if row.amount_granted is not None:
-            per_type[row.funding_type][1] = (per_type[row.funding_type][1] or ZERO) + (
-                row.amount_granted
-            )
+            sums[1] = (sums[1] or ZERO) + row.amount_granted
         per_year[row.year] += row.amount_applied
     financiers = sorted(
         (
@@ -406,28 +472,58 @@ def plan_figures(plan: FinancingPlan, rows: list[FinancingRow] | None = None) ->
         key=lambda s: (-s.applied, str(s.financier)),
     )
 
-    def type_sum(*types):
-        return sum((r.amount_applied for r in rows if r.funding_type in types), ZERO)
+    def sum_where(test) -> Decimal:
+        return sum((r.amount_applied for r in rows if test(r.funding_type)), ZERO)
 
+    eu_names = sorted({r.funding_type.name for r in rows if r.funding_type.eu_fund})
     return PlanFigures(
         total_applied=total,
         total_granted=sum(granted_values, ZERO) if granted_values else None,
         stated_total=plan.stated_total,
-        region_total=type_sum(*REGION_FUNDING_TYPES),
-        region_1_1=type_sum(FundingType.REGION_1_1),
-        region_own=type_sum(FundingType.REGION_OWN),
-        in_kind=sum((r.amount_applied for r in rows if r.in_kind), ZERO),
+        region_total=sum_where(lambda t: t.this_region),
+        region_1_1=sum_where(lambda t: t.charged_to_grant),
+        region_own=sum_where(lambda t: t.this_region and not t.counts_as_1_1),
+        in_kind=sum((r.amount_applied for r in rows if r.in_kind or r.funding_type.in_kind), ZERO),
         financiers=financiers,
         by_type=[
-            (FundingType(key).label, values[0], values[1])
-            for key, values in sorted(per_type.items(), key=lambda kv: -kv[1][0])
+            (label, values[0], values[1])
+            for label, values in sorted(per_type.items(), key=lambda kv: -kv[1][0])
         ],
         by_year=sorted(per_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)),
+        one_one=sum_where(lambda t: t.counts_as_1_1),
+        public=sum_where(lambda t: t.is_public and not t.own_funds),
+        own_funds=sum_where(lambda t: t.own_funds),
+        eu_funds=sum_where(lambda t: t.eu_fund),
+        eu_fund_names=eu_names,
     )
 
 
+def policies() -> list[FinancingPolicy]:
+    return list(FinancingPolicy.objects.order_by("-valid_from"))
+
+
+def policy_in_force() -> FinancingPolicy:
+    return FinancingPolicy.objects.in_force()
+
+
+def delegation_rules() -> list[DelegationRule]:
+    """The delegationsordning, in force or not, by case kind and order."""
+    return list(
+        DelegationRule.objects.select_related("delegate").order_by(
+            "case_kind", "-active", "position", "-valid_from", "pk"
+        )
+    )
+
+
+def funding_types() -> list[FundingType]:
+    """Every funding type in the managed list, in its order (inactive ones included)."""
+    return list(FundingType.objects.order_by("position", "name"))
+
+
 def plan_rows_queryset() -> QuerySet[FinancingRow]:
-    return FinancingRow.objects.select_related("financier").order_by("position", "pk")
+    return FinancingRow.objects.select_related("financier", "funding_type").order_by(
+        "position", "pk"
+    )
 
 
 def plan_for_project(project_id: int) -> FinancingPlan | None:
@@ -492,9 +588,28 @@ class Check:
     hard: bool = False  # a failed hard check blocks submission and approval
 
 
-def plan_checks(plan: FinancingPlan, figures: PlanFigures | None = None) -> list[Check]:
+def plan_policy(plan: FinancingPlan) -> FinancingPolicy:
+    """The financing rules a plan is checked against: those in force when the
+    co-financing application arrived (today for a plan without a case)."""
+    case = co_financing_case(plan.project)
+    return FinancingPolicy.objects.in_force(case.received_on if case else None)
+
+
+def _percent(value: Decimal | None) -> str:
+    """``50.00`` -> ``50``, ``55.5`` -> ``55,5``: a percentage as Swedish text."""
+    value = value if value is not None else Decimal(0)
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def plan_checks(
+    plan: FinancingPlan, figures: PlanFigures | None = None, policy: FinancingPolicy | None = None
+) -> list[Check]:
     """The controller's checks of a plan, shown on the review page."""
     figures = figures or plan_figures(plan)
+    policy = policy or plan_policy(plan)
     project = plan.project
     checks = []
     detail = _("Raderna summerar till %(rows)s, angiven total %(stated)s, skillnad %(diff)s.") % {
@@ -522,22 +637,97 @@ def plan_checks(plan: FinancingPlan, figures: PlanFigures | None = None) -> list
                 % {"budget": format_amount(project.total_budget)},
             )
         )
-    cap = Decimal(settings.REGION_SHARE_POLICY_CAP_PERCENT)
-    share = figures.region_share or Decimal(0)
-    checks.append(
-        Check(
-            "region_share",
-            _("Regionens andel inom policytaket"),
-            share <= cap,
-            _(
-                "Regionens andel (1:1 och egna medel) är %(share)s %% av budgeten, "
-                "taket är %(cap)s %%."
+    checks.append(_requested_check(plan, figures))
+    if policy.max_1_1_share is not None:
+        share = figures.one_one_share or Decimal(0)
+        checks.append(
+            Check(
+                "one_one_share",
+                _("1:1-andelen inom policytaket"),
+                share <= policy.max_1_1_share,
+                _(
+                    "1:1-medel från alla regioner är %(amount)s, %(share)s %% av budgeten; "
+                    "taket är %(cap)s %%. Egna medel räknas inte."
+                )
+                % {
+                    "amount": format_amount(figures.one_one),
+                    "share": _percent(share),
+                    "cap": _percent(policy.max_1_1_share),
+                },
             )
-            % {"share": str(share).replace(".", ","), "cap": cap},
         )
-    )
+    if policy.max_region_share is not None:
+        share = figures.region_share or Decimal(0)
+        checks.append(
+            Check(
+                "region_share",
+                _("Regionens andel inom policytaket"),
+                share <= policy.max_region_share,
+                _(
+                    "Regionens andel (1:1 och egna medel) är %(share)s %% av budgeten, "
+                    "taket är %(cap)s %%."
+                )
+                % {"share": _percent(share), "cap": _percent(policy.max_region_share)},
+            )
+        )
     checks.append(_period_check(plan, project))
+    checks.extend(_policy_period_checks(plan, project, policy))
     checks.extend(_room_checks(plan))
+    return checks
+
+
+def _requested_check(plan: FinancingPlan, figures: PlanFigures) -> Check:
+    """The rows this region's anslag pays equal what the case asks for (later: granted)."""
+    case = co_financing_case(plan.project)
+    label = _("Regionens 1:1 i planen stämmer med ärendets belopp")
+    if case is not None and case.granted_amount is not None:
+        expected, what = case.granted_amount, _("beviljat belopp")
+    elif plan.project.requested_amount is not None:
+        expected, what = plan.project.requested_amount, _("sökt belopp")
+    else:
+        return Check("requested", label, None, _("Projektet har inget sökt belopp registrerat."))
+    return Check(
+        "requested",
+        label,
+        figures.charged_to_grant == expected,
+        _("Planens rader som belastar regionens anslag 1:1: %(rows)s; %(what)s: %(expected)s.")
+        % {
+            "rows": format_amount(figures.charged_to_grant),
+            "what": what,
+            "expected": format_amount(expected),
+        },
+    )
+
+
+def _policy_period_checks(plan: FinancingPlan, project, policy: FinancingPolicy) -> list[Check]:
+    checks = []
+    start, end = project.start_date, project.end_date
+    if policy.long_project_years and start and end:
+        years = Decimal((end - start).days + 1) / Decimal("365.25")
+        checks.append(
+            Check(
+                "duration",
+                _("Projekttiden inom %(years)s år") % {"years": policy.long_project_years},
+                years <= policy.long_project_years,
+                _("Projektet pågår %(start)s – %(end)s, %(years)s år.")
+                % {
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "years": _percent(years.quantize(Decimal("0.1"))),
+                },
+            )
+        )
+    case = co_financing_case(project)
+    if policy.flag_start_before_application and start and case is not None:
+        checks.append(
+            Check(
+                "start_after_application",
+                _("Projektet startar inte före ansökan"),
+                start >= case.received_on,
+                _("Projektstart %(start)s, ansökan inkom %(received)s.")
+                % {"start": start.isoformat(), "received": case.received_on.isoformat()},
+            )
+        )
     return checks
 
 
@@ -568,7 +758,7 @@ def _room_checks(plan: FinancingPlan) -> list[Check]:
     decision_year = expected_decision_year(plan)
     asked: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in plan.rows.all():
-        if row.funding_type == FundingType.REGION_1_1:
+        if row.funding_type.charged_to_grant:
             asked[row.year or decision_year] += row.amount_applied
     if not asked:
         return [
@@ -617,17 +807,19 @@ def plan_list(
 ) -> QuerySet[FinancingPlan]:
     """Plans with their totals (SQL sums) for the list page and the XLSX export."""
 
-    def rows_sum(*types):
-        condition = Q(rows__funding_type__in=types) if types else Q()
-        return Coalesce(Sum("rows__amount_applied", filter=condition), _zero())
+    def rows_sum(condition=None):
+        return Coalesce(Sum("rows__amount_applied", filter=condition or Q()), _zero())
 
     qs = FinancingPlan.objects.select_related(
         "project__applicant", "project__owner", "reviewed_by", "submitted_by"
     ).annotate(
         total_applied=rows_sum(),
-        region_1_1=rows_sum(FundingType.REGION_1_1),
-        region_own=rows_sum(FundingType.REGION_OWN),
-        region_total=rows_sum(*REGION_FUNDING_TYPES),
+        region_1_1=rows_sum(Q(rows__funding_type__charged_to_grant=True)),
+        region_own=rows_sum(
+            Q(rows__funding_type__this_region=True, rows__funding_type__counts_as_1_1=False)
+        ),
+        region_total=rows_sum(Q(rows__funding_type__this_region=True)),
+        one_one=rows_sum(Q(rows__funding_type__counts_as_1_1=True)),
         total_granted=Sum("rows__amount_granted"),
     )
     if status:
@@ -643,7 +835,9 @@ def plan_list(
         )
     if funding_type:
         qs = qs.filter(
-            Exists(FinancingRow.objects.filter(plan=OuterRef("pk"), funding_type=funding_type))
+            Exists(
+                FinancingRow.objects.filter(plan=OuterRef("pk"), funding_type__code=funding_type)
+            )
         )
     if search:
         qs = qs.filter(
@@ -663,7 +857,7 @@ def plan_list(
 def plan_rows_for_export(plans: QuerySet[FinancingPlan]) -> QuerySet[FinancingRow]:
     return (
         FinancingRow.objects.filter(plan__in=plans.values("pk"))
-        .select_related("financier", "plan__project")
+        .select_related("financier", "funding_type", "plan__project")
         .order_by("plan__project__title", "position", "pk")
     )
 
@@ -762,7 +956,7 @@ def plan_history(plan: FinancingPlan) -> list[HistoryEvent]:
     plan_records = plan.history.select_related("history_user").order_by("history_date", "pk")
     row_records = (
         FinancingRow.history.filter(plan_id=plan.pk)
-        .select_related("history_user", "financier")
+        .select_related("history_user", "financier", "funding_type")
         .order_by("history_date", "history_id")
     )
 

@@ -5,7 +5,6 @@ Service errors become answers the user understands: ``ValidationError`` -> form 
 the page again with the message and HTTP 409 (200 for htmx, which swaps only 2xx).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import require
@@ -154,6 +154,9 @@ def _grant_form_page(request, *, grant: Grant | None):
                     decision_reference=data["decision_reference"],
                     note=data["note"],
                     allocations=data["allocations"],
+                    code=data["code"],
+                    name=data["name"],
+                    commitment_authority=data["commitment_authority"],
                 )
                 messages.success(request, _("Anslaget är registrerat."))
             else:
@@ -165,6 +168,9 @@ def _grant_form_page(request, *, grant: Grant | None):
                     note=data["note"],
                     allocations=data["allocations"],
                     version=data.get("version"),
+                    code=data["code"],
+                    name=data["name"],
+                    commitment_authority=data["commitment_authority"],
                 )
                 messages.success(request, _("Anslaget och fördelningsplanen är sparade."))
             return redirect(saved.get_absolute_url())
@@ -244,6 +250,7 @@ def plan_detail(request, project_id):
             },
         )
     figures = selectors.plan_figures(plan)
+    policy = selectors.plan_policy(plan)
     user = request.user
     return render(
         request,
@@ -253,7 +260,8 @@ def plan_detail(request, project_id):
             "project": plan.project,
             "case": selectors.co_financing_case(plan.project),
             "figures": figures,
-            "checks": selectors.plan_checks(plan, figures),
+            "checks": selectors.plan_checks(plan, figures, policy),
+            "policy": policy,
             "history": selectors.plan_history(plan),
             "can_edit": permissions.can_edit_plan(user, plan),
             "owner": permissions.plan_owner_access(user, plan.project),
@@ -261,7 +269,6 @@ def plan_detail(request, project_id):
             "can_review": permissions.can_review_plan(user, plan),
             "can_reopen": permissions.can_reopen_plan(user, plan),
             "can_record_granted": permissions.can_record_granted_amounts(user, plan),
-            "cap": settings.REGION_SHARE_POLICY_CAP_PERCENT,
         },
     )
 
@@ -277,7 +284,7 @@ def _row_initial(plan) -> list[dict]:
         {
             "id": row.pk,
             "financier": row.financier_id,
-            "funding_type": row.funding_type,
+            "funding_type": row.funding_type_id,
             "amount_applied": row.amount_applied,
             "amount_granted": row.amount_granted,
             "year": row.year,
@@ -454,6 +461,7 @@ def plan_review(request, project_id):
     elif request.method == "GET" and not permissions.can_review_plan(request.user, plan):
         messages.warning(request, permissions.can_review_plan(request.user, plan).reason)
     figures = selectors.plan_figures(plan)
+    policy = selectors.plan_policy(plan)
     return render(
         request,
         "financing/plan_review.html",
@@ -462,10 +470,10 @@ def plan_review(request, project_id):
             "project": plan.project,
             "case": selectors.co_financing_case(plan.project),
             "figures": figures,
-            "checks": selectors.plan_checks(plan, figures),
+            "checks": selectors.plan_checks(plan, figures, policy),
+            "policy": policy,
             "form": form,
             "can_review": permissions.can_review_plan(request.user, plan),
-            "cap": settings.REGION_SHARE_POLICY_CAP_PERCENT,
         },
         status=status,
     )
@@ -693,3 +701,78 @@ def case_transition(request, pk, name):
 def paragraph_decision(request, pk):
     """Record a body's decision in a §; a RUN grant commits the granted amount."""
     return meetings_views.decision_record(request, pk, record=decisions.paragraph_record_decision)
+
+
+# --- The region's rules (financing.services.rules) ------------------------------------------
+
+
+@require_GET
+def rules_index(request):
+    """The region's rules in one place: the financing policy (per period), the funding
+    types and what each counts as, the delegationsordning."""
+    require(permissions.can_view_financing(request.user))
+    return render(
+        request,
+        "financing/rules.html",
+        {
+            "policies": selectors.policies(),
+            "policy_in_force": selectors.policy_in_force(),
+            "funding_types": selectors.funding_types(),
+            "delegation_rules": selectors.delegation_rules(),
+            "can_manage": permissions.can_manage_rules(request.user),
+        },
+    )
+
+
+RULE_FORMS = {
+    # kind: (form class, service, keyword of the edited object, title new, title edit)
+    "policy": (
+        forms.FinancingPolicyForm,
+        services.rules.financing_policy_save,
+        "policy",
+        _lazy("Nya finansieringsregler"),
+        _lazy("Ändra finansieringsregler"),
+    ),
+    "funding_type": (
+        forms.FundingTypeForm,
+        services.rules.funding_type_save,
+        "funding_type",
+        _lazy("Ny finansieringstyp"),
+        _lazy("Ändra finansieringstyp"),
+    ),
+    "delegation_rule": (
+        forms.DelegationRuleForm,
+        services.rules.delegation_rule_save,
+        "rule",
+        _lazy("Ny regel i delegationsordningen"),
+        _lazy("Ändra regel i delegationsordningen"),
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, kind, pk=None):
+    """Add or change one rule object through its service (validation, history)."""
+    if kind not in RULE_FORMS:
+        raise Http404
+    form_class, save, keyword, title_new, title_edit = RULE_FORMS[kind]
+    require(permissions.can_manage_rules(request.user))
+    instance = get_object_or_404(form_class._meta.model, pk=pk) if pk is not None else None
+    form = form_class(request.POST or None, instance=instance)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(user=request.user, **{keyword: instance}, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Regeln är sparad."))
+            return redirect(reverse("financing:rules") + f"#{kind}")
+    if request.method == "POST" and not form.is_valid():
+        status = form_status(request)
+    return render(
+        request,
+        "financing/rule_form.html",
+        {"form": form, "title": title_edit if instance else title_new, "kind": kind},
+        status=status,
+    )

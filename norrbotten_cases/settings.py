@@ -390,8 +390,6 @@ OFFICER_EDIT_SCOPE = env.str("OFFICER_EDIT_SCOPE", default="all")
 if OFFICER_EDIT_SCOPE not in ("all", "own", "unit"):
     raise ImproperlyConfigured("OFFICER_EDIT_SCOPE must be all, own or unit.")
 UNIT_GROUP_PREFIX = env.str("UNIT_GROUP_PREFIX", default="enhet: ")
-# Cap on the region's share of a project's total budget, in per cent (controller check).
-REGION_SHARE_POLICY_CAP_PERCENT = env.int("REGION_SHARE_POLICY_CAP_PERCENT", default=50)
 
 # --- The digital seal (core.seal) ---------------------------------------------
 # Final protocols and extracts are sealed with the region's seal certificate (PAdES).

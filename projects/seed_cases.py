@@ -4,7 +4,8 @@ Seed 001: Regionala utvecklingsnämnden (RUN) 2020-03-24, § 34-41 (co-financing
 applications from anslag 1:1). Seed 002: the Life Science innovation-support case.
 Texts are abridged from the protocol; Dnr, NYPS-ids, amounts and financiers are exact.
 
-Funding types (financing rows): region_1_1, region_own, eruf, esf_plus, interreg,
+Funding types (financing rows, codes of financing.models.FundingCode): region_1_1,
+other_region_1_1, other_region_own, region_own, eruf, esf_plus, interreg,
 tillvaxtverket, municipality, university, private, other.
 """
 
@@ -358,7 +359,7 @@ SEED_CASES = [
         "financing": rows(
             ("Tillväxtverket", "eruf", "8456255"),
             ("Region Norrbotten", "region_1_1", "3500000"),
-            ("Region Västerbotten", "other", "3500000"),
+            ("Region Västerbotten", "other_region_1_1", "3500000"),
             ("Boden Utveckling AB", "municipality", "134970"),
             ("Luleå Business Region AB", "municipality", "134970"),
             ("Lycksele kommun", "municipality", "118620"),
@@ -726,9 +727,9 @@ LIFE_SCIENCE_CASE = {
     "financing": rows(
         ("Region Norrbotten", "region_1_1", "1245497"),
         ("Tillväxtverket", "tillvaxtverket", "8287468"),
-        ("Region Västerbotten", "other", "3383466"),
+        ("Region Västerbotten", "other_region_1_1", "3383466"),
         ("Umeå universitet", "university", "2193530"),
-        ("Region Västerbotten", "other", "2104864"),
+        ("Region Västerbotten", "other_region_own", "2104864"),
         ("Umeå universitet holding", "university", "1471315"),
         ("Luleå tekniska universitet", "university", "1032464"),
         ("Skellefteå kommun", "municipality", "363226"),

@@ -168,6 +168,30 @@ def _swedish_ui():
 
 
 @pytest.fixture(autouse=True)
+def _region_rules(request):
+    """The default rules (funding types, financing policy, delegationsordning) that the
+    data migrations create, again after a transactional test flushed the tables."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not (transactional or "db" in names or marker is not None):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from decisions.workflow.models import DelegationRule
+    from financing import defaults
+    from financing.models import FinancingPolicy, FundingType
+
+    if not FundingType.objects.exists() or not DelegationRule.objects.exists():
+        defaults.ensure_defaults(
+            funding_type=FundingType, policy=FinancingPolicy, delegation_rule=DelegationRule
+        )
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

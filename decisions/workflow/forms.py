@@ -652,6 +652,50 @@ class RejectForm(TransitionForm):
         return self.check_date(self.cleaned_data["decided_on"])
 
 
+class ReferToBodyForm(TransitionForm):
+    """The delegate hands a case the ordinance lets them decide over to the body."""
+
+    motivation_required = True
+    motivation_label = gettext_lazy("Varför ska nämnden besluta?")
+
+
+class DelegationGrantForm(GrantForm):
+    """The delegate grants co-financing under a rule of the delegationsordning."""
+
+    decision_text = forms.CharField(
+        label=gettext_lazy("Beslut"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Förs in i registret över delegationsbeslut."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].help_text = gettext_lazy("T.ex. delegationsbeslutets nummer.")
+        self.fields["decision_text"].initial = _(
+            "Beslut på delegation: projektet %(title)s beviljas medfinansiering med %(amount)s."
+        ) % {
+            "title": self.case.project.title,
+            "amount": format_amount(self.fields["amount"].initial or 0),
+        }
+
+
+class DelegationApplicationRejectForm(RejectForm):
+    """The delegate rejects a co-financing application under a rule of the ordinance."""
+
+    decision_text = forms.CharField(
+        label=gettext_lazy("Beslut"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Förs in i registret över delegationsbeslut."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].help_text = gettext_lazy("T.ex. delegationsbeslutets nummer.")
+        self.fields["decision_text"].initial = _(
+            "Beslut på delegation: ansökan om medfinansiering av projektet %(title)s avslås."
+        ) % {"title": self.case.project.title}
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "start_au_preparation": PlainTransitionForm,
     "record_au_assessment": AssessmentForm,
@@ -677,6 +721,9 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "return_to_preparation": ReturnToPreparationForm,
     "grant": GrantForm,
     "reject": RejectForm,
+    "delegation_grant": DelegationGrantForm,
+    "delegation_reject_application": DelegationApplicationRejectForm,
+    "refer_to_body": ReferToBodyForm,
     "start_project": StartProjectForm,
     "submit_final_report": FinalReportForm,
     "close": PlainTransitionForm,

@@ -31,6 +31,7 @@ __all__ = [
     "CaseWorkflow",
     "DecisionProposal",
     "DelegationDecision",
+    "DelegationRule",
     "ForumRecommendation",
     "OPEN_STATES",
     "TransitionLog",
@@ -224,6 +225,91 @@ class DecisionProposal(Versioned):
         return str(_("Beslutsförslag för %(case)s") % {"case": self.case_id})
 
 
+class DelegationRuleQuerySet(models.QuerySet):
+    def in_force(self, kind: str, on):
+        """Active rules for ``kind`` valid on ``on``, in the ordinance's order."""
+        return self.filter(active=True, case_kind=kind, valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+
+class DelegationRule(models.Model):
+    """One point of the delegationsordning: who decides which cases on the body's behalf.
+
+    A case is decided by the delegate when a rule in force for its kind covers it: the
+    amount below the limit, no EU co-financing where the rule sends that to the body, and
+    the delegate's ceiling for the year not reached. Otherwise the body decides. The
+    ordinance is data: an administrator keeps it in the admin or on the rules page.
+    """
+
+    name = models.CharField(_("benämning"), max_length=200)
+    reference = models.CharField(
+        _("punkt i delegationsordningen"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Delegationsordning RUN 2024-02-13 § 12, punkt 4.3."),
+    )
+    case_kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
+    delegate_title = models.CharField(
+        _("delegat"), max_length=100, help_text=_("T.ex. Regional utvecklingsdirektör.")
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("namngiven delegat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Tomt = alla beslutsfattare med behörighet att besluta på delegation."),
+    )
+    amount_limit = money_field(
+        _("beloppsgräns"),
+        null=True,
+        blank=True,
+        help_text=_("Delegaten beslutar bara belopp under gränsen. Tomt = ingen gräns."),
+    )
+    eu_co_financing_to_body = models.BooleanField(
+        _("EU-medfinansiering beslutas av nämnden"),
+        default=False,
+        help_text=_("Ärenden där en EU-fond finansierar projektet går alltid till nämnden."),
+    )
+    yearly_ceiling = money_field(
+        _("tak per kalenderår"),
+        null=True,
+        blank=True,
+        help_text=_("Högsta summa som delegaten får bevilja enligt regeln under ett år."),
+    )
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till"), null=True, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    objects = DelegationRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegationsregel")
+        verbose_name_plural = _("delegationsordning")
+        ordering = ["case_kind", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_limit__isnull=True) | Q(amount_limit__gt=0),
+                name="delegation_rule_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_ceiling__isnull=True) | Q(yearly_ceiling__gt=0),
+                name="delegation_rule_ceiling_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="delegation_rule_valid_period",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class DelegationDecision(models.Model):
     """The register of decisions taken by the development director on delegation.
 
@@ -243,6 +329,15 @@ class DelegationDecision(models.Model):
     )
     decided_on = models.DateField(_("beslutsdatum"))
     outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome)
+    rule = models.ForeignKey(
+        DelegationRule,
+        verbose_name=_("delegationsregel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    amount = money_field(_("beviljat belopp"), null=True, blank=True)
     decision_text = models.TextField(_("beslutstext"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -688,6 +783,41 @@ class CaseWorkflow(Case):
     )
     def reject(self, *, decided_on, **data):
         self.decided_on = decided_on
+
+    @_t(
+        "delegation_grant",
+        S.READY_FOR_RUN,
+        S.GRANTED,
+        _("Bevilja på delegation"),
+        (CF,),
+        decision=True,
+    )
+    def delegation_grant(self, *, amount, decided_on, **data):
+        self.granted_amount = amount
+        self.decided_on = decided_on
+
+    @_t(
+        "delegation_reject_application",
+        S.READY_FOR_RUN,
+        S.REJECTED,
+        _("Avslå på delegation"),
+        (CF,),
+        decision=True,
+        style="danger",
+    )
+    def delegation_reject_application(self, *, decided_on, **data):
+        self.decided_on = decided_on
+
+    @_t(
+        "refer_to_body",
+        S.READY_FOR_RUN,
+        S.READY_FOR_RUN,
+        _("Lämna över till nämnden"),
+        (CF,),
+        style="secondary",
+    )
+    def refer_to_body(self, **data):
+        pass
 
     # Both routes ---------------------------------------------------------------------
     @_t("start_project", [S.FUNDED, S.GRANTED], S.RUNNING, _("Starta projektet"), BOTH)

@@ -51,7 +51,15 @@ SECRETARY_TRANSITIONS = frozenset(
         "reject",
     }
 )
-DELEGATION_TRANSITIONS = frozenset({"delegation_approve", "delegation_reject"})
+DELEGATION_TRANSITIONS = frozenset(
+    {
+        "delegation_approve",
+        "delegation_reject",
+        "delegation_grant",
+        "delegation_reject_application",
+        "refer_to_body",
+    }
+)
 ALL_TRANSITIONS = OFFICER_TRANSITIONS | SECRETARY_TRANSITIONS | DELEGATION_TRANSITIONS
 
 

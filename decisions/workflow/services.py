@@ -45,6 +45,7 @@ from decisions.workflow.models import (
     CaseWorkflow,
     DecisionProposal,
     DelegationDecision,
+    DelegationRule,
     ForumRecommendation,
     TransitionLog,
     decision_proposal_of,
@@ -257,6 +258,7 @@ def case_transition(
     notify: bool = True,
     blockers: Sequence[str] = (),
     decided_in: str = "",
+    delegation_rule: DelegationRule | None = None,
 ) -> TransitionLog:
     """Fire ``transition`` on ``case`` as ``user``; return the log row.
 
@@ -270,6 +272,8 @@ def case_transition(
     that records a body's decision (``RUN 2020-03-24 § 35``): the meetings part passes its
     paragraph's reference, an import of history the old protocol's; a body's decision
     without it is refused with ``Conflict`` (409) saying where to record it.
+    ``delegation_rule``: the rule of the delegationsordning a delegate decides under
+    (chosen by the caller, ``financing.rules``); kept in the delegation register.
     """
     info = transition_info(transition)
     require(permissions.can_fire(user, case, transition))
@@ -330,7 +334,12 @@ def case_transition(
         )
         recorder = _RECORDERS.get(transition)
         if recorder:
-            recorder(case=fresh, user=user, data=cleaned, log=log)
+            extra = (
+                {"delegation_rule": delegation_rule}
+                if transition in permissions.DELEGATION_TRANSITIONS
+                else {}
+            )
+            recorder(case=fresh, user=user, data=cleaned, log=log, **extra)
         if notify and fresh.officer_id != user.pk and fresh.officer.email:
             # The officer's e-mail is kept in this transaction and sent after it (core.mail).
             case_officer_notify(log)
@@ -437,7 +446,7 @@ def _grant_rules(case: Case, data: dict) -> None:
         )
 
 
-_RULES = {"grant": _grant_rules}
+_RULES = {"grant": _grant_rules, "delegation_grant": _grant_rules}
 
 
 def _proposal_rules(case: Case, cleaned: dict) -> None:
@@ -472,17 +481,21 @@ def _record_assessment(*, case, user, data, log):
     assessment.save()
 
 
-def _record_delegation(outcome):
-    def record(*, case, user, data, log):
+def _record_delegation(outcome, *, also=None):
+    def record(*, case, user, data, log, delegation_rule=None):
         decision = DelegationDecision(
             case=case,
             decided_on=data["decided_on"],
             outcome=outcome,
             decision_text=data["decision_text"].strip(),
             decided_by=user,
+            rule=delegation_rule,
+            amount=data.get("amount") if outcome == DelegationDecision.Outcome.APPROVED else None,
         )
         decision.full_clean()
         decision.save()
+        if also is not None:
+            also(case=case, user=user, data=data, log=log)
 
     return record
 
@@ -535,6 +548,8 @@ _RECORDERS = {
     "delegation_reject": _record_delegation(DelegationDecision.Outcome.REJECTED),
     "forum_recommend": _record_forum_recommendation,
     "grant": _record_grant,
+    "delegation_grant": _record_delegation(DelegationDecision.Outcome.APPROVED, also=_record_grant),
+    "delegation_reject_application": _record_delegation(DelegationDecision.Outcome.REJECTED),
     "start_project": _record_start,
 }
 

@@ -206,7 +206,12 @@ def commitments_for_grant_decision(*, case: Case, user, data: dict, log=None) ->
     recipient = project.owner or project.applicant
     with translation.override("sv"):
         description = _("Medfinansiering: %(title)s") % {"title": project.title}
-    grants = {year: _lock_grant(year) for year in sorted(parts)}  # fixed order: no deadlock
+    # Lock every year involved in a fixed order (no deadlock): the payment years whose
+    # means are checked, and the decision year whose authority binds the later years.
+    years = sorted({*parts, decided_on.year})
+    decision_grant = Grant.objects.select_for_update().filter(year=decided_on.year).first()
+    grants = {year: _lock_grant(year) for year in years if year in parts}
+    _check_authority(decision_grant, decided_on, parts)
     return [
         _commit(
             user=user,
@@ -222,6 +227,34 @@ def commitments_for_grant_decision(*, case: Case, user, data: dict, log=None) ->
         )
         for year, part in sorted(parts.items())
     ]
+
+
+def _check_authority(decision_grant: Grant | None, decided_on: datetime.date, parts) -> None:
+    """Money bound for years after the decision year must fit the decision year's
+    commitment authority (bemyndiganderam): everything already committed to later years
+    plus this decision's later parts. The caller holds the lock on ``decision_grant``."""
+    later = {year: amount for year, amount in parts.items() if year > decided_on.year}
+    if not later or decision_grant is None or decision_grant.commitment_authority is None:
+        return
+    bound = selectors.committed_after(decided_on.year)
+    total = bound + sum(later.values(), ZERO)
+    if total > decision_grant.commitment_authority:
+        raise ValidationError(
+            {
+                "year_split": _(
+                    "Beslutet binder %(later)s för åren efter %(year)s. Med %(bound)s som redan "
+                    "är bundet blir det %(total)s, över bemyndiganderamen %(authority)s för "
+                    "%(year)s."
+                )
+                % {
+                    "later": format_amount(sum(later.values(), ZERO)),
+                    "year": decided_on.year,
+                    "bound": format_amount(bound),
+                    "total": format_amount(total),
+                    "authority": format_amount(decision_grant.commitment_authority),
+                }
+            }
+        )
 
 
 def _remaining(commitment: Commitment) -> Decimal:

@@ -5,6 +5,8 @@ nothing of money; this module fires their transitions and does what a decision m
 the anslag in the same transaction, so reading it shows everything a decision does:
 
 - a co-financing case goes before RUN only with a financing plan a controller approved;
+- the delegationsordning (``financing.rules``) decides who decides: a case a rule covers
+  is decided by the delegate (and RUN's buttons say so), any other by the body;
 - a RUN grant commits the granted amount against each payment year's anslag; when it
   does not fit, the decision is refused and nothing is saved;
 - closing a case releases what is left of its commitments.
@@ -13,19 +15,27 @@ Every page and API endpoint that fires a case transition or records a body's dec
 calls these functions (``financing.views``, ``financing.api``), never the lower layers'.
 """
 
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import AmountError, parse_amount
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Paragraph
+from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow import services as workflow
 from decisions.workflow.models import TransitionLog
+from financing import rules
 from financing.models import FinancingPlan, PlanStatus
 from financing.services.commitments import (
     commitments_for_grant_decision,
     releases_at_case_closure,
 )
-from projects.models import Case, CaseKind
+from projects.models import Case, CaseKind, CaseState
 
 
 def plan_approved_before_run(case: Case) -> list[str]:
@@ -41,27 +51,157 @@ def plan_approved_before_run(case: Case) -> list[str]:
     return [_("Finansieringsplanen är inte godkänd av en controller.")]
 
 
-def transition_blockers(case: Case, transition: str | None = None) -> dict[str, list[str]]:
-    """{transition: reasons} this layer adds to the workflow's own conditions."""
-    if transition not in (None, "mark_ready_for_run"):
+# The states in which the ordinance decides between the delegate and the body.
+DECISION_STATES: dict[str, str] = {
+    CaseKind.PROJECT_IDEA: CaseState.AU_ASSESSED,
+    CaseKind.CO_FINANCING: CaseState.READY_FOR_RUN,
+}
+
+
+def _referred_to_body(case: Case) -> TransitionLog | None:
+    """The delegate's hand-over to the body since the case was last made ready."""
+    last = (
+        TransitionLog.objects.filter(
+            case_id=case.pk, transition__in=("mark_ready_for_run", "refer_to_body")
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return last if last is not None and last.transition == "refer_to_body" else None
+
+
+def case_route(
+    case: Case, *, amount: Decimal | None = None, on: datetime.date | None = None
+) -> rules.Route:
+    """Who decides ``case`` now: the ordinance's route (in force ``on``, default today),
+    or the body after the delegate handed the case over."""
+    route = rules.decision_route(case, amount=amount, on=on)
+    referral = _referred_to_body(case) if route.by_delegate else None
+    if referral is not None:
+        route.rule = None
+        route.reasons = [
+            _("Delegaten lämnade över ärendet till nämnden %(date)s: %(why)s")
+            % {
+                "date": timezone.localdate(referral.timestamp).isoformat(),
+                "why": referral.motivation,
+            }
+        ]
+    return route
+
+
+def route_blockers(
+    case: Case,
+    transition: str | None = None,
+    *,
+    user=None,
+    amount: Decimal | None = None,
+    on: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """{transition: reasons} the delegationsordning adds: the body's decision while a rule
+    lets the delegate decide, the delegate's while none does."""
+    delegate = rules.DELEGATE_TRANSITIONS.get(case.kind, ())
+    body = rules.BODY_TRANSITIONS.get(case.kind, ())
+    if transition is not None and transition not in (*delegate, *body):
         return {}
-    reasons = plan_approved_before_run(case)
-    return {"mark_ready_for_run": reasons} if reasons else {}
+    if case.state != DECISION_STATES.get(case.kind):
+        return {}
+    route = case_route(case, amount=amount, on=on)
+    blockers: dict[str, list[str]] = {}
+    if route.by_delegate:
+        message = _("Enligt delegationsordningen beslutar %(decider)s. %(why)s") % {
+            "decider": route.decider,
+            "why": route.explanation,
+        }
+        for name in body:
+            blockers[name] = [message]
+        rule = route.rule
+        if user is not None and rule is not None and not rules.may_decide(user, route):
+            named = rule.delegate.get_full_name() if rule.delegate else rule.delegate_title
+            for name in delegate:
+                blockers[name] = [
+                    _("Enligt ”%(rule)s” är det %(delegate)s som beslutar.")
+                    % {"rule": rule.name, "delegate": named}
+                ]
+    else:
+        message = _("%(decider)s beslutar ärendet. %(why)s") % {
+            "decider": route.decider,
+            "why": route.explanation,
+        }
+        for name in delegate:
+            if name != "refer_to_body":
+                blockers[name] = [message]
+        blockers["refer_to_body"] = [message]
+    return blockers
+
+
+def transition_blockers(
+    case: Case,
+    transition: str | None = None,
+    *,
+    user=None,
+    amount: Decimal | None = None,
+    on: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """{transition: reasons} this layer adds to the workflow's own conditions (the
+    ordinance weighed for ``amount`` decided ``on``, default what the case says, today)."""
+    blockers = route_blockers(case, transition, user=user, amount=amount, on=on)
+    if transition in (None, "mark_ready_for_run"):
+        reasons = plan_approved_before_run(case)
+        if reasons:
+            blockers["mark_ready_for_run"] = reasons
+    return blockers
 
 
 def available_transitions(user, case: Case) -> list[workflow.AvailableTransition]:
     """The workflow's available transitions, with this layer's reasons on the buttons."""
-    return workflow.available_transitions(user, case, transition_blockers(case))
+    return workflow.available_transitions(user, case, transition_blockers(case, user=user))
 
 
-def unmet_preconditions(case: Case, transition: str) -> list[str]:
+def unmet_preconditions(case: Case, transition: str, user=None) -> list[str]:
     return workflow.unmet_preconditions(
-        case, transition, transition_blockers(case, transition).get(transition, ())
+        case, transition, transition_blockers(case, transition, user=user).get(transition, ())
     )
 
 
+def _decided_on_in(data: dict | None) -> datetime.date | None:
+    value = (data or {}).get("decided_on")
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None  # the transition's form says what is wrong with it
+
+
+def _amount_in(data: dict | None) -> Decimal | None:
+    try:
+        value = (data or {}).get("amount")
+        return None if value in (None, "") else parse_amount(value)
+    except AmountError:
+        return None  # the transition's form says what is wrong with it
+
+
+def _require_role(user, case: Case, transition: str) -> None:
+    """The workflow's role check, with the ordinance's route in the refusal: a delegate
+    who tries the body's decision learns who decides the case and why."""
+    access = workflow_permissions.can_fire(user, case, transition)
+    if access:
+        return
+    message = access.reason
+    if case.state == DECISION_STATES.get(case.kind) and transition in (
+        *rules.DELEGATE_TRANSITIONS.get(case.kind, ()),
+        *rules.BODY_TRANSITIONS.get(case.kind, ()),
+    ):
+        route = case_route(case)
+        message = f"{message} " + _("Ärendet beslutas av %(decider)s: %(why)s") % {
+            "decider": route.decider,
+            "why": route.explanation,
+        }
+    raise PermissionDenied(message)
+
+
 def _money_effects(*, user, case: Case, log: TransitionLog) -> None:
-    if log.transition == "grant":
+    if log.transition in ("grant", "delegation_grant"):
         commitments_for_grant_decision(case=case, user=user, data=log.data, log=log)
     elif log.transition == "close":
         releases_at_case_closure(case=case, user=user, data=log.data, log=log)
@@ -81,7 +221,14 @@ def case_transition(
 ) -> TransitionLog:
     """Fire ``transition`` on ``case`` (``decisions.workflow.services.case_transition``)
     and then what it means for the money. Raises what the workflow raises; a commitment
-    that does not fit raises ``ValidationError`` and the transition is rolled back."""
+    that does not fit raises ``ValidationError`` and the transition is rolled back. A
+    delegate's decision is registered under the ordinance's rule that covers the case."""
+    _require_role(user, case, transition)
+    amount, on = _amount_in(data), _decided_on_in(data)
+    blockers = transition_blockers(case, transition, user=user, amount=amount, on=on)
+    rule = None
+    if transition in workflow_permissions.DELEGATION_TRANSITIONS:
+        rule = case_route(case, amount=amount, on=on).rule
     log = workflow.case_transition(
         user=user,
         case=case,
@@ -91,7 +238,8 @@ def case_transition(
         expected_state=expected_state,
         notify=notify,
         decided_in=decided_in,
-        blockers=transition_blockers(case, transition).get(transition, ()),
+        blockers=blockers.get(transition, ()),
+        delegation_rule=rule,
     )
     _money_effects(user=user, case=case, log=log)
     return log
@@ -107,7 +255,14 @@ def paragraph_record_decision(*, user, paragraph: Paragraph, **decision) -> Para
         if paragraph.case_id
         else None
     )
-    paragraph = meetings.paragraph_record_decision(user=user, paragraph=paragraph, **decision)
+    blockers = (
+        route_blockers(paragraph.case, amount=decision.get("amount"), on=paragraph.meeting.date)
+        if paragraph.case_id is not None and paragraph.case is not None
+        else {}
+    )
+    paragraph = meetings.paragraph_record_decision(
+        user=user, paragraph=paragraph, blockers=blockers, **decision
+    )
     if paragraph.case_id is None or decision.get("import_only"):
         return paragraph
     log = TransitionLog.objects.filter(case_id=paragraph.case_id).order_by("-pk").first()

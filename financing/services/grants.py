@@ -81,6 +81,12 @@ def _validate_allocations(grant: Grant, allocations: dict) -> dict:
     return cleaned
 
 
+def _authority(value):
+    if value in (None, ""):
+        return None
+    return amount_from_input(value, "commitment_authority", positive=False)
+
+
 def _store_allocations(grant: Grant, cleaned: dict, user) -> None:
     existing = {(a.dimension, a.key): a for a in grant.allocations.all()}
     for (dimension, key), value in cleaned.items():
@@ -110,8 +116,12 @@ def grant_create(
     decision_reference: str = "",
     note: str = "",
     allocations: dict | None = None,
+    code: str = "",
+    name: str = "",
+    commitment_authority=None,
 ) -> Grant:
-    """Register the anslag 1:1 of a year with its allocation plan."""
+    """Register the anslag 1:1 of a year with its allocation plan; its name and code as
+    that year's regleringsbrev gives them, and the commitment authority (bemyndiganderam)."""
     require(permissions.can_edit_grant(user))
     if Grant.objects.filter(year=year).exists():
         raise ValidationError(
@@ -122,7 +132,12 @@ def grant_create(
         amount=amount_from_input(amount, "amount", positive=False),
         decision_reference=decision_reference.strip(),
         note=note.strip(),
+        commitment_authority=_authority(commitment_authority),
     )
+    if code.strip():
+        grant.code = code.strip()
+    if name.strip():
+        grant.name = name.strip()
     grant.full_clean()
     cleaned = _validate_allocations(grant, allocations or {})
     try:
@@ -147,6 +162,9 @@ def grant_update(
     note: str = "",
     allocations: dict | None = None,
     version: int | None = None,
+    code: str | None = None,
+    name: str | None = None,
+    commitment_authority="unchanged",
 ) -> Grant:
     """Change the anslag and its allocation plan (under the year's lock).
 
@@ -168,14 +186,21 @@ def grant_update(
             }
         )
     changed = []
-    for name, value in (
+    values = [
         ("amount", new_amount),
         ("decision_reference", decision_reference.strip()),
         ("note", note.strip()),
-    ):
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
-            changed.append(name)
+    ]
+    if code is not None:
+        values.append(("code", code.strip() or locked.code))
+    if name is not None:
+        values.append(("name", name.strip() or locked.name))
+    if commitment_authority != "unchanged":
+        values.append(("commitment_authority", _authority(commitment_authority)))
+    for field_name, value in values:
+        if getattr(locked, field_name) != value:
+            setattr(locked, field_name, value)
+            changed.append(field_name)
     locked.full_clean()
     cleaned = _validate_allocations(
         locked, {key: None for key in ALLOCATION_KEYS} | dict(allocations or {})

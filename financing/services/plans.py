@@ -45,19 +45,44 @@ def _organisation(value) -> Organisation:
         raise ValidationError({"financier": _("Välj en finansiär.")}) from exc
 
 
-def _clean_rows(project: Project, rows: list[dict]) -> list[dict]:
+def _funding_type(value, types: dict[str, FundingType], kept: str | None) -> FundingType:
+    """The row's funding type by code; a retired type only on a row that already has it
+    (``kept``: the stored row's code)."""
+    code = value.code if isinstance(value, FundingType) else str(value or "")
+    funding_type = types.get(code)
+    if funding_type is None:
+        raise ValidationError({"funding_type": _("Välj finansieringstyp.")})
+    if not funding_type.active and code != kept:
+        raise ValidationError(
+            {
+                "funding_type": _("Finansieringstypen %(name)s används inte längre.")
+                % {"name": funding_type.name}
+            }
+        )
+    return funding_type
+
+
+def _clean_rows(
+    project: Project, rows: list[dict], plan: FinancingPlan | None = None
+) -> list[dict]:
     """Normalise row dicts and check each against the project's period."""
     if not rows:
         raise ValidationError({"rows": _("Lägg till minst en finansieringsrad.")})
+    types = {t.code: t for t in FundingType.objects.all()}
+    stored = (
+        {pk: str(code) for pk, code in plan.rows.values_list("pk", "funding_type")}
+        if plan and plan.pk
+        else {}
+    )
     first = project.start_date.year if project.start_date else None
     last = project.end_date.year if project.end_date else None
     cleaned, errors = [], []
     for number, row in enumerate(rows, start=1):
         try:
             financier = _organisation(row.get("financier"))
-            funding_type = row.get("funding_type")
-            if funding_type not in FundingType.values:
-                raise ValidationError({"funding_type": _("Välj finansieringstyp.")})
+            row_id = row.get("id")
+            kept = stored.get(int(row_id)) if row_id not in (None, "") else None
+            funding_type = _funding_type(row.get("funding_type"), types, kept)
             applied = amount_from_input(row.get("amount_applied"), "amount_applied", positive=False)
             granted = row.get("amount_granted")
             granted = (
@@ -166,7 +191,7 @@ def financing_plan_save(
     else:
         require_state(permissions.plan_state_access(plan))
         ensure_current(plan, version)
-    cleaned = _clean_rows(project, rows)
+    cleaned = _clean_rows(project, rows, plan)
     rows_total = sum((r["amount_applied"] for r in cleaned), ZERO)
     if rows_total != stated_total:
         raise ValidationError({"stated_total": total_mismatch_message(rows_total, stated_total)})
@@ -297,12 +322,13 @@ def financing_plan_approve(*, user, plan: FinancingPlan, comment: str = "") -> F
 
 def approved_financing_rows(plan: FinancingPlan) -> list[dict]:
     """The plan's rows as the decision prints them: financier, type, amount, share (%)."""
-    rows = list(plan.rows.select_related("financier").order_by("position", "pk"))
+    rows = list(plan.rows.select_related("financier", "funding_type").order_by("position", "pk"))
     total = sum((r.amount_applied for r in rows), ZERO)
     return [
         {
             "financier": row.financier.name,
-            "funding_type": row.funding_type,
+            "funding_type": row.funding_type_id,
+            "funding_type_name": row.funding_type.name,
             "amount": str(row.amount_applied),
             "share": str((row.amount_applied * 100 / total).quantize(Decimal("0.1")))
             if total

@@ -182,7 +182,7 @@ def plan_rows(plan, **values) -> list[dict]:
         {
             "id": r.pk,
             "financier": r.financier,
-            "funding_type": r.funding_type,
+            "funding_type": r.funding_type_id,
             "amount_applied": r.amount_applied,
             **values,
         }

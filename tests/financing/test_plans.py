@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.errors import Conflict
 from core.roles import Role
 from financing import permissions, selectors, services
-from financing.models import FinancingPlan, PlanStatus
+from financing.models import FinancingPlan, FinancingPolicy, PlanStatus
 from tests.core.factories import user_with_role
 from tests.financing.factories import SEED_001_36, SEED_002, make_plan, plan_rows, seed_rows
 from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case
@@ -178,6 +178,8 @@ def test_only_the_case_officer_edits_the_plan(role_users):
 
 def test_draft_submitted_approved(officer, controller, grant_2020):
     case = co_financing_case(officer=officer, total_budget=D("1000000"))
+    case.project.requested_amount = D("400000")
+    case.project.save(update_fields=["requested_amount"])
     plan = make_plan(case)
     assert all(c.ok is not False for c in selectors.plan_checks(plan))
     assert plan.status == PlanStatus.DRAFT
@@ -313,8 +315,8 @@ def test_reopen_is_refused_while_the_case_is_before_run(officer, controller):
         services.financing_plan_reopen(user=controller, plan=plan, comment="Ändrad budget")
 
 
-def test_approval_with_failed_checks_needs_a_comment(officer, controller, settings):
-    settings.REGION_SHARE_POLICY_CAP_PERCENT = 30
+def test_approval_with_failed_checks_needs_a_comment(officer, controller):
+    FinancingPolicy.objects.update(max_region_share=30)
     case = co_financing_case(officer=officer)
     plan = make_plan(case, status="submitted")  # region 1:1 40 %, no anslag registered
     checks = {c.key: c for c in selectors.plan_checks(plan)}

@@ -115,7 +115,8 @@ def test_plan_pages_matrix(role_users, client_for, grant_2020):
         assert response.status_code == (302 if role == Role.OFFICER else 403), role
     # Approving through the page
     response = client_for(role_users[Role.CONTROLLER]).post(
-        reverse("financing:plan_review", args=[pid]), {"decision": "approve", "comment": ""}
+        reverse("financing:plan_review", args=[pid]),
+        {"decision": "approve", "comment": "Sökt belopp justeras i beslutet."},
     )
     assert response.status_code == 302
     assert FinancingPlan.objects.get(pk=plan.pk).status == PlanStatus.APPROVED

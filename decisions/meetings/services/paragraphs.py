@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -431,6 +432,7 @@ def paragraph_record_decision(
     extra: dict | None = None,
     import_only: bool = False,
     notify: bool = True,
+    blockers: Mapping[str, Sequence[str]] | None = None,
 ) -> Paragraph:
     """Record the body's decision in the §; for a case § fire the case's transition too.
 
@@ -441,6 +443,8 @@ def paragraph_record_decision(
 
     ``import_only`` records a historical protocol's decision without moving the case (demo
     data, protocols imported from the old system); it is not offered in the pages or API.
+    ``blockers``: {transition: reasons} from a higher layer (the delegationsordning) why
+    the body's transition may not fire; they refuse it like the machine's own conditions.
     """
     meeting = _paragraph_meeting(user, paragraph)
     paragraph = (
@@ -521,5 +525,6 @@ def paragraph_record_decision(
         motivation=motivation or paragraph.reference,
         notify=notify,
         decided_in=paragraph.reference,
+        blockers=(blockers or {}).get(transition, ()),
     )
     return paragraph

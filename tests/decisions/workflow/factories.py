@@ -79,11 +79,22 @@ DATA = {
     "record_not_funded": {"decided_on": DAY},
     "grant": {"amount": "1 000 000", "decided_on": DAY, "reference": "RUN 2020-03-24 § 36"},
     "reject": {"reason": "Saknar förankring.", "decided_on": DAY, "reference": "RUN § 34"},
+    "delegation_grant": {
+        "amount": "1 000 000",
+        "decided_on": DAY,
+        "decision_text": "Beviljas på delegation.",
+    },
+    "delegation_reject_application": {
+        "reason": "Ligger utanför prioriteringarna.",
+        "decided_on": DAY,
+        "decision_text": "Avslås på delegation.",
+    },
     "start_project": {"started_on": datetime.date(2020, 9, 1)},
     "submit_final_report": {"submitted_on": DAY},
 }
 MOTIVATED = {
     "withdraw",
+    "refer_to_body",
     "return_to_preparation",
     "council_return",
     "management_group_return",
@@ -105,7 +116,15 @@ SECRETARY_STEPS = {
     "grant",
     "reject",
 }
-DELEGATION_STEPS = {"delegation_approve", "delegation_reject"}
+DELEGATION_STEPS = {
+    "delegation_approve",
+    "delegation_reject",
+    "delegation_grant",
+    "delegation_reject_application",
+    "refer_to_body",
+}
+# Co-financing transitions of a delegate: the ordinance must let a delegate decide.
+CO_FINANCING_DELEGATION = {"delegation_grant", "delegation_reject_application", "refer_to_body"}
 
 
 def data_for(name, *, route="forum"):
@@ -240,13 +259,29 @@ def prepare_for(case, name, actors, *, route="forum"):
 
         if not FinancingPlan.objects.filter(project=case.project).exists():
             make_plan(case, status="approved")
-    if name == "grant":
+    if name in CO_FINANCING_DELEGATION:
+        delegation_rule_for_co_financing()
+    if name in ("grant", "delegation_grant"):
         from financing.models import Grant
         from tests.financing.factories import make_grant
 
         for year in (2020, 2021):
             if not Grant.objects.filter(year=year).exists():
                 make_grant(year=year, amount="150000000", project="90000000")
+
+
+def delegation_rule_for_co_financing(**fields):
+    """A rule of the delegationsordning letting the director decide co-financing."""
+    from decisions.workflow.models import DelegationRule
+
+    values = {
+        "name": "Medfinansiering på delegation",
+        "case_kind": CaseKind.CO_FINANCING,
+        "delegate_title": "Regional utvecklingsdirektör",
+        "valid_from": datetime.date(2000, 1, 1),
+        **fields,
+    }
+    return DelegationRule.objects.create(**values)
 
 
 def hasattr_proposal(case):

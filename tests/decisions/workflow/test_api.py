@@ -32,7 +32,17 @@ def test_get_lists_the_transitions_with_access_and_fields(actors, api):
     body = response.json()
     assert body["state"] == S.READY_FOR_RUN and body["dnr"] == case.dnr
     items = {t["name"]: t for t in body["transitions"]}
-    assert set(items) == {"return_to_preparation", "grant", "reject", "withdraw"}
+    assert set(items) == {
+        "return_to_preparation",
+        "grant",
+        "reject",
+        "withdraw",
+        "delegation_grant",
+        "delegation_reject_application",
+        "refer_to_body",
+    }
+    assert items["delegation_grant"]["allowed"] is False
+    assert "delegation" in items["delegation_grant"]["reason"]
     assert items["grant"]["allowed"] is False  # RUN decides in its §, not here
     assert "registreras i organets paragraf" in items["grant"]["reason"]
     assert items["grant"]["target"] == S.GRANTED

@@ -1,0 +1,192 @@
+"""The delegationsordning applied to a case: who decides it, under which rule, and why.
+
+The rules are data (``decisions.workflow.models.DelegationRule``); this module reads them
+with the facts only the money knows (the amount, whether an EU fund finances the
+project, what the delegate has already granted this year) and says which route a case
+takes. ``financing.services.decisions`` turns the answer into the reasons on the
+workflow's buttons, so a refused action names the real reason.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.money import format_amount
+from decisions.workflow.models import (
+    DelegationDecision,
+    DelegationRule,
+    decision_proposal_of,
+)
+from financing.models import FinancingRow
+from projects.models import Case, CaseKind
+
+# Transitions by which a delegate decides, and those by which the body decides, per kind.
+DELEGATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseKind.PROJECT_IDEA: ("delegation_approve", "delegation_reject"),
+    CaseKind.CO_FINANCING: ("delegation_grant", "delegation_reject_application"),
+}
+BODY_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseKind.CO_FINANCING: ("grant", "reject"),
+}
+
+
+@dataclass
+class Route:
+    """Who decides a case. ``rule`` is the rule the delegate decides under (None: the
+    body decides); ``reasons`` say why, one sentence per rule weighed."""
+
+    kind: str
+    rule: DelegationRule | None
+    amount: Decimal | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def by_delegate(self) -> bool:
+        return self.rule is not None
+
+    @property
+    def decider(self) -> str:
+        if self.rule is not None:
+            return _("%(delegate)s på delegation") % {"delegate": self.rule.delegate_title}
+        if self.kind == CaseKind.CO_FINANCING:
+            return _("Regionala utvecklingsnämnden (RUN)")
+        return _("Utvecklingsrådet eller regionstyrelsen")
+
+    @property
+    def explanation(self) -> str:
+        return " ".join(self.reasons)
+
+
+def case_amount(case: Case) -> Decimal | None:
+    """The amount the decision is about: granted, else proposed, else applied for."""
+    if case.granted_amount is not None:
+        return case.granted_amount
+    proposal = decision_proposal_of(case)
+    if proposal is not None and proposal.proposed_amount is not None:
+        return proposal.proposed_amount
+    return case.project.requested_amount
+
+
+def _eu_funds(case: Case) -> list[str]:
+    return sorted(
+        set(
+            FinancingRow.objects.filter(
+                plan__project_id=case.project_id, funding_type__eu_fund=True
+            ).values_list("funding_type__name", flat=True)
+        )
+    )
+
+
+def _used_this_year(rule: DelegationRule, year: int, case: Case) -> Decimal:
+    used = (
+        DelegationDecision.objects.filter(
+            rule=rule,
+            decided_on__year=year,
+            outcome=DelegationDecision.Outcome.APPROVED,
+        )
+        .exclude(case=case)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return used or Decimal(0)
+
+
+def _weigh(
+    rule: DelegationRule, amount: Decimal | None, eu_funds: list[str], on: datetime.date, case
+) -> str | None:
+    """Why ``rule`` does not cover the case (None: it does)."""
+    name = rule.name
+    if rule.delegate_id is not None and not rule.delegate.is_active:
+        return _("Den namngivna delegaten enligt ”%(rule)s” är inte aktiv.") % {"rule": name}
+    if rule.amount_limit is not None:
+        if amount is None:
+            return _(
+                "Ärendet saknar belopp, så gränsen %(limit)s i ”%(rule)s” kan inte prövas."
+            ) % {
+                "limit": format_amount(rule.amount_limit),
+                "rule": name,
+            }
+        if amount >= rule.amount_limit:
+            return _("Beloppet %(amount)s är inte under gränsen %(limit)s i ”%(rule)s”.") % {
+                "amount": format_amount(amount),
+                "limit": format_amount(rule.amount_limit),
+                "rule": name,
+            }
+    if rule.eu_co_financing_to_body and eu_funds:
+        return _(
+            "Projektet medfinansieras av %(funds)s, och EU-medfinansiering beslutas av "
+            "nämnden enligt ”%(rule)s”."
+        ) % {"funds": ", ".join(eu_funds), "rule": name}
+    if rule.yearly_ceiling is not None and amount is not None:
+        used = _used_this_year(rule, on.year, case)
+        if used + amount > rule.yearly_ceiling:
+            return _(
+                "Delegatens tak %(ceiling)s för %(year)s enligt ”%(rule)s” räcker inte: "
+                "%(used)s är redan beviljat."
+            ) % {
+                "ceiling": format_amount(rule.yearly_ceiling),
+                "year": on.year,
+                "rule": name,
+                "used": format_amount(used),
+            }
+    return None
+
+
+def _covered(rule: DelegationRule, amount: Decimal | None, eu_funds: list[str]) -> str:
+    names = {"rule": rule.name, "reference": rule.reference, "delegate": rule.delegate_title}
+    if rule.reference:
+        parts = [_("Enligt ”%(rule)s” (%(reference)s) beslutar %(delegate)s") % names]
+    else:
+        parts = [_("Enligt ”%(rule)s” beslutar %(delegate)s") % names]
+    if rule.amount_limit is not None and amount is not None:
+        parts.append(
+            _("beloppet %(amount)s är under gränsen %(limit)s")
+            % {"amount": format_amount(amount), "limit": format_amount(rule.amount_limit)}
+        )
+    if rule.eu_co_financing_to_body:
+        parts.append(_("ingen EU-fond medfinansierar projektet"))
+    return ": ".join([parts[0], ", ".join(parts[1:])]) + "." if len(parts) > 1 else parts[0] + "."
+
+
+def decision_route(
+    case: Case, *, amount: Decimal | None = None, on: datetime.date | None = None
+) -> Route:
+    """Which route ``case`` takes under the ordinance in force on ``on`` (default today).
+
+    The first rule (in the ordinance's order) that covers the case decides it; when none
+    does, the body decides, and each rule's reason is given.
+    """
+    on = on or timezone.localdate()
+    amount = case_amount(case) if amount is None else amount
+    rules = list(
+        DelegationRule.objects.in_force(case.kind, on)
+        .select_related("delegate")
+        .order_by("position", "pk")
+    )
+    route = Route(kind=case.kind, rule=None, amount=amount)
+    if not rules:
+        route.reasons.append(
+            _("Delegationsordningen har ingen regel för %(kind)s: nämnden beslutar.")
+            % {"kind": CaseKind(case.kind).label.lower()}
+        )
+        return route
+    eu_funds = _eu_funds(case)
+    for rule in rules:
+        refusal = _weigh(rule, amount, eu_funds, on, case)
+        if refusal is None:
+            route.rule = rule
+            route.reasons = [_covered(rule, amount, eu_funds)]
+            return route
+        route.reasons.append(refusal)
+    return route
+
+
+def may_decide(user, route: Route) -> bool:
+    """Is ``user`` the delegate the route's rule names (anyone with the permission when
+    the rule names nobody)?"""
+    return route.rule is not None and (
+        route.rule.delegate_id is None or route.rule.delegate_id == user.pk
+    )
