@@ -8,7 +8,7 @@ signature checked against the provider's keys); this module adds what the region
   follow the provider; the app's roles follow the groups claim through ``OIDC_ROLE_MAP``
   (groups the map does not name give no role; roles the claim no longer gives are removed).
 - re-authentication for justering: ``reauthenticate_url`` sends the user to the provider
-  with ``prompt=login`` and ``max_age=0``; the callback accepts the answer only for the same
+  with ``prompt=login`` (and ``max_age``: ``OIDC_REAUTH_MAX_AGE``); the callback accepts the answer only for the same
   user and only if the provider's ``auth_time`` is after the request, and keeps that time in
   the session (``reauthenticated_at``) for the signing service to check.
 - logout at the provider too (``provider_logout_url``, RP-initiated logout with the ID token).
@@ -165,7 +165,9 @@ class AuthenticateView(OIDCAuthenticationRequestView):
         params = dict(super().get_extra_params(request))
         if request.GET.get("reauth") == "1" and request.user.is_authenticated:
             request.session[REAUTH_REQUESTED] = time.time()
-            params.update({"prompt": "login", "max_age": "0"})
+            # prompt=login makes the provider ask again; max_age is the same bound the
+            # signing service applies (0 loops at providers that count whole seconds).
+            params.update({"prompt": "login", "max_age": str(settings.OIDC_REAUTH_MAX_AGE)})
         else:
             request.session.pop(REAUTH_REQUESTED, None)
         return params

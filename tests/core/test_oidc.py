@@ -234,12 +234,12 @@ def test_justering_asks_for_a_new_login_at_the_provider(
     )
     assert refused.status_code == 400
     assert not Signature.objects.filter(meeting=meeting).exists()
-    # The button goes to the provider with prompt=login and max_age=0: it asks for the
+    # The button goes to the provider with prompt=login and max_age: it asks for the
     # password although the user is logged in there.
     link = re.search(r'href="(/oidc/authenticate/\?reauth=1[^"]*)"', page.text).group(1)
     first = chair.get(live_server.url + link.replace("&amp;", "&"), allow_redirects=False)
     query = parse_qs(urlsplit(first.headers["Location"]).query)
-    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]
+    assert query["prompt"] == ["login"] and query["max_age"] == [str(settings.OIDC_REAUTH_MAX_AGE)]
     time.sleep(1.1)  # auth_time has a resolution of one second
     login_page = chair.get(first.headers["Location"])
     back = provider_login(chair, login_page, "ordforande_t")
