@@ -206,3 +206,16 @@ def test_nobody_revokes_another_users_token(client):
     client.force_login(user_with_role(Role.OFFICER, username="mallory"))
     assert client.post(f"/accounts/api-tokens/{token.digest}/revoke/").status_code == 404
     assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_profile_page_takes_few_queries_however_many_tokens(
+    client, django_assert_max_num_queries
+):
+    user = user_with_role(Role.OFFICER, username="anna")
+    for number in range(15):
+        accounts.api_token_create(user=user, name=f"Nyckel {number}")
+    client.force_login(user)
+    client.get("/accounts/profile/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/accounts/profile/")
+    assert page.content.decode().count("/revoke/") == 15
