@@ -21,13 +21,15 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SEAL_DEMO_DIR=$(SEAL_DIR) \
 	SEAL_CERTIFICATE=$${SEAL_CERTIFICATE:-$(SEAL_DIR)/demo-seal.pem} \
 	SEAL_KEY=$${SEAL_KEY:-$(SEAL_DIR)/demo-seal.key}
 
-.PHONY: run test e2e lint format check-deploy messages lock bench worker clean help
+.PHONY: run test e2e lint format check-deploy messages lock bench worker clean help backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   - install, lint, run the whole test suite on PostgreSQL + Redis"
 	@echo "make e2e    - only the browser journeys (Playwright + Chromium)"
 	@echo "make bench  - benchmark with volume data, writes bench/results.json"
+	@echo "make backup - pg_dump of DATABASE_URL and the media files into BACKUP_DIR (./backups)"
+	@echo "make restore BACKUP=<folder> - put a backup back (DATABASE_URL, MEDIA_ROOT)"
 	@echo "make lint / format / messages / lock / worker / clean"
 
 $(PY):
@@ -101,6 +103,13 @@ lock: $(PY)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements/base.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.lock
+
+# Backups: the database and the media files together (scripts/backup.sh, scripts/restore.sh).
+backup:
+	@scripts/backup.sh
+
+restore:
+	@BACKUP=$(BACKUP) scripts/restore.sh
 
 worker: $(VENV)/.base-installed
 	$(BIN)/celery -A norrbotten_cases worker -l info

@@ -48,3 +48,40 @@ def seal_check(app_configs=None, **kwargs):
             )
         )
     return issues
+
+
+@register(Tags.compatibility)
+def celery_timing_check(app_configs=None, **kwargs):
+    """The broker's visibility timeout must outlast a task's hard time limit, or a task
+    still running is delivered to a second worker; and stay short, so that the task of a
+    worker that died runs again within minutes."""
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    soft = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    issues: list[Error | Warning] = []
+    if soft >= limit:
+        issues.append(
+            Error(
+                f"CELERY_TASK_SOFT_TIME_LIMIT ({soft} s) must be below CELERY_TASK_TIME_LIMIT "
+                f"({limit} s).",
+                id="core.E010",
+            )
+        )
+    if visibility <= limit:
+        issues.append(
+            Error(
+                f"CELERY_VISIBILITY_TIMEOUT ({visibility} s) must be longer than "
+                f"CELERY_TASK_TIME_LIMIT ({limit} s): a running task would be delivered twice.",
+                id="core.E011",
+            )
+        )
+    elif visibility > limit + 15 * 60:
+        issues.append(
+            Warning(
+                f"CELERY_VISIBILITY_TIMEOUT ({visibility} s) is far above the task time limit: "
+                "the job of a worker that died waits that long before it runs again.",
+                hint="Leave CELERY_VISIBILITY_TIMEOUT unset (time limit + 60 s).",
+                id="core.W010",
+            )
+        )
+    return issues

@@ -9,6 +9,7 @@ Retrying a failed job queues it again. Tasks must be idempotent: a redelivered t
 
 import hashlib
 import logging
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -16,6 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
+
+# Seconds past the task's hard time limit before a running job counts as stalled.
+STALL_GRACE_SECONDS = 30
+# Set when a job could not be sent in this request (or task): the page then shows the
+# job's "waiting for the queue" state alone, without a success message beside it.
+_broker_failed: ContextVar[bool] = ContextVar("broker_failed", default=False)
 
 
 class JobStatus(models.TextChoices):
@@ -55,6 +62,29 @@ class JobBase(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running for longer than a task may run: its worker died (the broker will
+        deliver the task again after its visibility timeout) and the user may retry now."""
+        return job_is_stalled(self)
+
+
+def job_is_stalled(job: "JobBase") -> bool:
+    if job.status != JobStatus.RUNNING or job.started_at is None:
+        return False
+    limit = settings.CELERY_TASK_TIME_LIMIT + STALL_GRACE_SECONDS
+    return (timezone.now() - job.started_at).total_seconds() > limit
+
+
+def job_retry_refusal(job: "JobBase") -> str:
+    """Why a job cannot be sent again now ("" when it can): done, or running and not
+    stalled."""
+    if job.status == JobStatus.DONE:
+        return str(_("Jobbet är redan klart."))
+    if job.status == JobStatus.RUNNING and not job_is_stalled(job):
+        return str(_("Jobbet pågår just nu."))
+    return ""
 
 
 def job_start(job: JobBase) -> bool:
@@ -106,16 +136,31 @@ def job_enqueue(job: JobBase, task, *args) -> None:
     """
 
     def send():
+        model = type(job)._default_manager
         try:
+            # Fails at once when Redis is down (CELERY_BROKER_TRANSPORT_OPTIONS: one
+            # attempt, a short connect timeout), instead of blocking the user's request.
             task.apply_async(args=[job.pk, *args], retry=False)
         except Exception as exc:  # noqa: BLE001 - any broker failure
             logger.warning("broker unavailable for %s %s: %s", type(job).__name__, job.pk, exc)
-            type(job)._default_manager.filter(pk=job.pk).update(broker_unavailable=True)
+            _broker_failed.set(True)
+            model.filter(pk=job.pk).update(broker_unavailable=True)
+            job.broker_unavailable = True
         else:
             if job.broker_unavailable:
-                type(job)._default_manager.filter(pk=job.pk).update(broker_unavailable=False)
+                model.filter(pk=job.pk).update(broker_unavailable=False)
+                job.broker_unavailable = False
 
     transaction.on_commit(send)
+
+
+def broker_failed_reset() -> None:
+    _broker_failed.set(False)
+
+
+def broker_failed() -> bool:
+    """True if a job could not be sent since ``broker_failed_reset`` in this context."""
+    return _broker_failed.get()
 
 
 def job_requeue_waiting(model, task) -> int:

@@ -16,7 +16,8 @@ _AMOUNT = re.compile(
     (?:[,.](?P<frac>\d+))?                 # optional decimals
     (?:\ ?(?P<unit>kr|kronor|sek|tkr))?    # optional unit
     $""",
-    re.VERBOSE | re.IGNORECASE,
+    # ASCII: \d is 0-9 only, never Arabic-Indic or other non-Latin digits.
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
 ORE = Decimal("0.01")
 

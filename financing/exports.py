@@ -1,5 +1,8 @@
 """XLSX exports (openpyxl): the dashboard table and the financing plans.
 
+Every row goes through ``core.exports.xlsx_append``: text that looks like a formula is
+written as text.
+
 Amounts are written as numbers (kronor) so they can be summed in Excel; the number
 format shows thousands separators.
 """
@@ -12,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.exports import xlsx_append
+
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -21,7 +26,7 @@ TOTAL_FONT = Font(bold=True)
 
 def _sheet(workbook, title, headers, widths=None):
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in headers])
+    xlsx_append(sheet, [str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -81,15 +86,16 @@ def dashboard_workbook(*, summary, multi_year, commitments) -> bytes:
             headers,
             [16, 48, 20, 18, 18, 18, 18, 20],
         )
-        sheet.append(
-            _figure_row(_("Anslag 1:1 %(year)s") % {"year": year}, summary.total, _("Totalt"))
+        xlsx_append(
+            sheet,
+            _figure_row(_("Anslag 1:1 %(year)s") % {"year": year}, summary.total, _("Totalt")),
         )
         for cell in sheet[sheet.max_row]:
             cell.font = TOTAL_FONT
         for figures in summary.categories:
-            sheet.append(_figure_row(figures.label, figures, _("Kategori")))
+            xlsx_append(sheet, _figure_row(figures.label, figures, _("Kategori")))
         for figures in summary.priorities:
-            sheet.append(_figure_row(figures.label, figures, _("Prioritering")))
+            xlsx_append(sheet, _figure_row(figures.label, figures, _("Prioritering")))
         _money_columns(sheet, range(3, 9))
     years = _sheet(
         workbook,
@@ -98,7 +104,8 @@ def dashboard_workbook(*, summary, multi_year, commitments) -> bytes:
         [10, 20, 18, 18, 18, 18, 20],
     )
     for figures in multi_year:
-        years.append(
+        xlsx_append(
+            years,
             [
                 int(figures.key),
                 figures.allocated,
@@ -107,7 +114,7 @@ def dashboard_workbook(*, summary, multi_year, commitments) -> bytes:
                 figures.released,
                 figures.open,
                 figures.left,
-            ]
+            ],
         )
     _money_columns(years, range(2, 8))
     open_sheet = _sheet(
@@ -130,7 +137,8 @@ def dashboard_workbook(*, summary, multi_year, commitments) -> bytes:
         [8, 13, 26, 34, 12, 32, 40, 24, 16, 16, 16, 16],
     )
     for c in commitments:
-        open_sheet.append(
+        xlsx_append(
+            open_sheet,
             [
                 c.grant.year,
                 c.committed_on,
@@ -144,7 +152,7 @@ def dashboard_workbook(*, summary, multi_year, commitments) -> bytes:
                 c.paid,
                 c.released,
                 c.remaining,
-            ]
+            ],
         )
     for row in open_sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         for cell in row:
@@ -190,7 +198,8 @@ def plans_workbook(*, plans, rows) -> bytes:
             if plan.total_applied
             else None
         )
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 case.dnr if case else "",
                 (case.nyps_id or "") if case else "",
@@ -207,7 +216,7 @@ def plans_workbook(*, plans, rows) -> bytes:
                 plan.reviewed_by.get_full_name() if plan.reviewed_by_id else "",
                 plan.reviewed_at.strftime("%Y-%m-%d %H:%M") if plan.reviewed_at else "",
                 plan.review_comment,
-            ]
+            ],
         )
     _money_columns(sheet, {7, 8, 9, 10, 12})
     for row in sheet.iter_rows(min_row=2, min_col=11, max_col=11):
@@ -231,7 +240,8 @@ def plans_workbook(*, plans, rows) -> bytes:
     for row in rows:
         total = row.plan.stated_total
         share = (row.amount_applied * 100 / total).quantize(Decimal("0.1")) if total else None
-        row_sheet.append(
+        xlsx_append(
+            row_sheet,
             [
                 row.plan.project.title,
                 row.financier.name,
@@ -241,7 +251,7 @@ def plans_workbook(*, plans, rows) -> bytes:
                 row.amount_applied,
                 row.amount_granted,
                 share,
-            ]
+            ],
         )
     _money_columns(row_sheet, {6, 7})
     for cells in row_sheet.iter_rows(min_row=2, min_col=8, max_col=8):

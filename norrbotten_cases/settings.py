@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "simple_history",
     "pgtrigger",
@@ -85,15 +85,18 @@ DEMO_LOADERS = [
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.NulInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -141,16 +144,64 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "core.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions: stored in the database, ended after SESSION_IDLE_TIMEOUT seconds without a
+# request and SESSION_ABSOLUTE_LIFETIME seconds after the login (core.accounts).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+
+# API tokens (django-rest-knox with core.models.ApiToken): hashed, named, expiring.
+KNOX_TOKEN_MODEL = "core.ApiToken"
+# knox's own token table is never made (its model is swapped for core.ApiToken).
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+
+# Single sign-on (core.oidc, mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. The
+# provider's endpoints are those of its discovery document (/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile groups")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the logout at the provider sends it as id_token_hint
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+# The claim that names a user (matched against the username; HSA-id in `sub` for SITHS).
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="sub")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# The provider's groups -> the app's roles: "RN-Utv-Handläggare=handläggare,RN-Utv-Läsare=läsare".
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+# How recent a new login at the provider must be to sign a protocol with it, in seconds.
+OIDC_REAUTH_MAX_AGE = env.int("OIDC_REAUTH_MAX_AGE", default=300)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="regionens inloggning")
+# Local passwords: a fallback for small installations, off by default when OIDC is on.
+# (An empty LOCAL_LOGIN, as docker-compose passes an unset one, counts as unset.)
+LOCAL_LOGIN_ENABLED = (
+    env.bool("LOCAL_LOGIN") if env.str("LOCAL_LOGIN", default="") else not OIDC_ENABLED
+)
 
 # Login throttling (django-axes): lock a username+IP after repeated failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -207,6 +258,11 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Norrbotten Cases <noreply@norrbotten.se>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outgoing e-mail (core.mail): attempts after the first, and the first pause in seconds
+# (doubling each time, at most 15 minutes); then the message is marked failed.
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -225,9 +281,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Unacknowledged tasks (a worker died mid-task) are delivered again after this many seconds.
+# Unacknowledged tasks (a worker died mid-task) are delivered again after this many
+# seconds: just above the hard time limit, so a job whose worker died runs again within
+# minutes, and a task still running (at most CELERY_TASK_TIME_LIMIT) is never delivered
+# twice (core.checks refuses a shorter one). Publishing gives up at once when Redis is
+# down (one attempt, a 2 s connect timeout): the order is kept and sent later (core.jobs).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 2,
+    "connect_retries_timeout": 2,
 }
 # Celery beat (the `beat` service): send again the document jobs that were ordered while the
 # broker was unreachable (their rows wait with `broker_unavailable` set), every minute.
@@ -242,12 +307,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "send-queued-emails": {
+        "task": "core.send_queued_emails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -313,6 +383,13 @@ CONTENT_SECURITY_POLICY = (
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The municipality's notice board: where signed protocols are kept (shown on notices).
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
+# Own work: may officers work on every case ("all"), only on the cases they handle
+# ("own"), or also on those of officers of their unit ("unit": units are Django groups
+# named UNIT_GROUP_PREFIX + the unit)? Refusals name the case's officer.
+OFFICER_EDIT_SCOPE = env.str("OFFICER_EDIT_SCOPE", default="all")
+if OFFICER_EDIT_SCOPE not in ("all", "own", "unit"):
+    raise ImproperlyConfigured("OFFICER_EDIT_SCOPE must be all, own or unit.")
+UNIT_GROUP_PREFIX = env.str("UNIT_GROUP_PREFIX", default="enhet: ")
 
 # --- The digital seal (core.seal) ---------------------------------------------
 # Final protocols and extracts are sealed with the region's seal certificate (PAdES).
@@ -336,10 +413,24 @@ SEAL_DEMO_DIR = env.path("SEAL_DEMO_DIR", default=BASE_DIR / ".seal")
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 # --- Logging -----------------------------------------------------------------
+# One JSON object per line with the request id and the user id (core.logs); LOG_FORMAT=text
+# for a terminal (the default with DEBUG).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "weasyprint": {"level": "ERROR"},
@@ -349,3 +440,19 @@ LOGGING = {
         "fontTools.subset": {"level": "ERROR"},
     },
 }
+
+# --- Error reporting (Sentry) -------------------------------------------------------------
+# Server errors and failed tasks go to Sentry when SENTRY_DSN is set; no personal data is
+# sent (user ids only, no names, e-mail addresses, cookies or request bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+    )

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from core import views
+from core import account_views, oidc, views
 from decisions import urls as decisions_urls
 from financing import views as financing_views
 
@@ -30,12 +29,20 @@ decisions_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", account_views.logout_view, name="logout"),
+    path("accounts/profile/", account_views.profile, name="account_profile"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/logout-everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
+    path("accounts/api-tokens/", account_views.token_create, name="api_token_create"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "accounts/api-tokens/<str:digest>/revoke/",
+        account_views.token_revoke,
+        name="api_token_revoke",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # OpenID Connect (core.oidc): 404 unless OIDC_RP_CLIENT_ID is set.
+    path("oidc/authenticate/", oidc.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("cases/", include("projects.urls")),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import edit_token
 from core.money import AmountError, format_amount, parse_amount
-from projects import selectors
+from projects import permissions, selectors
 from projects.documents import ACCEPT_ATTRIBUTE
 from projects.models import (
     Case,
@@ -485,6 +485,7 @@ class CaseRegisterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["officer"].queryset = selectors.officers()
         self.fields["project"].queryset = Project.objects.order_by("title")
         if user is not None and selectors.officers().filter(pk=user.pk).exists():
@@ -503,6 +504,11 @@ class CaseRegisterForm(forms.Form):
         mode = data.get("project_mode")
         if mode == self.PROJECT_EXISTING and not data.get("project"):
             self.add_error("project", _("Välj ett befintligt projekt."))
+        elif mode == self.PROJECT_EXISTING and self.user is not None:
+            # The service refuses it too (403); here the reason shows on the field.
+            access = permissions.can_register_case_on(self.user, data["project"])
+            if not access:
+                self.add_error("project", access.reason)
         if mode == self.PROJECT_NEW:
             if not (data.get("project_title") or "").strip():
                 self.add_error("project_title", _("Ange projektets namn."))

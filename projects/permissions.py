@@ -15,6 +15,7 @@ The rules (issue #3):
 - läsare read everything that is not confidential (sekretess).
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.access import ALLOW, Access, deny
@@ -36,6 +37,89 @@ def can_view_registry(user) -> Access:
 # --- Cases ----------------------------------------------------------------------
 
 
+# --- Own work (OFFICER_EDIT_SCOPE) ---------------------------------------------------
+#
+# "all": every officer works on every case; "own": only on the cases they handle; "unit":
+# also on the cases of officers of their unit (a Django group named UNIT_GROUP_PREFIX + the
+# unit, e.g. "enhet: Näringsliv"). Superusers work on every case.
+
+
+def user_units(user) -> frozenset[str]:
+    cached = getattr(user, "_nc_units", None)
+    if cached is None:
+        prefix = settings.UNIT_GROUP_PREFIX
+        cached = frozenset(
+            user.groups.filter(name__startswith=prefix).values_list("name", flat=True)
+        )
+        user._nc_units = cached
+    return cached
+
+
+def _scope_message() -> str:
+    if settings.OFFICER_EDIT_SCOPE == "unit":
+        return _("Handläggare arbetar här bara med sina egna och sin enhets ärenden.")
+    return _("Handläggare arbetar här bara med sina egna ärenden.")
+
+
+def in_officer_scope(user, case) -> Access:
+    """May this officer work on ``case`` under ``OFFICER_EDIT_SCOPE``? (Role not checked.)"""
+    scope = settings.OFFICER_EDIT_SCOPE
+    if scope == "all" or getattr(user, "is_superuser", False) or case.officer_id == user.pk:
+        return ALLOW
+    if scope == "unit" and user_units(user) & user_units(case.officer):
+        return ALLOW
+    officer = case.officer
+    return deny(
+        _("Ärende %(dnr)s handläggs av %(name)s.")
+        % {
+            "dnr": case.dnr,
+            "name": officer.get_full_name() or officer.get_username(),
+        }
+        + " "
+        + _scope_message()
+    )
+
+
+def project_in_officer_scope(user, project) -> Access:
+    """A project is in scope when it has no case yet or one of its cases is."""
+    if project is None or settings.OFFICER_EDIT_SCOPE == "all" or not project.pk:
+        return ALLOW
+    cases = list(project.cases.select_related("officer"))
+    if not cases:
+        return ALLOW
+    refusal = ALLOW
+    for case in cases:
+        access = in_officer_scope(user, case)
+        if access:
+            return ALLOW
+        refusal = access
+    return refusal
+
+
+def can_register_case_on(user, project) -> Access:
+    """A new case on an existing project: the project's financing plan belongs to the
+    officers of its cases, so another officer may not join it by registering a case
+    (whatever the scope); "unit" admits the officers of the same unit."""
+    access = can_register_case(user)
+    if not access or getattr(user, "is_superuser", False):
+        return access
+    cases = list(project.cases.select_related("officer")) if project.pk else []
+    if not cases or any(c.officer_id == user.pk for c in cases):
+        return ALLOW
+    if settings.OFFICER_EDIT_SCOPE == "unit" and any(
+        user_units(user) & user_units(c.officer) for c in cases
+    ):
+        return ALLOW
+    names = sorted({c.officer.get_full_name() or c.officer.get_username() for c in cases})
+    return deny(
+        _(
+            "Projektet hör till ärenden som handläggs av %(names)s. Be dem registrera ärendet, "
+            "eller registrera det på ett nytt projekt."
+        )
+        % {"names": ", ".join(names)}
+    )
+
+
 def can_register_case(user) -> Access:
     if has_role(user, Role.OFFICER):
         return ALLOW
@@ -47,7 +131,7 @@ def can_edit_case(user, case) -> Access:
         return deny(_("Endast handläggare kan ändra ärenden."))
     if not case.is_open:
         return deny(_("Ärendet är avslutat och kan inte ändras."))
-    return ALLOW
+    return in_officer_scope(user, case)
 
 
 # --- Organisations, projects and managed lists -------------------------------------
@@ -68,7 +152,7 @@ def can_edit_organisation(user, organisation=None) -> Access:
 
 def can_edit_project(user, project=None) -> Access:
     if has_role(user, Role.OFFICER):
-        return ALLOW
+        return project_in_officer_scope(user, project)
     return deny(_("Endast handläggare kan ändra projekt."))
 
 
@@ -84,7 +168,7 @@ def can_manage_areas(user) -> Access:
 
 def can_manage_members(user, project=None) -> Access:
     if has_role(user, Role.OFFICER):
-        return ALLOW
+        return project_in_officer_scope(user, project)
     return deny(_("Endast handläggare kan ändra projektgrupp och styrgrupp."))
 
 
@@ -111,7 +195,7 @@ def can_delete_obligation(user, obligation) -> Access:
 
 def can_close_project(user, project=None) -> Access:
     if has_role(user, Role.OFFICER):
-        return ALLOW
+        return project_in_officer_scope(user, project)
     return deny(_("Endast handläggare kan registrera projektavslut."))
 
 

@@ -142,6 +142,7 @@ def case_register(
     (demo data, migration); the year's counter then continues after it.
     """
     require(permissions.can_register_case(user))
+    require(permissions.can_register_case_on(user, project))
     registered_on = registered_on or timezone.localdate()
     year = registered_on.year
     officer = officer or user

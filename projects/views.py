@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import Conflict
+from core.exports import csv_row
 from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
 from core.roles import Role, has_role
@@ -155,21 +156,23 @@ def _case_csv(queryset):
     ]
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow(csv_row(header))
         for case in queryset.iterator(chunk_size=500):
             yield writer.writerow(
-                [
-                    case.dnr,
-                    case.nyps_id or "",
-                    case.title,
-                    case.get_kind_display(),
-                    case.get_state_display(),
-                    case.project.applicant.name if case.project.applicant else "",
-                    case.officer.get_full_name() or case.officer.get_username(),
-                    case.received_on.isoformat(),
-                    format_amount(case.project.requested_amount),
-                    format_amount(case.granted_amount),
-                ]
+                csv_row(
+                    [
+                        case.dnr,
+                        case.nyps_id or "",
+                        case.title,
+                        case.get_kind_display(),
+                        case.get_state_display(),
+                        case.project.applicant.name if case.project.applicant else "",
+                        case.officer.get_full_name() or case.officer.get_username(),
+                        case.received_on.isoformat(),
+                        format_amount(case.project.requested_amount),
+                        format_amount(case.granted_amount),
+                    ]
+                )
             )
 
     stamp = timezone.localdate().isoformat()
@@ -1010,7 +1013,10 @@ def organisation_chip(request):
     """One chosen organisation of the multiple picker (htmx, appended to the list)."""
     _guard(permissions.can_view_registry(request.user))
     params = _picker_params(request)
-    organisation = get_object_or_404(Organisation, pk=request.GET.get("pk") or 0)
+    pk = request.GET.get("pk") or ""
+    organisation = get_object_or_404(
+        Organisation, pk=int(pk) if pk.isascii() and pk.isdigit() else 0
+    )
     return render(
         request,
         "projects/widgets/organisation_chip.html",

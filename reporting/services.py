@@ -560,7 +560,7 @@ def report_job_retry(*, user, job: ReportJob) -> ReportJob:
     require(permissions.can_retry_job(user, locked))
     if locked.status == JobStatus.DONE:
         raise Conflict(_("Jobbet är redan klart; ladda ner filerna eller beställ en ny version."))
-    if locked.status == JobStatus.RUNNING:
+    if locked.status == JobStatus.RUNNING and not locked.is_stalled:
         raise Conflict(_("Jobbet pågår redan."))
     if locked.status == JobStatus.QUEUED and not locked.broker_unavailable:
         return locked

@@ -676,7 +676,8 @@ def job_retry(request, pk):
         if not request.htmx:
             messages.error(request, str(exc))
     else:
-        if not request.htmx:
+        job.refresh_from_db()
+        if not request.htmx and not job.broker_unavailable:
             messages.success(request, _("Jobbet är skickat igen."))
     if request.htmx:
         return _job_partial(request, selectors.job_get(pk))

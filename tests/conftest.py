@@ -270,13 +270,16 @@ def client_for(client):
 def api():
     """``api(user)``: a DRF test client authenticated as ``user`` with an API token, as the
     API's clients are (a new client per call)."""
-    from rest_framework.authtoken.models import Token
+    import uuid
+
     from rest_framework.test import APIClient
 
+    from core.accounts import api_token_create
+
     def as_user(user):
-        token, _created = Token.objects.get_or_create(user=user)
+        _row, token = api_token_create(user=user, name=f"test {uuid.uuid4().hex[:12]}")
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return as_user

@@ -485,6 +485,10 @@ class SignForm(forms.Form):
     )
 
 
+class ReauthSignForm(forms.Form):
+    """Signing after a new login at the identity provider: nothing to type here."""
+
+
 class PaperSigningForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Justerat på papper den"),

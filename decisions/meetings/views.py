@@ -22,9 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import oidc
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
+from core.jobs import broker_failed, broker_failed_reset
+from core.roles import Role, has_role
 from decisions.meetings import documents, forms, permissions, selectors
 from decisions.meetings import notice_dates as notices
 from decisions.meetings import services as svc
@@ -116,10 +119,16 @@ def service_form_view(request, *, form, call, title, action, back, success, mess
     )
 
 
-def _post_action(request, call, success, message=""):
-    """A button-only action (no form fields): ValidationError becomes an error message."""
+def _post_action(request, call, success, message="", *, orders_job=False):
+    """A button-only action (no form fields): ValidationError becomes an error message.
+
+    ``orders_job``: when the broker could not take the job, the job's status on the page
+    says so, and no success message stands beside it."""
+    broker_failed_reset()
     try:
         call()
+        if orders_job and broker_failed():
+            message = ""
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -678,16 +687,34 @@ def paragraph_sign(request, pk):
     access = permissions.can_sign_paragraph(request.user, paragraph)
     if not access:
         raise PermissionDenied(access.reason)
-    form = forms.SignForm(request.POST or None)
+    uses_oidc = oidc.session_uses_oidc(request)
+    fresh = oidc.reauthenticated_at(request)
+    if uses_oidc and request.method == "GET" and not oidc.is_fresh(fresh):
+        # A new login at the identity provider first; it brings the user back here.
+        return redirect(oidc.reauthenticate_url(request.path))
+    form = (forms.ReauthSignForm if uses_oidc else forms.SignForm)(request.POST or None)
+
+    def sign(f):
+        if uses_oidc:
+            svc.paragraph_sign(
+                user=request.user,
+                paragraph=paragraph,
+                method=Signature.Method.OIDC,
+                reauthenticated_at=fresh,
+            )
+            oidc.consume_reauthentication(request)
+        else:
+            svc.paragraph_sign(
+                user=request.user,
+                paragraph=paragraph,
+                method=Signature.Method.PASSWORD,
+                password=f.cleaned_data["password"],
+            )
+
     return service_form_view(
         request,
         form=form,
-        call=lambda f: svc.paragraph_sign(
-            user=request.user,
-            paragraph=paragraph,
-            method=Signature.Method.PASSWORD,
-            password=f.cleaned_data["password"],
-        ),
+        call=sign,
         title=_("Justera § %(number)s omedelbart") % {"number": paragraph.number},
         action=request.path,
         back=paragraph.get_absolute_url(),
@@ -1023,15 +1050,28 @@ def protocol_sign(request, pk):
     password again (a fresh proof of who signs) and signs."""
     meeting = _meeting(pk)
     role = svc.signing_check(user=request.user, meeting=meeting)
-    form = forms.SignForm(request.POST or None)
+    # Signed in at the identity provider: the proof is a new login there (prompt=login),
+    # not a password (core.oidc).
+    uses_oidc = oidc.session_uses_oidc(request)
+    fresh = oidc.reauthenticated_at(request)
+    form = (forms.ReauthSignForm if uses_oidc else forms.SignForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.protocol_sign(
-                user=request.user,
-                meeting=meeting,
-                method=Signature.Method.PASSWORD,
-                password=form.cleaned_data["password"],
-            )
+            if uses_oidc:
+                svc.protocol_sign(
+                    user=request.user,
+                    meeting=meeting,
+                    method=Signature.Method.OIDC,
+                    reauthenticated_at=fresh,
+                )
+                oidc.consume_reauthentication(request)
+            else:
+                svc.protocol_sign(
+                    user=request.user,
+                    meeting=meeting,
+                    method=Signature.Method.PASSWORD,
+                    password=form.cleaned_data["password"],
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -1048,6 +1088,10 @@ def protocol_sign(request, pk):
             "form": form,
             "role": Signature.Role(role).label,
             "draft_url": reverse("decisions:protocol_draft", args=[meeting.pk]),
+            "uses_oidc": uses_oidc,
+            "reauthenticated_at": fresh if oidc.is_fresh(fresh) else None,
+            "reauth_url": oidc.reauthenticate_url(request.path),
+            "provider_name": settings.OIDC_PROVIDER_NAME,
         },
         status=form_status(request) if form.errors else 200,
     )
@@ -1120,7 +1164,7 @@ def protocol_reject(request, pk):
     meeting = _meeting(pk)
     access = permissions.can_sign_protocol(request.user, meeting)
     if not access:
-        if meeting.is_frozen:
+        if meeting.is_frozen and has_role(request.user, Role.DECISION_MAKER):
             raise Conflict(_("Protokollet är redan justerat."))
         raise PermissionDenied(access.reason)
     form = forms.RejectSigningForm(request.POST or None)
@@ -1201,6 +1245,7 @@ def document_generate(request, pk, kind):
         lambda: svc.document_job_request(user=request.user, meeting=meeting, kind=kind),
         meeting.get_absolute_url() + "#dokument",
         _("Dokumentet skapas. Följ förloppet nedan."),
+        orders_job=True,
     )
 
 
@@ -1281,6 +1326,7 @@ def extracts_generate(request, pk):
         _("Protokollsutdragen skapas och skickas. Följ förloppet nedan.")
         if send
         else _("Protokollsutdragen skapas. Följ förloppet nedan."),
+        orders_job=True,
     )
 
 
@@ -1303,6 +1349,7 @@ def extract_generate(request, pk):
         ),
         paragraph.meeting.get_absolute_url() + "#dokument",
         _("Protokollsutdraget skapas. Följ förloppet nedan."),
+        orders_job=True,
     )
 
 
@@ -1318,9 +1365,11 @@ def job_status(request, pk):
 def job_retry(request, pk):
     job = get_object_or_404(DocumentJob.objects.select_related("meeting", "paragraph"), pk=pk)
     job = svc.document_job_retry(user=request.user, job=job)
+    job.refresh_from_db()
     if getattr(request, "htmx", False):
         return render(request, "partials/job_status.html", _job_context(request, job))
-    messages.success(request, _("Dokumentet skapas igen."))
+    if not job.broker_unavailable:
+        messages.success(request, _("Dokumentet skapas igen."))
     return redirect(job.meeting.get_absolute_url() + "#dokument")
 
 

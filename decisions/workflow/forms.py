@@ -70,6 +70,8 @@ class LinesField(forms.Field):
         for item in items:
             if not isinstance(item, str):
                 raise ValidationError(_("Varje punkt ska vara en text."), code="invalid")
+            if "\x00" in item:
+                raise ValidationError(_("Texten innehåller ett otillåtet tecken."), code="null")
             text = _NUMBERING.sub("", item).strip()
             if text:
                 out.append(text)
@@ -252,6 +254,8 @@ class SpecialConditionsField(forms.Field):
             if not isinstance(item, dict):
                 raise ValidationError(_("Villkor %(n)s är inte giltigt.") % {"n": number})
             text = str(item.get("text") or "").strip()
+            if "\x00" in text:
+                raise ValidationError(_("Texten innehåller ett otillåtet tecken."), code="null")
             due = _parse_date(
                 item.get("due_date"),
                 _("Villkor %(n)s: skriv datumet som ÅÅÅÅ-MM-DD.") % {"n": number},
@@ -292,7 +296,10 @@ class YearSplitField(forms.Field):
             if year in (None, "") and amount in (None, ""):
                 continue
             try:
-                year = int(str(year).strip())
+                year_text = str(year).strip()
+                if not year_text.isascii():
+                    raise ValueError(year_text)
+                year = int(year_text)
             except (TypeError, ValueError) as exc:
                 raise ValidationError(_("Ange året med fyra siffror, t.ex. 2021.")) from exc
             if not 2000 <= year <= 2100:

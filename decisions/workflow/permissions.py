@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.access import ALLOW, Access, deny
 from core.roles import Role, has_role, user_roles
 from projects.models import CaseKind, CaseState
+from projects.permissions import in_officer_scope
 
 DELEGATION_PERMISSION = "decisions.decide_by_delegation"
 
@@ -82,10 +83,10 @@ def can_fire(user, case, transition: str) -> Access:
                 "Endast beslutsfattare med utvecklingsdirektörens delegation kan besluta på delegation."
             )
         )
-    if transition in OFFICER_TRANSITIONS and has_role(user, Role.OFFICER):
-        return ALLOW
     if transition in SECRETARY_TRANSITIONS and has_role(user, Role.SECRETARY):
         return ALLOW
+    if transition in OFFICER_TRANSITIONS and has_role(user, Role.OFFICER):
+        return in_officer_scope(user, case)
     if transition in OFFICER_TRANSITIONS and transition in SECRETARY_TRANSITIONS:
         return deny(_("Endast handläggare eller nämndsekreterare kan göra detta."))
     if transition in OFFICER_TRANSITIONS:
@@ -117,7 +118,7 @@ def can_record_anchoring(user, case) -> Access:
         return deny(_("Förankring registreras på projektidéer."))
     if not case.is_open:
         return deny(_("Ärendet är avslutat och kan inte ändras."))
-    return ALLOW
+    return in_officer_scope(user, case)
 
 
 def can_edit_decision_proposal(user, case) -> Access:
@@ -132,7 +133,7 @@ def can_edit_decision_proposal(user, case) -> Access:
                 "Skicka tillbaka ärendet till beredning först."
             )
         )
-    return ALLOW
+    return in_officer_scope(user, case)
 
 
 def can_report_delegation_decisions(user) -> Access:

@@ -17,16 +17,18 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, partial
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from core.access import ALLOW, Access, deny, require
 from core.errors import Conflict
+from core.mail import email_queue
 from core.money import format_amount
 from decisions.workflow import permissions
 from decisions.workflow.constants import BodyCode
@@ -338,21 +340,32 @@ def case_transition(
                 else {}
             )
             recorder(case=fresh, user=user, data=cleaned, log=log, **extra)
-        if notify:
-            transaction.on_commit(partial(_queue_notification, log.pk))
+        if notify and fresh.officer_id != user.pk and fresh.officer.email:
+            # The officer's e-mail is kept in this transaction and sent after it (core.mail).
+            case_officer_notify(log)
     case.__dict__.pop("_workflow_cache", None)
     case.refresh_from_db()
     return log
 
 
-def _queue_notification(log_id: int) -> None:
-    """After commit: tell the case officer that someone else moved their case."""
-    from decisions.workflow.tasks import notify_case_officer
-
-    try:
-        notify_case_officer.delay(log_id)
-    except Exception:  # noqa: BLE001 - a broker outage must never fail the user's action
-        logger.warning("Could not queue the notification for transition log %s", log_id)
+def case_officer_notify(log: TransitionLog):
+    """The e-mail that tells the case officer someone else moved their case (core.mail)."""
+    officer = log.case.officer
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Ärende %(dnr)s: %(label)s") % {"dnr": log.case.dnr, "label": log.label}
+        body = _(
+            "%(user)s har ändrat status på ärende %(dnr)s %(title)s\n"
+            "från ”%(source)s” till ”%(target)s” (%(label)s).\n\n%(motivation)s"
+        ) % {
+            "user": log.user.get_full_name() or log.user.get_username(),
+            "dnr": log.case.dnr,
+            "title": log.case.title,
+            "source": log.get_source_display(),
+            "target": log.get_target_display(),
+            "label": log.label,
+            "motivation": log.motivation,
+        }
+    return email_queue(to=[officer.email], subject=subject, body=body.strip(), sent_by=log.user)
 
 
 # --- Rules of a transition's data -------------------------------------------------------

@@ -22,6 +22,8 @@ def test_compose_has_the_five_services_with_their_commands():
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         assert "DATABASE_URL" in env and "CELERY_BROKER_URL" in env
+    for name in ("OIDC_RP_CLIENT_ID", "OIDC_ROLE_MAP", "SENTRY_DSN", "LOG_FORMAT"):
+        assert name in services["web"]["environment"], name
     assert "postgres-data" in compose["volumes"] and "media" in compose["volumes"]
     assert any("postgres-data" in v for v in services["postgres"]["volumes"])
     assert any("media" in v for v in services["web"]["volumes"])

@@ -49,6 +49,7 @@ class World:
     document: Document
     area: RusArea
     officer: object
+    free_project: Project  # no case yet: any officer may register one on it
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def world():
         document=document_for(case, officer),
         area=RusArea.objects.create(name="Område"),
         officer=officer,
+        free_project=ProjectFactory(title="Projekt utan ärende"),
     )
 
 
@@ -117,7 +119,7 @@ ACTIONS = {
             {
                 "kind": "medfinansiering",
                 "project_mode": "existing",
-                "project": w.project.pk,
+                "project": w.free_project.pk,
                 "officer": w.officer.pk,
                 "received_on": "2020-03-01",
                 "title": "Nytt ärende",

@@ -70,6 +70,14 @@ ROUTES = {
     "logout": NO_ARGS,
     "set_language": NO_ARGS,
     "api-schema": NO_ARGS,
+    "oidc_authentication_init": NO_ARGS,
+    "oidc_authentication_callback": NO_ARGS,
+    # --- the user's own account --------------------------------------------------------
+    "account_profile": NO_ARGS,
+    "password_change": NO_ARGS,
+    "logout_everywhere": NO_ARGS,
+    "api_token_create": NO_ARGS,
+    "api_token_revoke": lambda w: {"digest": w.api_token.digest},
     # --- projects ----------------------------------------------------------------------
     "projects:case_list": NO_ARGS,
     "projects:case_register": NO_ARGS,

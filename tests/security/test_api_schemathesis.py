@@ -18,7 +18,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
@@ -68,8 +67,10 @@ def api(world, django_db_blocker):
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
-        token, _created = Token.objects.get_or_create(user=world.users["admin"])
-        headers = {"Authorization": f"Token {token.key}"}
+        from core.accounts import api_token_create
+
+        _row, token = api_token_create(user=world.users["admin"], name="schemathesis")
+        headers = {"Authorization": f"Token {token}"}
         schema = schemathesis.openapi.from_wsgi(
             "/api/schema/?format=json", get_wsgi_application(), headers=headers
         )

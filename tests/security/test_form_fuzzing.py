@@ -902,7 +902,7 @@ def _count_sql() -> str:
     tables = sorted(
         {
             m._meta.db_table
-            for label in ("projects", "decisions", "financing", "reporting", "auth", "authtoken")
+            for label in ("projects", "decisions", "financing", "reporting", "auth", "core")
             for m in apps.get_app_config(label).get_models(include_auto_created=True)
             if m._meta.managed and not m._meta.proxy
         }

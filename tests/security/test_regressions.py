@@ -144,3 +144,118 @@ def test_case_transitions_validate_first_only_for_a_role_that_fires_some(world, 
     response = _json(as_role("secretary"), "post", path, {"name": "start_preparation"})
     assert response.status_code == 403
     assert "handläggare" in response.json()["detail"]
+
+
+# --- Issue 19: the server errors and wrong statuses security testing found ------------------
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b"])
+def test_a_nul_in_a_query_parameter_is_a_400(world, as_role, q):
+    """/cases/organisations/search/?q=%00 was a 500 (PostgreSQL cannot compare text with
+    NUL); every page now refuses a NUL in the address or a form with 400."""
+    client = as_role("officer")
+    assert client.get("/cases/organisations/search/", {"q": q}).status_code == 400
+    assert client.get("/cases/", {"q": q}).status_code == 400
+    assert client.get("/api/v1/cases/", {"search": q}).status_code == 400
+
+
+@pytest.mark.parametrize("pk", ["abc", "1.5", "١٢", "", "9" * 30])
+def test_an_organisation_chip_of_no_organisation_is_a_404(world, as_role, pk):
+    """/cases/organisations/chip/?pk=abc was a 500 (ValueError)."""
+    assert as_role("officer").get("/cases/organisations/chip/", {"pk": pk}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("decision_points", ["Punkt\x00"]),
+        ("decision_points", [{"text": "a", "sub": ["b\x00"]}]),
+        ("matter", [{"heading": "Bakgrund", "text": "x\x00"}]),
+        ("financing_rows", [{"financier": "Luleå\x00", "amount": "1000"}]),
+    ],
+)
+def test_a_nul_in_a_paragraphs_list_fields_is_a_400(world, as_role, field, value):
+    """A NUL inside a §'s list fields (JSON) was a 500 from PostgreSQL's jsonb."""
+    from decisions.meetings.models import Paragraph
+
+    paragraph = Paragraph.objects.get(pk=world.held_paragraph.pk)
+    before = getattr(paragraph, field)
+    response = _json(
+        as_role("secretary"), "patch", f"/api/v1/paragraphs/{paragraph.pk}/", {field: value}
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    paragraph.refresh_from_db()
+    assert getattr(paragraph, field) == before
+
+
+def test_a_nul_posted_in_a_form_is_a_400_and_saves_nothing(world, as_role):
+    paragraph = world.held_paragraph
+    response = as_role("secretary").post(
+        f"/workflow/paragrafer/{paragraph.pk}/andra/",
+        {"title": "Ny rubrik", "decision_points": "1. Punkt\x00"},
+    )
+    assert response.status_code == 400
+    paragraph.refresh_from_db()
+    assert paragraph.title != "Ny rubrik"
+
+
+@pytest.mark.parametrize("amount", ["١٢٣", "۱۲۳", "१२३", "１２３"])
+def test_amounts_in_non_latin_digits_are_refused(amount):
+    """Amount fields accepted Arabic-Indic (and other Unicode) digits."""
+    from core.money import AmountError, parse_amount
+
+    with pytest.raises(AmountError):
+        parse_amount(amount)
+    with pytest.raises(AmountError):
+        parse_amount(f"{amount} kr")
+
+
+def test_a_non_latin_year_in_a_grants_split_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from decisions.workflow.forms import YearSplitField
+
+    with pytest.raises(ValidationError):
+        YearSplitField().clean([{"year": "٢٠٢١", "amount": "1000"}])
+
+
+def test_downloads_are_not_stored_in_caches(world, as_role):
+    """Downloads (generated documents, uploads, exports) sent no Cache-Control: no-store."""
+    client = as_role("controller")
+    responses = [
+        client.get(f"/workflow/dokument/{world.protocol.pk}/ladda-ner/"),
+        client.get("/cases/", {"format": "csv"}),
+        client.get("/finance/export.xlsx"),
+        client.get("/finance/plans/export.xlsx"),
+    ]
+    for response in responses:
+        assert response.status_code == 200, response
+        assert response["Cache-Control"] == "no-store"
+    assert "no-store" not in (client.get("/cases/").get("Cache-Control") or "")
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/workflow/sammantraden/{signed}/justera/"),
+        ("post", "/workflow/sammantraden/{signed}/justera/"),
+        ("get", "/workflow/sammantraden/{signed}/aterforvisa/"),
+        ("post", "/workflow/sammantraden/{signed}/aterforvisa/"),
+        ("post", "/api/v1/meetings/{signed}/signatures/"),
+        ("post", "/api/v1/meetings/{signed}/reject/"),
+        ("get", "/workflow/sammantraden/{signing}/justera/"),
+        ("post", "/api/v1/meetings/{signing}/signatures/"),
+    ],
+)
+@pytest.mark.parametrize("role", ["reader", "officer", "secretary", "controller"])
+def test_roles_that_never_sign_get_403_on_the_signing_endpoints(world, as_role, method, path, role):
+    """Läsare got 409 ("already signed") instead of 403 on a signed protocol's endpoints."""
+    url = path.format(signed=world.signed_meeting.pk, signing=world.signing_meeting.pk)
+    client = as_role(role)
+    response = (
+        _json(client, method, url, {"password": "x"})
+        if url.startswith("/api/")
+        else getattr(client, method)(url)
+    )
+    assert response.status_code == 403, (role, url, response.status_code)

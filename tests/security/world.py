@@ -94,6 +94,11 @@ def build_world() -> World:
     secretary = world.users["secretary"]
     o = world.objs
 
+    # --- Accounts --------------------------------------------------------------------
+    from core.accounts import api_token_create
+
+    o["api_token"], _plain = api_token_create(user=officer, name="Säkerhetstestets nyckel")
+
     # --- Registry ------------------------------------------------------------------
     o["idea_case"] = Case.objects.filter(kind=CaseKind.PROJECT_IDEA).order_by("pk").first()
     o["anchoring_case"] = (

@@ -2,12 +2,11 @@
 
 import logging
 
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.access import require
 from core.errors import Conflict
+from core.mail import email_queue
 from decisions.meetings import permissions
 from decisions.meetings.models import Meeting, MeetingStatus, Paragraph
 
@@ -78,16 +77,8 @@ def _paragraph_meeting(user, paragraph: Paragraph) -> Meeting:
     return meeting
 
 
-def _notify(recipients, subject: str, body: str) -> None:
-    """E-mail people about the justering once the transaction has committed."""
+def _notify(recipients, subject: str, body: str, *, sent_by=None) -> None:
+    """E-mail people about the justering: kept in this transaction, sent after it with
+    retries; a failure is shown to ``sent_by`` (core.mail), never undoes the justering."""
     addresses = [u.email for u in recipients if u is not None and u.email]
-    if not addresses:
-        return
-
-    def send():
-        try:
-            send_mail(subject, body, None, addresses, fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 - a mail failure must not undo the justering
-            logger.warning("justering notice to %s failed: %s", addresses, exc)
-
-    transaction.on_commit(send)
+    email_queue(to=addresses, subject=subject, body=body, sent_by=sent_by)

@@ -111,7 +111,7 @@ def document_job_retry(*, user, job: DocumentJob) -> DocumentJob:
     locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
     if locked.status == JobStatus.DONE:
         raise Conflict(_("Dokumentet är redan klart."))
-    if locked.status == JobStatus.RUNNING:
+    if locked.status == JobStatus.RUNNING and not locked.is_stalled:
         raise Conflict(_("Dokumentet skapas just nu."))
     if locked.status == JobStatus.QUEUED and not locked.broker_unavailable:
         return locked

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.money import AmountError, format_amount, parse_amount
+from core.text import contains_nul
 from decisions.meetings import wording
 from decisions.meetings.models import (
     AgendaItem,
@@ -235,6 +236,8 @@ def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
     for field, value in data.items():
         if field not in PARAGRAPH_TEXT_FIELDS:
             raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
+        if contains_nul(value):
+            raise ValidationError({field: _("Texten innehåller ett otillåtet tecken (NUL).")})
         if (
             paragraph.decision_recorded_at
             and field in ("granted_amount", "special_conditions")

@@ -8,12 +8,14 @@ import json
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import oidc
 from core.access import require
 from core.errors import Conflict
 from core.jobs import sha256_bytes
@@ -146,6 +148,7 @@ def meeting_submit_for_signing(*, user, meeting: Meeting) -> Meeting:
             "tillbaka det med en kommentar på sammanträdets sida: %(path)s"
         )
         % {"meeting": locked, "path": absolute_url(locked.get_absolute_url())},
+        sent_by=user,
     )
     meeting.refresh_from_db()
     return locked
@@ -167,8 +170,11 @@ def signing_check(*, user, meeting: Meeting) -> str:
     """The signing role (chair or adjuster) in which ``user`` may answer now.
 
     Raises Conflict when the protocol is signed, or when a signer answers outside a
-    signing round, and PermissionDenied for everyone else who may not answer.
+    signing round, and PermissionDenied for everyone else who may not answer: a role that
+    may never sign (läsare, handläggare, ...) is refused with 403 whatever the state.
     """
+    if not has_role(user, Role.DECISION_MAKER):
+        raise PermissionDenied(permissions.can_sign_protocol(user, meeting).reason)
     if meeting.status == MeetingStatus.SIGNED:
         raise Conflict(_("Protokollet är redan justerat."))
     access = permissions.can_sign_protocol(user, meeting)
@@ -190,25 +196,48 @@ def _locked_for_signing(user, meeting: Meeting) -> tuple[Meeting, str]:
     return locked, signing_check(user=user, meeting=locked)
 
 
-def reauthenticate(*, user, method: str, password: str = "") -> None:
-    """The signer proves again who they are: their password, or a fresh login at the
-    identity provider (``oidc``: the page checked it before calling)."""
+def reauthenticate(
+    *,
+    user,
+    method: str,
+    password: str = "",
+    reauthenticated_at: datetime.datetime | None = None,
+) -> None:
+    """The signer proves again who they are: their password, or a new login at the
+    identity provider (``oidc``: ``reauthenticated_at`` is the provider's ``auth_time`` of a
+    login with ``prompt=login`` that the page's session received, ``core.oidc``), at most
+    ``OIDC_REAUTH_MAX_AGE`` seconds ago."""
     if method == Signature.Method.PASSWORD:
         if not password or not user.check_password(password):
             raise ValidationError(
                 {"password": _("Lösenordet stämmer inte. Ange ditt lösenord för att justera.")}
             )
-    elif method != Signature.Method.OIDC:
+    elif method == Signature.Method.OIDC:
+        if not oidc.is_fresh(reauthenticated_at):
+            raise ValidationError(
+                _(
+                    "Logga in på nytt hos identitetsleverantören för att justera (högst %(min)s minuter innan)."
+                )
+                % {"min": max(1, settings.OIDC_REAUTH_MAX_AGE // 60)}
+            )
+    else:
         raise ValidationError(_("Okänt sätt att justera."))
 
 
 @transaction.atomic
 def protocol_sign(
-    *, user, meeting: Meeting, method: str = Signature.Method.PASSWORD, password: str = ""
+    *,
+    user,
+    meeting: Meeting,
+    method: str = Signature.Method.PASSWORD,
+    password: str = "",
+    reauthenticated_at: datetime.datetime | None = None,
 ) -> Signature:
     """The chair or the adjuster signs, after proving who they are again; when both have,
     the protocol is signed and frozen (``freeze``)."""
-    reauthenticate(user=user, method=method, password=password)
+    reauthenticate(
+        user=user, method=method, password=password, reauthenticated_at=reauthenticated_at
+    )
     locked, role = _locked_for_signing(user, meeting)
     member = meeting_chair(locked) if role == Signature.Role.CHAIR else locked.adjuster
     assert member is not None  # signing_check found the user as this member
@@ -327,6 +356,7 @@ def _signed(locked: Meeting, at) -> None:
             "deadline": f"{deadline:%Y-%m-%d}",
             "path": absolute_url(locked.get_absolute_url()),
         },
+        sent_by=locked.secretary,
     )
 
 
@@ -414,6 +444,7 @@ def protocol_reject(*, user, meeting: Meeting, comment: str) -> Signature:
         _("Protokollet skickades tillbaka: %(meeting)s") % {"meeting": locked},
         _("%(name)s skickade tillbaka protokollet från %(meeting)s med kommentaren:\n\n%(comment)s")
         % {"name": member, "meeting": locked, "comment": comment},
+        sent_by=user,
     )
     meeting.refresh_from_db()
     return signature
@@ -426,11 +457,14 @@ def paragraph_sign(
     paragraph: Paragraph,
     method: str = Signature.Method.PASSWORD,
     password: str = "",
+    reauthenticated_at: datetime.datetime | None = None,
 ) -> Signature:
     """Omedelbar justering: the chair or the adjuster signs one § at the meeting. When
     both have, the § is justerad: frozen, with its own record, extract, notice and appeal
     period, before the rest of the protocol."""
-    reauthenticate(user=user, method=method, password=password)
+    reauthenticate(
+        user=user, method=method, password=password, reauthenticated_at=reauthenticated_at
+    )
     Meeting.objects.select_for_update().get(pk=paragraph.meeting_id)
     locked = (
         Paragraph.objects.select_for_update(of=("self",))
@@ -439,7 +473,7 @@ def paragraph_sign(
     )
     access = permissions.can_sign_paragraph(user, locked)
     if not access:
-        if permissions.signing_role_of(user, locked.meeting) or not has_role(
+        if permissions.signing_role_of(user, locked.meeting) and has_role(
             user, Role.DECISION_MAKER
         ):
             raise Conflict(access.reason) if locked.adjusted_at else PermissionDenied(access.reason)
