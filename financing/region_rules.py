@@ -15,38 +15,18 @@ from django.db import transaction
 
 from decisions.workflow.models import DelegationRule
 from financing.models import FinancingPolicy, FundingType
+from financing.services import rules
 
 RULES_DIR = Path(__file__).resolve().parent / "rule_sets"
 
-POLICY_FIELDS = (
-    "region_name",
-    "max_1_1_share",
-    "max_region_share",
-    "long_project_years",
-    "flag_start_before_application",
-    "note",
-)
-FUNDING_TYPE_FIELDS = (
-    "name",
-    "is_public",
-    "counts_as_1_1",
-    "charged_to_grant",
-    "this_region",
-    "eu_fund",
-    "own_funds",
-    "in_kind",
-    "active",
-    "position",
-)
-RULE_FIELDS = (
-    "name",
-    "reference",
-    "case_kind",
-    "delegate_title",
-    "amount_limit",
-    "eu_co_financing_to_body",
-    "yearly_ceiling",
-    "position",
+# What a rule set may set: the fields the rules' services save (not ``valid_from``,
+# ``code`` or validity, which the loader handles itself).
+POLICY_FIELDS = tuple(f for f in rules.POLICY_FIELDS if f != "valid_from")
+FUNDING_TYPE_FIELDS = tuple(f for f in rules.FUNDING_TYPE_FIELDS if f != "code")
+RULE_FIELDS = tuple(
+    f
+    for f in rules.DELEGATION_RULE_FIELDS
+    if f not in ("valid_from", "valid_to", "active", "delegate")
 )
 DECIMALS = {"max_1_1_share", "max_region_share", "amount_limit", "yearly_ceiling"}
 
