@@ -679,6 +679,14 @@ def paragraph_detail(request, pk):
     )
 
 
+def _signer_proof(form, uses_oidc: bool, reauthenticated_at) -> dict:
+    """How the signer proves who they are: a new login at the identity provider (OIDC
+    sessions) or the password typed again."""
+    if uses_oidc:
+        return {"method": Signature.Method.OIDC, "reauthenticated_at": reauthenticated_at}
+    return {"method": Signature.Method.PASSWORD, "password": form.cleaned_data["password"]}
+
+
 @require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def paragraph_sign(request, pk):
@@ -695,21 +703,11 @@ def paragraph_sign(request, pk):
     form = (forms.ReauthSignForm if uses_oidc else forms.SignForm)(request.POST or None)
 
     def sign(f):
+        svc.paragraph_sign(
+            user=request.user, paragraph=paragraph, **_signer_proof(f, uses_oidc, fresh)
+        )
         if uses_oidc:
-            svc.paragraph_sign(
-                user=request.user,
-                paragraph=paragraph,
-                method=Signature.Method.OIDC,
-                reauthenticated_at=fresh,
-            )
             oidc.consume_reauthentication(request)
-        else:
-            svc.paragraph_sign(
-                user=request.user,
-                paragraph=paragraph,
-                method=Signature.Method.PASSWORD,
-                password=f.cleaned_data["password"],
-            )
 
     return service_form_view(
         request,
@@ -1057,21 +1055,11 @@ def protocol_sign(request, pk):
     form = (forms.ReauthSignForm if uses_oidc else forms.SignForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            svc.protocol_sign(
+                user=request.user, meeting=meeting, **_signer_proof(form, uses_oidc, fresh)
+            )
             if uses_oidc:
-                svc.protocol_sign(
-                    user=request.user,
-                    meeting=meeting,
-                    method=Signature.Method.OIDC,
-                    reauthenticated_at=fresh,
-                )
                 oidc.consume_reauthentication(request)
-            else:
-                svc.protocol_sign(
-                    user=request.user,
-                    meeting=meeting,
-                    method=Signature.Method.PASSWORD,
-                    password=form.cleaned_data["password"],
-                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
