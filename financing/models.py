@@ -9,6 +9,7 @@ single-row ones are database constraints here.
 import datetime
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -171,6 +172,27 @@ class FinancingPolicy(models.Model):
     flag_start_before_application = models.BooleanField(
         _("flagga projekt som startar före ansökan"), default=True
     )
+    # The payment policy (utbetalningsregler): how much may be paid in advance.
+    max_advance_share = models.DecimalField(
+        _("högsta förskott (% av beviljat)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("50.00"),
+        help_text=_("Förskott sammanlagt högst denna andel av det beviljade beloppet."),
+    )
+    max_advance_amount = money_field(
+        _("högsta förskott (kr)"),
+        null=True,
+        blank=True,
+        default=Decimal("400000.00"),
+        help_text=_("Förskott sammanlagt högst detta belopp. Tomt = inget tak i kronor."),
+    )
+    advance_requires_reason = models.BooleanField(_("förskott kräver motivering"), default=True)
+    final_payment_requires_approved_report = models.BooleanField(
+        _("slututbetalning först efter godkänd slutrapport"), default=True
+    )
     note = models.TextField(_("anteckning"), blank=True)
     history = HistoricalRecords()
 
@@ -183,7 +205,8 @@ class FinancingPolicy(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(max_1_1_share__isnull=True) | Q(max_1_1_share__range=(0, 100)))
-                & (Q(max_region_share__isnull=True) | Q(max_region_share__range=(0, 100))),
+                & (Q(max_region_share__isnull=True) | Q(max_region_share__range=(0, 100)))
+                & (Q(max_advance_share__isnull=True) | Q(max_advance_share__range=(0, 100))),
                 name="policy_shares_are_percentages",
             ),
         ]
@@ -555,17 +578,54 @@ class Commitment(models.Model):
         return reverse("financing:commitment_detail", args=[self.pk])
 
 
+class PaymentKind(models.TextChoices):
+    ADVANCE = "advance", _("Förskott")
+    ARREARS = "arrears", _("Utbetalning mot rekvisition")
+    FINAL = "final", _("Slututbetalning")
+    CORRECTION = "correction", _("Rättelse")
+
+
 class Payment(models.Model):
-    """An utbetalning against a commitment, from the project owner's requisition."""
+    """An utbetalning against a commitment (the payment year's share of a decision).
+
+    Rows are never changed or deleted (a database trigger refuses it): a mistaken payment
+    is reversed by a correcting entry, a row of kind ``correction`` with the negated
+    amount that points at it, so every sum of ``amount`` is the net paid.
+    """
 
     commitment = models.ForeignKey(
         Commitment, verbose_name=_("åtagande"), on_delete=models.PROTECT, related_name="payments"
     )
+    kind = models.CharField(
+        _("typ"), max_length=12, choices=PaymentKind.choices, default=PaymentKind.ARREARS
+    )
     paid_on = models.DateField(_("utbetald"))
-    amount = money_field(_("belopp"))
-    period_start = models.DateField(_("period från"))
-    period_end = models.DateField(_("period till"))
+    amount = models.DecimalField(
+        _("belopp"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("En rättelse har det rättade beloppet med minustecken."),
+    )
+    period_start = models.DateField(_("period från"), null=True, blank=True)
+    period_end = models.DateField(_("period till"), null=True, blank=True)
+    requisition = models.ForeignKey(
+        "Requisition",
+        verbose_name=_("rekvisition"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
     requisition_reference = models.CharField(_("rekvisition"), max_length=100, blank=True)
+    reason = models.TextField(_("motivering"), blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("rättar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registrerad av"),
@@ -580,11 +640,22 @@ class Payment(models.Model):
         verbose_name_plural = _("utbetalningar")
         ordering = ["paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="correction", amount__lt=0, corrects__isnull=False)
+                    | (~Q(kind="correction") & Q(amount__gt=0, corrects__isnull=True))
+                ),
+                name="payment_amount_sign_by_kind",
+            ),
             models.CheckConstraint(
                 condition=Q(period_start__lte=models.F("period_end")),
                 name="payment_period_start_before_end",
             ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="payment_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
         ]
 
     def __str__(self):
@@ -619,3 +690,337 @@ class Release(models.Model):
 
     def __str__(self):
         return f"{self.released_on} {self.amount}"
+
+
+class GrantTerms(models.Model):
+    """How a decision's grant is stated when it is not a fixed sum: a share of the
+    reported costs (two decimals) up to the granted amount, the ceiling in kronor."""
+
+    case = models.OneToOneField(
+        "projects.Case",
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        related_name="grant_terms",
+    )
+    cost_share_percent = models.DecimalField(
+        _("andel av redovisade kostnader (%)"), max_digits=5, decimal_places=2
+    )
+    ceiling = money_field(_("högst (kr)"))
+    reference = models.CharField(_("beslutsreferens"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beviljat som andel av kostnaderna")
+        verbose_name_plural = _("beviljat som andel av kostnaderna")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_share_percent__gt=0) & Q(cost_share_percent__lte=100),
+                name="grant_terms_share_is_percentage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cost_share_percent} %, {self.ceiling}"
+
+
+class GrantCondition(models.Model):
+    """A suspensive condition (villkor) of a grant decision: no payment until it is met."""
+
+    case = models.ForeignKey(
+        "projects.Case",
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        related_name="grant_conditions",
+    )
+    text = models.TextField(_("villkor"))
+    reference = models.CharField(_("beslutsreferens"), max_length=200, blank=True)
+    set_on = models.DateField(_("beslutat"))
+    met_on = models.DateField(_("uppfyllt"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppfyllt enligt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evidence = models.ForeignKey(
+        "projects.Document",
+        verbose_name=_("underlag"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    met_note = models.TextField(_("anteckning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("villkor för utbetalning")
+        verbose_name_plural = _("villkor för utbetalning")
+        ordering = ["set_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(met_on__isnull=True, met_by__isnull=True, evidence__isnull=True)
+                | Q(met_on__isnull=False, met_by__isnull=False, evidence__isnull=False),
+                name="condition_met_with_who_when_evidence",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_on is not None
+
+
+class Requisition(models.Model):
+    """A rekvisition: the project owner's claim for a period, with the costs reported."""
+
+    case = models.ForeignKey(
+        "projects.Case",
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        related_name="requisitions",
+    )
+    reference = models.CharField(_("rekvisitionens beteckning"), max_length=100, blank=True)
+    received_on = models.DateField(_("inkommen"))
+    period_start = models.DateField(_("period från"))
+    period_end = models.DateField(_("period till"))
+    costs_reported = money_field(_("redovisade kostnader"))
+    amount_requested = money_field(_("begärt belopp"))
+    is_final = models.BooleanField(
+        _("slutrekvisition"),
+        default=False,
+        help_text=_("Betalas först när slutrapporten är godkänd."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rekvisition")
+        verbose_name_plural = _("rekvisitioner")
+        ordering = ["period_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="requisition_period_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__gt=0) & Q(costs_reported__gte=0),
+                name="requisition_amounts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or f"{self.period_start} – {self.period_end}"
+
+
+class FinalReportApproval(models.Model):
+    """The case officer's approval of the project's final report (slutrapport)."""
+
+    case = models.OneToOneField(
+        "projects.Case",
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        related_name="final_report_approval",
+    )
+    approved_on = models.DateField(_("godkänd"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkänd av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    report = models.ForeignKey(
+        "projects.Document",
+        verbose_name=_("slutrapport"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("godkänd slutrapport")
+        verbose_name_plural = _("godkända slutrapporter")
+
+    def __str__(self):
+        return f"{self.case} {self.approved_on}"
+
+
+class Recovery(models.Model):
+    """Återkrav: paid money the project owner must pay back, by a due date."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("åtagande"), on_delete=models.PROTECT, related_name="recoveries"
+    )
+    decided_on = models.DateField(_("beslutat"))
+    amount = money_field(_("belopp"))
+    reason = models.TextField(_("skäl"))
+    due_date = models.DateField(_("förfallodatum"))
+    reference = models.CharField(_("beslutsreferens"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("återkrav")
+        verbose_name_plural = _("återkrav")
+        ordering = ["decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("decided_on")),
+                name="recovery_due_after_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decided_on} {self.amount}"
+
+
+class GrantAdjustment(models.Model):
+    """A later decision (through its §) that reduces or increases a case's grant."""
+
+    case = models.ForeignKey(
+        "projects.Case",
+        verbose_name=_("ärende"),
+        on_delete=models.PROTECT,
+        related_name="grant_adjustments",
+    )
+    paragraph = models.ForeignKey(
+        "decisions.Paragraph",
+        verbose_name=_("paragraf"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reference = models.CharField(_("beslutsreferens"), max_length=200)
+    decided_on = models.DateField(_("beslutsdatum"))
+    previous_amount = money_field(_("tidigare beviljat"))
+    new_amount = money_field(_("nytt beviljat belopp"))
+    year = models.PositiveSmallIntegerField(_("år som ändras"))
+    reason = models.TextField(_("motivering"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ändrat beslut om stöd")
+        verbose_name_plural = _("ändrade beslut om stöd")
+        ordering = ["decided_on", "pk"]
+
+    def __str__(self):
+        return f"{self.reference}: {self.previous_amount} -> {self.new_amount}"
+
+    @property
+    def change(self) -> Decimal:
+        return self.new_amount - self.previous_amount
+
+
+class AllocationDecision(models.Model):
+    """The committee's split of a year's anslag into categories, with its §. A later
+    decision amends it; the latest is in force and every earlier one is kept."""
+
+    grant = models.ForeignKey(
+        Grant,
+        verbose_name=_("anslag"),
+        on_delete=models.PROTECT,
+        related_name="allocation_decisions",
+    )
+    decided_on = models.DateField(_("beslutsdatum"))
+    paragraph = models.ForeignKey(
+        "decisions.Paragraph",
+        verbose_name=_("paragraf"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reference = models.CharField(
+        _("beslutsreferens"), max_length=200, help_text=_("T.ex. RUN 2022-02-15 § 8.")
+    )
+    total = money_field(_("fördelat belopp"))
+    note = models.TextField(_("anteckning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fördelningsbeslut")
+        verbose_name_plural = _("fördelningsbeslut")
+        ordering = ["grant", "decided_on", "pk"]
+
+    def __str__(self):
+        return f"{self.grant.year} {self.reference}"
+
+
+class AllocationShare(models.Model):
+    """One category's share of an allocation decision; a region's own category has a
+    name and no built-in key."""
+
+    decision = models.ForeignKey(
+        AllocationDecision,
+        verbose_name=_("beslut"),
+        on_delete=models.CASCADE,
+        related_name="shares",
+    )
+    category = models.CharField(
+        _("kategori"), max_length=20, choices=GrantCategory.choices, blank=True
+    )
+    label = models.CharField(_("benämning"), max_length=100)
+    amount = money_field(_("belopp"))
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("andel")
+        verbose_name_plural = _("andelar")
+        ordering = ["decision", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "label"], name="allocation_share_unique_label"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.amount}"

@@ -15,6 +15,7 @@ from core.access import ALLOW, Access, deny
 from core.roles import Role, has_role, user_roles
 from financing.models import EDITABLE_PLAN_STATUSES, FinancingPlan, PlanStatus
 from projects.models import CaseKind, CaseState
+from projects.permissions import in_officer_scope
 
 
 def can_view_financing(user) -> Access:
@@ -204,3 +205,65 @@ def can_record_release(user, commitment=None) -> Access:
 
 def can_export(user) -> Access:
     return can_view_financing(user)
+
+
+# --- Paying out a grant (financing.services.payments) ----------------------------------
+
+
+def can_register_payment(user, case=None) -> Access:
+    """Payments, their corrections and a grant stated as a share of the costs."""
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller kan registrera utbetalningar."))
+
+
+def _officer_of_case(user, case, refusal: str) -> Access:
+    if not has_role(user, Role.OFFICER):
+        return deny(refusal)
+    return in_officer_scope(user, case)
+
+
+def can_manage_conditions(user, case) -> Access:
+    """Suspensive conditions: added and recorded as met by a controller or the case's
+    officer."""
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return _officer_of_case(
+        user, case, _("Endast controller eller ärendets handläggare hanterar villkoren.")
+    )
+
+
+def can_record_requisition(user, case) -> Access:
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return _officer_of_case(
+        user, case, _("Endast controller eller ärendets handläggare registrerar rekvisitioner.")
+    )
+
+
+def can_approve_final_report(user, case) -> Access:
+    return _officer_of_case(user, case, _("Endast ärendets handläggare godkänner slutrapporten."))
+
+
+def final_report_state_access(case) -> Access:
+    if case.state in (CaseState.FINAL_REPORT, CaseState.CLOSED):
+        return ALLOW
+    return deny(_("Slutrapporten är inte registrerad som inlämnad i ärendet."))
+
+
+def can_record_recovery(user) -> Access:
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller kan registrera återkrav."))
+
+
+def can_adjust_grant(user) -> Access:
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller registrerar ändrade beslut om stöd."))
+
+
+def can_record_allocation_decision(user) -> Access:
+    if has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller registrerar fördelningsbeslut."))

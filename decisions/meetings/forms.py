@@ -1,5 +1,7 @@
 """Forms of the meetings part. They only parse input; the services validate and write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -453,6 +455,21 @@ class DecisionForm(forms.Form):
                     "det beviljade beloppet."
                 ),
             )
+            self.fields["suspensive_conditions"] = forms.CharField(
+                label=_("Villkor för utbetalning"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Ett villkor per rad. Inget betalas ut förrän villkoren är uppfyllda."),
+            )
+            self.fields["cost_share_percent"] = forms.DecimalField(
+                label=_("Andel av redovisade kostnader (%)"),
+                required=False,
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                max_value=Decimal("100"),
+                help_text=_("Om stödet är en andel av kostnaderna; beviljat belopp är taket."),
+            )
         else:
             del self.fields["amount"]
         if "forum_recommend" in names:
@@ -469,6 +486,15 @@ class DecisionForm(forms.Form):
         extra = {}
         if "recommendation" in self.cleaned_data:
             extra["recommendation"] = self.cleaned_data["recommendation"]
+        conditions = [
+            line.strip()
+            for line in (self.cleaned_data.get("suspensive_conditions") or "").splitlines()
+            if line.strip()
+        ]
+        if conditions:
+            extra["suspensive_conditions"] = conditions
+        if self.cleaned_data.get("cost_share_percent") is not None:
+            extra["cost_share_percent"] = str(self.cleaned_data["cost_share_percent"])
         if self.cleaned_data.get("year_split"):
             extra["year_split"] = {
                 str(year): str(amount) for year, amount in self.cleaned_data["year_split"].items()

@@ -609,6 +609,26 @@ class GrantForm(TransitionForm):
         required=False,
         help_text=gettext_lazy("Valfritt. Summan ska vara det beviljade beloppet."),
     )
+    suspensive_conditions = LinesField(
+        label=gettext_lazy("Villkor för utbetalning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Ett villkor per rad, t.ex. att EU-programmet beviljar projektet. Inget betalas "
+            "ut förrän villkoren är uppfyllda."
+        ),
+    )
+    cost_share_percent = forms.DecimalField(
+        label=gettext_lazy("Andel av redovisade kostnader (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        help_text=gettext_lazy(
+            "Om stödet beviljas som en andel av kostnaderna; beviljat belopp är taket i kronor."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -361,20 +361,11 @@ def release_record(
     )
 
 
-@transaction.atomic
-def releases_at_case_closure(*, case: Case, user, data: dict, log=None) -> list[Release]:
-    """The ``close`` transition's effect: release every open remainder of the case."""
-    released_on = date_from_input(
-        data.get("decided_on")
-        or data.get("closed_on")
-        or case.project.closed_on
-        or timezone.localdate(),
-        "released_on",
-    )
-    with translation.override("sv"):
-        reason = _("Återföring av outnyttjade medel när ärendet %(dnr)s avslutades.") % {
-            "dnr": case.dnr
-        }
+def release_remainders(
+    *, case: Case, user, released_on: datetime.date, reason: str
+) -> list[Release]:
+    """Release every open remainder of the case's commitments (the unpaid part of the
+    grant), one logged ``Release`` per commitment. Locks the commitments."""
     releases = []
     for commitment in Commitment.objects.select_for_update().filter(case=case).order_by("pk"):
         remaining = _remaining(commitment)
@@ -389,3 +380,31 @@ def releases_at_case_closure(*, case: Case, user, data: dict, log=None) -> list[
                 )
             )
     return releases
+
+
+@transaction.atomic
+def releases_at_case_closure(*, case: Case, user, data: dict, log=None) -> list[Release]:
+    """The ``close`` transition's effect: release every open remainder of the case."""
+    released_on = date_from_input(
+        data.get("decided_on")
+        or data.get("closed_on")
+        or case.project.closed_on
+        or timezone.localdate(),
+        "released_on",
+    )
+    with translation.override("sv"):
+        reason = _("Återföring av outnyttjade medel när ärendet %(dnr)s avslutades.") % {
+            "dnr": case.dnr
+        }
+    return release_remainders(case=case, user=user, released_on=released_on, reason=reason)
+
+
+@transaction.atomic
+def releases_at_withdrawal(*, case: Case, user, data: dict, log=None) -> list[Release]:
+    """The ``withdraw`` transition's effect: the unpaid part of a grant is released."""
+    released_on = timezone.localdate(log.timestamp) if log is not None else timezone.localdate()
+    with translation.override("sv"):
+        reason = _("Återföring av outnyttjade medel när ärendet %(dnr)s återkallades.") % {
+            "dnr": case.dnr
+        }
+    return release_remainders(case=case, user=user, released_on=released_on, reason=reason)

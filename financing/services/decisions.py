@@ -9,7 +9,8 @@ the anslag in the same transaction, so reading it shows everything a decision do
   is decided by the delegate (and RUN's buttons say so), any other by the body;
 - a RUN grant commits the granted amount against each payment year's anslag; when it
   does not fit, the decision is refused and nothing is saved;
-- closing a case releases what is left of its commitments.
+- closing or withdrawing a case releases what is left of its commitments, and so does an
+  appeal that annuls the § that granted the money (``appeal_decide``).
 
 Every page and API endpoint that fires a case transition or records a body's decision
 calls these functions (``financing.views``, ``financing.api``), never the lower layers'.
@@ -20,12 +21,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.money import AmountError, parse_amount
 from decisions.meetings import services as meetings
-from decisions.meetings.models import Paragraph
+from decisions.meetings.models import Appeal, Paragraph
 from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow import services as workflow
 from decisions.workflow.models import TransitionLog
@@ -33,8 +34,11 @@ from financing import rules
 from financing.models import FinancingPlan, PlanStatus
 from financing.services.commitments import (
     commitments_for_grant_decision,
+    release_remainders,
     releases_at_case_closure,
+    releases_at_withdrawal,
 )
+from financing.services.payments import effects_of_grant_decision
 from projects.models import Case, CaseKind, CaseState
 
 
@@ -203,8 +207,11 @@ def _require_role(user, case: Case, transition: str) -> None:
 def _money_effects(*, user, case: Case, log: TransitionLog) -> None:
     if log.transition in ("grant", "delegation_grant"):
         commitments_for_grant_decision(case=case, user=user, data=log.data, log=log)
+        effects_of_grant_decision(case=case, user=user, data=log.data)
     elif log.transition == "close":
         releases_at_case_closure(case=case, user=user, data=log.data, log=log)
+    elif log.transition == "withdraw":
+        releases_at_withdrawal(case=case, user=user, data=log.data, log=log)
 
 
 @transaction.atomic
@@ -269,3 +276,36 @@ def paragraph_record_decision(*, user, paragraph: Paragraph, **decision) -> Para
     if log is not None and (before is None or log.pk != before.pk) and paragraph.case is not None:
         _money_effects(user=user, case=paragraph.case, log=log)
     return paragraph
+
+
+@transaction.atomic
+def appeal_decide(*, user, appeal: Appeal, status: str, decided_on, note: str = "") -> Appeal:
+    """Record the court's outcome of an appeal (``decisions.meetings.services``); when it
+    annuls a § that granted money, the grant falls and its unpaid part is released."""
+    appeal = meetings.appeal_decide(
+        user=user, appeal=appeal, status=status, decided_on=decided_on, note=note
+    )
+    paragraph = appeal.paragraph
+    if (
+        appeal.status == Appeal.Status.ANNULLED
+        and paragraph.case_id is not None
+        and paragraph.outcome == Paragraph.Outcome.GRANTED
+    ):
+        case = Case.objects.get(pk=paragraph.case_id)
+        with translation.override("sv"):
+            reason = _(
+                "Återföring: beslutet %(body)s %(date)s § %(number)s upphävdes efter "
+                "överklagande (%(decided)s)."
+            ) % {
+                "body": paragraph.body.code.upper(),
+                "date": paragraph.meeting.date.isoformat(),
+                "number": paragraph.number,
+                "decided": appeal.decided_on.isoformat() if appeal.decided_on else "",
+            }
+        release_remainders(
+            case=case,
+            user=user,
+            released_on=appeal.decided_on or timezone.localdate(),
+            reason=reason,
+        )
+    return appeal
