@@ -39,6 +39,7 @@ from financing.models import (
     Grant,
     GrantCategory,
     Payment,
+    Recovery,
     Release,
 )
 from projects.models import Case, CaseKind, ReportPriority
@@ -71,6 +72,7 @@ class Figures:
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     released: Decimal = ZERO
+    recovered: Decimal = ZERO
     # Per anslag year (``multi_year_figures``): committed to it by earlier years' decisions,
     # the year's commitment authority, and what its decisions bind for later years.
     earlier: Decimal = ZERO
@@ -175,11 +177,12 @@ def grant_summary(grant: Grant) -> GrantSummary:
 def multi_year_figures() -> list[Figures]:
     """Each anslag year: its means, what is committed to it (and how much of that by
     earlier years' decisions), paid, released, left; its commitment authority and what
-    its decisions bind for the coming years (the forecast). 5 queries, any number of years."""
+    its decisions bind for the coming years (the forecast), recovered. 6 queries, any number of years."""
     grants = list(Grant.objects.order_by("year"))
     committed = _grouped(Commitment.objects.all(), "grant_id")
     paid = _grouped(Payment.objects.all(), "commitment__grant_id")
     released = _grouped(Release.objects.all(), "commitment__grant_id")
+    recovered = _grouped(Recovery.objects.all(), "commitment__grant_id")
     # Net commitments by (anslag year, decision year).
     net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for (grant_year, decided), amount in _grouped(
@@ -205,6 +208,7 @@ def multi_year_figures() -> list[Figures]:
             committed=committed.get((g.pk,), ZERO),
             paid=paid.get((g.pk,), ZERO),
             released=released.get((g.pk,), ZERO),
+            recovered=recovered.get((g.pk,), ZERO),
             earlier=earlier(g.year),
             authority=g.commitment_authority,
             bound_later=bound_later(g.year),

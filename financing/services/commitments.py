@@ -283,6 +283,13 @@ def payment_record(
     if period_start > period_end:
         raise ValidationError({"period_end": _("Perioden kan inte sluta innan den börjar.")})
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if locked.case_id is not None:
+        unmet = locked.case.grant_conditions.filter(met_on__isnull=True)
+        if unmet.exists():
+            raise Conflict(
+                _("Stödet betalas inte ut förrän villkoret är uppfyllt: %(conditions)s")
+                % {"conditions": "; ".join(c.text for c in unmet)}
+            )
     if paid_on < locked.committed_on:
         raise ValidationError(
             {

@@ -139,3 +139,49 @@ def test_twenty_parallel_run_grants_through_the_workflow(twenty_cases, thread_sa
     assert set(Commitment.objects.values_list("case_id", flat=True)) == set(
         granted.values_list("pk", flat=True)
     )
+
+
+def test_two_payments_at_once_against_one_payment_years_means(actors, secretary, controller):
+    """The 2011 share of a three-year grant is 941 457 kr: two payments of 500 000 kr that
+    each fit arrive at the same moment; exactly one is paid, the other is refused."""
+    from financing.models import Payment, PaymentKind
+    from financing.services import payments
+    from tests.financing.test_grant_payments import _grant, _ready_case
+
+    for year in (2010, 2011, 2012):
+        make_grant(year=year, amount="50000000", project="20000000")
+    case = _grant(_ready_case(actors), secretary)
+    requisitions = [
+        payments.requisition_record(
+            user=controller,
+            case=case,
+            received_on=datetime.date(2011, 2, 1),
+            period_start=datetime.date(2010, 3, 1),
+            period_end=datetime.date(2010, 12, 31),
+            costs_reported="2000000",
+            amount_requested="500000",
+            reference=f"R{n}",
+        )
+        for n in (1, 2)
+    ]
+
+    def pay(requisition):
+        with transaction.atomic():
+            return payments.payment_register(
+                user=controller,
+                case=Case.objects.get(pk=case.pk),
+                kind=PaymentKind.ARREARS,
+                paid_on=datetime.date(2011, 3, 1),
+                amount="500000",
+                requisition=requisition,
+            )
+
+    outcomes = _run_in_parallel(pay, requisitions)
+    errors = [detail for kind, detail in outcomes if kind == "error"]
+    assert not errors, "\n".join(errors)
+    assert sorted(kind for kind, _detail in outcomes) == ["ok", "refused"]
+    refused = next(detail for kind, detail in outcomes if kind == "refused")
+    assert "Beslutets medel för 2011 räcker inte: 441 457 kr kvar av 941 457 kr" in refused
+    assert list(Payment.objects.filter(commitment__case=case).values_list("amount", flat=True)) == [
+        D("500000")
+    ]

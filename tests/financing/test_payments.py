@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pgtrigger
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
@@ -152,7 +153,8 @@ def test_release_over_the_remainder_is_refused(controller, commitment):
 )
 def test_remaining_never_goes_negative(controller, commitment, steps):
     """Whatever sequence of payments and releases is tried, the balance holds."""
-    Payment.objects.filter(commitment=commitment).delete()  # fixtures outlive examples
+    with pgtrigger.ignore("financing.Payment:payment_append_only"):
+        Payment.objects.filter(commitment=commitment).delete()  # fixtures outlive examples
     Release.objects.filter(commitment=commitment).delete()
     for kind, amount in steps:
         before = remaining(commitment)
