@@ -22,27 +22,37 @@ from rest_framework.response import Response
 from core.errors import Conflict
 from core.money import AmountError, parse_amount
 from decisions.meetings import api as meetings_api
+from decisions.meetings.models import Paragraph
 from decisions.workflow import api as workflow_api
 from decisions.workflow.models import DelegationRule
 from financing import permissions as finance_permissions
 from financing import selectors, services
 from financing.models import (
     Allocation,
+    AllocationDecision,
     AllocationDimension,
+    AllocationShare,
     Commitment,
+    FinalReportApproval,
     FinancingPlan,
     FinancingPolicy,
     FinancingRow,
     FundingType,
     Grant,
+    GrantAdjustment,
     GrantCategory,
+    GrantCondition,
+    GrantTerms,
     LeaderGender,
     Payment,
+    PaymentKind,
     PlanStatus,
+    Recovery,
     Release,
+    Requisition,
 )
-from financing.services import decisions
-from projects.models import Case, Organisation, Project, ReportPriority
+from financing.services import allocations, closing, decisions, payments
+from projects.models import Case, Document, Organisation, Project, ReportPriority
 
 
 @extend_schema_field(
@@ -587,45 +597,458 @@ class CommitmentViewSet(
 
 class PaymentSerializer(serializers.ModelSerializer):
     amount = AmountField()
-    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+    commitment = serializers.PrimaryKeyRelatedField(
+        queryset=Commitment.objects.all(), required=False
+    )
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Betala ut beviljat stöd i ett ärende: belastar betalningsårets åtagande.",
+    )
+    kind = serializers.ChoiceField(
+        choices=[c for c in PaymentKind.choices if c[0] != PaymentKind.CORRECTION],
+        required=False,
+    )
+    requisition = serializers.PrimaryKeyRelatedField(
+        queryset=Requisition.objects.all(), required=False, allow_null=True
+    )
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Payment
         fields = [
             "id",
             "commitment",
+            "case",
+            "kind",
             "paid_on",
             "amount",
             "period_start",
             "period_end",
+            "requisition",
             "requisition_reference",
+            "reason",
+            "corrects",
             "created_by",
             "created_at",
         ]
-        read_only_fields = ["created_by", "created_at"]
+        read_only_fields = ["corrects", "created_by", "created_at"]
         validators = []
 
     def validate(self, attrs):
-        return attrs  # the service checks the period and the limit under its lock
+        return attrs  # the services check everything under their locks
+
+
+class PaymentCorrectionSerializer(serializers.Serializer):
+    corrected_on = serializers.DateField()
+    reason = serializers.CharField()
 
 
 class PaymentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
 ):
-    """Payments (utbetalningar); the sum never exceeds the commitment."""
+    """Payments (utbetalningar): advances, payments against requisitions, the final
+    payment, and correcting entries (negative, pointing at the payment they reverse).
+    With ``case`` the payment is charged to the payment year's share of the case's grant
+    and every rule of the payment policy applies; with ``commitment`` alone it pays a
+    commitment outside the case workflow. Rows never change."""
 
     serializer_class = PaymentSerializer
-    queryset = Payment.objects.select_related("commitment").order_by("paid_on", "pk")
-    filterset_fields = ["commitment"]
+    queryset = Payment.objects.select_related("commitment__case").order_by("paid_on", "pk")
+    filterset_fields = ["commitment", "kind", "requisition"]
 
     def create(self, request, *args, **kwargs):
         self.require(finance_permissions.can_record_payment(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        commitment = data.pop("commitment")
-        payment = services.payment_record(user=request.user, commitment=commitment, **data)
+        case = data.get("case")
+        if case is not None:
+            payment = payments.payment_register(
+                user=request.user,
+                case=case,
+                kind=data.get("kind") or PaymentKind.ARREARS,
+                paid_on=data["paid_on"],
+                amount=data["amount"],
+                reason=data.get("reason", ""),
+                requisition=data.get("requisition"),
+            )
+        else:
+            commitment = data.get("commitment")
+            if not isinstance(commitment, Commitment):
+                raise serializers.ValidationError({"case": "Ange ärendet (case) eller åtagandet."})
+            payment = services.payment_record(
+                user=request.user,
+                commitment=commitment,
+                paid_on=data["paid_on"],
+                amount=data["amount"],
+                period_start=data.get("period_start"),
+                period_end=data.get("period_end"),
+                requisition_reference=data.get("requisition_reference", ""),
+            )
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PaymentCorrectionSerializer, responses=PaymentSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Reverse this payment by a correcting entry."""
+        payment = self.get_object()
+        self.require(finance_permissions.can_register_payment(request.user))
+        serializer = PaymentCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        correction = payments.payment_correct(
+            user=request.user, payment=payment, **serializer.validated_data
+        )
+        return Response(self.get_serializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+# --- Paying out a grant (financing.services.payments) ------------------------------------
+
+
+class GrantConditionSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+
+    class Meta:
+        model = GrantCondition
+        fields = [
+            "id",
+            "case",
+            "text",
+            "reference",
+            "set_on",
+            "met_on",
+            "met_by",
+            "evidence",
+            "met_note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["met_on", "met_by", "evidence", "met_note", "created_by", "created_at"]
+
+
+class ConditionMetSerializer(serializers.Serializer):
+    met_on = serializers.DateField()
+    evidence = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all())
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class GrantConditionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Suspensive conditions of grant decisions: no payment until each is met."""
+
+    serializer_class = GrantConditionSerializer
+    queryset = GrantCondition.objects.order_by("pk")
+    filterset_fields = ["case"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.case_money_role_access(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.require(finance_permissions.can_manage_conditions(request.user, data["case"]))
+        condition = payments.condition_add(
+            user=request.user,
+            case=data["case"],
+            text=data["text"],
+            set_on=data["set_on"],
+            reference=data.get("reference", ""),
+        )
+        return Response(self.get_serializer(condition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConditionMetSerializer, responses=GrantConditionSerializer)
+    @action(detail=True, methods=["post"])
+    def met(self, request, pk=None):
+        """Record that the condition is met (when, and the case's document that shows it)."""
+        condition = self.get_object()
+        self.require(finance_permissions.can_manage_conditions(request.user, condition.case))
+        serializer = ConditionMetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        condition = payments.condition_meet(
+            user=request.user,
+            condition=condition,
+            met_on=data["met_on"],
+            evidence=data["evidence"],
+            note=data.get("note", ""),
+        )
+        return Response(self.get_serializer(condition).data)
+
+
+class RequisitionSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    costs_reported = AmountField()
+    amount_requested = AmountField()
+    paid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Requisition
+        fields = [
+            "id",
+            "case",
+            "reference",
+            "received_on",
+            "period_start",
+            "period_end",
+            "costs_reported",
+            "amount_requested",
+            "is_final",
+            "paid",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_paid(self, obj) -> str:
+        return f"{payments.paid_on_requisition(obj):.2f}"
+
+    def validate(self, attrs):
+        return attrs
+
+
+class RequisitionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Requisitions (rekvisitioner): a period's reported costs and the amount requested."""
+
+    serializer_class = RequisitionSerializer
+    queryset = Requisition.objects.order_by("pk")
+    filterset_fields = ["case", "is_final"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.case_money_role_access(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        self.require(finance_permissions.can_record_requisition(request.user, data["case"]))
+        requisition = payments.requisition_record(user=request.user, **data)
+        return Response(self.get_serializer(requisition).data, status=status.HTTP_201_CREATED)
+
+
+class RecoverySerializer(serializers.ModelSerializer):
+    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+    amount = AmountField()
+
+    class Meta:
+        model = Recovery
+        fields = [
+            "id",
+            "commitment",
+            "decided_on",
+            "amount",
+            "reason",
+            "due_date",
+            "reference",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+
+    def validate(self, attrs):
+        return attrs
+
+
+class RecoveryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Recoveries (återkrav) of paid money: never more than was paid."""
+
+    serializer_class = RecoverySerializer
+    queryset = Recovery.objects.order_by("pk")
+    filterset_fields = ["commitment"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_record_recovery(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        recovery = payments.recovery_record(user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(recovery).data, status=status.HTTP_201_CREATED)
+
+
+class FinalReportApprovalSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    report = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all())
+
+    class Meta:
+        model = FinalReportApproval
+        fields = ["id", "case", "approved_on", "approved_by", "report", "note", "created_at"]
+        read_only_fields = ["approved_by", "created_at"]
+        validators = []
+
+
+class FinalReportApprovalViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """The case officer's approval of a project's final report; the final payment waits
+    for it."""
+
+    serializer_class = FinalReportApprovalSerializer
+    queryset = FinalReportApproval.objects.order_by("pk")
+    filterset_fields = ["case"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.case_money_role_access(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.require(finance_permissions.can_approve_final_report(request.user, data["case"]))
+        approval = payments.final_report_approve(user=request.user, **data)
+        return Response(self.get_serializer(approval).data, status=status.HTTP_201_CREATED)
+
+
+class GrantTermsSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    ceiling = AmountField(read_only=True)
+
+    class Meta:
+        model = GrantTerms
+        fields = ["id", "case", "cost_share_percent", "ceiling", "reference", "created_at"]
+        read_only_fields = ["created_at"]
+        validators = []
+
+
+class GrantTermsViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """A grant stated as a share of the reported costs (two decimals) up to the granted
+    amount; posting again for a case changes it."""
+
+    serializer_class = GrantTermsSerializer
+    queryset = GrantTerms.objects.order_by("pk")
+    filterset_fields = ["case"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_register_payment(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        terms = payments.grant_terms_record(user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(terms).data, status=status.HTTP_201_CREATED)
+
+
+class GrantAdjustmentSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    paragraph = serializers.PrimaryKeyRelatedField(
+        queryset=Paragraph.objects.all(), required=False, allow_null=True
+    )
+    new_amount = AmountField()
+    previous_amount = AmountField(read_only=True)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+    class Meta:
+        model = GrantAdjustment
+        fields = [
+            "id",
+            "case",
+            "paragraph",
+            "reference",
+            "decided_on",
+            "previous_amount",
+            "new_amount",
+            "year",
+            "reason",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+        extra_kwargs = {"reference": {"required": False}}
+
+    def validate(self, attrs):
+        return attrs
+
+
+class GrantAdjustmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """Later decisions (with their §) that reduce or increase a grant."""
+
+    serializer_class = GrantAdjustmentSerializer
+    queryset = GrantAdjustment.objects.order_by("pk")
+    filterset_fields = ["case"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_adjust_grant(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        adjustment = closing.grant_adjust(user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(adjustment).data, status=status.HTTP_201_CREATED)
+
+
+class AllocationShareSerializer(serializers.ModelSerializer):
+    amount = AmountField()
+    category = serializers.ChoiceField(
+        choices=GrantCategory.choices, required=False, allow_blank=True
+    )
+    label = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+    class Meta:
+        model = AllocationShare
+        fields = ["category", "label", "amount"]
+
+
+class AllocationDecisionSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="grant.year")
+    paragraph = serializers.PrimaryKeyRelatedField(
+        queryset=Paragraph.objects.all(), required=False, allow_null=True
+    )
+    shares = AllocationShareSerializer(many=True)
+    total = AmountField(read_only=True)
+
+    class Meta:
+        model = AllocationDecision
+        fields = [
+            "id",
+            "year",
+            "decided_on",
+            "paragraph",
+            "reference",
+            "total",
+            "shares",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+        extra_kwargs = {"reference": {"required": False}}
+
+
+class AllocationDecisionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
+):
+    """The committee's split of a year's anslag into categories; the latest decision of a
+    year is in force, the earlier ones are its history."""
+
+    serializer_class = AllocationDecisionSerializer
+    queryset = (
+        AllocationDecision.objects.select_related("grant")
+        .prefetch_related("shares")
+        .order_by("grant__year", "decided_on", "pk")
+    )
+    filterset_fields = ["grant__year"]
+
+    def create(self, request, *args, **kwargs):
+        self.require(finance_permissions.can_record_allocation_decision(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        grant = Grant.objects.filter(year=data["grant"]["year"]).first()
+        if grant is None:
+            raise serializers.ValidationError({"year": "Inget anslag 1:1 för året."})
+        decision = allocations.allocation_decision_record(
+            user=request.user,
+            grant=grant,
+            decided_on=data["decided_on"],
+            reference=data.get("reference", ""),
+            paragraph=data.get("paragraph"),
+            note=data.get("note", ""),
+            shares=[dict(s) for s in data["shares"]],
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=decision.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
@@ -714,6 +1137,10 @@ class FinancingPolicySerializer(serializers.ModelSerializer):
             "max_region_share",
             "long_project_years",
             "flag_start_before_application",
+            "max_advance_share",
+            "max_advance_amount",
+            "advance_requires_reason",
+            "final_payment_requires_approved_report",
             "note",
         ]
         extra_kwargs = {"valid_from": {"validators": []}}

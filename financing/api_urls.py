@@ -13,6 +13,17 @@ router.register("payments", api.PaymentViewSet, basename="payment")
 router.register("releases", api.ReleaseViewSet, basename="release")
 router.register("funding-types", api.FundingTypeViewSet, basename="funding-type")
 router.register("financing-policies", api.FinancingPolicyViewSet, basename="financing-policy")
+router.register("grant-conditions", api.GrantConditionViewSet, basename="grant-condition")
+router.register("requisitions", api.RequisitionViewSet, basename="requisition")
+router.register("recoveries", api.RecoveryViewSet, basename="recovery")
+router.register(
+    "final-report-approvals", api.FinalReportApprovalViewSet, basename="final-report-approval"
+)
+router.register("grant-terms", api.GrantTermsViewSet, basename="grant-terms")
+router.register("grant-adjustments", api.GrantAdjustmentViewSet, basename="grant-adjustment")
+router.register(
+    "allocation-decisions", api.AllocationDecisionViewSet, basename="allocation-decision"
+)
 router.register("delegation-rules", api.DelegationRuleViewSet, basename="delegation-rule")
 
 urlpatterns = [

@@ -456,6 +456,10 @@ class FinancingPolicyForm(forms.ModelForm):
             "max_region_share",
             "long_project_years",
             "flag_start_before_application",
+            "max_advance_share",
+            "max_advance_amount",
+            "advance_requires_reason",
+            "final_payment_requires_approved_report",
             "note",
         ]
         widgets = {"valid_from": _date_input(), "note": forms.Textarea(attrs={"rows": 3})}

@@ -661,6 +661,10 @@ class Payment(models.Model):
     def __str__(self):
         return f"{self.paid_on} {self.amount}"
 
+    @property
+    def case(self):
+        return self.commitment.case
+
 
 class Release(models.Model):
     """Återföring: the unused remainder of a commitment given back to the year's anslag."""

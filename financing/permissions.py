@@ -267,3 +267,11 @@ def can_record_allocation_decision(user) -> Access:
     if has_role(user, Role.CONTROLLER):
         return ALLOW
     return deny(_("Endast controller registrerar fördelningsbeslut."))
+
+
+def case_money_role_access(user) -> Access:
+    """Role only (before the case is known): controllers and officers act on a case's
+    conditions and requisitions."""
+    if has_role(user, Role.CONTROLLER) or has_role(user, Role.OFFICER):
+        return ALLOW
+    return deny(_("Endast controller eller ärendets handläggare kan göra detta."))

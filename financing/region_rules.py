@@ -28,7 +28,14 @@ RULE_FIELDS = tuple(
     for f in rules.DELEGATION_RULE_FIELDS
     if f not in ("valid_from", "valid_to", "active", "delegate")
 )
-DECIMALS = {"max_1_1_share", "max_region_share", "amount_limit", "yearly_ceiling"}
+DECIMALS = {
+    "max_1_1_share",
+    "max_region_share",
+    "max_advance_share",
+    "max_advance_amount",
+    "amount_limit",
+    "yearly_ceiling",
+}
 
 
 def _value(name: str, value):

@@ -35,6 +35,10 @@ POLICY_FIELDS = (
     "max_region_share",
     "long_project_years",
     "flag_start_before_application",
+    "max_advance_share",
+    "max_advance_amount",
+    "advance_requires_reason",
+    "final_payment_requires_approved_report",
     "note",
 )
 DELEGATION_RULE_FIELDS = (

@@ -671,3 +671,98 @@ def test_allocation_decisions_sum_exactly_and_the_latest_is_in_force(controller,
 
 def test_transition_log_untouched_by_payments(granted):
     assert TransitionLog.objects.filter(case=granted, transition="grant").exists()
+
+
+# --- The API -------------------------------------------------------------------------------
+
+
+def test_the_payment_api_with_its_refusals(granted, api, controller, officer, reader):
+    condition = {"case": granted.pk, "text": "EU-programmet beviljar", "set_on": "2010-03-02"}
+    assert api(reader).post("/api/v1/grant-conditions/", {}, format="json").status_code == 403
+    response = api(officer).post("/api/v1/grant-conditions/", condition, format="json")
+    assert response.status_code == 201, response.content
+    condition_id = response.json()["id"]
+    requisition = {
+        "case": granted.pk,
+        "received_on": "2010-07-10",
+        "period_start": "2010-03-01",
+        "period_end": "2010-06-30",
+        "costs_reported": "600 000 kr",
+        "amount_requested": "300000",
+    }
+    response = api(officer).post("/api/v1/requisitions/", requisition, format="json")
+    assert response.status_code == 201, response.content
+    requisition_id = response.json()["id"]
+    payment = {
+        "case": granted.pk,
+        "kind": "arrears",
+        "paid_on": "2010-07-15",
+        "amount": "300000",
+        "requisition": requisition_id,
+    }
+    assert api(officer).post("/api/v1/payments/", payment, format="json").status_code == 403
+    blocked = api(controller).post("/api/v1/payments/", payment, format="json")
+    assert blocked.status_code == 409 and "villkoret" in blocked.content.decode()
+    document = document_for(granted, officer, title="Beslut om EU-stöd")
+    met = api(officer).post(
+        f"/api/v1/grant-conditions/{condition_id}/met/",
+        {"met_on": "2010-05-01", "evidence": document.pk},
+        format="json",
+    )
+    assert met.status_code == 200, met.content
+    over = api(controller).post("/api/v1/payments/", {**payment, "amount": "300001"}, format="json")
+    assert over.status_code == 400
+    paid = api(controller).post("/api/v1/payments/", payment, format="json")
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["case"] == granted.pk and paid.json()["kind"] == "arrears"
+    advance = {
+        **payment,
+        "kind": "advance",
+        "requisition": None,
+        "amount": "400001",
+        "reason": "Likviditet",
+    }
+    assert api(controller).post("/api/v1/payments/", advance, format="json").status_code == 400
+    correction = api(controller).post(
+        f"/api/v1/payments/{paid.json()['id']}/correct/",
+        {"corrected_on": "2010-07-20", "reason": "Fel belopp"},
+        format="json",
+    )
+    assert correction.status_code == 201 and correction.json()["amount"] == "-300000.00"
+    again = api(controller).post(
+        f"/api/v1/payments/{paid.json()['id']}/correct/",
+        {"corrected_on": "2010-07-20", "reason": "Fel belopp"},
+        format="json",
+    )
+    assert again.status_code == 409
+    recovery = {
+        "commitment": paid.json()["commitment"],
+        "decided_on": "2010-08-01",
+        "amount": "1",
+        "reason": "x",
+        "due_date": "2010-09-01",
+    }
+    assert api(controller).post("/api/v1/recoveries/", recovery, format="json").status_code == 400
+    decision = {
+        "year": 2010,
+        "decided_on": "2010-02-10",
+        "reference": "RUN 2010-02-10 § 5",
+        "shares": [{"category": "project", "amount": "50000000"}],
+    }
+    assert (
+        api(officer).post("/api/v1/allocation-decisions/", decision, format="json").status_code
+        == 403
+    )
+    created = api(controller).post("/api/v1/allocation-decisions/", decision, format="json")
+    assert created.status_code == 201, created.content
+    bad = {
+        **decision,
+        "decided_on": "2010-03-01",
+        "shares": [{"category": "project", "amount": "49999999.99"}],
+    }
+    assert (
+        api(controller).post("/api/v1/allocation-decisions/", bad, format="json").status_code == 400
+    )
+    policy = api(reader).get("/api/v1/financing-policies/").json()
+    rows = policy["results"] if isinstance(policy, dict) else policy
+    assert rows[0]["max_advance_amount"] == "400000.00"
