@@ -23,6 +23,9 @@ def financing_section_context(request, case) -> dict | None:
         "released": sum((c.released for c in commitments), selectors.ZERO),
         "remaining": sum((c.remaining for c in commitments), selectors.ZERO),
         "can_create": permissions.can_create_plan(user, case.project) if plan is None else None,
+        "unmet_conditions": (
+            case.grant_conditions.filter(met_on__isnull=True).count() if commitments else 0
+        ),
     }
     if plan is not None:
         context.update(

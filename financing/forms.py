@@ -8,20 +8,24 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from decisions.meetings.models import Paragraph
 from decisions.workflow.models import DelegationRule
 from financing import selectors
 from financing.models import (
     AllocationDimension,
+    Commitment,
     FinancingPolicy,
     FundingType,
     Grant,
     GrantCategory,
     LeaderGender,
+    PaymentKind,
     PlanStatus,
+    Requisition,
 )
 from financing.services import ALLOCATION_KEYS, allocation_field
 from projects.forms import AmountField, OrganisationField
-from projects.models import Case, Organisation, ReportPriority
+from projects.models import Case, Document, Organisation, ReportPriority
 
 DATE_WIDGET = {"type": "date"}
 
@@ -504,3 +508,215 @@ class DelegationRuleForm(forms.ModelForm):
             .order_by("first_name", "last_name")
         )
         delegate.label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+# --- Paying out a grant (the case's payments page) ------------------------------------------
+
+
+class CaseDocumentField(forms.ModelChoiceField):
+    """A document of the case (evidence of a condition, the final report)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Document.objects.none())
+        kwargs.setdefault("empty_label", _("– välj dokument –"))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} (v{obj.version}, {obj.original_name})"
+
+
+class ConditionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Villkor"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("T.ex. Att EU-programmet beviljar projektet."),
+    )
+    set_on = _date_field(_("Beslutat"))
+    reference = forms.CharField(
+        label=_("Beslutsreferens"),
+        required=False,
+        max_length=200,
+        help_text=_("T.ex. RUN 2020-03-24 § 35."),
+    )
+
+
+class ConditionMetForm(forms.Form):
+    met_on = _date_field(_("Uppfyllt"))
+    evidence = CaseDocumentField(
+        label=_("Underlag"), help_text=_("Ladda upp underlaget bland ärendets dokument först.")
+    )
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = Document.objects.filter(case=case).order_by(
+            "title", "-version"
+        )
+
+
+class RequisitionForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Beteckning"), required=False, max_length=100, help_text=_("T.ex. rekvisition 2.")
+    )
+    received_on = _date_field(_("Inkommen"))
+    period_start = _date_field(_("Period från"))
+    period_end = _date_field(_("Period till"))
+    costs_reported = MoneyField(label=_("Redovisade kostnader"))
+    amount_requested = MoneyField(label=_("Begärt belopp"))
+    is_final = forms.BooleanField(
+        label=_("Slutrekvisition"),
+        required=False,
+        help_text=_("Betalas med slututbetalningen när slutrapporten är godkänd."),
+    )
+
+
+class CasePaymentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Typ av utbetalning"),
+        choices=[c for c in PaymentKind.choices if c[0] != PaymentKind.CORRECTION],
+        widget=forms.RadioSelect,
+    )
+    paid_on = _date_field(_("Utbetalningsdatum"))
+    amount = MoneyField(label=_("Belopp"))
+    requisition = forms.ModelChoiceField(
+        label=_("Rekvisition"),
+        required=False,
+        queryset=Requisition.objects.none(),
+        empty_label=_("– ingen (förskott) –"),
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Krävs för förskott: varför betalas pengarna ut i förväg?"),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requisition"].queryset = Requisition.objects.filter(case=case).order_by(
+            "period_start", "pk"
+        )
+        self.fields["requisition"].label_from_instance = lambda r: (
+            f"{r.reference or _('Rekvisition')} {r.period_start:%Y-%m-%d} – {r.period_end:%Y-%m-%d}"
+        )
+
+
+class PaymentCorrectionForm(forms.Form):
+    corrected_on = _date_field(_("Rättelsedatum"))
+    reason = forms.CharField(label=_("Vad var fel?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecoveryForm(forms.Form):
+    commitment = forms.ModelChoiceField(
+        label=_("Anslagsår"), queryset=Commitment.objects.none(), empty_label=None
+    )
+    decided_on = _date_field(_("Beslutat"))
+    amount = MoneyField(label=_("Belopp att återkräva"))
+    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = _date_field(_("Förfallodatum"))
+    reference = forms.CharField(label=_("Beslutsreferens"), required=False, max_length=200)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].queryset = (
+            Commitment.objects.filter(case=case).select_related("grant").order_by("grant__year")
+        )
+        self.fields["commitment"].label_from_instance = lambda c: str(c.grant.year)
+
+
+class FinalReportApprovalForm(forms.Form):
+    approved_on = _date_field(_("Godkänd"))
+    report = CaseDocumentField(label=_("Slutrapport"))
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = Document.objects.filter(case=case).order_by(
+            "title", "-version"
+        )
+
+
+class GrantAdjustmentForm(forms.Form):
+    new_amount = MoneyField(label=_("Nytt beviljat belopp"))
+    decided_on = _date_field(_("Beslutsdatum"))
+    paragraph = forms.ModelChoiceField(
+        label=_("Paragraf"),
+        required=False,
+        queryset=Paragraph.objects.none(),
+        empty_label=_("– ange referens i stället –"),
+    )
+    reference = forms.CharField(
+        label=_("Beslutsreferens"),
+        required=False,
+        max_length=200,
+        help_text=_("T.ex. RUN 2021-05-18 § 44. Tomt om paragrafen är vald."),
+    )
+    year = forms.IntegerField(
+        label=_("Anslagsår som ändras"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Tomt = beslutsåret."),
+    )
+    reason = forms.CharField(
+        label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].queryset = (
+            Paragraph.objects.filter(case=case).select_related("body", "meeting").order_by("pk")
+        )
+        self.fields["paragraph"].label_from_instance = lambda p: (
+            f"{p.body.code.upper()} {p.meeting.date:%Y-%m-%d} § {p.number}"
+        )
+
+
+class GrantTermsForm(forms.Form):
+    cost_share_percent = forms.DecimalField(
+        label=_("Andel av redovisade kostnader (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        help_text=_("Två decimaler. Taket är det beviljade beloppet."),
+    )
+    reference = forms.CharField(label=_("Beslutsreferens"), required=False, max_length=200)
+
+
+class AllocationDecisionForm(forms.Form):
+    decided_on = _date_field(_("Beslutsdatum"))
+    reference = forms.CharField(
+        label=_("Beslutsreferens"), max_length=200, help_text=_("T.ex. RUN 2022-02-15 § 8.")
+    )
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    own_categories = forms.CharField(
+        label=_("Regionens egna kategorier"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("En per rad: benämning; belopp. T.ex. Strategiska satsningar; 2 500 000"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in GrantCategory.choices:
+            self.fields[f"share_{key}"] = MoneyField(label=label, required=False)
+
+    def shares(self) -> list[dict]:
+        shares = [
+            {"category": key, "amount": self.cleaned_data[f"share_{key}"]}
+            for key in GrantCategory.values
+            if self.cleaned_data.get(f"share_{key}") is not None
+        ]
+        for line in (self.cleaned_data.get("own_categories") or "").splitlines():
+            if not line.strip():
+                continue
+            label, _sep, amount = line.rpartition(";")
+            shares.append({"label": label.strip(), "amount": amount.strip()})
+        return shares

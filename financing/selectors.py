@@ -30,17 +30,23 @@ from core.money import format_amount
 from decisions.workflow.models import DelegationRule
 from financing.models import (
     Allocation,
+    AllocationDecision,
     AllocationDimension,
     Commitment,
+    FinalReportApproval,
     FinancingPlan,
     FinancingPolicy,
     FinancingRow,
     FundingType,
     Grant,
+    GrantAdjustment,
     GrantCategory,
+    GrantCondition,
+    GrantTerms,
     Payment,
     Recovery,
     Release,
+    Requisition,
 )
 from projects.models import Case, CaseKind, ReportPriority
 
@@ -979,3 +985,120 @@ def plan_history(plan: FinancingPlan) -> list[HistoryEvent]:
         ["funding_type", "amount_applied", "amount_granted", "year", "in_kind"],
     )
     return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+# --- Paying out a grant: the case's payments page ------------------------------------------
+
+
+@dataclass
+class CasePayments:
+    """Everything the case's payments page shows (a fixed number of queries)."""
+
+    case: Case
+    commitments: list[Commitment]
+    payments: list
+    requisitions: list
+    conditions: list
+    recoveries: list
+    adjustments: list
+    terms: object | None
+    final_report: object | None
+    policy: FinancingPolicy
+    granted: Decimal = ZERO
+    paid: Decimal = ZERO
+    recovered: Decimal = ZERO
+    advances: Decimal = ZERO
+    advance_cap: Decimal | None = None
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        return self.granted - self.paid
+
+    @property
+    def unmet_conditions(self) -> list:
+        return [c for c in self.conditions if c.met_on is None]
+
+    @property
+    def final_paid(self) -> bool:
+        return any(p.kind == "final" and not p.is_corrected for p in self.payments)
+
+
+def case_payments(case: Case) -> CasePayments:
+    commitments = case_commitments(case)
+    payments = list(
+        Payment.objects.filter(commitment__case=case)
+        .select_related("commitment__grant", "requisition", "created_by", "corrects")
+        .annotate(is_corrected=Exists(Payment.objects.filter(corrects=OuterRef("pk"))))
+        .order_by("paid_on", "pk")
+    )
+    paid_by_requisition: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for p in payments:
+        requisition_id = p.requisition_id or (p.corrects.requisition_id if p.corrects else None)
+        if requisition_id:
+            paid_by_requisition[requisition_id] += p.amount
+    requisitions = list(Requisition.objects.filter(case=case).order_by("period_start", "pk"))
+    for r in requisitions:
+        r.paid = paid_by_requisition[r.pk]
+    recoveries = list(
+        Recovery.objects.filter(commitment__case=case)
+        .select_related("commitment__grant", "created_by")
+        .order_by("decided_on", "pk")
+    )
+    recovered_by: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for r in recoveries:
+        recovered_by[r.commitment_id] += r.amount
+    for c in commitments:
+        c.recovered = recovered_by[c.pk]
+    granted = sum((c.amount - c.released for c in commitments), ZERO)
+    paid = sum((p.amount for p in payments), ZERO)
+    advances = sum(
+        (
+            p.amount
+            for p in payments
+            if p.kind == "advance" or (p.corrects is not None and p.corrects.kind == "advance")
+        ),
+        ZERO,
+    )
+    policy = FinancingPolicy.objects.in_force()
+    caps = []
+    if policy.max_advance_share is not None:
+        caps.append((granted * policy.max_advance_share / 100).quantize(Decimal("0.01")))
+    if policy.max_advance_amount is not None:
+        caps.append(policy.max_advance_amount)
+    return CasePayments(
+        case=case,
+        commitments=commitments,
+        payments=payments,
+        requisitions=requisitions,
+        conditions=list(
+            GrantCondition.objects.filter(case=case)
+            .select_related("met_by", "evidence")
+            .order_by("set_on", "pk")
+        ),
+        recoveries=recoveries,
+        adjustments=list(
+            GrantAdjustment.objects.filter(case=case)
+            .select_related("created_by")
+            .order_by("decided_on", "pk")
+        ),
+        terms=GrantTerms.objects.filter(case=case).first(),
+        final_report=FinalReportApproval.objects.filter(case=case)
+        .select_related("approved_by", "report")
+        .first(),
+        policy=policy,
+        granted=granted,
+        paid=paid,
+        recovered=sum(recovered_by.values(), ZERO),
+        advances=advances,
+        advance_cap=min(caps) if caps else None,
+    )
+
+
+def allocation_decisions(grant: Grant) -> list:
+    """The year's allocation decisions, newest first, with their shares."""
+    return list(
+        AllocationDecision.objects.filter(grant=grant)
+        .select_related("created_by")
+        .prefetch_related("shares")
+        .order_by("-decided_on", "-pk")
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("grants/new/", views.grant_create, name="grant_create"),
     path("grants/<int:year>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:year>/edit/", views.grant_edit, name="grant_edit"),
+    path(
+        "grants/<int:year>/allocation-decisions/new/",
+        views.allocation_decision_create,
+        name="allocation_decision_create",
+    ),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/export.xlsx", views.plan_export, name="plan_export"),
     path("plans/<int:project_id>/", views.plan_detail, name="plan_detail"),
@@ -27,4 +32,24 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/payments/new/", views.payment_create, name="payment_create"),
     path("commitments/<int:pk>/releases/new/", views.release_create, name="release_create"),
+    path("cases/<int:case_id>/payments/", views.case_payments, name="case_payments"),
+    path(
+        "cases/<int:case_id>/payments/new/", views.case_payment_create, name="case_payment_create"
+    ),
+    path("payments/<int:pk>/correct/", views.payment_correct, name="payment_correct"),
+    path("cases/<int:case_id>/conditions/new/", views.condition_create, name="condition_create"),
+    path("conditions/<int:pk>/met/", views.condition_met, name="condition_met"),
+    path(
+        "cases/<int:case_id>/requisitions/new/",
+        views.requisition_create,
+        name="requisition_create",
+    ),
+    path("cases/<int:case_id>/recoveries/new/", views.recovery_create, name="recovery_create"),
+    path(
+        "cases/<int:case_id>/final-report/",
+        views.final_report_approve,
+        name="final_report_approve",
+    ),
+    path("cases/<int:case_id>/adjustments/new/", views.grant_adjust, name="grant_adjust"),
+    path("cases/<int:case_id>/terms/", views.grant_terms, name="grant_terms"),
 ]

@@ -19,13 +19,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
+from core.money import format_amount
 from decisions.meetings import views as meetings_views
 from decisions.workflow import views as workflow_views
 from financing import charts, exports, forms, permissions, selectors, services
-from financing.models import Commitment, FinancingPlan, Grant
-from financing.services import decisions
+from financing.models import (
+    Commitment,
+    FinancingPlan,
+    Grant,
+    GrantCondition,
+    GrantTerms,
+    Payment,
+    PaymentKind,
+)
+from financing.services import allocations, closing, decisions, payments
 from projects import permissions as project_permissions
-from projects.models import Project
+from projects.models import Case, Project
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -135,6 +144,7 @@ def grant_detail(request, year):
             "summary": selectors.grant_summary(grant),
             "history": selectors.grant_history(grant),
             "can_edit_grant": permissions.can_edit_grant(request.user),
+            "allocation_decisions": selectors.allocation_decisions(grant),
         },
     )
 
@@ -774,5 +784,278 @@ def rule_edit(request, kind, pk=None):
         request,
         "financing/rule_form.html",
         {"form": form, "title": title_edit if instance else title_new, "kind": kind},
+        status=status,
+    )
+
+
+# --- Paying out a grant (financing.services.payments) ----------------------------------------
+
+
+def _case_or_404(case_id) -> Case:
+    return get_object_or_404(Case.objects.select_related("project", "officer"), pk=case_id)
+
+
+@require_GET
+def case_payments(request, case_id):
+    """The case's grant and its payments: conditions, requisitions, payments, recoveries,
+    the final report, later decisions; each action shown to the roles that may take it."""
+    require(permissions.can_view_financing(request.user))
+    case = _case_or_404(case_id)
+    data = selectors.case_payments(case)
+    user = request.user
+    return render(
+        request,
+        "financing/case_payments.html",
+        {
+            "case": case,
+            "data": data,
+            "can_pay": permissions.can_register_payment(user, case),
+            "can_conditions": permissions.can_manage_conditions(user, case),
+            "can_requisition": permissions.can_record_requisition(user, case),
+            "can_recover": permissions.can_record_recovery(user),
+            "can_adjust": permissions.can_adjust_grant(user),
+            "can_approve_report": permissions.can_approve_final_report(user, case),
+            "report_state": permissions.final_report_state_access(case),
+        },
+    )
+
+
+def _case_action(request, case, *, access, form, call, title, message, intro="") -> HttpResponse:
+    """A form page for one action on the case's grant: the service's refusals shown on
+    the form (400), its conflicts as a message (409), success back to the payments page."""
+    require(access)
+    back = reverse("financing:case_payments", args=[case.pk])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call(form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+                status = form_status(request, conflict=True)
+            else:
+                messages.success(request, message)
+                return redirect(back)
+        if status == 200:
+            status = form_status(request)
+    return render(
+        request,
+        "financing/case_action_form.html",
+        {"case": case, "form": form, "title": title, "intro": intro, "back": back},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_payment_create(request, case_id):
+    case = _case_or_404(case_id)
+    form = forms.CasePaymentForm(
+        request.POST or None,
+        case=case,
+        initial={"paid_on": timezone.localdate(), "kind": PaymentKind.ARREARS},
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_register_payment(request.user, case),
+        form=form,
+        call=lambda d: payments.payment_register(user=request.user, case=case, **d),
+        title=_("Registrera utbetalning"),
+        message=_("Utbetalningen är registrerad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def payment_correct(request, pk):
+    payment = get_object_or_404(Payment.objects.select_related("commitment__case"), pk=pk)
+    case = payment.commitment.case
+    if case is None:
+        raise Http404
+    form = forms.PaymentCorrectionForm(
+        request.POST or None, initial={"corrected_on": timezone.localdate()}
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_register_payment(request.user, case),
+        form=form,
+        call=lambda d: payments.payment_correct(user=request.user, payment=payment, **d),
+        title=_("Rätta utbetalning"),
+        intro=_(
+            "Utbetalningen %(date)s på %(amount)s vänds med en rättelsepost. Själva "
+            "utbetalningen ändras aldrig."
+        )
+        % {"date": payment.paid_on.isoformat(), "amount": format_amount(payment.amount)},
+        message=_("Utbetalningen är rättad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def condition_create(request, case_id):
+    case = _case_or_404(case_id)
+    form = forms.ConditionForm(request.POST or None, initial={"set_on": timezone.localdate()})
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_manage_conditions(request.user, case),
+        form=form,
+        call=lambda d: payments.condition_add(user=request.user, case=case, **d),
+        title=_("Lägg till villkor för utbetalning"),
+        message=_("Villkoret är registrerat. Inget betalas ut förrän det är uppfyllt."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def condition_met(request, pk):
+    condition = get_object_or_404(GrantCondition.objects.select_related("case"), pk=pk)
+    case = condition.case
+    form = forms.ConditionMetForm(
+        request.POST or None, case=case, initial={"met_on": timezone.localdate()}
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_manage_conditions(request.user, case),
+        form=form,
+        call=lambda d: payments.condition_meet(user=request.user, condition=condition, **d),
+        title=_("Villkoret är uppfyllt"),
+        intro=condition.text,
+        message=_("Villkoret är registrerat som uppfyllt."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def requisition_create(request, case_id):
+    case = _case_or_404(case_id)
+    form = forms.RequisitionForm(
+        request.POST or None, initial={"received_on": timezone.localdate()}
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_record_requisition(request.user, case),
+        form=form,
+        call=lambda d: payments.requisition_record(user=request.user, case=case, **d),
+        title=_("Registrera rekvisition"),
+        message=_("Rekvisitionen är registrerad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_create(request, case_id):
+    case = _case_or_404(case_id)
+    form = forms.RecoveryForm(
+        request.POST or None, case=case, initial={"decided_on": timezone.localdate()}
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_record_recovery(request.user),
+        form=form,
+        call=lambda d: payments.recovery_record(user=request.user, **d),
+        title=_("Registrera återkrav"),
+        message=_("Återkravet är registrerat."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def final_report_approve(request, case_id):
+    case = _case_or_404(case_id)
+    form = forms.FinalReportApprovalForm(
+        request.POST or None, case=case, initial={"approved_on": timezone.localdate()}
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_approve_final_report(request.user, case),
+        form=form,
+        call=lambda d: payments.final_report_approve(user=request.user, case=case, **d),
+        title=_("Godkänn slutrapporten"),
+        message=_("Slutrapporten är godkänd; slututbetalningen kan göras."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grant_adjust(request, case_id):
+    case = _case_or_404(case_id)
+    form = forms.GrantAdjustmentForm(
+        request.POST or None, case=case, initial={"decided_on": timezone.localdate()}
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_adjust_grant(request.user),
+        form=form,
+        call=lambda d: closing.grant_adjust(user=request.user, case=case, **d),
+        title=_("Ändrat beslut om stöd"),
+        intro=_(
+            "Ett senare beslut kan sänka stödet (aldrig under det som är utbetalt) eller höja "
+            "det (prövas mot årets medel och bemyndiganderamen)."
+        ),
+        message=_("Det ändrade beslutet är registrerat och åtagandet justerat."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grant_terms(request, case_id):
+    case = _case_or_404(case_id)
+    current = GrantTerms.objects.filter(case=case).first()
+    form = forms.GrantTermsForm(
+        request.POST or None,
+        initial={
+            "cost_share_percent": current.cost_share_percent if current else None,
+            "reference": current.reference if current else "",
+        },
+    )
+    return _case_action(
+        request,
+        case,
+        access=permissions.can_register_payment(request.user, case),
+        form=form,
+        call=lambda d: payments.grant_terms_record(user=request.user, case=case, **d),
+        title=_("Stöd som andel av kostnaderna"),
+        message=_("Andelen av kostnaderna är sparad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_decision_create(request, year):
+    grant = get_object_or_404(Grant, year=year)
+    require(permissions.can_record_allocation_decision(request.user))
+    latest = selectors.allocation_decisions(grant)
+    initial = {"decided_on": timezone.localdate()}
+    if latest:
+        for share in latest[0].shares.all():
+            if share.category:
+                initial[f"share_{share.category}"] = share.amount
+        initial["own_categories"] = "\n".join(
+            f"{s.label}; {s.amount}" for s in latest[0].shares.all() if not s.category
+        )
+    form = forms.AllocationDecisionForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                allocations.allocation_decision_record(
+                    user=request.user,
+                    grant=grant,
+                    decided_on=data["decided_on"],
+                    reference=data["reference"],
+                    note=data["note"],
+                    shares=form.shares(),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Fördelningsbeslutet är registrerat."))
+                return redirect(grant.get_absolute_url())
+        status = form_status(request)
+    return render(
+        request,
+        "financing/allocation_decision_form.html",
+        {"grant": grant, "form": form, "latest": latest[0] if latest else None},
         status=status,
     )
