@@ -713,6 +713,13 @@ def paragraph_decision(request, pk):
     return meetings_views.decision_record(request, pk, record=decisions.paragraph_record_decision)
 
 
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def appeal_decide(request, pk):
+    """The court's outcome of an appeal; an annulled grant releases its unpaid money."""
+    return meetings_views.appeal_decide(request, pk, decide=decisions.appeal_decide)
+
+
 # --- The region's rules (financing.services.rules) ------------------------------------------
 
 

@@ -9,9 +9,10 @@ from core import account_views, oidc, views
 from decisions import urls as decisions_urls
 from financing import views as financing_views
 
-# The "decisions" namespace: the workflow's and the meetings' pages, and the two endpoints
-# that may move money (a case transition, a body's decision in a §), which the financing
-# app serves on the decisions' paths because only it may call both (ARCHITECTURE.md).
+# The "decisions" namespace: the workflow's and the meetings' pages, and the endpoints that
+# may move money (a case transition, a body's decision in a §, an appeal's outcome), which
+# the financing app serves on the decisions' paths because only it may call both
+# (ARCHITECTURE.md).
 decisions_patterns = [
     path(
         "cases/<int:pk>/transitions/<slug:name>/",
@@ -22,6 +23,11 @@ decisions_patterns = [
         "paragrafer/<int:pk>/beslut/",
         financing_views.paragraph_decision,
         name="decision_record",
+    ),
+    path(
+        "overklaganden/<int:pk>/avgjort/",
+        financing_views.appeal_decide,
+        name="appeal_decide",
     ),
     *decisions_urls.urlpatterns,
 ]

@@ -769,14 +769,17 @@ def appeal_add(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @conflicts_as_409
-def appeal_decide(request, pk):
+def appeal_decide(request, pk, decide=None):
+    """``decide``: the service that records the outcome (financing's, which also releases
+    an annulled grant's money, is mounted on this path in ``norrbotten_cases/urls.py``)."""
+    decide = decide or svc.appeal_decide
     appeal = get_object_or_404(Appeal.objects.select_related("paragraph__meeting"), pk=pk)
     require(permissions.can_record_appeal(request.user, appeal.paragraph))
     form = forms.AppealDecisionForm(request.POST or None)
     return service_form_view(
         request,
         form=form,
-        call=lambda f: svc.appeal_decide(user=request.user, appeal=appeal, **f.cleaned_data),
+        call=lambda f: decide(user=request.user, appeal=appeal, **f.cleaned_data),
         title=_("Överklagandet avgjort"),
         action=request.path,
         back=appeal.paragraph.get_absolute_url(),

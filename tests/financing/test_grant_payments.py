@@ -766,3 +766,102 @@ def test_the_payment_api_with_its_refusals(granted, api, controller, officer, re
     policy = api(reader).get("/api/v1/financing-policies/").json()
     rows = policy["results"] if isinstance(policy, dict) else policy
     assert rows[0]["max_advance_amount"] == "400000.00"
+
+
+# --- An appeal that annuls the grant ------------------------------------------------------
+
+
+def test_an_appeal_that_annuls_the_grant_releases_its_unpaid_money(
+    secretary, officer, controller, grant_2020
+):
+    from django.utils import timezone
+
+    from decisions.meetings import services as meetings
+    from financing import services
+    from financing.services.decisions import appeal_decide
+    from tests.decisions.meetings.factories import seed_meeting
+
+    seeded = seed_meeting(secretary, officer, sign=True)
+    case, p35, meeting = seeded["case35"], seeded["p35"], seeded["meeting"]
+    services.commitment_record(
+        user=controller,
+        category="project",
+        amount="1754698",
+        committed_on=datetime.date(2020, 3, 24),
+        case=case,
+        reference="RUN 2020-03-24 § 35",
+    )
+    posted_on = timezone.localdate(meeting.signed_at)
+    meetings.notice_publish(user=secretary, meeting=meeting, posted_on=posted_on)
+    appeal = meetings.appeal_record(
+        user=secretary, paragraph=p35, received_on=posted_on, appellant="Kommunmedlem i Luleå"
+    )
+    appeal_decide(user=secretary, appeal=appeal, status="annulled", decided_on=posted_on)
+    releases = Release.objects.filter(commitment__case=case)
+    assert sum(r.amount for r in releases) == D("1754698")
+    assert "upphävdes efter överklagande" in releases[0].reason
+    assert payments.granted_net(case) == 0
+
+
+# --- The pages -------------------------------------------------------------------------------
+
+
+def test_the_payments_page_and_its_forms_by_role(
+    granted, client_for, controller, officer, reader, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    page = reverse("financing:case_payments", args=[granted.pk])
+    payments.condition_add(
+        user=officer, case=granted, text="EU-programmet beviljar", set_on="2010-03-02"
+    )
+    client = client_for(reader)
+    with django_assert_max_num_queries(30):
+        response = client.get(page)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 897 742 kr" in html and "EU-programmet beviljar" in html
+    assert "Registrera utbetalning" not in html
+    assert (
+        client.get(reverse("financing:case_payment_create", args=[granted.pk])).status_code == 403
+    )
+    client = client_for(controller)
+    assert "Utbetalning spärrad" in client.get(page).content.decode()
+    create = reverse("financing:case_payment_create", args=[granted.pk])
+    blocked = client.post(
+        create, {"kind": "advance", "paid_on": "2010-04-01", "amount": "100 000", "reason": "Start"}
+    )
+    assert blocked.status_code == 409 and "villkoret" in blocked.content.decode()
+    condition = granted.grant_conditions.get()
+    document = document_for(granted, officer, title="Beslut från Tillväxtverket")
+    client = client_for(officer)
+    met = client.post(
+        reverse("financing:condition_met", args=[condition.pk]),
+        {"met_on": "2010-05-01", "evidence": document.pk},
+    )
+    assert met.status_code == 302
+    client = client_for(controller)
+    over = client.post(
+        create, {"kind": "advance", "paid_on": "2010-05-10", "amount": "400 001", "reason": "Start"}
+    )
+    assert over.status_code == 400 and "högst 400 000 kr" in over.content.decode()
+    assert (
+        client.post(
+            create,
+            {"kind": "advance", "paid_on": "2010-05-10", "amount": "400 000", "reason": "Start"},
+        ).status_code
+        == 302
+    )
+    assert "400 000 kr" in client.get(page).content.decode()
+    assert (
+        client_for(officer)
+        .get(reverse("financing:requisition_create", args=[granted.pk]))
+        .status_code
+        == 200
+    )
+    assert (
+        client_for(controller)
+        .get(reverse("financing:allocation_decision_create", args=[2010]))
+        .status_code
+        == 200
+    )
