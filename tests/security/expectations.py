@@ -119,6 +119,16 @@ ACTIONS: dict[str, frozenset] = {
     "financing:commitment_create": CTL,  # can_record_commitment
     "financing:payment_create": CTL,  # can_record_payment
     "financing:release_create": CTL,  # can_record_release
+    "financing:allocation_decision_create": CTL,  # can_record_allocation_decision
+    "financing:case_payment_create": CTL,  # can_register_payment
+    "financing:payment_correct": CTL,
+    "financing:grant_terms": CTL,
+    "financing:condition_create": OFF | CTL,  # can_manage_conditions
+    "financing:condition_met": OFF | CTL,
+    "financing:requisition_create": OFF | CTL,  # can_record_requisition
+    "financing:recovery_create": CTL,  # can_record_recovery
+    "financing:final_report_approve": OFF,  # can_approve_final_report
+    "financing:grant_adjust": CTL,  # can_adjust_grant
     "financing:rule_create": CTL,  # can_manage_rules
     "financing:rule_edit": CTL,
     # reporting.permissions

@@ -408,6 +408,56 @@ TARGETS = {
         "controller",
         lambda w: f"/finance/commitments/{w.commitment.pk}/releases/new/",
     ),
+    "case_payment_create": Target(
+        (F + "CasePaymentForm",),
+        "controller",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/payments/new/",
+    ),
+    "payment_correct": Target(
+        (F + "PaymentCorrectionForm",),
+        "controller",
+        lambda w: f"/finance/payments/{w.case_payment.pk}/correct/",
+    ),
+    "condition_create": Target(
+        (F + "ConditionForm",),
+        "controller",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/conditions/new/",
+    ),
+    "condition_met": Target(
+        (F + "ConditionMetForm",),
+        "controller",
+        lambda w: f"/finance/conditions/{w.condition.pk}/met/",
+    ),
+    "requisition_create": Target(
+        (F + "RequisitionForm",),
+        "controller",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/requisitions/new/",
+    ),
+    "recovery_create": Target(
+        (F + "RecoveryForm",),
+        "controller",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/recoveries/new/",
+    ),
+    "final_report_approve": Target(
+        (F + "FinalReportApprovalForm",),
+        "officer",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/final-report/",
+    ),
+    "grant_adjust": Target(
+        (F + "GrantAdjustmentForm",),
+        "controller",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/adjustments/new/",
+    ),
+    "grant_terms": Target(
+        (F + "GrantTermsForm",),
+        "controller",
+        lambda w: f"/finance/cases/{w.granted_case.pk}/terms/",
+    ),
+    "allocation_decision_create": Target(
+        (F + "AllocationDecisionForm",),
+        "controller",
+        lambda w: f"/finance/grants/{w.grant.year}/allocation-decisions/new/",
+    ),
     "dashboard": Target(
         (F + "DashboardFilterForm",), "reader", lambda w: "/finance/", method="get"
     ),

@@ -31,6 +31,7 @@ from decisions.meetings.models import (
 from decisions.workflow.constants import BodyCode
 from financing import services as financing_svc
 from financing.models import Commitment, FinancingPlan, Grant, Payment
+from financing.services import payments as payments_svc
 from projects import services as project_svc
 from projects.models import (
     Case,
@@ -149,6 +150,18 @@ def build_world() -> World:
     o["grant"] = Grant.objects.order_by("year").first()
     o["commitment"] = Commitment.objects.order_by("pk").first()
     o["payment"] = Payment.objects.order_by("pk").first()
+    o["case_payment"] = (
+        Payment.objects.filter(commitment__case__isnull=False, kind="arrears")
+        .order_by("pk")
+        .first()
+    )
+    o["granted_case"] = o["case_payment"].commitment.case
+    o["condition"] = payments_svc.condition_add(
+        user=world.users["controller"],
+        case=Commitment.objects.filter(case__isnull=False).order_by("-pk").first().case,
+        text="Säkerhetstest: EU-programmet beviljar",
+        set_on=datetime.date(2022, 1, 1),
+    )
     released = Commitment.objects.filter(payments__isnull=True).order_by("-pk").first()
     o["release"] = financing_svc.release_record(
         user=world.users["controller"],
