@@ -1037,19 +1037,19 @@ def case_payments(case: Case) -> CasePayments:
         if requisition_id:
             paid_by_requisition[requisition_id] += p.amount
     requisitions = list(Requisition.objects.filter(case=case).order_by("period_start", "pk"))
-    for r in requisitions:
-        r.paid = paid_by_requisition[r.pk]
+    for requisition in requisitions:
+        requisition.paid = paid_by_requisition[requisition.pk]  # type: ignore[attr-defined]
     recoveries = list(
         Recovery.objects.filter(commitment__case=case)
         .select_related("commitment__grant", "created_by")
         .order_by("decided_on", "pk")
     )
     recovered_by: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for r in recoveries:
-        recovered_by[r.commitment_id] += r.amount
+    for recovery in recoveries:
+        recovered_by[recovery.commitment_id] += recovery.amount
     for c in commitments:
-        c.recovered = recovered_by[c.pk]
-    granted = sum((c.amount - c.released for c in commitments), ZERO)
+        c.recovered = recovered_by[c.pk]  # type: ignore[attr-defined]
+    granted = sum((c.amount - c.released for c in commitments), ZERO)  # type: ignore[attr-defined]
     paid = sum((p.amount for p in payments), ZERO)
     advances = sum(
         (

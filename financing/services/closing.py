@@ -99,13 +99,12 @@ def grant_adjust(
             user=user, commitments=commitments, year=year, amount=-change, on=decided_on, why=why
         )
     else:
-        if locked_grants[year] is None:
-            _lock_grant(year)  # raises the clear message
+        year_grant = locked_grants[year] or _lock_grant(year)  # raises the clear message
         first = commitments[0]
         _check_authority(locked_grants[decided_on.year], decided_on, {year: change})
         _commit(
             user=user,
-            grant=locked_grants[year],
+            grant=year_grant,
             category=GrantCategory.PROJECT,
             priority=first.priority or project_priority(case.project),
             amount=change,

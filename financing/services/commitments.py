@@ -23,6 +23,7 @@ from financing.models import (
     Commitment,
     Grant,
     GrantCategory,
+    GrantCondition,
     LeaderGender,
     Payment,
     Release,
@@ -284,7 +285,7 @@ def payment_record(
         raise ValidationError({"period_end": _("Perioden kan inte sluta innan den börjar.")})
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if locked.case_id is not None:
-        unmet = locked.case.grant_conditions.filter(met_on__isnull=True)
+        unmet = GrantCondition.objects.filter(case_id=locked.case_id, met_on__isnull=True)
         if unmet.exists():
             raise Conflict(
                 _("Stödet betalas inte ut förrän villkoret är uppfyllt: %(conditions)s")
