@@ -31,9 +31,10 @@ from financing.models import (
     GrantCategory,
     LeaderGender,
     Payment,
+    PaymentKind,
     PlanStatus,
 )
-from financing.services import decisions
+from financing.services import decisions, payments
 from projects.models import Case, Organisation, Project, ReportPriority
 from projects.seed_cases import all_seed_cases
 
@@ -237,24 +238,60 @@ def _payments_2020(controller, stdout):
         return
     count = 0
     for index, commitment in enumerate(commitments[:5]):
-        project = commitment.case.project
-        start = max(project.start_date or commitment.committed_on, commitment.committed_on)
-        instalments = 2 if index % 2 == 0 else 1
-        for n in range(instalments):
-            period_start = start + datetime.timedelta(days=183 * n)
-            period_end = period_start + datetime.timedelta(days=182)
-            paid_on = period_end + datetime.timedelta(days=30)
-            amount = (commitment.amount * D("0.2")).quantize(D("1"), ROUND_HALF_UP)
-            services.payment_record(
+        case = commitment.case
+        decided = commitment.committed_on
+        if index % 2 == 0:
+            # An advance (förskott) at the start, within the payment policy.
+            payments.payment_register(
                 user=controller,
-                commitment=commitment,
-                paid_on=paid_on,
-                amount=amount,
-                period_start=period_start,
-                period_end=period_end,
-                requisition_reference=f"Rekvisition {n + 1}",
+                case=case,
+                kind=PaymentKind.ADVANCE,
+                paid_on=decided + datetime.timedelta(days=21),
+                amount=min(
+                    (commitment.amount * D("0.2")).quantize(D("1"), ROUND_HALF_UP), D("300000")
+                ),
+                reason="Projektägaren saknar likviditet för att starta projektet.",
             )
             count += 1
+        # Requisitions in arrears (rekvisitioner) for the year's periods.
+        period_start = decided
+        for n in range(2 if index % 2 == 0 else 1):
+            period_end = min(
+                period_start + datetime.timedelta(days=91), datetime.date(2020, 11, 30)
+            )
+            if period_end <= period_start:
+                break
+            costs = (commitment.amount * D("0.5")).quantize(D("1"), ROUND_HALF_UP)
+            requested = (commitment.amount * D("0.2")).quantize(D("1"), ROUND_HALF_UP)
+            requisition = payments.requisition_record(
+                user=controller,
+                case=case,
+                reference=f"Rekvisition {n + 1}",
+                received_on=period_end + datetime.timedelta(days=7),
+                period_start=period_start,
+                period_end=period_end,
+                costs_reported=costs,
+                amount_requested=requested,
+            )
+            payments.payment_register(
+                user=controller,
+                case=case,
+                kind=PaymentKind.ARREARS,
+                paid_on=period_end + datetime.timedelta(days=21),
+                amount=requested,
+                requisition=requisition,
+            )
+            count += 1
+            period_start = period_end + datetime.timedelta(days=1)
+    # A conditional grant: nothing is paid before the EU programme approves the project.
+    for commitment in commitments[5:6]:
+        payments.condition_add(
+            user=controller,
+            case=commitment.case,
+            text="Att Europeiska regionala utvecklingsfonden (ERUF) beviljar projektet.",
+            set_on=commitment.committed_on,
+            reference=commitment.reference,
+        )
     stdout.write(f"  financing: {count} payments on 2020 commitments")
 
 

@@ -213,7 +213,7 @@ def grant_terms_record(*, user, case: Case, cost_share_percent, reference: str =
                 )
                 % {
                     "paid": format_amount(paid),
-                    "percent": percent,
+                    "percent": _pct(percent),
                     "allowed": format_amount(allowed),
                 }
             }
@@ -337,6 +337,13 @@ def _lock_year(year: int) -> Grant:
     return grant
 
 
+def _pct(value: Decimal | None) -> str:
+    """A percentage as the UI writes it: ``50``, ``42,35``; ``–`` when not set."""
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def _too_much(field: str, message: str, **values) -> ValidationError:
     return ValidationError(
         {
@@ -422,7 +429,7 @@ def payment_register(
                     "%(advanced)s; högst %(left)s till."
                 ),
                 cap=cap,
-                share=policy.max_advance_share if policy.max_advance_share is not None else "–",
+                share=_pct(policy.max_advance_share),
                 granted=granted,
                 limit=policy.max_advance_amount if policy.max_advance_amount is not None else "–",
                 advanced=advanced,
@@ -469,7 +476,7 @@ def payment_register(
                     "Stödet är %(percent)s %% av redovisade kostnader, högst %(ceiling)s: "
                     "till och med denna rekvisition högst %(allowed)s. Redan utbetalt %(paid)s."
                 ),
-                percent=terms.cost_share_percent if terms else "",
+                percent=_pct(terms.cost_share_percent if terms else None),
                 ceiling=terms.ceiling if terms else ZERO,
                 allowed=allowed,
                 paid=paid,

@@ -284,7 +284,7 @@ def test_an_advance_needs_a_reason_and_stays_within_the_policy(granted, controll
             on=datetime.date(2011, 4, 1),
             reason="Mer",
         )
-    assert "högst 379 548,40 kr" in _messages(error) or "379 548" in _messages(error)
+    assert "högst 379 548,40 kr (20 % av beviljade 1 897 742 kr, högst –)" in _messages(error)
 
 
 # --- Requisitions, final payment, corrections, recoveries ---------------------------------
@@ -487,7 +487,7 @@ def test_a_percentage_grant_pays_its_share_of_the_costs_up_to_the_ceiling(
     )
     with pytest.raises(ValidationError) as error:
         _pay(case, controller, "423501", on=datetime.date(2010, 7, 15), requisition=r1)
-    assert "42.35 % av redovisade kostnader" in _messages(error) or "42,35" in _messages(error)
+    assert "Stödet är 42,35 % av redovisade kostnader, högst 1 000 000 kr" in _messages(error)
     assert "högst 423 500 kr" in _messages(error)
     _pay(case, controller, "423500", on=datetime.date(2010, 7, 15), requisition=r1)
     r2 = _requisition(
