@@ -879,9 +879,7 @@ class FinalReportApprovalSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class FinalReportApprovalViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
-):
+class FinalReportApprovalViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, FinancingViewSet):
     """The case officer's approval of a project's final report; the final payment waits
     for it."""
 
@@ -910,9 +908,7 @@ class GrantTermsSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class GrantTermsViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, FinancingViewSet
-):
+class GrantTermsViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, FinancingViewSet):
     """A grant stated as a share of the reported costs (two decimals) up to the granted
     amount; posting again for a case changes it."""
 

@@ -30,7 +30,9 @@ from decisions.meetings.models import (
 )
 from decisions.workflow.constants import BodyCode
 from financing import services as financing_svc
-from financing.models import Commitment, FinancingPlan, Grant, Payment
+from financing.models import Commitment, FinancingPlan, Grant, Payment, Requisition
+from financing.services import allocations as allocations_svc
+from financing.services import closing as closing_svc
 from financing.services import payments as payments_svc
 from projects import services as project_svc
 from projects.models import (
@@ -156,6 +158,32 @@ def build_world() -> World:
         .first()
     )
     o["granted_case"] = o["case_payment"].commitment.case
+    o["requisition"] = Requisition.objects.order_by("pk").first()
+    controller = world.users["controller"]
+    o["recovery"] = payments_svc.recovery_record(
+        user=controller,
+        commitment=o["case_payment"].commitment,
+        decided_on=datetime.date(2021, 2, 1),
+        amount=Decimal("1000"),
+        reason="Säkerhetstest: ej stödberättigande kostnad",
+        due_date=datetime.date(2021, 3, 31),
+    )
+    o["adjustment"] = closing_svc.grant_adjust(
+        user=controller,
+        case=o["granted_case"],
+        new_amount=payments_svc.granted_net(o["granted_case"]) - Decimal("1"),
+        decided_on=datetime.date(2020, 12, 1),
+        reference="RUN 2020-12-01 § 99",
+    )
+    o["allocation_decision"] = allocations_svc.allocation_decision_record(
+        user=controller,
+        grant=Grant.objects.order_by("-year").first(),
+        decided_on=datetime.date(2023, 2, 1),
+        reference="RUN 2023-02-01 § 3",
+        shares=[
+            {"label": "Säkerhetstest", "amount": Grant.objects.order_by("-year").first().amount}
+        ],
+    )
     o["condition"] = payments_svc.condition_add(
         user=world.users["controller"],
         case=Commitment.objects.filter(case__isnull=False).order_by("-pk").first().case,
