@@ -29,8 +29,16 @@ from decisions.meetings.models import (
     Meeting,
 )
 from decisions.workflow.constants import BodyCode
+from financing import selectors as financing_selectors
 from financing import services as financing_svc
-from financing.models import Commitment, FinancingPlan, Grant, Payment, Requisition
+from financing.models import (
+    Commitment,
+    FinancingPlan,
+    Grant,
+    GrantCategory,
+    Payment,
+    Requisition,
+)
 from financing.services import allocations as allocations_svc
 from financing.services import closing as closing_svc
 from financing.services import payments as payments_svc
@@ -175,14 +183,20 @@ def build_world() -> World:
         decided_on=datetime.date(2020, 12, 1),
         reference="RUN 2020-12-01 § 99",
     )
+    latest = Grant.objects.order_by("-year").first()
+    committed = {
+        key: financing_selectors._net_committed(latest, key) for key in GrantCategory.values
+    }
+    shares = [{"category": key, "amount": amount} for key, amount in committed.items() if amount]
+    shares.append(
+        {"label": "Säkerhetstest", "amount": latest.amount - sum(committed.values(), Decimal(0))}
+    )
     o["allocation_decision"] = allocations_svc.allocation_decision_record(
         user=controller,
-        grant=Grant.objects.order_by("-year").first(),
+        grant=latest,
         decided_on=datetime.date(2023, 2, 1),
         reference="RUN 2023-02-01 § 3",
-        shares=[
-            {"label": "Säkerhetstest", "amount": Grant.objects.order_by("-year").first().amount}
-        ],
+        shares=shares,
     )
     o["condition"] = payments_svc.condition_add(
         user=world.users["controller"],
