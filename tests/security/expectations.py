@@ -215,6 +215,8 @@ POST_ONLY = {
     "financing-plan-reopen",
     "financing-plan-return-for-changes",
     "financing-plan-submit",
+    "grant-condition-met",
+    "payment-correct",
 }
 
 PUBLIC = {"healthz", "decisions:public_notice", "decisions:public_notice_list"}
