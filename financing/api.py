@@ -888,7 +888,7 @@ class FinalReportApprovalViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
     filterset_fields = ["case"]
 
     def create(self, request, *args, **kwargs):
-        self.require(finance_permissions.case_money_role_access(request.user))
+        self.require(finance_permissions.final_report_role_access(request.user))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -275,3 +275,10 @@ def case_money_role_access(user) -> Access:
     if has_role(user, Role.CONTROLLER) or has_role(user, Role.OFFICER):
         return ALLOW
     return deny(_("Endast controller eller ärendets handläggare kan göra detta."))
+
+
+def final_report_role_access(user) -> Access:
+    """Role only (before the case is known): officers approve final reports."""
+    if has_role(user, Role.OFFICER):
+        return ALLOW
+    return deny(_("Endast ärendets handläggare godkänner slutrapporten."))
