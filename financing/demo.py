@@ -8,10 +8,13 @@ and approved by the controller, so the workflow can put the cases before RUN.
 ``load`` (after the decisions demo has granted RUN 2020-03-24's cases): payments on some
 2020 commitments, and the recorded 2022 commitments whose sums reproduce seed 004
 section 2.1: 61 / 34 / 5 % per category and 32,3 / 120,1 / 1,4 / 5,3 / 12 MSEK per
-RUS priority; business support led by women / men / shared 24 / 66 / 10 %.
+RUS priority. The business support decided in NYPS 2020 during 2022 is imported from the
+shipped export ``demo_data/nyps-foretagsstod-2022.csv`` (164 / 125 / 39, companies led by
+women / men / jointly 24 / 66 / 10 %, 46 decisions co-financed by EU framework projects).
 """
 
 import datetime
+from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
@@ -23,6 +26,7 @@ from decisions.workflow.models import DelegationRule
 from financing import defaults, services
 from financing.models import (
     AllocationDimension,
+    BusinessSupportImport,
     Commitment,
     FinancingPlan,
     FinancingPolicy,
@@ -321,3 +325,23 @@ def load(stdout) -> None:
         load_before_decisions(stdout)
     _payments_2020(controller, stdout)
     _commitments_2022(controller, stdout)
+    _business_support_2022(controller, stdout)
+
+
+NYPS_EXPORT_2022 = Path(__file__).parent / "demo_data" / "nyps-foretagsstod-2022.csv"
+
+
+def _business_support_2022(controller, stdout):
+    """Import the shipped NYPS 2020 export of 2022 through the import service (as a user)."""
+    from financing.services import business_support
+
+    if BusinessSupportImport.objects.filter(year=2022).exists():
+        return
+    content = NYPS_EXPORT_2022.read_bytes()
+    preview = business_support.export_preview(
+        user=controller, year=2022, content=content, filename=NYPS_EXPORT_2022.name
+    )
+    business_support.business_support_import(
+        user=controller, year=2022, sha256=preview.sha256, filename=NYPS_EXPORT_2022.name
+    )
+    stdout.write(f"  financing: {len(preview.rows)} business-support decisions of 2022 (NYPS)")
