@@ -14,8 +14,8 @@ women / men / jointly 24 / 66 / 10 %, 46 decisions co-financed by EU framework p
 """
 
 import datetime
-from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
