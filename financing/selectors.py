@@ -46,7 +46,7 @@ from financing.models import (
     Release,
     SupportDecision,
 )
-from projects.models import Case, CaseKind, ReportPriority
+from projects.models import Case, CaseKind, CaseState, ReportPriority
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -1127,3 +1127,30 @@ def business_support_imports(year: int | None = None) -> QuerySet:
     if year is not None:
         queryset = queryset.filter(year=year)
     return queryset
+
+
+@dataclass
+class CoFinancingApplications:
+    received: int
+    granted: int
+    rejected: int
+
+    @property
+    def rejection_share(self) -> Decimal | None:
+        return _whole_percent(self.rejected, self.granted + self.rejected)
+
+
+def co_financing_applications(year: int) -> CoFinancingApplications:
+    """Co-financing cases registered in ``year`` and decided in it (one query); the same
+    definition as the annual report's (``reporting.figures``)."""
+    base = Q(kind=CaseKind.CO_FINANCING)
+    rejected = base & Q(decided_on__year=year, state=CaseState.REJECTED)
+    granted = (
+        base & Q(decided_on__year=year, granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
+    )
+    counts = Case.objects.aggregate(
+        received=Count("pk", filter=base & Q(registered_on__year=year)),
+        granted=Count("pk", filter=granted),
+        rejected=Count("pk", filter=rejected),
+    )
+    return CoFinancingApplications(**counts)

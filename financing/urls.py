@@ -27,4 +27,18 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/payments/new/", views.payment_create, name="payment_create"),
     path("commitments/<int:pk>/releases/new/", views.release_create, name="release_create"),
+    path("business-support/", views.business_support_list, name="business_support_list"),
+    path("business-support/import/", views.business_support_import, name="business_support_import"),
+    path(
+        "business-support/import/confirm/",
+        views.business_support_import_confirm,
+        name="business_support_import_confirm",
+    ),
+    path("business-support/new/", views.business_support_edit, name="business_support_create"),
+    path("business-support/<int:pk>/", views.business_support_edit, name="business_support_edit"),
+    path(
+        "business-support/imports/<int:pk>/file/",
+        views.business_support_source,
+        name="business_support_source",
+    ),
 ]

@@ -48,7 +48,7 @@ PROJECT_TEXT_FIELDS = (
     "economic_sustainability",
     "environmental_sustainability",
 )
-PROJECT_M2M_FIELDS = ("partners", "rus_areas", "smart_areas")
+PROJECT_M2M_FIELDS = ("partners", "rus_areas", "smart_areas", "main_aims")
 # What the project form edits (everything but the after-approval and closure data).
 PROJECT_EDITABLE_FIELDS = (
     "title",
@@ -66,9 +66,7 @@ PROJECT_EDITABLE_FIELDS = (
     "requested_amount",
     "total_budget",
     *PROJECT_TEXT_FIELDS,
-    "main_aim_equality",
-    "main_aim_diversity",
-    "main_aim_environment",
+    "main_aims",
     "involves_healthcare",
 )
 PROJECT_START_FIELDS = ("started_on", "reporting_routine")
@@ -366,10 +364,14 @@ def organisation_update(
 # --- Projects -------------------------------------------------------------------
 
 
-def _validate_areas(rus_areas, smart_areas, *, previous=None) -> None:
+def _validate_areas(rus_areas, smart_areas, *, previous=None, main_aims=None) -> None:
     """New choices must be active list entries (kept old ones may have been retired)."""
     previous = previous or {}
-    for field, areas in (("rus_areas", rus_areas), ("smart_areas", smart_areas)):
+    for field, areas in (
+        ("rus_areas", rus_areas),
+        ("smart_areas", smart_areas),
+        ("main_aims", main_aims or []),
+    ):
         kept = previous.get(field, set())
         inactive = [a.name for a in areas if not a.active and a.pk not in kept]
         if inactive:
@@ -394,18 +396,20 @@ def project_create(*, user, title: str, **fields) -> Project:
     partners = list(fields.pop("partners", None) or [])
     rus_areas = list(fields.pop("rus_areas", None) or [])
     smart_areas = list(fields.pop("smart_areas", None) or [])
+    main_aims = list(fields.pop("main_aims", None) or [])
     fields = {
         key: ("" if value is None and key in PROJECT_TEXT_FIELDS else _strip(value))
         for key, value in fields.items()
     }
     project = Project(title=_strip(title or ""), **fields)
     project.full_clean()
-    _validate_areas(rus_areas, smart_areas)
+    _validate_areas(rus_areas, smart_areas, main_aims=main_aims)
     project._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     project.save()
     project.partners.set(partners)
     project.rus_areas.set(rus_areas)
     project.smart_areas.set(smart_areas)
+    project.main_aims.set(main_aims)
     return project
 
 
@@ -458,9 +462,15 @@ def project_update(
     previous = {
         "rus_areas": set(current.rus_areas.values_list("pk", flat=True)),
         "smart_areas": set(current.smart_areas.values_list("pk", flat=True)),
+        "main_aims": set(current.main_aims.values_list("pk", flat=True)),
     }
     current.full_clean()
-    _validate_areas(data.get("rus_areas") or [], data.get("smart_areas") or [], previous=previous)
+    _validate_areas(
+        data.get("rus_areas") or [],
+        data.get("smart_areas") or [],
+        previous=previous,
+        main_aims=data.get("main_aims") or [],
+    )
     current._history_user = user
     if changed:
         current.save()

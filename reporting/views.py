@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, form_status
+from financing import permissions as financing_permissions
 from financing.models import GrantCategory, LeaderGender
 from projects.models import ReportPriority
 from reporting import forms, permissions, selectors, services
@@ -551,6 +552,10 @@ def figures_page(request, year):
             "changed": changed,
             "can_check": can_check,
             "check_form": forms.FigureCheckForm() if can_check else None,
+            "bs_url": reverse("financing:business_support_list") + f"?year={report.year}",
+            "can_import_business_support": financing_permissions.can_import_business_support(
+                request.user
+            ),
         },
     )
 

@@ -134,6 +134,18 @@ class Preview:
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
 
+    @property
+    def new_count(self) -> int:
+        return self.count("new")
+
+    @property
+    def changed_count(self) -> int:
+        return self.count("changed")
+
+    @property
+    def unchanged_count(self) -> int:
+        return self.count("unchanged")
+
 
 def org_number_valid(digits: str) -> bool:
     """The Luhn check digit of a Swedish organisation or personal number (10 digits)."""
@@ -180,6 +192,15 @@ def _header_map(header: list[Any]) -> tuple[dict[int, str], list[str]]:
     return mapping, problems
 
 
+def _xlsx_value(cell) -> Any:
+    """A cell's value; a number shown as a percentage (0.5 as 50 %) as the text "50 %"."""
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return f"{(Decimal(str(value)) * 100).normalize():f} %"
+    return value
+
+
 def _read_rows(content: bytes, filename: str) -> list[list[Any]]:
     """The file's rows as lists of cells (CSV: text; XLSX: values as openpyxl reads them)."""
     if filename.lower().endswith(".xlsx"):
@@ -192,7 +213,7 @@ def _read_rows(content: bytes, filename: str) -> list[list[Any]]:
                 {"file": _("Filen kan inte läsas som en Excelfil (XLSX).")}
             ) from exc
         sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [[_xlsx_value(cell) for cell in row] for row in sheet.iter_rows()]
         workbook.close()
         return rows
     if filename.lower().endswith((".csv", ".txt")):
@@ -250,9 +271,7 @@ def _share(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        # Excel keeps 50 % as 0.5 when the cell is formatted as a percentage.
-        number = Decimal(str(value))
-        share = number * 100 if number <= 1 else number
+        share = Decimal(str(value))  # a plain number is the per cent (50 = 50 %)
     else:
         match = _PERCENT.match(_text(value))
         if not match:
