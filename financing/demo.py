@@ -121,6 +121,26 @@ PROJECTS_2022 = [
     (ReportPriority.OTHER, "Förstudier inför nya programperioden", D("4500000")),
 ]
 
+# The main aims of the 2022 projects (seed 004 2.2: six projects whose main aim is
+# equality, four diversity, nine the environment), by index in PROJECTS_2022.
+AIMS_2022 = {
+    0: ("environment", "diversity"),
+    1: ("environment",),
+    2: ("diversity", "equality"),
+    3: ("environment",),
+    4: ("equality", "diversity"),
+    5: ("environment",),
+    6: ("equality",),
+    7: ("environment",),
+    9: ("equality",),
+    10: ("environment",),
+    11: ("diversity",),
+    12: ("equality", "environment"),
+    13: ("equality",),
+    14: ("environment",),
+    15: ("environment",),
+}
+
 BUSINESS_SUPPORT_2022 = D("58174000")
 COMMERCIAL_SERVICE_2022 = [
     ("Driftstöd till dagligvarubutiker i glesbygd", D("3200000")),
@@ -262,18 +282,46 @@ def _payments_2020(controller, stdout):
     stdout.write(f"  financing: {count} payments on 2020 commitments")
 
 
+def _project_case_2022(officer, title, aims, decided) -> Case | None:
+    """The project and case of an older project decision recorded as a commitment (the
+    report counts the year's granted projects by main aim through them)."""
+    from projects import services as project_services
+    from projects.models import CaseKind, ProjectAim
+
+    if officer is None:
+        return None
+    project = project_services.project_create(
+        user=officer,
+        title=title,
+        main_aims=list(ProjectAim.objects.filter(reported_as__in=aims)),
+        start_date=decided,
+    )
+    return project_services.case_register(
+        user=officer,
+        kind=CaseKind.CO_FINANCING,
+        title=f"Medfinansiering av {title}",
+        project=project,
+        registered_on=decided - datetime.timedelta(days=40),
+        received_on=decided - datetime.timedelta(days=40),
+    )
+
+
 def _commitments_2022(controller, stdout):
     if Commitment.objects.filter(grant__year=2022).exists():
         return
     day = datetime.date(2022, 2, 1)
+    officer = _user("handlaggare")
     for index, (priority, title, amount) in enumerate(PROJECTS_2022):
+        decided = day + datetime.timedelta(days=19 * index)
+        case = _project_case_2022(officer, title, AIMS_2022.get(index, ()), decided)
         services.commitment_record(
             user=controller,
             year=2022,
             category=GrantCategory.PROJECT,
             priority=priority,
             amount=amount,
-            committed_on=day + datetime.timedelta(days=19 * index),
+            committed_on=decided,
+            case=case,
             description=f"Medfinansiering: {title}",
             reference=f"RUN 2022 beslut {index + 1}",
         )

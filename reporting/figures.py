@@ -14,7 +14,8 @@ Definitions for report year Y (shown on the figures page, ``FIGURE_DEFINITIONS``
   received in Y, granted / rejected in Y; rejection share = rejected / decided; companies
   granted support in Y (distinct organisation numbers); granted decisions co-financed
   with EU money through framework projects, per project and share;
-- main aims: distinct projects of co-financing cases granted in Y with that main aim;
+- main aims: the year's granted projects (``granted_projects``) with a main aim counted
+  as that (``ProjectAim.reported_as``);
 - leadership: the companies granted business support in Y by who leads them, per cent
   of the companies;
 - paid: payments with ``paid_on`` in Y (whatever the grant year of the commitment).
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from financing.models import Commitment, Grant, GrantCategory, Payment, Release
 from financing.selectors import business_support_figures
-from projects.models import Case, CaseKind, CaseState, ReportedAim, ReportPriority
+from projects.models import Case, CaseKind, CaseState, Project, ReportedAim, ReportPriority
 
 # The main aims the government's report counts (``projects.models.ProjectAim.reported_as``).
 REPORTED_AIMS = tuple(ReportedAim.values)
@@ -58,8 +59,10 @@ FIGURE_DEFINITIONS = {
         "via ett ramprojekt, per ramprojekt och andel."
     ),
     "main_aims": _(
-        "Projekt i medfinansieringsärenden beviljade under året som har jämställdhet, mångfald "
-        "respektive miljö som huvudsyfte. Ett projekt kan ha flera huvudsyften."
+        "Årets beviljade projekt (medfinansieringsärenden beviljade under året och projektbeslut "
+        "registrerade som åtaganden mot årets anslag) vars huvudsyfte räknas som jämställdhet, "
+        "mångfald och integration respektive miljö och klimat. Ett projekt kan ha flera "
+        "huvudsyften."
     ),
     "leadership": _(
         "Företag som beviljats regionalt företagsstöd under året (enligt NYPS 2020), fördelade "
@@ -194,6 +197,26 @@ def _sum(expression="amount", **filters):
     return Coalesce(Sum(expression, filter=Q(**filters)), Value(ZERO), output_field=MONEY)
 
 
+def _granted_cases(year: int) -> Q:
+    """Co-financing cases granted during ``year``."""
+    return (
+        Q(kind=CaseKind.CO_FINANCING)
+        & Q(decided_on__year=year, granted_amount__isnull=False)
+        & ~Q(state=CaseState.REJECTED)
+    )
+
+
+def granted_projects(year: int):
+    """The year's granted projects: the projects of co-financing cases granted during the
+    year, and of cases whose project decision is recorded as a commitment of project
+    support against the year's anslag (older decisions taken outside the case flow)."""
+    by_case = Case.objects.filter(_granted_cases(year)).values("project_id")
+    by_commitment = Commitment.objects.filter(
+        grant__year=year, category=GrantCategory.PROJECT, case__isnull=False
+    ).values("case__project_id")
+    return Project.objects.filter(Q(pk__in=by_case) | Q(pk__in=by_commitment))
+
+
 def compute_figures(year: int) -> Figures:
     """Every figure of section 2 for report year ``year`` (seven queries)."""
     categories = GrantCategory.values
@@ -216,19 +239,12 @@ def compute_figures(year: int) -> Figures:
         **{f"prio_{p}": _sum(commitment__priority=p) for p in priorities},
     )
 
-    # 4. the main aims of the projects of co-financing cases granted during the year
-    granted = (
-        Q(kind=CaseKind.CO_FINANCING)
-        & Q(decided_on__year=year, granted_amount__isnull=False)
-        & ~Q(state=CaseState.REJECTED)
-    )
-    aims = Case.objects.filter(granted).aggregate(
-        granted_projects=Count("project", distinct=True),
-        with_aims=Count(
-            "project", filter=Q(project__main_aims__reported_as__in=REPORTED_AIMS), distinct=True
-        ),
+    # 4. the main aims of the year's granted projects
+    aims = granted_projects(year).aggregate(
+        granted_projects=Count("pk", distinct=True),
+        with_aims=Count("pk", filter=Q(main_aims__reported_as__in=REPORTED_AIMS), distinct=True),
         **{
-            code: Count("project", filter=Q(project__main_aims__reported_as=code), distinct=True)
+            code: Count("pk", filter=Q(main_aims__reported_as=code), distinct=True)
             for code in REPORTED_AIMS
         },
     )
@@ -269,7 +285,7 @@ def compute_figures(year: int) -> Figures:
     )
     aims_missing = ""
     if not aims["granted_projects"]:
-        aims_missing = str(_("inga projekt beviljades medfinansiering under året"))
+        aims_missing = str(_("inga projekt beviljades under året"))
     elif not aims["with_aims"]:
         aims_missing = str(_("huvudsyfte är inte angivet för något av årets beviljade projekt"))
     return Figures(
@@ -324,7 +340,15 @@ def compute_figures(year: int) -> Figures:
 # --- Drill-down: the rows behind a figure ---------------------------------------------
 
 DRILL_COMMITMENT_FILTERS = ("category", "priority", "gender")
-CASE_GROUPS = ("received", "granted", "rejected", "equality", "diversity", "environment")
+CASE_GROUPS = (
+    "received",
+    "granted",
+    "rejected",
+    "projects",
+    "equality",
+    "diversity",
+    "environment",
+)
 
 
 def commitments_behind(year: int, *, category=None, priority=None, gender=None):
@@ -358,18 +382,21 @@ def commitments_behind(year: int, *, category=None, priority=None, gender=None):
 
 
 def cases_behind(year: int, group: str):
-    """The co-financing cases behind an application or main-aim figure."""
+    """The co-financing cases behind a main-aim figure (and the co-financing applications)."""
     base = Case.objects.filter(kind=CaseKind.CO_FINANCING).select_related("project", "officer")
-    granted = base.filter(decided_on__year=year, granted_amount__isnull=False).exclude(
-        state=CaseState.REJECTED
+    granted = base.filter(_granted_cases(year))
+    of_granted_projects = base.filter(project__in=granted_projects(year)).filter(
+        _granted_cases(year)
+        | Q(commitments__grant__year=year, commitments__category=GrantCategory.PROJECT)
     )
     groups = {
         "received": base.filter(registered_on__year=year),
         "granted": granted,
         "rejected": base.filter(decided_on__year=year, state=CaseState.REJECTED),
+        "projects": of_granted_projects,
         **{
-            code: granted.filter(project__main_aims__reported_as=code).distinct()
+            code: of_granted_projects.filter(project__main_aims__reported_as=code)
             for code in REPORTED_AIMS
         },
     }
-    return groups[group].order_by("year", "number")
+    return groups[group].distinct().order_by("year", "number")

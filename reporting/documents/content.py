@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.money import format_amount, format_msek
 from reporting import formatting, selectors
@@ -102,6 +103,27 @@ class ReportContent:
     figures: Figures
     generated_at: str
     footer_label: str
+    # Until the committee's paragraph approves it, the report is a draft: every page is
+    # marked UTKAST and the title page says how many questions are still unanswered.
+    draft: bool = True
+    unanswered: int = 0
+    approval: str = ""
+
+    @property
+    def draft_mark(self) -> str:
+        return _("UTKAST") if self.draft else ""
+
+    @property
+    def draft_note(self) -> str:
+        if not self.draft:
+            return ""
+        if not self.unanswered:
+            return _("Utkast: inte godkänt av nämnden. Alla frågor är besvarade.")
+        return ngettext(
+            "Utkast: inte godkänt av nämnden. %(count)s fråga är obesvarad.",
+            "Utkast: inte godkänt av nämnden. %(count)s frågor är obesvarade.",
+            self.unanswered,
+        ) % {"count": self.unanswered}
 
 
 def _anchor(section: Section) -> str:
@@ -322,6 +344,7 @@ def _build(report: ReportYear) -> ReportContent:
     )
     toc: list[Heading] = []
     body: list[Block] = []
+    unanswered = 0
     for section in sections:
         if section.title:
             heading = Heading(
@@ -346,6 +369,7 @@ def _build(report: ReportYear) -> ReportContent:
             body.append(Text(formatting.parse(answer.text)))
         elif not rows and answer.yes_no is None:
             body.append(Text(formatting.parse(_("Ej besvarad.")), style="missing"))
+            unanswered += 1
         if section.has_insatser:
             if rows:
                 body.append(insatser_table(section, rows))
@@ -364,4 +388,15 @@ def _build(report: ReportYear) -> ReportContent:
         figures=figures,
         generated_at=generated_at,
         footer_label=report.title,
+        draft=not report.is_approved,
+        unanswered=unanswered,
+        approval=(
+            _("Godkänd %(date)s, %(reference)s.")
+            % {
+                "date": report.approved_on.isoformat() if report.approved_on else "",
+                "reference": report.approval_reference,
+            }
+            if report.is_approved
+            else ""
+        ),
     )

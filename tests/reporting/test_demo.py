@@ -60,6 +60,10 @@ def test_the_2022_demo_reproduces_seed_004s_business_support_figures(demo):
     assert eu.decisions == 46
     assert [(f.share, f.decisions) for f in eu.frameworks] == [(100, 39), (50, 7)]
     assert "REACT-EU" in eu.frameworks[0].framework
+    # Seed 004 2.2: six projects with equality as main aim, four diversity, nine environment.
+    aims = figures.main_aims
+    assert (aims.equality, aims.diversity, aims.environment) == (6, 4, 9)
+    assert aims.granted_projects == 16 and aims.missing == ""
     # The import kept its source file with its checksum.
     source = BusinessSupportImport.objects.get(year=2022)
     assert source.rows_created == 164 and len(source.sha256) == 64

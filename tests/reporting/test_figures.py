@@ -286,7 +286,7 @@ def test_a_year_without_grant_or_rows_gives_zeros_not_errors():
     assert figures.leadership.share_women is None
     # Nothing to count is said as missing, with the reason, never as 0.
     assert "2030" in figures.applications.missing
-    assert figures.main_aims.missing == "inga projekt beviljades medfinansiering under året"
+    assert figures.main_aims.missing == "inga projekt beviljades under året"
     data = figures.as_dict()
     assert data["grant_amount"] is None
     assert data["by_category"][0]["share"] is None
