@@ -30,7 +30,14 @@ from decisions.meetings.models import (
 )
 from decisions.workflow.constants import BodyCode
 from financing import services as financing_svc
-from financing.models import Commitment, FinancingPlan, Grant, Payment
+from financing.models import (
+    BusinessSupport,
+    BusinessSupportImport,
+    Commitment,
+    FinancingPlan,
+    Grant,
+    Payment,
+)
 from projects import services as project_svc
 from projects.models import (
     Case,
@@ -149,6 +156,8 @@ def build_world() -> World:
     o["grant"] = Grant.objects.order_by("year").first()
     o["commitment"] = Commitment.objects.order_by("pk").first()
     o["payment"] = Payment.objects.order_by("pk").first()
+    o["business_support"] = BusinessSupport.objects.order_by("pk").first()
+    o["business_support_import"] = BusinessSupportImport.objects.order_by("pk").first()
     released = Commitment.objects.filter(payments__isnull=True).order_by("-pk").first()
     o["release"] = financing_svc.release_record(
         user=world.users["controller"],
