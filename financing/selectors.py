@@ -1088,7 +1088,9 @@ def business_support_figures(
         eu=Count("pk", filter=groups["eu"]),
     )
     frameworks = [
-        FrameworkShare(framework=row["eu_framework"], share=row["eu_share"], decisions=row["n"])
+        FrameworkShare(
+            framework=row["eu_framework"], share=row["eu_share"] or ZERO, decisions=row["n"]
+        )
         for row in BusinessSupport.objects.filter(groups["eu"])
         .values("eu_framework", "eu_share")
         .annotate(n=Count("pk"))

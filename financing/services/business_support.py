@@ -180,9 +180,10 @@ def _header_map(header: list[Any]) -> tuple[dict[int, str], list[str]]:
     mapping: dict[int, str] = {}
     problems: list[str] = []
     for index, cell in enumerate(header):
-        key = names.get(_norm(cell))
-        if key is None:
+        found = names.get(_norm(cell))
+        if found is None:
             continue  # other columns of the export are ignored
+        key = found
         if key in mapping.values():
             problems.append(_("Kolumnen %(column)s finns två gånger.") % {"column": _label(key)})
         mapping[index] = key
@@ -204,7 +205,7 @@ def _xlsx_value(cell) -> Any:
 def _read_rows(content: bytes, filename: str) -> list[list[Any]]:
     """The file's rows as lists of cells (CSV: text; XLSX: values as openpyxl reads them)."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
 
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -393,7 +394,7 @@ def _pending_name(sha256: str, filename: str) -> str:
 
 def _compare(instance: BusinessSupport, data: dict) -> list[str]:
     return [
-        str(BusinessSupport._meta.get_field(key).verbose_name)
+        str(getattr(BusinessSupport._meta.get_field(key), "verbose_name", key))
         for key, value in data.items()
         if getattr(instance, key) != value
     ]
