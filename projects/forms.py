@@ -715,4 +715,13 @@ class SmartAreaForm(forms.ModelForm):
         """The service checks names case-insensitively."""
 
 
-AREA_FORMS = {"rus": RusAreaForm, "smart": SmartAreaForm}
+class ProjectAimForm(forms.ModelForm):
+    class Meta:
+        model = ProjectAim
+        fields = ["name", "reported_as", "position", "active"]
+
+    def validate_unique(self):
+        """The service checks names case-insensitively."""
+
+
+AREA_FORMS = {"rus": RusAreaForm, "smart": SmartAreaForm, "aims": ProjectAimForm}

@@ -33,6 +33,7 @@ from projects.models import (
     Obligation,
     Organisation,
     Project,
+    ProjectAim,
     ProjectMember,
     RusArea,
     SmartSpecialisationArea,
@@ -818,7 +819,7 @@ def document_update(*, user, document: Document, kind: str, confidential: bool) 
 
 # --- Managed lists ----------------------------------------------------------------
 
-AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea}
+AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea, "aims": ProjectAim}
 
 
 @transaction.atomic
@@ -830,13 +831,16 @@ def area_create(
     position: int = 0,
     active: bool = True,
     report_priority: str | None = None,
+    reported_as: str | None = None,
 ):
-    """Add an entry to a managed list (``list_key`` "rus" or "smart")."""
+    """Add an entry to a managed list (``list_key`` "rus", "smart" or "aims")."""
     require(permissions.can_manage_areas(user))
     model = AREA_MODELS[list_key]
     area = model(name=_strip(name or ""), position=position or 0, active=active)
     if isinstance(area, RusArea) and report_priority:
         area.report_priority = report_priority
+    if isinstance(area, ProjectAim):
+        area.reported_as = reported_as or ""
     if model._default_manager.filter(name__iexact=area.name).exists():
         raise ValidationError(
             {"name": _("Det finns redan en post som heter %(name)s.") % {"name": area.name}},
@@ -851,8 +855,10 @@ def area_create(
 @transaction.atomic
 def area_update(*, user, area, data: dict):
     require(permissions.can_manage_areas(user))
-    allowed = {"name", "position", "active"} | (
-        {"report_priority"} if isinstance(area, RusArea) else set()
+    allowed = (
+        {"name", "position", "active"}
+        | ({"report_priority"} if isinstance(area, RusArea) else set())
+        | ({"reported_as"} if isinstance(area, ProjectAim) else set())
     )
     unknown = set(data) - allowed
     if unknown:
@@ -861,7 +867,8 @@ def area_update(*, user, area, data: dict):
         )
     current = lock(type(area), area.pk)
     for field, value in data.items():
-        setattr(current, field, _strip(value))
+        value = _strip(value)
+        setattr(current, field, "" if value is None and field == "reported_as" else value)
     if type(area).objects.filter(name__iexact=current.name).exclude(pk=current.pk).exists():
         raise ValidationError(
             {"name": _("Det finns redan en post som heter %(name)s.") % {"name": current.name}},

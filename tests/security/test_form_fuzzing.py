@@ -150,6 +150,7 @@ TARGETS = {
         (P + "RusAreaForm",), "officer", lambda w: f"/cases/areas/rus/{w.rus_area.pk}/edit/"
     ),
     "area_create": Target((P + "SmartAreaForm",), "officer", lambda w: "/cases/areas/smart/new/"),
+    "aim_create": Target((P + "ProjectAimForm",), "officer", lambda w: "/cases/areas/aims/new/"),
     "case_list": Target(
         ("projects.filters.CaseFilter",), "reader", lambda w: "/cases/", method="get"
     ),
