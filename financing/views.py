@@ -889,8 +889,8 @@ def business_support_import_confirm(request):
             sha256=form.cleaned_data["sha256"],
             filename=form.cleaned_data["filename"],
         )
-    except ValidationError as exc:
-        for message in exc.messages:
+    except (ValidationError, Conflict) as exc:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
             messages.error(request, message)
         return redirect("financing:business_support_import")
     messages.success(

@@ -27,12 +27,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import require
 from core.concurrency import ensure_current
+from core.errors import Conflict
 from core.money import AmountError, parse_amount
 from financing import permissions
 from financing.models import (
@@ -477,11 +478,21 @@ def pending_content(sha256: str, filename: str) -> bytes:
     return content
 
 
-@transaction.atomic
 def business_support_import(
     *, user, year: int, sha256: str, filename: str
 ) -> BusinessSupportImport:
     """Import a previewed export: every row or none, updating rows already imported."""
+    try:
+        return _import(user=user, year=year, sha256=sha256, filename=filename)
+    except IntegrityError as exc:
+        # Two imports of new application ids at the same moment: the second is refused.
+        raise Conflict(
+            _("Någon annan importerade samma ansökningar samtidigt; förhandsgranska igen.")
+        ) from exc
+
+
+@transaction.atomic
+def _import(*, user, year: int, sha256: str, filename: str) -> BusinessSupportImport:
     require(permissions.can_import_business_support(user))
     content = pending_content(sha256, filename)
     # Serialise imports: two people importing at once would race on new application ids.
