@@ -819,7 +819,11 @@ def document_update(*, user, document: Document, kind: str, confidential: bool) 
 
 # --- Managed lists ----------------------------------------------------------------
 
-AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea, "aims": ProjectAim}
+AREA_MODELS: dict[str, type[RusArea] | type[SmartSpecialisationArea] | type[ProjectAim]] = {
+    "rus": RusArea,
+    "smart": SmartSpecialisationArea,
+    "aims": ProjectAim,
+}
 
 
 @transaction.atomic
@@ -847,7 +851,7 @@ def area_create(
             code="duplicate_name",
         )
     area.full_clean()
-    area._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    area._history_user = user  # type: ignore[union-attr]  # read by simple-history
     area.save()
     return area
 
