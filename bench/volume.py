@@ -33,6 +33,7 @@ from projects.models import (
     DiaryCounter,
     Organisation,
     Project,
+    ProjectAim,
     ReportPriority,
     RusArea,
 )
@@ -126,14 +127,24 @@ def grow_to(target: int, *, seed: int = 20200324) -> int:
                 total_budget=requested * rng.randint(3, 6),
                 summary=f"Projektet arbetar med {words[0]}, {words[1]} och {words[2]}.",
                 purpose=f"Att stärka {words[2]} i länet.",
-                main_aim_equality=rng.random() < 0.1,
-                main_aim_environment=rng.random() < 0.1,
             )
         )
     Project.objects.bulk_create(projects, batch_size=2000)
     through = Project.rus_areas.through
     through.objects.bulk_create(
         [through(project_id=p.pk, rusarea_id=rng.choice(rus)) for p in projects], batch_size=5000
+    )
+    # One project in ten has equality, one in ten environment as a main aim.
+    aims = dict(ProjectAim.objects.values_list("reported_as", "pk"))
+    aim_through = Project.main_aims.through
+    aim_through.objects.bulk_create(
+        [
+            aim_through(project_id=p.pk, projectaim_id=aims[code])
+            for p in projects
+            for code in ("equality", "environment")
+            if code in aims and rng.random() < 0.1
+        ],
+        batch_size=5000,
     )
     for i, project in enumerate(projects):
         year = YEARS[(existing + i) % len(YEARS)]

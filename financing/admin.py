@@ -6,6 +6,8 @@ from django.contrib import admin
 from core.admin import HistoryWithoutRevertAdmin, ReadOnlyHistoryAdmin
 from financing.models import (
     Allocation,
+    BusinessSupport,
+    BusinessSupportImport,
     Commitment,
     FinancingPlan,
     FinancingPolicy,
@@ -69,6 +71,19 @@ class CommitmentAdmin(ReadOnlyAdmin):
     list_display = ["committed_on", "grant", "category", "priority", "amount", "case", "recipient"]
     list_filter = ["grant__year", "category", "priority"]
     list_select_related = ["grant", "case", "recipient"]
+
+
+@admin.register(BusinessSupport)
+class BusinessSupportAdmin(ReadOnlyAdmin):
+    list_display = ["application_id", "company_name", "received_on", "decision", "amount"]
+    list_filter = ["category", "decision", "leader_gender"]
+    search_fields = ["application_id", "company_name", "org_number"]
+
+
+@admin.register(BusinessSupportImport)
+class BusinessSupportImportAdmin(ReadOnlyAdmin):
+    list_display = ["year", "filename", "imported_at", "imported_by", "sha256"]
+    list_select_related = ["imported_by"]
 
 
 @admin.register(Payment)

@@ -8,11 +8,14 @@ and approved by the controller, so the workflow can put the cases before RUN.
 ``load`` (after the decisions demo has granted RUN 2020-03-24's cases): payments on some
 2020 commitments, and the recorded 2022 commitments whose sums reproduce seed 004
 section 2.1: 61 / 34 / 5 % per category and 32,3 / 120,1 / 1,4 / 5,3 / 12 MSEK per
-RUS priority; business support led by women / men / shared 24 / 66 / 10 %.
+RUS priority. The business support decided in NYPS 2020 during 2022 is imported from the
+shipped export ``demo_data/nyps-foretagsstod-2022.csv`` (164 / 125 / 39, companies led by
+women / men / jointly 24 / 66 / 10 %, 46 decisions co-financed by EU framework projects).
 """
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +26,7 @@ from decisions.workflow.models import DelegationRule
 from financing import defaults, services
 from financing.models import (
     AllocationDimension,
+    BusinessSupportImport,
     Commitment,
     FinancingPlan,
     FinancingPolicy,
@@ -117,6 +121,26 @@ PROJECTS_2022 = [
     (ReportPriority.OTHER, "Regional kapacitet för EU-programmen 2021–2027", D("7500000")),
     (ReportPriority.OTHER, "Förstudier inför nya programperioden", D("4500000")),
 ]
+
+# The main aims of the 2022 projects (seed 004 2.2: six projects whose main aim is
+# equality, four diversity, nine the environment), by index in PROJECTS_2022.
+AIMS_2022 = {
+    0: ("environment", "diversity"),
+    1: ("environment",),
+    2: ("diversity", "equality"),
+    3: ("environment",),
+    4: ("equality", "diversity"),
+    5: ("environment",),
+    6: ("equality",),
+    7: ("environment",),
+    9: ("equality",),
+    10: ("environment",),
+    11: ("diversity",),
+    12: ("equality", "environment"),
+    13: ("equality",),
+    14: ("environment",),
+    15: ("environment",),
+}
 
 BUSINESS_SUPPORT_2022 = D("58174000")
 COMMERCIAL_SERVICE_2022 = [
@@ -295,18 +319,46 @@ def _payments_2020(controller, stdout):
     stdout.write(f"  financing: {count} payments on 2020 commitments")
 
 
+def _project_case_2022(officer, title, aims, decided) -> Case | None:
+    """The project and case of an older project decision recorded as a commitment (the
+    report counts the year's granted projects by main aim through them)."""
+    from projects import services as project_services
+    from projects.models import CaseKind, ProjectAim
+
+    if officer is None:
+        return None
+    project = project_services.project_create(
+        user=officer,
+        title=title,
+        main_aims=list(ProjectAim.objects.filter(reported_as__in=aims)),
+        start_date=decided,
+    )
+    return project_services.case_register(
+        user=officer,
+        kind=CaseKind.CO_FINANCING,
+        title=f"Medfinansiering av {title}",
+        project=project,
+        registered_on=decided - datetime.timedelta(days=40),
+        received_on=decided - datetime.timedelta(days=40),
+    )
+
+
 def _commitments_2022(controller, stdout):
     if Commitment.objects.filter(grant__year=2022).exists():
         return
     day = datetime.date(2022, 2, 1)
+    officer = _user("handlaggare")
     for index, (priority, title, amount) in enumerate(PROJECTS_2022):
+        decided = day + datetime.timedelta(days=19 * index)
+        case = _project_case_2022(officer, title, AIMS_2022.get(index, ()), decided)
         services.commitment_record(
             user=controller,
             year=2022,
             category=GrantCategory.PROJECT,
             priority=priority,
             amount=amount,
-            committed_on=day + datetime.timedelta(days=19 * index),
+            committed_on=decided,
+            case=case,
             description=f"Medfinansiering: {title}",
             reference=f"RUN 2022 beslut {index + 1}",
         )
@@ -358,3 +410,23 @@ def load(stdout) -> None:
         load_before_decisions(stdout)
     _payments_2020(controller, stdout)
     _commitments_2022(controller, stdout)
+    _business_support_2022(controller, stdout)
+
+
+NYPS_EXPORT_2022 = Path(__file__).parent / "demo_data" / "nyps-foretagsstod-2022.csv"
+
+
+def _business_support_2022(controller, stdout):
+    """Import the shipped NYPS 2020 export of 2022 through the import service (as a user)."""
+    from financing.services import business_support
+
+    if BusinessSupportImport.objects.filter(year=2022).exists():
+        return
+    content = NYPS_EXPORT_2022.read_bytes()
+    preview = business_support.export_preview(
+        user=controller, year=2022, content=content, filename=NYPS_EXPORT_2022.name
+    )
+    business_support.business_support_import(
+        user=controller, year=2022, sha256=preview.sha256, filename=NYPS_EXPORT_2022.name
+    )
+    stdout.write(f"  financing: {len(preview.rows)} business-support decisions of 2022 (NYPS)")

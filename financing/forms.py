@@ -720,3 +720,98 @@ class AllocationDecisionForm(forms.Form):
             label, _sep, amount = line.rpartition(";")
             shares.append({"label": label.strip(), "amount": amount.strip()})
         return shares
+
+
+# --- Business support decided in NYPS 2020 -------------------------------------------------
+
+
+class BusinessSupportImportForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("År"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Ansökningar som kom in eller beslutades under året."),
+    )
+    file = forms.FileField(
+        label=_("Exportfil från NYPS 2020"),
+        help_text=_(
+            "CSV (semikolon eller komma) eller XLSX med rubrikrad: Ärende-id, Inkom, "
+            "Beslutsdatum, Beslut, Beviljat belopp, Företag, Organisationsnummer, Ledning, "
+            "Bransch, Stödområde, Stödtyp, EU-ramprojekt, Andel EU (%)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class BusinessSupportConfirmForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    filename = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+
+class BusinessSupportForm(forms.Form):
+    """One application by hand; the service parses and checks the values like an import."""
+
+    application_id = forms.CharField(label=_("Ärende-id i NYPS"), max_length=30)
+    category = forms.ChoiceField(
+        label=_("Stödområde"),
+        choices=[
+            (GrantCategory.BUSINESS_SUPPORT, _("Företagsstöd")),
+            (GrantCategory.COMMERCIAL_SERVICE, _("Kommersiell service")),
+        ],
+    )
+    support_type = forms.CharField(label=_("Stödtyp"), max_length=120, required=False)
+    received_on = _date_field(_("Inkom"))
+    decision = forms.ChoiceField(
+        label=_("Beslut"),
+        required=False,
+        choices=[
+            ("", _("– inte beslutad –")),
+            ("beviljad", _("Beviljad")),
+            ("avslag", _("Avslag")),
+        ],
+    )
+    decided_on = _date_field(_("Beslutsdatum"), required=False)
+    amount = MoneyField(label=_("Beviljat belopp"), required=False)
+    company_name = forms.CharField(label=_("Företag"), max_length=200)
+    org_number = forms.CharField(label=_("Organisationsnummer"), max_length=13)
+    leader_gender = forms.ChoiceField(
+        label=_("Företagets ledning"),
+        required=False,
+        choices=[("", _("– uppgift saknas –")), *LeaderGender.choices],
+    )
+    industry = forms.CharField(label=_("Bransch"), max_length=120, required=False)
+    eu_framework = forms.CharField(
+        label=_("EU-ramprojekt"),
+        max_length=200,
+        required=False,
+        help_text=_("Ramprojektet som medfinansierar stödet med EU-medel, t.ex. REACT-EU."),
+    )
+    eu_share = forms.DecimalField(
+        label=_("Andel EU-medel (%)"), required=False, min_value=0, max_value=100
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, row) -> dict:
+        return {
+            "application_id": row.application_id,
+            "category": row.category,
+            "support_type": row.support_type,
+            "received_on": row.received_on,
+            "decision": {"granted": "beviljad", "rejected": "avslag"}.get(row.decision, ""),
+            "decided_on": row.decided_on,
+            "amount": row.amount,
+            "company_name": row.company_name,
+            "org_number": row.org_number,
+            "leader_gender": row.leader_gender,
+            "industry": row.industry,
+            "eu_framework": row.eu_framework,
+            "eu_share": row.eu_share,
+            "version": row.version,
+        }
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data

@@ -1028,3 +1028,150 @@ class AllocationShare(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.amount}"
+
+
+# --- Business support decided in the state's system (NYPS 2020) ---------------------------
+
+
+class SupportDecision(models.TextChoices):
+    GRANTED = "granted", _("Beviljad")
+    REJECTED = "rejected", _("Avslagen")
+
+
+BUSINESS_SUPPORT_CATEGORIES = (GrantCategory.BUSINESS_SUPPORT, GrantCategory.COMMERCIAL_SERVICE)
+
+
+def business_support_upload_to(instance: "BusinessSupportImport", filename: str) -> str:
+    """Stored as business-support/<year>/<sha256>.<ext>; never reachable by a public URL."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"business-support/{instance.year}/{instance.sha256}.{extension}"
+
+
+class BusinessSupportImport(models.Model):
+    """One export file from NYPS 2020 that was imported: kept as received, with its SHA-256.
+
+    Small on purpose: when the document registry (diarium) lands, an import should be
+    registered there as an incoming document (``business_support_import`` in
+    ``financing.services.business_support`` is the one place that creates these rows).
+    """
+
+    year = models.PositiveSmallIntegerField(_("år"))
+    file = models.FileField(_("fil"), upload_to=business_support_upload_to, max_length=300)
+    filename = models.CharField(_("filnamn"), max_length=200)
+    size = models.PositiveBigIntegerField(_("storlek"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows_created = models.PositiveIntegerField(_("nya rader"), default=0)
+    rows_updated = models.PositiveIntegerField(_("uppdaterade rader"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("oförändrade rader"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("importerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import av företagsstöd")
+        verbose_name_plural = _("importer av företagsstöd")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.year} {self.filename}"
+
+
+class BusinessSupport(Versioned):
+    """One application for business support decided in NYPS 2020 (keyed on its id there).
+
+    The annual report's business-support figures (applications received, granted,
+    rejected; companies by leadership; decisions co-financed by EU framework projects)
+    are counted from these rows, not from the commitments of the anslag.
+    """
+
+    application_id = models.CharField(
+        _("ärende-id i NYPS"),
+        max_length=30,
+        unique=True,
+        help_text=_("Ansökans id i Tillväxtverkets system NYPS 2020, t.ex. 20221234."),
+    )
+    category = models.CharField(
+        _("stödområde"),
+        max_length=20,
+        choices=[(c.value, c.label) for c in BUSINESS_SUPPORT_CATEGORIES],
+        default=GrantCategory.BUSINESS_SUPPORT,
+    )
+    support_type = models.CharField(
+        _("stödtyp"), max_length=120, blank=True, help_text=_("T.ex. Regionalt investeringsstöd.")
+    )
+    received_on = models.DateField(_("inkom"))
+    decided_on = models.DateField(_("beslutad"), null=True, blank=True)
+    decision = models.CharField(
+        _("beslut"), max_length=10, choices=SupportDecision.choices, blank=True
+    )
+    amount = money_field(_("beviljat belopp"), null=True, blank=True)
+    company_name = models.CharField(_("företag"), max_length=200)
+    org_number = models.CharField(_("organisationsnummer"), max_length=11)
+    leader_gender = models.CharField(
+        _("företagets ledning"), max_length=10, choices=LeaderGender.choices, blank=True
+    )
+    industry = models.CharField(_("bransch"), max_length=120, blank=True)
+    eu_framework = models.CharField(
+        _("EU-ramprojekt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ramprojektet som medfinansierar stödet med EU-medel, t.ex. REACT-EU."),
+    )
+    eu_share = models.DecimalField(
+        _("andel EU-medel (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    source = models.ForeignKey(
+        BusinessSupportImport,
+        verbose_name=_("senaste import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rows",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("senast ändrad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("företagsstöd (NYPS)")
+        verbose_name_plural = _("företagsstöd (NYPS)")
+        ordering = ["-received_on", "application_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="", decided_on__isnull=True)
+                | (~Q(decision="") & Q(decided_on__isnull=False)),
+                name="business_support_decision_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="business_support_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="granted") | Q(amount__isnull=True),
+                name="business_support_amount_only_when_granted",
+            ),
+            models.CheckConstraint(
+                condition=(Q(eu_framework="") & Q(eu_share__isnull=True))
+                | (~Q(eu_framework="") & Q(eu_share__gt=0) & Q(eu_share__lte=100)),
+                name="business_support_eu_share_with_framework",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category", "received_on"]),
+            models.Index(fields=["category", "decided_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} {self.company_name}"
+
+    def get_absolute_url(self):
+        return reverse("financing:business_support_edit", args=[self.pk])

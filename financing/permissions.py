@@ -40,6 +40,13 @@ def can_manage_rules(user) -> Access:
     return deny(_("Endast controller kan ändra regionens regler."))
 
 
+def can_import_business_support(user) -> Access:
+    """Business support decided in NYPS 2020: imported and corrected by controllers."""
+    if getattr(user, "is_superuser", False) or has_role(user, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Endast controller kan importera och ändra företagsstöd från NYPS."))
+
+
 # --- Financing plans -------------------------------------------------------------------
 
 

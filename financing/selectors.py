@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     Exists,
     F,
@@ -32,6 +33,8 @@ from financing.models import (
     Allocation,
     AllocationDecision,
     AllocationDimension,
+    BusinessSupport,
+    BusinessSupportImport,
     Commitment,
     FinalReportApproval,
     FinancingPlan,
@@ -43,12 +46,14 @@ from financing.models import (
     GrantCategory,
     GrantCondition,
     GrantTerms,
+    LeaderGender,
     Payment,
     Recovery,
     Release,
     Requisition,
+    SupportDecision,
 )
-from projects.models import Case, CaseKind, ReportPriority
+from projects.models import Case, CaseKind, CaseState, ReportPriority
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -1102,3 +1107,179 @@ def allocation_decisions(grant: Grant) -> list:
         .prefetch_related("shares")
         .order_by("-decided_on", "-pk")
     )
+
+
+# --- Business support decided in NYPS 2020 -------------------------------------------------
+
+
+@dataclass
+class FrameworkShare:
+    framework: str
+    share: Decimal
+    decisions: int
+
+
+@dataclass
+class BusinessSupportFigures:
+    """The year's business-support figures, counted from the imported NYPS rows.
+
+    received: applications that came in during the year; granted / rejected: decisions
+    made during the year; companies: distinct organisation numbers granted support during
+    the year, by who leads them; frameworks: granted decisions co-financed by an EU
+    framework project, per project and share.
+    """
+
+    year: int
+    category: str
+    rows: int  # every row of the category touching the year (0: nothing imported)
+    received: int
+    granted: int
+    rejected: int
+    granted_amount: Decimal
+    companies: int
+    companies_women: int
+    companies_men: int
+    companies_shared: int
+    companies_unknown: int
+    eu_cofinanced: int
+    frameworks: list[FrameworkShare] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return self.rows > 0
+
+    @property
+    def decided(self) -> int:
+        return self.granted + self.rejected
+
+    @property
+    def rejection_share(self) -> Decimal | None:
+        return _whole_percent(self.rejected, self.decided)
+
+    @property
+    def share_women(self) -> Decimal | None:
+        return _whole_percent(self.companies_women, self.companies)
+
+    @property
+    def share_men(self) -> Decimal | None:
+        return _whole_percent(self.companies_men, self.companies)
+
+    @property
+    def share_shared(self) -> Decimal | None:
+        return _whole_percent(self.companies_shared, self.companies)
+
+
+def _whole_percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def business_support_groups(year: int, category: str = GrantCategory.BUSINESS_SUPPORT) -> dict:
+    """The Q filters behind each business-support figure of ``year`` (the drill-down's too)."""
+    base = Q(category=category)
+    granted = base & Q(decision=SupportDecision.GRANTED, decided_on__year=year)
+    return {
+        "all": base & (Q(received_on__year=year) | Q(decided_on__year=year)),
+        "received": base & Q(received_on__year=year),
+        "granted": granted,
+        "rejected": base & Q(decision=SupportDecision.REJECTED, decided_on__year=year),
+        "women": granted & Q(leader_gender=LeaderGender.WOMAN),
+        "men": granted & Q(leader_gender=LeaderGender.MAN),
+        "shared": granted & Q(leader_gender=LeaderGender.SHARED),
+        "unknown": granted & Q(leader_gender=""),
+        "eu": granted & ~Q(eu_framework=""),
+    }
+
+
+def business_support_figures(
+    year: int, category: str = GrantCategory.BUSINESS_SUPPORT
+) -> BusinessSupportFigures:
+    """Two queries: the counts, and the EU framework groups."""
+    groups = business_support_groups(year, category)
+    counts = BusinessSupport.objects.aggregate(
+        rows=Count("pk", filter=groups["all"]),
+        received=Count("pk", filter=groups["received"]),
+        granted=Count("pk", filter=groups["granted"]),
+        rejected=Count("pk", filter=groups["rejected"]),
+        granted_amount=Coalesce(
+            Sum("amount", filter=groups["granted"]),
+            Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+        companies=Count("org_number", filter=groups["granted"], distinct=True),
+        women=Count("org_number", filter=groups["women"], distinct=True),
+        men=Count("org_number", filter=groups["men"], distinct=True),
+        shared=Count("org_number", filter=groups["shared"], distinct=True),
+        unknown=Count("org_number", filter=groups["unknown"], distinct=True),
+        eu=Count("pk", filter=groups["eu"]),
+    )
+    frameworks = [
+        FrameworkShare(
+            framework=row["eu_framework"], share=row["eu_share"] or ZERO, decisions=row["n"]
+        )
+        for row in BusinessSupport.objects.filter(groups["eu"])
+        .values("eu_framework", "eu_share")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "eu_framework", "eu_share")
+    ]
+    return BusinessSupportFigures(
+        year=year,
+        category=category,
+        rows=counts["rows"],
+        received=counts["received"],
+        granted=counts["granted"],
+        rejected=counts["rejected"],
+        granted_amount=counts["granted_amount"],
+        companies=counts["companies"],
+        companies_women=counts["women"],
+        companies_men=counts["men"],
+        companies_shared=counts["shared"],
+        companies_unknown=counts["unknown"],
+        eu_cofinanced=counts["eu"],
+        frameworks=frameworks,
+    )
+
+
+def business_support_list(
+    *, year: int | None = None, group: str = "all", category: str = GrantCategory.BUSINESS_SUPPORT
+) -> QuerySet:
+    """The rows behind a business-support figure (or every row, without a year)."""
+    queryset = BusinessSupport.objects.select_related("source")
+    if year is not None:
+        queryset = queryset.filter(business_support_groups(year, category)[group])
+    return queryset.order_by("received_on", "application_id")
+
+
+def business_support_imports(year: int | None = None) -> QuerySet:
+    queryset = BusinessSupportImport.objects.select_related("imported_by")
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    return queryset
+
+
+@dataclass
+class CoFinancingApplications:
+    received: int
+    granted: int
+    rejected: int
+
+    @property
+    def rejection_share(self) -> Decimal | None:
+        return _whole_percent(self.rejected, self.granted + self.rejected)
+
+
+def co_financing_applications(year: int) -> CoFinancingApplications:
+    """Co-financing cases registered in ``year`` and decided in it (one query); the same
+    definition as the annual report's (``reporting.figures``)."""
+    base = Q(kind=CaseKind.CO_FINANCING)
+    rejected = base & Q(decided_on__year=year, state=CaseState.REJECTED)
+    granted = (
+        base & Q(decided_on__year=year, granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
+    )
+    counts = Case.objects.aggregate(
+        received=Count("pk", filter=base & Q(registered_on__year=year)),
+        granted=Count("pk", filter=granted),
+        rejected=Count("pk", filter=rejected),
+    )
+    return CoFinancingApplications(**counts)

@@ -52,4 +52,18 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/adjustments/new/", views.grant_adjust, name="grant_adjust"),
     path("cases/<int:case_id>/terms/", views.grant_terms, name="grant_terms"),
+    path("business-support/", views.business_support_list, name="business_support_list"),
+    path("business-support/import/", views.business_support_import, name="business_support_import"),
+    path(
+        "business-support/import/confirm/",
+        views.business_support_import_confirm,
+        name="business_support_import_confirm",
+    ),
+    path("business-support/new/", views.business_support_edit, name="business_support_create"),
+    path("business-support/<int:pk>/", views.business_support_edit, name="business_support_edit"),
+    path(
+        "business-support/imports/<int:pk>/file/",
+        views.business_support_source,
+        name="business_support_source",
+    ),
 ]

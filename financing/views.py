@@ -8,7 +8,7 @@ the page again with the message and HTTP 409 (200 for htmx, which swaps only 2xx
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,8 @@ from decisions.meetings import views as meetings_views
 from decisions.workflow import views as workflow_views
 from financing import charts, exports, forms, permissions, selectors, services
 from financing.models import (
+    BusinessSupport,
+    BusinessSupportImport,
     Commitment,
     FinancingPlan,
     Grant,
@@ -76,6 +78,8 @@ def dashboard(request):
         "summary": summary,
         "multi_year": multi_year,
         "open_commitments": open_commitments,
+        "co_financing": selectors.co_financing_applications(year) if year else None,
+        "business_support": selectors.business_support_figures(year) if year else None,
         "filter_form": forms.DashboardFilterForm(
             initial={"year": year}, years=[g.year for g in grants]
         ),
@@ -1066,3 +1070,181 @@ def allocation_decision_create(request, year):
         {"grant": grant, "form": form, "latest": latest[0] if latest else None},
         status=status,
     )
+
+
+# --- Business support decided in NYPS 2020 -------------------------------------------------
+
+BUSINESS_SUPPORT_GROUPS = {
+    "all": _lazy("Alla ansökningar som kom in eller beslutades under året"),
+    "received": _lazy("Inkomna ansökningar"),
+    "granted": _lazy("Beviljade"),
+    "rejected": _lazy("Avslagna"),
+    "women": _lazy("Beviljade, företag som leds av en kvinna"),
+    "men": _lazy("Beviljade, företag som leds av en man"),
+    "shared": _lazy("Beviljade, företag med delat ledarskap"),
+    "unknown": _lazy("Beviljade, ledning okänd"),
+    "eu": _lazy("Beviljade med EU-medel via ramprojekt"),
+}
+
+
+def _business_support_year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    if 2000 <= year <= 2100:
+        return year
+    latest = selectors.business_support_imports().values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
+
+
+@require_GET
+def business_support_list(request):
+    require(permissions.can_view_financing(request.user))
+    year = _business_support_year(request)
+    group = request.GET.get("group", "all")
+    if group not in BUSINESS_SUPPORT_GROUPS:
+        group = "all"
+    category = request.GET.get("category", "business_support")
+    if category not in ("business_support", "commercial_service"):
+        category = "business_support"
+    page = Paginator(
+        selectors.business_support_list(year=year, group=group, category=category), 50
+    ).get_page(request.GET.get("page"))
+    context = {
+        "year": year,
+        "group": group,
+        "group_label": BUSINESS_SUPPORT_GROUPS[group],
+        "category": category,
+        "page": page,
+        "figures": selectors.business_support_figures(year, category),
+        "imports": selectors.business_support_imports(year)[:10],
+        "can_import": permissions.can_import_business_support(request.user),
+    }
+    return render(request, "financing/business_support_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def business_support_import(request):
+    """Upload an export: the answer is the preview, with errors by row and column."""
+    require(permissions.can_import_business_support(request.user))
+    form = forms.BusinessSupportImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"year": timezone.localdate().year - 1},
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = services.business_support.export_preview(
+                user=request.user,
+                year=form.cleaned_data["year"],
+                content=upload.read(),
+                filename=upload.name,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    status = form_status(request) if request.method == "POST" and form.errors else 200
+    if preview is not None and preview.errors:
+        status = 400
+    confirm = None
+    if preview is not None and preview.ok:
+        confirm = forms.BusinessSupportConfirmForm(
+            initial={"year": preview.year, "sha256": preview.sha256, "filename": preview.filename}
+        )
+    return render(
+        request,
+        "financing/business_support_import.html",
+        {"form": form, "preview": preview, "confirm": confirm},
+        status=status,
+    )
+
+
+@require_POST
+def business_support_import_confirm(request):
+    require(permissions.can_import_business_support(request.user))
+    form = forms.BusinessSupportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Importen kunde inte läsas; ladda upp filen igen."))
+        return redirect("financing:business_support_import")
+    try:
+        source = services.business_support.business_support_import(
+            user=request.user,
+            year=form.cleaned_data["year"],
+            sha256=form.cleaned_data["sha256"],
+            filename=form.cleaned_data["filename"],
+        )
+    except (ValidationError, Conflict) as exc:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+            messages.error(request, message)
+        return redirect("financing:business_support_import")
+    messages.success(
+        request,
+        _(
+            "%(file)s är importerad: %(created)s nya, %(updated)s uppdaterade och "
+            "%(unchanged)s oförändrade ansökningar."
+        )
+        % {
+            "file": source.filename,
+            "created": source.rows_created,
+            "updated": source.rows_updated,
+            "unchanged": source.rows_unchanged,
+        },
+    )
+    return redirect(reverse("financing:business_support_list") + f"?year={source.year}")
+
+
+@require_http_methods(["GET", "POST"])
+@conflicts_as_409
+def business_support_edit(request, pk=None):
+    """One application by hand (new, or a correction of an imported row)."""
+    require(permissions.can_import_business_support(request.user))
+    row = get_object_or_404(BusinessSupport, pk=pk) if pk else None
+    initial = (
+        forms.BusinessSupportForm.initial_for(row)
+        if row
+        else {"received_on": timezone.localdate(), "category": "business_support"}
+    )
+    form = forms.BusinessSupportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.business_support.business_support_save(
+                user=request.user,
+                data=form.service_data(),
+                instance=row,
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Ansökan %(id)s är sparad.") % {"id": saved.application_id})
+            year = (saved.decided_on or saved.received_on).year
+            return redirect(reverse("financing:business_support_list") + f"?year={year}")
+    return render(
+        request,
+        "financing/business_support_form.html",
+        {"form": form, "row": row},
+        status=form_status(request) if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def business_support_source(request, pk):
+    """The export file of an import, served as stored."""
+    require(permissions.can_view_financing(request.user))
+    source = get_object_or_404(BusinessSupportImport, pk=pk)
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if source.filename.lower().endswith(".xlsx")
+        else "text/csv; charset=utf-8"
+    )
+    response = FileResponse(source.file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{source.sha256[:12]}-{_safe(source.filename)}"'
+    )
+    return response
+
+
+def _safe(filename: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)[:100]

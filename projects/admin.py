@@ -19,6 +19,7 @@ from projects.models import (
     Obligation,
     Organisation,
     Project,
+    ProjectAim,
     ProjectMember,
     RusArea,
     SmartSpecialisationArea,
@@ -105,6 +106,12 @@ class RusAreaAdmin(AreaAdmin):
     list_filter = ["report_priority", "active"]
 
 
+@admin.register(ProjectAim)
+class ProjectAimAdmin(AreaAdmin):
+    list_display = ["name", "reported_as", "position", "active"]
+    list_filter = ["reported_as", "active"]
+
+
 @admin.register(SmartSpecialisationArea)
 class SmartAreaAdmin(AreaAdmin):
     list_filter = ["active"]
@@ -129,7 +136,7 @@ class ProjectAdmin(NoDeleteMixin, HistoryAdmin):
     list_filter = ["origin", "involves_healthcare", "rus_areas"]
     search_fields = ["title", "applicant__name", "owner__name"]
     autocomplete_fields = ["applicant", "owner", "partners", "follow_up_case"]
-    filter_horizontal = ["rus_areas", "smart_areas"]
+    filter_horizontal = ["rus_areas", "smart_areas", "main_aims"]
     inlines = [ProjectMemberInline, ObligationInline]
 
     def save_related(self, request, form, formsets, change):

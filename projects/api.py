@@ -211,9 +211,7 @@ class ProjectSerializer(EditTokenSerializerMixin, serializers.ModelSerializer):
             "social_sustainability",
             "economic_sustainability",
             "environmental_sustainability",
-            "main_aim_equality",
-            "main_aim_diversity",
-            "main_aim_environment",
+            "main_aims",
             "involves_healthcare",
             "started_on",
             "reporting_routine",
@@ -270,7 +268,7 @@ class ProjectViewSet(
     def get_queryset(self):
         return (
             Project.objects.select_related("applicant")
-            .prefetch_related("partners", "rus_areas", "smart_areas", "cases")
+            .prefetch_related("partners", "rus_areas", "smart_areas", "main_aims", "cases")
             .order_by("title")
         )
 

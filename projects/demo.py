@@ -23,6 +23,8 @@ from projects.models import (
     Obligation,
     Organisation,
     Project,
+    ProjectAim,
+    ReportedAim,
     RusArea,
     SmartSpecialisationArea,
 )
@@ -48,11 +50,10 @@ DEMO_USERS = [
     ("lasare", "Revisor", "Norrbotten", [Role.READER], []),
 ]
 
-AIM_FIELDS = {
-    "equality": "main_aim_equality",
-    "diversity": "main_aim_diversity",
-    "environment": "main_aim_environment",
-}
+
+def aims(*reported: str) -> list:
+    """The managed main aims the report counts as ``reported`` (equality, ...)."""
+    return list(ProjectAim.objects.filter(reported_as__in=reported, active=True))
 
 
 def _users(stdout):
@@ -85,6 +86,10 @@ def _areas():
         )
     for position, name in enumerate(SMART_AREAS):
         SmartSpecialisationArea.objects.update_or_create(name=name, defaults={"position": position})
+    # The report's main aims (the data migration's rows; again after a test flush).
+    for position, (code, label) in enumerate(ReportedAim.choices):
+        if not ProjectAim.objects.filter(reported_as=code).exists():
+            ProjectAim.objects.create(name=str(label), reported_as=code, position=position)
 
 
 def _organisations():
@@ -114,8 +119,7 @@ def seed_project(seed: dict, orgs: dict, officer) -> Project:
     }
     for key in services.PROJECT_TEXT_FIELDS:
         fields[key] = seed.get(key, "")
-    for aim in seed["main_aims"]:
-        fields[AIM_FIELDS[aim]] = True
+    fields["main_aims"] = aims(*seed["main_aims"])
     return services.project_create(user=officer, title=seed["project_title"], **fields)
 
 
@@ -206,7 +210,7 @@ def _project_idea(orgs, officer) -> Case:
             origin=Project.Origin.INTERNAL,
             rus_areas=list(RusArea.objects.filter(name__in=seed["rus"])),
             smart_areas=list(SmartSpecialisationArea.objects.filter(name__in=seed["smart"])),
-            main_aim_equality=True,
+            main_aims=aims("equality"),
             **{key: seed.get(key, "") for key in services.PROJECT_TEXT_FIELDS},
         )
     registered = _date(seed["registered_on"])

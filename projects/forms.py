@@ -31,6 +31,7 @@ from projects.models import (
     Obligation,
     Organisation,
     Project,
+    ProjectAim,
     ProjectMember,
     RusArea,
     SmartSpecialisationArea,
@@ -347,9 +348,7 @@ class ProjectForm(EditTokenMixin, forms.ModelForm):
             "social_sustainability",
             "economic_sustainability",
             "environmental_sustainability",
-            "main_aim_equality",
-            "main_aim_diversity",
-            "main_aim_environment",
+            "main_aims",
             "involves_healthcare",
         ]
         widgets = {
@@ -383,9 +382,7 @@ class ProjectForm(EditTokenMixin, forms.ModelForm):
         (
             _("Huvudsyfte och förankring"),
             (
-                "main_aim_equality",
-                "main_aim_diversity",
-                "main_aim_environment",
+                "main_aims",
                 "involves_healthcare",
             ),
             "stack",
@@ -411,14 +408,20 @@ class ProjectForm(EditTokenMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        rus_pks = smart_pks = ()
+        rus_pks = smart_pks = aim_pks = ()
         if instance.pk:
+            aim_pks = instance.main_aims.values_list("pk", flat=True)
             rus_pks = instance.rus_areas.values_list("pk", flat=True)
             smart_pks = instance.smart_areas.values_list("pk", flat=True)
             self.initial.setdefault("partners", list(instance.partners.all()))
         self.fields["rus_areas"] = _area_field(RusArea, _("RUS-insatsområden"), rus_pks)
         self.fields["smart_areas"] = _area_field(
             SmartSpecialisationArea, _("Fokusområden för smart specialisering"), smart_pks
+        )
+        self.fields["main_aims"] = _area_field(ProjectAim, _("Huvudsyften"), aim_pks)
+        self.fields["main_aims"].help_text = _(
+            "Det eller de syften projektet i huvudsak har; återrapporteringen räknar årets "
+            "beviljade projekt per huvudsyfte."
         )
         self.fields["contact_email"].widget.attrs.setdefault("autocomplete", "email")
 
@@ -712,4 +715,13 @@ class SmartAreaForm(forms.ModelForm):
         """The service checks names case-insensitively."""
 
 
-AREA_FORMS = {"rus": RusAreaForm, "smart": SmartAreaForm}
+class ProjectAimForm(forms.ModelForm):
+    class Meta:
+        model = ProjectAim
+        fields = ["name", "reported_as", "position", "active"]
+
+    def validate_unique(self):
+        """The service checks names case-insensitively."""
+
+
+AREA_FORMS = {"rus": RusAreaForm, "smart": SmartAreaForm, "aims": ProjectAimForm}

@@ -130,6 +130,31 @@ class SmartSpecialisationArea(ManagedArea):
         verbose_name_plural = _("fokusområden för smart specialisering")
 
 
+class ReportedAim(models.TextChoices):
+    """The main aims the government's annual report counts (seed 004, 2.2)."""
+
+    EQUALITY = "equality", _("Jämställdhet")
+    DIVERSITY = "diversity", _("Mångfald och integration")
+    ENVIRONMENT = "environment", _("Miljö och klimat")
+
+
+class ProjectAim(ManagedArea):
+    """A main aim a project can have (managed list); ``reported_as`` says which of the
+    annual report's counts it belongs to (empty: the region's own, not counted)."""
+
+    reported_as = models.CharField(
+        _("räknas i återrapporteringen som"),
+        max_length=20,
+        choices=ReportedAim.choices,
+        blank=True,
+        help_text=_("Vilket av återrapporteringens huvudsyften projekten räknas till."),
+    )
+
+    class Meta(ManagedArea.Meta):
+        verbose_name = _("huvudsyfte")
+        verbose_name_plural = _("huvudsyften")
+
+
 class Project(Versioned):
     """What a case is about: the project with its parties, period and texts."""
 
@@ -208,10 +233,10 @@ class Project(Versioned):
     economic_sustainability = models.TextField(_("ekonomisk hållbarhet"), blank=True)
     environmental_sustainability = models.TextField(_("miljömässig hållbarhet"), blank=True)
 
-    # Counted by the annual report (section 2.2).
-    main_aim_equality = models.BooleanField(_("huvudsyfte jämställdhet"), default=False)
-    main_aim_diversity = models.BooleanField(_("huvudsyfte mångfald"), default=False)
-    main_aim_environment = models.BooleanField(_("huvudsyfte miljö"), default=False)
+    # Counted by the annual report (section 2.2) through ``ProjectAim.reported_as``.
+    main_aims = models.ManyToManyField(
+        ProjectAim, verbose_name=_("huvudsyften"), related_name="projects", blank=True
+    )
     involves_healthcare = models.BooleanField(
         _("berör hälso- och sjukvården"),
         default=False,
@@ -240,7 +265,7 @@ class Project(Versioned):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["updated_at"], m2m_fields=[partners, rus_areas, smart_areas]
+        excluded_fields=["updated_at"], m2m_fields=[partners, rus_areas, smart_areas, main_aims]
     )
 
     class Meta:
@@ -268,17 +293,6 @@ class Project(Versioned):
                 {"end_date": _("Projektslutet kan inte ligga före projektstarten.")},
                 code="period",
             )
-
-    @property
-    def main_aims(self) -> list[str]:
-        aims = []
-        if self.main_aim_equality:
-            aims.append(str(_("jämställdhet")))
-        if self.main_aim_diversity:
-            aims.append(str(_("mångfald")))
-        if self.main_aim_environment:
-            aims.append(str(_("miljö")))
-        return aims
 
 
 class ProjectMember(Versioned):

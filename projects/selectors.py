@@ -199,6 +199,7 @@ def case_detail(pk: int) -> Case:
             "project__partners",
             "project__rus_areas",
             "project__smart_areas",
+            "project__main_aims",
             Prefetch(
                 "project__members",
                 queryset=ProjectMember.objects.select_related("organisation"),
@@ -275,6 +276,7 @@ def project_detail(pk: int) -> Project:
             "partners",
             "rus_areas",
             "smart_areas",
+            "main_aims",
             Prefetch("members", queryset=ProjectMember.objects.select_related("organisation")),
             Prefetch("obligations", queryset=Obligation.objects.select_related("case")),
             Prefetch(

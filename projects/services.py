@@ -33,6 +33,7 @@ from projects.models import (
     Obligation,
     Organisation,
     Project,
+    ProjectAim,
     ProjectMember,
     RusArea,
     SmartSpecialisationArea,
@@ -48,7 +49,7 @@ PROJECT_TEXT_FIELDS = (
     "economic_sustainability",
     "environmental_sustainability",
 )
-PROJECT_M2M_FIELDS = ("partners", "rus_areas", "smart_areas")
+PROJECT_M2M_FIELDS = ("partners", "rus_areas", "smart_areas", "main_aims")
 # What the project form edits (everything but the after-approval and closure data).
 PROJECT_EDITABLE_FIELDS = (
     "title",
@@ -66,9 +67,7 @@ PROJECT_EDITABLE_FIELDS = (
     "requested_amount",
     "total_budget",
     *PROJECT_TEXT_FIELDS,
-    "main_aim_equality",
-    "main_aim_diversity",
-    "main_aim_environment",
+    "main_aims",
     "involves_healthcare",
 )
 PROJECT_START_FIELDS = ("started_on", "reporting_routine")
@@ -366,10 +365,14 @@ def organisation_update(
 # --- Projects -------------------------------------------------------------------
 
 
-def _validate_areas(rus_areas, smart_areas, *, previous=None) -> None:
+def _validate_areas(rus_areas, smart_areas, *, previous=None, main_aims=None) -> None:
     """New choices must be active list entries (kept old ones may have been retired)."""
     previous = previous or {}
-    for field, areas in (("rus_areas", rus_areas), ("smart_areas", smart_areas)):
+    for field, areas in (
+        ("rus_areas", rus_areas),
+        ("smart_areas", smart_areas),
+        ("main_aims", main_aims or []),
+    ):
         kept = previous.get(field, set())
         inactive = [a.name for a in areas if not a.active and a.pk not in kept]
         if inactive:
@@ -394,18 +397,20 @@ def project_create(*, user, title: str, **fields) -> Project:
     partners = list(fields.pop("partners", None) or [])
     rus_areas = list(fields.pop("rus_areas", None) or [])
     smart_areas = list(fields.pop("smart_areas", None) or [])
+    main_aims = list(fields.pop("main_aims", None) or [])
     fields = {
         key: ("" if value is None and key in PROJECT_TEXT_FIELDS else _strip(value))
         for key, value in fields.items()
     }
     project = Project(title=_strip(title or ""), **fields)
     project.full_clean()
-    _validate_areas(rus_areas, smart_areas)
+    _validate_areas(rus_areas, smart_areas, main_aims=main_aims)
     project._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     project.save()
     project.partners.set(partners)
     project.rus_areas.set(rus_areas)
     project.smart_areas.set(smart_areas)
+    project.main_aims.set(main_aims)
     return project
 
 
@@ -458,9 +463,15 @@ def project_update(
     previous = {
         "rus_areas": set(current.rus_areas.values_list("pk", flat=True)),
         "smart_areas": set(current.smart_areas.values_list("pk", flat=True)),
+        "main_aims": set(current.main_aims.values_list("pk", flat=True)),
     }
     current.full_clean()
-    _validate_areas(data.get("rus_areas") or [], data.get("smart_areas") or [], previous=previous)
+    _validate_areas(
+        data.get("rus_areas") or [],
+        data.get("smart_areas") or [],
+        previous=previous,
+        main_aims=data.get("main_aims") or [],
+    )
     current._history_user = user
     if changed:
         current.save()
@@ -808,7 +819,11 @@ def document_update(*, user, document: Document, kind: str, confidential: bool) 
 
 # --- Managed lists ----------------------------------------------------------------
 
-AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea}
+AREA_MODELS: dict[str, type[RusArea] | type[SmartSpecialisationArea] | type[ProjectAim]] = {
+    "rus": RusArea,
+    "smart": SmartSpecialisationArea,
+    "aims": ProjectAim,
+}
 
 
 @transaction.atomic
@@ -820,20 +835,23 @@ def area_create(
     position: int = 0,
     active: bool = True,
     report_priority: str | None = None,
+    reported_as: str | None = None,
 ):
-    """Add an entry to a managed list (``list_key`` "rus" or "smart")."""
+    """Add an entry to a managed list (``list_key`` "rus", "smart" or "aims")."""
     require(permissions.can_manage_areas(user))
     model = AREA_MODELS[list_key]
     area = model(name=_strip(name or ""), position=position or 0, active=active)
     if isinstance(area, RusArea) and report_priority:
         area.report_priority = report_priority
+    if isinstance(area, ProjectAim):
+        area.reported_as = reported_as or ""
     if model._default_manager.filter(name__iexact=area.name).exists():
         raise ValidationError(
             {"name": _("Det finns redan en post som heter %(name)s.") % {"name": area.name}},
             code="duplicate_name",
         )
     area.full_clean()
-    area._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    area._history_user = user  # type: ignore[union-attr]  # read by simple-history
     area.save()
     return area
 
@@ -841,8 +859,10 @@ def area_create(
 @transaction.atomic
 def area_update(*, user, area, data: dict):
     require(permissions.can_manage_areas(user))
-    allowed = {"name", "position", "active"} | (
-        {"report_priority"} if isinstance(area, RusArea) else set()
+    allowed = (
+        {"name", "position", "active"}
+        | ({"report_priority"} if isinstance(area, RusArea) else set())
+        | ({"reported_as"} if isinstance(area, ProjectAim) else set())
     )
     unknown = set(data) - allowed
     if unknown:
@@ -851,7 +871,8 @@ def area_update(*, user, area, data: dict):
         )
     current = lock(type(area), area.pk)
     for field, value in data.items():
-        setattr(current, field, _strip(value))
+        value = _strip(value)
+        setattr(current, field, "" if value is None and field == "reported_as" else value)
     if type(area).objects.filter(name__iexact=current.name).exclude(pk=current.pk).exists():
         raise ValidationError(
             {"name": _("Det finns redan en post som heter %(name)s.") % {"name": current.name}},

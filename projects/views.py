@@ -34,6 +34,7 @@ from projects.models import (
     Obligation,
     Organisation,
     Project,
+    ProjectAim,
     ProjectMember,
     RusArea,
     SmartSpecialisationArea,
@@ -1067,10 +1068,11 @@ def organisation_picker_create(request):
 
 # --- Managed lists ---------------------------------------------------------------
 
-AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea}
+AREA_MODELS = {"rus": RusArea, "smart": SmartSpecialisationArea, "aims": ProjectAim}
 AREA_TITLES = {
     "rus": gettext_lazy("RUS-insatsområden"),
     "smart": gettext_lazy("Fokusområden för smart specialisering"),
+    "aims": gettext_lazy("Huvudsyften (återrapporteringen räknar projekten per huvudsyfte)"),
 }
 
 

@@ -5,8 +5,10 @@ a stale edit 409, invalid data 400, each with a Swedish message
 (``core.api.exception_handler`` maps the errors).
 """
 
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -166,11 +168,24 @@ class GeneratedFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GeneratedReport
-        fields = ["id", "format", "filename", "size", "sha256", "created_at", "download_url"]
+        fields = [
+            "id",
+            "format",
+            "filename",
+            "size",
+            "sha256",
+            "final",
+            "created_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
-        return reverse("reporting:file_download", args=[obj.pk])
+        """The API's download (token or session authentication), absolute when the
+        request is known: a client follows it with the same token."""
+        url = reverse("api-report-file-download", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class ReportJobSerializer(serializers.ModelSerializer):
@@ -359,14 +374,47 @@ class ReportJobListView(APIView):
         serializer.is_valid(raise_exception=True)
         report = _report(serializer.validated_data["year"])
         job, _created = services.report_job_request(user=request.user, report=report)
-        return Response(ReportJobSerializer(_job(job.pk)).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ReportJobSerializer(_job(job.pk), context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class ReportJobDetailView(APIView):
     @extend_schema(responses=ReportJobSerializer)
     def get(self, request, pk):
         require(permissions.can_view_reports(request.user))
-        return Response(ReportJobSerializer(_job(pk)).data)
+        return Response(ReportJobSerializer(_job(pk), context={"request": request}).data)
+
+
+class ReportFileDownloadView(APIView):
+    """A generated file as stored (a final file is never made again), with its SHA-256
+    in ``X-Content-SHA256``."""
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): bytes,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ): bytes,
+        }
+    )
+    def get(self, request, pk):
+        generated = get_object_or_404(GeneratedReport.objects.select_related("report"), pk=pk)
+        require(permissions.can_download(request.user, generated))
+        try:
+            handle = generated.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404(_("Filen saknas i arkivet.")) from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=generated.filename,
+            content_type=generated.content_type,
+        )
+        response["X-Content-SHA256"] = generated.sha256
+        return response
 
 
 class ReportJobRetryView(APIView):
@@ -375,4 +423,7 @@ class ReportJobRetryView(APIView):
         job = _job(pk)
         require(permissions.can_retry_job(request.user, job))
         services.report_job_retry(user=request.user, job=job)
-        return Response(ReportJobSerializer(_job(pk)).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ReportJobSerializer(_job(pk), context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -25,6 +25,11 @@ urlpatterns = [
     path("report-jobs/", api.ReportJobListView.as_view(), name="api-report-jobs"),
     path("report-jobs/<int:pk>/", api.ReportJobDetailView.as_view(), name="api-report-job"),
     path(
+        "report-files/<int:pk>/download/",
+        api.ReportFileDownloadView.as_view(),
+        name="api-report-file-download",
+    ),
+    path(
         "report-jobs/<int:pk>/retry/",
         api.ReportJobRetryView.as_view(),
         name="api-report-job-retry",

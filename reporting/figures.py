@@ -9,11 +9,15 @@ Definitions for report year Y (shown on the figures page, ``FIGURE_DEFINITIONS``
 - distribution by category / RUS priority: commitments against the grant of year Y,
   minus what was released from them, in kronor (shown in MSEK with one decimal) and in
   per cent of the committed total, whole per cent rounded half up;
-- applications: co-financing cases (medfinansiering) registered in Y (received), and
-  decided in Y as granted or rejected; rejection share = rejected / decided;
-- main aims: distinct projects of co-financing cases granted in Y with that main aim;
-- leadership: business-support commitments of year Y by the company's leadership,
-  per cent of their number;
+- applications (business support): applications for regionala företagsstöd decided in
+  the state's system NYPS 2020 and imported (``financing.models.BusinessSupport``):
+  received in Y, granted / rejected in Y; rejection share = rejected / decided; companies
+  granted support in Y (distinct organisation numbers); granted decisions co-financed
+  with EU money through framework projects, per project and share;
+- main aims: the year's granted projects (``granted_projects``) with a main aim counted
+  as that (``ProjectAim.reported_as``);
+- leadership: the companies granted business support in Y by who leads them, per cent
+  of the companies;
 - paid: payments with ``paid_on`` in Y (whatever the grant year of the commitment).
 """
 
@@ -24,8 +28,12 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from financing.models import Commitment, Grant, GrantCategory, LeaderGender, Payment, Release
-from projects.models import Case, CaseKind, CaseState, ReportPriority
+from financing.models import Commitment, Grant, GrantCategory, Payment, Release
+from financing.selectors import business_support_figures
+from projects.models import Case, CaseKind, CaseState, Project, ReportedAim, ReportPriority
+
+# The main aims the government's report counts (``projects.models.ProjectAim.reported_as``).
+REPORTED_AIMS = tuple(ReportedAim.values)
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -41,16 +49,24 @@ FIGURE_DEFINITIONS = {
         "minus återförda medel, i miljoner kronor med en decimal."
     ),
     "applications": _(
-        "Ärenden om medfinansiering registrerade under året (inkomna) och beslutade under året "
-        "(beviljade respektive avslagna). Andelen avslag är avslagna av alla beslutade."
+        "Ansökningar om regionala företagsstöd som beslutas i Tillväxtverkets system NYPS 2020 "
+        "och importeras under Ekonomi → Företagsstöd: inkomna under året, beviljade respektive "
+        "avslagna under året. Andelen avslag är avslagna av alla beslutade. Företag som "
+        "beviljats stöd räknas en gång per organisationsnummer."
+    ),
+    "eu_frameworks": _(
+        "Beslut om regionala företagsstöd beviljade under året som medfinansieras med EU-medel "
+        "via ett ramprojekt, per ramprojekt och andel."
     ),
     "main_aims": _(
-        "Projekt i medfinansieringsärenden beviljade under året som har jämställdhet, mångfald "
-        "respektive miljö som huvudsyfte. Ett projekt kan ha flera huvudsyften."
+        "Årets beviljade projekt (medfinansieringsärenden beviljade under året och projektbeslut "
+        "registrerade som åtaganden mot årets anslag) vars huvudsyfte räknas som jämställdhet, "
+        "mångfald och integration respektive miljö och klimat. Ett projekt kan ha flera "
+        "huvudsyften."
     ),
     "leadership": _(
-        "Åtaganden för regionala företagsstöd mot årets anslag, fördelade efter vem som leder "
-        "företaget, i procent av antalet stöd."
+        "Företag som beviljats regionalt företagsstöd under året (enligt NYPS 2020), fördelade "
+        "efter vem som leder företaget, i procent av antalet företag."
     ),
     "paid": _(
         "Utbetalningar med utbetalningsdatum under året, oavsett vilket års anslag åtagandet "
@@ -78,10 +94,15 @@ class Share:
 
 @dataclass
 class Applications:
+    """Applications for business support (NYPS 2020 rows); ``missing`` says why there
+    are no figures (nothing imported for the year)."""
+
     received: int
     granted: int
     rejected: int
     rejection_share: Decimal | None
+    companies: int = 0
+    missing: str = ""
 
     @property
     def decided(self) -> int:
@@ -94,6 +115,21 @@ class MainAims:
     equality: int
     diversity: int
     environment: int
+    missing: str = ""
+
+
+@dataclass
+class EuFramework:
+    framework: str
+    share: Decimal
+    decisions: int
+
+
+@dataclass
+class EuCoFinancing:
+    decisions: int
+    frameworks: list[EuFramework]
+    missing: str = ""
 
 
 @dataclass
@@ -105,6 +141,8 @@ class Leadership:
     share_women: Decimal | None
     share_men: Decimal | None
     share_shared: Decimal | None
+    unknown: int = 0
+    missing: str = ""
 
 
 @dataclass
@@ -120,6 +158,7 @@ class Figures:
     applications: Applications
     main_aims: MainAims
     leadership: Leadership
+    eu_cofinancing: EuCoFinancing
     paid_total: Decimal
     paid_by_category: dict[str, Decimal] = field(default_factory=dict)
 
@@ -158,25 +197,39 @@ def _sum(expression="amount", **filters):
     return Coalesce(Sum(expression, filter=Q(**filters)), Value(ZERO), output_field=MONEY)
 
 
+def _granted_cases(year: int) -> Q:
+    """Co-financing cases granted during ``year``."""
+    return (
+        Q(kind=CaseKind.CO_FINANCING)
+        & Q(decided_on__year=year, granted_amount__isnull=False)
+        & ~Q(state=CaseState.REJECTED)
+    )
+
+
+def granted_projects(year: int):
+    """The year's granted projects: the projects of co-financing cases granted during the
+    year, and of cases whose project decision is recorded as a commitment of project
+    support against the year's anslag (older decisions taken outside the case flow)."""
+    by_case = Case.objects.filter(_granted_cases(year)).values("project_id")
+    by_commitment = Commitment.objects.filter(
+        grant__year=year, category=GrantCategory.PROJECT, case__isnull=False
+    ).values("case__project_id")
+    return Project.objects.filter(Q(pk__in=by_case) | Q(pk__in=by_commitment))
+
+
 def compute_figures(year: int) -> Figures:
-    """Every figure of section 2 for report year ``year`` (five queries)."""
+    """Every figure of section 2 for report year ``year`` (seven queries)."""
     categories = GrantCategory.values
     priorities = ReportPriority.values
 
     # 1. the year's anslag
     grant = Grant.objects.filter(year=year).values("amount", "decision_reference").first()
 
-    # 2. commitments of the year's grant: sums per category and priority, leadership counts
-    business = GrantCategory.BUSINESS_SUPPORT
+    # 2. commitments of the year's grant: sums per category and priority
     committed = Commitment.objects.filter(grant__year=year).aggregate(
         total=_sum(),
         **{f"cat_{c}": _sum(category=c) for c in categories},
         **{f"prio_{p}": _sum(priority=p) for p in priorities},
-        business_total=Count("pk", filter=Q(category=business)),
-        **{
-            f"lead_{g}": Count("pk", filter=Q(category=business, company_leader_gender=g))
-            for g in LeaderGender.values
-        },
     )
 
     # 3. what was released from those commitments, grouped the same way
@@ -186,32 +239,20 @@ def compute_figures(year: int) -> Figures:
         **{f"prio_{p}": _sum(commitment__priority=p) for p in priorities},
     )
 
-    # 4. co-financing applications and the main aims of the granted projects
-    co_financing = Q(kind=CaseKind.CO_FINANCING)
-    granted = (
-        co_financing
-        & Q(decided_on__year=year, granted_amount__isnull=False)
-        & ~Q(state=CaseState.REJECTED)
-    )
-    cases = Case.objects.aggregate(
-        received=Count("pk", filter=co_financing & Q(registered_on__year=year)),
-        granted=Count("pk", filter=granted),
-        rejected=Count(
-            "pk", filter=co_financing & Q(decided_on__year=year, state=CaseState.REJECTED)
-        ),
-        granted_projects=Count("project", filter=granted, distinct=True),
-        equality=Count(
-            "project", filter=granted & Q(project__main_aim_equality=True), distinct=True
-        ),
-        diversity=Count(
-            "project", filter=granted & Q(project__main_aim_diversity=True), distinct=True
-        ),
-        environment=Count(
-            "project", filter=granted & Q(project__main_aim_environment=True), distinct=True
-        ),
+    # 4. the main aims of the year's granted projects
+    aims = granted_projects(year).aggregate(
+        granted_projects=Count("pk", distinct=True),
+        with_aims=Count("pk", filter=Q(main_aims__reported_as__in=REPORTED_AIMS), distinct=True),
+        **{
+            code: Count("pk", filter=Q(main_aims__reported_as=code), distinct=True)
+            for code in REPORTED_AIMS
+        },
     )
 
-    # 5. payments made during the year
+    # 5-6. business support decided in NYPS 2020 (financing's imported rows)
+    business = business_support_figures(year)
+
+    # 7. payments made during the year
     paid = Payment.objects.filter(paid_on__year=year).aggregate(
         total=_sum(), **{f"cat_{c}": _sum(commitment__category=c) for c in categories}
     )
@@ -234,7 +275,19 @@ def compute_figures(year: int) -> Figures:
             )
         return out
 
-    business_total = committed["business_total"]
+    not_imported = (
+        ""
+        if business.has_data
+        else str(
+            _("inga beslut om företagsstöd från NYPS 2020 är importerade för %(year)s")
+            % {"year": year}
+        )
+    )
+    aims_missing = ""
+    if not aims["granted_projects"]:
+        aims_missing = str(_("inga projekt beviljades under året"))
+    elif not aims["with_aims"]:
+        aims_missing = str(_("huvudsyfte är inte angivet för något av årets beviljade projekt"))
     return Figures(
         year=year,
         grant_amount=grant["amount"] if grant else None,
@@ -245,25 +298,39 @@ def compute_figures(year: int) -> Figures:
         by_category=shares("cat", GrantCategory),
         by_priority=shares("prio", ReportPriority),
         applications=Applications(
-            received=cases["received"],
-            granted=cases["granted"],
-            rejected=cases["rejected"],
-            rejection_share=percent(cases["rejected"], cases["granted"] + cases["rejected"]),
+            received=business.received,
+            granted=business.granted,
+            rejected=business.rejected,
+            rejection_share=business.rejection_share,
+            companies=business.companies,
+            missing=not_imported,
         ),
         main_aims=MainAims(
-            granted_projects=cases["granted_projects"],
-            equality=cases["equality"],
-            diversity=cases["diversity"],
-            environment=cases["environment"],
+            granted_projects=aims["granted_projects"],
+            equality=aims["equality"],
+            diversity=aims["diversity"],
+            environment=aims["environment"],
+            missing=aims_missing,
         ),
         leadership=Leadership(
-            total=business_total,
-            women=committed["lead_woman"],
-            men=committed["lead_man"],
-            shared=committed["lead_shared"],
-            share_women=percent(committed["lead_woman"], business_total),
-            share_men=percent(committed["lead_man"], business_total),
-            share_shared=percent(committed["lead_shared"], business_total),
+            total=business.companies,
+            women=business.companies_women,
+            men=business.companies_men,
+            shared=business.companies_shared,
+            share_women=business.share_women,
+            share_men=business.share_men,
+            share_shared=business.share_shared,
+            unknown=business.companies_unknown,
+            missing=not_imported
+            or ("" if business.companies else str(_("inga företag beviljades stöd under året"))),
+        ),
+        eu_cofinancing=EuCoFinancing(
+            decisions=business.eu_cofinanced,
+            frameworks=[
+                EuFramework(framework=f.framework, share=f.share, decisions=f.decisions)
+                for f in business.frameworks
+            ],
+            missing=not_imported,
         ),
         paid_total=paid["total"],
         paid_by_category={c: paid[f"cat_{c}"] for c in categories},
@@ -273,7 +340,15 @@ def compute_figures(year: int) -> Figures:
 # --- Drill-down: the rows behind a figure ---------------------------------------------
 
 DRILL_COMMITMENT_FILTERS = ("category", "priority", "gender")
-CASE_GROUPS = ("received", "granted", "rejected", "equality", "diversity", "environment")
+CASE_GROUPS = (
+    "received",
+    "granted",
+    "rejected",
+    "projects",
+    "equality",
+    "diversity",
+    "environment",
+)
 
 
 def commitments_behind(year: int, *, category=None, priority=None, gender=None):
@@ -307,17 +382,21 @@ def commitments_behind(year: int, *, category=None, priority=None, gender=None):
 
 
 def cases_behind(year: int, group: str):
-    """The co-financing cases behind an application or main-aim figure."""
+    """The co-financing cases behind a main-aim figure (and the co-financing applications)."""
     base = Case.objects.filter(kind=CaseKind.CO_FINANCING).select_related("project", "officer")
-    granted = base.filter(decided_on__year=year, granted_amount__isnull=False).exclude(
-        state=CaseState.REJECTED
+    granted = base.filter(_granted_cases(year))
+    of_granted_projects = base.filter(project__in=granted_projects(year)).filter(
+        _granted_cases(year)
+        | Q(commitments__grant__year=year, commitments__category=GrantCategory.PROJECT)
     )
     groups = {
         "received": base.filter(registered_on__year=year),
         "granted": granted,
         "rejected": base.filter(decided_on__year=year, state=CaseState.REJECTED),
-        "equality": granted.filter(project__main_aim_equality=True),
-        "diversity": granted.filter(project__main_aim_diversity=True),
-        "environment": granted.filter(project__main_aim_environment=True),
+        "projects": of_granted_projects,
+        **{
+            code: of_granted_projects.filter(project__main_aims__reported_as=code)
+            for code in REPORTED_AIMS
+        },
     }
-    return groups[group].order_by("year", "number")
+    return groups[group].distinct().order_by("year", "number")

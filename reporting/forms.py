@@ -187,3 +187,18 @@ class ApprovalForm(VersionForm):
         if data.get("paragraph") and (data.get("reference") or data.get("approved_on")):
             raise ValidationError(_("Välj en paragraf eller skriv in godkännandet, inte båda."))
         return data
+
+
+class RevokeApprovalForm(VersionForm):
+    """The committee's new paragraph that revokes the approval (never one officer's click)."""
+
+    paragraph = ParagraphChoiceField(
+        label=_("Paragraf"),
+        queryset=None,
+        empty_label=_("Välj paragraf"),
+        help_text=_("Paragrafen i protokollet där nämnden upphävde godkännandet."),
+    )
+
+    def __init__(self, *args, paragraphs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].queryset = paragraphs

@@ -10,6 +10,7 @@ as a ``GeneratedReport``.
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +21,71 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.jobs import JobBase
+from core.triggers import FROZEN_ERRCODE
+
+# SQL: the report (of the row's section) is approved by the committee.
+REPORT_APPROVED = "(r.approved_on IS NOT NULL OR r.approved_paragraph_id IS NOT NULL)"
+
+
+def _frozen_when_approved(name: str, report_of_old: str):
+    """A row of an approved report: PostgreSQL refuses to change or delete it."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func=f"""
+            IF EXISTS (SELECT 1 FROM reporting_reportyear r WHERE r.id = ({report_of_old})
+                       AND {REPORT_APPROVED}) THEN
+                RAISE EXCEPTION 'Norrbotten Cases: row % of % belongs to an approved report '
+                    'and cannot be changed; the approval is revoked by a new paragraph.',
+                    OLD.id, TG_TABLE_NAME USING ERRCODE = '{FROZEN_ERRCODE}';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        """,
+    )
+
+
+# The report row itself: once approved, nothing but the approval and its revocation
+# changes, and the approval is only cleared together with the revoking paragraph.
+APPROVAL_COLUMNS = (
+    "approval_reference",
+    "approved_on",
+    "approved_paragraph_id",
+    "approved_by_user_id",
+    "approved_recorded_at",
+    "revoked_paragraph_id",
+    "revoked_on",
+    "revoked_by_user_id",
+    "revoked_recorded_at",
+    "version",
+    "updated_at",
+)
+_MINUS = "".join(f" - '{column}'" for column in APPROVAL_COLUMNS)
+REPORT_YEAR_APPROVED_TRIGGER = pgtrigger.Trigger(
+    name="reportyear_frozen_when_approved",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Update | pgtrigger.Delete,
+    func=f"""
+        IF (OLD.approved_on IS NOT NULL OR OLD.approved_paragraph_id IS NOT NULL) THEN
+            IF TG_OP = 'DELETE' OR (to_jsonb(NEW){_MINUS}) IS DISTINCT FROM (to_jsonb(OLD){_MINUS})
+            THEN
+                RAISE EXCEPTION 'Norrbotten Cases: report % is approved and cannot be changed.',
+                    OLD.year USING ERRCODE = '{FROZEN_ERRCODE}';
+            END IF;
+            IF NEW.approved_on IS NULL AND NEW.approved_paragraph_id IS NULL AND (
+                NEW.revoked_paragraph_id IS NULL
+                OR NEW.revoked_paragraph_id IS NOT DISTINCT FROM OLD.revoked_paragraph_id
+                OR NEW.revoked_paragraph_id IS NOT DISTINCT FROM OLD.approved_paragraph_id
+            ) THEN
+                RAISE EXCEPTION 'Norrbotten Cases: the approval of report % is revoked only '
+                    'by a new paragraph.', OLD.year USING ERRCODE = '{FROZEN_ERRCODE}';
+            END IF;
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    """,
+)
 
 TITLE_PATTERN = "Återrapportering av villkorsbeslut %(year)s – Region Norrbotten"
 
@@ -88,6 +154,25 @@ class ReportYear(Versioned):
         related_name="+",
     )
     approved_recorded_at = models.DateTimeField(_("godkännande registrerat"), null=True, blank=True)
+    revoked_paragraph = models.ForeignKey(
+        "decisions.Paragraph",
+        verbose_name=_("godkännandet upphävt i paragraf"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Paragrafen där nämnden upphävde det senaste godkännandet."),
+    )
+    revoked_on = models.DateField(_("godkännandet upphävt den"), null=True, blank=True)
+    revoked_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("upphävande registrerat av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_recorded_at = models.DateTimeField(_("upphävande registrerat"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("skapad av"),
@@ -102,6 +187,7 @@ class ReportYear(Versioned):
         verbose_name = _("återrapportering")
         verbose_name_plural = _("återrapporteringar")
         ordering = ["-year"]
+        triggers = [REPORT_YEAR_APPROVED_TRIGGER]
 
     def __str__(self):
         return self.title
@@ -167,6 +253,7 @@ class Section(models.Model):
         verbose_name = _("avsnitt")
         verbose_name_plural = _("avsnitt")
         ordering = ["report", "position"]
+        triggers = [_frozen_when_approved("section_frozen_when_approved", "OLD.report_id")]
         constraints = [
             models.UniqueConstraint(fields=["report", "key"], name="section_unique_key"),
             models.UniqueConstraint(fields=["report", "number"], name="section_unique_number"),
@@ -240,6 +327,12 @@ class Answer(Versioned):
         verbose_name = _("svar")
         verbose_name_plural = _("svar")
         ordering = ["section__position"]
+        triggers = [
+            _frozen_when_approved(
+                "answer_frozen_when_approved",
+                "SELECT s.report_id FROM reporting_section s WHERE s.id = OLD.section_id",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(done=False) | Q(done_at__isnull=False),
@@ -296,6 +389,12 @@ class Insats(Versioned):
         verbose_name = _("insats")
         verbose_name_plural = _("insatser")
         ordering = ["section", "position", "pk"]
+        triggers = [
+            _frozen_when_approved(
+                "insats_frozen_when_approved",
+                "SELECT s.report_id FROM reporting_section s WHERE s.id = OLD.section_id",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -375,6 +474,14 @@ class GeneratedReport(models.Model):
     filename = models.CharField(_("filnamn"), max_length=200)
     size = models.PositiveBigIntegerField(_("storlek"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    final = models.BooleanField(
+        _("slutlig"),
+        default=False,
+        help_text=_("Skapad efter nämndens godkännande: lagras en gång och ändras aldrig."),
+    )
+    approved_recorded_at = models.DateTimeField(
+        _("godkännandet filen hör till"), null=True, blank=True, editable=False
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("beställd av"),
@@ -389,6 +496,31 @@ class GeneratedReport(models.Model):
         ordering = ["-created_at", "format"]
         constraints = [
             models.UniqueConstraint(fields=["job", "format"], name="generated_unique_format"),
+            # One final file per format and approval (a revoked approval's files remain).
+            models.UniqueConstraint(
+                fields=["report", "format", "approved_recorded_at"],
+                condition=Q(final=True),
+                name="generated_one_final_per_approval",
+            ),
+            models.CheckConstraint(
+                condition=Q(final=False) | Q(approved_recorded_at__isnull=False),
+                name="generated_final_has_approval",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="generated_report_final_never_changes",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=f"""
+                    IF OLD.final THEN
+                        RAISE EXCEPTION 'Norrbotten Cases: the final report file % cannot be '
+                            'changed or deleted.', OLD.id USING ERRCODE = '{FROZEN_ERRCODE}';
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    RETURN NEW;
+                """,
+            )
         ]
 
     def __str__(self):

@@ -471,6 +471,14 @@ def report_approval_record(
     require(permissions.can_record_approval(user, locked))
     if locked.version != version:
         raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
+    if locked.is_approved:
+        raise Conflict(
+            _(
+                "Rapporten är redan godkänd i %(reference)s. Ett godkännande ändras bara genom att "
+                "nämnden upphäver det i en ny paragraf."
+            )
+            % {"reference": locked.approval_reference}
+        )
     errors = {}
     if paragraph is not None:
         reference = paragraph.reference
@@ -501,16 +509,53 @@ def report_approval_record(
     locked.full_clean()
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
+    _queue_final_files(locked, user)
     return locked
 
 
+def _queue_final_files(report: ReportYear, user) -> None:
+    """The final files are made at once from the approved report (stored once)."""
+    from reporting.tasks import generate_report
+
+    job = ReportJob.objects.create(report=report, requested_by=user)
+    job_enqueue(job, generate_report)
+
+
 @transaction.atomic
-def report_approval_clear(*, user, report: ReportYear, version: int) -> ReportYear:
-    """Remove a wrongly recorded approval (the history keeps it)."""
+def report_approval_revoke(*, user, report: ReportYear, version: int, paragraph) -> ReportYear:
+    """The committee revoked its approval in a new paragraph: the report is a draft again.
+
+    One officer cannot undo an approval: it takes a paragraph of a meeting held on or
+    after the approval, other than the approving one. The final files of the revoked
+    approval stay stored (they were sent); the next approval gets files of its own.
+    """
     locked = ReportYear.objects.select_for_update().get(pk=report.pk)
     require(permissions.can_record_approval(user, locked))
     if locked.version != version:
         raise _stale(_("Rapportens uppgifter"), None, locked.updated_at)
+    if not locked.is_approved:
+        raise Conflict(_("Rapporten är inte godkänd."))
+    if paragraph is None:
+        raise ValidationError(
+            {"paragraph": _("Välj paragrafen där nämnden upphävde godkännandet.")}
+        )
+    if paragraph.pk == locked.approved_paragraph_id:
+        raise ValidationError(
+            {"paragraph": _("Paragrafen som godkände rapporten kan inte också upphäva det.")}
+        )
+    if locked.approved_on and paragraph.meeting.date < locked.approved_on:
+        raise ValidationError(
+            {
+                "paragraph": _("Paragrafen är från ett sammanträde före godkännandet (%(date)s).")
+                % {"date": locked.approved_on.isoformat()}
+            }
+        )
+    if paragraph.meeting.date > timezone.localdate():
+        raise ValidationError({"paragraph": _("Sammanträdet har inte hållits än.")})
+    locked.revoked_paragraph = paragraph
+    locked.revoked_on = paragraph.meeting.date
+    locked.revoked_by_user = user
+    locked.revoked_recorded_at = timezone.now()
     locked.approved_paragraph = None
     locked.approval_reference = ""
     locked.approved_on = None
@@ -534,7 +579,14 @@ def report_job_request(*, user, report: ReportYear) -> tuple[ReportJob, bool]:
     from reporting.tasks import generate_report
 
     require(permissions.can_generate(user, report))
-    ReportYear.objects.select_for_update().get(pk=report.pk)
+    locked = ReportYear.objects.select_for_update().get(pk=report.pk)
+    if locked.is_approved and final_files(locked).exists():
+        raise Conflict(
+            _(
+                "Rapporten är godkänd och de slutliga filerna är redan skapade; de skapas aldrig "
+                "om. Ladda ner dem."
+            )
+        )
     active = (
         ReportJob.objects.filter(report=report, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
         .order_by("-created_at")
@@ -574,6 +626,15 @@ def report_job_retry(*, user, job: ReportJob) -> ReportJob:
     return locked
 
 
+def final_files(report: ReportYear):
+    """The stored final files of the report's current approval (none while a draft)."""
+    if not report.is_approved or report.approved_recorded_at is None:
+        return GeneratedReport.objects.none()
+    return GeneratedReport.objects.filter(
+        report=report, final=True, approved_recorded_at=report.approved_recorded_at
+    )
+
+
 def report_filename(report: ReportYear, fmt: str) -> str:
     return f"Aterrapportering-villkorsbeslut-{report.year}-Region-Norrbotten.{fmt}"
 
@@ -592,13 +653,20 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
         return job
     try:
         job_step(job, _("Hämtar nyckeltal och svar"), 10)
+        job.report.refresh_from_db()
+        approval = job.report.approved_recorded_at if job.report.is_approved else None
         content = build_content(job.report)
         job_step(job, _("Skapar Word-dokumentet"), 35)
         docx_bytes = render_docx(content)
         job_step(job, _("Skapar PDF-dokumentet"), 60)
         pdf_bytes = render_pdf(content)
         job_step(job, _("Sparar filerna"), 90)
-        _store_files(job, {ReportFormat.DOCX: docx_bytes, ReportFormat.PDF: pdf_bytes})
+        _store_files(
+            job, {ReportFormat.DOCX: docx_bytes, ReportFormat.PDF: pdf_bytes}, approval=approval
+        )
+    except Conflict as exc:
+        job_fail(job, str(exc))
+        return job
     except PdfRenderError as exc:
         job_fail(job, _("PDF-filen kunde inte skapas: %(reason)s") % {"reason": exc})
         return job
@@ -615,8 +683,17 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
 
 
 @transaction.atomic
-def _store_files(job: ReportJob, files: dict[str, bytes]) -> None:
-    for old in GeneratedReport.objects.filter(job=job):
+def _store_files(job: ReportJob, files: dict[str, bytes], *, approval=None) -> None:
+    """Store the job's files; made from an approved report (``approval``: when that
+    approval was recorded) they are the final files, once per approval."""
+    report = ReportYear.objects.select_for_update().get(pk=job.report_id)
+    current = report.approved_recorded_at if report.is_approved else None
+    if current != approval:
+        raise Conflict(_("Godkännandet ändrades medan rapporten skapades; beställ en ny version."))
+    final = approval is not None
+    if final and final_files(report).exists():
+        raise Conflict(_("De slutliga filerna för godkännandet finns redan; de skapas inte om."))
+    for old in GeneratedReport.objects.filter(job=job, final=False):
         # Files of an interrupted earlier attempt: removed once the new ones are stored.
         name, storage = old.file.name, old.file.storage
         old.delete()
@@ -631,6 +708,8 @@ def _store_files(job: ReportJob, files: dict[str, bytes]) -> None:
             size=len(data),
             sha256=sha256_bytes(data),
             requested_by=job.requested_by,
+            final=final,
+            approved_recorded_at=approval,
         )
         generated.file.save(generated.filename, ContentFile(data), save=False)
         generated.save()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, form_status
+from financing import permissions as financing_permissions
 from financing.models import GrantCategory, LeaderGender
 from projects.models import ReportPriority
 from reporting import forms, permissions, selectors, services
@@ -84,12 +85,17 @@ def _job_urls(request, job) -> dict:
 def _generation_context(request, report) -> dict:
     jobs = selectors.jobs_for_report(report)
     latest = jobs[0] if jobs else None
+    files = list(selectors.files_for_report(report)[:20])
+    has_final = report.is_approved and any(
+        f.final and f.approved_recorded_at == report.approved_recorded_at for f in files
+    )
     return {
         "latest_job": latest,
         "job_urls": _job_urls(request, latest) if latest else {},
         "jobs": jobs,
-        "files": list(selectors.files_for_report(report)[:20]),
-        "can_generate": permissions.can_generate(request.user, report),
+        "files": files,
+        "has_final": has_final,
+        "can_generate": permissions.can_generate(request.user, report) and not has_final,
         "can_download": permissions.can_download(request.user),
     }
 
@@ -154,6 +160,12 @@ def report_edit(request, year):
 def report_approval(request, year):
     report = selectors.report_get(year)
     require(permissions.can_record_approval(request.user, report))
+    if report.is_approved:
+        messages.error(
+            request,
+            _("Rapporten är redan godkänd. Ett godkännande upphävs bara i en ny paragraf."),
+        )
+        return redirect(report)
     paragraphs = selectors.approval_candidates(report)
     status = 200
     if request.method == "POST":
@@ -196,17 +208,45 @@ def report_approval(request, year):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_approval_clear(request, year):
+    """Revoke the approval: only with the committee's new paragraph."""
     report = selectors.report_get(year)
     require(permissions.can_record_approval(request.user, report))
-    try:
-        services.report_approval_clear(user=request.user, report=report, version=_version(request))
-    except Conflict as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Godkännandet är borttaget; rapporten kan ändras igen."))
-    return redirect(report)
+    if not report.is_approved:
+        messages.error(request, _("Rapporten är inte godkänd."))
+        return redirect(report)
+    paragraphs = selectors.approval_candidates(report).exclude(pk=report.approved_paragraph_id)
+    form = forms.RevokeApprovalForm(
+        request.POST or None, paragraphs=paragraphs, initial={"version": report.version}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.report_approval_revoke(
+                    user=request.user,
+                    report=report,
+                    paragraph=form.cleaned_data["paragraph"],
+                    version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+                status = form_status(request, conflict=True)
+            else:
+                messages.success(
+                    request, _("Godkännandet är upphävt; rapporten är ett utkast igen.")
+                )
+                return redirect(report)
+    return render(
+        request,
+        "reporting/report_revoke.html",
+        {"report": report, "form": form},
+        status=status,
+    )
 
 
 def report_preview(request, year):
@@ -551,6 +591,10 @@ def figures_page(request, year):
             "changed": changed,
             "can_check": can_check,
             "check_form": forms.FigureCheckForm() if can_check else None,
+            "bs_url": reverse("financing:business_support_list") + f"?year={report.year}",
+            "can_import_business_support": financing_permissions.can_import_business_support(
+                request.user
+            ),
         },
     )
 
@@ -611,9 +655,10 @@ def figures_cases(request, year, group):
         "received": _("Inkomna ansökningar om medfinansiering"),
         "granted": _("Beviljade ansökningar om medfinansiering"),
         "rejected": _("Avslagna ansökningar om medfinansiering"),
+        "projects": _("Årets beviljade projekt"),
         "equality": _("Beviljade projekt med huvudsyfte jämställdhet"),
-        "diversity": _("Beviljade projekt med huvudsyfte mångfald"),
-        "environment": _("Beviljade projekt med huvudsyfte miljö"),
+        "diversity": _("Beviljade projekt med huvudsyfte mångfald och integration"),
+        "environment": _("Beviljade projekt med huvudsyfte miljö och klimat"),
     }
     return render(
         request,

@@ -7,7 +7,8 @@ if [ "$profile" != "run" ]; then
   packages+=(poppler-utils chromium)
 fi
 if [ "$profile" = "ci" ]; then
-  packages+=(postgresql redis-server)
+  # libreoffice-writer-nogui: the report tests open the DOCX with LibreOffice headless.
+  packages+=(postgresql redis-server libreoffice-writer-nogui)
 fi
 missing=()
 for pkg in "${packages[@]}"; do

@@ -12,7 +12,7 @@ validates with ``full_clean`` before saving, and raises ``ValidationError`` (bad
 The names below are the package's public interface; callers may also import a topic.
 """
 
-from financing.services import decisions, rules
+from financing.services import business_support, decisions, rules
 from financing.services.commitments import (
     commitment_record,
     commitments_for_grant_decision,
@@ -53,6 +53,7 @@ __all__ = [
     "commitments_for_grant_decision",
     "date_from_input",
     "decisions",
+    "business_support",
     "rules",
     "financing_plan_approve",
     "financing_plan_record_granted",

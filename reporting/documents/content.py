@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.money import format_amount, format_msek
 from reporting import formatting, selectors
@@ -102,6 +103,27 @@ class ReportContent:
     figures: Figures
     generated_at: str
     footer_label: str
+    # Until the committee's paragraph approves it, the report is a draft: every page is
+    # marked UTKAST and the title page says how many questions are still unanswered.
+    draft: bool = True
+    unanswered: int = 0
+    approval: str = ""
+
+    @property
+    def draft_mark(self) -> str:
+        return _("UTKAST") if self.draft else ""
+
+    @property
+    def draft_note(self) -> str:
+        if not self.draft:
+            return ""
+        if not self.unanswered:
+            return _("Utkast: inte godkänt av nämnden. Alla frågor är besvarade.")
+        return ngettext(
+            "Utkast: inte godkänt av nämnden. %(count)s fråga är obesvarad.",
+            "Utkast: inte godkänt av nämnden. %(count)s frågor är obesvarade.",
+            self.unanswered,
+        ) % {"count": self.unanswered}
 
 
 def _anchor(section: Section) -> str:
@@ -171,30 +193,52 @@ def figure_tables(figures: Figures, block: str) -> list[Table]:
         ]
     if block == "applications":
         apps = figures.applications
+        caption = _("Ansökningar om regionala företagsstöd %(year)s") % {"year": year}
+        if apps.missing:
+            return [_missing_table(caption, apps.missing)]
+        eu = figures.eu_cofinancing
         return [
             Table(
-                caption=_("Ansökningar om medfinansiering %(year)s") % {"year": year},
+                caption=caption,
                 columns=[_("Ansökningar"), _("Antal")],
                 rows=[
                     [_("Inkomna"), str(apps.received)],
                     [_("Beviljade"), str(apps.granted)],
                     [_("Avslagna"), str(apps.rejected)],
                     [_("Andel avslag av beslutade"), _pct(apps.rejection_share)],
+                    [_("Företag som beviljats stöd"), str(apps.companies)],
                 ],
                 numeric={1},
                 widths=[4, 2],
-            )
+            ),
+            Table(
+                caption=_(
+                    "Beviljade företagsstöd %(year)s medfinansierade med EU-medel via ramprojekt"
+                )
+                % {"year": year},
+                columns=[_("Ramprojekt"), _("Andel EU-medel"), _("Beslut")],
+                rows=[
+                    [row.framework, f"{row.share.normalize():f} %", str(row.decisions)]
+                    for row in eu.frameworks
+                ],
+                numeric={1, 2},
+                footer=[_("Totalt"), "", str(eu.decisions)],
+                widths=[4, 1, 1],
+            ),
         ]
     if block == "main_aims":
         aims = figures.main_aims
+        caption = _("Beviljade projekt %(year)s efter huvudsyfte") % {"year": year}
+        if aims.missing:
+            return [_missing_table(caption, aims.missing)]
         return [
             Table(
-                caption=_("Beviljade projekt %(year)s efter huvudsyfte") % {"year": year},
+                caption=caption,
                 columns=[_("Huvudsyfte"), _("Antal projekt")],
                 rows=[
                     [_("Jämställdhet"), str(aims.equality)],
-                    [_("Mångfald"), str(aims.diversity)],
-                    [_("Miljö"), str(aims.environment)],
+                    [_("Mångfald och integration"), str(aims.diversity)],
+                    [_("Miljö och klimat"), str(aims.environment)],
                 ],
                 numeric={1},
                 footer=[_("Beviljade projekt totalt"), str(aims.granted_projects)],
@@ -203,18 +247,25 @@ def figure_tables(figures: Figures, block: str) -> list[Table]:
         ]
     if block == "leadership":
         lead = figures.leadership
+        caption = _("Företag som beviljats regionalt företagsstöd %(year)s efter ledning") % {
+            "year": year
+        }
+        if lead.missing:
+            return [_missing_table(caption, lead.missing)]
+        rows = [
+            [_("Leds av en kvinna"), str(lead.women), _pct(lead.share_women)],
+            [_("Leds av en man"), str(lead.men), _pct(lead.share_men)],
+            [_("Delat ledarskap"), str(lead.shared), _pct(lead.share_shared)],
+        ]
+        if lead.unknown:
+            rows.append([_("Uppgift om ledning saknas"), str(lead.unknown), ""])
         return [
             Table(
-                caption=_("Regionala företagsstöd %(year)s efter vem som leder företaget")
-                % {"year": year},
-                columns=[_("Ledning"), _("Antal"), _("Andel")],
-                rows=[
-                    [_("Leds av en kvinna"), str(lead.women), _pct(lead.share_women)],
-                    [_("Leds av en man"), str(lead.men), _pct(lead.share_men)],
-                    [_("Delat ledarskap"), str(lead.shared), _pct(lead.share_shared)],
-                ],
+                caption=caption,
+                columns=[_("Ledning"), _("Företag"), _("Andel")],
+                rows=rows,
                 numeric={1, 2},
-                footer=[_("Företagsstöd totalt"), str(lead.total), "100 %" if lead.total else "–"],
+                footer=[_("Företag totalt"), str(lead.total), "100 %"],
                 widths=[4, 1, 1],
             )
         ]
@@ -234,6 +285,16 @@ def figure_tables(figures: Figures, block: str) -> list[Table]:
             )
         ]
     raise ValueError(f"unknown figure block {block!r}")
+
+
+def _missing_table(caption: str, reason: str) -> Table:
+    """A figure the data cannot give: said so, with the reason, never shown as 0."""
+    return Table(
+        caption=caption,
+        columns=[_("Uppgift"), _("Värde")],
+        rows=[[_("Saknas"), reason]],
+        widths=[2, 4],
+    )
 
 
 INSATSER_WIDTHS = [3, 3, 3, 3]
@@ -283,6 +344,7 @@ def _build(report: ReportYear) -> ReportContent:
     )
     toc: list[Heading] = []
     body: list[Block] = []
+    unanswered = 0
     for section in sections:
         if section.title:
             heading = Heading(
@@ -307,6 +369,7 @@ def _build(report: ReportYear) -> ReportContent:
             body.append(Text(formatting.parse(answer.text)))
         elif not rows and answer.yes_no is None:
             body.append(Text(formatting.parse(_("Ej besvarad.")), style="missing"))
+            unanswered += 1
         if section.has_insatser:
             if rows:
                 body.append(insatser_table(section, rows))
@@ -325,4 +388,15 @@ def _build(report: ReportYear) -> ReportContent:
         figures=figures,
         generated_at=generated_at,
         footer_label=report.title,
+        draft=not report.is_approved,
+        unanswered=unanswered,
+        approval=(
+            _("Godkänd %(date)s, %(reference)s.")
+            % {
+                "date": report.approved_on.isoformat() if report.approved_on else "",
+                "reference": report.approval_reference,
+            }
+            if report.is_approved
+            else ""
+        ),
     )

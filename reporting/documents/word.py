@@ -8,6 +8,7 @@ with PAGE and NUMPAGES fields: ``3 (45)``.
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -172,6 +173,24 @@ def _update_fields_on_open(document) -> None:
     update.set(qn("w:val"), "true")
 
 
+DRAFT_RED = RGBColor(0xB0, 0x1E, 0x1E)
+
+
+def _draft_header(document, content: ReportContent) -> None:
+    """Every page of a draft says UTKAST at the top (the page header)."""
+    if not content.draft:
+        return
+    paragraph = document.sections[0].header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(content.draft_mark)
+    run.bold = True
+    run.font.size = Pt(20)
+    run.font.color.rgb = DRAFT_RED
+    note = paragraph.add_run("  " + _("inte godkänd av nämnden"))
+    note.font.size = Pt(9)
+    note.font.color.rgb = DRAFT_RED
+
+
 def _footer(document, content: ReportContent) -> None:
     section = document.sections[0]
     footer = section.footer
@@ -238,6 +257,16 @@ def _repeat_header(row) -> None:
     trpr.append(header)
 
 
+def _cant_split(row) -> None:
+    """The row stays on one page (Word and LibreOffice move it whole to the next page).
+
+    ``w:cantSplit`` comes before ``w:tblHeader`` in CT_TrPr's sequence."""
+    trpr = row._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    trpr.insert(0, cant)
+
+
 def _cell_text(cell, text: str, *, bold=False, align_right=False, size=None) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
@@ -267,6 +296,8 @@ def _table(document, block: Table, usable_width) -> None:
         width = int(usable_width * widths[index] / total)
         for cell in column.cells:
             cell.width = width
+    for row in table.rows:
+        _cant_split(row)
     header = table.rows[0]
     _repeat_header(header)
     for index, title in enumerate(block.columns):
@@ -294,6 +325,12 @@ def _title_page(document, content: ReportContent) -> None:
     for _blank in range(4):
         document.add_paragraph()
     document.add_paragraph(page.title, style="Title")
+    if content.draft:
+        run = document.add_paragraph().add_run(content.draft_note)
+        run.bold = True
+        run.font.color.rgb = DRAFT_RED
+    elif content.approval:
+        document.add_paragraph(content.approval)
     document.add_paragraph()
     if page.recipients:
         document.add_paragraph().add_run(page.recipients_heading).bold = True
@@ -327,6 +364,7 @@ def render_docx(content: ReportContent) -> bytes:
     properties.language = "sv-SE"
     properties.subject = "Återrapportering av villkorsbeslut"
 
+    _draft_header(document, content)
     _footer(document, content)
     _update_fields_on_open(document)
     _title_page(document, content)

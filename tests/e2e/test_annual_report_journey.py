@@ -1,8 +1,9 @@
 """Journey (c): the annual report to the government for 2022, generated and downloaded.
 
 The 2022 anslag 1:1 and its decisions are those of the demo (seed 004: 171,1 MSEK split
-61 / 34 / 5 % between project support, business support and commercial service; 50
-supported companies, 24 % led by a woman), plus four co-financing applications. A case
+61 / 34 / 5 % between project support, business support and commercial service), the
+demo's NYPS 2020 export of 2022's business support (164 applications, 125 granted to 125
+companies, 24 % led by a woman), plus four co-financing applications. A case
 officer creates the year's report from the report page, reads the figures, answers
 question 2.1, and has the report made as Word and PDF by a real Celery worker while the
 page polls the job (htmx) and shows its progress; the Word file is downloaded in the
@@ -56,6 +57,7 @@ def _setup():
     log = io.StringIO()
     financing_demo._grants(controller, log)  # anslag 1:1 2020, 2022, 2023 with allocations
     financing_demo._commitments_2022(controller, log)  # the 2022 decisions of seed 004
+    financing_demo._business_support_2022(controller, log)  # the NYPS export of 2022
     # Applications for co-financing received in 2022: three granted, one rejected.
     for number, (title, state) in enumerate(APPLICATIONS, start=1):
         decided_case(
@@ -93,9 +95,11 @@ def read_figures(j):
     expect(_heading(j)).to_have_text("Nyckeltal för återrapporteringen 2022")
     main = page.locator("main")
     expect(main).to_contain_text("171 100 000 kr")
-    applications = main.locator("section", has=page.get_by_role("heading", name="Ansökningar"))
-    expect(applications.locator("tr", has_text="Inkomna")).to_contain_text("4")
-    expect(applications.locator("tr", has_text="Andel avslag")).to_contain_text("25 %")
+    applications = main.locator(
+        "section", has=page.get_by_role("heading", name="Ansökningar om regionala företagsstöd")
+    )
+    expect(applications.locator("tr", has_text="Inkomna")).to_contain_text("164")
+    expect(applications.locator("tr", has_text="Andel avslag")).to_contain_text("24 %")
     for label, _msek, share in CATEGORIES[:3]:
         row = main.locator("tr", has_text=label).first
         expect(row).to_contain_text(share)
@@ -175,11 +179,14 @@ def test_annual_report_generated_by_the_worker_and_downloaded_as_word(journey, c
         assert row in priorities
     applications = next(t for t in tables if t[0] == ["Ansökningar", "Antal"])
     assert applications[1:] == [
-        ["Inkomna", "4"],
-        ["Beviljade", "3"],
-        ["Avslagna", "1"],
-        ["Andel avslag av beslutade", "25 %"],
+        ["Inkomna", "164"],
+        ["Beviljade", "125"],
+        ["Avslagna", "39"],
+        ["Andel avslag av beslutade", "24 %"],
+        ["Företag som beviljats stöd", "125"],
     ]
-    leadership = next(t for t in tables if t[0] == ["Ledning", "Antal", "Andel"])
-    assert ["Leds av en kvinna", "12", "24 %"] in leadership
-    assert ["Leds av en man", "33", "66 %"] in leadership
+    leadership = next(t for t in tables if t[0] == ["Ledning", "Företag", "Andel"])
+    assert ["Leds av en kvinna", "30", "24 %"] in leadership
+    assert ["Leds av en man", "83", "66 %"] in leadership
+    # Not approved yet: a draft on every page.
+    assert document.sections[0].header.paragraphs[0].text.startswith("UTKAST")

@@ -12,11 +12,14 @@ from core.roles import Role
 from financing import services
 from financing.models import (
     AllocationDimension,
+    BusinessSupport,
     Commitment,
     Grant,
     GrantCategory,
+    LeaderGender,
     Payment,
     Release,
+    SupportDecision,
 )
 from projects.models import Organisation, ReportPriority
 from projects.seed_cases import LIFE_SCIENCE_CASE, SEED_CASES
@@ -188,3 +191,38 @@ def plan_rows(plan, **values) -> list[dict]:
         }
         for r in plan.rows.all()
     ]
+
+
+def org_number(n: int) -> str:
+    """A valid Swedish organisation number (Luhn check digit) made from ``n``."""
+    nine = f"55{n % 10_000_000:07d}"
+    total = 0
+    for index, char in enumerate(nine):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    digits = nine + str((10 - total % 10) % 10)
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+class BusinessSupportFactory(factory.django.DjangoModelFactory):
+    """An application for business support as imported from NYPS 2020 (a plain row: the
+    import has tests of its own). ``decision="granted"`` gets an amount and a date."""
+
+    class Meta:
+        model = BusinessSupport
+
+    application_id = factory.Sequence(lambda n: f"2022{5000 + n}")
+    category = GrantCategory.BUSINESS_SUPPORT
+    support_type = "Regionalt investeringsstöd"
+    received_on = datetime.date(2022, 3, 1)
+    decision = SupportDecision.GRANTED
+    decided_on = factory.LazyAttribute(
+        lambda o: datetime.date(o.received_on.year, 5, 1) if o.decision else None
+    )
+    amount = factory.LazyAttribute(
+        lambda o: D("400000") if o.decision == SupportDecision.GRANTED else None
+    )
+    company_name = factory.Sequence(lambda n: f"Företag {n} AB")
+    org_number = factory.Sequence(org_number)
+    leader_gender = LeaderGender.MAN
+    updated_by = factory.LazyFunction(money_user)

@@ -26,6 +26,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Projekt {n}")
     applicant = factory.SubFactory(OrganisationFactory)
@@ -34,6 +35,22 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     end_date = datetime.date(2023, 2, 28)
     requested_amount = Decimal("1222867")
     total_budget = Decimal("6114325")
+
+    @factory.post_generation
+    def aims(self, create, extracted, **kwargs):
+        """``aims=["equality", "environment"]``: the managed main aims the annual report
+        counts as these (``ProjectAim.reported_as``)."""
+        if create and extracted:
+            self.main_aims.set([project_aim(code) for code in extracted])
+
+
+def project_aim(reported_as: str):
+    from projects.models import ProjectAim, ReportedAim
+
+    aim, _created = ProjectAim.objects.get_or_create(
+        reported_as=reported_as, defaults={"name": ReportedAim(reported_as).label}
+    )
+    return aim
 
 
 def register_case(*, officer=None, kind=CaseKind.CO_FINANCING, project=None, **kwargs):

@@ -17,6 +17,7 @@ from tests.projects.factories import (
     ObligationFactory,
     OrganisationFactory,
     document_for,
+    project_aim,
     register_case,
 )
 
@@ -27,8 +28,8 @@ def test_shows_all_facts_texts_and_parties(case, client_for, reader):
     project = case.project
     project.purpose = "Projektet syftar till att öka investeringar i solel."
     project.involves_healthcare = True
-    project.main_aim_environment = True
     project.save()
+    project.main_aims.add(project_aim("environment"))
     project.rus_areas.add(RusArea.objects.create(name="Hög livskvalitet"))
     body = client_for(reader).get(case.get_absolute_url()).content.decode()
     for text in (

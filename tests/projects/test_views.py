@@ -24,6 +24,7 @@ from tests.projects.factories import (
     OrganisationFactory,
     ProjectFactory,
     ProjectMemberFactory,
+    project_aim,
     register_case,
 )
 
@@ -187,7 +188,7 @@ def test_project_create_with_every_kind_of_field(officer, client_for):
         partners_text="Piteå Science Park AB",
         rus_areas=[rus.pk],
         smart_areas=[smart.pk],
-        main_aim_environment="on",
+        main_aims=[project_aim("environment").pk],
         involves_healthcare="on",
         origin="eic",
         contact_name="Maria Öberg",
@@ -200,7 +201,8 @@ def test_project_create_with_every_kind_of_field(officer, client_for):
     assert project.owner == owner
     assert set(project.partners.all()) == {owner, partner}
     assert list(project.rus_areas.all()) == [rus] and list(project.smart_areas.all()) == [smart]
-    assert project.main_aim_environment and project.involves_healthcare
+    assert [a.reported_as for a in project.main_aims.all()] == ["environment"]
+    assert project.involves_healthcare
     assert project.total_budget == Decimal("6114325")
     assert project.origin == "eic" and project.social_sustainability == "Jämställdhet"
 

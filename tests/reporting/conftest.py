@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from reporting import services
@@ -25,3 +27,35 @@ def answer_of(section_of):
         return section_of(number).answer
 
     return get
+
+
+@pytest.fixture
+def paragraph_29(secretary):
+    """Regionutvecklingsutskottet 2023-04-12 § 29: Återrapportering från Region Norrbotten."""
+    from decisions.meetings.models import Body, Meeting, Paragraph
+    from decisions.workflow.constants import BodyCode
+
+    body, _created = Body.objects.get_or_create(
+        code=BodyCode.RUU,
+        defaults={
+            "name": "Regionutvecklingsutskottet",
+            "genitive": "Regionutvecklingsutskottets",
+            "decision_intro": "Regionutvecklingsutskottet beslutar att:",
+            "short_name": "RUU",
+        },
+    )
+    meeting = Meeting.objects.create(
+        body=body,
+        date=datetime.date(2023, 4, 12),
+        start_time=datetime.time(9, 0),
+        place="Regionhuset, Luleå",
+        secretary=secretary,
+    )
+    return Paragraph.objects.create(
+        body=body,
+        year=2023,
+        number=29,
+        meeting=meeting,
+        kind="case",
+        title="Återrapportering från Region Norrbotten, anslag 1:1",
+    )

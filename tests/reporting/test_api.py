@@ -6,7 +6,7 @@ import pytest
 
 from core.jobs import JobStatus
 from reporting.models import Answer, ReportJob
-from tests.financing.factories import CommitmentFactory, GrantFactory
+from tests.financing.factories import BusinessSupportFactory, CommitmentFactory, GrantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,15 @@ def test_figures_as_json(api, reader, report):
     figures = body["figures"]
     assert [c["share"] for c in figures["by_category"]] == ["61", "34", "5"]
     assert figures["grant_amount"] == "1000000.00"
-    assert figures["leadership"]["share_shared"] == "100"
+    # No NYPS rows imported: the business-support figures say why they are missing.
     assert figures["applications"]["decided"] == 0
+    assert figures["applications"]["missing"].startswith("inga beslut om företagsstöd")
+    BusinessSupportFactory(leader_gender="shared")
+    BusinessSupportFactory(decision="rejected")
+    figures = api(reader).get("/api/v1/reports/2022/figures/").json()["figures"]
+    assert figures["leadership"]["share_shared"] == "100"
+    assert figures["applications"]["rejection_share"] == "50"
+    assert figures["eu_cofinancing"] == {"decisions": 0, "frameworks": [], "missing": ""}
     assert "hela procent" in body["definitions"]["by_category"]
 
 

@@ -9,41 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from decisions.meetings.models import Body, Meeting, Paragraph
-from decisions.workflow.constants import BodyCode
 from reporting import services
 from reporting.models import ReportYear
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paragraph_29(secretary):
-    """Regionutvecklingsutskottet 2023-04-12 § 29: Återrapportering från Region Norrbotten."""
-    body, _created = Body.objects.get_or_create(
-        code=BodyCode.RUU,
-        defaults={
-            "name": "Regionutvecklingsutskottet",
-            "genitive": "Regionutvecklingsutskottets",
-            "decision_intro": "Regionutvecklingsutskottet beslutar att:",
-            "short_name": "RUU",
-        },
-    )
-    meeting = Meeting.objects.create(
-        body=body,
-        date=datetime.date(2023, 4, 12),
-        start_time=datetime.time(9, 0),
-        place="Regionhuset, Luleå",
-        secretary=secretary,
-    )
-    return Paragraph.objects.create(
-        body=body,
-        year=2023,
-        number=29,
-        meeting=meeting,
-        kind="case",
-        title="Återrapportering från Region Norrbotten, anslag 1:1",
-    )
 
 
 def test_approval_is_linked_to_the_paragraph_and_its_meeting_date(report, secretary, paragraph_29):

@@ -5,6 +5,7 @@ import io
 from django.core.management import call_command
 
 from core.money import format_msek
+from financing.models import BusinessSupportImport
 from reporting.figures import compute_figures
 from reporting.models import Insats, ReportYear
 
@@ -40,6 +41,32 @@ def test_load_demo_builds_the_2022_report(demo):
     ]
     lead = figures.leadership
     assert (lead.share_women, lead.share_men, lead.share_shared) == (24, 66, 10)
+
+
+def test_the_2022_demo_reproduces_seed_004s_business_support_figures(demo):
+    """Seed 004 section 2.1, from the shipped NYPS export the demo imports: 164
+    applications, 125 granted, 39 rejected (about 24 %), 125 companies (24 / 66 / 10 %
+    led by women / men / jointly), 46 decisions co-financed by two EU framework projects
+    (39 at 100 % through REACT-EU, 7 at 50 %)."""
+    figures = compute_figures(2022)
+    apps = figures.applications
+    assert (apps.received, apps.granted, apps.rejected) == (164, 125, 39)
+    assert apps.rejection_share == 24
+    assert apps.companies == 125
+    lead = figures.leadership
+    assert (lead.total, lead.women, lead.men, lead.shared) == (125, 30, 83, 12)
+    assert (lead.share_women, lead.share_men, lead.share_shared) == (24, 66, 10)
+    eu = figures.eu_cofinancing
+    assert eu.decisions == 46
+    assert [(f.share, f.decisions) for f in eu.frameworks] == [(100, 39), (50, 7)]
+    assert "REACT-EU" in eu.frameworks[0].framework
+    # Seed 004 2.2: six projects with equality as main aim, four diversity, nine environment.
+    aims = figures.main_aims
+    assert (aims.equality, aims.diversity, aims.environment) == (6, 4, 9)
+    assert aims.granted_projects == 16 and aims.missing == ""
+    # The import kept its source file with its checksum.
+    source = BusinessSupportImport.objects.get(year=2022)
+    assert source.rows_created == 164 and len(source.sha256) == 64
 
 
 def test_load_demo_again_leaves_the_2022_report_as_it_was(demo):

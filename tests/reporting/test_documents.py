@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from financing.models import GrantCategory
 from reporting import services
 from reporting.documents import build_content, render_docx, render_pdf
-from tests.financing.factories import CommitmentFactory, GrantFactory
+from tests.financing.factories import BusinessSupportFactory, CommitmentFactory, GrantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,8 @@ def filled_report(report, officer, answer_of, section_of):
     CommitmentFactory(
         year=2022, amount="58174000", category=GrantCategory.BUSINESS_SUPPORT, gender="woman"
     )
+    BusinessSupportFactory(leader_gender="woman", eu_framework="REACT-EU", eu_share="100")
+    BusinessSupportFactory(decision="rejected")
     CommitmentFactory(
         year=2022,
         amount="8555000",
@@ -162,8 +164,12 @@ def test_docx_tables_for_insatser_and_figures(docx_bytes):
     priorities = next(t for t in tables if t[0] == ["Prioritering", "Miljoner kronor"])
     assert ["Attraktiva livsmiljöer och tillgänglighet", "8,6"] in priorities
     assert ["Innovation samt entreprenörskap och företagande", "162,5"] in priorities
-    leadership = next(t for t in tables if t[0] == ["Ledning", "Antal", "Andel"])
+    leadership = next(t for t in tables if t[0] == ["Ledning", "Företag", "Andel"])
     assert ["Leds av en kvinna", "1", "100 %"] in leadership
+    applications = next(t for t in tables if t[0] == ["Ansökningar", "Antal"])
+    assert ["Andel avslag av beslutade", "50 %"] in applications
+    frameworks = next(t for t in tables if t[0] == ["Ramprojekt", "Andel EU-medel", "Beslut"])
+    assert frameworks[1] == ["REACT-EU", "100 %", "1"]
     # Header rows repeat on every page.
     assert (
         document.tables[0]

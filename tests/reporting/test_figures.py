@@ -7,13 +7,16 @@ import pytest
 
 from core.money import format_msek
 from financing.models import GrantCategory
+from financing.selectors import co_financing_applications
 from projects.models import CaseKind, CaseState
 from reporting.figures import cases_behind, commitments_behind, compute_figures, percent
 from tests.financing.factories import (
+    BusinessSupportFactory,
     CommitmentFactory,
     GrantFactory,
     PaymentFactory,
     ReleaseFactory,
+    org_number,
 )
 from tests.projects.factories import ProjectFactory
 from tests.reporting.factories import decided_case
@@ -87,7 +90,7 @@ def cases_2022(db):
     equality 1 (A), diversity 1 (B), environment 2 (A, G). C is rejected: its aim
     does not count; E is decided in 2023.
     """
-    project_a = ProjectFactory(main_aim_equality=True, main_aim_environment=True)
+    project_a = ProjectFactory(aims=["equality", "environment"])
     a = decided_case(
         registered_on=day(2022, 2, 1),
         decided_on=day(2022, 5, 10),
@@ -100,13 +103,13 @@ def cases_2022(db):
         decided_on=day(2022, 6, 1),
         state=CaseState.RUNNING,
         granted_amount="2000000",
-        main_aim_diversity=True,
+        aims=["diversity"],
     )
     c = decided_case(
         registered_on=day(2022, 3, 1),
         decided_on=day(2022, 6, 1),
         state=CaseState.REJECTED,
-        main_aim_equality=True,
+        aims=["equality"],
     )
     d = decided_case(registered_on=day(2022, 4, 1), state=CaseState.PREPARATION)
     e = decided_case(
@@ -114,7 +117,7 @@ def cases_2022(db):
         decided_on=day(2023, 1, 20),
         state=CaseState.GRANTED,
         granted_amount="300000",
-        main_aim_environment=True,
+        aims=["environment"],
     )
     f = decided_case(
         registered_on=day(2021, 11, 1), decided_on=day(2022, 2, 15), state=CaseState.REJECTED
@@ -124,7 +127,7 @@ def cases_2022(db):
         decided_on=day(2022, 3, 1),
         state=CaseState.CLOSED,
         granted_amount="500000",
-        main_aim_environment=True,
+        aims=["environment"],
     )
     h = decided_case(
         registered_on=day(2022, 8, 1),
@@ -139,7 +142,7 @@ def cases_2022(db):
         decided_on=day(2022, 2, 1),
         state=CaseState.APPROVED,
         kind=CaseKind.PROJECT_IDEA,
-        main_aim_equality=True,
+        aims=["equality"],
     )
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "h": h}
 
@@ -181,12 +184,67 @@ def test_distribution_by_category_and_priority_against_hand_computed_fixture(mon
     ]
 
 
+@pytest.fixture
+def support_2022(db):
+    """Business support from NYPS, hand-computed for 2022.
+
+    Received 2022: 10 applications (8 decided in 2022, 1 in 2023, 1 undecided) plus one
+    received in 2021 and granted in 2022. Granted in 2022: 6 decisions to 5 companies
+    (one company twice): women 1, men 3, shared 1 company. Rejected in 2022: 3.
+    Rejection share 3 / 9 = 33 %. EU framework: 2 at 100 % REACT-EU, 1 at 50 % Covid.
+    Commercial service rows never count as business support.
+    """
+    twice = org_number(900)
+    rows = [
+        dict(leader_gender="woman", eu_framework="REACT-EU", eu_share=D(100)),
+        dict(leader_gender="man", org_number=twice, eu_framework="REACT-EU", eu_share=D(100)),
+        dict(leader_gender="man", org_number=twice),
+        dict(leader_gender="man", eu_framework="Covid 19", eu_share=D(50)),
+        dict(leader_gender="shared"),
+        dict(decision="rejected"),
+        dict(decision="rejected"),
+        dict(decision="rejected", received_on=day(2022, 12, 1), decided_on=day(2023, 1, 10)),
+        dict(decision="", received_on=day(2022, 12, 20)),
+        dict(decision="rejected", leader_gender="woman"),
+    ]
+    for row in rows:
+        BusinessSupportFactory(**row)
+    # received in 2021, granted in 2022: a 2022 decision, a 2021 application
+    BusinessSupportFactory(received_on=day(2021, 12, 1), decided_on=day(2022, 1, 20))
+    BusinessSupportFactory(category=COMMERCIAL, decision="rejected")
+    BusinessSupportFactory(received_on=day(2023, 1, 5))
+
+
 @pytest.mark.django_db
-def test_leadership_shares_and_paid_amounts(money_2022):
+def test_business_support_figures_come_from_the_nyps_rows(support_2022):
     figures = compute_figures(2022)
+    apps = figures.applications
+    assert (apps.received, apps.granted, apps.rejected) == (10, 6, 3)
+    assert apps.rejection_share == D(33)
+    assert apps.companies == 5
+    assert apps.missing == ""
     lead = figures.leadership
-    assert (lead.total, lead.women, lead.men, lead.shared) == (8, 1, 6, 1)
-    assert (lead.share_women, lead.share_men, lead.share_shared) == (D(13), D(75), D(13))
+    assert (lead.total, lead.women, lead.men, lead.shared, lead.unknown) == (5, 1, 3, 1, 0)
+    assert (lead.share_women, lead.share_men, lead.share_shared) == (D(20), D(60), D(20))
+    eu = figures.eu_cofinancing
+    assert eu.decisions == 3
+    assert [(f.framework, f.share, f.decisions) for f in eu.frameworks] == [
+        ("REACT-EU", D("100.00"), 2),
+        ("Covid 19", D("50.00"), 1),
+    ]
+
+
+@pytest.mark.django_db
+def test_commitments_are_not_business_support_applications(money_2022):
+    """Commitments of business support move money; the counts need the NYPS rows."""
+    figures = compute_figures(2022)
+    assert figures.applications.missing.startswith("inga beslut om företagsstöd")
+    assert figures.leadership.missing and figures.eu_cofinancing.missing
+
+
+@pytest.mark.django_db
+def test_paid_amounts(money_2022):
+    figures = compute_figures(2022)
     # 2 000 000 + 1 000 000 + 700 000 paid in 2022; not the 2021 or 2023 payments.
     assert figures.paid_total == D("3700000.00")
     assert figures.paid_by_category == {
@@ -197,11 +255,10 @@ def test_leadership_shares_and_paid_amounts(money_2022):
 
 
 @pytest.mark.django_db
-def test_applications_and_main_aims_against_hand_computed_fixture(cases_2022):
+def test_co_financing_applications_and_main_aims_against_hand_computed_fixture(cases_2022):
     figures = compute_figures(2022)
-    apps = figures.applications
+    apps = co_financing_applications(2022)
     assert (apps.received, apps.granted, apps.rejected) == (6, 4, 2)
-    assert apps.decided == 6
     assert apps.rejection_share == D(33)
     aims = figures.main_aims
     assert aims.granted_projects == 3
@@ -214,9 +271,9 @@ def test_applications_and_main_aims_against_hand_computed_fixture(cases_2022):
     assert set(cases_behind(2022, "rejected")) == {cases_2022["c"], cases_2022["f"]}
     assert set(cases_behind(2022, "environment")) == {cases_2022[k] for k in ("a", "g", "h")}
 
-    later = compute_figures(2023)
-    assert (later.applications.received, later.applications.granted) == (0, 1)
-    assert later.applications.rejection_share == D(0)
+    later = co_financing_applications(2023)
+    assert (later.received, later.granted) == (0, 1)
+    assert later.rejection_share == D(0)
 
 
 @pytest.mark.django_db
@@ -227,6 +284,9 @@ def test_a_year_without_grant_or_rows_gives_zeros_not_errors():
     assert all(s.share is None for s in figures.by_category)
     assert figures.applications.rejection_share is None
     assert figures.leadership.share_women is None
+    # Nothing to count is said as missing, with the reason, never as 0.
+    assert "2030" in figures.applications.missing
+    assert figures.main_aims.missing == "inga projekt beviljades under året"
     data = figures.as_dict()
     assert data["grant_amount"] is None
     assert data["by_category"][0]["share"] is None
@@ -252,8 +312,17 @@ def test_seed_2022_distribution_61_34_5_and_priorities_in_msek():
                 year=2022, amount="1163480", category=BUSINESS, priority="innovation", gender=gender
             )
     CommitmentFactory(year=2022, amount="8555000", category=COMMERCIAL, priority="attractive")
+    # NYPS: 164 applications, 125 granted to 125 companies (30 / 83 / 12), 39 rejected.
+    for gender, count in (("woman", 30), ("man", 83), ("shared", 12)):
+        for _ in range(count):
+            BusinessSupportFactory(leader_gender=gender)
+    for _ in range(39):
+        BusinessSupportFactory(decision="rejected")
 
     figures = compute_figures(2022)
+    apps = figures.applications
+    assert (apps.received, apps.granted, apps.rejected, apps.companies) == (164, 125, 39, 125)
+    assert apps.rejection_share == D(24)
     assert figures.net_total == D("171100000.00")
     assert [s.share for s in figures.by_category] == [D(61), D(34), D(5)]
     assert [format_msek(s.amount) for s in figures.by_category] == ["104,4", "58,2", "8,6"]
@@ -278,25 +347,33 @@ def _bulk(year: int, size: int):
             gender=("woman", "man", "shared")[index % 3] if index % 2 else None,
         )
         PaymentFactory(commitment=c, amount="10000", paid_on=day(year, 6, 1))
+        BusinessSupportFactory(
+            received_on=day(year, 2, 1),
+            decision="granted" if index % 2 else "rejected",
+            leader_gender=("woman", "man", "shared")[index % 3],
+            eu_framework="REACT-EU" if index % 4 == 1 else "",
+            eu_share=D(100) if index % 4 == 1 else None,
+        )
         ReleaseFactory(commitment=c, amount="5000", released_on=day(year, 12, 1))
         decided_case(
             registered_on=day(year, 2, 1),
             decided_on=day(year, 5, 1),
             state=CaseState.GRANTED if index % 2 else CaseState.REJECTED,
             granted_amount="100000" if index % 2 else None,
-            main_aim_equality=bool(index % 2),
+            aims=["equality"] if index % 2 else None,
         )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [2, 25])
-def test_figures_take_five_queries_whatever_the_volume(size, django_assert_num_queries):
+def test_figures_take_seven_queries_whatever_the_volume(size, django_assert_num_queries):
     GrantFactory(year=2022)
     _bulk(2022, size)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         figures = compute_figures(2022)
     assert figures.leadership.total == size // 2
     assert figures.applications.received == size
+    assert figures.main_aims.equality == size // 2
     assert figures.released_total == D(5000) * size
 
 

@@ -131,6 +131,10 @@ ACTIONS: dict[str, frozenset] = {
     "financing:grant_adjust": CTL,  # can_adjust_grant
     "financing:rule_create": CTL,  # can_manage_rules
     "financing:rule_edit": CTL,
+    "financing:business_support_import": CTL,  # can_import_business_support
+    "financing:business_support_import_confirm": CTL,
+    "financing:business_support_create": CTL,
+    "financing:business_support_edit": CTL,
     # reporting.permissions
     "reporting:report_create": OFF,  # can_create_report_year
     "reporting:report_edit": OFF,  # can_edit_report
@@ -190,13 +194,13 @@ POST_ONLY = {
     "decisions:signing_submit",
     "decisions:signing_withdraw",
     "financing:plan_submit",
+    "financing:business_support_import_confirm",
     "reporting:report_create",
     "reporting:answer_copy",
     "reporting:answer_done",
     "reporting:insats_add",
     "reporting:insats_delete",
     "reporting:insats_move",
-    "reporting:report_approval_clear",
     "reporting:figures_check",
     "reporting:generate",
     "reporting:job_retry",
@@ -241,6 +245,7 @@ GET_ALLOWED = {
 OK_STATUS = {
     "projects:organisation_picker_create": {302},  # not an htmx request: back to the list
     "reporting:job_status": {302},  # not an htmx request: to the report's page
+    "reporting:report_approval_clear": {302},  # the world's report is not approved
     "set_language": {302},
 }
 

@@ -202,6 +202,12 @@ ROUTES = {
     "financing:commitment_list": NO_ARGS,
     "financing:commitment_create": NO_ARGS,
     "financing:commitment_detail": _pk("commitment"),
+    "financing:business_support_list": NO_ARGS,
+    "financing:business_support_import": NO_ARGS,
+    "financing:business_support_import_confirm": NO_ARGS,
+    "financing:business_support_create": NO_ARGS,
+    "financing:business_support_edit": _pk("business_support"),
+    "financing:business_support_source": _pk("business_support_import"),
     "financing:payment_create": _pk("commitment"),
     "financing:release_create": _pk("commitment"),
     "financing:allocation_decision_create": lambda w: {"year": w.grant.year},
@@ -316,6 +322,7 @@ ROUTES = {
     "api-report-jobs": NO_ARGS,
     "api-report-job": _pk("report_job"),
     "api-report-job-retry": _pk("report_job"),
+    "api-report-file-download": _pk("report_file"),
 }
 
 # Patterns that carry no name (none today) or exist only in some settings.

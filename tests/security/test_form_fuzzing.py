@@ -150,6 +150,7 @@ TARGETS = {
         (P + "RusAreaForm",), "officer", lambda w: f"/cases/areas/rus/{w.rus_area.pk}/edit/"
     ),
     "area_create": Target((P + "SmartAreaForm",), "officer", lambda w: "/cases/areas/smart/new/"),
+    "aim_create": Target((P + "ProjectAimForm",), "officer", lambda w: "/cases/areas/aims/new/"),
     "case_list": Target(
         ("projects.filters.CaseFilter",), "reader", lambda w: "/cases/", method="get"
     ),
@@ -511,6 +512,30 @@ TARGETS = {
     "report_approval": Target(
         (R + "ApprovalForm",), "officer", lambda w: f"/reports/{w.report.year}/approval/"
     ),
+    # The world's report is not approved: the revocation page sends the user back (302).
+    "report_approval_revoke": Target(
+        (R + "RevokeApprovalForm",),
+        "secretary",
+        lambda w: f"/reports/{w.report.year}/approval/clear/",
+        page=False,
+        base={"version": "1", "paragraph": ""},
+    ),
+    "business_support_import": Target(
+        (F + "BusinessSupportImportForm",),
+        "controller",
+        lambda w: "/finance/business-support/import/",
+    ),
+    # Posted from the preview: year, SHA-256 and name of the pending file.
+    "business_support_confirm": Target(
+        (F + "BusinessSupportConfirmForm",),
+        "controller",
+        lambda w: "/finance/business-support/import/confirm/",
+        page=False,
+        base={"year": "2022", "sha256": "0" * 64, "filename": "nyps.csv"},
+    ),
+    "business_support_create": Target(
+        (F + "BusinessSupportForm",), "controller", lambda w: "/finance/business-support/new/"
+    ),
 }
 
 
@@ -555,6 +580,16 @@ VALID = {
     "conflict_add": lambda w: {"member": str(w.body_member.pk), "reason": "Styrelseledamot"},
     "recipient_add": lambda w: {"name": "Mottagare", "email": "mottagare@example.se"},
     "report_approval": lambda w: {"reference": "RUN 2023-02-01 § 5", "approved_on": "2023-02-01"},
+    "business_support_create": lambda w: {
+        "application_id": "20229999",
+        "category": "business_support",
+        "received_on": "2022-05-02",
+        "decision": "beviljad",
+        "decided_on": "2022-06-01",
+        "amount": "400 000",
+        "company_name": "Fuzz AB",
+        "org_number": "556036-0793",
+    },
     "meeting_create": lambda w: {
         "body": str(w.body.pk),
         "date": "2031-02-03",

@@ -32,6 +32,8 @@ from decisions.workflow.constants import BodyCode
 from financing import selectors as financing_selectors
 from financing import services as financing_svc
 from financing.models import (
+    BusinessSupport,
+    BusinessSupportImport,
     Commitment,
     FinancingPlan,
     Grant,
@@ -204,6 +206,8 @@ def build_world() -> World:
         text="Säkerhetstest: EU-programmet beviljar",
         set_on=datetime.date(2022, 1, 1),
     )
+    o["business_support"] = BusinessSupport.objects.order_by("pk").first()
+    o["business_support_import"] = BusinessSupportImport.objects.order_by("pk").first()
     released = Commitment.objects.filter(payments__isnull=True).order_by("-pk").first()
     o["release"] = financing_svc.release_record(
         user=world.users["controller"],
