@@ -321,6 +321,15 @@ class Answer(Versioned):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("senast ändrad"), null=True, blank=True)
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("fört över från år"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Svaret är förra årets text, förd över när rapporten skapades: ett utkast att "
+            "revidera tills någon sparar svaret."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -346,6 +355,11 @@ class Answer(Versioned):
     @property
     def is_empty(self) -> bool:
         return not self.text.strip() and self.yes_no is None
+
+    @property
+    def needs_revision(self) -> bool:
+        """Last year's answer carried forward and not yet edited this year."""
+        return self.carried_from_year is not None
 
 
 class Insats(Versioned):

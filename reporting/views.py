@@ -72,6 +72,75 @@ def report_create(request):
     )
 
 
+@require_POST
+def report_next_year(request, year):
+    """Create the next year's report from this one: its sections and answers (to revise)."""
+    report = selectors.report_get(year)
+    require(permissions.can_create_report_year(request.user))
+    try:
+        created = services.report_next_year_create(user=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, _message_for(exc))
+        return redirect(report)
+    messages.success(
+        request,
+        _(
+            "Återrapporteringen för %(year)s är skapad från %(previous)s. Förra årets svar "
+            "är förda över som utkast att revidera; nyckeltalen beräknas för det nya året."
+        )
+        % {"year": created.year, "previous": report.year},
+    )
+    return redirect(created)
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request, year, number):
+    """Change this year's wording of a heading or question."""
+    report = selectors.report_get(year)
+    section = selectors.section_get(report, number)
+    require(permissions.can_edit_questions(request.user, report))
+    status = 200
+    if request.method == "POST":
+        form = forms.SectionTextForm(request.POST, section=section)
+        if form.is_valid():
+            try:
+                services.section_update(
+                    user=request.user,
+                    section=section,
+                    data=form.texts(),
+                    fingerprint=form.cleaned_data["fingerprint"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+                status = form_status(request, conflict=True)
+            else:
+                messages.success(
+                    request,
+                    _("Texten i %(number)s är ändrad för %(year)s.")
+                    % {"number": section.number, "year": report.year},
+                )
+                return redirect(section)
+        else:
+            status = 400
+    else:
+        form = forms.SectionTextForm(
+            section=section,
+            initial={
+                "fingerprint": services.section_fingerprint(section),
+                **{name: getattr(section, name) for name in services.QUESTION_FIELDS},
+            },
+        )
+    return render(
+        request,
+        "reporting/section_edit.html",
+        {"report": report, "section": section, "form": form},
+        status=status,
+    )
+
+
 def _job_urls(request, job) -> dict:
     return {
         "poll": reverse("reporting:job_status", args=[job.pk]),
@@ -108,6 +177,9 @@ def report_detail(request, year):
         "progress": selectors.report_progress(report),
         "sections": selectors.section_tree(report),
         "can_edit": permissions.can_edit_report(request.user, report),
+        "next_year": report.year + 1,
+        "can_create_next": permissions.can_create_report_year(request.user)
+        and not selectors.report_exists(report.year + 1),
         "can_record_approval": permissions.can_record_approval(request.user, report),
         "check": selectors.latest_check(report),
     }
@@ -326,6 +398,7 @@ def _section_context(request, section, *, form=None, add_form=None) -> dict:
         else [],
         "previous_section": previous,
         "next_section": following,
+        "can_edit_questions": permissions.can_edit_questions(request.user, report),
     }
 
 

@@ -109,7 +109,9 @@ def test_restyling_the_template_restyles_the_report(report_with_figures):
     buffer = io.BytesIO()
     template.save(buffer)
 
-    document = Document(io.BytesIO(render_docx(build_content(report_with_figures), buffer.getvalue())))
+    document = Document(
+        io.BytesIO(render_docx(build_content(report_with_figures), buffer.getvalue()))
+    )
     heading = document.styles["Heading 1"]
     assert heading.font.size == Pt(22)
     assert heading.font.color.rgb == RGBColor(0x00, 0x80, 0x00)

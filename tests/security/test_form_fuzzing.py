@@ -492,6 +492,11 @@ TARGETS = {
         "officer",
         lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/",
     ),
+    "section_edit": Target(
+        (R + "SectionTextForm",),
+        "secretary",
+        lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/edit/",
+    ),
     "insats_edit": Target(
         (R + "InsatsForm",), "officer", lambda w: f"/reports/insatser/{w.insats.pk}/"
     ),
