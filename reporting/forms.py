@@ -233,3 +233,19 @@ class SectionTextForm(forms.Form):
 
     def texts(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "fingerprint"}
+
+
+class WordTemplateForm(forms.Form):
+    file = forms.FileField(
+        label=_("Word-mall (.docx)"),
+        help_text=_(
+            "Utgå från den nuvarande mallen och ändra formatmallarna i Word. Mallen måste "
+            "ha alla formatmallar som rapporten använder."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document"
+            }
+        ),
+    )

@@ -104,3 +104,10 @@ def can_record_approval(user, report) -> Access:
     if has_role(user, Role.OFFICER, Role.SECRETARY):
         return ALLOW
     return deny(_("Endast handläggare och nämndsekreterare kan registrera godkännandet."))
+
+
+def can_manage_word_template(user) -> Access:
+    """Replacing the report's Word template is for administrators."""
+    if getattr(user, "is_superuser", False):
+        return ALLOW
+    return deny(_("Endast administratören kan byta rapportens Word-mall."))

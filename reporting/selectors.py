@@ -17,6 +17,7 @@ from reporting.models import (
     ReportYear,
     Section,
     SectionKind,
+    WordTemplate,
 )
 from reporting.template import fill_year
 
@@ -245,3 +246,11 @@ def template_for_next_year(report: ReportYear) -> dict:
 
     walk(data.get("sections", []))
     return data
+
+
+def word_template_in_use():
+    return WordTemplate.objects.filter(in_use=True).select_related("uploaded_by").first()
+
+
+def word_templates(limit: int = 20):
+    return list(WordTemplate.objects.select_related("uploaded_by")[:limit])

@@ -32,6 +32,7 @@ from core.pdf import PdfRenderError
 from projects.models import Project
 from reporting import permissions, selectors
 from reporting.documents import build_content, render_docx, render_pdf
+from reporting.documents.word_template import template_problems
 from reporting.figures import compute_figures
 from reporting.models import (
     TITLE_PATTERN,
@@ -45,6 +46,7 @@ from reporting.models import (
     ReportYear,
     Section,
     SectionKind,
+    WordTemplate,
 )
 from reporting.template import load_template_file, parse_template
 
@@ -792,3 +794,31 @@ def _store_files(job: ReportJob, files: dict[str, bytes], *, approval=None) -> N
         )
         generated.file.save(generated.filename, ContentFile(data), save=False)
         generated.save()
+
+
+# --- The Word template ------------------------------------------------------------------
+
+
+@transaction.atomic
+def word_template_upload(*, user, data: bytes, filename: str) -> WordTemplate:
+    """Put an uploaded Word template in use after checking it has the report's styles."""
+    require(permissions.can_manage_word_template(user))
+    if problems := template_problems(data):
+        raise ValidationError({"file": problems})
+    WordTemplate.objects.select_for_update().filter(in_use=True).update(in_use=False)
+    template = WordTemplate(
+        filename=(filename or "mall.docx")[:200],
+        size=len(data),
+        sha256=sha256_bytes(data),
+        uploaded_by=user,
+    )
+    template.file.save("mall.docx", ContentFile(data), save=False)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def word_template_reset(*, user) -> None:
+    """Build the report on the shipped template again (uploaded ones are kept)."""
+    require(permissions.can_manage_word_template(user))
+    WordTemplate.objects.select_for_update().filter(in_use=True).update(in_use=False)

@@ -1,6 +1,7 @@
 """Pages of the annual report. Views only call selectors, services and permissions."""
 
 import difflib
+import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from projects.models import ReportPriority
 from reporting import forms, permissions, selectors, services
 from reporting.documents import build_content
 from reporting.documents.content import figure_tables
+from reporting.documents.word_template import active_template_bytes
 from reporting.figures import (
     CASE_GROUPS,
     FIGURE_DEFINITIONS,
@@ -27,7 +29,7 @@ from reporting.figures import (
     commitments_behind,
     compute_figures,
 )
-from reporting.models import GeneratedReport, Insats
+from reporting.models import CONTENT_TYPES, GeneratedReport, Insats, ReportFormat
 
 
 def _message_for(error: ValidationError) -> str:
@@ -178,6 +180,7 @@ def report_detail(request, year):
         "sections": selectors.section_tree(report),
         "can_edit": permissions.can_edit_report(request.user, report),
         "next_year": report.year + 1,
+        "can_manage_template": permissions.can_manage_word_template(request.user),
         "can_create_next": permissions.can_create_report_year(request.user)
         and not selectors.report_exists(report.year + 1),
         "can_record_approval": permissions.can_record_approval(request.user, report),
@@ -814,3 +817,63 @@ def file_download(request, pk):
     )
     response["X-Content-SHA256"] = generated.sha256
     return response
+
+
+# --- The Word template ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def word_template(request):
+    """Which Word template the report is built on; administrators upload a replacement."""
+    require(permissions.can_manage_word_template(request.user))
+    status = 200
+    form = forms.WordTemplateForm()
+    if request.method == "POST":
+        form = forms.WordTemplateForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.word_template_upload(
+                    user=request.user, data=upload.read(), filename=upload.name
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(
+                    request, _("Den nya Word-mallen används från och med nu när rapporten skapas.")
+                )
+                return redirect("reporting:word_template")
+        else:
+            status = 400
+    return render(
+        request,
+        "reporting/word_template.html",
+        {
+            "form": form,
+            "current": selectors.word_template_in_use(),
+            "history": selectors.word_templates(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def word_template_reset(request):
+    require(permissions.can_manage_word_template(request.user))
+    services.word_template_reset(user=request.user)
+    messages.success(request, _("Rapporten byggs åter på den levererade Word-mallen."))
+    return redirect("reporting:word_template")
+
+
+def word_template_download(request):
+    """The template in use, to restyle in Word (everyone who reads reports)."""
+    require(permissions.can_view_reports(request.user))
+    current = selectors.word_template_in_use()
+    name = current.filename if current else "aterrapportering-mall.docx"
+    return FileResponse(
+        io.BytesIO(active_template_bytes()),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES[ReportFormat.DOCX],
+    )

@@ -257,5 +257,11 @@ def shipped_template_bytes() -> bytes:
 
 
 def active_template_bytes() -> bytes:
-    """The template the report is built on now: the shipped file."""
-    return shipped_template_bytes()
+    """The template the report is built on now: the uploaded one in use, else the shipped."""
+    from reporting.models import WordTemplate
+
+    uploaded = WordTemplate.objects.filter(in_use=True).first()
+    if uploaded is None:
+        return shipped_template_bytes()
+    with uploaded.file.open("rb") as handle:
+        return handle.read()

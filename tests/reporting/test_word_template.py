@@ -156,3 +156,54 @@ def test_libreoffice_converts_the_docx_without_errors_within_a_page_of_the_pdf(
 
 def test_building_the_template_twice_gives_the_same_styles():
     assert _style_names(build_template_bytes()) == _style_names(build_template_bytes())
+
+
+def _restyled() -> bytes:
+    template = Document(str(TEMPLATE_PATH))
+    template.styles["Heading 1"].font.size = Pt(24)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_administrator_uploads_a_restyled_template_and_the_report_uses_it(
+    client_for, report_with_figures, officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from reporting.models import WordTemplate
+    from tests.core.factories import UserFactory
+
+    admin = UserFactory(username="mall-admin", is_superuser=True)
+    url = reverse("reporting:word_template")
+    assert client_for(officer).get(url).status_code == 403
+
+    plain = io.BytesIO()
+    Document().save(plain)
+    response = client_for(admin).post(
+        url, {"file": SimpleUploadedFile("fel.docx", plain.getvalue())}
+    )
+    assert response.status_code == 400
+    assert "Mallen saknar formatmallarna:" in response.content.decode()
+    assert not WordTemplate.objects.exists()
+
+    response = client_for(admin).post(url, {"file": SimpleUploadedFile("ny.docx", _restyled())})
+    assert response.status_code == 302
+    in_use = WordTemplate.objects.get(in_use=True)
+    assert in_use.filename == "ny.docx" and in_use.uploaded_by == admin
+    document = Document(io.BytesIO(render_docx(build_content(report_with_figures))))
+    assert document.styles["Heading 1"].font.size == Pt(24)
+    # Everyone who reads reports downloads the template in use, to restyle it.
+    download = client_for(officer).get(reverse("reporting:word_template_download"))
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert Document(io.BytesIO(data)).styles["Heading 1"].font.size == Pt(24)
+
+    response = client_for(admin).post(reverse("reporting:word_template_reset"))
+    assert response.status_code == 302
+    assert not WordTemplate.objects.filter(in_use=True).exists()
+    assert WordTemplate.objects.count() == 1  # kept: which template was used when
+    document = Document(io.BytesIO(render_docx(build_content(report_with_figures))))
+    assert document.styles["Heading 1"].font.size == Pt(16)

@@ -227,6 +227,9 @@ ROUTES = {
     # --- reporting ---------------------------------------------------------------------
     "reporting:index": NO_ARGS,
     "reporting:report_create": NO_ARGS,
+    "reporting:word_template": NO_ARGS,
+    "reporting:word_template_reset": NO_ARGS,
+    "reporting:word_template_download": NO_ARGS,
     "reporting:report_detail": _year,
     "reporting:report_edit": _year,
     "reporting:report_next_year": _year,
