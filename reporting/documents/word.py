@@ -228,7 +228,8 @@ def _table(document, block: Table, usable_width) -> None:
     document.add_paragraph(block.caption, style="Caption")
     rows = len(block.rows) + 1 + (1 if block.footer else 0)
     table = document.add_table(rows=rows, cols=len(block.columns))
-    # The header row's shading and bold come from the style's firstRow part.
+    # The header row's shading comes from the style's firstRow part; its bold is also set
+    # on the runs, since LibreOffice does not apply a table style's conditional bold.
     table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     size = Pt(9) if block.kind == "insatser" else None
@@ -244,7 +245,7 @@ def _table(document, block: Table, usable_width) -> None:
     _repeat_header(header)
     for index, title in enumerate(block.columns):
         cell = header.cells[index]
-        _cell_text(cell, title, align_right=index in block.numeric, size=size)
+        _cell_text(cell, title, bold=True, align_right=index in block.numeric, size=size)
     for row_index, values in enumerate(block.rows, start=1):
         for index, value in enumerate(values):
             _cell_text(
