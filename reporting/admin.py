@@ -15,6 +15,7 @@ from reporting.models import (
     ReportJob,
     ReportYear,
     Section,
+    WordTemplate,
 )
 
 
@@ -86,3 +87,9 @@ class GeneratedReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("filename", "format", "size", "sha256", "requested_by", "created_at")
     list_filter = ("format", "report")
     list_select_related = ("report", "requested_by")
+
+
+@admin.register(WordTemplate)
+class WordTemplateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("filename", "in_use", "size", "sha256", "uploaded_by", "uploaded_at")
+    list_select_related = ("uploaded_by",)

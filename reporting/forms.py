@@ -202,3 +202,50 @@ class RevokeApprovalForm(VersionForm):
     def __init__(self, *args, paragraphs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paragraph"].queryset = paragraphs
+
+
+class SectionTextForm(forms.Form):
+    """This year's wording of a heading or question (earlier years keep theirs)."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    title = forms.CharField(label=_("Rubrik"), required=False, max_length=300)
+    intro = forms.CharField(
+        label=_("Inledning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    question = forms.CharField(
+        label=_("Frågetext"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    yes_prompt = forms.CharField(
+        label=_("Fråga vid ja"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    no_prompt = forms.CharField(
+        label=_("Fråga vid nej"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not section.is_question:
+            for name in ("question", "yes_prompt", "no_prompt"):
+                del self.fields[name]
+        elif section.answer_kind != AnswerKind.YES_NO:
+            del self.fields["yes_prompt"]
+            del self.fields["no_prompt"]
+
+    def texts(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "fingerprint"}
+
+
+class WordTemplateForm(forms.Form):
+    file = forms.FileField(
+        label=_("Word-mall (.docx)"),
+        help_text=_(
+            "Utgå från den nuvarande mallen och ändra formatmallarna i Word. Mallen måste "
+            "ha alla formatmallar som rapporten använder."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document"
+            }
+        ),
+    )

@@ -321,6 +321,15 @@ class Answer(Versioned):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("senast ändrad"), null=True, blank=True)
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("fört över från år"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Svaret är förra årets text, förd över när rapporten skapades: ett utkast att "
+            "revidera tills någon sparar svaret."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -346,6 +355,11 @@ class Answer(Versioned):
     @property
     def is_empty(self) -> bool:
         return not self.text.strip() and self.yes_no is None
+
+    @property
+    def needs_revision(self) -> bool:
+        """Last year's answer carried forward and not yet edited this year."""
+        return self.carried_from_year is not None
 
 
 class Insats(Versioned):
@@ -532,3 +546,42 @@ class GeneratedReport(models.Model):
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES[self.format]
+
+
+def word_template_upload_to(instance: "WordTemplate", filename: str) -> str:
+    return f"reports/word-templates/{uuid.uuid4().hex}.docx"
+
+
+class WordTemplate(models.Model):
+    """A Word template an administrator uploaded to replace the shipped one.
+
+    The newest row is the template in use; with none, the report is built on
+    ``reporting/templates_docx/report-template.docx``. Rows are kept (who, when,
+    SHA-256), so it is known which template a report was built on.
+    """
+
+    file = models.FileField(_("fil"), upload_to=word_template_upload_to, max_length=300)
+    filename = models.CharField(_("filnamn"), max_length=200)
+    size = models.PositiveBigIntegerField(_("storlek"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    in_use = models.BooleanField(_("används"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Word-mall")
+        verbose_name_plural = _("Word-mallar")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_use"], condition=Q(in_use=True), name="word_template_one_in_use"
+            )
+        ]
+
+    def __str__(self):
+        return self.filename

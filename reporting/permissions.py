@@ -18,10 +18,17 @@ def can_view_reports(user) -> Access:
     return deny(_("Du har ingen roll i Norrbotten Cases. Kontakta administratören."))
 
 
+# The roles that own the report: the officers who write it, the committee secretary
+# and the controller who answer for it.
+REPORT_OWNERS = (Role.OFFICER, Role.SECRETARY, Role.CONTROLLER)
+
+
 def can_create_report_year(user) -> Access:
-    if has_role(user, Role.OFFICER):
+    if has_role(user, *REPORT_OWNERS):
         return ALLOW
-    return deny(_("Endast handläggare kan skapa en ny återrapportering."))
+    return deny(
+        _("Endast handläggare, nämndsekreterare och controller kan skapa en ny återrapportering.")
+    )
 
 
 def _writable(report) -> Access:
@@ -37,6 +44,13 @@ def can_edit_report(user, report) -> Access:
     """Title page facts: the diary numbers and recipients."""
     if not has_role(user, Role.OFFICER):
         return deny(_("Endast handläggare kan ändra återrapporteringen."))
+    return _writable(report)
+
+
+def can_edit_questions(user, report) -> Access:
+    """This year's wording of headings and questions (earlier years keep theirs)."""
+    if not has_role(user, *REPORT_OWNERS):
+        return deny(_("Endast handläggare, nämndsekreterare och controller kan ändra frågorna."))
     return _writable(report)
 
 
@@ -90,3 +104,10 @@ def can_record_approval(user, report) -> Access:
     if has_role(user, Role.OFFICER, Role.SECRETARY):
         return ALLOW
     return deny(_("Endast handläggare och nämndsekreterare kan registrera godkännandet."))
+
+
+def can_manage_word_template(user) -> Access:
+    """Replacing the report's Word template is for administrators."""
+    if getattr(user, "is_superuser", False):
+        return ALLOW
+    return deny(_("Endast administratören kan byta rapportens Word-mall."))

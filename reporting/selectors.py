@@ -1,5 +1,6 @@
 """Reads of the reporting app: report lists with progress, the section tree, history."""
 
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -16,7 +17,9 @@ from reporting.models import (
     ReportYear,
     Section,
     SectionKind,
+    WordTemplate,
 )
+from reporting.template import fill_year
 
 # Case states that mean the matter went ahead (approved, granted, funded, running...).
 GOING_AHEAD_STATES = (
@@ -55,6 +58,10 @@ def report_list():
         question_count=Count("sections", filter=_QUESTION),
         done_count=Count("sections", filter=_DONE),
     ).order_by("-year")
+
+
+def report_exists(year: int) -> bool:
+    return ReportYear.objects.filter(year=year).exists()
 
 
 def report_get(year: int) -> ReportYear:
@@ -209,3 +216,41 @@ def approval_candidates(report: ReportYear):
         .select_related("body", "meeting")
         .order_by("-meeting__date", "-number")
     )
+
+
+TEMPLATE_TEXT_FIELDS = ("title", "intro", "question", "yes_prompt", "no_prompt")
+
+
+def template_for_next_year(report: ReportYear) -> dict:
+    """The template next year starts from: ``report``'s template with this year's edits.
+
+    Texts nobody edited keep their ``{year}`` placeholders (so next year's intro says
+    next year); a text edited in this year's report is taken as it now reads.
+    """
+    data = copy.deepcopy(report.template)
+    sections = {s.key: s for s in report.sections.all()}
+
+    def walk(nodes):
+        for node in nodes:
+            section = sections.get(node.get("key"))
+            if section is not None:
+                for name in TEMPLATE_TEXT_FIELDS:
+                    raw = node.get(name, "")
+                    current = getattr(section, name)
+                    if fill_year(str(raw).strip(), report.year) != current:
+                        if current:
+                            node[name] = current
+                        else:
+                            node.pop(name, None)
+            walk(node.get("children", []))
+
+    walk(data.get("sections", []))
+    return data
+
+
+def word_template_in_use():
+    return WordTemplate.objects.filter(in_use=True).select_related("uploaded_by").first()
+
+
+def word_templates(limit: int = 20):
+    return list(WordTemplate.objects.select_related("uploaded_by")[:limit])

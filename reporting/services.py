@@ -32,6 +32,7 @@ from core.pdf import PdfRenderError
 from projects.models import Project
 from reporting import permissions, selectors
 from reporting.documents import build_content, render_docx, render_pdf
+from reporting.documents.word_template import template_problems
 from reporting.figures import compute_figures
 from reporting.models import (
     TITLE_PATTERN,
@@ -45,6 +46,7 @@ from reporting.models import (
     ReportYear,
     Section,
     SectionKind,
+    WordTemplate,
 )
 from reporting.template import load_template_file, parse_template
 
@@ -78,11 +80,14 @@ def _stale(what: str, by, at) -> Conflict:
 def report_year_create(
     *, user, year: int, template: dict | None = None, template_source: str = ""
 ) -> ReportYear:
-    """Create the report of ``year`` with its section tree and empty answers.
+    """Create the report of ``year`` with its section tree and its answers.
 
     The template is, in order: the one given, the shipped file for that year
-    (``reporting/fixtures/report_template_<year>.json``), or the template of the
-    latest earlier report year.
+    (``reporting/fixtures/report_template_<year>.json``), or the latest earlier report
+    year's sections as they stand (questions edited in that year included, see
+    ``selectors.template_for_next_year``). The answers of the latest earlier report are
+    carried forward, by section key, as drafts marked "från föregående år — att
+    revidera" until edited; figures are never carried (they are computed).
     """
     require(permissions.can_create_report_year(user))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -94,8 +99,8 @@ def report_year_create(
     if template is None:
         template = load_template_file(year)
         template_source = _("Mallfil för %(year)s") % {"year": year}
+    previous = ReportYear.objects.filter(year__lt=year).order_by("-year").first()
     if template is None:
-        previous = ReportYear.objects.filter(year__lt=year).order_by("-year").first()
         if previous is None:
             raise ValidationError(
                 {
@@ -106,7 +111,7 @@ def report_year_create(
                     % {"year": year}
                 }
             )
-        template = previous.template
+        template = selectors.template_for_next_year(previous)
         template_source = _("Mallen från återrapporteringen %(year)s") % {"year": previous.year}
     parsed = parse_template(template, year)
 
@@ -157,10 +162,30 @@ def report_year_create(
         for section in Section.objects.bulk_create(level):
             by_key[section.key] = section
     questions = [s for s in by_key.values() if s.kind == SectionKind.QUESTION]
+    carried = _answers_to_carry(previous, questions) if previous else {}
     bulk_create_with_history(
-        [Answer(section=section) for section in questions], Answer, default_user=user
+        [carried.get(section.key) or Answer(section=section) for section in questions],
+        Answer,
+        default_user=user,
     )
     return report
+
+
+def _answers_to_carry(previous: ReportYear, questions: list[Section]) -> dict[str, Answer]:
+    """New answers holding last year's text (same key and answer kind), marked to revise."""
+    kinds = {section.key: section for section in questions}
+    carried = {}
+    for old in Answer.objects.filter(section__report=previous).select_related("section"):
+        section = kinds.get(old.section.key)
+        if section is None or section.answer_kind != old.section.answer_kind or old.is_empty:
+            continue
+        carried[section.key] = Answer(
+            section=section,
+            text=old.text,
+            yes_no=old.yes_no if section.answer_kind == AnswerKind.YES_NO else None,
+            carried_from_year=previous.year,
+        )
+    return carried
 
 
 REPORT_FIELDS = ("government_reference", "agency_reference", "region_reference", "recipients")
@@ -193,6 +218,60 @@ def report_year_update(*, user, report: ReportYear, data: dict, version: int) ->
     locked.full_clean()
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def report_next_year_create(*, user, report: ReportYear) -> ReportYear:
+    """Create the report of the year after ``report`` from its sections and answers."""
+    require(permissions.can_create_report_year(user))
+    return report_year_create(user=user, year=report.year + 1)
+
+
+QUESTION_FIELDS = ("title", "intro", "question", "yes_prompt", "no_prompt")
+MAX_QUESTION_LENGTH = 5_000
+
+
+def section_fingerprint(section: Section) -> str:
+    """The texts of a section as the edit form saw them (a stale form is refused)."""
+    return sha256_bytes("\x1f".join(getattr(section, f) for f in QUESTION_FIELDS).encode())
+
+
+@transaction.atomic
+def section_update(*, user, section: Section, data: dict, fingerprint: str) -> Section:
+    """Change this year's wording of a section (heading, intro, question, prompts).
+
+    Only this report's section changes: earlier years keep their wording and next year
+    starts from this one.
+    """
+    locked = (
+        Section.objects.select_for_update(of=("self",)).select_related("report").get(pk=section.pk)
+    )
+    require(permissions.can_edit_questions(user, locked.report))
+    if section_fingerprint(locked) != fingerprint:
+        raise Conflict(
+            _(
+                "Avsnittets text har ändrats av någon annan sedan du öppnade sidan. "
+                "Ladda om sidan och gör om din ändring."
+            )
+        )
+    changed = []
+    for name, value in data.items():
+        if name not in QUESTION_FIELDS:
+            raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": name})
+        value = (value or "").replace("\r\n", "\n").strip()
+        if len(value) > MAX_QUESTION_LENGTH:
+            raise ValidationError({name: _("Högst %(max)s tecken.") % {"max": MAX_QUESTION_LENGTH}})
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if locked.kind == SectionKind.QUESTION and not locked.question:
+        raise ValidationError({"question": _("Frågan behöver en frågetext.")})
+    if locked.kind == SectionKind.HEADING and not locked.title:
+        raise ValidationError({"title": _("Rubriken behöver en rubriktext.")})
+    if changed:
+        locked.full_clean()
+        locked.save(update_fields=changed)
     return locked
 
 
@@ -236,10 +315,12 @@ def answer_save(
         )
     if locked.section.answer_kind != AnswerKind.YES_NO:
         yes_no = None
-    if locked.text == text and locked.yes_no == yes_no:
+    if locked.text == text and locked.yes_no == yes_no and not locked.needs_revision:
         return locked
     locked.text = text
     locked.yes_no = yes_no
+    # Saved this year (revised, or confirmed as it stands): no longer last year's draft.
+    locked.carried_from_year = None
     locked.updated_by = user
     locked.updated_at = timezone.now()
     if locked.done and locked.is_empty and not locked.section.insatser.exists():
@@ -713,3 +794,31 @@ def _store_files(job: ReportJob, files: dict[str, bytes], *, approval=None) -> N
         )
         generated.file.save(generated.filename, ContentFile(data), save=False)
         generated.save()
+
+
+# --- The Word template ------------------------------------------------------------------
+
+
+@transaction.atomic
+def word_template_upload(*, user, data: bytes, filename: str) -> WordTemplate:
+    """Put an uploaded Word template in use after checking it has the report's styles."""
+    require(permissions.can_manage_word_template(user))
+    if problems := template_problems(data):
+        raise ValidationError({"file": problems})
+    WordTemplate.objects.select_for_update().filter(in_use=True).update(in_use=False)
+    template = WordTemplate(
+        filename=(filename or "mall.docx")[:200],
+        size=len(data),
+        sha256=sha256_bytes(data),
+        uploaded_by=user,
+    )
+    template.file.save("mall.docx", ContentFile(data), save=False)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def word_template_reset(*, user) -> None:
+    """Build the report on the shipped template again (uploaded ones are kept)."""
+    require(permissions.can_manage_word_template(user))
+    WordTemplate.objects.select_for_update().filter(in_use=True).update(in_use=False)

@@ -1,6 +1,7 @@
 """Pages of the annual report. Views only call selectors, services and permissions."""
 
 import difflib
+import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from projects.models import ReportPriority
 from reporting import forms, permissions, selectors, services
 from reporting.documents import build_content
 from reporting.documents.content import figure_tables
+from reporting.documents.word_template import active_template_bytes
 from reporting.figures import (
     CASE_GROUPS,
     FIGURE_DEFINITIONS,
@@ -27,7 +29,7 @@ from reporting.figures import (
     commitments_behind,
     compute_figures,
 )
-from reporting.models import GeneratedReport, Insats
+from reporting.models import CONTENT_TYPES, GeneratedReport, Insats, ReportFormat
 
 
 def _message_for(error: ValidationError) -> str:
@@ -72,6 +74,75 @@ def report_create(request):
     )
 
 
+@require_POST
+def report_next_year(request, year):
+    """Create the next year's report from this one: its sections and answers (to revise)."""
+    report = selectors.report_get(year)
+    require(permissions.can_create_report_year(request.user))
+    try:
+        created = services.report_next_year_create(user=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, _message_for(exc))
+        return redirect(report)
+    messages.success(
+        request,
+        _(
+            "Återrapporteringen för %(year)s är skapad från %(previous)s. Förra årets svar "
+            "är förda över som utkast att revidera; nyckeltalen beräknas för det nya året."
+        )
+        % {"year": created.year, "previous": report.year},
+    )
+    return redirect(created)
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request, year, number):
+    """Change this year's wording of a heading or question."""
+    report = selectors.report_get(year)
+    section = selectors.section_get(report, number)
+    require(permissions.can_edit_questions(request.user, report))
+    status = 200
+    if request.method == "POST":
+        form = forms.SectionTextForm(request.POST, section=section)
+        if form.is_valid():
+            try:
+                services.section_update(
+                    user=request.user,
+                    section=section,
+                    data=form.texts(),
+                    fingerprint=form.cleaned_data["fingerprint"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+                status = form_status(request, conflict=True)
+            else:
+                messages.success(
+                    request,
+                    _("Texten i %(number)s är ändrad för %(year)s.")
+                    % {"number": section.number, "year": report.year},
+                )
+                return redirect(section)
+        else:
+            status = 400
+    else:
+        form = forms.SectionTextForm(
+            section=section,
+            initial={
+                "fingerprint": services.section_fingerprint(section),
+                **{name: getattr(section, name) for name in services.QUESTION_FIELDS},
+            },
+        )
+    return render(
+        request,
+        "reporting/section_edit.html",
+        {"report": report, "section": section, "form": form},
+        status=status,
+    )
+
+
 def _job_urls(request, job) -> dict:
     return {
         "poll": reverse("reporting:job_status", args=[job.pk]),
@@ -108,6 +179,10 @@ def report_detail(request, year):
         "progress": selectors.report_progress(report),
         "sections": selectors.section_tree(report),
         "can_edit": permissions.can_edit_report(request.user, report),
+        "next_year": report.year + 1,
+        "can_manage_template": permissions.can_manage_word_template(request.user),
+        "can_create_next": permissions.can_create_report_year(request.user)
+        and not selectors.report_exists(report.year + 1),
         "can_record_approval": permissions.can_record_approval(request.user, report),
         "check": selectors.latest_check(report),
     }
@@ -326,6 +401,7 @@ def _section_context(request, section, *, form=None, add_form=None) -> dict:
         else [],
         "previous_section": previous,
         "next_section": following,
+        "can_edit_questions": permissions.can_edit_questions(request.user, report),
     }
 
 
@@ -741,3 +817,63 @@ def file_download(request, pk):
     )
     response["X-Content-SHA256"] = generated.sha256
     return response
+
+
+# --- The Word template ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def word_template(request):
+    """Which Word template the report is built on; administrators upload a replacement."""
+    require(permissions.can_manage_word_template(request.user))
+    status = 200
+    form = forms.WordTemplateForm()
+    if request.method == "POST":
+        form = forms.WordTemplateForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.word_template_upload(
+                    user=request.user, data=upload.read(), filename=upload.name
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(
+                    request, _("Den nya Word-mallen används från och med nu när rapporten skapas.")
+                )
+                return redirect("reporting:word_template")
+        else:
+            status = 400
+    return render(
+        request,
+        "reporting/word_template.html",
+        {
+            "form": form,
+            "current": selectors.word_template_in_use(),
+            "history": selectors.word_templates(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def word_template_reset(request):
+    require(permissions.can_manage_word_template(request.user))
+    services.word_template_reset(user=request.user)
+    messages.success(request, _("Rapporten byggs åter på den levererade Word-mallen."))
+    return redirect("reporting:word_template")
+
+
+def word_template_download(request):
+    """The template in use, to restyle in Word (everyone who reads reports)."""
+    require(permissions.can_view_reports(request.user))
+    current = selectors.word_template_in_use()
+    name = current.filename if current else "aterrapportering-mall.docx"
+    return FileResponse(
+        io.BytesIO(active_template_bytes()),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES[ReportFormat.DOCX],
+    )

@@ -49,7 +49,7 @@ class Question:
 class Text:
     block_type: ClassVar[str] = "text"
     blocks: list[formatting.Block]
-    style: str = "answer"  # answer | intro | prompt | missing | note
+    style: str = "answer"  # answer | intro | prompt | missing | carried | note
 
     @property
     def html(self):
@@ -315,6 +315,12 @@ def insatser_table(section: Section, rows: list[Insats]) -> Table:
     )
 
 
+def carried_note(answer) -> str:
+    return _("Från föregående år — att revidera (svaret från %(year)s).") % {
+        "year": answer.carried_from_year
+    }
+
+
 def build_content(report: ReportYear) -> ReportContent:
     with translation.override("sv"):
         return _build(report)
@@ -365,6 +371,8 @@ def _build(report: ReportYear) -> ReportContent:
             if prompt:
                 body.append(Text(formatting.parse(prompt), style="prompt"))
         rows = insatser.get(section.pk, [])
+        if answer.needs_revision and not answer.is_empty:
+            body.append(Text(formatting.parse(carried_note(answer)), style="carried"))
         if answer.text.strip():
             body.append(Text(formatting.parse(answer.text)))
         elif not rows and answer.yes_no is None:

@@ -1,82 +1,32 @@
 """The report as a Word document (python-docx), from ``content.ReportContent``.
 
-Real Heading 1-6 styles (Word's navigation and the table of contents use them), a TOC
-field that Word fills in with page numbers when the document is opened (its cached
-result already lists the headings), tables with a repeated header row, and a footer
-with PAGE and NUMPAGES fields: ``3 (45)``.
+Built on the Word template (``word_template``: the shipped
+``reporting/templates_docx/report-template.docx`` or the one an administrator
+uploaded): the template's body is cleared and the content written with its named
+styles only (Title, Heading 1-6, toc 1-3, Fråga, Rapporttabell ...), so restyling the
+template restyles the report. Real Heading styles (Word's navigation and the table of
+contents use them), a TOC field that Word fills in with page numbers when the document
+is opened (its cached result already lists the headings), tables whose header row
+repeats and whose rows never break across pages, and a footer with PAGE and NUMPAGES
+fields: ``3 (45)``.
 """
 
 import io
 
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 
 from reporting import formatting
 from reporting.documents.content import Heading, Question, ReportContent, Table, Text, YesNo
+from reporting.documents.word_template import RED as DRAFT_RED
+from reporting.documents.word_template import TABLE_STYLE, active_template_bytes
 
-FONT = "Calibri"
-BLUE = RGBColor(0x0B, 0x3D, 0x6B)
 GREY = RGBColor(0x4A, 0x53, 0x60)
-HEADER_FILL = "E6EFF8"
-
-
-def _set_language(element, lang: str = "sv-SE") -> None:
-    rpr = element.get_or_add_rPr()
-    lang_el = rpr.find(qn("w:lang"))
-    if lang_el is None:
-        lang_el = OxmlElement("w:lang")
-        rpr.append(lang_el)
-    lang_el.set(qn("w:val"), lang)
-
-
-def _setup_styles(document) -> None:
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(6)
-    _set_language(normal.element)
-    sizes = {1: 16, 2: 14, 3: 12.5, 4: 12, 5: 11, 6: 11}
-    for level, size in sizes.items():
-        style = styles[f"Heading {level}"]
-        style.font.name = FONT
-        style.font.size = Pt(size)
-        style.font.color.rgb = BLUE
-        style.font.bold = True
-        style.paragraph_format.space_before = Pt(14 if level <= 2 else 10)
-        style.paragraph_format.space_after = Pt(6)
-        style.paragraph_format.keep_with_next = True
-    # Every chapter (Återrapportering 1, 2 ...) starts on a new page, as in seed 004.
-    styles["Heading 1"].paragraph_format.page_break_before = True
-    question = styles.add_style("Fråga", WD_STYLE_TYPE.PARAGRAPH)
-    question.base_style = normal
-    question.font.bold = True
-    question.paragraph_format.space_before = Pt(10)
-    question.paragraph_format.keep_with_next = True
-    intro = styles.add_style("Inledning", WD_STYLE_TYPE.PARAGRAPH)
-    intro.base_style = normal
-    intro.font.size = Pt(10)
-    intro.font.color.rgb = GREY
-    prompt = styles.add_style("Delfråga", WD_STYLE_TYPE.PARAGRAPH)
-    prompt.base_style = normal
-    prompt.font.italic = True
-    prompt.paragraph_format.keep_with_next = True
-    caption = styles["Caption"]
-    caption.font.name = FONT
-    caption.font.size = Pt(10)
-    caption.font.bold = True
-    caption.font.color.rgb = GREY
-    caption.paragraph_format.keep_with_next = True
-    toc_heading = styles["TOC Heading"]
-    toc_heading.font.name = FONT
-    toc_heading.font.color.rgb = BLUE
 
 
 def _field(paragraph, instruction: str, cached: str = "", dirty: bool = False) -> None:
@@ -121,11 +71,13 @@ def _toc(document, content: ReportContent) -> None:
     first.add_run()._r.append(separate)
     last = first
     for index, heading in enumerate(content.toc):
-        paragraph = first if index == 0 else document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(0.6 * (heading.level - 1))
-        paragraph.paragraph_format.space_after = Pt(2)
-        run = paragraph.add_run(heading.text)
-        run.bold = heading.level == 1
+        style = f"toc {min(heading.level, 3)}"
+        if index == 0:
+            paragraph = first
+            paragraph.style = document.styles[style]
+        else:
+            paragraph = document.add_paragraph(style=style)
+        paragraph.add_run(heading.text)
         last = paragraph
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
@@ -173,15 +125,21 @@ def _update_fields_on_open(document) -> None:
     update.set(qn("w:val"), "true")
 
 
-DRAFT_RED = RGBColor(0xB0, 0x1E, 0x1E)
+def _free_paragraph(part, style: str):
+    """The part's first paragraph if it is empty, else a new one (the template's own
+    header or footer text, a logo say, stays)."""
+    first = part.paragraphs[0] if part.paragraphs else None
+    if first is not None and not first.text.strip() and not first.runs:
+        first.style = style
+        return first
+    return part.add_paragraph(style=style)
 
 
 def _draft_header(document, content: ReportContent) -> None:
     """Every page of a draft says UTKAST at the top (the page header)."""
     if not content.draft:
         return
-    paragraph = document.sections[0].header.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph = _free_paragraph(document.sections[0].header, "Header")
     run = paragraph.add_run(content.draft_mark)
     run.bold = True
     run.font.size = Pt(20)
@@ -192,13 +150,8 @@ def _draft_header(document, content: ReportContent) -> None:
 
 
 def _footer(document, content: ReportContent) -> None:
-    section = document.sections[0]
-    footer = section.footer
-    paragraph = footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    label = paragraph.add_run(content.footer_label + "    ")
-    label.font.size = Pt(8)
-    label.font.color.rgb = GREY
+    paragraph = _free_paragraph(document.sections[0].footer, "Footer")
+    paragraph.add_run(content.footer_label + "    ")
     _field(paragraph, "PAGE", "1")
     paragraph.add_run(" (")
     _field(paragraph, "NUMPAGES", "1")
@@ -223,7 +176,8 @@ STYLE_FOR_TEXT = {
     "intro": "Inledning",
     "prompt": "Delfråga",
     "answer": "Normal",
-    "missing": "Normal",
+    "missing": "Ej besvarad",
+    "carried": "Att revidera",
 }
 
 
@@ -235,19 +189,6 @@ def _text(container, block: Text) -> None:
         else:
             paragraph = container.add_paragraph(style=STYLE_FOR_TEXT.get(block.style, "Normal"))
             _add_lines(paragraph, part.lines)
-            if block.style == "missing":
-                for run in paragraph.runs:
-                    run.italic = True
-                    run.font.color.rgb = GREY
-
-
-def _shade(cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    tcpr.append(shading)
 
 
 def _repeat_header(row) -> None:
@@ -287,7 +228,9 @@ def _table(document, block: Table, usable_width) -> None:
     document.add_paragraph(block.caption, style="Caption")
     rows = len(block.rows) + 1 + (1 if block.footer else 0)
     table = document.add_table(rows=rows, cols=len(block.columns))
-    table.style = document.styles["Table Grid"]
+    # The header row's shading comes from the style's firstRow part; its bold is also set
+    # on the runs, since LibreOffice does not apply a table style's conditional bold.
+    table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     size = Pt(9) if block.kind == "insatser" else None
     widths = block.widths or [1] * len(block.columns)
@@ -303,7 +246,6 @@ def _table(document, block: Table, usable_width) -> None:
     for index, title in enumerate(block.columns):
         cell = header.cells[index]
         _cell_text(cell, title, bold=True, align_right=index in block.numeric, size=size)
-        _shade(cell, HEADER_FILL)
     for row_index, values in enumerate(block.rows, start=1):
         for index, value in enumerate(values):
             _cell_text(
@@ -322,40 +264,41 @@ def _table(document, block: Table, usable_width) -> None:
 
 def _title_page(document, content: ReportContent) -> None:
     page = content.title_page
-    for _blank in range(4):
-        document.add_paragraph()
     document.add_paragraph(page.title, style="Title")
     if content.draft:
-        run = document.add_paragraph().add_run(content.draft_note)
-        run.bold = True
-        run.font.color.rgb = DRAFT_RED
+        document.add_paragraph(content.draft_note, style="Utkastmarkering")
     elif content.approval:
-        document.add_paragraph(content.approval)
+        document.add_paragraph(content.approval, style="Subtitle")
     document.add_paragraph()
     if page.recipients:
-        document.add_paragraph().add_run(page.recipients_heading).bold = True
+        document.add_paragraph(style="Titelsida").add_run(page.recipients_heading).bold = True
         for recipient in page.recipients:
-            paragraph = document.add_paragraph(recipient)
-            paragraph.paragraph_format.space_after = Pt(0)
+            document.add_paragraph(recipient, style="Titelsida")
         document.add_paragraph()
     if page.references:
-        document.add_paragraph().add_run(page.references_heading).bold = True
+        document.add_paragraph(style="Titelsida").add_run(page.references_heading).bold = True
         for label, value in page.references:
-            paragraph = document.add_paragraph()
-            paragraph.paragraph_format.space_after = Pt(0)
+            paragraph = document.add_paragraph(style="Titelsida")
             paragraph.add_run(f"{label} ")
             paragraph.add_run(value).bold = True
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def render_docx(content: ReportContent) -> bytes:
-    document = Document()
-    _setup_styles(document)
+def _clear_body(document) -> None:
+    """Remove the template's body text; its final section properties (page) stay."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def render_docx(content: ReportContent, template: bytes | None = None) -> bytes:
+    """DOCX bytes on ``template`` (default: the template in use, see ``word_template``)."""
+    if template is None:
+        template = active_template_bytes()
+    document = Document(io.BytesIO(template))
+    _clear_body(document)
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.3)
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.2)
     usable_width = section.page_width - section.left_margin - section.right_margin
 
     properties = document.core_properties
@@ -363,6 +306,7 @@ def render_docx(content: ReportContent) -> bytes:
     properties.author = "Region Norrbotten"
     properties.language = "sv-SE"
     properties.subject = "Återrapportering av villkorsbeslut"
+    properties.comments = ""
 
     _draft_header(document, content)
     _footer(document, content)
@@ -372,7 +316,7 @@ def render_docx(content: ReportContent) -> bytes:
 
     for block in content.body:
         if isinstance(block, Heading):
-            document.add_heading(block.text, level=block.level)
+            document.add_paragraph(block.text, style=f"Heading {min(block.level, 6)}")
         elif isinstance(block, Question):
             text = f"{block.number} {block.text}" if block.number else block.text
             document.add_paragraph(text, style="Fråga")

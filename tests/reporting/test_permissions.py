@@ -20,7 +20,8 @@ OFF, SEC, CTL, DEC, RDR = (
 # action -> roles allowed
 MATRIX = {
     "view": {OFF, SEC, CTL, DEC, RDR},
-    "create_year": {OFF},
+    "create_year": {OFF, SEC, CTL},
+    "edit_questions": {OFF, SEC, CTL},
     "edit_report": {OFF},
     "edit_answer": {OFF},
     "mark_done": {OFF},
@@ -39,6 +40,7 @@ def _checks(report):
     return {
         "view": lambda u: permissions.can_view_reports(u),
         "create_year": lambda u: permissions.can_create_report_year(u),
+        "edit_questions": lambda u: permissions.can_edit_questions(u, report),
         "edit_report": lambda u: permissions.can_edit_report(u, report),
         "edit_answer": lambda u: permissions.can_edit_answer(u, answer),
         "mark_done": lambda u: permissions.can_mark_done(u, answer),
@@ -85,7 +87,7 @@ def test_an_approved_report_is_read_only_for_everyone(report, role_users, secret
         version=report.version,
     )
     checks = _checks(approved)
-    for action in ("edit_report", "edit_answer", "mark_done", "edit_insatser"):
+    for action in ("edit_report", "edit_questions", "edit_answer", "mark_done", "edit_insatser"):
         for user in role_users.values():
             assert not checks[action](user)
     assert checks["generate"](role_users[OFF])
@@ -100,6 +102,7 @@ PAGES = [
     ("GET", "reporting:report_preview", [2022], {OFF, SEC, CTL, DEC, RDR}),
     ("GET", "reporting:report_edit", [2022], {OFF}),
     ("GET", "reporting:report_approval", [2022], {OFF, SEC}),
+    ("GET", "reporting:section_edit", [2022, "1.1.1"], {OFF, SEC, CTL}),
     ("POST", "reporting:figures_check", [2022], {CTL}),
     ("POST", "reporting:answer_done", [2022, "1.1.1"], {OFF}),
     ("POST", "reporting:insats_add", [2022, "1.2.1.4"], {OFF}),

@@ -138,6 +138,10 @@ ACTIONS: dict[str, frozenset] = {
     # reporting.permissions
     "reporting:report_create": OFF,  # can_create_report_year
     "reporting:report_edit": OFF,  # can_edit_report
+    "reporting:report_next_year": OFF | SEC | CTL,  # can_create_report_year
+    "reporting:word_template": frozenset({"admin"}),  # can_manage_word_template
+    "reporting:word_template_reset": frozenset({"admin"}),
+    "reporting:section_edit": OFF | SEC | CTL,  # can_edit_questions
     "reporting:section_detail": OFF,  # POST saves the answer: can_edit_answer
     "reporting:answer_copy": OFF,
     "reporting:answer_done": OFF,  # can_mark_done
@@ -196,6 +200,8 @@ POST_ONLY = {
     "financing:plan_submit",
     "financing:business_support_import_confirm",
     "reporting:report_create",
+    "reporting:report_next_year",
+    "reporting:word_template_reset",
     "reporting:answer_copy",
     "reporting:answer_done",
     "reporting:insats_add",

@@ -492,6 +492,14 @@ TARGETS = {
         "officer",
         lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/",
     ),
+    "word_template": Target(
+        (R + "WordTemplateForm",), "admin", lambda w: "/reports/word-template/"
+    ),
+    "section_edit": Target(
+        (R + "SectionTextForm",),
+        "secretary",
+        lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/edit/",
+    ),
     "insats_edit": Target(
         (R + "InsatsForm",), "officer", lambda w: f"/reports/insatser/{w.insats.pk}/"
     ),
