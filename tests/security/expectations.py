@@ -136,7 +136,7 @@ ACTIONS: dict[str, frozenset] = {
     "financing:business_support_create": CTL,
     "financing:business_support_edit": CTL,
     # reporting.permissions
-    "reporting:report_create": OFF,  # can_create_report_year
+    "reporting:report_create": OFF | SEC | CTL,  # can_create_report_year
     "reporting:report_edit": OFF,  # can_edit_report
     "reporting:report_next_year": OFF | SEC | CTL,  # can_create_report_year
     "reporting:word_template": frozenset({"admin"}),  # can_manage_word_template
