@@ -5,27 +5,10 @@ registration."""
 from django.db import migrations
 from django.db.models import Max, OuterRef, Subquery
 
-# (case kind, state or "" for the whole case, days)
-DEFAULTS = [
-    ("medfinansiering", "", 84),  # an application decided within 12 weeks of receipt
-    ("medfinansiering", "registered", 14),
-    ("medfinansiering", "preparation", 56),
-    ("medfinansiering", "ready_for_run", 42),
-    ("projektide", "", 120),
-    ("projektide", "registered", 14),
-    ("projektide", "au_preparation", 30),
-    ("projektide", "au_assessed", 14),
-    ("projektide", "at_forum", 45),
-    ("projektide", "at_council", 45),
-    ("projektide", "at_management_group", 30),
-    ("projektide", "at_board", 45),
-]
-
+from decisions.workflow.defaults import ensure_handling_targets
 
 def forwards(apps, schema_editor):
-    HandlingTarget = apps.get_model("decisions", "HandlingTarget")
-    for kind, state, days in DEFAULTS:
-        HandlingTarget.objects.get_or_create(case_kind=kind, state=state, defaults={"days": days})
+    ensure_handling_targets(apps.get_model("decisions", "HandlingTarget"))
     Case = apps.get_model("projects", "Case")
     TransitionLog = apps.get_model("decisions", "TransitionLog")
     last = (

@@ -307,7 +307,8 @@ def case_transition(
 
         source = fresh.state
         getattr(fresh, transition)(**cleaned)
-        fresh.state_since = timezone.now()
+        now = timezone.now()
+        fresh.state_since = now
         fresh._history_user = user
         fresh._change_reason = (f"{info.label}: {motivation}" if motivation else str(info.label))[
             :100
@@ -337,7 +338,7 @@ def case_transition(
             source=source,
             target=fresh.state,
             user=user,
-            timestamp=timezone.now(),
+            timestamp=now,
             motivation=motivation,
             data=_jsonable(cleaned),
         )
