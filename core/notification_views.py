@@ -53,11 +53,12 @@ def notification_read_all(request):
 
 
 class NotificationSettingsForm(forms.Form):
-    language = forms.ChoiceField(label=_("Språk i e-post och aviseringar"), choices=())
+    language = forms.ChoiceField(
+        label=_("Språk i e-post och aviseringar"), choices=settings.LANGUAGES
+    )
 
     def __init__(self, *args, preferences: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = settings.LANGUAGES
         for kind, label in NotificationKind.choices:
             in_app, email = preferences[kind]
             self.fields[f"{kind}__in_app"] = forms.BooleanField(

@@ -17,16 +17,16 @@ from core.notifications import notify
 from core.worklist import Task, tasks_for
 
 
-def _text(task: Task, days: int):
+def _text(task: Task, due: datetime.date, days: int):
     def text() -> str:
         if days == 0:
             return _("Förfaller i dag (%(due)s): %(title)s") % {
-                "due": task.due.isoformat(),
+                "due": due.isoformat(),
                 "title": task.title,
             }
         return _("Förfaller om %(days)s dagar (%(due)s): %(title)s") % {
             "days": days,
-            "due": task.due.isoformat(),
+            "due": due.isoformat(),
             "title": task.title,
         }
 
@@ -52,7 +52,7 @@ def reminders_send(*, today: datetime.date) -> int:
                         recipient=user,
                         kind=NotificationKind.REMINDER,
                         url=task.url,
-                        text=_text(task, days),
+                        text=_text(task, task.due, days),
                     )
             except IntegrityError:
                 continue  # already reminded today (another run got there first)

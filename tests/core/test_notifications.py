@@ -10,8 +10,8 @@ from django.core import mail
 from core import notifications
 from core.models import Notification, ReminderSent, UserSettings
 from core.reminders import reminders_send
-from projects import services as project_services
 from core.roles import Role
+from projects import services as project_services
 from tests.core.factories import user_with_role
 from tests.projects.factories import ObligationFactory, co_financing_case
 

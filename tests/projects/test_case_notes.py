@@ -49,7 +49,9 @@ def test_the_secretary_and_the_controller_see_the_notes(officer, secretary, cont
     case = co_financing_case(officer=officer)
     services.case_note_add(user=officer, case=case, text="Möte med kommunen.")
     for user in (secretary, controller):
-        assert "Möte med kommunen." in client_for(user).get(case.get_absolute_url()).content.decode()
+        assert (
+            "Möte med kommunen." in client_for(user).get(case.get_absolute_url()).content.decode()
+        )
 
 
 def test_notes_cannot_be_changed_or_deleted(officer):

@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 
 from decisions.workflow import deadlines
-from decisions.workflow.models import HandlingTarget
+from decisions.workflow.models import HandlingTarget, TransitionLog
 from projects.models import Case
 from projects.models import CaseState as S
-from decisions.workflow.models import TransitionLog
 from tests.decisions.workflow.factories import walk_idea
 from tests.projects.factories import co_financing_case
 
@@ -27,7 +26,7 @@ def test_a_case_past_its_targets_is_late_and_a_changed_target_counts_at_once(off
     case = co_financing_case(officer=officer)  # received 2020-01-15
     today = datetime.date(2020, 2, 1)
     Case.objects.filter(pk=case.pk).update(
-        state_since=timezone.make_aware(datetime.datetime(2020, 1, 15, 9))
+        state_since=datetime.datetime(2020, 1, 15, 8, tzinfo=datetime.UTC)
     )
     case.refresh_from_db()
     timing = deadlines.case_timing(case, today=today)
@@ -39,9 +38,7 @@ def test_a_case_past_its_targets_is_late_and_a_changed_target_counts_at_once(off
     assert later.total_late
 
 
-def test_state_since_moves_with_every_transition_and_the_page_says_who_acts(
-    actors, client_for
-):
+def test_state_since_moves_with_every_transition_and_the_page_says_who_acts(actors, client_for):
     case = walk_idea(actors, S.AT_FORUM)
     last = TransitionLog.objects.filter(case=case).order_by("-timestamp").first()
     assert case.state == S.AT_FORUM and case.state_since == last.timestamp
