@@ -41,8 +41,9 @@ def notification_read(request, pk: int):
     """Mark one as read and follow its link (``?go=1``), or back to the list."""
     notifications.notification_mark_read(user=request.user, notification_id=pk)
     notice = notifications.notifications_of(request.user).filter(pk=pk).first()
-    if notice is not None and request.POST.get("go") and notice.url.startswith("/"):
-        return redirect(notice.url)
+    url = notice.url if notice is not None else ""
+    if request.POST.get("go") and url.startswith("/") and not url.startswith("//"):
+        return redirect(url)
     return redirect("notification_list")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,7 @@ def notify(
                 _("Öppna: %(url)s") % {"url": absolute_url(url)},
             ]
             footer = _("Du får detta e-postmeddelande enligt dina aviseringsval: %(url)s") % {
-                "url": absolute_url("/aviseringar/installningar/")
+                "url": absolute_url(reverse("notification_settings"))
             }
             email = email_queue(
                 to=[recipient.email],
