@@ -6,8 +6,11 @@ POST as a change of the row (a "revert") without the services' rules, so it is n
 offered and a hand-made POST to it is refused.
 """
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.models import Notification, NotificationPreference, ReminderSent, UserSettings
 
 
 class HistoryWithoutRevertAdmin(SimpleHistoryAdmin):
@@ -35,4 +38,37 @@ class ReadOnlyHistoryAdmin(HistoryWithoutRevertAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Notifications and settings (core.notifications) ---------------------------------
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "text", "created_at", "read_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["recipient", "kind", "text", "url", "created_at", "read_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "in_app", "email"]
+    list_filter = ["kind"]
+
+
+@admin.register(UserSettings)
+class UserSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "item", "day", "sent_at"]
+    readonly_fields = ["recipient", "item", "day", "sent_at"]
+
+    def has_add_permission(self, request):
         return False

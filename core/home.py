@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
@@ -45,3 +46,15 @@ def panels_for(request) -> list[dict]:
                 }
             )
     return out
+
+
+def tasks_panel(request):
+    from core.worklist import tasks_for
+
+    if not getattr(request.user, "is_authenticated", False):
+        return None
+    tasks = tasks_for(request.user)
+    return {"tasks": tasks[:8], "count": len(tasks), "today": timezone.localdate()}
+
+
+TASKS = Panel(key="tasks", template="home/tasks.html", context=tasks_panel, wide=True)

@@ -80,3 +80,101 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each user chooses per kind how to be told."""
+
+    CASE_ASSIGNED = "case_assigned", _("Ärende tilldelat mig")
+    CASE_MOVED = "case_moved", _("Mitt ärende har flyttats")
+    PLAN_RETURNED = "plan_returned", _("Finansieringsplan återsänd")
+    PLAN_APPROVED = "plan_approved", _("Finansieringsplan godkänd")
+    PLAN_SUBMITTED = "plan_submitted", _("Finansieringsplan att granska")
+    REMINDER = "reminder", _("Påminnelse om förfallodatum")
+
+
+class UserSettings(models.Model):
+    """A user's own settings: the language of the e-mails and notices the app sends them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_settings"
+    )
+    language = models.CharField(
+        _("språk"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("användarinställning")
+        verbose_name_plural = _("användarinställningar")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+class NotificationPreference(models.Model):
+    """How one user wants to be told about one kind: in the app, by e-mail, both or not.
+    Without a row both are on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("typ"), max_length=30, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("i appen"), default=True)
+    email = models.BooleanField(_("e-post"), default=True)
+
+    class Meta:
+        verbose_name = _("aviseringsval")
+        verbose_name_plural = _("aviseringsval")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind}"
+
+
+class Notification(models.Model):
+    """A notice to one user in the app (the bell in the header), with a link to act on."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mottagare"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("typ"), max_length=30, choices=NotificationKind.choices)
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("länk"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    read_at = models.DateTimeField(_("läst"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avisering")
+        verbose_name_plural = _("aviseringar")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ReminderSent(models.Model):
+    """The log of reminders sent: one row per user, item and day, so that the hourly beat
+    task never sends the same reminder twice (a unique constraint, not a check)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.CharField(_("uppgift"), max_length=100)
+    day = models.DateField(_("dag"))
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skickad påminnelse")
+        verbose_name_plural = _("skickade påminnelser")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "item", "day"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.item} {self.day}"

@@ -24,3 +24,13 @@ def send_queued_emails() -> int:
     for email_id in ids:
         send_email.apply_async(args=[email_id], retry=False)
     return len(ids)
+
+
+@shared_task(name="core.send_reminders", acks_late=True)
+def send_reminders() -> int:
+    """E-mail today's reminders of due dates, once per user, item and day (beat, hourly)."""
+    from django.utils import timezone
+
+    from core.reminders import reminders_send
+
+    return reminders_send(today=timezone.localdate())

@@ -25,10 +25,24 @@ from decisions.workflow.models import (
     DelegationDecision,
     DelegationRule,
     ForumRecommendation,
+    HandlingTarget,
     TransitionLog,
 )
 
 # --- Workflow ---------------------------------------------------------------------------
+
+
+@admin.register(HandlingTarget)
+class HandlingTargetAdmin(HistoryWithoutRevertAdmin):
+    """Handling-time targets per case kind and step: reference data for administrators."""
+
+    list_display = ["case_kind", "state", "days", "active"]
+    list_filter = ["case_kind", "active"]
+    list_editable = ["days", "active"]
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(DelegationRule)

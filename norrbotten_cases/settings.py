@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 # Pages made of parts from several apps, in the order shown. Each entry names a
 # core.home.Panel (start page) or projects.case_page.Section (case page) object.
 HOME_PANELS = [
+    "core.home.TASKS",
     "projects.home.MY_CASES",
     "financing.home.PLANS_TO_REVIEW",
     "decisions.workflow.home.QUEUES_PANEL",
@@ -65,8 +66,18 @@ HOME_PANELS = [
     "reporting.home.REPORT",
     "projects.home.OBLIGATIONS",
 ]
+# Mina uppgifter (core.worklist): each app's tasks(user), in this order.
+WORKLIST_SOURCES = [
+    "projects.worklist.tasks",
+    "decisions.workflow.worklist.tasks",
+    "decisions.meetings.worklist.tasks",
+    "financing.worklist.tasks",
+]
+# Reminders (core.reminders): e-mailed this many days before a due date, and on the day.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
 CASE_PAGE_SECTIONS = [
     "financing.case_page.ACTIONS_SECTION",
+    "decisions.workflow.views.TIMING_SECTION",
     "decisions.workflow.views.RECORDS_SECTION",
     "decisions.workflow.views.DIAGRAM_SECTION",
     "financing.case_page.SECTION",
@@ -311,6 +322,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.send_queued_emails",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Reminders of due dates: hourly, but each item at most once per user and day
+    # (core.models.ReminderSent), so a beat that was down at 07:00 still sends them.
+    "send-reminders": {
+        "task": "core.send_reminders",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
     },
 }
 

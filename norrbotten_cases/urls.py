@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from core import account_views, oidc, views
+from core import account_views, notification_views, oidc, views
 from decisions import urls as decisions_urls
 from financing import views as financing_views
 
@@ -35,6 +35,24 @@ decisions_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("mina-uppgifter/", notification_views.my_tasks, name="my_tasks"),
+    path("mina-uppgifter/antal/", notification_views.header_counts, name="header_counts"),
+    path("aviseringar/", notification_views.notification_list, name="notification_list"),
+    path(
+        "aviseringar/<int:pk>/las/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "aviseringar/las-alla/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "aviseringar/installningar/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", account_views.logout_view, name="logout"),
     path("accounts/profile/", account_views.profile, name="account_profile"),

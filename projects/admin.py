@@ -14,6 +14,7 @@ from core.errors import Conflict
 from projects import selectors, services
 from projects.models import (
     Case,
+    CaseNote,
     DiaryCounter,
     Document,
     Obligation,
@@ -226,6 +227,23 @@ class ProjectMemberAdmin(HistoryAdmin):
 @admin.register(DiaryCounter)
 class DiaryCounterAdmin(admin.ModelAdmin):
     list_display = ["year", "last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(admin.ModelAdmin):
+    """Tjänsteanteckningar are append-only: shown, never changed or deleted here."""
+
+    list_display = ["case", "author", "created_at"]
+    readonly_fields = ["case", "author", "text", "created_at"]
 
     def has_add_permission(self, request):
         return False

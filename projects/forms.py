@@ -725,3 +725,11 @@ class ProjectAimForm(forms.ModelForm):
 
 
 AREA_FORMS = {"rus": RusAreaForm, "smart": SmartAreaForm, "aims": ProjectAimForm}
+
+
+class CaseNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ny tjänsteanteckning"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -2,6 +2,7 @@
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -450,6 +451,8 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         default=CaseState.REGISTERED,
         protected=True,
     )
+    # When the case entered its state (set by every transition): "waiting since".
+    state_since = models.DateTimeField(_("i status sedan"), default=timezone.now)
     granted_amount = money_field(_("beviljat belopp"), null=True, blank=True)
     decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
     # Swedish full-text document, kept up to date by services.case_refresh_search
@@ -642,3 +645,34 @@ class Obligation(Versioned):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+class CaseNote(models.Model):
+    """A tjänsteanteckning: what an officer noted on a case (a call, a meeting, advice
+    given), dated and signed by its author. Append-only: a correction is a new note
+    (PostgreSQL refuses UPDATE and DELETE)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skriven av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("anteckning"), max_length=5000)
+    created_at = models.DateTimeField(_("skriven"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tjänsteanteckning")
+        verbose_name_plural = _("tjänsteanteckningar")
+        ordering = ["-created_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(
+                name="case_note_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case.dnr} {self.created_at:%Y-%m-%d}"

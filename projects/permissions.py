@@ -230,3 +230,17 @@ def can_edit_document(user, document=None) -> Access:
     if has_role(user, Role.OFFICER):
         return ALLOW
     return deny(_("Endast handläggare kan ändra dokumentuppgifter."))
+
+
+# --- Notes (tjänsteanteckningar) ---------------------------------------------------
+
+
+def can_view_notes(user, case=None) -> Access:
+    """Notes are seen by the roles that see every document of the case (not readers)."""
+    return can_view_confidential(user)
+
+
+def can_add_note(user, case=None) -> Access:
+    if has_role(user, Role.OFFICER, Role.SECRETARY, Role.CONTROLLER):
+        return ALLOW
+    return deny(_("Du kan inte skriva tjänsteanteckningar."))

@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 from core.access import require
 from core.concurrency import lock, lock_current
 from core.errors import Conflict
+from core.models import NotificationKind
+from core.notifications import notify
 from core.roles import Role, has_role
 from projects import permissions
 from projects.documents import sanitise_filename, sha256_of, validate_upload
 from projects.models import (
     Case,
     CaseKind,
+    CaseNote,
     DiaryCounter,
     Document,
     Obligation,
@@ -233,7 +236,39 @@ def case_update(*, user, case: Case, data: dict, expected_token: str | None = No
     current._history_user = user
     current.save(update_fields=[*changed, "updated_at"])
     case_refresh_search(case=current)
+    if "officer" in changed:
+        case_assigned_notify(case=current, user=user)
     return current
+
+
+def case_assigned_notify(*, case: Case, user) -> None:
+    """Tell the new officer that ``user`` gave them the case (in the app and by e-mail,
+    as they chose). Called once per assignment, by ``case_update`` (every path that
+    changes a case's officer goes through it, single or bulk)."""
+    who = user.get_full_name() or user.get_username()
+    notify(
+        recipient=case.officer,
+        kind=NotificationKind.CASE_ASSIGNED,
+        url=case.get_absolute_url(),
+        text=lambda: (
+            _("Ärende %(dnr)s har tilldelats dig av %(user)s: %(title)s")
+            % {"dnr": case.dnr, "user": who, "title": case.title}
+        ),
+        sent_by=user,
+    )
+
+
+@transaction.atomic
+def case_note_add(*, user, case: Case, text: str) -> CaseNote:
+    """Write a tjänsteanteckning on ``case`` (dated now, signed by ``user``)."""
+    require(permissions.can_add_note(user, case))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Skriv anteckningen.")}, code="required")
+    note = CaseNote(case=case, author=user, text=text)
+    note.full_clean()
+    note.save()
+    return note
 
 
 def _search_text_parts(case: Case) -> tuple[str, str, str]:

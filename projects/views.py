@@ -318,6 +318,11 @@ def case_detail(request, pk):
         },
         "next_url": request.path,
     }
+    if permissions.can_view_notes(user, case):
+        context["show_notes"] = True
+        context["notes"] = list(case.notes.select_related("author"))
+        if permissions.can_add_note(user, case):
+            context["note_form"] = forms.CaseNoteForm(auto_id="note_%s")
     if context["can"]["upload"]:
         if permissions.can_view_confidential(user):  # the groups hold every title
             titles = sorted({group.title for group in context["document_groups"]})
@@ -723,6 +728,40 @@ def member_delete(request, pk):
             "next_url": _next_url(request, ""),
             "project": project,
         },
+    )
+
+
+# --- Notes (tjänsteanteckningar) ---------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_note_add(request, pk):
+    case = _get(Case, pk)
+    _guard(permissions.can_add_note(request.user, case))
+    form = forms.CaseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.case_note_add(
+                user=request.user, case=case, text=form.cleaned_data["text"]
+            ),
+            success_message=_("Anteckningen sparades."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#anteckningar")
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "title": _("Ny tjänsteanteckning"),
+            "case": case,
+            "subtitle": case.title,
+            "cancel_url": case.get_absolute_url(),
+            "next_url": "",
+        },
+        status=form_status(request) if request.method == "POST" else 200,
     )
 
 

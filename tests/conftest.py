@@ -169,8 +169,9 @@ def _swedish_ui():
 
 @pytest.fixture(autouse=True)
 def _region_rules(request):
-    """The default rules (funding types, financing policy, delegationsordning) that the
-    data migrations create, again after a transactional test flushed the tables."""
+    """The default rules (funding types, financing policy, delegationsordning, handling-time
+    targets) that the data migrations create, again after a transactional test flushed the
+    tables."""
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     transactional = (
@@ -189,6 +190,11 @@ def _region_rules(request):
         defaults.ensure_defaults(
             funding_type=FundingType, policy=FinancingPolicy, delegation_rule=DelegationRule
         )
+    from decisions.workflow.defaults import ensure_handling_targets
+    from decisions.workflow.models import HandlingTarget
+
+    if not HandlingTarget.objects.exists():
+        ensure_handling_targets(HandlingTarget)
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,7 @@ __all__ = [
     "DelegationDecision",
     "DelegationRule",
     "ForumRecommendation",
+    "HandlingTarget",
     "OPEN_STATES",
     "TransitionLog",
 ]
@@ -231,6 +232,40 @@ class DelegationRuleQuerySet(models.QuerySet):
         return self.filter(active=True, case_kind=kind, valid_from__lte=on).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
+
+
+class HandlingTarget(models.Model):
+    """A handling-time target (förvaltningslagen 9 §: handle cases promptly): a case of
+    ``case_kind`` should leave ``state`` within ``days`` days of entering it; with no
+    state, the whole case should be decided within ``days`` days of receipt. Data, kept by
+    administrators in the admin; Norrbotten's defaults come with the migration."""
+
+    case_kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
+    state = models.CharField(
+        _("steg"),
+        max_length=30,
+        choices=CaseState.choices,
+        blank=True,
+        help_text=_("Tomt: hela ärendet, från inkomstdatum till beslut."),
+    )
+    days = models.PositiveSmallIntegerField(_("dagar"))
+    active = models.BooleanField(_("gäller"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handläggningstid")
+        verbose_name_plural = _("handläggningstider")
+        ordering = ["case_kind", "state"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_kind", "state"], name="handling_target_unique_step"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1), name="handling_target_days_positive"),
+        ]
+
+    def __str__(self):
+        step = self.get_state_display() if self.state else _("hela ärendet")
+        return f"{self.get_case_kind_display()}: {step} {self.days}"
 
 
 class DelegationRule(models.Model):

@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from core import notifications
 from core.access import ALLOW, Access, deny, require
 from core.errors import Conflict
-from core.mail import email_queue
+from core.models import NotificationKind
 from core.money import format_amount
 from decisions.workflow import permissions
 from decisions.workflow.constants import BodyCode
@@ -307,6 +307,8 @@ def case_transition(
 
         source = fresh.state
         getattr(fresh, transition)(**cleaned)
+        now = timezone.now()
+        fresh.state_since = now
         fresh._history_user = user
         fresh._change_reason = (f"{info.label}: {motivation}" if motivation else str(info.label))[
             :100
@@ -316,7 +318,15 @@ def case_transition(
         fresh.__class__ = Case
         try:
             with transaction.atomic():
-                fresh.save(update_fields=["state", "granted_amount", "decided_on", "updated_at"])
+                fresh.save(
+                    update_fields=[
+                        "state",
+                        "state_since",
+                        "granted_amount",
+                        "decided_on",
+                        "updated_at",
+                    ]
+                )
         except ConcurrentTransition as exc:
             current = Case.objects.filter(pk=case.pk).first()
             state = current.get_state_display() if current else "–"
@@ -328,7 +338,7 @@ def case_transition(
             source=source,
             target=fresh.state,
             user=user,
-            timestamp=timezone.now(),
+            timestamp=now,
             motivation=motivation,
             data=_jsonable(cleaned),
         )
@@ -340,8 +350,9 @@ def case_transition(
                 else {}
             )
             recorder(case=fresh, user=user, data=cleaned, log=log, **extra)
-        if notify and fresh.officer_id != user.pk and fresh.officer.email:
-            # The officer's e-mail is kept in this transaction and sent after it (core.mail).
+        if notify and fresh.officer_id != user.pk:
+            # The officer's notice and e-mail are kept in this transaction; the e-mail is
+            # sent after it commits (core.mail).
             case_officer_notify(log)
     case.__dict__.pop("_workflow_cache", None)
     case.refresh_from_db()
@@ -349,23 +360,40 @@ def case_transition(
 
 
 def case_officer_notify(log: TransitionLog):
-    """The e-mail that tells the case officer someone else moved their case (core.mail)."""
-    officer = log.case.officer
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Ärende %(dnr)s: %(label)s") % {"dnr": log.case.dnr, "label": log.label}
-        body = _(
-            "%(user)s har ändrat status på ärende %(dnr)s %(title)s\n"
-            "från ”%(source)s” till ”%(target)s” (%(label)s).\n\n%(motivation)s"
-        ) % {
-            "user": log.user.get_full_name() or log.user.get_username(),
-            "dnr": log.case.dnr,
-            "title": log.case.title,
-            "source": log.get_source_display(),
-            "target": log.get_target_display(),
-            "label": log.label,
-            "motivation": log.motivation,
-        }
-    return email_queue(to=[officer.email], subject=subject, body=body.strip(), sent_by=log.user)
+    """Tell the case officer that someone else moved their case: in the app and by e-mail
+    with a link, in the officer's language, as they chose (core.notifications)."""
+    case = log.case
+    who = log.user.get_full_name() or log.user.get_username()
+
+    def subject() -> str:
+        return _("Ärende %(dnr)s: %(label)s") % {"dnr": case.dnr, "label": log.label}
+
+    def body() -> str:
+        return (
+            _(
+                "%(user)s har ändrat status på ärende %(dnr)s %(title)s\n"
+                "från ”%(source)s” till ”%(target)s” (%(label)s).\n\n%(motivation)s"
+            )
+            % {
+                "user": who,
+                "dnr": case.dnr,
+                "title": case.title,
+                "source": log.get_source_display(),
+                "target": log.get_target_display(),
+                "label": log.label,
+                "motivation": log.motivation,
+            }
+        ).strip()
+
+    _notice, email = notifications.notify(
+        recipient=case.officer,
+        kind=NotificationKind.CASE_MOVED,
+        url=case.get_absolute_url(),
+        text=subject,
+        body=body,
+        sent_by=log.user,
+    )
+    return email
 
 
 # --- Rules of a transition's data -------------------------------------------------------

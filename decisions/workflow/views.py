@@ -20,7 +20,7 @@ from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
-from decisions.workflow import permissions, selectors, services
+from decisions.workflow import deadlines, permissions, selectors, services
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.diagram import case_route_svg
 from decisions.workflow.forms import (
@@ -558,7 +558,26 @@ def log_section(request, case):
     return {"case": case, "entries": log_entries(_log_rows(case))}
 
 
+def timing_section(request, case):
+    """Header: who acts next and since when, the case's age against its handling-time
+    targets and whether it is late (förvaltningslagen 9 §)."""
+    if not permissions.can_view_workflow(request.user):
+        return None
+    return {
+        "case": case,
+        "next": deadlines.who_acts_next(case),
+        "timing": deadlines.case_timing(case),
+    }
+
+
 # --- Sections of the case page (settings.CASE_PAGE_SECTIONS) ----------------------------
+
+TIMING_SECTION = Section(
+    key="workflow_timing",
+    area="header",
+    template="decisions/workflow/partials/case_timing.html",
+    context=timing_section,
+)
 
 RECORDS_SECTION = Section(
     key="workflow_records",

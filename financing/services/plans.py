@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +12,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from core.access import require, require_state
 from core.concurrency import ensure_current
 from core.errors import Conflict
+from core.models import NotificationKind
 from core.money import AmountError, format_amount, parse_amount
+from core.notifications import notify
+from core.roles import Role
 from financing import permissions, selectors
 from financing.models import (
     EDITABLE_PLAN_STATUSES,
@@ -268,7 +272,44 @@ def financing_plan_submit(*, user, plan: FinancingPlan) -> FinancingPlan:
     locked.submitted_by = user
     locked.submitted_at = timezone.now()
     _save_transition(locked, ["submitted_by", "submitted_at"], user)
+    project = locked.project
+    controllers = (
+        get_user_model().objects.filter(is_active=True, groups__name=Role.CONTROLLER).distinct()
+    )
+    for controller in controllers:
+        notify(
+            recipient=controller,
+            kind=NotificationKind.PLAN_SUBMITTED,
+            url=locked.get_absolute_url(),
+            text=lambda: _("Finansieringsplan att granska: %(project)s") % {"project": project},
+            sent_by=user,
+        )
     return locked
+
+
+def _plan_reviewed_notify(plan: FinancingPlan, user, kind: str) -> None:
+    """Tell the officer who submitted the plan what the controller decided."""
+    project = plan.project
+
+    def text() -> str:
+        if kind == NotificationKind.PLAN_RETURNED:
+            return _("Finansieringsplanen för %(project)s har återsänts för komplettering") % {
+                "project": project
+            }
+        return _("Finansieringsplanen för %(project)s är godkänd") % {"project": project}
+
+    def body() -> str:
+        comment = plan.review_comment
+        return f"{text()}.\n\n{comment}".strip() if comment else text()
+
+    notify(
+        recipient=plan.submitted_by,
+        kind=kind,
+        url=plan.get_absolute_url(),
+        text=text,
+        body=body,
+        sent_by=user,
+    )
 
 
 def _review_access(user, plan: FinancingPlan) -> None:
@@ -310,6 +351,7 @@ def financing_plan_approve(*, user, plan: FinancingPlan, comment: str = "") -> F
     locked.reviewed_at = timezone.now()
     locked.review_comment = comment
     _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
+    _plan_reviewed_notify(locked, user, NotificationKind.PLAN_APPROVED)
     # The approved rows go with the project into the decision proposal and RUN's §.
     project_services.project_approved_financing_set(
         user=user,
@@ -351,6 +393,7 @@ def financing_plan_return(*, user, plan: FinancingPlan, comment: str) -> Financi
     locked.reviewed_at = timezone.now()
     locked.review_comment = comment
     _save_transition(locked, ["reviewed_by", "reviewed_at", "review_comment"], user)
+    _plan_reviewed_notify(locked, user, NotificationKind.PLAN_RETURNED)
     return locked
 
 

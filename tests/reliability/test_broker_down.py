@@ -49,10 +49,12 @@ def test_the_beat_schedule_runs_both_requeue_tasks_every_few_minutes():
         "decisions.requeue_document_jobs",
         "reporting.requeue_report_jobs",
         "core.send_queued_emails",
+        "core.send_reminders",
     }
     for name, every in tasks.items():
         assert name in app.tasks
-        assert 0 < every <= 300
+        # Reminders of due dates: hourly, once per item and day (core.models.ReminderSent).
+        assert 0 < every <= (3600 if name == "core.send_reminders" else 300)
     assert app.conf.beat_schedule == schedule
 
 

@@ -37,6 +37,11 @@ ACTIONS: dict[str, frozenset] = {
     "logout_everywhere": LOGGED_IN,
     "api_token_create": LOGGED_IN,
     "api_token_revoke": LOGGED_IN,
+    # core.notification_views: everyone logged in, on their own notifications (another
+    # user's notification is not theirs: marking it read does nothing)
+    "notification_read": LOGGED_IN,
+    "notification_read_all": LOGGED_IN,
+    "notification_settings": LOGGED_IN,
     # projects.permissions
     "projects:case_register": OFF,  # can_register_case
     "projects:case_edit": OFF,  # can_edit_case
@@ -50,6 +55,7 @@ ACTIONS: dict[str, frozenset] = {
     "projects:member_edit": OFF,
     "projects:member_delete": OFF,
     "projects:obligation_create": OFF | SEC,  # can_record_obligation
+    "projects:case_note_add": OFF | SEC | CTL,  # can_add_note
     "projects:obligation_edit": OFF | SEC,
     "projects:obligation_fulfil": OFF,  # can_fulfil_obligation
     "projects:obligation_reopen": OFF,
@@ -179,6 +185,8 @@ POST_ONLY = {
     "logout_everywhere",
     "api_token_create",
     "api_token_revoke",
+    "notification_read",
+    "notification_read_all",
     "projects:obligation_reopen",
     "decisions:workflow_anchoring_delete",
     "decisions:meeting_mark_held",
@@ -271,7 +279,17 @@ def expected_get(name: str, role: str) -> set[int]:
         return {401} if api else {302}
     if name in POST_ONLY:
         return {405} if role != "norole" else {403, 405}
-    if name in ("home", "api-me", "api-schema", "account_profile", "password_change"):
+    if name in (
+        "home",
+        "api-me",
+        "api-schema",
+        "account_profile",
+        "password_change",
+        "my_tasks",
+        "header_counts",
+        "notification_list",
+        "notification_settings",
+    ):
         return {200}
     if role == "norole":
         return {403}

@@ -78,6 +78,13 @@ ROUTES = {
     "logout_everywhere": NO_ARGS,
     "api_token_create": NO_ARGS,
     "api_token_revoke": lambda w: {"digest": w.api_token.digest},
+    # --- the user's own work: tasks and notifications -----------------------------------
+    "my_tasks": NO_ARGS,
+    "header_counts": NO_ARGS,
+    "notification_list": NO_ARGS,
+    "notification_read": _pk("notification"),
+    "notification_read_all": NO_ARGS,
+    "notification_settings": NO_ARGS,
     # --- projects ----------------------------------------------------------------------
     "projects:case_list": NO_ARGS,
     "projects:case_register": NO_ARGS,
@@ -97,6 +104,7 @@ ROUTES = {
     "projects:member_edit": _pk("member"),
     "projects:member_delete": _pk("member"),
     "projects:obligation_create": _pk("project"),
+    "projects:case_note_add": _pk("doc_case"),
     "projects:obligation_edit": _pk("obligation"),
     "projects:obligation_fulfil": _pk("obligation"),
     "projects:obligation_reopen": _pk("fulfilled_obligation"),

@@ -38,6 +38,7 @@ from tests.session_demo import FAST_HASHERS
 pytestmark = pytest.mark.django_db
 
 FORM_MODULES = [
+    "core.notification_views",
     "projects.forms",
     "decisions.meetings.forms",
     "decisions.workflow.forms",
@@ -125,6 +126,14 @@ TARGETS = {
     ),
     "member_edit": Target(
         (P + "ProjectMemberForm",), "officer", lambda w: f"/cases/members/{w.member.pk}/edit/"
+    ),
+    "notification_settings": Target(
+        ("core.notification_views.NotificationSettingsForm",),
+        "officer",
+        lambda w: "/aviseringar/installningar/",
+    ),
+    "case_note_add": Target(
+        (P + "CaseNoteForm",), "officer", lambda w: f"/cases/{w.doc_case.pk}/notes/new/"
     ),
     "obligation_create": Target(
         (P + "ObligationForm",),

@@ -111,6 +111,11 @@ def build_world() -> World:
     from core.accounts import api_token_create
 
     o["api_token"], _plain = api_token_create(user=officer, name="Säkerhetstestets nyckel")
+    from core.models import Notification
+
+    o["notification"] = Notification.objects.create(
+        recipient=officer, kind="case_assigned", text="Säkerhetstestets avisering", url="/cases/"
+    )
 
     # --- Registry ------------------------------------------------------------------
     o["idea_case"] = Case.objects.filter(kind=CaseKind.PROJECT_IDEA).order_by("pk").first()

@@ -1,0 +1,60 @@
+"""E-mail reminders of due dates (Celery beat, ``core.send_reminders``, hourly).
+
+Every task in a user's list (``core.worklist``) with a due date is reminded
+``REMINDER_DAYS_BEFORE`` days before it and on the day itself. ``ReminderSent`` keeps one
+row per user, item and day: a reminder is sent at most once a day whatever the beat does.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.models import NotificationKind, ReminderSent
+from core.notifications import notify
+from core.worklist import Task, tasks_for
+
+
+def _text(task: Task, due: datetime.date, days: int):
+    def text() -> str:
+        if days == 0:
+            return _("Förfaller i dag (%(due)s): %(title)s") % {
+                "due": due.isoformat(),
+                "title": task.title,
+            }
+        return _("Förfaller om %(days)s dagar (%(due)s): %(title)s") % {
+            "days": days,
+            "due": due.isoformat(),
+            "title": task.title,
+        }
+
+    return text
+
+
+def reminders_send(*, today: datetime.date) -> int:
+    """Send today's reminders that are not sent yet; the number sent."""
+    before = settings.REMINDER_DAYS_BEFORE
+    sent = 0
+    users = get_user_model().objects.filter(is_active=True).order_by("pk")
+    for user in users:
+        for task in tasks_for(user, today):
+            if task.due is None:
+                continue
+            days = (task.due - today).days
+            if days not in (0, before):
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(recipient=user, item=task.key[:100], day=today)
+                    notify(
+                        recipient=user,
+                        kind=NotificationKind.REMINDER,
+                        url=task.url,
+                        text=_text(task, task.due, days),
+                    )
+            except IntegrityError:
+                continue  # already reminded today (another run got there first)
+            sent += 1
+    return sent

@@ -1,0 +1,109 @@
+"""Handling times (förvaltningslagen 9 §): each case's age against the targets of
+``HandlingTarget``, whether it is late, and who acts next and since when.
+
+``who_acts_next`` reads the machine: the transitions of the case's route from its state,
+and which role fires them (``permissions``); a body's decision is recorded by the
+secretary in the body's §; withdrawing or returning a case is not "the next step".
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions.workflow import permissions, services
+from decisions.workflow.constants import BodyCode
+from decisions.workflow.models import HandlingTarget
+from projects.models import CLOSED_STATES
+
+NOT_NEXT_STEPS = frozenset({"withdraw", "return_to_preparation", "close", "refer_to_body"})
+
+
+def targets() -> dict[tuple[str, str], int]:
+    """{(case kind, state or ""): days} of the active targets (one query)."""
+    return {
+        (t.case_kind, t.state): t.days
+        for t in HandlingTarget.objects.filter(active=True).only("case_kind", "state", "days")
+    }
+
+
+@dataclass(frozen=True)
+class CaseTiming:
+    age_days: int  # since receipt
+    total_days: int | None  # the whole case's target
+    total_late: bool
+    since: datetime.datetime
+    step_days: int | None  # this step's target
+    step_due: datetime.date | None
+    step_late: bool
+
+    @property
+    def late(self) -> bool:
+        return self.total_late or self.step_late
+
+
+def case_timing(case, known: dict | None = None, today: datetime.date | None = None):
+    known = targets() if known is None else known
+    today = today or timezone.localdate()
+    age = (today - case.received_on).days
+    is_open = case.state not in CLOSED_STATES
+    total = known.get((case.kind, ""))
+    total_late = bool(total and is_open and case.decided_on is None and age > total)
+    step = known.get((case.kind, case.state)) if is_open else None
+    step_due = None
+    if step:
+        step_due = timezone.localdate(case.state_since) + datetime.timedelta(days=step)
+    return CaseTiming(
+        age_days=age,
+        total_days=total,
+        total_late=total_late,
+        since=case.state_since,
+        step_days=step,
+        step_due=step_due,
+        step_late=bool(step_due and step_due < today),
+    )
+
+
+def next_steps(kind: str, state: str) -> list[str]:
+    """The transitions of the route of ``kind`` from ``state`` that move the case on."""
+    return [
+        name
+        for name, info in services.transitions().items()
+        if state in info.sources and kind in info.kinds and name not in NOT_NEXT_STEPS
+    ]
+
+
+def who_acts_next(case) -> str:
+    """ "the case officer Anna Lindberg", "utvecklingsrådet (the secretary records the
+    decision in its §)", ... or "" for a closed case."""
+    if case.state in CLOSED_STATES:
+        return ""
+    names = next_steps(case.kind, case.state)
+    if not names:
+        return ""
+    parts: list[str] = []
+    bodies = sorted(
+        {
+            str(BodyCode(services.DECIDED_IN_PARAGRAPH[n]).label)
+            for n in names
+            if n in services.DECIDED_IN_PARAGRAPH
+        }
+    )
+    for body in bodies:
+        parts.append(
+            _("%(body)s (sekreteraren registrerar beslutet i paragrafen)") % {"body": body}
+        )
+    if any(n in permissions.OFFICER_TRANSITIONS for n in names):
+        officer = case.officer
+        parts.append(
+            _("handläggaren %(name)s") % {"name": officer.get_full_name() or officer.get_username()}
+        )
+    if any(
+        n in permissions.SECRETARY_TRANSITIONS and n not in services.DECIDED_IN_PARAGRAPH
+        for n in names
+    ):
+        parts.append(_("nämndsekreteraren"))
+    if any(n in permissions.DELEGATION_TRANSITIONS for n in names):
+        parts.append(_("delegaten (beslut på delegation)"))
+    return _(" eller ").join(parts)

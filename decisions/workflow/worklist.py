@@ -1,0 +1,72 @@
+"""The workflow's tasks in Mina uppgifter (core.worklist): cases where the user can fire
+the next step (officers: their own cases; secretaries: the steps they record outside a
+§, e.g. the forum's recommendation), due by the step's handling-time target."""
+
+import datetime
+from functools import cache
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.roles import Role, has_role
+from core.worklist import Task
+from decisions.workflow import deadlines, permissions, services
+from projects.models import Case, CaseKind, CaseState
+
+
+@cache
+def _steps(role_transitions: frozenset[str]) -> dict[tuple[str, str], str]:
+    """{(kind, state): label of the first next step of that role}."""
+    out: dict[tuple[str, str], str] = {}
+    for kind in CaseKind.values:
+        for state in CaseState.values:
+            names = [
+                n
+                for n in deadlines.next_steps(kind, state)
+                if n in role_transitions and n not in services.DECIDED_IN_PARAGRAPH
+            ]
+            if names:
+                out[(kind, state)] = str(services.transitions()[names[0]].label)
+    return out
+
+
+def _case_tasks(cases, steps, known, prefix: str) -> list[Task]:
+    out = []
+    for case in cases:
+        timing = deadlines.case_timing(case, known)
+        label = steps[(case.kind, case.state)]
+        out.append(
+            Task(
+                key=f"{prefix}:{case.pk}:{case.state}",
+                kind=_("Ärende att driva vidare"),
+                title=f"{case.title[:100]} – {label}",
+                url=case.get_absolute_url(),
+                due=timing.step_due,
+                since=case.state_since,
+                reference=case.dnr,
+            )
+        )
+    return out
+
+
+def _in(steps) -> Q:
+    query = Q(pk__in=[])
+    for kind, state in steps:
+        query |= Q(kind=kind, state=state)
+    return query
+
+
+def tasks(user, today: datetime.date) -> list[Task]:
+    out: list[Task] = []
+    known = None
+    if has_role(user, Role.OFFICER):
+        steps = _steps(permissions.OFFICER_TRANSITIONS)
+        known = deadlines.targets()
+        cases = Case.objects.filter(_in(steps), officer=user).order_by("state_since")
+        out += _case_tasks(cases, steps, known, "case")
+    if has_role(user, Role.SECRETARY):
+        steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
+        known = deadlines.targets() if known is None else known
+        cases = Case.objects.filter(_in(steps)).order_by("state_since")
+        out += _case_tasks(cases, steps, known, "secretary")
+    return out

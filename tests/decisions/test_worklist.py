@@ -1,0 +1,138 @@
+"""Mina uppgifter (core.worklist): per role, one item of each kind gathered from the
+apps, each with its link and due date; the list page and the start page lead with it."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from core.worklist import tasks_for
+from decisions.meetings import services as meeting_svc
+from financing import services as financing_svc
+from projects.models import CaseState as S
+from tests.decisions.meetings.factories import committee, held_meeting, information_paragraph
+from tests.decisions.workflow.factories import walk_idea
+from tests.financing.factories import make_plan
+from tests.projects.factories import ObligationFactory, co_financing_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _kinds(user) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for task in tasks_for(user):
+        out.setdefault(task.kind, []).append(task)
+    return out
+
+
+@pytest.fixture
+def world(actors, controller):
+    """One item of each kind: an officer's registered case, an overdue special condition,
+    a plan returned by the controller, a plan waiting for review, an idea at the forum, a
+    protocol out for signing and a signed protocol whose notice is not posted."""
+    officer, secretary = actors.officer, actors.secretary
+    today = timezone.localdate()
+    registered = co_financing_case(officer=officer, title="Vätgasdalen")
+    condition = ObligationFactory(
+        project=registered.project,
+        case=registered,
+        text="Lägesrapport till regionen",
+        due_date=today - datetime.timedelta(days=3),
+    )
+    returned_case = co_financing_case(officer=officer, title="Returnerad plan")
+    returned = make_plan(returned_case, status="returned", controller=controller)
+    waiting_case = co_financing_case(officer=officer, title="Väntande plan")
+    waiting = make_plan(waiting_case, status="submitted")
+    at_forum = walk_idea(actors, S.AT_FORUM)
+    members = committee(secretary)
+    out_for_signing = held_meeting(secretary, members)
+    paragraph = information_paragraph(secretary, out_for_signing)
+    meeting_svc.paragraph_update(
+        user=secretary, paragraph=paragraph, data={"decision_text": "Informationen noteras."}
+    )
+    meeting_svc.meeting_submit_for_signing(user=secretary, meeting=out_for_signing)
+    return {
+        "registered": registered,
+        "condition": condition,
+        "returned": returned,
+        "waiting": waiting,
+        "at_forum": at_forum,
+        "out_for_signing": out_for_signing,
+        "adjuster": get_user_model().objects.get(username="justerare_t"),
+    }
+
+
+def test_the_officer_sees_her_cases_conditions_and_returned_plans(world, actors):
+    kinds = _kinds(actors.officer)
+    assert set(kinds) == {
+        "Ärende att driva vidare",
+        "Villkor att följa upp",
+        "Återsänd finansieringsplan",
+    }
+    condition = kinds["Villkor att följa upp"][0]
+    assert condition.overdue() and condition.reference == world["registered"].dnr
+    assert condition.url == world["registered"].get_absolute_url() + "#ataganden"
+    (returned,) = kinds["Återsänd finansieringsplan"]
+    assert returned.url == world["returned"].get_absolute_url()
+    cases = {t.reference for t in kinds["Ärende att driva vidare"]}
+    assert world["registered"].dnr in cases
+    assert world["at_forum"].dnr not in cases  # waiting for the forum, not for her
+    registered = next(t for t in kinds["Ärende att driva vidare"] if "Vätgasdalen" in t.title)
+    assert registered.due == timezone.localdate(world["registered"].state_since) + (
+        datetime.timedelta(days=14)  # Norrbotten's target for a registered co-financing case
+    )
+    # overdue first
+    assert tasks_for(actors.officer)[0].kind == "Villkor att följa upp"
+
+
+def test_the_controller_sees_plans_to_review(world, controller):
+    kinds = _kinds(controller)
+    assert set(kinds) == {"Finansieringsplan att granska"}
+    assert [t.url for t in kinds["Finansieringsplan att granska"]] == [
+        world["waiting"].get_absolute_url()
+    ]
+
+
+def test_the_secretary_sees_the_forum_step_and_notices_to_post(actors, signed_run_meeting):
+    at_forum = walk_idea(actors, S.AT_FORUM)
+    kinds = _kinds(actors.secretary)
+    assert "Ärende att driva vidare" in kinds
+    forum = [t for t in kinds["Ärende att driva vidare"] if t.reference == at_forum.dnr]
+    assert forum and "rekommendation" in forum[0].title.lower()
+    (notice,) = kinds["Anslag att publicera"]
+    assert notice.url == signed_run_meeting["meeting"].get_absolute_url()
+    assert notice.due is not None
+
+
+def test_the_adjuster_sees_the_protocol_to_sign_until_signed(world):
+    adjuster = world["adjuster"]
+    (task,) = _kinds(adjuster)["Protokoll att justera"]
+    assert task.url == world["out_for_signing"].get_absolute_url()
+
+
+def test_a_reader_has_no_tasks(world, reader):
+    assert tasks_for(reader) == []
+
+
+def test_the_task_page_and_the_start_page_lead_with_the_tasks(world, actors, client_for):
+    client = client_for(actors.officer)
+    page = client.get("/mina-uppgifter/").content.decode()
+    assert "Lägesrapport till regionen" in page and "försenad" in page
+    assert world["returned"].get_absolute_url() in page
+    home = client.get("/").content.decode()
+    assert home.index('id="panel-tasks"') < home.index("Mina öppna ärenden")
+    counts = client.get("/mina-uppgifter/antal/").content.decode()
+    assert str(len(tasks_for(actors.officer))) in counts
+
+
+def test_returning_a_plan_tells_the_officer_with_a_link(world, actors, controller):
+    from core.models import Notification
+
+    notice = Notification.objects.get(recipient=actors.officer, kind="plan_returned")
+    assert notice.url == world["returned"].get_absolute_url()
+    assert "återsänts för komplettering" in notice.text
+    plan = make_plan(co_financing_case(officer=actors.officer), status="submitted")
+    financing_svc.financing_plan_approve(user=controller, plan=plan, comment="Bra")
+    assert Notification.objects.filter(recipient=actors.officer, kind="plan_approved").exists()
+    assert Notification.objects.filter(recipient=controller, kind="plan_submitted").exists()
