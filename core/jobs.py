@@ -16,6 +16,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import NotificationKind
+from core.notifications import notify
+
 logger = logging.getLogger(__name__)
 
 # Seconds past the task's hard time limit before a running job counts as stalled.
@@ -126,6 +129,25 @@ def job_fail(job: JobBase, reason: str) -> None:
         status=JobStatus.FAILED, error=str(reason)[:2000], finished_at=timezone.now()
     )
     job.status, job.error = JobStatus.FAILED, reason
+    _failure_notify(job, reason)
+
+
+def _failure_notify(job: JobBase, reason: str) -> None:
+    """Tell whoever ordered the job that it failed, with a link to where it can be retried."""
+    url = job.get_absolute_url() if hasattr(job, "get_absolute_url") else "/"
+    notify(
+        recipient=job.requested_by,
+        kind=NotificationKind.JOB_FAILED,
+        url=url,
+        text=lambda: _("Dokumentjobbet misslyckades: %(job)s") % {"job": job},
+        body=lambda: (
+            _(
+                "Dokumentjobbet %(job)s misslyckades: %(reason)s\n\n"
+                "Du kan försöka igen på sidan nedan."
+            )
+            % {"job": job, "reason": reason}
+        ),
+    )
 
 
 def job_enqueue(job: JobBase, task, *args) -> None:

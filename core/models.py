@@ -91,6 +91,10 @@ class NotificationKind(models.TextChoices):
     PLAN_APPROVED = "plan_approved", _("Finansieringsplan godkänd")
     PLAN_SUBMITTED = "plan_submitted", _("Finansieringsplan att granska")
     REMINDER = "reminder", _("Påminnelse om förfallodatum")
+    SIGNING_REQUESTED = "signing_requested", _("Protokoll att justera")
+    SIGNING_RETURNED = "signing_returned", _("Protokoll tillbakaskickat från justering")
+    NOTICE_TO_POST = "notice_to_post", _("Justering att anslå")
+    JOB_FAILED = "job_failed", _("Dokumentjobb misslyckades")
 
 
 class UserSettings(models.Model):

@@ -457,6 +457,9 @@ class ReportJob(JobBase):
     def __str__(self):
         return f"{self.report.year} #{self.pk} ({self.get_status_display()})"
 
+    def get_absolute_url(self):
+        return self.report.get_absolute_url()
+
 
 class ReportFormat(models.TextChoices):
     DOCX = "docx", _("Word (DOCX)")

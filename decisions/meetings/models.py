@@ -955,6 +955,9 @@ class DocumentJob(JobBase):
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url()
+
 
 class ExtractDispatch(models.Model):
     """One extract sent to one recipient: the dispatch log."""

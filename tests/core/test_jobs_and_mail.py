@@ -86,6 +86,25 @@ def test_a_job_running_past_its_time_limit_shows_as_stalled_with_a_retry(
     assert retried.status in (JobStatus.QUEUED, JobStatus.DONE)  # in-process: it ran at once
 
 
+def test_a_failed_job_tells_who_ordered_it_with_a_link_to_retry(
+    secretary, settings, django_capture_on_commit_callbacks
+):
+    from core.jobs import job_fail
+    from core.models import Notification
+
+    settings.SITE_URL = "https://cases.example.se"
+    job = _running_job(secretary, minutes_ago=1)
+    django_mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_fail(job, "WeasyPrint: teckensnittet saknas")
+    (notice,) = Notification.objects.filter(recipient=secretary, kind="job_failed")
+    assert notice.url == job.meeting.get_absolute_url()
+    (message,) = django_mail.outbox
+    assert message.to == [secretary.email]
+    assert "teckensnittet saknas" in message.body
+    assert f"https://cases.example.se{job.meeting.get_absolute_url()}" in message.body
+
+
 def test_a_job_running_within_its_time_limit_is_not_retried(secretary, client):
     job = _running_job(secretary, minutes_ago=2)
     assert not job.is_stalled

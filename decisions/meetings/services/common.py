@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.access import require
 from core.errors import Conflict
-from core.mail import email_queue
+from core.notifications import notify
 from decisions.meetings import permissions
 from decisions.meetings.models import Meeting, MeetingStatus, Paragraph
 
@@ -77,8 +77,21 @@ def _paragraph_meeting(user, paragraph: Paragraph) -> Meeting:
     return meeting
 
 
-def _notify(recipients, subject: str, body: str, *, sent_by=None) -> None:
-    """E-mail people about the justering: kept in this transaction, sent after it with
-    retries; a failure is shown to ``sent_by`` (core.mail), never undoes the justering."""
-    addresses = [u.email for u in recipients if u is not None and u.email]
-    email_queue(to=addresses, subject=subject, body=body, sent_by=sent_by)
+def _notify(recipients, kind: str, meeting: Meeting, subject, body, *, sent_by=None) -> None:
+    """Tell people about the justering (core.notifications: in the app and by e-mail, as
+    each chose, in their language): the e-mail is kept in this transaction and sent after
+    it with retries; a failure is shown to ``sent_by`` (core.mail), never undoes the
+    justering. ``subject`` and ``body`` are callables, called in the recipient's language."""
+    seen = set()
+    for recipient in recipients:
+        if recipient is None or recipient.pk in seen:
+            continue
+        seen.add(recipient.pk)
+        notify(
+            recipient=recipient,
+            kind=kind,
+            url=meeting.get_absolute_url(),
+            text=subject,
+            body=body,
+            sent_by=sent_by,
+        )

@@ -19,7 +19,7 @@ from core import oidc
 from core.access import require
 from core.errors import Conflict
 from core.jobs import sha256_bytes
-from core.links import absolute_url
+from core.models import NotificationKind
 from core.roles import Role, has_role
 from decisions.meetings import documents, permissions, wording
 from decisions.meetings import notice_dates as notices
@@ -142,12 +142,16 @@ def meeting_submit_for_signing(*, user, meeting: Meeting) -> Meeting:
     locked.save(update_fields=["chair", "status", "signing_round", "signing_comment", "updated_at"])
     _notify(
         [chair.user if chair else None, locked.adjuster.user if locked.adjuster else None],
-        _("Protokoll att justera: %(meeting)s") % {"meeting": locked},
-        _(
-            "Protokollet från %(meeting)s väntar på din justering. Justera eller skicka "
-            "tillbaka det med en kommentar på sammanträdets sida: %(path)s"
-        )
-        % {"meeting": locked, "path": absolute_url(locked.get_absolute_url())},
+        NotificationKind.SIGNING_REQUESTED,
+        locked,
+        lambda: _("Protokoll att justera: %(meeting)s") % {"meeting": locked},
+        lambda: (
+            _(
+                "Protokollet från %(meeting)s väntar på din justering. Justera eller skicka "
+                "tillbaka det med en kommentar på sammanträdets sida."
+            )
+            % {"meeting": locked}
+        ),
         sent_by=user,
     )
     meeting.refresh_from_db()
@@ -344,19 +348,19 @@ def _signed(locked: Meeting, at) -> None:
     locked.save(update_fields=["status", "signed_at", "updated_at"])
     freeze(locked)
     deadline = notices.posting_deadline(timezone.localdate(at))
+    # sent_by stays empty: the secretary is told even when the secretary signed last.
     _notify(
         [locked.secretary],
-        _("Protokollet är justerat: %(meeting)s") % {"meeting": locked},
-        _(
-            "Ordföranden och justeraren har justerat protokollet från %(meeting)s. "
-            "Anslå justeringen senast %(deadline)s: %(path)s"
-        )
-        % {
-            "meeting": locked,
-            "deadline": f"{deadline:%Y-%m-%d}",
-            "path": absolute_url(locked.get_absolute_url()),
-        },
-        sent_by=locked.secretary,
+        NotificationKind.NOTICE_TO_POST,
+        locked,
+        lambda: _("Protokollet är justerat: %(meeting)s") % {"meeting": locked},
+        lambda: (
+            _(
+                "Ordföranden och justeraren har justerat protokollet från %(meeting)s. "
+                "Anslå justeringen senast %(deadline)s."
+            )
+            % {"meeting": locked, "deadline": f"{deadline:%Y-%m-%d}"}
+        ),
     )
 
 
@@ -441,9 +445,15 @@ def protocol_reject(*, user, meeting: Meeting, comment: str) -> Signature:
     locked.save(update_fields=["status", "signing_comment", "updated_at"])
     _notify(
         [locked.secretary],
-        _("Protokollet skickades tillbaka: %(meeting)s") % {"meeting": locked},
-        _("%(name)s skickade tillbaka protokollet från %(meeting)s med kommentaren:\n\n%(comment)s")
-        % {"name": member, "meeting": locked, "comment": comment},
+        NotificationKind.SIGNING_RETURNED,
+        locked,
+        lambda: _("Protokollet skickades tillbaka: %(meeting)s") % {"meeting": locked},
+        lambda: (
+            _(
+                "%(name)s skickade tillbaka protokollet från %(meeting)s med kommentaren:\n\n%(comment)s"
+            )
+            % {"name": member, "meeting": locked, "comment": comment}
+        ),
         sent_by=user,
     )
     meeting.refresh_from_db()

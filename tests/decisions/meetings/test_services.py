@@ -350,21 +350,45 @@ def test_agenda_item_kinds_cover_the_formal_items():
     )
 
 
-def test_signers_and_secretary_are_told_by_email(
-    run_meeting, secretary, django_capture_on_commit_callbacks, mailoutbox
+def test_signers_and_secretary_are_told_in_the_app_and_by_email(
+    run_meeting, secretary, django_capture_on_commit_callbacks, mailoutbox, settings
 ):
     from django.contrib.auth import get_user_model
 
+    from core.models import Notification
+    from tests.decisions.meetings.factories import sign_meeting
+
+    settings.SITE_URL = "https://cases.example.se"
     User = get_user_model()
+    chair, adjuster = (
+        User.objects.get(username="ordforande_t"),
+        User.objects.get(username="justerare_t"),
+    )
     meeting = run_meeting["meeting"]
+    link = f"https://cases.example.se{meeting.get_absolute_url()}"
     with django_capture_on_commit_callbacks(execute=True):
         svc.meeting_submit_for_signing(user=secretary, meeting=meeting)
-    message = mailoutbox[-1]
-    assert set(message.to) == {"ordforande_t@example.se", "justerare_t@example.se"}
-    assert "väntar på din justering" in message.body
+    asked = {m.to[0]: m for m in mailoutbox}
+    assert set(asked) == {"ordforande_t@example.se", "justerare_t@example.se"}
+    for message in asked.values():
+        assert "väntar på din justering" in message.body and link in message.body
+    for signer in (chair, adjuster):
+        (notice,) = Notification.objects.filter(recipient=signer)
+        assert notice.kind == "signing_requested" and notice.url == meeting.get_absolute_url()
+
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        svc.protocol_reject(
-            user=User.objects.get(username="ordforande_t"), meeting=meeting, comment="Fel i § 35."
-        )
-    assert mailoutbox[-1].to == [secretary.email]
-    assert "Fel i § 35." in mailoutbox[-1].body
+        svc.protocol_reject(user=chair, meeting=meeting, comment="Fel i § 35.")
+    (message,) = mailoutbox
+    assert message.to == [secretary.email]
+    assert "Fel i § 35." in message.body and link in message.body
+    assert Notification.objects.get(recipient=secretary).kind == "signing_returned"
+
+    # Once both have signed, the secretary is told to post the notice, by the deadline.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_meeting(secretary, meeting)
+    notice = Notification.objects.get(recipient=secretary, kind="notice_to_post")
+    assert notice.url == meeting.get_absolute_url()
+    (told,) = [m for m in mailoutbox if m.to == [secretary.email]]
+    assert "Anslå justeringen senast" in told.body and link in told.body
