@@ -1,6 +1,7 @@
 """The meetings' tasks in Mina uppgifter (core.worklist): protocols the user is to sign
 (chair or adjuster, not signed yet in this round) and notices of signed protocols the
-secretary is to post (within two days of signing: ``notice_dates.posting_deadline``)."""
+secretary is to post (within two days of signing: ``notice_dates.posting_deadline``), and
+paragraphs of signed protocols whose extract has not reached every listed recipient."""
 
 import datetime
 
@@ -10,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
 from core.worklist import Task
-from decisions.meetings.models import Meeting, MeetingStatus, Signature
+from decisions.meetings.models import (
+    ExtractDispatch,
+    ExtractRecipient,
+    Meeting,
+    MeetingStatus,
+    Paragraph,
+    Signature,
+)
 from decisions.meetings.notice_dates import posting_deadline
 
 
@@ -57,4 +65,31 @@ def tasks(user, today: datetime.date) -> list[Task]:
                     since=meeting.signed_at,
                 )
             )
+        out.extend(_extracts_to_send(user))
     return out
+
+
+def _extracts_to_send(user) -> list[Task]:
+    """Paragraphs of signed protocols with a recipient no extract has been sent to."""
+    sent = ExtractDispatch.objects.filter(
+        recipient=OuterRef("pk"), status=ExtractDispatch.Status.SENT
+    )
+    unsent = ExtractRecipient.objects.filter(paragraph=OuterRef("pk")).exclude(Exists(sent))
+    paragraphs = (
+        Paragraph.objects.filter(meeting__status=MeetingStatus.SIGNED)
+        .filter(Q(meeting__secretary=user) | Q(meeting__secretary__isnull=True))
+        .filter(Exists(unsent))
+        .select_related("meeting__body")
+        .order_by("meeting__date", "number")
+    )
+    return [
+        Task(
+            key=f"extract:{paragraph.pk}",
+            kind=_("Protokollsutdrag att skicka"),
+            title=f"§ {paragraph.number} {paragraph.title}",
+            url=paragraph.meeting.get_absolute_url(),
+            since=paragraph.meeting.signed_at,
+            reference=f"{paragraph.meeting.body} {paragraph.meeting.date:%Y-%m-%d}",
+        )
+        for paragraph in paragraphs
+    ]

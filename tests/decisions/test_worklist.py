@@ -136,3 +136,22 @@ def test_returning_a_plan_tells_the_officer_with_a_link(world, actors, controlle
     financing_svc.financing_plan_approve(user=controller, plan=plan, comment="Bra")
     assert Notification.objects.filter(recipient=actors.officer, kind="plan_approved").exists()
     assert Notification.objects.filter(recipient=controller, kind="plan_submitted").exists()
+
+
+def test_the_secretary_sees_extracts_to_send_until_every_recipient_has_one(
+    actors, signed_run_meeting
+):
+    meeting = signed_run_meeting["meeting"]
+    with_recipients = [p for p in meeting.paragraphs.all() if p.recipients.exists()]
+    assert with_recipients, "the seed meeting lists extract recipients"
+    tasks = _kinds(actors.secretary)["Protokollsutdrag att skicka"]
+    assert {t.key for t in tasks} == {f"extract:{p.pk}" for p in with_recipients}
+    assert all(t.url == meeting.get_absolute_url() for t in tasks)
+    paragraph = with_recipients[0]
+    extract = meeting_svc.document_store(
+        kind="extract", meeting=meeting, paragraph=paragraph, user=actors.secretary
+    )
+    meeting_svc.extract_send(user=actors.secretary, document=extract)
+    left = {t.key for t in _kinds(actors.secretary).get("Protokollsutdrag att skicka", [])}
+    assert f"extract:{paragraph.pk}" not in left
+    assert len(left) == len(with_recipients) - 1
