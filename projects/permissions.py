@@ -144,6 +144,13 @@ def can_edit_registry(user) -> Access:
     return deny(_("Endast handläggare kan ändra projekt och organisationer."))
 
 
+def can_bulk_assign(user) -> Access:
+    """Give several cases to an officer at once (each case is still checked alone)."""
+    if has_role(user, Role.OFFICER):
+        return ALLOW
+    return deny(_("Endast handläggare kan fördela ärenden."))
+
+
 def can_edit_organisation(user, organisation=None) -> Access:
     if has_role(user, Role.OFFICER):
         return ALLOW

@@ -115,6 +115,11 @@ def case_list(request):
         "can_register": permissions.can_register_case(request.user),
         "query_without_page": _query_without(request, "page"),
         "csv_query": _query_with(request, format="csv"),
+        "saved_filters": list(request.user.saved_case_filters.all()),
+        "filter_query": services.saved_filter_query(request.GET.urlencode()),
+        "bulk_officers": (
+            list(selectors.officers()) if permissions.can_bulk_assign(request.user) else []
+        ),
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "projects/case_list.html#results", context)

@@ -55,4 +55,12 @@
       list.closest(".org-picker");
     if (picker) { closeSuggestionsUnlessFocused(picker); }
   });
+  // "Mark all" of a bulk-action table: <input type="checkbox" data-select-all="form-id">
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.getAttribute || !box.getAttribute("data-select-all")) { return; }
+    var formId = box.getAttribute("data-select-all");
+    var boxes = document.querySelectorAll('input[name="cases"][form="' + formId + '"]');
+    for (var i = 0; i < boxes.length; i++) { boxes[i].checked = box.checked; }
+  });
 })();
