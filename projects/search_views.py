@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import permissions, search, selectors, services
-from projects.models import SavedCaseFilter
+from projects.models import Organisation, OrganisationAlias, SavedCaseFilter
 from projects.views import _case_csv, _guard, _next_url
 
 RESULTS_PER_PAGE = 20
@@ -133,3 +133,45 @@ def case_bulk(request):
     for case, reason in refused:
         messages.error(request, f"{case.dnr}: {reason}")
     return redirect(back)
+
+
+# --- Other names of organisations ----------------------------------------------------------
+
+
+@require_POST
+def organisation_alias_add(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    _guard(permissions.can_edit_organisation(request.user, organisation))
+    try:
+        alias = services.organisation_alias_add(
+            user=request.user, organisation=organisation, name=request.POST.get("name", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s lades till.") % {"name": alias.name})
+    return redirect(organisation.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_alias_delete(request, pk):
+    alias = get_object_or_404(OrganisationAlias.objects.select_related("organisation"), pk=pk)
+    organisation = alias.organisation
+    _guard(permissions.can_edit_organisation(request.user, organisation))
+    back = organisation.get_absolute_url()
+    if request.method == "POST":
+        services.organisation_alias_remove(user=request.user, alias=alias)
+        messages.success(request, _("%(name)s togs bort.") % {"name": alias.name})
+        return redirect(back)
+    return render(
+        request,
+        "projects/confirm_delete.html",
+        {
+            "title": _("Ta bort namn"),
+            "question": _("Ta bort namnet %(alias)s från %(organisation)s?")
+            % {"alias": alias.name, "organisation": organisation.name},
+            "cancel_url": back,
+            "no_history_note": True,
+        },
+    )

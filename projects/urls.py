@@ -45,6 +45,16 @@ urlpatterns = [
     ),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/aliases/new/",
+        search_views.organisation_alias_add,
+        name="organisation_alias_add",
+    ),
+    path(
+        "aliases/<int:pk>/delete/",
+        search_views.organisation_alias_delete,
+        name="organisation_alias_delete",
+    ),
     # managed lists
     path("areas/", views.area_list, name="area_list"),
     path("areas/<str:list_key>/new/", views.area_create, name="area_create"),

@@ -945,6 +945,7 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "rows": selectors.organisation_projects(organisation),
+            "aliases": list(organisation.aliases.all()),
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
         },
     )

@@ -57,6 +57,12 @@ ACTIONS: dict[str, frozenset] = {
     "projects:organisation_create": OFF,  # can_edit_organisation
     "projects:organisation_edit": OFF,
     "projects:organisation_picker_create": OFF,
+    "projects:organisation_alias_add": OFF,  # can_edit_organisation
+    "projects:organisation_alias_delete": OFF,
+    # every role may export its selection; assigning is checked per case (case_update)
+    "projects:case_bulk": WITH_ROLE,
+    "projects:saved_filter_create": WITH_ROLE,  # the user's own filters
+    "projects:saved_filter_delete": frozenset({"officer"}),  # only its owner
     "projects:area_create": OFF,  # can_manage_areas
     "projects:area_edit": OFF,
     # decisions.permissions: workflow
@@ -176,6 +182,9 @@ POST_ONLY = {
     "api_token_create",
     "api_token_revoke",
     "projects:obligation_reopen",
+    "projects:organisation_alias_add",
+    "projects:case_bulk",
+    "projects:saved_filter_create",
     "decisions:workflow_anchoring_delete",
     "decisions:meeting_mark_held",
     "decisions:item_move",

@@ -130,6 +130,12 @@ def build_world() -> World:
     o["doc_case"] = o["confidential"].case
     o["project"] = o["doc_case"].project
     o["organisation"] = Organisation.objects.order_by("pk").first()
+    o["alias"] = project_svc.organisation_alias_add(
+        user=officer, organisation=o["organisation"], name="SÄK-TEST"
+    )
+    o["saved_filter"] = project_svc.saved_filter_save(
+        user=officer, name="Säkerhetstestets filter", query="q=sol"
+    )
     o["rus_area"] = RusArea.objects.order_by("pk").first()
     o["smart_area"] = SmartSpecialisationArea.objects.order_by("pk").first()
     project = o["project"]

@@ -57,6 +57,7 @@ def meeting_create(
         secretary=body.secretary or user,
     )
     meeting.full_clean(validate_constraints=False)
+    _check_times(meeting)
     if Meeting.objects.filter(body=body, date=date, start_time=start_time).exists():
         raise ValidationError(
             _("%(body)s har redan ett sammanträde %(date)s kl. %(time)s.")
@@ -67,6 +68,14 @@ def meeting_create(
         for position, (kind, title) in enumerate(DEFAULT_ITEMS, start=1):
             AgendaItem.objects.create(meeting=meeting, position=position, kind=kind, title=title)
     return meeting
+
+
+def _check_times(meeting: Meeting) -> None:
+    """A meeting ends after it starts (never "kl. 13:00–09:00")."""
+    if meeting.end_time is not None and meeting.end_time <= meeting.start_time:
+        raise ValidationError(
+            {"end_time": _("Sluttiden måste vara efter starttiden.")}, code="end_before_start"
+        )
 
 
 MEETING_FIELDS = {"date", "start_time", "end_time", "place", "adjustment_place", "secretary"}
@@ -89,6 +98,7 @@ def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
             }
         )
     locked.full_clean(validate_constraints=False)
+    _check_times(locked)
     if (
         Meeting.objects.filter(body=locked.body, date=locked.date, start_time=locked.start_time)
         .exclude(pk=locked.pk)
