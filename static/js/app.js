@@ -63,4 +63,13 @@
     var boxes = document.querySelectorAll('input[name="cases"][form="' + formId + '"]');
     for (var i = 0; i < boxes.length; i++) { boxes[i].checked = box.checked; }
   });
+  // Removals ask first: <form data-confirm="Ta bort ...?"> (htmx forms use hx-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
 })();

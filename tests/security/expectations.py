@@ -78,6 +78,7 @@ ACTIONS: dict[str, frozenset] = {
     "decisions:meeting_create": SEC,  # can_plan_meeting
     "decisions:meeting_edit": SEC,  # can_edit_meeting
     "decisions:meeting_mark_held": SEC,
+    "decisions:kallelse_send": SEC,  # can_send_kallelse
     "decisions:agenda_add": SEC,
     "decisions:agenda_add_queue": SEC,
     "decisions:agenda_add_delegation": SEC,  # + can_report_delegation_decisions
@@ -187,6 +188,7 @@ POST_ONLY = {
     "projects:saved_filter_create",
     "decisions:workflow_anchoring_delete",
     "decisions:meeting_mark_held",
+    "decisions:kallelse_send",
     "decisions:item_move",
     "decisions:item_remove",
     "decisions:item_number",

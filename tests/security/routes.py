@@ -143,6 +143,8 @@ ROUTES = {
     "decisions:meeting_detail": _pk("held_meeting"),
     "decisions:meeting_edit": _pk("held_meeting"),
     "decisions:meeting_mark_held": _pk("held_meeting"),
+    "decisions:meeting_members": _pk("planned_meeting"),
+    "decisions:kallelse_send": _pk("planned_meeting"),
     "decisions:agenda_add": _pk("held_meeting"),
     "decisions:agenda_add_queue": _pk("held_meeting"),
     "decisions:agenda_add_delegation": _pk("held_meeting"),

@@ -228,6 +228,13 @@ def build_world() -> World:
     o["body"] = run
     o["body_member"] = BodyMember.objects.filter(body=run).order_by("pk").first()
     o["signed_meeting"] = Meeting.objects.get(body=run, status="signed")
+    o["planned_meeting"] = meeting_svc.meeting_create(
+        user=secretary,
+        body=run,
+        date=datetime.date(2020, 11, 17),
+        start_time=datetime.time(9, 0),
+        place="Regionhuset, Luleå",
+    )
     o["signed_paragraph"] = o["signed_meeting"].paragraphs.order_by("number").first()
     o["protocol"] = GeneratedDocument.objects.get(meeting=o["signed_meeting"], kind="protocol")
     o["appeal"] = meeting_svc.appeal_record(
