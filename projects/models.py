@@ -686,8 +686,8 @@ class Obligation(Versioned):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("åtagande")
-        verbose_name_plural = _("åtaganden")
+        verbose_name = _("särskilt villkor")
+        verbose_name_plural = _("särskilda villkor")
         ordering = ["status", "due_date", "pk"]
         constraints = [
             models.CheckConstraint(

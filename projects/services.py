@@ -738,7 +738,7 @@ def obligation_fulfil(
     require(permissions.can_fulfil_obligation(user, obligation))
     current = lock(Obligation, obligation.pk)
     if current.status == Obligation.Status.FULFILLED:
-        raise Conflict(_("Åtagandet är redan markerat som uppfyllt."))
+        raise Conflict(_("Villkoret är redan markerat som uppfyllt."))
     fulfilled_on = fulfilled_on or timezone.localdate()
     if fulfilled_on > timezone.localdate():
         raise ValidationError(
@@ -759,7 +759,7 @@ def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
     require(permissions.can_fulfil_obligation(user, obligation))
     current = lock(Obligation, obligation.pk)
     if current.status == Obligation.Status.OPEN:
-        raise Conflict(_("Åtagandet är redan öppet."))
+        raise Conflict(_("Villkoret är redan öppet."))
     current.status = Obligation.Status.OPEN
     current.fulfilled_on = None
     current.full_clean()

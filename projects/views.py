@@ -752,7 +752,7 @@ def obligation_create(request, pk):
                 due_date=data["due_date"],
                 source=data["source"],
             ),
-            success_message=_("Åtagandet registrerades."),
+            success_message=_("Villkoret registrerades."),
         )
         if ok:
             return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
@@ -761,7 +761,7 @@ def obligation_create(request, pk):
         "projects/simple_form.html",
         {
             "form": form,
-            "title": _("Nytt åtagande"),
+            "title": _("Nytt särskilt villkor"),
             "subtitle": project.title,
             "project": project,
             "cancel_url": _next_url(request, project.get_absolute_url()),
@@ -791,7 +791,7 @@ def obligation_edit(request, pk):
                 case=data["case"],
                 expected_token=data["edit_token"],
             ),
-            success_message=_("Åtagandet sparades."),
+            success_message=_("Villkoret sparades."),
         )
         if ok:
             return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
@@ -800,7 +800,7 @@ def obligation_edit(request, pk):
         "projects/simple_form.html",
         {
             "form": form,
-            "title": _("Ändra åtagande"),
+            "title": _("Ändra särskilt villkor"),
             "subtitle": project.title,
             "project": project,
             "cancel_url": _next_url(request, project.get_absolute_url()),
@@ -828,7 +828,7 @@ def obligation_fulfil(request, pk):
                 fulfilled_on=form.cleaned_data["fulfilled_on"],
                 note=form.cleaned_data["note"],
             ),
-            success_message=_("Åtagandet markerades som uppfyllt."),
+            success_message=_("Villkoret markerades som uppfyllt."),
         )
         if ok:
             return redirect(back + "#ataganden")
@@ -837,7 +837,7 @@ def obligation_fulfil(request, pk):
         "projects/simple_form.html",
         {
             "form": form,
-            "title": _("Markera åtagandet som uppfyllt"),
+            "title": _("Markera villkoret som uppfyllt"),
             "subtitle": obligation.text,
             "project": project,
             "cancel_url": back,
@@ -858,7 +858,7 @@ def obligation_reopen(request, pk):
         return conflict_response(
             request, str(exc), back_url=back, title=_("Krock med en annan ändring")
         )
-    messages.success(request, _("Åtagandet är öppet igen."))
+    messages.success(request, _("Villkoret är öppet igen."))
     return redirect(back + "#ataganden")
 
 
@@ -874,14 +874,14 @@ def obligation_delete(request, pk):
             return conflict_response(
                 request, str(exc), back_url=back, title=_("Krock med en annan ändring")
             )
-        messages.success(request, _("Åtagandet togs bort."))
+        messages.success(request, _("Villkoret togs bort."))
         return redirect(back + "#ataganden")
     return render(
         request,
         "projects/confirm_delete.html",
         {
-            "title": _("Ta bort åtagande"),
-            "question": _("Ta bort åtagandet ”%(text)s”?") % {"text": obligation.text},
+            "title": _("Ta bort särskilt villkor"),
+            "question": _("Ta bort villkoret ”%(text)s”?") % {"text": obligation.text},
             "cancel_url": back,
             "next_url": _next_url(request, ""),
             "project": obligation.project,

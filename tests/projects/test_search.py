@@ -16,7 +16,6 @@ from projects import search, selectors, services
 from projects.models import Case, Document, SavedCaseFilter
 from tests.core.factories import user_with_role
 from tests.projects.factories import (
-    ObligationFactory,
     OrganisationFactory,
     ProjectFactory,
     document_for,
@@ -58,9 +57,7 @@ def test_the_search_configuration_ignores_accents_and_stems_swedish(vatgas):
 
 def test_abbreviations_of_organisations_find_their_cases(vatgas, officer):
     assert _found("LTU") == []
-    services.organisation_alias_add(
-        user=officer, organisation=vatgas.project.applicant, name="LTU"
-    )
+    services.organisation_alias_add(user=officer, organisation=vatgas.project.applicant, name="LTU")
     assert _found("LTU") == ["Vätgasdalen förstudie"]
     assert _found("ltu") == ["Vätgasdalen förstudie"]
     # The organisation picker finds it by the abbreviation too.
@@ -221,9 +218,10 @@ def test_saved_filters_are_per_user(vatgas, officer, secretary, client_for):
     page = client.get(reverse("projects:case_list")).content.decode()
     assert "Mina vätgasärenden" in page
     assert "?q=vatgas&amp;state=open" in page
-    assert "Mina vätgasärenden" not in client_for(secretary).get(
-        reverse("projects:case_list")
-    ).content.decode()
+    assert (
+        "Mina vätgasärenden"
+        not in client_for(secretary).get(reverse("projects:case_list")).content.decode()
+    )
     # Someone else's filter cannot be removed; the owner confirms first.
     url = reverse("projects:saved_filter_delete", args=[saved.pk])
     assert client_for(secretary).post(url).status_code == 403
@@ -259,7 +257,9 @@ def test_bulk_assign_calls_the_single_case_update_for_each_case(vatgas, officer,
         assert latest.officer_id == colleague.pk and latest.history_user_id == officer.pk
 
 
-def test_bulk_assign_is_refused_to_other_roles_and_to_non_officers(vatgas, secretary, officer, client_for):
+def test_bulk_assign_is_refused_to_other_roles_and_to_non_officers(
+    vatgas, secretary, officer, client_for
+):
     url = reverse("projects:case_bulk")
     assert (
         client_for(secretary)

@@ -1,6 +1,8 @@
 """Safe edits: a yes-voter cannot reserve against the decision; the jäv, motion and
 reservation lists offer only members present and without jäv; removals ask first."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -16,8 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def meeting(secretary, members):
     """A held RUN meeting without the formal items (every ordinary member present)."""
-    import datetime
-
     return held_meeting(secretary, members, date=datetime.date(2020, 5, 12))
 
 
@@ -67,3 +67,43 @@ def test_removals_ask_for_confirmation(voted, secretary, client_for, meeting):
     assert 'data-confirm="Ta bort yrkandet?"' in page
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-confirm="Ta bort punkten' in page or "item_remove" not in page
+
+
+# --- Words: a moved meeting shows its new date everywhere ------------------------------------
+
+
+def test_a_moved_meeting_updates_the_delegation_item_and_register(actors, members):
+    from decisions.meetings.models import AgendaItem
+    from decisions.workflow.models import DelegationDecision
+    from projects.models import CaseState
+    from tests.decisions.meetings.factories import run_body
+    from tests.decisions.workflow.factories import fire, walk_idea
+
+    secretary = actors.secretary
+    case = walk_idea(actors, CaseState.AU_ASSESSED, route="delegation")
+    fire(case, "delegation_approve", actors.director, decided_on=datetime.date(2020, 2, 20))
+    decision = DelegationDecision.objects.get(case=case)
+    meeting = svc.meeting_create(
+        user=secretary,
+        body=run_body(),
+        date=datetime.date(2020, 3, 24),
+        start_time=datetime.time(9, 0),
+        with_formal_items=False,
+    )
+    item = svc.agenda_item_add(
+        user=secretary,
+        meeting=meeting,
+        kind=AgendaItem.Kind.DELEGATION,
+        delegation_decisions=[decision],
+    )
+    assert item.title.endswith("2020-03-24")
+    paragraph = svc.paragraph_add(user=secretary, item=item)
+    decision.refresh_from_db()
+    assert decision.report_reference == f"RUN 2020-03-24 § {paragraph.number}"
+    svc.meeting_update(user=secretary, meeting=meeting, data={"date": datetime.date(2020, 3, 31)})
+    item.refresh_from_db()
+    paragraph.refresh_from_db()
+    decision.refresh_from_db()
+    assert item.title.endswith("2020-03-31") and paragraph.title == item.title
+    assert decision.reported_on == datetime.date(2020, 3, 31)
+    assert decision.report_reference == f"RUN 2020-03-31 § {paragraph.number}"
