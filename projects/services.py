@@ -10,6 +10,7 @@ row as the form showed it); when given, a stale edit is refused with ``Conflict`
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -260,7 +261,7 @@ def case_refresh_search(*, case: Case) -> None:
         by_weight: dict[str, list[str]] = {}
         for key, name, text in parts:
             by_weight.setdefault(search.WEIGHTS[key], []).append(f"{name} {text}".strip())
-        vector = None
+        vector: Any = None
         for weight, texts in sorted(by_weight.items()):
             part = SearchVector(Value(" ".join(texts)), weight=weight, config=search.SEARCH_CONFIG)
             vector = part if vector is None else vector + part

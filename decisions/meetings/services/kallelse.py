@@ -10,6 +10,7 @@ items "ändrad efter utskick" and the secretary may send the kallelse again.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -83,7 +84,7 @@ def agenda_changes(meeting: Meeting, items, last: NoticeDispatch | None) -> Agen
 
 
 def agenda_snapshot_from(meeting: Meeting, items) -> dict:
-    snapshot = {
+    snapshot: dict[str, Any] = {
         "date": meeting.date.isoformat(),
         "start_time": meeting.start_time.strftime("%H:%M"),
         "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
@@ -101,7 +102,7 @@ def kallelse_recipients(meeting: Meeting) -> tuple[list[BodyMember], list[BodyMe
     members = list(
         meeting.body.members.filter(active=True).select_related("user").order_by("position", "name")
     )
-    with_email = [m for m in members if m.user_id and m.user.is_active and m.user.email]
+    with_email = [m for m in members if m.user is not None and m.user.is_active and m.user.email]
     without = [m for m in members if m not in with_email]
     return with_email, without
 
@@ -208,8 +209,9 @@ def kallelse_send(*, user, meeting: Meeting) -> NoticeDispatch:
         _("Ändrad kallelse: %(body)s %(date)s") if last else _("Kallelse: %(body)s %(date)s")
     ) % {"body": locked.body.name, "date": f"{locked.date:%Y-%m-%d}"}
     for member in recipients:
+        address = member.user.email if member.user is not None else ""
         outgoing = email_queue(
-            to=[member.user.email],
+            to=[address],
             subject=subject,
             body=_email_body(locked, member, url, resend=last is not None),
             sent_by=user,
@@ -226,7 +228,7 @@ def kallelse_send(*, user, meeting: Meeting) -> NoticeDispatch:
             member=member,
             name=member.name,
             role=member.role,
-            email=member.user.email,
+            email=address,
             outgoing=outgoing,
         )
     return dispatch
