@@ -71,14 +71,14 @@ def test_an_officer_finds_a_case_from_the_header_and_assigns_in_bulk(journey):
 
     j = journey()
     j.login("anna")
-    box = j.page.get_by_role("searchbox", name="Sök ärenden, organisationer, dokument")
+    box = j.page.get_by_role("searchbox", name="Fritextsökning")
     box.fill("vatgas")
     with j.page.expect_navigation():
         box.press("Enter")
     assert j.page.locator(".search-result").count() == 1
     assert j.page.locator(".search-result mark").first.inner_text() == "Vätgasdalen"
     j.check("search-results")
-    box = j.page.get_by_role("searchbox", name="Sök ärenden, organisationer, dokument")
+    box = j.page.get_by_role("searchbox", name="Fritextsökning")
     box.fill("LTU")
     with j.page.expect_navigation():
         box.press("Enter")
