@@ -4,12 +4,13 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, Q
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from decisions.meetings import wording
 from decisions.meetings.models import (
+    Attendance,
     BodyMember,
     ConflictOfInterest,
     Motion,
@@ -34,11 +35,12 @@ def paragraph_voters(paragraph: Paragraph) -> list[BodyMember]:
 def paragraph_participants(paragraph: Paragraph):
     """Whom the jäv, motion and reservation lists offer: the body's active members, only
     those present once the attendance is recorded, without those with jäv here."""
-    members = paragraph.body.members.filter(active=True)
-    meeting = paragraph.meeting
-    if meeting.attendance.exists():
-        members = members.filter(pk__in=meeting.attendance.filter(present=True).values("member"))
-    return members.exclude(pk__in=paragraph.conflicts.values("member"))
+    attendance = Attendance.objects.filter(meeting_id=paragraph.meeting_id)
+    return (
+        paragraph.body.members.filter(active=True)
+        .filter(Q(pk__in=attendance.filter(present=True).values("member")) | ~Exists(attendance))
+        .exclude(pk__in=paragraph.conflicts.values("member"))
+    )
 
 
 def _voted_for_the_decision(paragraph: Paragraph, member: BodyMember) -> bool:
