@@ -12,7 +12,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,12 +22,19 @@ from core.models import OutgoingEmail
 logger = logging.getLogger(__name__)
 
 
-def email_queue(*, to: list[str], subject: str, body: str, sent_by=None) -> OutgoingEmail | None:
+def email_queue(
+    *, to: list[str], subject: str, body: str, sent_by=None, attachments: list | None = None
+) -> OutgoingEmail | None:
+    """``attachments``: text files as ``[{"filename", "content_type", "content"}]``."""
     addresses = [address for address in to if address]
     if not addresses:
         return None
     email = OutgoingEmail.objects.create(
-        to=addresses, subject=subject[:300], body=body, sent_by=sent_by
+        to=addresses,
+        subject=subject[:300],
+        body=body,
+        sent_by=sent_by,
+        attachments=list(attachments or []),
     )
     transaction.on_commit(lambda: _send_later(email.pk))
     return email
@@ -52,7 +59,15 @@ def email_send(*, email_id: int) -> bool:
         email.attempts += 1
         email.save(update_fields=["attempts"])
     try:
-        send_mail(email.subject, email.body, None, email.to, fail_silently=False)
+        if email.attachments:
+            message = EmailMessage(email.subject, email.body, None, email.to)
+            for attachment in email.attachments:
+                message.attach(
+                    attachment["filename"], attachment["content"], attachment["content_type"]
+                )
+            message.send(fail_silently=False)
+        else:
+            send_mail(email.subject, email.body, None, email.to, fail_silently=False)
     except Exception as exc:
         OutgoingEmail.objects.filter(pk=email_id).update(error=f"{type(exc).__name__}: {exc}")
         logger.warning(

@@ -64,6 +64,8 @@ class OutgoingEmail(models.Model):
     to = models.JSONField(_("mottagare"), default=list)
     subject = models.CharField(_("ämne"), max_length=300)
     body = models.TextField(_("text"))
+    # Text attachments (e.g. an .ics invitation): [{"filename", "content_type", "content"}].
+    attachments = models.JSONField(_("bilagor"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

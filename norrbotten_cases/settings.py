@@ -330,6 +330,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    # Read the text (for the search) of documents uploaded while the broker was down.
+    "extract-document-texts": {
+        "task": "projects.extract_pending_document_texts",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
 }
 
 # --- REST API ----------------------------------------------------------------

@@ -19,10 +19,12 @@ from projects.models import (
     Document,
     Obligation,
     Organisation,
+    OrganisationAlias,
     Project,
     ProjectAim,
     ProjectMember,
     RusArea,
+    SavedCaseFilter,
     SmartSpecialisationArea,
 )
 
@@ -72,9 +74,17 @@ class OrganisationAdminForm(forms.ModelForm):
         return data
 
 
+class OrganisationAliasInline(admin.TabularInline):
+    """Abbreviations and other names (the search finds the organisation's cases by them)."""
+
+    model = OrganisationAlias
+    extra = 1
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(NoDeleteMixin, ServiceSaveMixin, HistoryAdmin):
     form = OrganisationAdminForm
+    inlines = [OrganisationAliasInline]
     list_display = ["name", "kind", "org_number", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "org_number", "city"]
@@ -93,6 +103,10 @@ class OrganisationAdmin(NoDeleteMixin, ServiceSaveMixin, HistoryAdmin):
                 request, lambda: services.organisation_create(user=request.user, **data)
             )
             obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.organisation_refresh_search(organisation=form.instance)
 
 
 class AreaAdmin(NoDeleteMixin, admin.ModelAdmin):
@@ -186,6 +200,29 @@ class CaseAdmin(NoDeleteMixin, ServiceSaveMixin, HistoryAdmin):
         )
 
 
+@admin.register(OrganisationAlias)
+class OrganisationAliasAdmin(HistoryAdmin):
+    list_display = ["name", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.organisation_refresh_search(organisation=obj.organisation)
+
+    def delete_model(self, request, obj):
+        organisation = obj.organisation
+        super().delete_model(request, obj)
+        services.organisation_refresh_search(organisation=organisation)
+
+
+@admin.register(SavedCaseFilter)
+class SavedCaseFilterAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "query", "created_at"]
+    search_fields = ["name", "user__username"]
+    raw_id_fields = ["user"]
+
+
 @admin.register(Document)
 class DocumentAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["title", "version", "case", "kind", "confidential", "uploaded_at"]
@@ -195,6 +232,7 @@ class DocumentAdmin(NoDeleteMixin, HistoryAdmin):
         "case",
         "title",
         "version",
+        "text_extracted_at",
         "file",
         "original_name",
         "content_type",

@@ -83,6 +83,60 @@ class Organisation(Versioned):
         return reverse("projects:organisation_detail", args=[self.pk])
 
 
+class OrganisationAlias(models.Model):
+    """Another name of an organisation: an abbreviation (LTU) or a former name.
+
+    A managed list (admin, organisation page); the search indexes each case's parties
+    under these names too."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    name = models.CharField(_("förkortning eller annat namn"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("annat namn på organisation")
+        verbose_name_plural = _("andra namn på organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", models.functions.Lower("name"), name="organisation_alias_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedCaseFilter(models.Model):
+    """A user's named filter of the case list (its query string)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="saved_case_filters",
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    query = models.CharField(_("filter"), max_length=1000)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sparat filter")
+        verbose_name_plural = _("sparade filter")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_case_filter_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class ManagedArea(Versioned):
     """A managed list entry (RUS area, smart-specialisation area)."""
 
@@ -458,10 +512,14 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     # Swedish full-text document, kept up to date by services.case_refresh_search
     # (PostgreSQL; GIN-indexed by migration 0003). SQLite falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The plain text the search document is built from (labelled parts), for the
+    # highlighted snippets of the search page and the SQLite fallback.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     history = HistoricalRecords(
-        bases=[FSMModelMixin, models.Model], excluded_fields=["updated_at", "search_vector"]
+        bases=[FSMModelMixin, models.Model],
+        excluded_fields=["updated_at", "search_vector", "search_text"],
     )
 
     class Meta:
@@ -575,7 +633,13 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Text read from the file by projects.tasks.document_extract_text (PDF, DOCX, TXT)
+    # for the search; empty for images and until the task has run.
+    text = models.TextField(_("text"), blank=True, default="", editable=False)
+    text_extracted_at = models.DateTimeField(
+        _("text utläst"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["text", "text_extracted_at"])
 
     class Meta:
         verbose_name = _("dokument")
@@ -625,8 +689,8 @@ class Obligation(Versioned):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("åtagande")
-        verbose_name_plural = _("åtaganden")
+        verbose_name = _("särskilt villkor")
+        verbose_name_plural = _("särskilda villkor")
         ordering = ["status", "due_date", "pk"]
         constraints = [
             models.CheckConstraint(

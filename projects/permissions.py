@@ -144,6 +144,13 @@ def can_edit_registry(user) -> Access:
     return deny(_("Endast handläggare kan ändra projekt och organisationer."))
 
 
+def can_bulk_assign(user) -> Access:
+    """Give several cases to an officer at once (each case is still checked alone)."""
+    if has_role(user, Role.OFFICER):
+        return ALLOW
+    return deny(_("Endast handläggare kan fördela ärenden."))
+
+
 def can_edit_organisation(user, organisation=None) -> Access:
     if has_role(user, Role.OFFICER):
         return ALLOW
@@ -176,20 +183,20 @@ def can_record_obligation(user, project=None) -> Access:
     """Create or correct an obligation: officers, and secretaries recording a decision."""
     if has_role(user, Role.OFFICER, Role.SECRETARY):
         return ALLOW
-    return deny(_("Endast handläggare och nämndsekreterare kan registrera åtaganden."))
+    return deny(_("Endast handläggare och nämndsekreterare kan registrera särskilda villkor."))
 
 
 def can_fulfil_obligation(user, obligation=None) -> Access:
     if has_role(user, Role.OFFICER):
         return ALLOW
-    return deny(_("Endast handläggare kan markera åtaganden som uppfyllda."))
+    return deny(_("Endast handläggare kan markera särskilda villkor som uppfyllda."))
 
 
 def can_delete_obligation(user, obligation) -> Access:
     if not has_role(user, Role.OFFICER):
-        return deny(_("Endast handläggare kan ta bort åtaganden."))
+        return deny(_("Endast handläggare kan ta bort särskilda villkor."))
     if obligation.status != obligation.Status.OPEN:
-        return deny(_("Ett uppfyllt åtagande kan inte tas bort."))
+        return deny(_("Ett uppfyllt villkor kan inte tas bort."))
     return ALLOW
 
 

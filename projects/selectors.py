@@ -23,12 +23,14 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Expression, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core.roles import Role
+from projects import search
 from projects.models import (
     CLOSED_STATES,
     Case,
     Document,
     Obligation,
     Organisation,
+    OrganisationAlias,
     Project,
     ProjectMember,
     RusArea,
@@ -93,6 +95,15 @@ def case_table_queryset() -> QuerySet[Case]:
     )
 
 
+def site_search_queryset() -> QuerySet[Case]:
+    """The search page's rows: a case-table row and the stored search text (snippets)."""
+    return (
+        Case.objects.select_related("project__applicant", "officer")
+        .only(*CASE_TABLE_FIELDS, "search_text")
+        .order_by("-year", "-number")
+    )
+
+
 def case_years() -> list[int]:
     """The years that have cases, newest first.
 
@@ -139,15 +150,16 @@ def _prefix_query(text: str) -> SearchQuery | None:
     if not words:
         return None
     raw = " & ".join(f"{word}:*" for word in words[:8])
-    return SearchQuery(raw, search_type="raw", config="swedish")
+    return SearchQuery(raw, search_type="raw", config=search.SEARCH_CONFIG)
 
 
 def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Full-text search in Swedish, best match first; exact Dnr and NYPS-id match directly.
+    """Full-text search in Swedish, accents ignored, best match first; exact Dnr and
+    NYPS-id match directly (see ``projects.search`` for what is indexed).
 
-    PostgreSQL: ``websearch_to_tsquery('swedish', text)`` (plus prefix matching of
-    plain words) against ``Case.search_vector`` (GIN index), ranked with ``ts_rank``.
-    SQLite (the embedded default) falls back to ``icontains`` over the same texts.
+    PostgreSQL: ``websearch_to_tsquery('swedish_unaccent', text)`` (plus prefix matching
+    of plain words) against ``Case.search_vector`` (GIN index), ranked with ``ts_rank``.
+    SQLite (the embedded default) matches the folded words in ``Case.search_text``.
     """
     text = (text or "").strip()
     if not text:
@@ -158,7 +170,7 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
     nyps = NYPS_PATTERN.match(text)
     exact = Q(nyps_id=nyps[1]) if nyps else Q(pk__in=[])
     if settings.USING_POSTGRES:
-        query = SearchQuery(text, search_type="websearch", config="swedish")
+        query = SearchQuery(text, search_type="websearch", config=search.SEARCH_CONFIG)
         condition = Q(search_vector=query) | exact
         rank: Expression = SearchRank(F("search_vector"), query)
         prefix = _prefix_query(text)
@@ -173,20 +185,13 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
                 When(exact, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         ).order_by("-exact_match", "-search_rank", "-year", "-number")
-    condition = exact
-    for name in (
-        "title",
-        "project__title",
-        "project__applicant__name",
-        "project__owner__name",
-        "project__summary",
-        "project__background",
-        "project__purpose",
-        "project__implementation",
-        "project__expected_results",
-    ):
-        condition |= Q(**{f"{name}__icontains": text})
-    return queryset.filter(condition)
+    words = search.query_words(text)
+    matching = [
+        pk
+        for pk, stored in Case.objects.values_list("pk", "search_text")
+        if search.folded_match(stored, words)
+    ]
+    return queryset.filter(exact | Q(pk__in=matching))
 
 
 def case_detail(pk: int) -> Case:
@@ -295,7 +300,14 @@ def organisation_search(text: str, *, limit: int | None = None) -> QuerySet[Orga
     if text:
         queryset = (
             queryset.filter(
-                Q(name__icontains=text) | Q(org_number__startswith=text) | Q(city__icontains=text)
+                Q(name__icontains=text)
+                | Q(org_number__startswith=text)
+                | Q(city__icontains=text)
+                | Q(
+                    pk__in=OrganisationAlias.objects.filter(name__iexact=text).values(
+                        "organisation"
+                    )
+                )
             )
             .annotate(
                 starts=CaseWhen(

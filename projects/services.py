@@ -10,12 +10,14 @@ row as the form showed it); when given, a stale edit is refused with ``Conflict`
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Value
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ from core.errors import Conflict
 from core.models import NotificationKind
 from core.notifications import notify
 from core.roles import Role, has_role
-from projects import permissions
+from projects import permissions, search
 from projects.documents import sanitise_filename, sha256_of, validate_upload
 from projects.models import (
     Case,
@@ -35,12 +37,15 @@ from projects.models import (
     Document,
     Obligation,
     Organisation,
+    OrganisationAlias,
     Project,
     ProjectAim,
     ProjectMember,
     RusArea,
+    SavedCaseFilter,
     SmartSpecialisationArea,
 )
+from projects.tasks import document_extract_enqueue
 
 PROJECT_TEXT_FIELDS = (
     "summary",
@@ -271,30 +276,32 @@ def case_note_add(*, user, case: Case, text: str) -> CaseNote:
     return note
 
 
-def _search_text_parts(case: Case) -> tuple[str, str, str]:
-    project = case.project
-    heading = " ".join(filter(None, [case.dnr, case.nyps_id, case.title, project.title]))
-    parties = [org.name for org in (project.applicant, project.owner) if org is not None]
-    parties += [org.name for org in project.partners.all()]
-    texts = " ".join(getattr(project, name) for name in PROJECT_TEXT_FIELDS)
-    return heading, " ".join(parties), texts
-
-
 def case_refresh_search(*, case: Case) -> None:
-    """Rebuild the case's Swedish full-text document.
-
-    Weights: Dnr, NYPS-id and titles A; applicant, owner and partners B; texts C.
-    """
-    if not settings.USING_POSTGRES:
-        return
-    heading, parties, texts = _search_text_parts(case)
-    Case.objects.filter(pk=case.pk).update(
-        search_vector=(
-            SearchVector(Value(heading), weight="A", config="swedish")
-            + SearchVector(Value(parties), weight="B", config="swedish")
-            + SearchVector(Value(texts), weight="C", config="swedish")
+    """Rebuild the case's search document (``projects.search``): the labelled plain text
+    everywhere, the weighted ``swedish_unaccent`` vector on PostgreSQL."""
+    case = (
+        Case.objects.select_related("project__applicant", "project__owner")
+        .prefetch_related(
+            "project__applicant__aliases",
+            "project__owner__aliases",
+            "project__partners__aliases",
+            "project__obligations",
+            "documents",
         )
+        .get(pk=case.pk)
     )
+    parts = search.case_search_parts(case)
+    update: dict = {"search_text": search.parts_to_text(parts)}
+    if settings.USING_POSTGRES:
+        by_weight: dict[str, list[str]] = {}
+        for key, name, text in parts:
+            by_weight.setdefault(search.WEIGHTS[key], []).append(f"{name} {text}".strip())
+        vector: Any = None
+        for weight, texts in sorted(by_weight.items()):
+            part = SearchVector(Value(" ".join(texts)), weight=weight, config=search.SEARCH_CONFIG)
+            vector = part if vector is None else vector + part
+        update["search_vector"] = vector
+    Case.objects.filter(pk=case.pk).update(**update)
 
 
 def project_refresh_search(*, project: Project) -> None:
@@ -395,6 +402,37 @@ def organisation_update(
     if "name" in changed:
         organisation_refresh_search(organisation=current)
     return current
+
+
+@transaction.atomic
+def organisation_alias_add(*, user, organisation: Organisation, name: str) -> OrganisationAlias:
+    """Give an organisation another name (an abbreviation such as LTU, a former name)."""
+    require(permissions.can_edit_organisation(user, organisation))
+    name = _strip(name or "")
+    if not name:
+        raise ValidationError({"name": _("Ange ett namn.")}, code="required")
+    if organisation.aliases.filter(name__iexact=name).exists() or (
+        organisation.name.lower() == name.lower()
+    ):
+        raise ValidationError(
+            {"name": _("Organisationen har redan namnet %(name)s.") % {"name": name}},
+            code="alias_taken",
+        )
+    alias = OrganisationAlias(organisation=organisation, name=name)
+    alias.full_clean()
+    alias._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    alias.save()
+    organisation_refresh_search(organisation=organisation)
+    return alias
+
+
+@transaction.atomic
+def organisation_alias_remove(*, user, alias: OrganisationAlias) -> None:
+    organisation = alias.organisation
+    require(permissions.can_edit_organisation(user, organisation))
+    alias._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    alias.delete()
+    organisation_refresh_search(organisation=organisation)
 
 
 # --- Projects -------------------------------------------------------------------
@@ -695,6 +733,7 @@ def obligation_create(
     obligation.full_clean()
     obligation._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     obligation.save()
+    project_refresh_search(project=project)
     return obligation
 
 
@@ -719,6 +758,7 @@ def obligation_update(
     current.full_clean()
     current._history_user = user
     current.save()
+    project_refresh_search(project=current.project)
     return current
 
 
@@ -734,7 +774,7 @@ def obligation_fulfil(
     require(permissions.can_fulfil_obligation(user, obligation))
     current = lock(Obligation, obligation.pk)
     if current.status == Obligation.Status.FULFILLED:
-        raise Conflict(_("Åtagandet är redan markerat som uppfyllt."))
+        raise Conflict(_("Villkoret är redan markerat som uppfyllt."))
     fulfilled_on = fulfilled_on or timezone.localdate()
     if fulfilled_on > timezone.localdate():
         raise ValidationError(
@@ -755,7 +795,7 @@ def obligation_reopen(*, user, obligation: Obligation) -> Obligation:
     require(permissions.can_fulfil_obligation(user, obligation))
     current = lock(Obligation, obligation.pk)
     if current.status == Obligation.Status.OPEN:
-        raise Conflict(_("Åtagandet är redan öppet."))
+        raise Conflict(_("Villkoret är redan öppet."))
     current.status = Obligation.Status.OPEN
     current.fulfilled_on = None
     current.full_clean()
@@ -769,7 +809,9 @@ def obligation_delete(*, user, obligation: Obligation) -> None:
     current = lock(Obligation, obligation.pk)
     require(permissions.can_delete_obligation(user, current))
     current._history_user = user
+    project = current.project
     current.delete()
+    project_refresh_search(project=project)
 
 
 # --- Documents ---------------------------------------------------------------------
@@ -836,6 +878,8 @@ def document_upload(
     except Exception:
         document.file.delete(save=False)
         raise
+    # Its text is read for the search after the upload commits (a Celery task).
+    document_extract_enqueue(document.pk)
     return document
 
 
@@ -849,6 +893,7 @@ def document_update(*, user, document: Document, kind: str, confidential: bool) 
     current.full_clean()
     current._history_user = user
     current.save(update_fields=["kind", "confidential"])
+    case_refresh_search(case=current.case)  # a confidential document leaves the index
     return current
 
 
@@ -935,3 +980,72 @@ def project_approved_financing_set(
     project.approved_financing = rows
     project.approved_financing_on = approved_on
     return current
+
+
+# --- Saved filters and bulk actions of the case list ----------------------------------
+
+SAVED_FILTER_KEYS = (
+    "q",
+    "kind",
+    "state",
+    "year",
+    "officer",
+    "rus_area",
+    "applicant",
+    "mine",
+    "sort",
+)
+
+
+def saved_filter_query(query: str) -> str:
+    """Keep only the case list's filter parameters (no page, no format)."""
+    given = QueryDict(query or "")
+    kept = QueryDict(mutable=True)
+    for key in SAVED_FILTER_KEYS:
+        value = given.get(key, "").strip()
+        if value:
+            kept[key] = value
+    return kept.urlencode()
+
+
+@transaction.atomic
+def saved_filter_save(*, user, name: str, query: str) -> SavedCaseFilter:
+    """Save (or replace, by name) the user's own filter of the case list."""
+    require(permissions.can_view_registry(user))
+    name = _strip(name or "")
+    if not name:
+        raise ValidationError({"name": _("Ge filtret ett namn.")}, code="required")
+    query = saved_filter_query(query)
+    if not query:
+        raise ValidationError(
+            {"name": _("Välj minst ett filter eller en sökning att spara.")}, code="empty"
+        )
+    saved, _created = SavedCaseFilter.objects.update_or_create(
+        user=user, name=name[:100], defaults={"query": query[:1000]}
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, user, saved: SavedCaseFilter) -> None:
+    if saved.user_id != user.pk:
+        raise PermissionDenied(_("Filtret tillhör en annan användare."))
+    saved.delete()
+
+
+def cases_bulk_assign(*, user, cases, officer) -> tuple[list[Case], list[tuple[Case, str]]]:
+    """Give each case to ``officer`` through ``case_update`` (one call and transaction per
+    case, so its checks and notifications apply). Returns (changed, [(case, reason)])."""
+    require(permissions.can_bulk_assign(user))
+    _check_officer(officer)
+    changed: list[Case] = []
+    refused: list[tuple[Case, str]] = []
+    for case in cases:
+        try:
+            case_update(user=user, case=case, data={"officer": officer})
+        except (ValidationError, PermissionDenied, Conflict) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            refused.append((case, reason))
+        else:
+            changed.append(case)
+    return changed, refused

@@ -256,9 +256,9 @@ def _sentence(kind: str, action: str, record) -> str:
         }[action] % params
     text = record.text if len(record.text) <= 70 else record.text[:67].rstrip() + "…"
     return {
-        "created": _("Åtagandet ”%(text)s” registrerades"),
-        "changed": _("Åtagandet ”%(text)s” ändrades"),
-        "deleted": _("Åtagandet ”%(text)s” togs bort"),
+        "created": _("Villkoret ”%(text)s” registrerades"),
+        "changed": _("Villkoret ”%(text)s” ändrades"),
+        "deleted": _("Villkoret ”%(text)s” togs bort"),
     }[action] % {"text": text}
 
 

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from projects import views
+from projects import search_views, views
 
 app_name = "projects"
 urlpatterns = [
     # cases
     path("", views.case_list, name="case_list"),
     path("new/", views.case_register, name="case_register"),
+    path("search/", search_views.site_search, name="search"),
+    path("bulk/", search_views.case_bulk, name="case_bulk"),
+    path("filters/new/", search_views.saved_filter_create, name="saved_filter_create"),
+    path("filters/<int:pk>/delete/", search_views.saved_filter_delete, name="saved_filter_delete"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/history/", views.case_history, name="case_history"),
@@ -42,6 +46,16 @@ urlpatterns = [
     ),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/aliases/new/",
+        search_views.organisation_alias_add,
+        name="organisation_alias_add",
+    ),
+    path(
+        "aliases/<int:pk>/delete/",
+        search_views.organisation_alias_delete,
+        name="organisation_alias_delete",
+    ),
     # managed lists
     path("areas/", views.area_list, name="area_list"),
     path("areas/<str:list_key>/new/", views.area_create, name="area_create"),

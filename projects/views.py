@@ -115,6 +115,11 @@ def case_list(request):
         "can_register": permissions.can_register_case(request.user),
         "query_without_page": _query_without(request, "page"),
         "csv_query": _query_with(request, format="csv"),
+        "saved_filters": list(request.user.saved_case_filters.all()),
+        "filter_query": services.saved_filter_query(request.GET.urlencode()),
+        "bulk_officers": (
+            list(selectors.officers()) if permissions.can_bulk_assign(request.user) else []
+        ),
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "projects/case_list.html#results", context)
@@ -786,7 +791,7 @@ def obligation_create(request, pk):
                 due_date=data["due_date"],
                 source=data["source"],
             ),
-            success_message=_("Åtagandet registrerades."),
+            success_message=_("Villkoret registrerades."),
         )
         if ok:
             return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
@@ -795,7 +800,7 @@ def obligation_create(request, pk):
         "projects/simple_form.html",
         {
             "form": form,
-            "title": _("Nytt åtagande"),
+            "title": _("Nytt särskilt villkor"),
             "subtitle": project.title,
             "project": project,
             "cancel_url": _next_url(request, project.get_absolute_url()),
@@ -825,7 +830,7 @@ def obligation_edit(request, pk):
                 case=data["case"],
                 expected_token=data["edit_token"],
             ),
-            success_message=_("Åtagandet sparades."),
+            success_message=_("Villkoret sparades."),
         )
         if ok:
             return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
@@ -834,7 +839,7 @@ def obligation_edit(request, pk):
         "projects/simple_form.html",
         {
             "form": form,
-            "title": _("Ändra åtagande"),
+            "title": _("Ändra särskilt villkor"),
             "subtitle": project.title,
             "project": project,
             "cancel_url": _next_url(request, project.get_absolute_url()),
@@ -862,7 +867,7 @@ def obligation_fulfil(request, pk):
                 fulfilled_on=form.cleaned_data["fulfilled_on"],
                 note=form.cleaned_data["note"],
             ),
-            success_message=_("Åtagandet markerades som uppfyllt."),
+            success_message=_("Villkoret markerades som uppfyllt."),
         )
         if ok:
             return redirect(back + "#ataganden")
@@ -871,7 +876,7 @@ def obligation_fulfil(request, pk):
         "projects/simple_form.html",
         {
             "form": form,
-            "title": _("Markera åtagandet som uppfyllt"),
+            "title": _("Markera villkoret som uppfyllt"),
             "subtitle": obligation.text,
             "project": project,
             "cancel_url": back,
@@ -892,7 +897,7 @@ def obligation_reopen(request, pk):
         return conflict_response(
             request, str(exc), back_url=back, title=_("Krock med en annan ändring")
         )
-    messages.success(request, _("Åtagandet är öppet igen."))
+    messages.success(request, _("Villkoret är öppet igen."))
     return redirect(back + "#ataganden")
 
 
@@ -908,14 +913,14 @@ def obligation_delete(request, pk):
             return conflict_response(
                 request, str(exc), back_url=back, title=_("Krock med en annan ändring")
             )
-        messages.success(request, _("Åtagandet togs bort."))
+        messages.success(request, _("Villkoret togs bort."))
         return redirect(back + "#ataganden")
     return render(
         request,
         "projects/confirm_delete.html",
         {
-            "title": _("Ta bort åtagande"),
-            "question": _("Ta bort åtagandet ”%(text)s”?") % {"text": obligation.text},
+            "title": _("Ta bort särskilt villkor"),
+            "question": _("Ta bort villkoret ”%(text)s”?") % {"text": obligation.text},
             "cancel_url": back,
             "next_url": _next_url(request, ""),
             "project": obligation.project,
@@ -979,6 +984,7 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "rows": selectors.organisation_projects(organisation),
+            "aliases": list(organisation.aliases.all()),
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
         },
     )

@@ -324,7 +324,8 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = paragraph.body.members.filter(active=True)
+        # Present members without jäv declared already (svc.paragraph_participants).
+        self.fields["member"].queryset = svc.paragraph_participants(paragraph)
 
 
 class MotionForm(forms.Form):
@@ -342,7 +343,7 @@ class MotionForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["movers"].queryset = paragraph.body.members.filter(active=True)
+        self.fields["movers"].queryset = svc.paragraph_participants(paragraph)
 
 
 class PropositionForm(forms.Form):
@@ -418,7 +419,7 @@ class ReservationForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = paragraph.body.members.filter(active=True)
+        self.fields["members"].queryset = svc.paragraph_participants(paragraph)
         self.fields["in_favour_of"].queryset = paragraph.motions.all()
         self.fields["in_favour_of"].label_from_instance = motion_sentence
 

@@ -1086,6 +1086,74 @@ class Appeal(models.Model):
         return f"{self.appellant} ({self.received_on:%Y-%m-%d})"
 
 
+class NoticeDispatch(models.Model):
+    """One sending of the kallelse to the body's members and substitutes (e-mail with a
+    link to the members' page and an .ics invitation). ``agenda`` keeps the agenda and
+    the meeting's time and place as sent, so later changes can be marked."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("sammanträde"),
+        on_delete=models.CASCADE,
+        related_name="notice_dispatches",
+    )
+    sequence = models.PositiveSmallIntegerField(_("utskick nr"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skickat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("skickat"), auto_now_add=True)
+    agenda = models.JSONField(_("föredragningslista vid utskicket"), default=dict)
+
+    class Meta:
+        verbose_name = _("utskick av kallelse")
+        verbose_name_plural = _("utskick av kallelser")
+        ordering = ["meeting", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "sequence"], name="noticedispatch_unique_sequence"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} #{self.sequence}"
+
+
+class NoticeRecipient(models.Model):
+    """Who a kallelse was sent to, and the e-mail that carried it."""
+
+    dispatch = models.ForeignKey(
+        NoticeDispatch,
+        verbose_name=_("utskick"),
+        on_delete=models.CASCADE,
+        related_name="recipients",
+    )
+    member = models.ForeignKey(
+        BodyMember, verbose_name=_("ledamot"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    role = models.CharField(_("roll"), max_length=20, choices=BodyMember.MemberRole.choices)
+    email = models.EmailField(_("e-post"))
+    outgoing = models.ForeignKey(
+        "core.OutgoingEmail",
+        verbose_name=_("e-post"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("mottagare av kallelse")
+        verbose_name_plural = _("mottagare av kallelser")
+        ordering = ["dispatch", "name"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+
 # The many-to-many tables of a signed record (who moved, who reserved, which documents the
 # decision rests on) are frozen like their rows (installed after migrate).
 frozen_record(name="motion_movers_frozen", frozen_when=MOTION_SIGNED).register(

@@ -33,6 +33,21 @@ def can_plan_meeting(user, body=None) -> Access:
     return deny(_("Endast nämndsekreterare kan planera sammanträden."))
 
 
+def can_send_kallelse(user, meeting) -> Access:
+    """The secretary sends the kallelse (again) while the meeting is still planned."""
+    if not has_role(user, Role.SECRETARY):
+        return deny(_("Endast nämndsekreterare kan skicka kallelsen."))
+    if meeting.status != "planned":
+        return deny(_("Sammanträdet är redan genomfört; kallelsen kan inte skickas."))
+    return ALLOW
+
+
+def can_view_members_page(user, meeting) -> Access:
+    """The members' page: the body's members and substitutes (beslutsfattare), the
+    secretaries and every other role that may see meetings."""
+    return can_view_meetings(user)
+
+
 def can_edit_meeting(user, meeting) -> Access:
     """Agenda, attendance, paragraphs, motions, votes: the secretary, until signing."""
     if not has_role(user, Role.SECRETARY):

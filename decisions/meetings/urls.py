@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.meetings import views
+from decisions.meetings import kallelse_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -15,6 +15,14 @@ urlpatterns = [
     path("sammantraden/nytt/", views.meeting_create, name="meeting_create"),
     path("sammantraden/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("sammantraden/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
+    path(
+        "sammantraden/<int:pk>/ledamoter/", kallelse_views.meeting_members, name="meeting_members"
+    ),
+    path(
+        "sammantraden/<int:pk>/kallelse/skicka/",
+        kallelse_views.kallelse_send,
+        name="kallelse_send",
+    ),
     path("sammantraden/<int:pk>/genomfort/", views.meeting_mark_held, name="meeting_mark_held"),
     path("sammantraden/<int:pk>/punkter/ny/", views.agenda_add, name="agenda_add"),
     path("sammantraden/<int:pk>/punkter/ko/", views.agenda_add_queue, name="agenda_add_queue"),

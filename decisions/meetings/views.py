@@ -48,6 +48,7 @@ from decisions.meetings.models import (
     Reservation,
     Signature,
 )
+from decisions.meetings.services import kallelse
 from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow.models import DelegationDecision
 from decisions.workflow.selectors import cases_ready_for
@@ -380,6 +381,8 @@ def meeting_detail(request, pk):
     can_edit = permissions.can_edit_meeting(user, meeting)
     unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
     documents = list(selectors.meeting_documents(meeting)[:30])
+    kallelse_last = kallelse.last_dispatch(meeting) if meeting.status == "planned" else None
+    can_send_kallelse = permissions.can_send_kallelse(user, meeting)
     return render(
         request,
         "decisions/meetings/meeting_detail.html",
@@ -411,6 +414,12 @@ def meeting_detail(request, pk):
             if can_edit and unnumbered
             else None,
             "unnumbered": unnumbered,
+            "kallelse_last": kallelse_last,
+            "kallelse_changes": kallelse.agenda_changes(meeting, items, kallelse_last),
+            "can_send_kallelse": can_send_kallelse,
+            "kallelse_without_email": kallelse.kallelse_recipients(meeting)[1]
+            if can_send_kallelse
+            else [],
         },
     )
 

@@ -448,6 +448,13 @@ class ForumRecommendationForm(TransitionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommended_on"].initial = _today()
+        # One "Motivering": the recommendation's own is also the event log's motivation.
+        del self.fields["motivation"]
+
+    def clean(self):
+        data = super().clean()
+        data["motivation"] = data.get("text", "")
+        return data
 
     def clean_recommended_on(self):
         return self.check_date(self.cleaned_data["recommended_on"])

@@ -709,6 +709,22 @@ def decision_proposal_save(
 
 
 @transaction.atomic
+@transaction.atomic
+def delegation_decisions_move_report(
+    *, user, old_reference: str, reference: str, reported_on: datetime.date
+) -> int:
+    """The meeting the decisions were reported to was moved: keep the register true."""
+    moved = list(
+        DelegationDecision.objects.select_for_update().filter(report_reference=old_reference)
+    )
+    for decision in moved:
+        decision.reported_on = reported_on
+        decision.report_reference = reference
+        decision._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+        decision.save(update_fields=["reported_on", "report_reference"])
+    return len(moved)
+
+
 def delegation_decision_mark_reported(
     *, user, decisions, reported_on: datetime.date, reference: str
 ) -> list[DelegationDecision]:

@@ -67,6 +67,7 @@ def case_table_rows(cases, hide=""):
         officer = case.officer if "officer" not in hide else None
         rows.append(
             {
+                "pk": case.pk,
                 "url": case_url(case.pk),
                 "dnr": case.dnr,
                 "nyps_id": case.nyps_id,

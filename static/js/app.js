@@ -55,4 +55,21 @@
       list.closest(".org-picker");
     if (picker) { closeSuggestionsUnlessFocused(picker); }
   });
+  // "Mark all" of a bulk-action table: <input type="checkbox" data-select-all="form-id">
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.getAttribute || !box.getAttribute("data-select-all")) { return; }
+    var formId = box.getAttribute("data-select-all");
+    var boxes = document.querySelectorAll('input[name="cases"][form="' + formId + '"]');
+    for (var i = 0; i < boxes.length; i++) { boxes[i].checked = box.checked; }
+  });
+  // Removals ask first: <form data-confirm="Ta bort ...?"> (htmx forms use hx-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
 })();

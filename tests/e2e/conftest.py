@@ -76,6 +76,23 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+OVERFLOW_VIEWPORTS = ((1366, 900), (390, 844))
+# The document's width against the window's, and the outermost elements sticking out.
+OVERFLOW_PROBE = """() => {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const culprits = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    const parent = el.parentElement.getBoundingClientRect();
+    if (box.right > width + 1 && parent.right <= width + 1 && culprits.length < 5) {
+      culprits.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : ""));
+    }
+  }
+  return {scroll: doc.scrollWidth, client: width, culprits: culprits};
+}"""
+
+
 def _page_key(url: str) -> str:
     """A visited page, without query string and fragment: /cases/12/."""
     return urlsplit(url).path
@@ -91,7 +108,7 @@ class Journey:
         self.axe_source = axe_source
         self.context = browser.new_context(
             locale=locale,
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": 1366, "height": 900},
             accept_downloads=True,
         )
         self.context.add_init_script(CSP_LISTENER)
@@ -246,6 +263,7 @@ class Journey:
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
         self.checked.add(self.path)
+        self.assert_no_overflow()
         bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
         if bad:
             report = [
@@ -263,6 +281,20 @@ class Journey:
             name = re.sub(r"[^\w.-]+", "_", label or str(self.shots))
             (self.dir / f"axe-{name}.json").write_text(json.dumps(report, indent=2))
             pytest.fail(f"accessibility violations on {self.page.url}: {json.dumps(report)}")
+
+    def assert_no_overflow(self):
+        """Nothing makes the page wider than the window, on a laptop and on a phone
+        (tables scroll inside their frame). Checked with every accessibility check."""
+        size = self.page.viewport_size
+        problems = []
+        for width, height in OVERFLOW_VIEWPORTS:
+            self.page.set_viewport_size({"width": width, "height": height})
+            found = self.page.evaluate(OVERFLOW_PROBE)
+            if found["scroll"] > found["client"] + 1:
+                problems.append(f"{width}x{height}: {found['scroll']} px wide {found['culprits']}")
+        self.page.set_viewport_size(size)
+        if problems:
+            pytest.fail(f"horizontal overflow on {self.page.url}: " + "; ".join(problems))
 
     def check_once(self, label: str):
         """An axe check of the current page unless the journey has checked it already."""

@@ -203,7 +203,7 @@ def plan_meeting(j, dnr):
     j.check("meetings")
     j.click_through(page.get_by_role("link", name="Nytt sammanträde"))
     j.check("meeting-form")
-    page.get_by_label("Organ").select_option(label="Regionala utvecklingsnämnden")
+    page.get_by_role("combobox", name="Organ").select_option(label="Regionala utvecklingsnämnden")
     page.get_by_label("Datum").fill(iso(today()))
     page.get_by_label(re.compile(r"^Tid\b")).fill("09:00")
     page.get_by_label("Plats").fill("Regionhuset, Luleå")

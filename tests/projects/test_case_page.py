@@ -64,7 +64,7 @@ def test_officer_sees_the_action_buttons(case, client_for, officer):
         "Ändra projektet",
         "Ladda upp dokument",
         "Lägg till i projektgruppen",
-        "Nytt åtagande",
+        "Nytt särskilt villkor",
         "Registrera projektavslut",
     ):
         assert text in body
@@ -196,7 +196,7 @@ def test_timeline_shows_who_when_which_fields_old_and_new_readably(case, officer
     assert "Dokumentet ”Budget” version 1 laddades upp" in texts
     document_entry = next(e for e in entries if "Budget" in e.subject)
     assert document_entry.user == controller.get_full_name()
-    fulfilment = next(e for e in entries if e.subject.startswith("Åtagandet") and e.changes)
+    fulfilment = next(e for e in entries if e.subject.startswith("Villkoret") and e.changes)
     labels = {c.label: (c.old, c.new) for c in fulfilment.changes}
     assert labels["Status"] == ("Öppen", "Uppfylld")
     assert labels["Kommentar"] == ("–", "Klar")

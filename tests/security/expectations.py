@@ -63,6 +63,12 @@ ACTIONS: dict[str, frozenset] = {
     "projects:organisation_create": OFF,  # can_edit_organisation
     "projects:organisation_edit": OFF,
     "projects:organisation_picker_create": OFF,
+    "projects:organisation_alias_add": OFF,  # can_edit_organisation
+    "projects:organisation_alias_delete": OFF,
+    # every role may export its selection; assigning is checked per case (case_update)
+    "projects:case_bulk": WITH_ROLE,
+    "projects:saved_filter_create": WITH_ROLE,  # the user's own filters
+    "projects:saved_filter_delete": frozenset({"officer"}),  # only its owner
     "projects:area_create": OFF,  # can_manage_areas
     "projects:area_edit": OFF,
     # decisions.permissions: workflow
@@ -78,6 +84,7 @@ ACTIONS: dict[str, frozenset] = {
     "decisions:meeting_create": SEC,  # can_plan_meeting
     "decisions:meeting_edit": SEC,  # can_edit_meeting
     "decisions:meeting_mark_held": SEC,
+    "decisions:kallelse_send": SEC,  # can_send_kallelse
     "decisions:agenda_add": SEC,
     "decisions:agenda_add_queue": SEC,
     "decisions:agenda_add_delegation": SEC,  # + can_report_delegation_decisions
@@ -188,8 +195,12 @@ POST_ONLY = {
     "notification_read",
     "notification_read_all",
     "projects:obligation_reopen",
+    "projects:organisation_alias_add",
+    "projects:case_bulk",
+    "projects:saved_filter_create",
     "decisions:workflow_anchoring_delete",
     "decisions:meeting_mark_held",
+    "decisions:kallelse_send",
     "decisions:item_move",
     "decisions:item_remove",
     "decisions:item_number",

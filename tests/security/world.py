@@ -135,6 +135,12 @@ def build_world() -> World:
     o["doc_case"] = o["confidential"].case
     o["project"] = o["doc_case"].project
     o["organisation"] = Organisation.objects.order_by("pk").first()
+    o["alias"] = project_svc.organisation_alias_add(
+        user=officer, organisation=o["organisation"], name="SÄK-TEST"
+    )
+    o["saved_filter"] = project_svc.saved_filter_save(
+        user=officer, name="Säkerhetstestets filter", query="q=sol"
+    )
     o["rus_area"] = RusArea.objects.order_by("pk").first()
     o["smart_area"] = SmartSpecialisationArea.objects.order_by("pk").first()
     project = o["project"]
@@ -227,6 +233,13 @@ def build_world() -> World:
     o["body"] = run
     o["body_member"] = BodyMember.objects.filter(body=run).order_by("pk").first()
     o["signed_meeting"] = Meeting.objects.get(body=run, status="signed")
+    o["planned_meeting"] = meeting_svc.meeting_create(
+        user=secretary,
+        body=run,
+        date=datetime.date(2020, 11, 17),
+        start_time=datetime.time(9, 0),
+        place="Regionhuset, Luleå",
+    )
     o["signed_paragraph"] = o["signed_meeting"].paragraphs.order_by("number").first()
     o["protocol"] = GeneratedDocument.objects.get(meeting=o["signed_meeting"], kind="protocol")
     o["appeal"] = meeting_svc.appeal_record(

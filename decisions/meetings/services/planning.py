@@ -22,8 +22,10 @@ from decisions.meetings.models import (
     OtherAttendee,
 )
 from decisions.meetings.selectors import meeting_chair
+from decisions.meetings.services.agenda import _delegation_title
 from decisions.meetings.services.common import _lock_meeting
 from decisions.meetings.services.paragraphs import _adjuster_decision
+from decisions.workflow.services import delegation_decisions_move_report
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def meeting_create(
         secretary=body.secretary or user,
     )
     meeting.full_clean(validate_constraints=False)
+    _check_times(meeting)
     if Meeting.objects.filter(body=body, date=date, start_time=start_time).exists():
         raise ValidationError(
             _("%(body)s har redan ett sammanträde %(date)s kl. %(time)s.")
@@ -69,12 +72,23 @@ def meeting_create(
     return meeting
 
 
+def _check_times(meeting: Meeting) -> None:
+    """A meeting ends after it starts (never "kl. 13:00–09:00")."""
+    if meeting.end_time is not None and meeting.end_time <= meeting.start_time:
+        raise ValidationError(
+            {"end_time": _("Sluttiden måste vara efter starttiden.")}, code="end_before_start"
+        )
+
+
 MEETING_FIELDS = {"date", "start_time", "end_time", "place", "adjustment_place", "secretary"}
 
 
 @transaction.atomic
 def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
     locked = _lock_meeting(user, meeting)
+    old_date = locked.date
+    old_delegation_title = _delegation_title(locked)
+    old_references = {p.pk: p.reference for p in locked.paragraphs.select_related("body")}
     for field, value in data.items():
         if field not in MEETING_FIELDS:
             raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
@@ -89,6 +103,7 @@ def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
             }
         )
     locked.full_clean(validate_constraints=False)
+    _check_times(locked)
     if (
         Meeting.objects.filter(body=locked.body, date=locked.date, start_time=locked.start_time)
         .exclude(pk=locked.pk)
@@ -96,8 +111,29 @@ def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
     ):
         raise ValidationError(_("Organet har redan ett sammanträde den dagen och tiden."))
     locked.save()
+    if locked.date != old_date:
+        _follow_moved_date(user, locked, old_delegation_title, old_references)
     meeting.refresh_from_db()
     return locked
+
+
+def _follow_moved_date(user, meeting: Meeting, old_title: str, old_references: dict) -> None:
+    """A moved meeting: the delegation item's title and the delegation register (reported
+    on, reference) show the new date."""
+    new_title = _delegation_title(meeting)
+    meeting.items.filter(kind=AgendaItem.Kind.DELEGATION, title=old_title).update(title=new_title)
+    for paragraph in meeting.paragraphs.select_related("body", "meeting"):
+        if paragraph.kind == AgendaItem.Kind.DELEGATION and paragraph.title == old_title:
+            paragraph.title = new_title
+            paragraph.save(update_fields=["title", "updated_at"])
+        old = old_references.get(paragraph.pk)
+        if old and old != paragraph.reference:
+            delegation_decisions_move_report(
+                user=user,
+                old_reference=old,
+                reference=paragraph.reference,
+                reported_on=meeting.date,
+            )
 
 
 @transaction.atomic

@@ -4,12 +4,13 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, Q
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from decisions.meetings import wording
 from decisions.meetings.models import (
+    Attendance,
     BodyMember,
     ConflictOfInterest,
     Motion,
@@ -29,6 +30,29 @@ def paragraph_voters(paragraph: Paragraph) -> list[BodyMember]:
     """The voting members minus those who declared jäv in this paragraph."""
     conflicted = set(paragraph.conflicts.values_list("member_id", flat=True))
     return [m for m in voting_members(paragraph.meeting) if m.pk not in conflicted]
+
+
+def paragraph_participants(paragraph: Paragraph):
+    """Whom the jäv, motion and reservation lists offer: the body's active members, only
+    those present once the attendance is recorded, without those with jäv here."""
+    attendance = Attendance.objects.filter(meeting_id=paragraph.meeting_id)
+    return (
+        paragraph.body.members.filter(active=True)
+        .filter(Q(pk__in=attendance.filter(present=True).values("member")) | ~Exists(attendance))
+        .exclude(pk__in=paragraph.conflicts.values("member"))
+    )
+
+
+def _voted_for_the_decision(paragraph: Paragraph, member: BodyMember) -> bool:
+    """After an omröstning: did the member vote for the side that was carried?"""
+    if not paragraph.vote_held:
+        return False
+    choice = paragraph.votes.filter(member=member).values_list("choice", flat=True).first()
+    no_carried = (
+        paragraph.carried_motion_id is not None
+        and paragraph.carried_motion_id == paragraph.vote_no_motion_id
+    )
+    return choice == (Vote.Choice.NO if no_carried else Vote.Choice.YES)
 
 
 def _check_participant(paragraph: Paragraph, member: BodyMember, *, what: str) -> None:
@@ -284,6 +308,17 @@ def reservation_add(
         _check_participant(paragraph, member, what=_("reservera sig"))
         if Reservation.objects.filter(paragraph=paragraph, members=member).exists():
             raise ValidationError(_("%(name)s har redan reserverat sig.") % {"name": member})
+        if _voted_for_the_decision(paragraph, member):
+            raise ValidationError(
+                {
+                    "members": _(
+                        "%(name)s röstade för beslutet i omröstningen och kan inte "
+                        "reservera sig mot det."
+                    )
+                    % {"name": member}
+                },
+                code="voted_for_decision",
+            )
     if in_favour_of is not None:
         if in_favour_of.paragraph_id != paragraph.pk:
             raise ValidationError(_("Yrkandet hör till en annan paragraf."))

@@ -1,0 +1,181 @@
+"""The search index of cases and the site search ("Sök" in the header).
+
+Each case has one search document built from labelled parts (``case_search_parts``):
+Dnr, NYPS-id and titles (weight A); the parties under their names and their other
+names, e.g. "LTU" (``OrganisationAlias``), and the project's contact person (B); the
+project's texts and the special conditions (C); the text read from the case's
+documents (D, ``Document.text``, filled by ``projects.tasks.document_extract_text``).
+Confidential documents are left out: every role that sees a case sees its index.
+
+PostgreSQL: the text search configuration ``swedish_unaccent`` (migration 0009:
+``unaccent`` before Swedish stemming) so "vatgas" finds "Vätgasdalen"; the vector is
+stored in ``Case.search_vector`` (GIN index). ``Case.search_text`` keeps the labelled
+plain text: the page shows where a case matched from it (``match_snippets``), and SQLite
+(``make run``) searches it folded in Python.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+SEARCH_CONFIG = "swedish_unaccent"
+# A tsvector holds at most 1 MB; one document's text is cut well below that.
+MAX_DOCUMENT_CHARS = 100_000
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+# part key -> weight of the search vector
+WEIGHTS = {
+    "case": "A",
+    "parties": "B",
+    "contact": "B",
+    "text": "C",
+    "condition": "C",
+    "document": "D",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: ``"Vätgasdalen Luleå"`` -> ``"vatgasdalen lulea"``."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def case_search_parts(case) -> list[tuple[str, str, str]]:
+    """``[(key, name, text), ...]`` of the case's search document (see the module doc).
+
+    Reads the case's project with its parties (and their aliases), obligations and
+    documents; callers refreshing many cases prefetch those.
+    """
+    from projects.services import PROJECT_TEXT_FIELDS
+
+    project = case.project
+    parts: list[tuple[str, str, str]] = []
+    parts.append(
+        ("case", "", " ".join(filter(None, [case.dnr, case.nyps_id, case.title, project.title])))
+    )
+    organisations = [org for org in (project.applicant, project.owner) if org is not None]
+    organisations += list(project.partners.all())
+    names = []
+    for org in organisations:
+        aliases = [alias.name for alias in org.aliases.all()]
+        names.append(f"{org.name} ({', '.join(aliases)})" if aliases else org.name)
+    parts.append(("parties", "", "; ".join(names)))
+    contact = " ".join(
+        filter(None, [project.contact_name, project.contact_email, project.contact_phone])
+    )
+    if contact:
+        parts.append(("contact", "", contact))
+    texts = " ".join(getattr(project, name) for name in PROJECT_TEXT_FIELDS)
+    if texts.strip():
+        parts.append(("text", "", texts))
+    for obligation in project.obligations.all():
+        parts.append(("condition", "", obligation.text))
+    latest: dict[str, object] = {}
+    for document in case.documents.all():
+        if document.confidential:
+            continue
+        current = latest.get(document.title.lower())
+        if current is None or document.version > current.version:  # type: ignore[attr-defined]
+            latest[document.title.lower()] = document
+    for document in latest.values():
+        text = document.text[:MAX_DOCUMENT_CHARS]  # type: ignore[attr-defined]
+        parts.append(("document", document.title, text))  # type: ignore[attr-defined]
+    return [(key, _flat(name), _flat(text)) for key, name, text in parts if _flat(text)]
+
+
+def parts_to_text(parts: list[tuple[str, str, str]]) -> str:
+    """One line per part: ``key<TAB>name<TAB>text`` (the stored ``Case.search_text``)."""
+    return "\n".join(f"{key}\t{name.replace(chr(9), ' ')}\t{text}" for key, name, text in parts)
+
+
+def text_to_parts(stored: str) -> list[tuple[str, str, str]]:
+    parts = []
+    for line in (stored or "").splitlines():
+        key, _tab, rest = line.partition("\t")
+        name, _tab, text = rest.partition("\t")
+        parts.append((key, name, text))
+    return parts
+
+
+def query_words(text: str) -> list[str]:
+    return [fold(word) for word in _WORD.findall(text or "")][:8]
+
+
+def _stem(word: str) -> str:
+    """A rough stem for highlighting only (the database ranks with the real stemmer)."""
+    return word[: max(3, len(word) - 2)] if len(word) > 4 else word
+
+
+def folded_match(stored: str, words: list[str]) -> bool:
+    """The SQLite fallback: every word occurs (folded, as a prefix of a word)."""
+    haystack = " " + fold(stored).replace("\t", " ").replace("\n", " ")
+    return all(f" {_stem(word)}" in haystack or word in haystack for word in words)
+
+
+@dataclass
+class Snippet:
+    label: str
+    html: SafeString
+
+
+def _label(key: str, name: str) -> str:
+    labels = {
+        "case": _("Ärende"),
+        "parties": _("Organisationer"),
+        "contact": _("Kontaktperson"),
+        "text": _("Projektbeskrivning"),
+        "condition": _("Särskilt villkor"),
+        "document": _("Dokument"),
+    }
+    label = str(labels.get(key, key))
+    return f"{label}: {name}" if name else label
+
+
+def _highlight(text: str, words: list[str], width: int = 160) -> SafeString | None:
+    """The stretch of ``text`` around the first matching word, matches in ``<mark>``,
+    everything else HTML-escaped."""
+    stems = [_stem(word) for word in words if word]
+    tokens = list(_WORD.finditer(text))
+    hits = [m for m in tokens if any(fold(m.group()).startswith(stem) for stem in stems)]
+    if not hits:
+        return None
+    start = max(0, hits[0].start() - width // 3)
+    end = min(len(text), start + width)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < hits[0].start() else start
+    pieces = ["…" if start > 0 else ""]
+    position = start
+    for match in hits:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    pieces.append(escape(text[position:end]))
+    pieces.append("…" if end < len(text) else "")
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text is escaped above
+
+
+def match_snippets(stored: str, query: str, *, limit: int = 3) -> list[Snippet]:
+    """Where the case matched the query: up to ``limit`` labelled, highlighted stretches."""
+    words = query_words(query)
+    if not words:
+        return []
+    snippets = []
+    for key, name, text in text_to_parts(stored):
+        html = _highlight(text, words)
+        if html is not None:
+            snippets.append(Snippet(label=_label(key, name), html=html))
+        if len(snippets) >= limit:
+            break
+    return snippets

@@ -1,0 +1,177 @@
+"""The site search (header box), saved filters and bulk actions of the case list."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects import permissions, search, selectors, services
+from projects.models import Organisation, OrganisationAlias, SavedCaseFilter
+from projects.views import _case_csv, _guard, _next_url
+
+RESULTS_PER_PAGE = 20
+MAX_QUERY_CHARS = 200
+MAX_BULK_CASES = 500
+
+
+@require_GET
+def site_search(request):
+    """Cases ranked by how well they match, each with where it matched; organisations."""
+    _guard(permissions.can_view_registry(request.user))
+    text = (request.GET.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    page = None
+    results = []
+    organisations = []
+    if text:
+        cases = selectors.case_search(selectors.site_search_queryset(), text)
+        page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        results = [
+            {"case": case, "snippets": search.match_snippets(case.search_text, text)}
+            for case in page
+        ]
+        organisations = list(selectors.organisation_search(text, limit=10))
+    return render(
+        request,
+        "projects/search.html",
+        {
+            "q": text,
+            "header_search_q": text,
+            "search_query": urlencode({"q": text}),
+            "page": page,
+            "results": results,
+            "organisations": organisations,
+        },
+    )
+
+
+# --- Saved filters --------------------------------------------------------------------
+
+
+@require_POST
+def saved_filter_create(request):
+    _guard(permissions.can_view_registry(request.user))
+    back = reverse("projects:case_list")
+    query = request.POST.get("query", "")
+    try:
+        saved = services.saved_filter_save(
+            user=request.user, name=request.POST.get("name", ""), query=query
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(f"{back}?{query}" if query else back)
+    messages.success(request, _("Filtret %(name)s sparades.") % {"name": saved.name})
+    return redirect(f"{back}?{saved.query}")
+
+
+@require_http_methods(["GET", "POST"])
+def saved_filter_delete(request, pk):
+    saved = get_object_or_404(SavedCaseFilter, pk=pk)
+    if saved.user_id != request.user.pk:
+        raise PermissionDenied(_("Filtret tillhör en annan användare."))
+    back = reverse("projects:case_list")
+    if request.method == "POST":
+        services.saved_filter_delete(user=request.user, saved=saved)
+        messages.success(request, _("Filtret %(name)s togs bort.") % {"name": saved.name})
+        return redirect(back)
+    return render(
+        request,
+        "projects/confirm_delete.html",
+        {
+            "title": _("Ta bort sparat filter"),
+            "question": _("Ta bort filtret %(name)s?") % {"name": saved.name},
+            "cancel_url": back,
+            "no_history_note": True,
+        },
+    )
+
+
+# --- Bulk actions -----------------------------------------------------------------------
+
+
+def _selected_cases(request):
+    ids = []
+    for value in request.POST.getlist("cases")[:MAX_BULK_CASES]:
+        if value.isdigit():
+            ids.append(int(value))
+    return ids
+
+
+@require_POST
+def case_bulk(request):
+    """Assign the selected cases to an officer, or export them (CSV)."""
+    _guard(permissions.can_view_registry(request.user))
+    back = _next_url(request, reverse("projects:case_list"))
+    ids = _selected_cases(request)
+    if not ids:
+        messages.error(request, _("Markera minst ett ärende."))
+        return redirect(back)
+    action = request.POST.get("action")
+    if action == "export":
+        return _case_csv(selectors.case_table_queryset().filter(pk__in=ids))
+    if action != "assign":
+        messages.error(request, _("Välj vad som ska göras med de markerade ärendena."))
+        return redirect(back)
+    _guard(permissions.can_bulk_assign(request.user))
+    officer = selectors.officers().filter(pk=request.POST.get("officer") or 0).first()
+    if officer is None:
+        messages.error(request, _("Välj en handläggare att fördela ärendena till."))
+        return redirect(back)
+    cases = list(selectors.case_list_queryset().filter(pk__in=ids))
+    changed, refused = services.cases_bulk_assign(user=request.user, cases=cases, officer=officer)
+    if changed:
+        messages.success(
+            request,
+            _("%(count)s ärenden fördelades till %(name)s.")
+            % {"count": len(changed), "name": officer.get_full_name() or officer.username},
+        )
+    for case, reason in refused:
+        messages.error(request, f"{case.dnr}: {reason}")
+    return redirect(back)
+
+
+# --- Other names of organisations ----------------------------------------------------------
+
+
+@require_POST
+def organisation_alias_add(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    _guard(permissions.can_edit_organisation(request.user, organisation))
+    try:
+        alias = services.organisation_alias_add(
+            user=request.user, organisation=organisation, name=request.POST.get("name", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s lades till.") % {"name": alias.name})
+    return redirect(organisation.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_alias_delete(request, pk):
+    alias = get_object_or_404(OrganisationAlias.objects.select_related("organisation"), pk=pk)
+    organisation = alias.organisation
+    _guard(permissions.can_edit_organisation(request.user, organisation))
+    back = organisation.get_absolute_url()
+    if request.method == "POST":
+        services.organisation_alias_remove(user=request.user, alias=alias)
+        messages.success(request, _("%(name)s togs bort.") % {"name": alias.name})
+        return redirect(back)
+    return render(
+        request,
+        "projects/confirm_delete.html",
+        {
+            "title": _("Ta bort namn"),
+            "question": _("Ta bort namnet %(alias)s från %(organisation)s?")
+            % {"alias": alias.name, "organisation": organisation.name},
+            "cancel_url": back,
+            "no_history_note": True,
+        },
+    )

@@ -1,0 +1,288 @@
+"""Search that finds: accents ignored, other names of organisations, contacts, special
+conditions and the text of uploaded documents (read by the Celery task); ranked results
+showing where they matched; saved filters and bulk actions of the case list."""
+
+import csv
+import io
+
+import docx
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from core.pdf import render_pdf
+from core.roles import Role
+from projects import search, selectors, services
+from projects.models import Case, Document, SavedCaseFilter
+from tests.core.factories import user_with_role
+from tests.projects.factories import (
+    OrganisationFactory,
+    ProjectFactory,
+    document_for,
+    register_case,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _found(text) -> list[str]:
+    return [case.title for case in selectors.case_search(Case.objects.all(), text)]
+
+
+@pytest.fixture
+def vatgas(officer):
+    ltu = OrganisationFactory(name="Luleå tekniska universitet")
+    project = ProjectFactory(
+        title="Vätgasdalen i Norrbotten",
+        applicant=ltu,
+        owner=ltu,
+        contact_name="Åsa Öberg",
+        contact_email="asa.oberg@example.se",
+        summary="Produktion av fossilfri vätgas.",
+    )
+    case = register_case(officer=officer, project=project, title="Vätgasdalen förstudie")
+    other = ProjectFactory(title="Arctic Solar", summary="Solceller på tak.")
+    register_case(officer=officer, project=other, title="Arctic Solar 2.0")
+    return case
+
+
+def test_the_search_configuration_ignores_accents_and_stems_swedish(vatgas):
+    assert _found("vatgas") == ["Vätgasdalen förstudie"]
+    assert _found("VÄTGASDALEN") == ["Vätgasdalen förstudie"]
+    assert _found("vätgasdalens") == ["Vätgasdalen förstudie"]  # Swedish stemming
+    assert _found("lulea tekniska") == ["Vätgasdalen förstudie"]
+    assert _found("solceller") == ["Arctic Solar 2.0"]
+    assert _found("väte-nonsens-ord") == []
+
+
+def test_abbreviations_of_organisations_find_their_cases(vatgas, officer):
+    assert _found("LTU") == []
+    services.organisation_alias_add(user=officer, organisation=vatgas.project.applicant, name="LTU")
+    assert _found("LTU") == ["Vätgasdalen förstudie"]
+    assert _found("ltu") == ["Vätgasdalen förstudie"]
+    # The organisation picker finds it by the abbreviation too.
+    assert [o.name for o in selectors.organisation_search("LTU")] == ["Luleå tekniska universitet"]
+    alias = vatgas.project.applicant.aliases.get()
+    services.organisation_alias_remove(user=officer, alias=alias)
+    assert _found("LTU") == []
+
+
+def test_an_alias_twice_or_by_a_reader_is_refused(vatgas, officer, reader):
+    from django.core.exceptions import ValidationError
+
+    applicant = vatgas.project.applicant
+    services.organisation_alias_add(user=officer, organisation=applicant, name="LTU")
+    with pytest.raises(ValidationError):
+        services.organisation_alias_add(user=officer, organisation=applicant, name="ltu")
+    with pytest.raises(PermissionDenied):
+        services.organisation_alias_add(user=reader, organisation=applicant, name="Luleå TU")
+
+
+def test_contact_person_and_special_condition_texts_are_searched(vatgas, officer):
+    assert _found("asa oberg") == ["Vätgasdalen förstudie"]
+    assert _found("elektrolysör") == []
+    services.obligation_create(
+        user=officer,
+        project=vatgas.project,
+        case=vatgas,
+        text="Projektet ska redovisa placeringen av elektrolysören före 2021-06-30.",
+    )
+    assert _found("elektrolysor") == ["Vätgasdalen förstudie"]
+
+
+def _pdf_bytes(text: str) -> bytes:
+    return render_pdf(f"<html><body><h1>Bilaga</h1><p>{text}</p></body></html>")
+
+
+def _docx_bytes(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph("Ansökan om medfinansiering")
+    table = document.add_table(rows=1, cols=1)
+    table.rows[0].cells[0].text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_text_of_uploaded_pdf_and_docx_is_read_by_the_task_and_searched(
+    vatgas, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = document_for(
+            vatgas,
+            officer,
+            title="Miljöbedömning",
+            content=_pdf_bytes("Kväveoxider från ångpannan i Svartöstaden."),
+            name="miljo.pdf",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        word = document_for(
+            vatgas,
+            officer,
+            title="Budgetbilaga",
+            content=_docx_bytes("Medfinansiär: Skellefteå Kraft, tabellrad med kronor."),
+            name="budget.docx",
+        )
+    pdf.refresh_from_db()
+    word.refresh_from_db()
+    assert "Kväveoxider" in pdf.text and pdf.text_extracted_at is not None
+    assert "Skellefteå Kraft" in word.text  # from the table cell
+    assert _found("kvaveoxider svartostaden") == ["Vätgasdalen förstudie"]
+    assert _found("skelleftea kraft") == ["Vätgasdalen förstudie"]
+    snippets = search.match_snippets(Case.objects.get(pk=vatgas.pk).search_text, "angpannan")
+    assert snippets[0].label == "Dokument: Miljöbedömning"
+    assert "<mark>ångpannan</mark>" in snippets[0].html
+
+
+def test_confidential_documents_stay_out_of_the_index(
+    vatgas, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_for(
+            vatgas,
+            officer,
+            title="Affärsplan",
+            content=_pdf_bytes("Hemligt recept för katalysatorn."),
+            name="plan.pdf",
+            confidential=True,
+        )
+    assert "katalysatorn" in Document.objects.get(pk=document.pk).text
+    assert _found("katalysatorn") == []
+    services.document_update(
+        user=officer, document=document, kind=document.kind, confidential=False
+    )
+    assert _found("katalysatorn") == ["Vätgasdalen förstudie"]
+
+
+def test_results_are_ranked_and_show_where_they_matched(officer, client_for):
+    strong = register_case(
+        officer=officer,
+        project=ProjectFactory(title="Vätgas i Luleå", summary="Vätgas för stålindustrin."),
+        title="Vätgas i Luleå",
+    )
+    weak = register_case(
+        officer=officer,
+        project=ProjectFactory(title="Skogsbruk", summary="Maskiner som kan drivas med vätgas."),
+        title="Skogsbruk och klimat",
+    )
+    response = client_for(officer).get(reverse("projects:search"), {"q": "vatgas"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index(strong.title) < page.index(weak.title)
+    assert "<mark>vätgas</mark>" in page
+    assert "Projektbeskrivning" in page
+
+
+def test_snippets_are_html_escaped(officer, client_for):
+    register_case(
+        officer=officer,
+        project=ProjectFactory(title="Test", summary="<script>alert(1)</script> vätgasbuss"),
+        title="Bussar",
+    )
+    page = client_for(officer).get(reverse("projects:search"), {"q": "vätgasbuss"}).content
+    assert b"<script>alert(1)" not in page
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_header_has_the_search_box_for_logged_in_users(officer, client_for, client):
+    page = client_for(officer).get(reverse("home")).content.decode()
+    assert f'action="{reverse("projects:search")}"' in page
+    client.logout()
+    assert reverse("projects:search") not in client.get(reverse("login")).content.decode()
+
+
+def test_the_search_page_needs_a_role(client_for):
+    nobody = user_with_role(Role.READER, username="nobody")
+    nobody.groups.clear()
+    assert client_for(nobody).get(reverse("projects:search"), {"q": "x"}).status_code == 403
+
+
+def test_sqlite_fallback_folds_accents_in_python():
+    stored = search.parts_to_text([("case", "", "Vätgasdalen förstudie"), ("contact", "", "Åsa")])
+    assert search.folded_match(stored, search.query_words("vatgas asa"))
+    assert not search.folded_match(stored, search.query_words("vatgas bo"))
+
+
+# --- Saved filters -------------------------------------------------------------------
+
+
+def test_saved_filters_are_per_user(vatgas, officer, secretary, client_for):
+    client = client_for(officer)
+    response = client.post(
+        reverse("projects:saved_filter_create"),
+        {"name": "Mina vätgasärenden", "query": "q=vatgas&state=open&page=3&format=csv"},
+    )
+    assert response.status_code == 302
+    saved = SavedCaseFilter.objects.get(user=officer)
+    assert saved.query == "q=vatgas&state=open"
+    page = client.get(reverse("projects:case_list")).content.decode()
+    assert "Mina vätgasärenden" in page
+    assert "?q=vatgas&amp;state=open" in page
+    assert (
+        "Mina vätgasärenden"
+        not in client_for(secretary).get(reverse("projects:case_list")).content.decode()
+    )
+    # Someone else's filter cannot be removed; the owner confirms first.
+    url = reverse("projects:saved_filter_delete", args=[saved.pk])
+    assert client_for(secretary).post(url).status_code == 403
+    client = client_for(officer)
+    assert client.get(url).status_code == 200  # the confirmation
+    assert SavedCaseFilter.objects.filter(pk=saved.pk).exists()
+    client.post(url)
+    assert not SavedCaseFilter.objects.filter(pk=saved.pk).exists()
+
+
+def test_an_empty_filter_is_not_saved(officer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.saved_filter_save(user=officer, name="Allt", query="page=2")
+
+
+# --- Bulk actions ----------------------------------------------------------------------
+
+
+def test_bulk_assign_calls_the_single_case_update_for_each_case(vatgas, officer, client_for):
+    colleague = user_with_role(Role.OFFICER, username="kollega", first_name="Per")
+    cases = list(Case.objects.order_by("pk"))
+    response = client_for(officer).post(
+        reverse("projects:case_bulk"),
+        {"action": "assign", "officer": colleague.pk, "cases": [c.pk for c in cases]},
+    )
+    assert response.status_code == 302
+    assert set(Case.objects.values_list("officer", flat=True)) == {colleague.pk}
+    # Each change is in the case's own history, by the acting officer.
+    for case in cases:
+        latest = Case.history.filter(id=case.pk).latest("history_date")
+        assert latest.officer_id == colleague.pk and latest.history_user_id == officer.pk
+
+
+def test_bulk_assign_is_refused_to_other_roles_and_to_non_officers(
+    vatgas, secretary, officer, client_for
+):
+    url = reverse("projects:case_bulk")
+    assert (
+        client_for(secretary)
+        .post(url, {"action": "assign", "officer": officer.pk, "cases": [vatgas.pk]})
+        .status_code
+        == 403
+    )
+    client = client_for(officer)
+    client.post(url, {"action": "assign", "officer": secretary.pk, "cases": [vatgas.pk]})
+    assert Case.objects.get(pk=vatgas.pk).officer_id == officer.pk
+
+
+def test_bulk_export_writes_only_the_selected_cases(vatgas, reader, client_for):
+    response = client_for(reader).post(
+        reverse("projects:case_bulk"), {"action": "export", "cases": [vatgas.pk]}
+    )
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert len(rows) == 2 and rows[1][0] == vatgas.dnr
+
+
+def test_the_case_list_offers_bulk_actions(vatgas, officer, client_for):
+    page = client_for(officer).get(reverse("projects:case_list")).content.decode()
+    assert 'id="bulk-form"' in page
+    assert f'name="cases" value="{vatgas.pk}" form="bulk-form"' in page
