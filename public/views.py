@@ -37,7 +37,7 @@ def notice_board(request):
 def notice_archive(request):
     years = selectors.notice_archive_years()
     year = request.GET.get("ar", "")
-    chosen = int(year) if year.isdigit() and int(year) in years else None
+    chosen = int(year) if year.isdigit() and len(year) == 4 else None
     return render(
         request,
         "public/notice_archive.html",
