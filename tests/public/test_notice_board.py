@@ -138,7 +138,7 @@ def test_the_board_in_english(posted_meeting, client):
     client.cookies["django_language"] = "en"
     html = client.get(f"/anslagstavla/{posted_meeting['meeting'].pk}/").content.decode()
     assert 'lang="en"' in html
-    assert "Last day to appeal" in html and "Accessibility statement" in html
+    assert "Last day for appeal" in html and "Accessibility statement" in html
 
 
 def test_pages_keep_their_query_budget(posted_meeting, client, django_assert_max_num_queries):
