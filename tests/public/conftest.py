@@ -34,9 +34,7 @@ def sign_and_post(secretary, seeded: dict) -> dict:
         svc.document_job_run(job_id=job.pk)
         assert DocumentJob.objects.get(pk=job.pk).status == "done"
     meeting.refresh_from_db()
-    seeded["protocol"] = GeneratedDocument.objects.get(
-        meeting=meeting, kind="protocol", final=True
-    )
+    seeded["protocol"] = GeneratedDocument.objects.get(meeting=meeting, kind="protocol", final=True)
     return seeded
 
 

@@ -43,7 +43,8 @@ def registry(db):
     document_for(case1, officer, title="Budget Vätgasdalen hemlig", confidential=True)
     piteå = OrganisationFactory(name="Piteå kommun", kind=Organisation.Kind.MUNICIPALITY)
     case2 = co_financing_case(
-        officer=officer, project=ProjectFactory(title="Smart industri", applicant=piteå),
+        officer=officer,
+        project=ProjectFactory(title="Smart industri", applicant=piteå),
         registered_on=D(2020, 6, 10),
     )
     return {"officer": officer, "case1": case1, "case2": case2, "ltu": ltu}
