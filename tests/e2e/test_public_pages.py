@@ -57,6 +57,12 @@ def _posted_meeting():
     return meeting, case
 
 
+def _no_sideways_scrolling(j):
+    """At 390 px the page reflows: nothing wider than the viewport (WCAG 1.4.10)."""
+    width = j.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"{j.path} is {width} px wide"
+
+
 def _footer_links_to_the_statement(j):
     expect(j.page.locator("footer a[href='/tillganglighet/']")).to_be_visible()
     assert j.page.locator("nav.main-nav").count() == 0  # no internal navigation
@@ -82,6 +88,7 @@ def test_public_pages_are_accessible_without_login(journey, monkeypatch):
 
     page.set_viewport_size({"width": 390, "height": 844})
     j.check("anslag-mobil")
+    _no_sideways_scrolling(j)
     page.set_viewport_size({"width": 1366, "height": 900})
 
     j.goto("/e-diarium/")
@@ -98,6 +105,11 @@ def test_public_pages_are_accessible_without_login(journey, monkeypatch):
     j.goto("/tillganglighet/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tillgänglighetsredogörelse")
     j.check("tillganglighet")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_sideways_scrolling(j)
+    j.goto(f"/e-diarium/?dnr={case.dnr}")
+    _no_sideways_scrolling(j)
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # Forty days later the notice is down and in the archive (no job ran in between).
     later = timezone.now() + datetime.timedelta(days=40)
@@ -109,6 +121,7 @@ def test_public_pages_are_accessible_without_login(journey, monkeypatch):
     j.check("arkiv")
     page.set_viewport_size({"width": 390, "height": 844})
     j.check("arkiv-mobil")
+    _no_sideways_scrolling(j)
 
     # English, chosen with the switch in the header.
     j.set_language("English", "en")
