@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role, user_roles
@@ -28,4 +29,5 @@ def navigation(request):
         ],
         "user_roles": roles,
         "user_role_labels": [Role(role).label for role in Role.values if role in roles],
+        "region_name": settings.REGION_NAME,
     }

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "decisions",
     "financing",
     "reporting",
+    "public",  # the pages without login (notice board, e-diarium), above every other app
 ]
 
 # Pages made of parts from several apps, in the order shown. Each entry names a
@@ -407,6 +408,13 @@ CONTENT_SECURITY_POLICY = (
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The municipality's notice board: where signed protocols are kept (shown on notices).
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
+# The authority's name on the public pages (notice board, e-diarium, accessibility).
+REGION_NAME = env.str("REGION_NAME", default="Region Norrbotten")
+# Requests per client IP and window (seconds) to the public pages (core.ratelimit); 0 = off.
+PUBLIC_RATE_LIMIT = env.int("PUBLIC_RATE_LIMIT", default=60)
+PUBLIC_RATE_WINDOW = env.int("PUBLIC_RATE_WINDOW", default=60)
+# The e-mail address for accessibility feedback on the public pages.
+ACCESSIBILITY_CONTACT = env.str("ACCESSIBILITY_CONTACT", default="registrator@norrbotten.se")
 # Own work: may officers work on every case ("all"), only on the cases they handle
 # ("own"), or also on those of officers of their unit ("unit": units are Django groups
 # named UNIT_GROUP_PREFIX + the unit)? Refusals name the case's officer.

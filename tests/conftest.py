@@ -198,6 +198,15 @@ def _region_rules(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache (e.g. the public pages' rate limit counts,
+    core.ratelimit, are per client IP, and the test client's IP is always the same)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

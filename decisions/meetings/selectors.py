@@ -159,38 +159,6 @@ def document_check(*, checksum: str = "", content: bytes | None = None) -> Docum
     )
 
 
-def public_notices(today: datetime.date | None = None) -> list[dict]:
-    """The signed protocols whose notice is on the board today (posted, not yet removed)."""
-    today = today or timezone.localdate()
-    candidates = (
-        Meeting.objects.filter(
-            status=MeetingStatus.SIGNED,
-            notice_posted_on__isnull=False,
-            notice_posted_on__lte=today,
-            notice_posted_on__gte=today - datetime.timedelta(days=40),
-        )
-        .select_related("body")
-        .order_by("-notice_posted_on", "body__name")
-    )
-    out = []
-    for meeting in candidates:
-        dates = public_notice_dates(meeting)
-        if dates.removed_on is not None and dates.removed_on > today:
-            out.append({"meeting": meeting, "dates": dates})
-    return out
-
-
-def public_notice_dates(meeting: Meeting) -> notices.NoticeDates:
-    return notices.notice_dates(timezone.localdate(meeting.signed_at), meeting.notice_posted_on)
-
-
-def public_meeting(pk: int) -> Meeting:
-    """A meeting whose justering has been announced (the only ones shown publicly)."""
-    return Meeting.objects.select_related("body").get(
-        pk=pk, status=MeetingStatus.SIGNED, notice_posted_on__isnull=False
-    )
-
-
 def meeting_chair(meeting: Meeting) -> BodyMember | None:
     """Who chairs the meeting: the member set on it, else the body's active chair."""
     if meeting.chair_id:

@@ -104,7 +104,4 @@ urlpatterns = [
     path("dokumentjobb/<int:pk>/igen/", views.job_retry, name="job_retry"),
     path("dokument/<int:pk>/ladda-ner/", views.document_download, name="document_download"),
     path("dokument/kontrollera/", views.document_verify, name="document_verify"),
-    # public notice board (no login)
-    path("anslagstavla/", views.public_notice_list, name="public_notice_list"),
-    path("anslagstavla/<int:pk>/", views.public_notice, name="public_notice"),
 ]

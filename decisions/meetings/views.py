@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -1410,42 +1409,6 @@ def document_verify(request):
         {"form": form, "result": result},
         status=400 if request.method == "POST" and form.errors else 200,
     )
-
-
-# --- The public notice board (no login) -------------------------------------------------------
-
-
-@login_not_required
-@require_GET
-def public_notice_list(request):
-    return render(
-        request,
-        "decisions/meetings/public_notice_list.html",
-        {"notices": selectors.public_notices(), "kept_at": _kept_at()},
-    )
-
-
-@login_not_required
-@require_GET
-def public_notice(request, pk):
-    try:
-        meeting = selectors.public_meeting(pk)
-    except Meeting.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(
-        request,
-        "decisions/meetings/public_notice.html",
-        {
-            "meeting": meeting,
-            "dates": selectors.public_notice_dates(meeting),
-            "kept_at": _kept_at(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-def _kept_at() -> str:
-    return settings.PROTOCOL_KEPT_AT
 
 
 # Used by the API module for the same 409 page wording.

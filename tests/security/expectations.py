@@ -248,7 +248,17 @@ POST_ONLY = {
     "payment-correct",
 }
 
-PUBLIC = {"healthz", "decisions:public_notice", "decisions:public_notice_list"}
+# The only pages anyone may open without logging in (the public app, and the health check).
+PUBLIC = {
+    "healthz",
+    "public:notice_board",
+    "public:notice_archive",
+    "public:notice_detail",
+    "public:notice_protocol",
+    "public:diary",
+    "public:diary_case",
+    "public:accessibility",
+}
 
 # Who gets the form page on GET, where it differs from ACTIONS (object level or state).
 GET_ALLOWED = {

@@ -197,8 +197,14 @@ ROUTES = {
     "decisions:job_retry": _pk("document_job"),
     "decisions:document_download": _pk("protocol"),
     "decisions:document_verify": NO_ARGS,
-    "decisions:public_notice_list": NO_ARGS,
-    "decisions:public_notice": _pk("signed_meeting"),
+    # --- public (no login) ------------------------------------------------------------
+    "public:notice_board": NO_ARGS,
+    "public:notice_archive": NO_ARGS,
+    "public:notice_detail": _pk("signed_meeting"),
+    "public:notice_protocol": _pk("signed_meeting"),
+    "public:diary": NO_ARGS,
+    "public:diary_case": _pk("doc_case"),
+    "public:accessibility": NO_ARGS,
     # --- financing ---------------------------------------------------------------------
     "financing:dashboard": NO_ARGS,
     "financing:dashboard_export": NO_ARGS,

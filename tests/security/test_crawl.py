@@ -23,6 +23,7 @@ from tests.security.expectations import (
     OBJECT_REFUSALS,
     OFF,
     POST_ONLY,
+    PUBLIC,
     READ_ON_GET,
     ROLES,
     SEC,
@@ -637,3 +638,23 @@ def test_the_fingerprint_sees_a_change(world, as_role):
     )
     assert response.status_code == 302
     assert "projects_document" in _changed(before, db_fingerprint())
+
+
+def test_anonymous_reaches_only_the_public_pages(world, client):
+    """Without login, exactly the public pages (and the login page) answer 200; every
+    other page sends the visitor to the login page, the API answers 401, and a POST to a
+    public page is refused (they only read)."""
+    answered = {}
+    for name in sorted(ROUTES):
+        response, error = _get(client, url_of(world, name))
+        assert error is None, f"{name}: {error}"
+        answered[name] = response.status_code
+    reachable = {name for name, status in answered.items() if status == 200}
+    assert reachable == PUBLIC | {"login"}
+    for name, status in answered.items():
+        if name in reachable or name == "set_language" or name.startswith("oidc_"):
+            continue
+        api = name.startswith("api-") or ("-" in name and ":" not in name)
+        assert status == (401 if api else 302), f"{name}: {status}"
+    for name in PUBLIC - {"healthz"}:
+        assert client.post(url_of(world, name)).status_code in (403, 405), name

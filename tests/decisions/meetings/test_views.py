@@ -123,20 +123,17 @@ def test_chair_signs_through_the_page(run_meeting, client, secretary):
 
 def test_public_notice_is_anonymous_only_when_posted(signed_run_meeting, client, secretary):
     meeting = signed_run_meeting["meeting"]
-    assert client.get(f"/workflow/anslagstavla/{meeting.pk}/").status_code == 404
+    assert client.get(f"/anslagstavla/{meeting.pk}/").status_code == 404
     svc.notice_publish(
         user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)
     )
-    page = client.get(f"/workflow/anslagstavla/{meeting.pk}/")
+    page = client.get(f"/anslagstavla/{meeting.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "Regionala utvecklingsnämnden" in html and "2020-03-24" in html
     assert "Regionhuset, Luleå" in html  # where the protocol is kept
-    listing = client.get("/workflow/anslagstavla/")
-    assert (
-        listing.status_code == 200
-        and f"/workflow/anslagstavla/{meeting.pk}/" in listing.content.decode()
-    )
+    listing = client.get("/anslagstavla/")
+    assert listing.status_code == 200 and f"/anslagstavla/{meeting.pk}/" in listing.content.decode()
     # nothing else of the meeting is public
     assert client.get(f"/workflow/sammantraden/{meeting.pk}/").status_code == 302
     assert client.get(f"/workflow/paragrafer/{signed_run_meeting['p35'].pk}/").status_code == 302
@@ -147,11 +144,12 @@ def test_old_notice_leaves_the_list(signed_run_meeting, client, secretary):
     svc.notice_publish(
         user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)
     )
-    from decisions.meetings import selectors as selectors_meetings
+    from public import selectors as public_selectors
 
     later = timezone.localdate() + datetime.timedelta(days=40)
-    assert selectors_meetings.public_notices(today=later) == []
-    assert len(selectors_meetings.public_notices()) == 1
+    assert public_selectors.notices_on_board(today=later) == []
+    assert len(public_selectors.notices_on_board()) == 1
+    assert len(public_selectors.notice_archive(today=later)) == 1
 
 
 def test_attendance_page_saves_substitute(run_meeting, client_for, secretary):

@@ -1,0 +1,210 @@
+"""Reads of the public pages: the notices on the board and in the archive, and the
+e-diarium's register entries. Nothing here returns what the public may not see:
+``public.policy`` decides what is masked or withheld."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from decisions.meetings import notice_dates
+from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
+from projects.models import Case, Document, Organisation
+from public import policy
+
+# A notice posted this many days ago or earlier is down whatever the holidays: the appeal
+# period is 21 days and lag 1930:173 moves its end by at most a few days.
+SURELY_DOWN_AFTER = datetime.timedelta(days=40)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One anslag: a signed protocol's justering announced on the notice board."""
+
+    meeting: Meeting
+    dates: notice_dates.NoticeDates
+
+    @property
+    def pk(self) -> int:
+        return self.meeting.pk
+
+    def is_up(self, today: datetime.date) -> bool:
+        """On the board from the posting day through the last day of appeal; taken down
+        (into the archive) the day after."""
+        return (
+            self.dates.posted_on is not None
+            and self.dates.removed_on is not None
+            and self.dates.posted_on <= today < self.dates.removed_on
+        )
+
+
+def _posted_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        status=MeetingStatus.SIGNED, notice_posted_on__isnull=False
+    ).select_related("body")
+
+
+def _notice(meeting: Meeting) -> Notice:
+    signed_on = timezone.localdate(meeting.signed_at)
+    return Notice(meeting, notice_dates.notice_dates(signed_on, meeting.notice_posted_on))
+
+
+def notices_on_board(today: datetime.date | None = None) -> list[Notice]:
+    """The notices up today: posted, and the appeal period not yet run out. Computed from
+    the dates, so a notice comes down the day after its last day of appeal without any
+    job having to run."""
+    today = today or timezone.localdate()
+    meetings = _posted_meetings().filter(
+        notice_posted_on__lte=today, notice_posted_on__gt=today - SURELY_DOWN_AFTER
+    )
+    notices = [_notice(m) for m in meetings.order_by("-notice_posted_on", "body__name")]
+    return [n for n in notices if n.is_up(today)]
+
+
+def notice_archive(today: datetime.date | None = None, year: int | None = None) -> list[Notice]:
+    """The notices taken down (their appeal period has run out), newest first; of one
+    posting year when ``year`` is given."""
+    today = today or timezone.localdate()
+    meetings = _posted_meetings().filter(notice_posted_on__lte=today)
+    if year:
+        meetings = meetings.filter(notice_posted_on__year=year)
+    notices = [_notice(m) for m in meetings.order_by("-notice_posted_on", "body__name")]
+    return [n for n in notices if not n.is_up(today)]
+
+
+def notice_archive_years(today: datetime.date | None = None) -> list[int]:
+    today = today or timezone.localdate()
+    dates = (
+        _posted_meetings()
+        .filter(notice_posted_on__lte=today)
+        .dates("notice_posted_on", "year", order="DESC")
+    )
+    return [d.year for d in dates]
+
+
+def notice(pk: int, today: datetime.date | None = None) -> Notice:
+    """The notice of a meeting, on the board or in the archive (a notice posted for a
+    later day is not public yet). Raises ``Meeting.DoesNotExist``."""
+    today = today or timezone.localdate()
+    return _notice(_posted_meetings().get(pk=pk, notice_posted_on__lte=today))
+
+
+def notice_protocol(meeting: Meeting) -> GeneratedDocument | None:
+    """The published protocol: the stored final PDF, unless ``policy`` withholds it."""
+    if policy.protocol_withheld(meeting):
+        return None
+    return GeneratedDocument.objects.filter(
+        meeting=meeting, kind=GeneratedDocument.Kind.PROTOCOL, final=True, paragraph=None
+    ).first()
+
+
+# --- e-diarium -----------------------------------------------------------------------
+
+
+@dataclass
+class DiarySearch:
+    """The e-diarium's search: every field optional."""
+
+    dnr: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    text: str = ""
+    party: str = ""
+
+
+def _dnr_filter(dnr: str) -> Q:
+    """``00052-2020``, ``52-2020`` or ``52/2020``: number and year; a bare ``52`` or
+    ``2020`` matches the number or the year."""
+    cleaned = dnr.strip().replace("/", "-").replace(" ", "")
+    number, _sep, year = cleaned.partition("-")
+    if number.isdigit() and year.isdigit():
+        return Q(number=int(number), year=int(year))
+    if cleaned.isdigit():
+        return Q(number=int(cleaned)) | Q(year=int(cleaned))
+    return Q(pk__in=[])
+
+
+def diary_cases(search: DiarySearch) -> QuerySet[Case]:
+    """The register entries (cases with their documents) matching ``search``.
+
+    Dnr; registration date (from, to); text in the case's title (ärendemening) or a
+    document's title, except documents the policy masks; a party (the applicant, owner
+    or a partner organisation, not private persons). One query for the cases (paginate
+    it), one each for the documents and the parties.
+    """
+    cases = Case.objects.all()
+    if search.dnr:
+        cases = cases.filter(_dnr_filter(search.dnr))
+    if search.date_from:
+        cases = cases.filter(registered_on__gte=search.date_from)
+    if search.date_to:
+        cases = cases.filter(registered_on__lte=search.date_to)
+    if search.text:
+        open_documents = Document.objects.filter(
+            title__icontains=search.text, confidential=False
+        ).values("case_id")
+        cases = cases.filter(Q(title__icontains=search.text) | Q(pk__in=open_documents))
+    if search.party:
+        organisations = [
+            o.pk
+            for o in Organisation.objects.filter(name__icontains=search.party)
+            if not policy.organisation_is_private_person(o)
+        ]
+        cases = cases.filter(
+            Q(project__applicant__in=organisations)
+            | Q(project__owner__in=organisations)
+            | Q(project__partners__in=organisations)
+        ).distinct()
+    return (
+        cases.select_related("project__applicant", "project__owner")
+        .prefetch_related(
+            Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "pk")),
+            Prefetch("project__partners", queryset=Organisation.objects.order_by("name")),
+        )
+        .order_by("-year", "-number")
+    )
+
+
+def diary_case(pk: int) -> Case:
+    """One register entry. Raises ``Case.DoesNotExist``."""
+    return diary_cases(DiarySearch()).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    """A case as the public may see it: persons' names and secret fields masked."""
+
+    case: Case
+    secret: bool
+    parties: list[str]
+    documents: list[dict]
+
+
+def diary_entry(case: Case) -> DiaryEntry:
+    """Mask what the public may not see: a secret case's title and parties, a secret
+    document's title, a private person's name. Officers and contact persons (persons)
+    are never part of the entry."""
+    secret = policy.case_is_secret(case)
+    parties: list[str] = []
+    if not secret:
+        project = case.project
+        organisations = [project.applicant, project.owner, *project.partners.all()]
+        seen = set()
+        for organisation in organisations:
+            if organisation is None or organisation.pk in seen:
+                continue
+            seen.add(organisation.pk)
+            parties.append(
+                "" if policy.organisation_is_private_person(organisation) else organisation.name
+            )
+    documents = [
+        {
+            "secret": policy.document_is_secret(document),
+            "title": "" if policy.document_is_secret(document) else document.title,
+            "kind": document.get_kind_display(),
+            "date": timezone.localdate(document.uploaded_at),
+        }
+        for document in case.documents.all()
+    ]
+    return DiaryEntry(case=case, secret=secret, parties=parties, documents=documents)

@@ -1,0 +1,123 @@
+"""The public pages: no login, their own layout, rate-limited per client IP."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.ratelimit import rate_limited
+from decisions.meetings.models import Meeting
+from projects.models import Case
+from public import policy, selectors
+from public.forms import DiarySearchForm
+
+PAGE_SIZE = 20
+
+
+def public_page(view):
+    """No login, GET only, rate-limited."""
+    return login_not_required(require_GET(rate_limited("public")(view)))
+
+
+@public_page
+def notice_board(request):
+    return render(
+        request,
+        "public/notice_board.html",
+        {"notices": selectors.notices_on_board(), "kept_at": settings.PROTOCOL_KEPT_AT},
+    )
+
+
+@public_page
+def notice_archive(request):
+    years = selectors.notice_archive_years()
+    year = request.GET.get("ar", "")
+    chosen = int(year) if year.isdigit() and len(year) == 4 else None
+    return render(
+        request,
+        "public/notice_archive.html",
+        {"notices": selectors.notice_archive(year=chosen), "years": years, "year": chosen},
+    )
+
+
+@public_page
+def notice_detail(request, pk):
+    today = timezone.localdate()
+    try:
+        notice = selectors.notice(pk, today=today)
+    except Meeting.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "public/notice_detail.html",
+        {
+            "notice": notice,
+            "meeting": notice.meeting,
+            "dates": notice.dates,
+            "on_board": notice.is_up(today),
+            "numbers": notice.meeting.paragraphs.aggregate(first=Min("number"), last=Max("number")),
+            "withheld": policy.protocol_withheld(notice.meeting),
+            "protocol": selectors.notice_protocol(notice.meeting),
+            "kept_at": settings.PROTOCOL_KEPT_AT,
+        },
+    )
+
+
+@public_page
+def notice_protocol(request, pk):
+    """The published protocol, served as stored (the sealed PDF, its bytes unchanged)."""
+    try:
+        notice = selectors.notice(pk)
+    except Meeting.DoesNotExist as exc:
+        raise Http404 from exc
+    document = selectors.notice_protocol(notice.meeting)
+    if document is None:
+        raise Http404(_("Protokollet publiceras inte här."))
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("Filen saknas i arkivet.")) from exc
+    return FileResponse(
+        handle, as_attachment=False, filename=document.filename, content_type="application/pdf"
+    )
+
+
+@public_page
+def diary(request):
+    form = DiarySearchForm(request.GET or None)
+    page = None
+    entries = []
+    if form.is_bound and form.is_valid():
+        search = selectors.DiarySearch(**form.cleaned_data)
+        page = Paginator(selectors.diary_cases(search), PAGE_SIZE).get_page(request.GET.get("sida"))
+        entries = [selectors.diary_entry(case) for case in page.object_list]
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "public/diary.html",
+        {"form": form, "page": page, "entries": entries, "query": query.urlencode()},
+    )
+
+
+@public_page
+def diary_case(request, pk):
+    try:
+        case = selectors.diary_case(pk)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "public/diary_case.html", {"entry": selectors.diary_entry(case)})
+
+
+@public_page
+def accessibility(request):
+    return render(
+        request,
+        "public/accessibility.html",
+        {"contact": settings.ACCESSIBILITY_CONTACT},
+    )

@@ -1,0 +1,146 @@
+"""The public e-diarium: search the registered cases and their documents by Dnr, date,
+description and party; a secret document shows that it exists, not what it is; private
+persons' names and the officers' names are never shown; no file can be downloaded."""
+
+import datetime
+
+import pytest
+
+from core.roles import Role
+from projects.models import Document, Organisation
+from public import policy, selectors
+from tests.core.factories import user_with_role
+from tests.projects.factories import (
+    OrganisationFactory,
+    ProjectFactory,
+    co_financing_case,
+    document_for,
+)
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(db):
+    officer = user_with_role(
+        Role.OFFICER, username="anna", first_name="Annika", last_name="Handläggarsson"
+    )
+    ltu = OrganisationFactory(
+        name="Luleå tekniska universitet",
+        kind=Organisation.Kind.UNIVERSITY,
+        org_number="202100-2841",
+    )
+    sole_trader = OrganisationFactory(
+        name="Kalle Karlssons Snickeri", kind=Organisation.Kind.COMPANY, org_number="800101-1234"
+    )
+    vatgas = ProjectFactory(
+        title="Vätgasdalen", applicant=ltu, owner=ltu, contact_name="Petra Privat"
+    )
+    vatgas.partners.add(sole_trader)
+    case1 = co_financing_case(officer=officer, project=vatgas, registered_on=D(2020, 2, 3))
+    document_for(case1, officer, title="Ansökan om medfinansiering")
+    document_for(case1, officer, title="Budget Vätgasdalen hemlig", confidential=True)
+    piteå = OrganisationFactory(name="Piteå kommun", kind=Organisation.Kind.MUNICIPALITY)
+    case2 = co_financing_case(
+        officer=officer,
+        project=ProjectFactory(title="Smart industri", applicant=piteå),
+        registered_on=D(2020, 6, 10),
+    )
+    return {"officer": officer, "case1": case1, "case2": case2, "ltu": ltu}
+
+
+def search(client, **params):
+    response = client.get("/e-diarium/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_search_by_dnr(registry, client):
+    case1, case2 = registry["case1"], registry["case2"]
+    html = search(client, dnr=case1.dnr)
+    assert case1.dnr in html and case2.dnr not in html
+    assert "1 ärende" in html
+    short = f"{case2.number}-{case2.year}"  # without the leading zeros
+    html = search(client, dnr=short)
+    assert case2.dnr in html and case1.dnr not in html
+
+
+def test_search_by_date_range(registry, client):
+    case1, case2 = registry["case1"], registry["case2"]
+    html = search(client, date_from="2020-01-01", date_to="2020-03-31")
+    assert case1.dnr in html and case2.dnr not in html
+    html = search(client, date_from="2020-06-10")
+    assert case2.dnr in html and case1.dnr not in html
+    refused = search(client, date_from="2020-06-10", date_to="2020-01-01")
+    assert "Slutdatumet kan inte vara före startdatumet." in refused
+
+
+def test_search_by_description_finds_case_titles_and_open_documents_only(registry, client):
+    case1, case2 = registry["case1"], registry["case2"]
+    assert case2.dnr in search(client, text="smart industri")
+    html = search(client, text="Ansökan om medfinansiering")
+    assert case1.dnr in html and case2.dnr not in html
+    # the secret document's title is neither searchable nor shown
+    html = search(client, text="hemlig")
+    assert case1.dnr not in html and "Inga ärenden matchar sökningen." in html
+
+
+def test_search_by_party_organisation_but_not_a_private_person(registry, client):
+    case1, case2 = registry["case1"], registry["case2"]
+    html = search(client, party="tekniska universitet")
+    assert case1.dnr in html and case2.dnr not in html
+    assert case2.dnr in search(client, party="Piteå")
+    # a sole trader is a private person: the name finds nothing and is never shown
+    html = search(client, party="Karlsson")
+    assert case1.dnr not in html
+
+
+def test_an_entry_masks_secret_documents_and_personal_names(registry, client):
+    case1 = registry["case1"]
+    page = client.get(f"/e-diarium/{case1.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert case1.dnr in html and "Medfinansiering av projektet Vätgasdalen" in html
+    assert "Luleå tekniska universitet" in html  # an organisation is shown
+    assert "Privatperson (namnet visas inte)" in html
+    assert "Ansökan om medfinansiering" in html
+    assert "Handlingen är sekretessmarkerad" in html  # the secret document exists...
+    for hidden in (
+        "Budget Vätgasdalen hemlig",  # ...but not its title
+        "Kalle Karlssons Snickeri",  # a private person's firm
+        "Handläggarsson",  # the officer
+        "Annika",
+        "Petra Privat",  # the contact person
+    ):
+        assert hidden not in html, hidden
+    # register entries only: no link to a file
+    assert "/cases/" not in html and "download" not in html and ".pdf" not in html
+
+
+def test_the_policy_recognises_a_personal_identity_number(registry):
+    assert policy.organisation_is_private_person(Organisation(org_number="800101-1234"))
+    assert not policy.organisation_is_private_person(Organisation(org_number="202100-2841"))
+    assert not policy.organisation_is_private_person(Organisation(org_number=None))
+
+
+def test_the_query_is_one_function_with_a_fixed_number_of_queries(
+    registry, client, django_assert_max_num_queries
+):
+    for n in range(5):
+        document_for(registry["case1"], registry["officer"], title=f"Bilaga {n}")
+    found = selectors.diary_cases(selectors.DiarySearch(party="Luleå"))
+    assert list(found) == [registry["case1"]]
+    # the page: a count, the cases, their documents, partners (no query per row)
+    with django_assert_max_num_queries(5):
+        search(client, date_from="2020-01-01")
+
+
+def test_an_unknown_case_is_404(registry, client):
+    assert client.get("/e-diarium/999999/").status_code == 404
+
+
+def test_documents_of_the_registry_are_not_reachable_without_login(registry, client):
+    document = Document.objects.filter(case=registry["case1"]).first()
+    response = client.get(f"/cases/documents/{document.pk}/download/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
