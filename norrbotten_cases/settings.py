@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "decisions",
     "financing",
     "reporting",
-    "public",  # the pages without login (notice board, e-diarium), above every other app
 ]
 
 # Pages made of parts from several apps, in the order shown. Each entry names a

@@ -69,8 +69,8 @@ urlpatterns = [
     path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    # The pages without login (public/: notice board, its archive, e-diarium).
-    path("", include("public.urls")),
+    # The pages without login (decisions/public/: notice board, its archive, e-diarium).
+    path("", include("decisions.public.urls")),
     path("cases/", include("projects.urls")),
     path("workflow/", include((decisions_patterns, "decisions"))),
     path("finance/", include("financing.urls")),

@@ -44,7 +44,7 @@ FORM_MODULES = [
     "decisions.workflow.forms",
     "financing.forms",
     "reporting.forms",
-    "public.forms",
+    "decisions.public.forms",
 ]
 # Bases that no page renders on their own.
 ABSTRACT = {
@@ -100,7 +100,7 @@ P, M, W, F, R = (
 TARGETS = {
     # public (no login; fuzzed as a reader, who sees the same page)
     "public_diary": Target(
-        ("public.forms.DiarySearchForm",), "reader", lambda w: "/e-diarium/", method="get"
+        ("decisions.public.forms.DiarySearchForm",), "reader", lambda w: "/e-diarium/", method="get"
     ),
     # projects
     "organisation_edit": Target(

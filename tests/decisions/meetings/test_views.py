@@ -144,7 +144,7 @@ def test_old_notice_leaves_the_list(signed_run_meeting, client, secretary):
     svc.notice_publish(
         user=secretary, meeting=meeting, posted_on=timezone.localdate(meeting.signed_at)
     )
-    from public import selectors as public_selectors
+    from decisions.public import selectors as public_selectors
 
     later = timezone.localdate() + datetime.timedelta(days=40)
     assert public_selectors.notices_on_board(today=later) == []

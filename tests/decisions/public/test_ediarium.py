@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from core.roles import Role
+from decisions.public import policy, selectors
 from projects.models import Document, Organisation
-from public import policy, selectors
 from tests.core.factories import user_with_role
 from tests.projects.factories import (
     OrganisationFactory,

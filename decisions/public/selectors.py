@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from decisions.meetings import notice_dates
 from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
+from decisions.public import policy
 from projects.models import Case, Document, Organisation
-from public import policy
 
 # A notice posted this many days ago or earlier is down whatever the holidays: the appeal
 # period is 21 days and lag 1930:173 moves its end by at most a few days.

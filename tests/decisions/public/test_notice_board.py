@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from public import selectors
-from tests.public.conftest import sign_and_post
+from decisions.public import selectors
+from tests.decisions.public.conftest import sign_and_post
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 
 from core.ratelimit import rate_limited
 from decisions.meetings.models import Meeting
+from decisions.public import policy, selectors
+from decisions.public.forms import DiarySearchForm
 from projects.models import Case
-from public import policy, selectors
-from public.forms import DiarySearchForm
 
 PAGE_SIZE = 20
 
