@@ -187,10 +187,24 @@ class CaseAdmin(NoDeleteMixin, ServiceSaveMixin, HistoryAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(NoDeleteMixin, HistoryAdmin):
-    list_display = ["title", "version", "case", "kind", "confidential", "uploaded_at"]
-    list_filter = ["kind", "confidential"]
-    search_fields = ["title", "original_name", "case__title"]
+    list_display = [
+        "title",
+        "registry_number",
+        "case",
+        "direction",
+        "document_date",
+        "kind",
+        "confidential",
+        "registered_at",
+    ]
+    list_filter = ["kind", "direction", "confidential"]
+    search_fields = ["title", "original_name", "case__title", "party_name", "description"]
     readonly_fields = [
+        "registry_number",
+        "registered_by",
+        "registered_at",
+        "source_key",
+        "parent",
         "case",
         "title",
         "version",

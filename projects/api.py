@@ -426,6 +426,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     uploaded_by_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.APPENDIX)
+    registry_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Document
@@ -444,8 +445,20 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_by_name",
             "uploaded_at",
             "download_url",
+            "registry_number",
+            "registry_label",
+            "direction",
+            "document_date",
+            "party_kind",
+            "party_name",
+            "description",
+            "registered_at",
+            "parent",
         ]
         read_only_fields = [
+            "registry_number",
+            "registered_at",
+            "parent",
             "version",
             "original_name",
             "content_type",
@@ -513,6 +526,11 @@ class DocumentViewSet(
             title=data["title"],
             kind=data.get("kind", Document.Kind.APPENDIX),
             confidential=data.get("confidential", False),
+            direction=data.get("direction", Document.Direction.INCOMING),
+            document_date=data.get("document_date"),
+            party_kind=data.get("party_kind", ""),
+            party_name=data.get("party_name", ""),
+            description=data.get("description", ""),
         )
 
     @extend_schema(

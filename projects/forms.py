@@ -675,6 +675,27 @@ class DocumentUploadForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=QuickSelect)
     confidential = forms.BooleanField(label=_("Sekretess (dold för rollen läsare)"), required=False)
+    direction = forms.ChoiceField(
+        label=_("Riktning"), choices=Document.Direction.choices, widget=QuickSelect
+    )
+    document_date = forms.DateField(
+        label=_("Dokumentdatum"),
+        required=False,
+        help_text=_("Dagen handlingen kom in eller upprättades; tomt betyder i dag."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    party_kind = forms.ChoiceField(
+        label=_("Avsändare/mottagare är"),
+        choices=[("", "—"), *Document.PartyKind.choices],
+        required=False,
+    )
+    party_name = forms.CharField(label=_("Avsändare/mottagare"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Kort beskrivning"),
+        max_length=300,
+        required=False,
+        help_text=_("Vad handlingen gäller; tomt betyder titeln."),
+    )
     file = forms.FileField(
         label=_("Fil"),
         help_text=_("PDF, DOCX, XLSX, ODT, PNG, JPEG eller TXT."),
@@ -687,6 +708,18 @@ class DocumentUploadForm(forms.Form):
         if self.titles:
             self.fields["title"].widget.attrs["list"] = "document-titles"
         self.fields["kind"].initial = Document.Kind.APPENDIX
+        self.fields["direction"].initial = Document.Direction.INCOMING
+
+
+class EmailRegisterForm(forms.Form):
+    file = forms.FileField(
+        label=_("E-postmeddelande (.eml)"),
+        help_text=_("Meddelandet och dess bilagor registreras som inkomna handlingar."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".eml,message/rfc822"}),
+    )
+    title = forms.CharField(
+        label=_("Titel"), max_length=200, required=False, help_text=_("Tomt betyder ämnesraden.")
+    )
 
 
 class DocumentEditForm(forms.Form):

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -540,8 +540,33 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"cases/{case.year}/{case.dnr}/{uuid.uuid4().hex}-{sanitise_filename(filename)}"
 
 
+class Direction(models.TextChoices):
+    INCOMING = "inkommande", _("Inkommande")
+    DRAWN_UP = "upprattad", _("Upprättad")
+    OUTGOING = "utgaende", _("Utgående")
+
+
+class PartyKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    PERSON = "person", _("Enskild person")
+
+
+def next_registry_number(case_id: int) -> int:
+    """The next document number of a case, under the case's row lock (call in a transaction):
+    two registrations at the same moment queue on the lock and never share a number."""
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+    top = Document.objects.filter(case_id=case_id).aggregate(m=models.Max("registry_number"))
+    return (top["m"] or 0) + 1
+
+
 class Document(models.Model):
-    """A file attached to a case (beslutsunderlag, bilaga, ...), versioned by title."""
+    """A registered document of a case (beslutsunderlag, bilaga, ...), versioned by title.
+
+    Every row is an entry in the case's registry with its own number (``00052-2020-4``).
+    """
+
+    Direction = Direction
+    PartyKind = PartyKind
 
     class Kind(models.TextChoices):
         DECISION_BASIS = "beslutsunderlag", _("Beslutsunderlag")
@@ -572,6 +597,40 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    # The registry (OSL 5 kap.): a running number within the case, given on the first save.
+    registry_number = models.PositiveIntegerField(_("löpnummer"), blank=True, editable=False)
+    direction = models.CharField(
+        _("riktning"), max_length=12, choices=Direction.choices, default=Direction.INCOMING
+    )
+    document_date = models.DateField(
+        _("dokumentdatum"),
+        default=timezone.localdate,
+        help_text=_("Dagen handlingen kom in eller upprättades."),
+    )
+    party_kind = models.CharField(
+        _("avsändare/mottagare är"), max_length=12, choices=PartyKind.choices, blank=True
+    )
+    party_name = models.CharField(_("avsändare/mottagare"), max_length=200, blank=True)
+    description = models.CharField(_("kort beskrivning"), max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    registered_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("bilaga till"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    # What the app generated it from (e.g. "meetings.generated:12"), so it is registered once.
+    source_key = models.CharField(_("källa"), max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -582,10 +641,31 @@ class Document(models.Model):
             models.UniqueConstraint(
                 fields=["case", "title", "version"], name="document_unique_version"
             ),
+            models.UniqueConstraint(
+                fields=["case", "registry_number"], name="document_unique_registry_number"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "source_key"],
+                condition=~Q(source_key=""),
+                name="document_registered_once_per_source",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
+
+    @property
+    def registry_label(self) -> str:
+        """``00052-2020-4``: the case's Dnr and the document's number within it."""
+        return f"{self.case.dnr}-{self.registry_number}"
+
+    def save(self, *args, **kwargs):
+        if self.registry_number is None:
+            with transaction.atomic():
+                self.registry_number = next_registry_number(self.case_id)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("projects:document_download", args=[self.pk])

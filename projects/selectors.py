@@ -245,15 +245,31 @@ def visible_documents(user, queryset: QuerySet[Document] | None = None) -> Query
     return queryset
 
 
-def documents_for_case(case: Case, user) -> list[DocumentGroup]:
-    documents = visible_documents(
-        user, case.documents.select_related("uploaded_by").order_by("title", "-version")
-    )
+def documents_for_case(
+    case: Case, user, registry: list[Document] | None = None
+) -> list[DocumentGroup]:
+    """The case's documents grouped by title; built from ``registry`` (the case page's
+    registry list) when given, so the page reads the documents once."""
+    if registry is None:
+        registry = registry_for_case(case, user)
+    documents = sorted(registry, key=lambda d: (d.title, -d.version))
     groups: dict[str, DocumentGroup] = {}
     for document in documents:
         groups.setdefault(document.title, DocumentGroup(title=document.title))
         groups[document.title].versions.append(document)
     return sorted(groups.values(), key=lambda g: g.latest.uploaded_at, reverse=True)
+
+
+def registry_for_case(case: Case, user) -> list[Document]:
+    """The case's registry in number order, as this user may see it (one query)."""
+    return list(
+        visible_documents(
+            user,
+            case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
+                "registry_number"
+            ),
+        )
+    )
 
 
 def document_titles(case: Case) -> list[str]:

@@ -10,10 +10,13 @@ row as the form showed it); when given, a stale edit is refused with ``Conflict`
 """
 
 import datetime
+import hashlib
+import os
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Value
 from django.utils import timezone
@@ -24,7 +27,12 @@ from core.concurrency import lock, lock_current
 from core.errors import Conflict
 from core.roles import Role, has_role
 from projects import permissions
-from projects.documents import sanitise_filename, sha256_of, validate_upload
+from projects.documents import (
+    display_filename,
+    parse_email,
+    sha256_of,
+    validate_upload,
+)
 from projects.models import (
     Case,
     CaseKind,
@@ -749,11 +757,19 @@ def document_upload(
     title: str,
     kind: str = Document.Kind.APPENDIX,
     confidential: bool = False,
+    direction: str = Document.Direction.INCOMING,
+    document_date: datetime.date | None = None,
+    party_kind: str = "",
+    party_name: str = "",
+    description: str = "",
+    parent: Document | None = None,
 ) -> Document:
-    """Attach a file to a case. The same title again makes a new version; old ones stay.
+    """Register a file in the case's registry. The same title again makes a new version
+    (a new registry entry); old ones stay.
 
     The file is checked (type, size, content) and stored under MEDIA_ROOT with a
-    sanitised name and its SHA-256 checksum.
+    sanitised name and its SHA-256 checksum; the user's own file name (å, ä, ö kept) is
+    what downloads are called.
     """
     require(permissions.can_upload_document(user, case))
     title = _strip(title or "")
@@ -780,21 +796,27 @@ def document_upload(
             )
         title = previous.title
     version = (case.documents.filter(title=title).aggregate(m=Max("version"))["m"] or 0) + 1
-    original_name = sanitise_filename(file.name or "")
     document = Document(
         case=case,
         title=title,
         kind=kind,
         version=version,
-        original_name=original_name,
+        original_name=display_filename(file.name or ""),
         content_type=content_type,
         size=file.size,
         sha256=checksum,
         confidential=bool(confidential),
         uploaded_by=user,
+        direction=direction,
+        document_date=document_date or timezone.localdate(),
+        party_kind=party_kind or "",
+        party_name=_strip(party_name or ""),
+        description=_strip(description or "") or title,
+        registered_by=user,
+        parent=parent,
     )
     document.full_clean(exclude=["file"])
-    document.file.save(original_name, file, save=False)
+    document.file.save(document.original_name, file, save=False)
     try:
         document._history_user = user  # type: ignore[attr-defined]  # read by simple-history
         document.save()
@@ -802,6 +824,121 @@ def document_upload(
         document.file.delete(save=False)
         raise
     return document
+
+
+@transaction.atomic
+def document_register_generated(
+    *,
+    case: Case,
+    source_key: str,
+    title: str,
+    filename: str,
+    content: bytes,
+    direction: str,
+    kind: str = Document.Kind.DECISION_BASIS,
+    user,
+    party_kind: str = "",
+    party_name: str = "",
+    description: str = "",
+    document_date: datetime.date | None = None,
+) -> Document:
+    """Register a document the app made itself (protocol, extract, decision, letter) as
+    "upprättad" or "utgående": called by the layer that made it, once per ``source_key``
+    (a second call returns the entry already made). The stored bytes are the final ones:
+    the same SHA-256 as the source.
+    """
+    existing = Document.objects.filter(case=case, source_key=source_key).first()
+    if existing is not None:
+        return existing
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    version = (case.documents.filter(title=title).aggregate(m=Max("version"))["m"] or 0) + 1
+    document = Document(
+        case=case,
+        title=title[:200],
+        kind=kind,
+        version=version,
+        original_name=display_filename(filename),
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+        direction=direction,
+        document_date=document_date or timezone.localdate(),
+        party_kind=party_kind,
+        party_name=party_name[:200],
+        description=(description or title)[:300],
+        registered_by=user,
+        source_key=source_key,
+    )
+    document.full_clean(exclude=["file"])
+    document.file.save(document.original_name, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            document._history_user = user  # type: ignore[attr-defined]
+            document.save()
+    except IntegrityError:  # registered by a concurrent call
+        document.file.delete(save=False)
+        return Document.objects.get(case=case, source_key=source_key)
+    return document
+
+
+@transaction.atomic
+def document_mark_sent(*, case: Case, source_key: str, recipients: str, user) -> None:
+    """A generated document registered as drawn up has been sent (expedierad): the entry
+    becomes outgoing with its recipients. Nothing when the document was not registered."""
+    current = Document.objects.select_for_update().filter(case=case, source_key=source_key).first()
+    if current is None:
+        return
+    current.direction = Document.Direction.OUTGOING
+    current.party_kind = Document.PartyKind.ORGANISATION
+    current.party_name = recipients[:200]
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save(update_fields=["direction", "party_kind", "party_name"])
+
+
+@transaction.atomic
+def document_register_email(*, user, case: Case, file, title: str = "") -> Document:
+    """Register an incoming e-mail (.eml) and each of its attachments as documents.
+
+    The message is stored as it arrived (its text in a .txt rendition would lose nothing
+    the registry needs: the sender, the date, the subject); the sender becomes the party,
+    the message's Date header the document date; attachments are registered as
+    "bilaga till" the message, each checked like any upload (a forbidden type is refused,
+    and with it the whole message, so nothing is half-registered).
+    """
+    require(permissions.can_upload_document(user, case))
+    if file is None:
+        raise ValidationError({"file": _("Välj en fil att ladda upp.")}, code="required")
+    parsed = parse_email(file)
+    subject = _strip(title or "") or parsed.subject or _("E-post")
+    body = ContentFile(parsed.text.encode("utf-8"), name=f"{display_filename(subject)}.txt")
+    message = document_upload(
+        user=user,
+        case=case,
+        file=body,
+        title=subject,
+        kind=Document.Kind.CORRESPONDENCE,
+        direction=Document.Direction.INCOMING,
+        document_date=parsed.date,
+        party_kind=parsed.party_kind,
+        party_name=parsed.sender,
+        description=subject,
+    )
+    for attachment in parsed.attachments:
+        document_upload(
+            user=user,
+            case=case,
+            file=ContentFile(attachment.content, name=attachment.filename),
+            title=os.path.splitext(attachment.filename)[0] or _("Bilaga"),
+            kind=Document.Kind.APPENDIX,
+            direction=Document.Direction.INCOMING,
+            document_date=parsed.date,
+            party_kind=parsed.party_kind,
+            party_name=parsed.sender,
+            description=_("Bilaga till e-post: %(subject)s") % {"subject": subject},
+            parent=message,
+        )
+    return message
 
 
 @transaction.atomic

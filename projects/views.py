@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
 from core.roles import Role, has_role
 from projects import case_page, forms, permissions, selectors, services
+from projects import exports as registry_exports
 from projects.documents import format_size
 from projects.filters import CaseFilter, sort_columns
 from projects.models import (
@@ -299,11 +300,13 @@ def case_detail(request, pk):
     project = case.project
     user = request.user
     timeline = Paginator(case_timeline(case, user), TIMELINE_PER_PAGE).get_page(1)
+    registry = selectors.registry_for_case(case, user)
     context = {
         "case": case,
         "project": project,
         "sections": case_page.sections_for(request, case),
-        "document_groups": selectors.documents_for_case(case, user),
+        "document_groups": selectors.documents_for_case(case, user, registry),
+        "registry": registry,
         "member_groups": _members_by_group(project),
         "obligations": list(project.obligations.all()),
         "other_cases": [c for c in project.cases.all() if c.pk != case.pk],
@@ -366,8 +369,13 @@ def document_upload(request, pk):
                 title=data["title"],
                 kind=data["kind"],
                 confidential=data["confidential"],
+                direction=data["direction"],
+                document_date=data["document_date"],
+                party_kind=data["party_kind"],
+                party_name=data["party_name"],
+                description=data["description"],
             ),
-            success_message=_("Dokumentet laddades upp."),
+            success_message=_("Dokumentet registrerades."),
         )
         if ok:
             return redirect(_next_url(request, case.get_absolute_url() + "#dokument"))
@@ -384,20 +392,90 @@ def document_upload(request, pk):
     )
 
 
-@require_GET
-def document_download(request, pk):
+# Types a browser shows itself; everything else is always a download.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
+
+
+def _serve_document(request, pk, *, inline: bool):
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
     _guard(permissions.can_view_document(request.user, document))
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404(_("Filen saknas i arkivet.")) from exc
+    # Django writes the name as RFC 5987 ``filename*=utf-8''...`` when it is not ASCII.
     return FileResponse(
         handle,
-        as_attachment=request.GET.get("inline") != "1",
+        as_attachment=not (inline and document.content_type in INLINE_TYPES),
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+@require_GET
+def document_download(request, pk):
+    return _serve_document(request, pk, inline=request.GET.get("inline") == "1")
+
+
+@require_GET
+def document_view(request, pk):
+    """The document opened in the browser (PDF, images, text), under its own name."""
+    return _serve_document(request, pk, inline=True)
+
+
+@require_http_methods(["GET", "POST"])
+def document_register_email(request, pk):
+    case = _get(Case, pk)
+    _guard(permissions.can_upload_document(request.user, case))
+    form = forms.EmailRegisterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.document_register_email(
+                user=request.user,
+                case=case,
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            ),
+            success_message=_("E-postmeddelandet registrerades med sina bilagor."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#diarium")
+    return render(
+        request,
+        "projects/document_upload.html",
+        {
+            "form": form,
+            "case": case,
+            "titles": [],
+            "next_url": "",
+            "max_size": format_size(settings.DOCUMENT_MAX_UPLOAD_SIZE),
+            "heading": _("Registrera e-post"),
+        },
+    )
+
+
+@require_GET
+def case_registry_export(request, pk, fmt):
+    """The case's registry as PDF or XLSX (what the user may see, masked as on the page)."""
+    _guard(permissions.can_view_registry(request.user))
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    case = _case_or_404(pk)
+    entries = selectors.registry_for_case(case, request.user)
+    if fmt == "xlsx":
+        data = registry_exports.registry_xlsx(case, entries)
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="diarium-{case.dnr}.xlsx"'
+        return response
+    data = registry_exports.registry_pdf(case, entries)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="diarium-{case.dnr}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])
