@@ -654,11 +654,6 @@ class Document(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
-    @property
-    def registry_label(self) -> str:
-        """``00052-2020-4``: the case's Dnr and the document's number within it."""
-        return f"{self.case.dnr}-{self.registry_number}"
-
     def save(self, *args, **kwargs):
         if self.registry_number is None:
             with transaction.atomic():
@@ -669,6 +664,11 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:document_download", args=[self.pk])
+
+    @property
+    def registry_label(self) -> str:
+        """``00052-2020-4``: the case's Dnr and the document's number within it."""
+        return f"{self.case.dnr}-{self.registry_number}"
 
 
 class Obligation(Versioned):
