@@ -22,6 +22,9 @@ from projects.models import (
     ProjectAim,
     ProjectMember,
     RusArea,
+    SecrecyAccessLog,
+    SecrecyMarking,
+    SecrecyProvision,
     SmartSpecialisationArea,
 )
 
@@ -240,6 +243,54 @@ class ProjectMemberAdmin(HistoryAdmin):
 @admin.register(DiaryCounter)
 class DiaryCounterAdmin(admin.ModelAdmin):
     list_display = ["year", "last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecrecyProvision)
+class SecrecyProvisionAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["name", "description", "position", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(SecrecyMarking)
+class SecrecyMarkingAdmin(NoDeleteMixin, HistoryAdmin):
+    """Read here; marked and lifted on the case page (the services log who and why)."""
+
+    list_display = ["case", "document", "field", "provision", "marked_on", "lifted_at"]
+    list_filter = ["provision"]
+    search_fields = ["case__title", "note", "lift_reason"]
+    readonly_fields = [
+        "case",
+        "document",
+        "field",
+        "provision",
+        "note",
+        "marked_on",
+        "marked_by",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SecrecyAccessLog)
+class SecrecyAccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "case", "what"]
+    list_filter = ["action"]
+    search_fields = ["what", "user__username"]
+    readonly_fields = ["at", "user", "action", "case", "document", "what", "path"]
 
     def has_add_permission(self, request):
         return False

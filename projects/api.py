@@ -24,7 +24,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from core.concurrency import edit_token
 from core.money import AmountError, parse_amount
-from projects import permissions, selectors, services
+from projects import permissions, secrecy, selectors, services
 from projects.filters import CaseFilter
 from projects.models import Case, Document, Organisation, Project
 
@@ -230,6 +230,27 @@ class ProjectSerializer(EditTokenSerializerMixin, serializers.ModelSerializer):
             "closed_on",
         ]
 
+    def to_representation(self, instance):
+        """Fields secret to the user (``projects.secrecy``) are masked. A list reads the
+        markings of every listed project's cases once (``context["secrets"]``)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None:
+            return data
+        cases = list(instance.cases.all())
+        secrets = self.context.get("secrets") or secrecy.secrets_for(request.user, cases)
+        for key in secrecy.MARKABLE_FIELDS:
+            names = ["contact_name", "contact_email", "contact_phone"]
+            names = names if key == "project.contact" else [key.removeprefix("project.")]
+            for case in cases:
+                marking = secrets.hides_field(case.pk, key)
+                if marking is not None:
+                    for name in names:
+                        if data.get(name):
+                            data[name] = f"[{secrecy.mask_label(marking)}]"
+                    break
+        return data
+
     def validate(self, attrs):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
@@ -271,6 +292,15 @@ class ProjectViewSet(
             .prefetch_related("partners", "rus_areas", "smart_areas", "main_aims", "cases")
             .order_by("title")
         )
+
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:
+            rows = list(args[0])
+            cases = [case for project in rows for case in project.cases.all()]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["secrets"] = secrecy.secrets_for(self.request.user, cases)
+            args = (rows, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         _guard(permissions.can_edit_project(request.user))
@@ -547,6 +577,15 @@ class DocumentViewSet(
             handle = document.file.open("rb")
         except (FileNotFoundError, ValueError) as exc:
             raise Http404("Filen saknas i arkivet.") from exc
+        if secrecy.document_marked(document):
+            secrecy.log_access(
+                user=request.user,
+                case=document.case,
+                document=document,
+                action="download",
+                what=f"{document.registry_label} {document.title} (API)",
+                path=request.path,
+            )
         return FileResponse(
             handle,
             as_attachment=True,

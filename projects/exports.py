@@ -32,6 +32,21 @@ def registry_rows(entries) -> list[list]:
     rows = []
     for document in entries:
         registered_by = document.registered_by
+        masked = getattr(document, "masked", None)
+        if masked:
+            rows.append(
+                [
+                    document.registry_label,
+                    document.document_date,
+                    document.get_direction_display(),
+                    "",
+                    document.mask_label,
+                    "",
+                    timezone.localtime(document.registered_at).strftime("%Y-%m-%d %H:%M"),
+                    "",
+                ]
+            )
+            continue
         rows.append(
             [
                 document.registry_label,

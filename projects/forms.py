@@ -34,6 +34,7 @@ from projects.models import (
     ProjectAim,
     ProjectMember,
     RusArea,
+    SecrecyProvision,
     SmartSpecialisationArea,
 )
 from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget, QuickSelect
@@ -674,7 +675,9 @@ class DocumentUploadForm(forms.Form):
         help_text=_("Samma titel som ett befintligt dokument sparas som en ny version."),
     )
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=QuickSelect)
-    confidential = forms.BooleanField(label=_("Sekretess (dold för rollen läsare)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
+    )
     direction = forms.ChoiceField(
         label=_("Riktning"), choices=Document.Direction.choices, widget=QuickSelect
     )
@@ -724,7 +727,65 @@ class EmailRegisterForm(forms.Form):
 
 class DocumentEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices)
-    confidential = forms.BooleanField(label=_("Sekretess (dold för rollen läsare)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
+    )
+
+
+# --- Secrecy -----------------------------------------------------------------------
+
+
+class SecrecyMarkForm(forms.Form):
+    target = forms.ChoiceField(label=_("Vad markeras"))
+    provision = forms.ModelChoiceField(
+        label=_("Bestämmelse"), queryset=SecrecyProvision.objects.filter(active=True)
+    )
+    note = forms.CharField(
+        label=_("Anteckning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Varför uppgiften kan omfattas av sekretess (en varning, inte ett beslut)."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from projects.secrecy import MARKABLE_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.documents = {str(d.pk): d for d in case.documents.order_by("registry_number")}
+        choices = [("case", _("Hela ärendet (texter och alla handlingar)"))]
+        choices += [
+            (f"field:{key}", _("Uppgift: %(label)s") % {"label": label})
+            for key, label in MARKABLE_FIELDS.items()
+        ]
+        choices += [
+            (
+                f"document:{pk}",
+                _("Handling nr %(number)s: %(title)s")
+                % {"number": d.registry_number, "title": d.title},
+            )
+            for pk, d in self.documents.items()
+        ]
+        self.fields["target"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("target") or ""
+        data["document"] = None
+        data["field"] = ""
+        if target.startswith("document:"):
+            data["document"] = self.documents.get(target.split(":", 1)[1])
+        elif target.startswith("field:"):
+            data["field"] = target.split(":", 1)[1]
+        return data
+
+
+class SecrecyLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Skälet sparas med markeringens historik."),
+    )
 
 
 # --- Managed lists -----------------------------------------------------------------

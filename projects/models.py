@@ -722,3 +722,138 @@ class Obligation(Versioned):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+# --- Secrecy (offentlighets- och sekretesslagen) ---------------------------------------
+
+
+class SecrecyProvision(models.Model):
+    """A managed list of the OSL provisions a secrecy marking may rest on."""
+
+    name = models.CharField(_("bestämmelse"), max_length=100, unique=True)
+    description = models.CharField(_("beskrivning"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    active = models.BooleanField(_("aktiv"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sekretessbestämmelse")
+        verbose_name_plural = _("sekretessbestämmelser")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SecrecyMarking(models.Model):
+    """A secrecy marking on a case, a document of it, or one field of the case.
+
+    The object is the case, plus ``document`` for a document, or ``field`` (a key of
+    ``projects.secrecy.MARKABLE_FIELDS``, e.g. ``project.summary``) for a field. A marking
+    is a warning, not a lock: it masks the material for everyone the settings do not
+    allow (``SECRECY_ALLOWED_ROLES``, the case's officer), and it is lifted with a reason,
+    never deleted.
+    """
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="secrecy_markings"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("dokument"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="secrecy_markings",
+    )
+    field = models.CharField(_("uppgift"), max_length=60, blank=True)
+    provision = models.ForeignKey(
+        SecrecyProvision,
+        verbose_name=_("bestämmelse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Tom: bestämmelsen är inte angiven (markering från före sekretesslistan)."),
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    marked_on = models.DateField(_("markerad"), default=timezone.localdate)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("markerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    lifted_at = models.DateTimeField(_("hävd"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hävd av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    lift_reason = models.TextField(_("skäl för hävning"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sekretessmarkering")
+        verbose_name_plural = _("sekretessmarkeringar")
+        ordering = ["-marked_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=True) | Q(field=""),
+                name="secrecymarking_document_or_field",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                name="secrecymarking_lifted_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "lifted_at"])]
+
+    def __str__(self):
+        return f"{self.case.dnr}: {self.provision or _('bestämmelse ej angiven')}"
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+class SecrecyAccessLog(models.Model):
+    """Who opened secret material, when, and what (kept; never changed)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Visade")
+        DOWNLOAD = "download", _("Laddade ner")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    action = models.CharField(_("åtgärd"), max_length=10, choices=Action.choices)
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("dokument"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(_("vad"), max_length=300)
+    path = models.CharField(_("adress"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("åtkomst till sekretessmarkerat")
+        verbose_name_plural = _("åtkomstlogg för sekretessmarkerat")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.what}"

@@ -23,6 +23,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Expression, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core.roles import Role
+from projects import secrecy
 from projects.models import (
     CLOSED_STATES,
     Case,
@@ -34,7 +35,6 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.permissions import can_view_confidential
 
 DNR_PATTERN = re.compile(r"^\s*0*(\d{1,5})\s*[-/]\s*(\d{4})\s*$")
 NYPS_PATTERN = re.compile(r"^\s*(\d{5,12})\s*$")
@@ -238,21 +238,24 @@ class DocumentGroup:
 
 
 def visible_documents(user, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
-    """Documents the user may see: confidential ones are hidden from läsare."""
+    """Documents the user may open: secret ones (``projects.secrecy``) are left out for
+    everyone the secrecy settings do not allow."""
     queryset = Document.objects.all() if queryset is None else queryset
-    if not can_view_confidential(user):
-        queryset = queryset.filter(confidential=False)
-    return queryset
+    hidden = secrecy.hidden_documents_q(user)
+    return queryset if hidden is None else queryset.exclude(hidden)
 
 
 def documents_for_case(
     case: Case, user, registry: list[Document] | None = None
 ) -> list[DocumentGroup]:
-    """The case's documents grouped by title; built from ``registry`` (the case page's
-    registry list) when given, so the page reads the documents once."""
+    """The case's documents grouped by title, without those secret for the user; built
+    from ``registry`` (the case page's registry list) when given, so the page reads the
+    documents once."""
     if registry is None:
         registry = registry_for_case(case, user)
-    documents = sorted(registry, key=lambda d: (d.title, -d.version))
+    documents = sorted(
+        (d for d in registry if not getattr(d, "masked", None)), key=lambda d: (d.title, -d.version)
+    )
     groups: dict[str, DocumentGroup] = {}
     for document in documents:
         groups.setdefault(document.title, DocumentGroup(title=document.title))
@@ -260,16 +263,21 @@ def documents_for_case(
     return sorted(groups.values(), key=lambda g: g.latest.uploaded_at, reverse=True)
 
 
-def registry_for_case(case: Case, user) -> list[Document]:
-    """The case's registry in number order, as this user may see it (one query)."""
-    return list(
-        visible_documents(
-            user,
-            case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
-                "registry_number"
-            ),
+def registry_for_case(case: Case, user, secrets=None) -> list[Document]:
+    """The case's registry in number order (one query). Every entry is listed (that a
+    document exists is public); ``masked`` on each is the marking that hides its title,
+    description, party and file from this user, or ``None``."""
+    secrets = secrets or secrecy.secrets_for(user, [case])
+    documents = list(
+        case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
+            "registry_number"
         )
     )
+    for document in documents:
+        document.case = case
+        document.masked = secrets.hides_document(document)
+        document.mask_label = secrecy.mask_label(document.masked) if document.masked else ""
+    return documents
 
 
 def document_titles(case: Case) -> list[str]:

@@ -44,6 +44,8 @@ from projects.models import (
     ProjectAim,
     ProjectMember,
     RusArea,
+    SecrecyMarking,
+    SecrecyProvision,
     SmartSpecialisationArea,
 )
 
@@ -249,7 +251,16 @@ def _search_text_parts(case: Case) -> tuple[str, str, str]:
     heading = " ".join(filter(None, [case.dnr, case.nyps_id, case.title, project.title]))
     parties = [org.name for org in (project.applicant, project.owner) if org is not None]
     parties += [org.name for org in project.partners.all()]
-    texts = " ".join(getattr(project, name) for name in PROJECT_TEXT_FIELDS)
+    # Secret texts are not searchable at all (a hit would reveal them).
+    marked = {
+        m.field
+        for m in SecrecyMarking.objects.filter(case=case, lifted_at__isnull=True, document=None)
+    }
+    texts = " ".join(
+        getattr(project, name)
+        for name in PROJECT_TEXT_FIELDS
+        if "" not in marked and f"project.{name}" not in marked
+    )
     return heading, " ".join(parties), texts
 
 
@@ -823,6 +834,13 @@ def document_upload(
     except Exception:
         document.file.delete(save=False)
         raise
+    if confidential:
+        SecrecyMarking.objects.create(
+            case=case,
+            document=document,
+            marked_by=user,
+            note=_("Markerad vid registreringen."),
+        )
     return document
 
 
@@ -943,14 +961,97 @@ def document_register_email(*, user, case: Case, file, title: str = "") -> Docum
 
 @transaction.atomic
 def document_update(*, user, document: Document, kind: str, confidential: bool) -> Document:
-    """Change a document's kind or confidentiality (title and file are fixed)."""
+    """Change a document's kind; ``confidential`` marks it secret (provision not given) or
+    lifts its marking (the reason: changed on the document's page)."""
     require(permissions.can_edit_document(user, document))
     current = lock(Document, document.pk)
     current.kind = kind
-    current.confidential = bool(confidential)
     current.full_clean()
     current._history_user = user
-    current.save(update_fields=["kind", "confidential"])
+    current.save(update_fields=["kind"])
+    if bool(confidential) != current.confidential:
+        if confidential:
+            secrecy_mark(user=user, case=current.case, document=current, note="")
+        else:
+            for marking in current.secrecy_markings.filter(lifted_at__isnull=True):
+                secrecy_lift(user=user, marking=marking, reason=_("Hävd på dokumentets sida."))
+        current.refresh_from_db()
+    return current
+
+
+# --- Secrecy -----------------------------------------------------------------------
+
+
+def _sync_document_flag(document: Document) -> None:
+    flag = document.secrecy_markings.filter(lifted_at__isnull=True).exists()
+    if flag != document.confidential:
+        Document.objects.filter(pk=document.pk).update(confidential=flag)
+        document.confidential = flag
+
+
+@transaction.atomic
+def secrecy_mark(
+    *,
+    user,
+    case: Case,
+    document: Document | None = None,
+    field: str = "",
+    provision: SecrecyProvision | None = None,
+    note: str = "",
+) -> SecrecyMarking:
+    """Mark a case, one of its documents, or one of its fields as secret under OSL."""
+    from projects import secrecy
+
+    require(permissions.can_mark_secret(user, case))
+    if document is not None and document.case_id != case.pk:
+        raise ValidationError({"document": _("Dokumentet hör inte till ärendet.")})
+    if field and field not in secrecy.MARKABLE_FIELDS:
+        raise ValidationError({"field": _("Uppgiften kan inte sekretessmarkeras.")})
+    if document is not None and field:
+        raise ValidationError(_("Markera antingen ett dokument eller en uppgift."))
+    if provision is not None and not provision.active:
+        raise ValidationError({"provision": _("Bestämmelsen används inte längre.")})
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    same = SecrecyMarking.objects.filter(
+        case=case, document=document, field=field, lifted_at__isnull=True
+    )
+    if same.exists():
+        raise ValidationError(_("Det finns redan en gällande sekretessmarkering för detta."))
+    marking = SecrecyMarking(
+        case=case,
+        document=document,
+        field=field,
+        provision=provision,
+        note=_strip(note or ""),
+        marked_by=user,
+    )
+    marking.full_clean()
+    marking._history_user = user  # type: ignore[attr-defined]
+    marking.save()
+    if document is not None:
+        _sync_document_flag(document)
+    case_refresh_search(case=case)
+    return marking
+
+
+@transaction.atomic
+def secrecy_lift(*, user, marking: SecrecyMarking, reason: str) -> SecrecyMarking:
+    """Lift a marking with a reason; the marking stays, with who lifted it, when and why."""
+    current = SecrecyMarking.objects.select_for_update().select_related("case").get(pk=marking.pk)
+    require(permissions.can_mark_secret(user, current.case))
+    reason = _strip(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Ange skälet till att sekretessen hävs.")})
+    if current.lifted_at is not None:
+        raise Conflict(_("Markeringen är redan hävd."))
+    current.lifted_at = timezone.now()
+    current.lifted_by = user
+    current.lift_reason = reason
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    if current.document_id:
+        _sync_document_flag(current.document)
+    case_refresh_search(case=current.case)
     return current
 
 

@@ -17,6 +17,9 @@ urlpatterns = [
         views.case_registry_export,
         name="case_registry_export",
     ),
+    path("<int:pk>/secrecy/new/", views.secrecy_mark, name="secrecy_mark"),
+    path("secrecy/<int:pk>/lift/", views.secrecy_lift, name="secrecy_lift"),
+    path("secrecy/log/", views.secrecy_log, name="secrecy_log"),
     # documents
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/view/", views.document_view, name="document_view"),

@@ -25,7 +25,7 @@ from core.exports import csv_row
 from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
 from core.roles import Role, has_role
-from projects import case_page, forms, permissions, selectors, services
+from projects import case_page, forms, permissions, secrecy, selectors, services
 from projects import exports as registry_exports
 from projects.documents import format_size
 from projects.filters import CaseFilter, sort_columns
@@ -38,6 +38,8 @@ from projects.models import (
     ProjectAim,
     ProjectMember,
     RusArea,
+    SecrecyAccessLog,
+    SecrecyMarking,
     SmartSpecialisationArea,
 )
 from projects.timeline import case_timeline
@@ -287,10 +289,20 @@ TEXT_SECTIONS = (
 )
 
 
-def _text_sections(project) -> list[dict]:
-    return [
-        {"key": key, "label": label, "text": getattr(project, key)} for key, label in TEXT_SECTIONS
-    ]
+def _contact_mask(secrets, case_id) -> str:
+    marking = secrets.hides_field(case_id, "project.contact")
+    return f"[{secrecy.mask_label(marking)}]" if marking else ""
+
+
+def _text_sections(project, secrets=None, case_id=None) -> list[dict]:
+    """The project's texts; with ``secrets``, a text secret to the user shows its mask."""
+    sections = []
+    for key, label in TEXT_SECTIONS:
+        text = getattr(project, key)
+        if secrets is not None and case_id is not None:
+            text = secrets.field_text(case_id, f"project.{key}", text)
+        sections.append({"key": key, "label": label, "text": text})
+    return sections
 
 
 @require_GET
@@ -300,7 +312,16 @@ def case_detail(request, pk):
     project = case.project
     user = request.user
     timeline = Paginator(case_timeline(case, user), TIMELINE_PER_PAGE).get_page(1)
-    registry = selectors.registry_for_case(case, user)
+    secrets = secrecy.secrets_for(user, [case])
+    registry = selectors.registry_for_case(case, user, secrets)
+    if secrets.shows_marked(case.pk):
+        secrecy.log_access(
+            user=user,
+            case=case,
+            action=SecrecyAccessLog.Action.VIEW,
+            what=_("Ärendesidan med sekretessmarkerade uppgifter"),
+            path=request.path,
+        )
     context = {
         "case": case,
         "project": project,
@@ -310,7 +331,13 @@ def case_detail(request, pk):
         "member_groups": _members_by_group(project),
         "obligations": list(project.obligations.all()),
         "other_cases": [c for c in project.cases.all() if c.pk != case.pk],
-        "text_sections": _text_sections(project),
+        "text_sections": _text_sections(project, secrets, case.pk),
+        "secrecy": {
+            "markings": secrets.markings(case.pk),
+            "visible": secrecy.may_see_secret(user, case),
+            "contact_mask": _contact_mask(secrets, case.pk),
+            "can_mark": permissions.can_mark_secret(user, case),
+        },
         "timeline": timeline,
         "today": timezone.localdate(),
         "can": {
@@ -322,7 +349,7 @@ def case_detail(request, pk):
         "next_url": request.path,
     }
     if context["can"]["upload"]:
-        if permissions.can_view_confidential(user):  # the groups hold every title
+        if permissions.can_view_confidential(user, case):  # the groups hold every title
             titles = sorted({group.title for group in context["document_groups"]})
         else:
             titles = selectors.document_titles(case)
@@ -403,10 +430,22 @@ def _serve_document(request, pk, *, inline: bool):
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404(_("Filen saknas i arkivet.")) from exc
+    shown_inline = inline and document.content_type in INLINE_TYPES
+    if secrecy.document_marked(document):
+        secrecy.log_access(
+            user=request.user,
+            case=document.case,
+            document=document,
+            action=SecrecyAccessLog.Action.VIEW
+            if shown_inline
+            else SecrecyAccessLog.Action.DOWNLOAD,
+            what=f"{document.registry_label} {document.title}",
+            path=request.path,
+        )
     # Django writes the name as RFC 5987 ``filename*=utf-8''...`` when it is not ASCII.
     return FileResponse(
         handle,
-        as_attachment=not (inline and document.content_type in INLINE_TYPES),
+        as_attachment=not shown_inline,
         filename=document.original_name,
         content_type=document.content_type,
     )
@@ -463,7 +502,17 @@ def case_registry_export(request, pk, fmt):
     if fmt not in ("pdf", "xlsx"):
         raise Http404
     case = _case_or_404(pk)
-    entries = selectors.registry_for_case(case, request.user)
+    secrets = secrecy.secrets_for(request.user, [case])
+    entries = selectors.registry_for_case(case, request.user, secrets)
+    if secrets.shows_marked(case.pk):
+        secrecy.log_access(
+            user=request.user,
+            case=case,
+            action=SecrecyAccessLog.Action.DOWNLOAD,
+            what=_("Diarieutdrag (%(format)s) med sekretessmarkerade handlingar")
+            % {"format": fmt.upper()},
+            path=request.path,
+        )
     if fmt == "xlsx":
         data = registry_exports.registry_xlsx(case, entries)
         response = HttpResponse(
@@ -565,6 +614,29 @@ def _project_or_404(pk) -> Project:
         raise Http404(_("Projektet finns inte.")) from exc
 
 
+def _project_secrets(user, project):
+    """A project's text is masked when any of its cases masks it for the user."""
+    cases = list(project.cases.all())
+    return secrecy.secrets_for(user, cases), [c.pk for c in cases]
+
+
+def _project_texts(user, project) -> list[dict]:
+    secrets, case_ids = _project_secrets(user, project)
+    sections = _text_sections(project)
+    for section in sections:
+        for case_id in case_ids:
+            masked = secrets.field_text(case_id, f"project.{section['key']}", section["text"])
+            if masked != section["text"]:
+                section["text"] = masked
+                break
+    return sections
+
+
+def _project_contact_mask(user, project) -> str:
+    secrets, case_ids = _project_secrets(user, project)
+    return next((m for m in (_contact_mask(secrets, c) for c in case_ids) if m), "")
+
+
 @require_GET
 def project_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
@@ -576,7 +648,8 @@ def project_detail(request, pk):
             "project": project,
             "member_groups": _members_by_group(project),
             "obligations": list(project.obligations.all()),
-            "text_sections": _text_sections(project),
+            "text_sections": _project_texts(request.user, project),
+            "secrecy": {"contact_mask": _project_contact_mask(request.user, project)},
             "today": timezone.localdate(),
             "can": _project_permissions(request.user, project),
             "next_url": request.get_full_path(),
@@ -1225,4 +1298,103 @@ def area_edit(request, list_key, pk):
             "cancel_url": reverse("projects:area_list"),
         },
         conflict=conflict,
+    )
+
+
+# --- Secrecy --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def secrecy_mark(request, pk):
+    case = _case_or_404(pk)
+    _guard(permissions.can_mark_secret(request.user, case))
+    form = forms.SecrecyMarkForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.secrecy_mark(
+                user=request.user,
+                case=case,
+                document=form.cleaned_data["document"],
+                field=form.cleaned_data["field"],
+                provision=form.cleaned_data["provision"],
+                note=form.cleaned_data["note"],
+            ),
+            success_message=_("Sekretessmarkeringen sparades."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#sekretess")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Sekretessmarkera"),
+            "cancel_url": case.get_absolute_url() + "#sekretess",
+            "submit_label": _("Markera"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def secrecy_lift(request, pk):
+    marking = get_object_or_404(
+        SecrecyMarking.objects.select_related("case", "provision", "document"), pk=pk
+    )
+    case = marking.case
+    _guard(permissions.can_mark_secret(request.user, case))
+    form = forms.SecrecyLiftForm(request.POST or None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.secrecy_lift(
+                user=request.user, marking=marking, reason=form.cleaned_data["reason"]
+            ),
+            success_message=_("Sekretessmarkeringen hävdes."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#sekretess")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Häv sekretessmarkering"),
+            "cancel_url": case.get_absolute_url() + "#sekretess",
+            "submit_label": _("Häv markeringen"),
+        },
+        conflict=conflict,
+    )
+
+
+MARKINGS_ON_LOG_PAGE = 200
+
+
+def _with_field_label(marking):
+    marking.field_label = secrecy.MARKABLE_FIELDS.get(marking.field, marking.field)
+    return marking
+
+
+@require_GET
+def secrecy_log(request):
+    """The access log of secret material and every marking with its history (auditors)."""
+    _guard(permissions.can_view_access_log(request.user))
+    entries = SecrecyAccessLog.objects.select_related("user", "case", "document").order_by(
+        "-at", "-pk"
+    )
+    markings = SecrecyMarking.objects.select_related(
+        "case", "document", "provision", "marked_by", "lifted_by"
+    ).order_by("-marked_on", "-pk")
+    return render(
+        request,
+        "projects/secrecy_log.html",
+        {
+            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "markings": [_with_field_label(marking) for marking in markings[:MARKINGS_ON_LOG_PAGE]],
+        },
     )

@@ -146,6 +146,21 @@ TARGETS = {
         "officer",
         lambda w: f"/cases/documents/{w.confidential.pk}/edit/",
     ),
+    "document_email": Target(
+        (P + "EmailRegisterForm",),
+        "officer",
+        lambda w: f"/cases/{w.doc_case.pk}/documents/email/",
+    ),
+    "secrecy_mark": Target(
+        (P + "SecrecyMarkForm",),
+        "officer",
+        lambda w: f"/cases/{w.doc_case.pk}/secrecy/new/",
+    ),
+    "secrecy_lift": Target(
+        (P + "SecrecyLiftForm",),
+        "officer",
+        lambda w: f"/cases/secrecy/{w.field_marking.pk}/lift/",
+    ),
     "area_edit": Target(
         (P + "RusAreaForm",), "officer", lambda w: f"/cases/areas/rus/{w.rus_area.pk}/edit/"
     ),
