@@ -16,6 +16,7 @@ from projects.models import (
     Case,
     DiaryCounter,
     Document,
+    DocumentRequest,
     Obligation,
     Organisation,
     Project,
@@ -300,3 +301,14 @@ class SecrecyAccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["case", "requester", "received_on", "decision", "decided_on"]
+    list_filter = ["decision"]
+    search_fields = ["requester", "subject", "case__title"]
+    readonly_fields = ["case", "documents", "outputs", "registered_by", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False  # registered on the case page

@@ -5,6 +5,7 @@ Rows go through ``core.exports.xlsx_append`` (text that looks like a formula sta
 
 from io import BytesIO
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -90,6 +91,23 @@ def registry_pdf(case, entries) -> bytes:
                 "headers": _headers(),
                 "rows": registry_rows(entries),
                 "printed": timezone.localtime(),
+            },
+        )
+    return render_pdf(html)
+
+
+def refusal_pdf(request) -> bytes:
+    """The decision refusing a request for public documents, with the provision and how
+    to appeal (to the administrative court of appeal, through the region, within three
+    weeks from the day the requester got the decision)."""
+    with translation.override("sv"):
+        html = render_to_string(
+            "projects/refusal_document.html",
+            {
+                "request": request,
+                "case": request.case,
+                "documents": list(request.documents.order_by("registry_number")),
+                "region": getattr(settings, "REGION_NAME", "Region Norrbotten"),
             },
         )
     return render_pdf(html)

@@ -788,6 +788,55 @@ class SecrecyLiftForm(forms.Form):
     )
 
 
+# --- Requests for public documents ---------------------------------------------------
+
+
+class DocumentRequestForm(forms.Form):
+    requester = forms.CharField(
+        label=_("Sökande"), max_length=200, help_text=_("Får vara anonym, t.ex. ”Anonym”.")
+    )
+    received_on = forms.DateField(label=_("Inkom"), widget=forms.DateInput(attrs={"type": "date"}))
+    subject = forms.CharField(label=_("Vad som begärs"), widget=forms.Textarea(attrs={"rows": 3}))
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Handlingar som begäran gäller"),
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = case.documents.order_by("registry_number")
+        self.fields["documents"].label_from_instance = lambda d: (
+            f"{case.dnr}-{d.registry_number} {d.title}"
+        )
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class DocumentRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
+    provision = forms.ModelChoiceField(
+        label=_("Bestämmelse (vid maskering eller avslag)"),
+        queryset=SecrecyProvision.objects.filter(active=True),
+        required=False,
+    )
+    phrases = forms.CharField(
+        label=_("Ord och fraser som maskeras"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("En per rad. De svärtas överallt i de valda PDF-handlingarna."),
+    )
+    reasoning = forms.CharField(
+        label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from projects.models import DocumentRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = DocumentRequest.Decision.choices
+
+
 # --- Managed lists -----------------------------------------------------------------
 
 

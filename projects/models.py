@@ -857,3 +857,80 @@ class SecrecyAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.what}"
+
+
+# --- Requests for public documents (tryckfrihetsförordningen 2 kap.) -------------------
+
+
+class DocumentRequest(models.Model):
+    """A request for public documents of a case (begäran om allmän handling) and its
+    decision: released, released with masking (a masked copy registered as outgoing), or
+    refused (a decision with the provision and how to appeal, registered as outgoing)."""
+
+    class Decision(models.TextChoices):
+        RELEASED = "released", _("Lämnas ut")
+        MASKED = "masked", _("Lämnas ut med maskering")
+        REFUSED = "refused", _("Avslag")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="document_requests"
+    )
+    requester = models.CharField(
+        _("sökande"), max_length=200, help_text=_("Får vara anonym; ange då t.ex. ”Anonym”.")
+    )
+    received_on = models.DateField(_("inkom"), default=timezone.localdate)
+    subject = models.TextField(_("vad som begärs"))
+    documents = models.ManyToManyField(
+        Document, verbose_name=_("handlingar"), related_name="requests", blank=True
+    )
+    decision = models.CharField(_("beslut"), max_length=10, choices=Decision.choices, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    provision = models.ForeignKey(
+        SecrecyProvision,
+        verbose_name=_("bestämmelse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    masked_phrases = models.TextField(_("maskerade ord och fraser"), blank=True)
+    reasoning = models.TextField(_("motivering"), blank=True)
+    outputs = models.ManyToManyField(
+        Document,
+        verbose_name=_("expedierade handlingar"),
+        related_name="request_outputs",
+        blank=True,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[documents])
+
+    class Meta:
+        verbose_name = _("begäran om allmän handling")
+        verbose_name_plural = _("begäranden om allmän handling")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case.dnr}: {self.requester} ({self.received_on:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("projects:request_detail", args=[self.pk])
+
+    def days_taken(self, today=None) -> int:
+        end = self.decided_on or today or timezone.localdate()
+        return (end - self.received_on).days
+
+    def is_late(self, today=None) -> bool:
+        return self.days_taken(today) > settings.PUBLIC_ACCESS_TARGET_DAYS

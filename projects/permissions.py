@@ -254,3 +254,18 @@ def can_edit_document(user, document=None) -> Access:
     if has_role(user, Role.OFFICER):
         return ALLOW
     return deny(_("Endast handläggare kan ändra dokumentuppgifter."))
+
+
+# --- Requests for public documents ------------------------------------------------------
+
+
+def can_handle_document_request(user, case=None) -> Access:
+    """Register and decide requests for public documents: officers and the roles that may
+    see secret material (they assess the secrecy again)."""
+    from projects import secrecy
+
+    if has_role(user, Role.OFFICER) or secrecy.allowed_everywhere(user):
+        return ALLOW
+    return deny(
+        _("Endast handläggare och beslutsfattare handlägger begäranden om allmän handling.")
+    )

@@ -1138,3 +1138,130 @@ def project_approved_financing_set(
     project.approved_financing = rows
     project.approved_financing_on = approved_on
     return current
+
+
+# --- Requests for public documents ------------------------------------------------------
+
+
+@transaction.atomic
+def document_request_register(
+    *,
+    user,
+    case: Case,
+    requester: str,
+    received_on: datetime.date,
+    subject: str,
+    documents=(),
+):
+    """Register a request for public documents of a case and the documents it covers."""
+    from projects.models import DocumentRequest
+
+    require(permissions.can_handle_document_request(user, case))
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Datumet kan inte ligga i framtiden.")})
+    documents = list(documents)
+    if any(d.case_id != case.pk for d in documents):
+        raise ValidationError({"documents": _("Handlingarna ska höra till ärendet.")})
+    request = DocumentRequest(
+        case=case,
+        requester=_strip(requester or ""),
+        received_on=received_on,
+        subject=_strip(subject or ""),
+        registered_by=user,
+    )
+    request.full_clean()
+    request._history_user = user  # type: ignore[attr-defined]
+    request.save()
+    request.documents.set(documents)
+    return request
+
+
+@transaction.atomic
+def document_request_decide(
+    *,
+    user,
+    request,
+    decision: str,
+    provision: SecrecyProvision | None = None,
+    phrases: str = "",
+    reasoning: str = "",
+):
+    """Record the decision. "masked": each covered PDF is copied with ``phrases`` blacked
+    out and the copy registered as an outgoing document; "refused": a decision letter
+    stating the provision and how to appeal is made and registered as outgoing."""
+    from projects import masking
+    from projects.models import DocumentRequest
+
+    current = DocumentRequest.objects.select_for_update().select_related("case").get(pk=request.pk)
+    require(permissions.can_handle_document_request(user, current.case))
+    if current.decision:
+        raise Conflict(_("Begäran är redan avgjord."))
+    if decision not in DocumentRequest.Decision.values:
+        raise ValidationError({"decision": _("Välj ett beslut.")})
+    case = current.case
+    outputs = []
+    phrase_list = [p.strip() for p in (phrases or "").splitlines() if p.strip()]
+    if decision == DocumentRequest.Decision.REFUSED and provision is None:
+        raise ValidationError({"provision": _("Ange bestämmelsen som avslaget grundas på.")})
+    if decision == DocumentRequest.Decision.MASKED:
+        if not phrase_list:
+            raise ValidationError({"phrases": _("Ange ord eller fraser som ska maskeras.")})
+        pdfs = [d for d in current.documents.all() if d.content_type == "application/pdf"]
+        if not pdfs:
+            raise ValidationError(
+                {"decision": _("Maskering kan bara göras i PDF-handlingar; ingen är vald.")}
+            )
+        for document in pdfs:
+            with document.file.open("rb") as handle:
+                source = handle.read()
+            try:
+                masked, _hits = masking.mask_pdf(source, phrase_list)
+            except masking.MaskingError as exc:
+                raise ValidationError(
+                    _("Handlingen %(title)s kunde inte maskeras: %(error)s")
+                    % {"title": document.title, "error": exc}
+                ) from exc
+            outputs.append(
+                document_register_generated(
+                    case=case,
+                    source_key=f"request:{current.pk}:masked:{document.pk}",
+                    title=_("%(title)s (maskerad kopia)") % {"title": document.title},
+                    filename=f"{os.path.splitext(document.original_name)[0]} (maskerad).pdf",
+                    content=masked,
+                    direction=Document.Direction.OUTGOING,
+                    kind=Document.Kind.CORRESPONDENCE,
+                    user=user,
+                    party_name=current.requester,
+                    party_kind=Document.PartyKind.PERSON,
+                    description=_("Maskerad kopia av nr %(number)s till %(requester)s")
+                    % {"number": document.registry_number, "requester": current.requester},
+                )
+            )
+    current.decision = decision
+    current.decided_on = timezone.localdate()
+    current.decided_by = user
+    current.provision = provision if decision != DocumentRequest.Decision.RELEASED else None
+    current.masked_phrases = "\n".join(phrase_list)
+    current.reasoning = _strip(reasoning or "")
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save()
+    if decision == DocumentRequest.Decision.REFUSED:
+        from projects.exports import refusal_pdf
+
+        outputs.append(
+            document_register_generated(
+                case=case,
+                source_key=f"request:{current.pk}:refusal",
+                title=_("Beslut om avslag på begäran om allmän handling"),
+                filename=f"avslag-{case.dnr}-{current.pk}.pdf",
+                content=refusal_pdf(current),
+                direction=Document.Direction.OUTGOING,
+                kind=Document.Kind.CORRESPONDENCE,
+                user=user,
+                party_name=current.requester,
+                party_kind=Document.PartyKind.PERSON,
+                description=_("Avslag enligt %(provision)s") % {"provision": provision},
+            )
+        )
+    current.outputs.add(*outputs)
+    return current

@@ -20,6 +20,9 @@ urlpatterns = [
     path("<int:pk>/secrecy/new/", views.secrecy_mark, name="secrecy_mark"),
     path("secrecy/<int:pk>/lift/", views.secrecy_lift, name="secrecy_lift"),
     path("secrecy/log/", views.secrecy_log, name="secrecy_log"),
+    path("<int:pk>/requests/new/", views.request_register, name="request_register"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     # documents
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/view/", views.document_view, name="document_view"),

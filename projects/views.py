@@ -32,6 +32,7 @@ from projects.filters import CaseFilter, sort_columns
 from projects.models import (
     Case,
     Document,
+    DocumentRequest,
     Obligation,
     Organisation,
     Project,
@@ -344,6 +345,7 @@ def case_detail(request, pk):
             "edit_case": permissions.can_edit_case(user, case),
             "upload": permissions.can_upload_document(user, case),
             "edit_document": permissions.can_edit_document(user),
+            "handle_request": permissions.can_handle_document_request(user, case),
             **_project_permissions(user, project),
         },
         "next_url": request.path,
@@ -1397,4 +1399,107 @@ def secrecy_log(request):
             "page": Paginator(entries, 50).get_page(request.GET.get("page")),
             "markings": [_with_field_label(marking) for marking in markings[:MARKINGS_ON_LOG_PAGE]],
         },
+    )
+
+
+# --- Requests for public documents ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_register(request, pk):
+    case = _case_or_404(pk)
+    _guard(permissions.can_handle_document_request(request.user, case))
+    form = forms.DocumentRequestForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = []
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: created.append(
+                services.document_request_register(
+                    user=request.user,
+                    case=case,
+                    requester=data["requester"],
+                    received_on=data["received_on"],
+                    subject=data["subject"],
+                    documents=data["documents"],
+                )
+            ),
+            success_message=_("Begäran registrerades."),
+        )
+        if ok:
+            return redirect(created[0].get_absolute_url())
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Registrera begäran om allmän handling"),
+            "cancel_url": case.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_detail(request, pk):
+    _guard(permissions.can_view_registry(request.user))
+    document_request = get_object_or_404(
+        DocumentRequest.objects.select_related(
+            "case", "provision", "decided_by", "registered_by"
+        ).prefetch_related("documents", "outputs"),
+        pk=pk,
+    )
+    case = document_request.case
+    can_decide = permissions.can_handle_document_request(request.user, case)
+    form = forms.DocumentRequestDecisionForm(request.POST or None)
+    conflict = None
+    if request.method == "POST":
+        _guard(can_decide)
+        if form.is_valid():
+            data = form.cleaned_data
+            ok, conflict = _save(
+                request,
+                form,
+                lambda: services.document_request_decide(
+                    user=request.user,
+                    request=document_request,
+                    decision=data["decision"],
+                    provision=data["provision"],
+                    phrases=data["phrases"],
+                    reasoning=data["reasoning"],
+                ),
+                success_message=_("Beslutet registrerades."),
+            )
+            if ok:
+                return redirect(document_request.get_absolute_url())
+    secrets = secrecy.secrets_for(request.user, [case])
+    documents = list(document_request.documents.all())
+    for document in documents:
+        document.masked = secrets.hides_document(document)
+    return _render_form(
+        request,
+        "projects/request_detail.html",
+        {
+            "case": case,
+            "item": document_request,
+            "documents": documents,
+            "outputs": list(document_request.outputs.order_by("registry_number")),
+            "form": form if can_decide and not document_request.decision else None,
+            "target_days": settings.PUBLIC_ACCESS_TARGET_DAYS,
+        },
+        conflict=conflict,
+    )
+
+
+@require_GET
+def request_list(request):
+    _guard(permissions.can_view_registry(request.user))
+    requests = DocumentRequest.objects.select_related("case").order_by("-received_on", "-pk")
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/request_list.html",
+        {"page": page, "target_days": settings.PUBLIC_ACCESS_TARGET_DAYS},
     )

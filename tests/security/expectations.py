@@ -47,6 +47,8 @@ ACTIONS: dict[str, frozenset] = {
     # whose secrets they may see (officer2 is not the case's officer: OBJECT_REFUSALS)
     "projects:secrecy_mark": OFF | DEC,
     "projects:secrecy_lift": OFF | DEC,
+    "projects:request_register": OFF | DEC,  # can_handle_document_request
+    "projects:request_detail": OFF | DEC,  # POST records the decision
     "projects:project_create": OFF,  # can_edit_project
     "projects:project_edit": OFF,
     "projects:project_start": OFF,  # can_manage_members
@@ -158,7 +160,7 @@ ACTIONS: dict[str, frozenset] = {
 }
 
 # Routes whose GET is a read page although POST is an action (links to them are fine).
-READ_ON_GET = {"reporting:section_detail"}
+READ_ON_GET = {"reporting:section_detail", "projects:request_detail"}
 
 # Actions refused to a role that holds the right role, because of who they are (object
 # level): (route, role). POSTing as them must also be refused and change nothing.

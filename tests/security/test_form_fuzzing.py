@@ -161,6 +161,16 @@ TARGETS = {
         "officer",
         lambda w: f"/cases/secrecy/{w.field_marking.pk}/lift/",
     ),
+    "request_register": Target(
+        (P + "DocumentRequestForm",),
+        "officer",
+        lambda w: f"/cases/{w.doc_case.pk}/requests/new/",
+    ),
+    "request_decide": Target(
+        (P + "DocumentRequestDecisionForm",),
+        "officer",
+        lambda w: f"/cases/requests/{w.document_request.pk}/",
+    ),
     "area_edit": Target(
         (P + "RusAreaForm",), "officer", lambda w: f"/cases/areas/rus/{w.rus_area.pk}/edit/"
     ),

@@ -325,6 +325,14 @@ def _secrecy(world: World, officer) -> None:
     o["document_marking"] = project_svc.secrecy_mark(
         user=officer, case=field_case, document=o["secret_document"], provision=provision
     )
+    o["document_request"] = project_svc.document_request_register(
+        user=officer,
+        case=o["doc_case"],
+        requester="Anonym",
+        received_on=datetime.date(2024, 2, 1),
+        subject="Ansökan och beslut",
+        documents=[o["public_document"]],
+    )
 
 
 def _new_case(officer, title: str) -> Case:
