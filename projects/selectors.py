@@ -275,8 +275,9 @@ def registry_for_case(case: Case, user, secrets=None) -> list[Document]:
     )
     for document in documents:
         document.case = case
-        document.masked = secrets.hides_document(document)
-        document.mask_label = secrecy.mask_label(document.masked) if document.masked else ""
+        masked = secrets.hides_document(document)
+        document.masked = masked  # type: ignore[attr-defined]  # read by the templates
+        document.mask_label = secrecy.mask_label(masked) if masked else ""  # type: ignore[attr-defined]
     return documents
 
 

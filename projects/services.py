@@ -1049,7 +1049,7 @@ def secrecy_lift(*, user, marking: SecrecyMarking, reason: str) -> SecrecyMarkin
     current.lift_reason = reason
     current._history_user = user  # type: ignore[attr-defined]
     current.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-    if current.document_id:
+    if current.document is not None:
         _sync_document_flag(current.document)
     case_refresh_search(case=current.case)
     return current

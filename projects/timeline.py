@@ -265,11 +265,11 @@ def _sentence(kind: str, action: str, record) -> str:
     }[action] % {"text": text}
 
 
-def _masked_labels(case: Case, user) -> dict[str, str]:
+def _masked_labels(case: Case, user, secrets=None) -> dict[str, str]:
     """{label of a project field: mask} for the fields secret to this user."""
     from projects import secrecy
 
-    secrets = secrecy.secrets_for(user, [case])
+    secrets = secrets or secrecy.secrets_for(user, [case])
     out = {}
     for key in secrecy.MARKABLE_FIELDS:
         marking = secrets.hides_field(case.pk, key)
@@ -281,7 +281,7 @@ def _masked_labels(case: Case, user) -> dict[str, str]:
     return out
 
 
-def case_timeline(case: Case, user) -> list[Entry]:
+def case_timeline(case: Case, user, secrets=None) -> list[Entry]:
     """Every recorded change around the case, newest first (see the module docstring)."""
     sources = _sources(case, user)
     lookups = _Lookups()
@@ -347,7 +347,7 @@ def case_timeline(case: Case, user) -> list[Entry]:
                 continue
         merged.append(entry)
 
-    masked = _masked_labels(case, user)
+    masked = _masked_labels(case, user, secrets)
     out = []
     for entry in merged:
         entry.user = lookups.name(User, entry._user_id) if entry._user_id else _("Systemet")

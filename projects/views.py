@@ -312,8 +312,8 @@ def case_detail(request, pk):
     case = _case_or_404(pk)
     project = case.project
     user = request.user
-    timeline = Paginator(case_timeline(case, user), TIMELINE_PER_PAGE).get_page(1)
     secrets = secrecy.secrets_for(user, [case])
+    timeline = Paginator(case_timeline(case, user, secrets), TIMELINE_PER_PAGE).get_page(1)
     registry = selectors.registry_for_case(case, user, secrets)
     if secrets.shows_marked(case.pk):
         secrecy.log_access(
@@ -622,8 +622,8 @@ def _project_secrets(user, project):
     return secrecy.secrets_for(user, cases), [c.pk for c in cases]
 
 
-def _project_texts(user, project) -> list[dict]:
-    secrets, case_ids = _project_secrets(user, project)
+def _project_texts(user, project, project_secrets) -> list[dict]:
+    secrets, case_ids = project_secrets
     sections = _text_sections(project)
     for section in sections:
         for case_id in case_ids:
@@ -634,8 +634,8 @@ def _project_texts(user, project) -> list[dict]:
     return sections
 
 
-def _project_contact_mask(user, project) -> str:
-    secrets, case_ids = _project_secrets(user, project)
+def _project_contact_mask(project_secrets) -> str:
+    secrets, case_ids = project_secrets
     return next((m for m in (_contact_mask(secrets, c) for c in case_ids) if m), "")
 
 
@@ -643,6 +643,7 @@ def _project_contact_mask(user, project) -> str:
 def project_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     project = _project_or_404(pk)
+    project_secrets = _project_secrets(request.user, project)
     return render(
         request,
         "projects/project_detail.html",
@@ -650,8 +651,8 @@ def project_detail(request, pk):
             "project": project,
             "member_groups": _members_by_group(project),
             "obligations": list(project.obligations.all()),
-            "text_sections": _project_texts(request.user, project),
-            "secrecy": {"contact_mask": _project_contact_mask(request.user, project)},
+            "text_sections": _project_texts(request.user, project, project_secrets),
+            "secrecy": {"contact_mask": _project_contact_mask(project_secrets)},
             "today": timezone.localdate(),
             "can": _project_permissions(request.user, project),
             "next_url": request.get_full_path(),

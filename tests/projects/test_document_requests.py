@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from core.pdf import render_pdf
@@ -40,7 +41,7 @@ def _request(case, officer, plan, **kwargs):
         user=officer,
         case=case,
         requester="Journalist Jansson",
-        received_on=kwargs.pop("received_on", datetime.date.today()),
+        received_on=kwargs.pop("received_on", timezone.localdate()),
         subject="Affärsplanen",
         documents=[plan],
     )
@@ -73,7 +74,7 @@ def test_a_request_released_with_masking_registers_a_masked_copy(case, officer, 
     assert data.startswith(b"%PDF") and SECRET.encode() not in data
     with plan.file.open("rb") as handle:  # the registered original is untouched
         assert SECRET in pdf_text(handle.read())
-    assert decided.decided_on == datetime.date.today()
+    assert decided.decided_on == timezone.localdate()
 
 
 def test_masking_without_phrases_is_refused_and_nothing_changes(case, officer, plan):
@@ -111,7 +112,7 @@ def test_a_refusal_makes_an_appealable_decision_pdf(case, officer, plan):
 
 def test_time_taken_against_the_target(case, officer, plan, settings):
     settings.PUBLIC_ACCESS_TARGET_DAYS = 2
-    old = _request(case, officer, plan, received_on=datetime.date.today() - datetime.timedelta(5))
+    old = _request(case, officer, plan, received_on=timezone.localdate() - datetime.timedelta(5))
     assert old.days_taken() == 5 and old.is_late()
     fresh = _request(case, officer, plan)
     assert fresh.days_taken() == 0 and not fresh.is_late()

@@ -253,6 +253,8 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
     else:
         return
     for paragraph in paragraphs:
+        if paragraph.case is None:
+            continue
         title = f"{title_prefix} {body.reference_name} {meeting.date:%Y-%m-%d} § {paragraph.number}"
         document_register_generated(
             case=paragraph.case,
@@ -356,7 +358,7 @@ def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
                 )
             )
     sent_to = [d.name for d in dispatches if d.status == ExtractDispatch.Status.SENT]
-    if sent_to and paragraph.case_id:
+    if sent_to and paragraph.case is not None:
         document_mark_sent(
             case=paragraph.case,
             source_key=_source_key(document),
