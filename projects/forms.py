@@ -679,7 +679,11 @@ class DocumentUploadForm(forms.Form):
         label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
     )
     direction = forms.ChoiceField(
-        label=_("Riktning"), choices=Document.Direction.choices, widget=QuickSelect
+        label=_("Riktning"),
+        choices=Document.Direction.choices,
+        widget=QuickSelect,
+        required=False,
+        help_text=_("Tomt betyder inkommande."),
     )
     document_date = forms.DateField(
         label=_("Dokumentdatum"),

@@ -53,6 +53,10 @@ SKIPPED_FIELDS = {
     "original_name",
     "uploaded_by",
     "uploaded_at",
+    "registry_number",  # the registry entry's fixed number and source
+    "source_key",
+    "registered_at",
+    "registered_by",
     "year",
     "number",
 }

@@ -398,7 +398,7 @@ def document_upload(request, pk):
                 title=data["title"],
                 kind=data["kind"],
                 confidential=data["confidential"],
-                direction=data["direction"],
+                direction=data["direction"] or Document.Direction.INCOMING,
                 document_date=data["document_date"],
                 party_kind=data["party_kind"],
                 party_name=data["party_name"],
