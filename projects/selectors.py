@@ -281,8 +281,13 @@ def registry_for_case(case: Case, user, secrets=None) -> list[Document]:
     return documents
 
 
-def document_titles(case: Case) -> list[str]:
-    return list(case.documents.order_by("title").values_list("title", flat=True).distinct())
+def document_titles(case: Case, user=None) -> list[str]:
+    """The case's document titles (for a new version); with ``user``, without the titles of
+    documents secret to them."""
+    documents = case.documents.all()
+    if user is not None:
+        documents = visible_documents(user, documents)
+    return list(documents.order_by("title").values_list("title", flat=True).distinct())
 
 
 # --- Projects and organisations ---------------------------------------------------

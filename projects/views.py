@@ -354,7 +354,7 @@ def case_detail(request, pk):
         if permissions.can_view_confidential(user, case):  # the groups hold every title
             titles = sorted({group.title for group in context["document_groups"]})
         else:
-            titles = selectors.document_titles(case)
+            titles = selectors.document_titles(case, request.user)
         context["upload_form"] = forms.DocumentUploadForm(titles=titles, auto_id="upload_%s")
     return render(request, "projects/case_detail.html", context)
 
@@ -379,7 +379,7 @@ def case_history(request, pk):
 def document_upload(request, pk):
     case = _get(Case, pk)
     _guard(permissions.can_upload_document(request.user, case))
-    titles = selectors.document_titles(case)
+    titles = selectors.document_titles(case, request.user)
     form = forms.DocumentUploadForm(
         request.POST or None,
         request.FILES or None,
