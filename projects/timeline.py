@@ -138,7 +138,13 @@ def _sources(case: Case, user) -> list[_Source]:
         from projects import secrecy
 
         whole_case = secrecy.active_markings().filter(case=case, document=None, field="").exists()
-        hidden = {pk for pk, record in latest.items() if record.confidential or whole_case}
+        # the current flag: a marking made after the upload changes it without a history row
+        marked = set(
+            Document.objects.filter(case=case, confidential=True).values_list("pk", flat=True)
+        )
+        hidden = {
+            pk for pk, record in latest.items() if record.confidential or whole_case or pk in marked
+        }
         documents = [record for record in documents if record.id not in hidden]
     sources.append(_Source("document", Document, documents))
     for source in sources:
