@@ -258,6 +258,16 @@ STORAGES = {
     },
 }
 # Largest accepted upload (documents attached to cases), in bytes.
+# Secrecy (OSL): who sees material marked secret (projects.secrecy). The roles listed see
+# every marked case, document and field; the case's own officer sees the case's when
+# SECRECY_ALLOW_CASE_OFFICER. Everyone else sees it masked. SECRECY_AUDIT_ROLES read the
+# access log (auditors: the läsare/revisor role, and the decision makers).
+SECRECY_ALLOWED_ROLES = env.list("SECRECY_ALLOWED_ROLES", default=["beslutsfattare"])
+SECRECY_ALLOW_CASE_OFFICER = env.bool("SECRECY_ALLOW_CASE_OFFICER", default=True)
+SECRECY_AUDIT_ROLES = env.list("SECRECY_AUDIT_ROLES", default=["läsare", "beslutsfattare"])
+# Requests for public documents (TF 2 kap.): handled promptly; later than this is flagged.
+PUBLIC_ACCESS_TARGET_DAYS = env.int("PUBLIC_ACCESS_TARGET_DAYS", default=2)
+
 DOCUMENT_MAX_UPLOAD_SIZE = env.int("DOCUMENT_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -17,6 +17,7 @@ from projects.models import (
     CaseNote,
     DiaryCounter,
     Document,
+    DocumentRequest,
     Obligation,
     Organisation,
     OrganisationAlias,
@@ -25,6 +26,9 @@ from projects.models import (
     ProjectMember,
     RusArea,
     SavedCaseFilter,
+    SecrecyAccessLog,
+    SecrecyMarking,
+    SecrecyProvision,
     SmartSpecialisationArea,
 )
 
@@ -225,10 +229,24 @@ class SavedCaseFilterAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(NoDeleteMixin, HistoryAdmin):
-    list_display = ["title", "version", "case", "kind", "confidential", "uploaded_at"]
-    list_filter = ["kind", "confidential"]
-    search_fields = ["title", "original_name", "case__title"]
+    list_display = [
+        "title",
+        "registry_number",
+        "case",
+        "direction",
+        "document_date",
+        "kind",
+        "confidential",
+        "registered_at",
+    ]
+    list_filter = ["kind", "direction", "confidential"]
+    search_fields = ["title", "original_name", "case__title", "party_name", "description"]
     readonly_fields = [
+        "registry_number",
+        "registered_by",
+        "registered_at",
+        "source_key",
+        "parent",
         "case",
         "title",
         "version",
@@ -283,6 +301,45 @@ class CaseNoteAdmin(admin.ModelAdmin):
     list_display = ["case", "author", "created_at"]
     readonly_fields = ["case", "author", "text", "created_at"]
 
+
+@admin.register(SecrecyProvision)
+class SecrecyProvisionAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["name", "description", "position", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(SecrecyMarking)
+class SecrecyMarkingAdmin(NoDeleteMixin, HistoryAdmin):
+    """Read here; marked and lifted on the case page (the services log who and why)."""
+
+    list_display = ["case", "document", "field", "provision", "marked_on", "lifted_at"]
+    list_filter = ["provision"]
+    search_fields = ["case__title", "note", "lift_reason"]
+    readonly_fields = [
+        "case",
+        "document",
+        "field",
+        "provision",
+        "note",
+        "marked_on",
+        "marked_by",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SecrecyAccessLog)
+class SecrecyAccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "case", "what"]
+    list_filter = ["action"]
+    search_fields = ["what", "user__username"]
+    readonly_fields = ["at", "user", "action", "case", "document", "what", "path"]
+
     def has_add_permission(self, request):
         return False
 
@@ -291,3 +348,14 @@ class CaseNoteAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["case", "requester", "received_on", "decision", "decided_on"]
+    list_filter = ["decision"]
+    search_fields = ["requester", "subject", "case__title"]
+    readonly_fields = ["case", "documents", "outputs", "registered_by", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False  # registered on the case page

@@ -24,7 +24,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from core.concurrency import edit_token
 from core.money import AmountError, parse_amount
-from projects import permissions, selectors, services
+from projects import permissions, secrecy, selectors, services
 from projects.filters import CaseFilter
 from projects.models import Case, Document, Organisation, Project
 
@@ -230,6 +230,27 @@ class ProjectSerializer(EditTokenSerializerMixin, serializers.ModelSerializer):
             "closed_on",
         ]
 
+    def to_representation(self, instance):
+        """Fields secret to the user (``projects.secrecy``) are masked. A list reads the
+        markings of every listed project's cases once (``context["secrets"]``)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None:
+            return data
+        cases = list(instance.cases.all())
+        secrets = self.context.get("secrets") or secrecy.secrets_for(request.user, cases)
+        for key in secrecy.MARKABLE_FIELDS:
+            names = ["contact_name", "contact_email", "contact_phone"]
+            names = names if key == "project.contact" else [key.removeprefix("project.")]
+            for case in cases:
+                marking = secrets.hides_field(case.pk, key)
+                if marking is not None:
+                    for name in names:
+                        if data.get(name):
+                            data[name] = f"[{secrecy.mask_label(marking)}]"
+                    break
+        return data
+
     def validate(self, attrs):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
@@ -271,6 +292,15 @@ class ProjectViewSet(
             .prefetch_related("partners", "rus_areas", "smart_areas", "main_aims", "cases")
             .order_by("title")
         )
+
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:
+            rows = list(args[0])
+            cases = [case for project in rows for case in project.cases.all()]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["secrets"] = secrecy.secrets_for(self.request.user, cases)
+            args = (rows, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         _guard(permissions.can_edit_project(request.user))
@@ -426,6 +456,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     uploaded_by_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.APPENDIX)
+    registry_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Document
@@ -444,8 +475,20 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_by_name",
             "uploaded_at",
             "download_url",
+            "registry_number",
+            "registry_label",
+            "direction",
+            "document_date",
+            "party_kind",
+            "party_name",
+            "description",
+            "registered_at",
+            "parent",
         ]
         read_only_fields = [
+            "registry_number",
+            "registered_at",
+            "parent",
             "version",
             "original_name",
             "content_type",
@@ -513,6 +556,11 @@ class DocumentViewSet(
             title=data["title"],
             kind=data.get("kind", Document.Kind.APPENDIX),
             confidential=data.get("confidential", False),
+            direction=data.get("direction", Document.Direction.INCOMING),
+            document_date=data.get("document_date"),
+            party_kind=data.get("party_kind", ""),
+            party_name=data.get("party_name", ""),
+            description=data.get("description", ""),
         )
 
     @extend_schema(
@@ -529,6 +577,15 @@ class DocumentViewSet(
             handle = document.file.open("rb")
         except (FileNotFoundError, ValueError) as exc:
             raise Http404("Filen saknas i arkivet.") from exc
+        if secrecy.document_marked(document):
+            secrecy.log_access(
+                user=request.user,
+                case=document.case,
+                document=document,
+                action="download",
+                what=f"{document.registry_label} {document.title} (API)",
+                path=request.path,
+            )
         return FileResponse(
             handle,
             as_attachment=True,

@@ -1,13 +1,18 @@
 """Upload rules for case documents: allowed types, size, safe names, content, checksums."""
 
+import datetime
 import hashlib
 import os
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
+from email import policy as email_policy
+from email.parser import BytesParser
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # extension -> content type stored with the document (never the browser's claim)
@@ -55,6 +60,26 @@ def sanitise_filename(name: str) -> str:
         stem, ext = ext.lstrip("."), ""
     stem = stem[:100] or "dokument"
     return f"{stem}{ext.lower()[:10]}"
+
+
+_UNSAFE_DISPLAY = re.compile(r'[\x00-\x1f\x7f<>:"|?*]+')
+
+
+def display_filename(name: str) -> str:
+    """The name to show and to send with a download: the user's own name (å, ä, ö and
+    spaces kept) without directories or control characters, at most 150 chars.
+
+    ``../Budget Vätgasdalen.xlsx`` -> ``Budget Vätgasdalen.xlsx``. The file is stored under
+    ``sanitise_filename``'s ASCII name; this one only travels in ``Content-Disposition``
+    (RFC 5987 ``filename*``).
+    """
+    name = (name or "").replace("\\", "/").split("/")[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = _UNSAFE_DISPLAY.sub("_", name).strip(" .")
+    stem, ext = os.path.splitext(name)
+    if not stem:
+        return sanitise_filename(name)
+    return f"{stem[:140]}{ext.lower()[:10]}"
 
 
 def _content_error(ext: str) -> ValidationError:
@@ -141,3 +166,102 @@ def format_size(size: int) -> str:
             text = f"{size:.1f}".replace(".", ",")
             return f"{text.removesuffix(',0')} {unit}"
     return ""  # pragma: no cover
+
+
+# --- Incoming e-mail ------------------------------------------------------------------
+
+MAX_EMAIL_ATTACHMENTS = 20
+
+
+@dataclass(frozen=True)
+class EmailAttachment:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    subject: str
+    sender: str
+    party_kind: str  # "person" when the sender has a personal name, else "organisation"
+    date: datetime.date | None
+    text: str  # the headers that matter and the plain-text body, as registered
+    attachments: list[EmailAttachment] = field(default_factory=list)
+
+
+def parse_email(uploaded) -> ParsedEmail:
+    """An uploaded .eml read with the standard library's parser (RFC 5322 / MIME).
+
+    Refuses what is not a message (no From or Date header), more than
+    ``MAX_EMAIL_ATTACHMENTS`` attachments, or a message over the upload size limit.
+    """
+    name = (uploaded.name or "").lower()
+    if not name.endswith(".eml"):
+        raise ValidationError({"file": _("Välj ett e-postmeddelande (.eml).")}, code="file_type")
+    if uploaded.size > settings.DOCUMENT_MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            {"file": _("Filen är för stor (%(size)s).") % {"size": format_size(uploaded.size)}},
+            code="file_size",
+        )
+    uploaded.seek(0)
+    raw = uploaded.read()
+    uploaded.seek(0)
+    try:
+        message = BytesParser(policy=email_policy.default).parsebytes(raw)
+        sender_header = message["From"]
+        date_header = message["Date"]
+    except (ValueError, TypeError, IndexError, LookupError) as exc:
+        raise ValidationError({"file": _("E-postmeddelandet kan inte läsas.")}) from exc
+    if not sender_header or not date_header:
+        raise ValidationError(
+            {"file": _("E-postmeddelandet saknar avsändare eller datum.")}, code="file_content"
+        )
+    addresses = getattr(sender_header, "addresses", ())
+    display = addresses[0].display_name if addresses else ""
+    address = addresses[0].addr_spec if addresses else str(sender_header)
+    sender = f"{display} <{address}>" if display else address
+    try:
+        sent = getattr(date_header, "datetime", None)
+        date = timezone.localdate(sent) if sent and sent.tzinfo else (sent.date() if sent else None)
+    except (ValueError, OverflowError):
+        date = None
+    subject = str(message["Subject"] or "").strip()
+    body_part = message.get_body(preferencelist=("plain", "html"))
+    try:
+        body = body_part.get_content() if body_part is not None else ""
+    except (LookupError, ValueError):
+        body = ""
+    if body_part is not None and body_part.get_content_type() == "text/html":
+        body = re.sub(r"<[^>]+>", "", body)
+    text = "\n".join(
+        [
+            f"Från: {sender}",
+            f"Till: {message['To'] or ''}",
+            f"Datum: {message['Date']}",
+            f"Ämne: {subject}",
+            "",
+            body,
+        ]
+    )
+    attachments = []
+    for part in message.iter_attachments():
+        filename = part.get_filename() or ""
+        if not filename:
+            continue
+        content = part.get_payload(decode=True) or b""
+        attachments.append(EmailAttachment(filename=filename, content=content))
+    if len(attachments) > MAX_EMAIL_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "file": _("E-postmeddelandet har fler än %(max)s bilagor.")
+                % {"max": MAX_EMAIL_ATTACHMENTS}
+            }
+        )
+    return ParsedEmail(
+        subject=subject,
+        sender=sender,
+        party_kind="person" if display else "organisation",
+        date=date,
+        text=text,
+        attachments=attachments,
+    )

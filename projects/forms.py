@@ -34,6 +34,7 @@ from projects.models import (
     ProjectAim,
     ProjectMember,
     RusArea,
+    SecrecyProvision,
     SmartSpecialisationArea,
 )
 from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget, QuickSelect
@@ -674,7 +675,34 @@ class DocumentUploadForm(forms.Form):
         help_text=_("Samma titel som ett befintligt dokument sparas som en ny version."),
     )
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=QuickSelect)
-    confidential = forms.BooleanField(label=_("Sekretess (dold för rollen läsare)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
+    )
+    direction = forms.ChoiceField(
+        label=_("Riktning"),
+        choices=Document.Direction.choices,
+        widget=QuickSelect,
+        required=False,
+        help_text=_("Tomt betyder inkommande."),
+    )
+    document_date = forms.DateField(
+        label=_("Dokumentdatum"),
+        required=False,
+        help_text=_("Dagen handlingen kom in eller upprättades; tomt betyder i dag."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    party_kind = forms.ChoiceField(
+        label=_("Avsändare/mottagare är"),
+        choices=[("", "—"), *Document.PartyKind.choices],
+        required=False,
+    )
+    party_name = forms.CharField(label=_("Avsändare/mottagare"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Kort beskrivning"),
+        max_length=300,
+        required=False,
+        help_text=_("Vad handlingen gäller; tomt betyder titeln."),
+    )
     file = forms.FileField(
         label=_("Fil"),
         help_text=_("PDF, DOCX, XLSX, ODT, PNG, JPEG eller TXT."),
@@ -687,11 +715,130 @@ class DocumentUploadForm(forms.Form):
         if self.titles:
             self.fields["title"].widget.attrs["list"] = "document-titles"
         self.fields["kind"].initial = Document.Kind.APPENDIX
+        self.fields["direction"].initial = Document.Direction.INCOMING
+
+
+class EmailRegisterForm(forms.Form):
+    file = forms.FileField(
+        label=_("E-postmeddelande (.eml)"),
+        help_text=_("Meddelandet och dess bilagor registreras som inkomna handlingar."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".eml,message/rfc822"}),
+    )
+    title = forms.CharField(
+        label=_("Titel"), max_length=200, required=False, help_text=_("Tomt betyder ämnesraden.")
+    )
 
 
 class DocumentEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices)
-    confidential = forms.BooleanField(label=_("Sekretess (dold för rollen läsare)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
+    )
+
+
+# --- Secrecy -----------------------------------------------------------------------
+
+
+class SecrecyMarkForm(forms.Form):
+    target = forms.ChoiceField(label=_("Vad markeras"))
+    provision = forms.ModelChoiceField(
+        label=_("Bestämmelse"), queryset=SecrecyProvision.objects.filter(active=True)
+    )
+    note = forms.CharField(
+        label=_("Anteckning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Varför uppgiften kan omfattas av sekretess (en varning, inte ett beslut)."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from projects.secrecy import MARKABLE_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.documents = {str(d.pk): d for d in case.documents.order_by("registry_number")}
+        choices = [("case", _("Hela ärendet (texter och alla handlingar)"))]
+        choices += [
+            (f"field:{key}", _("Uppgift: %(label)s") % {"label": label})
+            for key, label in MARKABLE_FIELDS.items()
+        ]
+        choices += [
+            (
+                f"document:{pk}",
+                _("Handling nr %(number)s: %(title)s")
+                % {"number": d.registry_number, "title": d.title},
+            )
+            for pk, d in self.documents.items()
+        ]
+        self.fields["target"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("target") or ""
+        data["document"] = None
+        data["field"] = ""
+        if target.startswith("document:"):
+            data["document"] = self.documents.get(target.split(":", 1)[1])
+        elif target.startswith("field:"):
+            data["field"] = target.split(":", 1)[1]
+        return data
+
+
+class SecrecyLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Skälet sparas med markeringens historik."),
+    )
+
+
+# --- Requests for public documents ---------------------------------------------------
+
+
+class DocumentRequestForm(forms.Form):
+    requester = forms.CharField(
+        label=_("Sökande"), max_length=200, help_text=_("Får vara anonym, t.ex. ”Anonym”.")
+    )
+    received_on = forms.DateField(label=_("Inkom"), widget=forms.DateInput(attrs={"type": "date"}))
+    subject = forms.CharField(label=_("Vad som begärs"), widget=forms.Textarea(attrs={"rows": 3}))
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Handlingar som begäran gäller"),
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = case.documents.order_by("registry_number")
+        self.fields["documents"].label_from_instance = lambda d: (
+            f"{case.dnr}-{d.registry_number} {d.title}"
+        )
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class DocumentRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
+    provision = forms.ModelChoiceField(
+        label=_("Bestämmelse (vid maskering eller avslag)"),
+        queryset=SecrecyProvision.objects.filter(active=True),
+        required=False,
+    )
+    phrases = forms.CharField(
+        label=_("Ord och fraser som maskeras"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("En per rad. De svärtas överallt i de valda PDF-handlingarna."),
+    )
+    reasoning = forms.CharField(
+        label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from projects.models import DocumentRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = DocumentRequest.Decision.choices
 
 
 # --- Managed lists -----------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -601,8 +601,33 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"cases/{case.year}/{case.dnr}/{uuid.uuid4().hex}-{sanitise_filename(filename)}"
 
 
+class Direction(models.TextChoices):
+    INCOMING = "inkommande", _("Inkommande")
+    DRAWN_UP = "upprattad", _("Upprättad")
+    OUTGOING = "utgaende", _("Utgående")
+
+
+class PartyKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    PERSON = "person", _("Enskild person")
+
+
+def next_registry_number(case_id: int) -> int:
+    """The next document number of a case, under the case's row lock (call in a transaction):
+    two registrations at the same moment queue on the lock and never share a number."""
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+    top = Document.objects.filter(case_id=case_id).aggregate(m=models.Max("registry_number"))
+    return (top["m"] or 0) + 1
+
+
 class Document(models.Model):
-    """A file attached to a case (beslutsunderlag, bilaga, ...), versioned by title."""
+    """A registered document of a case (beslutsunderlag, bilaga, ...), versioned by title.
+
+    Every row is an entry in the case's registry with its own number (``00052-2020-4``).
+    """
+
+    Direction = Direction
+    PartyKind = PartyKind
 
     class Kind(models.TextChoices):
         DECISION_BASIS = "beslutsunderlag", _("Beslutsunderlag")
@@ -639,6 +664,40 @@ class Document(models.Model):
     text_extracted_at = models.DateTimeField(
         _("text utläst"), null=True, blank=True, editable=False
     )
+    # The registry (OSL 5 kap.): a running number within the case, given on the first save.
+    registry_number = models.PositiveIntegerField(_("löpnummer"), blank=True, editable=False)
+    direction = models.CharField(
+        _("riktning"), max_length=12, choices=Direction.choices, default=Direction.INCOMING
+    )
+    document_date = models.DateField(
+        _("dokumentdatum"),
+        default=timezone.localdate,
+        help_text=_("Dagen handlingen kom in eller upprättades."),
+    )
+    party_kind = models.CharField(
+        _("avsändare/mottagare är"), max_length=12, choices=PartyKind.choices, blank=True
+    )
+    party_name = models.CharField(_("avsändare/mottagare"), max_length=200, blank=True)
+    description = models.CharField(_("kort beskrivning"), max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    registered_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("bilaga till"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    # What the app generated it from (e.g. "meetings.generated:12"), so it is registered once.
+    source_key = models.CharField(_("källa"), max_length=100, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["text", "text_extracted_at"])
 
     class Meta:
@@ -649,13 +708,34 @@ class Document(models.Model):
             models.UniqueConstraint(
                 fields=["case", "title", "version"], name="document_unique_version"
             ),
+            models.UniqueConstraint(
+                fields=["case", "registry_number"], name="document_unique_registry_number"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "source_key"],
+                condition=~Q(source_key=""),
+                name="document_registered_once_per_source",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
+    def save(self, *args, **kwargs):
+        if self.registry_number is None:
+            with transaction.atomic():
+                self.registry_number = next_registry_number(self.case_id)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:document_download", args=[self.pk])
+
+    @property
+    def registry_label(self) -> str:
+        """``00052-2020-4``: the case's Dnr and the document's number within it."""
+        return f"{self.case.dnr}-{self.registry_number}"
 
 
 class Obligation(Versioned):
@@ -740,3 +820,215 @@ class CaseNote(models.Model):
 
     def __str__(self):
         return f"{self.case.dnr} {self.created_at:%Y-%m-%d}"
+
+
+# --- Secrecy (offentlighets- och sekretesslagen) ---------------------------------------
+
+
+class SecrecyProvision(models.Model):
+    """A managed list of the OSL provisions a secrecy marking may rest on."""
+
+    name = models.CharField(_("bestämmelse"), max_length=100, unique=True)
+    description = models.CharField(_("beskrivning"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    active = models.BooleanField(_("aktiv"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sekretessbestämmelse")
+        verbose_name_plural = _("sekretessbestämmelser")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SecrecyMarking(models.Model):
+    """A secrecy marking on a case, a document of it, or one field of the case.
+
+    The object is the case, plus ``document`` for a document, or ``field`` (a key of
+    ``projects.secrecy.MARKABLE_FIELDS``, e.g. ``project.summary``) for a field. A marking
+    is a warning, not a lock: it masks the material for everyone the settings do not
+    allow (``SECRECY_ALLOWED_ROLES``, the case's officer), and it is lifted with a reason,
+    never deleted.
+    """
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="secrecy_markings"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("dokument"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="secrecy_markings",
+    )
+    field = models.CharField(_("uppgift"), max_length=60, blank=True)
+    provision = models.ForeignKey(
+        SecrecyProvision,
+        verbose_name=_("bestämmelse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Tom: bestämmelsen är inte angiven (markering från före sekretesslistan)."),
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    marked_on = models.DateField(_("markerad"), default=timezone.localdate)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("markerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    lifted_at = models.DateTimeField(_("hävd"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hävd av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    lift_reason = models.TextField(_("skäl för hävning"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sekretessmarkering")
+        verbose_name_plural = _("sekretessmarkeringar")
+        ordering = ["-marked_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=True) | Q(field=""),
+                name="secrecymarking_document_or_field",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                name="secrecymarking_lifted_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "lifted_at"])]
+
+    def __str__(self):
+        return f"{self.case.dnr}: {self.provision or _('bestämmelse ej angiven')}"
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+class SecrecyAccessLog(models.Model):
+    """Who opened secret material, when, and what (kept; never changed)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Visade")
+        DOWNLOAD = "download", _("Laddade ner")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    action = models.CharField(_("åtgärd"), max_length=10, choices=Action.choices)
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("dokument"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(_("vad"), max_length=300)
+    path = models.CharField(_("adress"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("åtkomst till sekretessmarkerat")
+        verbose_name_plural = _("åtkomstlogg för sekretessmarkerat")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.what}"
+
+
+# --- Requests for public documents (tryckfrihetsförordningen 2 kap.) -------------------
+
+
+class DocumentRequest(models.Model):
+    """A request for public documents of a case (begäran om allmän handling) and its
+    decision: released, released with masking (a masked copy registered as outgoing), or
+    refused (a decision with the provision and how to appeal, registered as outgoing)."""
+
+    class Decision(models.TextChoices):
+        RELEASED = "released", _("Lämnas ut")
+        MASKED = "masked", _("Lämnas ut med maskering")
+        REFUSED = "refused", _("Avslag")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="document_requests"
+    )
+    requester = models.CharField(
+        _("sökande"), max_length=200, help_text=_("Får vara anonym; ange då t.ex. ”Anonym”.")
+    )
+    received_on = models.DateField(_("inkom"), default=timezone.localdate)
+    subject = models.TextField(_("vad som begärs"))
+    documents = models.ManyToManyField(
+        Document, verbose_name=_("handlingar"), related_name="requests", blank=True
+    )
+    decision = models.CharField(_("beslut"), max_length=10, choices=Decision.choices, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    provision = models.ForeignKey(
+        SecrecyProvision,
+        verbose_name=_("bestämmelse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    masked_phrases = models.TextField(_("maskerade ord och fraser"), blank=True)
+    reasoning = models.TextField(_("motivering"), blank=True)
+    outputs = models.ManyToManyField(
+        Document,
+        verbose_name=_("expedierade handlingar"),
+        related_name="request_outputs",
+        blank=True,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[documents])
+
+    class Meta:
+        verbose_name = _("begäran om allmän handling")
+        verbose_name_plural = _("begäranden om allmän handling")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case.dnr}: {self.requester} ({self.received_on:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("projects:request_detail", args=[self.pk])
+
+    def days_taken(self, today=None) -> int:
+        end = self.decided_on or today or timezone.localdate()
+        return (end - self.received_on).days
+
+    def is_late(self, today=None) -> bool:
+        return self.days_taken(today) > settings.PUBLIC_ACCESS_TARGET_DAYS

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.access import ALLOW, Access, deny
-from core.roles import Role, has_role, is_reader_only, user_roles
+from core.roles import Role, has_role, user_roles
 
 __all__ = ["ALLOW", "Access", "deny"]  # re-exported for callers of this module
 
@@ -209,20 +209,44 @@ def can_close_project(user, project=None) -> Access:
 # --- Documents ---------------------------------------------------------------------
 
 
-def can_view_confidential(user) -> Access:
-    if is_reader_only(user):
-        return deny(_("Dokumentet omfattas av sekretess."))
-    if user_roles(user):
+def can_view_confidential(user, case=None) -> Access:
+    """Secret material (OSL): the roles of ``SECRECY_ALLOWED_ROLES`` and the case's officer."""
+    from projects import secrecy
+
+    if not user_roles(user):
+        return _no_role()
+    if secrecy.may_see_secret(user, case):
         return ALLOW
-    return _no_role()
+    return deny(_("Uppgiften omfattas av sekretess."))
 
 
 def can_view_document(user, document) -> Access:
+    from projects import secrecy
+
     if not user_roles(user):
         return _no_role()
-    if document.confidential:
-        return can_view_confidential(user)
+    if secrecy.document_hidden(user, document):
+        return deny(_("Dokumentet omfattas av sekretess."))
     return ALLOW
+
+
+def can_mark_secret(user, case=None) -> Access:
+    """Mark or lift secrecy: officers and the allowed roles, for material they may see."""
+    from projects import secrecy
+
+    if not (has_role(user, Role.OFFICER) or secrecy.allowed_everywhere(user)):
+        return deny(_("Du kan inte sekretessmarkera eller häva sekretess."))
+    if case is not None and not secrecy.may_see_secret(user, case):
+        return deny(_("Du har inte tillgång till ärendets sekretessmarkerade uppgifter."))
+    return ALLOW
+
+
+def can_view_access_log(user) -> Access:
+    from projects import secrecy
+
+    if secrecy.may_read_access_log(user):
+        return ALLOW
+    return deny(_("Åtkomstloggen visas för revisorer och beslutsfattare."))
 
 
 def can_upload_document(user, case=None) -> Access:
@@ -251,3 +275,18 @@ def can_add_note(user, case=None) -> Access:
     if has_role(user, Role.OFFICER, Role.SECRETARY, Role.CONTROLLER):
         return ALLOW
     return deny(_("Du kan inte skriva tjänsteanteckningar."))
+
+
+# --- Requests for public documents ------------------------------------------------------
+
+
+def can_handle_document_request(user, case=None) -> Access:
+    """Register and decide requests for public documents: officers and the roles that may
+    see secret material (they assess the secrecy again)."""
+    from projects import secrecy
+
+    if has_role(user, Role.OFFICER) or secrecy.allowed_everywhere(user):
+        return ALLOW
+    return deny(
+        _("Endast handläggare och beslutsfattare handlägger begäranden om allmän handling.")
+    )

@@ -55,9 +55,19 @@ def case_search_parts(case) -> list[tuple[str, str, str]]:
     Reads the case's project with its parties (and their aliases), obligations and
     documents; callers refreshing many cases prefetch those.
     """
+    from projects.models import SecrecyMarking
+    from projects.secrecy import CASE_WIDE_FIELDS
     from projects.services import PROJECT_TEXT_FIELDS
 
     project = case.project
+    # Secret texts are not searchable at all: a hit (or its snippet) would reveal them.
+    marked = set(
+        SecrecyMarking.objects.filter(case=case, lifted_at__isnull=True, document=None).values_list(
+            "field", flat=True
+        )
+    )
+    if "" in marked:  # the whole case is marked
+        marked |= set(CASE_WIDE_FIELDS)
     parts: list[tuple[str, str, str]] = []
     parts.append(
         ("case", "", " ".join(filter(None, [case.dnr, case.nyps_id, case.title, project.title])))
@@ -72,9 +82,11 @@ def case_search_parts(case) -> list[tuple[str, str, str]]:
     contact = " ".join(
         filter(None, [project.contact_name, project.contact_email, project.contact_phone])
     )
-    if contact:
+    if contact and "project.contact" not in marked:
         parts.append(("contact", "", contact))
-    texts = " ".join(getattr(project, name) for name in PROJECT_TEXT_FIELDS)
+    texts = " ".join(
+        getattr(project, name) for name in PROJECT_TEXT_FIELDS if f"project.{name}" not in marked
+    )
     if texts.strip():
         parts.append(("text", "", texts))
     for obligation in project.obligations.all():

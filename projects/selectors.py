@@ -23,7 +23,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Expression, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core.roles import Role
-from projects import search
+from projects import search, secrecy
 from projects.models import (
     CLOSED_STATES,
     Case,
@@ -36,7 +36,6 @@ from projects.models import (
     RusArea,
     SmartSpecialisationArea,
 )
-from projects.permissions import can_view_confidential
 
 DNR_PATTERN = re.compile(r"^\s*0*(\d{1,5})\s*[-/]\s*(\d{4})\s*$")
 NYPS_PATTERN = re.compile(r"^\s*(\d{5,12})\s*$")
@@ -243,16 +242,23 @@ class DocumentGroup:
 
 
 def visible_documents(user, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
-    """Documents the user may see: confidential ones are hidden from läsare."""
+    """Documents the user may open: secret ones (``projects.secrecy``) are left out for
+    everyone the secrecy settings do not allow."""
     queryset = Document.objects.all() if queryset is None else queryset
-    if not can_view_confidential(user):
-        queryset = queryset.filter(confidential=False)
-    return queryset
+    hidden = secrecy.hidden_documents_q(user)
+    return queryset if hidden is None else queryset.exclude(hidden)
 
 
-def documents_for_case(case: Case, user) -> list[DocumentGroup]:
-    documents = visible_documents(
-        user, case.documents.select_related("uploaded_by").order_by("title", "-version")
+def documents_for_case(
+    case: Case, user, registry: list[Document] | None = None
+) -> list[DocumentGroup]:
+    """The case's documents grouped by title, without those secret for the user; built
+    from ``registry`` (the case page's registry list) when given, so the page reads the
+    documents once."""
+    if registry is None:
+        registry = registry_for_case(case, user)
+    documents = sorted(
+        (d for d in registry if not getattr(d, "masked", None)), key=lambda d: (d.title, -d.version)
     )
     groups: dict[str, DocumentGroup] = {}
     for document in documents:
@@ -261,8 +267,31 @@ def documents_for_case(case: Case, user) -> list[DocumentGroup]:
     return sorted(groups.values(), key=lambda g: g.latest.uploaded_at, reverse=True)
 
 
-def document_titles(case: Case) -> list[str]:
-    return list(case.documents.order_by("title").values_list("title", flat=True).distinct())
+def registry_for_case(case: Case, user, secrets=None) -> list[Document]:
+    """The case's registry in number order (one query). Every entry is listed (that a
+    document exists is public); ``masked`` on each is the marking that hides its title,
+    description, party and file from this user, or ``None``."""
+    secrets = secrets or secrecy.secrets_for(user, [case])
+    documents = list(
+        case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
+            "registry_number"
+        )
+    )
+    for document in documents:
+        document.case = case
+        masked = secrets.hides_document(document)
+        document.masked = masked  # type: ignore[attr-defined]  # read by the templates
+        document.mask_label = secrecy.mask_label(masked) if masked else ""  # type: ignore[attr-defined]
+    return documents
+
+
+def document_titles(case: Case, user=None) -> list[str]:
+    """The case's document titles (for a new version); with ``user``, without the titles of
+    documents secret to them."""
+    documents = case.documents.all()
+    if user is not None:
+        documents = visible_documents(user, documents)
+    return list(documents.order_by("title").values_list("title", flat=True).distinct())
 
 
 # --- Projects and organisations ---------------------------------------------------

@@ -10,11 +10,14 @@ row as the form showed it); when given, a stale edit is refused with ``Conflict`
 """
 
 import datetime
+import hashlib
+import os
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Value
 from django.http import QueryDict
@@ -28,7 +31,12 @@ from core.models import NotificationKind
 from core.notifications import notify
 from core.roles import Role, has_role
 from projects import permissions, search
-from projects.documents import sanitise_filename, sha256_of, validate_upload
+from projects.documents import (
+    display_filename,
+    parse_email,
+    sha256_of,
+    validate_upload,
+)
 from projects.models import (
     Case,
     CaseKind,
@@ -43,6 +51,8 @@ from projects.models import (
     ProjectMember,
     RusArea,
     SavedCaseFilter,
+    SecrecyMarking,
+    SecrecyProvision,
     SmartSpecialisationArea,
 )
 from projects.tasks import document_extract_enqueue
@@ -826,11 +836,19 @@ def document_upload(
     title: str,
     kind: str = Document.Kind.APPENDIX,
     confidential: bool = False,
+    direction: str = Document.Direction.INCOMING,
+    document_date: datetime.date | None = None,
+    party_kind: str = "",
+    party_name: str = "",
+    description: str = "",
+    parent: Document | None = None,
 ) -> Document:
-    """Attach a file to a case. The same title again makes a new version; old ones stay.
+    """Register a file in the case's registry. The same title again makes a new version
+    (a new registry entry); old ones stay.
 
     The file is checked (type, size, content) and stored under MEDIA_ROOT with a
-    sanitised name and its SHA-256 checksum.
+    sanitised name and its SHA-256 checksum; the user's own file name (å, ä, ö kept) is
+    what downloads are called.
     """
     require(permissions.can_upload_document(user, case))
     title = _strip(title or "")
@@ -857,21 +875,27 @@ def document_upload(
             )
         title = previous.title
     version = (case.documents.filter(title=title).aggregate(m=Max("version"))["m"] or 0) + 1
-    original_name = sanitise_filename(file.name or "")
     document = Document(
         case=case,
         title=title,
         kind=kind,
         version=version,
-        original_name=original_name,
+        original_name=display_filename(file.name or ""),
         content_type=content_type,
         size=file.size,
         sha256=checksum,
         confidential=bool(confidential),
         uploaded_by=user,
+        direction=direction,
+        document_date=document_date or timezone.localdate(),
+        party_kind=party_kind or "",
+        party_name=_strip(party_name or ""),
+        description=_strip(description or "") or title,
+        registered_by=user,
+        parent=parent,
     )
     document.full_clean(exclude=["file"])
-    document.file.save(original_name, file, save=False)
+    document.file.save(document.original_name, file, save=False)
     try:
         document._history_user = user  # type: ignore[attr-defined]  # read by simple-history
         document.save()
@@ -880,20 +904,224 @@ def document_upload(
         raise
     # Its text is read for the search after the upload commits (a Celery task).
     document_extract_enqueue(document.pk)
+    if confidential:
+        SecrecyMarking.objects.create(
+            case=case,
+            document=document,
+            marked_by=user,
+            note=_("Markerad vid registreringen."),
+        )
     return document
 
 
 @transaction.atomic
+def document_register_generated(
+    *,
+    case: Case,
+    source_key: str,
+    title: str,
+    filename: str,
+    content: bytes,
+    direction: str,
+    kind: str = Document.Kind.DECISION_BASIS,
+    user,
+    party_kind: str = "",
+    party_name: str = "",
+    description: str = "",
+    document_date: datetime.date | None = None,
+) -> Document:
+    """Register a document the app made itself (protocol, extract, decision, letter) as
+    "upprättad" or "utgående": called by the layer that made it, once per ``source_key``
+    (a second call returns the entry already made). The stored bytes are the final ones:
+    the same SHA-256 as the source.
+    """
+    existing = Document.objects.filter(case=case, source_key=source_key).first()
+    if existing is not None:
+        return existing
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    version = (case.documents.filter(title=title).aggregate(m=Max("version"))["m"] or 0) + 1
+    document = Document(
+        case=case,
+        title=title[:200],
+        kind=kind,
+        version=version,
+        original_name=display_filename(filename),
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+        direction=direction,
+        document_date=document_date or timezone.localdate(),
+        party_kind=party_kind,
+        party_name=party_name[:200],
+        description=(description or title)[:300],
+        registered_by=user,
+        source_key=source_key,
+    )
+    document.full_clean(exclude=["file"])
+    document.file.save(document.original_name, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            document._history_user = user  # type: ignore[attr-defined]
+            document.save()
+    except IntegrityError:  # registered by a concurrent call
+        document.file.delete(save=False)
+        return Document.objects.get(case=case, source_key=source_key)
+    return document
+
+
+@transaction.atomic
+def document_mark_sent(*, case: Case, source_key: str, recipients: str, user) -> None:
+    """A generated document registered as drawn up has been sent (expedierad): the entry
+    becomes outgoing with its recipients. Nothing when the document was not registered."""
+    current = Document.objects.select_for_update().filter(case=case, source_key=source_key).first()
+    if current is None:
+        return
+    current.direction = Document.Direction.OUTGOING
+    current.party_kind = Document.PartyKind.ORGANISATION
+    current.party_name = recipients[:200]
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save(update_fields=["direction", "party_kind", "party_name"])
+
+
+@transaction.atomic
+def document_register_email(*, user, case: Case, file, title: str = "") -> Document:
+    """Register an incoming e-mail (.eml) and each of its attachments as documents.
+
+    The message is stored as it arrived (its text in a .txt rendition would lose nothing
+    the registry needs: the sender, the date, the subject); the sender becomes the party,
+    the message's Date header the document date; attachments are registered as
+    "bilaga till" the message, each checked like any upload (a forbidden type is refused,
+    and with it the whole message, so nothing is half-registered).
+    """
+    require(permissions.can_upload_document(user, case))
+    if file is None:
+        raise ValidationError({"file": _("Välj en fil att ladda upp.")}, code="required")
+    parsed = parse_email(file)
+    subject = _strip(title or "") or parsed.subject or _("E-post")
+    body = ContentFile(parsed.text.encode("utf-8"), name=f"{display_filename(subject)}.txt")
+    message = document_upload(
+        user=user,
+        case=case,
+        file=body,
+        title=subject,
+        kind=Document.Kind.CORRESPONDENCE,
+        direction=Document.Direction.INCOMING,
+        document_date=parsed.date,
+        party_kind=parsed.party_kind,
+        party_name=parsed.sender,
+        description=subject,
+    )
+    for attachment in parsed.attachments:
+        document_upload(
+            user=user,
+            case=case,
+            file=ContentFile(attachment.content, name=attachment.filename),
+            title=os.path.splitext(attachment.filename)[0] or _("Bilaga"),
+            kind=Document.Kind.APPENDIX,
+            direction=Document.Direction.INCOMING,
+            document_date=parsed.date,
+            party_kind=parsed.party_kind,
+            party_name=parsed.sender,
+            description=_("Bilaga till e-post: %(subject)s") % {"subject": subject},
+            parent=message,
+        )
+    return message
+
+
+@transaction.atomic
 def document_update(*, user, document: Document, kind: str, confidential: bool) -> Document:
-    """Change a document's kind or confidentiality (title and file are fixed)."""
+    """Change a document's kind; ``confidential`` marks it secret (provision not given) or
+    lifts its marking (the reason: changed on the document's page)."""
     require(permissions.can_edit_document(user, document))
     current = lock(Document, document.pk)
     current.kind = kind
-    current.confidential = bool(confidential)
     current.full_clean()
     current._history_user = user
-    current.save(update_fields=["kind", "confidential"])
-    case_refresh_search(case=current.case)  # a confidential document leaves the index
+    current.save(update_fields=["kind"])
+    if bool(confidential) != current.confidential:
+        if confidential:
+            secrecy_mark(user=user, case=current.case, document=current, note="")
+        else:
+            for marking in current.secrecy_markings.filter(lifted_at__isnull=True):
+                secrecy_lift(user=user, marking=marking, reason=_("Hävd på dokumentets sida."))
+        current.refresh_from_db()
+    return current
+
+
+# --- Secrecy -----------------------------------------------------------------------
+
+
+def _sync_document_flag(document: Document) -> None:
+    flag = document.secrecy_markings.filter(lifted_at__isnull=True).exists()
+    if flag != document.confidential:
+        Document.objects.filter(pk=document.pk).update(confidential=flag)
+        document.confidential = flag
+
+
+@transaction.atomic
+def secrecy_mark(
+    *,
+    user,
+    case: Case,
+    document: Document | None = None,
+    field: str = "",
+    provision: SecrecyProvision | None = None,
+    note: str = "",
+) -> SecrecyMarking:
+    """Mark a case, one of its documents, or one of its fields as secret under OSL."""
+    from projects import secrecy
+
+    require(permissions.can_mark_secret(user, case))
+    if document is not None and document.case_id != case.pk:
+        raise ValidationError({"document": _("Dokumentet hör inte till ärendet.")})
+    if field and field not in secrecy.MARKABLE_FIELDS:
+        raise ValidationError({"field": _("Uppgiften kan inte sekretessmarkeras.")})
+    if document is not None and field:
+        raise ValidationError(_("Markera antingen ett dokument eller en uppgift."))
+    if provision is not None and not provision.active:
+        raise ValidationError({"provision": _("Bestämmelsen används inte längre.")})
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    same = SecrecyMarking.objects.filter(
+        case=case, document=document, field=field, lifted_at__isnull=True
+    )
+    if same.exists():
+        raise ValidationError(_("Det finns redan en gällande sekretessmarkering för detta."))
+    marking = SecrecyMarking(
+        case=case,
+        document=document,
+        field=field,
+        provision=provision,
+        note=_strip(note or ""),
+        marked_by=user,
+    )
+    marking.full_clean()
+    marking._history_user = user  # type: ignore[attr-defined]
+    marking.save()
+    if document is not None:
+        _sync_document_flag(document)
+    case_refresh_search(case=case)
+    return marking
+
+
+@transaction.atomic
+def secrecy_lift(*, user, marking: SecrecyMarking, reason: str) -> SecrecyMarking:
+    """Lift a marking with a reason; the marking stays, with who lifted it, when and why."""
+    current = SecrecyMarking.objects.select_for_update().select_related("case").get(pk=marking.pk)
+    require(permissions.can_mark_secret(user, current.case))
+    reason = _strip(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Ange skälet till att sekretessen hävs.")})
+    if current.lifted_at is not None:
+        raise Conflict(_("Markeringen är redan hävd."))
+    current.lifted_at = timezone.now()
+    current.lifted_by = user
+    current.lift_reason = reason
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    if current.document is not None:
+        _sync_document_flag(current.document)
+    case_refresh_search(case=current.case)
     return current
 
 
@@ -1049,3 +1277,130 @@ def cases_bulk_assign(*, user, cases, officer) -> tuple[list[Case], list[tuple[C
         else:
             changed.append(case)
     return changed, refused
+
+
+# --- Requests for public documents ------------------------------------------------------
+
+
+@transaction.atomic
+def document_request_register(
+    *,
+    user,
+    case: Case,
+    requester: str,
+    received_on: datetime.date,
+    subject: str,
+    documents=(),
+):
+    """Register a request for public documents of a case and the documents it covers."""
+    from projects.models import DocumentRequest
+
+    require(permissions.can_handle_document_request(user, case))
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Datumet kan inte ligga i framtiden.")})
+    documents = list(documents)
+    if any(d.case_id != case.pk for d in documents):
+        raise ValidationError({"documents": _("Handlingarna ska höra till ärendet.")})
+    request = DocumentRequest(
+        case=case,
+        requester=_strip(requester or ""),
+        received_on=received_on,
+        subject=_strip(subject or ""),
+        registered_by=user,
+    )
+    request.full_clean()
+    request._history_user = user  # type: ignore[attr-defined]
+    request.save()
+    request.documents.set(documents)
+    return request
+
+
+@transaction.atomic
+def document_request_decide(
+    *,
+    user,
+    request,
+    decision: str,
+    provision: SecrecyProvision | None = None,
+    phrases: str = "",
+    reasoning: str = "",
+):
+    """Record the decision. "masked": each covered PDF is copied with ``phrases`` blacked
+    out and the copy registered as an outgoing document; "refused": a decision letter
+    stating the provision and how to appeal is made and registered as outgoing."""
+    from projects import masking
+    from projects.models import DocumentRequest
+
+    current = DocumentRequest.objects.select_for_update().select_related("case").get(pk=request.pk)
+    require(permissions.can_handle_document_request(user, current.case))
+    if current.decision:
+        raise Conflict(_("Begäran är redan avgjord."))
+    if decision not in DocumentRequest.Decision.values:
+        raise ValidationError({"decision": _("Välj ett beslut.")})
+    case = current.case
+    outputs = []
+    phrase_list = [p.strip() for p in (phrases or "").splitlines() if p.strip()]
+    if decision == DocumentRequest.Decision.REFUSED and provision is None:
+        raise ValidationError({"provision": _("Ange bestämmelsen som avslaget grundas på.")})
+    if decision == DocumentRequest.Decision.MASKED:
+        if not phrase_list:
+            raise ValidationError({"phrases": _("Ange ord eller fraser som ska maskeras.")})
+        pdfs = [d for d in current.documents.all() if d.content_type == "application/pdf"]
+        if not pdfs:
+            raise ValidationError(
+                {"decision": _("Maskering kan bara göras i PDF-handlingar; ingen är vald.")}
+            )
+        for document in pdfs:
+            with document.file.open("rb") as handle:
+                source = handle.read()
+            try:
+                masked, _hits = masking.mask_pdf(source, phrase_list)
+            except masking.MaskingError as exc:
+                raise ValidationError(
+                    _("Handlingen %(title)s kunde inte maskeras: %(error)s")
+                    % {"title": document.title, "error": exc}
+                ) from exc
+            outputs.append(
+                document_register_generated(
+                    case=case,
+                    source_key=f"request:{current.pk}:masked:{document.pk}",
+                    title=_("%(title)s (maskerad kopia)") % {"title": document.title},
+                    filename=f"{os.path.splitext(document.original_name)[0]} (maskerad).pdf",
+                    content=masked,
+                    direction=Document.Direction.OUTGOING,
+                    kind=Document.Kind.CORRESPONDENCE,
+                    user=user,
+                    party_name=current.requester,
+                    party_kind=Document.PartyKind.PERSON,
+                    description=_("Maskerad kopia av nr %(number)s till %(requester)s")
+                    % {"number": document.registry_number, "requester": current.requester},
+                )
+            )
+    current.decision = decision
+    current.decided_on = timezone.localdate()
+    current.decided_by = user
+    current.provision = provision if decision != DocumentRequest.Decision.RELEASED else None
+    current.masked_phrases = "\n".join(phrase_list)
+    current.reasoning = _strip(reasoning or "")
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save()
+    if decision == DocumentRequest.Decision.REFUSED:
+        from projects.exports import refusal_pdf
+
+        outputs.append(
+            document_register_generated(
+                case=case,
+                source_key=f"request:{current.pk}:refusal",
+                title=_("Beslut om avslag på begäran om allmän handling"),
+                filename=f"avslag-{case.dnr}-{current.pk}.pdf",
+                content=refusal_pdf(current),
+                direction=Document.Direction.OUTGOING,
+                kind=Document.Kind.CORRESPONDENCE,
+                user=user,
+                party_name=current.requester,
+                party_kind=Document.PartyKind.PERSON,
+                description=_("Avslag enligt %(provision)s") % {"provision": provision},
+            )
+        )
+    current.outputs.add(*outputs)
+    return current

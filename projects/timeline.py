@@ -53,6 +53,10 @@ SKIPPED_FIELDS = {
     "original_name",
     "uploaded_by",
     "uploaded_at",
+    "registry_number",  # the registry entry's fixed number and source
+    "source_key",
+    "registered_at",
+    "registered_by",
     "year",
     "number",
 }
@@ -125,13 +129,22 @@ def _sources(case: Case, user) -> list[_Source]:
         _Source("obligation", Obligation, _records(Obligation, project_id=project_id)),
     ]
     documents = _records(Document, case_id=case.pk)
-    if not can_view_confidential(user):
+    if not can_view_confidential(user, case):
         latest: dict[int, object] = {}
         for record in documents:
             current = latest.get(record.id)
             if current is None or record.history_id > current.history_id:
                 latest[record.id] = record
-        hidden = {pk for pk, record in latest.items() if record.confidential}
+        from projects import secrecy
+
+        whole_case = secrecy.active_markings().filter(case=case, document=None, field="").exists()
+        # the current flag: a marking made after the upload changes it without a history row
+        marked = set(
+            Document.objects.filter(case=case, confidential=True).values_list("pk", flat=True)
+        )
+        hidden = {
+            pk for pk, record in latest.items() if record.confidential or whole_case or pk in marked
+        }
         documents = [record for record in documents if record.id not in hidden]
     sources.append(_Source("document", Document, documents))
     for source in sources:
@@ -262,7 +275,23 @@ def _sentence(kind: str, action: str, record) -> str:
     }[action] % {"text": text}
 
 
-def case_timeline(case: Case, user) -> list[Entry]:
+def _masked_labels(case: Case, user, secrets=None) -> dict[str, str]:
+    """{label of a project field: mask} for the fields secret to this user."""
+    from projects import secrecy
+
+    secrets = secrets or secrecy.secrets_for(user, [case])
+    out = {}
+    for key in secrecy.MARKABLE_FIELDS:
+        marking = secrets.hides_field(case.pk, key)
+        if marking is None:
+            continue
+        names = ["contact_name", "contact_email"] if key == "project.contact" else [key[8:]]
+        for name in names:
+            out[str(_label(Project._meta.get_field(name)))] = f"[{secrecy.mask_label(marking)}]"
+    return out
+
+
+def case_timeline(case: Case, user, secrets=None) -> list[Entry]:
     """Every recorded change around the case, newest first (see the module docstring)."""
     sources = _sources(case, user)
     lookups = _Lookups()
@@ -328,6 +357,7 @@ def case_timeline(case: Case, user) -> list[Entry]:
                 continue
         merged.append(entry)
 
+    masked = _masked_labels(case, user, secrets)
     out = []
     for entry in merged:
         entry.user = lookups.name(User, entry._user_id) if entry._user_id else _("Systemet")
@@ -335,6 +365,10 @@ def case_timeline(case: Case, user) -> list[Entry]:
             entry.changes = _changes(entry, lookups, m2m)
             if not entry.changes:
                 continue
+            if entry.kind == "project" and masked:
+                for change in entry.changes:
+                    if str(change.label) in masked:
+                        change.old = change.new = masked[str(change.label)]
         out.append(entry)
     out.sort(key=lambda e: e.when, reverse=True)
     return out

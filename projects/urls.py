@@ -15,8 +15,21 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/history/", views.case_history, name="case_history"),
     path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/email/", views.document_register_email, name="document_email"),
+    path(
+        "<int:pk>/registry.<str:fmt>",
+        views.case_registry_export,
+        name="case_registry_export",
+    ),
+    path("<int:pk>/secrecy/new/", views.secrecy_mark, name="secrecy_mark"),
+    path("secrecy/<int:pk>/lift/", views.secrecy_lift, name="secrecy_lift"),
+    path("secrecy/log/", views.secrecy_log, name="secrecy_log"),
+    path("<int:pk>/requests/new/", views.request_register, name="request_register"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     # documents
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/view/", views.document_view, name="document_view"),
     path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
     # projects
     path("projects/", views.project_list, name="project_list"),

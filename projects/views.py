@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,18 +25,22 @@ from core.exports import csv_row
 from core.http import apply_service_errors, conflict_response, form_status
 from core.money import format_amount
 from core.roles import Role, has_role
-from projects import case_page, forms, permissions, selectors, services
+from projects import case_page, forms, permissions, secrecy, selectors, services
+from projects import exports as registry_exports
 from projects.documents import format_size
 from projects.filters import CaseFilter, sort_columns
 from projects.models import (
     Case,
     Document,
+    DocumentRequest,
     Obligation,
     Organisation,
     Project,
     ProjectAim,
     ProjectMember,
     RusArea,
+    SecrecyAccessLog,
+    SecrecyMarking,
     SmartSpecialisationArea,
 )
 from projects.timeline import case_timeline
@@ -291,10 +295,20 @@ TEXT_SECTIONS = (
 )
 
 
-def _text_sections(project) -> list[dict]:
-    return [
-        {"key": key, "label": label, "text": getattr(project, key)} for key, label in TEXT_SECTIONS
-    ]
+def _contact_mask(secrets, case_id) -> str:
+    marking = secrets.hides_field(case_id, "project.contact")
+    return f"[{secrecy.mask_label(marking)}]" if marking else ""
+
+
+def _text_sections(project, secrets=None, case_id=None) -> list[dict]:
+    """The project's texts; with ``secrets``, a text secret to the user shows its mask."""
+    sections = []
+    for key, label in TEXT_SECTIONS:
+        text = getattr(project, key)
+        if secrets is not None and case_id is not None:
+            text = secrets.field_text(case_id, f"project.{key}", text)
+        sections.append({"key": key, "label": label, "text": text})
+    return sections
 
 
 @require_GET
@@ -303,22 +317,40 @@ def case_detail(request, pk):
     case = _case_or_404(pk)
     project = case.project
     user = request.user
-    timeline = Paginator(case_timeline(case, user), TIMELINE_PER_PAGE).get_page(1)
+    secrets = secrecy.secrets_for(user, [case])
+    timeline = Paginator(case_timeline(case, user, secrets), TIMELINE_PER_PAGE).get_page(1)
+    registry = selectors.registry_for_case(case, user, secrets)
+    if secrets.shows_marked(case.pk):
+        secrecy.log_access(
+            user=user,
+            case=case,
+            action=SecrecyAccessLog.Action.VIEW,
+            what=_("Ärendesidan med sekretessmarkerade uppgifter"),
+            path=request.path,
+        )
     context = {
         "case": case,
         "project": project,
         "sections": case_page.sections_for(request, case),
-        "document_groups": selectors.documents_for_case(case, user),
+        "document_groups": selectors.documents_for_case(case, user, registry),
+        "registry": registry,
         "member_groups": _members_by_group(project),
         "obligations": list(project.obligations.all()),
         "other_cases": [c for c in project.cases.all() if c.pk != case.pk],
-        "text_sections": _text_sections(project),
+        "text_sections": _text_sections(project, secrets, case.pk),
+        "secrecy": {
+            "markings": secrets.markings(case.pk),
+            "visible": secrecy.may_see_secret(user, case),
+            "contact_mask": _contact_mask(secrets, case.pk),
+            "can_mark": permissions.can_mark_secret(user, case),
+        },
         "timeline": timeline,
         "today": timezone.localdate(),
         "can": {
             "edit_case": permissions.can_edit_case(user, case),
             "upload": permissions.can_upload_document(user, case),
             "edit_document": permissions.can_edit_document(user),
+            "handle_request": permissions.can_handle_document_request(user, case),
             **_project_permissions(user, project),
         },
         "next_url": request.path,
@@ -329,10 +361,10 @@ def case_detail(request, pk):
         if permissions.can_add_note(user, case):
             context["note_form"] = forms.CaseNoteForm(auto_id="note_%s")
     if context["can"]["upload"]:
-        if permissions.can_view_confidential(user):  # the groups hold every title
+        if permissions.can_view_confidential(user, case):  # the groups hold every title
             titles = sorted({group.title for group in context["document_groups"]})
         else:
-            titles = selectors.document_titles(case)
+            titles = selectors.document_titles(case, request.user)
         context["upload_form"] = forms.DocumentUploadForm(titles=titles, auto_id="upload_%s")
     return render(request, "projects/case_detail.html", context)
 
@@ -357,7 +389,7 @@ def case_history(request, pk):
 def document_upload(request, pk):
     case = _get(Case, pk)
     _guard(permissions.can_upload_document(request.user, case))
-    titles = selectors.document_titles(case)
+    titles = selectors.document_titles(case, request.user)
     form = forms.DocumentUploadForm(
         request.POST or None,
         request.FILES or None,
@@ -376,8 +408,13 @@ def document_upload(request, pk):
                 title=data["title"],
                 kind=data["kind"],
                 confidential=data["confidential"],
+                direction=data["direction"] or Document.Direction.INCOMING,
+                document_date=data["document_date"],
+                party_kind=data["party_kind"],
+                party_name=data["party_name"],
+                description=data["description"],
             ),
-            success_message=_("Dokumentet laddades upp."),
+            success_message=_("Dokumentet registrerades."),
         )
         if ok:
             return redirect(_next_url(request, case.get_absolute_url() + "#dokument"))
@@ -394,20 +431,112 @@ def document_upload(request, pk):
     )
 
 
-@require_GET
-def document_download(request, pk):
+# Types a browser shows itself; everything else is always a download.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
+
+
+def _serve_document(request, pk, *, inline: bool):
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
     _guard(permissions.can_view_document(request.user, document))
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404(_("Filen saknas i arkivet.")) from exc
+    shown_inline = inline and document.content_type in INLINE_TYPES
+    if secrecy.document_marked(document):
+        secrecy.log_access(
+            user=request.user,
+            case=document.case,
+            document=document,
+            action=SecrecyAccessLog.Action.VIEW
+            if shown_inline
+            else SecrecyAccessLog.Action.DOWNLOAD,
+            what=f"{document.registry_label} {document.title}",
+            path=request.path,
+        )
+    # Django writes the name as RFC 5987 ``filename*=utf-8''...`` when it is not ASCII.
     return FileResponse(
         handle,
-        as_attachment=request.GET.get("inline") != "1",
+        as_attachment=not shown_inline,
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+@require_GET
+def document_download(request, pk):
+    return _serve_document(request, pk, inline=request.GET.get("inline") == "1")
+
+
+@require_GET
+def document_view(request, pk):
+    """The document opened in the browser (PDF, images, text), under its own name."""
+    return _serve_document(request, pk, inline=True)
+
+
+@require_http_methods(["GET", "POST"])
+def document_register_email(request, pk):
+    case = _get(Case, pk)
+    _guard(permissions.can_upload_document(request.user, case))
+    form = forms.EmailRegisterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.document_register_email(
+                user=request.user,
+                case=case,
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            ),
+            success_message=_("E-postmeddelandet registrerades med sina bilagor."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#diarium")
+    return render(
+        request,
+        "projects/document_upload.html",
+        {
+            "form": form,
+            "case": case,
+            "titles": [],
+            "next_url": "",
+            "max_size": format_size(settings.DOCUMENT_MAX_UPLOAD_SIZE),
+            "heading": _("Registrera e-post"),
+        },
+    )
+
+
+@require_GET
+def case_registry_export(request, pk, fmt):
+    """The case's registry as PDF or XLSX (what the user may see, masked as on the page)."""
+    _guard(permissions.can_view_registry(request.user))
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    case = _case_or_404(pk)
+    secrets = secrecy.secrets_for(request.user, [case])
+    entries = selectors.registry_for_case(case, request.user, secrets)
+    if secrets.shows_marked(case.pk):
+        secrecy.log_access(
+            user=request.user,
+            case=case,
+            action=SecrecyAccessLog.Action.DOWNLOAD,
+            what=_("Diarieutdrag (%(format)s) med sekretessmarkerade handlingar")
+            % {"format": fmt.upper()},
+            path=request.path,
+        )
+    if fmt == "xlsx":
+        data = registry_exports.registry_xlsx(case, entries)
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="diarium-{case.dnr}.xlsx"'
+        return response
+    data = registry_exports.registry_pdf(case, entries)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="diarium-{case.dnr}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -497,10 +626,34 @@ def _project_or_404(pk) -> Project:
         raise Http404(_("Projektet finns inte.")) from exc
 
 
+def _project_secrets(user, project):
+    """A project's text is masked when any of its cases masks it for the user."""
+    cases = list(project.cases.all())
+    return secrecy.secrets_for(user, cases), [c.pk for c in cases]
+
+
+def _project_texts(user, project, project_secrets) -> list[dict]:
+    secrets, case_ids = project_secrets
+    sections = _text_sections(project)
+    for section in sections:
+        for case_id in case_ids:
+            masked = secrets.field_text(case_id, f"project.{section['key']}", section["text"])
+            if masked != section["text"]:
+                section["text"] = masked
+                break
+    return sections
+
+
+def _project_contact_mask(project_secrets) -> str:
+    secrets, case_ids = project_secrets
+    return next((m for m in (_contact_mask(secrets, c) for c in case_ids) if m), "")
+
+
 @require_GET
 def project_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     project = _project_or_404(pk)
+    project_secrets = _project_secrets(request.user, project)
     return render(
         request,
         "projects/project_detail.html",
@@ -508,7 +661,8 @@ def project_detail(request, pk):
             "project": project,
             "member_groups": _members_by_group(project),
             "obligations": list(project.obligations.all()),
-            "text_sections": _text_sections(project),
+            "text_sections": _project_texts(request.user, project, project_secrets),
+            "secrecy": {"contact_mask": _project_contact_mask(project_secrets)},
             "today": timezone.localdate(),
             "can": _project_permissions(request.user, project),
             "next_url": request.get_full_path(),
@@ -1192,4 +1346,206 @@ def area_edit(request, list_key, pk):
             "cancel_url": reverse("projects:area_list"),
         },
         conflict=conflict,
+    )
+
+
+# --- Secrecy --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def secrecy_mark(request, pk):
+    case = _case_or_404(pk)
+    _guard(permissions.can_mark_secret(request.user, case))
+    form = forms.SecrecyMarkForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: services.secrecy_mark(
+                user=request.user,
+                case=case,
+                document=form.cleaned_data["document"],
+                field=form.cleaned_data["field"],
+                provision=form.cleaned_data["provision"],
+                note=form.cleaned_data["note"],
+            ),
+            success_message=_("Sekretessmarkeringen sparades."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#sekretess")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Sekretessmarkera"),
+            "cancel_url": case.get_absolute_url() + "#sekretess",
+            "submit_label": _("Markera"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def secrecy_lift(request, pk):
+    marking = get_object_or_404(
+        SecrecyMarking.objects.select_related("case", "provision", "document"), pk=pk
+    )
+    case = marking.case
+    _guard(permissions.can_mark_secret(request.user, case))
+    form = forms.SecrecyLiftForm(request.POST or None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        ok, conflict = _save(
+            request,
+            form,
+            lambda: services.secrecy_lift(
+                user=request.user, marking=marking, reason=form.cleaned_data["reason"]
+            ),
+            success_message=_("Sekretessmarkeringen hävdes."),
+        )
+        if ok:
+            return redirect(case.get_absolute_url() + "#sekretess")
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Häv sekretessmarkering"),
+            "cancel_url": case.get_absolute_url() + "#sekretess",
+            "submit_label": _("Häv markeringen"),
+        },
+        conflict=conflict,
+    )
+
+
+MARKINGS_ON_LOG_PAGE = 200
+
+
+def _with_field_label(marking):
+    marking.field_label = secrecy.MARKABLE_FIELDS.get(marking.field, marking.field)
+    return marking
+
+
+@require_GET
+def secrecy_log(request):
+    """The access log of secret material and every marking with its history (auditors)."""
+    _guard(permissions.can_view_access_log(request.user))
+    entries = SecrecyAccessLog.objects.select_related("user", "case", "document").order_by(
+        "-at", "-pk"
+    )
+    markings = SecrecyMarking.objects.select_related(
+        "case", "document", "provision", "marked_by", "lifted_by"
+    ).order_by("-marked_on", "-pk")
+    return render(
+        request,
+        "projects/secrecy_log.html",
+        {
+            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "markings": [_with_field_label(marking) for marking in markings[:MARKINGS_ON_LOG_PAGE]],
+        },
+    )
+
+
+# --- Requests for public documents ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_register(request, pk):
+    case = _case_or_404(pk)
+    _guard(permissions.can_handle_document_request(request.user, case))
+    form = forms.DocumentRequestForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = []
+        ok, _conflict = _save(
+            request,
+            form,
+            lambda: created.append(
+                services.document_request_register(
+                    user=request.user,
+                    case=case,
+                    requester=data["requester"],
+                    received_on=data["received_on"],
+                    subject=data["subject"],
+                    documents=data["documents"],
+                )
+            ),
+            success_message=_("Begäran registrerades."),
+        )
+        if ok:
+            return redirect(created[0].get_absolute_url())
+    return _render_form(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Registrera begäran om allmän handling"),
+            "cancel_url": case.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_detail(request, pk):
+    _guard(permissions.can_view_registry(request.user))
+    document_request = get_object_or_404(
+        DocumentRequest.objects.select_related(
+            "case", "provision", "decided_by", "registered_by"
+        ).prefetch_related("documents", "outputs"),
+        pk=pk,
+    )
+    case = document_request.case
+    can_decide = permissions.can_handle_document_request(request.user, case)
+    form = forms.DocumentRequestDecisionForm(request.POST or None)
+    conflict = None
+    if request.method == "POST":
+        _guard(can_decide)
+        if form.is_valid():
+            data = form.cleaned_data
+            ok, conflict = _save(
+                request,
+                form,
+                lambda: services.document_request_decide(
+                    user=request.user,
+                    request=document_request,
+                    decision=data["decision"],
+                    provision=data["provision"],
+                    phrases=data["phrases"],
+                    reasoning=data["reasoning"],
+                ),
+                success_message=_("Beslutet registrerades."),
+            )
+            if ok:
+                return redirect(document_request.get_absolute_url())
+    secrets = secrecy.secrets_for(request.user, [case])
+    documents = list(document_request.documents.all())
+    for document in documents:
+        document.masked = secrets.hides_document(document)
+    return _render_form(
+        request,
+        "projects/request_detail.html",
+        {
+            "case": case,
+            "item": document_request,
+            "documents": documents,
+            "outputs": list(document_request.outputs.order_by("registry_number")),
+            "form": form if can_decide and not document_request.decision else None,
+            "target_days": settings.PUBLIC_ACCESS_TARGET_DAYS,
+        },
+        conflict=conflict,
+    )
+
+
+@require_GET
+def request_list(request):
+    _guard(permissions.can_view_registry(request.user))
+    requests = DocumentRequest.objects.select_related("case").order_by("-received_on", "-pk")
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/request_list.html",
+        {"page": page, "target_days": settings.PUBLIC_ACCESS_TARGET_DAYS},
     )

@@ -30,6 +30,7 @@ from core.jobs import (
 )
 from core.pdf import PdfRenderError
 from projects.models import Project
+from projects.secrecy import marked_project_fields
 from reporting import permissions, selectors
 from reporting.documents import build_content, render_docx, render_pdf
 from reporting.documents.word_template import template_problems
@@ -375,7 +376,10 @@ def answer_set_done(*, user, answer: Answer, done: bool) -> Answer:
 
 def project_prefill(project: Project) -> dict:
     """The row an insats gets from its project: name + description, goal, results."""
-    description = (project.summary or project.purpose or "").strip()
+    marked = marked_project_fields(project)  # secret texts never go into the report
+    summary = "" if "summary" in marked else project.summary
+    purpose = "" if "purpose" in marked else project.purpose
+    description = (summary or purpose or "").strip()
     if len(description) > 600:
         description = description[:600].rsplit(" ", 1)[0] + " …"
     owner = project.owner or project.applicant
@@ -391,7 +395,7 @@ def project_prefill(project: Project) -> dict:
         "name": f"{name}\n{description}".strip(),
         "goal": "\n".join(goal),
         "outputs": (project.result_summary or "").strip(),
-        "effects": (project.expected_results or "").strip(),
+        "effects": "" if "expected_results" in marked else (project.expected_results or "").strip(),
     }
 
 

@@ -1,24 +1,35 @@
-"""What the public pages may show. Each rule is one small function, so that the secrecy
-markings (OSL) can replace today's ``Document.confidential`` flag in one place."""
+"""What the public pages may show. Each rule is one small function over the OSL secrecy
+markings (``projects.models.SecrecyMarking``; ``Document.confidential`` is kept as the
+document's "has an active marking" flag)."""
 
 from decisions.meetings.models import Meeting
-from projects.models import Case, Document, Organisation
+from projects.models import Case, Document, Organisation, SecrecyMarking
 
 
 def protocol_withheld(meeting: Meeting) -> bool:
     """May the signed protocol of ``meeting`` NOT be published on the notice board?
 
-    Today: withheld when a § of the meeting rests on a document marked confidential
-    (its beslutsunderlag), since the protocol may then repeat secret content. The notice
-    itself (body, dates, where the protocol is kept) is always published.
+    Withheld when a § of the meeting rests on a secrecy-marked document (its
+    beslutsunderlag) or concerns a case with an active marking (of the case or of one of
+    its fields), since the protocol may then repeat secret content. The notice itself
+    (body, dates, where the protocol is kept) is always published.
     """
-    return Document.objects.filter(paragraphs__meeting=meeting, confidential=True).exists()
+    if Document.objects.filter(paragraphs__meeting=meeting, confidential=True).exists():
+        return True
+    return SecrecyMarking.objects.filter(
+        case__paragraphs__meeting=meeting, lifted_at__isnull=True
+    ).exists()
 
 
 def case_is_secret(case: Case) -> bool:
-    """Is the case itself secrecy-marked (its title and parties masked)? No such marking
-    exists yet; the OSL markings will decide it."""
-    return False
+    """Is the case itself secrecy-marked (an active marking of the whole case)? Its title
+    and parties are then masked in the e-diarium."""
+    annotated = getattr(case, "whole_case_secret", None)  # diary_cases reads it in SQL
+    if annotated is not None:
+        return annotated
+    return SecrecyMarking.objects.filter(
+        case=case, document=None, field="", lifted_at__isnull=True
+    ).exists()
 
 
 def document_is_secret(document: Document) -> bool:

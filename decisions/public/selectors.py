@@ -5,13 +5,13 @@ e-diarium's register entries. Nothing here returns what the public may not see:
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from decisions.meetings import notice_dates
 from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
 from decisions.public import policy
-from projects.models import Case, Document, Organisation
+from projects.models import Case, Document, Organisation, PartyKind, SecrecyMarking
 
 # A notice posted this many days ago or earlier is down whatever the holidays: the appeal
 # period is 21 days and lag 1930:173 moves its end by at most a few days.
@@ -140,26 +140,44 @@ def diary_cases(search: DiarySearch) -> QuerySet[Case]:
         cases = cases.filter(registered_on__gte=search.date_from)
     if search.date_to:
         cases = cases.filter(registered_on__lte=search.date_to)
+    # A case marked secret as a whole cannot be found by its title or parties.
+    whole_case_secret = SecrecyMarking.objects.filter(
+        case=OuterRef("pk"), document=None, field="", lifted_at__isnull=True
+    )
+    cases = cases.annotate(whole_case_secret=Exists(whole_case_secret))
     if search.text:
-        open_documents = Document.objects.filter(
-            title__icontains=search.text, confidential=False
-        ).values("case_id")
-        cases = cases.filter(Q(title__icontains=search.text) | Q(pk__in=open_documents))
+        open_documents = (
+            Document.objects.filter(confidential=False)
+            .filter(Q(title__icontains=search.text) | Q(description__icontains=search.text))
+            .values("case_id")
+        )
+        cases = cases.filter(
+            Q(title__icontains=search.text, whole_case_secret=False) | Q(pk__in=open_documents)
+        )
     if search.party:
         organisations = [
             o.pk
             for o in Organisation.objects.filter(name__icontains=search.party)
             if not policy.organisation_is_private_person(o)
         ]
+        # A document's sender or recipient counts when it is an organisation (persons'
+        # names are not searchable) and the document is not secret.
+        by_document = Document.objects.filter(
+            confidential=False,
+            party_kind=PartyKind.ORGANISATION,
+            party_name__icontains=search.party,
+        ).values("case_id")
         cases = cases.filter(
             Q(project__applicant__in=organisations)
             | Q(project__owner__in=organisations)
             | Q(project__partners__in=organisations)
+            | Q(pk__in=by_document),
+            whole_case_secret=False,
         ).distinct()
     return (
         cases.select_related("project__applicant", "project__owner")
         .prefetch_related(
-            Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "pk")),
+            Prefetch("documents", queryset=Document.objects.order_by("registry_number", "pk")),
             Prefetch("project__partners", queryset=Organisation.objects.order_by("name")),
         )
         .order_by("-year", "-number")
@@ -198,13 +216,23 @@ def diary_entry(case: Case) -> DiaryEntry:
             parties.append(
                 "" if policy.organisation_is_private_person(organisation) else organisation.name
             )
-    documents = [
-        {
-            "secret": policy.document_is_secret(document),
-            "title": "" if policy.document_is_secret(document) else document.title,
-            "kind": document.get_kind_display(),
-            "date": timezone.localdate(document.uploaded_at),
-        }
-        for document in case.documents.all()
-    ]
+    documents = []
+    for document in case.documents.all():
+        hidden = policy.document_is_secret(document)
+        party = ""
+        if not hidden and document.party_kind == PartyKind.ORGANISATION:
+            party = document.party_name
+        documents.append(
+            {
+                "secret": hidden,
+                "number": f"{case.dnr}-{document.registry_number}",
+                "title": "" if hidden else (document.description or document.title),
+                "kind": document.get_kind_display(),
+                "direction": document.get_direction_display(),
+                "date": document.document_date,
+                # A private person's name is personal data: shown as "Enskild person".
+                "party": party,
+                "party_is_person": document.party_kind == PartyKind.PERSON,
+            }
+        )
     return DiaryEntry(case=case, secret=secret, parties=parties, documents=documents)

@@ -47,6 +47,13 @@ ACTIONS: dict[str, frozenset] = {
     "projects:case_edit": OFF,  # can_edit_case
     "projects:document_upload": OFF | SEC | CTL,  # can_upload_document
     "projects:document_edit": OFF,  # can_edit_document
+    "projects:document_email": OFF | SEC | CTL,  # can_upload_document
+    # can_mark_secret: officers and SECRECY_ALLOWED_ROLES (beslutsfattare), for a case
+    # whose secrets they may see (officer2 is not the case's officer: OBJECT_REFUSALS)
+    "projects:secrecy_mark": OFF | DEC,
+    "projects:secrecy_lift": OFF | DEC,
+    "projects:request_register": OFF | DEC,  # can_handle_document_request
+    "projects:request_detail": OFF | DEC,  # POST records the decision
     "projects:project_create": OFF,  # can_edit_project
     "projects:project_edit": OFF,
     "projects:project_start": OFF,  # can_manage_members
@@ -170,11 +177,13 @@ ACTIONS: dict[str, frozenset] = {
 }
 
 # Routes whose GET is a read page although POST is an action (links to them are fine).
-READ_ON_GET = {"reporting:section_detail"}
+READ_ON_GET = {"reporting:section_detail", "projects:request_detail"}
 
 # Actions refused to a role that holds the right role, because of who they are (object
 # level): (route, role). POSTing as them must also be refused and change nothing.
 OBJECT_REFUSALS = {
+    ("projects:secrecy_mark", "officer2"),  # may not see the case's secrets
+    ("projects:secrecy_lift", "officer2"),
     ("financing:plan_edit", "officer2"),  # not the officer of the plan's case
     ("financing:plan_submit", "officer2"),
     ("financing:plan_granted", "officer2"),
@@ -262,6 +271,10 @@ PUBLIC = {
 
 # Who gets the form page on GET, where it differs from ACTIONS (object level or state).
 GET_ALLOWED = {
+    # The secrecy access log: SECRECY_AUDIT_ROLES (läsare/revisor, beslutsfattare).
+    "projects:secrecy_log": frozenset({"reader"}) | DEC,
+    "projects:secrecy_mark": (OFF | DEC) - {"officer2"},
+    "projects:secrecy_lift": (OFF | DEC) - {"officer2"},
     "financing:plan_edit": {"officer", "admin"},  # the case officer only
     "financing:plan_add_row": {"officer", "admin"},
     "financing:plan_granted": {"officer", "controller", "admin"},

@@ -160,6 +160,31 @@ TARGETS = {
         "officer",
         lambda w: f"/cases/documents/{w.confidential.pk}/edit/",
     ),
+    "document_email": Target(
+        (P + "EmailRegisterForm",),
+        "officer",
+        lambda w: f"/cases/{w.doc_case.pk}/documents/email/",
+    ),
+    "secrecy_mark": Target(
+        (P + "SecrecyMarkForm",),
+        "officer",
+        lambda w: f"/cases/{w.doc_case.pk}/secrecy/new/",
+    ),
+    "secrecy_lift": Target(
+        (P + "SecrecyLiftForm",),
+        "officer",
+        lambda w: f"/cases/secrecy/{w.field_marking.pk}/lift/",
+    ),
+    "request_register": Target(
+        (P + "DocumentRequestForm",),
+        "officer",
+        lambda w: f"/cases/{w.doc_case.pk}/requests/new/",
+    ),
+    "request_decide": Target(
+        (P + "DocumentRequestDecisionForm",),
+        "officer",
+        lambda w: f"/cases/requests/{w.document_request.pk}/",
+    ),
     "area_edit": Target(
         (P + "RusAreaForm",), "officer", lambda w: f"/cases/areas/rus/{w.rus_area.pk}/edit/"
     ),

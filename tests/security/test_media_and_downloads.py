@@ -63,7 +63,9 @@ def test_no_stored_file_is_reachable_by_url(world, as_role, role):
 
 # endpoint -> (url for the world, file key, roles that may download)
 WITH_ROLE = set(ROLES) - {"anonymous", "norole"}
-NOT_READER = WITH_ROLE - {"reader"}
+# Secret material (projects.secrecy): SECRECY_ALLOWED_ROLES (beslutsfattare), the case's
+# officer ("officer"; not "officer2") and the superuser.
+SECRET_ALLOWED = {"officer", "director", "chair", "adjuster", "admin"}
 
 
 def _endpoints(world):
@@ -75,18 +77,18 @@ def _endpoints(world):
             "document",
             WITH_ROLE,
         ),
-        "confidential": (f"/cases/documents/{secret.pk}/download/", "confidential", NOT_READER),
+        "confidential": (f"/cases/documents/{secret.pk}/download/", "confidential", SECRET_ALLOWED),
         "confidential inline": (
             f"/cases/documents/{secret.pk}/download/?inline=1",
             "confidential",
-            NOT_READER,
+            SECRET_ALLOWED,
         ),
         "confidential api": (
             f"/api/v1/documents/{secret.pk}/download/",
             "confidential",
-            NOT_READER,
+            SECRET_ALLOWED,
         ),
-        "confidential api detail": (f"/api/v1/documents/{secret.pk}/", None, NOT_READER),
+        "confidential api detail": (f"/api/v1/documents/{secret.pk}/", None, SECRET_ALLOWED),
         "protocol": (f"/workflow/dokument/{world.protocol.pk}/ladda-ner/", "protocol", WITH_ROLE),
         "protocol api": (
             f"/api/v1/meeting-documents/{world.protocol.pk}/download/",

@@ -285,9 +285,72 @@ def build_world() -> World:
     assert o["report_job"].status == "done", o["report_job"].error
     o["report_file"] = GeneratedReport.objects.filter(job=job).order_by("pk").first()
 
+    # --- Secrecy (OSL): a marked field, a marked case, a marked document --------------
+    _secrecy(world, officer)
+
     for key, value in o.items():
         assert value is not None, f"world: {key} missing"
     return world
+
+
+# Strings that only marked material contains: no page may show them to a user the
+# secrecy settings do not allow (tests/security/test_secrecy_crawl.py).
+SECRET_FIELD_TEXT = "Kalkylerna visar marginalen HEMLIGMARGINAL47"
+SECRET_CASE_TEXT = "Bakgrunden nämner HEMLIGBAKGRUND08"
+SECRET_DOCUMENT_TITLE = "Anbudskalkyl HEMLIGDOKUMENT15"
+SECRET_CONTACT = "Hemlig Kontaktperson"
+
+
+def _secrecy(world: World, officer) -> None:
+    from projects.models import SecrecyProvision
+    from tests.projects.factories import PDF_BYTES, upload
+
+    o = world.objs
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    field_case = co_financing_case(
+        officer=officer,
+        title="Sekretessfält-projektet",
+        summary=SECRET_FIELD_TEXT,
+        contact_name=SECRET_CONTACT,
+    )
+    o["secret_field_case"] = field_case
+    project_svc.case_refresh_search(case=field_case)
+    o["field_marking"] = project_svc.secrecy_mark(
+        user=officer, case=field_case, field="project.summary", provision=provision, note="Test"
+    )
+    project_svc.secrecy_mark(
+        user=officer, case=field_case, field="project.contact", provision=provision
+    )
+    whole_case = co_financing_case(
+        officer=officer, title="Sekretessärende-projektet", background=SECRET_CASE_TEXT
+    )
+    o["secret_case"] = whole_case
+    o["secret_case_document"] = project_svc.document_upload(
+        user=officer,
+        case=whole_case,
+        file=upload("kalkyl.pdf", PDF_BYTES + b"%secret"),
+        title=SECRET_DOCUMENT_TITLE,
+    )
+    o["case_marking"] = project_svc.secrecy_mark(
+        user=officer, case=whole_case, provision=provision, note="Affärsförhållanden"
+    )
+    o["secret_document"] = project_svc.document_upload(
+        user=officer,
+        case=field_case,
+        file=upload("anbud.pdf", PDF_BYTES + b"%anbud"),
+        title=SECRET_DOCUMENT_TITLE + " 2",
+    )
+    o["document_marking"] = project_svc.secrecy_mark(
+        user=officer, case=field_case, document=o["secret_document"], provision=provision
+    )
+    o["document_request"] = project_svc.document_request_register(
+        user=officer,
+        case=o["doc_case"],
+        requester="Anonym",
+        received_on=datetime.date(2024, 2, 1),
+        subject="Ansökan och beslut",
+        documents=[o["public_document"]],
+    )
 
 
 def _new_case(officer, title: str) -> Case:

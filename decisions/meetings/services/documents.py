@@ -31,6 +31,8 @@ from decisions.meetings.models import (
     MeetingStatus,
     Paragraph,
 )
+from projects.models import Direction, Document, PartyKind
+from projects.services import document_mark_sent, document_register_generated
 
 logger = logging.getLogger(__name__)
 
@@ -224,11 +226,49 @@ def document_store(
     try:
         with transaction.atomic():
             document.save()
+            if final:
+                register_in_cases(document, pdf)
     except IntegrityError:  # another worker stored the final document first
         return GeneratedDocument.objects.get(
             kind=kind, meeting=meeting, paragraph=paragraph, final=True
         )
     return document
+
+
+def _source_key(document: GeneratedDocument) -> str:
+    return f"meetings.generated:{document.pk}"
+
+
+def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
+    """Register a final protocol in the registry of every case it decides, and a final
+    extract in its §'s case, as drawn up (upprättad) by the meeting's secretary."""
+    meeting = document.meeting
+    body = meeting.body
+    if document.kind == GeneratedDocument.Kind.PROTOCOL:
+        paragraphs = list(meeting.paragraphs.filter(case__isnull=False).order_by("number"))
+        title_prefix = _("Protokoll")
+    elif document.kind == GeneratedDocument.Kind.EXTRACT and document.paragraph is not None:
+        paragraphs = [document.paragraph] if document.paragraph.case_id else []
+        title_prefix = _("Protokollsutdrag")
+    else:
+        return
+    for paragraph in paragraphs:
+        if paragraph.case is None:
+            continue
+        title = f"{title_prefix} {body.reference_name} {meeting.date:%Y-%m-%d} § {paragraph.number}"
+        document_register_generated(
+            case=paragraph.case,
+            source_key=_source_key(document),
+            title=title,
+            filename=document.filename,
+            content=pdf,
+            direction=Direction.DRAWN_UP,
+            kind=Document.Kind.DECISION_BASIS,
+            user=document.created_by,
+            party_kind=PartyKind.ORGANISATION,
+            party_name=body.name,
+            description=f"§ {paragraph.number} {paragraph.title}",
+        )
 
 
 def extract_message(paragraph: Paragraph, name: str, *, sha256: str) -> tuple[str, str]:
@@ -317,4 +357,12 @@ def extract_send(*, user, document: GeneratedDocument) -> list[ExtractDispatch]:
                     sent_by=user,
                 )
             )
+    sent_to = [d.name for d in dispatches if d.status == ExtractDispatch.Status.SENT]
+    if sent_to and paragraph.case is not None:
+        document_mark_sent(
+            case=paragraph.case,
+            source_key=_source_key(document),
+            recipients=", ".join(sent_to),
+            user=user,
+        )
     return dispatches

@@ -31,6 +31,7 @@ from decisions.workflow import services as workflow
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import BODY_TRANSITIONS, DecisionProposal
 from projects.models import Document
+from projects.secrecy import marked_project_fields
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,13 @@ def _prefill(paragraph: Paragraph, item: AgendaItem, meeting: Meeting) -> None:
         return
     project = case.project
     paragraph.nyps_id = case.nyps_id or ""
-    paragraph.summary = project.summary
+    # The protocol is public once signed: texts marked secret are left out of the §.
+    marked = marked_project_fields(project)
+    paragraph.summary = "" if "summary" in marked else project.summary
     paragraph.matter = [
         {"heading": heading, "text": getattr(project, field)}
         for field, heading in MATTER_SECTIONS
-        if getattr(project, field)
+        if getattr(project, field) and field not in marked
     ]
     proposal = DecisionProposal.objects.filter(case=case).first()
     if proposal is not None:
