@@ -97,6 +97,7 @@ class NotificationKind(models.TextChoices):
     SIGNING_RETURNED = "signing_returned", _("Protokoll tillbakaskickat från justering")
     NOTICE_TO_POST = "notice_to_post", _("Justering att anslå")
     JOB_FAILED = "job_failed", _("Dokumentjobb misslyckades")
+    SECTION_ASSIGNED = "section_assigned", _("Rapportavsnitt att skriva")
 
 
 class UserSettings(models.Model):

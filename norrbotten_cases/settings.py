@@ -72,6 +72,7 @@ WORKLIST_SOURCES = [
     "decisions.workflow.worklist.tasks",
     "decisions.meetings.worklist.tasks",
     "financing.worklist.tasks",
+    "reporting.worklist.tasks",
 ]
 # Reminders (core.reminders): e-mailed this many days before a due date, and on the day.
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)

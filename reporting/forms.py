@@ -249,3 +249,17 @@ class WordTemplateForm(forms.Form):
             }
         ),
     )
+
+
+class AnswerAssignForm(forms.Form):
+    """Who writes the answer: an active officer, or nobody."""
+
+    assigned_to = forms.ModelChoiceField(
+        label=_("Ansvarig"), queryset=None, required=False, empty_label=_("Ingen")
+    )
+
+    def __init__(self, *args, include=None, **kwargs):
+        from projects.selectors import officers
+
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = officers(include=include)

@@ -321,6 +321,15 @@ class Answer(Versioned):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("senast ändrad"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Handläggaren som skriver svaret; avsnittet står i hens uppgifter."),
+    )
     carried_from_year = models.PositiveSmallIntegerField(
         _("fört över från år"),
         null=True,

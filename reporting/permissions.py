@@ -60,6 +60,13 @@ def can_edit_answer(user, answer) -> Access:
     return _writable(answer.section.report)
 
 
+def can_assign_answer(user, answer) -> Access:
+    """Give a question of the report to an officer to write (the report's owners)."""
+    if not has_role(user, *REPORT_OWNERS):
+        return deny(_("Endast handläggare, nämndsekreterare och controller fördelar avsnitten."))
+    return _writable(answer.section.report)
+
+
 def can_mark_done(user, answer) -> Access:
     if not has_role(user, Role.OFFICER):
         return deny(_("Endast handläggare kan markera avsnitt som klara."))

@@ -106,7 +106,12 @@ def section_tree(report: ReportYear) -> list[Section]:
 def section_get(report: ReportYear, number: str) -> Section:
     section = (
         Section.objects.select_related(
-            "report", "parent", "answer", "answer__updated_by", "answer__done_by"
+            "report",
+            "parent",
+            "answer",
+            "answer__updated_by",
+            "answer__done_by",
+            "answer__assigned_to",
         )
         .filter(report=report, number=number)
         .first()

@@ -28,7 +28,10 @@ from core.jobs import (
     job_step,
     sha256_bytes,
 )
+from core.models import NotificationKind
+from core.notifications import notify
 from core.pdf import PdfRenderError
+from core.roles import Role, has_role
 from projects.models import Project
 from projects.secrecy import marked_project_fields
 from reporting import permissions, selectors
@@ -344,6 +347,37 @@ def answer_copy_previous(*, user, answer: Answer, version: int) -> Answer:
     return answer_save(
         user=user, answer=answer, text=previous.text, yes_no=previous.yes_no, version=version
     )
+
+
+@transaction.atomic
+def answer_assign(*, user, answer: Answer, assignee) -> Answer:
+    """Give the question to ``assignee`` (an officer) to write, or to nobody; the new
+    assignee is told (in the app and by e-mail) and finds it in Mina uppgifter."""
+    locked = _lock_answer(answer)
+    require(permissions.can_assign_answer(user, locked))
+    if assignee is not None and not (assignee.is_active and has_role(assignee, Role.OFFICER)):
+        raise ValidationError(
+            {"assigned_to": _("Avsnitten skrivs av handläggare; välj en aktiv handläggare.")}
+        )
+    if locked.assigned_to_id == (assignee.pk if assignee else None):
+        return locked
+    locked.assigned_to = assignee
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    locked.save(update_fields=["assigned_to"])
+    if assignee is not None:
+        section = locked.section
+        who = _user_name(user)
+        notify(
+            recipient=assignee,
+            kind=NotificationKind.SECTION_ASSIGNED,
+            url=section.get_absolute_url(),
+            text=lambda: (
+                _("%(user)s har gett dig avsnitt %(number)s i återrapporteringen %(year)s")
+                % {"user": who, "number": section.number, "year": section.report.year}
+            ),
+            sent_by=user,
+        )
+    return locked
 
 
 @transaction.atomic

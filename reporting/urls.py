@@ -32,6 +32,7 @@ urlpatterns = [
     re_path(rf"^{YEAR}/sections/{NUMBER}/edit/$", views.section_edit, name="section_edit"),
     re_path(rf"^{YEAR}/sections/{NUMBER}/copy/$", views.answer_copy, name="answer_copy"),
     re_path(rf"^{YEAR}/sections/{NUMBER}/done/$", views.answer_done, name="answer_done"),
+    re_path(rf"^{YEAR}/sections/{NUMBER}/assign/$", views.answer_assign, name="answer_assign"),
     re_path(rf"^{YEAR}/sections/{NUMBER}/insatser/add/$", views.insats_add, name="insats_add"),
     path("insatser/<int:pk>/", views.insats_edit, name="insats_edit"),
     path("insatser/<int:pk>/delete/", views.insats_delete, name="insats_delete"),

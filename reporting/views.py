@@ -389,6 +389,11 @@ def _section_context(request, section, *, form=None, add_form=None) -> dict:
         "form": form,
         "can_edit": can_edit,
         "can_mark_done": bool(answer) and permissions.can_mark_done(request.user, answer),
+        "assign_form": forms.AnswerAssignForm(
+            initial={"assigned_to": answer.assigned_to_id}, include=answer.assigned_to_id
+        )
+        if answer is not None and permissions.can_assign_answer(request.user, answer)
+        else None,
         "edit_refusal": edit_access.reason if edit_access is not None else "",
         "previous_answer": selectors.previous_answer(answer) if answer else None,
         "history": _answer_diffs(selectors.answer_history(answer)) if answer else [],
@@ -490,6 +495,34 @@ def answer_copy(request, year, number):
             user=request.user, answer=section.answer, version=version
         ),
         _("Förra årets svar är kopierat. Den tidigare texten finns kvar i historiken."),
+        section,
+    )
+
+
+@require_POST
+def answer_assign(request, year, number):
+    report = selectors.report_get(year)
+    section = selectors.section_get(report, number)
+    if not section.is_question:
+        raise Http404("headings have no answer")
+    answer = section.answer
+    require(permissions.can_assign_answer(request.user, answer))
+    form = forms.AnswerAssignForm(request.POST, include=answer.assigned_to_id)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(section)
+    assignee = form.cleaned_data["assigned_to"]
+    if assignee is None:
+        done = _("Ingen är ansvarig för %(number)s.") % {"number": section.number}
+    else:
+        done = _("%(name)s är ansvarig för %(number)s.") % {
+            "name": assignee.get_full_name() or assignee.get_username(),
+            "number": section.number,
+        }
+    return _post_action(
+        request,
+        lambda: services.answer_assign(user=request.user, answer=answer, assignee=assignee),
+        done,
         section,
     )
 

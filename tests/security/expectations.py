@@ -165,6 +165,7 @@ ACTIONS: dict[str, frozenset] = {
     "reporting:section_detail": OFF,  # POST saves the answer: can_edit_answer
     "reporting:answer_copy": OFF,
     "reporting:answer_done": OFF,  # can_mark_done
+    "reporting:answer_assign": OFF | SEC | CTL,  # can_assign_answer
     "reporting:insats_add": OFF,  # can_edit_insatser
     "reporting:insats_edit": OFF,
     "reporting:insats_delete": OFF,
@@ -232,6 +233,7 @@ POST_ONLY = {
     "reporting:word_template_reset",
     "reporting:answer_copy",
     "reporting:answer_done",
+    "reporting:answer_assign",
     "reporting:insats_add",
     "reporting:insats_delete",
     "reporting:insats_move",

@@ -276,6 +276,7 @@ ROUTES = {
     "reporting:section_edit": _section,
     "reporting:answer_copy": _section,
     "reporting:answer_done": _section,
+    "reporting:answer_assign": _section,
     "reporting:insats_add": lambda w: {"year": w.report.year, "number": w.insats_section.number},
     "reporting:insats_edit": _pk("insats"),
     "reporting:insats_delete": _pk("insats"),

@@ -531,6 +531,12 @@ TARGETS = {
         "officer",
         lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/",
     ),
+    "answer_assign": Target(
+        (R + "AnswerAssignForm",),
+        "secretary",
+        lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/",
+        action=lambda w: f"/reports/{w.report.year}/sections/{w.section.number}/assign/",
+    ),
     "word_template": Target(
         (R + "WordTemplateForm",), "admin", lambda w: "/reports/word-template/"
     ),
