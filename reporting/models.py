@@ -532,3 +532,7 @@ class GeneratedReport(models.Model):
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES[self.format]
+
+
+# The archive export job lives in its own package; imported here so Django registers it.
+from reporting.archive.models import ArchiveExport  # noqa: E402,F401
