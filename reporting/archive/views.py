@@ -24,7 +24,7 @@ def _guard(user) -> None:
 @require_http_methods(["GET", "POST"])
 def archive_page(request):
     _guard(request.user)
-    form = ArchiveExportForm(request.POST or None)
+    form = ArchiveExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.archive_export_request(

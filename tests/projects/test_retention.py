@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import IntegrityError, InternalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 
 from core.errors import Conflict
@@ -152,15 +152,15 @@ def test_a_referenced_document_is_reported_not_half_destroyed(world, officer):
     item = run.items.get()
     assert item.outcome == RetentionItem.Outcome.BLOCKED
     assert item.document_id == letter.pk
-    assert "åtkomstlogg" in item.reason.lower() or "logg" in item.reason.lower()
+    assert "sekretessmarkerat" in item.reason  # the access log's verbose name
 
 
 def test_the_destruction_log_cannot_be_changed_or_deleted_in_the_database(world):
     retention.approve_run(user=_archivist(), run=retention.prepare_run(as_of=TODAY))
     entry = DestructionLog.objects.get()
-    with pytest.raises(InternalError, match="kept forever"), transaction.atomic():
+    with pytest.raises(OperationalError, match="kept forever"), transaction.atomic():
         DestructionLog.objects.filter(pk=entry.pk).update(title="Något annat")
-    with pytest.raises(InternalError, match="kept forever"), transaction.atomic():
+    with pytest.raises(OperationalError, match="kept forever"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM projects_destructionlog")
     assert DestructionLog.objects.get().title == "Mejl om mötestid"
