@@ -75,7 +75,7 @@ class RetentionClass(models.Model):
 
     def __str__(self):
         if self.keep:
-            return f"{self.name} ({_('bevaras')})"
+            return self.name
         return f"{self.name} ({_('gallras efter %(years)s år') % {'years': self.years}})"
 
 

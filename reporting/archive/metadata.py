@@ -17,7 +17,7 @@ def _iso(value) -> str:
 
 def marking_metadata(marking: SecrecyMarking) -> dict:
     return {
-        "provision": marking.provision.name,
+        "provision": marking.provision.name if marking.provision_id else "",
         "field": marking.field,
         "document_number": marking.document.registry_label if marking.document_id else "",
         "marked_on": _iso(marking.marked_on),
