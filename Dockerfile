@@ -4,7 +4,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     STATIC_ROOT=/app/staticfiles MEDIA_ROOT=/app/media
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fontconfig fonts-dejavu-core gettext postgresql-client \
+       libharfbuzz-subset0 fontconfig fonts-dejavu-core gettext postgresql-client ghostscript \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements/base.lock requirements/base.lock

@@ -7,6 +7,7 @@ Tests and production set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -346,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.extract_pending_document_texts",
         "schedule": 600.0,
         "options": {"expires": 590},
+    },
+    # Each January: PREPARE the retention proposal; an authorised user approves it.
+    "prepare-retention-run": {
+        "task": "projects.prepare_retention_run",
+        "schedule": crontab(minute=0, hour=6, day_of_month=2, month_of_year=1),
     },
 }
 

@@ -359,3 +359,7 @@ class DocumentRequestAdmin(NoDeleteMixin, HistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # registered on the case page
+
+
+# Retention lists, runs and the destruction log.
+from projects.retention import admin as retention_admin  # noqa: E402,F401

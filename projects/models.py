@@ -1032,3 +1032,14 @@ class DocumentRequest(models.Model):
 
     def is_late(self, today=None) -> bool:
         return self.days_taken(today) > settings.PUBLIC_ACCESS_TARGET_DAYS
+
+
+# Retention (gallring) lives in its own package; imported here so Django registers it.
+from projects.retention.models import (  # noqa: E402,F401
+    DestructionLog,
+    KindRetention,
+    RetentionClass,
+    RetentionDecision,
+    RetentionItem,
+    RetentionRun,
+)

@@ -96,3 +96,7 @@ def extract_pending_document_texts() -> int:
     for document_id in ids:
         document_extract_text.apply_async(args=[document_id], retry=False)
     return len(ids)
+
+
+# The retention run's task lives in its package; imported here so autodiscovery finds it.
+from projects.retention.tasks import prepare_retention_run  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import search_views, views
+from projects.retention import views as retention_views
 
 app_name = "projects"
 urlpatterns = [
@@ -27,6 +28,13 @@ urlpatterns = [
     path("<int:pk>/requests/new/", views.request_register, name="request_register"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    # retention (gallring)
+    path("retention/", retention_views.retention_page, name="retention"),
+    path("retention/prepare/", retention_views.retention_prepare, name="retention_prepare"),
+    path(
+        "retention/<int:pk>/approve/", retention_views.retention_approve, name="retention_approve"
+    ),
+    path("retention/<int:pk>/cancel/", retention_views.retention_cancel, name="retention_cancel"),
     # documents
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/view/", views.document_view, name="document_view"),

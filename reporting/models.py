@@ -597,3 +597,7 @@ class WordTemplate(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+# The archive export job lives in its own package; imported here so Django registers it.
+from reporting.archive.models import ArchiveExport  # noqa: E402,F401

@@ -35,3 +35,6 @@ def generate_report(self, job_id: int) -> str:
 def requeue_report_jobs() -> int:
     """Send again the report jobs that could not be queued while the broker was down."""
     return job_requeue_waiting(ReportJob, generate_report)
+
+
+from reporting.archive.tasks import export_archive, requeue_archive_exports  # noqa: E402,F401

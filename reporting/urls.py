@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from reporting import views
+from reporting.archive import views as archive_views
 
 app_name = "reporting"
 
@@ -9,6 +10,9 @@ NUMBER = r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("archive/", archive_views.archive_page, name="archive"),
+    path("archive/<int:pk>/download/", archive_views.archive_download, name="archive_download"),
+    path("archive/<int:pk>/check/", archive_views.archive_check, name="archive_check"),
     path("new/", views.report_create, name="report_create"),
     path("word-template/", views.word_template, name="word_template"),
     path("word-template/reset/", views.word_template_reset, name="word_template_reset"),

@@ -43,10 +43,20 @@ def index(request):
     require(permissions.can_view_reports(request.user))
     can_create = permissions.can_create_report_year(request.user)
     form = forms.ReportYearCreateForm() if can_create else None
+    from projects.retention.services import can_approve
+    from reporting.archive.services import can_export
+
     return render(
         request,
         "reporting/index.html",
-        {"reports": selectors.report_list(), "form": form, "can_create": can_create},
+        {
+            "reports": selectors.report_list(),
+            "form": form,
+            "can_create": can_create,
+            # Links to the archive export and the retention run (their own permissions).
+            "can_export_archive": can_export(request.user),
+            "can_approve_retention": can_approve(request.user),
+        },
     )
 
 

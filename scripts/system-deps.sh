@@ -4,11 +4,12 @@ set -euo pipefail
 profile="${1:-run}"
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core gettext)
 if [ "$profile" != "run" ]; then
-  packages+=(poppler-utils chromium)
+  # libreoffice-writer-nogui: the report tests open the DOCX with LibreOffice headless;
+  # ghostscript: the archive export's PDF/A renditions.
+  packages+=(poppler-utils chromium ghostscript libreoffice-writer-nogui)
 fi
 if [ "$profile" = "ci" ]; then
-  # libreoffice-writer-nogui: the report tests open the DOCX with LibreOffice headless.
-  packages+=(postgresql redis-server libreoffice-writer-nogui)
+  packages+=(postgresql redis-server)
 fi
 missing=()
 for pkg in "${packages[@]}"; do

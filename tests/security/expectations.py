@@ -27,6 +27,8 @@ OFF = frozenset({"officer", "officer2", "admin"})
 SEC = frozenset({"secretary", "admin"})
 CTL = frozenset({"controller", "admin"})
 DEC = frozenset({"director", "chair", "adjuster", "admin"})
+# Held by the superuser only in the world: projects.approve_retention, reporting.export_archive.
+ADMIN = frozenset({"admin"})
 
 # --- Actions: route -> roles that may fire it (role level, any object) -------------------
 # Pages with a form (GET shows it, POST saves) and POST-only actions.
@@ -54,6 +56,10 @@ ACTIONS: dict[str, frozenset] = {
     "projects:secrecy_lift": OFF | DEC,
     "projects:request_register": OFF | DEC,  # can_handle_document_request
     "projects:request_detail": OFF | DEC,  # POST records the decision
+    # projects.retention: the permission projects.approve_retention
+    "projects:retention_prepare": ADMIN,
+    "projects:retention_approve": ADMIN,
+    "projects:retention_cancel": ADMIN,
     "projects:project_create": OFF,  # can_edit_project
     "projects:project_edit": OFF,
     "projects:project_start": OFF,  # can_manage_members
@@ -175,6 +181,7 @@ ACTIONS: dict[str, frozenset] = {
     "reporting:figures_check": CTL,  # can_check_figures
     "reporting:generate": OFF | SEC | CTL,  # can_generate
     "reporting:job_retry": OFF | SEC | CTL,  # can_retry_job
+    "reporting:archive": ADMIN,  # reporting.export_archive: POST orders an export
 }
 
 # Routes whose GET is a read page although POST is an action (links to them are fine).
@@ -240,6 +247,9 @@ POST_ONLY = {
     "reporting:figures_check",
     "reporting:generate",
     "reporting:job_retry",
+    "projects:retention_prepare",
+    "projects:retention_approve",
+    "projects:retention_cancel",
     # API
     "api-meeting-attendance",
     "api-meeting-documents",
@@ -275,6 +285,10 @@ PUBLIC = {
 GET_ALLOWED = {
     # The secrecy access log: SECRECY_AUDIT_ROLES (läsare/revisor, beslutsfattare).
     "projects:secrecy_log": frozenset({"reader"}) | DEC,
+    # Retention and the archive packages: their permissions only (the superuser here).
+    "projects:retention": ADMIN,
+    "reporting:archive_download": ADMIN,
+    "reporting:archive_check": ADMIN,
     "projects:secrecy_mark": (OFF | DEC) - {"officer2"},
     "projects:secrecy_lift": (OFF | DEC) - {"officer2"},
     "financing:plan_edit": {"officer", "admin"},  # the case officer only

@@ -45,6 +45,7 @@ FORM_MODULES = [
     "financing.forms",
     "reporting.forms",
     "decisions.public.forms",
+    "reporting.archive.forms",
 ]
 # Bases that no page renders on their own.
 ABSTRACT = {
@@ -572,6 +573,10 @@ TARGETS = {
         lambda w: f"/reports/{w.report.year}/approval/clear/",
         page=False,
         base={"version": "1", "paragraph": ""},
+    ),
+    # The superuser holds reporting.export_archive in the world.
+    "archive_export": Target(
+        ("reporting.archive.forms.ArchiveExportForm",), "admin", lambda w: "/reports/archive/"
     ),
     "business_support_import": Target(
         (F + "BusinessSupportImportForm",),

@@ -351,6 +351,33 @@ def _secrecy(world: World, officer) -> None:
         subject="Ansökan och beslut",
         documents=[o["public_document"]],
     )
+    _archive(o, officer)
+
+
+def _archive(o: dict, officer) -> None:
+    """A retention proposal waiting for approval and a finished archive package."""
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from core.jobs import JobStatus
+    from projects.retention.services import prepare_run
+    from reporting.archive.models import ArchiveExport
+    from reporting.archive.package import build_package
+
+    o["retention_run"] = prepare_run(user=None)
+    buffer = io.BytesIO()
+    build_package([o["doc_case"].pk], buffer, objid="nc-sip-world", label="Världen")
+    job = ArchiveExport(
+        requested_by=officer,
+        case_ids=[o["doc_case"].pk],
+        dnrs=o["doc_case"].dnr,
+        package_id="nc-sip-world",
+        status=JobStatus.DONE,
+    )
+    job.file.save("nc-sip-world.zip", ContentFile(buffer.getvalue()), save=False)
+    job.save()
+    o["archive_export"] = job
 
 
 def _new_case(officer, title: str) -> Case:
