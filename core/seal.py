@@ -377,7 +377,7 @@ def seal_pdf(
         ),
     )
     try:
-        output = pdf_signer.sign_pdf(writer)
+        output = _outside_event_loop(pdf_signer.sign_pdf, writer)
     except Exception as exc:  # noqa: BLE001 - pyHanko, the key or the timestamp service
         logger.exception("sealing failed")
         raise SealError(_("Dokumentet kunde inte förseglas: %(error)s") % {"error": exc}) from exc
@@ -748,16 +748,21 @@ class SealReport:
         return _("Förseglingen är inte giltig: %(problem)s") % {"problem": self.problem}
 
 
-def verify_pdf(pdf: bytes) -> SealReport:
-    """See ``_verify_pdf``. pyHanko validates with ``asyncio.run``, which cannot run in a
-    thread whose event loop is running (an async caller): then it runs in a thread of
-    its own."""
+def _outside_event_loop(func, *args):
+    """pyHanko signs and validates with ``asyncio.run``, which cannot run in a thread whose
+    event loop is running (an async caller, or a task run in-process by such a thread):
+    then ``func`` runs in a thread of its own."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _verify_pdf(pdf)
+        return func(*args)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_verify_pdf, pdf).result()
+        return pool.submit(func, *args).result()
+
+
+def verify_pdf(pdf: bytes) -> SealReport:
+    """See ``_verify_pdf`` (run outside any running event loop)."""
+    return _outside_event_loop(_verify_pdf, pdf)
 
 
 def _verify_pdf(pdf: bytes) -> SealReport:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.access import ALLOW, Access, deny
-from core.roles import Role, has_role, user_roles
+from core.roles import Role, has_role, is_reader_only, user_roles
 
 __all__ = ["ALLOW", "Access", "deny"]  # re-exported for callers of this module
 
@@ -267,8 +267,13 @@ def can_edit_document(user, document=None) -> Access:
 
 
 def can_view_notes(user, case=None) -> Access:
-    """Notes are seen by the roles that see every document of the case (not readers)."""
-    return can_view_confidential(user)
+    """Notes are seen by the roles that work with the case's documents: every role but
+    läsare (who sees only what is public)."""
+    if not user_roles(user):
+        return _no_role()
+    if is_reader_only(user):
+        return deny(_("Tjänsteanteckningar visas inte för rollen läsare."))
+    return ALLOW
 
 
 def can_add_note(user, case=None) -> Access:

@@ -170,8 +170,8 @@ def _swedish_ui():
 @pytest.fixture(autouse=True)
 def _region_rules(request):
     """The default rules (funding types, financing policy, delegationsordning, handling-time
-    targets) that the data migrations create, again after a transactional test flushed the
-    tables."""
+    targets, OSL provisions, retention classes) that the data migrations create, again after
+    a transactional test flushed the tables."""
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     transactional = (
@@ -195,6 +195,19 @@ def _region_rules(request):
 
     if not HandlingTarget.objects.exists():
         ensure_handling_targets(HandlingTarget)
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from projects.models import KindRetention, SecrecyProvision
+
+    # The managed lists the projects data migrations seed (OSL provisions, retention).
+    if not SecrecyProvision.objects.exists():
+        import_module("projects.migrations.0012_confidential_documents_become_markings").forwards(
+            apps, None
+        )
+    if not KindRetention.objects.exists():
+        import_module("projects.migrations.0015_default_retention_classes").forwards(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,9 @@
 markings (``projects.models.SecrecyMarking``; ``Document.confidential`` is kept as the
 document's "has an active marking" flag)."""
 
-from decisions.meetings.models import Meeting
+from django.db.models import Exists, OuterRef, Q
+
+from decisions.meetings.models import Meeting, Paragraph
 from projects.models import Case, Document, Organisation, SecrecyMarking
 
 
@@ -10,15 +12,16 @@ def protocol_withheld(meeting: Meeting) -> bool:
     """May the signed protocol of ``meeting`` NOT be published on the notice board?
 
     Withheld when a § of the meeting rests on a secrecy-marked document (its
-    beslutsunderlag) or concerns a case with an active marking (of the case or of one of
-    its fields), since the protocol may then repeat secret content. The notice itself
+    beslutsunderlag) or concerns a case marked as a whole or in one of its fields (the §'s
+    "Ärendet" repeats the case's texts), since the protocol may then repeat secret content.
+    Another document of the case being marked does not withhold it. The notice itself
     (body, dates, where the protocol is kept) is always published.
     """
-    if Document.objects.filter(paragraphs__meeting=meeting, confidential=True).exists():
-        return True
-    return SecrecyMarking.objects.filter(
-        case__paragraphs__meeting=meeting, lifted_at__isnull=True
-    ).exists()
+    marked_case = SecrecyMarking.objects.filter(
+        case=OuterRef("case"), document=None, lifted_at__isnull=True
+    )
+    secret = Q(basis_documents__confidential=True) | Q(Exists(marked_case))
+    return Paragraph.objects.filter(meeting=meeting).filter(secret).exists()
 
 
 def case_is_secret(case: Case) -> bool:

@@ -270,8 +270,9 @@ ACTIONS = {
     "edit_document": (
         OFFICER,
         lambda w: (
+            # (marking it secret also needs access to the case's secrets: tests of secrecy)
             reverse("projects:document_edit", args=[w.document.pk]),
-            {"kind": "bilaga", "confidential": "on"},
+            {"kind": "korrespondens"},
         ),
     ),
     "create_area": (

@@ -43,18 +43,29 @@ def _finished(model, **filters):
 
 
 def test_the_beat_schedule_runs_both_requeue_tasks_every_few_minutes():
+    from celery.schedules import crontab
+
+    app.loader.import_default_modules()  # the apps' tasks, also when this test runs alone
     schedule = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"]: entry["schedule"] for entry in schedule.values()}
-    assert set(tasks) == {
-        "decisions.requeue_document_jobs",
-        "reporting.requeue_report_jobs",
-        "core.send_queued_emails",
-        "core.send_reminders",
+    # The longest pause between two runs of each periodic task, in seconds.
+    every_at_most = {
+        "decisions.requeue_document_jobs": 300,
+        "reporting.requeue_report_jobs": 300,
+        "core.send_queued_emails": 300,
+        # reminders of due dates: hourly, once per item and day (core.models.ReminderSent)
+        "core.send_reminders": 3600,
+        # the search text of documents uploaded while the broker was down
+        "projects.extract_pending_document_texts": 600,
     }
+    assert set(tasks) == {*every_at_most, "projects.prepare_retention_run"}
     for name, every in tasks.items():
         assert name in app.tasks
-        # Reminders of due dates: hourly, once per item and day (core.models.ReminderSent).
-        assert 0 < every <= (3600 if name == "core.send_reminders" else 300)
+        if name == "projects.prepare_retention_run":
+            # prepared once a year (January), approved by a person
+            assert isinstance(every, crontab) and every.month_of_year == {1}
+        else:
+            assert 0 < every <= every_at_most[name]
     assert app.conf.beat_schedule == schedule
 
 
