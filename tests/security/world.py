@@ -306,7 +306,11 @@ def _secrecy(world: World, officer) -> None:
     from tests.projects.factories import PDF_BYTES, upload
 
     o = world.objs
-    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    # (the data migration's row; made again if a transactional test flushed it)
+    provision = SecrecyProvision.objects.get_or_create(
+        name="31 kap. 16 § OSL",
+        defaults={"description": "Enskildas affärs- eller driftförhållanden hos myndighet"},
+    )[0]
     field_case = co_financing_case(
         officer=officer,
         title="Sekretessfält-projektet",
