@@ -30,6 +30,7 @@ from core.roles import Role
 from core.seal import create_self_signed_seal
 from tests.core.factories import user_with_role
 from tests.parallel import name_groups_in_node_ids
+from tests.region_rules import ensure_region_rules
 from tests.session_demo import SessionDemo
 from tests.workers import Worker
 
@@ -182,32 +183,7 @@ def _region_rules(request):
     if not (transactional or "db" in names or marker is not None):
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from decisions.workflow.models import DelegationRule
-    from financing import defaults
-    from financing.models import FinancingPolicy, FundingType
-
-    if not FundingType.objects.exists() or not DelegationRule.objects.exists():
-        defaults.ensure_defaults(
-            funding_type=FundingType, policy=FinancingPolicy, delegation_rule=DelegationRule
-        )
-    from decisions.workflow.defaults import ensure_handling_targets
-    from decisions.workflow.models import HandlingTarget
-
-    if not HandlingTarget.objects.exists():
-        ensure_handling_targets(HandlingTarget)
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from projects.models import KindRetention, SecrecyProvision
-
-    # The managed lists the projects data migrations seed (OSL provisions, retention).
-    if not SecrecyProvision.objects.exists():
-        import_module("projects.migrations.0012_confidential_documents_become_markings").forwards(
-            apps, None
-        )
-    if not KindRetention.objects.exists():
-        import_module("projects.migrations.0015_default_retention_classes").forwards(apps, None)
+    ensure_region_rules()
 
 
 @pytest.fixture(autouse=True)

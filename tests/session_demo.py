@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
+from tests.region_rules import ensure_region_rules
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -58,6 +60,8 @@ class SessionDemo:
                     override_settings(MEDIA_ROOT=self.media_root, PASSWORD_HASHERS=FAST_HASHERS),
                     translation.override("sv"),
                 ):
+                    # an earlier transactional test may have flushed the migrations' rules
+                    ensure_region_rules()
                     call_command("load_demo", stdout=io.StringIO())
             except BaseException:
                 self._rollback()

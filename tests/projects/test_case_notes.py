@@ -4,6 +4,7 @@ document of the case, and append-only (the database refuses changes)."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.utils.timezone import localtime
 
 from projects import services
 from projects.models import CaseNote
@@ -23,7 +24,7 @@ def test_an_officer_writes_a_note_that_shows_with_date_and_author(officer, clien
     assert note.author == officer
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Ringde projektägaren om budgeten." in page
-    assert note.created_at.strftime("%Y-%m-%d") in page and "Anna Lindberg" in page
+    assert f"{localtime(note.created_at):%Y-%m-%d}" in page and "Anna Lindberg" in page
 
 
 def test_an_empty_note_is_a_form_error_and_saves_nothing(officer, client_for):

@@ -459,7 +459,7 @@ API_ACTIONS = {
     "grant-terms-list": ("post", CTL),
     "grant-adjustment-list": ("post", CTL),
     "allocation-decision-list": ("post", CTL),
-    "api-reports": ("post", OFF),
+    "api-reports": ("post", OFF | SEC | CTL),  # can_create_report_year
     "api-report-answer": ("patch", OFF),
     "api-report-answer-done": ("post", OFF),
     "api-report-answer-copy": ("post", OFF),
