@@ -609,7 +609,7 @@ class GrantForm(TransitionForm):
     special_conditions = SpecialConditionsField(
         label=gettext_lazy("Särskilda villkor"),
         required=False,
-        help_text=gettext_lazy("Varje villkor blir ett åtagande som följs upp."),
+        help_text=gettext_lazy("Varje villkor följs upp i ärendet."),
     )
     year_split = YearSplitField(
         label=gettext_lazy("Fördelning per år"),
@@ -817,7 +817,7 @@ class DecisionProposalForm(forms.Form):
     special_conditions = SpecialConditionsField(
         label=gettext_lazy("Särskilda villkor"),
         required=False,
-        help_text=gettext_lazy("Blir åtaganden med uppföljningsdatum när RUN beviljar."),
+        help_text=gettext_lazy("Följs upp i ärendet med sina datum när RUN beviljar."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

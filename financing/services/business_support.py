@@ -380,7 +380,7 @@ def clean_row(raw: dict[str, Any], *, year: int | None) -> tuple[dict, dict[str,
         years = {received_on.year, decided_on.year if decided_on else received_on.year}
         if year not in years:
             errors["received_on"] = _(
-                "Ansökan kom in och beslutades inte under %(year)s; importera den under rätt år."
+                "Ansökan varken kom in eller beslutades under %(year)s; importera den under rätt år."
             ) % {"year": year}
     return data, errors
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 KIND_CHOICES = [
@@ -104,7 +105,7 @@ class RetentionRun(models.Model):
     """A yearly retention run: a proposal, approved by an authorised user, then carried out."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Förslag")
+        PROPOSED = "proposed", pgettext_lazy("retention run", "Förslag")
         DONE = "done", _("Genomförd")
         CANCELLED = "cancelled", _("Avbruten")
 

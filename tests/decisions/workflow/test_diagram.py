@@ -191,7 +191,7 @@ def test_the_geometry_is_worked_out_once_per_kind_and_language():
     with translation.override("en"):
         english = route_svg(CaseKind.PROJECT_IDEA)
     assert diagram._route_geometry.cache_info().misses == 2
-    assert "With the development forum" in english and "Hos utvecklingsforum" in first
+    assert "With the Development Forum" in english and "Hos utvecklingsforum" in first
 
 
 def text_box_of(element, size):
