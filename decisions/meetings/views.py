@@ -1047,9 +1047,7 @@ def _reservation_texts(reservation: Reservation):
     number = reservation.paragraph.number
     details = [_names(reservation.members.all())]
     if reservation.in_favour_of_id:
-        details.append(
-            _("Till förmån för: %(motion)s") % {"motion": reservation.in_favour_of}
-        )
+        details.append(_("Till förmån för: %(motion)s") % {"motion": reservation.in_favour_of})
     if reservation.text:
         details.append(reservation.text)
     return (
@@ -1122,7 +1120,9 @@ def vote_clear(request, pk):
         kind="votes",
         back=paragraph.get_absolute_url(),
         title=_("Ta bort omröstningen"),
-        question=_("Ta bort omröstningen i § %(number)s? Alla %(count)s registrerade röster tas bort.")
+        question=_(
+            "Ta bort omröstningen i § %(number)s? Alla %(count)s registrerade röster tas bort."
+        )
         % {"number": paragraph.number, "count": len(votes)},
         details=[f"{v.member.display_name}: {v.get_choice_display()}" for v in votes],
         remove=lambda: svc.vote_clear(user=request.user, paragraph=paragraph),

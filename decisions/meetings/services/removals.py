@@ -40,12 +40,15 @@ def removal_undo(*, user, removal: Removal) -> Meeting:
     meeting = _meeting_of(removal)
     meeting = _lock_meeting(user, meeting)  # the removals' own check: secretary, not signed
     records = _removed(removal)
-    paragraph_ids = {getattr(r, "paragraph_id", None) for r in records} - {None}
-    adjusted = Paragraph.objects.filter(pk__in=paragraph_ids, adjusted_at__isnull=False)
-    if adjusted.exists():
+    paragraph_ids: set[int] = {r.paragraph_id for r in records if getattr(r, "paragraph_id", None)}
+    adjusted = (
+        Paragraph.objects.filter(pk__in=paragraph_ids, adjusted_at__isnull=False)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if adjusted is not None:
         raise Conflict(
-            _("§ %(number)s är omedelbart justerad och kan inte ändras.")
-            % {"number": adjusted.first().number}
+            _("§ %(number)s är omedelbart justerad och kan inte ändras.") % {"number": adjusted}
         )
     for record in records:
         if record.instance_type is Paragraph:

@@ -50,10 +50,16 @@ def protocol(secretary, members, meeting):
     )
     last = information_paragraph(secretary, meeting, "Information om läget")
     conflict = svc.conflict_declare(
-        user=secretary, paragraph=last, member=members["Lennart Thörnlund"], reason="Styrelseledamot"
+        user=secretary,
+        paragraph=last,
+        member=members["Lennart Thörnlund"],
+        reason="Styrelseledamot",
     )
     item = svc.agenda_item_add(
-        user=secretary, meeting=meeting, kind=AgendaItem.Kind.INFORMATION, title="Övrig fråga: lokaler"
+        user=secretary,
+        meeting=meeting,
+        kind=AgendaItem.Kind.INFORMATION,
+        title="Övrig fråga: lokaler",
     )
     other = svc.other_attendee_add(
         user=secretary, meeting=meeting, name="Karin Ek", function="Handläggare"
@@ -111,11 +117,13 @@ def _state(p) -> dict:
             .order_by("position")
             .values_list("pk", "position", "title")
         ),
-        "others": list(OtherAttendee.objects.filter(meeting=p["meeting"]).values_list("pk", "name")),
+        "others": list(
+            OtherAttendee.objects.filter(meeting=p["meeting"]).values_list("pk", "name")
+        ),
         "paragraphs": list(
-            Paragraph.objects.filter(meeting=p["meeting"]).order_by("number").values_list(
-                "pk", "number", "title", "agenda_item_id"
-            )
+            Paragraph.objects.filter(meeting=p["meeting"])
+            .order_by("number")
+            .values_list("pk", "number", "title", "agenda_item_id")
         ),
         "counter": ParagraphCounter.objects.get(body=first.body, year=first.year).last_number,
         "votes": sorted(Vote.objects.filter(paragraph=first).values_list("pk", "member", "choice")),
