@@ -22,6 +22,7 @@ the pages use the helpers below:
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -95,9 +96,15 @@ def safe_next(request, default: str) -> str:
 
 
 def _go(request, url: str) -> HttpResponse:
+    """Back to ``url``; for htmx a client-side redirect, and a reload when ``url`` is the
+    page the user is on with a fragment (htmx would only scroll)."""
     if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
+        target = urlsplit(url)
+        current = urlsplit(getattr(request.htmx, "current_url", None) or "")
+        if target.fragment and (target.path, target.query) == (current.path, current.query):
+            response["HX-Refresh"] = "true"
         return response
     return redirect(url)
 
@@ -121,11 +128,13 @@ def take_undo_offer(request) -> dict | None:
 class Undo:
     """How a removal can be undone: ``core.removal.removal_record`` keeps its records
     under ``kind`` and ``scope``; the "Ångra" button posts to ``url_name`` with the
-    ``Removal``'s pk."""
+    ``Removal``'s pk. ``what`` names what is removed in the history ("Yrkandet i § 36
+    ...", default: the question)."""
 
     kind: str
     scope: str
     url_name: str
+    what: str = ""
 
 
 def confirm_removal(
@@ -177,7 +186,7 @@ def confirm_removal(
                 user=request.user,
                 remove=remove,
                 kind=undo.kind,
-                description=question,
+                description=undo.what or question,
                 scope=undo.scope,
                 back_url=back,
             )

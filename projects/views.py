@@ -895,6 +895,7 @@ def member_delete(request, pk):
             kind=services.MEMBER_REMOVAL,
             scope=Removal.scope_of(project),
             url_name="projects:removal_undo",
+            what=_("%(member)s i projektorganisationen") % {"member": member},
         ),
     )
 
@@ -907,7 +908,7 @@ def removal_undo(request, pk):
         project = services.project_member_removal_undo(user=request.user, removal=removal)
     except Conflict as exc:
         return conflict_response(request, str(exc), back_url=removal.back_url or "/")
-    messages.success(request, _("Återställt: %(what)s") % {"what": removal.description})
+    messages.success(request, _("Återställt: %(what)s.") % {"what": removal.description})
     return redirect(removal.back_url or project.get_absolute_url())
 
 

@@ -559,17 +559,15 @@ def item_move(request, pk, direction):
 # --- Removals: a confirmation page (GET), the removal (POST), and its undo ----------------
 
 
-def _confirm_protocol_removal(request, meeting, *, kind, back, **kwargs):
+def _confirm_protocol_removal(request, meeting, *, kind, what, back, **kwargs):
     """``core.http.confirm_removal`` for a part of ``meeting``'s protocol: refused to those
     who may not change it (also on GET), undoable until the protocol goes for signing."""
     require(permissions.can_plan_meeting(request.user))
     svc.ensure_editable(meeting)
-    return confirm_removal(
-        request,
-        back_url=back,
-        undo=Undo(kind=kind, scope=svc.meeting_scope(meeting), url_name="decisions:removal_undo"),
-        **kwargs,
+    undo = Undo(
+        kind=kind, scope=svc.meeting_scope(meeting), url_name="decisions:removal_undo", what=what
     )
+    return confirm_removal(request, back_url=back, undo=undo, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
@@ -580,6 +578,7 @@ def item_remove(request, pk):
         request,
         item.meeting,
         kind="agenda_item",
+        what=_("Punkten ”%(title)s”") % {"title": item.title},
         back=item.meeting.get_absolute_url() + "#agenda",
         title=_("Ta bort punkt"),
         question=_("Ta bort punkten ”%(title)s” från föredragningslistan för %(meeting)s?")
@@ -597,7 +596,7 @@ def removal_undo(request, pk):
     removal = get_object_or_404(Removal, pk=pk)
     require(permissions.can_plan_meeting(request.user))
     meeting = svc.removal_undo(user=request.user, removal=removal)
-    messages.success(request, _("Återställt: %(what)s") % {"what": removal.description})
+    messages.success(request, _("Återställt: %(what)s.") % {"what": removal.description})
     return done(request, removal.back_url or meeting.get_absolute_url())
 
 
@@ -683,6 +682,7 @@ def other_remove(request, pk):
         request,
         other.meeting,
         kind="other_attendee",
+        what=_("Övrig närvarande %(name)s") % {"name": other.name},
         back=other.meeting.get_absolute_url() + "#attendance",
         title=_("Ta bort övrig närvarande"),
         question=_("Ta bort %(name)s från övriga närvarande vid %(meeting)s?")
@@ -1040,7 +1040,11 @@ def _motion_texts(motion: Motion):
         note = _("Omröstningen och propositionsordningens utfall tas också bort.")
     elif motion.reservations.exists():
         note = _("Reservationer till förmån för yrkandet tas också bort.")
-    return question, details, note, _("Yrkandet är borttaget.")
+    what = _("Yrkandet i § %(number)s: %(motion)s") % {
+        "number": paragraph.number,
+        "motion": details[0],
+    }
+    return question, details, note, _("Yrkandet är borttaget."), what
 
 
 def _reservation_texts(reservation: Reservation):
@@ -1055,6 +1059,7 @@ def _reservation_texts(reservation: Reservation):
         details,
         "",
         _("Reservationen är borttagen."),
+        _("Reservationen i § %(number)s: %(names)s") % {"number": number, "names": details[0]},
     )
 
 
@@ -1065,6 +1070,8 @@ def _conflict_texts(conflict: ConflictOfInterest):
         [conflict.reason] if conflict.reason else [],
         "",
         _("Jävsanmälan är borttagen."),
+        _("Jäv för %(name)s i § %(number)s")
+        % {"name": conflict.member.display_name, "number": conflict.paragraph.number},
     )
 
 
@@ -1075,6 +1082,8 @@ def _recipient_texts(recipient: ExtractRecipient):
         [recipient.email],
         "",
         _("Mottagaren är borttagen."),
+        _("Mottagaren %(name)s i § %(number)s")
+        % {"name": recipient.name, "number": recipient.paragraph.number},
     )
 
 
@@ -1094,11 +1103,12 @@ def paragraph_part_remove(request, kind, pk):
     model, service, arg, texts = _REMOVABLE[kind]
     obj = get_object_or_404(model.objects.select_related("paragraph__meeting"), pk=pk)
     paragraph = obj.paragraph
-    question, details, note, done_message = texts(obj)
+    question, details, note, done_message, what = texts(obj)
     return _confirm_protocol_removal(
         request,
         paragraph.meeting,
         kind=kind,
+        what=what,
         back=paragraph.get_absolute_url(),
         title=_("Ta bort ur § %(number)s") % {"number": paragraph.number},
         question=question,
@@ -1118,6 +1128,8 @@ def vote_clear(request, pk):
         request,
         paragraph.meeting,
         kind="votes",
+        what=_("Omröstningen i § %(number)s (%(count)s röster)")
+        % {"number": paragraph.number, "count": len(votes)},
         back=paragraph.get_absolute_url(),
         title=_("Ta bort omröstningen"),
         question=_(
@@ -1138,6 +1150,7 @@ def paragraph_remove(request, pk):
         request,
         paragraph.meeting,
         kind="paragraph",
+        what=_("§ %(number)s ”%(title)s”") % {"number": paragraph.number, "title": paragraph.title},
         back=paragraph.meeting.get_absolute_url() + "#agenda",
         title=_("Ta bort paragraf"),
         question=_("Ta bort § %(number)s ”%(title)s”?")

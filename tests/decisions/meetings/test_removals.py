@@ -320,3 +320,26 @@ def test_cancel_goes_back_where_the_user_came_from(protocol, secretary, client_f
     page = client.get(url, {"next": "https://evil.example/"}).content.decode()
     assert 'href="https://evil.example/"' not in page
     assert 'name="next" value="https://evil.example/"' not in page
+
+
+def test_with_htmx_the_removal_reloads_the_page_with_the_undo_button(
+    protocol, secretary, client_for
+):
+    """htmx posts after its confirm dialog: the answer sends the browser back (a reload
+    when it is the same page) and the next page offers "Ångra"."""
+    client = client_for(secretary)
+    meeting_url = protocol["meeting"].get_absolute_url()
+    response = client.post(
+        reverse("decisions:item_remove", args=[protocol["item"].pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{meeting_url}",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == meeting_url + "#agenda"
+    assert response["HX-Refresh"] == "true"
+    page = client.get(meeting_url).content.decode()
+    assert 'class="message message--undo"' in page and ">Ångra</button>" in page
+    # Shown once (the list of removals keeps its own "Ångra").
+    page = client.get(meeting_url).content.decode()
+    assert 'class="message message--undo"' not in page
+    assert "Punkten ”Övrig fråga: lokaler”" in page
