@@ -82,3 +82,45 @@ def test_a_meeting_removal_cannot_be_undone_as_a_project_one(member, officer, cl
     )
     response = client_for(officer).post(reverse("projects:removal_undo", args=[removal.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["obligation", "alias", "saved_filter"])
+def test_other_removals_ask_on_a_page_and_remove_only_on_post(kind, case, officer, client_for):
+    """The removals without undo use the same confirmation page (core.http)."""
+    from projects.models import Obligation, OrganisationAlias, SavedCaseFilter
+
+    if kind == "obligation":
+        obj = services.obligation_create(
+            user=officer, project=case.project, text="Lämna lägesrapport varje halvår."
+        )
+        url, shown, model = (
+            reverse("projects:obligation_delete", args=[obj.pk]),
+            "Lämna lägesrapport varje halvår.",
+            Obligation,
+        )
+    elif kind == "alias":
+        obj = services.organisation_alias_add(
+            user=officer, organisation=case.project.applicant, name="PSP"
+        )
+        url, shown, model = (
+            reverse("projects:organisation_alias_delete", args=[obj.pk]),
+            "PSP",
+            OrganisationAlias,
+        )
+    else:
+        obj = services.saved_filter_save(user=officer, name="Mina solärenden", query="q=sol")
+        url, shown, model = (
+            reverse("projects:saved_filter_delete", args=[obj.pk]),
+            "Mina solärenden",
+            SavedCaseFilter,
+        )
+    client = client_for(officer)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert shown in text and ">Ta bort</button>" in text and ">Avbryt</a>" in text
+    assert model.objects.filter(pk=obj.pk).exists()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not model.objects.filter(pk=obj.pk).exists()
+    assert not Removal.objects.exists()  # no undo offered for these
