@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core import removal as core_removal
 from core.errors import Conflict
 from core.models import Removal
-from decisions.meetings.models import AgendaItem, Meeting, Paragraph
+from decisions.meetings.models import AgendaItem, ConflictOfInterest, Meeting, Paragraph, Vote
 from decisions.meetings.services.common import _lock_meeting
 
 SCOPE_LABEL = Meeting._meta.label_lower
@@ -63,6 +63,18 @@ def removal_undo(*, user, removal: Removal) -> Meeting:
                     )
                     % {"number": record.number}
                 )
+        if (
+            record.instance_type is Vote
+            and ConflictOfInterest.objects.filter(
+                paragraph_id=record.paragraph_id, member_id=record.member_id
+            ).exists()
+        ):
+            raise Conflict(
+                _(
+                    "En ledamot som röstade har anmält jäv efter borttagningen; omröstningen "
+                    "kan inte återställas."
+                )
+            )
         if record.instance_type is AgendaItem and record.meeting_id == meeting.pk:
             # The agenda closed up after the removal: make room at the item's place.
             for item in meeting.items.filter(position__gte=record.position).order_by("-position"):

@@ -343,3 +343,18 @@ def test_with_htmx_the_removal_reloads_the_page_with_the_undo_button(
     page = client.get(meeting_url).content.decode()
     assert 'class="message message--undo"' not in page
     assert "Punkten ”Övrig fråga: lokaler”" in page
+
+
+def test_votes_of_a_member_who_declared_jav_since_are_not_restored(
+    protocol, secretary, members, client_for
+):
+    client = client_for(secretary)
+    first = protocol["first"]
+    client.post(reverse("decisions:vote_clear", args=[first.pk]))
+    removal = Removal.objects.get()
+    svc.conflict_declare(user=secretary, paragraph=first, member=members["Helena Öhlund"])
+    response = client.post(reverse("decisions:removal_undo", args=[removal.pk]))
+    assert response.status_code == 409
+    assert "anmält jäv" in response.content.decode()
+    first.refresh_from_db()
+    assert first.votes.count() == 0 and not first.vote_held
