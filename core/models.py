@@ -185,3 +185,47 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.item} {self.day}"
+
+
+class Removal(models.Model):
+    """A removal the user confirmed: what it removed, as the historical records
+    (django-simple-history) it wrote, so that it can be undone (``core.removal``).
+
+    ``scope`` names the object whose rules decide whether the removal may be undone (the
+    meeting of a protocol, the project of a contact), as ``app_label.model:pk``; the app's
+    undo view checks them with the same permission function as the removal.
+    """
+
+    kind = models.CharField(_("typ"), max_length=40)
+    description = models.CharField(_("vad"), max_length=300)
+    scope = models.CharField(_("gäller"), max_length=80, db_index=True)
+    records = models.JSONField(_("historikposter"), default=list)
+    back_url = models.CharField(_("tillbaka till"), max_length=500, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("borttagen av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("borttagen"), auto_now_add=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("återställd av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    restored_at = models.DateTimeField(_("återställd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("borttagning")
+        verbose_name_plural = _("borttagningar")
+        ordering = ["-removed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @staticmethod
+    def scope_of(obj) -> str:
+        return f"{obj._meta.label_lower}:{obj.pk}"

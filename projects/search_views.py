@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import confirm_removal
 from projects import permissions, search, selectors, services
 from projects.models import Organisation, OrganisationAlias, SavedCaseFilter
 from projects.views import _case_csv, _guard, _next_url
@@ -74,20 +75,13 @@ def saved_filter_delete(request, pk):
     saved = get_object_or_404(SavedCaseFilter, pk=pk)
     if saved.user_id != request.user.pk:
         raise PermissionDenied(_("Filtret tillhör en annan användare."))
-    back = reverse("projects:case_list")
-    if request.method == "POST":
-        services.saved_filter_delete(user=request.user, saved=saved)
-        messages.success(request, _("Filtret %(name)s togs bort.") % {"name": saved.name})
-        return redirect(back)
-    return render(
+    return confirm_removal(
         request,
-        "projects/confirm_delete.html",
-        {
-            "title": _("Ta bort sparat filter"),
-            "question": _("Ta bort filtret %(name)s?") % {"name": saved.name},
-            "cancel_url": back,
-            "no_history_note": True,
-        },
+        title=_("Ta bort sparat filter"),
+        question=_("Ta bort filtret %(name)s?") % {"name": saved.name},
+        remove=lambda: services.saved_filter_delete(user=request.user, saved=saved),
+        back_url=reverse("projects:case_list"),
+        done_message=_("Filtret %(name)s togs bort.") % {"name": saved.name},
     )
 
 
@@ -159,19 +153,13 @@ def organisation_alias_delete(request, pk):
     alias = get_object_or_404(OrganisationAlias.objects.select_related("organisation"), pk=pk)
     organisation = alias.organisation
     _guard(permissions.can_edit_organisation(request.user, organisation))
-    back = organisation.get_absolute_url()
-    if request.method == "POST":
-        services.organisation_alias_remove(user=request.user, alias=alias)
-        messages.success(request, _("%(name)s togs bort.") % {"name": alias.name})
-        return redirect(back)
-    return render(
+    return confirm_removal(
         request,
-        "projects/confirm_delete.html",
-        {
-            "title": _("Ta bort namn"),
-            "question": _("Ta bort namnet %(alias)s från %(organisation)s?")
-            % {"alias": alias.name, "organisation": organisation.name},
-            "cancel_url": back,
-            "no_history_note": True,
-        },
+        title=_("Ta bort namn"),
+        question=_("Ta bort namnet %(alias)s från %(organisation)s?")
+        % {"alias": alias.name, "organisation": organisation.name},
+        note=_("Organisationen hittas inte längre i sökningen på det namnet."),
+        remove=lambda: services.organisation_alias_remove(user=request.user, alias=alias),
+        back_url=organisation.get_absolute_url(),
+        done_message=_("%(name)s togs bort.") % {"name": alias.name},
     )

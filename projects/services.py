@@ -24,10 +24,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import removal as core_removal
 from core.access import require
 from core.concurrency import lock, lock_current
 from core.errors import Conflict
-from core.models import NotificationKind
+from core.models import NotificationKind, Removal
 from core.notifications import notify
 from core.roles import Role, has_role
 from projects import permissions, search
@@ -706,6 +707,25 @@ def project_member_delete(*, user, member: ProjectMember) -> None:
     current = lock(ProjectMember, member.pk)
     current._history_user = user
     current.delete()
+
+
+MEMBER_REMOVAL = "project_member"
+
+
+@transaction.atomic
+def project_member_removal_undo(*, user, removal: Removal) -> Project:
+    """Bring back a person removed from the project organisation (``core.removal``), if
+    ``user`` may still change the project's organisation, as for the removal."""
+    label, _sep, pk = removal.scope.partition(":")
+    if removal.kind != MEMBER_REMOVAL or label != Project._meta.label_lower or not pk.isdigit():
+        raise PermissionDenied(_("Borttagningen gäller inte ett projekt."))
+    project = Project.objects.filter(pk=int(pk)).first()
+    if project is None:
+        raise Conflict(_("Projektet finns inte längre."))
+    require(permissions.can_manage_members(user, project))
+    project = lock(Project, project.pk)
+    core_removal.removal_restore(user=user, removal=removal)
+    return project
 
 
 # --- Obligations -------------------------------------------------------------------

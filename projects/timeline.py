@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.money import format_amount
+from core.removal import RESTORED
 from projects.models import (
     Case,
     Document,
@@ -253,6 +254,12 @@ def _sentence(kind: str, action: str, record) -> str:
         }[action] % {"title": record.title}
     if kind == "member":
         group = str(dict(ProjectMember.Group.choices).get(record.group, record.group)).lower()
+        if action == "created" and record.history_change_reason == RESTORED:
+            # the "Ångra" of a removal (core.removal)
+            return _("%(name)s återställdes i %(group)s (borttagningen ångrades)") % {
+                "name": record.name,
+                "group": group,
+            }
         return {
             "created": _("%(name)s lades till i %(group)s"),
             "changed": _("Uppgifterna om %(name)s i %(group)s ändrades"),

@@ -49,6 +49,7 @@ urlpatterns = [
     path("projects/<int:pk>/members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/delete/", views.member_delete, name="member_delete"),
+    path("removals/<int:pk>/undo/", views.removal_undo, name="removal_undo"),
     path("<int:pk>/notes/new/", views.case_note_add, name="case_note_add"),
     path("projects/<int:pk>/obligations/new/", views.obligation_create, name="obligation_create"),
     path("obligations/<int:pk>/edit/", views.obligation_edit, name="obligation_edit"),

@@ -22,7 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import Conflict
 from core.exports import csv_row
-from core.http import apply_service_errors, conflict_response, form_status
+from core.http import (
+    Undo,
+    apply_service_errors,
+    confirm_removal,
+    conflict_response,
+    form_status,
+)
+from core.models import Removal
 from core.money import format_amount
 from core.roles import Role, has_role
 from projects import case_page, forms, permissions, secrecy, selectors, services
@@ -867,27 +874,42 @@ def member_delete(request, pk):
     member = get_object_or_404(ProjectMember.objects.select_related("project"), pk=pk)
     project = member.project
     _guard(permissions.can_manage_members(request.user, project))
-    back = _next_url(request, project.get_absolute_url())
-    if request.method == "POST":
-        try:
-            services.project_member_delete(user=request.user, member=member)
-        except Conflict as exc:
-            return conflict_response(
-                request, str(exc), back_url=back, title=_("Krock med en annan ändring")
-            )
-        messages.success(request, _("%(name)s togs bort.") % {"name": member.name})
-        return redirect(back + "#organisation")
-    return render(
+    return confirm_removal(
         request,
-        "projects/confirm_delete.html",
-        {
-            "title": _("Ta bort person"),
-            "question": _("Ta bort %(member)s från projektorganisationen?") % {"member": member},
-            "cancel_url": back,
-            "next_url": _next_url(request, ""),
-            "project": project,
-        },
+        title=_("Ta bort person"),
+        question=_("Ta bort %(member)s från projektorganisationen i %(project)s?")
+        % {"member": member, "project": project.title},
+        details=[
+            line
+            for line in (
+                member.get_group_display(),
+                member.organisation.name if member.organisation_id else "",
+                member.email,
+            )
+            if line
+        ],
+        remove=lambda: services.project_member_delete(user=request.user, member=member),
+        back_url=project.get_absolute_url() + "#organisation",
+        done_message=_("%(name)s togs bort.") % {"name": member.name},
+        undo=Undo(
+            kind=services.MEMBER_REMOVAL,
+            scope=Removal.scope_of(project),
+            url_name="projects:removal_undo",
+            what=_("%(member)s i projektorganisationen") % {"member": member},
+        ),
     )
+
+
+@require_POST
+def removal_undo(request, pk):
+    """The "Ångra" button after a person was removed from a project's organisation."""
+    removal = get_object_or_404(Removal, pk=pk)
+    try:
+        project = services.project_member_removal_undo(user=request.user, removal=removal)
+    except Conflict as exc:
+        return conflict_response(request, str(exc), back_url=removal.back_url or "/")
+    messages.success(request, _("Återställt: %(what)s.") % {"what": removal.description})
+    return redirect(removal.back_url or project.get_absolute_url())
 
 
 # --- Notes (tjänsteanteckningar) ---------------------------------------------------
@@ -1059,26 +1081,17 @@ def obligation_reopen(request, pk):
 def obligation_delete(request, pk):
     obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
     _guard(permissions.can_delete_obligation(request.user, obligation))
-    back = _next_url(request, obligation.project.get_absolute_url())
-    if request.method == "POST":
-        try:
-            services.obligation_delete(user=request.user, obligation=obligation)
-        except Conflict as exc:
-            return conflict_response(
-                request, str(exc), back_url=back, title=_("Krock med en annan ändring")
-            )
-        messages.success(request, _("Villkoret togs bort."))
-        return redirect(back + "#ataganden")
-    return render(
+    return confirm_removal(
         request,
-        "projects/confirm_delete.html",
-        {
-            "title": _("Ta bort särskilt villkor"),
-            "question": _("Ta bort villkoret ”%(text)s”?") % {"text": obligation.text},
-            "cancel_url": back,
-            "next_url": _next_url(request, ""),
-            "project": obligation.project,
-        },
+        title=_("Ta bort särskilt villkor"),
+        question=_("Ta bort villkoret ”%(text)s”?") % {"text": obligation.text},
+        details=[_("Förfaller %(date)s") % {"date": obligation.due_date}]
+        if obligation.due_date
+        else [],
+        note=_("Borttagningen syns i ärendets historik."),
+        remove=lambda: services.obligation_delete(user=request.user, obligation=obligation),
+        back_url=obligation.project.get_absolute_url() + "#ataganden",
+        done_message=_("Villkoret togs bort."),
     )
 
 

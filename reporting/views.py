@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
 from core.errors import Conflict
-from core.http import apply_service_errors, form_status
+from core.http import apply_service_errors, confirm_removal, form_status
 from financing import permissions as financing_permissions
 from financing.models import GrantCategory, LeaderGender
 from projects.models import ReportPriority
@@ -643,17 +643,21 @@ def insats_edit(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def insats_delete(request, pk):
+    """GET: the confirmation page; POST: removes the row (core.http.confirm_removal)."""
     insats = _insats_get(pk)
     section = insats.section
     require(permissions.can_edit_insatser(request.user, section))
-    return _post_action(
+    return confirm_removal(
         request,
-        lambda: services.insats_delete(user=request.user, insats=insats),
-        _("Insatsen ”%(title)s” är borttagen ur tabellen.") % {"title": insats.title},
-        reverse("reporting:section_detail", args=[section.report.year, section.number])
+        title=_("Ta bort insats"),
+        question=_("Ta bort insatsen ”%(title)s” ur tabellen i avsnitt %(number)s?")
+        % {"title": insats.title, "number": section.number},
+        remove=lambda: services.insats_delete(user=request.user, insats=insats),
+        back_url=reverse("reporting:section_detail", args=[section.report.year, section.number])
         + "#insatser",
+        done_message=_("Insatsen ”%(title)s” är borttagen ur tabellen.") % {"title": insats.title},
     )
 
 

@@ -40,3 +40,12 @@ def query_transform(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def undo_offer(context):
+    """The "Ångra" button offered after a removal (``core.http.offer_undo``), once."""
+    from core.http import take_undo_offer
+
+    request = context.get("request")
+    return take_undo_offer(request) if request is not None else None

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("punkter/<int:pk>/flytta/<str:direction>/", views.item_move, name="item_move"),
     path("punkter/<int:pk>/ta-bort/", views.item_remove, name="item_remove"),
+    path("borttaget/<int:pk>/angra/", views.removal_undo, name="removal_undo"),
     path("punkter/<int:pk>/numrera/", views.item_number, name="item_number"),
     path("sammantraden/<int:pk>/numrera/", views.meeting_number, name="meeting_number"),
     path("sammantraden/<int:pk>/narvaro/", views.attendance_edit, name="attendance_edit"),

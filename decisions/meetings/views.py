@@ -22,10 +22,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import oidc
+from core import removal as core_removal
 from core.access import require
 from core.errors import Conflict
-from core.http import apply_service_errors, conflicts_as_409, form_status
+from core.http import Undo, apply_service_errors, confirm_removal, conflicts_as_409, form_status
 from core.jobs import broker_failed, broker_failed_reset
+from core.models import Removal
 from core.roles import Role, has_role
 from decisions.meetings import documents, forms, permissions, selectors
 from decisions.meetings import notice_dates as notices
@@ -391,6 +393,10 @@ def meeting_detail(request, pk):
             "paragraphs": paragraphs,
             "attendance": attendance,
             "others": list(meeting.others.all()),
+            # What was removed from the protocol and restored (a signed one is the record).
+            "removals": list(core_removal.removals_of(svc.meeting_scope(meeting))[:20])
+            if not meeting.is_frozen
+            else [],
             "chair": chair,
             "signatures": signatures,
             "history": [s for s in meeting.signatures.all() if s.round != meeting.signing_round],
@@ -550,16 +556,48 @@ def item_move(request, pk, direction):
     )
 
 
-@require_POST
+# --- Removals: a confirmation page (GET), the removal (POST), and its undo ----------------
+
+
+def _confirm_protocol_removal(request, meeting, *, kind, what, back, **kwargs):
+    """``core.http.confirm_removal`` for a part of ``meeting``'s protocol: refused to those
+    who may not change it (also on GET), undoable until the protocol goes for signing."""
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(meeting)
+    undo = Undo(
+        kind=kind, scope=svc.meeting_scope(meeting), url_name="decisions:removal_undo", what=what
+    )
+    return confirm_removal(request, back_url=back, undo=undo, **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def item_remove(request, pk):
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    return _post_action(
+    return _confirm_protocol_removal(
         request,
-        lambda: svc.agenda_item_remove(user=request.user, item=item),
-        item.meeting.get_absolute_url() + "#agenda",
-        _("Punkten är borttagen."),
+        item.meeting,
+        kind="agenda_item",
+        what=_("Punkten ”%(title)s”") % {"title": item.title},
+        back=item.meeting.get_absolute_url() + "#agenda",
+        title=_("Ta bort punkt"),
+        question=_("Ta bort punkten ”%(title)s” från föredragningslistan för %(meeting)s?")
+        % {"title": item.title, "meeting": item.meeting},
+        details=[line for line in (item.dnr, item.presenter, item.note) if line],
+        remove=lambda: svc.agenda_item_remove(user=request.user, item=item),
+        done_message=_("Punkten är borttagen."),
     )
+
+
+@require_POST
+@conflicts_as_409
+def removal_undo(request, pk):
+    """The "Ångra" button after a removal in a meeting's protocol."""
+    removal = get_object_or_404(Removal, pk=pk)
+    require(permissions.can_plan_meeting(request.user))
+    meeting = svc.removal_undo(user=request.user, removal=removal)
+    messages.success(request, _("Återställt: %(what)s.") % {"what": removal.description})
+    return done(request, removal.back_url or meeting.get_absolute_url())
 
 
 @require_POST
@@ -636,14 +674,22 @@ def other_add(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def other_remove(request, pk):
     other = get_object_or_404(OtherAttendee.objects.select_related("meeting"), pk=pk)
-    return _post_action(
+    return _confirm_protocol_removal(
         request,
-        lambda: svc.other_attendee_remove(user=request.user, other=other),
-        other.meeting.get_absolute_url() + "#attendance",
+        other.meeting,
+        kind="other_attendee",
+        what=_("Övrig närvarande %(name)s") % {"name": other.name},
+        back=other.meeting.get_absolute_url() + "#attendance",
+        title=_("Ta bort övrig närvarande"),
+        question=_("Ta bort %(name)s från övriga närvarande vid %(meeting)s?")
+        % {"name": other.name, "meeting": other.meeting},
+        details=[line for line in (other.function, other.paragraphs) if line],
+        remove=lambda: svc.other_attendee_remove(user=request.user, other=other),
+        done_message=_("%(name)s är borttagen från närvarolistan.") % {"name": other.name},
     )
 
 
@@ -976,52 +1022,146 @@ def decision_record(request, pk, *, record):
     )
 
 
+def _names(members) -> str:
+    return ", ".join(m.display_name for m in members)
+
+
+def _motion_texts(motion: Motion):
+    paragraph = motion.paragraph
+    question = _("Ta bort yrkandet i § %(number)s?") % {"number": paragraph.number}
+    details = [
+        _("%(kind)s av %(movers)s")
+        % {"kind": motion.get_kind_display(), "movers": _names(motion.movers.all())}
+    ]
+    if motion.text:
+        details.append(motion.text)
+    note = ""
+    if motion.pk in (paragraph.carried_motion_id, paragraph.vote_no_motion_id):
+        note = _("Omröstningen och propositionsordningens utfall tas också bort.")
+    elif motion.reservations.exists():
+        note = _("Reservationer till förmån för yrkandet tas också bort.")
+    what = _("Yrkandet i § %(number)s: %(motion)s") % {
+        "number": paragraph.number,
+        "motion": details[0],
+    }
+    return question, details, note, _("Yrkandet är borttaget."), what
+
+
+def _reservation_texts(reservation: Reservation):
+    number = reservation.paragraph.number
+    details = [_names(reservation.members.all())]
+    if reservation.in_favour_of_id:
+        details.append(_("Till förmån för: %(motion)s") % {"motion": reservation.in_favour_of})
+    if reservation.text:
+        details.append(reservation.text)
+    return (
+        _("Ta bort reservationen i § %(number)s?") % {"number": number},
+        details,
+        "",
+        _("Reservationen är borttagen."),
+        _("Reservationen i § %(number)s: %(names)s") % {"number": number, "names": details[0]},
+    )
+
+
+def _conflict_texts(conflict: ConflictOfInterest):
+    return (
+        _("Ta bort jävsanmälan för %(name)s i § %(number)s?")
+        % {"name": conflict.member.display_name, "number": conflict.paragraph.number},
+        [conflict.reason] if conflict.reason else [],
+        "",
+        _("Jävsanmälan är borttagen."),
+        _("Jäv för %(name)s i § %(number)s")
+        % {"name": conflict.member.display_name, "number": conflict.paragraph.number},
+    )
+
+
+def _recipient_texts(recipient: ExtractRecipient):
+    return (
+        _("Ta bort %(name)s som mottagare av protokollsutdrag i § %(number)s?")
+        % {"name": recipient.name, "number": recipient.paragraph.number},
+        [recipient.email],
+        "",
+        _("Mottagaren är borttagen."),
+        _("Mottagaren %(name)s i § %(number)s")
+        % {"name": recipient.name, "number": recipient.paragraph.number},
+    )
+
+
 _REMOVABLE = {
-    "motion": (Motion, "paragraph", svc.motion_remove, "motion"),
-    "reservation": (Reservation, "paragraph", svc.reservation_remove, "reservation"),
-    "conflict": (ConflictOfInterest, "paragraph", svc.conflict_remove, "conflict"),
-    "recipient": (ExtractRecipient, "paragraph", svc.recipient_remove, "recipient"),
+    "motion": (Motion, svc.motion_remove, "motion", _motion_texts),
+    "reservation": (Reservation, svc.reservation_remove, "reservation", _reservation_texts),
+    "conflict": (ConflictOfInterest, svc.conflict_remove, "conflict", _conflict_texts),
+    "recipient": (ExtractRecipient, svc.recipient_remove, "recipient", _recipient_texts),
 }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def paragraph_part_remove(request, kind, pk):
     if kind not in _REMOVABLE:
         raise Http404
-    model, parent, service, arg = _REMOVABLE[kind]
-    obj = get_object_or_404(model.objects.select_related(parent), pk=pk)
-    paragraph = getattr(obj, parent)
-    return _post_action(
+    model, service, arg, texts = _REMOVABLE[kind]
+    obj = get_object_or_404(model.objects.select_related("paragraph__meeting"), pk=pk)
+    paragraph = obj.paragraph
+    question, details, note, done_message, what = texts(obj)
+    return _confirm_protocol_removal(
         request,
-        lambda: service(user=request.user, **{arg: obj}),
-        paragraph.get_absolute_url(),
-        _("Borttaget."),
+        paragraph.meeting,
+        kind=kind,
+        what=what,
+        back=paragraph.get_absolute_url(),
+        title=_("Ta bort ur § %(number)s") % {"number": paragraph.number},
+        question=question,
+        details=details,
+        note=note,
+        remove=lambda: service(user=request.user, **{arg: obj}),
+        done_message=done_message,
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def vote_clear(request, pk):
     paragraph = _paragraph(pk)
-    return _post_action(
+    votes = list(paragraph.votes.select_related("member"))
+    return _confirm_protocol_removal(
         request,
-        lambda: svc.vote_clear(user=request.user, paragraph=paragraph),
-        paragraph.get_absolute_url(),
-        _("Omröstningen är borttagen."),
+        paragraph.meeting,
+        kind="votes",
+        what=_("Omröstningen i § %(number)s (%(count)s röster)")
+        % {"number": paragraph.number, "count": len(votes)},
+        back=paragraph.get_absolute_url(),
+        title=_("Ta bort omröstningen"),
+        question=_(
+            "Ta bort omröstningen i § %(number)s? Alla %(count)s registrerade röster tas bort."
+        )
+        % {"number": paragraph.number, "count": len(votes)},
+        details=[f"{v.member.display_name}: {v.get_choice_display()}" for v in votes],
+        remove=lambda: svc.vote_clear(user=request.user, paragraph=paragraph),
+        done_message=_("Omröstningen är borttagen."),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @conflicts_as_409
 def paragraph_remove(request, pk):
     paragraph = _paragraph(pk)
-    url = paragraph.meeting.get_absolute_url()
-    return _post_action(
+    return _confirm_protocol_removal(
         request,
-        lambda: svc.paragraph_remove(user=request.user, paragraph=paragraph),
-        url + "#agenda",
-        _("Paragrafen är borttagen."),
+        paragraph.meeting,
+        kind="paragraph",
+        what=_("§ %(number)s ”%(title)s”") % {"number": paragraph.number, "title": paragraph.title},
+        back=paragraph.meeting.get_absolute_url() + "#agenda",
+        title=_("Ta bort paragraf"),
+        question=_("Ta bort § %(number)s ”%(title)s”?")
+        % {"number": paragraph.number, "title": paragraph.title},
+        details=[paragraph.dnr] if paragraph.dnr else [],
+        note=_(
+            "Punkten blir kvar på föredragningslistan. Yrkanden, omröstning, reservationer, "
+            "jäv och mottagare i paragrafen tas också bort."
+        ),
+        remove=lambda: svc.paragraph_remove(user=request.user, paragraph=paragraph),
+        done_message=_("Paragrafen är borttagen."),
     )
 
 

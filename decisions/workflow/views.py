@@ -14,11 +14,11 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.access import require
 from core.errors import Conflict
-from core.http import apply_service_errors, conflict_response, form_status
+from core.http import apply_service_errors, confirm_removal, conflict_response, form_status
 from core.money import format_amount
 from decisions.workflow import deadlines, permissions, selectors, services
 from decisions.workflow.constants import BodyCode
@@ -237,22 +237,33 @@ def anchoring_add(request, pk):
     return render(request, "decisions/workflow/anchoring_page.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def anchoring_delete(request, pk, contact_pk):
+    """GET (and a POST without htmx): the confirmation page, ``core.http.confirm_removal``;
+    htmx posts after its own confirm dialog and gets the section back."""
     case = _get_case(pk)
     contact = get_object_or_404(AnchoringContact.objects.select_related("case"), pk=contact_pk)
     if contact.case_id != case.pk:
         raise Http404
+    if request.method == "GET" or not request.htmx:
+        require(permissions.can_record_anchoring(request.user, case))
+        return confirm_removal(
+            request,
+            title=_("Ta bort förankringskontakt"),
+            question=_("Ta bort kontakten med %(unit)s den %(date)s från ärendet %(dnr)s?")
+            % {"unit": contact.unit, "date": contact.contacted_on, "dnr": case.dnr},
+            details=[line for line in (contact.person, contact.outcome) if line],
+            remove=lambda: services.anchoring_contact_delete(user=request.user, contact=contact),
+            back_url=_case_url(case) + "#anchoring",
+            done_message=_("Förankringskontakten är borttagen."),
+        )
     try:
         services.anchoring_contact_delete(user=request.user, contact=contact)
     except PermissionDenied as exc:
         return _refused(request, case, str(exc), 403)
     except Conflict as exc:
         return _refused(request, case, str(exc), 409)
-    if request.htmx:
-        return _anchoring_changed(request, case)
-    messages.success(request, _("Förankringskontakten är borttagen."))
-    return HttpResponseRedirect(_case_url(case) + "#anchoring")
+    return _anchoring_changed(request, case)
 
 
 # --- Decision proposal --------------------------------------------------------------

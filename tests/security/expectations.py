@@ -67,6 +67,7 @@ ACTIONS: dict[str, frozenset] = {
     "projects:member_create": OFF,  # can_manage_members
     "projects:member_edit": OFF,
     "projects:member_delete": OFF,
+    "projects:removal_undo": OFF,  # the "Ångra" of a contact's removal: can_manage_members
     "projects:obligation_create": OFF | SEC,  # can_record_obligation
     "projects:case_note_add": OFF | SEC | CTL,  # can_add_note
     "projects:obligation_edit": OFF | SEC,
@@ -102,7 +103,8 @@ ACTIONS: dict[str, frozenset] = {
     "decisions:agenda_add_queue": SEC,
     "decisions:agenda_add_delegation": SEC,  # + can_report_delegation_decisions
     "decisions:item_move": SEC,
-    "decisions:item_remove": SEC,
+    "decisions:item_remove": SEC,  # GET: the confirmation page (core.http.confirm_removal)
+    "decisions:removal_undo": SEC,  # the "Ångra" of a removal: can_plan_meeting
     "decisions:item_number": SEC,
     "decisions:meeting_number": SEC,
     "decisions:attendance_edit": SEC,
@@ -215,18 +217,14 @@ POST_ONLY = {
     "projects:organisation_alias_add",
     "projects:case_bulk",
     "projects:saved_filter_create",
-    "decisions:workflow_anchoring_delete",
+    "decisions:removal_undo",
+    "projects:removal_undo",
     "decisions:meeting_mark_held",
     "decisions:kallelse_send",
     "decisions:item_move",
-    "decisions:item_remove",
     "decisions:item_number",
     "decisions:meeting_number",
-    "decisions:other_remove",
-    "decisions:paragraph_remove",
     "decisions:proceedings_regenerate",
-    "decisions:vote_clear",
-    "decisions:paragraph_part_remove",
     "decisions:extract_generate",
     "decisions:extracts_generate",
     "decisions:document_generate",
@@ -242,7 +240,6 @@ POST_ONLY = {
     "reporting:answer_done",
     "reporting:answer_assign",
     "reporting:insats_add",
-    "reporting:insats_delete",
     "reporting:insats_move",
     "reporting:figures_check",
     "reporting:generate",

@@ -262,6 +262,30 @@ TARGETS = {
         "secretary",
         lambda w: f"/workflow/paragrafer/{w.held_paragraph.pk}/reservationer/ny/",
     ),
+    # Removals (core.http.confirm_removal): the confirmation page's form (only "next"),
+    # and the "Ångra" button that undoes a removal (core.removal).
+    "confirm_remove_recipient": Target(
+        (),
+        "secretary",
+        lambda w: reverse("decisions:paragraph_part_remove", args=["recipient", w.recipient.pk]),
+    ),
+    "confirm_remove_member": Target(
+        (), "officer", lambda w: reverse("projects:member_delete", args=[w.member.pk])
+    ),
+    "removal_undo_meeting": Target(
+        (),
+        "secretary",
+        lambda w: reverse("decisions:removal_undo", args=[w.meeting_removal.pk]),
+        page=False,
+        base={"next": ""},
+    ),
+    "removal_undo_project": Target(
+        (),
+        "officer",
+        lambda w: reverse("projects:removal_undo", args=[w.project_removal.pk]),
+        page=False,
+        base={"next": ""},
+    ),
     "recipient_add": Target(
         (M + "RecipientForm",),
         "secretary",

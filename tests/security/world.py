@@ -20,6 +20,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from core import removal as core_removal
+from core.models import Removal
 from decisions.meetings import services as meeting_svc
 from decisions.meetings.models import (
     Body,
@@ -151,6 +153,21 @@ def build_world() -> World:
         role=ProjectMember.MemberRole.COORDINATOR,
         name="Kim Projektledare",
     )
+    removed_member = project_svc.project_member_create(
+        user=officer,
+        project=project,
+        group=ProjectMember.Group.STEERING_GROUP,
+        role=ProjectMember.MemberRole.MEMBER,
+        name="Borttagen Ledamot",
+    )
+    o["project_removal"] = core_removal.removal_record(
+        user=officer,
+        remove=lambda: project_svc.project_member_delete(user=officer, member=removed_member),
+        kind=project_svc.MEMBER_REMOVAL,
+        description="Ta bort Borttagen Ledamot från projektorganisationen?",
+        scope=Removal.scope_of(project),
+        back_url=project.get_absolute_url(),
+    )
     o["obligation"] = project_svc.obligation_create(
         user=officer, project=project, text="Lämna lägesrapport varje halvår.", source="test"
     )
@@ -263,6 +280,18 @@ def build_world() -> World:
     members = list(meeting_svc.paragraph_voters(paragraph))
     o["conflict"] = meeting_svc.conflict_declare(
         user=secretary, paragraph=paragraph, member=members[-1], reason="Styrelseledamot"
+    )
+    # A removal in the protocol that can be undone ("Ångra", core.removal).
+    removed = meeting_svc.recipient_add(
+        user=secretary, paragraph=paragraph, name="Borttagen mottagare", email="b@example.se"
+    )
+    o["meeting_removal"] = core_removal.removal_record(
+        user=secretary,
+        remove=lambda: meeting_svc.recipient_remove(user=secretary, recipient=removed),
+        kind="recipient",
+        description="Ta bort Borttagen mottagare som mottagare av protokollsutdrag?",
+        scope=meeting_svc.meeting_scope(held),
+        back_url=paragraph.get_absolute_url(),
     )
     o["signing_meeting"], _p = _held_meeting(run, secretary, datetime.date(2020, 6, 9))
     o["signing_meeting"] = meeting_svc.meeting_submit_for_signing(

@@ -13,6 +13,7 @@ signature: a meeting out for signing or signed refuses every change with ``Confl
 - ``signing``: justering
 - ``notices``: the notice board
 - ``documents``: protocol and extract jobs, storing and sending
+- ``removals``: undoing a removal in the protocol (``core.removal``)
 
 The names below are the package's public interface; callers may also import a topic.
 """
@@ -89,6 +90,7 @@ from decisions.meetings.services.planning import (
     other_attendee_remove,
     voting_members,
 )
+from decisions.meetings.services.removals import meeting_scope, removal_undo
 from decisions.meetings.services.signing import (
     freeze,
     meeting_submit_for_signing,
@@ -158,6 +160,7 @@ __all__ = [
     "meeting_mark_held",
     "meeting_number_items",
     "meeting_request_extracts",
+    "meeting_scope",
     "meeting_set_adjuster",
     "meeting_submit_for_signing",
     "meeting_update",
@@ -185,6 +188,7 @@ __all__ = [
     "protocol_reject",
     "protocol_sign",
     "reauthenticate",
+    "removal_undo",
     "recipient_add",
     "recipient_remove",
     "reservation_add",

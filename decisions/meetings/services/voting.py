@@ -129,9 +129,14 @@ def motion_remove(*, user, motion: Motion) -> None:
     if paragraph.decision_recorded_at:
         raise Conflict(_("Beslutet är registrerat; yrkandena kan inte ändras."))
     if paragraph.carried_motion_id == motion.pk or paragraph.vote_no_motion_id == motion.pk:
-        Paragraph.objects.filter(pk=paragraph.pk).update(carried_motion=None, vote_no_motion=None)
-        Vote.objects.filter(paragraph=paragraph).delete()
-        Paragraph.objects.filter(pk=paragraph.pk).update(vote_held=False)
+        # Saved (not updated) so that the history has it and the removal can be undone.
+        locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+        Vote.objects.filter(paragraph=locked).delete()
+        locked.carried_motion = None
+        locked.vote_no_motion = None
+        locked.vote_held = False
+        locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+        locked.save(update_fields=["carried_motion", "vote_no_motion", "vote_held", "updated_at"])
     motion.delete()
 
 
@@ -288,8 +293,13 @@ def vote_clear(*, user, paragraph: Paragraph) -> None:
     _paragraph_meeting(user, paragraph)
     if paragraph.decision_recorded_at:
         raise Conflict(_("Beslutet är registrerat; omröstningen kan inte ändras."))
-    paragraph.votes.all().delete()
-    Paragraph.objects.filter(pk=paragraph.pk).update(vote_held=False, vote_no_motion=None)
+    locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+    locked.votes.all().delete()
+    # Saved (not updated) so that the history has it and the removal can be undone as a whole.
+    locked.vote_held = False
+    locked.vote_no_motion = None
+    locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    locked.save(update_fields=["vote_held", "vote_no_motion", "updated_at"])
 
 
 @transaction.atomic

@@ -63,10 +63,12 @@ def test_lists_offer_only_members_present_and_without_jav(secretary, members, me
 def test_removals_ask_for_confirmation(voted, secretary, client_for, meeting):
     client = client_for(secretary)
     page = client.get(reverse("decisions:paragraph_detail", args=[voted.pk])).content.decode()
-    assert 'data-confirm="Ta bort omröstningen?' in page
-    assert 'data-confirm="Ta bort yrkandet?"' in page
+    # With JavaScript htmx asks; without, the button opens the confirmation page
+    # (tests/decisions/meetings/test_removals.py).
+    assert 'hx-confirm="Ta bort omröstningen?' in page
+    assert 'hx-confirm="Ta bort yrkandet?"' in page
     page = client.get(meeting.get_absolute_url()).content.decode()
-    assert 'data-confirm="Ta bort punkten' in page or "item_remove" not in page
+    assert 'hx-confirm="Ta bort punkten' in page or "item_remove" not in page
 
 
 # --- Words: a moved meeting shows its new date everywhere ------------------------------------
