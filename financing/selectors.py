@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.money import format_amount
 from decisions.workflow.models import DelegationRule
 from financing.models import (
@@ -371,15 +372,19 @@ def commitment_detail(pk: int) -> Commitment:
     )
 
 
-def case_commitments(case: Case) -> list[Commitment]:
-    """The case's commitments with their balances (the case page's financing section)."""
-    return list(
+def case_commitments_queryset(case: Case) -> QuerySet[Commitment]:
+    return (
         commitments_with_balances()
         .select_related(None)
         .select_related("grant")
         .filter(case=case)
         .order_by("grant__year", "pk")
     )
+
+
+def case_commitments(case: Case) -> list[Commitment]:
+    """The case's commitments with their balances (the case page's financing section)."""
+    return list(case_commitments_queryset(case))
 
 
 # --- Financing plans ------------------------------------------------------------------
@@ -556,20 +561,34 @@ def plan_for_project(project_id: int) -> FinancingPlan | None:
     )
 
 
-def plan_for_case_page(project) -> FinancingPlan | None:
-    """The plan of ``project`` (as loaded by the case page, with its cases) and its rows.
+def plan_for_case_page_querysets(project) -> dict[str, QuerySet]:
+    """The plan of ``project`` and its rows, as two querysets run together."""
+    return {
+        "financing.plan": FinancingPlan.objects.select_related("reviewed_by").filter(
+            project_id=project.pk
+        ),
+        "financing.plan_rows": plan_rows_queryset().filter(plan__project_id=project.pk),
+    }
+
+
+def plan_for_case_page(project, case=None) -> FinancingPlan | None:
+    """The plan of ``project`` (as loaded by the case page, with its cases) and its rows
+    (one query; none when the case page has read them with its other rows on ``case``).
 
     The case page already holds the project with its cases and areas: the plan reuses
     that object instead of loading the project a second time.
     """
-    plan = (
-        FinancingPlan.objects.select_related("reviewed_by")
-        .prefetch_related(Prefetch("rows", queryset=plan_rows_queryset()))
-        .filter(project_id=project.pk)
-        .first()
-    )
+    if case is not None and batch.is_loaded(case, "financing.plan"):
+        plans = batch.loaded(case, "financing.plan", ())
+        rows = batch.loaded(case, "financing.plan_rows", ())
+    else:
+        querysets = plan_for_case_page_querysets(project)
+        batch.fetch_together(*querysets.values())
+        plans, rows = list(querysets["financing.plan"]), list(querysets["financing.plan_rows"])
+    plan = plans[0] if plans else None
     if plan is not None:
         plan.project = project
+        batch.keep_rows(plan, "rows", rows)
     return plan
 
 
