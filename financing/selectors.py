@@ -133,27 +133,33 @@ class GrantSummary:
         return self.grant.amount - self.allocated_categories
 
 
+def _grouped_queryset(queryset, *fields) -> QuerySet:
+    return queryset.values(*fields).annotate(total=Sum("amount")).order_by()
+
+
+def _grouped_rows(rows, *fields) -> dict:
+    return {tuple(row[f] for f in fields): row["total"] or ZERO for row in rows}
+
+
 def _grouped(queryset, *fields) -> dict:
-    return {
-        tuple(row[f] for f in fields): row["total"] or ZERO
-        for row in queryset.values(*fields).annotate(total=Sum("amount")).order_by()
-    }
+    return _grouped_rows(_grouped_queryset(queryset, *fields), *fields)
 
 
 def grant_summary(grant: Grant) -> GrantSummary:
-    """The year's figures in total, per category and per RUS priority (4 queries)."""
-    allocations = {(a.dimension, a.key): a.amount for a in grant.allocations.all()}
-    committed = _grouped(Commitment.objects.filter(grant=grant), "category", "priority")
-    paid = _grouped(
-        Payment.objects.filter(commitment__grant=grant),
-        "commitment__category",
-        "commitment__priority",
-    )
-    released = _grouped(
-        Release.objects.filter(commitment__grant=grant),
-        "commitment__category",
-        "commitment__priority",
-    )
+    """The year's figures in total, per category and per RUS priority (one query:
+    the allocations and three sums together, ``core.batch``)."""
+    by_commitment = ("commitment__category", "commitment__priority")
+    querysets = [
+        grant.allocations.all(),
+        _grouped_queryset(Commitment.objects.filter(grant=grant), "category", "priority"),
+        _grouped_queryset(Payment.objects.filter(commitment__grant=grant), *by_commitment),
+        _grouped_queryset(Release.objects.filter(commitment__grant=grant), *by_commitment),
+    ]
+    batch.fetch_together(*querysets)
+    allocations = {(a.dimension, a.key): a.amount for a in querysets[0]}
+    committed = _grouped_rows(querysets[1], "category", "priority")
+    paid = _grouped_rows(querysets[2], *by_commitment)
+    released = _grouped_rows(querysets[3], *by_commitment)
 
     def figures(index: int, key: str, label: str | Promise, dimension: str) -> Figures:
         def total(data):
@@ -189,21 +195,31 @@ def grant_summary(grant: Grant) -> GrantSummary:
 def multi_year_figures() -> list[Figures]:
     """Each anslag year: its means, what is committed to it (and how much of that by
     earlier years' decisions), paid, released, left; its commitment authority and what
-    its decisions bind for the coming years (the forecast), recovered. 6 queries, any number of years."""
-    grants = list(Grant.objects.order_by("year"))
-    committed = _grouped(Commitment.objects.all(), "grant_id")
-    paid = _grouped(Payment.objects.all(), "commitment__grant_id")
-    released = _grouped(Release.objects.all(), "commitment__grant_id")
-    recovered = _grouped(Recovery.objects.all(), "commitment__grant_id")
+    its decisions bind for the coming years (the forecast), recovered. One query (the
+    grants and six sums together, ``core.batch``), any number of years."""
+    by_years = ("commitment__grant__year", "commitment__committed_on__year")
+    querysets = [
+        Grant.objects.order_by("year"),
+        _grouped_queryset(Commitment.objects.all(), "grant_id"),
+        _grouped_queryset(Payment.objects.all(), "commitment__grant_id"),
+        _grouped_queryset(Release.objects.all(), "commitment__grant_id"),
+        _grouped_queryset(Recovery.objects.all(), "commitment__grant_id"),
+        _grouped_queryset(Commitment.objects.all(), "grant__year", "committed_on__year"),
+        _grouped_queryset(Release.objects.all(), *by_years),
+    ]
+    batch.fetch_together(*querysets)
+    grants = list(querysets[0])
+    committed = _grouped_rows(querysets[1], "grant_id")
+    paid = _grouped_rows(querysets[2], "commitment__grant_id")
+    released = _grouped_rows(querysets[3], "commitment__grant_id")
+    recovered = _grouped_rows(querysets[4], "commitment__grant_id")
     # Net commitments by (anslag year, decision year).
     net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for (grant_year, decided), amount in _grouped(
-        Commitment.objects.all(), "grant__year", "committed_on__year"
+    for (grant_year, decided), amount in _grouped_rows(
+        querysets[5], "grant__year", "committed_on__year"
     ).items():
         net[grant_year, decided] += amount
-    for (grant_year, decided), amount in _grouped(
-        Release.objects.all(), "commitment__grant__year", "commitment__committed_on__year"
-    ).items():
+    for (grant_year, decided), amount in _grouped_rows(querysets[6], *by_years).items():
         net[grant_year, decided] -= amount
 
     def earlier(year: int) -> Decimal:
