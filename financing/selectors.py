@@ -563,18 +563,30 @@ def plan_rows_queryset() -> QuerySet[FinancingRow]:
 
 
 def plan_for_project(project_id: int) -> FinancingPlan | None:
-    return (
+    """The plan (one query) with its rows and its project's RUS areas and cases (as
+    ``prefetch_related`` would fill them, in one more: ``core.batch``)."""
+    plan = (
         FinancingPlan.objects.select_related(
             "project__applicant", "project__owner", "submitted_by", "reviewed_by", "created_by"
-        )
-        .prefetch_related(
-            Prefetch("rows", queryset=plan_rows_queryset()),
-            "project__rus_areas",
-            Prefetch("project__cases", queryset=Case.objects.select_related("officer")),
         )
         .filter(project_id=project_id)
         .first()
     )
+    if plan is None:
+        return None
+    project = plan.project
+    relations = {
+        "relation:rows": plan.rows.select_related("financier", "funding_type").order_by(
+            "position", "pk"
+        ),
+        "relation:rus_areas": project.rus_areas.all(),
+        "relation:cases": project.cases.select_related("officer"),
+    }
+    batch.fetch_together(*relations.values())
+    batch.keep(plan, "relation:rows", relations.pop("relation:rows"))
+    for name, queryset in relations.items():
+        batch.keep(project, name, queryset)
+    return plan
 
 
 def plan_for_case_page_querysets(project) -> dict[str, QuerySet]:
@@ -1009,6 +1021,7 @@ def plan_history(plan: FinancingPlan) -> list[HistoryEvent]:
         .select_related("history_user", "financier", "funding_type")
         .order_by("history_date", "history_id")
     )
+    batch.fetch_together(plan_records, row_records)  # one query (core.batch)
 
     def row_label(record):
         return _("Rad: %(financier)s") % {"financier": record.financier}

@@ -69,7 +69,7 @@ PAGES = {
     "report": ("handlaggare", lambda: "/reports/2022/", DETAIL),
     "meeting page": ("sekreterare", lambda: _meeting().get_absolute_url(), DETAIL),
     # not yet within the target: today's count (issue 20 names them)
-    "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", 17),
+    "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", 14),
     "controller dashboard": ("controller", lambda: "/finance/?year=2022", DETAIL),
     "start page": ("handlaggare", lambda: "/", 19),
 }
