@@ -1325,7 +1325,9 @@ def co_financing_applications(year: int) -> CoFinancingApplications:
     granted = (
         base & Q(decided_on__year=year, granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
     )
-    counts = Case.objects.aggregate(
+    # Only the cases registered or decided in the year (indexed dates), not every case.
+    in_year = Q(registered_on__year=year) | Q(decided_on__year=year)
+    counts = Case.objects.filter(base & in_year).aggregate(
         received=Count("pk", filter=base & Q(registered_on__year=year)),
         granted=Count("pk", filter=granted),
         rejected=Count("pk", filter=rejected),
