@@ -50,8 +50,10 @@ def test_fetch_together_gives_what_each_queryset_gives(demo):
     together = _querysets()
     with CaptureQueriesContext(connection) as ctx:
         batch.fetch_together(*together)
-        got = [_rows(qs) for qs in together]
+        evaluated = [list(qs) for qs in together]
     assert len(ctx.captured_queries) == 1
+    assert [len(rows) for rows in evaluated] == [len(rows) for rows in expected]
+    got = [_rows(qs) for qs in together]
     assert got == expected
     assert all(rows for rows in expected[:7])  # the demo has rows of each
     assert got[-1] == [Case.objects.filter(project__rus_areas__isnull=False).distinct().count()]
