@@ -50,6 +50,8 @@ def _to_db(value, field):
         return datetime.date.fromisoformat(value)
     if kind == "TimeField":
         return datetime.time.fromisoformat(value)
+    if kind == "FloatField":  # JSON numbers are read as decimals (exact for DecimalField)
+        return float(value)
     if kind == "DecimalField":
         return value if isinstance(value, decimal.Decimal) else decimal.Decimal(value)
     if kind == "UUIDField":
