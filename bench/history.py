@@ -41,6 +41,7 @@ def table(runs: list[dict]) -> str:
         f" (load average {latest.get('machine', {}).get('load_average_at_timing', '?')});"
         f" previous: commit {previous.get('commit', '?')}, {previous.get('started', '?')}.",
         "",
+        *([f"Notes: {latest['notes']}", ""] if latest.get("notes") else []),
         "| page (20 000 cases) | median ms | x bare | queries | queries / template / Python ms"
         " | growth to the large size |",
         "|---|---:|---:|---:|---:|---:|",
