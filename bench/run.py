@@ -1,24 +1,25 @@
-"""The benchmark: `make bench`. Prints a table and writes bench/results.json.
+"""The benchmark: `make bench`. Prints a table and appends a row to bench/results.json.
 
 1. A fresh PostgreSQL database ``<DATABASE_URL name>_bench``, migrated, with the demo data.
 2. Volume data at 1 000 cases: query counts per page (in-process test client).
 3. Volume data grown to 20 000 cases, 5 years, 200 meetings, 4 000 paragraphs,
-   40 000 financing rows: query counts again and the app's CPU time per page
-   (in-process, steady under a busy machine), then page timings over HTTP against
-   gunicorn (2 workers, loopback), each as a ratio to a bare Django template view
-   (``/__bench__/bare/``, same middleware, login and base layout) served the same way;
-   every request renders its page.
-4. Documents: the protocol PDF of a 21-paragraph meeting versus raw WeasyPrint of the
-   same HTML, an extract PDF, the annual report figures and DOCX.
-5. Load: 50 concurrent clients for a bounded time: p50/p95 and the error count.
+   40 000 financing rows: query counts again, the app's CPU time per page and where the
+   time goes per page (queries, templates, Python; the heaviest query's plan), all
+   in-process, then page timings over HTTP against gunicorn (2 workers, loopback), each
+   as a ratio to a bare Django template view (``/__bench__/bare/``, same middleware,
+   login and base layout) served the same way; every request renders its page.
+4. Load: 50 concurrent clients for a bounded time: requests/s, p50/p95, errors.
+5. With BENCH_CASES above 20 000: grown in SQL to that size (with 2-3 documents per
+   case in the search index) and measured again; each page's growth from 20 000.
+6. Documents: the 58-page protocol versus raw WeasyPrint of the same HTML, the PDF/A
+   and seal steps, an extract, the annual report's figures, DOCX and PDF, the archive
+   export of a year's closed cases.
 
-Targets (from issue #8): list/detail median <= 2x the bare view at 20k cases, query
-counts constant in N, protocol PDF <= 1.3x raw WeasyPrint, 0 errors under load.
+Targets: issue #20 (bench/README.md).
 """
 
 import gc
 import http.client
-import json
 import os
 import re
 import signal
@@ -38,6 +39,8 @@ REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "100"))
 LOAD_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 SMALL, LARGE = 1_000, int(os.environ.get("BENCH_CASES", "20000"))
+WORKERS = 2
+MID = min(LARGE, 20_000)  # the ORM generator's size; above it, bench.volume.grow_sql
 
 
 def _bench_database_url() -> str:
@@ -71,6 +74,8 @@ os.environ.update(
         "CSRF_COOKIE_SECURE": "false",
         "BENCH_VIEWS": "true",
         "AXES_ENABLED": "false",
+        # the public pages' per-address limit (60 a minute): every bench client is 127.0.0.1
+        "PUBLIC_RATE_LIMIT": "1000000",
         "LOG_LEVEL": "WARNING",
         "EMAIL_URL": "dummymail://",  # the demo's workflow e-mails, not printed
     }
@@ -106,6 +111,8 @@ def pages():
         "case page": f"/cases/{case.pk}/",
         "meeting page": f"/workflow/sammantraden/{meeting.pk}/",
         "controller dashboard": "/finance/?year=2022",
+        "task list (Mina uppgifter)": "/mina-uppgifter/",
+        "public e-diarium search": "/e-diarium/?text=innovation",
     }
 
 
@@ -163,6 +170,114 @@ def cpu_times(paths: dict, rounds: int = 20) -> dict:
     }
 
 
+def _user_for(label: str) -> str:
+    return "controller" if "dashboard" in label else "handlaggare"
+
+
+def breakdown(paths: dict, rounds: int = 15) -> dict:
+    """Where each page's time goes (in-process test client, median of ``rounds``): the
+    SQL (wall-clock from execute to rows fetched: the round trip and PostgreSQL's work),
+    the templates (this process's CPU time rendering them, less the SQL run from them)
+    and the rest, Python (CPU time: views, the ORM building SQL and objects, middleware).
+    CPU times stay steady when neighbours load the machine; wall-clock times do not.
+    Also each page's heaviest query (median time; not the session, user and groups
+    queries every page makes first) and its EXPLAIN ANALYZE plan."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.template.backends.django import Template as BackendTemplate
+    from django.test import Client
+
+    state: dict = {}
+
+    def reset():
+        state.update(sql=0.0, sql_cpu=0.0, tpl=0.0, sql_in_tpl=0.0, depth=0, queries=[])
+
+    def timed_execute(execute, sql, params, many, context):
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - start
+            elapsed_cpu = time.process_time() - cpu
+            state["sql"] += elapsed
+            state["sql_cpu"] += elapsed_cpu
+            if state["depth"]:
+                state["sql_in_tpl"] += elapsed_cpu
+            state["queries"].append((elapsed, sql, params))
+
+    original_render = BackendTemplate.render
+
+    def timed_render(self, *args, **kwargs):
+        state["depth"] += 1
+        cpu = time.process_time()
+        try:
+            return original_render(self, *args, **kwargs)
+        finally:
+            state["depth"] -= 1
+            if not state["depth"]:
+                state["tpl"] += time.process_time() - cpu
+
+    clients = {}
+    for username in ("handlaggare", "controller"):
+        clients[username] = Client()
+        clients[username].force_login(get_user_model().objects.get(username=username))
+    out = {}
+    reset()
+    BackendTemplate.render = timed_render
+    try:
+        with connection.execute_wrapper(timed_execute):
+            for label, path in paths.items():
+                client = clients[_user_for(label)]
+                client.get(path)
+                totals, sqls, tpls, pythons, by_sql = [], [], [], [], {}
+                for _ in range(rounds):
+                    reset()
+                    start, cpu = time.perf_counter(), time.process_time()
+                    assert client.get(path).status_code == 200
+                    totals.append(time.perf_counter() - start)
+                    cpu = time.process_time() - cpu
+                    template = state["tpl"] - state["sql_in_tpl"]
+                    sqls.append(state["sql"])
+                    tpls.append(template)
+                    pythons.append(cpu - template - state["sql_cpu"])
+                    for elapsed, sql, params in state["queries"][3:]:  # after session, user
+                        by_sql.setdefault(sql, [params, []])[1].append(elapsed)
+                total, sql, tpl, python = (
+                    statistics.median(v) * 1000 for v in (totals, sqls, tpls, pythons)
+                )
+                heaviest, params, heaviest_ms = "", None, 0.0
+                if by_sql:
+                    heaviest, (params, times) = max(
+                        by_sql.items(), key=lambda item: statistics.median(item[1][1])
+                    )
+                    heaviest_ms = statistics.median(times) * 1000
+                out[label] = {
+                    "total_ms": round(total, 2),
+                    "queries_ms": round(sql, 2),
+                    "template_ms": round(tpl, 2),
+                    "python_ms": round(max(python, 0.0), 2),
+                    "heaviest_query_ms": round(heaviest_ms, 2),
+                    "heaviest_query": heaviest,
+                    "_params": params,
+                }
+    finally:
+        BackendTemplate.render = original_render
+    for values in out.values():
+        values["plan"] = _explain(values["heaviest_query"], values.pop("_params"))
+    return out
+
+
+def _explain(sql: str, params) -> list[str]:
+    """EXPLAIN ANALYZE of one query (its plan lines), ``Seq Scan``s noted by the caller."""
+    from django.db import connection
+
+    if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        return [f"(no query to explain: {sql[:80]})"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 class Session:
     """A logged-in keep-alive HTTP connection to the local gunicorn."""
 
@@ -202,7 +317,7 @@ def start_gunicorn():
             str(Path(sys.executable).with_name("gunicorn")),
             "norrbotten_cases.wsgi",
             "--workers",
-            "2",
+            str(WORKERS),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -317,6 +432,7 @@ def load_test(paths: dict) -> dict:
         "seconds": LOAD_SECONDS,
         "requests": len(samples),
         "throughput_rps": round(len(samples) / LOAD_SECONDS, 1),
+        "per_worker_rps": round(len(samples) / LOAD_SECONDS / WORKERS, 1),
         "p50_ms": round(samples[len(samples) // 2], 1) if samples else None,
         "p95_ms": round(samples[int(len(samples) * 0.95)], 1) if samples else None,
         "errors": len(errors),
@@ -335,18 +451,30 @@ def _best_of(func, runs=3):
 
 
 def documents(meeting) -> dict:
+    """The protocol of the long meeting (as long as seed 001's: 58 pages) through the
+    app's path against raw WeasyPrint of the same HTML; the PDF/A and seal steps timed
+    on their own; an extract; the annual report's figures, DOCX and PDF; the archive
+    export (E-ARK SIP) of a year's closed cases."""
+    import tempfile
+
+    from django.conf import settings
     from weasyprint import HTML
 
+    from core import pdf as core_pdf
+    from core import seal
     from decisions.meetings import documents as protocol_documents
+    from reporting.archive.package import build_package
+    from reporting.archive.services import closed_cases
     from reporting.documents.content import build_content
+    from reporting.documents.pdf import render_pdf as report_pdf
     from reporting.documents.word import render_docx
     from reporting.figures import compute_figures
     from reporting.models import ReportYear
 
     html = protocol_documents.render_html(kind="protocol", meeting=meeting)
     HTML(string=html, base_url=str(ROOT)).write_pdf()  # warm the font cache for both
-    # Interleaved, best of six each: one rendering takes 1.4 s unloaded and up to twice
-    # that when the machine is busy; the fastest run is the closest to the work itself.
+    # Interleaved, best of four each: one rendering takes seconds and up to twice that
+    # when the machine is busy; the fastest run is the closest to the work itself.
     # Wall-clock is the measure; this process's CPU time is noted beside it (steadier
     # under a busy machine, but without the database's share of our path).
     ours, raw, ours_cpu, raw_cpu = [], [], [], []
@@ -359,25 +487,47 @@ def documents(meeting) -> dict:
         cpus.append(time.process_time() - cpu)
         return result
 
-    def ours_once():
+    def ours_once():  # the app's path: the meeting's rows, the template, the PDF
         return timed(
-            lambda: protocol_documents.render(kind="protocol", meeting=meeting), ours, ours_cpu
+            lambda: core_pdf.render_pdf(
+                protocol_documents.render_html(kind="protocol", meeting=meeting)
+            ),
+            ours,
+            ours_cpu,
         )
 
     def raw_once():
         return timed(lambda: HTML(string=html, base_url=str(ROOT)).write_pdf(), raw, raw_cpu)
 
-    for run in range(6):  # alternating which goes first
+    for run in range(4):  # alternating which goes first
         if run % 2:
             raw_once()
-            pdf, _name = ours_once()
+            plain = ours_once()
         else:
-            pdf, _name = ours_once()
+            plain = ours_once()
             raw_once()
-    # What the app adds before WeasyPrint: the meeting's rows and the template.
     html_time, _ = _best_of(
-        lambda: protocol_documents.render_html(kind="protocol", meeting=meeting), runs=5
+        lambda: protocol_documents.render_html(kind="protocol", meeting=meeting), runs=3
     )
+    pdfa_time, pdfa = _best_of(lambda: core_pdf.render_pdf(html, pdfa=True), runs=2)
+    configured = (settings.SEAL_CERTIFICATE, settings.SEAL_KEY)
+    with tempfile.TemporaryDirectory() as directory:
+        if not seal.seal_configured():  # a throwaway seal, as the tests use
+            certificate, key = seal.create_self_signed_seal(
+                Path(directory), name="Region Norrbotten", key_size=2048, days=30
+            )
+            settings.SEAL_CERTIFICATE, settings.SEAL_KEY = str(certificate), str(key)
+        seal_time, _ = _best_of(
+            lambda: seal.seal_pdf(
+                pdfa,
+                reason="Protokoll (bench)",
+                signers=[seal.SignerLine(name="Bench", role="ordförande", signed_at=_now())],
+                location="Luleå",
+            ),
+            runs=2,
+        )
+        whole, _ = _best_of(lambda: protocol_documents.render(kind="protocol", meeting=meeting), 1)
+        settings.SEAL_CERTIFICATE, settings.SEAL_KEY = configured
     paragraph = meeting.paragraphs.order_by("number").first()
     extract, _ = _best_of(
         lambda: protocol_documents.render(kind="extract", meeting=meeting, paragraph=paragraph)
@@ -385,17 +535,77 @@ def documents(meeting) -> dict:
     figures, _ = _best_of(lambda: compute_figures(2022))
     report = ReportYear.objects.get(year=2022)
     docx, data = _best_of(lambda: render_docx(build_content(report)))
+    report_pdf_time, report_pdf_bytes = _best_of(lambda: report_pdf(build_content(report)), 1)
+    closed = [case.pk for case in closed_cases(year=2022)]
+
+    def archive():
+        with tempfile.TemporaryFile() as handle:
+            build_package(closed, handle, objid="nc-sip-bench", label="Avslutade ärenden 2022")
+            return handle.tell()
+
+    archive_time, archive_bytes = _best_of(archive, runs=1)
     return {
         "protocol_pdf_s": round(min(ours), 3),
         "raw_weasyprint_s": round(min(raw), 3),
         "protocol_ratio": round(min(ours) / min(raw), 2),
         "protocol_cpu_ratio": round(min(ours_cpu) / min(raw_cpu), 2),
-        "protocol_pages": protocol_documents.page_count(pdf),
+        "protocol_pages": protocol_documents.page_count(plain),
         "protocol_html_s": round(html_time, 3),
+        "protocol_pdfa_s": round(pdfa_time, 3),
+        "protocol_seal_s": round(seal_time, 3),
+        "protocol_final_s": round(whole, 3),
         "extract_pdf_s": round(extract, 3),
         "report_figures_s": round(figures, 4),
         "report_docx_s": round(docx, 3),
         "report_docx_bytes": len(data),
+        "report_pdf_s": round(report_pdf_time, 3),
+        "report_pdf_bytes": len(report_pdf_bytes),
+        "archive_cases": len(closed),
+        "archive_s": round(archive_time, 3),
+        "archive_bytes": archive_bytes,
+    }
+
+
+def _now():
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _measure(paths: dict, results: dict, size: str) -> None:
+    """Query counts, the in-process breakdown and CPU times, then gunicorn's timings."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # What autovacuum does to a live database: planner statistics and the
+        # visibility map (index-only scans) after the bulk inserts.
+        cursor.execute("VACUUM ANALYZE")
+    results[f"volume_{size}"] = _volume()
+    results[f"queries_{size}"] = query_counts(paths)
+    results[f"cpu_{size}"] = cpu_times(paths)
+    results[f"breakdown_{size}"] = breakdown(paths)
+    results.setdefault("machine", machine())
+    connection.close()
+    server = start_gunicorn()
+    try:
+        results[f"pages_{size}"] = time_pages(paths)
+        if size == "20k":
+            results["load"] = load_test(paths)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _volume() -> dict:
+    from decisions.meetings.models import Paragraph
+    from financing.models import FinancingRow
+    from projects.models import Case, Document
+
+    return {
+        "cases": Case.objects.count(),
+        "documents": Document.objects.count(),
+        "paragraphs": Paragraph.objects.count(),
+        "financing_rows": FinancingRow.objects.count(),
     }
 
 
@@ -403,51 +613,52 @@ def main():
     started = time.time()
     print(f"Benchmark database: {BENCH_URL}")
     setup_django()
-    from bench import volume
+    from bench import history, volume
 
-    results: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    results: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit()}
     print(f"Generating {SMALL} cases ...")
     volume.grow_to(SMALL)
     volume.meetings(40)
     paths = pages()
     results["queries_1k"] = query_counts(paths)
-    print(f"Generating {LARGE} cases, 200 meetings, 4 000 paragraphs ...")
+    print(f"Generating {MID} cases, 200 meetings, 4 000 paragraphs ...")
     t0 = time.perf_counter()
-    volume.grow_to(LARGE)
+    volume.grow_to(MID)
     protocol_meeting = volume.meetings(200)
     results["generation_s"] = round(time.perf_counter() - t0, 1)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        # What autovacuum does to a live database: planner statistics and the
-        # visibility map (index-only scans) after the bulk inserts.
-        cursor.execute("VACUUM ANALYZE")
-    from decisions.meetings.models import Paragraph
-    from financing.models import FinancingRow
-    from projects.models import Case
-
-    results["volume"] = {
-        "cases": Case.objects.count(),
-        "paragraphs": Paragraph.objects.count(),
-        "financing_rows": FinancingRow.objects.count(),
-    }
-    results["queries_20k"] = query_counts(paths)
-    results["cpu_20k"] = cpu_times(paths)
-    results["machine"] = machine()
-    connection.close()
-    server = start_gunicorn()
-    try:
-        results["pages_20k"] = time_pages(paths)
-        results["load"] = load_test(paths)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    _measure(paths, results, "20k")
+    if LARGE > MID:
+        print(f"Growing to {LARGE} cases and {LARGE * 5 // 2} documents (SQL) ...")
+        t0 = time.perf_counter()
+        results["generation_large"] = volume.grow_sql(LARGE)
+        results["generation_large"]["total_s"] = round(time.perf_counter() - t0, 1)
+        _measure(paths, results, "large")
+        results["growth"] = {
+            label: round(
+                results["pages_large"][label]["median_ms"]
+                / results["pages_20k"][label]["median_ms"],
+                2,
+            )
+            for label in paths
+        }
     results["documents"] = documents(protocol_meeting)
     results["targets"] = targets(results)
     results["duration_s"] = round(time.time() - started, 1)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    if LARGE >= 20_000:  # a full run: kept in the history
+        history.append_run(RESULTS, results)
+    else:
+        print("(a smaller run: not added to bench/results.json)")
     print_table(results)
     return 0 if all(t["met"] for t in results["targets"]) else 1
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return ""
 
 
 def machine() -> dict:
@@ -466,31 +677,66 @@ def machine() -> dict:
     }
 
 
+LISTS = ("case list", "case list, filters + search")
+DETAILS = (
+    "case page",
+    "meeting page",
+    "controller dashboard",
+    "task list (Mina uppgifter)",
+    "public e-diarium search",
+)
+
+
 def targets(results: dict) -> list[dict]:
+    """Issue 20's targets."""
     out = []
-    for label in ("case list", "case list, filters + search", "case page", "meeting page"):
-        ratio = results["pages_20k"][label]["ratio_to_bare"]
-        out.append({"target": f"{label} <= 2x bare", "value": ratio, "met": ratio <= 2.0})
+    pages = results["pages_20k"]
+    for labels, most in ((LISTS, 2.0), (DETAILS, 3.0)):
+        for label in labels:
+            ratio = pages[label]["ratio_to_bare"]
+            out.append(
+                {"target": f"{label} <= {most:g}x bare", "value": ratio, "met": ratio <= most}
+            )
     for label, small in results["queries_1k"].items():
         large = results["queries_20k"][label]
+        most = 8 if label in LISTS or "list" in label or "e-diarium" in label else 12
         out.append(
             {
-                "target": f"queries constant: {label}",
+                "target": f"queries <= {most}, constant: {label}",
                 "value": f"{small} / {large}",
-                "met": small == large,
+                "met": small == large <= most,
             }
         )
-    ratio = results["documents"]["protocol_ratio"]
+    for label, growth in results.get("growth", {}).items():
+        if label != "bare view":
+            out.append(
+                {
+                    "target": f"growth to {LARGE}: {label} <= 1.3x",
+                    "value": growth,
+                    "met": growth <= 1.3,
+                }
+            )
+    d = results["documents"]
     out.append(
-        {"target": "protocol PDF <= 1.3x raw WeasyPrint", "value": ratio, "met": ratio <= 1.3}
+        {
+            "target": "protocol PDF <= 1.2x raw WeasyPrint",
+            "value": d["protocol_ratio"],
+            "met": d["protocol_ratio"] <= 1.2,
+        }
     )
+    for key, name in (
+        ("report_docx_s", "annual report DOCX"),
+        ("report_pdf_s", "annual report PDF"),
+    ):
+        out.append({"target": f"{name} < 5 s", "value": d[key], "met": d[key] < 5})
     errors = results["load"]["errors"]
     out.append({"target": "0 errors under load", "value": errors, "met": errors == 0})
     return out
 
 
 def print_table(results: dict) -> None:
-    print(f"\nPages at {results['volume']['cases']} cases (gunicorn, 2 workers, loopback)")
+    volume = results["volume_20k"]
+    print(f"\nPages at {volume['cases']} cases (gunicorn, 2 workers, loopback)")
     print(
         f"  {'page':30} {'median ms':>10} {'p95 ms':>7} {'x bare':>7}"
         f" {'q@1k':>5} {'q@20k':>6} {'CPU ms':>7} {'x bare':>7}"
@@ -506,6 +752,42 @@ def print_table(results: dict) -> None:
         "  every request renders its page; q: queries; CPU ms: the app's own CPU time per\n"
         "  request, in-process, without PostgreSQL"
     )
+    for size in ("20k", "large"):
+        if f"breakdown_{size}" not in results:
+            continue
+        cases = results[f"volume_{size}"]["cases"]
+        print(
+            f"\nWhere the time goes at {cases} cases (in-process, median ms; total and"
+            " queries wall-clock, template and Python CPU time)"
+        )
+        print(
+            f"  {'page':30} {'total':>7} {'queries':>8} {'template':>9} {'Python':>7}"
+            f" {'heaviest query':>15}"
+        )
+        for label, b in results[f"breakdown_{size}"].items():
+            print(
+                f"  {label:30} {b['total_ms']:>7} {b['queries_ms']:>8} {b['template_ms']:>9}"
+                f" {b['python_ms']:>7} {b['heaviest_query_ms']:>15}"
+            )
+        print("\n  The heaviest query's plan per page (EXPLAIN ANALYZE):")
+        for label, b in results[f"breakdown_{size}"].items():
+            seq = [line.strip() for line in b["plan"] if "Seq Scan" in line]
+            print(f"  -- {label}" + (f"  (seq scans: {len(seq)})" if seq else ""))
+            for line in b["plan"][:12]:
+                print(f"     {line}")
+            if len(b["plan"]) > 12:
+                print(f"     ... ({len(b['plan']) - 12} more lines in results.json)")
+    if "growth" in results:
+        print(
+            f"\nGrowth of the median from {volume['cases']} to {results['volume_large']['cases']} cases"
+        )
+        for label, growth in results["growth"].items():
+            print(
+                f"  {label:30} {results['pages_20k'][label]['median_ms']:>8} ms ->"
+                f" {results['pages_large'][label]['median_ms']:>8} ms  {growth}x"
+            )
+        g = results["generation_large"]
+        print(f"  generator (SQL): {g}")
     d = results["documents"]
     print("\nDocuments")
     print(
@@ -514,12 +796,22 @@ def print_table(results: dict) -> None:
         f" (CPU time {d['protocol_cpu_ratio']}; the HTML step: {d['protocol_html_s']} s)"
     )
     print(
+        f"  then PDF/A {d['protocol_pdfa_s']} s (the whole PDF/A rendering), the seal"
+        f" {d['protocol_seal_s']} s; the final protocol (PDF/A + seal) {d['protocol_final_s']} s"
+    )
+    print(
         f"  extract PDF {d['extract_pdf_s']} s; report figures {d['report_figures_s']} s;"
-        f" report DOCX {d['report_docx_s']} s ({d['report_docx_bytes']} bytes)"
+        f" report DOCX {d['report_docx_s']} s ({d['report_docx_bytes']} bytes);"
+        f" report PDF {d['report_pdf_s']} s ({d['report_pdf_bytes']} bytes)"
+    )
+    print(
+        f"  archive export (E-ARK SIP) of 2022's {d['archive_cases']} closed cases:"
+        f" {d['archive_s']} s ({d['archive_bytes']} bytes)"
     )
     load = results["load"]
     print(
-        f"\nLoad: {load['clients']} clients for {load['seconds']} s: {load['requests']} requests,"
+        f"\nLoad: {load['clients']} clients for {load['seconds']} s: {load['requests']} requests"
+        f" ({load['throughput_rps']}/s, {load['per_worker_rps']}/s per worker),"
         f" p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, errors {load['errors']}"
     )
     print("\nTargets")
@@ -532,7 +824,7 @@ def print_table(results: dict) -> None:
         f" CONN_MAX_AGE {m['conn_max_age']}; the whole run {results['duration_s']} s,"
         f" volume growth {results['generation_s']} s"
     )
-    print(f"Volume: {results['volume']}; written to {RESULTS.relative_to(ROOT)}")
+    print(f"Volume: {volume}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ WORDS = (
 ).split()
 MEETINGS_PER_YEAR = 40
 PARAGRAPHS_PER_MEETING = 20
+# The protocol benchmark's meeting: as long as seed 001's protocol (58 pages).
+PROTOCOL_PARAGRAPHS = 40
 
 
 def _officers():
@@ -261,8 +263,8 @@ def _search_vectors():
 def meetings(total: int = 200) -> Meeting:
     """``total`` RUN meetings over five years with 20 paragraphs each (4 000 in all).
 
-    Returns one extra meeting with 21 full case paragraphs (the seed's § 34-41 texts,
-    repeated) for the protocol benchmark.
+    Returns one extra meeting with ``PROTOCOL_PARAGRAPHS`` full case paragraphs (the
+    seed's § 34-41 texts, repeated) for the protocol benchmark.
     """
     body = Body.objects.get(code=BodyCode.RUN)
     secretary = get_user_model().objects.get(username="sekreterare")
@@ -327,7 +329,7 @@ def protocol_meeting(body, secretary) -> Meeting:
         return meeting
     counter, _ = ParagraphCounter.objects.get_or_create(body=body, year=2023)
     rows = []
-    for i in range(21):
+    for i in range(PROTOCOL_PARAGRAPHS):
         seed = SEED_CASES[i % len(SEED_CASES)]
         counter.last_number += 1
         rows.append(
@@ -359,3 +361,304 @@ def protocol_meeting(body, secretary) -> Meeting:
     Paragraph.objects.bulk_create(rows)
     counter.save()
     return meeting
+
+
+# --- The large size: plain SQL -------------------------------------------------------------
+#
+# 200 000 cases over ten years (2014-2023) with 500 000 documents whose text is in the
+# search index: bulk_create would take a quarter of an hour on 2 cores, the SQL below takes
+# minutes. Each table is filled by one INSERT ... SELECT over a temporary table of the new
+# cases (random values from a seeded random()), ids taken from the tables' sequences.
+
+LARGE_YEARS = tuple(range(2014, 2024))
+DOCUMENTS_PER_CASE = 2.5  # two or three each
+
+
+def _defaults(model, given: dict[str, str]) -> tuple[list[str], list[str], list]:
+    """Columns and SQL expressions for an INSERT of ``model``: ``given`` ({column: SQL}),
+    the rest its Python default, ``now()`` for auto_now fields, NULL or ''."""
+    from django.db.models import NOT_PROVIDED
+
+    columns, expressions, params = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key and f.column not in given:
+            continue  # its sequence
+        columns.append(connection.ops.quote_name(f.column))
+        if f.column in given:
+            expressions.append(given[f.column])
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            expressions.append("now()")
+        elif f.default is not NOT_PROVIDED:
+            expressions.append("%s")
+            params.append(f.get_db_prep_save(f.get_default(), connection))
+        elif f.null:
+            expressions.append("NULL")
+        else:
+            expressions.append("''")
+    return columns, expressions, params
+
+
+def _insert(cursor, model, given: dict[str, str], source: str) -> int:
+    columns, expressions, params = _defaults(model, given)
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - ours
+        f" SELECT {', '.join(expressions)} {source}",
+        params,
+    )
+    return cursor.rowcount
+
+
+def grow_sql(target: int) -> dict:
+    """Add cases (projects, RUS areas, financing plans with two rows, commitments for the
+    granted, 2-3 documents each with their text in the case's search vector) until there
+    are ``target``; returns the seconds each step took."""
+    import time
+
+    from projects import search
+
+    timings: dict = {}
+    existing = Case.objects.count()
+    missing = target - existing
+    if missing <= 0:
+        return timings
+    rng = random.Random(20140101)
+    officers = [u.pk for u in _officers()]
+    orgs = _organisations(rng)
+    rus = list(RusArea.objects.values_list("pk", flat=True))
+    region = Organisation.objects.get(name="Region Norrbotten").pk
+    user = get_user_model().objects.get(username="controller").pk
+    grants = {}
+    for year in LARGE_YEARS:
+        DiaryCounter.objects.get_or_create(year=year, defaults={"last_number": 0})
+        grants[year] = Grant.objects.get_or_create(
+            year=year, defaults={"amount": Decimal("50000000000")}
+        )[0].pk
+    cf_states = [str(s) for s in CF_STATES]
+    pi_states = [str(s) for s in PI_STATES]
+    clock = time.perf_counter()
+
+    def step(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 1)
+        clock = now
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.2014)")
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_new ON COMMIT DROP AS
+            SELECT g,
+                   nextval('projects_project_id_seq') AS project_id,
+                   nextval('projects_case_id_seq') AS case_id,
+                   nextval('financing_financingplan_id_seq') AS plan_id,
+                   %(years)s::int[] AS years,
+                   (%(years)s::int[])[1 + (g %% array_length(%(years)s::int[], 1))] AS year,
+                   random() < 0.7 AS co_financing,
+                   (%(words)s::text[])[1 + floor(random() * %(nwords)s)::int] AS w1,
+                   (%(words)s::text[])[1 + floor(random() * %(nwords)s)::int] AS w2,
+                   (%(words)s::text[])[1 + floor(random() * %(nwords)s)::int] AS w3,
+                   (%(officers)s::bigint[])[1 + floor(random() * %(nofficers)s)::int] AS officer,
+                   (%(orgs)s::bigint[])[1 + floor(random() * %(norgs)s)::int] AS applicant,
+                   (%(orgs)s::bigint[])[1 + floor(random() * %(norgs)s)::int] AS financier,
+                   (%(rus)s::bigint[])[1 + floor(random() * %(nrus)s)::int] AS rus,
+                   (200 + floor(random() * 3800))::numeric * 1000 AS requested,
+                   3 + floor(random() * 4)::int AS budget_factor,
+                   floor(random() * 7)::int AS state_index,
+                   1 + floor(random() * 12)::int AS month,
+                   1 + floor(random() * 28)::int AS day,
+                   300 + floor(random() * 800)::int AS days
+            FROM generate_series(%(first)s, %(last)s) g
+            """,
+            {
+                "years": list(LARGE_YEARS),
+                "words": WORDS,
+                "nwords": len(WORDS),
+                "officers": officers,
+                "nofficers": len(officers),
+                "orgs": orgs,
+                "norgs": len(orgs),
+                "rus": rus,
+                "nrus": len(rus),
+                "first": existing,
+                "last": target - 1,
+            },
+        )
+        cursor.execute(
+            "ALTER TABLE bench_new ADD COLUMN kind text, ADD COLUMN state text,"
+            " ADD COLUMN registered date, ADD COLUMN number int"
+        )
+        cursor.execute(
+            """
+            UPDATE bench_new SET
+                kind = CASE WHEN co_financing THEN %s ELSE %s END,
+                state = CASE WHEN co_financing THEN (%s::text[])[1 + state_index]
+                             ELSE (%s::text[])[1 + state_index] END,
+                registered = make_date(year, month, day)
+            """,
+            [str(CaseKind.CO_FINANCING), str(CaseKind.PROJECT_IDEA), cf_states, pi_states],
+        )
+        cursor.execute(
+            """
+            UPDATE bench_new n SET number = coalesce(d.last_number, 0) + r.rn
+            FROM (SELECT g, row_number() OVER (PARTITION BY year ORDER BY g) AS rn
+                  FROM bench_new) r, projects_diarycounter d
+            WHERE r.g = n.g AND d.year = n.year
+            """
+        )
+        step("temporary table")
+        _insert(
+            cursor,
+            Project,
+            {
+                "id": "n.project_id",
+                "title": "initcap(n.w1) || ' och ' || n.w2 || ' i Norrbotten ' || n.g",
+                "applicant_id": "n.applicant",
+                "owner_id": "n.applicant",
+                "start_date": "make_date(n.year, n.month, 1)",
+                "end_date": "make_date(n.year, n.month, 1) + n.days",
+                "requested_amount": "n.requested",
+                "total_budget": "n.requested * n.budget_factor",
+                "summary": "'Projektet arbetar med ' || n.w1 || ', ' || n.w2 || ' och ' || n.w3 || '.'",
+                "purpose": "'Att stärka ' || n.w3 || ' i länet.'",
+            },
+            "FROM bench_new n",
+        )
+        cursor.execute(
+            "INSERT INTO projects_project_rus_areas (project_id, rusarea_id)"
+            " SELECT project_id, rus FROM bench_new"
+        )
+        step("projects")
+        granted = f"n.state IN ('{CaseState.GRANTED}', '{CaseState.RUNNING}')"
+        decided = (
+            f"n.state IN ('{CaseState.GRANTED}', '{CaseState.RUNNING}', '{CaseState.REJECTED}')"
+        )
+        _insert(
+            cursor,
+            Case,
+            {
+                "id": "n.case_id",
+                "year": "n.year",
+                "number": "n.number",
+                "kind": "n.kind",
+                "title": "'Medfinansiering av projektet ' || initcap(n.w1) || ' och ' || n.w2"
+                " || ' i Norrbotten ' || n.g",
+                "officer_id": "n.officer",
+                "received_on": "n.registered",
+                "registered_on": "n.registered",
+                "project_id": "n.project_id",
+                "state": "n.state",
+                "state_since": "now()",
+                "granted_amount": f"CASE WHEN {granted} THEN n.requested END",
+                "decided_on": f"CASE WHEN {decided} THEN n.registered + 60 END",
+            },
+            "FROM bench_new n",
+        )
+        cursor.execute(
+            """
+            UPDATE projects_diarycounter d SET last_number = m.number
+            FROM (SELECT year, max(number) AS number FROM bench_new GROUP BY year) m
+            WHERE d.year = m.year
+            """
+        )
+        step("cases")
+        _insert(
+            cursor,
+            FinancingPlan,
+            {
+                "id": "n.plan_id",
+                "project_id": "n.project_id",
+                "stated_total": "n.requested * n.budget_factor",
+                "status": f"'{PlanStatus.APPROVED}'",
+                "reviewed_by_id": str(user),
+                "reviewed_at": "now()",
+                "submitted_by_id": str(user),
+                "submitted_at": "now()",
+            },
+            "FROM bench_new n",
+        )
+        _financing_rows(cursor, region)
+        grant_case = " ".join(f"WHEN {year} THEN {pk}" for year, pk in grants.items())
+        _insert(
+            cursor,
+            Commitment,
+            {
+                "grant_id": f"CASE n.year {grant_case} END",
+                "category": f"'{GrantCategory.PROJECT}'",
+                "priority": f"'{ReportPriority.INNOVATION}'",
+                "case_id": "n.case_id",
+                "amount": "n.requested",
+                "committed_on": "n.registered + 60",
+                "created_by_id": str(user),
+            },
+            f"FROM bench_new n WHERE {granted}",
+        )
+        step("financing")
+        _documents(cursor)
+        step("documents")
+        cursor.execute(
+            f"""
+            UPDATE projects_case c SET search_vector =
+              setweight(to_tsvector(%(config)s, lpad(c.number::text, 5, '0') || '-' || c.year
+                        || ' ' || coalesce(c.nyps_id, '') || ' ' || c.title), 'A')
+              || setweight(to_tsvector(%(config)s, coalesce(o.name, '')), 'B')
+              || setweight(to_tsvector(%(config)s, p.summary || ' ' || p.purpose), 'C')
+              || setweight(to_tsvector(%(config)s, coalesce(
+                   (SELECT string_agg(left(d.text, {search.MAX_DOCUMENT_CHARS}), ' ')
+                    FROM projects_document d WHERE d.case_id = c.id), '')), 'D')
+            FROM bench_new n, projects_project p
+              LEFT JOIN projects_organisation o ON o.id = p.applicant_id
+            WHERE c.id = n.case_id AND p.id = c.project_id
+            """,  # noqa: S608 - numbers of ours
+            {"config": search.SEARCH_CONFIG},
+        )
+        step("search index")
+    return timings
+
+
+def _financing_rows(cursor, region: int) -> None:
+    cursor.execute(
+        """
+        INSERT INTO financing_financingrow
+            (plan_id, financier_id, funding_type, amount_applied, in_kind, position)
+        SELECT n.plan_id,
+               CASE WHEN p.position = 0 THEN %s ELSE n.financier END,
+               CASE WHEN p.position = 0 THEN %s ELSE %s END,
+               CASE WHEN p.position = 0 THEN n.requested
+                    ELSE n.requested * (n.budget_factor - 1) END,
+               false, p.position
+        FROM bench_new n CROSS JOIN (VALUES (0), (1)) p(position)
+        """,
+        [region, FundingCode.REGION_1_1, FundingCode.ERUF],
+    )
+
+
+def _documents(cursor) -> None:
+    from projects.models import Document
+
+    given = {
+        "case_id": "n.case_id",
+        "title": "(ARRAY['Ansökan', 'Budget', 'Bilaga'])[d]",
+        "kind": f"'{Document.Kind.APPENDIX}'",
+        "file": "'bench/' || n.case_id || '-' || d || '.pdf'",
+        "original_name": "(ARRAY['Ansökan', 'Budget', 'Bilaga'])[d] || '.pdf'",
+        "content_type": "'application/pdf'",
+        "size": "20000 + d * 1000",
+        "sha256": "md5(n.case_id || '-' || d) || md5(d || '-' || n.case_id)",
+        "uploaded_by_id": "n.officer",
+        "text": "'Ansökan om medfinansiering. Projektet arbetar med ' || n.w1 || ', '"
+        " || n.w2 || ' och ' || n.w3 || ' i Norrbotten. Budgeten omfattar personal,"
+        " externa tjänster och investeringar. Resultaten sprids till företag och"
+        " kommuner i länet. Dokument ' || d || ' i ärende ' || n.number || '.'",
+        "text_extracted_at": "now()",
+        "registry_number": "d",
+        "document_date": "n.registered",
+        "registered_at": "now()",
+        "registered_by_id": "n.officer",
+    }
+    _insert(
+        cursor,
+        Document,
+        given,
+        "FROM bench_new n CROSS JOIN LATERAL generate_series(1, 2 + (n.g %% 2)) d",
+    )

@@ -1,6 +1,7 @@
 """The case page's parts that involve money: the financing section, and the workflow's
 action buttons with the money's reasons (``financing.services.decisions``)."""
 
+from core import batch
 from decisions.workflow import views as workflow_views
 from financing import permissions, selectors
 from financing.services import decisions
@@ -11,8 +12,10 @@ def financing_section_context(request, case) -> dict | None:
     user = request.user
     if not permissions.can_view_financing(user):
         return None
-    plan = selectors.plan_for_case_page(case.project)
-    commitments = selectors.case_commitments(case)
+    plan = selectors.plan_for_case_page(case.project, case)
+    commitments = batch.loaded(
+        case, "financing.commitments", lambda: selectors.case_commitments_queryset(case)
+    )
     context = {
         "case": case,
         "project": case.project,
@@ -24,7 +27,9 @@ def financing_section_context(request, case) -> dict | None:
         "remaining": sum((c.remaining for c in commitments), selectors.ZERO),
         "can_create": permissions.can_create_plan(user, case.project) if plan is None else None,
         "unmet_conditions": (
-            case.grant_conditions.filter(met_on__isnull=True).count() if commitments else 0
+            len(batch.loaded(case, "financing.unmet_conditions", lambda: _unmet_conditions(case)))
+            if commitments
+            else 0
         ),
     }
     if plan is not None:
@@ -38,11 +43,28 @@ def financing_section_context(request, case) -> dict | None:
     return context
 
 
+def _unmet_conditions(case):
+    return case.grant_conditions.filter(met_on__isnull=True).values_list("pk", flat=True)
+
+
+def preload(request, case) -> dict:
+    """The rows of the financing section (and the plan for the workflow's buttons), run
+    with the rest of the case page's (``projects.case_page``, ``core.batch``)."""
+    if not permissions.can_view_financing(request.user):
+        return {}
+    return {
+        **selectors.plan_for_case_page_querysets(case.project),
+        "financing.commitments": selectors.case_commitments_queryset(case),
+        "financing.unmet_conditions": _unmet_conditions(case),
+    }
+
+
 SECTION = Section(
     key="financing",
     area="main",
     template="financing/partials/case_financing.html",
     context=financing_section_context,
+    preload=preload,
 )
 
 

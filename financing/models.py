@@ -404,6 +404,8 @@ class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned
         verbose_name = _("finansieringsplan")
         verbose_name_plural = _("finansieringsplaner")
         ordering = ["project__title"]
+        # the plans waiting on someone (returned, submitted) among the many approved
+        indexes = [models.Index(fields=["status"], name="financingplan_status")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stated_total__gte=0), name="plan_stated_total_non_negative"

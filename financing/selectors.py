@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.money import format_amount
 from decisions.workflow.models import DelegationRule
 from financing.models import (
@@ -132,27 +133,33 @@ class GrantSummary:
         return self.grant.amount - self.allocated_categories
 
 
+def _grouped_queryset(queryset, *fields) -> QuerySet:
+    return queryset.values(*fields).annotate(total=Sum("amount")).order_by()
+
+
+def _grouped_rows(rows, *fields) -> dict:
+    return {tuple(row[f] for f in fields): row["total"] or ZERO for row in rows}
+
+
 def _grouped(queryset, *fields) -> dict:
-    return {
-        tuple(row[f] for f in fields): row["total"] or ZERO
-        for row in queryset.values(*fields).annotate(total=Sum("amount")).order_by()
-    }
+    return _grouped_rows(_grouped_queryset(queryset, *fields), *fields)
 
 
 def grant_summary(grant: Grant) -> GrantSummary:
-    """The year's figures in total, per category and per RUS priority (4 queries)."""
-    allocations = {(a.dimension, a.key): a.amount for a in grant.allocations.all()}
-    committed = _grouped(Commitment.objects.filter(grant=grant), "category", "priority")
-    paid = _grouped(
-        Payment.objects.filter(commitment__grant=grant),
-        "commitment__category",
-        "commitment__priority",
-    )
-    released = _grouped(
-        Release.objects.filter(commitment__grant=grant),
-        "commitment__category",
-        "commitment__priority",
-    )
+    """The year's figures in total, per category and per RUS priority (one query:
+    the allocations and three sums together, ``core.batch``)."""
+    by_commitment = ("commitment__category", "commitment__priority")
+    querysets = [
+        grant.allocations.all(),
+        _grouped_queryset(Commitment.objects.filter(grant=grant), "category", "priority"),
+        _grouped_queryset(Payment.objects.filter(commitment__grant=grant), *by_commitment),
+        _grouped_queryset(Release.objects.filter(commitment__grant=grant), *by_commitment),
+    ]
+    batch.fetch_together(*querysets)
+    allocations = {(a.dimension, a.key): a.amount for a in querysets[0]}
+    committed = _grouped_rows(querysets[1], "category", "priority")
+    paid = _grouped_rows(querysets[2], *by_commitment)
+    released = _grouped_rows(querysets[3], *by_commitment)
 
     def figures(index: int, key: str, label: str | Promise, dimension: str) -> Figures:
         def total(data):
@@ -188,21 +195,31 @@ def grant_summary(grant: Grant) -> GrantSummary:
 def multi_year_figures() -> list[Figures]:
     """Each anslag year: its means, what is committed to it (and how much of that by
     earlier years' decisions), paid, released, left; its commitment authority and what
-    its decisions bind for the coming years (the forecast), recovered. 6 queries, any number of years."""
-    grants = list(Grant.objects.order_by("year"))
-    committed = _grouped(Commitment.objects.all(), "grant_id")
-    paid = _grouped(Payment.objects.all(), "commitment__grant_id")
-    released = _grouped(Release.objects.all(), "commitment__grant_id")
-    recovered = _grouped(Recovery.objects.all(), "commitment__grant_id")
+    its decisions bind for the coming years (the forecast), recovered. One query (the
+    grants and six sums together, ``core.batch``), any number of years."""
+    by_years = ("commitment__grant__year", "commitment__committed_on__year")
+    querysets = [
+        Grant.objects.order_by("year"),
+        _grouped_queryset(Commitment.objects.all(), "grant_id"),
+        _grouped_queryset(Payment.objects.all(), "commitment__grant_id"),
+        _grouped_queryset(Release.objects.all(), "commitment__grant_id"),
+        _grouped_queryset(Recovery.objects.all(), "commitment__grant_id"),
+        _grouped_queryset(Commitment.objects.all(), "grant__year", "committed_on__year"),
+        _grouped_queryset(Release.objects.all(), *by_years),
+    ]
+    batch.fetch_together(*querysets)
+    grants = list(querysets[0])
+    committed = _grouped_rows(querysets[1], "grant_id")
+    paid = _grouped_rows(querysets[2], "commitment__grant_id")
+    released = _grouped_rows(querysets[3], "commitment__grant_id")
+    recovered = _grouped_rows(querysets[4], "commitment__grant_id")
     # Net commitments by (anslag year, decision year).
     net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for (grant_year, decided), amount in _grouped(
-        Commitment.objects.all(), "grant__year", "committed_on__year"
+    for (grant_year, decided), amount in _grouped_rows(
+        querysets[5], "grant__year", "committed_on__year"
     ).items():
         net[grant_year, decided] += amount
-    for (grant_year, decided), amount in _grouped(
-        Release.objects.all(), "commitment__grant__year", "commitment__committed_on__year"
-    ).items():
+    for (grant_year, decided), amount in _grouped_rows(querysets[6], *by_years).items():
         net[grant_year, decided] -= amount
 
     def earlier(year: int) -> Decimal:
@@ -371,15 +388,19 @@ def commitment_detail(pk: int) -> Commitment:
     )
 
 
-def case_commitments(case: Case) -> list[Commitment]:
-    """The case's commitments with their balances (the case page's financing section)."""
-    return list(
+def case_commitments_queryset(case: Case) -> QuerySet[Commitment]:
+    return (
         commitments_with_balances()
         .select_related(None)
         .select_related("grant")
         .filter(case=case)
         .order_by("grant__year", "pk")
     )
+
+
+def case_commitments(case: Case) -> list[Commitment]:
+    """The case's commitments with their balances (the case page's financing section)."""
+    return list(case_commitments_queryset(case))
 
 
 # --- Financing plans ------------------------------------------------------------------
@@ -542,34 +563,60 @@ def plan_rows_queryset() -> QuerySet[FinancingRow]:
 
 
 def plan_for_project(project_id: int) -> FinancingPlan | None:
-    return (
+    """The plan (one query) with its rows and its project's RUS areas and cases (as
+    ``prefetch_related`` would fill them, in one more: ``core.batch``)."""
+    plan = (
         FinancingPlan.objects.select_related(
             "project__applicant", "project__owner", "submitted_by", "reviewed_by", "created_by"
-        )
-        .prefetch_related(
-            Prefetch("rows", queryset=plan_rows_queryset()),
-            "project__rus_areas",
-            Prefetch("project__cases", queryset=Case.objects.select_related("officer")),
         )
         .filter(project_id=project_id)
         .first()
     )
+    if plan is None:
+        return None
+    project = plan.project
+    relations = {
+        "relation:rows": plan.rows.select_related("financier", "funding_type").order_by(
+            "position", "pk"
+        ),
+        "relation:rus_areas": project.rus_areas.all(),
+        "relation:cases": project.cases.select_related("officer"),
+    }
+    batch.fetch_together(*relations.values())
+    batch.keep(plan, "relation:rows", relations.pop("relation:rows"))
+    for name, queryset in relations.items():
+        batch.keep(project, name, queryset)
+    return plan
 
 
-def plan_for_case_page(project) -> FinancingPlan | None:
-    """The plan of ``project`` (as loaded by the case page, with its cases) and its rows.
+def plan_for_case_page_querysets(project) -> dict[str, QuerySet]:
+    """The plan of ``project`` and its rows, as two querysets run together."""
+    return {
+        "financing.plan": FinancingPlan.objects.select_related("reviewed_by").filter(
+            project_id=project.pk
+        ),
+        "financing.plan_rows": plan_rows_queryset().filter(plan__project_id=project.pk),
+    }
+
+
+def plan_for_case_page(project, case=None) -> FinancingPlan | None:
+    """The plan of ``project`` (as loaded by the case page, with its cases) and its rows
+    (one query; none when the case page has read them with its other rows on ``case``).
 
     The case page already holds the project with its cases and areas: the plan reuses
     that object instead of loading the project a second time.
     """
-    plan = (
-        FinancingPlan.objects.select_related("reviewed_by")
-        .prefetch_related(Prefetch("rows", queryset=plan_rows_queryset()))
-        .filter(project_id=project.pk)
-        .first()
-    )
+    if case is not None and batch.is_loaded(case, "financing.plan"):
+        plans = batch.loaded(case, "financing.plan", ())
+        rows = batch.loaded(case, "financing.plan_rows", ())
+    else:
+        querysets = plan_for_case_page_querysets(project)
+        batch.fetch_together(*querysets.values())
+        plans, rows = list(querysets["financing.plan"]), list(querysets["financing.plan_rows"])
+    plan = plans[0] if plans else None
     if plan is not None:
         plan.project = project
+        batch.keep_rows(plan, "rows", rows)
     return plan
 
 
@@ -974,6 +1021,7 @@ def plan_history(plan: FinancingPlan) -> list[HistoryEvent]:
         .select_related("history_user", "financier", "funding_type")
         .order_by("history_date", "history_id")
     )
+    batch.fetch_together(plan_records, row_records)  # one query (core.batch)
 
     def row_label(record):
         return _("Rad: %(financier)s") % {"financier": record.financier}
@@ -1277,7 +1325,9 @@ def co_financing_applications(year: int) -> CoFinancingApplications:
     granted = (
         base & Q(decided_on__year=year, granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
     )
-    counts = Case.objects.aggregate(
+    # Only the cases registered or decided in the year (indexed dates), not every case.
+    in_year = Q(registered_on__year=year) | Q(decided_on__year=year)
+    counts = Case.objects.filter(base & in_year).aggregate(
         received=Count("pk", filter=base & Q(registered_on__year=year)),
         granted=Count("pk", filter=granted),
         rejected=Count("pk", filter=rejected),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import batch
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
@@ -68,8 +69,9 @@ def dashboard(request):
     if grant is not None:
         summary = selectors.grant_summary(grant)
     multi_year = selectors.multi_year_figures()
-    open_commitments = Paginator(selectors.commitment_list(year=year, open_only=True), 10).get_page(
-        request.GET.get("page")
+    open_commitments = batch.paginate(  # the count and the rows in one query (core.batch)
+        Paginator(selectors.commitment_list(year=year, open_only=True), 10),
+        request.GET.get("page"),
     )
     context = {
         "grants": grants,

@@ -9,6 +9,12 @@ what they know about it without this app importing them. Each declares its secti
 ``context(request, case)`` returns the template context for the section, or ``None``
 to leave the section out for this user or case. Areas: ``header`` (under the title,
 e.g. state and action buttons), ``main`` (the main column), ``side`` (the side column).
+
+``preload(request, case)`` (optional) returns {name: queryset} for the rows the section
+reads: the page runs every section's querysets together with its own in one query
+(``core.batch``) and keeps the rows on the case, where the section's selectors take them
+(``core.batch.loaded(case, name, ...)``). Names are prefixed with the section's area of
+the code (``"workflow.log"``) so they do not collide.
 """
 
 from collections.abc import Callable
@@ -27,6 +33,7 @@ class Section:
     area: str
     template: str
     context: Callable
+    preload: Callable | None = None
 
     def __post_init__(self):
         if self.area not in AREAS:
@@ -48,4 +55,13 @@ def sections_for(request, case) -> dict[str, list[dict]]:
         out[section.area].append(
             {"key": section.key, "template": section.template, "context": context}
         )
+    return out
+
+
+def preload_for(request, case) -> dict:
+    """Every section's querysets for this request and case ({name: queryset})."""
+    out: dict = {}
+    for section in _sections(tuple(settings.CASE_PAGE_SECTIONS)):
+        if section.preload is not None:
+            out.update(section.preload(request, case) or {})
     return out

@@ -537,6 +537,9 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         indexes = [
             models.Index(fields=["kind", "state"]),
             models.Index(fields=["officer", "state"]),
+            # a year's received and decided cases (the dashboard, the annual report)
+            models.Index(fields=["registered_on"], name="case_registered_on"),
+            models.Index(fields=["decided_on"], name="case_decided_on"),
         ]
 
     def __str__(self):

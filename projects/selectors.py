@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import Expression, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from core import batch
 from core.roles import Role
 from projects import search, secrecy
 from projects.models import (
@@ -193,33 +194,34 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
     return queryset.filter(exact | Q(pk__in=matching))
 
 
-def case_detail(pk: int) -> Case:
-    """The case with everything its page shows."""
-    return (
-        Case.objects.select_related(
-            "project__applicant", "project__owner", "officer", "project__follow_up_case"
-        )
-        .prefetch_related(
-            "project__partners",
-            "project__rus_areas",
-            "project__smart_areas",
-            "project__main_aims",
-            Prefetch(
-                "project__members",
-                queryset=ProjectMember.objects.select_related("organisation"),
-            ),
-            Prefetch(
-                "project__obligations",
-                queryset=Obligation.objects.select_related("case"),
-            ),
-            Prefetch(
-                "project__cases",
-                queryset=Case.objects.select_related("officer").order_by("year", "number"),
-            ),
-            "followed_up_projects",
-        )
-        .get(pk=pk)
-    )
+def case_detail(pk: int, preload=None) -> Case:
+    """The case with everything its page shows: the case (one query), then its
+    project's relations (as ``prefetch_related`` would fill them) together with what
+    ``preload(case)`` adds ({name: queryset}, kept on the case: ``core.batch.loaded``)
+    in one more query."""
+    case = Case.objects.select_related(
+        "project__applicant", "project__owner", "officer", "project__follow_up_case"
+    ).get(pk=pk)
+    project = case.project
+    project_sets = {
+        "relation:partners": project.partners.all(),
+        "relation:rus_areas": project.rus_areas.all(),
+        "relation:smart_areas": project.smart_areas.all(),
+        "relation:main_aims": project.main_aims.all(),
+        "relation:members": project.members.select_related("organisation"),
+        "relation:obligations": project.obligations.select_related("case"),
+        "relation:cases": project.cases.select_related("officer").order_by("year", "number"),
+    }
+    case_sets = {
+        "relation:followed_up_projects": case.followed_up_projects.all(),
+        **(preload(case) if preload else {}),
+    }
+    batch.fetch_together(*project_sets.values(), *case_sets.values())
+    for name, queryset in project_sets.items():
+        batch.keep(project, name, queryset)
+    for name, queryset in case_sets.items():
+        batch.keep(case, name, queryset)
+    return case
 
 
 # --- Documents ---------------------------------------------------------------------
@@ -267,16 +269,18 @@ def documents_for_case(
     return sorted(groups.values(), key=lambda g: g.latest.uploaded_at, reverse=True)
 
 
+def registry_queryset(case: Case) -> QuerySet[Document]:
+    return case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
+        "registry_number"
+    )
+
+
 def registry_for_case(case: Case, user, secrets=None) -> list[Document]:
     """The case's registry in number order (one query). Every entry is listed (that a
     document exists is public); ``masked`` on each is the marking that hides its title,
     description, party and file from this user, or ``None``."""
     secrets = secrets or secrecy.secrets_for(user, [case])
-    documents = list(
-        case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
-            "registry_number"
-        )
-    )
+    documents: list[Document] = batch.loaded(case, "registry", lambda: registry_queryset(case))
     for document in documents:
         document.case = case
         masked = secrets.hides_document(document)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.money import format_amount
 from core.removal import RESTORED
 from projects.models import (
@@ -117,19 +118,58 @@ def _history(model: type[models.Model]) -> type[models.Model]:
     return model.history.model
 
 
-def _records(model: type[models.Model], **lookup) -> list:
-    return list(_history(model)._default_manager.filter(**lookup))
+def _records(model: type[models.Model], **lookup) -> models.QuerySet:
+    return _history(model)._default_manager.filter(**lookup)
 
 
-def _sources(case: Case, user) -> list[_Source]:
+def timeline_querysets(case: Case) -> dict[str, models.QuerySet]:
+    """{name: queryset} of the history rows the timeline reads: the five history tables
+    and the project records' three m2m history tables. Run together (``core.batch``),
+    by ``case_timeline`` or by the case page with the rest of its rows."""
     project_id = case.project_id
+    project_history = _history(Project)._default_manager.filter(id=project_id)
+    return {
+        "timeline.case": _records(Case, id=case.pk),
+        "timeline.project": _records(Project, id=project_id),
+        "timeline.member": _records(ProjectMember, project_id=project_id),
+        "timeline.obligation": _records(Obligation, project_id=project_id),
+        "timeline.document": _records(Document, case_id=case.pk),
+        **{
+            f"timeline.m2m.{name}": apps.get_model("projects", f"HistoricalProject_{name}")
+            .objects.filter(history_id__in=project_history.values("history_id"))
+            .values_list("history_id", f"{related._meta.model_name}_id")
+            for name, related in PROJECT_M2M.items()
+        },
+    }
+
+
+def timeline_querysets_names() -> list[str]:
+    kinds = ("case", "project", "member", "obligation", "document")
+    return [f"timeline.{kind}" for kind in kinds] + [f"timeline.m2m.{n}" for n in PROJECT_M2M]
+
+
+def _sources(case: Case, user) -> tuple[list[_Source], dict[int, dict[str, frozenset]]]:
+    """The history records of each kind and the project records' m2m values (one query,
+    or none when the case page has read them: ``timeline_querysets``)."""
+    if batch.is_loaded(case, "timeline.case"):
+        rows = {name: batch.loaded(case, name, ()) for name in timeline_querysets_names()}
+    else:
+        querysets = timeline_querysets(case)
+        batch.fetch_together(*querysets.values())
+        rows = {name: list(queryset) for name, queryset in querysets.items()}
     sources = [
-        _Source("case", Case, _records(Case, id=case.pk)),
-        _Source("project", Project, _records(Project, id=project_id)),
-        _Source("member", ProjectMember, _records(ProjectMember, project_id=project_id)),
-        _Source("obligation", Obligation, _records(Obligation, project_id=project_id)),
+        _Source(kind, model, list(rows[f"timeline.{kind}"]))
+        for kind, model in (
+            ("case", Case),
+            ("project", Project),
+            ("member", ProjectMember),
+            ("obligation", Obligation),
+        )
     ]
-    documents = _records(Document, case_id=case.pk)
+    m2m = _m2m_values(
+        sources[1].records, {name: rows[f"timeline.m2m.{name}"] for name in PROJECT_M2M}
+    )
+    documents = list(rows["timeline.document"])
     if not can_view_confidential(user, case):
         latest: dict[int, object] = {}
         for record in documents:
@@ -150,22 +190,18 @@ def _sources(case: Case, user) -> list[_Source]:
     sources.append(_Source("document", Document, documents))
     for source in sources:
         source.records.sort(key=lambda r: (r.id, r.history_date, r.history_id))
-    return sources
+    return sources, m2m
 
 
-def _m2m_values(project_records) -> dict[int, dict[str, frozenset]]:
+def _m2m_values(project_records, m2m_rows) -> dict[int, dict[str, frozenset]]:
     """history_id -> {m2m field: frozenset of related ids} for the project's records."""
     history_ids = [record.history_id for record in project_records]
     values: dict[int, dict[str, frozenset]] = defaultdict(dict)
     if not history_ids:
         return values
-    for name, related in PROJECT_M2M.items():
-        m2m_model = apps.get_model("projects", f"HistoricalProject_{name}")
-        column = related._meta.model_name
+    for name in PROJECT_M2M:
         rows = defaultdict(set)
-        for history_id, related_id in m2m_model.objects.filter(
-            history_id__in=history_ids
-        ).values_list("history_id", f"{column}_id"):
+        for history_id, related_id in m2m_rows[name]:
             rows[history_id].add(related_id)
         for history_id in history_ids:
             values[history_id][name] = frozenset(rows.get(history_id, ()))
@@ -193,8 +229,11 @@ class _Lookups:
 
     def load(self):
         User = get_user_model()
-        for model, pks in self.wanted.items():
-            objects = model._default_manager.filter(pk__in=pks)
+        querysets = {
+            model: model._default_manager.filter(pk__in=pks) for model, pks in self.wanted.items()
+        }
+        batch.fetch_together(*querysets.values())  # one query for every model's names
+        for model, objects in querysets.items():
             if model is User:
                 self.names[model] = {u.pk: _user_label(u) for u in objects}
             elif model is Case:
@@ -300,10 +339,8 @@ def _masked_labels(case: Case, user, secrets=None) -> dict[str, str]:
 
 def case_timeline(case: Case, user, secrets=None) -> list[Entry]:
     """Every recorded change around the case, newest first (see the module docstring)."""
-    sources = _sources(case, user)
+    sources, m2m = _sources(case, user)
     lookups = _Lookups()
-    project_records = next(s.records for s in sources if s.kind == "project")
-    m2m = _m2m_values(project_records)
     User = get_user_model()
 
     raw_entries: list[Entry] = []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import batch
 from core.errors import Conflict
 from core.exports import csv_row
 from core.http import (
@@ -50,7 +51,7 @@ from projects.models import (
     SecrecyMarking,
     SmartSpecialisationArea,
 )
-from projects.timeline import case_timeline
+from projects.timeline import case_timeline, timeline_querysets
 from projects.widgets import OrganisationPickerWidget
 
 CASES_PER_PAGE = 25
@@ -111,26 +112,34 @@ def case_list(request):
     queryset = case_filter.qs if case_filter.is_bound else case_filter.queryset
     if request.GET.get("format") == "csv":
         return _case_csv(queryset)
-    page = Paginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    current_sort = case_filter.current_sort
     mine = request.GET.get("mine") in ("true", "1", "on", "True")
     show_mine = has_role(request.user, Role.OFFICER) or mine
+    # The page's rows, their count, the open cases' count, the saved filters and the
+    # officers of the bulk "Fördela" list in one query (core.batch).
+    my_open = batch.count_queryset(selectors.open_cases_for(request.user)) if show_mine else None
+    saved_filters = request.user.saved_case_filters.all()
+    bulk_officers = selectors.officers() if permissions.can_bulk_assign(request.user) else None
+    page = batch.paginate(
+        Paginator(queryset, CASES_PER_PAGE),
+        request.GET.get("page"),
+        saved_filters,
+        *[qs for qs in (my_open, bulk_officers) if qs is not None],
+    )
+    current_sort = case_filter.current_sort
     context = {
         "filter": case_filter,
         "page": page,
         "sort_links": sort_columns(request, current_sort),
         "mine": mine,
         # Shown on the "Mina ärenden" tab only: not counted for users without the tab.
-        "my_open_count": selectors.open_cases_for(request.user).count() if show_mine else None,
+        "my_open_count": my_open[0] if show_mine else None,
         "show_mine": show_mine,
         "can_register": permissions.can_register_case(request.user),
         "query_without_page": _query_without(request, "page"),
         "csv_query": _query_with(request, format="csv"),
-        "saved_filters": list(request.user.saved_case_filters.all()),
+        "saved_filters": list(saved_filters),
         "filter_query": services.saved_filter_query(request.GET.urlencode()),
-        "bulk_officers": (
-            list(selectors.officers()) if permissions.can_bulk_assign(request.user) else []
-        ),
+        "bulk_officers": list(bulk_officers) if bulk_officers is not None else [],
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "projects/case_list.html#results", context)
@@ -231,9 +240,9 @@ def case_register(request):
     return render(request, "projects/case_register.html", {"form": form})
 
 
-def _case_or_404(pk) -> Case:
+def _case_or_404(pk, preload=None) -> Case:
     try:
-        return selectors.case_detail(pk)
+        return selectors.case_detail(pk, preload)
     except Case.DoesNotExist as exc:
         raise Http404(_("Ärendet finns inte.")) from exc
 
@@ -321,9 +330,21 @@ def _text_sections(project, secrets=None, case_id=None) -> list[dict]:
 @require_GET
 def case_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
-    case = _case_or_404(pk)
-    project = case.project
     user = request.user
+
+    def preload(case):
+        # Everything the page reads about the case, in one query with the project's
+        # relations (core.batch): the registry, the notes, the timeline's history rows
+        # and the sections' rows.
+        return {
+            "registry": selectors.registry_queryset(case),
+            "notes": case.notes.select_related("author"),
+            **timeline_querysets(case),
+            **case_page.preload_for(request, case),
+        }
+
+    case = _case_or_404(pk, preload)
+    project = case.project
     secrets = secrecy.secrets_for(user, [case])
     timeline = Paginator(case_timeline(case, user, secrets), TIMELINE_PER_PAGE).get_page(1)
     registry = selectors.registry_for_case(case, user, secrets)
@@ -364,7 +385,7 @@ def case_detail(request, pk):
     }
     if permissions.can_view_notes(user, case):
         context["show_notes"] = True
-        context["notes"] = list(case.notes.select_related("author"))
+        context["notes"] = batch.loaded(case, "notes", lambda: case.notes.select_related("author"))
         if permissions.can_add_note(user, case):
             context["note_form"] = forms.CaseNoteForm(auto_id="note_%s")
     if context["can"]["upload"]:

@@ -7,11 +7,11 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.jobs import sha256_bytes
 from core.seal import SealReport, verify_pdf
 from decisions.meetings import notice_dates as notices
 from decisions.meetings.models import (
-    AgendaItem,
     Appeal,
     Body,
     BodyMember,
@@ -40,24 +40,19 @@ def meeting_list(*, body=None, status=None) -> QuerySet[Meeting]:
     return qs.order_by("-date", "-start_time")
 
 
-def meeting_detail(pk: int) -> Meeting:
-    return (
-        Meeting.objects.select_related("body", "adjuster", "chair", "secretary")
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=AgendaItem.objects.select_related("case", "paragraph").order_by(
-                    "position"
-                ),
-            ),
-            "attendance__member",
-            "attendance__serving_for",
-            "others",
-            "signatures__member",
-            "signatures__user",
-        )
-        .get(pk=pk)
-    )
+def meeting_detail(pk: int, preload=None) -> Meeting:
+    """The meeting (one query), then its agenda, attendance, other attendees and
+    signatures (as ``prefetch_related`` would fill them) with what ``preload(meeting)``
+    adds ({name: queryset}, kept on the meeting: ``core.batch.loaded``) in one more."""
+    meeting = Meeting.objects.select_related("body", "adjuster", "chair", "secretary").get(pk=pk)
+    relations = {
+        "relation:items": meeting.items.select_related("case", "paragraph").order_by("position"),
+        "relation:attendance": meeting.attendance.select_related("member", "serving_for"),
+        "relation:others": meeting.others.all(),
+        "relation:signatures": meeting.signatures.select_related("member", "user"),
+    }
+    batch.load(meeting, {**relations, **(preload(meeting) if preload else {})})
+    return meeting
 
 
 def meeting_paragraph_rows(meeting: Meeting) -> QuerySet[Paragraph]:
@@ -76,12 +71,16 @@ def meeting_paragraph_rows(meeting: Meeting) -> QuerySet[Paragraph]:
     ).order_by("number")
 
 
-def meeting_jobs(meeting: Meeting, limit: int = 20) -> list[DocumentJob]:
-    return list(
+def meeting_jobs_queryset(meeting: Meeting, limit: int = 20) -> QuerySet[DocumentJob]:
+    return (
         DocumentJob.objects.filter(meeting=meeting)
         .select_related("paragraph", "document")
         .order_by("-created_at")[:limit]
     )
+
+
+def meeting_jobs(meeting: Meeting, limit: int = 20) -> list[DocumentJob]:
+    return list(meeting_jobs_queryset(meeting, limit))
 
 
 def meeting_documents(meeting: Meeting) -> QuerySet[GeneratedDocument]:
@@ -122,6 +121,38 @@ def case_paragraphs(case) -> QuerySet[Paragraph]:
         )
         .order_by("meeting__date", "number")
     )
+
+
+def case_paragraphs_querysets(case) -> dict[str, QuerySet]:
+    """The rows of ``case_paragraphs`` and their appeals as three querysets, to be read
+    with other rows (``core.batch``) and joined by ``case_paragraphs_from``."""
+    return {
+        "meetings.paragraphs": Paragraph.objects.filter(case=case)
+        .select_related("body", "meeting")
+        .order_by("meeting__date", "number"),
+        "meetings.extracts": GeneratedDocument.objects.filter(
+            kind="extract", paragraph__case=case
+        ).order_by("-created_at"),
+        "meetings.appeals": Appeal.objects.filter(paragraph__case=case).order_by(
+            "received_on", "pk"
+        ),
+    }
+
+
+def case_paragraphs_from(paragraphs, extracts, appeals) -> list[Paragraph]:
+    """``case_paragraphs`` from the rows of ``case_paragraphs_querysets``: each
+    paragraph's ``documents`` (its extracts) and ``appeals`` read no rows."""
+    by_paragraph: dict[int, dict[str, list]] = {}
+    for paragraph in paragraphs:
+        by_paragraph[paragraph.pk] = {"documents": [], "appeals": []}
+    for document in extracts:
+        by_paragraph[document.paragraph_id]["documents"].append(document)
+    for appeal in appeals:
+        by_paragraph[appeal.paragraph_id]["appeals"].append(appeal)
+    for paragraph in paragraphs:
+        for relation, rows in by_paragraph[paragraph.pk].items():
+            batch.keep_rows(paragraph, relation, rows)
+    return list(paragraphs)
 
 
 def dispatch_log(meeting: Meeting) -> QuerySet[ExtractDispatch]:
@@ -193,7 +224,10 @@ def paragraph_legal_status(paragraph: Paragraph, today: datetime.date | None = N
         posted_on = meeting.notice_posted_on
     else:
         return LegalStatus(None, None, None, False, False, None, (), _("Inte justerad"))
-    appeals = tuple(paragraph.appeals.order_by("received_on", "pk"))
+    if "appeals" in getattr(paragraph, "_prefetched_objects_cache", {}):  # in that order
+        appeals = tuple(paragraph.appeals.all())
+    else:
+        appeals = tuple(paragraph.appeals.order_by("received_on", "pk"))
     appeal_ends_on = notices.appeal_end_date(posted_on) if posted_on else None
     pending = any(a.status == Appeal.Status.PENDING for a in appeals)
     annulled = any(a.status == Appeal.Status.ANNULLED for a in appeals)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import oidc
+from core import batch, oidc
 from core import removal as core_removal
 from core.access import require
 from core.errors import Conflict
@@ -140,9 +140,9 @@ def _post_action(request, call, success, message="", *, orders_job=False):
     return done(request, success, message)
 
 
-def _meeting(pk) -> Meeting:
+def _meeting(pk, preload=None) -> Meeting:
     try:
-        return selectors.meeting_detail(pk)
+        return selectors.meeting_detail(pk, preload)
     except Meeting.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -367,21 +367,30 @@ def meeting_create(request):
 @require_GET
 def meeting_detail(request, pk):
     require(permissions.can_view_meetings(request.user))
-    meeting = _meeting(pk)
+
+    def preload(meeting):  # read with the meeting's agenda and attendance (core.batch)
+        return {
+            "paragraphs": selectors.meeting_paragraph_rows(meeting),
+            "jobs": selectors.meeting_jobs_queryset(meeting),
+            "documents": selectors.meeting_documents(meeting)[:30],
+            "dispatches": selectors.dispatch_log(meeting)[:50],
+        }
+
+    meeting = _meeting(pk, preload)
     user = request.user
     items = list(meeting.items.all())
-    paragraphs = list(selectors.meeting_paragraph_rows(meeting))
+    paragraphs = batch.loaded(meeting, "paragraphs", ())
     signed_at = timezone.localdate(meeting.signed_at) if meeting.signed_at else None
     dates = notices.notice_dates(signed_at, meeting.notice_posted_on) if signed_at else None
     attendance = list(meeting.attendance.all())
     signatures = [s for s in meeting.signatures.all() if s.round == meeting.signing_round]
-    jobs = selectors.meeting_jobs(meeting)
+    jobs = batch.loaded(meeting, "jobs", ())
     for job in jobs:
         job.display_label = _job_context(request, job)["label"]
     chair = selectors.meeting_chair(meeting)
     can_edit = permissions.can_edit_meeting(user, meeting)
     unnumbered = [i for i in items if i.is_numbered and not hasattr(i, "paragraph")]
-    documents = list(selectors.meeting_documents(meeting)[:30])
+    documents = batch.loaded(meeting, "documents", ())
     kallelse_last = kallelse.last_dispatch(meeting) if meeting.status == "planned" else None
     can_send_kallelse = permissions.can_send_kallelse(user, meeting)
     return render(
@@ -413,7 +422,7 @@ def meeting_detail(request, pk):
             "jobs": jobs,
             "documents": documents,
             # Extracts are sent from the meeting's documents: none made, none sent.
-            "dispatches": list(selectors.dispatch_log(meeting)[:50]) if documents else [],
+            "dispatches": batch.loaded(meeting, "dispatches", ()) if documents else [],
             # Shown on the numbering button only.
             "next_number": svc.next_paragraph_number(meeting.body, meeting.date.year)
             if can_edit and unnumbered
@@ -1559,7 +1568,12 @@ def case_section(request, case):
     """Case page: the paragraphs that handled the case, with their extracts."""
     if not permissions.can_view_meetings(request.user):
         return None
-    paragraphs = list(selectors.case_paragraphs(case))
+    if batch.is_loaded(case, "meetings.paragraphs"):
+        paragraphs = selectors.case_paragraphs_from(
+            *(batch.loaded(case, name, ()) for name in selectors.case_paragraphs_querysets(case))
+        )
+    else:
+        paragraphs = list(selectors.case_paragraphs(case))
     if not paragraphs:
         return None
     for paragraph in paragraphs:
@@ -1567,9 +1581,18 @@ def case_section(request, case):
     return {"paragraphs": paragraphs}
 
 
+def case_section_preload(request, case) -> dict:
+    """The paragraphs, their extracts and appeals, run with the rest of the case page's
+    rows (``projects.case_page``, ``core.batch``)."""
+    if not permissions.can_view_meetings(request.user):
+        return {}
+    return selectors.case_paragraphs_querysets(case)
+
+
 CASE_SECTION = Section(
     key="meetings_paragraphs",
     area="side",
     template="decisions/meetings/case_section.html",
     context=case_section,
+    preload=case_section_preload,
 )

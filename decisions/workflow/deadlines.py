@@ -20,12 +20,14 @@ from projects.models import CLOSED_STATES
 NOT_NEXT_STEPS = frozenset({"withdraw", "return_to_preparation", "close", "refer_to_body"})
 
 
-def targets() -> dict[tuple[str, str], int]:
-    """{(case kind, state or ""): days} of the active targets (one query)."""
-    return {
-        (t.case_kind, t.state): t.days
-        for t in HandlingTarget.objects.filter(active=True).only("case_kind", "state", "days")
-    }
+def targets_queryset():
+    return HandlingTarget.objects.filter(active=True).only("case_kind", "state", "days")
+
+
+def targets(rows=None) -> dict[tuple[str, str], int]:
+    """{(case kind, state or ""): days} of the active targets (one query, or none given
+    the rows of ``targets_queryset``)."""
+    return {(t.case_kind, t.state): t.days for t in (targets_queryset() if rows is None else rows)}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core import batch
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import (
     AnchoringContact,
@@ -204,8 +205,33 @@ def anchoring_status(case, linked: list | None = None) -> AnchoringStatus:
 # --- What the case page shows --------------------------------------------------------
 
 
+def case_workflow_records_querysets(case) -> dict[str, QuerySet]:
+    """{name: queryset} of the records ``case_workflow_records`` shows."""
+    if case.kind == CaseKind.PROJECT_IDEA:
+        return {
+            "workflow.assessments": Assessment.objects.filter(case_id=case.pk)
+            .select_related("assessed_by")
+            .order_by("-assessed_at", "-pk"),
+            "workflow.anchoring_contacts": AnchoringContact.objects.filter(case_id=case.pk)
+            .select_related("recorded_by")
+            .order_by("contacted_on", "pk"),
+            "workflow.forum_recommendations": ForumRecommendation.objects.filter(case_id=case.pk)
+            .select_related("recorded_by")
+            .order_by("-recommended_on", "-pk"),
+            "workflow.delegation_decisions": DelegationDecision.objects.filter(case_id=case.pk)
+            .select_related("decided_by")
+            .order_by("-decided_on", "-pk"),
+        }
+    return {
+        "workflow.proposal": DecisionProposal.objects.filter(case_id=case.pk)
+        .select_related("updated_by")
+        .order_by("pk")[:1]
+    }
+
+
 def case_workflow_records(case) -> dict:
-    """Assessments, anchoring contacts, forum recommendations, proposal, delegation decisions."""
+    """Assessments, anchoring contacts, forum recommendations, proposal, delegation decisions
+    (one query; none when the case page has read them with its other rows)."""
     records: dict[str, Any] = {
         "assessments": [],
         "anchoring_contacts": [],
@@ -213,29 +239,14 @@ def case_workflow_records(case) -> dict:
         "delegation_decisions": [],
         "proposal": None,
     }
+    querysets = case_workflow_records_querysets(case)
+    if not all(batch.is_loaded(case, name) for name in querysets):
+        batch.fetch_together(*querysets.values())
+    rows = {
+        name[len("workflow.") :]: batch.loaded(case, name, qs) for name, qs in querysets.items()
+    }
     if case.kind == CaseKind.PROJECT_IDEA:
-        records["assessments"] = list(
-            Assessment.objects.filter(case_id=case.pk)
-            .select_related("assessed_by")
-            .order_by("-assessed_at", "-pk")
-        )
-        records["anchoring_contacts"] = list(
-            AnchoringContact.objects.filter(case_id=case.pk)
-            .select_related("recorded_by")
-            .order_by("contacted_on", "pk")
-        )
-        records["forum_recommendations"] = list(
-            ForumRecommendation.objects.filter(case_id=case.pk)
-            .select_related("recorded_by")
-            .order_by("-recommended_on", "-pk")
-        )
-        records["delegation_decisions"] = list(
-            DelegationDecision.objects.filter(case_id=case.pk)
-            .select_related("decided_by")
-            .order_by("-decided_on", "-pk")
-        )
+        records.update(rows)
     else:
-        records["proposal"] = (
-            DecisionProposal.objects.filter(case_id=case.pk).select_related("updated_by").first()
-        )
+        records["proposal"] = next(iter(rows["proposal"]), None)
     return records

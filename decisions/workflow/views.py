@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import batch
 from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, confirm_removal, conflict_response, form_status
@@ -426,7 +427,9 @@ def delegation_register(request):
 def _log_rows(case):
     cache = case.__dict__.setdefault("_workflow_view_cache", {})
     if "log" not in cache:
-        cache["log"] = list(selectors.transition_log_for(case))
+        cache["log"] = batch.loaded(
+            case, "workflow.log", lambda: selectors.transition_log_for(case)
+        )
     return cache["log"]
 
 
@@ -574,10 +577,25 @@ def timing_section(request, case):
     targets and whether it is late (förvaltningslagen 9 §)."""
     if not permissions.can_view_workflow(request.user):
         return None
+    known = None
+    if batch.is_loaded(case, "workflow.targets"):
+        known = deadlines.targets(batch.loaded(case, "workflow.targets", ()))
     return {
         "case": case,
         "next": deadlines.who_acts_next(case),
-        "timing": deadlines.case_timing(case),
+        "timing": deadlines.case_timing(case, known),
+    }
+
+
+def preload(request, case) -> dict:
+    """The rows the workflow's sections read, run with the rest of the case page's
+    (``projects.case_page``, ``core.batch``)."""
+    if not permissions.can_view_workflow(request.user):
+        return {}
+    return {
+        "workflow.log": selectors.transition_log_for(case),
+        "workflow.targets": deadlines.targets_queryset(),
+        **selectors.case_workflow_records_querysets(case),
     }
 
 
@@ -588,6 +606,7 @@ TIMING_SECTION = Section(
     area="header",
     template="decisions/workflow/partials/case_timing.html",
     context=timing_section,
+    preload=preload,  # for all the workflow's sections
 )
 
 RECORDS_SECTION = Section(

@@ -8,6 +8,7 @@ from functools import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.roles import Role, has_role
 from core.worklist import Task
 from decisions.workflow import deadlines, permissions, services
@@ -61,8 +62,10 @@ def tasks(user, today: datetime.date) -> list[Task]:
     known = None
     if has_role(user, Role.OFFICER):
         steps = _steps(permissions.OFFICER_TRANSITIONS)
-        known = deadlines.targets()
+        targets = deadlines.targets_queryset()
         cases = Case.objects.filter(_in(steps), officer=user).order_by("state_since")
+        batch.fetch_together(targets, cases)  # one query (core.batch)
+        known = deadlines.targets(targets)
         out += _case_tasks(cases, steps, known, "case")
     if has_role(user, Role.SECRETARY):
         steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)

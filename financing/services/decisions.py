@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.money import AmountError, parse_amount
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Appeal, Paragraph
@@ -47,9 +48,14 @@ def plan_approved_before_run(case: Case) -> list[str]:
     free of side effects: it also explains a disabled button."""
     if case.kind != CaseKind.CO_FINANCING:
         return []
-    approved = FinancingPlan.objects.filter(
-        project_id=case.project_id, status=PlanStatus.APPROVED
-    ).exists()
+    if batch.is_loaded(case, "financing.plan"):  # the case page has read the plan
+        approved = any(
+            p.status == PlanStatus.APPROVED for p in batch.loaded(case, "financing.plan", ())
+        )
+    else:
+        approved = FinancingPlan.objects.filter(
+            project_id=case.project_id, status=PlanStatus.APPROVED
+        ).exists()
     if approved:
         return []
     return [_("Finansieringsplanen är inte godkänd av en controller.")]

@@ -274,7 +274,7 @@ DEMO_PAGES = {
 
 
 @pytest.mark.parametrize(
-    ("page", "most"), [("meeting", 20), ("paragraph", 25), ("body_list", 7), ("body", 9)]
+    ("page", "most"), [("meeting", 12), ("paragraph", 25), ("body_list", 7), ("body", 9)]
 )
 def test_pages_on_the_demo_data_stay_within_their_query_count(
     demo, client, django_assert_max_num_queries, page, most

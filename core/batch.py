@@ -1,0 +1,217 @@
+"""Several independent querysets in one database round trip (PostgreSQL).
+
+A page that shows a dozen small lists (a case's members, obligations, documents, the
+workflow's log ...) pays about 1 ms per query on a loaded machine, most of it the
+round trip and the driver, not PostgreSQL's work. ``fetch_together`` sends the
+querysets' own SQL as one statement:
+
+    SELECT json_build_array(
+        (SELECT coalesce(json_agg(q), '[]') FROM (<queryset 1's SQL>) q(c0, c1, ...)),
+        (SELECT coalesce(json_agg(q), '[]') FROM (<queryset 2's SQL>) q(c0, ...)),
+        ...)
+
+and fills each queryset's result cache from its part, through the queryset's own
+iterable (model instances, ``select_related`` objects, annotations, ``values()``,
+``values_list()`` all as Django would make them; ``from_db_value`` converters applied).
+The JSON values are first turned back into what psycopg would have returned (dates,
+datetimes, decimals, UUIDs, JSON as text). ``json_agg`` keeps the order of each
+subquery's rows (its ``ORDER BY``).
+
+Each queryset is then evaluated: ``list(qs)``, ``qs[0]``, ``len(qs)`` make no query.
+Its ``prefetch_related`` lookups still run (one query each), so pass them as querysets
+of their own. Querysets must be plain (no ``.exists()``, ``.count()``: use an annotated
+or sliced queryset instead). On other databases each queryset is evaluated on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import uuid
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime, parse_duration
+
+
+def _to_db(value, field):
+    """A JSON value as psycopg would have returned the column."""
+    if value is None:
+        return None
+    kind = field.get_internal_type() if field is not None else ""
+    if kind == "JSONField":
+        return json.dumps(value)
+    if kind == "DateTimeField":
+        return parse_datetime(value)
+    if kind == "DateField":
+        return datetime.date.fromisoformat(value)
+    if kind == "TimeField":
+        return datetime.time.fromisoformat(value)
+    if kind == "FloatField":  # JSON numbers are read as decimals (exact for DecimalField)
+        return float(value)
+    if kind == "DecimalField":
+        return value if isinstance(value, decimal.Decimal) else decimal.Decimal(value)
+    if kind == "UUIDField":
+        return uuid.UUID(value)
+    if kind == "DurationField":  # pragma: no cover - not used by the pages
+        return parse_duration(value)
+    return value
+
+
+def _fill(queryset: Any, compiler, rows: list) -> None:
+    fields = [s[0].output_field if hasattr(s[0], "output_field") else None for s in compiler.select]
+    converted = [
+        tuple(_to_db(row[f"c{i}"], field) for i, field in enumerate(fields)) for row in rows
+    ]
+    # The queryset's own iterable reads the rows from its compiler: give it these.
+    setattr(compiler, "execute_sql", lambda *args, **kwargs: iter([converted]))  # noqa: B010
+    query = queryset.query
+    setattr(query, "get_compiler", lambda *args, **kwargs: compiler)  # noqa: B010
+    try:
+        queryset._result_cache = list(queryset._iterable_class(queryset))
+    finally:
+        del query.get_compiler
+    if queryset._prefetch_related_lookups:
+        queryset._prefetch_related_objects()
+
+
+def fetch_together(*querysets: QuerySet, using: str = "default") -> None:
+    """Evaluate ``querysets`` (unevaluated, on one database) in one query."""
+    pending = [qs for qs in querysets if qs._result_cache is None]
+    if not pending:
+        return
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(pending) == 1:
+        for qs in pending:
+            qs._fetch_all()
+        return
+    parts, params, compilers, asked = [], [], [], []
+    for qs in pending:
+        compiler = qs.query.get_compiler(using=using)
+        try:
+            sql, part_params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to ask for
+            qs._result_cache = []
+            continue
+        asked.append(qs)
+        columns = ", ".join(f"c{i}" for i in range(len(compiler.select)))
+        parts.append(f"(SELECT coalesce(json_agg(q), '[]') FROM ({sql}) q({columns}))")
+        params.extend(part_params)
+        compilers.append(compiler)
+    if not parts:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT json_build_array({', '.join(parts)})::text", params)
+        (payload,) = cursor.fetchone()
+    results = json.loads(payload, parse_float=decimal.Decimal)
+    for qs, compiler, rows in zip(asked, compilers, results, strict=True):
+        _fill(qs, compiler, rows)
+
+
+# --- A page's data, read once ------------------------------------------------------------
+#
+# A page's parts (the case page's sections from several apps) each read their own rows.
+# The page collects their querysets first, runs them together, and keeps the results on
+# the object the page is about; each part's selector then takes its rows from there
+# (``loaded``) and queries only when called elsewhere.
+
+_STORE = "_batch_loaded"
+
+
+def load(obj, querysets: dict) -> None:
+    """Run ``querysets`` ({name: queryset}) in one query; keep the rows on ``obj``
+    (``keep``)."""
+    fetch_together(*querysets.values())
+    for name, queryset in querysets.items():
+        keep(obj, name, queryset)
+
+
+def keep(obj, name: str, queryset) -> None:
+    """Keep the rows of the evaluated ``queryset`` on ``obj`` under ``name``.
+
+    A name of the form ``"relation:<name>"`` fills the prefetch cache of the relation
+    ``<name>`` instead (``obj.<name>.all()`` then reads no rows), as
+    ``prefetch_related`` would; pass the relation's own manager queryset
+    (``obj.<name>.select_related(...)``) so its rows know ``obj``.
+    """
+    if name.startswith("relation:"):
+        relation = name.split(":", 1)[1]
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        obj._prefetched_objects_cache[relation] = queryset
+    else:
+        obj.__dict__.setdefault(_STORE, {})[name] = list(queryset)
+
+
+def keep_rows(obj, relation: str, rows) -> None:
+    """Fill the prefetch cache of ``obj``'s relation ``relation`` with ``rows`` (read
+    with other rows, for several objects), as ``prefetch_related`` would: a reverse
+    foreign key's rows also know ``obj``."""
+    manager = getattr(obj, relation)
+    queryset = manager.get_queryset() if relation not in _prefetched(obj) else manager.all()
+    rows = list(rows)
+    field = getattr(manager, "field", None)  # a reverse foreign key's field
+    if field is not None and not field.many_to_many:
+        for row in rows:
+            field.set_cached_value(row, obj)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    _prefetched(obj)[relation] = queryset
+
+
+def _prefetched(obj) -> dict:
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    return obj._prefetched_objects_cache
+
+
+def loaded(obj, name: str, queryset) -> list:
+    """The rows ``load`` kept on ``obj`` under ``name``, else ``list(queryset)``
+    (``queryset`` may be a callable making it, so nothing is built when loaded)."""
+    store = obj.__dict__.get(_STORE, {})
+    if name in store:
+        return store[name]
+    return list(queryset() if callable(queryset) else queryset)
+
+
+def is_loaded(obj, name: str) -> bool:
+    return name in obj.__dict__.get(_STORE, {})
+
+
+def count_queryset(queryset: QuerySet) -> QuerySet:
+    """A queryset of one row, the number of rows of ``queryset`` (its ``count()``), to
+    be run with others by ``fetch_together``: ``count_queryset(qs)[0]``."""
+    from django.db.models import Count, Value
+
+    inner = queryset.order_by()
+    if inner.query.distinct or inner.query.is_sliced or inner.query.combinator:
+        inner = queryset.model._default_manager.filter(pk__in=inner.values("pk")).order_by()
+    return (
+        inner.annotate(_batch_all=Value(1))
+        .values("_batch_all")
+        .annotate(_batch_count=Count("*"))
+        .values_list("_batch_count", flat=True)
+    )
+
+
+def paginate(paginator, number, *querysets: QuerySet):
+    """``paginator.get_page(number)`` with the count, the page's rows and ``querysets``
+    in one query (the page asked for is assumed to exist; if not, as ``get_page``)."""
+    try:
+        guess = max(int(number), 1)
+    except (TypeError, ValueError):
+        guess = 1
+    per_page = paginator.per_page
+    rows = paginator.object_list[(guess - 1) * per_page : guess * per_page]
+    count = count_queryset(paginator.object_list)
+    fetch_together(count, rows, *querysets)
+    paginator.__dict__["count"] = count[0] if len(count) else 0  # the cached property
+    page = paginator.get_page(number)
+    if page.number == guess:
+        page.object_list = list(rows)
+        if paginator.orphans and page.number == paginator.num_pages:
+            page.object_list = paginator.object_list[(guess - 1) * per_page :]
+    return page

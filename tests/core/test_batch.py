@@ -1,0 +1,75 @@
+"""core.batch: several querysets in one query give what each gives on its own."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from core import batch
+from decisions.workflow.models import TransitionLog
+from financing.models import FinancingRow
+from financing.selectors import commitments_with_balances
+from projects.models import Case, Document, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def _querysets():
+    return [
+        Case.objects.select_related("project__applicant", "officer").order_by("year", "number"),
+        Document.objects.order_by("case", "registry_number"),
+        FinancingRow.objects.select_related("financier").order_by("pk"),
+        TransitionLog.objects.select_related("user").order_by("pk"),  # JSON, datetimes
+        commitments_with_balances().order_by("pk"),  # annotated decimals
+        Project.objects.annotate(n=Count("cases")).order_by("pk").values("pk", "title", "n"),
+        Case.objects.order_by("pk").values_list("pk", "received_on"),
+        Case.objects.filter(pk__in=[]),  # nothing to ask for
+        Case.objects.order_by("-pk")[:3],
+        batch.count_queryset(Case.objects.filter(project__rus_areas__isnull=False).distinct()),
+    ]
+
+
+def _rows(queryset) -> list:
+    out = []
+    for item in queryset:
+        if hasattr(item, "_meta"):
+            values = [getattr(item, f.attname) for f in item._meta.concrete_fields]
+            for name in ("paid", "released", "remaining"):
+                values.append(getattr(item, name, None))
+            related = getattr(item, "project", None) if isinstance(item, Case) else None
+            if related is not None:
+                values += [related.title, related.applicant and related.applicant.name]
+            out.append(tuple(str(v) if hasattr(v, "tsvector") else v for v in values))
+        else:
+            out.append(item)
+    return out
+
+
+def test_fetch_together_gives_what_each_queryset_gives(demo):
+    expected = [_rows(qs) for qs in _querysets()]
+    together = _querysets()
+    with CaptureQueriesContext(connection) as ctx:
+        batch.fetch_together(*together)
+        evaluated = [list(qs) for qs in together]
+    assert len(ctx.captured_queries) == 1
+    assert [len(rows) for rows in evaluated] == [len(rows) for rows in expected]
+    got = [_rows(qs) for qs in together]
+    assert got == expected
+    assert all(rows for rows in expected[:7])  # the demo has rows of each
+    assert got[-1] == [Case.objects.filter(project__rus_areas__isnull=False).distinct().count()]
+
+
+def test_a_loaded_relation_reads_no_rows(demo):
+    project = Project.objects.filter(cases__isnull=False).first()
+    batch.load(
+        project,
+        {
+            "relation:cases": project.cases.order_by("pk"),
+            "ids": project.cases.order_by("pk").values_list("pk", flat=True),
+        },
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        cases = list(project.cases.all())
+        assert all(case.project is project for case in cases)
+        assert batch.loaded(project, "ids", ()) == [c.pk for c in cases]
+    assert not ctx.captured_queries
