@@ -655,7 +655,7 @@ class ObligationForm(EditTokenMixin, forms.ModelForm):
 
 
 class ObligationFulfilForm(forms.Form):
-    fulfilled_on = DateField(label=_("Uppfylld"))
+    fulfilled_on = DateField(label=_("Uppfyllt den"))
     note = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

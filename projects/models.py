@@ -745,8 +745,8 @@ class Obligation(Versioned):
     """A condition the project must meet, e.g. a special condition of a grant decision."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Öppen")
-        FULFILLED = "fulfilled", _("Uppfylld")
+        OPEN = "open", _("Öppet")
+        FULFILLED = "fulfilled", _("Uppfyllt")
 
     project = models.ForeignKey(
         Project, verbose_name=_("projekt"), on_delete=models.CASCADE, related_name="obligations"

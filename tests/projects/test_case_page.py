@@ -198,7 +198,7 @@ def test_timeline_shows_who_when_which_fields_old_and_new_readably(case, officer
     assert document_entry.user == controller.get_full_name()
     fulfilment = next(e for e in entries if e.subject.startswith("Villkoret") and e.changes)
     labels = {c.label: (c.old, c.new) for c in fulfilment.changes}
-    assert labels["Status"] == ("Öppen", "Uppfylld")
+    assert labels["Status"] == ("Öppet", "Uppfyllt")
     assert labels["Kommentar"] == ("–", "Klar")
     assert "Sara Nyström lades till i projektgrupp" in texts
     assert "Sara Nyström togs bort från projektgrupp" in texts
