@@ -197,12 +197,18 @@ def count_queryset(queryset: QuerySet) -> QuerySet:
     )
 
 
+# A page number beyond this is not guessed (get_page answers with the last page).
+MAX_PAGE_GUESS = 10**6
+
+
 def paginate(paginator, number, *querysets: QuerySet):
     """``paginator.get_page(number)`` with the count, the page's rows and ``querysets``
     in one query (the page asked for is assumed to exist; if not, as ``get_page``)."""
     try:
         guess = max(int(number), 1)
     except (TypeError, ValueError):
+        guess = 1
+    if guess > MAX_PAGE_GUESS:  # past any real page; an offset that large overflows bigint
         guess = 1
     per_page = paginator.per_page
     rows = paginator.object_list[(guess - 1) * per_page : guess * per_page]

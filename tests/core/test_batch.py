@@ -73,3 +73,16 @@ def test_a_loaded_relation_reads_no_rows(demo):
         assert all(case.project is project for case in cases)
         assert batch.loaded(project, "ids", ()) == [c.pk for c in cases]
     assert not ctx.captured_queries
+
+
+@pytest.mark.parametrize("number", ["9" * 400, "-5", "x", None, "١٢٣"])
+def test_any_page_number_gives_a_page_as_get_page_does(number):
+    from django.contrib.auth.models import Group
+    from django.core.paginator import Paginator
+
+    Group.objects.bulk_create(Group(name=f"batch-{i}") for i in range(25))
+    groups = Group.objects.filter(name__startswith="batch-").order_by("name")
+    expected = Paginator(groups, 10).get_page(number)
+    page = batch.paginate(Paginator(groups, 10), number)
+    assert page.number == expected.number
+    assert [g.name for g in page.object_list] == [g.name for g in expected.object_list]
