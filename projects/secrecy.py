@@ -142,8 +142,9 @@ class Secrets:
         return f"[{mask_label(marking)}]"
 
 
-def secrets_for(user, cases: Iterable[Case]) -> Secrets:
-    """The active markings of ``cases`` (one query, with their provisions)."""
+def secrets_for(user, cases: Iterable[Case], *, request=None) -> Secrets:
+    """The active markings of ``cases`` (one query, with their provisions). With
+    ``request``, the request's copy masker is given them too (no second read)."""
     cases = list(cases)
     secrets = Secrets(user=user, officers={c.pk: c.officer_id for c in cases})
     if not cases:
@@ -155,6 +156,8 @@ def secrets_for(user, cases: Iterable[Case]) -> Secrets:
     ):
         marking.field_label = MARKABLE_FIELDS.get(marking.field, "")
         secrets.by_case.setdefault(marking.case_id, []).append(marking)
+    if request is not None:
+        copy_masker(request, user).seed(cases, secrets.by_case)
     return secrets
 
 
@@ -331,6 +334,18 @@ class CopyMasker:
         for pk in wanted:
             markings = found.get(pk)
             cache[pk] = _case_copies(markings, titles=self.titles) if markings else None
+
+    def seed(self, cases: list[Case], by_case: dict[int, list[SecrecyMarking]]) -> None:
+        """Take the markings a page has read already (``secrets_for``) for ``cases``."""
+        if self.everywhere or self.titles:
+            return
+        for case in cases:
+            markings = by_case.get(case.pk)
+            if case.pk in self._cases:
+                continue
+            for marking in markings or []:
+                marking.case = case
+            self._cases[case.pk] = _case_copies(markings, titles=False) if markings else None
 
     def preload(self, case_ids: Iterable[int | None]) -> None:
         self._load(case_ids, self._cases, "case_id", lambda m: m.case_id)
