@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
@@ -45,23 +46,27 @@ def notify(
     text: Callable[[], str],
     body: Callable[[], str] | None = None,
     sent_by=None,
+    about: dict | None = None,
 ) -> tuple[Notification | None, OutgoingEmail | None]:
     """Tell ``recipient`` about a hand-off. ``text`` (and ``body``, the e-mail's text above
     the link) are called inside the recipient's language, so they translate for them.
-    Nobody is told about their own action."""
+    Nobody is told about their own action. ``about`` names what the notice is about
+    (``case``, ``document``, ``project``): secret texts of it are masked for a recipient
+    who may not see them (``settings.SECRECY_TEXT_MASK``)."""
     if recipient is None or (sent_by is not None and recipient.pk == sent_by.pk):
         return None, None
     in_app, by_email = preferences_of(recipient)[kind]
     notice = email = None
+    mask = _masker(recipient, about)
     with translation.override(user_language(recipient)):
-        subject = text()
+        subject = mask(text())
         if in_app:
             notice = Notification.objects.create(
                 recipient=recipient, kind=kind, text=subject[:500], url=url
             )
         if by_email and recipient.email:
             lines = [
-                body() if body else subject,
+                mask(body()) if body else subject,
                 "",
                 _("Öppna: %(url)s") % {"url": absolute_url(url)},
             ]
@@ -75,6 +80,14 @@ def notify(
                 sent_by=sent_by,
             )
     return notice, email
+
+
+def _masker(recipient, about: dict | None) -> Callable[[str], str]:
+    path = getattr(settings, "SECRECY_TEXT_MASK", "")
+    if not about or not path:
+        return lambda text: text
+    mask = import_string(path)
+    return lambda text: mask(text, user=recipient, **about)
 
 
 def unread_count(user) -> int:

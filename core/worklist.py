@@ -2,7 +2,9 @@
 
 Each app provides a function ``tasks(user, today) -> list[Task]`` in its ``worklist.py``; the
 settings list them by dotted path (``WORKLIST_SOURCES``), so core never imports the apps
-above it. Items are sorted by due date (overdue first; no due date last).
+above it. Items are sorted by due date (overdue first; no due date last). A task names the case
+(``case_id``) or project it is about; ``settings.SECRECY_TASK_MASK`` masks titles the user
+may not see (the reminders are made from this list too).
 """
 
 import datetime
@@ -27,6 +29,9 @@ class Task:
     due: datetime.date | None = None
     since: datetime.datetime | None = None
     reference: str = ""
+    # What the task is about, for masking secret titles (``settings.SECRECY_TASK_MASK``).
+    case_id: int | None = None
+    project_id: int | None = None
 
     def overdue(self, today: datetime.date | None = None) -> bool:
         return self.due is not None and self.due < (today or timezone.localdate())
@@ -44,5 +49,8 @@ def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
     items: list[Task] = []
     for source in _sources(tuple(settings.WORKLIST_SOURCES)):
         items.extend(source(user, today))
+    mask = getattr(settings, "SECRECY_TASK_MASK", "")
+    if mask:  # titles of secret cases for a user who may not see them
+        items = _sources((mask,))[0](user, items)
     far = datetime.date.max
     return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))

@@ -267,6 +267,10 @@ STORAGES = {
 SECRECY_ALLOWED_ROLES = env.list("SECRECY_ALLOWED_ROLES", default=["beslutsfattare"])
 SECRECY_ALLOW_CASE_OFFICER = env.bool("SECRECY_ALLOW_CASE_OFFICER", default=True)
 SECRECY_AUDIT_ROLES = env.list("SECRECY_AUDIT_ROLES", default=["läsare", "beslutsfattare"])
+# Hooks by which core (knowing no apps) masks secret texts: in notifications and e-mails
+# about a case, document or project, and in the titles of Mina uppgifter (and reminders).
+SECRECY_TEXT_MASK = "projects.secrecy.mask_for_recipient"
+SECRECY_TASK_MASK = "projects.secrecy.mask_task_titles"
 # Requests for public documents (TF 2 kap.): handled promptly; later than this is flagged.
 PUBLIC_ACCESS_TARGET_DAYS = env.int("PUBLIC_ACCESS_TARGET_DAYS", default=2)
 

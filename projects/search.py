@@ -55,17 +55,14 @@ def case_search_parts(case) -> list[tuple[str, str, str]]:
     Reads the case's project with its parties (and their aliases), obligations and
     documents; callers refreshing many cases prefetch those.
     """
-    from projects.models import SecrecyMarking
-    from projects.secrecy import CASE_WIDE_FIELDS
+    from projects.secrecy import CASE_WIDE_FIELDS, index_copies
     from projects.services import PROJECT_TEXT_FIELDS
 
     project = case.project
-    # Secret texts are not searchable at all: a hit (or its snippet) would reveal them.
-    marked = set(
-        SecrecyMarking.objects.filter(case=case, lifted_at__isnull=True, document=None).values_list(
-            "field", flat=True
-        )
-    )
+    # Secret texts are not searchable at all: a hit (or its snippet) would reveal them; nor
+    # are their copies in other texts (the conditions, a protocol registered as a document).
+    copies, markings = index_copies(case)
+    marked = {m.field for m in markings if m.document_id is None}
     if "" in marked:  # the whole case is marked
         marked |= set(CASE_WIDE_FIELDS)
     parts: list[tuple[str, str, str]] = []
@@ -101,6 +98,11 @@ def case_search_parts(case) -> list[tuple[str, str, str]]:
     for document in latest.values():
         text = document.text[:MAX_DOCUMENT_CHARS]  # type: ignore[attr-defined]
         parts.append(("document", document.title, text))  # type: ignore[attr-defined]
+    if copies is not None:
+        parts = [
+            (key, name, text if key in ("case", "parties") else copies.apply(text))
+            for key, name, text in parts
+        ]
     return [(key, _flat(name), _flat(text)) for key, name, text in parts if _flat(text)]
 
 

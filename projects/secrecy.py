@@ -10,10 +10,20 @@ written to ``SecrecyAccessLog``.
 Pages read the markings of the cases they show once (``secrets_for``) and ask it per row;
 ``Document.confidential`` is kept as the document's "has an active marking" flag so that
 lists filter in SQL.
+
+Copies: a marked field's text is often copied before it is marked (into the decision
+proposal, the AU assessment, a § of a meeting, the report). ``CopyMasker`` finds the
+marked values of a case (and their sentences of ``COPY_MIN_CHARS`` or more) in such
+derived texts and replaces them with the same mask the case page shows, for a user not
+allowed to see them. Templates use ``{% secret_masked text case %}`` (one masker per
+request, the markings of each case read once); notifications and Mina uppgifter mask
+through the ``SECRECY_TEXT_MASK`` and ``SECRECY_TASK_MASK`` hooks (core knows no apps).
+A signed protocol is never re-rendered: its record is kept as signed.
 """
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -132,8 +142,9 @@ class Secrets:
         return f"[{mask_label(marking)}]"
 
 
-def secrets_for(user, cases: Iterable[Case]) -> Secrets:
-    """The active markings of ``cases`` (one query, with their provisions)."""
+def secrets_for(user, cases: Iterable[Case], *, request=None) -> Secrets:
+    """The active markings of ``cases`` (one query, with their provisions). With
+    ``request``, the request's copy masker is given them too (no second read)."""
     cases = list(cases)
     secrets = Secrets(user=user, officers={c.pk: c.officer_id for c in cases})
     if not cases:
@@ -145,6 +156,8 @@ def secrets_for(user, cases: Iterable[Case]) -> Secrets:
     ):
         marking.field_label = MARKABLE_FIELDS.get(marking.field, "")
         secrets.by_case.setdefault(marking.case_id, []).append(marking)
+    if request is not None:
+        copy_masker(request, user).seed(cases, secrets.by_case)
     return secrets
 
 
@@ -202,3 +215,233 @@ def marked_project_fields(project) -> set[str]:
             else:
                 marked.add(one.removeprefix("project."))
     return marked
+
+
+# --- Copies of marked texts in other texts -------------------------------------------
+
+# A copied fragment shorter than this is not looked for (it would mask ordinary words).
+COPY_MIN_CHARS = 20
+# Short values that identify on their own (a contact's name or e-mail, a title).
+COPY_MIN_CHARS_EXACT = 6
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n\s*")
+_CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
+def _copy_pattern(fragment: str) -> str:
+    """The fragment with any run of white space matching any other (a copy may be
+    re-wrapped)."""
+    return r"\s+".join(re.escape(word) for word in fragment.split())
+
+
+def _fragments(value: str) -> list[str]:
+    """The value and its sentences long enough to look for."""
+    value = (value or "").strip()
+    if len(value) < COPY_MIN_CHARS:
+        return []
+    parts = [value, *(part.strip() for part in _SENTENCE_END.split(value))]
+    return [part for part in parts if len(part) >= COPY_MIN_CHARS]
+
+
+def _marking_values(marking: SecrecyMarking, project, *, titles: bool) -> tuple[list, list]:
+    """(texts whose sentences are looked for, exact values) a marking covers."""
+    texts: list[str] = []
+    exact: list[str] = []
+    if marking.document_id:
+        if titles and marking.document is not None:
+            exact.append(marking.document.title)
+        return texts, exact
+    keys = [marking.field] if marking.field else list(CASE_WIDE_FIELDS)
+    for key in keys:
+        name = key.removeprefix("project.")
+        if name == "contact":
+            exact += [getattr(project, one, "") or "" for one in _CONTACT_FIELDS]
+        else:
+            texts.append(getattr(project, name, "") or "")
+    if titles and not marking.field:  # the whole case: its name too, where it is told
+        exact += [marking.case.title, project.title]
+    return texts, exact
+
+
+@dataclass
+class CaseCopies:
+    """The marked values of one case (or of a project's cases) as one pattern; a match's
+    group names its mask. ``officer_ids``: the officers of the marked cases."""
+
+    officer_ids: frozenset
+    pattern: re.Pattern | None
+    masks: dict[str, str]
+
+    def apply(self, text: str) -> str:
+        if self.pattern is None or not text:
+            return text
+        masked = self.pattern.sub(lambda m: self.masks[m.lastgroup or ""], text)
+        for mask in set(self.masks.values()):  # one mask for sentences masked in a row
+            masked = re.sub(rf"{re.escape(mask)}(?:[ \t]*{re.escape(mask)})+", mask, masked)
+        return masked
+
+
+def _case_copies(markings: list[SecrecyMarking], *, titles: bool) -> CaseCopies:
+    """``markings`` with their case and its project loaded."""
+    found: dict[str, str] = {}  # fragment -> mask
+    for marking in markings:
+        mask = f"[{mask_label(marking)}]"
+        texts, exact = _marking_values(marking, marking.case.project, titles=titles)
+        for text in texts:
+            for fragment in _fragments(text):
+                found.setdefault(fragment, mask)
+        for value in exact:
+            value = (value or "").strip()
+            if len(value) >= COPY_MIN_CHARS_EXACT:
+                found.setdefault(value, mask)
+    officers = frozenset(m.case.officer_id for m in markings if m.case.officer_id)
+    if not found:
+        return CaseCopies(officer_ids=officers, pattern=None, masks={})
+    ordered = sorted(found, key=len, reverse=True)  # the whole value before its sentences
+    masks = {f"c{i}": found[fragment] for i, fragment in enumerate(ordered)}
+    pattern = re.compile(
+        "|".join(f"(?P<c{i}>{_copy_pattern(fragment)})" for i, fragment in enumerate(ordered))
+    )
+    return CaseCopies(officer_ids=officers, pattern=pattern, masks=masks)
+
+
+class CopyMasker:
+    """Masks copies of marked values in texts about cases, for one user.
+
+    ``titles=True`` also masks the name of a wholly marked case and the titles of marked
+    documents (notifications, Mina uppgifter), where the name is not shown as a public
+    diary shows it. Reads the markings of each case once (``preload`` many at once); a
+    text about a project (a financing plan) is masked by the markings of its cases."""
+
+    def __init__(self, user, *, titles: bool = False):
+        self.user = user
+        self.titles = titles
+        self.everywhere = allowed_everywhere(user) if user is not None else False
+        self._cases: dict[int, CaseCopies | None] = {}
+        self._projects: dict[int, CaseCopies | None] = {}
+
+    def _load(self, ids: Iterable[int | None], cache: dict, lookup: str, key) -> None:
+        wanted = {pk for pk in ids if pk and pk not in cache}
+        if self.everywhere or not wanted:
+            return
+        found: dict[int, list[SecrecyMarking]] = {}
+        for marking in (
+            active_markings()
+            .filter(**{f"{lookup}__in": wanted})
+            .select_related("provision", "document", "case__project")
+            .order_by("pk")
+        ):
+            found.setdefault(key(marking), []).append(marking)
+        for pk in wanted:
+            markings = found.get(pk)
+            cache[pk] = _case_copies(markings, titles=self.titles) if markings else None
+
+    def seed(self, cases: list[Case], by_case: dict[int, list[SecrecyMarking]]) -> None:
+        """Take the markings a page has read already (``secrets_for``) for ``cases``."""
+        if self.everywhere or self.titles:
+            return
+        for case in cases:
+            markings = by_case.get(case.pk)
+            if case.pk in self._cases:
+                continue
+            for marking in markings or []:
+                marking.case = case
+            self._cases[case.pk] = _case_copies(markings, titles=False) if markings else None
+
+    def preload(self, case_ids: Iterable[int | None]) -> None:
+        self._load(case_ids, self._cases, "case_id", lambda m: m.case_id)
+
+    def preload_projects(self, project_ids: Iterable[int | None]) -> None:
+        self._load(project_ids, self._projects, "case__project_id", lambda m: m.case.project_id)
+
+    def _allowed(self, copies: CaseCopies) -> bool:
+        if self.user is None or not user_roles(self.user):
+            return False
+        return bool(
+            settings.SECRECY_ALLOW_CASE_OFFICER
+            and getattr(self.user, "pk", None) in copies.officer_ids
+        )
+
+    def _apply(self, text, copies: CaseCopies | None) -> str:
+        if copies is None or self._allowed(copies):
+            return text
+        return copies.apply(str(text))
+
+    def mask(self, text, case) -> str:
+        """``text`` with the marked values of ``case`` (a case or its id) masked."""
+        case_id = case if isinstance(case, int) else getattr(case, "pk", None)
+        if not text or not case_id or self.everywhere:
+            return text
+        if case_id not in self._cases:
+            self.preload([case_id])
+        return self._apply(text, self._cases.get(case_id))
+
+    def mask_project(self, text, project) -> str:
+        """``text`` with the marked values of any case of ``project`` masked."""
+        project_id = project if isinstance(project, int) else getattr(project, "pk", None)
+        if not text or not project_id or self.everywhere:
+            return text
+        if project_id not in self._projects:
+            self.preload_projects([project_id])
+        return self._apply(text, self._projects.get(project_id))
+
+
+def copy_masker(request=None, user=None, *, titles: bool = False) -> CopyMasker:
+    """The request's masker (made once per request and user), or a new one."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if request is None or titles:
+        return CopyMasker(user, titles=titles)
+    masker = getattr(request, "_nc_copy_masker", None)
+    if masker is None or masker.user is not user:
+        masker = CopyMasker(user)
+        request._nc_copy_masker = masker
+    return masker
+
+
+def mask_copies(text: str, case, user, *, request=None) -> str:
+    """``text`` (a decision proposal, a §, a snippet …) with copies of the case's marked
+    values masked for ``user``."""
+    return copy_masker(request, user).mask(text, case)
+
+
+def mask_for_recipient(text: str, *, user, case=None, document=None, project=None) -> str:
+    """A notification's text for its recipient (``settings.SECRECY_TEXT_MASK``): the
+    marked values, the name of a wholly marked case and the title of a marked document
+    masked unless the recipient may see them."""
+    masker = CopyMasker(user, titles=True)
+    if case is None and document is not None:
+        case = document.case_id
+    if case is not None:
+        text = masker.mask(text, case)
+    if project is not None:
+        text = masker.mask_project(text, project)
+    return text
+
+
+def mask_task_titles(user, tasks: list) -> list:
+    """Mina uppgifter (and the reminders made from it) for ``user``
+    (``settings.SECRECY_TASK_MASK``): titles of tasks about marked cases (or projects with
+    a marked case) masked."""
+    masker = CopyMasker(user, titles=True)
+    if masker.everywhere:
+        return tasks
+    masker.preload(task.case_id for task in tasks)
+    masker.preload_projects(task.project_id for task in tasks)
+    out = []
+    for task in tasks:
+        title = task.title
+        if task.case_id:
+            title = masker.mask(title, task.case_id)
+        if task.project_id:
+            title = masker.mask_project(title, task.project_id)
+        out.append(replace(task, title=title) if title != task.title else task)
+    return out
+
+
+def index_copies(case) -> tuple[CaseCopies | None, list[SecrecyMarking]]:
+    """The case's marked values to leave out of its search document (whoever searches),
+    and its active markings."""
+    markings = list(active_markings().filter(case=case).select_related("provision"))
+    for marking in markings:
+        marking.case = case
+    return (_case_copies(markings, titles=False) if markings else None), markings

@@ -271,6 +271,7 @@ def case_assigned_notify(*, case: Case, user) -> None:
             % {"dnr": case.dnr, "user": who, "title": case.title}
         ),
         sent_by=user,
+        about={"case": case},
     )
 
 

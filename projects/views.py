@@ -345,7 +345,7 @@ def case_detail(request, pk):
 
     case = _case_or_404(pk, preload)
     project = case.project
-    secrets = secrecy.secrets_for(user, [case])
+    secrets = secrecy.secrets_for(user, [case], request=request)
     timeline = Paginator(case_timeline(case, user, secrets), TIMELINE_PER_PAGE).get_page(1)
     registry = selectors.registry_for_case(case, user, secrets)
     if secrets.shows_marked(case.pk):

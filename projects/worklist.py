@@ -33,6 +33,7 @@ def tasks(user, today: datetime.date) -> list[Task]:
             url=f"{o.case.get_absolute_url()}#ataganden",
             due=o.due_date,
             reference=o.case.dnr,
+            case_id=o.case_id,
         )
         for o in due
     ]

@@ -34,6 +34,7 @@ from decisions.meetings.models import (
     Paragraph,
     Signature,
 )
+from projects.secrecy_api import SecretCopiesList, SecretCopiesMixin
 
 
 def _is_id(value: str) -> bool:
@@ -185,7 +186,17 @@ class MotionSerializer(serializers.ModelSerializer):
         return documents.motion_sentence(obj)
 
 
-class ParagraphSerializer(serializers.ModelSerializer):
+class ParagraphSerializer(SecretCopiesMixin, serializers.ModelSerializer):
+    secret_copy_fields = (
+        "decision_text",
+        "decision_points",
+        "special_conditions",
+        "statement",
+        "summary",
+        "matter",
+        "protocol_notes",
+        "proceedings_override",
+    )
     reference = serializers.CharField(read_only=True)
     motions = MotionSerializer(many=True, read_only=True)
     proceedings = serializers.SerializerMethodField()
@@ -228,6 +239,7 @@ class ParagraphSerializer(serializers.ModelSerializer):
             "recipients",
         ]
         read_only_fields = fields
+        list_serializer_class = SecretCopiesList
 
     def get_proceedings(self, obj) -> str:
         return documents.proceedings_text(obj)
@@ -526,7 +538,11 @@ class ParagraphDetailView(APIView):
     @extend_schema(responses=ParagraphSerializer)
     def get(self, request, pk):
         ViewMeetingsPermission.check(request)
-        return Response(ParagraphSerializer(get_object_or_404(Paragraph, pk=pk)).data)
+        return Response(
+            ParagraphSerializer(
+                get_object_or_404(Paragraph, pk=pk), context={"request": request}
+            ).data
+        )
 
     @extend_schema(request=ParagraphUpdateSerializer, responses=ParagraphSerializer)
     def patch(self, request, pk):
@@ -537,7 +553,7 @@ class ParagraphDetailView(APIView):
         paragraph = svc.paragraph_update(
             user=request.user, paragraph=paragraph, data=serializer.validated_data
         )
-        return Response(ParagraphSerializer(paragraph).data)
+        return Response(ParagraphSerializer(paragraph, context={"request": request}).data)
 
 
 class ParagraphMotionsView(APIView):
@@ -569,7 +585,7 @@ class ParagraphDecisionView(APIView):
         serializer = DecisionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         paragraph = self.record(user=request.user, paragraph=paragraph, **serializer.validated_data)
-        return Response(ParagraphSerializer(paragraph).data)
+        return Response(ParagraphSerializer(paragraph, context={"request": request}).data)
 
 
 class DocumentListView(generics.ListAPIView):

@@ -43,6 +43,7 @@ from decisions.meetings.models import (
 from decisions.meetings.selectors import meeting_chair
 from decisions.workflow.models import DelegationDecision
 from projects.models import Document
+from projects.secrecy import CopyMasker
 
 
 class DocumentError(Exception):
@@ -431,10 +432,15 @@ def render_html(
     paragraph: Paragraph | None = None,
     live: bool = False,
     certified_on: datetime.date | None = None,
+    viewer=None,
 ) -> str:
     """The document's HTML: of a signed meeting (or adjusted §) the recorded text (the
     extract certified ``certified_on``, default today); of a draft, or with ``live=True``
-    (taking the record), from the data as it is now."""
+    (taking the record), from the data as it is now.
+
+    A draft shows copies of secret texts masked unless ``viewer`` may see them (a draft
+    made for nobody, e.g. a stored PDF, masks them); the record (``live=True``) is taken
+    as it stands: a signed protocol is final."""
     if not live and kind != GeneratedDocument.Kind.KALLELSE:
         record = signed_record(meeting, paragraph)
         if record is not None:
@@ -449,10 +455,16 @@ def render_html(
     with translation.override("sv"):
         context = meeting_context(meeting, kind)
         context["print_css"] = print_css()
+        if live:
+            context["secrecy_unmasked"] = True
+        else:
+            context["secrecy_masker"] = CopyMasker(viewer)
         if kind == GeneratedDocument.Kind.PROTOCOL:
             if not context["paragraphs"]:
                 raise DocumentError("Protokollet har inga paragrafer ännu.")
             prefetch_related_objects(context["paragraphs"], *PARAGRAPH_PREFETCH)
+            if not live:
+                context["secrecy_masker"].preload(p.case_id for p in context["paragraphs"])
             context["sections"] = [paragraph_context(p) for p in context["paragraphs"]]
             return render_to_string("decisions/documents/protocol.html", context)
         if kind == GeneratedDocument.Kind.EXTRACT:

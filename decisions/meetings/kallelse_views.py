@@ -87,5 +87,6 @@ def meeting_members(request, pk):
             "changes": changes,
             "last": last,
             "kallelse_pdf": kallelse_pdf,
+            "case_ids": [item.case_id for item in items if item.case_id],
         },
     )

@@ -1253,7 +1253,9 @@ def protocol_draft(request, pk):
     meeting = _meeting(pk)
     require(permissions.can_view_meetings(request.user))
     try:
-        html = documents.render_html(kind=GeneratedDocument.Kind.PROTOCOL, meeting=meeting)
+        html = documents.render_html(
+            kind=GeneratedDocument.Kind.PROTOCOL, meeting=meeting, viewer=request.user
+        )
     except documents.DocumentError as exc:
         html = f"<p>{escape(str(exc))}</p>"
     response = HttpResponse(html)
@@ -1439,7 +1441,10 @@ def extract_preview(request, pk):
     require(permissions.can_generate_extract(request.user, paragraph))
     try:
         html = documents.render_html(
-            kind=GeneratedDocument.Kind.EXTRACT, meeting=paragraph.meeting, paragraph=paragraph
+            kind=GeneratedDocument.Kind.EXTRACT,
+            meeting=paragraph.meeting,
+            paragraph=paragraph,
+            viewer=request.user,
         )
     except documents.DocumentError as exc:
         raise Http404(str(exc)) from exc

@@ -90,6 +90,7 @@ def _extracts_to_send(user) -> list[Task]:
             url=paragraph.meeting.get_absolute_url(),
             since=paragraph.meeting.signed_at,
             reference=f"{paragraph.meeting.body} {paragraph.meeting.date:%Y-%m-%d}",
+            case_id=paragraph.case_id,
         )
         for paragraph in paragraphs
     ]

@@ -18,6 +18,7 @@ from decisions.workflow import forms as forms_workflow
 from decisions.workflow import permissions, selectors, services
 from decisions.workflow.models import DelegationDecision, TransitionLog
 from projects.models import Case, CaseState
+from projects.secrecy_api import SecretCopiesList, SecretCopiesMixin
 
 FIELD_TYPES = [
     (forms_workflow.AmountField, "amount"),
@@ -112,7 +113,8 @@ class FireTransitionSerializer(serializers.Serializer):
         return value
 
 
-class TransitionLogSerializer(serializers.ModelSerializer):
+class TransitionLogSerializer(SecretCopiesMixin, serializers.ModelSerializer):
+    secret_copy_fields = ("motivation", "data")
     source = serializers.CharField(read_only=True, help_text="A case state value.")
     target = serializers.CharField(read_only=True, help_text="A case state value.")
     dnr = serializers.CharField(source="case.dnr", read_only=True)
@@ -140,6 +142,7 @@ class TransitionLogSerializer(serializers.ModelSerializer):
             "motivation",
             "data",
         ]
+        list_serializer_class = SecretCopiesList
 
     def get_user_name(self, obj) -> str:
         return obj.user.get_full_name() or obj.user.get_username()
@@ -151,7 +154,8 @@ class FiredTransitionSerializer(serializers.Serializer):
     log = TransitionLogSerializer()
 
 
-class DelegationDecisionSerializer(serializers.ModelSerializer):
+class DelegationDecisionSerializer(SecretCopiesMixin, serializers.ModelSerializer):
+    secret_copy_fields = ("decision_text",)
     dnr = serializers.CharField(source="case.dnr", read_only=True)
     case_title = serializers.CharField(source="case.title", read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
@@ -176,6 +180,7 @@ class DelegationDecisionSerializer(serializers.ModelSerializer):
             "reported_on",
             "report_reference",
         ]
+        list_serializer_class = SecretCopiesList
 
     def get_decided_by_name(self, obj) -> str:
         return obj.decided_by.get_full_name() or obj.decided_by.get_username()
@@ -252,7 +257,7 @@ class CaseTransitionsView(APIView):
         payload = {
             "state": case.state,
             "state_label": case.get_state_display(),
-            "log": TransitionLogSerializer(log).data,
+            "log": TransitionLogSerializer(log, context={"request": request}).data,
         }
         return Response(payload, status=status.HTTP_201_CREATED)
 

@@ -392,6 +392,7 @@ def case_officer_notify(log: TransitionLog):
         text=subject,
         body=body,
         sent_by=log.user,
+        about={"case": case},
     )
     return email
 

@@ -45,6 +45,7 @@ def _case_tasks(cases, steps, known, prefix: str) -> list[Task]:
                 due=timing.step_due,
                 since=case.state_since,
                 reference=case.dnr,
+                case_id=case.pk,
             )
         )
     return out

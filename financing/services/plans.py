@@ -283,6 +283,7 @@ def financing_plan_submit(*, user, plan: FinancingPlan) -> FinancingPlan:
             url=locked.get_absolute_url(),
             text=lambda: _("Finansieringsplan att granska: %(project)s") % {"project": project},
             sent_by=user,
+            about={"project": project},
         )
     return locked
 
@@ -309,6 +310,7 @@ def _plan_reviewed_notify(plan: FinancingPlan, user, kind: str) -> None:
         text=text,
         body=body,
         sent_by=user,
+        about={"project": project},
     )
 
 
