@@ -353,6 +353,31 @@ class CopyMasker:
     def preload_projects(self, project_ids: Iterable[int | None]) -> None:
         self._load(project_ids, self._projects, "case__project_id", lambda m: m.case.project_id)
 
+    def preload_cases_and_projects(
+        self, case_ids: Iterable[int | None], project_ids: Iterable[int | None]
+    ) -> None:
+        """``preload`` and ``preload_projects`` in one query."""
+        cases = {pk for pk in case_ids if pk and pk not in self._cases}
+        projects = {pk for pk in project_ids if pk and pk not in self._projects}
+        if self.everywhere or not (cases or projects):
+            return
+        markings = list(
+            active_markings()
+            .filter(Q(case_id__in=cases) | Q(case__project_id__in=projects))
+            .select_related("provision", "document", "case__project")
+            .order_by("pk")
+        )
+        for wanted, cache, key in (
+            (cases, self._cases, lambda m: m.case_id),
+            (projects, self._projects, lambda m: m.case.project_id),
+        ):
+            found: dict[int, list[SecrecyMarking]] = {}
+            for marking in markings:
+                found.setdefault(key(marking), []).append(marking)
+            for pk in wanted:
+                hits = found.get(pk)
+                cache[pk] = _case_copies(hits, titles=self.titles) if hits else None
+
     def _allowed(self, copies: CaseCopies) -> bool:
         if self.user is None or not user_roles(self.user):
             return False
@@ -425,8 +450,9 @@ def mask_task_titles(user, tasks: list) -> list:
     masker = CopyMasker(user, titles=True)
     if masker.everywhere:
         return tasks
-    masker.preload(task.case_id for task in tasks)
-    masker.preload_projects(task.project_id for task in tasks)
+    masker.preload_cases_and_projects(
+        [task.case_id for task in tasks], [task.project_id for task in tasks]
+    )
     out = []
     for task in tasks:
         title = task.title

@@ -40,7 +40,6 @@ PAGES = {
         LIST,
     ),
     "case list, page 2": ("handlaggare", lambda: "/cases/?page=2&state=open", LIST),
-    "Mina uppgifter": ("handlaggare", lambda: "/mina-uppgifter/", LIST),
     "meetings": ("sekreterare", lambda: "/workflow/", LIST),
     "project list": ("handlaggare", lambda: "/cases/projects/", LIST),
     "organisation list": ("handlaggare", lambda: "/cases/organisations/", LIST),
@@ -71,7 +70,10 @@ PAGES = {
     # not yet within the target: today's count (issue 20 names them)
     "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", 14),
     "controller dashboard": ("controller", lambda: "/finance/?year=2022", DETAIL),
-    "start page": ("handlaggare", lambda: "/", 19),
+    "start page": ("handlaggare", lambda: "/", 20),
+    # one over the list target: the OSL markings of the tasks' cases (titles masked for a
+    # user not allowed to see them) are read in a query of their own
+    "Mina uppgifter": ("handlaggare", lambda: "/mina-uppgifter/", LIST + 1),
 }
 
 
