@@ -286,7 +286,9 @@ def _pdf(title: str, paragraphs: list[str], case: Case) -> bytes:
     return render_pdf(html)
 
 
-def _attach(case, user, *, title, kind, name, content, confidential=False) -> None:
+def _attach(case, user, *, title, kind, name, content, confidential=False, **registry) -> None:
+    """Register a demo document as a registrar would: the date it arrived or was drawn up
+    (the case's dates, not the day the demo was loaded) and who sent it."""
     if case.documents.filter(title=title).exists():
         return
     services.document_upload(
@@ -296,7 +298,19 @@ def _attach(case, user, *, title, kind, name, content, confidential=False) -> No
         title=title,
         kind=kind,
         confidential=confidential,
+        **registry,
     )
+
+
+def _from_applicant(case) -> dict:
+    """An incoming document from the case's applicant, dated the day the case arrived."""
+    applicant = case.project.applicant
+    return {
+        "direction": Document.Direction.INCOMING,
+        "document_date": case.received_on or case.registered_on,
+        "party_kind": Document.PartyKind.ORGANISATION if applicant else "",
+        "party_name": applicant.name if applicant else "",
+    }
 
 
 def _documents(cases, users, stdout) -> None:
@@ -321,6 +335,7 @@ def _documents(cases, users, stdout) -> None:
             kind=Document.Kind.APPLICATION,
             name="ansokan.pdf",
             content=application,
+            **_from_applicant(case),
         )
         statement = "\n\n".join(
             filter(None, [f"Yttrande {case.dnr}", project.title, project.expected_results])
@@ -332,6 +347,8 @@ def _documents(cases, users, stdout) -> None:
             kind=Document.Kind.DECISION_BASIS,
             name="yttrande.txt",
             content=statement.encode("utf-8"),
+            direction=Document.Direction.DRAWN_UP,
+            document_date=case.registered_on,
         )
     life_science = cases.get((412, 2023))
     if life_science is not None:
@@ -347,6 +364,7 @@ def _documents(cases, users, stdout) -> None:
                 life_science,
             ),
             confidential=True,
+            **_from_applicant(life_science),
         )
 
 

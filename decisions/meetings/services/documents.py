@@ -244,9 +244,14 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
     extract in its §'s case, as drawn up (upprättad) by the meeting's secretary."""
     meeting = document.meeting
     body = meeting.body
+    # A protocol is drawn up (upprättat, TF 2 kap. 10 §) when it is signed, whenever its
+    # final PDF is made; an extract on the day it is made.
+    drawn_up_on = None
     if document.kind == GeneratedDocument.Kind.PROTOCOL:
         paragraphs = list(meeting.paragraphs.filter(case__isnull=False).order_by("number"))
         title_prefix = _("Protokoll")
+        if meeting.signed_at is not None:
+            drawn_up_on = timezone.localdate(meeting.signed_at)
     elif document.kind == GeneratedDocument.Kind.EXTRACT and document.paragraph is not None:
         paragraphs = [document.paragraph] if document.paragraph.case_id else []
         title_prefix = _("Protokollsutdrag")
@@ -268,6 +273,7 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
             party_kind=PartyKind.ORGANISATION,
             party_name=body.name,
             description=f"§ {paragraph.number} {paragraph.title}",
+            document_date=drawn_up_on,
         )
 
 
