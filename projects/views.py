@@ -96,6 +96,54 @@ def _render_form(request, template, context, *, conflict=None):
     return render(request, template, {**context, "conflict": conflict}, status=status)
 
 
+SIMPLE_FORM = "projects/simple_form.html"
+
+
+def _form_page(
+    request, form, save, *, done, success_message, context, template=SIMPLE_FORM, reload=None
+):
+    """A form page. GET shows ``form``; a valid POST runs ``save()``, the service call,
+    and goes to ``done`` (a URL, or a function of what ``save`` returned). A service's
+    ValidationError becomes the form's errors (400), a Conflict keeps what was typed with
+    the reason (409); htmx gets 200 either way, since it swaps only 2xx answers.
+    ``reload`` (the edited instance) is read again before the page is shown, since a
+    bound ModelForm has written the typed values onto it."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        result, conflict = _save(request, form, save, success_message=success_message)
+        if result:
+            return redirect(done(result) if callable(done) else done)
+    if reload is not None:
+        reload.refresh_from_db()
+    return render(
+        request,
+        template,
+        {**context, "form": form, "conflict": conflict},
+        status=form_status(request, conflict=bool(conflict)),
+    )
+
+
+def _project_form_page(request, project, form, save, *, anchor, title, success_message, **extra):
+    """A form about one project on the simple form page: back to the page it came from
+    (``next``) or the project's, at ``anchor``."""
+    back = _next_url(request, project.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        save,
+        done=f"{back}#{anchor}",
+        success_message=success_message,
+        context={
+            "title": title,
+            "subtitle": project.title,
+            "project": project,
+            "cancel_url": back,
+            "next_url": _next_url(request, ""),
+            **extra,
+        },
+    )
+
+
 def _get(model, pk, queryset=None):
     return get_object_or_404(queryset if queryset is not None else model, pk=pk)
 
@@ -736,34 +784,20 @@ def project_start(request, pk):
         token_source=project,
         initial={"started_on": project.started_on, "reporting_routine": project.reporting_routine},
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.project_record_start(
-                user=request.user,
-                project=project,
-                started_on=form.cleaned_data["started_on"],
-                reporting_routine=form.cleaned_data["reporting_routine"],
-                expected_token=form.cleaned_data["edit_token"],
-            ),
-            success_message=_("Projektstart och rapporteringsrutin sparades."),
-        )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()) + "#organisation")
-    return _render_form(
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Projektstart och rapportering"),
-            "subtitle": project.title,
-            "project": project,
-            "cancel_url": _next_url(request, project.get_absolute_url()),
-            "next_url": _next_url(request, ""),
-        },
-        conflict=conflict,
+        project,
+        form,
+        lambda: services.project_record_start(
+            user=request.user,
+            project=project,
+            started_on=form.cleaned_data["started_on"],
+            reporting_routine=form.cleaned_data["reporting_routine"],
+            expected_token=form.cleaned_data["edit_token"],
+        ),
+        anchor="organisation",
+        title=_("Projektstart och rapportering"),
+        success_message=_("Projektstart och rapporteringsrutin sparades."),
     )
 
 
@@ -782,41 +816,31 @@ def project_closure(request, pk):
             "closed_on": project.closed_on or timezone.localdate(),
         },
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.project_close(
-                user=request.user,
-                project=project,
-                result_summary=data["result_summary"],
-                recommendation=data["recommendation"],
-                follow_up_case=data["follow_up_case"],
-                closed_on=data["closed_on"],
-                expected_token=data["edit_token"],
-            ),
-            success_message=_("Projektavslutet sparades."),
+        return services.project_close(
+            user=request.user,
+            project=project,
+            result_summary=data["result_summary"],
+            recommendation=data["recommendation"],
+            follow_up_case=data["follow_up_case"],
+            closed_on=data["closed_on"],
+            expected_token=data["edit_token"],
         )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()) + "#avslut")
-    return _render_form(
+
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Avsluta projekt"),
-            "subtitle": project.title,
-            "project": project,
-            "intro": _(
-                "Rapportera resultatet till den instans som fattade beslutet och lämna en "
-                "rekommendation till projektägaren om hur resultatet ska tas om hand."
-            ),
-            "cancel_url": _next_url(request, project.get_absolute_url()),
-            "next_url": _next_url(request, ""),
-        },
-        conflict=conflict,
+        project,
+        form,
+        save,
+        anchor="avslut",
+        title=_("Avsluta projekt"),
+        success_message=_("Projektavslutet sparades."),
+        intro=_(
+            "Rapportera resultatet till den instans som fattade beslutet och lämna en "
+            "rekommendation till projektägaren om hur resultatet ska tas om hand."
+        ),
     )
 
 
@@ -829,28 +853,16 @@ def member_create(request, pk):
     _guard(permissions.can_manage_members(request.user, project))
     initial = {"group": request.GET.get("group") or ProjectMember.Group.PROJECT_GROUP}
     form = forms.ProjectMemberForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: services.project_member_create(
-                user=request.user, project=project, **form.service_data()
-            ),
-            success_message=_("Personen lades till."),
-        )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()) + "#organisation")
-    return render(
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Lägg till person i projektorganisationen"),
-            "subtitle": project.title,
-            "project": project,
-            "cancel_url": _next_url(request, project.get_absolute_url()),
-            "next_url": _next_url(request, ""),
-        },
+        project,
+        form,
+        lambda: services.project_member_create(
+            user=request.user, project=project, **form.service_data()
+        ),
+        anchor="organisation",
+        title=_("Lägg till person i projektorganisationen"),
+        success_message=_("Personen lades till."),
     )
 
 
@@ -860,33 +872,19 @@ def member_edit(request, pk):
     project = member.project
     _guard(permissions.can_manage_members(request.user, project))
     form = forms.ProjectMemberForm(request.POST or None, instance=member)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.project_member_update(
-                user=request.user,
-                member=member,
-                data=form.service_data(),
-                expected_token=form.cleaned_data["edit_token"],
-            ),
-            success_message=_("Uppgifterna sparades."),
-        )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()) + "#organisation")
-    return _render_form(
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Ändra person i projektorganisationen"),
-            "subtitle": project.title,
-            "project": project,
-            "cancel_url": _next_url(request, project.get_absolute_url()),
-            "next_url": _next_url(request, ""),
-        },
-        conflict=conflict,
+        project,
+        form,
+        lambda: services.project_member_update(
+            user=request.user,
+            member=member,
+            data=form.service_data(),
+            expected_token=form.cleaned_data["edit_token"],
+        ),
+        anchor="organisation",
+        title=_("Ändra person i projektorganisationen"),
+        success_message=_("Uppgifterna sparades."),
     )
 
 
@@ -941,29 +939,21 @@ def case_note_add(request, pk):
     case = _get(Case, pk)
     _guard(permissions.can_add_note(request.user, case))
     form = forms.CaseNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: services.case_note_add(
-                user=request.user, case=case, text=form.cleaned_data["text"]
-            ),
-            success_message=_("Anteckningen sparades."),
-        )
-        if ok:
-            return redirect(case.get_absolute_url() + "#anteckningar")
-    return render(
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.case_note_add(
+            user=request.user, case=case, text=form.cleaned_data["text"]
+        ),
+        done=case.get_absolute_url() + "#anteckningar",
+        success_message=_("Anteckningen sparades."),
+        context={
             "title": _("Ny tjänsteanteckning"),
             "case": case,
             "subtitle": case.title,
             "cancel_url": case.get_absolute_url(),
             "next_url": "",
         },
-        status=form_status(request) if request.method == "POST" else 200,
     )
 
 
@@ -975,34 +965,26 @@ def obligation_create(request, pk):
     project = _get(Project, pk)
     _guard(permissions.can_record_obligation(request.user, project))
     form = forms.ObligationForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: services.obligation_create(
-                user=request.user,
-                project=project,
-                case=data["case"],
-                text=data["text"],
-                due_date=data["due_date"],
-                source=data["source"],
-            ),
-            success_message=_("Villkoret registrerades."),
+        return services.obligation_create(
+            user=request.user,
+            project=project,
+            case=data["case"],
+            text=data["text"],
+            due_date=data["due_date"],
+            source=data["source"],
         )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
-    return render(
+
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Nytt särskilt villkor"),
-            "subtitle": project.title,
-            "project": project,
-            "cancel_url": _next_url(request, project.get_absolute_url()),
-            "next_url": _next_url(request, ""),
-        },
+        project,
+        form,
+        save,
+        anchor="ataganden",
+        title=_("Nytt särskilt villkor"),
+        success_message=_("Villkoret registrerades."),
     )
 
 
@@ -1012,37 +994,27 @@ def obligation_edit(request, pk):
     project = obligation.project
     _guard(permissions.can_record_obligation(request.user, project))
     form = forms.ObligationForm(request.POST or None, instance=obligation, project=project)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.obligation_update(
-                user=request.user,
-                obligation=obligation,
-                text=data["text"],
-                due_date=data["due_date"],
-                source=data["source"],
-                case=data["case"],
-                expected_token=data["edit_token"],
-            ),
-            success_message=_("Villkoret sparades."),
+        return services.obligation_update(
+            user=request.user,
+            obligation=obligation,
+            text=data["text"],
+            due_date=data["due_date"],
+            source=data["source"],
+            case=data["case"],
+            expected_token=data["edit_token"],
         )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()) + "#ataganden")
-    return _render_form(
+
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Ändra särskilt villkor"),
-            "subtitle": project.title,
-            "project": project,
-            "cancel_url": _next_url(request, project.get_absolute_url()),
-            "next_url": _next_url(request, ""),
-        },
-        conflict=conflict,
+        project,
+        form,
+        save,
+        anchor="ataganden",
+        title=_("Ändra särskilt villkor"),
+        success_message=_("Villkoret sparades."),
     )
 
 
@@ -1051,35 +1023,21 @@ def obligation_fulfil(request, pk):
     obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
     project = obligation.project
     _guard(permissions.can_fulfil_obligation(request.user, obligation))
-    back = _next_url(request, project.get_absolute_url())
     form = forms.ObligationFulfilForm(request.POST or None)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.obligation_fulfil(
-                user=request.user,
-                obligation=obligation,
-                fulfilled_on=form.cleaned_data["fulfilled_on"],
-                note=form.cleaned_data["note"],
-            ),
-            success_message=_("Villkoret markerades som uppfyllt."),
-        )
-        if ok:
-            return redirect(back + "#ataganden")
-    return _render_form(
+    return _project_form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": _("Markera villkoret som uppfyllt"),
-            "subtitle": obligation.text,
-            "project": project,
-            "cancel_url": back,
-            "next_url": _next_url(request, ""),
-        },
-        conflict=conflict,
+        project,
+        form,
+        lambda: services.obligation_fulfil(
+            user=request.user,
+            obligation=obligation,
+            fulfilled_on=form.cleaned_data["fulfilled_on"],
+            note=form.cleaned_data["note"],
+        ),
+        anchor="ataganden",
+        title=_("Markera villkoret som uppfyllt"),
+        subtitle=obligation.text,
+        success_message=_("Villkoret markerades som uppfyllt."),
     )
 
 
@@ -1145,20 +1103,17 @@ def organisation_list(request):
 def organisation_create(request):
     _guard(permissions.can_edit_organisation(request.user))
     form = forms.OrganisationForm(request.POST or None, initial={"name": request.GET.get("name")})
-    if request.method == "POST" and form.is_valid():
-        data = {key: form.cleaned_data[key] for key in services.ORGANISATION_FIELDS}
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: services.organisation_create(user=request.user, **data),
-            success_message=_("Organisationen skapades."),
-        )
-        if ok:
-            return redirect(_next_url(request, ok.get_absolute_url()))
-    return render(
+    return _form_page(
         request,
-        "projects/organisation_form.html",
-        {"form": form, "organisation": None, "next_url": _next_url(request, "")},
+        form,
+        lambda: services.organisation_create(
+            user=request.user,
+            **{key: form.cleaned_data[key] for key in services.ORGANISATION_FIELDS},
+        ),
+        done=lambda organisation: _next_url(request, organisation.get_absolute_url()),
+        success_message=_("Organisationen skapades."),
+        template="projects/organisation_form.html",
+        context={"organisation": None, "next_url": _next_url(request, "")},
     )
 
 
@@ -1183,28 +1138,20 @@ def organisation_edit(request, pk):
     organisation = _get(Organisation, pk)
     _guard(permissions.can_edit_organisation(request.user, organisation))
     form = forms.OrganisationForm(request.POST or None, instance=organisation)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = {key: form.cleaned_data[key] for key in services.ORGANISATION_FIELDS}
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.organisation_update(
-                user=request.user,
-                organisation=organisation,
-                data=data,
-                expected_token=form.cleaned_data["edit_token"],
-            ),
-            success_message=_("Organisationen sparades."),
-        )
-        if ok:
-            return redirect("projects:organisation_detail", pk=organisation.pk)
-    organisation.refresh_from_db()
-    return _render_form(
+    return _form_page(
         request,
-        "projects/organisation_form.html",
-        {"form": form, "organisation": organisation},
-        conflict=conflict,
+        form,
+        lambda: services.organisation_update(
+            user=request.user,
+            organisation=organisation,
+            data={key: form.cleaned_data[key] for key in services.ORGANISATION_FIELDS},
+            expected_token=form.cleaned_data["edit_token"],
+        ),
+        done=reverse("projects:organisation_detail", args=[organisation.pk]),
+        success_message=_("Organisationen sparades."),
+        template="projects/organisation_form.html",
+        context={"organisation": organisation},
+        reload=organisation,
     )
 
 
@@ -1331,20 +1278,13 @@ def area_create(request, list_key):
         raise Http404
     _guard(permissions.can_manage_areas(request.user))
     form = forms.AREA_FORMS[list_key](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: services.area_create(user=request.user, list_key=list_key, **form.cleaned_data),
-            success_message=_("Posten lades till."),
-        )
-        if ok:
-            return redirect("projects:area_list")
-    return render(
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.area_create(user=request.user, list_key=list_key, **form.cleaned_data),
+        done=reverse("projects:area_list"),
+        success_message=_("Posten lades till."),
+        context={
             "title": _("Ny post"),
             "subtitle": AREA_TITLES[list_key],
             "cancel_url": reverse("projects:area_list"),
@@ -1359,27 +1299,18 @@ def area_edit(request, list_key, pk):
     area = _get(AREA_MODELS[list_key], pk)
     _guard(permissions.can_manage_areas(request.user))
     form = forms.AREA_FORMS[list_key](request.POST or None, instance=area)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.area_update(user=request.user, area=area, data=form.cleaned_data),
-            success_message=_("Posten sparades."),
-        )
-        if ok:
-            return redirect("projects:area_list")
-    area.refresh_from_db()
-    return _render_form(
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.area_update(user=request.user, area=area, data=form.cleaned_data),
+        done=reverse("projects:area_list"),
+        success_message=_("Posten sparades."),
+        context={
             "title": _("Ändra post"),
             "subtitle": AREA_TITLES[list_key],
             "cancel_url": reverse("projects:area_list"),
         },
-        conflict=conflict,
+        reload=area,
     )
 
 
@@ -1391,30 +1322,24 @@ def secrecy_mark(request, pk):
     case = _case_or_404(pk)
     _guard(permissions.can_mark_secret(request.user, case))
     form = forms.SecrecyMarkForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: services.secrecy_mark(
-                user=request.user,
-                case=case,
-                document=form.cleaned_data["document"],
-                field=form.cleaned_data["field"],
-                provision=form.cleaned_data["provision"],
-                note=form.cleaned_data["note"],
-            ),
-            success_message=_("Sekretessmarkeringen sparades."),
-        )
-        if ok:
-            return redirect(case.get_absolute_url() + "#sekretess")
-    return _render_form(
+    back = case.get_absolute_url() + "#sekretess"
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.secrecy_mark(
+            user=request.user,
+            case=case,
+            document=form.cleaned_data["document"],
+            field=form.cleaned_data["field"],
+            provision=form.cleaned_data["provision"],
+            note=form.cleaned_data["note"],
+        ),
+        done=back,
+        success_message=_("Sekretessmarkeringen sparades."),
+        context={
             "case": case,
             "title": _("Sekretessmarkera"),
-            "cancel_url": case.get_absolute_url() + "#sekretess",
+            "cancel_url": back,
             "submit_label": _("Markera"),
         },
     )
@@ -1428,29 +1353,21 @@ def secrecy_lift(request, pk):
     case = marking.case
     _guard(permissions.can_mark_secret(request.user, case))
     form = forms.SecrecyLiftForm(request.POST or None)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.secrecy_lift(
-                user=request.user, marking=marking, reason=form.cleaned_data["reason"]
-            ),
-            success_message=_("Sekretessmarkeringen hävdes."),
-        )
-        if ok:
-            return redirect(case.get_absolute_url() + "#sekretess")
-    return _render_form(
+    back = case.get_absolute_url() + "#sekretess"
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.secrecy_lift(
+            user=request.user, marking=marking, reason=form.cleaned_data["reason"]
+        ),
+        done=back,
+        success_message=_("Sekretessmarkeringen hävdes."),
+        context={
             "case": case,
             "title": _("Häv sekretessmarkering"),
-            "cancel_url": case.get_absolute_url() + "#sekretess",
+            "cancel_url": back,
             "submit_label": _("Häv markeringen"),
         },
-        conflict=conflict,
     )
 
 
@@ -1490,31 +1407,25 @@ def request_register(request, pk):
     case = _case_or_404(pk)
     _guard(permissions.can_handle_document_request(request.user, case))
     form = forms.DocumentRequestForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        created = []
-        ok, _conflict = _save(
-            request,
-            form,
-            lambda: created.append(
-                services.document_request_register(
-                    user=request.user,
-                    case=case,
-                    requester=data["requester"],
-                    received_on=data["received_on"],
-                    subject=data["subject"],
-                    documents=data["documents"],
-                )
-            ),
-            success_message=_("Begäran registrerades."),
+        return services.document_request_register(
+            user=request.user,
+            case=case,
+            requester=data["requester"],
+            received_on=data["received_on"],
+            subject=data["subject"],
+            documents=data["documents"],
         )
-        if ok:
-            return redirect(created[0].get_absolute_url())
-    return _render_form(
+
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda document_request: document_request.get_absolute_url(),
+        success_message=_("Begäran registrerades."),
+        context={
             "case": case,
             "title": _("Registrera begäran om allmän handling"),
             "cancel_url": case.get_absolute_url(),

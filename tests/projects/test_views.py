@@ -498,7 +498,7 @@ def test_closure_with_recommendation_and_follow_up_idea(case, officer, client_fo
             "edit_token": edit_token(case.project),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with its errors
     response = client.post(
         url,
         {
