@@ -609,7 +609,36 @@ def _volume() -> dict:
     }
 
 
+def breakdown_only() -> int:
+    """``BENCH_ONLY=breakdown``: on the bench database as a run (or ``grow_sql``) left it,
+    nothing loaded or dropped: ``ANALYZE``, the in-process breakdown and each page's
+    heaviest query with its plan, printed; nothing written. For iterating on a query."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{BENCH_URL}: {_volume()}")
+    print(
+        f"  {'page':30} {'total':>7} {'queries':>8} {'template':>9} {'Python':>7} {'heaviest':>9}"
+    )
+    out = breakdown(pages())
+    for label, b in out.items():
+        print(
+            f"  {label:30} {b['total_ms']:>7} {b['queries_ms']:>8} {b['template_ms']:>9}"
+            f" {b['python_ms']:>7} {b['heaviest_query_ms']:>9}"
+        )
+    for label, b in out.items():
+        print(f"\n-- {label}: {b['heaviest_query']}")
+        print("\n".join(f"     {line}" for line in b["plan"]))
+    return 0
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "breakdown":
+        return breakdown_only()
     started = time.time()
     print(f"Benchmark database: {BENCH_URL}")
     setup_django()

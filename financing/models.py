@@ -570,7 +570,16 @@ class Commitment(models.Model):
                 name="commitment_gender_only_for_business_support",
             ),
         ]
-        indexes = [models.Index(fields=["grant", "category"])]
+        indexes = [
+            models.Index(fields=["grant", "category"]),
+            # The dashboard's open commitments of a year, newest first (no sort); with the
+            # amount, its sums by grant and decision year read from the index alone.
+            models.Index(
+                fields=["grant", "committed_on", "id"],
+                include=["amount"],
+                name="commitment_grant_newest",
+            ),
+        ]
 
     def __str__(self):
         label = self.case.dnr if self.case_id else (self.description or self.get_category_display())

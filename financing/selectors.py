@@ -198,28 +198,31 @@ def multi_year_figures() -> list[Figures]:
     its decisions bind for the coming years (the forecast), recovered. One query (the
     grants and six sums together, ``core.batch``), any number of years."""
     by_years = ("commitment__grant__year", "commitment__committed_on__year")
+    # The commitments are read once (every year's every commitment: this grows with the
+    # register), by grant and decision year; what each grant has committed is their sum.
     querysets = [
         Grant.objects.order_by("year"),
-        _grouped_queryset(Commitment.objects.all(), "grant_id"),
         _grouped_queryset(Payment.objects.all(), "commitment__grant_id"),
         _grouped_queryset(Release.objects.all(), "commitment__grant_id"),
         _grouped_queryset(Recovery.objects.all(), "commitment__grant_id"),
-        _grouped_queryset(Commitment.objects.all(), "grant__year", "committed_on__year"),
+        _grouped_queryset(Commitment.objects.all(), "grant_id", "committed_on__year"),
         _grouped_queryset(Release.objects.all(), *by_years),
     ]
     batch.fetch_together(*querysets)
     grants = list(querysets[0])
-    committed = _grouped_rows(querysets[1], "grant_id")
-    paid = _grouped_rows(querysets[2], "commitment__grant_id")
-    released = _grouped_rows(querysets[3], "commitment__grant_id")
-    recovered = _grouped_rows(querysets[4], "commitment__grant_id")
+    year_of = {g.pk: g.year for g in grants}
+    paid = _grouped_rows(querysets[1], "commitment__grant_id")
+    released = _grouped_rows(querysets[2], "commitment__grant_id")
+    recovered = _grouped_rows(querysets[3], "commitment__grant_id")
+    committed: dict[tuple[int], Decimal] = defaultdict(lambda: ZERO)
     # Net commitments by (anslag year, decision year).
     net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for (grant_year, decided), amount in _grouped_rows(
-        querysets[5], "grant__year", "committed_on__year"
+    for (grant_id, decided), amount in _grouped_rows(
+        querysets[4], "grant_id", "committed_on__year"
     ).items():
-        net[grant_year, decided] += amount
-    for (grant_year, decided), amount in _grouped_rows(querysets[6], *by_years).items():
+        committed[grant_id,] += amount
+        net[year_of[grant_id], decided] += amount
+    for (grant_year, decided), amount in _grouped_rows(querysets[5], *by_years).items():
         net[grant_year, decided] -= amount
 
     def earlier(year: int) -> Decimal:
@@ -358,13 +361,26 @@ def commitment_list(
 ) -> QuerySet[Commitment]:
     qs = commitments_with_balances()
     if year:
-        qs = qs.filter(grant__year=year)
+        # The year's grant as a value (grant years are unique): the commitments are then
+        # read in the index (grant, committed_on, id), newest first, without a sort of
+        # the year's every commitment.
+        qs = qs.filter(grant=Subquery(Grant.objects.filter(year=year).values("pk")))
     if category:
         qs = qs.filter(category=category)
     if priority:
         qs = qs.filter(priority=priority)
     if open_only:
-        qs = qs.filter(remaining__gt=0)  # type: ignore[misc]  # annotated by commitments_with_balances
+        # A commitment without payments and releases is open (its amount is positive, a
+        # constraint): checked against the hashed ids of the commitments that have any,
+        # so the balance subqueries run only for those.
+        payments, releases = Payment.objects.all(), Release.objects.all()
+        if year:
+            payments = payments.filter(commitment__grant__year=year)
+            releases = releases.filter(commitment__grant__year=year)
+        touched = Q(pk__in=payments.values("commitment_id")) | Q(
+            pk__in=releases.values("commitment_id")
+        )
+        qs = qs.filter(~touched | Q(remaining__gt=0))
     if search:
         qs = qs.filter(
             Q(description__icontains=search)
@@ -1325,11 +1341,24 @@ def co_financing_applications(year: int) -> CoFinancingApplications:
     granted = (
         base & Q(decided_on__year=year, granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
     )
-    # Only the cases registered or decided in the year (indexed dates), not every case.
-    in_year = Q(registered_on__year=year) | Q(decided_on__year=year)
-    counts = Case.objects.filter(base & in_year).aggregate(
-        received=Count("pk", filter=base & Q(registered_on__year=year)),
-        granted=Count("pk", filter=granted),
-        rejected=Count("pk", filter=rejected),
+    # The cases registered in the year and those decided in it, each counted from its
+    # index alone (``case_kind_registered_on``, ``case_kind_decided_on``), in one query.
+    received = batch.count_queryset(Case.objects.filter(base, registered_on__year=year))
+    decided = (
+        Case.objects.filter(base, decided_on__year=year)
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(  # a column of the index, never null here: counts the rows
+            granted=Count("decided_on", filter=granted),
+            rejected=Count("decided_on", filter=rejected),
+        )
+        .values("granted", "rejected")
+        .order_by()
     )
-    return CoFinancingApplications(**counts)
+    batch.fetch_together(received, decided)
+    counts = decided[0] if len(decided) else {"granted": 0, "rejected": 0}
+    return CoFinancingApplications(
+        received=received[0] if len(received) else 0,
+        granted=counts["granted"],
+        rejected=counts["rejected"],
+    )

@@ -540,6 +540,16 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
             # a year's received and decided cases (the dashboard, the annual report)
             models.Index(fields=["registered_on"], name="case_registered_on"),
             models.Index(fields=["decided_on"], name="case_decided_on"),
+            # the case list's kind and year filters together (with a search: a bitmap of
+            # the year's cases of the kind, not of every case of the kind)
+            models.Index(fields=["kind", "year"], name="case_kind_year"),
+            # the dashboard's co-financing counts of a year read from the index alone
+            models.Index(fields=["kind", "registered_on"], name="case_kind_registered_on"),
+            models.Index(
+                fields=["kind", "decided_on"],
+                include=["state", "granted_amount"],
+                name="case_kind_decided_on",
+            ),
         ]
 
     def __str__(self):

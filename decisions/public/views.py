@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.pagination import CappedPaginator
 from core.ratelimit import rate_limited
 from decisions.meetings.models import Meeting
 from decisions.public import policy, selectors
@@ -17,6 +17,8 @@ from decisions.public.forms import DiarySearchForm
 from projects.models import Case
 
 PAGE_SIZE = 20
+# The e-diarium counts its matches up to this many ("över 1 000 ärenden").
+DIARY_COUNT_CAP = 1000
 
 
 def public_page(view):
@@ -94,7 +96,9 @@ def diary(request):
     entries = []
     if form.is_bound and form.is_valid():
         search = selectors.DiarySearch(**form.cleaned_data)
-        page = Paginator(selectors.diary_cases(search), PAGE_SIZE).get_page(request.GET.get("sida"))
+        # Counted up to a cap: a common word's every match in a large register is not.
+        paginator = CappedPaginator(selectors.diary_cases(search), PAGE_SIZE, cap=DIARY_COUNT_CAP)
+        page = paginator.get_page(request.GET.get("sida"))
         entries = [selectors.diary_entry(case) for case in page.object_list]
     query = request.GET.copy()
     query.pop("sida", None)

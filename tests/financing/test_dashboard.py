@@ -215,3 +215,60 @@ def test_long_chart_labels_wrap_onto_two_lines_instead_of_running_off_the_chart(
     assert ">kompetensutveckling</tspan>" in chart.svg
     # The description for screen readers keeps the whole label.
     assert "Kompetensförsörjning och kompetensutveckling" in chart.description
+
+
+def test_open_commitments_are_those_with_a_balance_newest_first(controller, grant_2020, grant_2022):
+    """The dashboard's open commitments: balances checked only where something was paid or
+    released; untouched ones are open; fully paid or released ones are not; one year's."""
+    LATE = datetime.date(2022, 12, 1)  # after every decision below
+
+    def commitment(name, day, year=2022):
+        return services.commitment_record(
+            user=controller,
+            year=year,
+            category="business_support",
+            amount=D("1000"),
+            committed_on=day,
+            company_leader_gender="woman",
+            description=name,
+        )
+
+    def pay(c, amount):
+        services.payment_record(
+            user=controller,
+            commitment=c,
+            paid_on=LATE,
+            amount=D(amount),
+            period_start=LATE,
+            period_end=LATE,
+        )
+
+    def release(c, amount):
+        services.release_record(
+            user=controller, commitment=c, released_on=LATE, reason="Klart", amount=D(amount)
+        )
+
+    commitment("orörd", datetime.date(2022, 1, 10))
+    partly = commitment("delvis", datetime.date(2022, 2, 10))
+    pay(partly, "400")
+    paid = commitment("betald", datetime.date(2022, 3, 10))
+    pay(paid, "1000")
+    released = commitment("återförd", datetime.date(2022, 4, 10))
+    release(released, "1000")
+    both = commitment("båda", datetime.date(2022, 5, 10))
+    pay(both, "600")
+    release(both, "400")
+    nearly = commitment("nästan", datetime.date(2022, 6, 10))
+    pay(nearly, "600")
+    release(nearly, "399")
+    commitment("annat år", datetime.date(2020, 7, 10), year=2020)
+    rows = list(selectors.commitment_list(year=2022, open_only=True))
+    assert [c.description for c in rows] == ["nästan", "delvis", "orörd"]
+    assert [c.remaining for c in rows] == [D("1"), D("600"), D("1000")]
+    assert {c.description for c in selectors.commitment_list(open_only=True)} == {
+        "nästan",
+        "delvis",
+        "orörd",
+        "annat år",
+    }
+    assert selectors.commitment_list(year=2021, open_only=True).count() == 0

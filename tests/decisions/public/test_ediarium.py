@@ -144,3 +144,24 @@ def test_documents_of_the_registry_are_not_reachable_without_login(registry, cli
     document = Document.objects.filter(case=registry["case1"]).first()
     response = client.get(f"/cases/documents/{document.pk}/download/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_count_stops_at_the_cap_and_says_so(registry, client, monkeypatch):
+    """A common word's every match is not counted: past the cap the page says "Över N
+    ärenden" and pages through the first N; at or under it, the exact count."""
+    from decisions.public import views
+
+    officer = registry["officer"]
+    for day in range(1, 4):
+        co_financing_case(
+            officer=officer,
+            project=ProjectFactory(title=f"Smart export {day}"),
+            registered_on=D(2021, 3, day),
+        )
+    monkeypatch.setattr(views, "DIARY_COUNT_CAP", 3)
+    html = search(client, text="smart")  # four cases: case2 and the three above
+    assert "Över 3 ärenden" in html and "Förfina sökningen" in html
+    assert "4 ärenden" not in html
+    monkeypatch.setattr(views, "DIARY_COUNT_CAP", 4)
+    html = search(client, text="smart")
+    assert "4 ärenden" in html and "Över" not in html
