@@ -58,6 +58,59 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """pytest-django's test database, except that the workers of a pytest-xdist run copy one
+    migrated template instead of each migrating their own (tests/template_db.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    keepdb = django_db_keepdb and not django_db_createdb
+    if (
+        worker
+        and settings.USING_POSTGRES
+        and django_db_use_migrations
+        and not keepdb
+        and aliases == {"default"}
+        and not serialized_aliases
+    ):
+        from tests.template_db import TemplateDatabase
+
+        database = TemplateDatabase(worker, tmp_path_factory.getbasetemp().parent)
+        with django_db_blocker.unblock():
+            database.setup()
+        yield
+        with django_db_blocker.unblock():
+            database.teardown()
+        return
+    # As pytest-django's own django_db_setup.
+    if not django_db_use_migrations:
+        _disable_migrations()
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
 def session_demo(django_db_setup, django_db_blocker, tmp_path_factory, pytestconfig):
     """The demo data of this session (tests/session_demo.py); tests use ``demo``."""
     demo = SessionDemo(django_db_blocker, tmp_path_factory.mktemp("demo-media"))
