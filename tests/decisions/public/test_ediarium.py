@@ -144,3 +144,25 @@ def test_documents_of_the_registry_are_not_reachable_without_login(registry, cli
     document = Document.objects.filter(case=registry["case1"]).first()
     response = client.get(f"/cases/documents/{document.pk}/download/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_text_and_party_search_use_the_trigram_indexes():
+    """``icontains`` on the documents and organisations is served by the pg_trgm GIN
+    indexes (migration projects 0020), not by scanning every row."""
+    from django.db import connection
+
+    plans = []
+    for queryset in (
+        selectors.diary_cases(selectors.DiarySearch(text="vätgas")),
+        selectors.diary_cases(selectors.DiarySearch(party="kommun")),
+        Organisation.objects.filter(name__icontains="kommun"),
+    ):
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    assert "projects_document_title_trgm" in plans[0]
+    assert "projects_document_description_trgm" in plans[0]
+    assert "projects_document_party_name_trgm" in plans[1]
+    assert "projects_organisation_name_trgm" in plans[2]
