@@ -9,12 +9,14 @@ may not see (the reminders are made from this list too).
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+TITLE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Task:
     # What the task is about, for masking secret titles (``settings.SECRECY_TASK_MASK``).
     case_id: int | None = None
     project_id: int | None = None
+    # Said after the title (e.g. " – Bevilja"). Sources give the title whole: it is
+    # shortened to ``TITLE_CHARS`` once masked (a secret text cut short is not found).
+    title_suffix: str = ""
 
     def overdue(self, today: datetime.date | None = None) -> bool:
         return self.due is not None and self.due < (today or timezone.localdate())
@@ -52,5 +57,16 @@ def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
     mask = getattr(settings, "SECRECY_TASK_MASK", "")
     if mask:  # titles of secret cases for a user who may not see them
         items = _sources((mask,))[0](user, items)
+    items = [_titled(task) for task in items]
     far = datetime.date.max
     return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))
+
+
+def _titled(task: Task) -> Task:
+    """The title shortened (after masking) and its suffix added."""
+    title = task.title
+    if not task.title_suffix and len(title) <= TITLE_CHARS:
+        return task
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rstrip() + "…"
+    return replace(task, title=title + task.title_suffix, title_suffix="")

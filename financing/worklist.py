@@ -23,7 +23,7 @@ def tasks(user, today: datetime.date) -> list[Task]:
                 Task(
                     key=f"plan-review:{plan.pk}",
                     kind=_("Finansieringsplan att granska"),
-                    title=plan.project.title[:120],
+                    title=plan.project.title,
                     project_id=plan.project_id,
                     url=plan.get_absolute_url(),
                     since=plan.submitted_at,
@@ -42,7 +42,7 @@ def tasks(user, today: datetime.date) -> list[Task]:
                 Task(
                     key=f"plan-returned:{plan.pk}",
                     kind=_("Återsänd finansieringsplan"),
-                    title=plan.project.title[:120],
+                    title=plan.project.title,
                     project_id=plan.project_id,
                     url=plan.get_absolute_url(),
                     since=plan.reviewed_at,

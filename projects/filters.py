@@ -146,7 +146,7 @@ class CaseFilter(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        return selectors.case_search(queryset, value)
+        return selectors.case_search(queryset, value, getattr(self.request, "user", None))
 
     def filter_state(self, queryset, name, value):
         if value == OPEN:

@@ -515,11 +515,22 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     # The plain text the search document is built from (labelled parts), for the
     # highlighted snippets of the search page and the SQLite fallback.
     search_text = models.TextField(blank=True, default="", editable=False)
+    # The same with the case's marked material (OSL), only for a case that has some: searched
+    # for the users allowed to see it (``projects.selectors.case_search``). GIN-indexed by
+    # migration 0019.
+    secret_search_vector = SearchVectorField(null=True, editable=False)
+    secret_search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     history = HistoricalRecords(
         bases=[FSMModelMixin, models.Model],
-        excluded_fields=["updated_at", "search_vector", "search_text"],
+        excluded_fields=[
+            "updated_at",
+            "search_vector",
+            "search_text",
+            "secret_search_vector",
+            "secret_search_text",
+        ],
     )
 
     class Meta:

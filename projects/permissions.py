@@ -241,6 +241,35 @@ def can_mark_secret(user, case=None) -> Access:
     return ALLOW
 
 
+def can_edit_marked_texts(user, values, *, case=None, project=None) -> Access:
+    """An edit form whose pre-filled texts (``values``) hold marked material of ``case`` or
+    ``project`` (``projects.secrecy.copies_hidden``) is refused to a user who may not see it:
+    the form would show the secret, and saving would overwrite it with its mask."""
+    from projects import secrecy
+
+    if secrecy.copies_hidden(user, values, case=case, project=project):
+        return deny(secret_texts_message())
+    return ALLOW
+
+
+def can_edit_project_texts(user, project) -> Access:
+    """The project's edit form shows its texts: refused to a user a marked one is hidden
+    from."""
+    from projects import secrecy
+
+    if secrecy.project_fields_hidden(user, project):
+        return deny(secret_texts_message())
+    return ALLOW
+
+
+def secret_texts_message() -> str:
+    return _(
+        "Texterna innehåller sekretessmarkerade uppgifter (OSL) som du inte har tillgång "
+        "till. De kan bara ändras av någon som får ta del av uppgifterna, t.ex. ärendets "
+        "handläggare."
+    )
+
+
 def can_view_access_log(user) -> Access:
     from projects import secrecy
 

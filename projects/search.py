@@ -50,21 +50,42 @@ def _flat(text: str) -> str:
 
 
 def case_search_parts(case) -> list[tuple[str, str, str]]:
-    """``[(key, name, text), ...]`` of the case's search document (see the module doc).
+    """``[(key, name, text), ...]`` of the case's search document (see the module doc)."""
+    return case_search_documents(case)[0]
+
+
+def case_search_documents(case) -> tuple[list, list | None]:
+    """The case's search document without its marked material (everyone's) and, for a case
+    with marked material, the whole one (``None`` without: searched only by the users
+    allowed to see it, ``projects.selectors.case_search``).
 
     Reads the case's project with its parties (and their aliases), obligations and
     documents; callers refreshing many cases prefetch those.
     """
-    from projects.secrecy import CASE_WIDE_FIELDS, index_copies
+    from projects.secrecy import index_copies
+
+    # Secret texts are not searchable but by those allowed: a hit (or its snippet) would
+    # reveal them; nor are their copies in other texts (the conditions, a protocol
+    # registered as a document). Marked fields of the project on its other cases count.
+    copies, markings = index_copies(case)
+    public = _search_parts(case, markings=markings, copies=copies)
+    if not markings and not any(d.confidential for d in case.documents.all()):
+        return public, None
+    return public, _search_parts(case, markings=[], copies=None, everything=True)
+
+
+def _search_parts(case, *, markings, copies, everything=False) -> list[tuple[str, str, str]]:
+    from projects.secrecy import CASE_WIDE_FIELDS
     from projects.services import PROJECT_TEXT_FIELDS
 
     project = case.project
-    # Secret texts are not searchable at all: a hit (or its snippet) would reveal them; nor
-    # are their copies in other texts (the conditions, a protocol registered as a document).
-    copies, markings = index_copies(case)
     marked = {m.field for m in markings if m.document_id is None}
-    if "" in marked:  # the whole case is marked
+    if "" in marked:  # a whole case of the project is marked
         marked |= set(CASE_WIDE_FIELDS)
+    # this case marked as a whole: its documents are secret too
+    case_wide = any(
+        m.case_id == case.pk and m.document_id is None and not m.field for m in markings
+    )
     parts: list[tuple[str, str, str]] = []
     parts.append(
         ("case", "", " ".join(filter(None, [case.dnr, case.nyps_id, case.title, project.title])))
@@ -90,7 +111,7 @@ def case_search_parts(case) -> list[tuple[str, str, str]]:
         parts.append(("condition", "", obligation.text))
     latest: dict[str, object] = {}
     for document in case.documents.all():
-        if document.confidential:
+        if (document.confidential or case_wide) and not everything:
             continue
         current = latest.get(document.title.lower())
         if current is None or document.version > current.version:  # type: ignore[attr-defined]

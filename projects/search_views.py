@@ -29,10 +29,16 @@ def site_search(request):
     results = []
     organisations = []
     if text:
-        cases = selectors.case_search(selectors.site_search_queryset(), text)
+        cases = selectors.case_search(selectors.site_search_queryset(), text, request.user)
         page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         results = [
-            {"case": case, "snippets": search.match_snippets(case.search_text, text)}
+            {
+                "case": case,
+                # the whole document for a user allowed to see the case's marked material
+                "snippets": search.match_snippets(
+                    case.secret_search_text if case.search_secret else case.search_text, text
+                ),
+            }
             for case in page
         ]
         organisations = list(selectors.organisation_search(text, limit=10))

@@ -429,15 +429,56 @@ def mask_copies(text: str, case, user, *, request=None) -> str:
     return copy_masker(request, user).mask(text, case)
 
 
-def mask_for_recipient(text: str, *, user, case=None, document=None, project=None) -> str:
+def _strings(value) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for one in value.values():
+            yield from _strings(one)
+    elif isinstance(value, list | tuple):
+        for one in value:
+            yield from _strings(one)
+
+
+def copies_hidden(user, values, *, case=None, project=None) -> bool:
+    """Does any text of ``values`` (an edit form's pre-filled texts: strings, or lists and
+    dicts of them) hold marked material of ``case`` (or of a case of ``project``) that
+    ``user`` may not see? Such a form is not shown to them: it would show the secret,
+    and saving it back would overwrite the secret with its mask."""
+    masker = CopyMasker(user)
+    if masker.everywhere:
+        return False
+    for text in _strings(values):
+        if case is not None and masker.mask(text, case) != text:
+            return True
+        if project is not None and masker.mask_project(text, project) != text:
+            return True
+    return False
+
+
+def project_fields_hidden(user, project) -> bool:
+    """Is a field of ``project`` marked (on any of its cases) and hidden from ``user``?"""
+    if allowed_everywhere(user):
+        return False
+    secrets = secrets_for(user, list(project.cases.all()))
+    return any(
+        secrets.hides_field(case_id, key) for case_id in secrets.by_case for key in MARKABLE_FIELDS
+    )
+
+
+def mask_for_recipient(text: str, *, user, case=None, document=None, project=None, cases=()) -> str:
     """A notification's text for its recipient (``settings.SECRECY_TEXT_MASK``): the
     marked values, the name of a wholly marked case and the title of a marked document
-    masked unless the recipient may see them."""
+    masked unless the recipient may see them. ``cases``: several cases (or ids) the text
+    may be about (a meeting's)."""
     masker = CopyMasker(user, titles=True)
     if case is None and document is not None:
         case = document.case_id
     if case is not None:
         text = masker.mask(text, case)
+    masker.preload(one if isinstance(one, int) else one.pk for one in cases)
+    for one in cases:
+        text = masker.mask(text, one)
     if project is not None:
         text = masker.mask_project(text, project)
     return text
@@ -465,9 +506,32 @@ def mask_task_titles(user, tasks: list) -> list:
 
 
 def index_copies(case) -> tuple[CaseCopies | None, list[SecrecyMarking]]:
-    """The case's marked values to leave out of its search document (whoever searches),
-    and its active markings."""
-    markings = list(active_markings().filter(case=case).select_related("provision"))
+    """The marked values to leave out of the case's public search document, and the active
+    markings that cover it: the case's own, and the markings of fields (or of the whole)
+    of the project's other cases (the project's texts are the same on each)."""
+    markings = list(
+        active_markings()
+        .filter(Q(case=case) | Q(case__project_id=case.project_id, document__isnull=True))
+        .select_related("provision", "document", "case__project")
+        .order_by("pk")
+    )
     for marking in markings:
-        marking.case = case
+        if marking.case_id == case.pk:
+            marking.case = case
     return (_case_copies(markings, titles=False) if markings else None), markings
+
+
+def secret_search_q(user) -> Q | None:
+    """Which cases ``user`` may search in their marked material too (their
+    ``secret_search_vector``), as a filter; ``None``: none. The case's officer only where
+    every marked case of the project is theirs (the project's texts are shared)."""
+    if not user_roles(user):
+        return None
+    if allowed_everywhere(user):
+        return Q()
+    if not settings.SECRECY_ALLOW_CASE_OFFICER or not getattr(user, "pk", None):
+        return None
+    others = (
+        active_markings().filter(case__project=OuterRef("project_id")).exclude(case__officer=user)
+    )
+    return Q(officer=user) & ~Exists(others)

@@ -19,8 +19,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as CaseWhen
-from django.db.models import Expression, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core import batch
 from core.roles import Role
@@ -99,7 +110,7 @@ def site_search_queryset() -> QuerySet[Case]:
     """The search page's rows: a case-table row and the stored search text (snippets)."""
     return (
         Case.objects.select_related("project__applicant", "officer")
-        .only(*CASE_TABLE_FIELDS, "search_text")
+        .only(*CASE_TABLE_FIELDS, "search_text", "secret_search_text")
         .order_by("-year", "-number")
     )
 
@@ -153,13 +164,15 @@ def _prefix_query(text: str) -> SearchQuery | None:
     return SearchQuery(raw, search_type="raw", config=search.SEARCH_CONFIG)
 
 
-def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+def case_search(queryset: QuerySet[Case], text: str, user=None) -> QuerySet[Case]:
     """Full-text search in Swedish, accents ignored, best match first; exact Dnr and
     NYPS-id match directly (see ``projects.search`` for what is indexed).
 
     PostgreSQL: ``websearch_to_tsquery('swedish_unaccent', text)`` (plus prefix matching
     of plain words) against ``Case.search_vector`` (GIN index), ranked with ``ts_rank``.
     SQLite (the embedded default) matches the folded words in ``Case.search_text``.
+    Marked material (OSL) is searched only for a ``user`` allowed to see it
+    (``Case.secret_search_vector``, ``secrecy.secret_search_q``).
     """
     text = (text or "").strip()
     if not text:
@@ -169,15 +182,32 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
         return queryset.filter(number=dnr[0], year=dnr[1])
     nyps = NYPS_PATTERN.match(text)
     exact = Q(nyps_id=nyps[1]) if nyps else Q(pk__in=[])
+    secret = secrecy.secret_search_q(user) if user is not None else None
     if settings.USING_POSTGRES:
         query = SearchQuery(text, search_type="websearch", config=search.SEARCH_CONFIG)
-        condition = Q(search_vector=query) | exact
-        rank: Expression = SearchRank(F("search_vector"), query)
+        queries = [query]
         prefix = _prefix_query(text)
         if prefix is not None:
-            condition |= Q(search_vector=prefix)
-            rank = rank + SearchRank(F("search_vector"), prefix)
-        queryset = queryset.filter(condition).annotate(search_rank=rank)
+            queries.append(prefix)
+        condition = exact
+        rank: Expression = Value(0.0)
+        for one in queries:
+            condition |= Q(search_vector=one)
+            rank = rank + SearchRank(F("search_vector"), one)
+        if secret is not None:
+            # the whole document of the cases this user may see marked: found and ranked by it
+            secret_rank: Expression = Value(0.0)
+            for one in queries:
+                condition |= secret & Q(secret_search_vector=one)
+                secret_rank = secret_rank + SearchRank(F("secret_search_vector"), one)
+            rank = CaseWhen(
+                When(secret & Q(secret_search_vector__isnull=False), then=secret_rank),
+                default=rank,
+                output_field=FloatField(),
+            )
+        queryset = queryset.filter(condition).annotate(
+            search_rank=rank, search_secret=_secret_flag(secret)
+        )
         if not nyps:
             return queryset.order_by("-search_rank", "-year", "-number")
         return queryset.annotate(
@@ -191,7 +221,24 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
         for pk, stored in Case.objects.values_list("pk", "search_text")
         if search.folded_match(stored, words)
     ]
-    return queryset.filter(exact | Q(pk__in=matching))
+    if secret is not None:
+        matching += [
+            pk
+            for pk, stored in Case.objects.filter(secret).values_list("pk", "secret_search_text")
+            if stored and search.folded_match(stored, words)
+        ]
+    return queryset.filter(exact | Q(pk__in=matching)).annotate(search_secret=_secret_flag(secret))
+
+
+def _secret_flag(secret: Q | None) -> Expression:
+    """``search_secret``: the row's snippets come from its whole document (``secret_search_text``)."""
+    if secret is None:
+        return Value(False, output_field=BooleanField())
+    return CaseWhen(
+        When(secret & ~Q(secret_search_text=""), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def case_detail(pk: int, preload=None) -> Case:

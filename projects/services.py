@@ -302,18 +302,26 @@ def case_refresh_search(*, case: Case) -> None:
         )
         .get(pk=case.pk)
     )
-    parts = search.case_search_parts(case)
-    update: dict = {"search_text": search.parts_to_text(parts)}
+    parts, secret_parts = search.case_search_documents(case)
+    update: dict = {
+        "search_text": search.parts_to_text(parts),
+        "secret_search_text": search.parts_to_text(secret_parts) if secret_parts else "",
+    }
     if settings.USING_POSTGRES:
-        by_weight: dict[str, list[str]] = {}
-        for key, name, text in parts:
-            by_weight.setdefault(search.WEIGHTS[key], []).append(f"{name} {text}".strip())
-        vector: Any = None
-        for weight, texts in sorted(by_weight.items()):
-            part = SearchVector(Value(" ".join(texts)), weight=weight, config=search.SEARCH_CONFIG)
-            vector = part if vector is None else vector + part
-        update["search_vector"] = vector
+        update["search_vector"] = _search_vector(parts)
+        update["secret_search_vector"] = _search_vector(secret_parts) if secret_parts else None
     Case.objects.filter(pk=case.pk).update(**update)
+
+
+def _search_vector(parts) -> Any:
+    by_weight: dict[str, list[str]] = {}
+    for key, name, text in parts:
+        by_weight.setdefault(search.WEIGHTS[key], []).append(f"{name} {text}".strip())
+    vector: Any = None
+    for weight, texts in sorted(by_weight.items()):
+        part = SearchVector(Value(" ".join(texts)), weight=weight, config=search.SEARCH_CONFIG)
+        vector = part if vector is None else vector + part
+    return vector
 
 
 def project_refresh_search(*, project: Project) -> None:
@@ -1121,7 +1129,8 @@ def secrecy_mark(
     marking.save()
     if document is not None:
         _sync_document_flag(document)
-    case_refresh_search(case=case)
+    # the project's texts are indexed on each of its cases
+    project_refresh_search(project=case.project)
     return marking
 
 
@@ -1142,7 +1151,7 @@ def secrecy_lift(*, user, marking: SecrecyMarking, reason: str) -> SecrecyMarkin
     current.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     if current.document is not None:
         _sync_document_flag(current.document)
-    case_refresh_search(case=current.case)
+    project_refresh_search(project=current.case.project)
     return current
 
 

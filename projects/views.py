@@ -750,6 +750,7 @@ def project_detail(request, pk):
 def project_edit(request, pk):
     project = _get(Project, pk)
     _guard(permissions.can_edit_project(request.user, project))
+    _guard(permissions.can_edit_project_texts(request.user, project))
     form = forms.ProjectForm(request.POST or None, instance=project)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -993,6 +994,7 @@ def obligation_edit(request, pk):
     obligation = get_object_or_404(Obligation.objects.select_related("project"), pk=pk)
     project = obligation.project
     _guard(permissions.can_record_obligation(request.user, project))
+    _guard(permissions.can_edit_marked_texts(request.user, [obligation.text], project=project))
     form = forms.ObligationForm(request.POST or None, instance=obligation, project=project)
 
     def save():

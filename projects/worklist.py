@@ -29,7 +29,7 @@ def tasks(user, today: datetime.date) -> list[Task]:
         Task(
             key=f"obligation:{o.pk}",
             kind=label,
-            title=o.text[:120],
+            title=o.text,
             url=f"{o.case.get_absolute_url()}#ataganden",
             due=o.due_date,
             reference=o.case.dnr,

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import require
+from projects.secrecy import copy_masker
 from reporting import permissions, selectors, services
 from reporting.figures import FIGURE_DEFINITIONS, compute_figures
 from reporting.models import Answer, GeneratedReport, Insats, ReportJob, ReportYear, Section
@@ -268,7 +269,8 @@ class SectionListView(APIView):
             .order_by("position")
         )
         insatser: dict[int, list[Insats]] = {}
-        for row in Insats.objects.filter(section__report=report).order_by("position", "pk"):
+        rows = Insats.objects.filter(section__report=report).order_by("position", "pk")
+        for row in selectors.insatser_masked(rows, copy_masker(request)):
             insatser.setdefault(row.section_id, []).append(row)
         return Response(SectionSerializer(sections, many=True, context={"insatser": insatser}).data)
 

@@ -17,7 +17,9 @@ from core.errors import Conflict
 from core.http import apply_service_errors, confirm_removal, form_status
 from financing import permissions as financing_permissions
 from financing.models import GrantCategory, LeaderGender
+from projects import permissions as project_permissions
 from projects.models import ReportPriority
+from projects.secrecy import copy_masker
 from reporting import forms, permissions, selectors, services
 from reporting.documents import build_content
 from reporting.documents.content import figure_tables
@@ -386,7 +388,12 @@ def _section_context(request, section, *, form=None, add_form=None) -> dict:
             },
         )
     can_insatser = section.has_insatser and permissions.can_edit_insatser(request.user, section)
-    insatser = list(selectors.insatser_for_section(section)) if section.has_insatser else []
+    masker = copy_masker(request)
+    insatser = (
+        selectors.insatser_masked(selectors.insatser_for_section(section), masker)
+        if section.has_insatser
+        else []
+    )
     if can_insatser and add_form is None and len(insatser) < section.insatser_max:
         add_form = forms.InsatsAddForm(projects=_available_projects(section))
     previous, following = selectors.section_neighbours(section)
@@ -408,7 +415,11 @@ def _section_context(request, section, *, form=None, add_form=None) -> dict:
         "previous_answer": selectors.previous_answer(answer) if answer else None,
         "history": _answer_diffs(selectors.answer_history(answer)) if answer else [],
         "insatser": insatser,
-        "insatser_history": selectors.insats_history(section) if section.has_insatser else [],
+        "insatser_history": (
+            selectors.insatser_masked(selectors.insats_history(section), masker)
+            if section.has_insatser
+            else []
+        ),
         "can_insatser": can_insatser,
         "add_form": add_form,
         "figure_tables": [t for block in section.figures for t in figure_tables(figures, block)]
@@ -599,6 +610,14 @@ def insats_edit(request, pk):
     insats = _insats_get(pk)
     section = insats.section
     require(permissions.can_edit_insatser(request.user, section))
+    if insats.project_id:
+        require(
+            project_permissions.can_edit_marked_texts(
+                request.user,
+                [insats.name, insats.goal, insats.outputs, insats.effects],
+                project=insats.project_id,
+            )
+        )
     status = 200
     if request.method == "POST":
         form = forms.InsatsForm(request.POST)

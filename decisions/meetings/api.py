@@ -196,6 +196,9 @@ class ParagraphSerializer(SecretCopiesMixin, serializers.ModelSerializer):
         "matter",
         "protocol_notes",
         "proceedings_override",
+        "motions",
+        "proceedings",
+        "reservations",
     )
     reference = serializers.CharField(read_only=True)
     motions = MotionSerializer(many=True, read_only=True)

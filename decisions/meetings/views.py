@@ -53,6 +53,7 @@ from decisions.meetings.services import kallelse
 from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow.models import DelegationDecision
 from decisions.workflow.selectors import cases_ready_for
+from projects import permissions as project_permissions
 from projects.case_page import Section
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -874,9 +875,12 @@ def paragraph_edit(request, pk):
     paragraph = _paragraph(pk)
     require(permissions.can_plan_meeting(request.user))
     svc.ensure_editable(paragraph.meeting)
-    form = forms.ParagraphForm(
-        request.POST or None, initial=forms.ParagraphForm.initial_for(paragraph)
-    )
+    initial = forms.ParagraphForm.initial_for(paragraph)
+    if paragraph.case_id:
+        require(
+            project_permissions.can_edit_marked_texts(request.user, initial, case=paragraph.case_id)
+        )
+    form = forms.ParagraphForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             svc.paragraph_update(user=request.user, paragraph=paragraph, data=form.service_data())

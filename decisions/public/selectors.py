@@ -152,7 +152,7 @@ def diary_cases(search: DiarySearch) -> QuerySet[Case]:
             .values("case_id")
         )
         cases = cases.filter(
-            Q(title__icontains=search.text, whole_case_secret=False) | Q(pk__in=open_documents)
+            Q(title__icontains=search.text) | Q(pk__in=open_documents), whole_case_secret=False
         )
     if search.party:
         organisations = [
@@ -218,7 +218,8 @@ def diary_entry(case: Case) -> DiaryEntry:
             )
     documents = []
     for document in case.documents.all():
-        hidden = policy.document_is_secret(document)
+        # a case marked as a whole: every document of it is secret too
+        hidden = secret or policy.document_is_secret(document)
         party = ""
         if not hidden and document.party_kind == PartyKind.ORGANISATION:
             party = document.party_name

@@ -36,6 +36,7 @@ from decisions.workflow.models import (
     latest_assessment,
     latest_forum_recommendation,
 )
+from projects import permissions as project_permissions
 from projects.case_page import Section
 from projects.filters import CaseFilter, sort_columns
 from projects.models import STATE_TONES, Case, CaseKind, CaseState
@@ -116,6 +117,14 @@ def _render_transition(request, context, status=200):
     return render(request, template, context, status=status)
 
 
+def _prefilled_texts_access(user, case, info):
+    """A transition's form pre-filled with texts that hold marked material (a proposal's
+    decision points, an assessment's proposal) is refused to a user who may not see it."""
+    form = info.form_class(case=case, user=user)
+    values = [form.initial, *(field.initial for field in form.fields.values())]
+    return project_permissions.can_edit_marked_texts(user, values, case=case)
+
+
 def transition_page(request, pk, name, *, fire, unmet):
     """GET: the transition's form (dialog or page). POST: fire it with ``fire``.
 
@@ -132,6 +141,9 @@ def transition_page(request, pk, name, *, fire, unmet):
         return _refused(request, case, access.reason, 403)
     if name in services.DECIDED_IN_PARAGRAPH and info.applies_to(case):
         return _refused(request, case, services.paragraph_only_message(name), 409)
+    access = _prefilled_texts_access(request.user, case, info)
+    if not access:
+        return _refused(request, case, access.reason, 403)
     if request.method == "GET":
         if not info.applies_to(case):
             return _refused(
@@ -294,6 +306,11 @@ def proposal_edit(request, pk):
     if not access:
         return _refused(request, case, access.reason, 403)
     proposal = DecisionProposal.objects.filter(case_id=case.pk).first()
+    access = project_permissions.can_edit_marked_texts(
+        request.user, _proposal_initial(case, proposal), case=case
+    )
+    if not access:
+        return _refused(request, case, access.reason, 403)
     anchoring = selectors.anchoring_status(case)
     status = 200
     conflict = ""

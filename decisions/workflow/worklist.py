@@ -40,7 +40,8 @@ def _case_tasks(cases, steps, known, prefix: str) -> list[Task]:
             Task(
                 key=f"{prefix}:{case.pk}:{case.state}",
                 kind=_("Ärende att driva vidare"),
-                title=f"{case.title[:100]} – {label}",
+                title=case.title,  # shortened after masking (core.worklist)
+                title_suffix=f" – {label}",
                 url=case.get_absolute_url(),
                 due=timing.step_due,
                 since=case.state_since,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.money import format_amount, format_msek
+from projects.secrecy import CopyMasker
 from reporting import formatting, selectors
 from reporting.figures import Figures, compute_figures
 from reporting.models import AnswerKind, Insats, ReportYear, Section, SectionKind
@@ -329,7 +330,10 @@ def build_content(report: ReportYear) -> ReportContent:
 def _build(report: ReportYear) -> ReportContent:
     sections = selectors.section_tree(report)
     insatser: dict[int, list[Insats]] = {}
-    for row in Insats.objects.filter(section__report=report).order_by("position", "pk"):
+    rows = Insats.objects.filter(section__report=report).order_by("position", "pk")
+    # The report goes to the government and is kept as the public record: copies of marked
+    # project texts are masked whoever renders it (a masker allowing nobody).
+    for row in selectors.insatser_masked(rows, CopyMasker(None)):
         insatser.setdefault(row.section_id, []).append(row)
     figures = compute_figures(report.year)
 

@@ -81,7 +81,15 @@ def _notify(recipients, kind: str, meeting: Meeting, subject, body, *, sent_by=N
     """Tell people about the justering (core.notifications: in the app and by e-mail, as
     each chose, in their language): the e-mail is kept in this transaction and sent after
     it with retries; a failure is shown to ``sent_by`` (core.mail), never undoes the
-    justering. ``subject`` and ``body`` are callables, called in the recipient's language."""
+    justering. ``subject`` and ``body`` are callables, called in the recipient's language.
+    Copies of the meeting's cases' marked texts (in a returned protocol's comment) are
+    masked for a recipient who may not see them."""
+    cases = sorted(
+        {
+            *meeting.items.exclude(case=None).values_list("case_id", flat=True),
+            *meeting.paragraphs.exclude(case=None).values_list("case_id", flat=True),
+        }
+    )
     seen = set()
     for recipient in recipients:
         if recipient is None or recipient.pk in seen:
@@ -94,4 +102,5 @@ def _notify(recipients, kind: str, meeting: Meeting, subject, body, *, sent_by=N
             text=subject,
             body=body,
             sent_by=sent_by,
+            about={"cases": cases} if cases else None,
         )

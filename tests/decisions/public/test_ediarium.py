@@ -165,3 +165,25 @@ def test_the_count_stops_at_the_cap_and_says_so(registry, client, monkeypatch):
     monkeypatch.setattr(views, "DIARY_COUNT_CAP", 4)
     html = search(client, text="smart")
     assert "4 ärenden" in html and "Över" not in html
+
+
+def test_the_text_and_party_search_use_the_trigram_indexes():
+    """``icontains`` on the documents and organisations is served by the pg_trgm GIN
+    indexes (migrations projects 0019 and 0022), not by scanning every row."""
+    from django.db import connection
+
+    plans = []
+    for queryset in (
+        selectors.diary_cases(selectors.DiarySearch(text="vätgas")),
+        selectors.diary_cases(selectors.DiarySearch(party="kommun")),
+        Organisation.objects.filter(name__icontains="kommun"),
+    ):
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    assert "ediarium_document_title_trgm" in plans[0]
+    assert "ediarium_document_description_trgm" in plans[0]
+    assert "projects_document_party_name_trgm" in plans[1]
+    assert "projects_organisation_name_trgm" in plans[2]
