@@ -41,6 +41,11 @@ LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 SMALL, LARGE = 1_000, int(os.environ.get("BENCH_CASES", "20000"))
 WORKERS = 2
 MID = min(LARGE, 20_000)  # the ORM generator's size; above it, bench.volume.grow_sql
+# BENCH_REUSE=1: measure the bench database as it is (a previous run's), no reloading.
+# BENCH_INPROCESS=1: only the in-process figures (queries, CPU times, breakdown); no
+# gunicorn, load test or documents. Neither run is added to the history.
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+INPROCESS = os.environ.get("BENCH_INPROCESS") == "1"
 
 
 def _bench_database_url() -> str:
@@ -85,6 +90,9 @@ os.environ.update(
 def setup_django():
     import django
 
+    if REUSE:
+        django.setup()
+        return
     _recreate_database(BENCH_URL)
     django.setup()
     from django.core.management import call_command
@@ -585,6 +593,8 @@ def _measure(paths: dict, results: dict, size: str) -> None:
     results[f"cpu_{size}"] = cpu_times(paths)
     results[f"breakdown_{size}"] = breakdown(paths)
     results.setdefault("machine", machine())
+    if INPROCESS:
+        return
     connection.close()
     server = start_gunicorn()
     try:
@@ -645,6 +655,8 @@ def main():
     from bench import history, volume
 
     results: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit()}
+    if REUSE or INPROCESS:
+        return partial_run(results)
     print(f"Generating {SMALL} cases ...")
     volume.grow_to(SMALL)
     volume.meetings(40)
@@ -679,6 +691,42 @@ def main():
         print("(a smaller run: not added to bench/results.json)")
     print_table(results)
     return 0 if all(t["met"] for t in results["targets"]) else 1
+
+
+def partial_run(results: dict) -> int:
+    """BENCH_REUSE / BENCH_INPROCESS: a quick look while working (never in the history)."""
+    from bench import volume
+
+    if not REUSE:
+        volume.grow_to(SMALL)
+        volume.meetings(40)
+        volume.grow_to(MID)
+        volume.meetings(200)
+    paths = pages()
+    if INPROCESS:
+        _measure(paths, results, "20k")
+        print_inprocess(results)
+        return 0
+    _measure(paths, results, "20k")
+    for label, t in results["pages_20k"].items():
+        print(f"  {label:30} {t['median_ms']:>8} ms {t['ratio_to_bare']:>6}x")
+    print_inprocess(results)
+    return 0
+
+
+def print_inprocess(results: dict) -> None:
+    print(f"\nIn-process at {results['volume_20k']['cases']} cases (median ms)")
+    print(
+        f"  {'page':30} {'q':>3} {'CPU':>7} {'x bare':>7} {'total':>7} {'queries':>8}"
+        f" {'template':>9} {'Python':>7} {'heaviest':>9}"
+    )
+    for label, b in results["breakdown_20k"].items():
+        cpu = results["cpu_20k"][label]
+        print(
+            f"  {label:30} {results['queries_20k'][label]:>3} {cpu['cpu_ms']:>7}"
+            f" {cpu['ratio_to_bare']:>7} {b['total_ms']:>7} {b['queries_ms']:>8}"
+            f" {b['template_ms']:>9} {b['python_ms']:>7} {b['heaviest_query_ms']:>9}"
+        )
 
 
 def _commit() -> str:

@@ -37,35 +37,49 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime, parse_duration
 
 
-def _to_db(value, field):
-    """A JSON value as psycopg would have returned the column."""
-    if value is None:
+def _json_text(value):
+    return json.dumps(value)
+
+
+def _decimal(value):
+    return value if isinstance(value, decimal.Decimal) else decimal.Decimal(value)
+
+
+# How a JSON value becomes what psycopg would have returned, by the column's internal type;
+# types not listed (text, integers, booleans) come out of JSON as they are.
+_CONVERTERS = {
+    "JSONField": _json_text,
+    "DateTimeField": parse_datetime,
+    "DateField": datetime.date.fromisoformat,
+    "TimeField": datetime.time.fromisoformat,
+    "FloatField": float,  # JSON numbers are read as decimals (exact for DecimalField)
+    "DecimalField": _decimal,
+    "UUIDField": uuid.UUID,
+    "DurationField": parse_duration,
+}
+
+
+def _converter(field):
+    """The function turning a column's JSON value into psycopg's, or None (as it is)."""
+    if field is None:
         return None
-    kind = field.get_internal_type() if field is not None else ""
-    if kind == "JSONField":
-        return json.dumps(value)
-    if kind == "DateTimeField":
-        return parse_datetime(value)
-    if kind == "DateField":
-        return datetime.date.fromisoformat(value)
-    if kind == "TimeField":
-        return datetime.time.fromisoformat(value)
-    if kind == "FloatField":  # JSON numbers are read as decimals (exact for DecimalField)
-        return float(value)
-    if kind == "DecimalField":
-        return value if isinstance(value, decimal.Decimal) else decimal.Decimal(value)
-    if kind == "UUIDField":
-        return uuid.UUID(value)
-    if kind == "DurationField":  # pragma: no cover - not used by the pages
-        return parse_duration(value)
-    return value
+    return _CONVERTERS.get(field.get_internal_type())
 
 
 def _fill(queryset: Any, compiler, rows: list) -> None:
     fields = [s[0].output_field if hasattr(s[0], "output_field") else None for s in compiler.select]
-    converted = [
-        tuple(_to_db(row[f"c{i}"], field) for i, field in enumerate(fields)) for row in rows
-    ]
+    converters = [_converter(field) for field in fields]
+    # json_agg writes each row's columns (c0, c1, ...) in order: the values are the row.
+    if all(convert is None for convert in converters):
+        converted = [tuple(row.values()) for row in rows]
+    else:
+        converted = [
+            tuple(
+                value if convert is None or value is None else convert(value)
+                for value, convert in zip(row.values(), converters, strict=True)
+            )
+            for row in rows
+        ]
     # The queryset's own iterable reads the rows from its compiler: give it these.
     setattr(compiler, "execute_sql", lambda *args, **kwargs: iter([converted]))  # noqa: B010
     query = queryset.query

@@ -392,6 +392,33 @@ def commitment_list(
     return qs.order_by("-committed_on", "-pk")
 
 
+# What a row of ``financing/partials/commitment_table.html`` shows.
+COMMITMENT_TABLE_FIELDS = (
+    "committed_on",
+    "reference",
+    "description",
+    "category",
+    "priority",
+    "amount",
+    "grant__year",
+    "case__year",
+    "case__number",
+    "case__state",  # read when a case is made (django-fsm's concurrent transitions)
+    "recipient__name",
+)
+
+
+def commitment_table(**filters) -> QuerySet[Commitment]:
+    """``commitment_list(**filters)`` with only what the commitment table shows: the
+    rows the sort and the limit pass over carry no wide case or user columns."""
+    return (
+        commitment_list(**filters)
+        .select_related(None)
+        .select_related("grant", "case", "recipient")
+        .only(*COMMITMENT_TABLE_FIELDS)
+    )
+
+
 def commitment_detail(pk: int) -> Commitment:
     return (
         commitments_with_balances()

@@ -70,7 +70,7 @@ def dashboard(request):
         summary = selectors.grant_summary(grant)
     multi_year = selectors.multi_year_figures()
     open_commitments = batch.paginate(  # the count and the rows in one query (core.batch)
-        Paginator(selectors.commitment_list(year=year, open_only=True), 10),
+        Paginator(selectors.commitment_table(year=year, open_only=True), 10),
         request.GET.get("page"),
     )
     context = {
@@ -560,7 +560,7 @@ def plan_granted(request, project_id):
 def commitment_list(request):
     require(permissions.can_view_financing(request.user))
     form = forms.CommitmentFilterForm(request.GET or None)
-    page = Paginator(selectors.commitment_list(**form.filters()), 50).get_page(
+    page = Paginator(selectors.commitment_table(**form.filters()), 50).get_page(
         request.GET.get("page")
     )
     return render(

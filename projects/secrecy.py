@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import batch
 from core.roles import has_role, user_roles
 from projects.models import Case, Document, SecrecyAccessLog, SecrecyMarking
 
@@ -142,6 +143,20 @@ class Secrets:
         return f"[{mask_label(marking)}]"
 
 
+# The name under which a page keeps a case's markings read with its other rows (core.batch).
+MARKINGS = "secrecy.markings"
+
+
+def markings_queryset(case_ids) -> QuerySet[SecrecyMarking]:
+    """The active markings of the cases ``case_ids`` as ``secrets_for`` reads them; a page
+    reading one case's rows together (``core.batch``) keeps them under ``MARKINGS``."""
+    return (
+        active_markings()
+        .filter(case__in=case_ids)
+        .select_related("provision", "marked_by", "document")
+    )
+
+
 def secrets_for(user, cases: Iterable[Case], *, request=None) -> Secrets:
     """The active markings of ``cases`` (one query, with their provisions). With
     ``request``, the request's copy masker is given them too (no second read)."""
@@ -149,11 +164,11 @@ def secrets_for(user, cases: Iterable[Case], *, request=None) -> Secrets:
     secrets = Secrets(user=user, officers={c.pk: c.officer_id for c in cases})
     if not cases:
         return secrets
-    for marking in (
-        active_markings()
-        .filter(case__in=[c.pk for c in cases])
-        .select_related("provision", "marked_by", "document")
-    ):
+    if len(cases) == 1 and batch.is_loaded(cases[0], MARKINGS):  # read with the case page
+        markings = batch.loaded(cases[0], MARKINGS, ())
+    else:
+        markings = markings_queryset([c.pk for c in cases])
+    for marking in markings:
         marking.field_label = MARKABLE_FIELDS.get(marking.field, "")
         secrets.by_case.setdefault(marking.case_id, []).append(marking)
     if request is not None:

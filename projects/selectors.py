@@ -336,13 +336,21 @@ def registry_for_case(case: Case, user, secrets=None) -> list[Document]:
     return documents
 
 
-def document_titles(case: Case, user=None) -> list[str]:
+def document_titles_queryset(case: Case, user=None) -> QuerySet:
     """The case's document titles (for a new version); with ``user``, without the titles of
     documents secret to them."""
     documents = case.documents.all()
     if user is not None:
         documents = visible_documents(user, documents)
-    return list(documents.order_by("title").values_list("title", flat=True).distinct())
+    return documents.order_by("title").values_list("title", flat=True).distinct()
+
+
+def document_titles(case: Case, user=None) -> list[str]:
+    """``document_titles_queryset``'s titles (read with the case page's rows when it kept
+    them under ``"registry.titles"``, core.batch)."""
+    if user is None:
+        return list(document_titles_queryset(case))
+    return batch.loaded(case, "registry.titles", lambda: document_titles_queryset(case, user))
 
 
 # --- Projects and organisations ---------------------------------------------------

@@ -126,9 +126,19 @@ def timeline_querysets(case: Case) -> dict[str, models.QuerySet]:
     """{name: queryset} of the history rows the timeline reads: the five history tables
     and the project records' three m2m history tables. Run together (``core.batch``),
     by ``case_timeline`` or by the case page with the rest of its rows."""
+    from projects import secrecy
+
     project_id = case.project_id
     project_history = _history(Project)._default_manager.filter(id=project_id)
     return {
+        # For a user who may not see secret documents: a marking of the whole case, and
+        # the documents marked now (a marking after the upload has no history row).
+        "timeline.whole_case": secrecy.active_markings()
+        .filter(case=case, document=None, field="")
+        .values_list("pk", flat=True)[:1],
+        "timeline.confidential": Document.objects.filter(case=case, confidential=True).values_list(
+            "pk", flat=True
+        ),
         "timeline.case": _records(Case, id=case.pk),
         "timeline.project": _records(Project, id=project_id),
         "timeline.member": _records(ProjectMember, project_id=project_id),
@@ -144,7 +154,7 @@ def timeline_querysets(case: Case) -> dict[str, models.QuerySet]:
 
 
 def timeline_querysets_names() -> list[str]:
-    kinds = ("case", "project", "member", "obligation", "document")
+    kinds = ("case", "project", "member", "obligation", "document", "whole_case", "confidential")
     return [f"timeline.{kind}" for kind in kinds] + [f"timeline.m2m.{n}" for n in PROJECT_M2M]
 
 
@@ -176,13 +186,9 @@ def _sources(case: Case, user) -> tuple[list[_Source], dict[int, dict[str, froze
             current = latest.get(record.id)
             if current is None or record.history_id > current.history_id:
                 latest[record.id] = record
-        from projects import secrecy
-
-        whole_case = secrecy.active_markings().filter(case=case, document=None, field="").exists()
+        whole_case = bool(rows["timeline.whole_case"])
         # the current flag: a marking made after the upload changes it without a history row
-        marked = set(
-            Document.objects.filter(case=case, confidential=True).values_list("pk", flat=True)
-        )
+        marked = set(rows["timeline.confidential"])
         hidden = {
             pk for pk, record in latest.items() if record.confidential or whole_case or pk in marked
         }

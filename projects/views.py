@@ -384,9 +384,17 @@ def case_detail(request, pk):
         # Everything the page reads about the case, in one query with the project's
         # relations (core.batch): the registry, the notes, the timeline's history rows
         # and the sections' rows.
+        titles = (  # the upload form's titles, when the registry's groups do not hold them
+            {"registry.titles": selectors.document_titles_queryset(case, user)}
+            if permissions.can_upload_document(user, case)
+            and not permissions.can_view_confidential(user, case)
+            else {}
+        )
         return {
             "registry": selectors.registry_queryset(case),
             "notes": case.notes.select_related("author"),
+            secrecy.MARKINGS: secrecy.markings_queryset([case.pk]),
+            **titles,
             **timeline_querysets(case),
             **case_page.preload_for(request, case),
         }

@@ -1047,7 +1047,19 @@ def route_svg(
     return mark_safe("".join(str(part) for part in out))  # noqa: S308
 
 
+# Stands for the id prefix in a drawing kept by ``_case_route_svg`` (not in any label).
+_PREFIX_MARK = "nc-route-prefix-mark"
+
+
+@functools.lru_cache(maxsize=256)
+def _case_route_svg(kind: str, current: str, path: tuple, language: str | None) -> str:
+    """``route_svg`` of a route (a pure function of its arguments, the code and the
+    language), with ``_PREFIX_MARK`` for the id prefix: cases on the same route share it."""
+    return str(route_svg(kind, current=current, path=list(path), id_prefix=_PREFIX_MARK))
+
+
 def case_route_svg(case, log_rows) -> SafeString:
     """The diagram for a case, with its current state and the path from its log."""
-    path = [(row.transition, row.source, row.target) for row in log_rows]
-    return route_svg(case.kind, current=case.state, path=path, id_prefix=f"route-{case.pk}")
+    path = tuple((row.transition, row.source, row.target) for row in log_rows)
+    drawing = _case_route_svg(case.kind, case.state, path, get_language())
+    return mark_safe(drawing.replace(_PREFIX_MARK, f"route-{case.pk}"))  # noqa: S308

@@ -52,6 +52,20 @@ def _case_tasks(cases, steps, known, prefix: str) -> list[Task]:
     return out
 
 
+# What a task reads of its case (``_case_tasks``, ``deadlines.case_timing``): not its
+# texts or search index.
+CASE_FIELDS = (
+    "title",
+    "kind",
+    "state",
+    "state_since",
+    "year",
+    "number",
+    "received_on",
+    "decided_on",
+)
+
+
 def _in(steps) -> Q:
     query = Q(pk__in=[])
     for kind, state in steps:
@@ -65,13 +79,15 @@ def tasks(user, today: datetime.date) -> list[Task]:
     if has_role(user, Role.OFFICER):
         steps = _steps(permissions.OFFICER_TRANSITIONS)
         targets = deadlines.targets_queryset()
-        cases = Case.objects.filter(_in(steps), officer=user).order_by("state_since")
+        cases = (
+            Case.objects.filter(_in(steps), officer=user).only(*CASE_FIELDS).order_by("state_since")
+        )
         batch.fetch_together(targets, cases)  # one query (core.batch)
         known = deadlines.targets(targets)
         out += _case_tasks(cases, steps, known, "case")
     if has_role(user, Role.SECRETARY):
         steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
         known = deadlines.targets() if known is None else known
-        cases = Case.objects.filter(_in(steps)).order_by("state_since")
+        cases = Case.objects.filter(_in(steps)).only(*CASE_FIELDS).order_by("state_since")
         out += _case_tasks(cases, steps, known, "secretary")
     return out

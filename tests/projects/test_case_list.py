@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.roles import Role
 from projects import selectors, services
 from projects.filters import CaseFilter
-from projects.models import Case, CaseKind, RusArea
+from projects.models import Case, CaseKind, Project, RusArea
 from tests.core.factories import user_with_role
 from tests.projects.factories import OrganisationFactory, ProjectFactory, register_case
 
@@ -313,3 +313,47 @@ def test_table_rows_link_to_each_case_and_applicant(registry):
         for case in cases
     ]
     assert len({row["url"] for row in rows}) == 3
+
+
+def test_case_table_rows_show_each_cell_escaped_with_the_columns_asked_for(registry, officer):
+    """The rows are made in one tag (``case_table_body``): every value escaped, the
+    checkbox's label, the NYPS line, the applicant's link or a dash, hidden columns left
+    out, and the empty row when there are no cases."""
+    from django.template.loader import render_to_string
+
+    solar, export = registry["solar"], registry["export"]
+    Case.objects.filter(pk=solar.pk).update(title='Sol & <script>alert("x")</script>')
+    Project.objects.filter(pk=solar.project_id).update(applicant=None)
+    cases = list(selectors.case_table_queryset().filter(pk__in=[solar.pk, export.pk]))
+    html = render_to_string(
+        "projects/partials/case_table.html", {"cases": cases, "select_form": "bulk-form"}
+    )
+    rows = re.findall(r"<tr>\s*(<td.*?)</tr>", html, re.S)
+    assert len(rows) == 2
+    export_row, solar_row = rows  # newest first
+    assert "<script>" not in html
+    assert "Sol &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in solar_row
+    assert (
+        f'<input type="checkbox" name="cases" value="{solar.pk}" form="bulk-form"'
+        f' aria-label="Markera {solar.dnr}">' in solar_row
+    )
+    assert '<span class="muted small">NYPS 20204814</span>' in solar_row
+    assert re.findall(r"<td>(.*?)</td>", solar_row)[3] == "–"  # no applicant
+    ltu = registry["ltu"]
+    ltu_url = reverse("projects:organisation_detail", args=[ltu.pk])
+    assert f'<a href="{ltu_url}">Luleå tekniska universitet</a>' in export_row
+    assert '<td class="num">2 500 000 kr</td>' in export_row.replace("\xa0", " ")
+    assert f'<a href="{export.get_absolute_url()}">{export.dnr}</a>' in export_row
+    assert f"<td>{export.officer.get_full_name()}</td>" in export_row
+
+    narrow = render_to_string(
+        "projects/partials/case_table.html", {"cases": cases, "hide_columns": "officer granted"}
+    )
+    first = re.findall(r"<tr>\s*(<td.*?)</tr>", narrow, re.S)[0]
+    assert 'type="checkbox"' not in narrow
+    assert export.officer.get_full_name() not in first
+    assert len(re.findall(r"<td", first)) == 6
+    empty = render_to_string(
+        "projects/partials/case_table.html", {"cases": [], "empty_text": "Inga här"}
+    )
+    assert '<td colspan="8" class="empty">Inga här</td>' in empty

@@ -133,6 +133,34 @@ def test_a_cases_diagram_highlights_its_state_and_marks_the_path_taken(actors):
 
 
 @pytest.mark.django_db
+def test_a_cases_diagram_is_drawn_for_its_own_state_path_and_ids_at_once(actors):
+    """The drawings of routes are kept (``_case_route_svg``): a case's is the route's
+    with the case's own ids, and a step taken shows in the next drawing at once."""
+    from tests.decisions.workflow.factories import fire
+
+    case = walk_cofinancing(actors, S.PREPARATION)
+    rows = transition_log_for(case)
+    path = [(r.transition, r.source, r.target) for r in rows]
+    drawn = str(case_route_svg(case, rows))
+    assert drawn == str(
+        route_svg(case.kind, current=case.state, path=path, id_prefix=f"route-{case.pk}")
+    )
+    assert diagram._PREFIX_MARK not in drawn and f'id="route-{case.pk}-title"' in drawn
+    other = walk_cofinancing(actors, S.PREPARATION)
+    assert str(case_route_svg(other, transition_log_for(other))) == drawn.replace(
+        f"route-{case.pk}", f"route-{other.pk}"
+    )
+    fire(case, "withdraw", actors.officer)
+    case.refresh_from_db()
+    again = parse(case_route_svg(case, transition_log_for(case)))
+    current = [g for g in again.iter() if "--current" in (g.get("class") or "")]
+    assert current and all(g.get("data-state") == S.WITHDRAWN for g in current)
+    with translation.override("en"):  # the language is a part of the key
+        english = str(case_route_svg(case, transition_log_for(case)))
+    assert english != str(case_route_svg(case, transition_log_for(case)))
+
+
+@pytest.mark.django_db
 def test_a_withdrawn_case_highlights_the_withdrawal_note(actors):
     from tests.decisions.workflow.factories import fire
 
