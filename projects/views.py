@@ -300,24 +300,20 @@ def case_edit(request, pk):
     case = _get(Case, pk)
     _guard(permissions.can_edit_case(request.user, case))
     form = forms.CaseEditForm(request.POST or None, instance=case)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.case_update(
-                user=request.user,
-                case=case,
-                data=form.service_data(),
-                expected_token=form.cleaned_data["edit_token"],
-            ),
-            success_message=_("Ärendet sparades."),
-        )
-        if ok:
-            return redirect("projects:case_detail", pk=case.pk)
-    case.refresh_from_db()
-    return _render_form(
-        request, "projects/case_edit.html", {"form": form, "case": case}, conflict=conflict
+    return _form_page(
+        request,
+        form,
+        lambda: services.case_update(
+            user=request.user,
+            case=case,
+            data=form.service_data(),
+            expected_token=form.cleaned_data["edit_token"],
+        ),
+        done=case.get_absolute_url(),
+        success_message=_("Ärendet sparades."),
+        template="projects/case_edit.html",
+        context={"case": case},
+        reload=case,
     )
 
 
@@ -631,32 +627,24 @@ def document_edit(request, pk):
         request.POST or None,
         initial={"kind": document.kind, "confidential": document.confidential},
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.document_update(
-                user=request.user,
-                document=document,
-                kind=form.cleaned_data["kind"],
-                confidential=form.cleaned_data["confidential"],
-            ),
-            success_message=_("Dokumentuppgifterna sparades."),
-        )
-        if ok:
-            return redirect(document.case.get_absolute_url() + "#dokument")
-    return _render_form(
+    back = document.case.get_absolute_url() + "#dokument"
+    return _form_page(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.document_update(
+            user=request.user,
+            document=document,
+            kind=form.cleaned_data["kind"],
+            confidential=form.cleaned_data["confidential"],
+        ),
+        done=back,
+        success_message=_("Dokumentuppgifterna sparades."),
+        context={
             "title": _("Ändra dokument"),
             "subtitle": str(document),
             "case": document.case,
-            "cancel_url": document.case.get_absolute_url() + "#dokument",
+            "cancel_url": back,
         },
-        conflict=conflict,
     )
 
 
@@ -760,27 +748,20 @@ def project_edit(request, pk):
     _guard(permissions.can_edit_project(request.user, project))
     _guard(permissions.can_edit_project_texts(request.user, project))
     form = forms.ProjectForm(request.POST or None, instance=project)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        ok, conflict = _save(
-            request,
-            form,
-            lambda: services.project_update(
-                user=request.user,
-                project=project,
-                data=form.service_data(),
-                expected_token=form.cleaned_data["edit_token"],
-            ),
-            success_message=_("Projektet sparades."),
-        )
-        if ok:
-            return redirect(_next_url(request, project.get_absolute_url()))
-    project.refresh_from_db()
-    return _render_form(
+    return _form_page(
         request,
-        "projects/project_form.html",
-        {"form": form, "project": project, "next_url": _next_url(request, "")},
-        conflict=conflict,
+        form,
+        lambda: services.project_update(
+            user=request.user,
+            project=project,
+            data=form.service_data(),
+            expected_token=form.cleaned_data["edit_token"],
+        ),
+        done=_next_url(request, project.get_absolute_url()),
+        success_message=_("Projektet sparades."),
+        template="projects/project_form.html",
+        context={"project": project, "next_url": _next_url(request, "")},
+        reload=project,
     )
 
 
