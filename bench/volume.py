@@ -633,18 +633,54 @@ def _financing_rows(cursor, region: int) -> None:
     )
 
 
+GROWN_TITLES = ("Ansökan", "Budget", "Bilaga")
+
+
+def _document_files() -> list[tuple[str, int, str]]:
+    """Three real PDFs under MEDIA_ROOT that the grown documents share (one per title):
+    what reads the files (the archive export, downloads) reads real ones, with their true
+    size and SHA-256."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from core.pdf import render_pdf
+
+    files = []
+    for number, title in enumerate(GROWN_TITLES, start=1):
+        content = render_pdf(
+            f"<h1>{title}</h1><p>Ett dokument i volymdata för prestandamätningen.</p>"
+        )
+        name = f"bench/grown-{number}.pdf"
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(content))
+        files.append((name, len(content), hashlib.sha256(content).hexdigest()))
+    return files
+
+
+def _sql_array(values) -> str:
+    return (
+        "ARRAY["
+        + ", ".join(f"'{value}'" if isinstance(value, str) else str(value) for value in values)
+        + "]"
+    )
+
+
 def _documents(cursor) -> None:
     from projects.models import Document
 
+    files = _document_files()
+    names, sizes, checksums = (_sql_array(column) for column in zip(*files, strict=True))
     given = {
         "case_id": "n.case_id",
-        "title": "(ARRAY['Ansökan', 'Budget', 'Bilaga'])[d]",
+        "title": f"({_sql_array(GROWN_TITLES)})[d]",
         "kind": f"'{Document.Kind.APPENDIX}'",
-        "file": "'bench/' || n.case_id || '-' || d || '.pdf'",
-        "original_name": "(ARRAY['Ansökan', 'Budget', 'Bilaga'])[d] || '.pdf'",
+        "file": f"({names})[d]",
+        "original_name": f"({_sql_array(GROWN_TITLES)})[d] || '.pdf'",
         "content_type": "'application/pdf'",
-        "size": "20000 + d * 1000",
-        "sha256": "md5(n.case_id || '-' || d) || md5(d || '-' || n.case_id)",
+        "size": f"({sizes})[d]",
+        "sha256": f"({checksums})[d]",
         "uploaded_by_id": "n.officer",
         "text": "'Ansökan om medfinansiering. Projektet arbetar med ' || n.w1 || ', '"
         " || n.w2 || ' och ' || n.w3 || ' i Norrbotten. Budgeten omfattar personal,"
