@@ -151,6 +151,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# The planner's cost of a random page read: PostgreSQL's default (4) is for spinning
+# disks; on SSDs or with the data in memory 1.1 is right. With 4 the list with search at
+# 200 000 cases hash-joined every project (a sequential scan, 143 ms) instead of looking up
+# the year's 1 661 matches' projects by key (28 ms). Set per connection, so it holds
+# whatever the server's configuration; DB_RANDOM_PAGE_COST="" leaves the server's.
+DB_RANDOM_PAGE_COST = env.str("DB_RANDOM_PAGE_COST", default="1.1")
+if USING_POSTGRES and DB_RANDOM_PAGE_COST:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        _options.get("options", "") + f" -c random_page_cost={float(DB_RANDOM_PAGE_COST)}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------

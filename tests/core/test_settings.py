@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.seal import create_self_signed_seal
 from tests.environment import clean_environ
 
@@ -90,3 +92,15 @@ def test_production_cookies_are_secure():
     result = _run(code, DEBUG="false", SECRET_KEY="k" * 60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True"]
+
+
+@pytest.mark.django_db
+def test_each_postgres_connection_plans_for_ssd_random_reads():
+    """The planner's random_page_cost is set on every connection (settings
+    DB_RANDOM_PAGE_COST): with PostgreSQL's default of 4 the case list with a search
+    hash-joined every project instead of looking up the matches' projects by key."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
