@@ -1,20 +1,25 @@
 """Mina uppgifter: what needs the user's action now, gathered across the apps.
 
-Each app provides a function ``tasks(user, today) -> list[Task]`` in its ``worklist.py``; the
+Each app provides a function ``tasks(user, today) -> Pending`` in its ``worklist.py``; the
 settings list them by dotted path (``WORKLIST_SOURCES``), so core never imports the apps
-above it. Items are sorted by due date (overdue first; no due date last). A task names the case
+above it. A source names the querysets it reads and how its tasks are made from them
+(``Pending``): every source's querysets are read in one round trip (``core.batch``), then
+each source builds its tasks. Items are sorted by due date (overdue first; no due date last). A task names the case
 (``case_id``) or project it is about; ``settings.SECRECY_TASK_MASK`` masks titles the user
 may not see (the reminders are made from this list too).
 """
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from core import batch
 
 TITLE_CHARS = 120
 
@@ -42,6 +47,19 @@ class Task:
         return self.due is not None and self.due < (today or timezone.localdate())
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A source's answer: the querysets it reads (none when the user has no such tasks) and
+    ``build``, which makes the tasks from them once they are loaded. Querysets must suit
+    ``core.batch.fetch_together`` (plain: no ``prefetch_related``, ``count()``)."""
+
+    build: Callable[[], Iterable[Task]]
+    querysets: tuple[QuerySet, ...] = field(default=())
+
+
+NOTHING = Pending(build=tuple)
+
+
 @cache
 def _sources(paths: tuple[str, ...]) -> tuple[Callable, ...]:
     return tuple(import_string(path) for path in paths)
@@ -51,9 +69,9 @@ def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
     if not getattr(user, "is_authenticated", False):
         return []
     today = today or timezone.localdate()
-    items: list[Task] = []
-    for source in _sources(tuple(settings.WORKLIST_SOURCES)):
-        items.extend(source(user, today))
+    pending = [source(user, today) for source in _sources(tuple(settings.WORKLIST_SOURCES))]
+    batch.fetch_together(*(qs for part in pending for qs in part.querysets))  # one round trip
+    items: list[Task] = [task for part in pending for task in part.build()]
     mask = getattr(settings, "SECRECY_TASK_MASK", "")
     if mask:  # titles of secret cases for a user who may not see them
         items = _sources((mask,))[0](user, items)

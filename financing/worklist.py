@@ -7,28 +7,19 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
-from core.worklist import Task
+from core.worklist import NOTHING, Pending, Task
 from financing.models import FinancingPlan, PlanStatus
 
 
-def tasks(user, today: datetime.date) -> list[Task]:
-    out: list[Task] = []
+def tasks(user, today: datetime.date) -> Pending:
+    parts = []  # (plans, kind, key prefix, "since" field)
     if has_role(user, Role.CONTROLLER):
-        for plan in (
+        submitted = (
             FinancingPlan.objects.filter(status=PlanStatus.SUBMITTED)
             .select_related("project")
             .order_by("submitted_at")
-        ):
-            out.append(
-                Task(
-                    key=f"plan-review:{plan.pk}",
-                    kind=_("Finansieringsplan att granska"),
-                    title=plan.project.title,
-                    project_id=plan.project_id,
-                    url=plan.get_absolute_url(),
-                    since=plan.submitted_at,
-                )
-            )
+        )
+        parts.append((submitted, _("Finansieringsplan att granska"), "plan-review", "submitted_at"))
     if has_role(user, Role.OFFICER):
         returned = (
             FinancingPlan.objects.filter(status=PlanStatus.RETURNED)
@@ -37,15 +28,22 @@ def tasks(user, today: datetime.date) -> list[Task]:
             .distinct()
             .order_by("reviewed_at")
         )
-        for plan in returned:
-            out.append(
-                Task(
-                    key=f"plan-returned:{plan.pk}",
-                    kind=_("Återsänd finansieringsplan"),
-                    title=plan.project.title,
-                    project_id=plan.project_id,
-                    url=plan.get_absolute_url(),
-                    since=plan.reviewed_at,
-                )
+        parts.append((returned, _("Återsänd finansieringsplan"), "plan-returned", "reviewed_at"))
+    if not parts:
+        return NOTHING
+
+    def build() -> list[Task]:
+        return [
+            Task(
+                key=f"{prefix}:{plan.pk}",
+                kind=kind,
+                title=plan.project.title,
+                project_id=plan.project_id,
+                url=plan.get_absolute_url(),
+                since=getattr(plan, since),
             )
-    return out
+            for plans, kind, prefix, since in parts
+            for plan in plans
+        ]
+
+    return Pending(build, tuple(part[0] for part in parts))

@@ -6,15 +6,15 @@ import datetime
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
-from core.worklist import Task
+from core.worklist import NOTHING, Pending, Task
 from projects.models import Obligation
 
 DUE_WITHIN_DAYS = 30
 
 
-def tasks(user, today: datetime.date) -> list[Task]:
+def tasks(user, today: datetime.date) -> Pending:
     if not has_role(user, Role.OFFICER):
-        return []
+        return NOTHING
     due = (
         Obligation.objects.filter(
             status=Obligation.Status.OPEN,
@@ -24,16 +24,20 @@ def tasks(user, today: datetime.date) -> list[Task]:
         .select_related("case")
         .order_by("due_date", "pk")
     )
-    label = _("Villkor att följa upp")
-    return [
-        Task(
-            key=f"obligation:{o.pk}",
-            kind=label,
-            title=o.text,
-            url=f"{o.case.get_absolute_url()}#ataganden",
-            due=o.due_date,
-            reference=o.case.dnr,
-            case_id=o.case_id,
-        )
-        for o in due
-    ]
+
+    def build() -> list[Task]:
+        label = _("Villkor att följa upp")
+        return [
+            Task(
+                key=f"obligation:{o.pk}",
+                kind=label,
+                title=o.text,
+                url=f"{o.case.get_absolute_url()}#ataganden",
+                due=o.due_date,
+                reference=o.case.dnr,
+                case_id=o.case_id,
+            )
+            for o in due
+        ]
+
+    return Pending(build, (due,))

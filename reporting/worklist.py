@@ -5,11 +5,11 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from core.worklist import Task
+from core.worklist import Pending, Task
 from reporting.models import Answer
 
 
-def tasks(user, today: datetime.date) -> list[Task]:
+def tasks(user, today: datetime.date) -> Pending:
     answers = (
         Answer.objects.filter(
             assigned_to=user,
@@ -20,13 +20,17 @@ def tasks(user, today: datetime.date) -> list[Task]:
         .select_related("section__report")
         .order_by("section__report__year", "section__position")
     )
-    return [
-        Task(
-            key=f"report-section:{answer.pk}",
-            kind=_("Rapportavsnitt att skriva"),
-            title=f"{answer.section.number} {answer.section.title or answer.section.question[:80]}",
-            url=answer.section.get_absolute_url(),
-            reference=str(answer.section.report.year),
-        )
-        for answer in answers
-    ]
+
+    def build() -> list[Task]:
+        return [
+            Task(
+                key=f"report-section:{answer.pk}",
+                kind=_("Rapportavsnitt att skriva"),
+                title=f"{answer.section.number} {answer.section.title or answer.section.question[:80]}",
+                url=answer.section.get_absolute_url(),
+                reference=str(answer.section.report.year),
+            )
+            for answer in answers
+        ]
+
+    return Pending(build, (answers,))

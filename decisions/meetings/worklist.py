@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
-from core.worklist import Task
+from core.worklist import Pending, Task
 from decisions.meetings.models import (
     ExtractDispatch,
     ExtractRecipient,
@@ -22,8 +22,7 @@ from decisions.meetings.models import (
 from decisions.meetings.notice_dates import posting_deadline
 
 
-def tasks(user, today: datetime.date) -> list[Task]:
-    out: list[Task] = []
+def tasks(user, today: datetime.date) -> Pending:
     signed_this_round = Signature.objects.filter(
         meeting=OuterRef("pk"), round=OuterRef("signing_round"), user=user, paragraph=None
     )
@@ -38,50 +37,68 @@ def tasks(user, today: datetime.date) -> list[Task]:
         .select_related("body")
         .distinct()
     )
-    for meeting in to_sign:
+    if not has_role(user, Role.SECRETARY):
+        return Pending(lambda: _to_sign(to_sign), (to_sign,))
+    unposted = (
+        Meeting.objects.filter(status=MeetingStatus.SIGNED, notice_posted_on__isnull=True)
+        .filter(Q(secretary=user) | Q(secretary__isnull=True))
+        .select_related("body")
+    )
+    paragraphs = _unsent_extracts(user)
+
+    def build() -> list[Task]:
+        return [*_to_sign(to_sign), *_notices(unposted, today), *_extracts(paragraphs)]
+
+    return Pending(build, (to_sign, unposted, paragraphs))
+
+
+def _to_sign(meetings) -> list[Task]:
+    """Protocols the user is to sign (chair or adjuster) in this round."""
+    return [
+        Task(
+            key=f"sign:{meeting.pk}:{meeting.signing_round}",
+            kind=_("Protokoll att justera"),
+            title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
+            url=meeting.get_absolute_url(),
+        )
+        for meeting in meetings
+    ]
+
+
+def _notices(meetings, today: datetime.date) -> list[Task]:
+    """Notices of signed protocols the secretary is to post."""
+    out = []
+    for meeting in meetings:
+        signed_on = timezone.localdate(meeting.signed_at) if meeting.signed_at else today
         out.append(
             Task(
-                key=f"sign:{meeting.pk}:{meeting.signing_round}",
-                kind=_("Protokoll att justera"),
+                key=f"notice:{meeting.pk}",
+                kind=_("Anslag att publicera"),
                 title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
                 url=meeting.get_absolute_url(),
+                due=posting_deadline(signed_on),
+                since=meeting.signed_at,
             )
         )
-    if has_role(user, Role.SECRETARY):
-        unposted = (
-            Meeting.objects.filter(status=MeetingStatus.SIGNED, notice_posted_on__isnull=True)
-            .filter(Q(secretary=user) | Q(secretary__isnull=True))
-            .select_related("body")
-        )
-        for meeting in unposted:
-            signed_on = timezone.localdate(meeting.signed_at) if meeting.signed_at else today
-            out.append(
-                Task(
-                    key=f"notice:{meeting.pk}",
-                    kind=_("Anslag att publicera"),
-                    title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
-                    url=meeting.get_absolute_url(),
-                    due=posting_deadline(signed_on),
-                    since=meeting.signed_at,
-                )
-            )
-        out.extend(_extracts_to_send(user))
     return out
 
 
-def _extracts_to_send(user) -> list[Task]:
+def _unsent_extracts(user):
     """Paragraphs of signed protocols with a recipient no extract has been sent to."""
     sent = ExtractDispatch.objects.filter(
         recipient=OuterRef("pk"), status=ExtractDispatch.Status.SENT
     )
     unsent = ExtractRecipient.objects.filter(paragraph=OuterRef("pk")).exclude(Exists(sent))
-    paragraphs = (
+    return (
         Paragraph.objects.filter(meeting__status=MeetingStatus.SIGNED)
         .filter(Q(meeting__secretary=user) | Q(meeting__secretary__isnull=True))
         .filter(Exists(unsent))
         .select_related("meeting__body")
         .order_by("meeting__date", "number")
     )
+
+
+def _extracts(paragraphs) -> list[Task]:
     return [
         Task(
             key=f"extract:{paragraph.pk}",

@@ -8,9 +8,8 @@ from functools import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from core import batch
 from core.roles import Role, has_role
-from core.worklist import Task
+from core.worklist import NOTHING, Pending, Task
 from decisions.workflow import deadlines, permissions, services
 from projects.models import Case, CaseKind, CaseState
 
@@ -73,21 +72,28 @@ def _in(steps) -> Q:
     return query
 
 
-def tasks(user, today: datetime.date) -> list[Task]:
-    out: list[Task] = []
-    known = None
+def _cases(steps, **filters):
+    return Case.objects.filter(_in(steps), **filters).only(*CASE_FIELDS).order_by("state_since")
+
+
+def tasks(user, today: datetime.date) -> Pending:
+    parts = []  # (cases, steps, key prefix)
     if has_role(user, Role.OFFICER):
         steps = _steps(permissions.OFFICER_TRANSITIONS)
-        targets = deadlines.targets_queryset()
-        cases = (
-            Case.objects.filter(_in(steps), officer=user).only(*CASE_FIELDS).order_by("state_since")
-        )
-        batch.fetch_together(targets, cases)  # one query (core.batch)
-        known = deadlines.targets(targets)
-        out += _case_tasks(cases, steps, known, "case")
+        parts.append((_cases(steps, officer=user), steps, "case"))
     if has_role(user, Role.SECRETARY):
         steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
-        known = deadlines.targets() if known is None else known
-        cases = Case.objects.filter(_in(steps)).only(*CASE_FIELDS).order_by("state_since")
-        out += _case_tasks(cases, steps, known, "secretary")
-    return out
+        parts.append((_cases(steps), steps, "secretary"))
+    if not parts:
+        return NOTHING
+    targets = deadlines.targets_queryset()
+
+    def build() -> list[Task]:
+        known = deadlines.targets(targets)
+        return [
+            task
+            for cases, steps, prefix in parts
+            for task in _case_tasks(cases, steps, known, prefix)
+        ]
+
+    return Pending(build, (targets, *(part[0] for part in parts)))

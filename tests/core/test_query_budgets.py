@@ -71,9 +71,11 @@ PAGES = {
     "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", 14),
     "controller dashboard": ("controller", lambda: "/finance/?year=2022", DETAIL),
     "start page": ("handlaggare", lambda: "/", 20),
-    # one over the list target: the OSL markings of the tasks' cases (titles masked for a
-    # user not allowed to see them) are read in a query of their own
-    "Mina uppgifter": ("handlaggare", lambda: "/mina-uppgifter/", LIST + 1),
+    # every source's tasks in one round trip (core.worklist.Pending), then the OSL markings
+    # of the tasks' cases (titles masked for a user not allowed to see them)
+    "Mina uppgifter": ("handlaggare", lambda: "/mina-uppgifter/", LIST),
+    "Mina uppgifter, secretary": ("sekreterare", lambda: "/mina-uppgifter/", LIST),
+    "Mina uppgifter, controller": ("controller", lambda: "/mina-uppgifter/", LIST),
 }
 
 
