@@ -29,7 +29,9 @@ import datetime
 import decimal
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -123,6 +125,31 @@ def fetch_together(*querysets: QuerySet, using: str = "default") -> None:
     results = json.loads(payload, parse_float=decimal.Decimal)
     for qs, compiler, rows in zip(asked, compilers, results, strict=True):
         _fill(qs, compiler, rows)
+
+
+# --- Parts of a page from several apps, read together --------------------------------------
+#
+# A page made of parts that apps contribute (the start page's panels, Mina uppgifter's
+# sources) asks each part for a ``Pending``: the querysets it reads and how it makes its
+# result from them. ``resolve`` reads every part's querysets in one round trip, then builds.
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pending(Generic[T]):
+    """A part's querysets (suited to ``fetch_together``) and ``build``, which makes the
+    part's result once they are loaded (and may query further, e.g. on what they held)."""
+
+    build: Callable[[], T]
+    querysets: tuple[QuerySet, ...] = field(default=())
+
+
+def resolve(parts: Iterable[Pending[T]]) -> list[T]:
+    """Each part built, after every part's querysets were read in one query."""
+    parts = list(parts)
+    fetch_together(*(qs for part in parts for qs in part.querysets))
+    return [part.build() for part in parts]
 
 
 # --- A page's data, read once ------------------------------------------------------------

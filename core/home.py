@@ -6,8 +6,9 @@ them by dotted path in the order they appear, so one place shows the whole page:
     HOME_PANELS = ["projects.home.MY_CASES", "financing.home.PLANS_TO_REVIEW", ...]
 
 ``context(request)`` returns the panel's template context, or ``None`` to leave the
-panel out for this user (e.g. a panel for controllers only); ``wide=True`` panels span
-the whole row.
+panel out for this user (e.g. a panel for controllers only), or a ``core.batch.Pending``
+whose ``build()`` returns one of those: every panel's pending querysets are read in one
+round trip. ``wide=True`` panels span the whole row.
 """
 
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from functools import cache
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from core import batch
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,12 @@ def _panels(paths: tuple[str, ...]) -> tuple[Panel, ...]:
 
 
 def panels_for(request) -> list[dict]:
+    panels = _panels(tuple(settings.HOME_PANELS))
+    answers = [panel.context(request) for panel in panels]
+    built = iter(batch.resolve(a for a in answers if isinstance(a, batch.Pending)))
     out = []
-    for panel in _panels(tuple(settings.HOME_PANELS)):
-        context = panel.context(request)
+    for panel, answer in zip(panels, answers, strict=True):
+        context = next(built) if isinstance(answer, batch.Pending) else answer
         if context is not None:
             out.append(
                 {
@@ -49,12 +55,18 @@ def panels_for(request) -> list[dict]:
 
 
 def tasks_panel(request):
-    from core.worklist import tasks_for
+    from core.worklist import pending_tasks
 
     if not getattr(request.user, "is_authenticated", False):
         return None
-    tasks = tasks_for(request.user)
-    return {"tasks": tasks[:8], "count": len(tasks), "today": timezone.localdate()}
+    today = timezone.localdate()
+    tasks = pending_tasks(request.user, today)
+
+    def build():
+        items = tasks.build()
+        return {"tasks": items[:8], "count": len(items), "today": today}
+
+    return batch.Pending(build, tasks.querysets)
 
 
 TASKS = Panel(key="tasks", template="home/tasks.html", context=tasks_panel, wide=True)

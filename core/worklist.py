@@ -11,11 +11,10 @@ may not see (the reminders are made from this list too).
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -47,17 +46,10 @@ class Task:
         return self.due is not None and self.due < (today or timezone.localdate())
 
 
-@dataclass(frozen=True)
-class Pending:
-    """A source's answer: the querysets it reads (none when the user has no such tasks) and
-    ``build``, which makes the tasks from them once they are loaded. Querysets must suit
-    ``core.batch.fetch_together`` (plain: no ``prefetch_related``, ``count()``)."""
-
-    build: Callable[[], Iterable[Task]]
-    querysets: tuple[QuerySet, ...] = field(default=())
-
-
-NOTHING = Pending(build=tuple)
+# A source's answer (``core.batch.Pending``): the querysets it reads (none when the user has
+# no such tasks) and how its tasks are made from them once they are loaded.
+Pending = batch.Pending
+NOTHING: batch.Pending[Iterable[Task]] = Pending(build=tuple)
 
 
 @cache
@@ -66,18 +58,27 @@ def _sources(paths: tuple[str, ...]) -> tuple[Callable, ...]:
 
 
 def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
+    return batch.resolve([pending_tasks(user, today)])[0]
+
+
+def pending_tasks(user, today: datetime.date | None = None) -> batch.Pending[list[Task]]:
+    """The user's tasks, sorted by due date, as a ``Pending`` (the start page reads their
+    sources together with its other panels')."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        return Pending(build=list)
     today = today or timezone.localdate()
-    pending = [source(user, today) for source in _sources(tuple(settings.WORKLIST_SOURCES))]
-    batch.fetch_together(*(qs for part in pending for qs in part.querysets))  # one round trip
-    items: list[Task] = [task for part in pending for task in part.build()]
-    mask = getattr(settings, "SECRECY_TASK_MASK", "")
-    if mask:  # titles of secret cases for a user who may not see them
-        items = _sources((mask,))[0](user, items)
-    items = [_titled(task) for task in items]
-    far = datetime.date.max
-    return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))
+    parts = [source(user, today) for source in _sources(tuple(settings.WORKLIST_SOURCES))]
+
+    def build() -> list[Task]:
+        items: list[Task] = [task for part in parts for task in part.build()]
+        mask = getattr(settings, "SECRECY_TASK_MASK", "")
+        if mask:  # titles of secret cases for a user who may not see them
+            items = _sources((mask,))[0](user, items)
+        items = [_titled(task) for task in items]
+        far = datetime.date.max
+        return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))
+
+    return Pending(build, tuple(qs for part in parts for qs in part.querysets))
 
 
 def _titled(task: Task) -> Task:

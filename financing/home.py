@@ -1,5 +1,6 @@
 """The money's panels on the start page: this year's anslag, plans waiting for review."""
 
+from core import batch
 from core.home import Panel
 from core.roles import Role, has_role, user_roles
 from financing import selectors
@@ -9,14 +10,18 @@ from financing.models import FinancingPlan, PlanStatus
 def grant_panel(request):
     if not user_roles(request.user):
         return None
-    grants = list(selectors.grant_list())
-    year = selectors.default_year(grants)
-    if year is None:
-        return {"summary": None}
-    grant = next(g for g in grants if g.year == year)
-    summary = selectors.grant_summary(grant)
-    project = next((f for f in summary.categories if f.key == "project"), None)
-    return {"summary": summary, "project": project}
+    grants = selectors.grant_list()
+
+    def build():
+        year = selectors.default_year(list(grants))
+        if year is None:
+            return {"summary": None}
+        grant = next(g for g in grants if g.year == year)
+        summary = selectors.grant_summary(grant)
+        project = next((f for f in summary.categories if f.key == "project"), None)
+        return {"summary": summary, "project": project}
+
+    return batch.Pending(build, (grants,))
 
 
 def review_panel(request):
@@ -25,7 +30,10 @@ def review_panel(request):
     plans = FinancingPlan.objects.filter(status=PlanStatus.SUBMITTED).select_related(
         "project", "submitted_by"
     )
-    return {"plans": list(plans.order_by("submitted_at")[:8]), "count": plans.count()}
+    shown, count = plans.order_by("submitted_at")[:8], batch.count_queryset(plans)
+    return batch.Pending(
+        lambda: {"plans": list(shown), "count": count[0] if count else 0}, (shown, count)
+    )
 
 
 PLANS_TO_REVIEW = Panel(

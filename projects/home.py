@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from core import batch
 from core.home import Panel
 from core.roles import Role, has_role
 from projects import selectors
@@ -16,7 +17,15 @@ def my_cases_panel(request):
     if not has_role(request.user, Role.OFFICER):
         return None
     cases = selectors.open_cases_for(request.user)
-    return {"cases": list(cases[:SHOWN]), "count": cases.count()}
+    return _shown(cases, "cases")
+
+
+def _shown(queryset, name: str, **extra):
+    """The panel's first ``SHOWN`` rows and their count, read with the other panels'."""
+    rows, count = queryset[:SHOWN], batch.count_queryset(queryset)
+    return batch.Pending(
+        lambda: {name: list(rows), "count": count[0] if count else 0, **extra}, (rows, count)
+    )
 
 
 def obligations_panel(request):
@@ -30,7 +39,7 @@ def obligations_panel(request):
     )
     if has_role(request.user, Role.OFFICER) and not has_role(request.user, Role.CONTROLLER):
         due = due.filter(case__officer=request.user)
-    return {"obligations": list(due[:SHOWN]), "count": due.count(), "today": timezone.localdate()}
+    return _shown(due, "obligations", today=timezone.localdate())
 
 
 MY_CASES = Panel(key="my_cases", template="projects/home/my_cases.html", context=my_cases_panel)

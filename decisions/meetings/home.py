@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from core import batch
 from core.home import Panel
 from core.roles import user_roles
 from decisions.meetings.models import Meeting, MeetingStatus
@@ -29,10 +30,17 @@ def meetings_panel(request):
         .select_related("body")
         .distinct()
     )
-    recent = []
-    if not upcoming:
-        recent = list(Meeting.objects.select_related("body").order_by("-date", "-start_time")[:3])
-    return {"upcoming": list(upcoming), "recent": recent, "to_sign": list(to_sign)}
+    # the latest meetings, shown when none is coming (read with the rest: three rows)
+    recent = Meeting.objects.select_related("body").order_by("-date", "-start_time")[:3]
+
+    def build():
+        return {
+            "upcoming": list(upcoming),
+            "recent": [] if upcoming else list(recent),
+            "to_sign": list(to_sign),
+        }
+
+    return batch.Pending(build, (upcoming, to_sign, recent))
 
 
 MEETINGS_PANEL = Panel(

@@ -4,7 +4,7 @@ register, the anchoring cross-check and what the case page shows."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -92,10 +92,23 @@ QUEUES = (
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 
 
-def queue_counts() -> dict[str, int]:
-    """{queue key: number of cases}, in one query."""
-    return Case.objects.aggregate(
-        **{queue.key: Count("pk", filter=queue.condition) for queue in QUEUES}
+def queue_counts(rows=None) -> dict[str, int]:
+    """{queue key: number of cases}, in one query (or none, given the rows of
+    ``queue_counts_queryset``)."""
+    row = next(iter(queue_counts_queryset() if rows is None else rows), {})
+    return {queue.key: row.get(queue.key, 0) for queue in QUEUES}
+
+
+def queue_counts_queryset() -> QuerySet:
+    """``queue_counts`` as a queryset of one row (a dict), to be read with others
+    (``core.batch``)."""
+    counts = {queue.key: Count("pk", filter=queue.condition) for queue in QUEUES}
+    return (
+        Case.objects.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(**counts)
+        .values(*counts)
     )
 
 

@@ -67,10 +67,11 @@ PAGES = {
     "notice": (None, lambda: f"/anslagstavla/{_meeting().pk}/", DETAIL),
     "report": ("handlaggare", lambda: "/reports/2022/", DETAIL),
     "meeting page": ("sekreterare", lambda: _meeting().get_absolute_url(), DETAIL),
+    "start page": ("handlaggare", lambda: "/", LIST),
+    "start page, controller": ("controller", lambda: "/", LIST),
     # not yet within the target: today's count (issue 20 names them)
     "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", 14),
     "controller dashboard": ("controller", lambda: "/finance/?year=2022", DETAIL),
-    "start page": ("handlaggare", lambda: "/", 20),
     # every source's tasks in one round trip (core.worklist.Pending), then the OSL markings
     # of the tasks' cases (titles masked for a user not allowed to see them)
     "Mina uppgifter": ("handlaggare", lambda: "/mina-uppgifter/", LIST),
