@@ -95,7 +95,7 @@ QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 def queue_counts(rows=None) -> dict[str, int]:
     """{queue key: number of cases}, in one query (or none, given the rows of
     ``queue_counts_queryset``)."""
-    row = next(iter(queue_counts_queryset() if rows is None else rows), {})
+    row: dict[str, int] = next(iter(queue_counts_queryset() if rows is None else rows), {})
     return {queue.key: row.get(queue.key, 0) for queue in QUEUES}
 
 
