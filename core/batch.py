@@ -238,6 +238,27 @@ def count_queryset(queryset: QuerySet) -> QuerySet:
     )
 
 
+def aggregate_queryset(queryset: QuerySet, **aggregates) -> QuerySet:
+    """A queryset of one row, ``queryset.aggregate(**aggregates)`` as a dict, to be run with
+    others by ``fetch_together`` (no row when ``queryset`` has none: ``aggregated``)."""
+    from django.db.models import Value
+
+    return (
+        queryset.order_by()
+        .annotate(_batch_all=Value(1))
+        .values("_batch_all")
+        .annotate(**aggregates)
+        .values(*aggregates)
+    )
+
+
+def aggregated(queryset: QuerySet, default=None) -> dict:
+    """The row of an ``aggregate_queryset``; each value ``default`` when it has none."""
+    for row in queryset:
+        return {key: default if value is None else value for key, value in row.items()}
+    return dict.fromkeys(queryset.query.values_select or queryset.query.annotation_select, default)
+
+
 # A page number beyond this is not guessed (get_page answers with the last page).
 MAX_PAGE_GUESS = 10**6
 

@@ -284,15 +284,29 @@ class Room:
         return min(self.left_total, self.left_category)
 
 
-def _net_committed(grant: Grant, category: str | None = None) -> Decimal:
+def _net_querysets(grant: Grant, category: str | None = None) -> tuple[QuerySet, QuerySet]:
+    """The sums committed and released in ``grant`` (one category of it), as one-row
+    querysets to be read together (``core.batch``)."""
     commitments = Commitment.objects.filter(grant=grant)
     releases = Release.objects.filter(commitment__grant=grant)
     if category:
         commitments = commitments.filter(category=category)
         releases = releases.filter(commitment__category=category)
-    committed = commitments.aggregate(s=Sum("amount"))["s"] or ZERO
-    released = releases.aggregate(s=Sum("amount"))["s"] or ZERO
-    return committed - released
+    return (
+        batch.aggregate_queryset(commitments, s=Sum("amount")),
+        batch.aggregate_queryset(releases, s=Sum("amount")),
+    )
+
+
+def _net(committed: QuerySet, released: QuerySet) -> Decimal:
+    return batch.aggregated(committed, ZERO)["s"] - batch.aggregated(released, ZERO)["s"]
+
+
+def _net_committed(grant: Grant, category: str | None = None) -> Decimal:
+    """Committed in ``grant`` (one category of it) net of releases (one query)."""
+    sums = _net_querysets(grant, category)
+    batch.fetch_together(*sums)
+    return _net(*sums)
 
 
 def committed_after(year: int) -> Decimal:
@@ -307,20 +321,20 @@ def committed_after(year: int) -> Decimal:
 
 
 def grant_room(grant: Grant | None, category: str, *, year: int | None = None) -> Room:
-    """Room in ``grant`` for ``category``: the category allocation, capped by the anslag."""
+    """Room in ``grant`` for ``category``: the category allocation, capped by the anslag
+    (one query)."""
     if grant is None:
         return Room(year=year or 0, grant=None)
-
-    net_total = _net_committed(grant)
-    allocation = (
-        Allocation.objects.filter(grant=grant, dimension=AllocationDimension.CATEGORY, key=category)
-        .values_list("amount", flat=True)
-        .first()
-    )
-    room = Room(year=grant.year, grant=grant, left_total=grant.amount - net_total)
-    if allocation is not None:
-        room.allocation = allocation
-        room.left_category = allocation - _net_committed(grant, category)
+    total = _net_querysets(grant)
+    allocation = Allocation.objects.filter(
+        grant=grant, dimension=AllocationDimension.CATEGORY, key=category
+    ).values_list("amount", flat=True)[:1]
+    in_category = _net_querysets(grant, category)
+    batch.fetch_together(*total, allocation, *in_category)
+    room = Room(year=grant.year, grant=grant, left_total=grant.amount - _net(*total))
+    if allocation:
+        room.allocation = allocation[0]
+        room.left_category = allocation[0] - _net(*in_category)
     return room
 
 

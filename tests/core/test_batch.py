@@ -86,3 +86,23 @@ def test_any_page_number_gives_a_page_as_get_page_does(number):
     page = batch.paginate(Paginator(groups, 10), number)
     assert page.number == expected.number
     assert [g.name for g in page.object_list] == [g.name for g in expected.object_list]
+
+
+def test_aggregates_read_together_are_the_aggregates(demo):
+    from django.db.models import Max, Sum
+
+    from financing.models import Commitment
+
+    everything = Commitment.objects.all()
+    nothing = Commitment.objects.filter(amount__lt=0)
+    sums = [
+        batch.aggregate_queryset(everything, s=Sum("amount"), n=Count("pk"), top=Max("amount")),
+        batch.aggregate_queryset(nothing, s=Sum("amount"), n=Count("pk")),
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        batch.fetch_together(*sums)
+        got = [batch.aggregated(sums[0]), batch.aggregated(sums[1], 0)]
+    assert len(ctx.captured_queries) == 1
+    assert got[0] == everything.aggregate(s=Sum("amount"), n=Count("pk"), top=Max("amount"))
+    assert got[0]["n"] > 0
+    assert got[1] == {"s": 0, "n": 0}

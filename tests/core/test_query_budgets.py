@@ -69,8 +69,8 @@ PAGES = {
     "meeting page": ("sekreterare", lambda: _meeting().get_absolute_url(), DETAIL),
     "start page": ("handlaggare", lambda: "/", LIST),
     "start page, controller": ("controller", lambda: "/", LIST),
-    # not yet within the target: today's count (issue 20 names them)
-    "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", 14),
+    # the plan's room in the year's anslag in one query (financing.selectors.grant_room)
+    "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", DETAIL),
     "controller dashboard": ("controller", lambda: "/finance/?year=2022", DETAIL),
     # every source's tasks in one round trip (core.worklist.Pending), then the OSL markings
     # of the tasks' cases (titles masked for a user not allowed to see them)
