@@ -155,7 +155,7 @@ def grant_summary(grant: Grant) -> GrantSummary:
         _grouped_queryset(Payment.objects.filter(commitment__grant=grant), *by_commitment),
         _grouped_queryset(Release.objects.filter(commitment__grant=grant), *by_commitment),
     ]
-    batch.fetch_together(*querysets)
+    batch.fetch_together(*querysets, prepare=True)
     allocations = {(a.dimension, a.key): a.amount for a in querysets[0]}
     committed = _grouped_rows(querysets[1], "category", "priority")
     paid = _grouped_rows(querysets[2], *by_commitment)
@@ -208,7 +208,7 @@ def multi_year_figures() -> list[Figures]:
         _grouped_queryset(Commitment.objects.all(), "grant_id", "committed_on__year"),
         _grouped_queryset(Release.objects.all(), *by_years),
     ]
-    batch.fetch_together(*querysets)
+    batch.fetch_together(*querysets, prepare=True)
     grants = list(querysets[0])
     year_of = {g.pk: g.year for g in grants}
     paid = _grouped_rows(querysets[1], "commitment__grant_id")
@@ -305,7 +305,7 @@ def _net(committed: QuerySet, released: QuerySet) -> Decimal:
 def _net_committed(grant: Grant, category: str | None = None) -> Decimal:
     """Committed in ``grant`` (one category of it) net of releases (one query)."""
     sums = _net_querysets(grant, category)
-    batch.fetch_together(*sums)
+    batch.fetch_together(*sums, prepare=True)
     return _net(*sums)
 
 
@@ -330,7 +330,7 @@ def grant_room(grant: Grant | None, category: str, *, year: int | None = None) -
         grant=grant, dimension=AllocationDimension.CATEGORY, key=category
     ).values_list("amount", flat=True)[:1]
     in_category = _net_querysets(grant, category)
-    batch.fetch_together(*total, allocation, *in_category)
+    batch.fetch_together(*total, allocation, *in_category, prepare=True)
     room = Room(year=grant.year, grant=grant, left_total=grant.amount - _net(*total))
     if allocation:
         room.allocation = allocation[0]
@@ -639,7 +639,7 @@ def plan_for_project(project_id: int) -> FinancingPlan | None:
         "relation:rus_areas": project.rus_areas.all(),
         "relation:cases": project.cases.select_related("officer"),
     }
-    batch.fetch_together(*relations.values())
+    batch.fetch_together(*relations.values(), prepare=True)
     batch.keep(plan, "relation:rows", relations.pop("relation:rows"))
     for name, queryset in relations.items():
         batch.keep(project, name, queryset)
@@ -668,7 +668,7 @@ def plan_for_case_page(project, case=None) -> FinancingPlan | None:
         rows = batch.loaded(case, "financing.plan_rows", ())
     else:
         querysets = plan_for_case_page_querysets(project)
-        batch.fetch_together(*querysets.values())
+        batch.fetch_together(*querysets.values(), prepare=True)
         plans, rows = list(querysets["financing.plan"]), list(querysets["financing.plan_rows"])
     plan = plans[0] if plans else None
     if plan is not None:
@@ -1078,7 +1078,7 @@ def plan_history(plan: FinancingPlan) -> list[HistoryEvent]:
         .select_related("history_user", "financier", "funding_type")
         .order_by("history_date", "history_id")
     )
-    batch.fetch_together(plan_records, row_records)  # one query (core.batch)
+    batch.fetch_together(plan_records, row_records, prepare=True)  # one query (core.batch)
 
     def row_label(record):
         return _("Rad: %(financier)s") % {"financier": record.financier}
@@ -1396,7 +1396,7 @@ def co_financing_applications(year: int) -> CoFinancingApplications:
         .values("granted", "rejected")
         .order_by()
     )
-    batch.fetch_together(received, decided)
+    batch.fetch_together(received, decided, prepare=True)
     counts = decided[0] if len(decided) else {"granted": 0, "rejected": 0}
     return CoFinancingApplications(
         received=received[0] if len(received) else 0,

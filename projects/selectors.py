@@ -263,7 +263,7 @@ def case_detail(pk: int, preload=None) -> Case:
         "relation:followed_up_projects": case.followed_up_projects.all(),
         **(preload(case) if preload else {}),
     }
-    batch.fetch_together(*project_sets.values(), *case_sets.values())
+    batch.fetch_together(*project_sets.values(), *case_sets.values(), prepare=True)
     for name, queryset in project_sets.items():
         batch.keep(project, name, queryset)
     for name, queryset in case_sets.items():

@@ -165,7 +165,7 @@ def _sources(case: Case, user) -> tuple[list[_Source], dict[int, dict[str, froze
         rows = {name: batch.loaded(case, name, ()) for name in timeline_querysets_names()}
     else:
         querysets = timeline_querysets(case)
-        batch.fetch_together(*querysets.values())
+        batch.fetch_together(*querysets.values(), prepare=True)
         rows = {name: list(queryset) for name, queryset in querysets.items()}
     sources = [
         _Source(kind, model, list(rows[f"timeline.{kind}"]))
@@ -238,7 +238,7 @@ class _Lookups:
         querysets = {
             model: model._default_manager.filter(pk__in=pks) for model, pks in self.wanted.items()
         }
-        batch.fetch_together(*querysets.values())  # one query for every model's names
+        batch.fetch_together(*querysets.values(), prepare=True)  # every model's names
         for model, objects in querysets.items():
             if model is User:
                 self.names[model] = {u.pk: _user_label(u) for u in objects}

@@ -51,7 +51,7 @@ def meeting_detail(pk: int, preload=None) -> Meeting:
         "relation:others": meeting.others.all(),
         "relation:signatures": meeting.signatures.select_related("member", "user"),
     }
-    batch.load(meeting, {**relations, **(preload(meeting) if preload else {})})
+    batch.load(meeting, {**relations, **(preload(meeting) if preload else {})}, prepare=True)
     return meeting
 
 

@@ -254,7 +254,7 @@ def case_workflow_records(case) -> dict:
     }
     querysets = case_workflow_records_querysets(case)
     if not all(batch.is_loaded(case, name) for name in querysets):
-        batch.fetch_together(*querysets.values())
+        batch.fetch_together(*querysets.values(), prepare=True)
     rows = {
         name[len("workflow.") :]: batch.loaded(case, name, qs) for name, qs in querysets.items()
     }

@@ -106,3 +106,49 @@ def test_aggregates_read_together_are_the_aggregates(demo):
     assert got[0] == everything.aggregate(s=Sum("amount"), n=Count("pk"), top=Max("amount"))
     assert got[0]["n"] > 0
     assert got[1] == {"s": 0, "n": 0}
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _case_and_documents(case):
+    return (
+        Case.objects.filter(pk=case.pk).values_list("title", flat=True),
+        Document.objects.filter(case=case).order_by("pk").values_list("pk", flat=True),
+    )
+
+
+def test_a_prepared_query_is_kept_on_the_connection_and_reused_with_other_values(demo):
+    cases = list(Case.objects.filter(documents__isnull=False).distinct().order_by("pk")[:2])
+    assert len(cases) == 2
+    for case in cases * 2:
+        title, documents = _case_and_documents(case)
+        with CaptureQueriesContext(connection) as ctx:
+            batch.fetch_together(title, documents, prepare=True)
+        assert list(title) == [case.title]
+        assert list(documents) == list(case.documents.order_by("pk").values_list("pk", flat=True))
+        # logged with its values, as other queries are (counts, EXPLAIN of captured SQL)
+        (logged,) = ctx.captured_queries
+        assert f'"projects_document"."case_id" = {case.pk}' in logged["sql"]
+    ours = [s for s in _prepared_statements() if '"projects_document"."case_id" = $' in s]
+    assert len(ours) == 1  # one statement for both cases: the values are sent apart
+
+
+def test_without_prepared_statements_nothing_is_prepared(demo, settings):
+    from django.db.models import Value
+
+    settings.DB_PREPARED_STATEMENTS = False
+    case = Case.objects.filter(documents__isnull=False).first()
+    title, documents = _case_and_documents(case)
+    probe = title.annotate(unprepared_probe=Value(1))
+    batch.fetch_together(probe, documents, prepare=True)
+    assert list(probe) == [case.title] and list(documents)
+    assert not [s for s in _prepared_statements() if "unprepared_probe" in s]
+    settings.DB_PREPARED_STATEMENTS = True  # the same query prepared: the probe works
+    title, documents = _case_and_documents(case)
+    probe = title.annotate(unprepared_probe=Value(1))
+    batch.fetch_together(probe, documents, prepare=True)
+    assert [s for s in _prepared_statements() if "unprepared_probe" in s]
