@@ -36,13 +36,18 @@ class CappedPaginator(Paginator):
             return rows.order_by().values("pk")[: self.bound + 1].count()
         return min(len(rows), self.bound + 1)
 
+    # The number of rows when it is known anyway (counted with the rows: core.batch.paginate).
+    exact: int | None = None
+
     @property
     def capped(self) -> bool:
         """More than ``bound`` rows: ``count`` is the bound, the rest is not counted."""
-        return self._bounded_count > self.bound
+        return self.exact is None and self._bounded_count > self.bound
 
     @cached_property
     def count(self) -> int:
+        if self.exact is not None:
+            return self.exact
         return min(self._bounded_count, self.bound)
 
 
@@ -67,6 +72,6 @@ class CountAheadPaginator(CappedPaginator):
         self.start = (number - 1) * self.per_page
 
     def get_page(self, number):
-        if "_bounded_count" not in self.__dict__:
+        if "_bounded_count" not in self.__dict__ and self.exact is None:
             self.start_at(number)
         return super().get_page(number)

@@ -175,6 +175,8 @@ def case_list(request):
         request.GET.get("page"),
         saved_filters,
         *[qs for qs in (my_open, bulk_officers) if qs is not None],
+        # a search ranks every match: counted in the same pass, exactly
+        count_with_rows=case_filter.searching,
     )
     current_sort = case_filter.current_sort
     context = {

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 
 from core import batch
@@ -17,7 +18,7 @@ from core.roles import Role
 from projects import selectors, services
 from projects import views as project_views
 from projects.filters import SORTS, CaseFilter
-from projects.models import Case, CaseKind
+from projects.models import Case, CaseKind, RusArea
 from tests.core.factories import user_with_role
 from tests.projects.factories import OrganisationFactory, ProjectFactory, register_case
 
@@ -127,6 +128,11 @@ def test_rows_chosen_by_key_are_the_rows_of_the_slice_in_its_order(
                     assert _seen(page) == _seen(second), (label, params)
                     assert capped.capped == (len(every) > 3 + 4)
                     assert capped.count == min(len(every), 3 + 4)
+                    # counted with the rows (a search): exact
+                    counted = CountAheadPaginator(queryset, 3, cap=4)
+                    page = batch.paginate(counted, 2, count_with_rows=True)
+                    assert _seen(page) == _seen(second), (label, params)
+                    assert counted.count == len(every) and not counted.capped
     assert compared > 1000
     marked = register["marked"].dnr
 
@@ -145,6 +151,42 @@ def test_rows_by_key_slices_a_distinct_list_as_it_is(register, officer, rf):
     distinct = queryset.distinct()
     assert "IN (SELECT" not in str(batch.rows_by_key(distinct, 0, 3).query)
     assert list(batch.rows_by_key(distinct, 3, 6)) == list(distinct[3:6])
+
+
+def test_rows_by_key_keeps_the_conditions_of_a_list_joined_to_many_rows(register):
+    """A condition on a to-many relation without DISTINCT (a case per matching area)."""
+    first, second = (RusArea.objects.create(name=name) for name in ("Område A", "Område B"))
+    for case in register["cases"][:4]:
+        case.project.rus_areas.add(first, second)
+    queryset = Case.objects.filter(project__rus_areas__name="Område A").order_by("-pk")
+    assert "IN (SELECT" in str(batch.rows_by_key(queryset, 0, 3).query)
+    for start in (0, 2):
+        assert list(batch.rows_by_key(queryset, start, start + 2)) == list(
+            queryset[start : start + 2]
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="counted with the rows in PostgreSQL")
+def test_a_search_is_counted_with_its_rows_in_one_query(
+    register, officer, client_for, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(project_views, "CASES_PER_PAGE", 3)
+    monkeypatch.setattr(project_views, "CASE_COUNT_CAP", 2)
+    client = client_for(officer)
+    params = {"q": "innovation"}
+    expected = [case.dnr for case in _filtered(officer, RequestFactory(), params)]
+    assert len(expected) > 3
+    client.get(URL, params)
+    with django_assert_num_queries(7) as queries:
+        first = client.get(URL, params)
+    assert sum("_batch_page" in query["sql"] for query in queries.captured_queries) == 1
+    body = first.content.decode()
+    # exact, past the cap: every match is read to rank them anyway
+    assert f"{len(expected)} ärenden" in body and "Över" not in body
+    seen = []
+    for number in range(1, (len(expected) + 2) // 3 + 1):
+        seen += _page_rows(client.get(URL, {**params, "page": number}))
+    assert seen == expected
 
 
 def test_a_count_with_a_limit_stops_there(register):
