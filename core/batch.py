@@ -37,8 +37,13 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import WhereNode
 from django.utils.dateparse import parse_datetime, parse_duration
+
+from core.pagination import CappedPaginator, CountAheadPaginator
 
 
 def _json_text(value):
@@ -121,28 +126,24 @@ def _prepared_cursor(connection):
     parsed, analysed and planned once per connection instead of on every request (5-8 ms
     for the case page's 30 subqueries, against about 1 ms to run it). Logged like any
     query of the connection, with its values (query counts, EXPLAIN of captured SQL)."""
-    from django.db.backends.postgresql import base as postgresql
-
-    backend: Any = postgresql  # its cursor classes are defined for the installed driver
-
-    class PreparingCursor(backend.ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
-
-    class LoggedCursor(backend.CursorDebugWrapper):
-        def execute(self, sql, params=None):
-            with self.debug_sql(self.db.ops.compose_sql(sql, params)):
-                return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
-
+    preparing, logged = _prepared_cursor_classes()
     connection.ensure_connection()
-    raw = PreparingCursor(connection.connection)
+    raw = preparing(connection.connection)
     if connection.queries_logged:
-        return LoggedCursor(raw, connection)
+        return logged(raw, connection)
     return connection.make_cursor(raw)
 
 
-def fetch_together(*querysets: QuerySet, using: str = "default", prepare: bool = False) -> None:
+def fetch_together(
+    *querysets: QuerySet,
+    using: str = "default",
+    prelude: tuple[str, list] | None = None,
+    prepare: bool = False,
+) -> None:
     """Evaluate ``querysets`` (unevaluated, on one database) in one query.
+
+    ``prelude``: ``("WITH name AS (...)", params)`` put before that query, for querysets
+    reading ``name`` (through ``RawSQL``): PostgreSQL only.
 
     ``prepare``: keep the query prepared on the connection (``_prepared_cursor``), for
     pages whose querysets differ only by the values they look up (a case's, a meeting's
@@ -151,7 +152,7 @@ def fetch_together(*querysets: QuerySet, using: str = "default", prepare: bool =
     if not pending:
         return
     connection = connections[using]
-    if connection.vendor != "postgresql" or len(pending) == 1:
+    if prelude is None and (connection.vendor != "postgresql" or len(pending) == 1):
         for qs in pending:
             qs._fetch_all()
         return
@@ -170,9 +171,13 @@ def fetch_together(*querysets: QuerySet, using: str = "default", prepare: bool =
         compilers.append(compiler)
     if not parts:
         return
+    statement = f"SELECT json_build_array({', '.join(parts)})::text"
+    if prelude is not None:
+        statement = f"{prelude[0]} {statement}"
+        params = [*prelude[1], *params]
     prepare = prepare and getattr(settings, "DB_PREPARED_STATEMENTS", False)
     with _prepared_cursor(connection) if prepare else connection.cursor() as cursor:
-        cursor.execute(f"SELECT json_build_array({', '.join(parts)})::text", params)
+        cursor.execute(statement, params)
         (payload,) = cursor.fetchone()
     results = json.loads(payload, parse_float=decimal.Decimal)
     for qs, compiler, rows in zip(asked, compilers, results, strict=True):
@@ -274,12 +279,25 @@ def is_loaded(obj, name: str) -> bool:
     return name in obj.__dict__.get(_STORE, {})
 
 
-def count_queryset(queryset: QuerySet) -> QuerySet:
+def count_queryset(queryset: QuerySet, *, limit: int | None = None) -> QuerySet:
     """A queryset of one row, the number of rows of ``queryset`` (its ``count()``), to
-    be run with others by ``fetch_together``: ``count_queryset(qs)[0]``."""
-    from django.db.models import Count, Value
+    be run with others by ``fetch_together``: ``count_queryset(qs)[0]``. With ``limit``
+    the rows are counted up to ``limit`` (``SELECT count(*) FROM (... LIMIT limit)``:
+    the database stops there). No row when there is nothing to count: read it as 0."""
+    from django.db.models import Value
 
     inner = queryset.order_by()
+    if limit is not None:
+        keys = inner.values("pk")[:limit]
+        try:
+            sql, params = keys.query.sql_with_params()
+        except EmptyResultSet:  # e.g. ``pk__in=[]``: none (fetch_together reads no row)
+            return queryset.model._default_manager.none().values_list("pk", flat=True)
+        return (
+            queryset.model._default_manager.order_by()
+            .annotate(_batch_count=RawSQL(f"SELECT count(*) FROM ({sql}) _batch_rows", params))
+            .values_list("_batch_count", flat=True)[:1]
+        )
     if inner.query.distinct or inner.query.is_sliced or inner.query.combinator:
         inner = queryset.model._default_manager.filter(pk__in=inner.values("pk")).order_by()
     return (
@@ -311,13 +329,73 @@ def aggregated(queryset: QuerySet, default=None) -> dict:
     return dict.fromkeys(queryset.query.values_select or queryset.query.annotation_select, default)
 
 
+def rows_by_key(queryset: QuerySet, start: int, stop: int) -> QuerySet:
+    """``queryset[start:stop]``, the rows chosen on the queryset's own conditions and
+    order first (``SELECT id ... ORDER BY ... LIMIT/OFFSET``), then read with their
+    ``select_related`` joins: ``queryset.filter(pk__in=<those keys>)``, in the same order.
+
+    PostgreSQL joins the related tables before it sorts: a search ranking 1 600 matches
+    joined each match's project, organisation and officer to keep 25. Here only the
+    rows kept are joined. The order must be total (it ends with a unique key, as every
+    list's does), so the outer query puts the same rows in the same order; a DISTINCT
+    or combined queryset is sliced as it is."""
+    if not _by_key(queryset):
+        return queryset[start:stop]
+    return _rows_of(queryset, queryset.values("pk")[start:stop])
+
+
+def _rows_of(queryset: QuerySet, keys) -> QuerySet:
+    """``queryset``'s rows whose key is in ``keys`` (chosen by ``queryset`` itself): its
+    conditions are not checked again (a search's are costly per row: the search vectors
+    read again) when its joins are all to one row (no condition can have multiplied
+    rows); the annotations, ``select_related`` and the order stay."""
+    rows = queryset._chain()  # type: ignore[attr-defined]
+    query = rows.query
+    to_one = all(
+        getattr(join.join_field, "many_to_one", False)
+        or getattr(join.join_field, "one_to_one", False)
+        for join in query.alias_map.values()
+        if isinstance(join, Join)
+    )
+    if to_one and not query.is_empty():
+        query.where = WhereNode()
+    return rows.filter(pk__in=keys)
+
+
+def _by_key(queryset: QuerySet) -> bool:
+    query = queryset.query
+    return not (query.distinct or query.combinator or query.is_sliced or not queryset.ordered)
+
+
+# The page's keys and the count of every row, chosen once (``paginate(count_with_rows=True)``).
+_PAGE = "_batch_page"
+
+
+def _keys_and_total(queryset: QuerySet, start: int, stop: int) -> tuple[str, list] | None:
+    """``WITH _batch_page(c0, c1) AS MATERIALIZED (SELECT id, count(*) OVER () ...
+    ORDER BY ... LIMIT/OFFSET)``: the keys of the rows [start:stop] and the number of
+    every row, in one pass over the rows (``None``: nothing to ask for)."""
+    keys = queryset.annotate(_batch_total=Window(Count("*"))).values_list("pk", "_batch_total")
+    try:
+        sql, params = keys[start:stop].query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"WITH {_PAGE}(c0, c1) AS MATERIALIZED ({sql})", list(params)
+
+
 # A page number beyond this is not guessed (get_page answers with the last page).
 MAX_PAGE_GUESS = 10**6
 
 
-def paginate(paginator, number, *querysets: QuerySet):
+def paginate(paginator, number, *querysets: QuerySet, count_with_rows: bool = False):
     """``paginator.get_page(number)`` with the count, the page's rows and ``querysets``
-    in one query (the page asked for is assumed to exist; if not, as ``get_page``)."""
+    in one query (the page asked for is assumed to exist; if not, as ``get_page``).
+
+    The rows are chosen by key, then joined (``rows_by_key``). A ``CappedPaginator``
+    (``core.pagination``) counts up to its bound only. ``count_with_rows``: the rows
+    are counted while the page's keys are chosen (``count(*) OVER ()``, PostgreSQL), for
+    a list that reads every row to order them anyway (a ranked search): the count is
+    exact, and the rows are scanned once instead of twice."""
     try:
         guess = max(int(number), 1)
     except (TypeError, ValueError):
@@ -325,10 +403,34 @@ def paginate(paginator, number, *querysets: QuerySet):
     if guess > MAX_PAGE_GUESS:  # past any real page; an offset that large overflows bigint
         guess = 1
     per_page = paginator.per_page
-    rows = paginator.object_list[(guess - 1) * per_page : guess * per_page]
-    count = count_queryset(paginator.object_list)
-    fetch_together(count, rows, *querysets)
-    paginator.__dict__["count"] = count[0] if len(count) else 0  # the cached property
+    start, stop = (guess - 1) * per_page, guess * per_page
+    capped = isinstance(paginator, CappedPaginator)
+    if isinstance(paginator, CountAheadPaginator):
+        paginator.start_at(guess)
+    object_list = paginator.object_list
+    prelude = None
+    if count_with_rows and _by_key(object_list) and connections["default"].vendor == "postgresql":
+        prelude = _keys_and_total(object_list, start, stop)
+    if prelude is not None:
+        rows = _rows_of(object_list, RawSQL(f"SELECT c0 FROM {_PAGE}", ()))  # noqa: S611
+        total = (
+            object_list.model._default_manager.order_by()
+            .annotate(_batch_count=RawSQL(f"SELECT c1 FROM {_PAGE} LIMIT 1", ()))  # noqa: S611
+            .values_list("_batch_count", flat=True)[:1]
+        )
+        fetch_together(total, rows, *querysets, prelude=prelude)
+        counted = total[0] if len(total) else None
+        if counted is not None:  # else no row on that page: counted by the paginator
+            if capped:
+                paginator.exact = counted
+            else:
+                paginator.__dict__["count"] = counted  # the cached property
+    else:
+        rows = rows_by_key(object_list, start, stop)
+        count = count_queryset(object_list, limit=paginator.bound + 1 if capped else None)
+        fetch_together(count, rows, *querysets)
+        # the cached property
+        paginator.__dict__["_bounded_count" if capped else "count"] = count[0] if len(count) else 0
     page = paginator.get_page(number)
     if page.number == guess:
         page.object_list = list(rows)

@@ -165,6 +165,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.order_by(*_order(value), "-pk")
 
     @property
+    def searching(self) -> bool:
+        """A free-text search is asked for (its matches are ranked)."""
+        return bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"))
+
+    @property
     def current_sort(self) -> str:
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort"):
             return self.form.cleaned_data["sort"]

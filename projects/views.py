@@ -32,6 +32,7 @@ from core.http import (
 )
 from core.models import Removal
 from core.money import format_amount
+from core.pagination import CountAheadPaginator
 from core.roles import Role, has_role
 from projects import case_page, forms, permissions, secrecy, selectors, services
 from projects import exports as registry_exports
@@ -55,6 +56,7 @@ from projects.timeline import case_timeline, timeline_querysets
 from projects.widgets import OrganisationPickerWidget
 
 CASES_PER_PAGE = 25
+CASE_COUNT_CAP = 1000
 TIMELINE_PER_PAGE = 15
 ORGANISATIONS_PER_PAGE = 50
 PROJECTS_PER_PAGE = 50
@@ -168,10 +170,13 @@ def case_list(request):
     saved_filters = request.user.saved_case_filters.all()
     bulk_officers = selectors.officers() if permissions.can_bulk_assign(request.user) else None
     page = batch.paginate(
-        Paginator(queryset, CASES_PER_PAGE),
+        # Counted up to CASE_COUNT_CAP rows past the page: "Över 1 000 ärenden".
+        CountAheadPaginator(queryset, CASES_PER_PAGE, cap=CASE_COUNT_CAP),
         request.GET.get("page"),
         saved_filters,
         *[qs for qs in (my_open, bulk_officers) if qs is not None],
+        # a search ranks every match: counted in the same pass, exactly
+        count_with_rows=case_filter.searching,
     )
     current_sort = case_filter.current_sort
     context = {
