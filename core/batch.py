@@ -387,7 +387,13 @@ def _keys_and_total(queryset: QuerySet, start: int, stop: int) -> tuple[str, lis
 MAX_PAGE_GUESS = 10**6
 
 
-def paginate(paginator, number, *querysets: QuerySet, count_with_rows: bool = False):
+def paginate(
+    paginator,
+    number,
+    *querysets: QuerySet,
+    count_with_rows: bool = False,
+    prepare: bool = False,
+):
     """``paginator.get_page(number)`` with the count, the page's rows and ``querysets``
     in one query (the page asked for is assumed to exist; if not, as ``get_page``).
 
@@ -395,7 +401,8 @@ def paginate(paginator, number, *querysets: QuerySet, count_with_rows: bool = Fa
     (``core.pagination``) counts up to its bound only. ``count_with_rows``: the rows
     are counted while the page's keys are chosen (``count(*) OVER ()``, PostgreSQL), for
     a list that reads every row to order them anyway (a ranked search): the count is
-    exact, and the rows are scanned once instead of twice."""
+    exact, and the rows are scanned once instead of twice. ``prepare``: as
+    ``fetch_together``'s (a list whose plan does not depend on its filters' values)."""
     try:
         guess = max(int(number), 1)
     except (TypeError, ValueError):
@@ -428,7 +435,7 @@ def paginate(paginator, number, *querysets: QuerySet, count_with_rows: bool = Fa
     else:
         rows = rows_by_key(object_list, start, stop)
         count = count_queryset(object_list, limit=paginator.bound + 1 if capped else None)
-        fetch_together(count, rows, *querysets)
+        fetch_together(count, rows, *querysets, prepare=prepare)
         # the cached property
         paginator.__dict__["_bounded_count" if capped else "count"] = count[0] if len(count) else 0
     page = paginator.get_page(number)

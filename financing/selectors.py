@@ -148,14 +148,25 @@ def _grouped(queryset, *fields) -> dict:
 def grant_summary(grant: Grant) -> GrantSummary:
     """The year's figures in total, per category and per RUS priority (one query:
     the allocations and three sums together, ``core.batch``)."""
-    by_commitment = ("commitment__category", "commitment__priority")
-    querysets = [
+    return batch.resolve([grant_summary_pending(grant)])[0]
+
+
+_BY_COMMITMENT = ("commitment__category", "commitment__priority")
+
+
+def grant_summary_pending(grant: Grant) -> batch.Pending[GrantSummary]:
+    """``grant_summary`` to be read with other querysets (``core.batch.resolve``)."""
+    querysets = (
         grant.allocations.all(),
         _grouped_queryset(Commitment.objects.filter(grant=grant), "category", "priority"),
-        _grouped_queryset(Payment.objects.filter(commitment__grant=grant), *by_commitment),
-        _grouped_queryset(Release.objects.filter(commitment__grant=grant), *by_commitment),
-    ]
-    batch.fetch_together(*querysets, prepare=True)
+        _grouped_queryset(Payment.objects.filter(commitment__grant=grant), *_BY_COMMITMENT),
+        _grouped_queryset(Release.objects.filter(commitment__grant=grant), *_BY_COMMITMENT),
+    )
+    return batch.Pending(lambda: _grant_summary(grant, querysets), querysets)
+
+
+def _grant_summary(grant: Grant, querysets) -> GrantSummary:
+    by_commitment = _BY_COMMITMENT
     allocations = {(a.dimension, a.key): a.amount for a in querysets[0]}
     committed = _grouped_rows(querysets[1], "category", "priority")
     paid = _grouped_rows(querysets[2], *by_commitment)
@@ -197,18 +208,29 @@ def multi_year_figures() -> list[Figures]:
     earlier years' decisions), paid, released, left; its commitment authority and what
     its decisions bind for the coming years (the forecast), recovered. One query (the
     grants and six sums together, ``core.batch``), any number of years."""
-    by_years = ("commitment__grant__year", "commitment__committed_on__year")
+    return batch.resolve([multi_year_pending()])[0]
+
+
+_BY_YEARS = ("commitment__grant__year", "commitment__committed_on__year")
+
+
+def multi_year_pending() -> batch.Pending[list[Figures]]:
+    """``multi_year_figures`` to be read with other querysets (``core.batch.resolve``)."""
     # The commitments are read once (every year's every commitment: this grows with the
     # register), by grant and decision year; what each grant has committed is their sum.
-    querysets = [
+    querysets = (
         Grant.objects.order_by("year"),
         _grouped_queryset(Payment.objects.all(), "commitment__grant_id"),
         _grouped_queryset(Release.objects.all(), "commitment__grant_id"),
         _grouped_queryset(Recovery.objects.all(), "commitment__grant_id"),
         _grouped_queryset(Commitment.objects.all(), "grant_id", "committed_on__year"),
-        _grouped_queryset(Release.objects.all(), *by_years),
-    ]
-    batch.fetch_together(*querysets, prepare=True)
+        _grouped_queryset(Release.objects.all(), *_BY_YEARS),
+    )
+    return batch.Pending(lambda: _multi_year(querysets), querysets)
+
+
+def _multi_year(querysets) -> list[Figures]:
+    by_years = _BY_YEARS
     grants = list(querysets[0])
     year_of = {g.pk: g.year for g in grants}
     paid = _grouped_rows(querysets[1], "commitment__grant_id")
@@ -1300,9 +1322,17 @@ def business_support_groups(year: int, category: str = GrantCategory.BUSINESS_SU
 def business_support_figures(
     year: int, category: str = GrantCategory.BUSINESS_SUPPORT
 ) -> BusinessSupportFigures:
-    """Two queries: the counts, and the EU framework groups."""
+    """One query: the counts, and the EU framework groups."""
+    return batch.resolve([business_support_pending(year, category)])[0]
+
+
+def business_support_pending(
+    year: int, category: str = GrantCategory.BUSINESS_SUPPORT
+) -> batch.Pending[BusinessSupportFigures]:
+    """``business_support_figures`` to be read with other querysets (``core.batch``)."""
     groups = business_support_groups(year, category)
-    counts = BusinessSupport.objects.aggregate(
+    counts = batch.aggregate_queryset(
+        BusinessSupport.objects.all(),
         rows=Count("pk", filter=groups["all"]),
         received=Count("pk", filter=groups["received"]),
         granted=Count("pk", filter=groups["granted"]),
@@ -1319,14 +1349,24 @@ def business_support_figures(
         unknown=Count("org_number", filter=groups["unknown"], distinct=True),
         eu=Count("pk", filter=groups["eu"]),
     )
+    shares = (
+        BusinessSupport.objects.filter(groups["eu"])
+        .values("eu_framework", "eu_share")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "eu_framework", "eu_share")
+    )
+    return batch.Pending(
+        lambda: _business_support(year, category, batch.aggregated(counts, 0), shares),
+        (counts, shares),
+    )
+
+
+def _business_support(year: int, category: str, counts: dict, shares) -> BusinessSupportFigures:
     frameworks = [
         FrameworkShare(
             framework=row["eu_framework"], share=row["eu_share"] or ZERO, decisions=row["n"]
         )
-        for row in BusinessSupport.objects.filter(groups["eu"])
-        .values("eu_framework", "eu_share")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "eu_framework", "eu_share")
+        for row in shares
     ]
     return BusinessSupportFigures(
         year=year,
@@ -1377,6 +1417,11 @@ class CoFinancingApplications:
 def co_financing_applications(year: int) -> CoFinancingApplications:
     """Co-financing cases registered in ``year`` and decided in it (one query); the same
     definition as the annual report's (``reporting.figures``)."""
+    return batch.resolve([co_financing_pending(year)])[0]
+
+
+def co_financing_pending(year: int) -> batch.Pending[CoFinancingApplications]:
+    """``co_financing_applications`` to be read with other querysets (``core.batch``)."""
     base = Q(kind=CaseKind.CO_FINANCING)
     rejected = base & Q(decided_on__year=year, state=CaseState.REJECTED)
     granted = (
@@ -1396,10 +1441,13 @@ def co_financing_applications(year: int) -> CoFinancingApplications:
         .values("granted", "rejected")
         .order_by()
     )
-    batch.fetch_together(received, decided, prepare=True)
-    counts = decided[0] if len(decided) else {"granted": 0, "rejected": 0}
-    return CoFinancingApplications(
-        received=received[0] if len(received) else 0,
-        granted=counts["granted"],
-        rejected=counts["rejected"],
-    )
+
+    def build() -> CoFinancingApplications:
+        counts = decided[0] if len(decided) else {"granted": 0, "rejected": 0}
+        return CoFinancingApplications(
+            received=received[0] if len(received) else 0,
+            granted=counts["granted"],
+            rejected=counts["rejected"],
+        )
+
+    return batch.Pending(build, (received, decided))

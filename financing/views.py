@@ -65,14 +65,21 @@ def dashboard(request):
     grants = list(selectors.grant_list())
     year = _dashboard_year(request, grants)
     grant = next((g for g in grants if g.year == year), None)
-    summary = None
-    if grant is not None:
-        summary = selectors.grant_summary(grant)
-    multi_year = selectors.multi_year_figures()
-    open_commitments = batch.paginate(  # the count and the rows in one query (core.batch)
+    # The year's figures, every year's and the open commitments' page in one query.
+    parts = {
+        "summary": selectors.grant_summary_pending(grant) if grant else None,
+        "multi_year": selectors.multi_year_pending(),
+        "co_financing": selectors.co_financing_pending(year) if year else None,
+        "business_support": selectors.business_support_pending(year) if year else None,
+    }
+    open_commitments = batch.paginate(
         Paginator(selectors.commitment_table(year=year, open_only=True), 10),
         request.GET.get("page"),
+        *(qs for part in parts.values() if part for qs in part.querysets),
+        prepare=True,  # by the year: the same plan for every year
     )
+    built = {name: part.build() if part else None for name, part in parts.items()}
+    summary, multi_year = built["summary"], built["multi_year"]
     context = {
         "grants": grants,
         "year": year,
@@ -80,8 +87,8 @@ def dashboard(request):
         "summary": summary,
         "multi_year": multi_year,
         "open_commitments": open_commitments,
-        "co_financing": selectors.co_financing_applications(year) if year else None,
-        "business_support": selectors.business_support_figures(year) if year else None,
+        "co_financing": built["co_financing"],
+        "business_support": built["business_support"],
         "filter_form": forms.DashboardFilterForm(
             initial={"year": year}, years=[g.year for g in grants]
         ),

@@ -71,7 +71,8 @@ PAGES = {
     "start page, controller": ("controller", lambda: "/", LIST),
     # the plan's room in the year's anslag in one query (financing.selectors.grant_room)
     "financing plan": ("controller", lambda: f"/finance/plans/{_case().project_id}/", DETAIL),
-    "controller dashboard": ("controller", lambda: "/finance/?year=2022", DETAIL),
+    # the grant, then its figures, every year's, the open commitments' page in one query
+    "controller dashboard": ("controller", lambda: "/finance/?year=2022", LIST),
     # every source's tasks in one round trip (core.worklist.Pending), then the OSL markings
     # of the tasks' cases (titles masked for a user not allowed to see them)
     "Mina uppgifter": ("handlaggare", lambda: "/mina-uppgifter/", LIST),

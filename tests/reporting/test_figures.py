@@ -366,10 +366,10 @@ def _bulk(year: int, size: int):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [2, 25])
-def test_figures_take_seven_queries_whatever_the_volume(size, django_assert_num_queries):
+def test_figures_take_six_queries_whatever_the_volume(size, django_assert_num_queries):
     GrantFactory(year=2022)
     _bulk(2022, size)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         figures = compute_figures(2022)
     assert figures.leadership.total == size // 2
     assert figures.applications.received == size
