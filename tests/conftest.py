@@ -16,7 +16,9 @@ Each worker has its own test database (pytest-django appends the worker id:
 
 The demo data (``load_demo``) is loaded once per session (per worker) for the tests that
 only read it: the ``demo`` fixture and the security tests' ``world``
-(tests/session_demo.py). Those tests run after all others.
+(tests/session_demo.py). Those tests run after all others, and the tests that need no
+database before all others (while one worker migrates the run's template database, the
+other runs them instead of waiting: tests/template_db.py).
 """
 
 import os
@@ -41,10 +43,22 @@ def _uses_the_demo(item) -> bool:
     return "session_demo" in getattr(item, "fixturenames", ())
 
 
+def _uses_the_database(item) -> bool:
+    """Does the test need the test database (pytest-django's ``db``, ``transactional_db``,
+    ``live_server``... all need ``django_db_setup``; a ``django_db`` mark asks for it)?"""
+    return (
+        "django_db_setup" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("django_db") is not None
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    # The tests that read the session's demo data run last, one after the other.
-    items[:] = sorted(items, key=_uses_the_demo)
+    # First the tests without a database: under pytest-xdist they run on one worker while
+    # another migrates the run's template database (tests/template_db.py), which would
+    # otherwise leave that worker waiting. The tests that read the session's demo data run
+    # last, one after the other.
+    items[:] = sorted(items, key=lambda item: (_uses_the_demo(item), _uses_the_database(item)))
     if getattr(config.option, "loadgroup", False):  # on the workers of ``--dist loadgroup``
         name_groups_in_node_ids(items)
 
