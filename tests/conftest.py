@@ -124,6 +124,19 @@ def django_db_setup(
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    """Transactional tests empty the database with DELETE, not TRUNCATE (tests/quick_flush.py)."""
+    if not settings.USING_POSTGRES:
+        yield
+        return
+    from tests import quick_flush
+
+    quick_flush.install()
+    yield
+    quick_flush.uninstall()
+
+
 @pytest.fixture(scope="session")
 def session_demo(django_db_setup, django_db_blocker, tmp_path_factory, pytestconfig):
     """The demo data of this session (tests/session_demo.py); tests use ``demo``."""
