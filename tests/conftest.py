@@ -13,12 +13,14 @@ Each worker has its own test database (pytest-django appends the worker id:
   that every test using those fixtures is in the group.
 - ``connections``: the concurrency tests that open dozens of database connections at once
   (so that two of them never exhaust PostgreSQL's ``max_connections`` together).
+- ``no_database``: every other test that needs no database (given in
+  ``pytest_collection_modifyitems``): they run on one worker while the other migrates the
+  run's template database (tests/template_db.py) instead of waiting for it.
 
 The demo data (``load_demo``) is loaded once per session (per worker) for the tests that
 only read it: the ``demo`` fixture and the security tests' ``world``
 (tests/session_demo.py). Those tests run after all others, and the tests that need no
-database before all others (while one worker migrates the run's template database, the
-other runs them instead of waiting: tests/template_db.py).
+database before all others.
 """
 
 import os
@@ -31,12 +33,13 @@ from django.conf import settings
 from core.roles import Role
 from core.seal import create_self_signed_seal
 from tests.core.factories import user_with_role
-from tests.parallel import name_groups_in_node_ids
+from tests.parallel import name_groups_in_node_ids, xdist_groups
 from tests.region_rules import ensure_region_rules
 from tests.session_demo import SessionDemo
 from tests.workers import Worker
 
 DEMO = pytest.StashKey[SessionDemo]()
+NO_DATABASE_GROUP = "no_database"
 
 
 def _uses_the_demo(item) -> bool:
@@ -60,6 +63,12 @@ def pytest_collection_modifyitems(config, items):
     # last, one after the other.
     items[:] = sorted(items, key=lambda item: (_uses_the_demo(item), _uses_the_database(item)))
     if getattr(config.option, "loadgroup", False):  # on the workers of ``--dist loadgroup``
+        # pytest-xdist hands out the largest groups first (services, connections: both need
+        # the database); as a group of their own, the tests without a database go first to
+        # the worker that does not migrate.
+        for item in items:
+            if not _uses_the_database(item) and not xdist_groups(item):
+                item.add_marker(pytest.mark.xdist_group(NO_DATABASE_GROUP))
         name_groups_in_node_ids(items)
 
 
