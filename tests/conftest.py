@@ -13,10 +13,14 @@ Each worker has its own test database (pytest-django appends the worker id:
   that every test using those fixtures is in the group.
 - ``connections``: the concurrency tests that open dozens of database connections at once
   (so that two of them never exhaust PostgreSQL's ``max_connections`` together).
+- ``no_database``: every other test that needs no database (given in
+  ``pytest_collection_modifyitems``): they run on one worker while the other migrates the
+  run's template database (tests/template_db.py) instead of waiting for it.
 
 The demo data (``load_demo``) is loaded once per session (per worker) for the tests that
 only read it: the ``demo`` fixture and the security tests' ``world``
-(tests/session_demo.py). Those tests run after all others.
+(tests/session_demo.py). Those tests run after all others, and the tests that need no
+database before all others.
 """
 
 import os
@@ -29,23 +33,42 @@ from django.conf import settings
 from core.roles import Role
 from core.seal import create_self_signed_seal
 from tests.core.factories import user_with_role
-from tests.parallel import name_groups_in_node_ids
+from tests.parallel import name_groups_in_node_ids, xdist_groups
 from tests.region_rules import ensure_region_rules
 from tests.session_demo import SessionDemo
 from tests.workers import Worker
 
 DEMO = pytest.StashKey[SessionDemo]()
+NO_DATABASE_GROUP = "no_database"
 
 
 def _uses_the_demo(item) -> bool:
     return "session_demo" in getattr(item, "fixturenames", ())
 
 
+def _uses_the_database(item) -> bool:
+    """Does the test need the test database (pytest-django's ``db``, ``transactional_db``,
+    ``live_server``... all need ``django_db_setup``; a ``django_db`` mark asks for it)?"""
+    return (
+        "django_db_setup" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("django_db") is not None
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    # The tests that read the session's demo data run last, one after the other.
-    items[:] = sorted(items, key=_uses_the_demo)
+    # First the tests without a database: under pytest-xdist they run on one worker while
+    # another migrates the run's template database (tests/template_db.py), which would
+    # otherwise leave that worker waiting. The tests that read the session's demo data run
+    # last, one after the other.
+    items[:] = sorted(items, key=lambda item: (_uses_the_demo(item), _uses_the_database(item)))
     if getattr(config.option, "loadgroup", False):  # on the workers of ``--dist loadgroup``
+        # pytest-xdist hands out the largest groups first (services, connections: both need
+        # the database); as a group of their own, the tests without a database go first to
+        # the worker that does not migrate.
+        for item in items:
+            if not _uses_the_database(item) and not xdist_groups(item):
+                item.add_marker(pytest.mark.xdist_group(NO_DATABASE_GROUP))
         name_groups_in_node_ids(items)
 
 
@@ -108,6 +131,19 @@ def django_db_setup(
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    """Transactional tests empty the database with DELETE, not TRUNCATE (tests/quick_flush.py)."""
+    if not settings.USING_POSTGRES:
+        yield
+        return
+    from tests import quick_flush
+
+    quick_flush.install()
+    yield
+    quick_flush.uninstall()
 
 
 @pytest.fixture(scope="session")
