@@ -196,6 +196,12 @@ def funding_type_choices(types=None, *, keep: str | None = None) -> list[tuple[s
     return [(t.code, t.name) for t in types if t.active or t.code == keep]
 
 
+# A plan's rows at most; also the most forms a posted formset may make (``absolute_max``:
+# Django's default, 1 000 more than ``max_num``, let one hostile request build and render
+# 1 200 rows).
+MAX_ROWS = 200
+
+
 class BaseRowFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -231,11 +237,23 @@ class BaseRowFormSet(forms.BaseFormSet):
 
 
 RowFormSet = forms.formset_factory(
-    RowForm, formset=BaseRowFormSet, extra=0, can_delete=True, max_num=200, validate_max=True
+    RowForm,
+    formset=BaseRowFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    validate_max=True,
+    absolute_max=MAX_ROWS,
 )
 # A new plan starts with a few empty rows.
 NewRowFormSet = forms.formset_factory(
-    RowForm, formset=BaseRowFormSet, extra=3, can_delete=True, max_num=200, validate_max=True
+    RowForm,
+    formset=BaseRowFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    validate_max=True,
+    absolute_max=MAX_ROWS,
 )
 ROWS_PREFIX = "rows"
 

@@ -1,6 +1,7 @@
 """The pages: permissions, the financing-plan formset (htmx and plain), review, money."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -171,6 +172,26 @@ def test_bad_amount_in_a_row_is_a_field_error(officer, client_for):
     )
     assert response.status_code == 200
     assert "Skriv beloppet som 1245497" in response.content.decode()
+
+
+def test_a_posted_row_count_past_the_limit_builds_no_more_rows(officer, client_for):
+    """A hostile TOTAL_FORMS makes at most MAX_ROWS forms (Django's default would build
+    and render 1 200), says the limit and saves nothing."""
+    from financing.forms import MAX_ROWS
+
+    case = co_financing_case(officer=officer)
+    org = OrganisationFactory()
+    rows = [{"financier": org, "funding_type": "eruf", "amount_applied": "100"}]
+    response = client_for(officer).post(
+        reverse("financing:plan_edit", args=[case.project_id]),
+        formset_data(rows, stated_total="100", extra={"rows-TOTAL_FORMS": "100000"}),
+    )
+    text = response.content.decode()
+    rendered = {int(n) for n in re.findall(r'name="rows-(\d+)-financier"', text)}
+    assert rendered and max(rendered) < MAX_ROWS
+    assert response.status_code == 200  # the form again, as for any invalid row
+    assert f"Skicka som mest {MAX_ROWS} formulär." in text
+    assert not FinancingPlan.objects.exists()
 
 
 def test_add_row_without_javascript_keeps_the_typed_rows(officer, client_for):
