@@ -236,25 +236,20 @@ class BaseRowFormSet(forms.BaseFormSet):
         return out
 
 
-RowFormSet = forms.formset_factory(
-    RowForm,
-    formset=BaseRowFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=MAX_ROWS,
-    validate_max=True,
-    absolute_max=MAX_ROWS,
-)
-# A new plan starts with a few empty rows.
-NewRowFormSet = forms.formset_factory(
-    RowForm,
-    formset=BaseRowFormSet,
-    extra=3,
-    can_delete=True,
-    max_num=MAX_ROWS,
-    validate_max=True,
-    absolute_max=MAX_ROWS,
-)
+def _row_formset(extra: int):
+    return forms.formset_factory(
+        RowForm,
+        formset=BaseRowFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        validate_max=True,
+        absolute_max=MAX_ROWS,
+    )
+
+
+RowFormSet = _row_formset(extra=0)
+NewRowFormSet = _row_formset(extra=3)  # a new plan starts with a few empty rows
 ROWS_PREFIX = "rows"
 
 
