@@ -284,7 +284,6 @@ def count_queryset(queryset: QuerySet, *, limit: int | None = None) -> QuerySet:
     be run with others by ``fetch_together``: ``count_queryset(qs)[0]``. With ``limit``
     the rows are counted up to ``limit`` (``SELECT count(*) FROM (... LIMIT limit)``:
     the database stops there). No row when there is nothing to count: read it as 0."""
-    from django.db.models import Value
 
     inner = queryset.order_by()
     if limit is not None:
@@ -300,12 +299,7 @@ def count_queryset(queryset: QuerySet, *, limit: int | None = None) -> QuerySet:
         )
     if inner.query.distinct or inner.query.is_sliced or inner.query.combinator:
         inner = queryset.model._default_manager.filter(pk__in=inner.values("pk")).order_by()
-    return (
-        inner.annotate(_batch_all=Value(1))
-        .values("_batch_all")
-        .annotate(_batch_count=Count("*"))
-        .values_list("_batch_count", flat=True)
-    )
+    return aggregate_queryset(inner, _batch_count=Count("*")).values_list("_batch_count", flat=True)
 
 
 def aggregate_queryset(queryset: QuerySet, **aggregates) -> QuerySet:

@@ -1430,16 +1430,11 @@ def co_financing_pending(year: int) -> batch.Pending[CoFinancingApplications]:
     # The cases registered in the year and those decided in it, each counted from its
     # index alone (``case_kind_registered_on``, ``case_kind_decided_on``), in one query.
     received = batch.count_queryset(Case.objects.filter(base, registered_on__year=year))
-    decided = (
-        Case.objects.filter(base, decided_on__year=year)
-        .annotate(_all=Value(1))
-        .values("_all")
-        .annotate(  # a column of the index, never null here: counts the rows
-            granted=Count("decided_on", filter=granted),
-            rejected=Count("decided_on", filter=rejected),
-        )
-        .values("granted", "rejected")
-        .order_by()
+    decided = batch.aggregate_queryset(
+        Case.objects.filter(base, decided_on__year=year),
+        # a column of the index, never null here: counts the rows
+        granted=Count("decided_on", filter=granted),
+        rejected=Count("decided_on", filter=rejected),
     )
 
     def build() -> CoFinancingApplications:

@@ -4,7 +4,7 @@ register, the anchoring cross-check and what the case page shows."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -102,13 +102,9 @@ def queue_counts(rows=None) -> dict[str, int]:
 def queue_counts_queryset() -> QuerySet:
     """``queue_counts`` as a queryset of one row (a dict), to be read with others
     (``core.batch``)."""
-    counts = {queue.key: Count("pk", filter=queue.condition) for queue in QUEUES}
-    return (
-        Case.objects.order_by()
-        .annotate(_all=Value(1))
-        .values("_all")
-        .annotate(**counts)
-        .values(*counts)
+    return batch.aggregate_queryset(
+        Case.objects.all(),
+        **{queue.key: Count("pk", filter=queue.condition) for queue in QUEUES},
     )
 
 
