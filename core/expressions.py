@@ -1,0 +1,43 @@
+"""Query expressions the ORM lacks."""
+
+from django.db.models import BooleanField, F, QuerySet, Subquery
+from django.db.models.expressions import Expression
+
+
+class AnyOf(Expression):
+    """``column = ANY(ARRAY(<subquery>))``: true when the column's value is one of the
+    subquery's (a one-column queryset, ``values("case_id")``).
+
+    The same rows as ``column__in=<subquery>``, but PostgreSQL runs the subquery once, as
+    an init plan, and can then look the values up in the column's index. Combined by OR
+    with another indexed condition (a trigram match on a title), the two become one
+    ``BitmapOr`` instead of a scan of the whole table that tests every row against a
+    hashed subplan: the public e-diarium's text search at 20 000 cases, 11 ms -> 3 ms.
+    Other databases get ``column IN (<subquery>)``.
+
+    Use it in ``filter()`` alone or combined with ``Q`` objects (``Q(...) | AnyOf(...)``).
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset: QuerySet):
+        super().__init__(output_field=BooleanField())
+        self.column = F(column)
+        self.subquery = Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.subquery = exprs
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        subquery_sql, subquery_params = compiler.compile(self.subquery)
+        return f"{column_sql} IN {subquery_sql}", (*column_params, *subquery_params)
+
+    def as_postgresql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        subquery_sql, subquery_params = compiler.compile(self.subquery)
+        return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
