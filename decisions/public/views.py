@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import batch
 from core.pagination import CappedPaginator
 from core.ratelimit import rate_limited
 from decisions.meetings.models import Meeting
@@ -98,7 +99,7 @@ def diary(request):
         search = selectors.DiarySearch(**form.cleaned_data)
         # Counted up to a cap: a common word's every match in a large register is not.
         paginator = CappedPaginator(selectors.diary_cases(search), PAGE_SIZE, cap=DIARY_COUNT_CAP)
-        page = paginator.get_page(request.GET.get("sida"))
+        page = batch.paginate(paginator, request.GET.get("sida"))  # count and rows together
         entries = [selectors.diary_entry(case) for case in page.object_list]
     query = request.GET.copy()
     query.pop("sida", None)
