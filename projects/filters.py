@@ -145,6 +145,11 @@ class CaseFilter(django_filters.FilterSet):
             user.get_full_name() or user.get_username()
         )
 
+    def choice_querysets(self) -> dict:
+        """The select lists' querysets (officers, RUS areas), for the page to read with
+        its rows (``core.batch``): the form then renders them without a query of its own."""
+        return {name: self.form.fields[name].queryset for name in ("officer", "rus_area")}
+
     def filter_search(self, queryset, name, value):
         return selectors.case_search(queryset, value, getattr(self.request, "user", None))
 

@@ -164,17 +164,24 @@ def case_list(request):
         return _case_csv(queryset)
     mine = request.GET.get("mine") in ("true", "1", "on", "True")
     show_mine = has_role(request.user, Role.OFFICER) or mine
+    results_only = request.htmx and request.htmx.target == "case-results"
     # The page's rows, their count, the open cases' count, the saved filters and the
-    # officers of the bulk "Fördela" list in one query (core.batch).
+    # filter form's officers (also the bulk "Fördela" list) and RUS areas in one query
+    # (core.batch).
     my_open = batch.count_queryset(selectors.open_cases_for(request.user)) if show_mine else None
     saved_filters = request.user.saved_case_filters.all()
-    bulk_officers = selectors.officers() if permissions.can_bulk_assign(request.user) else None
+    choices = {} if results_only else case_filter.choice_querysets()
+    bulk_officers = None
+    if permissions.can_bulk_assign(request.user):
+        bulk_officers = choices["officer"] if choices else selectors.officers()
     page = batch.paginate(
         # Counted up to CASE_COUNT_CAP rows past the page: "Över 1 000 ärenden".
         CountAheadPaginator(queryset, CASES_PER_PAGE, cap=CASE_COUNT_CAP),
         request.GET.get("page"),
         saved_filters,
-        *[qs for qs in (my_open, bulk_officers) if qs is not None],
+        *{
+            id(qs): qs for qs in (my_open, bulk_officers, *choices.values()) if qs is not None
+        }.values(),
         # a search ranks every match: counted in the same pass, exactly
         count_with_rows=case_filter.searching,
     )
@@ -194,7 +201,7 @@ def case_list(request):
         "filter_query": services.saved_filter_query(request.GET.urlencode()),
         "bulk_officers": list(bulk_officers) if bulk_officers is not None else [],
     }
-    if request.htmx and request.htmx.target == "case-results":
+    if results_only:
         return render(request, "projects/case_list.html#results", context)
     return render(request, "projects/case_list.html", context)
 

@@ -192,11 +192,13 @@ class ListModelChoiceIterator(ModelChoiceIterator):
 
     Django reads model choices with ``QuerySet.iterator()``, which on PostgreSQL is a
     server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a list of ten
-    officers. Short choice lists are cheaper read in one go.
+    officers. Short choice lists are cheaper read in one go. A queryset the page has
+    already read (with its other rows, ``core.batch``) is used as read: no query.
     """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        queryset = self.queryset
+        for obj in queryset if queryset._result_cache is not None else queryset.all():
             yield self.choice(obj)

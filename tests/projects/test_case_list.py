@@ -357,3 +357,34 @@ def test_case_table_rows_show_each_cell_escaped_with_the_columns_asked_for(regis
         "projects/partials/case_table.html", {"cases": [], "empty_text": "Inga här"}
     )
     assert '<td colspan="8" class="empty">Inga här</td>' in empty
+
+
+def _select(html: str, select_id: str) -> str:
+    match = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+    assert match, select_id
+    return match.group(1)
+
+
+def test_the_filter_lists_are_read_with_the_rows_and_keep_the_choice(
+    registry, client_for, officer, django_assert_num_queries
+):
+    """The officer and RUS area selects (and the bulk "Fördela" list) come from the page's
+    one batch query, and still show every choice with the chosen one selected."""
+    client = client_for(officer)
+    client.get(URL)
+    export = registry["export"]
+    with django_assert_num_queries(5):  # session, user, roles, years, the batch
+        html = client.get(URL).content.decode()
+    officers = _select(html, "id_officer")
+    assert "Alla handläggare" in officers and "Kristina" in officers
+    assert officer.get_full_name() in officers
+    assert registry["rus"].name in _select(html, "id_rus_area")
+    assert "Kristina" in _select(html, "id_bulk_officer")
+    html = client.get(URL, {"officer": export.officer_id, "rus_area": registry["rus"].pk})
+    html = html.content.decode()
+    assert f'<option value="{export.officer_id}" selected>' in _select(html, "id_officer")
+    assert f'<option value="{registry["rus"].pk}" selected>' in _select(html, "id_rus_area")
+    # a choice that is not in the list is refused with the form's message, not a 500
+    response = client.get(URL, {"officer": 987654})
+    assert response.status_code == 200
+    assert "Välj ett giltigt alternativ" in response.content.decode()
