@@ -157,6 +157,8 @@ _TOTAL_SOURCES = (
 
 @dataclass
 class Totals:
+    """The four sums of one key (or of several keys added up)."""
+
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     released: Decimal = ZERO
