@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "projects": READ,
         "decisions": READ,
         "financing": WRITE,
+        "financing.commitmenttotal": READ,  # derived by triggers, never edited
         "reporting": READ,
         "reporting.reportjob": ("add", "view"),
     },

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
+from financing.triggers import child_totals_triggers, commitment_totals_triggers
 from projects.models import Organisation, ReportPriority, money_field
 
 
@@ -580,6 +581,7 @@ class Commitment(models.Model):
                 name="commitment_grant_newest",
             ),
         ]
+        triggers = commitment_totals_triggers()
 
     def __str__(self):
         label = self.case.dnr if self.case_id else (self.description or self.get_category_display())
@@ -666,7 +668,8 @@ class Payment(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="payment_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            *child_totals_triggers("payment", "paid"),
         ]
 
     def __str__(self):
@@ -702,6 +705,7 @@ class Release(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="release_amount_positive"),
         ]
+        triggers = child_totals_triggers("release", "released")
 
     def __str__(self):
         return f"{self.released_on} {self.amount}"
@@ -917,9 +921,46 @@ class Recovery(models.Model):
                 name="recovery_due_after_decision",
             ),
         ]
+        triggers = child_totals_triggers("recovery", "recovered")
 
     def __str__(self):
         return f"{self.decided_on} {self.amount}"
+
+
+class CommitmentTotal(models.Model):
+    """What the commitments of one grant, decision year (the year of ``committed_on``),
+    category and priority sum to: committed, and their net paid, released and recovered.
+
+    Kept exact by PostgreSQL triggers on the four tables (``financing.triggers``), so the
+    dashboard's figures read these few rows instead of every commitment of every year.
+    Derived data: no history, no editing (not in the admin); on SQLite (no triggers) it
+    stays empty and the selectors compute the same rows from the raw tables.
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("anslag"), on_delete=models.CASCADE, related_name="+"
+    )
+    decision_year = models.PositiveSmallIntegerField(_("beslutsår"))
+    category = models.CharField(_("kategori"), max_length=20, choices=GrantCategory.choices)
+    priority = models.CharField(_("prioritering"), max_length=20, choices=ReportPriority.choices)
+    # Sums of many rows: more digits than one row's amount.
+    committed = money_field(_("åtaget"), max_digits=18, default=Decimal("0"))
+    paid = money_field(_("utbetalt"), max_digits=18, default=Decimal("0"))
+    released = money_field(_("återfört"), max_digits=18, default=Decimal("0"))
+    recovered = money_field(_("återkrävt"), max_digits=18, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = _("summa av åtaganden")
+        verbose_name_plural = _("summor av åtaganden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "decision_year", "category", "priority"],
+                name="commitment_total_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.decision_year} {self.category} {self.priority}"
 
 
 class GrantAdjustment(models.Model):

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections
 from django.db.models import (
     Count,
     DecimalField,
@@ -22,7 +23,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from financing.models import (
     BusinessSupport,
     BusinessSupportImport,
     Commitment,
+    CommitmentTotal,
     FinalReportApproval,
     FinancingPlan,
     FinancingPolicy,
@@ -133,56 +135,127 @@ class GrantSummary:
         return self.grant.amount - self.allocated_categories
 
 
-def _grouped_queryset(queryset, *fields) -> QuerySet:
-    return queryset.values(*fields).annotate(total=Sum("amount")).order_by()
+# --- Totals of the commitments -------------------------------------------------------------
+#
+# The dashboard's sums by grant, decision year (the year of ``committed_on``), category and
+# priority. On PostgreSQL they are read from ``CommitmentTotal`` (a few rows, kept exact by
+# triggers: ``financing.triggers``); elsewhere (SQLite, the embedded demo: no triggers)
+# computed from the raw rows. Both give rows of the same shape: the keys grouped by and
+# ``sum_committed``, ``sum_paid``, ``sum_released``, ``sum_recovered``.
+
+TOTAL_KEYS = ("grant_id", "decision_year", "category", "priority")
+TOTAL_SUMS = ("committed", "paid", "released", "recovered")
+
+# The raw tables behind the totals: the model, its path to the commitment, the sum it makes.
+_TOTAL_SOURCES = (
+    (Commitment, "", "committed"),
+    (Payment, "commitment__", "paid"),
+    (Release, "commitment__", "released"),
+    (Recovery, "commitment__", "recovered"),
+)
 
 
-def _grouped_rows(rows, *fields) -> dict:
-    return {tuple(row[f] for f in fields): row["total"] or ZERO for row in rows}
+@dataclass
+class Totals:
+    """The four sums of one key (or of several keys added up)."""
+
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    released: Decimal = ZERO
+    recovered: Decimal = ZERO
 
 
-def _grouped(queryset, *fields) -> dict:
-    return _grouped_rows(_grouped_queryset(queryset, *fields), *fields)
+def totals_maintained(using: str = "default") -> bool:
+    """Whether ``CommitmentTotal`` is kept by triggers on this database (PostgreSQL)."""
+    return connections[using].vendor == "postgresql"
+
+
+def commitment_totals(*group_by: str, grant: Grant | None = None) -> tuple[QuerySet, ...]:
+    """The querysets whose rows, added up by ``group_by`` (names of ``TOTAL_KEYS``), are
+    the commitments' sums (``totals_by``), of ``grant`` or of every grant: one queryset
+    over ``CommitmentTotal`` where triggers keep it, else one per raw table (its own sum,
+    the others zero)."""
+    sums = {f"sum_{name}": name for name in TOTAL_SUMS}
+    if totals_maintained():
+        rows = CommitmentTotal.objects.all()
+        if grant is not None:
+            rows = rows.filter(grant=grant)
+        return (
+            rows.values(*group_by)
+            .annotate(**{alias: Sum(name) for alias, name in sums.items()})
+            .order_by(),
+        )
+    querysets = []
+    for model, path, made in _TOTAL_SOURCES:
+        raw: QuerySet = model.objects.all()
+        if grant is not None:
+            raw = raw.filter(**{f"{path}grant": grant})
+        keys = {
+            "grant_id": F(f"{path}grant_id"),
+            "decision_year": ExtractYear(f"{path}committed_on"),
+            "category": F(f"{path}category"),
+            "priority": F(f"{path}priority"),
+        }
+        # A commitment's own columns are named as they are; other keys are expressions.
+        names = [key for key in group_by if not path and key != "decision_year"]
+        expressions = {key: keys[key] for key in group_by if key not in names}
+        querysets.append(
+            raw.values(*names, **expressions)
+            .annotate(
+                **{
+                    alias: Sum("amount") if name == made else _zero()
+                    for alias, name in sums.items()
+                }
+            )
+            .order_by()
+        )
+    return tuple(querysets)
+
+
+def totals_by(querysets, *group_by: str) -> dict[tuple, Totals]:
+    """The rows of ``commitment_totals(*group_by, ...)`` added up by their key."""
+    totals: dict[tuple, Totals] = defaultdict(Totals)
+    for rows in querysets:
+        for row in rows:
+            total = totals[tuple(row[key] for key in group_by)]
+            for name in TOTAL_SUMS:
+                setattr(total, name, getattr(total, name) + (row[f"sum_{name}"] or ZERO))
+    return dict(totals)
+
+
+# --- Figures of a year and of every year ---------------------------------------------------
 
 
 def grant_summary(grant: Grant) -> GrantSummary:
     """The year's figures in total, per category and per RUS priority (one query:
-    the allocations and three sums together, ``core.batch``)."""
+    the allocations and the sums together, ``core.batch``)."""
     return batch.resolve([grant_summary_pending(grant)])[0]
 
 
-_BY_COMMITMENT = ("commitment__category", "commitment__priority")
+_BY_KIND = ("category", "priority")
 
 
 def grant_summary_pending(grant: Grant) -> batch.Pending[GrantSummary]:
     """``grant_summary`` to be read with other querysets (``core.batch.resolve``)."""
-    querysets = (
-        grant.allocations.all(),
-        _grouped_queryset(Commitment.objects.filter(grant=grant), "category", "priority"),
-        _grouped_queryset(Payment.objects.filter(commitment__grant=grant), *_BY_COMMITMENT),
-        _grouped_queryset(Release.objects.filter(commitment__grant=grant), *_BY_COMMITMENT),
-    )
+    querysets = (grant.allocations.all(), *commitment_totals(*_BY_KIND, grant=grant))
     return batch.Pending(lambda: _grant_summary(grant, querysets), querysets)
 
 
 def _grant_summary(grant: Grant, querysets) -> GrantSummary:
-    by_commitment = _BY_COMMITMENT
     allocations = {(a.dimension, a.key): a.amount for a in querysets[0]}
-    committed = _grouped_rows(querysets[1], "category", "priority")
-    paid = _grouped_rows(querysets[2], *by_commitment)
-    released = _grouped_rows(querysets[3], *by_commitment)
+    sums = totals_by(querysets[1:], *_BY_KIND)
 
     def figures(index: int, key: str, label: str | Promise, dimension: str) -> Figures:
-        def total(data):
-            return sum((v for k, v in data.items() if k[index] == key), ZERO)
+        def total(name: str) -> Decimal:
+            return sum((getattr(t, name) for k, t in sums.items() if k[index] == key), ZERO)
 
         return Figures(
             key=key,
             label=str(label),
             allocated=allocations.get((dimension, key)),
-            committed=total(committed),
-            paid=total(paid),
-            released=total(released),
+            committed=total("committed"),
+            paid=total("paid"),
+            released=total("released"),
         )
 
     categories = [
@@ -196,9 +269,9 @@ def _grant_summary(grant: Grant, querysets) -> GrantSummary:
         key="total",
         label=_("Anslaget totalt"),
         allocated=grant.amount,
-        committed=sum(committed.values(), ZERO),
-        paid=sum(paid.values(), ZERO),
-        released=sum(released.values(), ZERO),
+        committed=sum((t.committed for t in sums.values()), ZERO),
+        paid=sum((t.paid for t in sums.values()), ZERO),
+        released=sum((t.released for t in sums.values()), ZERO),
     )
     return GrantSummary(grant=grant, total=total, categories=categories, priorities=priorities)
 
@@ -207,45 +280,32 @@ def multi_year_figures() -> list[Figures]:
     """Each anslag year: its means, what is committed to it (and how much of that by
     earlier years' decisions), paid, released, left; its commitment authority and what
     its decisions bind for the coming years (the forecast), recovered. One query (the
-    grants and six sums together, ``core.batch``), any number of years."""
+    grants and the sums by grant and decision year together, ``core.batch``), any number
+    of years."""
     return batch.resolve([multi_year_pending()])[0]
 
 
-_BY_YEARS = ("commitment__grant__year", "commitment__committed_on__year")
+_BY_YEARS = ("grant_id", "decision_year")
 
 
 def multi_year_pending() -> batch.Pending[list[Figures]]:
     """``multi_year_figures`` to be read with other querysets (``core.batch.resolve``)."""
-    # The commitments are read once (every year's every commitment: this grows with the
-    # register), by grant and decision year; what each grant has committed is their sum.
-    querysets = (
-        Grant.objects.order_by("year"),
-        _grouped_queryset(Payment.objects.all(), "commitment__grant_id"),
-        _grouped_queryset(Release.objects.all(), "commitment__grant_id"),
-        _grouped_queryset(Recovery.objects.all(), "commitment__grant_id"),
-        _grouped_queryset(Commitment.objects.all(), "grant_id", "committed_on__year"),
-        _grouped_queryset(Release.objects.all(), *_BY_YEARS),
-    )
+    # On PostgreSQL the maintained sums (a few rows per grant), not every commitment.
+    querysets = (Grant.objects.order_by("year"), *commitment_totals(*_BY_YEARS))
     return batch.Pending(lambda: _multi_year(querysets), querysets)
 
 
 def _multi_year(querysets) -> list[Figures]:
-    by_years = _BY_YEARS
     grants = list(querysets[0])
     year_of = {g.pk: g.year for g in grants}
-    paid = _grouped_rows(querysets[1], "commitment__grant_id")
-    released = _grouped_rows(querysets[2], "commitment__grant_id")
-    recovered = _grouped_rows(querysets[3], "commitment__grant_id")
-    committed: dict[tuple[int], Decimal] = defaultdict(lambda: ZERO)
+    by_grant: dict[int, Totals] = defaultdict(Totals)
     # Net commitments by (anslag year, decision year).
     net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for (grant_id, decided), amount in _grouped_rows(
-        querysets[4], "grant_id", "committed_on__year"
-    ).items():
-        committed[grant_id,] += amount
-        net[year_of[grant_id], decided] += amount
-    for (grant_year, decided), amount in _grouped_rows(querysets[5], *by_years).items():
-        net[grant_year, decided] -= amount
+    for (grant_id, decided), sums in totals_by(querysets[1:], *_BY_YEARS).items():
+        total = by_grant[grant_id]
+        for name in TOTAL_SUMS:
+            setattr(total, name, getattr(total, name) + getattr(sums, name))
+        net[year_of[grant_id], decided] += sums.committed - sums.released
 
     def earlier(year: int) -> Decimal:
         return sum((a for (g, d), a in net.items() if g == year and d < year), ZERO)
@@ -258,10 +318,10 @@ def _multi_year(querysets) -> list[Figures]:
             key=str(g.year),
             label=str(g.year),
             allocated=g.amount,
-            committed=committed.get((g.pk,), ZERO),
-            paid=paid.get((g.pk,), ZERO),
-            released=released.get((g.pk,), ZERO),
-            recovered=recovered.get((g.pk,), ZERO),
+            committed=by_grant[g.pk].committed,
+            paid=by_grant[g.pk].paid,
+            released=by_grant[g.pk].released,
+            recovered=by_grant[g.pk].recovered,
             earlier=earlier(g.year),
             authority=g.commitment_authority,
             bound_later=bound_later(g.year),
