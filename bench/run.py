@@ -121,6 +121,8 @@ def pages():
         "controller dashboard": "/finance/?year=2022",
         "task list (Mina uppgifter)": "/mina-uppgifter/",
         "public e-diarium search": "/e-diarium/?text=innovation",
+        # a word in one case: the search must not read the register to find it
+        "public e-diarium, a rare word": "/e-diarium/?text=batteri",
     }
 
 
@@ -763,6 +765,7 @@ DETAILS = (
     "controller dashboard",
     "task list (Mina uppgifter)",
     "public e-diarium search",
+    "public e-diarium, a rare word",
 )
 
 

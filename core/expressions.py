@@ -24,7 +24,7 @@ class AnyOf(Expression):
     def __init__(self, column: str, queryset: QuerySet):
         super().__init__(output_field=BooleanField())
         self.column = F(column)
-        self.subquery = Subquery(queryset)
+        self.subquery = Subquery(queryset.order_by())  # as ``__in``: no sort of the values
 
     def get_source_expressions(self):
         return [self.column, self.subquery]
