@@ -191,10 +191,18 @@ def document_check(*, checksum: str = "", content: bytes | None = None) -> Docum
 
 
 def meeting_chair(meeting: Meeting) -> BodyMember | None:
-    """Who chairs the meeting: the member set on it, else the body's active chair."""
+    """Who chairs the meeting: the member set on it, else the body's active chair (read
+    with the meeting page's rows when it kept ``body_chair_queryset`` as "body_chair")."""
     if meeting.chair_id:
         return meeting.chair
-    return meeting.body.members.filter(role=BodyMember.MemberRole.CHAIR, active=True).first()
+    chairs = batch.loaded(meeting, "body_chair", lambda: body_chair_queryset(meeting))
+    return chairs[0] if chairs else None
+
+
+def body_chair_queryset(meeting: Meeting) -> QuerySet[BodyMember]:
+    """The body's active chair (at most one row), for a meeting without a chair of its own."""
+    chairs = meeting.body.members.filter(role=BodyMember.MemberRole.CHAIR, active=True)
+    return (chairs if chairs.ordered else chairs.order_by("pk"))[:1]  # as ``first()``
 
 
 @dataclass(frozen=True)

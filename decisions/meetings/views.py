@@ -370,12 +370,17 @@ def meeting_detail(request, pk):
     require(permissions.can_view_meetings(request.user))
 
     def preload(meeting):  # read with the meeting's agenda and attendance (core.batch)
-        return {
+        rows = {
             "paragraphs": selectors.meeting_paragraph_rows(meeting),
             "jobs": selectors.meeting_jobs_queryset(meeting),
             "documents": selectors.meeting_documents(meeting)[:30],
             "dispatches": selectors.dispatch_log(meeting)[:50],
         }
+        if not meeting.chair_id:
+            rows["body_chair"] = selectors.body_chair_queryset(meeting)
+        if not meeting.is_frozen:
+            rows["removals"] = core_removal.removals_of(svc.meeting_scope(meeting))[:20]
+        return rows
 
     meeting = _meeting(pk, preload)
     user = request.user
@@ -404,9 +409,7 @@ def meeting_detail(request, pk):
             "attendance": attendance,
             "others": list(meeting.others.all()),
             # What was removed from the protocol and restored (a signed one is the record).
-            "removals": list(core_removal.removals_of(svc.meeting_scope(meeting))[:20])
-            if not meeting.is_frozen
-            else [],
+            "removals": batch.loaded(meeting, "removals", ()) if not meeting.is_frozen else [],
             "chair": chair,
             "signatures": signatures,
             "history": [s for s in meeting.signatures.all() if s.round != meeting.signing_round],

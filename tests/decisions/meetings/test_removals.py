@@ -358,3 +358,25 @@ def test_votes_of_a_member_who_declared_jav_since_are_not_restored(
     assert "anmält jäv" in response.content.decode()
     first.refresh_from_db()
     assert first.votes.count() == 0 and not first.vote_held
+
+
+def test_the_meeting_page_reads_its_chair_and_removals_with_its_rows(
+    protocol, secretary, client_for, django_assert_num_queries
+):
+    """A meeting without a chair of its own shows the body's chair, and the removals
+    from its protocol, from the page's one batch query (session, user, roles, the
+    meeting, the batch; and the next § number, for the unnumbered agenda item)."""
+    meeting = protocol["meeting"]
+    assert meeting.chair_id is None
+    client = client_for(secretary)
+    client.post(_url(protocol, "recipient")[0])  # a removal to list
+    client.get(meeting.get_absolute_url())
+    with django_assert_num_queries(6) as queries:
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<dd>Nils-Olov Lindfors" in page
+    assert "Borttaget ur protokollet" in page
+    (together,) = [q["sql"] for q in queries.captured_queries if "json_build_array" in q["sql"]]
+    chair, removals = 'FROM "decisions_bodymember"', 'FROM "core_removal"'
+    assert chair in together and removals in together
+    alone = [q["sql"] for q in queries.captured_queries if q["sql"] != together]
+    assert not any(chair in sql or removals in sql for sql in alone)
