@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import confirm_removal
-from projects import permissions, search, selectors, services
-from projects.models import Organisation, OrganisationAlias, SavedCaseFilter
+from projects import permissions, search, secrecy, selectors, services
+from projects.models import Organisation, OrganisationAlias, SavedCaseFilter, SecrecyAccessLog
 from projects.views import _case_csv, _guard, _next_url
 
 RESULTS_PER_PAGE = 20
@@ -31,16 +31,7 @@ def site_search(request):
     if text:
         cases = selectors.case_search(selectors.site_search_queryset(), text, request.user)
         page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        results = [
-            {
-                "case": case,
-                # the whole document for a user allowed to see the case's marked material
-                "snippets": search.match_snippets(
-                    case.secret_search_text if case.search_secret else case.search_text, text
-                ),
-            }
-            for case in page
-        ]
+        results = [{"case": case, "snippets": _snippets(request, case, text)} for case in page]
         organisations = list(selectors.organisation_search(text, limit=10))
     return render(
         request,
@@ -54,6 +45,26 @@ def site_search(request):
             "organisations": organisations,
         },
     )
+
+
+def _snippets(request, case, text: str) -> list:
+    """Where ``case`` matched ``text``. For a user allowed to see the case's marked
+    material, from its whole document (``secret_search_text``); when that shows more than
+    the public text does, marked material is shown, and the view is written to the
+    access log as the case page's is (OSL)."""
+    snippets = search.match_snippets(case.search_text, text)
+    if not case.search_secret:
+        return snippets
+    whole = search.match_snippets(case.secret_search_text, text)
+    if whole != snippets:
+        secrecy.log_access(
+            user=request.user,
+            case=case,
+            action=SecrecyAccessLog.Action.VIEW,
+            what=_("Sökträffar med sekretessmarkerade uppgifter för ”%(text)s”") % {"text": text},
+            path=request.path,
+        )
+    return whole
 
 
 # --- Saved filters --------------------------------------------------------------------

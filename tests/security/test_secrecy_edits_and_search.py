@@ -6,6 +6,7 @@ allowed one can; the public e-diarium never finds a wholly marked case by its do
 
 import datetime
 import html
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from decisions.meetings import services as meeting_svc
 from decisions.meetings.models import Motion
 from decisions.workflow.models import AnchoringContact
 from projects import services as project_svc
-from projects.models import Case
+from projects.models import Case, SecrecyAccessLog
 from reporting import services as report_svc
 from reporting.documents import build_content
 from reporting.models import Insats
@@ -234,11 +235,29 @@ def test_a_user_not_allowed_does_not_find_a_case_by_a_marked_word(
     for user in (secretary, controller):
         assert not _found(client_for(user), SECRET_WORD, case), user
         client_for(user).logout()
+    assert not SecrecyAccessLog.objects.exists()  # nothing marked was shown to them
     for user in (decision_maker, officer):
         client = client_for(user)
         assert _found(client, SECRET_WORD, case), user
+        logged = SecrecyAccessLog.objects.filter(user=user, case=case)
+        before = logged.count()
         page = client.get(reverse("projects:search") + f"?q={SECRET_WORD}").content.decode()
         assert "<mark>målgruppen</mark>" in page.lower()  # the snippet from the whole text
+        # marked material shown in the hits: logged, as a view of the case page is
+        assert logged.count() == before + 1
+        row = logged.latest("pk")
+        assert row.what == f"Sökträffar med sekretessmarkerade uppgifter för ”{SECRET_WORD}”"
+        assert row.action == SecrecyAccessLog.Action.VIEW
+        assert row.path == reverse("projects:search")
+        # a hit in what is not marked (its title) shows nothing marked: nothing to log
+        title_word = next(
+            word
+            for word in re.findall(r"\w{5,}", case.title)
+            if word.lower() not in SUMMARY.lower()
+        )
+        assert _found(client, title_word, case)
+        client.get(reverse("projects:search"), {"q": title_word})
+        assert logged.count() == before + 1
         client.logout()
 
 
