@@ -24,9 +24,13 @@ import asyncio
 import concurrent.futures
 import datetime
 import functools
+import hashlib
 import io
 import logging
 import math
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -105,11 +109,12 @@ def signers_text(signers: Sequence[SignerLine], label: str = "Justerat") -> str:
 
 @dataclass(frozen=True)
 class SealConfig:
-    """The seal as configured: the signer (certificate + key) and what to trust."""
+    """The seal as configured: the signer (certificate + key) and what to trust. Shared
+    between seals (``load_seal`` caches it): pyHanko only reads a signer while signing."""
 
     signer: pdf_signers.SimpleSigner
     certificate: asn1_x509.Certificate
-    trust_roots: list[asn1_x509.Certificate]
+    trust_roots: tuple[asn1_x509.Certificate, ...]
 
 
 def seal_configured() -> bool:
@@ -151,8 +156,64 @@ def _load_certificates(data: bytes) -> list[asn1_x509.Certificate]:
     return certificates
 
 
+# Loaded seals by the identity of their files and settings (``load_seal``): parsing the key
+# and checking it against the certificate took about 65 ms a seal.
+_SEALS: OrderedDict[tuple, SealConfig] = OrderedDict()
+_SEALS_KEPT = 4  # the configured seal, and a few more for tests that switch between seals
+_seals_lock = threading.Lock()
+
+
+def _file_identity(path: str) -> tuple | None:
+    """What changes when the file at ``path`` is replaced or rewritten: a new inode, size,
+    modification or status-change time. ``None`` when it cannot be read (not cached)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _seal_cache_key() -> tuple | None:
+    """The files and settings a loaded seal depends on; ``None``: load it afresh."""
+    passphrases = f"{settings.SEAL_KEY_PASSPHRASE}\0{settings.SEAL_PKCS12_PASSPHRASE}"
+    key: list = [
+        hashlib.sha256(passphrases.encode()).hexdigest(),  # not the secrets themselves
+        settings.SEAL_TRUST_ROOTS,
+        settings.SEAL_KEY,
+    ]
+    for path in (settings.SEAL_CERTIFICATE, settings.SEAL_KEY, settings.SEAL_TRUST_ROOTS):
+        if path:
+            identity = _file_identity(path)
+            if identity is None:
+                return None
+            key.append(identity)
+    return tuple(key)
+
+
 def load_seal() -> SealConfig:
-    """The configured seal, loaded from its files. Raises ``SealError`` with the reason."""
+    """The configured seal, loaded from its files. Raises ``SealError`` with the reason.
+
+    Kept in memory while its files and settings stay the same: a replaced or rewritten
+    certificate, key or trust list (another inode, size or time) is loaded again at once."""
+    if not settings.SEAL_CERTIFICATE:
+        return _load_seal()  # raises: no seal configured
+    key = _seal_cache_key()
+    if key is None:
+        return _load_seal()
+    with _seals_lock:
+        seal = _SEALS.get(key)
+        if seal is not None:
+            _SEALS.move_to_end(key)
+            return seal
+    seal = _load_seal()
+    with _seals_lock:
+        _SEALS[key] = seal
+        while len(_SEALS) > _SEALS_KEPT:
+            _SEALS.popitem(last=False)
+    return seal
+
+
+def _load_seal() -> SealConfig:
     cert_path = settings.SEAL_CERTIFICATE
     if not cert_path:
         raise SealError(
@@ -221,7 +282,9 @@ def load_seal() -> SealConfig:
                 _("Sigillets nyckel (%(key)s) hör inte till certifikatet (%(cert)s).")
                 % {"key": key_path, "cert": cert_path}
             )
-    return SealConfig(signer=signer, certificate=certificate, trust_roots=_trust_roots(certificate))
+    return SealConfig(
+        signer=signer, certificate=certificate, trust_roots=tuple(_trust_roots(certificate))
+    )
 
 
 def _key_matches(key_der: bytes, certificate: asn1_x509.Certificate) -> bool:
@@ -427,6 +490,10 @@ def _font_in_thousandths() -> bytes:
     return buffer.getvalue()
 
 
+# The OpenType layout tables pyHanko's subset leaves out (GlyphAccumulator._extract_subset).
+LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
+
+
 @dataclass(frozen=True)
 class BlockFont(GlyphAccumulatorFactory):
     """``GlyphAccumulatorFactory`` fed the font scaled to 1000 units per em."""
@@ -434,12 +501,22 @@ class BlockFont(GlyphAccumulatorFactory):
     def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
+        engine = GlyphAccumulator(
             writer=writer,
             font_handle=io.BytesIO(_font_in_thousandths()),
             font_size=self.font_size,
             obj_stream=obj_stream,
         )
+        # The embedded subset leaves out the layout tables (pyHanko's subsetting options
+        # drop them; HarfBuzz shapes with its own copy of the font), but fontTools' subsetter
+        # decompiles them before it drops them: 0.2 s a seal. Dropped here, unread, the
+        # subset is the same. The font is this document's own (the subset overwrites it).
+        drop = [tag for tag in LAYOUT_TABLES if tag in engine.tt]
+        if "GPOS" in drop and "kern" in engine.tt:
+            drop.append("kern")  # the subsetter drops 'kern' when there is a GPOS table
+        for tag in drop:
+            del engine.tt[tag]
+        return engine
 
 
 @functools.lru_cache(maxsize=1)
