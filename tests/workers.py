@@ -42,7 +42,7 @@ def wait_until_finished(job, *, timeout: float):
         job.refresh_from_db()
         if job.is_finished:
             break
-        time.sleep(0.5)
+        time.sleep(0.1)
     return job
 
 
@@ -136,7 +136,7 @@ class Worker:
                 raise RuntimeError(f"worker exited:\n{self.log()[-3000:]}")
             return "ready." in self.log()[self._ready_marker :]
 
-        wait_for(ready, timeout=timeout, interval=0.2, what=f"worker ready\n{self.log()[-2000:]}")
+        wait_for(ready, timeout=timeout, interval=0.05, what=f"worker ready\n{self.log()[-2000:]}")
         return self
 
     # --- Queues added and cancelled while it runs (``SharedWorker``) -------------------
