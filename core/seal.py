@@ -38,7 +38,7 @@ from pathlib import Path
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils import timezone
@@ -60,6 +60,7 @@ from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageL
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -115,6 +116,29 @@ class SealConfig:
     signer: pdf_signers.SimpleSigner
     certificate: asn1_x509.Certificate
     trust_roots: tuple[asn1_x509.Certificate, ...]
+
+
+class SealSigner(pdf_signers.SimpleSigner):
+    """pyHanko's ``SimpleSigner`` with the private key parsed once: pyHanko's parses it
+    again for each signature (twice a seal, the first to measure the signature), and
+    parsing checks an RSA key's primes (about 30 ms for 2048 bits). RSA PKCS#1 v1.5 (the
+    default for an RSA certificate) is signed here as pyHanko signs it; every other
+    mechanism by pyHanko."""
+
+    @functools.cached_property
+    def _private_key(self):
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        key = self._private_key
+        if algorithm == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def seal_configured() -> bool:
@@ -226,7 +250,7 @@ def _load_seal() -> SealConfig:
     chain: list[asn1_x509.Certificate]
     if _is_pkcs12(cert_path, data):
         try:
-            signer = pdf_signers.SimpleSigner.load_pkcs12_data(
+            loaded = pdf_signers.SimpleSigner.load_pkcs12_data(
                 data,
                 other_certs=[],
                 passphrase=_passphrase(settings.SEAL_PKCS12_PASSPHRASE),
@@ -239,6 +263,11 @@ def _load_seal() -> SealConfig:
                 )
                 % {"path": cert_path}
             ) from exc
+        signer = SealSigner(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+        )
         certificate = signer.signing_cert
     else:
         try:
@@ -272,7 +301,7 @@ def _load_seal() -> SealConfig:
                 % {"path": key_path}
             ) from exc
         certificate = chain[0]
-        signer = pdf_signers.SimpleSigner(
+        signer = SealSigner(
             signing_cert=certificate,
             signing_key=key,
             cert_registry=SimpleCertificateStore.from_certs(chain[1:]),

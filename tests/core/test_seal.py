@@ -415,6 +415,33 @@ def test_the_loaded_seal_is_kept_while_its_files_stay_the_same(settings, seal_fi
     assert seal_module.load_seal() is first
 
 
+def test_the_seal_signs_as_pyhanko_signs_with_the_key_parsed_once(seal_files, monkeypatch):
+    """SealSigner keeps the parsed key; its RSA signature is the one pyHanko's own
+    SimpleSigner makes (PKCS#1 v1.5 is deterministic)."""
+    from cryptography.hazmat.primitives import serialization as crypto_serialization
+
+    signer = seal_module.load_seal().signer
+    assert isinstance(signer, seal_module.SealSigner)
+    reference = seal_module.pdf_signers.SimpleSigner(
+        signing_cert=signer.signing_cert,
+        signing_key=signer.signing_key,
+        cert_registry=signer.cert_registry,
+    )
+    data = b"Protokoll RUN 2020-03-24"
+    expected = reference.sign_raw(data, "sha256")
+    parsed = []
+    load = crypto_serialization.load_der_private_key
+
+    def counting_load(*args, **kwargs):
+        parsed.append(1)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(seal_module.serialization, "load_der_private_key", counting_load)
+    assert signer.sign_raw(data, "sha256") == expected
+    assert signer.sign_raw(data, "sha256") == expected
+    assert len(parsed) <= 1  # none when an earlier seal of this session parsed it
+
+
 def _bump_mtime(path: Path) -> None:
     """A rewrite within the file system's clock tick still gets a new time."""
     stat = path.stat()
