@@ -119,9 +119,9 @@ def django_db_setup(
     # As pytest-django's own django_db_setup.
     if not django_db_use_migrations:
         _disable_migrations()
-    from tests.template_db import quiet_state_models
+    from tests.template_db import faster_state_rendering
 
-    with django_db_blocker.unblock(), quiet_state_models():
+    with django_db_blocker.unblock(), faster_state_rendering():
         db_cfg = setup_databases(
             verbosity=request.config.option.verbose,
             interactive=False,
