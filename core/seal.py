@@ -24,9 +24,13 @@ import asyncio
 import concurrent.futures
 import datetime
 import functools
+import hashlib
 import io
 import logging
 import math
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +38,7 @@ from pathlib import Path
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils import timezone
@@ -56,6 +60,7 @@ from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageL
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -105,11 +110,35 @@ def signers_text(signers: Sequence[SignerLine], label: str = "Justerat") -> str:
 
 @dataclass(frozen=True)
 class SealConfig:
-    """The seal as configured: the signer (certificate + key) and what to trust."""
+    """The seal as configured: the signer (certificate + key) and what to trust. Shared
+    between seals (``load_seal`` caches it): pyHanko only reads a signer while signing."""
 
     signer: pdf_signers.SimpleSigner
     certificate: asn1_x509.Certificate
-    trust_roots: list[asn1_x509.Certificate]
+    trust_roots: tuple[asn1_x509.Certificate, ...]
+
+
+class SealSigner(pdf_signers.SimpleSigner):
+    """pyHanko's ``SimpleSigner`` with the private key parsed once: pyHanko's parses it
+    again for each signature (twice a seal, the first to measure the signature), and
+    parsing checks an RSA key's primes (about 30 ms for 2048 bits). RSA PKCS#1 v1.5 (the
+    default for an RSA certificate) is signed here as pyHanko signs it; every other
+    mechanism by pyHanko."""
+
+    @functools.cached_property
+    def _private_key(self):
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        key = self._private_key
+        if algorithm == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def seal_configured() -> bool:
@@ -151,8 +180,64 @@ def _load_certificates(data: bytes) -> list[asn1_x509.Certificate]:
     return certificates
 
 
+# Loaded seals by the identity of their files and settings (``load_seal``): parsing the key
+# and checking it against the certificate took about 65 ms a seal.
+_SEALS: OrderedDict[tuple, SealConfig] = OrderedDict()
+_SEALS_KEPT = 4  # the configured seal, and a few more for tests that switch between seals
+_seals_lock = threading.Lock()
+
+
+def _file_identity(path: str) -> tuple | None:
+    """What changes when the file at ``path`` is replaced or rewritten: a new inode, size,
+    modification or status-change time. ``None`` when it cannot be read (not cached)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _seal_cache_key() -> tuple | None:
+    """The files and settings a loaded seal depends on; ``None``: load it afresh."""
+    passphrases = f"{settings.SEAL_KEY_PASSPHRASE}\0{settings.SEAL_PKCS12_PASSPHRASE}"
+    key: list = [
+        hashlib.sha256(passphrases.encode()).hexdigest(),  # not the secrets themselves
+        settings.SEAL_TRUST_ROOTS,
+        settings.SEAL_KEY,
+    ]
+    for path in (settings.SEAL_CERTIFICATE, settings.SEAL_KEY, settings.SEAL_TRUST_ROOTS):
+        if path:
+            identity = _file_identity(path)
+            if identity is None:
+                return None
+            key.append(identity)
+    return tuple(key)
+
+
 def load_seal() -> SealConfig:
-    """The configured seal, loaded from its files. Raises ``SealError`` with the reason."""
+    """The configured seal, loaded from its files. Raises ``SealError`` with the reason.
+
+    Kept in memory while its files and settings stay the same: a replaced or rewritten
+    certificate, key or trust list (another inode, size or time) is loaded again at once."""
+    if not settings.SEAL_CERTIFICATE:
+        return _load_seal()  # raises: no seal configured
+    key = _seal_cache_key()
+    if key is None:
+        return _load_seal()
+    with _seals_lock:
+        seal = _SEALS.get(key)
+        if seal is not None:
+            _SEALS.move_to_end(key)
+            return seal
+    seal = _load_seal()
+    with _seals_lock:
+        _SEALS[key] = seal
+        while len(_SEALS) > _SEALS_KEPT:
+            _SEALS.popitem(last=False)
+    return seal
+
+
+def _load_seal() -> SealConfig:
     cert_path = settings.SEAL_CERTIFICATE
     if not cert_path:
         raise SealError(
@@ -165,7 +250,7 @@ def load_seal() -> SealConfig:
     chain: list[asn1_x509.Certificate]
     if _is_pkcs12(cert_path, data):
         try:
-            signer = pdf_signers.SimpleSigner.load_pkcs12_data(
+            loaded = pdf_signers.SimpleSigner.load_pkcs12_data(
                 data,
                 other_certs=[],
                 passphrase=_passphrase(settings.SEAL_PKCS12_PASSPHRASE),
@@ -178,6 +263,11 @@ def load_seal() -> SealConfig:
                 )
                 % {"path": cert_path}
             ) from exc
+        signer = SealSigner(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+        )
         certificate = signer.signing_cert
     else:
         try:
@@ -211,7 +301,7 @@ def load_seal() -> SealConfig:
                 % {"path": key_path}
             ) from exc
         certificate = chain[0]
-        signer = pdf_signers.SimpleSigner(
+        signer = SealSigner(
             signing_cert=certificate,
             signing_key=key,
             cert_registry=SimpleCertificateStore.from_certs(chain[1:]),
@@ -221,7 +311,9 @@ def load_seal() -> SealConfig:
                 _("Sigillets nyckel (%(key)s) hör inte till certifikatet (%(cert)s).")
                 % {"key": key_path, "cert": cert_path}
             )
-    return SealConfig(signer=signer, certificate=certificate, trust_roots=_trust_roots(certificate))
+    return SealConfig(
+        signer=signer, certificate=certificate, trust_roots=tuple(_trust_roots(certificate))
+    )
 
 
 def _key_matches(key_der: bytes, certificate: asn1_x509.Certificate) -> bool:
@@ -427,6 +519,10 @@ def _font_in_thousandths() -> bytes:
     return buffer.getvalue()
 
 
+# The OpenType layout tables pyHanko's subset leaves out (GlyphAccumulator._extract_subset).
+LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
+
+
 @dataclass(frozen=True)
 class BlockFont(GlyphAccumulatorFactory):
     """``GlyphAccumulatorFactory`` fed the font scaled to 1000 units per em."""
@@ -434,12 +530,22 @@ class BlockFont(GlyphAccumulatorFactory):
     def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
+        engine = GlyphAccumulator(
             writer=writer,
             font_handle=io.BytesIO(_font_in_thousandths()),
             font_size=self.font_size,
             obj_stream=obj_stream,
         )
+        # The embedded subset leaves out the layout tables (pyHanko's subsetting options
+        # drop them; HarfBuzz shapes with its own copy of the font), but fontTools' subsetter
+        # decompiles them before it drops them: 0.2 s a seal. Dropped here, unread, the
+        # subset is the same. The font is this document's own (the subset overwrites it).
+        drop = [tag for tag in LAYOUT_TABLES if tag in engine.tt]
+        if "GPOS" in drop and "kern" in engine.tt:
+            drop.append("kern")  # the subsetter drops 'kern' when there is a GPOS table
+        for tag in drop:
+            del engine.tt[tag]
+        return engine
 
 
 @functools.lru_cache(maxsize=1)

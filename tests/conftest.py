@@ -36,7 +36,7 @@ from tests.core.factories import user_with_role
 from tests.parallel import name_groups_in_node_ids, xdist_groups
 from tests.region_rules import ensure_region_rules
 from tests.session_demo import SessionDemo
-from tests.workers import Worker
+from tests.workers import SharedWorker
 
 DEMO = pytest.StashKey[SessionDemo]()
 NO_DATABASE_GROUP = "no_database"
@@ -119,7 +119,9 @@ def django_db_setup(
     # As pytest-django's own django_db_setup.
     if not django_db_use_migrations:
         _disable_migrations()
-    with django_db_blocker.unblock():
+    from tests.template_db import faster_state_rendering
+
+    with django_db_blocker.unblock(), faster_state_rendering():
         db_cfg = setup_databases(
             verbosity=request.config.option.verbose,
             interactive=False,
@@ -378,31 +380,39 @@ def api():
     return as_user
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """A real Celery worker process (solo pool) on the shared Redis, consuming a queue
-    private to this test; tasks the test sends go to that queue.
+@pytest.fixture(scope="session")
+def _shared_celery_worker(django_db_setup, tmp_path_factory):
+    """The Celery worker process of this session's ``celery_worker`` tests
+    (tests/workers.py ``SharedWorker``), stopped before the test database is dropped."""
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("CELERY_BROKER_URL is not set")
+    shared = SharedWorker(tmp_path_factory.mktemp("celery-worker"), settings.CELERY_BROKER_URL)
+    yield shared
+    shared.stop()
 
-    Yields the ``tests.workers.Worker`` (``queue``, ``process``, ``log_path``).
+
+@pytest.fixture
+def celery_worker(transactional_db, _shared_celery_worker, settings):
+    """A real Celery worker process (solo pool) on the shared Redis, consuming a queue
+    private to this test; tasks the test sends go to that queue. The process is shared by
+    the session's ``celery_worker`` tests (``_shared_celery_worker``): it consumes the
+    test's queue from before the test until after it, when the task it runs (and one it
+    had already taken) is finished. The test's MEDIA_ROOT is the worker's.
+
+    Yields the ``tests.workers.Worker`` (``queue``, ``process``, ``log_path``, ``name``).
     """
     from norrbotten_cases.celery import app
 
-    if not settings.CELERY_BROKER_URL:
-        pytest.skip("CELERY_BROKER_URL is not set")
     queue = f"test-{uuid.uuid4().hex[:10]}"
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    worker = Worker(
-        queue=queue,
-        broker_url=settings.CELERY_BROKER_URL,
-        log_path=tmp_path / f"worker-{queue}.log",
-        pool="solo",
-    )
+    settings.MEDIA_ROOT = _shared_celery_worker.media_root
+    worker = _shared_celery_worker.acquire(queue)
     try:
-        yield worker.wait_ready()
+        yield worker
     finally:
         app.conf.task_default_queue = previous_queue
-        worker.stop()
+        _shared_celery_worker.release(worker, queue)
 
 
 @pytest.fixture

@@ -19,8 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import connections
+from django.db.migrations.state import StateApps
+from django.db.models.signals import class_prepared
 
 ALIAS = "default"
 
@@ -33,6 +36,50 @@ def file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def faster_state_rendering() -> Iterator[None]:
+    """Two costs of migrating that do not change what it does. Migrating renders the models
+    of the migrations' states over and over (about 37 000 model classes for this project's
+    migrations):
+
+    - Django sends ``class_prepared`` for each; the receivers connected to it, one per
+      history-tracked model (django-simple-history) and one per FSM field (django-fsm-2),
+      are about a hundred, and every one returns at once for a model of a migration state
+      (it is not their model, and has no transition methods): about 9 % of the CPU.
+      Meanwhile the signal is not sent for models of a migration state (``StateApps``); for
+      every other model it is sent as always.
+    - Every relation's ``deconstruct`` asks the app registry which setting swaps its target
+      (``AUTH_USER_MODEL``), a question about the project's real models, which do not
+      change while migrating; Django caches the answer, but registering each state model
+      clears that cache (it is shared by all registries), so the registry's models were
+      searched 71 000 times. Meanwhile the answers are kept.
+    """
+    send = class_prepared.send
+
+    def send_unless_state_model(sender, **named):
+        if isinstance(sender._meta.apps, StateApps):
+            return []
+        return send(sender, **named)
+
+    swappable_setting = global_apps.get_swappable_settings_name
+    answers: dict[str, str | None] = {}
+
+    def kept_swappable_setting(to_string: str) -> str | None:
+        if to_string not in answers:
+            answers[to_string] = swappable_setting(to_string)
+        return answers[to_string]
+
+    kept_swappable_setting.cache_clear = answers.clear  # type: ignore[attr-defined]
+
+    class_prepared.send = send_unless_state_model  # type: ignore[method-assign]
+    global_apps.get_swappable_settings_name = kept_swappable_setting  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del class_prepared.send  # the class's method again
+        del global_apps.get_swappable_settings_name
 
 
 def _exists(connection, name: str) -> bool:
@@ -78,9 +125,10 @@ class TemplateDatabase:
         test["NAME"] = self.template
         try:
             # Creates the template (dropping one left by an earlier run) and migrates it.
-            connection.creation.create_test_db(
-                verbosity=self.verbosity, autoclobber=True, serialize=False
-            )
+            with faster_state_rendering():
+                connection.creation.create_test_db(
+                    verbosity=self.verbosity, autoclobber=True, serialize=False
+                )
         finally:
             test["NAME"] = self.name
             _use(connection, self.old_name)  # no session may stay open on a template

@@ -42,7 +42,7 @@ def wait_until_finished(job, *, timeout: float):
         job.refresh_from_db()
         if job.is_finished:
             break
-        time.sleep(0.5)
+        time.sleep(0.1)
     return job
 
 
@@ -136,8 +136,41 @@ class Worker:
                 raise RuntimeError(f"worker exited:\n{self.log()[-3000:]}")
             return "ready." in self.log()[self._ready_marker :]
 
-        wait_for(ready, timeout=timeout, interval=0.2, what=f"worker ready\n{self.log()[-2000:]}")
+        wait_for(ready, timeout=timeout, interval=0.05, what=f"worker ready\n{self.log()[-2000:]}")
         return self
+
+    # --- Queues added and cancelled while it runs (``SharedWorker``) -------------------
+
+    def _control(self, command: str, queue: str, timeout: float) -> None:
+        from norrbotten_cases.celery import app
+
+        replies = getattr(app.control, command)(
+            queue, destination=[self.name], reply=True, timeout=timeout
+        )
+        if not replies:
+            raise RuntimeError(f"worker {self.name} did not answer {command} {queue}")
+
+    def consume(self, queue: str, timeout: float = 10) -> None:
+        """Start consuming ``queue``; returns once the worker said it does."""
+        self._control("add_consumer", queue, timeout)
+        self.queue = queue
+
+    def stop_consuming(self, queue: str, timeout: float = 60) -> None:
+        """Stop consuming ``queue`` and finish what it took from it: the solo pool answers
+        control commands between tasks, so the answer comes after the running task, and
+        then a task it had already taken (prefetched) runs as well before it is idle."""
+        from norrbotten_cases.celery import app
+
+        self._control("cancel_consumer", queue, timeout)
+        inspect = app.control.inspect(destination=[self.name], timeout=timeout)
+
+        def idle() -> bool:
+            active, reserved = inspect.active(), inspect.reserved()
+            if active is None or reserved is None:
+                raise RuntimeError(f"worker {self.name} did not answer inspect")
+            return not any(active.values()) and not any(reserved.values())
+
+        wait_for(idle, timeout=timeout, interval=0.05, what=f"worker {self.name} idle")
 
     def children(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -166,3 +199,44 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.kill()
         self._log.close()
+
+
+class SharedWorker:
+    """One solo-pool worker process for the ``celery_worker`` tests of a pytest(-xdist)
+    worker (tests/conftest.py), started when the first test needs it (about 3 s) and
+    stopped at the end of the session instead of after every test (1-2 s). Each test still
+    gets a queue of its own: the worker consumes it during the test only
+    (``Worker.consume``, ``Worker.stop_consuming``). A worker that does not answer or has
+    exited is stopped and a new one started for the next test."""
+
+    def __init__(self, directory: Path, broker_url: str):
+        self.directory = directory
+        self.media_root = directory / "media"  # the worker's, and its tests' MEDIA_ROOT
+        self.broker_url = broker_url
+        self._worker: Worker | None = None
+
+    def acquire(self, queue: str) -> Worker:
+        worker = self._worker
+        if worker is None or worker.process.poll() is not None:
+            if worker is not None:
+                worker.stop()
+            worker = self._worker = Worker(
+                queue=f"idle-{uuid.uuid4().hex[:10]}",  # no test sends to it
+                broker_url=self.broker_url,
+                log_path=self.directory / "worker.log",
+                pool="solo",
+                env={"MEDIA_ROOT": str(self.media_root)},
+            ).wait_ready()
+        worker.consume(queue)
+        return worker
+
+    def release(self, worker: Worker, queue: str) -> None:
+        try:
+            worker.stop_consuming(queue)
+        except (RuntimeError, AssertionError):
+            self.stop()  # the next test starts a new one
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None

@@ -22,6 +22,28 @@ def test_a_real_worker_answers_and_knows_the_app_tasks(celery_worker):
     } <= registered
 
 
+@pytest.mark.worker
+@pytest.mark.xdist_group("services")
+def test_the_shared_worker_consumes_a_tests_queue_only_during_the_test(_shared_celery_worker):
+    """celery_worker's process is shared by the session's tests; each test's queue is
+    consumed from before the test until after it, and no longer."""
+
+    def queues(worker) -> set[str]:
+        replies = app.control.inspect(destination=[worker.name], timeout=10).active_queues()
+        return {queue["name"] for queue in replies[worker.name]}
+
+    first = _shared_celery_worker.acquire("test-first")
+    assert "test-first" in queues(first)
+    _shared_celery_worker.release(first, "test-first")
+    assert "test-first" not in queues(first)
+    second = _shared_celery_worker.acquire("test-second")
+    try:
+        assert second is first  # the same process
+        assert "test-second" in queues(second) and "test-first" not in queues(second)
+    finally:
+        _shared_celery_worker.release(second, "test-second")
+
+
 def test_celery_is_configured_for_json_late_acks_and_no_result_store():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]

@@ -5,6 +5,7 @@ given. The seal is tests/conftest.py's throwaway certificate (``seal_files``).""
 
 import datetime
 import io
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.checks import Error, Warning
 from django.core.management import call_command
+from fontTools.ttLib import TTFont
 from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder_data
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -398,6 +400,118 @@ def test_an_encrypted_pem_key_needs_its_passphrase(settings, seal_files, unseale
         seal(unsealed)
     settings.SEAL_KEY_PASSPHRASE = "hemligt"
     assert verify_pdf(seal(unsealed)).valid
+
+
+def test_the_loaded_seal_is_kept_while_its_files_stay_the_same(settings, seal_files, tmp_path):
+    """load_seal parses the key and certificate once, not on every seal."""
+    first = seal_module.load_seal()
+    assert seal_module.load_seal() is first
+    # another file with the same content is another seal's configuration
+    copy = tmp_path / "copy.pem"
+    copy.write_bytes(seal_files.certificate.read_bytes())
+    settings.SEAL_CERTIFICATE = str(copy)
+    assert seal_module.load_seal() is not first
+    settings.SEAL_CERTIFICATE = str(seal_files.certificate)
+    assert seal_module.load_seal() is first
+
+
+def test_the_seal_signs_as_pyhanko_signs_with_the_key_parsed_once(seal_files, monkeypatch):
+    """SealSigner keeps the parsed key; its RSA signature is the one pyHanko's own
+    SimpleSigner makes (PKCS#1 v1.5 is deterministic)."""
+    from cryptography.hazmat.primitives import serialization as crypto_serialization
+
+    signer = seal_module.load_seal().signer
+    assert isinstance(signer, seal_module.SealSigner)
+    reference = seal_module.pdf_signers.SimpleSigner(
+        signing_cert=signer.signing_cert,
+        signing_key=signer.signing_key,
+        cert_registry=signer.cert_registry,
+    )
+    data = b"Protokoll RUN 2020-03-24"
+    expected = reference.sign_raw(data, "sha256")
+    parsed = []
+    load = crypto_serialization.load_der_private_key
+
+    def counting_load(*args, **kwargs):
+        parsed.append(1)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(seal_module.serialization, "load_der_private_key", counting_load)
+    assert signer.sign_raw(data, "sha256") == expected
+    assert signer.sign_raw(data, "sha256") == expected
+    assert len(parsed) <= 1  # none when an earlier seal of this session parsed it
+
+
+def _bump_mtime(path: Path) -> None:
+    """A rewrite within the file system's clock tick still gets a new time."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_replaced_key_file_is_used_at_once(settings, seal_files, unsealed, tmp_path):
+    """A rotated key is read at the next seal, even when it is rewritten in place."""
+    directory = tmp_path / "seal"
+    cert, key = create_self_signed_seal(
+        directory, name="Region Norrbotten", common_name="Gammalt sigill", key_size=2048
+    )
+    settings.SEAL_CERTIFICATE, settings.SEAL_KEY = str(cert), str(key)
+    report = verify_pdf(seal(unsealed))
+    assert report.valid and "Gammalt sigill" in report.signer_subject
+    kept = seal_module.load_seal()
+    # the key alone is replaced, in place, by one that does not belong to the certificate
+    _other_cert, other_key = create_self_signed_seal(
+        tmp_path / "other", name="Annan", key_size=2048
+    )
+    key.write_bytes(other_key.read_bytes())
+    _bump_mtime(key)
+    with pytest.raises(SealError, match="hör inte till certifikatet"):
+        seal(unsealed)
+    # both rotated (rewritten in place): the new pair seals, under the new certificate
+    create_self_signed_seal(
+        directory, name="Region Norrbotten", common_name="Nytt sigill", key_size=2048
+    )
+    _bump_mtime(key)
+    _bump_mtime(cert)
+    rotated = seal_module.load_seal()
+    assert rotated is not kept
+    assert rotated.certificate.subject.native["common_name"] == "Nytt sigill"
+    report = verify_pdf(seal(unsealed))
+    assert report.valid, report.summary
+    assert "Nytt sigill" in report.signer_subject
+
+
+def _font_programs(obj, seen: set[int] | None = None) -> list[bytes]:
+    """The TrueType programs (/FontFile2) reachable from a PDF object (pypdf)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return []
+    seen.add(id(obj))
+    if hasattr(obj, "get_object") and obj.get_object() is not obj:
+        return _font_programs(obj.get_object(), seen)
+    if isinstance(obj, dict):
+        if "/FontFile2" in obj:
+            return [obj["/FontFile2"].get_object().get_data()]
+        return [
+            p for key, value in obj.items() if key != "/Parent" for p in _font_programs(value, seen)
+        ]
+    if isinstance(obj, list):
+        return [p for value in obj for p in _font_programs(value, seen)]
+    return []
+
+
+def test_the_block_font_is_embedded_as_a_subset_without_layout_tables(sealed):
+    """The block's font is a TrueType subset without the OpenType layout tables, which
+    pyHanko leaves out of the subset (core.seal drops them before subsetting)."""
+    reader = PdfReader(io.BytesIO(sealed))
+    (field,) = [
+        f.get_object()
+        for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"]
+        if f.get_object()["/T"] == FIELD_NAME
+    ]
+    (program,) = _font_programs(field["/AP"])
+    font = TTFont(io.BytesIO(program))
+    assert {"glyf", "cmap", "hmtx"} <= set(font.keys())
+    assert not {"GDEF", "GPOS", "GSUB", "kern"} & set(font.keys())
 
 
 def test_check_deploy_warns_without_a_seal_and_on_the_demo_seal(settings, tmp_path):

@@ -19,7 +19,14 @@ from tests.workers import database_url
 ROOT = Path(__file__).resolve().parents[2]
 
 # Fixtures that start a server or process (a port, a worker, a Redis server, a browser).
-OWN_PROCESSES = {"live_server", "browser", "celery_worker", "start_worker", "private_redis"}
+OWN_PROCESSES = {
+    "live_server",
+    "browser",
+    "celery_worker",
+    "_shared_celery_worker",
+    "start_worker",
+    "private_redis",
+}
 
 
 def test_tests_that_start_servers_or_workers_are_in_the_services_group(request):
