@@ -177,6 +177,7 @@ def grow_to(target: int, *, seed: int = 20200324) -> int:
     for counter in counters.values():
         counter.save(update_fields=["last_number"])
     _financing(projects, cases, orgs, rng)
+    _volume_documents()
     _search_vectors()
     return missing
 
@@ -244,18 +245,48 @@ def _financing(projects, cases, orgs, rng):
     )
 
 
-def _search_vectors():
+def _volume_documents():
+    """2-3 documents for each case made here, as ``grow_sql`` gives the cases it adds (the
+    same three files and text): the pages that list documents (the e-diarium, the case
+    page) and the search index read the same shape of data at 20 000 cases as at 200 000,
+    so a page's growth is the register's size, not more documents per case."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
+            CREATE TEMP TABLE bench_new AS
+            SELECT c.id AS case_id, c.officer_id AS officer, c.number,
+                   c.registered_on AS registered, c.id AS g,
+                   lower(split_part(c.title, ' ', 4)) AS w1, split_part(c.title, ' ', 6) AS w2,
+                   split_part(p.purpose, ' ', 3) AS w3
+            FROM projects_case c JOIN projects_project p ON p.id = c.project_id
+            WHERE c.search_vector IS NULL
+              AND NOT EXISTS (SELECT 1 FROM projects_document d WHERE d.case_id = c.id)
+            """
+        )
+        _documents(cursor)
+        cursor.execute("DROP TABLE bench_new")
+
+
+def _search_vectors():
+    """The new cases' search vectors as ``grow_sql`` (and the app) makes them: with their
+    documents' text at weight D."""
+    from projects import search
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
             UPDATE projects_case c SET search_vector =
-              setweight(to_tsvector('swedish', lpad(c.number::text, 5, '0') || '-' || c.year
+              setweight(to_tsvector(%(config)s, lpad(c.number::text, 5, '0') || '-' || c.year
                         || ' ' || coalesce(c.nyps_id, '') || ' ' || c.title), 'A')
-              || setweight(to_tsvector('swedish', coalesce(o.name, '')), 'B')
-              || setweight(to_tsvector('swedish', p.summary || ' ' || p.purpose), 'C')
+              || setweight(to_tsvector(%(config)s, coalesce(o.name, '')), 'B')
+              || setweight(to_tsvector(%(config)s, p.summary || ' ' || p.purpose), 'C')
+              || setweight(to_tsvector(%(config)s, coalesce(
+                   (SELECT string_agg(left(d.text, {search.MAX_DOCUMENT_CHARS}), ' ')
+                    FROM projects_document d WHERE d.case_id = c.id), '')), 'D')
             FROM projects_project p LEFT JOIN projects_organisation o ON o.id = p.applicant_id
             WHERE p.id = c.project_id AND c.search_vector IS NULL
-            """
+            """,  # noqa: S608 - numbers of ours
+            {"config": search.SEARCH_CONFIG},
         )
 
 
