@@ -257,3 +257,49 @@ def test_the_page_orders_downloads_and_checks(
     assert check.status_code == 200
     assert "alla kontrollsummor stämmer" in check.content.decode()
     assert client.post(url, {}).status_code == 400
+
+
+def test_renditions_made_side_by_side_are_written_in_order_beside_their_originals(
+    officer, monkeypatch
+):
+    """Several conversions run at once (``RENDITION_WORKERS``); the package still lists
+    every case's files in registry order, each rendition beside its own original."""
+    from core.pdf import render_pdf
+    from reporting.archive import package
+
+    monkeypatch.setattr(package, "RENDITION_WORKERS", 3)
+    cases = []
+    for number in range(2):
+        case = co_financing_case(officer=officer, title=f"Ärende {number}")
+        for page in range(4):
+            document_for(
+                case,
+                officer,
+                title=f"Bilaga {number}-{page}",
+                name=f"bilaga-{page}.pdf",
+                content=render_pdf(f"<p>Dokument {number}-{page}</p>"),
+            )
+        cases.append(case)
+    handle = io.BytesIO()
+    result = package.build_package(
+        [c.pk for c in cases], handle, objid="nc-test", label="Test", progress=None
+    )
+    assert result.documents == 8 and result.renditions == 8
+    archive = zipfile.ZipFile(handle)
+    names = [n for n in archive.namelist() if "/representations/" in n]
+    expected = [
+        f"nc-test/representations/{rep}/data/{case.dnr}/{page + 1:03d}-bilaga-{page}.pdf"
+        for case in sorted(cases, key=lambda c: (c.year, c.number))
+        for page in range(4)
+        for rep in ("rep1", "rep2")
+    ]
+    assert sorted(names) == sorted(expected)
+    for name in names:
+        if "/rep2/" in name:
+            original = name.replace("/rep2/", "/rep1/")
+            assert names.index(original) == names.index(name) - 1  # written beside it
+            number = name.rsplit("/", 2)[-2]
+            case = next(c for c in cases if c.dnr == number)
+            page = int(name.rsplit("-", 1)[1].removesuffix(".pdf"))
+            text = PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+            assert f"Dokument {cases.index(case)}-{page}" in text
