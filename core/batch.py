@@ -148,7 +148,8 @@ def fetch_together(
     ``prepare``: keep the query prepared on the connection (``_prepared_cursor``), for
     pages whose querysets differ only by the values they look up (a case's, a meeting's
     id), not for searches and filters, whose best plan depends on the values."""
-    pending = [qs for qs in querysets if qs._result_cache is None]
+    # each queryset once, though several parts of a page may pass the same one
+    pending = list({id(qs): qs for qs in querysets if qs._result_cache is None}.values())
     if not pending:
         return
     connection = connections[using]

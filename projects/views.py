@@ -179,9 +179,7 @@ def case_list(request):
         CountAheadPaginator(queryset, CASES_PER_PAGE, cap=CASE_COUNT_CAP),
         request.GET.get("page"),
         saved_filters,
-        *{
-            id(qs): qs for qs in (my_open, bulk_officers, *choices.values()) if qs is not None
-        }.values(),
+        *[qs for qs in (my_open, bulk_officers, *choices.values()) if qs is not None],
         # a search ranks every match: counted in the same pass, exactly
         count_with_rows=case_filter.searching,
     )

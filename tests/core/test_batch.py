@@ -59,6 +59,19 @@ def test_fetch_together_gives_what_each_queryset_gives(demo):
     assert got[-1] == [Case.objects.filter(project__rus_areas__isnull=False).distinct().count()]
 
 
+def test_a_queryset_passed_twice_is_read_once(demo):
+    """Parts of a page may pass the same queryset (the case list's officers are the filter's
+    choices and the bulk list): it is asked for once and filled once."""
+    shared = Case.objects.order_by("pk").values_list("pk", flat=True)
+    other = Project.objects.order_by("pk").values_list("pk", flat=True)
+    with CaptureQueriesContext(connection) as ctx:
+        batch.fetch_together(shared, other, shared)
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert sql.count("json_agg") == 2
+    assert list(shared) == list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    assert list(other) == list(Project.objects.order_by("pk").values_list("pk", flat=True))
+
+
 def test_a_loaded_relation_reads_no_rows(demo):
     project = Project.objects.filter(cases__isnull=False).first()
     batch.load(
