@@ -43,6 +43,7 @@ from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import WhereNode
 from django.utils.dateparse import parse_datetime, parse_duration
 
+from core import sqlcache
 from core.pagination import CappedPaginator, CountAheadPaginator
 
 
@@ -159,9 +160,8 @@ def fetch_together(
         return
     parts, params, compilers, asked = [], [], [], []
     for qs in pending:
-        compiler = qs.query.get_compiler(using=using)
-        try:
-            sql, part_params = compiler.as_sql()
+        try:  # compiled once per shape of query (core.sqlcache)
+            sql, part_params, compiler = sqlcache.compiled(qs.query, using)
         except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to ask for
             qs._result_cache = []
             continue

@@ -1,6 +1,8 @@
 """Query expressions the ORM lacks."""
 
-from django.db.models import BooleanField, F, QuerySet, Subquery
+import datetime
+
+from django.db.models import BooleanField, F, Q, QuerySet, Subquery
 from django.db.models.expressions import Expression
 
 
@@ -41,3 +43,21 @@ class AnyOf(Expression):
         column_sql, column_params = compiler.compile(self.column)
         subquery_sql, subquery_params = compiler.compile(self.subquery)
         return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
+
+
+def in_year(field: str, year: int) -> Q:
+    """``<field>__year=year`` for a date column, as the range of the year's first and last
+    days: the same rows (and the same ``BETWEEN`` in SQL), but the dates are the query's
+    values, so its compiled SQL is kept for every year (``core.sqlcache``; ``__year`` turns
+    the year into two dates while compiling)."""
+    return Q(**{f"{field}__range": (datetime.date(year, 1, 1), datetime.date(year, 12, 31))})
+
+
+def up_to_year(field: str, year: int) -> Q:
+    """``<field>__year__lte=year`` for a date column (see ``in_year``)."""
+    return Q(**{f"{field}__lte": datetime.date(year, 12, 31)})
+
+
+def from_year(field: str, year: int) -> Q:
+    """``<field>__year__gte=year`` for a date column (see ``in_year``)."""
+    return Q(**{f"{field}__gte": datetime.date(year, 1, 1)})

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.expressions import in_year
 from core.money import format_amount
 from decisions.workflow.models import (
     DelegationDecision,
@@ -84,8 +85,8 @@ def _eu_funds(case: Case) -> list[str]:
 def _used_this_year(rule: DelegationRule, year: int, case: Case) -> Decimal:
     used = (
         DelegationDecision.objects.filter(
+            in_year("decided_on", year),
             rule=rule,
-            decided_on__year=year,
             outcome=DelegationDecision.Outcome.APPROVED,
         )
         .exclude(case=case)

@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core import batch
+from core.expressions import from_year, in_year, up_to_year
 from core.money import format_amount
 from decisions.workflow.models import DelegationRule
 from financing.models import (
@@ -394,7 +395,7 @@ def _net_committed(grant: Grant, category: str | None = None) -> Decimal:
 def committed_after(year: int) -> Decimal:
     """What decisions taken up to ``year`` bind for the years after it (net of releases):
     the use of ``year``'s commitment authority (bemyndiganderam)."""
-    commitments = Commitment.objects.filter(grant__year__gt=year, committed_on__year__lte=year)
+    commitments = Commitment.objects.filter(up_to_year("committed_on", year), grant__year__gt=year)
     committed = commitments.aggregate(s=Sum("amount"))["s"] or ZERO
     released = (
         Release.objects.filter(commitment__in=commitments).aggregate(s=Sum("amount"))["s"] or ZERO
@@ -1028,7 +1029,7 @@ def plan_list(
     if year:
         qs = qs.filter(
             Exists(Case.objects.filter(project=OuterRef("project"), year=year))
-            | Q(project__start_date__year__lte=year, project__end_date__year__gte=year)
+            | (up_to_year("project__start_date", year) & from_year("project__end_date", year))
         )
     if financier:
         qs = qs.filter(
@@ -1365,12 +1366,12 @@ def _whole_percent(part: int, whole: int) -> Decimal | None:
 def business_support_groups(year: int, category: str = GrantCategory.BUSINESS_SUPPORT) -> dict:
     """The Q filters behind each business-support figure of ``year`` (the drill-down's too)."""
     base = Q(category=category)
-    granted = base & Q(decision=SupportDecision.GRANTED, decided_on__year=year)
+    granted = base & Q(decision=SupportDecision.GRANTED) & in_year("decided_on", year)
     return {
-        "all": base & (Q(received_on__year=year) | Q(decided_on__year=year)),
-        "received": base & Q(received_on__year=year),
+        "all": base & (in_year("received_on", year) | in_year("decided_on", year)),
+        "received": base & in_year("received_on", year),
         "granted": granted,
-        "rejected": base & Q(decision=SupportDecision.REJECTED, decided_on__year=year),
+        "rejected": base & Q(decision=SupportDecision.REJECTED) & in_year("decided_on", year),
         "women": granted & Q(leader_gender=LeaderGender.WOMAN),
         "men": granted & Q(leader_gender=LeaderGender.MAN),
         "shared": granted & Q(leader_gender=LeaderGender.SHARED),
@@ -1483,15 +1484,16 @@ def co_financing_applications(year: int) -> CoFinancingApplications:
 def co_financing_pending(year: int) -> batch.Pending[CoFinancingApplications]:
     """``co_financing_applications`` to be read with other querysets (``core.batch``)."""
     base = Q(kind=CaseKind.CO_FINANCING)
-    rejected = base & Q(decided_on__year=year, state=CaseState.REJECTED)
+    decided_in_year = in_year("decided_on", year)
+    rejected = base & decided_in_year & Q(state=CaseState.REJECTED)
     granted = (
-        base & Q(decided_on__year=year, granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
+        base & decided_in_year & Q(granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
     )
     # The cases registered in the year and those decided in it, each counted from its
     # index alone (``case_kind_registered_on``, ``case_kind_decided_on``), in one query.
-    received = batch.count_queryset(Case.objects.filter(base, registered_on__year=year))
+    received = batch.count_queryset(Case.objects.filter(base, in_year("registered_on", year)))
     decided = batch.aggregate_queryset(
-        Case.objects.filter(base, decided_on__year=year),
+        Case.objects.filter(base, decided_in_year),
         # a column of the index, never null here: counts the rows
         granted=Count("decided_on", filter=granted),
         rejected=Count("decided_on", filter=rejected),

@@ -173,6 +173,11 @@ if DB_PREPARED_STATEMENTS:
     # psycopg prepares a statement when asked to (never by count: the threshold is out of
     # reach); keeps the 100 most recently used per connection.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+# Compiled SQL kept by the query's shape (core.sqlcache): a page's combined query is not
+# compiled again on every request. SQL_CACHE_VERIFY (on in the tests) compiles each hit
+# afresh as well and fails loudly if the cached SQL or a parameter differs.
+SQL_CACHE = env.bool("SQL_CACHE", default=True)
+SQL_CACHE_VERIFY = env.bool("SQL_CACHE_VERIFY", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from core.expressions import in_year
 from decisions.meetings.models import Paragraph
 from projects.models import CaseState, Project
 from reporting.models import (
@@ -194,7 +195,7 @@ def projects_for_year(year: int):
     or one of their cases was decided positively that year."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     ran = Q(start_date__lte=last) & (Q(end_date__gte=first) | Q(end_date__isnull=True))
-    decided = Q(cases__decided_on__year=year, cases__state__in=GOING_AHEAD_STATES)
+    decided = in_year("cases__decided_on", year) & Q(cases__state__in=GOING_AHEAD_STATES)
     ids = Project.objects.filter(ran | decided).values("pk")
     return (
         Project.objects.filter(pk__in=ids)

@@ -55,6 +55,12 @@ def _uses_the_database(item) -> bool:
     )
 
 
+def pytest_configure(config):
+    # Every cached compile of a query (core.sqlcache) is checked against a fresh one: the
+    # whole suite checks that the shapes of every page's queries key their SQL.
+    settings.SQL_CACHE_VERIFY = True
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     # First the tests without a database: under pytest-xdist they run on one worker while

@@ -1,0 +1,368 @@
+"""Compiled SQL kept by the query's shape: a page's queries compiled once per process.
+
+Turning a queryset into SQL (Django's compiler: the select list, joins, ordering, the
+lookups) costs about 0.4 ms a query, a third of the case page's view, though the SQL is
+the same on every request: only the looked-up values (the case's id, the user's) change.
+``compiled(query, using)`` gives the SQL and parameters of ``query`` and the compiler
+that made them (``core.batch`` fills the queryset's rows through it), from a cache keyed
+by the query's **shape**:
+
+- ``shape(query)`` walks the whole query object graph (``Query``, its joins, where tree,
+  annotations, ordering, subqueries ...) and builds a key of everything in it, except the
+  values a filter compares with (a lookup's right-hand side), a ``Value``'s value and a
+  ``RawSQL``'s parameters: those are the query's **slots**. ``None`` and booleans are
+  part of the key (they change the SQL: ``IS NULL``, ``NOT col``), so are the length of
+  a list of values and where it repeats or holds ``None`` (``IN`` drops both). Model
+  fields and classes are keys by identity. Anything else in the graph (a model instance,
+  a function, a class from outside Django's query machinery) makes the query
+  uncacheable: it is compiled as before.
+- On a miss the query is compiled twice: with its own values, then with a distinct
+  **sentinel** in every slot (a number, string, date ... of the same type that the real
+  values cannot be confused with). The entry is kept only if both give the same SQL text
+  and every parameter is either a slot's sentinel (it is that slot's value) or the same
+  in both (a constant of the query). A value that shapes the SQL (a year turned into two
+  dates, a text wrapped in ``%...%``, an integer beyond the column's range) fails that
+  test and the query is compiled on every use.
+- On a hit the SQL is the entry's, the parameters are the slots' values in the entry's
+  order: no compile.
+
+``settings.SQL_CACHE`` turns it off (``False``); ``settings.SQL_CACHE_VERIFY`` (on in
+the tests) compiles every hit afresh too and raises ``AssertionError`` if the SQL or a
+parameter differs, so the whole test suite checks the shapes of every page's queries.
+The cache is per process, bounded (``MAX_ENTRIES``, least recently used first out).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import decimal
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Field, Model
+from django.db.models.expressions import RawSQL, Value
+from django.db.models.fields.reverse_related import ForeignObjectRel
+from django.db.models.lookups import Lookup
+
+MAX_ENTRIES = 2000
+
+
+class Uncacheable(Exception):
+    """The query holds something whose effect on the SQL the shape cannot tell."""
+
+
+# Attributes derived from others (cached properties, memo caches): not part of the shape.
+_DERIVED = frozenset(
+    {
+        "_constructor_args",
+        "contains_aggregate",
+        "contains_over_clause",
+        "contains_column_references",
+        "contains_subquery",
+        "convert_value",
+        "identity",
+        "allowed_default",
+        "base_table",
+        "_annotation_select_cache",
+        "_extra_select_cache",
+    }
+)
+_PLAIN = (type(None), bool, int, str, float)
+# Values that pass the compiler unchanged (checked for each entry, see ``_entry``). Decimals
+# and floats stay in the key: a decimal field rounds them to its precision.
+_SLOT_TYPES = (int, str, datetime.date, uuid.UUID)  # a datetime is a date
+_MODULES = ("django.db.models", "django.contrib.postgres", "core.")
+
+
+@dataclass
+class _Slot:
+    """Where a value sits in the query graph: ``owner.attr`` or ``owner.attr[index]``."""
+
+    owner: Any
+    attr: str
+    index: int | None
+    value: Any
+
+
+def shape(query) -> tuple[tuple, list[_Slot]]:
+    """(key, slots) of ``query``: equal keys mean the same SQL for the slots' values."""
+    slots: list[_Slot] = []
+    return _walk(query, slots, {}), slots
+
+
+def _slot_key(owner, attr: str, value, slots: list[_Slot]):
+    kind = type(value)
+    if value is None or kind is bool:
+        return value
+    if isinstance(value, _SLOT_TYPES):
+        slots.append(_Slot(owner, attr, None, value))
+        return ("$", kind, _aware(value))
+    if kind is float or kind is decimal.Decimal:
+        return (kind, value)
+    if kind in (list, tuple):
+        parts = []
+        first: dict = {}
+        for index, item in enumerate(value):
+            item_kind = type(item)
+            if item is None or item_kind is bool:
+                parts.append(item)
+                continue
+            if not isinstance(item, _SLOT_TYPES):
+                parts.append((item_kind, _walk(item, slots, {})))  # e.g. decimals: the key
+                continue
+            # ``IN`` drops repeated values: where a value repeats is part of the shape
+            try:
+                seen = first.setdefault((item_kind, item), index)
+            except TypeError as error:
+                raise Uncacheable("unhashable value") from error
+            parts.append(("$", item_kind, _aware(item), seen))
+            slots.append(_Slot(owner, attr, index, item))
+        return (kind, tuple(parts))
+    raise Uncacheable(f"{kind.__name__} as a value")
+
+
+def _aware(value) -> bool | None:
+    """A datetime's awareness (a naive one is made aware in the compile), else None."""
+    return value.tzinfo is not None if isinstance(value, datetime.datetime) else None
+
+
+def _walk(obj, slots: list[_Slot], seen: dict):  # noqa: C901 (one dispatch on the type)
+    kind = type(obj)
+    if kind in _PLAIN:
+        return obj
+    if kind is tuple or kind is list:
+        return (kind, tuple([_walk(item, slots, seen) for item in obj]))
+    if kind is dict:
+        return ("d", tuple([(name, _walk(value, slots, seen)) for name, value in obj.items()]))
+    if kind is set or kind is frozenset:
+        return ("s", frozenset([_walk(item, slots, seen) for item in obj]))
+    if isinstance(obj, type):
+        if issubclass(obj, Model) or obj.__module__.startswith(_MODULES):
+            return obj
+        raise Uncacheable(f"class {obj.__qualname__}")
+    if isinstance(obj, ForeignObjectRel):
+        return ("r", id(obj))  # a model's relation: lives as long as the model
+    if isinstance(obj, Field):
+        if getattr(obj, "model", None) is not None:
+            return ("f", id(obj))  # a model's field
+        # an expression's output field: its kind and the attributes its SQL reads
+        return (
+            "of",
+            kind,
+            getattr(obj, "max_length", None),
+            getattr(obj, "max_digits", None),
+            getattr(obj, "decimal_places", None),
+            _walk(getattr(obj, "base_field", None), slots, seen),
+        )
+    if isinstance(obj, Model) or not kind.__module__.startswith(_MODULES):
+        if isinstance(obj, (datetime.date, decimal.Decimal, uuid.UUID, datetime.timedelta)):
+            return (kind, obj)  # e.g. a constant in an annotation
+        raise Uncacheable(f"{kind.__module__}.{kind.__qualname__}")
+    attrs = getattr(obj, "__dict__", None)
+    if attrs is None:
+        raise Uncacheable(f"{kind.__qualname__} without attributes")
+    marker = id(obj)
+    if marker in seen:  # shared within the graph (a subquery's outer query, a join)
+        return ("@", seen[marker])
+    seen[marker] = len(seen)
+    items = []
+    is_lookup = isinstance(obj, Lookup)
+    for name, value in attrs.items():
+        if name in _DERIVED:
+            continue
+        if (
+            (is_lookup and name == "rhs" and not hasattr(value, "resolve_expression"))
+            or (kind is Value and name == "value")
+            or (kind is RawSQL and name == "params")
+        ):
+            items.append((name, _slot_key(obj, name, value, slots)))
+        else:
+            items.append((name, _walk(value, slots, seen)))
+    return (kind, tuple(items))
+
+
+# --- sentinels --------------------------------------------------------------------------
+
+_SENTINEL_BASE = 30011  # within a smallint's range: Django elides out-of-range lookups
+
+
+def _sentinel(value, number: int):
+    """A value of ``value``'s type, distinct for each ``number`` and unlike real data."""
+    kind = type(value)
+    if isinstance(value, str):
+        return f"\x1fslot-{number}\x1f"
+    if kind is int or isinstance(value, int):
+        return _SENTINEL_BASE + number
+    if isinstance(value, datetime.datetime):
+        return datetime.datetime(1901, 1, 1, tzinfo=value.tzinfo) + datetime.timedelta(
+            minutes=number
+        )
+    if isinstance(value, datetime.date):
+        return datetime.date(1901, 1, 1) + datetime.timedelta(days=number)
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(int=(0x5E << 120) + number)
+    raise Uncacheable(type(value).__name__)
+
+
+def _set(slot: _Slot, value) -> None:
+    if slot.index is None:
+        setattr(slot.owner, slot.attr, value)
+        return
+    current = getattr(slot.owner, slot.attr)
+    items = list(current)
+    items[slot.index] = value
+    setattr(slot.owner, slot.attr, type(current)(items))
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+# --- the cache --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    sql: str
+    # per parameter: ("slot", n, wrap) (slot n's value, or ``wrap(value)`` where the backend
+    # wraps it, e.g. psycopg's ``Int8`` for a bigint column) or ("const", value, None)
+    params: tuple[tuple[str, Any, Any], ...]
+    compiler: Any  # the first compile's compiler (its select, klass_info ...), query removed
+
+
+_cache: OrderedDict = OrderedDict()
+_uncacheable: OrderedDict = OrderedDict()  # keys whose SQL depends on the values
+stats = {"hits": 0, "misses": 0, "uncacheable": 0}
+
+
+def clear() -> None:
+    _cache.clear()
+    _uncacheable.clear()
+    for name in stats:
+        stats[name] = 0
+
+
+def _enabled() -> bool:
+    return getattr(settings, "SQL_CACHE", True)
+
+
+def compiled(query, using: str):
+    """(sql, params, compiler) of ``query`` on ``using``; raises ``EmptyResultSet`` as the
+    compiler does. The compiler's ``query`` is ``query``."""
+    if not _enabled():
+        return _compile(query, using)
+    try:
+        key, slots = shape(query)
+        key = (using, type(query), query.compiler, key)
+        entry = _cache.get(key)
+    except (Uncacheable, TypeError):  # TypeError: an unhashable part of the key
+        stats["uncacheable"] += 1
+        return _compile(query, using)
+    if entry is not None:
+        _cache.move_to_end(key)
+        stats["hits"] += 1
+        params = [
+            ref if how == "const" else slots[ref].value if wrap is None else wrap(slots[ref].value)
+            for how, ref, wrap in entry.params
+        ]
+        compiler = copy.copy(entry.compiler)
+        compiler.query = query
+        compiler.connection = connections[using]
+        if getattr(settings, "SQL_CACHE_VERIFY", False):
+            _verify(query, using, entry.sql, params)
+        return entry.sql, params, compiler
+    sql, params, compiler = _compile(query, using)
+    if key in _uncacheable:
+        stats["uncacheable"] += 1
+        return sql, params, compiler
+    stats["misses"] += 1
+    entry = _entry(query, using, slots, sql, params, compiler)
+    if entry is None:
+        _remember(_uncacheable, key, True)
+    else:
+        _remember(_cache, key, entry)
+    return sql, params, compiler
+
+
+def _compile(query, using: str):
+    compiler = query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    return sql, list(params), compiler
+
+
+def _remember(store: OrderedDict, key, value) -> None:
+    store[key] = value
+    if len(store) > MAX_ENTRIES:
+        store.popitem(last=False)
+
+
+def _entry(query, using, slots, sql, params, compiler) -> _Entry | None:
+    """The cache entry of this compile, checked against a compile with sentinels."""
+    sentinels = []
+    for number, slot in enumerate(slots):
+        try:
+            sentinel = _sentinel(slot.value, number)
+        except Uncacheable:
+            return None
+        if _same(sentinel, slot.value):
+            return None
+        sentinels.append(sentinel)
+    try:
+        for slot, sentinel in zip(slots, sentinels, strict=True):
+            _set(slot, sentinel)
+        for slot in slots:
+            slot.owner.__dict__.pop("identity", None)
+        try:
+            sentinel_sql, sentinel_params = query.get_compiler(using=using).as_sql()
+        except Exception:  # noqa: BLE001 (a value the compiler reads: not cacheable)
+            return None
+    finally:
+        for slot in reversed(slots):
+            _set(slot, slot.value)
+        for slot in slots:
+            slot.owner.__dict__.pop("identity", None)
+    if sentinel_sql != sql or len(sentinel_params) != len(params):
+        return None
+    by_sentinel = {sentinel: number for number, sentinel in enumerate(sentinels)}
+    template: list[tuple[str, Any, Any]] = []
+    for real, fake in zip(params, sentinel_params, strict=True):
+        number = by_sentinel.get(fake) if _hashable(fake) else None
+        if number is not None and isinstance(fake, type(sentinels[number])):
+            value = slots[number].value
+            if _same(real, value):
+                template.append(("slot", number, None))
+            elif type(real) is type(fake) and real == value and _same(type(fake)(value), real):
+                template.append(("slot", number, type(fake)))  # wrapped by the backend
+            else:
+                return None
+        elif _same(real, fake):
+            template.append(("const", real, None))
+        else:
+            return None
+    proto = copy.copy(compiler)
+    proto.query = None
+    return _Entry(sql=sql, params=tuple(template), compiler=proto)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _verify(query, using: str, sql: str, params: list) -> None:
+    fresh_sql, fresh_params, _ = _compile(query, using)
+    if fresh_sql != sql or len(fresh_params) != len(params):
+        raise AssertionError(f"cached SQL differs from a fresh compile:\n{sql}\n{fresh_sql}")
+    for number, (cached, fresh) in enumerate(zip(params, fresh_params, strict=True)):
+        if not _same(cached, fresh):
+            raise AssertionError(
+                f"cached SQL's parameter {number} is {cached!r}, a fresh compile's {fresh!r}\n{sql}"
+            )

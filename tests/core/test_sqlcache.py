@@ -1,0 +1,218 @@
+"""core.sqlcache: a query's compiled SQL kept by its shape, never served for another shape."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import EmptyResultSet
+from django.db.models import DateTimeField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from core import batch, sqlcache
+from core.expressions import in_year
+from financing.models import BusinessSupport
+from projects.models import Organisation, OrganisationAlias
+
+pytestmark = pytest.mark.django_db
+
+HistoricalOrganisation = Organisation.history.model
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    settings.SQL_CACHE = True
+    settings.SQL_CACHE_VERIFY = False
+    sqlcache.clear()
+    yield
+    sqlcache.clear()
+
+
+@pytest.fixture
+def organisations():
+    made = []
+    for name, aliases in [("Luleå kommun", ["LK"]), ("Piteå kommun", ["PK", "Piteå"])]:
+        organisation = Organisation.objects.create(name=name, city=name.split()[0])
+        for alias in aliases:
+            OrganisationAlias.objects.create(organisation=organisation, name=alias)
+        made.append(organisation)
+    return made
+
+
+def aliases_of(organisation):
+    return OrganisationAlias.objects.filter(organisation=organisation).select_related(
+        "organisation"
+    )
+
+
+def fresh(query):
+    sql, params = query.get_compiler(using="default").as_sql()
+    return sql, list(params)
+
+
+def key(queryset):
+    return sqlcache.shape(queryset.query)[0]
+
+
+def test_a_second_query_of_the_same_shape_is_not_compiled(organisations, monkeypatch):
+    first, second = organisations
+    sql, params, _ = sqlcache.compiled(aliases_of(first).query, "default")
+    assert params == [first.pk]
+    assert sqlcache.stats["misses"] == 1
+
+    expected = fresh(aliases_of(second).query)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", refuse)
+    cached_sql, cached_params, compiler = sqlcache.compiled(aliases_of(second).query, "default")
+    assert (cached_sql, cached_params) == expected
+    assert sqlcache.stats["hits"] == 1
+    assert compiler.klass_info["model"] is OrganisationAlias
+
+
+def test_pages_read_each_objects_own_rows_on_a_hit(organisations):
+    for _ in range(2):  # the second round is served from the cache
+        for organisation in organisations:
+            aliases = aliases_of(organisation).order_by("name")
+            same = Organisation.objects.filter(pk=organisation.pk)
+            batch.fetch_together(aliases, same)
+            assert [a.name for a in aliases] == sorted(
+                organisation.aliases.values_list("name", flat=True)
+            )
+            assert {a.organisation.name for a in aliases} == {organisation.name}
+            assert list(same) == [organisation]
+    assert sqlcache.stats["misses"] == 2  # the first organisation's, in the first round
+    assert sqlcache.stats["hits"] == 6
+
+
+def test_values_are_slots_but_none_booleans_and_list_shapes_are_the_key():
+    objects = Organisation.objects
+    assert key(objects.filter(pk=1)) == key(objects.filter(pk=2))
+    assert key(objects.filter(name="a")) == key(objects.filter(name="b"))
+    assert key(objects.filter(name="a")) != key(objects.filter(name=None))
+    assert key(objects.filter(pk__in=[1, 2])) == key(objects.filter(pk__in=[3, 4]))
+    # IN drops repeated values and NULL: they shape the SQL
+    assert key(objects.filter(pk__in=[1, 2])) != key(objects.filter(pk__in=[1, 1]))
+    assert key(objects.filter(pk__in=[1, 2])) != key(objects.filter(pk__in=[1, None]))
+    assert key(objects.filter(pk__in=[1, 2])) != key(objects.filter(pk__in=[1, 2, 3]))
+    assert key(objects.annotate(x=Value(True))) != key(objects.annotate(x=Value(False)))
+    # a different filter, order or join is a different shape
+    assert key(objects.filter(pk=1)) != key(objects.filter(pk__gt=1))
+    assert key(objects.filter(pk=1)) != key(objects.filter(pk=1).order_by("name"))
+    assert key(OrganisationAlias.objects.all()) != key(
+        OrganisationAlias.objects.select_related("organisation")
+    )
+
+
+def test_a_naive_datetime_is_another_shape_than_an_aware_one():
+    aware = timezone.now()
+    naive = datetime.datetime(2022, 1, 1, 12, 0)  # noqa: DTZ001 (naive on purpose)
+    field = DateTimeField()
+    objects = Organisation.objects
+    assert key(objects.annotate(x=Value(aware, field))) == key(
+        objects.annotate(x=Value(aware - datetime.timedelta(days=3), field))
+    )
+    # the compile makes a naive one aware: another parameter than the value
+    assert key(objects.annotate(x=Value(aware, field))) != key(
+        objects.annotate(x=Value(naive, field))
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Organisation.objects.filter(name__contains="kommun"),  # the value is wrapped
+        lambda: Organisation.objects.filter(name__icontains="kommun"),
+        lambda: BusinessSupport.objects.filter(received_on__year=2022),  # two dates
+    ],
+)
+def test_a_value_that_shapes_the_sql_is_compiled_every_time(make, monkeypatch):
+    compiles = []
+    original = sqlcache._compile
+    monkeypatch.setattr(sqlcache, "_compile", lambda q, u: compiles.append(1) or original(q, u))
+    for _ in range(3):
+        query = make().query
+        sql, params, _ = sqlcache.compiled(query, "default")
+        assert (sql, params) == fresh(make().query)
+    assert len(compiles) == 3
+    assert not sqlcache._cache
+
+
+def test_a_value_beyond_the_column_reads_no_rows_as_django_does(organisations):
+    with pytest.raises(EmptyResultSet):  # Django leaves the query out: nothing cached
+        sqlcache.compiled(Organisation.objects.filter(version=2**40).query, "default")
+    assert not sqlcache._cache
+    for version in (1, 2**40):  # cached with 1, then served for a value beyond integer
+        first = Organisation.objects.filter(version=version).order_by("pk")
+        second = Organisation.objects.filter(version=version).order_by("pk")
+        batch.fetch_together(first, second)
+        assert list(first) == list(second) == (organisations if version == 1 else [])
+    assert sqlcache.stats["hits"] == 3  # all but the first
+
+
+def test_the_years_range_is_the_same_sql_as_year_and_is_kept(monkeypatch):
+    by_year = BusinessSupport.objects.filter(received_on__year=2022)
+    by_range = BusinessSupport.objects.filter(in_year("received_on", 2022))
+    assert str(by_year.query) == str(by_range.query)
+    sqlcache.compiled(by_range.query, "default")
+    other = BusinessSupport.objects.filter(in_year("received_on", 2023))
+    sql, params, _ = sqlcache.compiled(other.query, "default")
+    assert sqlcache.stats["hits"] == 1
+    assert params == [datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)]
+
+
+def test_bigint_parameters_are_wrapped_as_the_backend_wraps_them(organisations):
+    first, second = organisations
+    sqlcache.compiled(HistoricalOrganisation.objects.filter(id=first.pk).query, "default")
+    query = HistoricalOrganisation.objects.filter(id=second.pk).query
+    sql, params, _ = sqlcache.compiled(query, "default")
+    assert sqlcache.stats["hits"] == 1
+    fresh_sql, fresh_params = fresh(HistoricalOrganisation.objects.filter(id=second.pk).query)
+    assert sql == fresh_sql
+    assert [type(p) for p in params] == [type(p) for p in fresh_params]
+    assert params == fresh_params == [second.pk]
+
+
+def test_what_the_shape_cannot_read_is_compiled_every_time():
+    class Opaque:
+        pass
+
+    query = Organisation.objects.annotate(x=RawSQL("%s", [Opaque()])).query
+    with pytest.raises(sqlcache.Uncacheable):
+        sqlcache.shape(query)
+    with pytest.raises(sqlcache.Uncacheable):  # a model instance where a value would be
+        sqlcache.shape(Organisation.objects.annotate(x=Value(Organisation(pk=1))).query)
+
+
+def test_verification_fails_loudly_on_a_wrong_entry(organisations, settings):
+    first, second = organisations
+    sqlcache.compiled(aliases_of(first).query, "default")
+    (cache_key, entry), *_ = sqlcache._cache.items()
+    sqlcache._cache[cache_key] = sqlcache._Entry(
+        sql=entry.sql.replace("=", "<>"), params=entry.params, compiler=entry.compiler
+    )
+    settings.SQL_CACHE_VERIFY = True
+    with pytest.raises(AssertionError, match="differs from a fresh compile"):
+        sqlcache.compiled(aliases_of(second).query, "default")
+    sqlcache._cache[cache_key] = sqlcache._Entry(
+        sql=entry.sql, params=(("const", first.pk, None),), compiler=entry.compiler
+    )
+    with pytest.raises(AssertionError, match="parameter 0"):
+        sqlcache.compiled(aliases_of(second).query, "default")
+
+
+def test_the_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(sqlcache, "MAX_ENTRIES", 3)
+    for size in range(1, 6):
+        sqlcache.compiled(Organisation.objects.filter(pk__in=range(size)).query, "default")
+    assert len(sqlcache._cache) == 3
+
+
+def test_it_can_be_turned_off(organisations, settings):
+    settings.SQL_CACHE = False
+    for organisation in organisations:
+        sqlcache.compiled(aliases_of(organisation).query, "default")
+    assert not sqlcache._cache
+    assert sqlcache.stats["hits"] == sqlcache.stats["misses"] == 0
