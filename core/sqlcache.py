@@ -16,8 +16,8 @@ by the query's **shape**:
   fields and classes are keys by identity. Anything else in the graph (a model instance,
   a function, a class from outside Django's query machinery) makes the query
   uncacheable: it is compiled as before.
-- On a miss the query is compiled twice: with its own values, then with a distinct
-  **sentinel** in every slot (a number, string, date ... of the same type that the real
+- On a miss the query is compiled twice: with its own values, then a copy of it (sharing
+  nothing mutable with the query or its clones) with a distinct **sentinel** in every slot (a number, string, date ... of the same type that the real
   values cannot be confused with). The entry is kept only if both give the same SQL text
   and every parameter is either a slot's sentinel (it is that slot's value) or the same
   in both (a constant of the query). A value that shapes the SQL (a year turned into two
@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -209,6 +210,38 @@ def _sentinel(value, number: int):
     raise Uncacheable(type(value).__name__)
 
 
+def _copy(obj, memo: dict):
+    """A copy of the query graph that shares nothing mutable with it (``Query.clone``
+    shares the lookups): the sentinels are set in the copy, so no other queryset, in this
+    thread or another, ever sees them."""
+    kind = type(obj)
+    if kind in _PLAIN or isinstance(obj, (type, Field, ForeignObjectRel, Model)):
+        return obj
+    done = memo.get(id(obj))
+    if done is not None:
+        return done
+    if kind is list:
+        memo[id(obj)] = copied = []
+        copied.extend([_copy(item, memo) for item in obj])
+        return copied
+    if kind is dict:
+        memo[id(obj)] = copied = {}
+        for name, value in obj.items():
+            copied[name] = _copy(value, memo)
+        return copied
+    if kind is tuple or kind is set or kind is frozenset:
+        return kind([_copy(item, memo) for item in obj])
+    attrs = getattr(obj, "__dict__", None)
+    if attrs is None:  # immutable values: dates, decimals ...
+        return obj
+    copied = object.__new__(kind)
+    memo[id(obj)] = copied
+    copied.__dict__.update(
+        {name: _copy(value, memo) for name, value in attrs.items() if name != "identity"}
+    )
+    return copied
+
+
 def _set(slot: _Slot, value) -> None:
     if slot.index is None:
         setattr(slot.owner, slot.attr, value)
@@ -237,6 +270,7 @@ class _Entry:
 
 _cache: OrderedDict = OrderedDict()
 _uncacheable: OrderedDict = OrderedDict()  # keys whose SQL depends on the values
+_lock = threading.Lock()  # the stores' order (a threaded development server)
 stats = {"hits": 0, "misses": 0, "uncacheable": 0}
 
 
@@ -264,7 +298,9 @@ def compiled(query, using: str):
         stats["uncacheable"] += 1
         return _compile(query, using)
     if entry is not None:
-        _cache.move_to_end(key)
+        with _lock:
+            if key in _cache:
+                _cache.move_to_end(key)
         stats["hits"] += 1
         params = [
             ref if how == "const" else slots[ref].value if wrap is None else wrap(slots[ref].value)
@@ -296,13 +332,18 @@ def _compile(query, using: str):
 
 
 def _remember(store: OrderedDict, key, value) -> None:
-    store[key] = value
-    if len(store) > MAX_ENTRIES:
-        store.popitem(last=False)
+    with _lock:
+        store[key] = value
+        while len(store) > MAX_ENTRIES:
+            store.popitem(last=False)
 
 
 def _entry(query, using, slots, sql, params, compiler) -> _Entry | None:
     """The cache entry of this compile, checked against a compile with sentinels."""
+    copied = _copy(query, {})
+    copy_slots = shape(copied)[1]  # the same slots, in the same order
+    if len(copy_slots) != len(slots):
+        return None
     sentinels = []
     for number, slot in enumerate(slots):
         try:
@@ -312,20 +353,12 @@ def _entry(query, using, slots, sql, params, compiler) -> _Entry | None:
         if _same(sentinel, slot.value):
             return None
         sentinels.append(sentinel)
+    for slot, sentinel in zip(copy_slots, sentinels, strict=True):
+        _set(slot, sentinel)
     try:
-        for slot, sentinel in zip(slots, sentinels, strict=True):
-            _set(slot, sentinel)
-        for slot in slots:
-            slot.owner.__dict__.pop("identity", None)
-        try:
-            sentinel_sql, sentinel_params = query.get_compiler(using=using).as_sql()
-        except Exception:  # noqa: BLE001 (a value the compiler reads: not cacheable)
-            return None
-    finally:
-        for slot in reversed(slots):
-            _set(slot, slot.value)
-        for slot in slots:
-            slot.owner.__dict__.pop("identity", None)
+        sentinel_sql, sentinel_params = copied.get_compiler(using=using).as_sql()
+    except Exception:  # noqa: BLE001 (a value the compiler reads: not cacheable)
+        return None
     if sentinel_sql != sql or len(sentinel_params) != len(params):
         return None
     by_sentinel = {sentinel: number for number, sentinel in enumerate(sentinels)}

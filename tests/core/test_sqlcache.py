@@ -72,6 +72,28 @@ def test_a_second_query_of_the_same_shape_is_not_compiled(organisations, monkeyp
     assert compiler.klass_info["model"] is OrganisationAlias
 
 
+def test_the_sentinels_never_touch_the_query_or_its_clones(organisations, monkeypatch):
+    first, _ = organisations
+    base = Organisation.objects.filter(pk=first.pk, name=first.name)
+    clone = base.filter()  # shares base's lookups
+    lookups = list(base.query.where.children)
+    seen = []  # the shared lookups' values whenever anything is compiled
+    original = SQLCompiler.as_sql
+
+    def as_sql(compiler, *args, **kwargs):
+        seen.append(sorted(str(lookup.rhs) for lookup in lookups))
+        return original(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    sqlcache.compiled(base.query, "default")
+    assert len(seen) == 2  # the query, then the copy with sentinels
+    assert all(values == sorted([str(first.pk), first.name]) for values in seen)
+    assert sqlcache._cache  # kept: the sentinels were compiled
+    assert sorted(str(lookup.rhs) for lookup in lookups) == sorted([str(first.pk), first.name])
+    assert sorted(map(str, fresh(clone.query)[1])) == sorted([str(first.pk), first.name])
+    assert list(clone) == [first]
+
+
 def test_pages_read_each_objects_own_rows_on_a_hit(organisations):
     for _ in range(2):  # the second round is served from the cache
         for organisation in organisations:
