@@ -174,6 +174,17 @@ def test_a_value_beyond_the_column_reads_no_rows_as_django_does(organisations):
     assert sqlcache.stats["hits"] == 3  # all but the first
 
 
+def test_choices_members_in_a_list_of_values_are_slots(organisations):
+    kinds = [Organisation.Kind.MUNICIPALITY, Organisation.Kind.OTHER]
+    Organisation.objects.filter(pk=organisations[0].pk).update(kind=kinds[0])
+    for chosen in ([kinds[0], kinds[1]], [kinds[1], kinds[0]]):
+        rows = Organisation.objects.filter(kind__in=chosen).order_by("pk")
+        check = Organisation.objects.filter(kind__in=chosen).order_by("pk")
+        batch.fetch_together(rows, check)
+        assert list(rows) == list(check) == organisations
+    assert sqlcache.stats["hits"] == 3
+
+
 def test_the_years_range_is_the_same_sql_as_year_and_is_kept(monkeypatch):
     by_year = BusinessSupport.objects.filter(received_on__year=2022)
     by_range = BusinessSupport.objects.filter(in_year("received_on", 2022))
