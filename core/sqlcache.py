@@ -132,23 +132,75 @@ def _aware(value) -> bool | None:
     return value.tzinfo is not None if isinstance(value, datetime.datetime) else None
 
 
+# What each type in a query graph is, decided once per type (the walk's dispatch).
+_LEAF, _SEQUENCE, _MAPPING, _SET, _CLASS, _RELATION, _FIELD, _CONSTANT, _NODE, _OTHER = range(10)
+_kinds: dict[type, int] = {}
+# the attribute of a node that holds values (its slots), by the node's type
+_slot_attrs: dict[type, str | None] = {}
+
+
+def _kind_of(kind: type) -> int:
+    found = _kinds.get(kind)
+    if found is None:
+        if kind in _PLAIN:
+            found = _LEAF
+        elif kind is tuple or kind is list:
+            found = _SEQUENCE
+        elif kind is dict:
+            found = _MAPPING
+        elif kind is set or kind is frozenset:
+            found = _SET
+        elif issubclass(kind, type):
+            found = _CLASS
+        elif issubclass(kind, ForeignObjectRel):
+            found = _RELATION
+        elif issubclass(kind, Field):
+            found = _FIELD
+        elif issubclass(kind, (datetime.date, decimal.Decimal, uuid.UUID, datetime.timedelta)):
+            found = _CONSTANT  # e.g. a constant in an annotation
+        elif not issubclass(kind, Model) and kind.__module__.startswith(_MODULES):
+            found = _NODE
+            if issubclass(kind, Lookup):
+                _slot_attrs[kind] = "rhs"
+            elif kind is Value:
+                _slot_attrs[kind] = "value"
+            elif kind is RawSQL:
+                _slot_attrs[kind] = "params"
+            else:
+                _slot_attrs[kind] = None
+        else:
+            found = _OTHER
+        _kinds[kind] = found
+    return found
+
+
 def _walk(obj, slots: list[_Slot], seen: dict):  # noqa: C901 (one dispatch on the type)
     kind = type(obj)
-    if kind in _PLAIN:
+    what = _kinds.get(kind)
+    if what is None:
+        what = _kind_of(kind)
+    if what == _LEAF:
         return obj
-    if kind is tuple or kind is list:
+    if what == _NODE:
+        marker = id(obj)
+        if marker in seen:  # shared within the graph (a subquery's outer query, a join)
+            return ("@", seen[marker])
+        seen[marker] = len(seen)
+        slot_attr = _slot_attrs[kind]
+        items = []
+        for name, value in obj.__dict__.items():
+            if name in _DERIVED:
+                continue
+            if name == slot_attr and not hasattr(value, "resolve_expression"):
+                items.append((name, _slot_key(obj, name, value, slots)))
+            else:
+                items.append((name, _walk(value, slots, seen)))
+        return (kind, tuple(items))
+    if what == _SEQUENCE:
         return (kind, tuple([_walk(item, slots, seen) for item in obj]))
-    if kind is dict:
+    if what == _MAPPING:
         return ("d", tuple([(name, _walk(value, slots, seen)) for name, value in obj.items()]))
-    if kind is set or kind is frozenset:
-        return ("s", frozenset([_walk(item, slots, seen) for item in obj]))
-    if isinstance(obj, type):
-        if issubclass(obj, Model) or obj.__module__.startswith(_MODULES):
-            return obj
-        raise Uncacheable(f"class {obj.__qualname__}")
-    if isinstance(obj, ForeignObjectRel):
-        return ("r", id(obj))  # a model's relation: lives as long as the model
-    if isinstance(obj, Field):
+    if what == _FIELD:
         if getattr(obj, "model", None) is not None:
             return ("f", id(obj))  # a model's field
         # an expression's output field: its kind and the attributes its SQL reads
@@ -160,31 +212,17 @@ def _walk(obj, slots: list[_Slot], seen: dict):  # noqa: C901 (one dispatch on t
             getattr(obj, "decimal_places", None),
             _walk(getattr(obj, "base_field", None), slots, seen),
         )
-    if isinstance(obj, Model) or not kind.__module__.startswith(_MODULES):
-        if isinstance(obj, (datetime.date, decimal.Decimal, uuid.UUID, datetime.timedelta)):
-            return (kind, obj)  # e.g. a constant in an annotation
-        raise Uncacheable(f"{kind.__module__}.{kind.__qualname__}")
-    attrs = getattr(obj, "__dict__", None)
-    if attrs is None:
-        raise Uncacheable(f"{kind.__qualname__} without attributes")
-    marker = id(obj)
-    if marker in seen:  # shared within the graph (a subquery's outer query, a join)
-        return ("@", seen[marker])
-    seen[marker] = len(seen)
-    items = []
-    is_lookup = isinstance(obj, Lookup)
-    for name, value in attrs.items():
-        if name in _DERIVED:
-            continue
-        if (
-            (is_lookup and name == "rhs" and not hasattr(value, "resolve_expression"))
-            or (kind is Value and name == "value")
-            or (kind is RawSQL and name == "params")
-        ):
-            items.append((name, _slot_key(obj, name, value, slots)))
-        else:
-            items.append((name, _walk(value, slots, seen)))
-    return (kind, tuple(items))
+    if what == _RELATION:
+        return ("r", id(obj))  # a model's relation: lives as long as the model
+    if what == _SET:
+        return ("s", frozenset([_walk(item, slots, seen) for item in obj]))
+    if what == _CLASS:
+        if issubclass(obj, Model) or obj.__module__.startswith(_MODULES):
+            return obj
+        raise Uncacheable(f"class {obj.__qualname__}")
+    if what == _CONSTANT:
+        return (kind, obj)
+    raise Uncacheable(f"{kind.__module__}.{kind.__qualname__}")
 
 
 # --- sentinels --------------------------------------------------------------------------
