@@ -43,7 +43,6 @@ from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import WhereNode
 from django.utils.dateparse import parse_datetime, parse_duration
 
-from core import sqlcache
 from core.pagination import CappedPaginator, CountAheadPaginator
 
 
@@ -160,8 +159,9 @@ def fetch_together(
         return
     parts, params, compilers, asked = [], [], [], []
     for qs in pending:
-        try:  # compiled once per shape of query (core.sqlcache)
-            sql, part_params, compiler = sqlcache.compiled(qs.query, using)
+        compiler = qs.query.get_compiler(using=using)
+        try:  # PostgreSQL's compiles a shape of query once (core.sqlcache)
+            sql, part_params = compiler.as_sql()
         except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to ask for
             qs._result_cache = []
             continue

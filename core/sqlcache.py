@@ -3,9 +3,10 @@
 Turning a queryset into SQL (Django's compiler: the select list, joins, ordering, the
 lookups) costs about 0.4 ms a query, a third of the case page's view, though the SQL is
 the same on every request: only the looked-up values (the case's id, the user's) change.
-``compiled(query, using)`` gives the SQL and parameters of ``query`` and the compiler
-that made them (``core.batch`` fills the queryset's rows through it), from a cache keyed
-by the query's **shape**:
+The PostgreSQL backend's SELECT compiler (``core.db.postgresql``, the ``ENGINE`` of every
+PostgreSQL database in the settings) answers ``as_sql()`` from a cache keyed by the
+query's **shape**, and leaves on the compiler what the first compile of that shape left
+(its select list, ``klass_info`` ...), through which the rows are read:
 
 - ``shape(query)`` walks the whole query object graph (``Query``, its joins, where tree,
   annotations, ordering, subqueries ...) and builds a key of everything in it, except the
@@ -17,14 +18,16 @@ by the query's **shape**:
   a function, a class from outside Django's query machinery) makes the query
   uncacheable: it is compiled as before.
 - On a miss the query is compiled twice: with its own values, then a copy of it (sharing
-  nothing mutable with the query or its clones) with a distinct **sentinel** in every slot (a number, string, date ... of the same type that the real
-  values cannot be confused with). The entry is kept only if both give the same SQL text
+  nothing mutable with the query or its clones) with a distinct **sentinel** in every
+  slot (a number, string, date ... of the same type that the real values cannot be
+  confused with). The entry is kept only if both give the same SQL text
   and every parameter is either a slot's sentinel (it is that slot's value) or the same
   in both (a constant of the query). A value that shapes the SQL (a year turned into two
   dates, a text wrapped in ``%...%``, an integer beyond the column's range) fails that
   test and the query is compiled on every use.
 - On a hit the SQL is the entry's, the parameters are the slots' values in the entry's
-  order: no compile.
+  order: no compile. Every SELECT goes through it: a queryset's own evaluation, ``get()``,
+  the subqueries of an aggregate, ``core.batch``'s combined queries.
 
 ``settings.SQL_CACHE`` turns it off (``False``); ``settings.SQL_CACHE_VERIFY`` (on in
 the tests) compiles every hit afresh too and raises ``AssertionError`` if the SQL or a
@@ -34,9 +37,9 @@ The cache is per process, bounded (``MAX_ENTRIES``, least recently used first ou
 
 from __future__ import annotations
 
-import copy
 import datetime
 import decimal
+import enum
 import threading
 import uuid
 from collections import OrderedDict
@@ -44,7 +47,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import Field, Model
 from django.db.models.expressions import RawSQL, Value
 from django.db.models.fields.reverse_related import ForeignObjectRel
@@ -77,7 +79,8 @@ _PLAIN = (type(None), bool, int, str, float)
 # Values that pass the compiler unchanged (checked for each entry, see ``_entry``). Decimals
 # and floats stay in the key: a decimal field rounds them to its precision.
 _SLOT_TYPES = (int, str, datetime.date, uuid.UUID)  # a datetime is a date
-_MODULES = ("django.db.models", "django.contrib.postgres", "core.")
+# the query machinery: Django's and this project's expressions
+_MODULES = ("django.db.models.", "django.contrib.postgres.", "core.expressions")
 
 
 @dataclass
@@ -270,7 +273,7 @@ def _copy(obj, memo: dict):
     if kind is tuple or kind is set or kind is frozenset:
         return kind([_copy(item, memo) for item in obj])
     attrs = getattr(obj, "__dict__", None)
-    if attrs is None or not kind.__module__.startswith(_MODULES):
+    if attrs is None or not kind.__module__.startswith(_MODULES) or isinstance(obj, _VALUES):
         return obj  # values (dates, choices' members ...): the compiler only reads them
     copied = object.__new__(kind)
     memo[id(obj)] = copied
@@ -303,13 +306,18 @@ class _Entry:
     # per parameter: ("slot", n, wrap) (slot n's value, or ``wrap(value)`` where the backend
     # wraps it, e.g. psycopg's ``Int8`` for a bigint column) or ("const", value, None)
     params: tuple[tuple[str, Any, Any], ...]
-    compiler: Any  # the first compile's compiler (its select, klass_info ...), query removed
+    # what the first compile left on its compiler (select, klass_info, col_count ...): the
+    # rows are read through it
+    state: dict
 
 
 _cache: OrderedDict = OrderedDict()
 _uncacheable: OrderedDict = OrderedDict()  # keys whose SQL depends on the values
+_VALUES = (str, int, float, bytes, enum.Enum)  # immutable, whatever their module
 _lock = threading.Lock()  # the stores' order (a threaded development server)
 stats = {"hits": 0, "misses": 0, "uncacheable": 0}
+# the compiler's own attributes, not what a compile leaves on it
+_OWN = frozenset({"query", "connection", "using", "elide_empty"})
 
 
 def clear() -> None:
@@ -327,46 +335,58 @@ def _enabled() -> bool:
     return getattr(settings, "SQL_CACHE", True)
 
 
-def compiled(query, using: str):
-    """(sql, params, compiler) of ``query`` on ``using``; raises ``EmptyResultSet`` as the
-    compiler does. The compiler's ``query`` is ``query``."""
+def as_sql(compiler, compile_, with_limits: bool = True, with_col_aliases: bool = False):
+    """``compiler.as_sql(with_limits, with_col_aliases)``, from the cache where the query's
+    shape was compiled before (``core.db.postgresql.compiler.SQLCompiler``).
+    ``compile_(compiler)`` is the compile without the cache; ``EmptyResultSet`` is raised
+    as it raises it."""
     if not _enabled():
-        return _compile(query, using)
+        return compile_(compiler)
+    query = compiler.query
     try:
         key, slots = shape(query)
-        key = (using, type(query), query.compiler, key)
+        key = (
+            type(compiler),
+            compiler.using,
+            compiler.elide_empty,
+            with_limits,
+            with_col_aliases,
+            type(query),
+            key,
+        )
         entry = _cache.get(key)
     except (Uncacheable, TypeError):  # TypeError: an unhashable part of the key
         stats["uncacheable"] += 1
-        return _compile(query, using)
+        return compile_(compiler)
     except Exception:  # a query the walk does not know: compiled as before (raised in tests)
         if _verifying():
             raise
         stats["uncacheable"] += 1
-        return _compile(query, using)
+        return compile_(compiler)
     if entry is not None:
         with _lock:
             if key in _cache:
                 _cache.move_to_end(key)
         stats["hits"] += 1
-        params = [
+        params = tuple(
             ref if how == "const" else slots[ref].value if wrap is None else wrap(slots[ref].value)
             for how, ref, wrap in entry.params
-        ]
-        compiler = copy.copy(entry.compiler)
-        compiler.query = query
-        compiler.connection = connections[using]
+        )
         if _verifying():
-            _verify(query, using, entry.sql, params)
-        return entry.sql, params, compiler
-    sql, params, compiler = _compile(query, using)
+            fresh = query.get_compiler(
+                connection=compiler.connection, elide_empty=compiler.elide_empty
+            )
+            _verify(entry.sql, params, compile_(fresh))
+        compiler.__dict__.update(entry.state)
+        return entry.sql, params
+    sql, params = compile_(compiler)
     if key in _uncacheable:
         stats["uncacheable"] += 1
-        return sql, params, compiler
+        return sql, params
     stats["misses"] += 1
     try:
-        entry = _entry(query, using, slots, sql, params, compiler)
-    except Exception:  # as above: the page is served all the same
+        entry = _entry(compiler, compile_, slots, sql, params)
+    except Exception:  # as above: the query is served all the same
         if _verifying():
             raise
         entry = None
@@ -374,13 +394,7 @@ def compiled(query, using: str):
         _remember(_uncacheable, key, True)
     else:
         _remember(_cache, key, entry)
-    return sql, params, compiler
-
-
-def _compile(query, using: str):
-    compiler = query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
-    return sql, list(params), compiler
+    return sql, params
 
 
 def _remember(store: OrderedDict, key, value) -> None:
@@ -390,9 +404,10 @@ def _remember(store: OrderedDict, key, value) -> None:
             store.popitem(last=False)
 
 
-def _entry(query, using, slots, sql, params, compiler) -> _Entry | None:
+def _entry(compiler, compile_, slots, sql, params) -> _Entry | None:
     """The cache entry of this compile, checked against a compile with sentinels."""
-    copied = _copy(query, {})
+    state = {name: value for name, value in compiler.__dict__.items() if name not in _OWN}
+    copied = _copy(compiler.query, {})
     copy_slots = shape(copied)[1]  # the same slots, in the same order
     if len(copy_slots) != len(slots):
         return None
@@ -408,7 +423,9 @@ def _entry(query, using, slots, sql, params, compiler) -> _Entry | None:
     for slot, sentinel in zip(copy_slots, sentinels, strict=True):
         _set(slot, sentinel)
     try:
-        sentinel_sql, sentinel_params = copied.get_compiler(using=using).as_sql()
+        sentinel_sql, sentinel_params = compile_(
+            copied.get_compiler(connection=compiler.connection, elide_empty=compiler.elide_empty)
+        )
     except Exception:  # noqa: BLE001 (a value the compiler reads: not cacheable)
         return None
     if sentinel_sql != sql or len(sentinel_params) != len(params):
@@ -429,9 +446,7 @@ def _entry(query, using, slots, sql, params, compiler) -> _Entry | None:
             template.append(("const", real, None))
         else:
             return None
-    proto = copy.copy(compiler)
-    proto.query = None
-    return _Entry(sql=sql, params=tuple(template), compiler=proto)
+    return _Entry(sql=sql, params=tuple(template), state=state)
 
 
 def _hashable(value) -> bool:
@@ -442,12 +457,30 @@ def _hashable(value) -> bool:
     return True
 
 
-def _verify(query, using: str, sql: str, params: list) -> None:
-    fresh_sql, fresh_params, _ = _compile(query, using)
+def _verify(sql: str, params: tuple, fresh: tuple) -> None:
+    fresh_sql, fresh_params = fresh
     if fresh_sql != sql or len(fresh_params) != len(params):
         raise AssertionError(f"cached SQL differs from a fresh compile:\n{sql}\n{fresh_sql}")
-    for number, (cached, fresh) in enumerate(zip(params, fresh_params, strict=True)):
-        if not _same(cached, fresh):
+    for number, (cached, new) in enumerate(zip(params, fresh_params, strict=True)):
+        if not _same(cached, new):
             raise AssertionError(
-                f"cached SQL's parameter {number} is {cached!r}, a fresh compile's {fresh!r}\n{sql}"
+                f"cached SQL's parameter {number} is {cached!r}, a fresh compile's {new!r}\n{sql}"
             )
+
+
+# --- for tests and tools ---------------------------------------------------------------
+
+
+def compiled(query, using: str = "default"):
+    """(sql, params, compiler) of ``query``, as a queryset's evaluation compiles it."""
+    compiler = query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    return sql, list(params), compiler
+
+
+def fresh(query, using: str = "default"):
+    """(sql, params) of ``query`` compiled without the cache."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    sql, params = SQLCompiler.as_sql(query.get_compiler(using=using))
+    return sql, list(params)

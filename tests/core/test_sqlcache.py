@@ -46,8 +46,7 @@ def aliases_of(organisation):
 
 
 def fresh(query):
-    sql, params = query.get_compiler(using="default").as_sql()
-    return sql, list(params)
+    return sqlcache.fresh(query)
 
 
 def key(queryset):
@@ -95,14 +94,14 @@ def test_the_sentinels_never_touch_the_query_or_its_clones(organisations, monkey
 
 
 def test_pages_read_each_objects_own_rows_on_a_hit(organisations):
+    names = {o.pk: sorted(o.aliases.values_list("name", flat=True)) for o in organisations}
+    sqlcache.clear()
     for _ in range(2):  # the second round is served from the cache
         for organisation in organisations:
             aliases = aliases_of(organisation).order_by("name")
             same = Organisation.objects.filter(pk=organisation.pk)
             batch.fetch_together(aliases, same)
-            assert [a.name for a in aliases] == sorted(
-                organisation.aliases.values_list("name", flat=True)
-            )
+            assert [a.name for a in aliases] == names[organisation.pk]
             assert {a.organisation.name for a in aliases} == {organisation.name}
             assert list(same) == [organisation]
     assert sqlcache.stats["misses"] == 2  # the first organisation's, in the first round
@@ -151,14 +150,19 @@ def test_a_naive_datetime_is_another_shape_than_an_aware_one():
     ],
 )
 def test_a_value_that_shapes_the_sql_is_compiled_every_time(make, monkeypatch):
+    expected = fresh(make().query)
     compiles = []
-    original = sqlcache._compile
-    monkeypatch.setattr(sqlcache, "_compile", lambda q, u: compiles.append(1) or original(q, u))
+    original = SQLCompiler.as_sql
+
+    def as_sql(compiler, *args, **kwargs):
+        compiles.append(1)
+        return original(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
     for _ in range(3):
-        query = make().query
-        sql, params, _ = sqlcache.compiled(query, "default")
-        assert (sql, params) == fresh(make().query)
-    assert len(compiles) == 3
+        sql, params, _ = sqlcache.compiled(make().query, "default")
+        assert (sql, params) == expected
+    assert len(compiles) == 4  # each time, and once with the sentinels (the first time)
     assert not sqlcache._cache
 
 
@@ -189,6 +193,7 @@ def test_the_years_range_is_the_same_sql_as_year_and_is_kept(monkeypatch):
     by_year = BusinessSupport.objects.filter(received_on__year=2022)
     by_range = BusinessSupport.objects.filter(in_year("received_on", 2022))
     assert str(by_year.query) == str(by_range.query)
+    sqlcache.clear()
     sqlcache.compiled(by_range.query, "default")
     other = BusinessSupport.objects.filter(in_year("received_on", 2023))
     sql, params, _ = sqlcache.compiled(other.query, "default")
@@ -224,13 +229,13 @@ def test_verification_fails_loudly_on_a_wrong_entry(organisations, settings):
     sqlcache.compiled(aliases_of(first).query, "default")
     (cache_key, entry), *_ = sqlcache._cache.items()
     sqlcache._cache[cache_key] = sqlcache._Entry(
-        sql=entry.sql.replace("=", "<>"), params=entry.params, compiler=entry.compiler
+        sql=entry.sql.replace("=", "<>"), params=entry.params, state=entry.state
     )
     settings.SQL_CACHE_VERIFY = True
     with pytest.raises(AssertionError, match="differs from a fresh compile"):
         sqlcache.compiled(aliases_of(second).query, "default")
     sqlcache._cache[cache_key] = sqlcache._Entry(
-        sql=entry.sql, params=(("const", first.pk, None),), compiler=entry.compiler
+        sql=entry.sql, params=(("const", first.pk, None),), state=entry.state
     )
     with pytest.raises(AssertionError, match="parameter 0"):
         sqlcache.compiled(aliases_of(second).query, "default")
