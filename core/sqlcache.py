@@ -59,7 +59,8 @@ class Uncacheable(Exception):
     """The query holds something whose effect on the SQL the shape cannot tell."""
 
 
-# Attributes derived from others (cached properties, memo caches): not part of the shape.
+# Attributes derived from others (cached properties, memo caches) or read only while filters
+# are built: not part of the shape.
 _DERIVED = frozenset(
     {
         "_constructor_args",
@@ -73,6 +74,15 @@ _DERIVED = frozenset(
         "base_table",
         "_annotation_select_cache",
         "_extra_select_cache",
+        # a join's columns, from its join field
+        "join_fields",
+        "join_cols",
+        # what builds filters, not SQL: the aliases a sticky filter reuses, the joins of the
+        # last lookup, the tables' aliases (in alias_map)
+        "used_aliases",
+        "filter_is_sticky",
+        "_lookup_joins",
+        "table_map",
     }
 )
 _PLAIN = (type(None), bool, int, str, float)
