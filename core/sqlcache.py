@@ -51,6 +51,7 @@ from django.db.models import Field, Model
 from django.db.models.expressions import RawSQL, Value
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.db.models.lookups import Lookup
+from django.utils import timezone
 
 MAX_ENTRIES = 2000
 
@@ -362,6 +363,8 @@ def as_sql(compiler, compile_, with_limits: bool = True, with_col_aliases: bool 
             with_limits,
             with_col_aliases,
             type(query),
+            # a date or time function of a datetime column compiles the active time zone in
+            timezone.get_current_timezone_name() if settings.USE_TZ else None,
             key,
         )
         entry = _cache.get(key)

@@ -189,6 +189,20 @@ def test_choices_members_in_a_list_of_values_are_slots(organisations):
     assert sqlcache.stats["hits"] == 3
 
 
+def test_the_active_time_zone_is_part_of_the_key(organisations):
+    query = HistoricalOrganisation.objects.filter(history_date__date=datetime.date(2022, 1, 1))
+    with timezone.override("Europe/Stockholm"):
+        sqlcache.compiled(query.query, "default")
+    with timezone.override("America/New_York"):
+        same_shape = HistoricalOrganisation.objects.filter(
+            history_date__date=datetime.date(2022, 1, 2)
+        )
+        sql, params, _ = sqlcache.compiled(same_shape.query, "default")
+        assert (sql, params) == fresh(same_shape.query)
+        assert "America/New_York" in params
+    assert sqlcache.stats["hits"] == 0
+
+
 def test_the_years_range_is_the_same_sql_as_year_and_is_kept(monkeypatch):
     by_year = BusinessSupport.objects.filter(received_on__year=2022)
     by_range = BusinessSupport.objects.filter(in_year("received_on", 2022))
