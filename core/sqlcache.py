@@ -130,9 +130,10 @@ def _slot_key(owner, attr: str, value, slots: list[_Slot]):
             if not isinstance(item, _SLOT_TYPES):
                 parts.append((item_kind, _walk(item, slots, {})))  # e.g. decimals: the key
                 continue
-            # ``IN`` drops repeated values: where a value repeats is part of the shape
+            # ``IN`` drops repeated values (equal ones, as a set): where a value repeats is
+            # part of the shape
             try:
-                seen = first.setdefault((item_kind, item), index)
+                seen = first.setdefault(item, index)
             except TypeError as error:
                 raise Uncacheable("unhashable value") from error
             parts.append(("$", item_kind, _aware(item), seen))

@@ -118,6 +118,10 @@ def test_values_are_slots_but_none_booleans_and_list_shapes_are_the_key():
     assert key(objects.filter(pk__in=[1, 2])) != key(objects.filter(pk__in=[1, 1]))
     assert key(objects.filter(pk__in=[1, 2])) != key(objects.filter(pk__in=[1, None]))
     assert key(objects.filter(pk__in=[1, 2])) != key(objects.filter(pk__in=[1, 2, 3]))
+    member = Organisation.Kind.MUNICIPALITY  # equal to its value: IN keeps one of them
+    assert key(objects.filter(kind__in=["municipality", member])) != key(
+        objects.filter(kind__in=["other", member])
+    )
     assert key(objects.annotate(x=Value(True))) != key(objects.annotate(x=Value(False)))
     # a different filter, order or join is a different shape
     assert key(objects.filter(pk=1)) != key(objects.filter(pk__gt=1))
