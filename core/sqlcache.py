@@ -386,12 +386,15 @@ def as_sql(compiler, compile_, with_limits: bool = True, with_col_aliases: bool 
             ref if how == "const" else slots[ref].value if wrap is None else wrap(slots[ref].value)
             for how, ref, wrap in entry.params
         )
+        # first: the rows are read through it even when nothing is asked (EmptyResultSet)
+        compiler.__dict__.update(entry.state)
         if _verifying():
             fresh = query.get_compiler(
                 connection=compiler.connection, elide_empty=compiler.elide_empty
             )
+            # EmptyResultSet (a value beyond its column) is raised as the compile raises it:
+            # the cached SQL reads no rows either (tests/core/test_sqlcache.py)
             _verify(entry.sql, params, compile_(fresh))
-        compiler.__dict__.update(entry.state)
         return entry.sql, params
     sql, params = compile_(compiler)
     if key in _uncacheable:

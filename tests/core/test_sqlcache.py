@@ -207,6 +207,15 @@ def test_the_active_time_zone_is_part_of_the_key(organisations):
     assert sqlcache.stats["hits"] == 0
 
 
+def test_a_value_beyond_the_column_on_a_verified_hit_reads_no_rows(organisations, settings):
+    settings.SQL_CACHE_VERIFY = True
+    assert Organisation.objects.filter(pk=organisations[0].pk).get() == organisations[0]
+    assert sqlcache._cache
+    assert not Organisation.objects.filter(pk=10**30).exists()
+    with pytest.raises(Organisation.DoesNotExist):
+        Organisation.objects.get(pk=10**30)
+
+
 def test_the_years_range_is_the_same_sql_as_year_and_is_kept(monkeypatch):
     by_year = BusinessSupport.objects.filter(received_on__year=2022)
     by_range = BusinessSupport.objects.filter(in_year("received_on", 2022))
