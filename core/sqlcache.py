@@ -429,7 +429,13 @@ def _entry(compiler, compile_, slots, sql, params) -> _Entry | None:
     if len(copy_slots) != len(slots):
         return None
     sentinels = []
+    repeated: dict = {}  # a value repeated in one list gets its first place's sentinel (IN)
     for number, slot in enumerate(slots):
+        if slot.index is not None:
+            first = repeated.setdefault((id(slot.owner), slot.attr, slot.value), number)
+            if first != number:
+                sentinels.append(sentinels[first])
+                continue
         try:
             sentinel = _sentinel(slot.value, number)
         except Uncacheable:
@@ -447,7 +453,9 @@ def _entry(compiler, compile_, slots, sql, params) -> _Entry | None:
         return None
     if sentinel_sql != sql or len(sentinel_params) != len(params):
         return None
-    by_sentinel = {sentinel: number for number, sentinel in enumerate(sentinels)}
+    by_sentinel: dict = {}
+    for number, sentinel in enumerate(sentinels):
+        by_sentinel.setdefault(sentinel, number)
     template: list[tuple[str, Any, Any]] = []
     for real, fake in zip(params, sentinel_params, strict=True):
         number = by_sentinel.get(fake) if _hashable(fake) else None

@@ -216,6 +216,17 @@ def test_a_value_beyond_the_column_on_a_verified_hit_reads_no_rows(organisations
         Organisation.objects.get(pk=10**30)
 
 
+def test_a_list_with_a_repeated_value_is_kept_and_read_right(organisations):
+    first, second = organisations
+    for ids in ([first.pk, second.pk, first.pk], [second.pk, first.pk, second.pk]):
+        rows = Organisation.objects.filter(pk__in=ids).order_by("pk")
+        check = Organisation.objects.filter(pk__in=ids).order_by("pk")
+        batch.fetch_together(rows, check)
+        assert list(rows) == list(check) == organisations
+    assert len(sqlcache._cache) == 1  # one shape: three values, the first repeated last
+    assert sqlcache.stats["hits"] == 3
+
+
 def test_the_years_range_is_the_same_sql_as_year_and_is_kept(monkeypatch):
     by_year = BusinessSupport.objects.filter(received_on__year=2022)
     by_range = BusinessSupport.objects.filter(in_year("received_on", 2022))
