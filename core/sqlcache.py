@@ -274,14 +274,14 @@ def _copy(obj, memo: dict):
     if done is not None:
         return done
     if kind is list:
-        memo[id(obj)] = copied = []
-        copied.extend([_copy(item, memo) for item in obj])
-        return copied
+        memo[id(obj)] = items = []
+        items.extend([_copy(item, memo) for item in obj])
+        return items
     if kind is dict:
-        memo[id(obj)] = copied = {}
+        memo[id(obj)] = mapping = {}
         for name, value in obj.items():
-            copied[name] = _copy(value, memo)
-        return copied
+            mapping[name] = _copy(value, memo)
+        return mapping
     if kind is tuple or kind is set or kind is frozenset:
         return kind([_copy(item, memo) for item in obj])
     attrs = getattr(obj, "__dict__", None)
@@ -428,7 +428,7 @@ def _entry(compiler, compile_, slots, sql, params) -> _Entry | None:
     copy_slots = shape(copied)[1]  # the same slots, in the same order
     if len(copy_slots) != len(slots):
         return None
-    sentinels = []
+    sentinels: list = []
     repeated: dict = {}  # a value repeated in one list gets its first place's sentinel (IN)
     for number, slot in enumerate(slots):
         if slot.index is not None:
@@ -458,13 +458,13 @@ def _entry(compiler, compile_, slots, sql, params) -> _Entry | None:
         by_sentinel.setdefault(sentinel, number)
     template: list[tuple[str, Any, Any]] = []
     for real, fake in zip(params, sentinel_params, strict=True):
-        number = by_sentinel.get(fake) if _hashable(fake) else None
-        if number is not None and isinstance(fake, type(sentinels[number])):
-            value = slots[number].value
+        found = by_sentinel.get(fake) if _hashable(fake) else None
+        if found is not None and isinstance(fake, type(sentinels[found])):
+            value = slots[found].value
             if _same(real, value):
-                template.append(("slot", number, None))
+                template.append(("slot", found, None))
             elif type(real) is type(fake) and real == value and _same(type(fake)(value), real):
-                template.append(("slot", number, type(fake)))  # wrapped by the backend
+                template.append(("slot", found, type(fake)))  # wrapped by the backend
             else:
                 return None
         elif _same(real, fake):
