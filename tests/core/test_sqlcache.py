@@ -279,6 +279,20 @@ def test_verification_fails_loudly_on_a_wrong_entry(organisations, settings):
         sqlcache.compiled(aliases_of(second).query, "default")
 
 
+def test_verification_compiles_the_first_hits_of_each_entry(organisations, settings, monkeypatch):
+    first, second = organisations
+    settings.SQL_CACHE_VERIFY = True
+    monkeypatch.setattr(sqlcache, "VERIFY_HITS", 2)
+    fresh_compiles = []
+    original = sqlcache._verify
+    monkeypatch.setattr(sqlcache, "_verify", lambda *a: fresh_compiles.append(1) or original(*a))
+    for _ in range(5):
+        for organisation in organisations:
+            sqlcache.compiled(aliases_of(organisation).query, "default")
+    assert sqlcache.stats["hits"] == 9
+    assert len(fresh_compiles) == 2
+
+
 def test_the_cache_is_bounded(monkeypatch):
     monkeypatch.setattr(sqlcache, "MAX_ENTRIES", 3)
     for size in range(1, 6):
