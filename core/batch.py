@@ -160,7 +160,7 @@ def fetch_together(
     parts, params, compilers, asked = [], [], [], []
     for qs in pending:
         compiler = qs.query.get_compiler(using=using)
-        try:  # PostgreSQL's compiles a shape of query once (core.sqlcache)
+        try:  # on PostgreSQL, each shape of query is compiled once (core.sqlcache)
             sql, part_params = compiler.as_sql()
         except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to ask for
             qs._result_cache = []
