@@ -182,6 +182,12 @@ if DB_PREPARED_STATEMENTS:
 # afresh as well and fails loudly if the cached SQL or a parameter differs.
 SQL_CACHE = env.bool("SQL_CACHE", default=True)
 SQL_CACHE_VERIFY = env.bool("SQL_CACHE_VERIFY", default=False)
+
+# Forms render Django's standard widget templates in Python, the same text byte for byte
+# (core.renderers); FORM_RENDERER_VERIFY (on in the tests) checks the first renderings of
+# each widget template against the template itself.
+FORM_RENDERER = "core.renderers.WidgetRenderer"
+FORM_RENDERER_VERIFY = env.bool("FORM_RENDERER_VERIFY", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from projects import selectors
 from projects.forms import OrganisationField
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState, Organisation, RusArea
-from projects.widgets import ListModelChoiceIterator, QuickSelect
+from projects.widgets import ListModelChoiceIterator
 
 OPEN = "open"
 CLOSED = "closed"
@@ -89,24 +89,24 @@ class CaseFilter(django_filters.FilterSet):
         ),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Typ"), choices=CaseKind.choices, empty_label=_("Alla typer"), widget=QuickSelect
+        label=_("Typ"), choices=CaseKind.choices, empty_label=_("Alla typer"), widget=forms.Select
     )
     state = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=_state_choices,
         empty_label=_("Alla"),
         method="filter_state",
-        widget=QuickSelect,
+        widget=forms.Select,
     )
     # Choices set per instance in __init__ (read once, used to validate and to render).
     year = django_filters.ChoiceFilter(
-        label=_("År"), choices=_year_choices, empty_label=_("Alla år"), widget=QuickSelect
+        label=_("År"), choices=_year_choices, empty_label=_("Alla år"), widget=forms.Select
     )
     officer = ListModelChoiceFilter(
         label=_("Handläggare"),
         queryset=lambda request: selectors.officers(),
         empty_label=_("Alla handläggare"),
-        widget=QuickSelect,
+        widget=forms.Select,
     )
     rus_area = ListModelChoiceFilter(
         label=_("RUS-insatsområde"),
@@ -114,7 +114,7 @@ class CaseFilter(django_filters.FilterSet):
         queryset=RusArea.objects.all(),
         empty_label=_("Alla insatsområden"),
         distinct=True,
-        widget=QuickSelect,
+        widget=forms.Select,
     )
     # A search-as-you-type picker, not a select: there are hundreds of applicants.
     applicant = OrganisationFilter(

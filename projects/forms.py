@@ -37,7 +37,7 @@ from projects.models import (
     SecrecyProvision,
     SmartSpecialisationArea,
 )
-from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget, QuickSelect
+from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget
 
 # --- Reusable fields --------------------------------------------------------------
 
@@ -674,14 +674,14 @@ class DocumentUploadForm(forms.Form):
         max_length=200,
         help_text=_("Samma titel som ett befintligt dokument sparas som en ny version."),
     )
-    kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=forms.Select)
     confidential = forms.BooleanField(
         label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
     )
     direction = forms.ChoiceField(
         label=_("Riktning"),
         choices=Document.Direction.choices,
-        widget=QuickSelect,
+        widget=forms.Select,
         required=False,
         help_text=_("Tomt betyder inkommande."),
     )

@@ -33,7 +33,6 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.template import loader
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from projects.models import Organisation
@@ -145,46 +144,7 @@ class OrganisationMultiPickerWidget(OrganisationPickerWidget):
         return context
 
 
-# --- Selects for pages that render many options (filter forms) ----------------------
-
-
-def _flat_attrs(attrs: dict) -> str:
-    """Attributes as django/forms/widgets/attrs.html writes them (True: bare name)."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickSelect(forms.Select):
-    """A ``<select>`` written in Python: the same markup as Django's Select.
-
-    Django renders every ``<option>`` through its own template include (about 0.1 ms
-    each); the case list's filters have some fifty options, so this saves milliseconds
-    on every list page. Use it where a form shows long choice lists on a hot page.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"', widget["name"]), _flat_attrs(widget["attrs"])]
-        parts.append(">")
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>',
-                        str(option["value"]),
-                        mark_safe(_flat_attrs(option["attrs"])),  # noqa: S308 - escaped above
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+# --- Choices read in one query ------------------------------------------------------
 
 
 class ListModelChoiceIterator(ModelChoiceIterator):

@@ -59,6 +59,9 @@ def pytest_configure(config):
     # Every cached compile of a query (core.sqlcache) is checked against a fresh one: the
     # whole suite checks that the shapes of every page's queries key their SQL.
     settings.SQL_CACHE_VERIFY = os.environ.get("SQL_CACHE_VERIFY", "true") != "false"
+    # Every form's standard widgets, rendered in Python (core.renderers), are checked
+    # against Django's widget templates (the first renderings of each template).
+    settings.FORM_RENDERER_VERIFY = True
 
 
 @pytest.hookimpl(trylast=True)

@@ -5,8 +5,16 @@ from decimal import Decimal
 from django import template
 
 from core.money import format_amount, format_msek
+from core.renderers import render_field
 
 register = template.Library()
+
+
+@register.simple_tag
+def form_field(field):
+    """``{% form_field field %}``: the field's label, widget, help text and errors as
+    ``templates/partials/field.html`` lays them out (written in Python: core.renderers)."""
+    return render_field(field=field)
 
 
 @register.filter

@@ -1,5 +1,9 @@
 from django import template
+from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext
 
+from core.money import format_amount
+from core.renderers import pk_url, render_date, render_value, writes
 from financing.selectors import share_percent
 
 register = template.Library()
@@ -12,3 +16,69 @@ def share_of(part, total):
     if value is None:
         return ""
     return f"{value} %".replace(".", ",")
+
+
+def _sek(value) -> str:
+    return render_value(format_amount(value))
+
+
+@writes("financing/partials/commitment_table.html")
+def render_commitment_table(commitments, caption) -> str:
+    """``templates/financing/partials/commitment_table.html``: commitments with their paid,
+    released and remaining sums (the dashboard and the commitments list show 25 rows)."""
+    url = pk_url("financing:commitment_detail")  # Commitment.get_absolute_url()
+    rows = []
+    for c in commitments:
+        reference = (
+            f'<br><span class="muted">{render_value(c.reference)}</span>' if c.reference else ""
+        )
+        dnr = f'<span class="dnr">{render_value(c.case.dnr)}</span> ' if c.case else ""
+        description = (
+            f'<br><span class="muted">{render_value(truncatechars(c.description, 80))}</span>'
+            if c.description
+            else ""
+        )
+        rows.append(
+            "\n    <tr>\n"
+            f'      <td><a href="{render_value(url(c.pk))}">{render_date(c.committed_on)}</a>'
+            f"{reference}</td>\n"
+            f"      <td>{dnr}{render_value(c.recipient or '')}{description}</td>\n"
+            f"      <td>{render_value(c.get_category_display())}<br>"
+            f'<span class="muted">{render_value(c.get_priority_display())}</span></td>\n'
+            f"      <td>{render_value(c.grant.year)}</td>\n"
+            f'      <td class="num">{_sek(c.amount)}</td>\n'
+            f'      <td class="num">{_sek(c.paid)}</td>\n'
+            f'      <td class="num">{_sek(c.released)}</td>\n'
+            f'      <td class="num"><strong>{_sek(c.remaining)}</strong></td>\n'
+            "    </tr>\n    "
+        )
+    if not rows:
+        rows.append(
+            '\n    <tr><td colspan="8" class="muted">'
+            f"{render_value(gettext('Inga åtaganden.'))}</td></tr>\n    "
+        )
+    headers = [
+        ("", gettext("Beslut")),
+        ("", gettext("Avser")),
+        ("", gettext("Kategori")),
+        ("", gettext("År")),
+        (' class="num"', gettext("Belopp")),
+        (' class="num"', gettext("Utbetalt")),
+        (' class="num"', gettext("Återfört")),
+        (' class="num"', gettext("Återstår")),
+    ]
+    head = "".join(
+        f'      <th scope="col"{css}>{render_value(label)}</th>\n' for css, label in headers
+    )
+    return (
+        '\n<div class="table-wrap">\n<table>\n'
+        f'  <caption class="visually-hidden">{render_value(caption)}</caption>\n'
+        f"  <thead>\n    <tr>\n{head}    </tr>\n  </thead>\n  <tbody>\n    "
+        f"{''.join(rows)}\n  </tbody>\n</table>\n</div>\n"
+    )
+
+
+@register.simple_tag
+def commitment_table(commitments, caption=""):
+    """``{% commitment_table commitments caption %}``."""
+    return render_commitment_table(commitments=commitments, caption=caption)
