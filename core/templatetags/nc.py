@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 from core.money import format_amount, format_msek
-from core.renderers import render_field
+from core.renderers import render_date, render_field, render_value, writes
 
 register = template.Library()
 
@@ -57,3 +58,49 @@ def undo_offer(context):
 
     request = context.get("request")
     return take_undo_offer(request) if request is not None else None
+
+
+def _task_when(task, today) -> str:
+    due = ""
+    if task.due:
+        if task.due < today:
+            due = (
+                f'<span class="badge badge--red">{render_value(gettext("försenad"))} '
+                f"{render_date(task.due)}</span>"
+            )
+        else:
+            due = (
+                f'<span class="badge badge--amber">{render_value(gettext("senast"))} '
+                f"{render_date(task.due)}</span>"
+            )
+    since = (
+        f'<span class="muted">{render_value(gettext("sedan"))} {render_date(task.since)}</span>'
+        if task.since
+        else ""
+    )
+    return f"{due}\n      {since}"
+
+
+@writes("home/task_rows.html")
+def render_task_rows(tasks, today) -> str:
+    """``templates/home/task_rows.html``: the user's tasks (core.worklist), as Mina uppgifter
+    and the start page list them."""
+    items = []
+    for task in tasks:
+        reference = f"{render_value(task.reference)} " if task.reference else ""
+        items.append(
+            '\n  <li class="task-list__item">\n'
+            f'    <span class="task-list__kind badge">{render_value(task.kind)}</span>\n'
+            f'    <a class="task-list__title" href="{render_value(task.url)}">{reference}'
+            f"{render_value(task.title)}</a>\n"
+            '    <span class="task-list__when">\n'
+            f"      {_task_when(task, today)}\n"
+            "    </span>\n  </li>\n  "
+        )
+    return f'<ul class="task-list">\n  {"".join(items)}\n</ul>\n'
+
+
+@register.simple_tag
+def task_rows(tasks, today):
+    """``{% task_rows tasks today %}``."""
+    return render_task_rows(tasks=tasks, today=today)
