@@ -13,7 +13,6 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
@@ -21,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
+from core.links import object_url
 from financing.triggers import child_totals_triggers, commitment_totals_triggers
 from projects.models import Organisation, ReportPriority, money_field
 
@@ -287,7 +287,7 @@ class Grant(Versioned):
         return str(_("Anslag %(code)s %(year)s") % {"code": self.code, "year": self.year})
 
     def get_absolute_url(self):
-        return reverse("financing:grant_detail", args=[self.year])
+        return object_url("financing:grant_detail", self.year)
 
 
 class Allocation(models.Model):
@@ -422,7 +422,7 @@ class FinancingPlan(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned
         return str(_("Finansieringsplan för %(project)s") % {"project": self.project})
 
     def get_absolute_url(self):
-        return reverse("financing:plan_detail", args=[self.project_id])
+        return object_url("financing:plan_detail", self.project_id)
 
     @transition(
         field=status, source=[PlanStatus.DRAFT, PlanStatus.RETURNED], target=PlanStatus.SUBMITTED
@@ -588,7 +588,7 @@ class Commitment(models.Model):
         return f"{self.grant.year} {label}: {self.amount}"
 
     def get_absolute_url(self):
-        return reverse("financing:commitment_detail", args=[self.pk])
+        return object_url("financing:commitment_detail", self.pk)
 
 
 class PaymentKind(models.TextChoices):
@@ -1226,4 +1226,4 @@ class BusinessSupport(Versioned):
         return f"{self.application_id} {self.company_name}"
 
     def get_absolute_url(self):
-        return reverse("financing:business_support_edit", args=[self.pk])
+        return object_url("financing:business_support_edit", self.pk)

@@ -10,7 +10,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
@@ -18,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
+from core.links import object_url
 from projects.documents import sanitise_filename
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
@@ -80,7 +80,7 @@ class Organisation(Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("projects:organisation_detail", args=[self.pk])
+        return object_url("projects:organisation_detail", self.pk)
 
 
 class OrganisationAlias(models.Model):
@@ -340,7 +340,7 @@ class Project(Versioned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("projects:project_detail", args=[self.pk])
+        return object_url("projects:project_detail", self.pk)
 
     def clean(self):
         if self.start_date and self.end_date and self.start_date > self.end_date:
@@ -567,7 +567,7 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         return f"{self.dnr} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("projects:case_detail", args=[self.pk])
+        return object_url("projects:case_detail", self.pk)
 
     @property
     def dnr(self) -> str:
@@ -754,7 +754,7 @@ class Document(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("projects:document_download", args=[self.pk])
+        return object_url("projects:document_download", self.pk)
 
     @property
     def registry_label(self) -> str:
@@ -1048,7 +1048,7 @@ class DocumentRequest(models.Model):
         return f"{self.case.dnr}: {self.requester} ({self.received_on:%Y-%m-%d})"
 
     def get_absolute_url(self):
-        return reverse("projects:request_detail", args=[self.pk])
+        return object_url("projects:request_detail", self.pk)
 
     def days_taken(self, today=None) -> int:
         end = self.decided_on or today or timezone.localdate()

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.jobs import JobBase
+from core.links import object_url
 from core.triggers import FROZEN_ERRCODE
 
 # SQL: the report (of the row's section) is approved by the committee.
@@ -193,7 +194,7 @@ class ReportYear(Versioned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("reporting:report_detail", args=[self.year])
+        return object_url("reporting:report_detail", self.year)
 
     @property
     def is_approved(self) -> bool:
@@ -553,7 +554,7 @@ class GeneratedReport(models.Model):
         return self.filename
 
     def get_absolute_url(self):
-        return reverse("reporting:file_download", args=[self.pk])
+        return object_url("reporting:file_download", self.pk)
 
     @property
     def content_type(self) -> str:

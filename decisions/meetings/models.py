@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.jobs import JobBase
+from core.links import object_url
 from core.triggers import (
     MEETING_SIGNED,
     MOTION_SIGNED,
@@ -87,7 +87,7 @@ class Body(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("decisions:body_detail", args=[self.pk])
+        return object_url("decisions:body_detail", self.pk)
 
     @property
     def name_in_sentence(self) -> str:
@@ -279,7 +279,7 @@ class Meeting(models.Model):
         return f"{self.body} {self.date:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("decisions:meeting_detail", args=[self.pk])
+        return object_url("decisions:meeting_detail", self.pk)
 
     @property
     def is_frozen(self) -> bool:
@@ -533,7 +533,7 @@ class Paragraph(models.Model):
         return f"§ {self.number} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("decisions:paragraph_detail", args=[self.pk])
+        return object_url("decisions:paragraph_detail", self.pk)
 
     @property
     def reference(self) -> str:
@@ -918,7 +918,7 @@ class GeneratedDocument(models.Model):
         return self.filename
 
     def get_absolute_url(self):
-        return reverse("decisions:document_download", args=[self.pk])
+        return object_url("decisions:document_download", self.pk)
 
 
 class DocumentJob(JobBase):
