@@ -82,3 +82,74 @@ def render_commitment_table(commitments, caption) -> str:
 def commitment_table(commitments, caption=""):
     """``{% commitment_table commitments caption %}``."""
     return render_commitment_table(commitments=commitments, caption=caption)
+
+
+@writes("financing/partials/figures_table.html")
+def render_figures_table(rows, total, caption, first_heading, allocated_heading="") -> str:
+    """``templates/financing/partials/figures_table.html``: allocated, committed, paid,
+    released, open and left per category or priority of a grant year."""
+    not_allocated = f'<span class="muted">{render_value(gettext("ej fördelat"))}</span>'
+    body = []
+    for f in rows:
+        allocated = not_allocated if f.allocated is None else _sek(f.allocated)
+        negative = " fin-negative" if f.left is not None and f.left < 0 else ""
+        left = "–" if f.left is None else _sek(f.left)
+        body.append(
+            "\n    <tr>\n"
+            f'      <th scope="row">{render_value(f.label)}</th>\n'
+            f'      <td class="num">{allocated}</td>\n'
+            f'      <td class="num">{_sek(f.committed)}</td>\n'
+            f'      <td class="num">{_sek(f.paid)}</td>\n'
+            f'      <td class="num">{_sek(f.released)}</td>\n'
+            f'      <td class="num">{_sek(f.open)}</td>\n'
+            f'      <td class="num{negative}">{left}</td>\n'
+            "    </tr>\n    "
+        )
+    foot = ""
+    if total:
+        foot = (
+            "\n  <tfoot>\n    <tr>\n"
+            f'      <th scope="row">{render_value(total.label)}</th>\n'
+            + "".join(
+                f'      <td class="num">{_sek(value)}</td>\n'
+                for value in (
+                    total.allocated,
+                    total.committed,
+                    total.paid,
+                    total.released,
+                    total.open,
+                    total.left,
+                )
+            )
+            + "    </tr>\n  </tfoot>\n  "
+        )
+    headings = [
+        ("", first_heading),
+        (' class="num"', allocated_heading or gettext("Fördelat")),
+        (' class="num"', gettext("Beslutat")),
+        (' class="num"', gettext("Utbetalt")),
+        (' class="num"', gettext("Återfört")),
+        (' class="num"', gettext("Öppet saldo")),
+        (' class="num"', gettext("Kvar att besluta")),
+    ]
+    head = "".join(
+        f'      <th scope="col"{css}>{render_value(label)}</th>\n' for css, label in headings
+    )
+    return (
+        '\n<div class="table-wrap">\n<table class="fin-figures">\n'
+        f"  <caption>{render_value(caption)}</caption>\n"
+        f"  <thead>\n    <tr>\n{head}    </tr>\n  </thead>\n  <tbody>\n    "
+        f"{''.join(body)}\n  </tbody>\n  {foot}\n</table>\n</div>\n"
+    )
+
+
+@register.simple_tag
+def figures_table(rows, total, caption, first_heading, allocated_heading=""):
+    """``{% figures_table rows total caption first_heading %}``."""
+    return render_figures_table(
+        rows=rows,
+        total=total,
+        caption=caption,
+        first_heading=first_heading,
+        allocated_heading=allocated_heading,
+    )

@@ -1,4 +1,4 @@
-"""The commitments table written in Python is the text of its template."""
+"""The finance tables written in Python are the text of their templates."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import get_template
 from django.utils.translation import override
 
-from financing.templatetags.financing_tags import render_commitment_table
+from financing.templatetags.financing_tags import render_commitment_table, render_figures_table
 
 
 def _commitment(pk, **values):
@@ -48,3 +48,44 @@ def test_the_table_is_its_template(commitments, language):
     with override(language):
         context = {"commitments": commitments, "caption": "Åtaganden <öppna>"}
         assert render_commitment_table(**context) == template.render(context)
+
+
+def _figures(label, **values):
+    return SimpleNamespace(
+        **{
+            "label": label,
+            "allocated": Decimal("5000000"),
+            "committed": Decimal("1245497"),
+            "paid": Decimal("0.00"),
+            "released": Decimal("1000"),
+            "open": Decimal("1244497"),
+            "left": Decimal("3754503"),
+            **values,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "total", "allocated_heading"),
+    [
+        ([], None, ""),
+        ([_figures("Projektmedel <1:1>")], _figures("Summa"), ""),
+        (
+            [_figures("A", allocated=None, left=None), _figures("B", left=Decimal("-12.50"))],
+            _figures("Summa", left=Decimal("-12.50")),
+            "Ram",
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_figures_table_is_its_template(rows, total, allocated_heading, language):
+    template = get_template("financing/partials/figures_table.html")
+    with override(language):
+        context = {
+            "rows": rows,
+            "total": total,
+            "caption": "Anslag 1:1 <2022>",
+            "first_heading": "Kategori",
+            "allocated_heading": allocated_heading,
+        }
+        assert render_figures_table(**context) == template.render(context)
