@@ -24,9 +24,9 @@ render checks the Python renderings against the templates they stand for.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
@@ -35,7 +35,7 @@ from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext
 
 from core.links import object_url
@@ -126,7 +126,7 @@ class WidgetRenderer(DjangoTemplates):
 
     def __init__(self):
         super().__init__()
-        self._seen = Counter()
+        self._seen: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._python = {
             **{
@@ -271,6 +271,33 @@ def pk_url(name: str):
     return lambda pk: object_url(name, pk)
 
 
+class Written:
+    """A template written in Python (``writes``): called with the template's context."""
+
+    def __init__(self, template_name: str, write: Callable[..., str], key=None):
+        self.template_name = template_name
+        self.write = write
+        self.key = key
+        self.seen: Counter[object] = Counter()  # renderings checked per key (tests clear it)
+        self.lock = threading.Lock()
+
+    def __call__(self, **context) -> SafeString:
+        text = self.write(**context)
+        if getattr(settings, "FORM_RENDERER_VERIFY", False):
+            which = self.key(**context) if self.key else None
+            with self.lock:
+                self.seen[which] += 1
+                checked = self.seen[which] <= VERIFY_RENDERS
+            if checked:
+                expected = get_template(self.template_name).render(context)
+                if text != expected:
+                    raise RendererMismatch(
+                        f"{self.template_name} ({which}) written in Python differs from the "
+                        f"template:\npython:   {text!r}\ntemplate: {expected!r}"
+                    )
+        return mark_safe(text)  # noqa: S308 - every value is escaped by ``write``
+
+
 def writes(template_name: str, key=None):
     """Mark ``write(**context) -> str`` as the Python rendering of ``template_name``.
 
@@ -281,30 +308,10 @@ def writes(template_name: str, key=None):
     template stays the readable reference for the markup.
     """
 
-    def decorate(write):
-        seen = Counter()
-        lock = threading.Lock()
-
-        @functools.wraps(write)
-        def render(**context) -> SafeString:
-            text = write(**context)
-            if getattr(settings, "FORM_RENDERER_VERIFY", False):
-                which = key(**context) if key else None
-                with lock:
-                    seen[which] += 1
-                    checked = seen[which] <= VERIFY_RENDERS
-                if checked:
-                    expected = get_template(template_name).render(context)
-                    if text != expected:
-                        raise RendererMismatch(
-                            f"{template_name} ({which}) written in Python differs from the "
-                            f"template:\npython:   {text!r}\ntemplate: {expected!r}"
-                        )
-            return mark_safe(text)  # noqa: S308 - every value is escaped by ``write``
-
-        render.template_name = template_name
-        render.seen = seen  # renderings counted per key (a test may clear it)
-        return render
+    def decorate(write: Callable[..., str]) -> Written:
+        written = Written(template_name, write, key)
+        written.__doc__ = write.__doc__
+        return written
 
     return decorate
 
