@@ -522,15 +522,12 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     secret_search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    # The search columns: a case's whole text (and its documents'); pages that only show the
+    # case leave them out (``.defer(*Case.SEARCH_FIELDS)``).
+    SEARCH_FIELDS = ("search_vector", "search_text", "secret_search_vector", "secret_search_text")
     history = HistoricalRecords(
         bases=[FSMModelMixin, models.Model],
-        excluded_fields=[
-            "updated_at",
-            "search_vector",
-            "search_text",
-            "secret_search_vector",
-            "secret_search_text",
-        ],
+        excluded_fields=["updated_at", *SEARCH_FIELDS],
     )
 
     class Meta:

@@ -246,9 +246,13 @@ def case_detail(pk: int, preload=None) -> Case:
     project's relations (as ``prefetch_related`` would fill them) together with what
     ``preload(case)`` adds ({name: queryset}, kept on the case: ``core.batch.loaded``)
     in one more query."""
-    case = Case.objects.select_related(
-        "project__applicant", "project__owner", "officer", "project__follow_up_case"
-    ).get(pk=pk)
+    case = (
+        Case.objects.select_related(
+            "project__applicant", "project__owner", "officer", "project__follow_up_case"
+        )
+        .defer(*Case.SEARCH_FIELDS)
+        .get(pk=pk)
+    )
     project = case.project
     project_sets = {
         "relation:partners": project.partners.all(),
@@ -257,7 +261,9 @@ def case_detail(pk: int, preload=None) -> Case:
         "relation:main_aims": project.main_aims.all(),
         "relation:members": project.members.select_related("organisation"),
         "relation:obligations": project.obligations.select_related("case"),
-        "relation:cases": project.cases.select_related("officer").order_by("year", "number"),
+        "relation:cases": project.cases.select_related("officer")
+        .defer(*Case.SEARCH_FIELDS)
+        .order_by("year", "number"),
     }
     case_sets = {
         "relation:followed_up_projects": case.followed_up_projects.all(),
@@ -317,8 +323,10 @@ def documents_for_case(
 
 
 def registry_queryset(case: Case) -> QuerySet[Document]:
-    return case.documents.select_related("registered_by", "uploaded_by", "parent").order_by(
-        "registry_number"
+    return (
+        case.documents.select_related("registered_by", "uploaded_by", "parent")
+        .defer("text", "parent__text")  # the documents' extracted text: read by the search only
+        .order_by("registry_number")
     )
 
 

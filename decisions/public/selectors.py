@@ -134,7 +134,7 @@ def diary_cases(search: DiarySearch) -> QuerySet[Case]:
     or a partner organisation, not private persons). One query for the cases (paginate
     it), one each for the documents and the parties.
     """
-    cases = Case.objects.all()
+    cases = Case.objects.defer(*Case.SEARCH_FIELDS)
     if search.dnr:
         cases = cases.filter(_dnr_filter(search.dnr))
     if search.date_from:
@@ -184,7 +184,10 @@ def diary_cases(search: DiarySearch) -> QuerySet[Case]:
     return (
         cases.select_related("project__applicant", "project__owner")
         .prefetch_related(
-            Prefetch("documents", queryset=Document.objects.order_by("registry_number", "pk")),
+            Prefetch(
+                "documents",
+                queryset=Document.objects.defer("text").order_by("registry_number", "pk"),
+            ),
             Prefetch("project__partners", queryset=Organisation.objects.order_by("name")),
         )
         .order_by("-year", "-number")
