@@ -24,6 +24,7 @@ render checks the Python renderings against the templates they stand for.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -32,7 +33,9 @@ from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
+from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
@@ -55,6 +58,23 @@ def render_value(value) -> str:
     if not issubclass(type(value), str):
         value = str(value)
     return conditional_escape(value)
+
+
+@functools.cache
+def _choice_labels(field) -> dict:
+    return dict(make_hashable(field.flatchoices))
+
+
+def choice_display(instance, name: str) -> str:
+    """``instance.get_<name>_display()``, with the field's choices read once.
+
+    Django's own builds a dict of the field's choices on every call, hashing each lazy label
+    (a translation lookup each): a list of twenty cases with three documents each spent
+    milliseconds there. The same text: the choice's label in the active language, or the
+    value itself when it is not a choice."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, field.attname)
+    return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 def render_date(value, format_string: str = "Y-m-d") -> str:

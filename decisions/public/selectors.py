@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from core.expressions import AnyOf
+from core.renderers import choice_display
 from decisions.meetings import notice_dates
 from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
 from decisions.public import policy
@@ -238,8 +239,8 @@ def diary_entry(case: Case) -> DiaryEntry:
                 "secret": hidden,
                 "number": f"{case.dnr}-{document.registry_number}",
                 "title": "" if hidden else (document.description or document.title),
-                "kind": document.get_kind_display(),
-                "direction": document.get_direction_display(),
+                "kind": choice_display(document, "kind"),
+                "direction": choice_display(document, "direction"),
                 "date": document.document_date,
                 # A private person's name is personal data: shown as "Enskild person".
                 "party": party,

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from core.renderers import render_date, render_value, writes
+from core.renderers import choice_display, render_date, render_value, writes
 
 register = template.Library()
 
@@ -63,7 +63,7 @@ def render_diary_entry(entry, heading, link=False) -> str:
     state = gettext("Pågående") if case.is_open else gettext("Avslutat")
     parts = [
         f'<{heading} class="diary-item__title">{title}</{heading}>\n<dl class="dl">\n',
-        f"  <dt>{render_value(gettext('Ärendetyp'))}</dt><dd>{render_value(case.get_kind_display())}</dd>\n",
+        f"  <dt>{render_value(gettext('Ärendetyp'))}</dt><dd>{render_value(choice_display(case, 'kind'))}</dd>\n",
         f"  <dt>{render_value(gettext('Inkom'))}</dt><dd>{render_date(case.received_on)}</dd>\n",
         f"  <dt>{render_value(gettext('Registrerat'))}</dt><dd>{render_date(case.registered_on)}</dd>\n",
         f"  <dt>{render_value(gettext('Status'))}</dt><dd>{render_value(state)}</dd>\n",

@@ -3,7 +3,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext
 
 from core.money import format_amount
-from core.renderers import pk_url, render_date, render_value, writes
+from core.renderers import choice_display, pk_url, render_date, render_value, writes
 from financing.selectors import share_percent
 
 register = template.Library()
@@ -43,8 +43,8 @@ def render_commitment_table(commitments, caption) -> str:
             f'      <td><a href="{render_value(url(c.pk))}">{render_date(c.committed_on)}</a>'
             f"{reference}</td>\n"
             f"      <td>{dnr}{render_value(c.recipient or '')}{description}</td>\n"
-            f"      <td>{render_value(c.get_category_display())}<br>"
-            f'<span class="muted">{render_value(c.get_priority_display())}</span></td>\n'
+            f"      <td>{render_value(choice_display(c, 'category'))}<br>"
+            f'<span class="muted">{render_value(choice_display(c, "priority"))}</span></td>\n'
             f"      <td>{render_value(c.grant.year)}</td>\n"
             f'      <td class="num">{_sek(c.amount)}</td>\n'
             f'      <td class="num">{_sek(c.paid)}</td>\n'

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_amount
-from core.renderers import pk_url
+from core.renderers import choice_display, pk_url
 from projects.documents import format_size
 
 register = template.Library()
@@ -63,7 +63,7 @@ def case_table_rows(cases, hide=""):
                 "dnr": case.dnr,
                 "nyps_id": case.nyps_id,
                 "title": case.title,
-                "kind": case.get_kind_display(),
+                "kind": choice_display(case, "kind"),
                 "state": state_badge(case),
                 "applicant": applicant.name if applicant else None,
                 "applicant_url": organisation_url(applicant.pk) if applicant else None,
@@ -143,7 +143,7 @@ def state_badge(case):
     return format_html(
         '<span class="badge{}">{}</span>',
         f" badge--{tone}" if tone else "",
-        case.get_state_display(),
+        choice_display(case, "state"),
     )
 
 

@@ -211,3 +211,24 @@ def test_the_field_tag_is_checked_against_the_template_in_the_tests(settings, mo
     renderers.render_field.seen.clear()
     with pytest.raises(RendererMismatch, match=r"_FieldForm\.title"):
         renderers.render_field(field=field)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_choice_display_is_djangos_display_for_every_choice_field(language):
+    from django.apps import apps
+
+    from core.renderers import choice_display
+
+    checked = 0
+    with override(language):
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if not field.choices or field.name.startswith("_"):
+                    continue
+                instance = model()
+                for value in [*(key for key, _label in field.flatchoices), "okänt-värde", None]:
+                    instance.__dict__[field.attname] = value  # past protected FSM fields
+                    expected = getattr(instance, f"get_{field.name}_display")()
+                    assert choice_display(instance, field.name) == expected
+                    checked += 1
+    assert checked > 100

@@ -8,29 +8,30 @@ import pytest
 from django.template.loader import get_template
 from django.utils.translation import override
 
+from financing.models import Commitment, Grant, GrantCategory, ReportPriority
 from financing.templatetags.financing_tags import render_commitment_table, render_figures_table
+from projects.models import Case, Organisation
 
 
 def _commitment(pk, **values):
-    commitment = SimpleNamespace(
-        **{
-            "pk": pk,
-            "reference": "RUN § 14 <2022>",
-            "case": SimpleNamespace(dnr="00052-2020"),
-            "recipient": "Luleå tekniska universitet & co",
-            "description": "Medfinansiering av " + "förstudien om batterier " * 5,
-            "committed_on": datetime.date(2022, 3, 24),
-            "grant": SimpleNamespace(year=2022),
-            "amount": Decimal("1245497.00"),
-            "paid": Decimal("0"),
-            "released": None,
-            "remaining": Decimal("1245497.50"),
-            **values,
-        }
-    )
-    commitment.get_absolute_url = lambda: f"/finance/commitments/{pk}/"
-    commitment.get_category_display = lambda: "Projektmedel"
-    commitment.get_priority_display = lambda: "Prioritet 1"
+    """An unsaved commitment as the table reads it (with its balances annotated)."""
+    values = {
+        "reference": "RUN § 14 <2022>",
+        "case": Case(year=2020, number=52, title="Fyrkanten"),
+        "recipient": Organisation(name="Luleå tekniska universitet & co"),
+        "description": "Medfinansiering av " + "förstudien om batterier " * 5,
+        "committed_on": datetime.date(2022, 3, 24),
+        "grant": Grant(year=2022),
+        "category": GrantCategory.PROJECT,
+        "priority": ReportPriority.choices[0][0],
+        "amount": Decimal("1245497.00"),
+        **values,
+    }
+    balances = {key: values.pop(key) for key in ("paid", "released", "remaining") if key in values}
+    commitment = Commitment(pk=pk, **values)
+    commitment.paid = balances.get("paid", Decimal("0"))
+    commitment.released = balances.get("released")
+    commitment.remaining = balances.get("remaining", Decimal("1245497.50"))
     return commitment
 
 
@@ -39,7 +40,12 @@ def _commitment(pk, **values):
     [
         [],
         [_commitment(1)],
-        [_commitment(2, reference="", case=None, recipient=None, description=""), _commitment(3)],
+        [
+            _commitment(
+                2, reference="", case=None, recipient=None, description="", category="okänd"
+            ),
+            _commitment(3, priority=ReportPriority.choices[-1][0]),
+        ],
     ],
 )
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -1,7 +1,6 @@
 """The e-diarium's entry written in Python is the text of its template."""
 
 import datetime
-from types import SimpleNamespace
 
 import pytest
 from django.template.loader import get_template
@@ -9,22 +8,23 @@ from django.utils.translation import override
 
 from decisions.public.selectors import DiaryEntry
 from decisions.templatetags.public_diary import render_diary_entry
+from projects.models import Case, CaseKind, CaseState
 
 
 def _case(**values):
-    case = SimpleNamespace(
+    """An unsaved case as the e-diarium reads it."""
+    return Case(
         **{
             "pk": 7,
-            "dnr": "00052-2020",
+            "year": 2020,
+            "number": 52,
             "title": 'Fyrkanten <3> & "Arctic"',
+            "kind": CaseKind.CO_FINANCING,
             "received_on": datetime.date(2020, 3, 24),
             "registered_on": datetime.date(2020, 3, 25),
-            "is_open": True,
             **values,
         }
     )
-    case.get_kind_display = lambda: "Medfinansieringsansökan"
-    return case
 
 
 def _document(**values):
@@ -45,7 +45,7 @@ ENTRIES = [
     DiaryEntry(case=_case(), secret=False, parties=["LTU", "", "Boden <AB>"], documents=[]),
     DiaryEntry(case=_case(), secret=True, parties=[], documents=[_document(secret=True)]),
     DiaryEntry(
-        case=_case(is_open=False),
+        case=_case(state=CaseState.CLOSED, kind=CaseKind.PROJECT_IDEA),
         secret=False,
         parties=[],
         documents=[
