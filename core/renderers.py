@@ -24,6 +24,7 @@ render checks the Python renderings against the templates they stand for.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import threading
 from collections import Counter
@@ -78,7 +79,12 @@ def choice_display(instance, name: str) -> str:
 
 
 def render_date(value, format_string: str = "Y-m-d") -> str:
-    """``{{ value|date:"Y-m-d" }}``."""
+    """``{{ value|date:"Y-m-d" }}`` (a date, or a datetime in the current time zone)."""
+    if format_string == "Y-m-d" and isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime):
+            value = template_localtime(value).date()
+        if value.year >= 1000:  # the house format is ISO 8601's
+            return value.isoformat()
     return render_value(date_filter(template_localtime(value), format_string))
 
 

@@ -232,3 +232,25 @@ def test_choice_display_is_djangos_display_for_every_choice_field(language):
                     assert choice_display(instance, field.name) == expected
                     checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        datetime.date(2020, 3, 24),
+        datetime.date(999, 1, 2),
+        datetime.datetime(2020, 3, 24, 23, 30, tzinfo=datetime.UTC),  # 2020-03-25 in Sweden
+        datetime.datetime(2020, 3, 24, 23, 30),  # noqa: DTZ001 - a naive one, as it is
+    ],
+)
+@pytest.mark.parametrize("format_string", ["Y-m-d", "j F Y", "Y"])
+def test_render_date_is_the_date_filter(value, format_string):
+    from django.template import engines
+
+    from core.renderers import render_date
+
+    template = engines["django"].from_string("{{ value|date:format_string }}")
+    expected = template.render({"value": value, "format_string": format_string})
+    assert render_date(value, format_string) == expected
