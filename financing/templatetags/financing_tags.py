@@ -18,6 +18,17 @@ def share_of(part, total):
     return f"{value} %".replace(".", ",")
 
 
+NUM = ' class="num"'
+
+
+def _head(headings) -> str:
+    """A table's ``<thead>`` row: (class attribute, label) per column, as the templates write it."""
+    cells = "".join(
+        f'      <th scope="col"{css}>{render_value(label)}</th>\n' for css, label in headings
+    )
+    return f"  <thead>\n    <tr>\n{cells}    </tr>\n  </thead>\n"
+
+
 def _sek(value) -> str:
     return render_value(format_amount(value))
 
@@ -57,24 +68,22 @@ def render_commitment_table(commitments, caption) -> str:
             '\n    <tr><td colspan="8" class="muted">'
             f"{render_value(gettext('Inga åtaganden.'))}</td></tr>\n    "
         )
-    headers = [
-        ("", gettext("Beslut")),
-        ("", gettext("Avser")),
-        ("", gettext("Kategori")),
-        ("", gettext("År")),
-        (' class="num"', gettext("Belopp")),
-        (' class="num"', gettext("Utbetalt")),
-        (' class="num"', gettext("Återfört")),
-        (' class="num"', gettext("Återstår")),
-    ]
-    head = "".join(
-        f'      <th scope="col"{css}>{render_value(label)}</th>\n' for css, label in headers
+    head = _head(
+        [
+            ("", gettext("Beslut")),
+            ("", gettext("Avser")),
+            ("", gettext("Kategori")),
+            ("", gettext("År")),
+            (NUM, gettext("Belopp")),
+            (NUM, gettext("Utbetalt")),
+            (NUM, gettext("Återfört")),
+            (NUM, gettext("Återstår")),
+        ]
     )
     return (
         '\n<div class="table-wrap">\n<table>\n'
         f'  <caption class="visually-hidden">{render_value(caption)}</caption>\n'
-        f"  <thead>\n    <tr>\n{head}    </tr>\n  </thead>\n  <tbody>\n    "
-        f"{''.join(rows)}\n  </tbody>\n</table>\n</div>\n"
+        f"{head}  <tbody>\n    {''.join(rows)}\n  </tbody>\n</table>\n</div>\n"
     )
 
 
@@ -123,23 +132,21 @@ def render_figures_table(rows, total, caption, first_heading, allocated_heading=
             )
             + "    </tr>\n  </tfoot>\n  "
         )
-    headings = [
-        ("", first_heading),
-        (' class="num"', allocated_heading or gettext("Fördelat")),
-        (' class="num"', gettext("Beslutat")),
-        (' class="num"', gettext("Utbetalt")),
-        (' class="num"', gettext("Återfört")),
-        (' class="num"', gettext("Öppet saldo")),
-        (' class="num"', gettext("Kvar att besluta")),
-    ]
-    head = "".join(
-        f'      <th scope="col"{css}>{render_value(label)}</th>\n' for css, label in headings
+    head = _head(
+        [
+            ("", first_heading),
+            (NUM, allocated_heading or gettext("Fördelat")),
+            (NUM, gettext("Beslutat")),
+            (NUM, gettext("Utbetalt")),
+            (NUM, gettext("Återfört")),
+            (NUM, gettext("Öppet saldo")),
+            (NUM, gettext("Kvar att besluta")),
+        ]
     )
     return (
         '\n<div class="table-wrap">\n<table class="fin-figures">\n'
         f"  <caption>{render_value(caption)}</caption>\n"
-        f"  <thead>\n    <tr>\n{head}    </tr>\n  </thead>\n  <tbody>\n    "
-        f"{''.join(body)}\n  </tbody>\n  {foot}\n</table>\n</div>\n"
+        f"{head}  <tbody>\n    {''.join(body)}\n  </tbody>\n  {foot}\n</table>\n</div>\n"
     )
 
 
