@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.forms import BoundField
 from django.template import defaulttags
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
@@ -59,6 +60,8 @@ def url(parser, token):
 def form_field(field):
     """``{% form_field field %}``: the field's label, widget, help text and errors as
     ``templates/partials/field.html`` lays them out (written in Python: core.renderers)."""
+    if not isinstance(field, BoundField):  # a field the form does not have: nothing
+        return ""
     return render_field(field=field)
 
 

@@ -254,3 +254,10 @@ def test_render_date_is_the_date_filter(value, format_string):
     template = engines["django"].from_string("{{ value|date:format_string }}")
     expected = template.render({"value": value, "format_string": format_string})
     assert render_date(value, format_string) == expected
+
+
+def test_the_field_tag_writes_nothing_for_a_field_the_form_does_not_have():
+    from django.template import engines
+
+    template = engines["django"].from_string("[{% form_field form.missing %}]")
+    assert template.render({"form": _FieldForm()}) == "[]"
