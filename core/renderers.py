@@ -29,13 +29,16 @@ import functools
 import threading
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
+import django
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -45,6 +48,10 @@ from django.utils.translation import gettext
 from core.links import object_url
 
 WIDGETS = "django/forms/widgets/"
+# Where Django's own widget templates are (an app may provide a template of the same name).
+DJANGO_WIDGETS = (
+    Path(django.__file__).parent / "forms" / "templates" / "django" / "forms" / "widgets"
+)
 VERIFY_RENDERS = 50
 
 
@@ -154,7 +161,12 @@ class WidgetRenderer(DjangoTemplates):
         super().__init__()
         self._seen: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._python = {
+
+    @cached_property
+    def _python(self) -> dict:
+        """The widget templates written in Python, those that are Django's own: a template of
+        the same name that an app provides instead is rendered as the template it is."""
+        writers = {
             **{
                 WIDGETS + name: self._render_input
                 for name in (
@@ -182,6 +194,15 @@ class WidgetRenderer(DjangoTemplates):
             WIDGETS + "checkbox_select.html": self._render_multiple_input,
             WIDGETS + "multiple_input.html": self._render_multiple_input,
         }
+        return {name: write for name, write in writers.items() if self._is_djangos(name)}
+
+    @cached_property
+    def _options(self) -> dict:
+        return {name: write for name, write in _OPTIONS.items() if self._is_djangos(name)}
+
+    def _is_djangos(self, template_name: str) -> bool:
+        origin = self.get_template(template_name).origin.name
+        return Path(origin).is_relative_to(DJANGO_WIDGETS)
 
     def render(self, template_name, context, request=None):
         python = self._python.get(template_name)
@@ -207,7 +228,7 @@ class WidgetRenderer(DjangoTemplates):
     # -- the option each container includes (``{% include option.template_name %}``) --
 
     def _option(self, context, option) -> str:
-        python = _OPTIONS.get(option["template_name"])
+        python = self._options.get(option["template_name"])
         if python is not None:
             return python(option)
         flat = context.copy() if isinstance(context, dict) else dict(context)

@@ -94,6 +94,7 @@ def test_every_standard_widget_renders_as_its_template(widget, value, language):
 def test_the_python_path_is_taken_for_standard_widgets(monkeypatch, settings):
     settings.FORM_RENDERER_VERIFY = False
     renderer = WidgetRenderer()
+    assert renderer._python and renderer._options  # found to be Django's own templates
     monkeypatch.setattr(
         DjangoTemplates, "get_template", lambda *args: pytest.fail("rendered by template")
     )
@@ -111,6 +112,7 @@ def test_other_templates_go_through_the_template_engine(tmp_path, settings):
     """An option template that is not Django's is rendered by Django's engine."""
     settings.FORM_RENDERER_VERIFY = False  # the template engine would not find the option's
     renderer = WidgetRenderer()
+    assert renderer._python and renderer._options  # (their templates looked up once)
     seen = []
     original = DjangoTemplates.get_template
 
@@ -261,3 +263,26 @@ def test_the_field_tag_writes_nothing_for_a_field_the_form_does_not_have():
 
     template = engines["django"].from_string("[{% form_field form.missing %}]")
     assert template.render({"form": _FieldForm()}) == "[]"
+
+
+def test_a_widget_template_an_app_provides_is_rendered_as_that_template(monkeypatch, settings):
+    """An app's own ``django/forms/widgets/select.html`` (or option template) replaces
+    Django's: the renderer then renders it, not Django's markup in Python."""
+    settings.FORM_RENDERER_VERIFY = False  # the engine's own includes would not see the stand-in
+    from django.template import engines
+
+    own = engines["django"].from_string("<own>{{ widget.name }}</own>")
+    original = DjangoTemplates.get_template
+
+    def get_template(self, name):
+        if name in ("django/forms/widgets/select.html", "django/forms/widgets/radio_option.html"):
+            return own
+        return original(self, name)
+
+    monkeypatch.setattr(DjangoTemplates, "get_template", get_template)
+    renderer = WidgetRenderer()
+    assert "django/forms/widgets/select.html" not in renderer._python
+    assert "django/forms/widgets/text.html" in renderer._python
+    assert forms.Select(choices=CHOICES).render("s", "1", renderer=renderer) == "<own>s</own>"
+    html = forms.RadioSelect(choices=[("a", "A")]).render("r", "a", renderer=renderer)
+    assert "<own>r</own>" in html
