@@ -43,6 +43,7 @@ from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import WhereNode
 from django.utils.dateparse import parse_datetime, parse_duration
 
+from core import sqlcache
 from core.pagination import CappedPaginator, CountAheadPaginator
 
 
@@ -76,8 +77,16 @@ def _converter(field):
 
 
 def _fill(queryset: Any, compiler, rows: list) -> None:
-    fields = [s[0].output_field if hasattr(s[0], "output_field") else None for s in compiler.select]
-    converters = [_converter(field) for field in fields]
+    # kept with the compiled-SQL cache's entry (the same select list on every request)
+    memo = compiler.__dict__.get(sqlcache.CONVERTERS)
+    converters = memo.get("json") if memo is not None else None
+    if converters is None:
+        converters = [
+            _converter(s[0].output_field if hasattr(s[0], "output_field") else None)
+            for s in compiler.select
+        ]
+        if memo is not None:
+            memo["json"] = converters
     # json_agg writes each row's columns (c0, c1, ...) in order: the values are the row.
     if all(convert is None for convert in converters):
         converted = [tuple(row.values()) for row in rows]

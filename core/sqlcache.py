@@ -330,7 +330,9 @@ _VALUES = (str, int, float, bytes, enum.Enum)  # immutable, whatever their modul
 _lock = threading.Lock()  # the stores' order (a threaded development server)
 stats = {"hits": 0, "misses": 0, "uncacheable": 0}
 # the compiler's own attributes, not what a compile leaves on it
-_OWN = frozenset({"query", "connection", "using", "elide_empty"})
+_OWN = frozenset({"query", "connection", "using", "elide_empty", "_nc_converters"})
+# an entry's converters of its rows: {key: converters}, shared by the compilers it serves
+CONVERTERS = "_nc_converters"
 
 
 def clear() -> None:
@@ -442,6 +444,8 @@ def _remember(store: OrderedDict, key, value) -> None:
 def _entry(compiler, compile_, slots, sql, params) -> _Entry | None:
     """The cache entry of this compile, checked against a compile with sentinels."""
     state = {name: value for name, value in compiler.__dict__.items() if name not in _OWN}
+    # the rows' converters of this select list, worked out once (SQLCompiler.get_converters)
+    state[CONVERTERS] = {}
     copied = _copy(compiler.query, {})
     copy_slots = shape(copied)[1]  # the same slots, in the same order
     if len(copy_slots) != len(slots):

@@ -306,3 +306,27 @@ def test_it_can_be_turned_off(organisations, settings):
         sqlcache.compiled(aliases_of(organisation).query, "default")
     assert not sqlcache._cache
     assert sqlcache.stats["hits"] == sqlcache.stats["misses"] == 0
+
+
+@pytest.mark.django_db
+def test_a_hit_converts_its_rows_with_the_entrys_converters(settings):
+    """The converters of an entry's rows are worked out once and kept with the entry (per
+    connection); the rows are the same as without the cache."""
+    from django.db import connections
+
+    from projects.models import Organisation
+
+    settings.SQL_CACHE = True
+    sqlcache.clear()
+    Organisation.objects.create(name="Luleå kommun", org_number="212000-2723")
+
+    def read():
+        return list(
+            Organisation.objects.filter(name="Luleå kommun").values_list("name", "created_at")
+        )
+
+    first = read()
+    second = read()
+    assert first == second and first[0][0] == "Luleå kommun"
+    memos = [entry.state[sqlcache.CONVERTERS] for entry in sqlcache._cache.values()]
+    assert any(key[0] == id(connections["default"]) for memo in memos for key in memo)

@@ -35,3 +35,23 @@ class SQLCompiler(compiler.SQLCompiler):
             with_limits,
             with_col_aliases,
         )
+
+    def get_converters(self, expressions):
+        """Django's, kept with the cache's entry (``sqlcache.CONVERTERS``) when the
+        expressions are the entry's select list: a page's rows are converted with the same
+        functions on every request."""
+        memo = self.__dict__.get(sqlcache.CONVERTERS)
+        select = self.__dict__.get("select")
+        if (
+            memo is None
+            or select is None
+            or len(expressions) > len(select)
+            or any(e is not s[0] for e, s in zip(expressions, select, strict=False))
+        ):
+            return super().get_converters(expressions)
+        # per connection: a backend's converters are its operations' methods
+        key = (id(self.connection), len(expressions))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = super().get_converters(expressions)
+        return found
