@@ -45,8 +45,6 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext
 
-from core.links import object_url
-
 WIDGETS = "django/forms/widgets/"
 # Where Django's own widget templates are (an app may provide a template of the same name).
 DJANGO_WIDGETS = (
@@ -57,6 +55,35 @@ VERIFY_RENDERS = 50
 
 class RendererMismatch(AssertionError):
     """A Python rendering differs from the template it stands for (only when verifying)."""
+
+
+def _verifying() -> bool:
+    return getattr(settings, "FORM_RENDERER_VERIFY", False)
+
+
+class _Checks:
+    """With ``FORM_RENDERER_VERIFY``: which renderings to check against their template, the
+    first ``VERIFY_RENDERS`` per key."""
+
+    def __init__(self):
+        self.seen: Counter[object] = Counter()
+        self.lock = threading.Lock()
+
+    def due(self, key) -> bool:
+        with self.lock:
+            self.seen[key] += 1
+            return self.seen[key] <= VERIFY_RENDERS
+
+    def clear(self) -> None:
+        self.seen.clear()
+
+
+def _compare(what: str, text: str, expected: str) -> None:
+    if text != expected:
+        raise RendererMismatch(
+            f"{what} written in Python differs from the template:\n"
+            f"python:   {text!r}\ntemplate: {expected!r}"
+        )
 
 
 def render_value(value) -> str:
@@ -159,8 +186,7 @@ class WidgetRenderer(DjangoTemplates):
 
     def __init__(self):
         super().__init__()
-        self._seen: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self._checks = _Checks()
 
     @cached_property
     def _python(self) -> dict:
@@ -209,21 +235,9 @@ class WidgetRenderer(DjangoTemplates):
         if python is None or request is not None:
             return super().render(template_name, context, request=request)
         text = python(context).strip()
-        if getattr(settings, "FORM_RENDERER_VERIFY", False):
-            self._verify(template_name, context, text)
+        if _verifying() and self._checks.due(template_name):
+            _compare(template_name, text, super().render(template_name, context))
         return text
-
-    def _verify(self, template_name, context, text):
-        with self._lock:
-            self._seen[template_name] += 1
-            if self._seen[template_name] > VERIFY_RENDERS:
-                return
-        expected = super().render(template_name, context)
-        if text != expected:
-            raise RendererMismatch(
-                f"{template_name} rendered in Python differs from the template:\n"
-                f"python:   {text!r}\ntemplate: {expected!r}"
-            )
 
     # -- the option each container includes (``{% include option.template_name %}``) --
 
@@ -313,11 +327,6 @@ class WidgetRenderer(DjangoTemplates):
 # -- app templates written in Python -----------------------------------------------------
 
 
-def pk_url(name: str):
-    """``pk -> URL`` for a route ``<int:pk>/`` (``core.links.object_url``)."""
-    return lambda pk: object_url(name, pk)
-
-
 class Written:
     """A template written in Python (``writes``): called with the template's context."""
 
@@ -325,23 +334,15 @@ class Written:
         self.template_name = template_name
         self.write = write
         self.key = key
-        self.seen: Counter[object] = Counter()  # renderings checked per key (tests clear it)
-        self.lock = threading.Lock()
+        self.checks = _Checks()
 
     def __call__(self, **context) -> SafeString:
         text = self.write(**context)
-        if getattr(settings, "FORM_RENDERER_VERIFY", False):
+        if _verifying():
             which = self.key(**context) if self.key else None
-            with self.lock:
-                self.seen[which] += 1
-                checked = self.seen[which] <= VERIFY_RENDERS
-            if checked:
+            if self.checks.due(which):
                 expected = get_template(self.template_name).render(context)
-                if text != expected:
-                    raise RendererMismatch(
-                        f"{self.template_name} ({which}) written in Python differs from the "
-                        f"template:\npython:   {text!r}\ntemplate: {expected!r}"
-                    )
+                _compare(f"{self.template_name} ({which})", text, expected)
         return mark_safe(text)  # noqa: S308 - every value is escaped by ``write``
 
 

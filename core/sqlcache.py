@@ -329,10 +329,10 @@ _uncacheable: OrderedDict = OrderedDict()  # keys whose SQL depends on the value
 _VALUES = (str, int, float, bytes, enum.Enum)  # immutable, whatever their module
 _lock = threading.Lock()  # the stores' order (a threaded development server)
 stats = {"hits": 0, "misses": 0, "uncacheable": 0}
-# the compiler's own attributes, not what a compile leaves on it
-_OWN = frozenset({"query", "connection", "using", "elide_empty", "_nc_converters"})
 # an entry's converters of its rows: {key: converters}, shared by the compilers it serves
 CONVERTERS = "_nc_converters"
+# the compiler's own attributes, not what a compile leaves on it
+_OWN = frozenset({"query", "connection", "using", "elide_empty", CONVERTERS})
 
 
 def clear() -> None:

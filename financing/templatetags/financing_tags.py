@@ -3,7 +3,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext
 
 from core.money import format_amount
-from core.renderers import choice_display, pk_url, render_date, render_value, writes
+from core.renderers import choice_display, render_date, render_value, writes
 from financing.selectors import share_percent
 
 register = template.Library()
@@ -37,7 +37,6 @@ def _sek(value) -> str:
 def render_commitment_table(commitments, caption) -> str:
     """``templates/financing/partials/commitment_table.html``: commitments with their paid,
     released and remaining sums (the dashboard and the commitments list show 25 rows)."""
-    url = pk_url("financing:commitment_detail")  # Commitment.get_absolute_url()
     rows = []
     for c in commitments:
         reference = (
@@ -51,7 +50,7 @@ def render_commitment_table(commitments, caption) -> str:
         )
         rows.append(
             "\n    <tr>\n"
-            f'      <td><a href="{render_value(url(c.pk))}">{render_date(c.committed_on)}</a>'
+            f'      <td><a href="{render_value(c.get_absolute_url())}">{render_date(c.committed_on)}</a>'
             f"{reference}</td>\n"
             f"      <td>{dnr}{render_value(c.recipient or '')}{description}</td>\n"
             f"      <td>{render_value(choice_display(c, 'category'))}<br>"

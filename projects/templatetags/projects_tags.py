@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_amount
-from core.renderers import choice_display, pk_url
+from core.renderers import choice_display
 from projects.documents import format_size
 
 register = template.Library()
@@ -50,8 +50,6 @@ def case_table_rows(cases, hide=""):
     ``hide`` as in the table: column keys to leave out.
     """
     rows = []
-    case_url = pk_url("projects:case_detail")  # Case.get_absolute_url()
-    organisation_url = pk_url("projects:organisation_detail")  # Organisation's
     for case in cases:
         project = case.project
         applicant = project.applicant if "applicant" not in hide else None
@@ -59,14 +57,14 @@ def case_table_rows(cases, hide=""):
         rows.append(
             {
                 "pk": case.pk,
-                "url": case_url(case.pk),
+                "url": case.get_absolute_url(),
                 "dnr": case.dnr,
                 "nyps_id": case.nyps_id,
                 "title": case.title,
                 "kind": choice_display(case, "kind"),
                 "state": state_badge(case),
                 "applicant": applicant.name if applicant else None,
-                "applicant_url": organisation_url(applicant.pk) if applicant else None,
+                "applicant_url": applicant.get_absolute_url() if applicant else None,
                 "officer": (officer.get_full_name() or officer.username) if officer else None,
                 "requested": format_amount(project.requested_amount) or "–",
                 "granted": format_amount(case.granted_amount) or "–",

@@ -210,7 +210,7 @@ def test_the_field_tag_is_checked_against_the_template_in_the_tests(settings, mo
     settings.FORM_RENDERER_VERIFY = True
     monkeypatch.setattr(renderers, "gettext", lambda text: "ändrad")
     field = _FieldForm()["title"]
-    renderers.render_field.seen.clear()
+    renderers.render_field.checks.clear()
     with pytest.raises(RendererMismatch, match=r"_FieldForm\.title"):
         renderers.render_field(field=field)
 
