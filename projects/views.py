@@ -182,6 +182,10 @@ def case_list(request):
         *[qs for qs in (my_open, bulk_officers, *choices.values()) if qs is not None],
         # a search ranks every match: counted in the same pass, exactly
         count_with_rows=case_filter.searching,
+        # The whole register (any order, any page): its plan does not depend on values,
+        # so it is planned once per connection. A filtered or searched list is planned for
+        # its values each time (a common state or a rare officer want different plans).
+        prepare=case_filter.active_filter_count == 0 and not mine,
     )
     current_sort = case_filter.current_sort
     context = {

@@ -388,3 +388,22 @@ def test_the_filter_lists_are_read_with_the_rows_and_keep_the_choice(
     response = client.get(URL, {"officer": 987654})
     assert response.status_code == 200
     assert "Välj ett giltigt alternativ" in response.content.decode()
+
+
+def _prepared_case_lists() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall() if '"projects_case"."officer_id"' in row[0]]
+
+
+def test_the_whole_register_is_prepared_and_a_filtered_list_is_planned_for_its_values(
+    registry, client_for, officer
+):
+    client = client_for(officer)
+    for params in ({"q": "Projekt"}, {"state": "open"}, {"mine": "true"}):
+        assert client.get(URL, params).status_code == 200
+    assert _prepared_case_lists() == []  # each planned for the values asked for
+    first = _rows(client.get(URL))
+    assert _rows(client.get(URL, {"sort": "applicant", "page": "1"}))
+    assert first == _rows(client.get(URL))  # the prepared statement, run again
+    assert len(_prepared_case_lists()) == 2  # the register in two orders, kept
