@@ -1,11 +1,19 @@
 """Secrecy under OSL: which material is marked, who may see it, masking and the access log.
 
 A ``SecrecyMarking`` covers a whole case (its texts and every document), one document, or
-one field of the case (``MARKABLE_FIELDS``). The Dnr, the ärendemening and that a document
-exists stay visible (as in a public diary); the content is masked for everyone but the
-roles in ``settings.SECRECY_ALLOWED_ROLES`` and, with ``SECRECY_ALLOW_CASE_OFFICER``, the
-case's own officer. Each view or download of marked material by an allowed user is
-written to ``SecrecyAccessLog``.
+one field of the case (``MARKABLE_FIELDS``). The Dnr and that a document exists stay
+visible everywhere; the content is masked for everyone but the roles in
+``settings.SECRECY_ALLOWED_ROLES`` and, with ``SECRECY_ALLOW_CASE_OFFICER``, the case's own
+officer. Each view or download of marked material by an allowed user is written to
+``SecrecyAccessLog``.
+
+The ärendemening (the case's name) of a wholly marked case is shown on the registry's own
+pages (the case page, the lists, the edit form) to every user who may use the registry: it
+is the register entry staff work from. It is masked where it is sent to someone or leaves
+the app: notifications and their e-mails, Mina uppgifter and the reminders made from it
+(``CopyMasker(titles=True)``), and the public e-diarium (``decisions.public.policy``; OSL
+5 kap. 1 § second paragraph: a register entry's description is left out where it would
+reveal what is secret).
 
 Pages read the markings of the cases they show once (``secrets_for``) and ask it per row;
 ``Document.confidential`` is kept as the document's "has an active marking" flag so that
@@ -323,8 +331,8 @@ class CopyMasker:
     """Masks copies of marked values in texts about cases, for one user.
 
     ``titles=True`` also masks the name of a wholly marked case and the titles of marked
-    documents (notifications, Mina uppgifter), where the name is not shown as a public
-    diary shows it. Reads the markings of each case once (``preload`` many at once); a
+    documents: for what is sent to a user or leaves the app (notifications, e-mails, Mina
+    uppgifter and its reminders; see the module's docstring). Reads the markings of each case once (``preload`` many at once); a
     text about a project (a financing plan) is masked by the markings of its cases."""
 
     def __init__(self, user, *, titles: bool = False):

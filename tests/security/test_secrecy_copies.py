@@ -154,3 +154,22 @@ def test_a_new_officer_not_allowed_is_told_of_the_case_masked(officer, director,
     project_svc.case_update(user=officer, case=case, data={"officer": new_officer})
     notice = Notification.objects.get(recipient=new_officer, kind="case_assigned")
     assert case.title not in notice.text and case.dnr in notice.text and MASK in notice.text
+
+
+def test_a_wholly_marked_case_keeps_its_name_on_the_registry_pages_not_where_it_is_sent(
+    officer, controller, client_for, client
+):
+    """The rule of projects.secrecy: the register entry is what staff work from; what is
+    pushed to a user or leaves the app (tasks, notifications, the public diary) masks it."""
+    case = co_financing_case(officer=officer, title="Hemligt bolagsprojekt Kiruna")
+    project_svc.secrecy_mark(user=officer, case=case, provision=_provision(), note="Affärer")
+    make_plan(case, status="submitted")  # a task for the controller
+    public = client.get(reverse("public:diary_case", args=[case.pk])).content.decode()
+    assert case.dnr in public and case.project.title not in public
+    staff = client_for(controller)
+    page = staff.get(case.get_absolute_url())
+    assert page.status_code == 200 and case.title in page.content.decode()
+    listed = staff.get(reverse("projects:case_list"), {"q": case.dnr}).content.decode()
+    assert case.title in listed
+    tasks = staff.get(reverse("my_tasks")).content.decode()
+    assert case.project.title not in tasks and MASK in tasks
