@@ -12,8 +12,10 @@ Reusable by higher apps (e.g. the decisions app's work queues)::
 and render ``templates/projects/partials/case_table.html`` (see its header comment).
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -189,16 +191,19 @@ def case_search(queryset: QuerySet[Case], text: str, user=None) -> QuerySet[Case
         prefix = _prefix_query(text)
         if prefix is not None:
             queries.append(prefix)
-        condition = exact
+        # Found by either query as one tsquery (``q1 || q2``): one scan of the GIN index
+        # instead of a scan per query joined in a bitmap OR; a common word's postings are
+        # a tenth of the register (at 200 000 cases, 9.5 ms instead of 10.5). Ranked by each.
+        either = reduce(operator.or_, queries)
+        condition = exact | Q(search_vector=either)
         rank: Expression = Value(0.0)
         for one in queries:
-            condition |= Q(search_vector=one)
             rank = rank + SearchRank(F("search_vector"), one)
         if secret is not None:
             # the whole document of the cases this user may see marked: found and ranked by it
+            condition |= secret & Q(secret_search_vector=either)
             secret_rank: Expression = Value(0.0)
             for one in queries:
-                condition |= secret & Q(secret_search_vector=one)
                 secret_rank = secret_rank + SearchRank(F("secret_search_vector"), one)
             rank = CaseWhen(
                 When(secret & Q(secret_search_vector__isnull=False), then=secret_rank),
