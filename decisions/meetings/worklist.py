@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.roles import Role, has_role
 from core.worklist import Pending, Task
 from decisions.meetings.models import (
+    BodyMember,
     ExtractDispatch,
     ExtractRecipient,
     Meeting,
@@ -23,19 +24,21 @@ from decisions.meetings.notice_dates import posting_deadline
 
 
 def tasks(user, today: datetime.date) -> Pending:
+    memberships = BodyMember.objects.filter(user=user)
     signed_this_round = Signature.objects.filter(
         meeting=OuterRef("pk"), round=OuterRef("signing_round"), user=user, paragraph=None
     )
     to_sign = (
+        # the user's memberships as subqueries, not joins (no DISTINCT): Mina uppgifter's
+        # combined query is planned on every request
         Meeting.objects.filter(status=MeetingStatus.SIGNING)
         .filter(
-            Q(adjuster__user=user)
-            | Q(chair__user=user)
-            | Q(chair__isnull=True, body__members__user=user, body__members__role="chair")
+            Q(adjuster__in=memberships)
+            | Q(chair__in=memberships)
+            | Q(chair__isnull=True, body__in=memberships.filter(role="chair").values("body_id"))
         )
         .exclude(Exists(signed_this_round))
         .select_related("body")
-        .distinct()
     )
     if not has_role(user, Role.SECRETARY):
         return Pending(lambda: _to_sign(to_sign), (to_sign,))

@@ -155,3 +155,32 @@ def test_the_secretary_sees_extracts_to_send_until_every_recipient_has_one(
     left = {t.key for t in _kinds(actors.secretary).get("Protokollsutdrag att skicka", [])}
     assert f"extract:{paragraph.pk}" not in left
     assert len(left) == len(with_recipients) - 1
+
+
+def test_each_signer_and_each_officer_of_a_returned_plan_is_asked_and_no_one_else(
+    world, actors, controller
+):
+    """Who signs: the meeting's adjuster, its chair or, without one, the body's chair;
+    a returned plan: whoever submitted it and the officer of any of its project's cases."""
+    from decisions.meetings.models import BodyMember
+    from projects.models import Case
+    from tests.core.factories import user_with_role
+
+    meeting, to_sign = world["out_for_signing"], "Protokoll att justera"
+    body_chair = get_user_model().objects.get(username="ordforande_t")
+    assert [t.url for t in _kinds(body_chair)[to_sign]] == [meeting.get_absolute_url()]
+    stand_in = user_with_role("beslutsfattare", username="ordforande_vid_motet")
+    member = BodyMember.objects.filter(body=meeting.body, user__isnull=True).first()
+    BodyMember.objects.filter(pk=member.pk).update(user=stand_in)
+    type(meeting).objects.filter(pk=meeting.pk).update(chair=member)  # a chair at the meeting
+    assert to_sign in _kinds(stand_in) and to_sign in _kinds(world["adjuster"])
+    assert to_sign not in _kinds(body_chair)  # the meeting has its own chair
+
+    returned, kind = world["returned"], "Återsänd finansieringsplan"
+    new_officer = user_with_role("handläggare", username="ny_handlaggare")
+    bystander = user_with_role("handläggare", username="annan_handlaggare")
+    Case.objects.filter(project=returned.project).update(officer=new_officer)
+    for user in (actors.officer, new_officer):  # the submitter, the case's officer now
+        (task,) = _kinds(user)[kind]
+        assert task.url == returned.get_absolute_url()
+    assert kind not in _kinds(bystander)
