@@ -37,7 +37,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Model, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import WhereNode
@@ -162,7 +162,10 @@ def fetch_together(
     if not pending:
         return
     connection = connections[using]
-    if prelude is None and (connection.vendor != "postgresql" or len(pending) == 1):
+    alone = len(pending) == 1 and not (
+        prepare and getattr(settings, "DB_PREPARED_STATEMENTS", False)
+    )
+    if prelude is None and (connection.vendor != "postgresql" or alone):
         for qs in pending:
             qs._fetch_all()
         return
@@ -192,6 +195,26 @@ def fetch_together(
     results = json.loads(payload, parse_float=decimal.Decimal)
     for qs, compiler, rows in zip(asked, compilers, results, strict=True):
         _fill(qs, compiler, rows)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get(queryset: QuerySet[M], **lookup) -> M:
+    """``queryset.get(**lookup)`` kept prepared on the connection (``fetch_together``'s
+    ``prepare``): a detail page's object, fetched by its key on every request with a plan
+    that does not depend on the key, is planned once per connection, not on every request
+    (the case page's case with its four joins: 0.8 ms of planning for 0.1 ms of work)."""
+    if queryset._prefetch_related_lookups:
+        raise ValueError("batch.get reads no prefetch_related lookups")
+    rows = queryset.filter(**lookup)[:2]
+    fetch_together(rows, prepare=True)
+    model = queryset.model
+    if not rows:
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned(f"get() returned more than one {model.__name__}.")
+    return rows[0]
 
 
 # --- Parts of a page from several apps, read together --------------------------------------

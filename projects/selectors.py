@@ -251,12 +251,11 @@ def case_detail(pk: int, preload=None) -> Case:
     project's relations (as ``prefetch_related`` would fill them) together with what
     ``preload(case)`` adds ({name: queryset}, kept on the case: ``core.batch.loaded``)
     in one more query."""
-    case = (
+    case = batch.get(
         Case.objects.select_related(
             "project__applicant", "project__owner", "officer", "project__follow_up_case"
-        )
-        .defer(*Case.SEARCH_FIELDS)
-        .get(pk=pk)
+        ).defer(*Case.SEARCH_FIELDS),
+        pk=pk,
     )
     project = case.project
     project_sets = {

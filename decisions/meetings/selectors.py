@@ -44,7 +44,9 @@ def meeting_detail(pk: int, preload=None) -> Meeting:
     """The meeting (one query), then its agenda, attendance, other attendees and
     signatures (as ``prefetch_related`` would fill them) with what ``preload(meeting)``
     adds ({name: queryset}, kept on the meeting: ``core.batch.loaded``) in one more."""
-    meeting = Meeting.objects.select_related("body", "adjuster", "chair", "secretary").get(pk=pk)
+    meeting = batch.get(
+        Meeting.objects.select_related("body", "adjuster", "chair", "secretary"), pk=pk
+    )
     relations = {
         "relation:items": meeting.items.select_related("case", "paragraph").order_by("position"),
         "relation:attendance": meeting.attendance.select_related("member", "serving_for"),

@@ -165,3 +165,23 @@ def test_without_prepared_statements_nothing_is_prepared(demo, settings):
     probe = title.annotate(unprepared_probe=Value(1))
     batch.fetch_together(probe, documents, prepare=True)
     assert [s for s in _prepared_statements() if "unprepared_probe" in s]
+
+
+def test_get_is_a_prepared_get(demo):
+    """``batch.get``: ``QuerySet.get`` as one prepared statement, reused for every key."""
+    first, second = Case.objects.order_by("pk")[:2]
+    with_project = Case.objects.select_related("project__applicant")
+    for case in (first, second, first):
+        with CaptureQueriesContext(connection) as ctx:
+            got = batch.get(with_project, pk=case.pk)
+        assert len(ctx.captured_queries) == 1
+        assert (got.pk, got.title, got.project.title) == (case.pk, case.title, case.project.title)
+        assert got.project.applicant == case.project.applicant  # joined, not queried again
+    prepared = [s for s in _prepared_statements() if '"projects_case"."id" = $' in s]
+    assert len(prepared) == 1
+    with pytest.raises(Case.DoesNotExist):
+        batch.get(with_project, pk=0)
+    with pytest.raises(Case.MultipleObjectsReturned):
+        batch.get(Case.objects.all(), kind=first.kind)
+    with pytest.raises(ValueError):
+        batch.get(Case.objects.prefetch_related("documents"), pk=first.pk)
