@@ -43,7 +43,7 @@ def table(runs: list[dict]) -> str:
         "",
         *([f"Notes: {latest['notes']}", ""] if latest.get("notes") else []),
         "| page (20 000 cases) | median ms | x bare | queries | queries / template / Python ms"
-        " | growth to the large size |",
+        " | growth to the large size (÷ the bare view's) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for label, now in latest["pages_20k"].items():
@@ -54,7 +54,7 @@ def table(runs: list[dict]) -> str:
             f"| {label} | {_pair(then.get('median_ms'), now['median_ms'])}"
             f" | {_pair(then.get('ratio_to_bare'), now['ratio_to_bare'])}"
             f" | {_pair(queries_then.get(label), latest['queries_20k'][label])}"
-            f" | {split} | {latest.get('growth', {}).get(label, '–')} |"
+            f" | {split} | {_growth(latest, label)} |"
         )
     d, d_then = latest["documents"], previous.get("documents", {})
     load, load_then = latest["load"], previous.get("load", {})
@@ -88,3 +88,12 @@ def write_readme_table(runs: list[dict]) -> None:
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     README.write_text(f"{head}{START}\n{table(runs)}\n{END}{tail}")
+
+
+def _growth(run: dict, label: str) -> str:
+    """``1.61 (1.34)``: the page's growth and the same divided by the bare view's."""
+    growth = run.get("growth", {}).get(label)
+    if growth is None:
+        return "–"
+    relative = run.get("growth_vs_bare", {}).get(label)
+    return f"{growth} ({relative})" if relative is not None else str(growth)
