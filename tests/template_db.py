@@ -1,7 +1,7 @@
 """One migrated test database per run, copied for every pytest-xdist worker.
 
-Migrating a test database costs about a minute of CPU (the migrations, then the triggers
-pgtrigger installs after them), and with ``-n 2`` every worker used to migrate its own at
+Migrating a test database costs about 25 s of CPU (the squashed migrations, then the
+triggers pgtrigger installs after them; a minute before the squash), and with ``-n 2`` every worker used to migrate its own at
 the same time on the same two cores. Instead the first worker to get here migrates
 ``test_<name>_template`` (under a lock file shared by the run's workers) and every worker
 copies it into its own database (``test_<name>_gw0``: ``CREATE DATABASE ... TEMPLATE``,
@@ -41,8 +41,8 @@ def file_lock(path: Path) -> Iterator[None]:
 @contextmanager
 def faster_state_rendering() -> Iterator[None]:
     """Two costs of migrating that do not change what it does. Migrating renders the models
-    of the migrations' states over and over (about 37 000 model classes for this project's
-    migrations):
+    of the migrations' states over and over (about 22 000 model classes for this project's
+    squashed migrations):
 
     - Django sends ``class_prepared`` for each; the receivers connected to it, one per
       history-tracked model (django-simple-history) and one per FSM field (django-fsm-2),
