@@ -110,17 +110,19 @@ def test_rows_chosen_by_key_are_the_rows_of_the_slice_in_its_order(
     users = {"own officer": officer, "other officer": other_officer}
     users |= {"allowed": decision_maker, "reader": reader}
     compared = 0
-    # Every user, search and order; the filters (which narrow the same rows) with the
-    # search's own order and one column both ways.
+    # Every search and order for a user who sees the marked case and one who does not; for
+    # the other two (allowed by their role, not allowed though an officer) the search's own
+    # order and one column both ways. The filters (which narrow the same rows) with those.
+    short = [*ORDERS[:2], f"-{ORDERS[1]}"]
     combinations = [
-        (user, text, sort, extra)
-        for user in users.items()
+        ((label, user), text, sort, extra)
+        for label, user in users.items()
         for text in QUERIES
         for sort, extra in [
-            *((sort, {}) for sort in ORDERS),
+            *((sort, {}) for sort in (ORDERS if label in ("own officer", "reader") else short)),
             *(
                 (sort, extra)
-                for sort in ORDERS[:2] + [f"-{ORDERS[1]}"]
+                for sort in short
                 for extra in ({"kind": CaseKind.CO_FINANCING}, {"year": "2021"})
             ),
         ]
@@ -145,7 +147,7 @@ def test_rows_chosen_by_key_are_the_rows_of_the_slice_in_its_order(
         page = batch.paginate(counted, 2, count_with_rows=True)
         assert _seen(page) == _seen(second), (label, params)
         assert counted.count == len(every) and not counted.capped
-    assert compared > 500
+    assert compared > 300
     marked = register["marked"].dnr
 
     def found(user, text):
