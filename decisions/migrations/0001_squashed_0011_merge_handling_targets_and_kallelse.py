@@ -1,4 +1,4 @@
-"""decisions's migrations 0001-0011 as one (``replaces``), so that a new database is
+"""The migrations 0001-0011 of decisions as one (``replaces``), so that a new database is
 created in one step per app instead of replaying every change (a test run migrated for
 about a minute, most of it Django re-rendering the models of each intermediate state).
 A database that has applied the replaced migrations carries on from them; one that has
