@@ -2,8 +2,9 @@
 database runs instead of the replaced ones; a database that has run the replaced ones goes
 on from them. The squashed migration must create what the replaced ones created: the
 tables (``makemigrations --check`` in ``make test`` compares the states) and what the
-models do not declare, checked here on this run's database, which was made by the squashed
-migrations: the rows the data migrations seed and the PostgreSQL objects they create."""
+models do not declare: the rows the data migrations seed (their operations run again here on
+emptied tables) and the PostgreSQL objects they create (found in this run's database, which
+the squashed migrations made)."""
 
 import importlib
 from pathlib import Path
