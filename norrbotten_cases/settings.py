@@ -166,6 +166,16 @@ if USING_POSTGRES and DB_RANDOM_PAGE_COST:
     _options["options"] = (
         _options.get("options", "") + f" -c random_page_cost={float(DB_RANDOM_PAGE_COST)}"
     ).strip()
+# PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost (100 000)
+# before running it: 40-50 ms of LLVM code generation, paid on every run, for queries that
+# then take as long again. The case list searched for a common word at 200 000 cases (every
+# match ranked, the plan's cost over 300 000): 103 ms, of which 49 ms was JIT. A web page's
+# queries are never long enough to win it back. Set per connection; DB_JIT=true keeps the
+# server's setting.
+DB_JIT = env.bool("DB_JIT", default=False)
+if USING_POSTGRES and not DB_JIT:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 # Prepared statements for the detail pages' combined queries (core.batch, ``prepare=True``):
 # parsed and planned once per connection, not on every request (the case page's: 5-8 ms
 # saved of about 9). Only those queries are prepared (the ORM's own cursors bind client-side
