@@ -39,6 +39,7 @@ PAGES = {
         lambda: "/cases/?kind=medfinansiering&year=2020&q=innovation&sort=applicant",
         LIST,
     ),
+    "case list, search": ("handlaggare", lambda: "/cases/?q=innovation", LIST),
     "case list, page 2": ("handlaggare", lambda: "/cases/?page=2&state=open", LIST),
     "meetings": ("sekreterare", lambda: "/workflow/", LIST),
     "project list": ("handlaggare", lambda: "/cases/projects/", LIST),
