@@ -2,7 +2,9 @@
 markings (``projects.models.SecrecyMarking``; ``Document.confidential`` is kept as the
 document's "has an active marking" flag)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Replace, Substr
+from django.db.models.lookups import In
 
 from decisions.meetings.models import Meeting, Paragraph
 from projects.models import Case, Document, Organisation, SecrecyMarking
@@ -46,3 +48,10 @@ def organisation_is_private_person(organisation: Organisation) -> bool:
     number has a third digit of at least 2. A private person's name is not published."""
     number = (organisation.org_number or "").replace("-", "")
     return len(number) >= 3 and number[2] in "01"
+
+
+def organisation_not_private_person() -> Q:
+    """``organisation_is_private_person`` negated, as a filter of organisations: for a
+    query that keeps the sole traders out in SQL (the e-diarium's party search)."""
+    third_digit = Substr(Replace(F("org_number"), Value("-"), Value("")), 3, 1)
+    return Q(org_number__isnull=True) | ~Q(In(third_digit, ["0", "1"]))

@@ -13,7 +13,14 @@ from core.renderers import choice_display
 from decisions.meetings import notice_dates
 from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
 from decisions.public import policy
-from projects.models import Case, Document, Organisation, PartyKind, SecrecyMarking
+from projects.models import (
+    Case,
+    Document,
+    Organisation,
+    PartyKind,
+    Project,
+    SecrecyMarking,
+)
 
 # A notice posted this many days ago or earlier is down whatever the holidays: the appeal
 # period is 21 days and lag 1930:173 moves its end by at most a few days.
@@ -163,25 +170,32 @@ def diary_cases(search: DiarySearch) -> QuerySet[Case]:
             whole_case_secret=False,
         )
     if search.party:
-        organisations = [
-            o.pk
-            for o in Organisation.objects.filter(name__icontains=search.party)
-            if not policy.organisation_is_private_person(o)
-        ]
+        party = Value(search.party)  # as the text above: one compiled SQL for every name
+        # organisations, not sole traders (a private person's name is not searchable)
+        organisations = (
+            Organisation.objects.filter(name__icontains=party)
+            .filter(policy.organisation_not_private_person())
+            .values("pk")
+        )
         # A document's sender or recipient counts when it is an organisation (persons'
         # names are not searchable) and the document is not secret.
         by_document = Document.objects.filter(
             confidential=False,
             party_kind=PartyKind.ORGANISATION,
-            party_name__icontains=search.party,
+            party_name__icontains=party,
         ).values("case_id")
+        # Each way a case names a party, as the keys its index is looked up by (AnyOf):
+        # the cases one BitmapOr of index scans, with no join to filter. (Joined and
+        # OR-ed, every case and project was read and the partners made it DISTINCT: at
+        # 200 000 cases, 0.8 s.)
+        partner_projects = Project.partners.through.objects.filter(organisation__in=organisations)
         cases = cases.filter(
-            Q(project__applicant__in=organisations)
-            | Q(project__owner__in=organisations)
-            | Q(project__partners__in=organisations)
-            | Q(pk__in=by_document),
+            AnyOf("project", Project.objects.filter(applicant__in=organisations).values("pk"))
+            | AnyOf("project", Project.objects.filter(owner__in=organisations).values("pk"))
+            | AnyOf("project", partner_projects.values("project_id"))
+            | AnyOf("pk", by_document),
             whole_case_secret=False,
-        ).distinct()
+        )
     return (
         cases.select_related("project__applicant", "project__owner")
         .prefetch_related(

@@ -45,6 +45,7 @@ PAGES = {
     "project list": ("handlaggare", lambda: "/cases/projects/", LIST),
     "organisation list": ("handlaggare", lambda: "/cases/organisations/", LIST),
     "e-diarium search": (None, lambda: "/e-diarium/?text=projekt", LIST),
+    "e-diarium by party": (None, lambda: "/e-diarium/?party=kommun", LIST),
     "e-diarium by date": (None, lambda: "/e-diarium/?date_from=2019-01-01", LIST),
     "notice board": (None, lambda: "/anslagstavla/", LIST),
     "notice board archive": (None, lambda: "/anslagstavla/arkiv/", LIST),
