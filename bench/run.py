@@ -125,6 +125,8 @@ def pages():
         "public e-diarium search": "/e-diarium/?text=innovation",
         # a word in one case: the search must not read the register to find it
         "public e-diarium, a rare word": "/e-diarium/?text=batteri",
+        # a party: the applicants, owners, partners and senders named so
+        "public e-diarium, a party": "/e-diarium/?party=kommun",
     }
 
 
@@ -770,7 +772,7 @@ def machine() -> dict:
 LISTS = ("case list", "case list, filters + search", "case list, a common word")
 # Pages the load test leaves out of its mix (added after its history began: the throughput
 # stays comparable between runs).
-NOT_IN_LOAD = ("bare view", "case list, a common word")
+NOT_IN_LOAD = ("bare view", "case list, a common word", "public e-diarium, a party")
 DETAILS = (
     "case page",
     "meeting page",
@@ -778,6 +780,7 @@ DETAILS = (
     "task list (Mina uppgifter)",
     "public e-diarium search",
     "public e-diarium, a rare word",
+    "public e-diarium, a party",
 )
 
 
