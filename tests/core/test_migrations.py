@@ -72,12 +72,15 @@ def test_a_database_that_ran_the_replaced_migrations_goes_on_from_them(monkeypat
     assert set(squashed) <= set(loader.applied_migrations)
     executor = MigrationExecutor(connection)
     executor.loader = loader
+    # nothing of the history again: only what was added after the squash
+    replaced = everything | set(squashed)
     assert not [
         migration
         for migration, _backwards in executor.migration_plan(
             [key for key in loader.graph.leaf_nodes() if key[0] in APPS]
         )
         if migration.app_label in APPS
+        and ((migration.app_label, migration.name) in replaced or migration.replaces)
     ]
     # Half of projects' history: the other half of the replaced migrations runs, then on.
     projects = next(m for key, m in squashed.items() if key[0] == "projects")
