@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import batch
 from core.http import confirm_removal
 from projects import permissions, search, secrecy, selectors, services
 from projects.models import Organisation, OrganisationAlias, SavedCaseFilter, SecrecyAccessLog
@@ -30,9 +31,19 @@ def site_search(request):
     organisations = []
     if text:
         cases = selectors.case_search(selectors.site_search_queryset(), text, request.user)
-        page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        found_organisations = selectors.organisation_search(text, limit=10)
+        # The page's cases chosen by key (ranked and counted in one pass over the matches),
+        # then joined for those only; the organisations in the same round trip. (Joined
+        # first, every match was joined to its project before the page was cut out: a
+        # common word at 200 000 cases, 130 ms.)
+        page = batch.paginate(
+            Paginator(cases, RESULTS_PER_PAGE),
+            request.GET.get("page"),
+            found_organisations,
+            count_with_rows=True,
+        )
         results = [{"case": case, "snippets": _snippets(request, case, text)} for case in page]
-        organisations = list(selectors.organisation_search(text, limit=10))
+        organisations = list(found_organisations)
     return render(
         request,
         "projects/search.html",

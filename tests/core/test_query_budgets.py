@@ -40,6 +40,7 @@ PAGES = {
         LIST,
     ),
     "case list, search": ("handlaggare", lambda: "/cases/?q=innovation", LIST),
+    "site search": ("handlaggare", lambda: "/cases/search/?q=innovation", LIST),
     "case list, page 2": ("handlaggare", lambda: "/cases/?page=2&state=open", LIST),
     "meetings": ("sekreterare", lambda: "/workflow/", LIST),
     "project list": ("handlaggare", lambda: "/cases/projects/", LIST),

@@ -173,6 +173,32 @@ def test_results_are_ranked_and_show_where_they_matched(officer, client_for):
     assert "Projektbeskrivning" in page
 
 
+def test_the_search_page_joins_only_the_page_it_shows(officer, client_for):
+    """The page's cases are chosen by key (ranked and counted in one pass over the
+    matches), then joined to their projects, applicants and officers; the organisations
+    found come in the same round trip. Its count and pages are as the matches'."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(23):
+        register_case(
+            officer=officer,
+            project=ProjectFactory(title=f"Vätgasprojekt {n}"),
+            title=f"Vätgas nummer {n}",
+        )
+    OrganisationFactory(name="Vätgasföreningen")
+    client = client_for(officer)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("projects:search"), {"q": "vätgas"}).content.decode()
+    page_queries = [q["sql"] for q in queries.captured_queries if "_batch_page" in q["sql"]]
+    assert len(page_queries) == 1 and "projects_organisation" in page_queries[0]
+    assert "23 ärenden" in first and "Vätgasföreningen" in first
+    second = client.get(reverse("projects:search"), {"q": "vätgas", "page": 2}).content
+    shown = [f"Vätgas nummer {n}<" for n in range(23)]
+    assert sum(title in first for title in shown) == 20
+    assert sum(title.encode() in second for title in shown) == 3
+
+
 def test_snippets_are_html_escaped(officer, client_for):
     register_case(
         officer=officer,
