@@ -1,7 +1,9 @@
 """Reads of the decision workflow: work queues, the transition log, the delegation
 register, the anchoring cross-check and what the case page shows."""
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -102,9 +104,13 @@ def queue_counts(rows=None) -> dict[str, int]:
 def queue_counts_queryset() -> QuerySet:
     """``queue_counts`` as a queryset of one row (a dict), to be read with others
     (``core.batch``)."""
+    # Only the cases of some queue are read (the rest count in none): looked up by their
+    # states in the (state, kind) index, not the whole register scanned (at 200 000 cases,
+    # 58 ms on every start page).
+    in_a_queue = reduce(operator.or_, (queue.condition for queue in QUEUES))
     return batch.aggregate_queryset(
-        Case.objects.all(),
-        **{queue.key: Count("pk", filter=queue.condition) for queue in QUEUES},
+        Case.objects.filter(in_a_queue),
+        **{queue.key: Count("state", filter=queue.condition) for queue in QUEUES},
     )
 
 

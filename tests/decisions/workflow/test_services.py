@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from core.errors import Conflict
 from decisions.workflow import services as wf
@@ -514,3 +515,19 @@ def test_cases_ready_for_each_body(actors):
         "management": 2,
         "run": 1,
     }
+
+
+def test_queue_counts_read_only_the_cases_in_a_queue():
+    """The start page's queue counts read the cases in some queue, found by their kind and
+    state in the (kind, state) index alone, not every case of the register (58 ms at
+    200 000 cases on every start page)."""
+    from decisions.workflow.selectors import queue_counts_queryset
+
+    sql, params = queue_counts_queryset().query.sql_with_params()
+    assert " WHERE " in sql and '"projects_case"."id"' not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan" in plan
