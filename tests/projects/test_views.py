@@ -271,6 +271,27 @@ def test_organisation_list_search_detail_and_edit(officer, client_for, case):
     assert applicant.city == "Piteå" and applicant.org_number == "556677-8899"
 
 
+def test_organisation_page_lists_each_project_once_with_its_roles(officer, client_for):
+    """A project the organisation applies for, owns and partners in is one row with three
+    roles; one where it is only a partner, one row with that role; others are not listed."""
+    from projects.selectors import organisation_projects
+
+    org = OrganisationFactory(name="Rollbolaget")
+    everything = ProjectFactory(title="Alla roller", applicant=org, owner=org)
+    everything.partners.add(org, OrganisationFactory(name="Annan part"))
+    partner_only = ProjectFactory(title="Bara part")
+    partner_only.partners.add(org)
+    ProjectFactory(title="Inte med")
+    rows = organisation_projects(org)
+    assert [(row["project"].title, row["roles"]) for row in rows] == [
+        ("Alla roller", ["applicant", "owner", "partner"]),
+        ("Bara part", ["partner"]),
+    ]
+    page = client_for(officer).get(reverse("projects:organisation_detail", args=[org.pk]))
+    html = page.content.decode()
+    assert html.count("Alla roller") == 1 and "Inte med" not in html
+
+
 def test_organisation_duplicates_are_explained(officer, client_for):
     OrganisationFactory(name="Luleå kommun", org_number="212000-2650")
     client = client_for(officer)
