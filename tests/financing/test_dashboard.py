@@ -214,6 +214,18 @@ def test_plan_list_sums_the_page_and_reads_the_projects_in_title_order(officer):
     assert "EXISTS" in financiers and "DISTINCT" not in financiers
 
 
+def test_the_commitment_list_reads_the_newest_from_its_index():
+    """Every year's commitments, newest first, are read in the (committed_on, id) index's
+    order up to the page: not every commitment joined to its case and sorted."""
+    sql, params = selectors.commitment_table()[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_sort"):  # the test tables are tiny
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "commitment_newest" in plan
+
+
 def test_long_chart_labels_wrap_onto_two_lines_instead_of_running_off_the_chart():
     from financing.charts import LABEL_CHARS, Series, _label_lines, bar_chart
 
