@@ -194,6 +194,17 @@ def test_plan_list_search_and_financier_filter(officer, client_for, reader):
     assert "Inga finansieringsplaner matchar filtret" in text
 
 
+def _plan_in_order(queryset) -> tuple[str, str]:
+    """The queryset's SQL and the plan PostgreSQL makes for it where reading an index in
+    order is possible (the test tables are tiny: a scan and a sort would win otherwise)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return sql, "\n".join(row[0] for row in cursor.fetchall())
+
+
 def test_plan_list_sums_the_page_and_reads_the_projects_in_title_order(officer):
     """The plans list adds up only the rows of the plans it returns (a subquery per plan,
     run after the page is cut out), reading the projects in the title index's order: not
@@ -202,12 +213,7 @@ def test_plan_list_sums_the_page_and_reads_the_projects_in_title_order(officer):
     from financing.forms import PlanFilterForm
 
     make_plan(co_financing_case(officer=officer, title="Export Camp"))
-    sql, params = selectors.plan_list()[:50].query.sql_with_params()
-    with connection.cursor() as cursor:
-        for setting in ("enable_seqscan", "enable_sort"):  # the test tables are tiny
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    sql, plan = _plan_in_order(selectors.plan_list()[:50])
     assert "project_title" in plan and "SubPlan" in plan
     assert 'GROUP BY "financing_financingplan"' not in sql  # the subqueries group their rows
     financiers = str(PlanFilterForm().fields["financier"].queryset.query)
@@ -217,12 +223,7 @@ def test_plan_list_sums_the_page_and_reads_the_projects_in_title_order(officer):
 def test_the_commitment_list_reads_the_newest_from_its_index():
     """Every year's commitments, newest first, are read in the (committed_on, id) index's
     order up to the page: not every commitment joined to its case and sorted."""
-    sql, params = selectors.commitment_table()[:50].query.sql_with_params()
-    with connection.cursor() as cursor:
-        for setting in ("enable_seqscan", "enable_sort"):  # the test tables are tiny
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    _sql, plan = _plan_in_order(selectors.commitment_table()[:50])
     assert "commitment_newest" in plan
 
 
