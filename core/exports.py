@@ -11,7 +11,7 @@ Numbers and dates are written as they are.
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell  # type: ignore[import-untyped]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
