@@ -161,11 +161,16 @@ if USING_POSTGRES:
 # the year's 1 661 matches' projects by key (28 ms). Set per connection, so it holds
 # whatever the server's configuration; DB_RANDOM_PAGE_COST="" leaves the server's.
 DB_RANDOM_PAGE_COST = env.str("DB_RANDOM_PAGE_COST", default="1.1")
+
+
+def _set_on_each_connection(setting: str) -> None:
+    """A PostgreSQL setting sent with every connection (libpq ``options``: ``-c name=value``)."""
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c {setting}".strip()
+
+
 if USING_POSTGRES and DB_RANDOM_PAGE_COST:
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (
-        _options.get("options", "") + f" -c random_page_cost={float(DB_RANDOM_PAGE_COST)}"
-    ).strip()
+    _set_on_each_connection(f"random_page_cost={float(DB_RANDOM_PAGE_COST)}")
 # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost (100 000)
 # before running it: 40-50 ms of LLVM code generation, paid on every run, for queries that
 # then take as long again. The case list searched for a common word at 200 000 cases (every
@@ -174,8 +179,7 @@ if USING_POSTGRES and DB_RANDOM_PAGE_COST:
 # server's setting.
 DB_JIT = env.bool("DB_JIT", default=False)
 if USING_POSTGRES and not DB_JIT:
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
+    _set_on_each_connection("jit=off")
 # Prepared statements for the detail pages' combined queries (core.batch, ``prepare=True``):
 # parsed and planned once per connection, not on every request (the case page's: 5-8 ms
 # saved of about 9). Only those queries are prepared (the ORM's own cursors bind client-side
