@@ -37,7 +37,11 @@ from projects.models import (
     SecrecyProvision,
     SmartSpecialisationArea,
 )
-from projects.widgets import OrganisationMultiPickerWidget, OrganisationPickerWidget
+from projects.widgets import (
+    OrganisationMultiPickerWidget,
+    OrganisationPickerWidget,
+    ProjectPickerWidget,
+)
 
 # --- Reusable fields --------------------------------------------------------------
 
@@ -191,6 +195,65 @@ class OrganisationField(forms.ModelChoiceField):
         except ValidationError:
             return True
         initial_pk = initial.pk if isinstance(initial, Organisation) else initial
+        return str(initial_pk or "") != str(new.pk if new else "")
+
+
+class ProjectField(forms.ModelChoiceField):
+    """A project chosen with the project picker (``ProjectPickerWidget``), or typed: its
+    exact title (case-insensitive) or a Dnr or NYPS-id of one of its cases."""
+
+    widget = ProjectPickerWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Project.objects.all())
+        kwargs.setdefault("empty_label", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, Project):
+            return value
+        if isinstance(value, dict):
+            pk, text = str(value.get("pk") or "").strip(), (value.get("text") or "").strip()
+        else:
+            pk, text = str(value or "").strip(), ""
+        if pk:
+            project = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
+            if project and (not text or text.casefold() == project.title.casefold()):
+                return project
+            if not text:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if not text:
+            return None
+        return self._typed(text)
+
+    def _typed(self, text: str) -> Project:
+        """The project a typed text names without doubt, or a clear error."""
+        matches = selectors.project_search(text, limit=6)
+        exact = [p for p in matches if p.title.casefold() == text.casefold()]
+        by_case = selectors.parse_dnr(text) or selectors.NYPS_PATTERN.match(text)
+        if len(exact) == 1:
+            return exact[0]
+        if by_case and len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(
+                gettext("Inget projekt matchar ”%(text)s”. Sök på en del av namnet eller ett Dnr.")
+                % {"text": text},
+                code="unknown_project",
+            )
+        names = ", ".join(f"”{p.title}”" for p in matches[:5])
+        raise ValidationError(
+            gettext("Flera projekt matchar ”%(text)s”: %(names)s. Välj ett i listan.")
+            % {"text": text, "names": names},
+            code="ambiguous_project",
+        )
+
+    def has_changed(self, initial, data):
+        try:
+            new = self.to_python(data)
+        except ValidationError:
+            return True
+        initial_pk = initial.pk if isinstance(initial, Project) else initial
         return str(initial_pk or "") != str(new.pk if new else "")
 
 
@@ -461,12 +524,7 @@ class CaseRegisterForm(forms.Form):
         initial=PROJECT_NEW,
         widget=forms.RadioSelect,
     )
-    project = forms.ModelChoiceField(
-        label=_("Befintligt projekt"),
-        queryset=Project.objects.order_by("title"),
-        required=False,
-        empty_label=_("– välj projekt –"),
-    )
+    project = ProjectField(label=_("Befintligt projekt"), required=False)
     project_title = forms.CharField(label=_("Projektnamn"), max_length=300, required=False)
     applicant = OrganisationField(label=_("Stödsökande"), required=False)
     requested_amount = AmountField(label=_("Sökt belopp"), required=False)
@@ -491,7 +549,6 @@ class CaseRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["officer"].queryset = selectors.officers()
-        self.fields["project"].queryset = Project.objects.order_by("title")
         if user is not None and selectors.officers().filter(pk=user.pk).exists():
             self.fields["officer"].initial = user.pk
         self.fields["received_on"].initial = timezone.localdate()
@@ -565,6 +622,7 @@ class CaseRegisterForm(forms.Form):
 class CaseEditForm(EditTokenMixin, forms.ModelForm):
     officer = _officer_field()
     received_on = DateField(label=_("Inkom"))
+    project = ProjectField(label=_("Projekt"))
 
     class Meta:
         model = Case
@@ -573,7 +631,6 @@ class CaseEditForm(EditTokenMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = selectors.officers(include=self.instance.officer_id)
-        self.fields["project"].queryset = Project.objects.order_by("title")
         self.fields["nyps_id"].widget.attrs.update({"inputmode": "numeric", "pattern": r"\d*"})
 
     def service_data(self) -> dict:

@@ -426,6 +426,60 @@ def organisation_search(text: str, *, limit: int | None = None) -> QuerySet[Orga
     return queryset
 
 
+PROJECT_SEARCH_MIN = 3
+
+
+def project_search(text: str, *, limit: int = 12) -> list[Project]:
+    """The project picker's matches (``project_matches``), at most ``limit``, each with
+    ``picker_cases`` (its cases, oldest first) and its applicant."""
+    projects = project_matches(text)
+    if projects is None:
+        return []
+    return list(
+        projects.select_related("applicant").prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=Case.objects.only("pk", "project_id", "year", "number").order_by(
+                    "year", "number"
+                ),
+                to_attr="picker_cases",
+            )
+        )[:limit]
+    )
+
+
+def project_matches(text: str) -> QuerySet[Project] | None:
+    """Projects by a Dnr or NYPS-id of one of their cases, else by a part of the title or
+    of the applicant's name, titles starting with the text first (``None``: a text too
+    short to search by: two letters match most applicants, and a trigram needs three).
+
+    PostgreSQL finds the title's part in the trigram index (projects 0024) and the
+    applicants' projects by key (``AnyOf``): one BitmapOr, not a scan of every project."""
+    text = (text or "").strip()
+    dnr = parse_dnr(text)
+    nyps = NYPS_PATTERN.match(text)
+    if dnr:
+        cases = Case.objects.filter(number=dnr[0], year=dnr[1])
+        return Project.objects.filter(AnyOf("pk", cases.values("project_id"))).order_by("pk")
+    if nyps:
+        cases = Case.objects.filter(nyps_id=nyps[1])
+        return Project.objects.filter(AnyOf("pk", cases.values("project_id"))).order_by("pk")
+    if len(text) < PROJECT_SEARCH_MIN:
+        return None
+    applicants = Organisation.objects.filter(name__icontains=text).values("pk")
+    return (
+        Project.objects.filter(Q(title__icontains=text) | AnyOf("applicant", applicants))
+        .annotate(
+            starts=CaseWhen(
+                When(title__istartswith=text, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("starts", "title", "pk")
+    )
+
+
 def organisation_projects(organisation: Organisation) -> list[dict]:
     """The projects the organisation takes part in, with its roles and their cases."""
     # the partners' projects as keys looked up in the projects' index (AnyOf): with the

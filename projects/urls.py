@@ -60,6 +60,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/search/", views.organisation_search, name="organisation_search"),
+    path("projects/search/", views.project_search, name="project_search"),
     path("organisations/chip/", views.organisation_chip, name="organisation_chip"),
     path(
         "organisations/picker/new/",

@@ -1195,6 +1195,24 @@ def organisation_search(request):
 
 
 @require_GET
+def project_search(request):
+    """The project picker's pick list (htmx): projects by title, applicant, Dnr or NYPS-id."""
+    _guard(permissions.can_view_registry(request.user))
+    params = _picker_params(request)
+    text = (request.GET.get("q") or request.GET.get(f"{params['field']}_text") or "").strip()
+    return render(
+        request,
+        "projects/widgets/project_results.html",
+        {
+            **params,
+            "q": text,
+            "too_short": 0 < len(text) < selectors.PROJECT_SEARCH_MIN,
+            "results": selectors.project_search(text, limit=PICKER_RESULTS),
+        },
+    )
+
+
+@require_GET
 def organisation_chip(request):
     """One chosen organisation of the multiple picker (htmx, appended to the list)."""
     _guard(permissions.can_view_registry(request.user))

@@ -162,3 +162,59 @@ class ListModelChoiceIterator(ModelChoiceIterator):
         queryset = self.queryset
         for obj in queryset if queryset._result_cache is not None else queryset.all():
             yield self.choice(obj)
+
+
+# --- The project picker ---------------------------------------------------------------
+
+
+class ProjectPickerWidget(forms.Widget):
+    """One project: hidden id + a searchable text input (title, Dnr or NYPS-id).
+
+    Rendered instead of a ``<select>`` of every project: the register holds one project
+    per case or so (20 000 options made the register form 1.5 MB and 1.4 s). Typing asks
+    ``projects:project_search`` for a pick list; choosing an entry fills both inputs
+    (``data-pick-*``, static/js/app.js) as the organisation picker's does, and shares its
+    look (``.org-picker``). Without JavaScript the user types the project's exact title
+    or a Dnr of one of its cases (``projects.forms.ProjectField``)."""
+
+    template_name = "projects/widgets/project_picker.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        return mark_safe(loader.render_to_string(self.template_name, context))  # noqa: S308
+
+    def value_from_datadict(self, data, files, name):
+        return {"pk": data.get(name, ""), "text": data.get(f"{name}_text", "")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_text" not in data
+
+    def format_value(self, value):
+        return value
+
+    def get_context(self, name, value, attrs):
+        from projects.models import Project
+
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        if isinstance(value, dict):  # bound: what the user sent
+            pk, text = value.get("pk", ""), value.get("text", "")
+        else:
+            project = value if isinstance(value, Project) else None
+            if project is None and str(value or "").isdigit():
+                project = Project.objects.filter(pk=int(value)).only("pk", "title").first()
+            pk = project.pk if project else ""
+            text = project.title if project else ""
+        base_id = widget["attrs"].get("id") or f"id_{name}"
+        widget.update(
+            {
+                "pk": pk,
+                "text": text,
+                "base_id": base_id,
+                "search_url": reverse("projects:project_search"),
+            }
+        )
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_text" if id_ else id_

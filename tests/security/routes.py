@@ -126,6 +126,7 @@ ROUTES = {
     "projects:organisation_list": NO_ARGS,
     "projects:organisation_create": NO_ARGS,
     "projects:organisation_search": NO_ARGS,
+    "projects:project_search": NO_ARGS,
     "projects:organisation_chip": NO_ARGS,
     "projects:organisation_picker_create": NO_ARGS,
     "projects:organisation_detail": _pk("organisation"),
