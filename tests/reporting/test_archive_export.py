@@ -238,9 +238,9 @@ def test_the_page_orders_downloads_and_checks(
     archivist = _archivist()
     client = client_for(archivist)
     page = client.get(url)
-    assert page.status_code == 200 and closed_case["case"].dnr in page.content.decode()
+    assert page.status_code == 200 and '<textarea name="cases"' in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"cases": [closed_case["case"].pk]})
+        response = client.post(url, {"cases": closed_case["case"].dnr})
     assert response.status_code == 302
     job = ArchiveExport.objects.get()
     assert job.status == "done", job.error
@@ -257,6 +257,30 @@ def test_the_page_orders_downloads_and_checks(
     assert check.status_code == 200
     assert "alla kontrollsummor stämmer" in check.content.decode()
     assert client.post(url, {}).status_code == 400
+
+
+def test_cases_are_named_by_their_dnr_with_a_clear_message_for_each_mistake(closed_case, officer):
+    """The closed cases are typed by Dnr, not ticked in a list of every closed case."""
+    from reporting.archive.forms import ArchiveExportForm
+
+    closed = closed_case["case"]
+    open_case = co_financing_case(officer=officer)
+
+    def errors(text):
+        form = ArchiveExportForm({"cases": text})
+        assert not form.is_valid()
+        return " ".join(form.errors.get("cases", []) + form.non_field_errors())
+
+    form = ArchiveExportForm({"cases": f"{closed.dnr},\n {closed.dnr}; "})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["cases"] == [closed]
+    assert "Inte ett diarienummer: 2020-xx" in errors(f"{closed.dnr} 2020-xx")
+    assert "inga ärenden med diarienummer 09999-2019" in errors("09999-2019")
+    assert f"inte avslutade: {open_case.dnr}" in errors(f"{closed.dnr}, {open_case.dnr}")
+    assert "Välj ett år eller minst ett ärende." in errors("")
+    html = ArchiveExportForm().as_p()
+    assert open_case.dnr not in html and closed.dnr not in html  # no list of every case
+    assert f'<option value="{closed.year}">' in html
 
 
 def test_renditions_made_side_by_side_are_written_in_order_beside_their_originals(
