@@ -39,7 +39,7 @@ def reminders_send(*, today: datetime.date) -> int:
     sent = 0
     users = get_user_model().objects.filter(is_active=True).order_by("pk")
     for user in users:
-        for task in tasks_for(user, today):
+        for task in tasks_for(user, today, most=None):  # every task, not the first shown
             if task.due is None:
                 continue
             days = (task.due - today).days

@@ -57,17 +57,31 @@ def _sources(paths: tuple[str, ...]) -> tuple[Callable, ...]:
     return tuple(import_string(path) for path in paths)
 
 
-def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
-    return batch.resolve([pending_tasks(user, today)])[0]
+# A source whose tasks are shared by a role (a secretary's steps take every case in them)
+# lists at most so many per step, those due first, and says where the rest are; the
+# reminders read every task (``most=None``).
+SHOWN_PER_STEP = 100
 
 
-def pending_tasks(user, today: datetime.date | None = None) -> batch.Pending[list[Task]]:
+def tasks_for(
+    user, today: datetime.date | None = None, most: int | None = SHOWN_PER_STEP
+) -> list[Task]:
+    return batch.resolve([pending_tasks(user, today, most)])[0]
+
+
+def pending_tasks(
+    user, today: datetime.date | None = None, most: int | None = SHOWN_PER_STEP
+) -> batch.Pending[list[Task]]:
     """The user's tasks, sorted by due date, as a ``Pending`` (the start page reads their
-    sources together with its other panels')."""
+    sources together with its other panels'). A source is called ``source(user, today)``,
+    or with ``most`` when it takes it (``SHOWN_PER_STEP``)."""
     if not getattr(user, "is_authenticated", False):
         return Pending(build=list)
     today = today or timezone.localdate()
-    parts = [source(user, today) for source in _sources(tuple(settings.WORKLIST_SOURCES))]
+    parts = [
+        source(user, today, most) if _takes_most(source) else source(user, today)
+        for source in _sources(tuple(settings.WORKLIST_SOURCES))
+    ]
 
     def build() -> list[Task]:
         items: list[Task] = [task for part in parts for task in part.build()]
@@ -79,6 +93,13 @@ def pending_tasks(user, today: datetime.date | None = None) -> batch.Pending[lis
         return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))
 
     return Pending(build, tuple(qs for part in parts for qs in part.querysets))
+
+
+@cache
+def _takes_most(source: Callable) -> bool:
+    import inspect
+
+    return "most" in inspect.signature(source).parameters
 
 
 def _titled(task: Task) -> Task:

@@ -184,3 +184,30 @@ def test_each_signer_and_each_officer_of_a_returned_plan_is_asked_and_no_one_els
         (task,) = _kinds(user)[kind]
         assert task.url == returned.get_absolute_url()
     assert kind not in _kinds(bystander)
+
+
+def test_the_secretary_sees_the_steps_longest_waiting_cases_and_where_the_rest_are(
+    actors, client_for
+):
+    """A secretary's steps take every case of the register in them: the list shows, per
+    step, the cases due first and a last line to the work queues; the reminders read all."""
+    from projects.models import Case
+
+    cases = [walk_idea(actors, S.AT_FORUM) for _ in range(3)]
+    now = timezone.now()
+    for days, case in zip((30, 10, 20), cases, strict=True):  # waited 30, 10 and 20 days
+        Case.objects.filter(pk=case.pk).update(state_since=now - datetime.timedelta(days=days))
+
+    def forum(most):
+        tasks = tasks_for(actors.secretary, most=most)
+        return [t for t in tasks if t.kind == "Ärende att driva vidare"]
+
+    shown = forum(2)
+    assert [t.reference for t in shown[:2]] == [cases[0].dnr, cases[2].dnr]
+    more = shown[-1]
+    assert len(shown) == 3 and more.key == "secretary:more" and more.due is None
+    assert more.url == "/workflow/queues/" and "de 2 som väntat längst" in more.title
+    assert [t.reference for t in forum(3)] == [cases[0].dnr, cases[2].dnr, cases[1].dnr]
+    assert len(forum(None)) == 3 and not any(t.key == "secretary:more" for t in forum(None))
+    html = client_for(actors.secretary).get("/mina-uppgifter/").content.decode()
+    assert all(case.dnr in html for case in cases)  # fewer than SHOWN_PER_STEP
