@@ -78,7 +78,30 @@ def table(runs: list[dict]) -> str:
         f" {load_then.get('p95_ms', '–')}, {load_then.get('errors', '–')}"
         f" | {load['p50_ms']} / {load['p95_ms']}, {load['errors']} |",
     ]
+    lines += _crawl_lines(latest)
     return "\n".join(lines)
+
+
+def _crawl_lines(run: dict) -> list[str]:
+    """The crawl (every page users reach, ``bench.crawl``): its size, errors and the
+    slowest URLs at the large size beside their time at 20 000 cases."""
+    small, large = run.get("crawl_20k"), run.get("crawl_large")
+    if not small:
+        return []
+    last = large or small
+    errors = sum(1 for t in last.values() if t["status"] >= 500)
+    lines = [
+        "",
+        f"Crawl: {len(small)} URLs (every page users reach, its sorts, filters and last"
+        f" page), {errors} errors. The slowest{' at the large size' if large else ''}:",
+        "",
+        "| URL | ms at 20 000 | ms at the large size | queries |",
+        "|---|---:|---:|---:|",
+    ]
+    for url, t in sorted(last.items(), key=lambda item: -item[1]["ms"])[:8]:
+        before = small.get(url, {}).get("ms", "–")
+        lines.append(f"| `{url}` | {before} | {t['ms'] if large else '–'} | {t['queries']} |")
+    return lines
 
 
 def write_readme_table(runs: list[dict]) -> None:

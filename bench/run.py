@@ -34,6 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results.json"
+
+from bench import crawl  # noqa: E402 - after the path is set
+
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "100"))
 LOAD_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
@@ -599,6 +602,9 @@ def _measure(paths: dict, results: dict, size: str) -> None:
     results[f"cpu_{size}"] = cpu_times(paths)
     results[f"breakdown_{size}"] = breakdown(paths)
     results.setdefault("machine", machine())
+    # Every other page, at the URLs the 20 000-case crawl found (the same at both sizes).
+    found = list(results["crawl_20k"]) if "crawl_20k" in results else None
+    results[f"crawl_{size}"] = crawl.crawl(found)
     if INPROCESS:
         return
     connection.close()
@@ -623,6 +629,23 @@ def _volume() -> dict:
         "paragraphs": Paragraph.objects.count(),
         "financing_rows": FinancingRow.objects.count(),
     }
+
+
+def crawl_only() -> int:
+    """``BENCH_ONLY=crawl``: the crawl (``bench.crawl``) of the bench database as it is,
+    the slowest URLs printed; nothing written."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    volume = _volume()
+    print(f"{BENCH_URL}: {volume}")
+    results = {"volume_20k": volume, "crawl_20k": crawl.crawl()}
+    print("\n".join(crawl.report(results)))
+    return 0
 
 
 def breakdown_only() -> int:
@@ -655,6 +678,8 @@ def breakdown_only() -> int:
 def main():
     if os.environ.get("BENCH_ONLY") == "breakdown":
         return breakdown_only()
+    if os.environ.get("BENCH_ONLY") == "crawl":
+        return crawl_only()
     started = time.time()
     print(f"Benchmark database: {BENCH_URL}")
     setup_django()
@@ -816,6 +841,30 @@ def targets(results: dict) -> list[dict]:
                     "met": growth <= 1.3,
                 }
             )
+    # The crawl: every page users reach (bench.crawl), not only the bench's own.
+    for size in ("20k", "large"):
+        crawled = results.get(f"crawl_{size}")
+        if crawled:
+            errors = [url for url, t in crawled.items() if t["status"] >= 500]
+            out.append(
+                {
+                    "target": f"crawl at {size}: every page answers (no 5xx)",
+                    "value": f"{len(errors)} of {len(crawled)}",
+                    "met": not errors,
+                }
+            )
+    if results.get("crawl_large"):
+        grown = crawl.grown_urls(
+            results["crawl_20k"], results["crawl_large"], results["growth"]["bare view"]
+        )
+        out.append(
+            {
+                "target": f"crawl: every page's growth to {LARGE} <= 1.3x (÷ the bare view's;"
+                f" pages over {crawl.FLOOR_MS:g} ms)",
+                "value": ", ".join(f"{url} {g}x" for url, g in grown[:5]) or "none over",
+                "met": not grown,
+            }
+        )
     d = results["documents"]
     out.append(
         {
@@ -890,6 +939,7 @@ def print_table(results: dict) -> None:
             )
         g = results["generation_large"]
         print(f"  generator (SQL): {g}")
+    print("\n".join(crawl.report(results)))
     d = results["documents"]
     print("\nDocuments")
     print(
