@@ -1063,7 +1063,7 @@ def plan_list(
         )
     return qs.prefetch_related(
         Prefetch("project__cases", queryset=Case.objects.order_by("-year", "-number"))
-    ).order_by("project__title")
+    ).order_by("project__title", "pk")  # a total order: each plan on one page
 
 
 def plan_rows_for_export(plans: QuerySet[FinancingPlan]) -> QuerySet[FinancingRow]:

@@ -21,6 +21,7 @@ from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
 from core.money import format_amount
+from core.pagination import CountAheadPaginator
 from decisions.meetings import views as meetings_views
 from decisions.workflow import views as workflow_views
 from financing import charts, exports, forms, permissions, selectors, services
@@ -221,12 +222,22 @@ def grant_edit(request, year):
 # --- Financing plans --------------------------------------------------------------------
 
 
+PLANS_PER_PAGE = 50
+PLAN_COUNT_CAP = 1000
+
+
 @require_GET
 def plan_list(request):
     require(permissions.can_view_financing(request.user))
     form = forms.PlanFilterForm(request.GET or None)
     plans = selectors.plan_list(**form.filters())
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    # The page's plans chosen by key first (their totals are subqueries: computed for the
+    # 50 shown, not for every plan skipped to reach a deep page), counted up to
+    # PLAN_COUNT_CAP past the page ("Över 1 000 planer": a year's filter reads a third of
+    # the register at 200 000 cases to count it whole, 0.4 s).
+    page = batch.paginate(
+        CountAheadPaginator(plans, PLANS_PER_PAGE, cap=PLAN_COUNT_CAP), request.GET.get("page")
+    )
     return render(
         request,
         "financing/plan_list.html",

@@ -484,3 +484,33 @@ def test_pages_on_the_demo_data_stay_within_their_query_count(
     client.get(url)  # warm up the session and caches
     with django_assert_max_num_queries(most):
         assert client.get(url).status_code == 200
+
+
+def test_the_plans_list_counts_up_to_its_cap_and_shows_each_plan_on_one_page(
+    client_for, controller, officer, monkeypatch
+):
+    """Counted up to ``PLAN_COUNT_CAP`` past the page ("Över ... planer"), the page's plans
+    chosen by key in a total order (title, then key: plans of the same title do not
+    appear on two pages or none) and their totals computed for the page's plans."""
+    from financing import views
+
+    monkeypatch.setattr(views, "PLANS_PER_PAGE", 1)
+    monkeypatch.setattr(views, "PLAN_COUNT_CAP", 2)
+    plans = [
+        make_plan(co_financing_case(officer=officer, title="Samma titel"), status="submitted")
+        for _ in range(4)
+    ]
+    for plan in plans:
+        plan.project.title = "Samma titel"
+        plan.project.save(update_fields=["title"])
+    client = client_for(controller)
+    url = reverse("financing:plan_list")
+    shown = []
+    for number in (1, 2, 3, 4):
+        html = client.get(url, {"page": number}).content.decode()
+        shown += [pk for pk in map(int, re.findall(r"/finance/plans/(\d+)/", html))]
+        if number == 1:
+            assert "Över 2 planer" in html and "Sida 1<" in html and "1 000 000" in html
+    assert sorted(set(shown)) == sorted(p.project_id for p in plans)
+    monkeypatch.setattr(views, "PLAN_COUNT_CAP", 10)
+    assert "4 planer" in client.get(url).content.decode()
