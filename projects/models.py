@@ -19,6 +19,7 @@ from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
 from core.links import object_url
 from projects.documents import sanitise_filename
+from projects.triggers import case_count_triggers
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
 org_number_validator = RegexValidator(
@@ -537,6 +538,8 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
         ordering = ["-year", "-number"]
+        # the counts per kind and state (``CaseStateCount``), kept exact on PostgreSQL
+        triggers = case_count_triggers()
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="case_unique_dnr"),
             models.CheckConstraint(condition=Q(number__gte=1), name="case_number_positive"),
@@ -1056,6 +1059,29 @@ class DocumentRequest(models.Model):
 
     def is_late(self, today=None) -> bool:
         return self.days_taken(today) > settings.PUBLIC_ACCESS_TARGET_DAYS
+
+
+class CaseStateCount(models.Model):
+    """How many cases there are of one kind in one state.
+
+    Kept exact by PostgreSQL triggers on the cases (``projects.triggers``), so the work
+    queues' counts read these few rows instead of every case in a queue. Derived data: no
+    history, no editing (not in the admin); on SQLite (no triggers) it stays empty and the
+    queues count the cases themselves."""
+
+    kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
+    state = models.CharField(_("status"), max_length=30, choices=CaseState.choices)
+    count = models.BigIntegerField(_("antal"), default=0)
+
+    class Meta:
+        verbose_name = _("antal ärenden per status")
+        verbose_name_plural = _("antal ärenden per status")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "state"], name="case_state_count_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.state}: {self.count}"
 
 
 # Retention (gallring) lives in its own package; imported here so Django registers it.

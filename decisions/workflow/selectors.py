@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from decisions.workflow.models import (
     TransitionLog,
 )
 from projects import selectors as project_selectors
-from projects.models import Case, CaseKind, CaseState
+from projects.models import Case, CaseKind, CaseState, CaseStateCount
 
 S = CaseState
 
@@ -98,16 +99,21 @@ def queue_counts(rows=None) -> dict[str, int]:
     """{queue key: number of cases}, in one query (or none, given the rows of
     ``queue_counts_queryset``)."""
     row: dict[str, int] = next(iter(queue_counts_queryset() if rows is None else rows), {})
-    return {queue.key: row.get(queue.key, 0) for queue in QUEUES}
+    return {queue.key: row.get(queue.key) or 0 for queue in QUEUES}  # a sum of none: None
 
 
 def queue_counts_queryset() -> QuerySet:
     """``queue_counts`` as a queryset of one row (a dict), to be read with others
     (``core.batch``)."""
-    # Only the cases of some queue are read (the rest count in none), from the (kind,
-    # state) index alone (``state`` counted, not the key): not the whole register scanned
-    # (at 200 000 cases, 58 -> 23 ms on every start page).
     in_a_queue = reduce(operator.or_, (queue.condition for queue in QUEUES))
+    if connection.vendor == "postgresql":
+        # The counts per (kind, state) the triggers keep (``projects.CaseStateCount``): a
+        # few rows, whatever the register's size. Counting the cases in the queues read
+        # 60 000 index entries on every start page at 200 000 cases (70 ms).
+        return batch.aggregate_queryset(
+            CaseStateCount.objects.filter(in_a_queue),
+            **{queue.key: Sum("count", filter=queue.condition) for queue in QUEUES},
+        )
     return batch.aggregate_queryset(
         Case.objects.filter(in_a_queue),
         **{queue.key: Count("state", filter=queue.condition) for queue in QUEUES},
