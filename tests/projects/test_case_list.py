@@ -407,3 +407,33 @@ def test_the_whole_register_is_prepared_and_a_filtered_list_is_planned_for_its_v
     assert _rows(client.get(URL, {"sort": "applicant", "page": "1"}))
     assert first == _rows(client.get(URL))  # the prepared statement, run again
     assert len(_prepared_case_lists()) == 2  # the register in two orders, kept
+
+
+def test_a_column_sort_is_newest_dnr_first_within_and_exactly_reversed(officer, client_for):
+    """Sorted by kind, state or title: by the column, then newest Dnr first; the other
+    direction is the same list reversed (one index serves both)."""
+    ideas = [register_case(officer=officer, kind=CaseKind.PROJECT_IDEA) for _ in range(2)]
+    co = [register_case(officer=officer, kind=CaseKind.CO_FINANCING) for _ in range(2)]
+    client = client_for(officer)
+    url = reverse("projects:case_list")
+    ascending = _rows(client.get(url, {"sort": "kind"}))
+    # "medfinansiering" < "projektide"; newest Dnr first within each
+    assert ascending == [co[1].dnr, co[0].dnr, ideas[1].dnr, ideas[0].dnr]
+    assert _rows(client.get(url, {"sort": "-kind"})) == ascending[::-1]
+    by_title = _rows(client.get(url, {"sort": "title"}))
+    assert _rows(client.get(url, {"sort": "-title"})) == by_title[::-1]
+
+
+@pytest.mark.parametrize("sort", ["kind", "-kind", "state", "-state", "title", "-title"])
+def test_a_column_sort_reads_its_index_in_order(sort):
+    """At 200 000 cases a sort of every case took 130-210 ms; the index gives the page's
+    25 in order (``case_kind_dnr``, ``case_state_dnr``, ``case_title_dnr``)."""
+    queryset = CaseFilter({"sort": sort}, queryset=Case.objects.all()).qs.values("pk")[:25]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    column = sort.lstrip("-")
+    assert f"case_{column}_dnr" in plan and "Sort" not in plan, plan
