@@ -71,6 +71,8 @@ def _same_page_links(path: str, content: str) -> list[str]:
         if target.path not in ("", path) or not target.query or target.netloc:
             continue
         query = urllib.parse.parse_qs(target.query)
+        if "format" in query:  # a download of the list (CSV, XLSX), not a page
+            continue
         url = f"{path}?{target.query}"
         if set(query) == {"page"}:
             try:

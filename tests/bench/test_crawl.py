@@ -20,6 +20,7 @@ def test_a_page_is_followed_by_its_sorts_filters_and_last_page():
         ' <a href="?page=2">2</a> <a href="?page=40">40</a> <a href="/cases/?page=3">3</a>'
         ' <a href="/cases/?kind=idea&amp;year=2021">f</a> <a href="/other/?x=1">o</a>'
         ' <a href="https://example.se/cases/?sort=x">e</a> <a href="/cases/">self</a>'
+        ' <a href="/cases/?format=csv">csv</a>'
     )
     assert crawl._same_page_links("/cases/", html) == [
         "/cases/?sort=title",
