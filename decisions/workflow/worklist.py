@@ -101,10 +101,7 @@ def _more_task(steps, cut: list[tuple[str, str]], most: int) -> Task:
     return Task(
         key="secretary:more",
         kind=_("Ärende att driva vidare"),
-        title=_(
-            "Fler ärenden väntar på %(steps)s än de %(most)s som väntat längst här;"
-            " alla finns i arbetsköerna"
-        )
+        title=_("Fler än %(most)s väntar på %(steps)s: alla finns i arbetsköerna")
         % {"steps": ", ".join(labels), "most": most},
         url=reverse("decisions:workflow_queues"),
     )
