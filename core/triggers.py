@@ -59,3 +59,36 @@ RESERVATION_SIGNED = (
     "ON p.id = r.paragraph_id JOIN decisions_meeting m ON m.id = p.meeting_id "
     "WHERE r.id = OLD.reservation_id AND (m.status = 'signed' OR p.adjusted_at IS NOT NULL))"
 )
+
+
+# The transition tables of ``statement_triggers``: the statement's old and new rows.
+OLD_ROWS, NEW_ROWS = "old_rows", "new_rows"
+
+
+def statement_triggers(name: str, func) -> list:
+    """AFTER INSERT, UPDATE and DELETE triggers, once per statement, that see the
+    statement's rows as transition tables (maintained sums and counts: the changes are
+    added up per key, and each key's row written once). ``func(event, tables)`` gives the
+    body of the trigger named ``<name>_<event>``; ``tables`` is ``[(table, sign)]``: the
+    new rows count positively ("") and the old ones negatively ("-")."""
+    events = (
+        ("insert", pgtrigger.Insert, pgtrigger.Referencing(new=NEW_ROWS), [(NEW_ROWS, "")]),
+        (
+            "update",
+            pgtrigger.Update,
+            pgtrigger.Referencing(old=OLD_ROWS, new=NEW_ROWS),
+            [(NEW_ROWS, ""), (OLD_ROWS, "-")],
+        ),
+        ("delete", pgtrigger.Delete, pgtrigger.Referencing(old=OLD_ROWS), [(OLD_ROWS, "-")]),
+    )
+    return [
+        pgtrigger.Trigger(
+            name=f"{name}_{event}",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=operation,
+            referencing=referencing,
+            func=func(event, tables),
+        )
+        for event, operation, referencing, tables in events
+    ]

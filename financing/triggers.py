@@ -36,10 +36,11 @@ compute the same rows from the raw tables there.
 
 import pgtrigger
 
+from core.triggers import statement_triggers
+
 TOTALS = "financing_commitmenttotal"
 KEYS = ("grant_id", "decision_year", "category", "priority")
 SUMS = ("committed", "paid", "released", "recovered")
-OLD, NEW = "old_rows", "new_rows"  # the transition tables
 
 # The children: their table and the sum their amounts make.
 CHILDREN = (
@@ -96,33 +97,15 @@ def _child_rows(table: str, name: str, sign: str) -> str:
 
 
 def _triggers(prefix: str, rows) -> list:
-    """The INSERT, UPDATE, DELETE and TRUNCATE triggers of a table; ``rows(table, sign)``
-    is the delta of the transition table ``table`` (``sign``: "" or "-")."""
-    events = (
-        ("insert", pgtrigger.Insert, pgtrigger.Referencing(new=NEW), [(NEW, "")]),
-        (
-            "update",
-            pgtrigger.Update,
-            pgtrigger.Referencing(old=OLD, new=NEW),
-            [(NEW, ""), (OLD, "-")],
+    """The INSERT, UPDATE and DELETE triggers of a table; ``rows(table, sign)`` is the
+    delta of the transition table ``table`` (``sign``: "" or "-")."""
+    return statement_triggers(
+        f"{prefix}_totals",
+        lambda event, tables: _apply(
+            " UNION ALL ".join(rows(table, sign) for table, sign in tables),
+            subtracts=event != "insert",
         ),
-        ("delete", pgtrigger.Delete, pgtrigger.Referencing(old=OLD), [(OLD, "-")]),
     )
-    triggers = [
-        pgtrigger.Trigger(
-            name=f"{prefix}_totals_{event}",
-            level=pgtrigger.Statement,
-            when=pgtrigger.After,
-            operation=operation,
-            referencing=referencing,
-            func=_apply(
-                " UNION ALL ".join(rows(table, sign) for table, sign in tables),
-                subtracts=event != "insert",
-            ),
-        )
-        for event, operation, referencing, tables in events
-    ]
-    return triggers
 
 
 def _truncated(name: str | None) -> str:

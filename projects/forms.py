@@ -161,7 +161,44 @@ def resolve_organisation_name(text: str) -> Organisation:
     raise ValidationError(message, code="unknown_organisation")
 
 
-class OrganisationField(forms.ModelChoiceField):
+class _PickedField(forms.ModelChoiceField):
+    """A row chosen with a picker widget (hidden id + the text shown, ``{"pk", "text"}``):
+    the id when the text still names that row, else the row the text names
+    (``_typed``: typed without JavaScript, or changed after a pick)."""
+
+    def _label(self, obj) -> str:
+        raise NotImplementedError
+
+    def _typed(self, text: str):
+        raise NotImplementedError
+
+    def to_python(self, value):
+        if isinstance(value, self.queryset.model):
+            return value
+        if isinstance(value, dict):
+            pk, text = str(value.get("pk") or "").strip(), (value.get("text") or "").strip()
+        else:
+            pk, text = str(value or "").strip(), ""
+        if pk:
+            obj = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
+            if obj and (not text or text.casefold() == self._label(obj).casefold()):
+                return obj
+            if not text:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if not text:
+            return None
+        return self._typed(text)
+
+    def has_changed(self, initial, data):
+        try:
+            new = self.to_python(data)
+        except ValidationError:
+            return True
+        initial_pk = initial.pk if isinstance(initial, self.queryset.model) else initial
+        return str(initial_pk or "") != str(new.pk if new else "")
+
+
+class OrganisationField(_PickedField):
     """An organisation chosen with the picker (or typed by its exact name)."""
 
     widget = OrganisationPickerWidget
@@ -172,33 +209,14 @@ class OrganisationField(forms.ModelChoiceField):
         super().__init__(**kwargs)
         self.widget.allow_create = allow_create
 
-    def to_python(self, value):
-        if isinstance(value, Organisation):
-            return value
-        if isinstance(value, dict):
-            pk, text = str(value.get("pk") or "").strip(), (value.get("text") or "").strip()
-        else:
-            pk, text = str(value or "").strip(), ""
-        if pk:
-            organisation = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
-            if organisation and (not text or text.casefold() == organisation.name.casefold()):
-                return organisation
-            if not text:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        if not text:
-            return None
+    def _label(self, obj) -> str:
+        return obj.name
+
+    def _typed(self, text: str) -> Organisation:
         return resolve_organisation_name(text)
 
-    def has_changed(self, initial, data):
-        try:
-            new = self.to_python(data)
-        except ValidationError:
-            return True
-        initial_pk = initial.pk if isinstance(initial, Organisation) else initial
-        return str(initial_pk or "") != str(new.pk if new else "")
 
-
-class ProjectField(forms.ModelChoiceField):
+class ProjectField(_PickedField):
     """A project chosen with the project picker (``ProjectPickerWidget``), or typed: its
     exact title (case-insensitive) or a Dnr or NYPS-id of one of its cases."""
 
@@ -209,22 +227,8 @@ class ProjectField(forms.ModelChoiceField):
         kwargs.setdefault("empty_label", None)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        if isinstance(value, Project):
-            return value
-        if isinstance(value, dict):
-            pk, text = str(value.get("pk") or "").strip(), (value.get("text") or "").strip()
-        else:
-            pk, text = str(value or "").strip(), ""
-        if pk:
-            project = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
-            if project and (not text or text.casefold() == project.title.casefold()):
-                return project
-            if not text:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        if not text:
-            return None
-        return self._typed(text)
+    def _label(self, obj) -> str:
+        return obj.title
 
     def _typed(self, text: str) -> Project:
         """The project a typed text names without doubt, or a clear error."""

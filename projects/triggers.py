@@ -18,8 +18,9 @@ triggers: ``decisions.workflow.selectors`` counts the cases themselves there.
 
 import pgtrigger
 
+from core.triggers import statement_triggers
+
 COUNTS = "projects_casestatecount"
-OLD, NEW = "old_rows", "new_rows"  # the transition tables
 
 
 def _apply(tables: list[tuple[str, str]], *, subtracts: bool) -> str:
@@ -41,27 +42,10 @@ def _apply(tables: list[tuple[str, str]], *, subtracts: bool) -> str:
 
 def case_count_triggers() -> list:
     """The triggers of ``Case`` that keep the counts."""
-    events = (
-        ("insert", pgtrigger.Insert, pgtrigger.Referencing(new=NEW), [(NEW, "")]),
-        (
-            "update",
-            pgtrigger.Update,
-            pgtrigger.Referencing(old=OLD, new=NEW),
-            [(NEW, ""), (OLD, "-")],
-        ),
-        ("delete", pgtrigger.Delete, pgtrigger.Referencing(old=OLD), [(OLD, "-")]),
-    )
     return [
-        *(
-            pgtrigger.Trigger(
-                name=f"case_counts_{event}",
-                level=pgtrigger.Statement,
-                when=pgtrigger.After,
-                operation=operation,
-                referencing=referencing,
-                func=_apply(tables, subtracts=event != "insert"),
-            )
-            for event, operation, referencing, tables in events
+        *statement_triggers(
+            "case_counts",
+            lambda event, tables: _apply(tables, subtracts=event != "insert"),
         ),
         pgtrigger.Trigger(
             name="case_counts_truncate",

@@ -49,16 +49,9 @@ def _organisation(value):
         return None
 
 
-class OrganisationPickerWidget(forms.Widget):
-    """One organisation: hidden id + searchable name (see the module docstring)."""
-
-    template_name = "projects/widgets/organisation_picker.html"
-    multiple = False
-
-    def __init__(self, attrs=None, allow_create: bool = True, oob: bool = False):
-        super().__init__(attrs)
-        self.allow_create = allow_create
-        self.oob = oob  # rendered as an htmx out-of-band swap (after create-inline)
+class PickerWidget(forms.Widget):
+    """A hidden id (``<name>``) and a search input with the chosen row's text
+    (``<name>_text``), as ``{"pk", "text"}``: the organisation and project pickers."""
 
     def render(self, name, value, attrs=None, renderer=None):
         """Rendered with the project's template engine (templates/projects/widgets/)."""
@@ -73,6 +66,21 @@ class OrganisationPickerWidget(forms.Widget):
 
     def format_value(self, value):
         return value
+
+    def id_for_label(self, id_):
+        return f"{id_}_text" if id_ else id_
+
+
+class OrganisationPickerWidget(PickerWidget):
+    """One organisation: hidden id + searchable name (see the module docstring)."""
+
+    template_name = "projects/widgets/organisation_picker.html"
+    multiple = False
+
+    def __init__(self, attrs=None, allow_create: bool = True, oob: bool = False):
+        super().__init__(attrs)
+        self.allow_create = allow_create
+        self.oob = oob  # rendered as an htmx out-of-band swap (after create-inline)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -98,9 +106,6 @@ class OrganisationPickerWidget(forms.Widget):
             }
         )
         return context
-
-    def id_for_label(self, id_):
-        return f"{id_}_text" if id_ else id_
 
 
 class OrganisationMultiPickerWidget(OrganisationPickerWidget):
@@ -167,7 +172,7 @@ class ListModelChoiceIterator(ModelChoiceIterator):
 # --- The project picker ---------------------------------------------------------------
 
 
-class ProjectPickerWidget(forms.Widget):
+class ProjectPickerWidget(PickerWidget):
     """One project: hidden id + a searchable text input (title, Dnr or NYPS-id).
 
     Rendered instead of a ``<select>`` of every project: the register holds one project
@@ -178,19 +183,6 @@ class ProjectPickerWidget(forms.Widget):
     or a Dnr of one of its cases (``projects.forms.ProjectField``)."""
 
     template_name = "projects/widgets/project_picker.html"
-
-    def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)
-        return mark_safe(loader.render_to_string(self.template_name, context))  # noqa: S308
-
-    def value_from_datadict(self, data, files, name):
-        return {"pk": data.get(name, ""), "text": data.get(f"{name}_text", "")}
-
-    def value_omitted_from_data(self, data, files, name):
-        return name not in data and f"{name}_text" not in data
-
-    def format_value(self, value):
-        return value
 
     def get_context(self, name, value, attrs):
         from projects.models import Project
@@ -215,6 +207,3 @@ class ProjectPickerWidget(forms.Widget):
             }
         )
         return context
-
-    def id_for_label(self, id_):
-        return f"{id_}_text" if id_ else id_
