@@ -23,7 +23,7 @@ import statistics
 import time
 import urllib.parse
 
-ROUNDS = 3
+ROUNDS = 5  # a page of 20-40 ms varied by half between runs of 3 on a slow machine
 PER_ROUTE = 12
 # Not pages: the admin (its own product), machine interfaces, the login and account
 # forms, downloads (timed by the documents step), the bench's own view.
