@@ -1,6 +1,6 @@
 """Mina uppgifter: what needs the user's action now, gathered across the apps.
 
-Each app provides a function ``tasks(user, today) -> Pending`` in its ``worklist.py``; the
+Each app provides a function ``tasks(user, today, most) -> Pending`` in its ``worklist.py``; the
 settings list them by dotted path (``WORKLIST_SOURCES``), so core never imports the apps
 above it. A source names the querysets it reads and how its tasks are made from them
 (``Pending``): every source's querysets are read in one round trip (``core.batch``), then
@@ -73,15 +73,12 @@ def pending_tasks(
     user, today: datetime.date | None = None, most: int | None = SHOWN_PER_STEP
 ) -> batch.Pending[list[Task]]:
     """The user's tasks, sorted by due date, as a ``Pending`` (the start page reads their
-    sources together with its other panels'). A source is called ``source(user, today)``,
-    or with ``most`` when it takes it (``SHOWN_PER_STEP``)."""
+    sources together with its other panels'). Each source is called ``source(user, today,
+    most)``; one whose tasks are few by nature ignores ``most``."""
     if not getattr(user, "is_authenticated", False):
         return Pending(build=list)
     today = today or timezone.localdate()
-    parts = [
-        source(user, today, most) if _takes_most(source) else source(user, today)
-        for source in _sources(tuple(settings.WORKLIST_SOURCES))
-    ]
+    parts = [source(user, today, most) for source in _sources(tuple(settings.WORKLIST_SOURCES))]
 
     def build() -> list[Task]:
         items: list[Task] = [task for part in parts for task in part.build()]
@@ -93,13 +90,6 @@ def pending_tasks(
         return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))
 
     return Pending(build, tuple(qs for part in parts for qs in part.querysets))
-
-
-@cache
-def _takes_most(source: Callable) -> bool:
-    import inspect
-
-    return "most" in inspect.signature(source).parameters
 
 
 def _titled(task: Task) -> Task:

@@ -12,7 +12,7 @@ from financing.models import FinancingPlan, PlanStatus
 from projects.models import Case
 
 
-def tasks(user, today: datetime.date) -> Pending:
+def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     parts = []  # (plans, kind, key prefix, "since" field)
     if has_role(user, Role.CONTROLLER):
         submitted = (

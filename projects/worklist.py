@@ -12,7 +12,7 @@ from projects.models import Obligation
 DUE_WITHIN_DAYS = 30
 
 
-def tasks(user, today: datetime.date) -> Pending:
+def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     if not has_role(user, Role.OFFICER):
         return NOTHING
     due = (

@@ -9,7 +9,7 @@ from core.worklist import Pending, Task
 from reporting.models import Answer
 
 
-def tasks(user, today: datetime.date) -> Pending:
+def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     answers = (
         Answer.objects.filter(
             assigned_to=user,

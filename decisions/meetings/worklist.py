@@ -23,7 +23,7 @@ from decisions.meetings.models import (
 from decisions.meetings.notice_dates import posting_deadline
 
 
-def tasks(user, today: datetime.date) -> Pending:
+def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     memberships = BodyMember.objects.filter(user=user)
     signed_this_round = Signature.objects.filter(
         meeting=OuterRef("pk"), round=OuterRef("signing_round"), user=user, paragraph=None

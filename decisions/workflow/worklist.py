@@ -115,13 +115,13 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     if has_role(user, Role.OFFICER):
         steps = _steps(permissions.OFFICER_TRANSITIONS)
         parts.append((_cases(steps, officer=user), steps, "case"))
-    shared: list = []
+    shared: list = []  # per secretary step, its longest waiting cases (``most`` given)
+    secretary_steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
     if has_role(user, Role.SECRETARY):
-        steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
         if most is None:
-            parts.append((_cases(steps), steps, "secretary"))
+            parts.append((_cases(secretary_steps), secretary_steps, "secretary"))
         else:
-            shared = _longest_waiting(steps, most)
+            shared = _longest_waiting(secretary_steps, most)
     if not parts and not shared:
         return NOTHING
     targets = deadlines.targets_queryset()
@@ -134,12 +134,12 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             for task in _case_tasks(cases, steps, known, prefix)
         ]
         if shared:
-            steps = _steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
-            cut = [(c[0].kind, c[0].state) for c in map(list, shared) if len(c) > most]
-            rows = [case for cases in shared for case in list(cases)[:most]]
-            out += _case_tasks(rows, steps, known, "secretary")
+            per_step = [list(cases) for cases in shared]
+            rows = [case for cases in per_step for case in cases[:most]]
+            out += _case_tasks(rows, secretary_steps, known, "secretary")
+            cut = [(cases[0].kind, cases[0].state) for cases in per_step if len(cases) > most]
             if cut:
-                out.append(_more_task(steps, cut, most))
+                out.append(_more_task(secretary_steps, cut, most))
         return out
 
     return Pending(build, (targets, *(part[0] for part in parts), *shared))
