@@ -4,12 +4,13 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
@@ -19,7 +20,13 @@ from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
 from core.links import object_url
 from projects.documents import sanitise_filename
-from projects.triggers import case_count_triggers
+from projects.triggers import (
+    case_count_triggers,
+    case_sort_key_triggers,
+    officer_sort_key_triggers,
+    organisation_sort_key_triggers,
+    project_sort_key_triggers,
+)
 
 nyps_validator = RegexValidator(r"^\d{5,12}$", _("NYPS-id består av siffror, t.ex. 20204867."))
 org_number_validator = RegexValidator(
@@ -69,6 +76,8 @@ class Organisation(Versioned):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         ordering = ["name"]
+        # a new name onto the cases' sort keys (``Case.sort_applicant``)
+        triggers = organisation_sort_key_triggers()
         constraints = [
             models.UniqueConstraint(
                 models.functions.Lower("name"),
@@ -331,6 +340,8 @@ class Project(Versioned):
         # the project list and the financing plans list, in title order: read in the
         # index's order up to the page, not every project sorted (at 200 000, 120 ms)
         indexes = [models.Index(fields=["title"], name="project_title")]
+        # a new applicant or requested amount onto the cases' sort keys
+        triggers = project_sort_key_triggers()
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -529,17 +540,27 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     # The search columns: a case's whole text (and its documents'); pages that only show the
     # case leave them out (``.defer(*Case.SEARCH_FIELDS)``).
     SEARCH_FIELDS = ("search_vector", "search_text", "secret_search_vector", "secret_search_text")
+    # The case list's sort keys: copies of what a row shows from the project, its applicant
+    # and the officer, kept by PostgreSQL triggers (``projects.triggers``), so a sort by
+    # them reads an index (``projects.filters.KEYED_SORTS``). Empty on SQLite (no
+    # triggers), where the list sorts by the joined columns themselves.
+    # NULL (no applicant) sorts last both ways; "" would sort first
+    sort_applicant = models.CharField(max_length=300, null=True, editable=False)  # noqa: DJ001
+    sort_officer = models.CharField(max_length=300, default="", editable=False)
+    sort_requested = models.DecimalField(max_digits=14, decimal_places=2, null=True, editable=False)
+    SORT_KEY_FIELDS = ("sort_applicant", "sort_officer", "sort_requested")
     history = HistoricalRecords(
         bases=[FSMModelMixin, models.Model],
-        excluded_fields=["updated_at", *SEARCH_FIELDS],
+        excluded_fields=["updated_at", *SEARCH_FIELDS, *SORT_KEY_FIELDS],
     )
 
     class Meta:
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
         ordering = ["-year", "-number"]
-        # the counts per kind and state (``CaseStateCount``), kept exact on PostgreSQL
-        triggers = case_count_triggers()
+        # the counts per kind and state (``CaseStateCount``), kept exact on PostgreSQL,
+        # and the sort keys
+        triggers = [*case_count_triggers(), *case_sort_key_triggers()]
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="case_unique_dnr"),
             models.CheckConstraint(condition=Q(number__gte=1), name="case_number_positive"),
@@ -551,11 +572,28 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         indexes = [
             models.Index(fields=["kind", "state"]),
             models.Index(fields=["officer", "state"]),
-            # the case list sorted by kind, state or title (``filters.INDEXED_SORTS``),
+            # the case list sorted by kind, state or title (``filters._order``),
             # newest Dnr first within; read backwards for the reverse order
             models.Index(fields=["kind", "-year", "-number"], name="case_kind_dnr"),
             models.Index(fields=["state", "-year", "-number"], name="case_state_dnr"),
             models.Index(fields=["title", "-year", "-number"], name="case_title_dnr"),
+            models.Index(fields=["sort_officer", "-year", "-number"], name="case_officer_dnr"),
+            # the nullable ones twice, so empty ones come last both ways (the "_rev" index
+            # read backwards gives the descending order)
+            *(
+                models.Index(
+                    F(column).asc(nulls_first=True) if reverse else F(column).asc(nulls_last=True),
+                    F("year").desc(),
+                    F("number").desc(),
+                    name=f"case_{short}_dnr{'_rev' if reverse else ''}",
+                )
+                for column, short in (
+                    ("sort_applicant", "applicant"),
+                    ("sort_requested", "requested"),
+                    ("granted_amount", "granted"),
+                )
+                for reverse in (False, True)
+            ),
             # a year's received and decided cases (the dashboard, the annual report)
             models.Index(fields=["registered_on"], name="case_registered_on"),
             models.Index(fields=["decided_on"], name="case_decided_on"),
@@ -1064,6 +1102,18 @@ class DocumentRequest(models.Model):
 
     def is_late(self, today=None) -> bool:
         return self.days_taken(today) > settings.PUBLIC_ACCESS_TARGET_DAYS
+
+
+class CaseOfficer(User):
+    """The user model seen as the officer of cases: carries the trigger that writes a
+    changed name onto the cases' sort keys (``Case.sort_officer``; a proxy, so the trigger
+    lives in this app's migrations)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("handläggare")
+        verbose_name_plural = _("handläggare")
+        triggers = officer_sort_key_triggers()
 
 
 class CaseStateCount(models.Model):

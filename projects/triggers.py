@@ -55,3 +55,97 @@ def case_count_triggers() -> list:
             func=f"DELETE FROM {COUNTS}; RETURN NULL;",
         ),
     ]
+
+
+# The case list's sort keys (``Case.sort_applicant``, ``sort_officer``, ``sort_requested``):
+# copies onto the case of what a row shows from its project, applicant and officer, so a
+# sort by them reads an index on the case (at 200 000 cases, 110-230 ms to sort every
+# case by a joined column; an index cannot serve an order on the nullable side of a
+# LEFT JOIN). A case takes them when it is written with its project or officer (BEFORE,
+# per row: two look-ups by key); a project, organisation or user that changes what they
+# show writes them onto its cases (AFTER, per row, only when the shown value changes).
+
+
+# A user as the list shows them: ``get_full_name()`` or, without a name, the username.
+def officer_name(user: str) -> str:
+    return (
+        f"COALESCE(NULLIF(TRIM({user}.first_name || ' ' || {user}.last_name), ''), {user}.username)"
+    )
+
+
+def case_sort_key_triggers() -> list:
+    """The trigger of ``Case`` that gives a case its sort keys."""
+    return [
+        pgtrigger.Trigger(
+            name="case_sort_keys",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Insert | pgtrigger.UpdateOf("project_id", "officer_id"),
+            func=f"""
+                SELECT o.name, p.requested_amount INTO NEW.sort_applicant, NEW.sort_requested
+                FROM projects_project p
+                LEFT JOIN projects_organisation o ON o.id = p.applicant_id
+                WHERE p.id = NEW.project_id;
+                SELECT {officer_name("u")} INTO NEW.sort_officer
+                FROM auth_user u WHERE u.id = NEW.officer_id;
+                RETURN NEW;
+            """,
+        )
+    ]
+
+
+def project_sort_key_triggers() -> list:
+    """The trigger of ``Project``: a new applicant or requested amount onto its cases."""
+    return [
+        pgtrigger.Trigger(
+            name="project_case_sort_keys",
+            when=pgtrigger.After,
+            operation=pgtrigger.UpdateOf("applicant_id", "requested_amount"),
+            condition=pgtrigger.AnyChange("applicant", "requested_amount"),
+            func="""
+                UPDATE projects_case
+                SET sort_applicant = (
+                        SELECT name FROM projects_organisation WHERE id = NEW.applicant_id
+                    ),
+                    sort_requested = NEW.requested_amount
+                WHERE project_id = NEW.id;
+                RETURN NULL;
+            """,
+        )
+    ]
+
+
+def organisation_sort_key_triggers() -> list:
+    """The trigger of ``Organisation``: a new name onto the cases it applied in."""
+    return [
+        pgtrigger.Trigger(
+            name="organisation_case_sort_keys",
+            when=pgtrigger.After,
+            operation=pgtrigger.UpdateOf("name"),
+            condition=pgtrigger.AnyChange("name"),
+            func="""
+                UPDATE projects_case c SET sort_applicant = NEW.name
+                FROM projects_project p
+                WHERE p.applicant_id = NEW.id AND c.project_id = p.id;
+                RETURN NULL;
+            """,
+        )
+    ]
+
+
+def officer_sort_key_triggers() -> list:
+    """The trigger of the user model (on a proxy): a new name onto the user's cases."""
+    return [
+        pgtrigger.Trigger(
+            name="officer_case_sort_keys",
+            when=pgtrigger.After,
+            operation=pgtrigger.UpdateOf("first_name", "last_name", "username"),
+            condition=pgtrigger.Condition(
+                f"{officer_name('OLD')} IS DISTINCT FROM {officer_name('NEW')}"
+            ),
+            func=f"""
+                UPDATE projects_case SET sort_officer = {officer_name("NEW")}
+                WHERE officer_id = NEW.id;
+                RETURN NULL;
+            """,
+        )
+    ]

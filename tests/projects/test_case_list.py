@@ -424,10 +424,14 @@ def test_a_column_sort_is_newest_dnr_first_within_and_exactly_reversed(officer, 
     assert _rows(client.get(url, {"sort": "-title"})) == by_title[::-1]
 
 
-@pytest.mark.parametrize("sort", ["kind", "-kind", "state", "-state", "title", "-title"])
+COLUMNS = ("kind", "state", "title", "officer", "applicant", "requested", "granted")
+
+
+@pytest.mark.parametrize("sort", [key for column in COLUMNS for key in (column, f"-{column}")])
 def test_a_column_sort_reads_its_index_in_order(sort):
-    """At 200 000 cases a sort of every case took 130-210 ms; the index gives the page's
-    25 in order (``case_kind_dnr``, ``case_state_dnr``, ``case_title_dnr``)."""
+    """At 200 000 cases a sort of every case took 110-230 ms; the index gives the page's
+    25 in order (``case_kind_dnr``, ...; a column that may be empty from a second index
+    the other way, ``case_applicant_dnr_rev``, so empty ones come last both ways)."""
     queryset = CaseFilter({"sort": sort}, queryset=Case.objects.all()).qs.values("pk")[:25]
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -436,4 +440,7 @@ def test_a_column_sort_reads_its_index_in_order(sort):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     column = sort.lstrip("-")
-    assert f"case_{column}_dnr" in plan and "Sort" not in plan, plan
+    index = f"case_{column}_dnr"
+    if sort.startswith("-") and column in ("applicant", "requested", "granted"):
+        index += "_rev"
+    assert f"{index} " in plan and "Sort" not in plan and "Join" not in plan, plan
