@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from core.jobs import sha256_bytes
 from core.seal import SealReport, verify_pdf
 from decisions.meetings import notice_dates as notices
 from decisions.meetings.models import (
+    AgendaItem,
     Appeal,
     Body,
     BodyMember,
@@ -28,16 +29,59 @@ def body_list() -> QuerySet[Body]:
     return Body.objects.annotate(member_count=Count("members")).order_by("name")
 
 
+def _count_per_meeting(queryset: QuerySet) -> Subquery:
+    """The number of ``queryset``'s rows of the row's meeting, counted by its index."""
+    rows = queryset.filter(meeting=OuterRef("pk")).order_by()
+    # an aggregate without GROUP BY: one row, 0 when there are none
+    return Subquery(rows.values(n=Func(F("pk"), function="COUNT")))
+
+
 def meeting_list(*, body=None, status=None) -> QuerySet[Meeting]:
+    """Meetings, newest first, with their numbers of agenda items and §§ (each counted
+    on its own: counted over a join of both, a meeting's rows were items x §§)."""
     qs = Meeting.objects.select_related("body", "adjuster").annotate(
-        paragraph_count=Count("paragraphs", distinct=True),
-        item_count=Count("items", distinct=True),
+        paragraph_count=_count_per_meeting(Paragraph.objects.all()),
+        item_count=_count_per_meeting(AgendaItem.objects.all()),
     )
     if body:
         qs = qs.filter(body=body)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status__in=status if isinstance(status, tuple | list) else [status])
     return qs.order_by("-date", "-start_time")
+
+
+# The meetings overview's lists: every planned meeting and every protocol not yet signed
+# (up to this many each; more are reached through each body's page), and the newest signed.
+OVERVIEW_MOST = 100
+OVERVIEW_SIGNED = 30
+
+
+@dataclass
+class MeetingOverview:
+    planned: list  # soonest first
+    in_progress: list  # held or out for signing, newest first
+    signed: list  # the newest signed
+    more_planned: bool
+    more_in_progress: bool
+
+
+def meeting_overview() -> MeetingOverview:
+    """The meetings overview's three lists, each read on its own (a list of the newest
+    meetings could leave out a protocol held long ago and still not signed), in one
+    round trip."""
+    planned = meeting_list(status=MeetingStatus.PLANNED).order_by("date", "start_time", "pk")
+    planned = planned[: OVERVIEW_MOST + 1]
+    unsigned = (MeetingStatus.HELD, MeetingStatus.SIGNING)
+    in_progress = meeting_list(status=unsigned)[: OVERVIEW_MOST + 1]
+    signed = meeting_list(status=MeetingStatus.SIGNED)[:OVERVIEW_SIGNED]
+    batch.fetch_together(planned, in_progress, signed, prepare=True)
+    return MeetingOverview(
+        planned=list(planned)[:OVERVIEW_MOST],
+        in_progress=list(in_progress)[:OVERVIEW_MOST],
+        signed=list(signed),
+        more_planned=len(planned) > OVERVIEW_MOST,
+        more_in_progress=len(in_progress) > OVERVIEW_MOST,
+    )
 
 
 def meeting_detail(pk: int, preload=None) -> Meeting:

@@ -161,25 +161,20 @@ def _paragraph(pk) -> Paragraph:
 @require_GET
 def index(request):
     require(permissions.can_view_meetings(request.user))
-    meetings = list(selectors.meeting_list()[:200])
-    today = timezone.localdate()
+    overview = selectors.meeting_overview()
     return render(
         request,
         "decisions/index.html",
         {
-            "upcoming": [m for m in meetings if m.status == MeetingStatus.PLANNED],
-            "in_progress": [
-                m for m in meetings if m.status in (MeetingStatus.HELD, MeetingStatus.SIGNING)
-            ],
-            "signed": [m for m in meetings if m.status == MeetingStatus.SIGNED][:30],
+            "overview": overview,
             "to_sign": [
                 m
-                for m in meetings
+                for m in overview.in_progress
                 if m.status == MeetingStatus.SIGNING
                 and permissions.can_sign_protocol(request.user, m)
             ],
             "can_plan": permissions.can_plan_meeting(request.user),
-            "today": today,
+            "most": selectors.OVERVIEW_MOST,
         },
     )
 

@@ -93,17 +93,22 @@ def _longest_waiting(steps, most: int) -> list:
     ]
 
 
-def _more_task(steps, cut: list[tuple[str, str]], most: int) -> Task:
-    """Said last in the list when a step has more cases than it shows: where they are."""
+def _more_task(steps, hidden: list[Task], most: int) -> Task:
+    """Said when a step has more cases than it shows: where they are. ``hidden``: each such
+    step's first case not shown; the line takes the due date of the one due first, so it
+    stands where the first case left out would have stood."""
     from django.urls import reverse
 
-    labels = sorted({steps[pair] for pair in cut})
+    labels = sorted({task.title_suffix.removeprefix(" – ") for task in hidden})
+    first = min(hidden, key=lambda task: (task.due is None, task.due, task.since))
     return Task(
         key="secretary:more",
         kind=_("Ärende att driva vidare"),
         title=_("Fler än %(most)s väntar på %(steps)s: alla finns i arbetsköerna")
         % {"steps": ", ".join(labels), "most": most},
         url=reverse("decisions:workflow_queues"),
+        due=first.due,
+        since=first.since,
     )
 
 
@@ -137,9 +142,10 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             per_step = [list(cases) for cases in shared]
             rows = [case for cases in per_step for case in cases[:most]]
             out += _case_tasks(rows, secretary_steps, known, "secretary")
-            cut = [(cases[0].kind, cases[0].state) for cases in per_step if len(cases) > most]
-            if cut:
-                out.append(_more_task(secretary_steps, cut, most))
+            hidden = [cases[most] for cases in per_step if len(cases) > most]
+            if hidden:
+                first_hidden = _case_tasks(hidden, secretary_steps, known, "secretary")
+                out.append(_more_task(secretary_steps, first_hidden, most))
         return out
 
     return Pending(build, (targets, *(part[0] for part in parts), *shared))
