@@ -143,22 +143,30 @@ def _suggestions(text: str) -> str:
     return ", ".join(names)
 
 
-def resolve_organisation_name(text: str) -> Organisation:
-    """The organisation with exactly this name (case-insensitive), or a clear error."""
+def resolve_organisation_name(text: str, *, can_create: bool = True) -> Organisation:
+    """The organisation with exactly this name (case-insensitive), or a clear error (which
+    points to "Ny organisation" where the form can create one, not in a filter)."""
     matches = list(Organisation.objects.filter(name__iexact=text.strip())[:2])
     if len(matches) == 1:
         return matches[0]
-    suggestions = _suggestions(text.strip())
-    if suggestions:
+    values = {"name": text.strip(), "suggestions": _suggestions(text.strip())}
+    if values["suggestions"] and can_create:
         message = gettext(
             "Det finns ingen organisation som heter ”%(name)s”. Menade du: %(suggestions)s? "
             "Välj i listan eller skapa organisationen med ”Ny organisation”."
-        ) % {"name": text.strip(), "suggestions": suggestions}
-    else:
+        )
+    elif values["suggestions"]:
+        message = gettext(
+            "Det finns ingen organisation som heter ”%(name)s”. Menade du: %(suggestions)s? "
+            "Välj i listan."
+        )
+    elif can_create:
         message = gettext(
             "Det finns ingen organisation som heter ”%(name)s”. Skapa den med ”Ny organisation”."
-        ) % {"name": text.strip()}
-    raise ValidationError(message, code="unknown_organisation")
+        )
+    else:
+        message = gettext("Det finns ingen organisation som heter ”%(name)s”.")
+    raise ValidationError(message % values, code="unknown_organisation")
 
 
 class _PickedField(forms.ModelChoiceField):
@@ -213,7 +221,7 @@ class OrganisationField(_PickedField):
         return obj.name
 
     def _typed(self, text: str) -> Organisation:
-        return resolve_organisation_name(text)
+        return resolve_organisation_name(text, can_create=self.widget.allow_create)
 
 
 class ProjectField(_PickedField):
