@@ -192,7 +192,9 @@ def test_plan_list_search_and_financier_filter(officer, client_for, reader):
     assert "Export Camp" in text and "ADDIFAB" in text
     # chosen with the organisation picker (no list of every financier on the page), or
     # typed by name without JavaScript
-    assert 'name="financier_text"' in text and "<option" not in text.split('id="id_financier')[1][:300]
+    assert (
+        'name="financier_text"' in text and "<option" not in text.split('id="id_financier')[1][:300]
+    )
     typed = client.get(reverse("financing:plan_list"), {"financier_text": "region norrbotten"})
     assert "Export Camp" in typed.content.decode()
     unknown = client.get(reverse("financing:plan_list"), {"financier_text": "Ingen sådan AB"})
