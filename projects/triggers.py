@@ -93,59 +93,48 @@ def case_sort_key_triggers() -> list:
     ]
 
 
-def project_sort_key_triggers() -> list:
-    """The trigger of ``Project``: a new applicant or requested amount onto its cases."""
+def _onto_cases(name: str, columns: tuple[str, ...], condition, update: str) -> list:
+    """An AFTER UPDATE OF ``columns`` trigger, per row when ``condition``, that runs
+    ``update`` (an UPDATE of ``projects_case`` from ``NEW``)."""
     return [
         pgtrigger.Trigger(
-            name="project_case_sort_keys",
+            name=name,
             when=pgtrigger.After,
-            operation=pgtrigger.UpdateOf("applicant_id", "requested_amount"),
-            condition=pgtrigger.AnyChange("applicant", "requested_amount"),
-            func="""
-                UPDATE projects_case
-                SET sort_applicant = (
-                        SELECT name FROM projects_organisation WHERE id = NEW.applicant_id
-                    ),
-                    sort_requested = NEW.requested_amount
-                WHERE project_id = NEW.id;
-                RETURN NULL;
-            """,
+            operation=pgtrigger.UpdateOf(*columns),
+            condition=condition,
+            func=f"{update}; RETURN NULL;",
         )
     ]
+
+
+def project_sort_key_triggers() -> list:
+    """The trigger of ``Project``: a new applicant or requested amount onto its cases."""
+    return _onto_cases(
+        "project_case_sort_keys",
+        ("applicant_id", "requested_amount"),
+        pgtrigger.AnyChange("applicant", "requested_amount"),
+        "UPDATE projects_case SET sort_applicant = "
+        "(SELECT name FROM projects_organisation WHERE id = NEW.applicant_id), "
+        "sort_requested = NEW.requested_amount WHERE project_id = NEW.id",
+    )
 
 
 def organisation_sort_key_triggers() -> list:
     """The trigger of ``Organisation``: a new name onto the cases it applied in."""
-    return [
-        pgtrigger.Trigger(
-            name="organisation_case_sort_keys",
-            when=pgtrigger.After,
-            operation=pgtrigger.UpdateOf("name"),
-            condition=pgtrigger.AnyChange("name"),
-            func="""
-                UPDATE projects_case c SET sort_applicant = NEW.name
-                FROM projects_project p
-                WHERE p.applicant_id = NEW.id AND c.project_id = p.id;
-                RETURN NULL;
-            """,
-        )
-    ]
+    return _onto_cases(
+        "organisation_case_sort_keys",
+        ("name",),
+        pgtrigger.AnyChange("name"),
+        "UPDATE projects_case c SET sort_applicant = NEW.name FROM projects_project p "
+        "WHERE p.applicant_id = NEW.id AND c.project_id = p.id",
+    )
 
 
 def officer_sort_key_triggers() -> list:
     """The trigger of the user model (on a proxy): a new name onto the user's cases."""
-    return [
-        pgtrigger.Trigger(
-            name="officer_case_sort_keys",
-            when=pgtrigger.After,
-            operation=pgtrigger.UpdateOf("first_name", "last_name", "username"),
-            condition=pgtrigger.Condition(
-                f"{officer_name('OLD')} IS DISTINCT FROM {officer_name('NEW')}"
-            ),
-            func=f"""
-                UPDATE projects_case SET sort_officer = {officer_name("NEW")}
-                WHERE officer_id = NEW.id;
-                RETURN NULL;
-            """,
-        )
-    ]
+    return _onto_cases(
+        "officer_case_sort_keys",
+        ("first_name", "last_name", "username"),
+        pgtrigger.Condition(f"{officer_name('OLD')} IS DISTINCT FROM {officer_name('NEW')}"),
+        f"UPDATE projects_case SET sort_officer = {officer_name('NEW')} WHERE officer_id = NEW.id",
+    )

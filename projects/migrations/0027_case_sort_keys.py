@@ -144,8 +144,8 @@ class Migration(migrations.Migration):
                 name="organisation_case_sort_keys",
                 sql=pgtrigger.compiler.UpsertTriggerSql(
                     condition='WHEN (OLD."name" IS DISTINCT FROM (NEW."name"))',
-                    func="\n                UPDATE projects_case c SET sort_applicant = NEW.name\n                FROM projects_project p\n                WHERE p.applicant_id = NEW.id AND c.project_id = p.id;\n                RETURN NULL;\n            ",
-                    hash="1a04787d7eae237cd55e5750f5566f201c76f3ce",
+                    func="UPDATE projects_case c SET sort_applicant = NEW.name FROM projects_project p WHERE p.applicant_id = NEW.id AND c.project_id = p.id; RETURN NULL;",
+                    hash="d0e045c6cd631ad65be8581e68da924e7fda3b59",
                     operation='UPDATE OF "name"',
                     pgid="pgtrigger_organisation_case_sort_keys_9b73d",
                     table="projects_organisation",
@@ -159,8 +159,8 @@ class Migration(migrations.Migration):
                 name="project_case_sort_keys",
                 sql=pgtrigger.compiler.UpsertTriggerSql(
                     condition='WHEN (OLD."applicant_id" IS DISTINCT FROM (NEW."applicant_id") OR OLD."requested_amount" IS DISTINCT FROM (NEW."requested_amount"))',
-                    func="\n                UPDATE projects_case\n                SET sort_applicant = (\n                        SELECT name FROM projects_organisation WHERE id = NEW.applicant_id\n                    ),\n                    sort_requested = NEW.requested_amount\n                WHERE project_id = NEW.id;\n                RETURN NULL;\n            ",
-                    hash="34a5aca997c7c7b3924dcdcaf61641abc655889d",
+                    func="UPDATE projects_case SET sort_applicant = (SELECT name FROM projects_organisation WHERE id = NEW.applicant_id), sort_requested = NEW.requested_amount WHERE project_id = NEW.id; RETURN NULL;",
+                    hash="a1e88d4138ac1628ebcfe5ef7ae0e81e41dbc60d",
                     operation='UPDATE OF "applicant_id", "requested_amount"',
                     pgid="pgtrigger_project_case_sort_keys_13de6",
                     table="projects_project",
@@ -174,8 +174,8 @@ class Migration(migrations.Migration):
                 name="officer_case_sort_keys",
                 sql=pgtrigger.compiler.UpsertTriggerSql(
                     condition="WHEN (COALESCE(NULLIF(TRIM(OLD.first_name || ' ' || OLD.last_name), ''), OLD.username) IS DISTINCT FROM COALESCE(NULLIF(TRIM(NEW.first_name || ' ' || NEW.last_name), ''), NEW.username))",
-                    func="\n                UPDATE projects_case SET sort_officer = COALESCE(NULLIF(TRIM(NEW.first_name || ' ' || NEW.last_name), ''), NEW.username)\n                WHERE officer_id = NEW.id;\n                RETURN NULL;\n            ",
-                    hash="aa66433324aa0656818f5f6daf9994d5b7b2df0d",
+                    func="UPDATE projects_case SET sort_officer = COALESCE(NULLIF(TRIM(NEW.first_name || ' ' || NEW.last_name), ''), NEW.username) WHERE officer_id = NEW.id; RETURN NULL;",
+                    hash="fc08c881afa568bab1d82d88e402dbd266058b3d",
                     operation='UPDATE OF "first_name", "last_name", "username"',
                     pgid="pgtrigger_officer_case_sort_keys_486cd",
                     table="auth_user",
