@@ -570,7 +570,9 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
             ),
         ]
         indexes = [
-            models.Index(fields=["kind", "state"]),
+            # a workflow step's cases, those waiting longest first (a secretary's tasks read
+            # the first 101 of each step: at 200 000 cases, 8 000 sorted for one step)
+            models.Index(fields=["kind", "state", "state_since", "id"], name="case_step_waiting"),
             models.Index(fields=["officer", "state"]),
             # the case list sorted by kind, state or title (``filters._order``),
             # newest Dnr first within; read backwards for the reverse order
