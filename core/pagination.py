@@ -75,3 +75,17 @@ class CountAheadPaginator(CappedPaginator):
         if "_bounded_count" not in self.__dict__ and self.exact is None:
             self.start_at(number)
         return super().get_page(number)
+
+
+# Lists as long as the register (projects, organisations, commitments, a work queue):
+# counted up to this many rows past the page asked for.
+LIST_COUNT_CAP = 1000
+
+
+def register_page(rows, per_page: int, number, *, cap: int | None = None):
+    """Page ``number`` of ``rows``, a list that grows with the register: its count stops
+    ``cap`` rows past the page (``CountAheadPaginator``; "Över 1 000 …" when it does),
+    so the page costs the same at 200 000 cases as at 20 000 (counting 200 000 projects
+    took 15 ms of each page)."""
+    cap = max(cap or LIST_COUNT_CAP, per_page)  # a cap below the page would cut it short
+    return CountAheadPaginator(rows, per_page, cap=cap).get_page(number)

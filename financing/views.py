@@ -21,7 +21,7 @@ from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, conflicts_as_409, form_status
 from core.money import format_amount
-from core.pagination import CountAheadPaginator
+from core.pagination import CountAheadPaginator, register_page
 from decisions.meetings import views as meetings_views
 from decisions.workflow import views as workflow_views
 from financing import charts, exports, forms, permissions, selectors, services
@@ -223,6 +223,7 @@ def grant_edit(request, year):
 
 
 PLANS_PER_PAGE = 50
+COMMITMENTS_PER_PAGE = 50
 PLAN_COUNT_CAP = 1000
 
 
@@ -578,8 +579,8 @@ def plan_granted(request, project_id):
 def commitment_list(request):
     require(permissions.can_view_financing(request.user))
     form = forms.CommitmentFilterForm(request.GET or None)
-    page = Paginator(selectors.commitment_table(**form.filters()), 50).get_page(
-        request.GET.get("page")
+    page = register_page(
+        selectors.commitment_table(**form.filters()), COMMITMENTS_PER_PAGE, request.GET.get("page")
     )
     return render(
         request,

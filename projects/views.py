@@ -32,7 +32,7 @@ from core.http import (
 )
 from core.models import Removal
 from core.money import format_amount
-from core.pagination import CountAheadPaginator
+from core.pagination import CountAheadPaginator, register_page
 from core.roles import Role, has_role
 from projects import case_page, forms, permissions, secrecy, selectors, services
 from projects import exports as registry_exports
@@ -674,7 +674,7 @@ def project_list(request):
         queryset = queryset.filter(title__icontains=text) | queryset.filter(
             applicant__name__icontains=text
         )
-    page = Paginator(queryset, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = register_page(queryset, PROJECTS_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "projects/project_list.html",
@@ -1090,7 +1090,7 @@ def organisation_list(request):
     queryset = selectors.organisation_search(text)
     if kind in Organisation.Kind.values:
         queryset = queryset.filter(kind=kind)
-    page = Paginator(queryset, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = register_page(queryset, ORGANISATIONS_PER_PAGE, request.GET.get("page"))
     context = {
         "page": page,
         "q": text,

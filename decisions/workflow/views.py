@@ -21,6 +21,7 @@ from core.access import require
 from core.errors import Conflict
 from core.http import apply_service_errors, confirm_removal, conflict_response, form_status
 from core.money import format_amount
+from core.pagination import register_page
 from decisions.workflow import deadlines, permissions, selectors, services
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.diagram import case_route_svg
@@ -374,6 +375,9 @@ def queues(request):
 QUEUE_FILTER_FIELDS = ("q", "officer", "year", "applicant")
 
 
+QUEUE_PER_PAGE = 50
+
+
 def queue(request, key):
     """One work queue: the projects app's case filter, table and pagination."""
     require(permissions.can_view_workflow(request.user))
@@ -384,7 +388,7 @@ def queue(request, key):
         request.GET or None, queryset=selectors.queue_cases(key), request=request
     )
     cases = case_filter.qs if case_filter.is_bound else case_filter.queryset
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = register_page(cases, QUEUE_PER_PAGE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     kinds = selectors.QUEUES_BY_KEY[key].kinds
