@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.db.models import BooleanField, F, Q, QuerySet, Subquery
-from django.db.models.expressions import Expression
+from django.db.models import BooleanField, F, Index, Q, QuerySet, Subquery
+from django.db.models.expressions import Expression, OrderBy
 
 
 class AnyOf(Expression):
@@ -61,3 +61,21 @@ def up_to_year(field: str, year: int) -> Q:
 def from_year(field: str, year: int) -> Q:
     """``<field>__year__gte=year`` for a date column (see ``in_year``)."""
     return Q(**{f"{field}__gte": datetime.date(year, 1, 1)})
+
+
+class NullsPlacedIndex(Index):
+    """An index whose ordered expressions place NULLs (``F(col).asc(nulls_first=True)``)
+    on PostgreSQL, and the same index without that placement elsewhere: SQLite (the
+    embedded demo) cannot place NULLs in an index definition, only in ORDER BY."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = Index(
+            *(
+                OrderBy(e.expression, descending=e.descending) if isinstance(e, OrderBy) else e
+                for e in self.expressions
+            ),
+            name=self.name,
+        )
+        return plain.create_sql(model, schema_editor, using=using, **kwargs)

@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
+from core.expressions import NullsPlacedIndex
 from core.fsm import ThreadSafeRefreshMixin
 from core.links import object_url
 from projects.documents import sanitise_filename
@@ -583,7 +584,7 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
             # the nullable ones twice, so empty ones come last both ways (the "_rev" index
             # read backwards gives the descending order)
             *(
-                models.Index(
+                NullsPlacedIndex(
                     F(column).asc(nulls_first=True) if reverse else F(column).asc(nulls_last=True),
                     F("year").desc(),
                     F("number").desc(),
