@@ -219,16 +219,10 @@ def test_the_secretary_sees_the_steps_longest_waiting_cases_and_where_the_rest_a
 def test_a_secretary_steps_longest_waiting_are_read_in_index_order():
     """Each step's first cases are read from the (kind, state, state_since, id) index up to
     the limit: at 200 000 cases a step held 8 000, sorted whole on every task list."""
-    from django.db import connection
-
     from decisions.workflow import permissions, worklist
+    from tests.plans import ordered_plan
 
     steps = worklist._steps(permissions.SECRETARY_TRANSITIONS - permissions.OFFICER_TRANSITIONS)
     for queryset in worklist._longest_waiting(steps, 100)[:3]:
-        sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny
-            cursor.execute("SET LOCAL enable_sort = off")
-            cursor.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+        plan = ordered_plan(queryset)
         assert "case_step_waiting" in plan and "Sort" not in plan, plan
