@@ -51,7 +51,7 @@ def meeting_list(*, body=None, status=None) -> QuerySet[Meeting]:
 
 
 # The meetings overview's lists: every planned meeting and every protocol not yet signed
-# (up to this many each; more are reached through each body's page), and the newest signed.
+# (up to this many each, the page saying when there are more), and the newest signed.
 OVERVIEW_MOST = 100
 OVERVIEW_SIGNED = 30
 
