@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 from core.roles import sync_role_permissions
@@ -13,6 +14,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import checks  # noqa: F401 - registers the system checks
+        from core.collation import register_on_sqlite
+
+        # The Swedish alphabetical order on the embedded default's connections (core.collation).
+        connection_created.connect(register_on_sqlite, dispatch_uid="core.swedish_collation")
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
         # Session bookkeeping at login (the idle and absolute limits, "log out everywhere").

@@ -32,6 +32,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, repeat
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -88,13 +89,17 @@ def _fill(queryset: Any, compiler, rows: list) -> None:
         if memo is not None:
             memo["json"] = converters
     # json_agg writes each row's columns (c0, c1, ...) in order: the values are the row.
+    # A DISTINCT query sorted by an expression selects that expression too, after the
+    # select list (Django's ``extra_select``): those columns are kept as they are.
     if all(convert is None for convert in converters):
         converted = [tuple(row.values()) for row in rows]
     else:
         converted = [
             tuple(
                 value if convert is None or value is None else convert(value)
-                for value, convert in zip(row.values(), converters, strict=True)
+                for value, convert in zip(
+                    row.values(), chain(converters, repeat(None)), strict=False
+                )
             )
             for row in rows
         ]

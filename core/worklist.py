@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core import batch
+from core.collation import swedish_key
 
 TITLE_CHARS = 120
 
@@ -87,7 +88,7 @@ def pending_tasks(
             items = _sources((mask,))[0](user, items)
         items = [_titled(task) for task in items]
         far = datetime.date.max
-        return sorted(items, key=lambda t: (t.due or far, t.kind, t.title))
+        return sorted(items, key=lambda t: (t.due or far, t.kind, swedish_key(t.title)))
 
     return Pending(build, tuple(qs for part in parts for qs in part.querysets))
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import swedish
 from core.roles import Role
 from decisions.meetings.models import Paragraph
 from decisions.workflow.models import DelegationRule
@@ -513,7 +514,7 @@ class DelegationRuleForm(forms.ModelForm):
         delegate.queryset = (
             get_user_model()
             .objects.filter(is_active=True, groups__name=Role.DECISION_MAKER)
-            .order_by("first_name", "last_name")
+            .order_by(swedish("first_name"), swedish("last_name"), "pk")
         )
         delegate.label_from_instance = lambda user: user.get_full_name() or user.username
 

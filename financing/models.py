@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.collation import SWEDISH
 from core.concurrency import Versioned
 from core.fsm import ThreadSafeRefreshMixin
 from core.links import object_url
@@ -72,7 +73,7 @@ class FundingType(models.Model):
     """
 
     code = models.SlugField(_("kod"), max_length=30, unique=True)
-    name = models.CharField(_("namn"), max_length=100)
+    name = models.CharField(_("namn"), max_length=100, db_collation=SWEDISH)
     is_public = models.BooleanField(
         _("offentliga medel"), default=True, help_text=_("Räknas in i den offentliga andelen.")
     )

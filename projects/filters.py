@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import swedish
 from projects import selectors
 from projects.forms import OrganisationField
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState, Organisation, RusArea
@@ -64,9 +65,11 @@ def _order(key: str) -> list:
     else:
         fields = SORTS[name][1]
     empty_last = {"nulls_last": True} if name in NULLABLE_SORTS else {}
+    # the user's names (auth_user's columns) in the Swedish order, as the sort key is
+    columns = [swedish(field) if field.startswith("officer__") else F(field) for field in fields]
     if descending:
-        return [*(F(field).desc(**empty_last) for field in fields), *oldest_first]
-    return [*(F(field).asc(**empty_last) for field in fields), *newest_first]
+        return [*(column.desc(**empty_last) for column in columns), *oldest_first]
+    return [*(column.asc(**empty_last) for column in columns), *newest_first]
 
 
 class OrganisationFilter(django_filters.ModelChoiceFilter):

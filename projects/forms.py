@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import swedish_key
 from core.concurrency import edit_token
 from core.money import AmountError, format_amount, parse_amount
 from projects import permissions, selectors
@@ -312,7 +313,7 @@ class OrganisationMultipleField(forms.ModelMultipleChoiceField):
             raise ValidationError(errors)
         if self.required and not chosen:
             raise ValidationError(self.error_messages["required"], code="required")
-        chosen.sort(key=lambda org: org.name)
+        chosen.sort(key=lambda org: swedish_key(org.name))
         return chosen
 
     def has_changed(self, initial, data):

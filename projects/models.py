@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
+from core.collation import SWEDISH
 from core.concurrency import Versioned
 from core.expressions import NullsPlacedIndex
 from core.fsm import ThreadSafeRefreshMixin
@@ -58,7 +59,7 @@ class Organisation(Versioned):
         ASSOCIATION = "association", _("Förening/ideell organisation")
         OTHER = "other", _("Annan")
 
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, db_collation=SWEDISH)
     org_number = models.CharField(
         _("organisationsnummer"),
         max_length=11,
@@ -106,7 +107,7 @@ class OrganisationAlias(models.Model):
         on_delete=models.CASCADE,
         related_name="aliases",
     )
-    name = models.CharField(_("förkortning eller annat namn"), max_length=200)
+    name = models.CharField(_("förkortning eller annat namn"), max_length=200, db_collation=SWEDISH)
     history = HistoricalRecords()
 
     class Meta:
@@ -132,7 +133,7 @@ class SavedCaseFilter(models.Model):
         on_delete=models.CASCADE,
         related_name="saved_case_filters",
     )
-    name = models.CharField(_("namn"), max_length=100)
+    name = models.CharField(_("namn"), max_length=100, db_collation=SWEDISH)
     query = models.CharField(_("filter"), max_length=1000)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
@@ -151,7 +152,7 @@ class SavedCaseFilter(models.Model):
 class ManagedArea(Versioned):
     """A managed list entry (RUS area, smart-specialisation area)."""
 
-    name = models.CharField(_("namn"), max_length=200, unique=True)
+    name = models.CharField(_("namn"), max_length=200, unique=True, db_collation=SWEDISH)
     active = models.BooleanField(_("aktiv"), default=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
@@ -235,7 +236,7 @@ class Project(Versioned):
         MAINTENANCE = "maintenance", _("Förvaltning")
         TERMINATION = "termination", _("Avslut")
 
-    title = models.CharField(_("projektnamn"), max_length=300)
+    title = models.CharField(_("projektnamn"), max_length=300, db_collation=SWEDISH)
     applicant = models.ForeignKey(
         Organisation,
         verbose_name=_("stödsökande"),
@@ -386,7 +387,7 @@ class ProjectMember(Versioned):
     )
     group = models.CharField(_("grupp"), max_length=10, choices=Group.choices)
     role = models.CharField(_("roll"), max_length=20, choices=MemberRole.choices)
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, db_collation=SWEDISH)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -502,7 +503,7 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
         _("NYPS-id"), max_length=12, blank=True, null=True, unique=True, validators=[nyps_validator]
     )
     kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
-    title = models.CharField(_("ärendemening"), max_length=300)
+    title = models.CharField(_("ärendemening"), max_length=300, db_collation=SWEDISH)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handläggare"),
@@ -546,8 +547,12 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     # them reads an index (``projects.filters.KEYED_SORTS``). Empty on SQLite (no
     # triggers), where the list sorts by the joined columns themselves.
     # NULL (no applicant) sorts last both ways; "" would sort first
-    sort_applicant = models.CharField(max_length=300, null=True, editable=False)  # noqa: DJ001
-    sort_officer = models.CharField(max_length=300, default="", editable=False)
+    sort_applicant = models.CharField(  # noqa: DJ001
+        max_length=300, null=True, editable=False, db_collation=SWEDISH
+    )
+    sort_officer = models.CharField(
+        max_length=300, default="", editable=False, db_collation=SWEDISH
+    )
     sort_requested = models.DecimalField(max_digits=14, decimal_places=2, null=True, editable=False)
     SORT_KEY_FIELDS = ("sort_applicant", "sort_officer", "sort_requested")
     history = HistoricalRecords(
@@ -713,7 +718,7 @@ class Document(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, db_collation=SWEDISH)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.APPENDIX)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     file = models.FileField(_("fil"), upload_to=document_upload_to, max_length=300)
@@ -901,7 +906,7 @@ class CaseNote(models.Model):
 class SecrecyProvision(models.Model):
     """A managed list of the OSL provisions a secrecy marking may rest on."""
 
-    name = models.CharField(_("bestämmelse"), max_length=100, unique=True)
+    name = models.CharField(_("bestämmelse"), max_length=100, unique=True, db_collation=SWEDISH)
     description = models.CharField(_("beskrivning"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
     active = models.BooleanField(_("aktiv"), default=True)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.access import ALLOW, Access, deny
+from core.collation import swedish_sorted
 from core.roles import Role, has_role, is_reader_only, user_roles
 
 __all__ = ["ALLOW", "Access", "deny"]  # re-exported for callers of this module
@@ -110,7 +111,7 @@ def can_register_case_on(user, project) -> Access:
         user_units(user) & user_units(c.officer) for c in cases
     ):
         return ALLOW
-    names = sorted({c.officer.get_full_name() or c.officer.get_username() for c in cases})
+    names = swedish_sorted({c.officer.get_full_name() or c.officer.get_username() for c in cases})
     return deny(
         _(
             "Projektet hör till ärenden som handläggs av %(names)s. Be dem registrera ärendet, "

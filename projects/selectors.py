@@ -36,6 +36,7 @@ from django.db.models import (
 from django.db.models import Case as CaseWhen
 
 from core import batch
+from core.collation import swedish
 from core.expressions import AnyOf
 from core.roles import Role
 from projects import search, secrecy
@@ -67,7 +68,10 @@ def officers(include=None) -> QuerySet:
     condition = Q(is_active=True) & (Q(groups__name=Role.OFFICER) | Q(is_superuser=True))
     if include:
         condition |= Q(pk=include)
-    return User.objects.filter(condition).distinct().order_by("first_name", "last_name")
+    # each user once without DISTINCT (which would select the collated names it sorts by)
+    return User.objects.filter(pk__in=User.objects.filter(condition).values("pk")).order_by(
+        swedish("first_name"), swedish("last_name"), "pk"
+    )
 
 
 # --- Cases ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import batch
+from core.collation import swedish_sorted
 from core.money import format_amount
 from core.removal import RESTORED
 from projects.models import (
@@ -274,7 +275,7 @@ def _display(f: models.Field, value, lookups: _Lookups) -> str:
 def _m2m_display(model, ids: frozenset, lookups: _Lookups) -> str:
     if not ids:
         return "–"
-    return ", ".join(sorted(lookups.name(model, pk) for pk in ids))
+    return ", ".join(swedish_sorted(lookups.name(model, pk) for pk in ids))
 
 
 def _label(f) -> str:

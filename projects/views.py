@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import batch
+from core.collation import swedish_sorted
 from core.errors import Conflict
 from core.exports import csv_row
 from core.http import (
@@ -456,7 +457,7 @@ def case_detail(request, pk):
             context["note_form"] = forms.CaseNoteForm(auto_id="note_%s")
     if context["can"]["upload"]:
         if permissions.can_view_confidential(user, case):  # the groups hold every title
-            titles = sorted({group.title for group in context["document_groups"]})
+            titles = swedish_sorted({group.title for group in context["document_groups"]})
         else:
             titles = selectors.document_titles(case, request.user)
         context["upload_form"] = forms.DocumentUploadForm(titles=titles, auto_id="upload_%s")

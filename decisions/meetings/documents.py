@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from core import seal
+from core.collation import swedish_key
 from core.money import format_amount
 from core.pdf import render_pdf
 from decisions.meetings import notice_dates as notices
@@ -108,7 +109,7 @@ def genitive(display_name: str) -> str:
 
 
 def _movers(motion: Motion) -> list:
-    return sorted(motion.movers.all(), key=lambda m: (m.position, m.name))
+    return sorted(motion.movers.all(), key=lambda m: (m.position, swedish_key(m.name)))
 
 
 def motion_sentence(motion: Motion) -> str:
@@ -204,7 +205,7 @@ def proceedings_text(paragraph: Paragraph) -> str:
 def reservation_sentences(paragraph: Paragraph) -> list[str]:
     lines = []
     for reservation in _related(paragraph, "reservations", lambda m: m.prefetch_related("members")):
-        members = sorted(reservation.members.all(), key=lambda m: (m.position, m.name))
+        members = sorted(reservation.members.all(), key=lambda m: (m.position, swedish_key(m.name)))
         who = join_names([m.display_name for m in members])
         motion = _motion(
             paragraph, reservation.in_favour_of_id, lambda r=reservation: r.in_favour_of

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import swedish
 from core.money import AmountError, format_amount, parse_amount
 from core.roles import Role
 from decisions.meetings import services as svc
@@ -68,7 +69,7 @@ class BodyForm(forms.Form):
         self.fields["secretary"].queryset = (
             get_user_model()
             .objects.filter(groups__name=Role.SECRETARY, is_active=True)
-            .order_by("last_name", "first_name")
+            .order_by(swedish("last_name"), swedish("first_name"), "pk")
         )
 
 
@@ -87,7 +88,9 @@ class MemberForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by(swedish("last_name"), swedish("first_name"), "pk")
         )
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.collation import SWEDISH
 from core.jobs import JobBase
 from core.links import object_url
 from core.triggers import (
@@ -53,7 +54,7 @@ class Body(models.Model):
     """A decision-making body (nämnd, utskott, råd, forum) with its members and secretary."""
 
     code = models.CharField(_("kod"), max_length=20, choices=BodyCode.choices, unique=True)
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, db_collation=SWEDISH)
     genitive = models.CharField(
         _("namn i genitiv"),
         max_length=200,
@@ -111,7 +112,7 @@ class BodyMember(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, db_collation=SWEDISH)
     party = models.CharField(_("parti"), max_length=10, blank=True, help_text=_("T.ex. S, C, V."))
     role = models.CharField(_("roll"), max_length=20, choices=MemberRole.choices)
     user = models.ForeignKey(
@@ -1133,7 +1134,7 @@ class NoticeRecipient(models.Model):
     member = models.ForeignKey(
         BodyMember, verbose_name=_("ledamot"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, db_collation=SWEDISH)
     role = models.CharField(_("roll"), max_length=20, choices=BodyMember.MemberRole.choices)
     email = models.EmailField(_("e-post"))
     outgoing = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.access import require
+from core.collation import swedish_key
 from core.errors import Conflict
 from core.money import format_amount
 from financing import permissions, selectors
@@ -34,7 +35,7 @@ from projects.models import Case, Organisation, Project, ReportPriority
 
 def project_priority(project: Project) -> str:
     """The RUS priority of a project: its first RUS area's report priority."""
-    areas = sorted(project.rus_areas.all(), key=lambda a: (a.position, a.name))
+    areas = sorted(project.rus_areas.all(), key=lambda a: (a.position, swedish_key(a.name)))
     return areas[0].report_priority if areas else ReportPriority.OTHER
 
 

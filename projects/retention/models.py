@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.collation import SWEDISH
+
 KIND_CHOICES = [
     ("beslutsunderlag", _("Beslutsunderlag")),
     ("bilaga", _("Bilaga")),
@@ -44,7 +46,7 @@ class RetentionDecision(models.Model):
 class RetentionClass(models.Model):
     """Keep forever, or weed N years after the case's closure under a retention decision."""
 
-    name = models.CharField(_("namn"), max_length=100, unique=True)
+    name = models.CharField(_("namn"), max_length=100, unique=True, db_collation=SWEDISH)
     keep = models.BooleanField(_("bevaras"), default=True)
     years = models.PositiveSmallIntegerField(
         _("gallras efter (år)"),

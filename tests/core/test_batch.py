@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from core import batch
+from core.collation import swedish
 from decisions.workflow.models import TransitionLog
 from financing.models import FinancingRow
 from financing.selectors import commitments_with_balances
@@ -25,6 +26,8 @@ def _querysets():
         Case.objects.order_by("pk").values_list("pk", "received_on"),
         Case.objects.filter(pk__in=[]),  # nothing to ask for
         Case.objects.order_by("-pk")[:3],
+        # DISTINCT sorted by an expression: the expression is selected after the columns
+        Project.objects.distinct().order_by(swedish("contact_name"), "pk"),
         batch.count_queryset(Case.objects.filter(project__rus_areas__isnull=False).distinct()),
     ]
 

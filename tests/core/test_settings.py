@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.seal import create_self_signed_seal
+from tests.core.test_collation import DISTINCT_NAMES
 from tests.environment import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,8 @@ def test_embedded_default_is_sqlite_and_in_process_tasks():
 
 def test_the_embedded_default_migrates_from_scratch(tmp_path):
     """``make run`` migrates an empty SQLite database: every migration must run there too
-    (SQLite cannot place NULLs in an index, has no triggers; each such step is guarded)."""
+    (SQLite cannot place NULLs in an index, has no triggers; each such step is guarded),
+    and sorts names there as PostgreSQL does."""
     base = clean_environ()
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
@@ -60,6 +62,24 @@ def test_the_embedded_default_migrates_from_scratch(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # Names sort in the Swedish alphabetical order there too (core.collation), as on
+    # PostgreSQL: the collation the migrated columns name is registered on each connection.
+    shuffled = list(reversed(DISTINCT_NAMES))
+    script = (
+        "from projects.models import Organisation\n"
+        f"for name in {shuffled!r}: Organisation.objects.create(name=name)\n"
+        "print('|'.join(Organisation.objects.order_by('name').values_list('name', flat=True)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "--no-startup", "--command", script],
+        cwd=ROOT,
+        env={**base, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1].split("|") == DISTINCT_NAMES
 
 
 def _check_deploy(**extra):
