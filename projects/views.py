@@ -1396,6 +1396,7 @@ def secrecy_lift(request, pk):
 
 
 MARKINGS_ON_LOG_PAGE = 200
+SECRECY_LOG_PER_PAGE = 50
 
 
 def _with_field_label(marking):
@@ -1417,7 +1418,8 @@ def secrecy_log(request):
         request,
         "projects/secrecy_log.html",
         {
-            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            # every opening of marked material is a row: counted up to 1 000 past the page
+            "page": register_page(entries, SECRECY_LOG_PER_PAGE, request.GET.get("page")),
             "markings": [_with_field_label(marking) for marking in markings[:MARKINGS_ON_LOG_PAGE]],
         },
     )

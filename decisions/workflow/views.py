@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -427,6 +426,9 @@ def _queue_cards(counts, current):
 # --- Delegation register ---------------------------------------------------------------
 
 
+DELEGATIONS_PER_PAGE = 50
+
+
 def delegation_register(request):
     require(permissions.can_view_workflow(request.user))
     form = DelegationFilterForm(request.GET or None)
@@ -434,11 +436,14 @@ def delegation_register(request):
     if form.is_valid():
         reported = {"yes": True, "no": False}.get(form.cleaned_data["reported"])
     decisions = selectors.delegation_register(reported=reported)
-    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
+    # it grows with every delegated decision: counted up to 1 000 past the page
+    page = register_page(decisions, DELEGATIONS_PER_PAGE, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "decisions/workflow/delegation_register.html",
-        {"form": form, "page": page, "reported": reported},
+        {"form": form, "page": page, "reported": reported, "query": query.urlencode()},
     )
 
 

@@ -2,6 +2,8 @@
 their rows only up to ``core.pagination.LIST_COUNT_CAP`` past the page asked for: past it
 they say "Över …" and every row is still reached page by page."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -88,3 +90,41 @@ def test_a_work_queue_counts_ahead_what_its_filter_matches(
     )
     assert "Över 2 ärenden matchar filtret." in pages[0].content.decode()
     assert sorted(_rows(pages)) == sorted(c.pk for c in cases)
+
+
+def test_the_delegation_register_counts_ahead(small_cap, monkeypatch, decision_maker, client_for):
+    from decisions.workflow import views
+    from decisions.workflow.models import DelegationDecision
+
+    monkeypatch.setattr(views, "DELEGATIONS_PER_PAGE", 1)
+    decisions = [
+        DelegationDecision.objects.create(
+            case=register_case(),
+            decided_on=datetime.date(2020, 4, day),
+            outcome="approved",
+            decision_text="Beviljas.",
+            decided_by=decision_maker,
+        )
+        for day in range(1, 5)
+    ]
+    url = reverse("decisions:delegation_register")
+    pages = _pages(client_for(decision_maker), url, {"reported": "no"})
+    first = pages[0].content.decode()
+    assert "Över 2 beslut" in first and "Sida 1 av" not in first
+    assert 'href="?reported=no&amp;page=2"' in first  # the filter kept on "Nästa"
+    assert sorted(_rows(pages)) == sorted(d.pk for d in decisions)
+
+
+def test_the_secrecy_access_log_counts_ahead(small_cap, monkeypatch, decision_maker, client_for):
+    from projects import views
+    from projects.models import SecrecyAccessLog
+
+    monkeypatch.setattr(views, "SECRECY_LOG_PER_PAGE", 1)
+    case = register_case()
+    entries = [
+        SecrecyAccessLog.objects.create(user=decision_maker, case=case, action="view", what=f"{n}")
+        for n in range(4)
+    ]
+    pages = _pages(client_for(decision_maker), reverse("projects:secrecy_log"))
+    assert "Sida 1 av" not in pages[0].content.decode()
+    assert sorted(_rows(pages)) == sorted(e.pk for e in entries)

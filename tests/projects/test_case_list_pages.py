@@ -197,7 +197,7 @@ def test_a_search_is_counted_with_its_rows_in_one_query(
         first = client.get(URL, params)
     assert sum("_batch_page" in query["sql"] for query in queries.captured_queries) == 1
     (together,) = [q["sql"] for q in queries.captured_queries if "_batch_page" in q["sql"]]
-    assert '"projects_rusarea"' in together and '"auth_group"."name"' in together
+    assert '"projects_rusarea"' in together and '"auth_group"' in together
     body = first.content.decode()
     # exact, past the cap: every match is read to rank them anyway
     assert f"{len(expected)} ärenden" in body and "Över" not in body
