@@ -38,8 +38,8 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Model, QuerySet, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Model, QuerySet, Window
+from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import WhereNode
 from django.utils.dateparse import parse_datetime, parse_duration
@@ -403,16 +403,65 @@ def _by_key(queryset: QuerySet) -> bool:
 _PAGE = "_batch_page"
 
 
+def _order_terms(queryset: QuerySet) -> list[tuple[Any, bool, str]] | None:
+    """The queryset's explicit order as (expression, descending, NULLS clause) terms, or
+    ``None`` when it has none that can be read so (the model's default order, extra)."""
+    query = queryset.query
+    if not query.order_by or query.extra_order_by:
+        return None
+    terms: list[tuple[Any, bool, str]] = []
+    for item in query.order_by:
+        if isinstance(item, str):
+            if item == "?" or "." in item:
+                return None
+            terms.append((F(item.lstrip("-")), item.startswith("-"), ""))
+        elif isinstance(item, OrderBy):
+            nulls = " NULLS FIRST" if item.nulls_first else " NULLS LAST" if item.nulls_last else ""
+            terms.append((item.expression, item.descending, nulls))
+        else:
+            terms.append((item, False, ""))
+    return terms
+
+
 def _keys_and_total(queryset: QuerySet, start: int, stop: int) -> tuple[str, list] | None:
     """``WITH _batch_page(c0, c1) AS MATERIALIZED (SELECT id, count(*) OVER () ...
     ORDER BY ... LIMIT/OFFSET)``: the keys of the rows [start:stop] and the number of
-    every row, in one pass over the rows (``None``: nothing to ask for)."""
-    keys = queryset.annotate(_batch_total=Window(Count("*"))).values_list("pk", "_batch_total")
+    every row, in one pass over the rows (``None``: nothing to ask for).
+
+    The rows are counted over a subquery that selects only the key and what orders the
+    rows (``OFFSET 0`` keeps PostgreSQL from merging it into the outer query): the
+    window then keeps narrow rows. Over the table itself it kept each whole row until
+    the sort computed the order (a search's rank from the row's search vectors): a
+    common word's 21 000 matches at 200 000 cases spilled 20 MB to disk, 59 ms against
+    36 ms."""
+    terms = _order_terms(queryset)
+    if terms is None:
+        keys = queryset.annotate(_batch_total=Window(Count("*"))).values_list("pk", "_batch_total")
+        try:
+            sql, params = keys[start:stop].query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        return f"WITH {_PAGE}(c0, c1) AS MATERIALIZED ({sql})", list(params)
+    names = [f"_batch_o{index}" for index in range(len(terms))]
+    inner = (
+        queryset.order_by()
+        .annotate(**{name: term[0] for name, term in zip(names, terms, strict=True)})
+        .values_list("pk", *names)
+    )
     try:
-        sql, params = keys[start:stop].query.sql_with_params()
+        sql, params = inner.query.sql_with_params()
     except EmptyResultSet:
         return None
-    return f"WITH {_PAGE}(c0, c1) AS MATERIALIZED ({sql})", list(params)
+    columns = ", ".join(f"o{index}" for index in range(len(terms)))
+    order = ", ".join(
+        f"o{index} {'DESC' if descending else 'ASC'}{nulls}"
+        for index, (_expression, descending, nulls) in enumerate(terms)
+    )
+    page = (
+        f"SELECT c0, count(*) OVER () FROM ({sql} OFFSET 0) AS _batch_rows(c0, {columns})"
+        f" ORDER BY {order} LIMIT {int(stop) - int(start)} OFFSET {int(start)}"
+    )
+    return f"WITH {_PAGE}(c0, c1) AS MATERIALIZED ({page})", list(params)
 
 
 # A page number beyond this is not guessed (get_page answers with the last page).

@@ -188,3 +188,34 @@ def test_get_is_a_prepared_get(demo):
         batch.get(Case.objects.all(), kind=first.kind)
     with pytest.raises(ValueError):
         batch.get(Case.objects.prefetch_related("documents"), pk=first.pk)
+
+
+def _window_input_width(plan: dict) -> int | None:
+    """The estimated width of the rows a plan's WindowAgg keeps (its input's)."""
+    if plan["Node Type"] == "WindowAgg":
+        return plan["Plans"][0]["Plan Width"]
+    for child in plan.get("Plans", []):
+        width = _window_input_width(child)
+        if width is not None:
+            return width
+    return None
+
+
+def test_a_ranked_search_is_counted_over_its_keys_and_ranks_only(demo):
+    """``paginate(count_with_rows=True)`` counts every match in a window over the key and
+    what orders the rows, not over whole rows (a case's search vectors and texts, which
+    a common word's thousands of matches spilled to disk), and gives the same page."""
+    from projects.selectors import case_search
+
+    matches = case_search(Case.objects.all(), "innovation")
+    assert matches.count() > 3
+    prelude, params = batch._keys_and_total(matches, 0, 3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_case")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {prelude} SELECT c0, c1 FROM _batch_page", params)
+        (plan,) = cursor.fetchone()[0]
+        cursor.execute(f"{prelude} SELECT c0, c1 FROM _batch_page", params)
+        rows = cursor.fetchall()
+    assert _window_input_width(plan["Plan"]) <= 32  # id, rank, year, number
+    assert [key for key, _total in rows] == [case.pk for case in matches[:3]]
+    assert {total for _key, total in rows} == {matches.count()}
