@@ -52,16 +52,21 @@ def test_the_embedded_default_migrates_from_scratch(tmp_path):
     """``make run`` migrates an empty SQLite database: every migration must run there too
     (SQLite cannot place NULLs in an index, has no triggers; each such step is guarded),
     and sorts names there as PostgreSQL does."""
-    base = clean_environ()
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-        cwd=ROOT,
-        env={**base, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    env = {**clean_environ(), "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"}
+
+    def manage(*args, timeout):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    manage("migrate", "--verbosity", "0", timeout=300)
     # Names sort in the Swedish alphabetical order there too (core.collation), as on
     # PostgreSQL: the collation the migrated columns name is registered on each connection.
     shuffled = list(reversed(DISTINCT_NAMES))
@@ -70,16 +75,8 @@ def test_the_embedded_default_migrates_from_scratch(tmp_path):
         f"for name in {shuffled!r}: Organisation.objects.create(name=name)\n"
         "print('|'.join(Organisation.objects.order_by('name').values_list('name', flat=True)))"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "--no-startup", "--command", script],
-        cwd=ROOT,
-        env={**base, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1].split("|") == DISTINCT_NAMES
+    output = manage("shell", "-v", "0", "--no-startup", "--command", script, timeout=120)
+    assert output.strip().splitlines()[-1].split("|") == DISTINCT_NAMES
 
 
 def _check_deploy(**extra):
