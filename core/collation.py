@@ -15,6 +15,11 @@ default:
 ``swedish_key`` also orders lists sorted in Python, and ``swedish(field)`` orders by a
 column the apps do not own (the user's names in ``auth_user``).
 
+Finding a name typed without its accents ("Lulea", "alvsbyn"): ``Folded(expression)`` is
+the text in lower case without accents, ``nc_fold`` in SQL: on PostgreSQL an IMMUTABLE
+function over ``unaccent`` (migration projects 0030), on SQLite ``fold`` registered on
+every connection. ``Organisation.name_folded`` is the name so folded, a generated column.
+
 Swedish (CLDR ``sv``): å, ä, ö are letters of their own after z; æ sorts as ä, ø and œ as
 ö, ü as y; other accented letters as their base letter (é as e), the accent deciding
 only between otherwise equal words; then small letters before capitals.
@@ -22,7 +27,7 @@ only between otherwise equal words; then small letters before capitals.
 
 import unicodedata
 
-from django.db.models import F
+from django.db.models import F, Func, TextField
 from django.db.models.functions import Collate
 
 SWEDISH = "swedish"
@@ -67,10 +72,25 @@ def _compare(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
+def fold(text: str | None) -> str:
+    """Lower case without accents: ``"Vätgasdalen Luleå"`` -> ``"vatgasdalen lulea"``."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+class Folded(Func):
+    """``fold`` in SQL (``nc_fold``): ``Folded("name")``, ``Folded(Value(text))``."""
+
+    function = "nc_fold"
+    output_field = TextField()
+
+
 def register_on_sqlite(sender, connection, **kwargs) -> None:
-    """``connection_created``: the ``swedish`` collation on an SQLite connection."""
+    """``connection_created``: the ``swedish`` collation and ``nc_fold`` on an SQLite
+    connection (deterministic: a generated column may use it)."""
     if connection.vendor == "sqlite":
         connection.connection.create_collation(SWEDISH, _compare)
+        connection.connection.create_function("nc_fold", 1, fold, deterministic=True)
 
 
 def swedish(field: str) -> Collate:

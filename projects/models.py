@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
-from core.collation import SWEDISH
+from core.collation import SWEDISH, Folded
 from core.concurrency import Versioned
 from core.expressions import NullsPlacedIndex
 from core.fsm import ThreadSafeRefreshMixin
@@ -71,8 +71,12 @@ class Organisation(Versioned):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     email = models.EmailField(_("e-post"), blank=True)
     city = models.CharField(_("ort"), max_length=100, blank=True)
+    # the name in lower case without accents, for finding it typed so ("lulea")
+    name_folded = models.GeneratedField(
+        expression=Folded("name"), output_field=models.TextField(), db_persist=True
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("organisation")

@@ -15,12 +15,13 @@ plain text: the page shows where a case matched from it (``match_snippets``), an
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.collation import fold
 
 SEARCH_CONFIG = "swedish_unaccent"
 # A tsvector holds at most 1 MB; one document's text is cut well below that.
@@ -37,12 +38,6 @@ WEIGHTS = {
     "condition": "C",
     "document": "D",
 }
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``"Vätgasdalen Luleå"`` -> ``"vatgasdalen lulea"``."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _flat(text: str) -> str:

@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models import Case as CaseWhen
 
 from core import batch
-from core.collation import swedish
+from core.collation import Folded, swedish
 from core.expressions import AnyOf
 from core.roles import Role
 from projects import search, secrecy
@@ -403,9 +403,12 @@ def organisation_search(text: str, *, limit: int | None = None) -> QuerySet[Orga
     queryset = Organisation.objects.all()
     text = (text or "").strip()
     if text:
+        # the name typed without its accents too: "lulea" finds "Luleå kommun"
+        typed = Folded(Value(text))
         queryset = (
             queryset.filter(
                 Q(name__icontains=text)
+                | Q(name_folded__contains=typed)
                 | Q(org_number__startswith=text)
                 | Q(city__icontains=text)
                 | Q(
@@ -416,7 +419,7 @@ def organisation_search(text: str, *, limit: int | None = None) -> QuerySet[Orga
             )
             .annotate(
                 starts=CaseWhen(
-                    When(name__istartswith=text, then=Value(0)),
+                    When(Q(name__istartswith=text) | Q(name_folded__startswith=typed), then=0),
                     default=Value(1),
                     output_field=IntegerField(),
                 )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import batch
-from core.collation import swedish_sorted
+from core.collation import fold, swedish_sorted
 from core.errors import Conflict
 from core.exports import csv_row
 from core.http import (
@@ -1178,7 +1178,8 @@ def organisation_search(request):
     params = _picker_params(request)
     text = (request.GET.get("q") or request.GET.get(f"{params['field']}_text") or "").strip()
     results = list(selectors.organisation_search(text, limit=PICKER_RESULTS)) if text else []
-    exact = any(org.name.casefold() == text.casefold() for org in results)
+    # typed as an organisation's name, but for case or accents: no near-duplicate offered
+    exact = any(fold(org.name) == fold(text) for org in results)
     return render(
         request,
         "projects/widgets/organisation_results.html",

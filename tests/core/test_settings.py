@@ -51,7 +51,7 @@ def test_embedded_default_is_sqlite_and_in_process_tasks():
 def test_the_embedded_default_migrates_from_scratch(tmp_path):
     """``make run`` migrates an empty SQLite database: every migration must run there too
     (SQLite cannot place NULLs in an index, has no triggers; each such step is guarded),
-    and sorts names there as PostgreSQL does."""
+    and sorts and finds names there as PostgreSQL does."""
     env = {**clean_environ(), "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"}
 
     def manage(*args, timeout):
@@ -73,10 +73,15 @@ def test_the_embedded_default_migrates_from_scratch(tmp_path):
     script = (
         "from projects.models import Organisation\n"
         f"for name in {shuffled!r}: Organisation.objects.create(name=name)\n"
-        "print('|'.join(Organisation.objects.order_by('name').values_list('name', flat=True)))"
+        "print('|'.join(Organisation.objects.order_by('name').values_list('name', flat=True)))\n"
+        # and finds a name typed without its accents (core.collation.Folded)
+        "from projects.selectors import organisation_search\n"
+        "print('|'.join(o.name for o in organisation_search('lulea')))"
     )
     output = manage("shell", "-v", "0", "--no-startup", "--command", script, timeout=120)
-    assert output.strip().splitlines()[-1].split("|") == DISTINCT_NAMES
+    *_before, ordered, found = output.strip().splitlines()
+    assert ordered.split("|") == DISTINCT_NAMES
+    assert found.split("|") == ["Lulea Hamn", "Luleå kommun", "Luleå tekniska universitet"]
 
 
 def _check_deploy(**extra):

@@ -324,6 +324,37 @@ def test_picker_search_returns_a_pick_list(officer, client_for):
     assert "Skapa ”luleå” som ny organisation" in body
 
 
+def test_picker_finds_a_name_typed_without_its_accents(officer, client_for):
+    """ "lulea" finds "Luleå kommun", "ALVSBYN" "Älvsbyns kommun" (a name starting with the
+    typed text first); a name that is an existing one but for accents is not offered as
+    a new organisation; a renamed organisation is found by its new name at once."""
+    lulea = OrganisationFactory(name="Luleå kommun")
+    OrganisationFactory(name="Norrbottens kommunförbund, Luleå")
+    OrganisationFactory(name="Älvsbyns kommun")
+    OrganisationFactory(name="Kalix kommun")
+    client = client_for(officer)
+
+    def pick_list(text):
+        response = client.get(
+            reverse("projects:organisation_search"),
+            {"field": "applicant", "id": "id_applicant", "applicant_text": text},
+            HTTP_HX_REQUEST="true",
+        )
+        return [o.name for o in response.context["results"]], response.content.decode()
+
+    names, body = pick_list("lulea")
+    assert names == ["Luleå kommun", "Norrbottens kommunförbund, Luleå"]
+    assert "som ny organisation" in body
+    assert pick_list("ALVSBYN")[0] == ["Älvsbyns kommun"]
+    names, body = pick_list("lulea KOMMUN")
+    assert names == ["Luleå kommun"] and "som ny organisation" not in body
+    Organisation.objects.filter(pk=lulea.pk).update(name="Överkalix kommun")
+    assert pick_list("overkalix")[0] == ["Överkalix kommun"]
+    # the header's search lists them as well
+    found = client.get(reverse("projects:search"), {"q": "alvsbyns"}).context["organisations"]
+    assert [o.name for o in found] == ["Älvsbyns kommun"]
+
+
 def test_picker_multi_search_adds_chips(officer, client_for):
     org = OrganisationFactory(name="PiteEnergi AB")
     client = client_for(officer)
