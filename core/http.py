@@ -50,6 +50,15 @@ def apply_service_errors(form, error: ValidationError, *, aliases: dict | None =
             form.add_error(None, message)
 
 
+def query_without(request, *keys: str) -> str:
+    """The request's query string without ``keys`` (a list's links to its other pages keep
+    its filters: ``query_without(request, "page")``)."""
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
 def is_htmx(request) -> bool:
     return bool(getattr(request, "htmx", False))
 

@@ -30,6 +30,7 @@ from core.http import (
     confirm_removal,
     conflict_response,
     form_status,
+    query_without,
 )
 from core.models import Removal
 from core.money import format_amount
@@ -198,7 +199,7 @@ def case_list(request):
         "my_open_count": my_open[0] if show_mine else None,
         "show_mine": show_mine,
         "can_register": permissions.can_register_case(request.user),
-        "query_without_page": _query_without(request, "page"),
+        "query_without_page": query_without(request, "page"),
         "csv_query": _query_with(request, format="csv"),
         "saved_filters": list(saved_filters),
         "filter_query": services.saved_filter_query(request.GET.urlencode()),
@@ -207,13 +208,6 @@ def case_list(request):
     if results_only:
         return render(request, "projects/case_list.html#results", context)
     return render(request, "projects/case_list.html", context)
-
-
-def _query_without(request, *keys) -> str:
-    query = request.GET.copy()
-    for key in keys:
-        query.pop(key, None)
-    return query.urlencode()
 
 
 def _query_with(request, **values) -> str:
@@ -683,7 +677,7 @@ def project_list(request):
             "page": page,
             "q": text,
             "can_create": permissions.can_edit_registry(request.user),
-            "query_without_page": _query_without(request, "page"),
+            "query_without_page": query_without(request, "page"),
         },
     )
 
@@ -1098,7 +1092,7 @@ def organisation_list(request):
         "kind": kind,
         "kinds": Organisation.Kind.choices,
         "can_create": permissions.can_edit_organisation(request.user),
-        "query_without_page": _query_without(request, "page"),
+        "query_without_page": query_without(request, "page"),
     }
     if request.htmx and request.htmx.target == "organisation-results":
         return render(request, "projects/organisation_list.html#results", context)

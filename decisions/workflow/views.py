@@ -18,7 +18,13 @@ from django.views.decorators.http import require_http_methods
 from core import batch
 from core.access import require
 from core.errors import Conflict
-from core.http import apply_service_errors, confirm_removal, conflict_response, form_status
+from core.http import (
+    apply_service_errors,
+    confirm_removal,
+    conflict_response,
+    form_status,
+    query_without,
+)
 from core.money import format_amount
 from core.pagination import register_page
 from decisions.workflow import deadlines, permissions, selectors, services
@@ -388,8 +394,6 @@ def queue(request, key):
     )
     cases = case_filter.qs if case_filter.is_bound else case_filter.queryset
     page = register_page(cases, QUEUE_PER_PAGE, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     kinds = selectors.QUEUES_BY_KEY[key].kinds
     return render(
         request,
@@ -403,7 +407,7 @@ def queue(request, key):
             "filter_fields": [case_filter.form[name] for name in QUEUE_FILTER_FIELDS],
             "filtered": case_filter.active_filter_count,
             "sort_links": sort_columns(request, case_filter.current_sort),
-            "query_without_page": query.urlencode(),
+            "query_without_page": query_without(request, "page"),
             "hide_columns": "granted" + (" kind" if len(kinds) == 1 else ""),
         },
     )
@@ -438,12 +442,15 @@ def delegation_register(request):
     decisions = selectors.delegation_register(reported=reported)
     # it grows with every delegated decision: counted up to 1 000 past the page
     page = register_page(decisions, DELEGATIONS_PER_PAGE, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "decisions/workflow/delegation_register.html",
-        {"form": form, "page": page, "reported": reported, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "reported": reported,
+            "query": query_without(request, "page"),
+        },
     )
 
 
