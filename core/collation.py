@@ -39,30 +39,37 @@ _PRIMARY = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "œ": "}", "�
 _EXPANSIONS = {"ß": "ss", "þ": "th", "ð": "d", "đ": "d", "ł": "l"}
 
 
-def _primary(folded: str) -> str:
-    out = []
-    for char in folded:
-        weight = _PRIMARY.get(char)
+class _PrimaryWeights(dict):
+    """``str.translate`` table: each character's primary weight, worked out the first
+    time it is met (a letter without its accents: é -> e)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        weight = _PRIMARY.get(char) or _EXPANSIONS.get(char)
         if weight is None:
-            weight = _EXPANSIONS.get(char)
-        if weight is None:
-            # the letter without its accents (é -> e), the accents dropped
             weight = "".join(
                 c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
             )
-        out.append(weight)
-    return "".join(out)
+        self[code] = weight
+        return weight
+
+
+_WEIGHTS = _PrimaryWeights()
+
+
+def _primary(folded: str) -> str:
+    return folded.translate(_WEIGHTS)
 
 
 def swedish_key(text: str | None) -> tuple:
     """A key that sorts strings in Swedish alphabetical order (``None`` and "" first)."""
     if not text:
-        return ("", "", (), "")
+        return ("", "", "", "")
     folded = unicodedata.normalize("NFC", text).casefold()
     return (
         _primary(folded),
         unicodedata.normalize("NFD", folded),  # accents: e before é
-        tuple(char.isupper() for char in text),  # small letters before capitals
+        text.swapcase(),  # small letters before capitals
         text,
     )
 
