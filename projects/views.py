@@ -1162,7 +1162,14 @@ def _picker_params(request) -> dict:
     source = request.POST if request.method == "POST" else request.GET
     field = source.get("field", "")[:100]
     base_id = source.get("id", "")[:120] or f"id_{field}"
-    return {"field": field, "base_id": base_id, "multiple": source.get("multi") == "1"}
+    return {
+        "field": field,
+        "base_id": base_id,
+        "multiple": source.get("multi") == "1",
+        # the widget's ``allow_create`` (a filter's picker: no): whether the pick list
+        # offers a new organisation; who may create is checked where it is created
+        "allow_create": source.get("create", "1") != "0",
+    }
 
 
 @require_GET
@@ -1183,6 +1190,7 @@ def organisation_search(request):
             "results": results,
             "offer_create": bool(text)
             and not exact
+            and params["allow_create"]
             and permissions.can_edit_organisation(request.user),
             "create_url": reverse("projects:organisation_picker_create"),
             "chip_url": reverse("projects:organisation_chip"),

@@ -1,6 +1,7 @@
 """The case list's applicant filter: the organisation picker inside the filter form (whose
 htmx attributes swap the whole result list and push its URL) opens its own pick list in
-place, finds a name typed without its accents, and the filter then narrows the list."""
+place, finds a name typed without its accents (and offers no new organisation: a filter
+picks among those registered), and the filter then narrows the list."""
 
 from playwright.sync_api import expect
 
@@ -30,6 +31,8 @@ def test_the_applicant_filter_picks_an_organisation_typed_without_accents(journe
     # the pick list stays the picker's own list, and the address stays the case list's
     expect(results).to_have_class("autocomplete-results")
     assert page.url == url
+    # a filter picks among the registered: it offers no new organisation
+    expect(results).not_to_contain_text("som ny organisation")
     j.check("applicant-pick-list")
     option.click()
     expect(page.get_by_label("Sökande")).to_have_value("Luleå kommun")

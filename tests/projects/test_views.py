@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.concurrency import edit_token
 from projects import services
+from projects.filters import CaseFilter
 from projects.models import (
     Case,
     CaseKind,
@@ -353,6 +354,34 @@ def test_picker_finds_a_name_typed_without_its_accents(officer, client_for):
     # the header's search lists them as well
     found = client.get(reverse("projects:search"), {"q": "alvsbyns"}).context["organisations"]
     assert [o.name for o in found] == ["Älvsbyns kommun"]
+
+
+def test_a_picker_that_may_not_create_offers_no_new_organisation(officer, client_for):
+    """A filter's picker (``allow_create=False``: the case list's applicant, the plans
+    list's financier) says so in its requests; its pick list, and the input a chosen chip
+    re-renders, keep it, though the user may create organisations elsewhere."""
+    org = OrganisationFactory(name="PiteEnergi AB")
+    client = client_for(officer)
+    url = reverse("projects:organisation_search")
+    field = {"field": "applicant", "id": "id_applicant", "applicant_text": "Pite"}
+    assert "som ny organisation" in client.get(url, field).content.decode()
+    body = client.get(url, {**field, "create": "0"}).content.decode()
+    assert "som ny organisation" not in body and "PiteEnergi AB" in body
+    assert (
+        "som ny organisation"
+        not in client.get(
+            url, {**field, "create": "0", "applicant_text": "Okänt bolag"}
+        ).content.decode()
+    )
+    # the filter's widget renders its input so
+    html = CaseFilter(data={}).form["applicant"].as_widget()
+    assert '"create": "0"' in html and "Ny organisation" not in html
+    # a multiple picker's chip keeps it in the input it re-renders
+    multi = {"field": "partners", "id": "id_partners", "multi": "1", "create": "0"}
+    body = client.get(url, {**multi, "q": "pite"}).content.decode()
+    assert "create=0&amp;pk=" in body
+    chip = client.get(reverse("projects:organisation_chip"), {**multi, "pk": org.pk})
+    assert '"create": "0"' in chip.content.decode()
 
 
 def test_picker_multi_search_adds_chips(officer, client_for):
