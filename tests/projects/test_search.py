@@ -324,7 +324,7 @@ def test_the_organisation_search_finds_each_way_through_an_index(officer):
 
     from projects.models import OrganisationAlias
 
-    lulea = OrganisationFactory(name="Luleå Energi AB", org_number="556139-7203", city="Luleå")
+    OrganisationFactory(name="Luleå Energi AB", org_number="556139-7203", city="Luleå")
     OrganisationFactory(name="Bodens Energi AB", city="Boden")
     kalix = OrganisationFactory(name="Kalix kommun", city="Kalix")
     OrganisationAlias.objects.create(organisation=kalix, name="KK")
