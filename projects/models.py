@@ -20,6 +20,7 @@ from core.collation import SWEDISH, Folded
 from core.concurrency import Versioned
 from core.expressions import NullsPlacedIndex
 from core.fsm import ThreadSafeRefreshMixin
+from core.lazy import LazyColumns
 from core.links import object_url
 from projects.documents import sanitise_filename
 from projects.triggers import (
@@ -495,7 +496,7 @@ CLOSED_STATES = frozenset(
 )
 
 
-class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
+class Case(LazyColumns, ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     """An ärende in the registry, identified by its diary number (Dnr) ``00052-2020``.
 
     ``state`` is protected: only the decisions app's workflow services move it.
@@ -546,6 +547,8 @@ class Case(ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versioned):
     # The search columns: a case's whole text (and its documents'); pages that only show the
     # case leave them out (``.defer(*Case.SEARCH_FIELDS)``).
     SEARCH_FIELDS = ("search_vector", "search_text", "secret_search_vector", "secret_search_text")
+    # Read only by a query that names them (core.lazy): megabytes a case
+    LAZY_FIELDS = SEARCH_FIELDS
     # The case list's sort keys: copies of what a row shows from the project, its applicant
     # and the officer, kept by PostgreSQL triggers (``projects.triggers``), so a sort by
     # them reads an index (``projects.filters.KEYED_SORTS``). Empty on SQLite (no
@@ -702,7 +705,7 @@ def next_registry_number(case_id: int) -> int:
     return (top["m"] or 0) + 1
 
 
-class Document(models.Model):
+class Document(LazyColumns, models.Model):
     """A registered document of a case (beslutsunderlag, bilaga, ...), versioned by title.
 
     Every row is an entry in the case's registry with its own number (``00052-2020-4``).
@@ -743,6 +746,8 @@ class Document(models.Model):
     # Text read from the file by projects.tasks.document_extract_text (PDF, DOCX, TXT)
     # for the search; empty for images and until the task has run.
     text = models.TextField(_("text"), blank=True, default="", editable=False)
+    # up to 500 000 characters: read only by a query that names it (core.lazy)
+    LAZY_FIELDS = ("text",)
     text_extracted_at = models.DateTimeField(
         _("text utläst"), null=True, blank=True, editable=False
     )

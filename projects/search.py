@@ -111,6 +111,7 @@ def _search_parts(case, *, markings, copies, everything=False) -> list[tuple[str
         current = latest.get(document.title.lower())
         if current is None or document.version > current.version:  # type: ignore[attr-defined]
             latest[document.title.lower()] = document
+    _read_texts(list(latest.values()))
     for document in latest.values():
         text = document.text[:MAX_DOCUMENT_CHARS]  # type: ignore[attr-defined]
         parts.append(("document", document.title, text))  # type: ignore[attr-defined]
@@ -120,6 +121,19 @@ def _search_parts(case, *, markings, copies, everything=False) -> list[tuple[str
             for key, name, text in parts
         ]
     return [(key, _flat(name), _flat(text)) for key, name, text in parts if _flat(text)]
+
+
+def _read_texts(documents: list) -> None:
+    """The extracted texts of ``documents`` (a lazy column, read only when named) in one
+    query: only those indexed, the latest version of each title."""
+    unread = [d for d in documents if "text" in d.get_deferred_fields()]
+    if not unread:
+        return
+    from projects.models import Document
+
+    texts = dict(Document.objects.filter(pk__in=[d.pk for d in unread]).values_list("pk", "text"))
+    for document in unread:
+        document.text = texts.get(document.pk, "")
 
 
 def parts_to_text(parts: list[tuple[str, str, str]]) -> str:
