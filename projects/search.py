@@ -14,6 +14,7 @@ plain text: the page shows where a case matched from it (``match_snippets``), an
 (``make run``) searches it folded in Python.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -184,23 +185,55 @@ def _label(key: str, name: str) -> str:
     return f"{label}: {name}" if name else label
 
 
+# Each letter as typed folded (lower case, no accents) -> the letters that fold to it: "a"
+# -> "aAàáâãäåÀÁÂÃÄÅ..." (Latin letters up to U+024F; each folds to one letter).
+def _letters_folding_to() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for char in map(chr, range(0x250)):
+        folded = fold(char)
+        if len(folded) == 1 and char.isalnum():
+            found[folded] = found.get(folded, "") + char
+    return found
+
+
+_FOLDS_TO = _letters_folding_to()
+
+
+@functools.lru_cache(maxsize=256)
+def _stems_pattern(stems: tuple[str, ...]) -> re.Pattern:
+    """A word that starts with one of ``stems`` written with any case and accents: the
+    words ``fold(word).startswith(stem)`` finds, without folding the text (a case's search
+    text is up to megabytes: folding each word of it took 200 ms a megabyte)."""
+
+    def letter(char: str) -> str:
+        letters = _FOLDS_TO.get(char)
+        return f"[{re.escape(letters)}]" if letters and len(letters) > 1 else re.escape(char)
+
+    alternatives = "|".join("".join(letter(c) for c in stem) for stem in stems)
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*")
+
+
 def _highlight(text: str, words: list[str], width: int = 160) -> SafeString | None:
     """The stretch of ``text`` around the first matching word, matches in ``<mark>``,
     everything else HTML-escaped."""
-    stems = [_stem(word) for word in words if word]
-    tokens = list(_WORD.finditer(text))
-    hits = [m for m in tokens if any(fold(m.group()).startswith(stem) for stem in stems)]
-    if not hits:
+    stems = tuple(_stem(word) for word in words if word)
+    if not stems:
         return None
-    start = max(0, hits[0].start() - width // 3)
+    pattern = _stems_pattern(stems)
+    first = pattern.search(text)
+    if first is None:
+        return None
+    start = max(0, first.start() - width // 3)
     end = min(len(text), start + width)
     if start > 0:
         space = text.find(" ", start)
-        start = space + 1 if 0 <= space < hits[0].start() else start
+        start = space + 1 if 0 <= space < first.start() else start
     pieces = ["…" if start > 0 else ""]
     position = start
-    for match in hits:
-        if match.start() < start or match.end() > end:
+    for match in pattern.finditer(text, start):
+        if match.start() >= end:
+            break
+        if match.end() > end:
             continue
         pieces.append(escape(text[position : match.start()]))
         pieces.append(f"<mark>{escape(match.group())}</mark>")

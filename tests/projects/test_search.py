@@ -354,3 +354,26 @@ def test_the_organisation_search_finds_each_way_through_an_index(officer):
         "projects_organisation_org_number",
     ):
         assert index in plan, plan
+
+
+def test_a_snippet_marks_the_words_the_folded_rule_finds():
+    """A snippet marks each word whose folded form (lower case, no accents) starts with a
+    typed word's stem, as the search finds them, in any case and with any accents, found
+    without folding the text (a case's search text is up to megabytes)."""
+    import re
+
+    from core.collation import fold
+
+    text = (
+        "Vätgasdalen i LULEÅ: vatgas, VÄTGAS och Vätgasen; evätgas inte, Luleå-hamnen, "
+        "Lulea tekniska universitet och Ångström"
+    )
+    for typed in ("vatgas lulea", "VÄTGASDALEN", "angstrom", "lule"):
+        words = search.query_words(typed)
+        html = search._highlight(text, words, width=len(text))
+        stems = [search._stem(word) for word in words]
+        expected = [
+            w for w in re.findall(r"\w+", text) if any(fold(w).startswith(s) for s in stems)
+        ]
+        assert expected and re.findall(r"<mark>(.*?)</mark>", html) == expected
+    assert search._highlight(text, search.query_words("elektrolys")) is None
