@@ -69,14 +69,10 @@ def format_amount(value: Decimal | int | None, unit: str = "kr") -> str:
     if value is None or value == "":
         return ""
     value = Decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    whole, _dot, frac = f"{value:.2f}".partition(".")
-    groups: list[str] = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = sign + " ".join(groups)
+    if not value:
+        value = abs(value)  # -0.004 rounds to "0 kr", not "-0 kr"
+    whole, _dot, frac = f"{value:,.2f}".partition(".")  # "-1,245,497.50"
+    text = whole.replace(",", " ")
     if frac != "00":
         text += "," + frac
     return f"{text} {unit}".strip()

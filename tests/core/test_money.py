@@ -55,6 +55,10 @@ def test_format_amount():
     assert format_amount(Decimal("999.5")) == "999,50 kr"
     assert format_amount(0) == "0 kr"
     assert format_amount(None) == ""
+    assert format_amount(Decimal("-1245497.5")) == "-1 245 497,50 kr"
+    assert format_amount(-999) == "-999 kr"
+    assert format_amount(Decimal("-0.004")) == "0 kr"  # rounded to nothing: no sign
+    assert format_amount(Decimal("123456789012.345")) == "123 456 789 012,35 kr"
 
 
 @given(st.integers(min_value=0, max_value=10**12))
