@@ -63,10 +63,10 @@ def _snippets(request, case, text: str) -> list:
     material, from its whole document (``secret_search_text``); when that shows more than
     the public text does, marked material is shown, and the view is written to the
     access log as the case page's is (OSL)."""
-    snippets = search.match_snippets(case.search_text, text)
+    snippets = _matched(case, "search_text", case.search_head, text)
     if not case.search_secret:
         return snippets
-    whole = search.match_snippets(case.secret_search_text, text)
+    whole = _matched(case, "secret_search_text", case.secret_search_head, text)
     if whole != snippets:
         secrecy.log_access(
             user=request.user,
@@ -76,6 +76,15 @@ def _snippets(request, case, text: str) -> list:
             path=request.path,
         )
     return whole
+
+
+def _matched(case, column: str, head: str, text: str) -> list:
+    """The snippets from the start of the stored text (``selectors.SNIPPET_HEAD``), or from
+    all of it (read now) when the start is cut and holds none."""
+    snippets = search.match_snippets(head, text)
+    if not snippets and len(head) >= selectors.SNIPPET_HEAD:
+        snippets = search.match_snippets(getattr(case, column), text)
+    return snippets
 
 
 # --- Saved filters --------------------------------------------------------------------

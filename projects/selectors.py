@@ -34,6 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
+from django.db.models.functions import Substr
 
 from core import batch
 from core.collation import Folded, swedish
@@ -113,11 +114,22 @@ def case_table_queryset() -> QuerySet[Case]:
     )
 
 
+# Characters of a case's stored search text read for its snippets on the search page: the
+# case's own parts and the start of its documents' text (the whole is up to megabytes).
+SNIPPET_HEAD = 100_000
+
+
 def site_search_queryset() -> QuerySet[Case]:
-    """The search page's rows: a case-table row and the stored search text (snippets)."""
+    """The search page's rows: a case-table row and the start of the stored search text
+    (``search_head``, ``secret_search_head``: the snippets; ``search_views._snippets``
+    reads the whole of a case only where the start is cut and holds none)."""
     return (
         Case.objects.select_related("project__applicant", "officer")
-        .only(*CASE_TABLE_FIELDS, "search_text", "secret_search_text")
+        .only(*CASE_TABLE_FIELDS)
+        .annotate(
+            search_head=Substr("search_text", 1, SNIPPET_HEAD),
+            secret_search_head=Substr("secret_search_text", 1, SNIPPET_HEAD),
+        )
         .order_by("-year", "-number")
     )
 

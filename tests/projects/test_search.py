@@ -377,3 +377,41 @@ def test_a_snippet_marks_the_words_the_folded_rule_finds():
         ]
         assert expected and re.findall(r"<mark>(.*?)</mark>", html) == expected
     assert search._highlight(text, search.query_words("elektrolys")) is None
+
+
+def test_the_search_page_reads_the_start_of_a_long_text_for_its_snippets(
+    vatgas, officer, client_for
+):
+    """A case's stored search text is up to megabytes (every document's text): the search
+    page reads its start (``selectors.SNIPPET_HEAD``) for the snippets, and the whole only
+    for a case whose start is cut and holds none."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stored = Case.objects.values_list("search_text", flat=True).get(pk=vatgas.pk)
+    filler = "budget personal " * (selectors.SNIPPET_HEAD // 16)
+    Case.objects.filter(pk=vatgas.pk).update(
+        search_text=stored + f"\ndocument\tBilaga 1\t{filler}\ndocument\tBilaga 2\tElektrolysör"
+    )
+    with connection.cursor() as cursor:  # and the word in its index
+        cursor.execute(
+            "UPDATE projects_case SET search_vector = search_vector"
+            " || to_tsvector('swedish_unaccent', 'Elektrolysör') WHERE id = %s",
+            [vatgas.pk],
+        )
+    client = client_for(officer)
+
+    def page_and_whole_reads(q):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("projects:search"), {"q": q}).content.decode()
+        whole = [s for s in queries.captured_queries if '"search_text" FROM' in s["sql"]]
+        return page, len(whole)
+
+    page, whole = page_and_whole_reads("vatgas")  # in the case's own parts: the start
+    assert "<mark>Vätgas" in page, re.findall(r"<mark>[^<]*</mark>", page)
+    assert whole == 0
+    page, whole = page_and_whole_reads("elektrolysor")  # only past the start: read whole
+    assert "Dokument: Bilaga 2" in page and "<mark>Elektrolysör</mark>" in page
+    assert whole == 1
