@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core import notifications
 from core.models import NotificationKind
-from core.worklist import tasks_for
+from core.worklist import task_count, tasks_for
 
 
 def my_tasks(request):
@@ -24,7 +24,7 @@ def header_counts(request):
         request,
         "home/task_count.html",
         {
-            "count": len(tasks_for(request.user)),
+            "count": task_count(request.user),
             "unread": notifications.unread_count(request.user),
         },
     )

@@ -70,12 +70,23 @@ def tasks_for(
     return batch.resolve([pending_tasks(user, today, most)])[0]
 
 
+def task_count(user) -> int:
+    """How many tasks ``tasks_for`` lists (the header's count, asked after every page):
+    the same tasks, not masked, shortened or sorted."""
+    return len(batch.resolve([pending_tasks(user, finished=False)])[0])
+
+
 def pending_tasks(
-    user, today: datetime.date | None = None, most: int | None = SHOWN_PER_STEP
+    user,
+    today: datetime.date | None = None,
+    most: int | None = SHOWN_PER_STEP,
+    *,
+    finished: bool = True,
 ) -> batch.Pending[list[Task]]:
     """The user's tasks, sorted by due date, as a ``Pending`` (the start page reads their
     sources together with its other panels'). Each source is called ``source(user, today,
-    most)``; one whose tasks are few by nature ignores ``most``."""
+    most)``; one whose tasks are few by nature ignores ``most``. ``finished=False``: as
+    the sources build them (not masked, shortened or sorted)."""
     if not getattr(user, "is_authenticated", False):
         return Pending(build=list)
     today = today or timezone.localdate()
@@ -83,6 +94,8 @@ def pending_tasks(
 
     def build() -> list[Task]:
         items: list[Task] = [task for part in parts for task in part.build()]
+        if not finished:
+            return items
         mask = getattr(settings, "SECRECY_TASK_MASK", "")
         if mask:  # titles of secret cases for a user who may not see them
             items = _sources((mask,))[0](user, items)

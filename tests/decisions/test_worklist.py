@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.worklist import tasks_for
+from core.worklist import task_count, tasks_for
 from decisions.meetings import services as meeting_svc
 from financing import services as financing_svc
 from projects.models import CaseState as S
@@ -124,6 +124,8 @@ def test_the_task_page_and_the_start_page_lead_with_the_tasks(world, actors, cli
     assert home.index('id="panel-tasks"') < home.index("Mina öppna ärenden")
     counts = client.get("/mina-uppgifter/antal/").content.decode()
     assert str(len(tasks_for(actors.officer))) in counts
+    for user in (actors.officer, actors.secretary, actors.director):
+        assert task_count(user) == len(tasks_for(user))  # the header's: the list's length
 
 
 def test_returning_a_plan_tells_the_officer_with_a_link(world, actors, controller):
