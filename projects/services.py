@@ -11,6 +11,7 @@ row as the form showed it); when given, a stale edit is refused with ``Conflict`
 
 import datetime
 import hashlib
+import logging
 import os
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.db.models import Max, Q, Value
 from django.http import QueryDict
 from django.utils import timezone
@@ -94,6 +95,8 @@ PROJECT_CLOSURE_FIELDS = ("result_summary", "recommendation", "follow_up_case", 
 CASE_EDITABLE_FIELDS = ("title", "nyps_id", "officer", "received_on", "project")
 ORGANISATION_FIELDS = ("name", "kind", "org_number", "email", "city")
 MEMBER_FIELDS = ("group", "role", "name", "organisation", "email")
+
+logger = logging.getLogger(__name__)
 
 
 def _strip(value):
@@ -307,10 +310,40 @@ def case_refresh_search(*, case: Case) -> None:
         "search_text": search.parts_to_text(parts),
         "secret_search_text": search.parts_to_text(secret_parts) if secret_parts else "",
     }
-    if settings.USING_POSTGRES:
-        update["search_vector"] = _search_vector(parts)
-        update["secret_search_vector"] = _search_vector(secret_parts) if secret_parts else None
-    Case.objects.filter(pk=case.pk).update(**update)
+    if not settings.USING_POSTGRES:
+        Case.objects.filter(pk=case.pk).update(**update)
+        return
+    # A tsvector holds at most 1 MB: a case with many long documents full of numbers and
+    # names (budgets, tables) exceeds it. Its documents' words are then indexed from the
+    # start of each document only, shorter until the vector fits; the stored text (the
+    # snippets, the SQLite search) stays whole.
+    for cap in DOCUMENT_INDEX_CAPS:
+        vectors = {
+            "search_vector": _search_vector(_documents_cut(parts, cap)),
+            "secret_search_vector": (
+                _search_vector(_documents_cut(secret_parts, cap)) if secret_parts else None
+            ),
+        }
+        try:
+            with transaction.atomic():  # a savepoint: a vector too long fails alone
+                Case.objects.filter(pk=case.pk).update(**update, **vectors)
+        except (DataError, OperationalError) as exc:  # psycopg's ProgramLimitExceeded
+            if "too long for tsvector" not in str(exc) or cap == DOCUMENT_INDEX_CAPS[-1]:
+                raise
+            logger.warning("case %s: search vector too long, documents indexed in part", case.pk)
+        else:
+            return
+
+
+# Characters of each document indexed, tried in turn while the case's vector is too long
+# (None: as ``search.MAX_DOCUMENT_CHARS`` cut them; 0: the documents' names only).
+DOCUMENT_INDEX_CAPS = (None, 20_000, 5_000, 1_000, 0)
+
+
+def _documents_cut(parts, cap: int | None):
+    if cap is None:
+        return parts
+    return [(key, name, text[:cap] if key == "document" else text) for key, name, text in parts]
 
 
 def _search_vector(parts) -> Any:

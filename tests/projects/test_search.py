@@ -415,3 +415,25 @@ def test_the_search_page_reads_the_start_of_a_long_text_for_its_snippets(
     page, whole = page_and_whole_reads("elektrolysor")  # only past the start: read whole
     assert "Dokument: Bilaga 2" in page and "<mark>Elektrolysör</mark>" in page
     assert whole == 1
+
+
+def test_a_case_whose_documents_overflow_a_search_vector_is_still_indexed(vatgas, officer):
+    """A tsvector holds at most 1 MB: ten budget appendices of 100 000 characters of
+    numbers overflow it. The case is indexed with each document's start (the vector fits),
+    its own texts whole; the stored text keeps every word (snippets)."""
+    from projects.models import Document
+
+    documents = [
+        document_for(vatgas, officer, title=f"Budgetbilaga {n}", name=f"budget{n}.pdf")
+        for n in range(10)
+    ]
+    for n, document in enumerate(documents):
+        numbers = " ".join(str(10_000_000 + n * 20_000 + i) for i in range(10_000))
+        Document.objects.filter(pk=document.pk).update(text=f"Kalkyl{n} {numbers}")
+
+    services.case_refresh_search(case=vatgas)
+
+    assert _found("vatgasdalen") == ["Vätgasdalen förstudie"]  # its own texts
+    assert _found("kalkyl7") == ["Vätgasdalen förstudie"]  # each document's start
+    stored = Case.objects.values_list("search_text", flat=True).get(pk=vatgas.pk)
+    assert "10189999" in stored  # the last number of the last document: kept whole
