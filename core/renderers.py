@@ -40,7 +40,7 @@ from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext
@@ -89,6 +89,8 @@ def _compare(what: str, text: str, expected: str) -> None:
 def render_value(value) -> str:
     """``{{ value }}`` in an autoescaping template: localized, escaped unless safe (as
     ``render_value_in_context``)."""
+    if type(value) is str:  # most values: text, which neither localizing nor time zones change
+        return escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)

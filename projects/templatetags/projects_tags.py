@@ -1,13 +1,15 @@
 """Template helpers of the registry: ``{% load projects_tags %}``."""
 
 from django import template
+from django.template.defaultfilters import urlencode
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.links import object_urls
 from core.money import format_amount
-from core.renderers import choice_display
+from core.renderers import choice_display, render_date, render_value, writes
 from projects.documents import format_size
 
 register = template.Library()
@@ -151,3 +153,183 @@ def filesize(value):
     if value in (None, ""):
         return ""
     return format_size(int(value))
+
+
+# --- A case's documents and registry, written in Python -----------------------------------
+#
+# A case gathers documents over its life (applications, budgets, requisitions, reports and
+# their versions): at a hundred, the two tables' rows took 32 ms of the case page through
+# the template engine (seven links, translations and filters a row). They are written here;
+# their templates (``document_rows.html``, ``registry_rows.html``) stay the reference, and
+# the tests compare both (``FORM_RENDERER_VERIFY``, tests/projects/test_document_rows.py).
+
+
+def _allowed(can, key: str) -> bool:
+    """``{% if can.<key> %}``: a dict's item, else an attribute."""
+    if isinstance(can, dict):
+        return bool(can.get(key))
+    return bool(getattr(can, key, None))
+
+
+def _person(user) -> str:
+    """``{{ user.get_full_name|default:user.username }}``."""
+    return render_value(user.get_full_name() or user.username)
+
+
+def _secret_badge() -> str:
+    return f'<span class="badge badge--red">{render_value(gettext("Sekretess"))}</span>'
+
+
+def _version(number) -> str:
+    return gettext("v%(version)s") % {"version": render_value(number)}
+
+
+@writes("projects/partials/registry_rows.html")
+def render_registry_rows(case, registry) -> str:
+    """``projects/partials/registry_rows.html``: the case's registry in number order."""
+    dnr = render_value(case.dnr)
+    view_url = object_urls("projects:document_view")
+    download_url = object_urls("projects:document_download")
+    rows = []
+    for doc in registry:
+        cells = [
+            "\n    <tr>\n"
+            f'      <td class="nowrap">{dnr}-{render_value(doc.registry_number)}</td>\n'
+            f'      <td class="nowrap">{render_date(doc.document_date)}</td>\n'
+            f"      <td>{render_value(choice_display(doc, 'direction'))}</td>"
+        ]
+        if getattr(doc, "masked", None):
+            cells.append(
+                '\n      <td><span class="muted">—</span></td>\n'
+                f'      <th scope="row">{_secret_badge()} {render_value(doc.mask_label)}</th>'
+            )
+        else:
+            title = render_value(doc.title)
+            view = render_value(view_url(doc.pk))
+            download = render_value(download_url(doc.pk))
+            cells.append(
+                f"\n      <td>{render_value(doc.party_name or '—')}</td>\n"
+                '      <th scope="row">\n'
+                f'        <a href="{view}">{title}</a>'
+            )
+            if doc.version > 1:
+                cells.append(f' <span class="muted small">{_version(doc.version)}</span>')
+            if doc.confidential:
+                cells.append(f"\n        {_secret_badge()}")
+            if doc.description and doc.description != doc.title:
+                cells.append(
+                    f'\n        <p class="muted small">{render_value(doc.description)}</p>'
+                )
+            if doc.parent_id:
+                attached = gettext("Bilaga till nr %(number)s") % {
+                    "number": render_value(doc.parent.registry_number)
+                }
+                cells.append(f'\n        <p class="muted small">{attached}</p>')
+            cells.append(
+                f'\n        <p class="small"><a href="{view}" target="_blank" rel="noopener">'
+                f'{render_value(gettext("Öppna"))}<span class="visually-hidden"> {title}</span>'
+                f'</a> · <a href="{download}" download>{render_value(gettext("Ladda ner"))}'
+                f'<span class="visually-hidden"> {title}</span></a></p>\n'
+                "      </th>"
+            )
+        registered_by = _person(doc.registered_by) if doc.registered_by else ""
+        cells.append(
+            f'\n      <td class="nowrap">{render_date(doc.registered_at)}<br>'
+            f'<span class="muted small">{registered_by}</span></td>\n'
+            "    </tr>"
+        )
+        rows.append("".join(cells))
+    return "".join(rows) + "\n"
+
+
+@register.simple_tag
+def registry_rows(case, registry):
+    """``{% registry_rows case registry %}``."""
+    return render_registry_rows(case=case, registry=registry)
+
+
+@writes("projects/partials/document_rows.html")
+def render_document_rows(case, document_groups, can, next_url) -> str:
+    """``projects/partials/document_rows.html``: the case's documents by title, with their
+    older versions."""
+    may_upload = _allowed(can, "upload")
+    may_edit = _allowed(can, "edit_document")
+    upload = object_urls("projects:document_upload")(case.pk) if may_upload else ""
+    view_url = object_urls("projects:document_view")
+    download_url = object_urls("projects:document_download")
+    edit_url = object_urls("projects:document_edit")
+    rows = []
+    for group in document_groups:
+        doc = group.latest
+        title = render_value(group.title)
+        cells = [
+            "\n    <tr>\n"
+            '      <th scope="row">\n'
+            f'        <a href="{render_value(view_url(doc.pk))}">'
+            f"{title}</a>"
+        ]
+        if doc.confidential:
+            cells.append(f"\n        {_secret_badge()}")
+        cells.append(
+            f'\n        <p class="muted small">{render_value(doc.original_name)} · '
+            f"{render_value(filesize(doc.size))}</p>"
+        )
+        older = group.older
+        if older:
+            count = ngettext(
+                "%(counter)s tidigare version", "%(counter)s tidigare versioner", len(older)
+            ) % {"counter": render_value(len(older))}
+            items = []
+            for old in older:
+                badge = f" · {_secret_badge()}" if old.confidential else ""
+                version = gettext("Version %(version)s") % {"version": render_value(old.version)}
+                items.append(
+                    "\n            <li><a href="
+                    f'"{render_value(download_url(old.pk))}">'
+                    f"{version}</a> · {render_date(old.uploaded_at, 'Y-m-d H:i')} · "
+                    f"{_person(old.uploaded_by)} · {render_value(filesize(old.size))}{badge}</li>"
+                )
+            cells.append(
+                '\n        <details class="versions">\n'
+                f"          <summary>{count}</summary>\n"
+                f"          <ul>{''.join(items)}\n"
+                "          </ul>\n"
+                "        </details>"
+            )
+        download = render_value(download_url(doc.pk))
+        hidden_title = f'<span class="visually-hidden"> {title}</span>'
+        cells.append(
+            "\n      </th>\n"
+            f"      <td>{render_value(choice_display(doc, 'kind'))}</td>\n"
+            f"      <td>{_version(doc.version)} · {render_date(doc.uploaded_at)}<br>"
+            f'<span class="muted small">{_person(doc.uploaded_by)}</span></td>\n'
+            '      <td class="row-actions">\n'
+            f'        <a href="{download}" download>{render_value(gettext("Ladda ner"))}'
+            f"{hidden_title}</a>"
+        )
+        if may_upload:
+            query = (
+                f"?title={render_value(urlencode(group.title))}"
+                f"&amp;next={render_value(urlencode(next_url))}"
+            )
+            cells.append(
+                f'\n        <a href="{render_value(upload)}{query}">'
+                f'{render_value(gettext("Ny version"))}<span class="visually-hidden"> '
+                f"{render_value(gettext('av'))} {title}</span></a>"
+            )
+        if may_edit:
+            edit = render_value(edit_url(doc.pk))
+            cells.append(
+                f'\n        <a href="{edit}">{render_value(gettext("Ändra"))}{hidden_title}</a>'
+            )
+        cells.append("\n      </td>\n    </tr>")
+        rows.append("".join(cells))
+    return "".join(rows) + "\n"
+
+
+@register.simple_tag
+def document_rows(case, document_groups, can, next_url):
+    """``{% document_rows case document_groups can next_url %}``."""
+    return render_document_rows(
+        case=case, document_groups=document_groups, can=can, next_url=next_url
+    )
