@@ -1121,12 +1121,19 @@ def organisation_create(request):
 def organisation_detail(request, pk):
     _guard(permissions.can_view_registry(request.user))
     organisation = _get(Organisation, pk)
+    page = register_page(
+        selectors.organisation_projects_queryset(organisation),
+        PROJECTS_PER_PAGE,
+        request.GET.get("page"),
+    )
     return render(
         request,
         "projects/organisation_detail.html",
         {
             "organisation": organisation,
-            "rows": selectors.organisation_projects(organisation),
+            "page": page,
+            "rows": selectors.organisation_project_rows(organisation, page),
+            "query_without_page": query_without(request, "page"),
             "aliases": list(organisation.aliases.all()),
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
         },

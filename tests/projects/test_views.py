@@ -275,7 +275,7 @@ def test_organisation_list_search_detail_and_edit(officer, client_for, case):
 def test_organisation_page_lists_each_project_once_with_its_roles(officer, client_for):
     """A project the organisation applies for, owns and partners in is one row with three
     roles; one where it is only a partner, one row with that role; others are not listed."""
-    from projects.selectors import organisation_projects
+    from projects.selectors import organisation_project_rows, organisation_projects_queryset
 
     org = OrganisationFactory(name="Rollbolaget")
     everything = ProjectFactory(title="Alla roller", applicant=org, owner=org)
@@ -283,7 +283,7 @@ def test_organisation_page_lists_each_project_once_with_its_roles(officer, clien
     partner_only = ProjectFactory(title="Bara part")
     partner_only.partners.add(org)
     ProjectFactory(title="Inte med")
-    rows = organisation_projects(org)
+    rows = organisation_project_rows(org, organisation_projects_queryset(org))
     assert [(row["project"].title, row["roles"]) for row in rows] == [
         ("Alla roller", ["applicant", "owner", "partner"]),
         ("Bara part", ["partner"]),
@@ -291,6 +291,29 @@ def test_organisation_page_lists_each_project_once_with_its_roles(officer, clien
     page = client_for(officer).get(reverse("projects:organisation_detail", args=[org.pk]))
     html = page.content.decode()
     assert html.count("Alla roller") == 1 and "Inte med" not in html
+
+
+def test_organisation_page_shows_its_projects_a_page_at_a_time(officer, client_for):
+    """A municipality takes part in hundreds of projects over the years: the page lists
+    them by title a page at a time, with the same queries on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.views import PROJECTS_PER_PAGE
+
+    org = OrganisationFactory(name="Luleå kommun")
+    for n in range(PROJECTS_PER_PAGE + 3):
+        ProjectFactory(title=f"Projekt {n:03d}", applicant=org)
+    client = client_for(officer)
+    url = reverse("projects:organisation_detail", args=[org.pk])
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url).content.decode()
+    assert "Projekt 000" in first and f"Projekt {PROJECTS_PER_PAGE - 1:03d}" in first
+    assert f"Projekt {PROJECTS_PER_PAGE:03d}" not in first and "page=2" in first
+    with CaptureQueriesContext(connection) as last_queries:
+        last = client.get(url, {"page": 2}).content.decode()
+    assert f"Projekt {PROJECTS_PER_PAGE + 2:03d}" in last and "Projekt 000" not in last
+    assert len(first_queries) == len(last_queries)
 
 
 def test_organisation_duplicates_are_explained(officer, client_for):
