@@ -8,6 +8,10 @@ can grow with the register unseen (the ninth round found the financing plans lis
   the accounts or the exports);
 - on each such page, the links back to the same page with another query: its sort
   columns, its filters' links, its first and last pages (at most ``PER_ROUTE`` each);
+- the detail pages of the objects that hold the most of something (``largest_objects``:
+  an organisation's projects, a project's cases, a case's documents, a meeting's
+  paragraphs, a body's meetings, a plan's rows), chosen at 20 000 cases (the thirteenth
+  round found an organisation's page listing all its 459 projects);
 - as a superuser (made for the bench), who sees every menu entry and every case.
 
 Each URL's median wall-clock time of ``ROUNDS`` requests (PostgreSQL's work included) and
@@ -87,8 +91,40 @@ def _same_page_links(path: str, content: str) -> list[str]:
     return list(variants)[:PER_ROUTE]
 
 
+def largest_objects() -> list[str]:
+    """The detail pages of the objects that hold the most (an organisation's projects, a
+    project's cases, a case's documents, a meeting's paragraphs, a body's meetings, a
+    plan's rows): a page that lists all of something grows with it, and the routes above
+    have no argument. Chosen at 20 000 cases and timed again at the large size, as the
+    register grows around them."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from decisions.meetings.models import Body, Meeting
+    from financing.models import FinancingPlan
+    from projects.models import Case, Organisation, Project
+
+    def most(queryset, relation: str):
+        return queryset.annotate(n=Count(relation)).order_by("-n", "pk").first()
+
+    out = []
+    for name, queryset, relation, key in (
+        ("projects:organisation_detail", Organisation.objects.all(), "applied_projects", "pk"),
+        ("projects:project_detail", Project.objects.all(), "cases", "pk"),
+        ("projects:case_detail", Case.objects.all(), "documents", "pk"),
+        ("decisions:meeting_detail", Meeting.objects.all(), "paragraphs", "pk"),
+        ("decisions:body_detail", Body.objects.all(), "meetings", "pk"),
+        ("financing:plan_detail", FinancingPlan.objects.all(), "rows", "project_id"),
+    ):
+        found = most(queryset, relation)
+        if found is not None:
+            out.append(reverse(name, args=[getattr(found, key)]))
+    return out
+
+
 def urls(client) -> list[str]:
-    """The routes that answer a GET with a page, each followed by its own variants."""
+    """The routes that answer a GET with a page, each followed by its own variants, and
+    the largest objects' pages (``largest_objects``)."""
     out: list[str] = []
     for path in routes():
         response = client.get(path)
@@ -100,7 +136,7 @@ def urls(client) -> list[str]:
             continue
         out.append(path)
         out.extend(_same_page_links(path, response.content.decode()))
-    return out
+    return out + largest_objects()
 
 
 def _size(response) -> int:

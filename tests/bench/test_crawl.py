@@ -40,3 +40,29 @@ def test_the_crawl_times_every_page_as_a_superuser(client):
     timed = crawl.crawl(["/cases/", "/finance/plans/"])
     assert set(timed) == {"/cases/", "/finance/plans/"}
     assert all(t["status"] == 200 and t["queries"] > 0 and t["kb"] > 0 for t in timed.values())
+
+
+def test_the_largest_objects_pages_are_crawled_too(officer):
+    """A detail page that lists all of something grows with it: the object holding the
+    most of each kind is crawled (an organisation's projects, a project's cases ...)."""
+    from tests.projects.factories import (
+        OrganisationFactory,
+        ProjectFactory,
+        document_for,
+        register_case,
+    )
+
+    OrganisationFactory(name="Kalix kommun")
+    big = OrganisationFactory(name="Luleå kommun")
+    project = ProjectFactory(applicant=big)
+    ProjectFactory(applicant=big)
+    register_case(officer=officer, project=ProjectFactory())
+    register_case(officer=officer, project=project)
+    documented = register_case(officer=officer, project=project)
+    document_for(documented, officer)
+    found = crawl.largest_objects()
+    assert f"/cases/organisations/{big.pk}/" in found
+    assert f"/cases/projects/{project.pk}/" in found
+    assert f"/cases/{documented.pk}/" in found
+    timed = crawl.crawl(found)
+    assert all(t["status"] == 200 for t in timed.values()), timed
