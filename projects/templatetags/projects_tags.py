@@ -164,13 +164,6 @@ def filesize(value):
 # the tests compare both (``FORM_RENDERER_VERIFY``, tests/projects/test_document_rows.py).
 
 
-def _allowed(can, key: str) -> bool:
-    """``{% if can.<key> %}``: a dict's item, else an attribute."""
-    if isinstance(can, dict):
-        return bool(can.get(key))
-    return bool(getattr(can, key, None))
-
-
 def _person(user) -> str:
     """``{{ user.get_full_name|default:user.username }}``."""
     return render_value(user.get_full_name() or user.username)
@@ -252,8 +245,8 @@ def registry_rows(case, registry):
 def render_document_rows(case, document_groups, can, next_url) -> str:
     """``projects/partials/document_rows.html``: the case's documents by title, with their
     older versions."""
-    may_upload = _allowed(can, "upload")
-    may_edit = _allowed(can, "edit_document")
+    may_upload = bool(can.get("upload"))  # ``can``: the case page's permissions (a dict)
+    may_edit = bool(can.get("edit_document"))
     upload = object_urls("projects:document_upload")(case.pk) if may_upload else ""
     view_url = object_urls("projects:document_view")
     download_url = object_urls("projects:document_download")
