@@ -26,6 +26,7 @@ from financing.models import (
     GrantCategory,
     PlanStatus,
 )
+from projects import search
 from projects.models import (
     Case,
     CaseKind,
@@ -267,22 +268,27 @@ def _volume_documents():
         cursor.execute("DROP TABLE bench_new")
 
 
+# A case's vectors as ``projects.services.case_refresh_search`` makes them: its own parts
+# (weights A-C), and the whole with its documents' text (D).
+_OWN_PARTS = """
+    setweight(to_tsvector(%(config)s, lpad(c.number::text, 5, '0') || '-' || c.year
+              || ' ' || coalesce(c.nyps_id, '') || ' ' || c.title), 'A')
+    || setweight(to_tsvector(%(config)s, coalesce(o.name, '')), 'B')
+    || setweight(to_tsvector(%(config)s, p.summary || ' ' || p.purpose), 'C')"""
+SEARCH_VECTORS = f"""rank_vector = {_OWN_PARTS},
+    search_vector = {_OWN_PARTS}
+    || setweight(to_tsvector(%(config)s, coalesce(
+         (SELECT string_agg(left(d.text, {search.MAX_DOCUMENT_CHARS}), ' ')
+          FROM projects_document d WHERE d.case_id = c.id), '')), 'D')"""
+
+
 def _search_vectors():
     """The new cases' search vectors as ``grow_sql`` (and the app) makes them: with their
     documents' text at weight D."""
-    from projects import search
-
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE projects_case c SET search_vector =
-              setweight(to_tsvector(%(config)s, lpad(c.number::text, 5, '0') || '-' || c.year
-                        || ' ' || coalesce(c.nyps_id, '') || ' ' || c.title), 'A')
-              || setweight(to_tsvector(%(config)s, coalesce(o.name, '')), 'B')
-              || setweight(to_tsvector(%(config)s, p.summary || ' ' || p.purpose), 'C')
-              || setweight(to_tsvector(%(config)s, coalesce(
-                   (SELECT string_agg(left(d.text, {search.MAX_DOCUMENT_CHARS}), ' ')
-                    FROM projects_document d WHERE d.case_id = c.id), '')), 'D')
+            UPDATE projects_case c SET {SEARCH_VECTORS}
             FROM projects_project p LEFT JOIN projects_organisation o ON o.id = p.applicant_id
             WHERE p.id = c.project_id AND c.search_vector IS NULL
             """,  # noqa: S608 - numbers of ours
@@ -444,8 +450,6 @@ def grow_sql(target: int) -> dict:
     granted, 2-3 documents each with their text in the case's search vector) until there
     are ``target``; returns the seconds each step took."""
     import time
-
-    from projects import search
 
     timings: dict = {}
     existing = Case.objects.count()
@@ -629,14 +633,7 @@ def grow_sql(target: int) -> dict:
         step("documents")
         cursor.execute(
             f"""
-            UPDATE projects_case c SET search_vector =
-              setweight(to_tsvector(%(config)s, lpad(c.number::text, 5, '0') || '-' || c.year
-                        || ' ' || coalesce(c.nyps_id, '') || ' ' || c.title), 'A')
-              || setweight(to_tsvector(%(config)s, coalesce(o.name, '')), 'B')
-              || setweight(to_tsvector(%(config)s, p.summary || ' ' || p.purpose), 'C')
-              || setweight(to_tsvector(%(config)s, coalesce(
-                   (SELECT string_agg(left(d.text, {search.MAX_DOCUMENT_CHARS}), ' ')
-                    FROM projects_document d WHERE d.case_id = c.id), '')), 'D')
+            UPDATE projects_case c SET {SEARCH_VECTORS}
             FROM bench_new n, projects_project p
               LEFT JOIN projects_organisation o ON o.id = p.applicant_id
             WHERE c.id = n.case_id AND p.id = c.project_id

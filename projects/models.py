@@ -542,11 +542,23 @@ class Case(LazyColumns, ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versi
     # migration 0019.
     secret_search_vector = SearchVectorField(null=True, editable=False)
     secret_search_text = models.TextField(blank=True, default="", editable=False)
+    # What a match is ranked by (``projects.selectors.case_search``): the vectors above
+    # without the documents' words (weight D), so ranking reads the case's own parts, a few
+    # hundred bytes, not a vector of up to 1 MB a match (a common word matches thousands).
+    rank_vector = SearchVectorField(null=True, editable=False)
+    secret_rank_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     # The search columns: a case's whole text (and its documents'); pages that only show the
     # case leave them out (``.defer(*Case.SEARCH_FIELDS)``).
-    SEARCH_FIELDS = ("search_vector", "search_text", "secret_search_vector", "secret_search_text")
+    SEARCH_FIELDS = (
+        "search_vector",
+        "search_text",
+        "secret_search_vector",
+        "secret_search_text",
+        "rank_vector",
+        "secret_rank_vector",
+    )
     # Read only by a query that names them (core.lazy): megabytes a case
     LAZY_FIELDS = SEARCH_FIELDS
     # The case list's sort keys: copies of what a row shows from the project, its applicant

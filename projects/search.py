@@ -9,7 +9,9 @@ Confidential documents are left out: every role that sees a case sees its index.
 
 PostgreSQL: the text search configuration ``swedish_unaccent`` (migration 0009:
 ``unaccent`` before Swedish stemming) so "vatgas" finds "Vätgasdalen"; the vector is
-stored in ``Case.search_vector`` (GIN index). ``Case.search_text`` keeps the labelled
+stored in ``Case.search_vector`` (GIN index), and without the documents in
+``Case.rank_vector``, which the matches are ranked by: the case's own parts first, then
+cases matched in their documents only, newest first. ``Case.search_text`` keeps the labelled
 plain text: the page shows where a case matched from it (``match_snippets``), and SQLite
 (``make run``) searches it folded in Python.
 """
@@ -39,6 +41,8 @@ WEIGHTS = {
     "condition": "C",
     "document": "D",
 }
+# The documents' words: matched, not ranked (``Case.rank_vector`` leaves them out)
+DOCUMENT_WEIGHT = "D"
 
 
 def _flat(text: str) -> str:

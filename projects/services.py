@@ -313,6 +313,12 @@ def case_refresh_search(*, case: Case) -> None:
     if not settings.USING_POSTGRES:
         Case.objects.filter(pk=case.pk).update(**update)
         return
+    # Ranked by the case's own parts (``Case.rank_vector``): a few hundred bytes to read
+    # per match, where the whole vector holds every document's words.
+    update["rank_vector"] = _search_vector(_own_parts(parts))
+    update["secret_rank_vector"] = (
+        _search_vector(_own_parts(secret_parts)) if secret_parts else None
+    )
     # A tsvector holds at most 1 MB: a case with many long documents full of numbers and
     # names (budgets, tables) exceeds it. Its documents' words are then indexed from the
     # start of each document only, shorter until the vector fits; the stored text (the
@@ -344,6 +350,10 @@ def _documents_cut(parts, cap: int | None):
     if cap is None:
         return parts
     return [(key, name, text[:cap] if key == "document" else text) for key, name, text in parts]
+
+
+def _own_parts(parts):
+    return [part for part in parts if search.WEIGHTS[part[0]] != search.DOCUMENT_WEIGHT]
 
 
 def _search_vector(parts) -> Any:

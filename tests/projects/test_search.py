@@ -437,3 +437,55 @@ def test_a_case_whose_documents_overflow_a_search_vector_is_still_indexed(vatgas
     assert _found("kalkyl7") == ["Vätgasdalen förstudie"]  # each document's start
     stored = Case.objects.values_list("search_text", flat=True).get(pk=vatgas.pk)
     assert "10189999" in stored  # the last number of the last document: kept whole
+
+
+def _vector_matches(column: str, word: str) -> list[str]:
+    from django.contrib.postgres.search import SearchQuery
+
+    query = SearchQuery(word, config=search.SEARCH_CONFIG)
+    return list(Case.objects.filter(**{column: query}).values_list("title", flat=True))
+
+
+def test_matches_are_ranked_by_the_cases_own_parts_then_newest_first(vatgas, officer):
+    """A common word matches thousands of cases whose vectors hold their documents' words
+    (up to 1 MB each): ranking read every match's. Ranked by ``rank_vector`` (the case's own
+    parts), a case naming the word ranks first however often another's documents repeat
+    it; cases matched in their documents only follow, newest first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    older = register_case(officer=officer, title="Skogsbruk och klimat")
+    document_for(older, officer, title="Bilaga", name="bilaga.pdf")
+    newer = register_case(officer=officer, title="Rennäring och turism")
+    document_for(newer, officer, title="Bilaga", name="bilaga.pdf")
+    Document.objects.filter(case__in=[older, newer]).update(text="vätgas " * 50)
+    for case in (older, newer):
+        services.case_refresh_search(case=case)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = _found("vätgas")
+    assert found == ["Vätgasdalen förstudie", "Rennäring och turism", "Skogsbruk och klimat"]
+    ranked = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"projects_case"."rank_vector"' in ranked
+    assert 'ts_rank("projects_case"."search_vector"' not in ranked
+    # the documents' words are matched (search_vector), not ranked (rank_vector)
+    assert set(_vector_matches("search_vector", "vätgas")) == set(found)
+    assert _vector_matches("rank_vector", "vätgas") == ["Vätgasdalen förstudie"]
+
+
+def test_the_rank_vectors_migration_fills_them_from_the_stored_vectors(vatgas, officer):
+    import importlib
+
+    from django.db import connection
+
+    document_for(vatgas, officer, title="Bilaga", name="bilaga.pdf")
+    Document.objects.filter(case=vatgas).update(text="Kalkyl för elektrolysören")
+    services.case_refresh_search(case=vatgas)
+    made = Case.objects.values_list("rank_vector", flat=True).get(pk=vatgas.pk)
+    Case.objects.update(rank_vector=None, secret_rank_vector=None)
+    migration = importlib.import_module("projects.migrations.0032_case_rank_vectors")
+    with connection.schema_editor() as schema_editor:
+        migration.fill(None, schema_editor)
+    assert Case.objects.values_list("rank_vector", flat=True).get(pk=vatgas.pk) == made
+    assert "elektrolys" in str(Case.objects.values_list("search_vector", flat=True).get(pk=vatgas.pk))
+    assert "elektrolys" not in made
