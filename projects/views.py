@@ -60,6 +60,7 @@ from projects.widgets import OrganisationPickerWidget
 CASES_PER_PAGE = 25
 CASE_COUNT_CAP = 1000
 TIMELINE_PER_PAGE = 15
+MAX_TIMELINE_PAGE = 1_000
 ORGANISATIONS_PER_PAGE = 50
 PROJECTS_PER_PAGE = 50
 
@@ -400,14 +401,14 @@ def case_detail(request, pk):
             "notes": case.notes.select_related("author"),
             secrecy.MARKINGS: secrecy.markings_queryset([case.pk]),
             **titles,
-            **timeline_querysets(case),
+            **timeline_querysets(case, entries=TIMELINE_PER_PAGE + 1),
             **case_page.preload_for(request, case),
         }
 
     case = _case_or_404(pk, preload)
     project = case.project
     secrets = secrecy.secrets_for(user, [case], request=request)
-    timeline = Paginator(case_timeline(case, user, secrets), TIMELINE_PER_PAGE).get_page(1)
+    timeline = _timeline_page(case, user, 1, secrets)
     registry = selectors.registry_for_case(case, user, secrets)
     if secrets.shows_marked(case.pk):
         secrecy.log_access(
@@ -458,14 +459,24 @@ def case_detail(request, pk):
     return render(request, "projects/case_detail.html", context)
 
 
+def _timeline_page(case, user, number: int, secrets=None):
+    """Page ``number`` of the case's timeline: its entries and whether older ones follow
+    (the newest ``number`` pages and one more entry read, not the whole history)."""
+    # past any real history (a typed page number): the whole, and its last page
+    wanted = number * TIMELINE_PER_PAGE + 1 if number <= MAX_TIMELINE_PAGE else None
+    entries = case_timeline(case, user, secrets, entries=wanted)
+    return Paginator(entries, TIMELINE_PER_PAGE).get_page(number)
+
+
 @require_GET
 def case_history(request, pk):
     _guard(permissions.can_view_registry(request.user))
     case = _case_or_404(pk)
-    page = Paginator(case_timeline(case, request.user), TIMELINE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"case": case, "timeline": page}
+    try:
+        number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        number = 1
+    context = {"case": case, "timeline": _timeline_page(case, request.user, number)}
     if request.htmx:
         return render(request, "projects/partials/timeline_entries.html", context)
     return render(request, "projects/case_history.html", context)

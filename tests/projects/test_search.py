@@ -487,5 +487,7 @@ def test_the_rank_vectors_migration_fills_them_from_the_stored_vectors(vatgas, o
     with connection.schema_editor() as schema_editor:
         migration.fill(None, schema_editor)
     assert Case.objects.values_list("rank_vector", flat=True).get(pk=vatgas.pk) == made
-    assert "elektrolys" in str(Case.objects.values_list("search_vector", flat=True).get(pk=vatgas.pk))
+    assert "elektrolys" in str(
+        Case.objects.values_list("search_vector", flat=True).get(pk=vatgas.pk)
+    )
     assert "elektrolys" not in made
