@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -54,6 +55,8 @@ def site_search(request):
             "page": page,
             "results": results,
             "organisations": organisations,
+            # the embedded default (SQLite) matches without ranking
+            "ranked": settings.USING_POSTGRES,
         },
     )
 

@@ -171,6 +171,7 @@ def test_results_are_ranked_and_show_where_they_matched(officer, client_for):
     assert page.index(strong.title) < page.index(weak.title)
     assert "<mark>vätgas</mark>" in page
     assert "Projektbeskrivning" in page
+    assert "Bäst träff först" in page  # the order explained
 
 
 def test_the_search_page_joins_only_the_page_it_shows(officer, client_for):
