@@ -94,7 +94,7 @@ def _same_page_links(path: str, content: str) -> list[str]:
 def largest_objects() -> list[str]:
     """The detail pages of the objects that hold the most (an organisation's projects, a
     project's cases, a case's documents, a meeting's paragraphs, a body's meetings, a
-    plan's rows): a page that lists all of something grows with it, and the routes above
+    plan's rows, the history of a case's project): a page that lists all of something grows with it, and the routes above
     have no argument. Chosen at 20 000 cases and timed again at the large size, as the
     register grows around them."""
     from django.db.models import Count
@@ -119,6 +119,16 @@ def largest_objects() -> list[str]:
         found = most(queryset, relation)
         if found is not None:
             out.append(reverse(name, args=[getattr(found, key)]))
+    # the case whose project has the longest history (its timeline)
+    longest = (
+        Project.history.model.objects.values("id")
+        .annotate(n=Count("history_id"))
+        .order_by("-n", "id")
+        .first()
+    )
+    case = longest and Case.objects.filter(project_id=longest["id"]).order_by("pk").first()
+    if case is not None:
+        out.append(reverse("projects:case_detail", args=[case.pk]))
     return out
 
 

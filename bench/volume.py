@@ -180,7 +180,42 @@ def grow_to(target: int, *, seed: int = 20200324) -> int:
     _financing(projects, cases, orgs, rng)
     _volume_documents()
     _search_vectors()
+    if missing >= LONG_HISTORY_FROM:
+        _long_histories([p.pk for p in projects[:: missing // LONG_HISTORIES][:LONG_HISTORIES]])
     return missing
+
+
+# A few projects followed for years: saved again and again (each record holds every text of
+# the project), so the crawl times the case page of a long history (``bench.crawl``).
+LONG_HISTORIES, LONG_HISTORY_SAVES, LONG_HISTORY_FROM = 5, 300, 10_000
+
+
+def _long_histories(project_ids: list[int]) -> None:
+    from projects.models import Project
+
+    history = Project.history.model
+    given = {
+        f.column: f"p.{connection.ops.quote_name(f.column)}"
+        for f in Project._meta.concrete_fields
+        if f.column != "updated_at"
+    }
+    text = "Projektet utvecklar arbetet i länet tillsammans med lokala aktörer. " * 40
+    given |= {
+        "summary": f"'{text}' || ' Version ' || g",
+        "background": f"'{text}'",
+        "history_date": "now() - g * interval '7 hours'",
+        "history_type": "'~'",
+        "history_user_id": "(SELECT min(c.officer_id) FROM projects_case c"
+        " WHERE c.project_id = p.id)",
+    }
+    with connection.cursor() as cursor:
+        _insert(
+            cursor,
+            history,
+            given,
+            f"FROM projects_project p, generate_series(1, {LONG_HISTORY_SAVES}) g"
+            f" WHERE p.id IN ({', '.join(str(int(pk)) for pk in project_ids)})",
+        )
 
 
 def _financing(projects, cases, orgs, rng):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench import crawl
+from bench import crawl, volume
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,10 @@ def test_the_largest_objects_pages_are_crawled_too(officer):
     register_case(officer=officer, project=project)
     documented = register_case(officer=officer, project=project)
     document_for(documented, officer)
+    historic = register_case(officer=officer, project=ProjectFactory())
+    volume._long_histories([historic.project_id])  # a project saved 300 times
     found = crawl.largest_objects()
+    assert f"/cases/{historic.pk}/" in found
     assert f"/cases/organisations/{big.pk}/" in found
     assert f"/cases/projects/{project.pk}/" in found
     assert f"/cases/{documented.pk}/" in found
