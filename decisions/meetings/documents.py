@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Func, Prefetch, TextField, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from pypdf import PdfReader
@@ -414,15 +414,45 @@ def print_css() -> str:
         return handle.read()
 
 
-def signed_record(meeting: Meeting, paragraph: Paragraph | None = None) -> ProtocolRecord | None:
+class _ExtractHtml(Func):
+    """The extract of one § from a record's ``extracts`` ({paragraph id: html}), read in
+    the database: a long protocol's record holds the protocol and every extract."""
+
+    output_field = TextField()
+
+    def __init__(self, paragraph_id: int):
+        self.key = str(int(paragraph_id))
+        super().__init__(F("extracts"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"({column} ->> %s)", (*params, self.key)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"json_extract({column}, %s)", (*params, f'$."{self.key}"')
+
+
+def signed_record(
+    meeting: Meeting, paragraph: Paragraph | None = None, *, html: str | None = None
+) -> ProtocolRecord | None:
     """The record a signed document is made from: the §'s own (omedelbar justering), else
-    the meeting's once it is signed; None for a draft."""
+    the meeting's once it is signed; None for a draft.
+
+    Read with the signers and only the HTML asked for (``html``): "protocol" (its
+    ``protocol_html``), "extract" (``paragraph``'s extract, as ``extract_html``: None if
+    the record has none) or None."""
+    records = ProtocolRecord.objects.defer("extracts")
+    if html != "protocol":
+        records = records.defer("extracts", "protocol_html")
+    if html == "extract" and paragraph is not None:
+        records = records.annotate(extract_html=_ExtractHtml(paragraph.pk))
     if paragraph is not None and paragraph.adjusted_at:
-        record = ProtocolRecord.objects.filter(paragraph=paragraph).first()
+        record = records.filter(paragraph=paragraph).first()
         if record is not None:
             return record
     if meeting.status == MeetingStatus.SIGNED:
-        return ProtocolRecord.objects.filter(meeting=meeting).first()
+        return records.filter(meeting=meeting).first()
     return None
 
 
@@ -443,12 +473,13 @@ def render_html(
     made for nobody, e.g. a stored PDF, masks them); the record (``live=True``) is taken
     as it stands: a signed protocol is final."""
     if not live and kind != GeneratedDocument.Kind.KALLELSE:
-        record = signed_record(meeting, paragraph)
+        part = "protocol" if kind == GeneratedDocument.Kind.PROTOCOL else "extract"
+        record = signed_record(meeting, paragraph, html=part)
         if record is not None:
             if kind == GeneratedDocument.Kind.PROTOCOL and record.meeting_id:
                 return record.protocol_html
             if kind == GeneratedDocument.Kind.EXTRACT and paragraph is not None:
-                html = record.extracts.get(str(paragraph.pk))
+                html = record.extract_html
                 if html is None:
                     raise DocumentError("Paragrafen finns inte i det justerade protokollet.")
                 day = certified_on or timezone.localdate()

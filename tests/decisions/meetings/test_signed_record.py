@@ -239,3 +239,30 @@ def test_the_final_protocol_is_pdfa_sealed_naming_the_signers_and_breaks_on_tamp
     tampered = pdf[:position] + bytes([pdf[position] ^ 0x01]) + pdf[position + 1 :]
     assert not verify_pdf(tampered).valid
     assert pdfsig(tampered, tmp_path)["Signature Validation"] != "Signature is Valid."
+
+
+def test_a_document_of_the_record_reads_only_its_own_html(signed_run_meeting):
+    """A long protocol's record holds the protocol and every § extract: an extract reads
+    its own in the database, the protocol its HTML, neither the other's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decisions.meetings import documents
+
+    meeting = signed_run_meeting["meeting"]
+    p41 = signed_run_meeting["p41"]
+    record = ProtocolRecord.objects.get(meeting=meeting)
+    with CaptureQueriesContext(connection) as queries:
+        html = documents.render_html(kind="extract", meeting=meeting, paragraph=p41)
+    read = " ".join(q["sql"] for q in queries.captured_queries if "protocolrecord" in q["sql"])
+    assert '"extracts" ->>' in read and '"extracts",' not in read and "protocol_html" not in read
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    assert html == record.extracts[str(p41.pk)].replace(documents.CERTIFIED_ON, day)
+    with CaptureQueriesContext(connection) as queries:
+        html = documents.render_html(kind="protocol", meeting=meeting)
+    read = " ".join(q["sql"] for q in queries.captured_queries if "protocolrecord" in q["sql"])
+    assert "protocol_html" in read and '"extracts"' not in read
+    assert html == record.protocol_html
+    missing = Paragraph(pk=p41.pk + 10_000, meeting=meeting)  # a § not in the record
+    with pytest.raises(documents.DocumentError):
+        documents.render_html(kind="extract", meeting=meeting, paragraph=missing)
