@@ -10,7 +10,8 @@ save writing fields and then m2m rows) become one entry. Newest first.
 
 Confidential documents are left out for users who may not see them (läsare).
 
-A page of the timeline reads the newest records only (``records``): a project followed for
+A page of the timeline reads the newest records only (``case_timeline(entries=...)``): a
+project followed for
 years has hundreds of records, each with every text of the project, and reading and
 diffing all of them for the case page's first fifteen entries grew with its history (400
 records: 30 -> 216 ms). Each object's record before the window is read for its diff; when
@@ -146,6 +147,13 @@ _SOURCE_LOOKUPS = {
 }
 
 
+def _source_records(case: Case, kind: str) -> models.QuerySet:
+    """The history records of one kind (``_SOURCE_LOOKUPS``) around ``case``."""
+    model, lookup = _SOURCE_LOOKUPS[kind]
+    key = case.pk if kind in ("case", "document") else case.project_id
+    return _records(model, **{lookup: key})
+
+
 def _windowed(queryset: models.QuerySet, records: int | None) -> models.QuerySet:
     return queryset if records is None else queryset.order_by(*_NEWEST_FIRST)[:records]
 
@@ -166,10 +174,7 @@ def timeline_querysets(case: Case, entries: int | None = None) -> dict[str, mode
     from projects import secrecy
 
     records = _window(entries)
-
-    project_id = case.project_id
-    project_history = _history(Project)._default_manager.filter(id=project_id)
-    keys = {"case": case.pk, "project": project_id, "document": case.pk}
+    project_history = _history(Project)._default_manager.filter(id=case.project_id)
     return {
         # For a user who may not see secret documents: a marking of the whole case, and
         # the documents marked now (a marking after the upload has no history row).
@@ -180,10 +185,8 @@ def timeline_querysets(case: Case, entries: int | None = None) -> dict[str, mode
             "pk", flat=True
         ),
         **{
-            f"timeline.{kind}": _windowed(
-                _records(model, **{lookup: keys.get(kind, project_id)}), records
-            )
-            for kind, (model, lookup) in _SOURCE_LOOKUPS.items()
+            f"timeline.{kind}": _windowed(_source_records(case, kind), records)
+            for kind in _SOURCE_LOOKUPS
         },
         **{
             f"timeline.m2m.{name}": apps.get_model("projects", f"HistoricalProject_{name}")
@@ -257,15 +260,12 @@ def _read_previous(case: Case, rows: dict, full: list[str]) -> datetime.datetime
     older entries may be missing or cut."""
     if not full:
         return None
-    project_id = case.project_id
-    keys = {"case": case.pk, "project": project_id, "document": case.pk}
     querysets = []
     for kind in full:
-        model, lookup = _SOURCE_LOOKUPS[kind]
         read = rows[f"timeline.{kind}"]
         oldest = min(read, key=lambda r: (r.history_date, r.history_id))
         querysets.append(
-            _records(model, **{lookup: keys.get(kind, project_id)})
+            _source_records(case, kind)
             .filter(id__in={r.id for r in read})
             .filter(
                 models.Q(history_date__lt=oldest.history_date)
