@@ -206,9 +206,9 @@ def _sources(
     case: Case, user, entries: int | None
 ) -> tuple[list[_Source], dict[int, dict[str, frozenset]], datetime.datetime | None]:
     """The history records of each kind, the project records' m2m values (one query, or
-    none when the case page has read them: ``timeline_querysets``) and the time before
-    which records were left unread (None: all read)."""
-    if batch.is_loaded(case, "timeline.case"):
+    none when the case page has read them for ``entries``: ``timeline_querysets``) and the
+    time before which records were left unread (None: all read)."""
+    if entries is not None and batch.is_loaded(case, "timeline.case"):
         rows = {name: batch.loaded(case, name, ()) for name in timeline_querysets_names()}
     else:
         querysets = timeline_querysets(case, entries)
@@ -441,7 +441,7 @@ def case_timeline(case: Case, user, secrets=None, *, entries: int | None = None)
     certain = [e for e in out if e._start > cutoff + MERGE_WINDOW]
     if len(certain) >= entries:  # type: ignore[operator]
         return certain
-    return case_timeline(case, user, secrets)
+    return case_timeline(case, user, secrets)  # the whole (not the page's preloaded rows)
 
 
 def _entries(case: Case, user, secrets, sources, m2m) -> list[Entry]:
