@@ -94,9 +94,9 @@ def _same_page_links(path: str, content: str) -> list[str]:
 def largest_objects() -> list[str]:
     """The detail pages of the objects that hold the most (an organisation's projects, a
     project's cases, a case's documents, a meeting's paragraphs, a body's meetings, a
-    plan's rows, the history of a case's project): a page that lists all of something grows with it, and the routes above
-    have no argument. Chosen at 20 000 cases and timed again at the large size, as the
-    register grows around them."""
+    plan's rows, a case's project's history records): a page that lists all of something
+    grows with it, and the routes above have no argument. Chosen at 20 000 cases and timed
+    again at the large size, as the register grows around them."""
     from django.db.models import Count
     from django.urls import reverse
 

@@ -191,8 +191,6 @@ LONG_HISTORIES, LONG_HISTORY_SAVES, LONG_HISTORY_FROM = 5, 300, 10_000
 
 
 def _long_histories(project_ids: list[int]) -> None:
-    from projects.models import Project
-
     history = Project.history.model
     given = {
         f.column: f"p.{connection.ops.quote_name(f.column)}"
