@@ -10,13 +10,12 @@ save writing fields and then m2m rows) become one entry. Newest first.
 
 Confidential documents are left out for users who may not see them (läsare).
 
-A page of the timeline reads the newest records only (``case_timeline(entries=...)``): a
-project followed for
-years has hundreds of records, each with every text of the project, and reading and
-diffing all of them for the case page's first fifteen entries grew with its history (400
-records: 30 -> 216 ms). Each object's record before the window is read for its diff; when
-the window holds too few entries that are certain (a merge may reach past it), the whole
-history is read.
+A page of the timeline reads the newest records only (``case_timeline(entries=...)``), and
+the m2m rows of those: a project followed for years has hundreds of records, each with
+every text of the project, and reading and diffing all of them for the case page's first
+fifteen entries grew with its history (400 records: 30 -> 216 ms). A member's, obligation's
+or document's record before the window is read for its diff; when the window holds too few
+entries that are certain (a merge may reach past it), the whole history is read.
 """
 
 import datetime
@@ -174,7 +173,8 @@ def timeline_querysets(case: Case, entries: int | None = None) -> dict[str, mode
     from projects import secrecy
 
     records = _window(entries)
-    project_history = _history(Project)._default_manager.filter(id=case.project_id)
+    # the m2m rows of the project records read (the window's, or all)
+    project_history = _windowed(_source_records(case, "project"), records)
     return {
         # For a user who may not see secret documents: a marking of the whole case, and
         # the documents marked now (a marking after the upload has no history row).
@@ -188,12 +188,17 @@ def timeline_querysets(case: Case, entries: int | None = None) -> dict[str, mode
             f"timeline.{kind}": _windowed(_source_records(case, kind), records)
             for kind in _SOURCE_LOOKUPS
         },
-        **{
-            f"timeline.m2m.{name}": apps.get_model("projects", f"HistoricalProject_{name}")
-            .objects.filter(history_id__in=project_history.values("history_id"))
-            .values_list("history_id", f"{related._meta.model_name}_id")
-            for name, related in PROJECT_M2M.items()
-        },
+        **_m2m_querysets(project_history),
+    }
+
+
+def _m2m_querysets(project_records: models.QuerySet) -> dict[str, models.QuerySet]:
+    """{name: (history_id, related id) rows} of ``project_records``' three m2m fields."""
+    return {
+        f"timeline.m2m.{name}": apps.get_model("projects", f"HistoricalProject_{name}")
+        .objects.filter(history_id__in=project_records.values("history_id"))
+        .values_list("history_id", f"{related._meta.model_name}_id")
+        for name, related in PROJECT_M2M.items()
     }
 
 
@@ -253,18 +258,24 @@ def _sources(
     return sources, m2m, cutoff
 
 
+# Kinds of several objects (a project's members, ...): an object's oldest record read may be
+# far newer than the oldest read of its kind, and its diff needs the record before it. Of a
+# kind of one object (the case, the project) the oldest record read begins no entry shown.
+_MANY_OBJECTS = ("member", "obligation", "document")
+
+
 def _read_previous(case: Case, rows: dict, full: list[str]) -> datetime.datetime | None:
     """For each kind whose window was full (older records left unread), each windowed
-    object's record before the window, added to ``rows`` marked ``_context`` (its diff
-    needs it; it makes no entry). Returns the newest of those kinds' oldest read times:
-    older entries may be missing or cut."""
+    object's record before the window (kinds of several objects), added to ``rows`` marked
+    ``_context`` (its diff needs it; it makes no entry). Returns the newest of those kinds'
+    oldest read times: older entries may be missing or cut."""
     if not full:
         return None
-    querysets = []
-    for kind in full:
+    querysets = {}
+    for kind in (kind for kind in full if kind in _MANY_OBJECTS):
         read = rows[f"timeline.{kind}"]
         oldest = min(read, key=lambda r: (r.history_date, r.history_id))
-        querysets.append(
+        querysets[f"timeline.{kind}"] = (
             _source_records(case, kind)
             .filter(id__in={r.id for r in read})
             .filter(
@@ -274,11 +285,12 @@ def _read_previous(case: Case, rows: dict, full: list[str]) -> datetime.datetime
             .order_by("id", *_NEWEST_FIRST)
             .distinct("id")
         )
-    batch.fetch_together(*querysets)
-    for kind, queryset in zip(full, querysets, strict=True):
+    if querysets:
+        batch.fetch_together(*querysets.values())
+    for name, queryset in querysets.items():
         for record in queryset:
             record._context = True
-            rows[f"timeline.{kind}"].append(record)
+            rows[name].append(record)
     return max(
         min(r.history_date for r in rows[f"timeline.{kind}"] if not getattr(r, "_context", False))
         for kind in full

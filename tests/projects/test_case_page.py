@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from core.roles import Role
@@ -281,13 +282,17 @@ def test_member_roles_must_fit_the_group(case, officer):
 
 
 def _long_history(case, officer):
-    """A project followed for years: its texts saved again and again by two officers, some
-    saves within the merge window (one entry), members, obligations and documents added,
-    a member removed; the case's own facts changed between."""
+    """A project followed for years: its texts and partners saved again and again by two
+    officers, some saves within the merge window (one entry), members and obligations
+    added, a member removed; the case's own facts changed between; documents uploaded."""
     colleague = user_with_role(Role.OFFICER, username="officer2")
-    start = datetime.datetime(2021, 1, 4, 8, tzinfo=datetime.UTC)
+    start = timezone.now() + datetime.timedelta(hours=1)  # after the case's own records
     project = Project.objects.get(pk=case.project_id)
+    partners = [OrganisationFactory(name=f"Partner {n}") for n in range(3)]
+    for title in ("Ansökan", "Budget"):
+        document_for(case, officer, title=title, name=f"{title}.pdf")
     moment = start
+    kept: list[ProjectMember] = []
     for i in range(70):
         # every fifth save 2 s after the one before by the same user: merged with it
         moment += datetime.timedelta(seconds=2) if i % 5 == 4 else datetime.timedelta(hours=7)
@@ -301,6 +306,14 @@ def _long_history(case, officer):
                 member._history_user = user
                 member._history_date = moment + datetime.timedelta(minutes=1)
                 member.delete()
+            else:
+                kept.append(member)
+        elif i % 7 == 5 and kept:
+            # a member added long before renamed: its diff needs a record older than a page
+            member = kept[0]
+            member.name = f"{member.name} (ny roll {i})"
+            member._history_user, member._history_date = user, moment
+            member.save()
         elif i % 11 == 5:
             obligation = Obligation(project=project, text=f"Villkor {i}")
             obligation._history_user, obligation._history_date = user, moment
@@ -314,6 +327,8 @@ def _long_history(case, officer):
             project.contact_name = f"Kontakt {i % 4}"  # the same again every fourth: no change
             project._history_user, project._history_date = user, moment
             project.save()
+            if i % 4 == 1:  # the partners too, in the same save's record
+                project.partners.set(partners[: 1 + i % 3])
     # last, a burst of saves a second apart (one entry): more records than a page reads
     for i in range(60):
         moment += datetime.timedelta(seconds=1)
@@ -344,6 +359,35 @@ def test_a_page_of_a_long_timeline_reads_its_newest_records_and_equals_the_whole
         if entries == 1:  # the burst is the newest entry: the newest records suffice
             read = " ".join(q["sql"] for q in queries.captured_queries)
             assert "LIMIT 3" in read and "DISTINCT ON" in read
+
+
+def test_a_page_shows_a_change_to_an_object_added_before_its_window(case, officer):
+    """Of a kind of many objects (members), the newest records of the kind can belong to an
+    object whose earlier record is older than the page reads: its diff needs that one (read
+    with ``DISTINCT ON``), or the change would show as the member being added."""
+    start = timezone.now() + datetime.timedelta(hours=1)  # after the case's own records
+    members = []
+    for n in range(12):
+        member = ProjectMember(project=case.project, group="project", role="participant")
+        member.name = f"Deltagare {n}"
+        member._history_user = officer
+        member._history_date = start + datetime.timedelta(days=n)
+        member.save()
+        members.append(member)
+    first = members[0]
+    first.name = "Deltagare 0 (projektledare)"
+    first._history_user, first._history_date = officer, start + datetime.timedelta(days=40)
+    first.save()
+
+    whole = case_timeline(case, officer)
+    for entries in (1, 2, 5):
+        with CaptureQueriesContext(connection) as queries:
+            page = case_timeline(case, officer, entries=entries)
+        assert _shown(page[:entries]) == _shown(whole[:entries]), entries
+        if entries == 1:  # three member records read: the renamed one's first read too
+            assert "DISTINCT ON" in " ".join(q["sql"] for q in queries.captured_queries)
+    change = next(e for e in whole if e.kind == "member")
+    assert change.action == "changed" and change.changes
 
 
 def test_the_case_page_and_its_history_pages_show_the_whole_timeline(case, officer, client_for):
