@@ -445,18 +445,30 @@ def case_timeline(case: Case, user, secrets=None, *, entries: int | None = None)
     """The recorded changes around the case, newest first (see the module docstring):
     every one, or at least the newest ``entries`` (all if there are fewer)."""
     sources, m2m, cutoff = _sources(case, user, entries)
-    out = _entries(case, user, secrets, sources, m2m)
     if cutoff is None:
-        return out
+        return _entries(case, user, secrets, sources, m2m, wanted=entries)
     # Certain: begun past the merge window after the unread records (so no merge reaches
     # back into them, nor is an entry of them left out between).
-    certain = [e for e in out if e._start > cutoff + MERGE_WINDOW]
+    certain = _entries(
+        case, user, secrets, sources, m2m, wanted=entries, after=cutoff + MERGE_WINDOW
+    )
     if len(certain) >= entries:  # type: ignore[operator]
         return certain
     return case_timeline(case, user, secrets)  # the whole (not the page's preloaded rows)
 
 
-def _entries(case: Case, user, secrets, sources, m2m) -> list[Entry]:
+def _entries(
+    case: Case,
+    user,
+    secrets,
+    sources,
+    m2m,
+    *,
+    wanted: int | None = None,
+    after: datetime.datetime | None = None,
+) -> list[Entry]:
+    """The entries newest first: the first ``wanted`` (or all) begun after ``after`` (or
+    all); the changes of an entry are compared only up to there."""
     lookups = _Lookups()
     User = get_user_model()
 
@@ -522,8 +534,11 @@ def _entries(case: Case, user, secrets, sources, m2m) -> list[Entry]:
         merged.append(entry)
 
     masked = _masked_labels(case, user, secrets)
-    out = []
+    merged.sort(key=lambda e: e.when, reverse=True)  # stable: ties keep their order
+    out: list[Entry] = []
     for entry in merged:
+        if after is not None and entry._start <= after:  # type: ignore[operator]
+            continue
         entry.user = lookups.name(User, entry._user_id) if entry._user_id else _("Systemet")
         if entry.action == "changed":
             entry.changes = _changes(entry, lookups, m2m)
@@ -534,7 +549,8 @@ def _entries(case: Case, user, secrets, sources, m2m) -> list[Entry]:
                     if str(change.label) in masked:
                         change.old = change.new = masked[str(change.label)]
         out.append(entry)
-    out.sort(key=lambda e: e.when, reverse=True)
+        if wanted is not None and len(out) >= wanted:
+            break
     return out
 
 
