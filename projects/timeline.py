@@ -214,12 +214,12 @@ def _sources(
     none when the case page has read them for ``entries``: ``timeline_querysets``) and the
     time before which records were left unread (None: all read)."""
     if entries is not None and batch.is_loaded(case, "timeline.case"):
-        rows = {name: batch.loaded(case, name, ()) for name in timeline_querysets_names()}
+        # copies: the records read before the window are added to them
+        rows = {name: list(batch.loaded(case, name, ())) for name in timeline_querysets_names()}
     else:
         querysets = timeline_querysets(case, entries)
         batch.fetch_together(*querysets.values(), prepare=True)
         rows = {name: list(queryset) for name, queryset in querysets.items()}
-    rows = {name: list(found) for name, found in rows.items()}
     records = _window(entries)
     cutoff = None
     if records is not None:
@@ -443,7 +443,7 @@ def _masked_labels(case: Case, user, secrets=None) -> dict[str, str]:
 
 def case_timeline(case: Case, user, secrets=None, *, entries: int | None = None) -> list[Entry]:
     """The recorded changes around the case, newest first (see the module docstring):
-    every one, or at least the newest ``entries`` (all if there are fewer)."""
+    every one, or the newest ``entries`` (all if there are fewer)."""
     sources, m2m, cutoff = _sources(case, user, entries)
     if cutoff is None:
         return _entries(case, user, secrets, sources, m2m, wanted=entries)
