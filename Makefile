@@ -21,12 +21,13 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SEAL_DEMO_DIR=$(SEAL_DIR) \
 	SEAL_CERTIFICATE=$${SEAL_CERTIFICATE:-$(SEAL_DIR)/demo-seal.pem} \
 	SEAL_KEY=$${SEAL_KEY:-$(SEAL_DIR)/demo-seal.key}
 
-.PHONY: run test e2e lint format check-deploy messages lock bench worker clean help backup restore
+.PHONY: run test e2e fuzz lint format check-deploy messages lock bench worker clean help backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   - install, lint, run the whole test suite on PostgreSQL + Redis"
 	@echo "make e2e    - only the browser journeys (Playwright + Chromium)"
+	@echo "make fuzz   - the form fuzzing, 200 new random examples per form (make test: 12 fixed)"
 	@echo "make bench  - benchmark with volume data, writes bench/results.json"
 	@echo "make backup - pg_dump of DATABASE_URL and the media files into BACKUP_DIR (./backups)"
 	@echo "make restore BACKUP=<folder> - put a backup back (DATABASE_URL, MEDIA_ROOT)"
@@ -73,6 +74,15 @@ e2e: system-test $(VENV)/.dev-installed
 	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
 	$(TEST_ENV) $(MANAGE) collectstatic --noinput -v 0
 	$(TEST_ENV) $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# Deeper than make test's fuzzing: new random examples every run (a failure prints the
+# example to reproduce with FUZZ_RANDOM unset and the same FUZZ_EXAMPLES).
+fuzz: system-test $(VENV)/.dev-installed
+	@scripts/services.sh
+	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(TEST_ENV) $(MANAGE) collectstatic --noinput -v 0
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_RANDOM=1 $(TEST_ENV) $(BIN)/pytest \
+		-n $${PYTEST_WORKERS:-2} tests/security/test_form_fuzzing.py $(PYTEST_ARGS)
 
 bench: system-test $(VENV)/.dev-installed
 	@scripts/services.sh
