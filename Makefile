@@ -75,8 +75,8 @@ e2e: system-test $(VENV)/.dev-installed
 	$(TEST_ENV) $(MANAGE) collectstatic --noinput -v 0
 	$(TEST_ENV) $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
-# Deeper than make test's fuzzing: new random examples every run (a failure prints the
-# example to reproduce with FUZZ_RANDOM unset and the same FUZZ_EXAMPLES).
+# Deeper than make test's fuzzing: new random examples every run (hypothesis prints a
+# failing example and how to reproduce it; make it a test of its own).
 fuzz: system-test $(VENV)/.dev-installed
 	@scripts/services.sh
 	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv -v 0
