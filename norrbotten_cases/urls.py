@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView
 
 from core import account_views, notification_views, oidc, views
+from core.api_views import SchemaView
 from decisions import urls as decisions_urls
 from financing import views as financing_views
 
@@ -75,7 +75,7 @@ urlpatterns = [
     path("workflow/", include((decisions_patterns, "decisions"))),
     path("finance/", include("financing.urls")),
     path("reports/", include("reporting.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/v1/", include("norrbotten_cases.api_urls")),
 ]
 

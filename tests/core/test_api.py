@@ -42,3 +42,54 @@ def test_openapi_schema_is_served_to_authenticated_users(client):
     schema = response.json()
     assert schema["info"]["title"] == "Norrbotten Cases API"
     assert "/api/v1/me/" in schema["paths"]
+
+
+@pytest.fixture
+def fresh_schemas():
+    from core.api_views import SchemaView
+
+    SchemaView._generated.clear()
+    yield SchemaView._generated
+    SchemaView._generated.clear()
+
+
+JSON = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
+
+
+@pytest.mark.django_db
+def test_the_schema_is_generated_once_per_language_and_the_same_for_every_role(
+    client, fresh_schemas, monkeypatch
+):
+    from drf_spectacular.generators import SchemaGenerator
+
+    generated = []
+    get_schema = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        generated.append(1)
+        return get_schema(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    schemas = {}
+    for role in (Role.READER, Role.OFFICER, Role.CONTROLLER, Role.SECRETARY):
+        fresh_schemas.clear()  # generated afresh for this role
+        client.force_login(user_with_role(role))
+        response = client.get("/api/schema/", **JSON)
+        assert response.status_code == 200
+        schemas[role] = response.json()
+    assert all(schema == schemas[Role.READER] for schema in schemas.values())
+    assert len(generated) == 4
+    # kept: the same schema again, as YAML too, without generating it
+    assert client.get("/api/schema/", **JSON).json() == schemas[Role.READER]
+    yaml = client.get("/api/schema/")
+    assert yaml.status_code == 200 and b"/api/v1/me/" in yaml.content
+    assert len(generated) == 4
+    # each language its own; a version or language the settings do not list: not kept
+    assert client.get("/api/schema/", {"lang": "en"}, **JSON).status_code == 200
+    assert len(generated) == 5 and set(fresh_schemas) == {"sv", "en"}
+    assert client.get("/api/schema/", {"version": "x"}, **JSON).status_code == 200
+    assert client.get("/api/schema/", {"lang": "fi"}, **JSON).status_code == 200
+    assert len(generated) == 7 and set(fresh_schemas) == {"sv", "en"}
+    # still only for a logged-in user
+    client.logout()
+    assert client.get("/api/schema/", **JSON).status_code in (401, 403)
