@@ -62,14 +62,13 @@ def test_the_schema_is_generated_once_per_language_and_the_same_for_every_role(
 ):
     from drf_spectacular.generators import SchemaGenerator
 
-    generated = []
+    generated: list[int] = []
     get_schema = SchemaGenerator.get_schema
-
-    def counted(self, *args, **kwargs):
-        generated.append(1)
-        return get_schema(self, *args, **kwargs)
-
-    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    monkeypatch.setattr(
+        SchemaGenerator,
+        "get_schema",
+        lambda self, *args, **kwargs: generated.append(1) or get_schema(self, *args, **kwargs),
+    )
     schemas = {}
     for role in (Role.READER, Role.OFFICER, Role.CONTROLLER, Role.SECRETARY):
         fresh_schemas.clear()  # generated afresh for this role
