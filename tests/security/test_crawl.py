@@ -5,6 +5,14 @@ anonymous is sent to the login page (401 from the API), nobody ever gets a 500, 
 gets exactly the pages ``expectations`` says, and no page shows a role a form, button or
 link for an action of another role. Then POST to every action as each role that may not
 fire it: 403 (login for anonymous) and nothing in the database changes.
+
+And no page reads a case's whole text to show it. A case's search columns
+(``Case.SEARCH_FIELDS``: the text of every document of the case, up to 100 000 characters
+each, as a vector and as text, twice for a case with marked material) and a document's
+extracted text (``Document.text``) are read by the search and its snippets only. A list that
+joins its cases (``select_related("case")``) without leaving them out reads megabytes a page
+with real documents, which the bench's short texts hide: the crawls below capture every
+page's queries, and none may select those columns.
 """
 
 import html
@@ -14,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from tests.security.expectations import (
@@ -128,11 +137,37 @@ def foreign_actions(content: str, role: str) -> list[str]:
 # --- GET crawl -----------------------------------------------------------------------------
 
 
-def _get(client, path, **extra):
+# A column in a select list (after SELECT or a comma, before a comma or FROM), not in a
+# condition (the search's WHERE) or a function's arguments (its rank).
+WHOLE_TEXT = re.compile(
+    r'(?:SELECT|,)\s*(?:"\w+"|[A-Z]\d+)\."(?:secret_)?search_(?:text|vector)"\s*(?:,|FROM\b)'
+    r'|(?:SELECT|,)\s*"projects_document"\."text"\s*(?:,|FROM\b)'
+)
+
+
+def whole_text_read(queries) -> str | None:
+    """The first captured query that selects a case's search columns or a document's text,
+    around the column it names (see the module)."""
+    for query in queries:
+        match = WHOLE_TEXT.search(query["sql"])
+        if match:
+            start = max(0, match.start() - 160)
+            return f"...{query['sql'][start : match.end() + 40]}"
+    return None
+
+
+def _get(client, path, problems=None, **extra):
+    """GET ``path``: (response, None), or (None, the error) for a 500 of the test client.
+    A query of the page that reads whole texts is added to ``problems``."""
     try:
-        return client.get(path, **extra), None
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, **extra)
     except Exception as exc:  # noqa: BLE001 - a 500 of the test client
         return None, f"{type(exc).__name__}: {exc}"
+    read = whole_text_read(queries.captured_queries)
+    if read and problems is not None:
+        problems.append(f"{path} reads whole texts: {read}")
+    return response, None
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -141,7 +176,7 @@ def test_every_page_as_every_role(world, as_role, role):
     problems = []
     for name in sorted(ROUTES):
         path = url_of(world, name)
-        response, error = _get(client, path)
+        response, error = _get(client, path, problems)
         if error:
             problems.append(f"{name} {path}: 500 ({error})")
             continue
@@ -170,7 +205,7 @@ def test_every_page_as_an_htmx_request(world, as_role, role):
         if name in POST_ONLY or name.startswith("api") or "-" in name:
             continue
         path = url_of(world, name)
-        response, error = _get(client, path, HTTP_HX_REQUEST="true")
+        response, error = _get(client, path, problems, HTTP_HX_REQUEST="true")
         if error:
             problems.append(f"{name} {path}: 500 ({error})")
         elif response.status_code >= 500:
@@ -207,17 +242,18 @@ def _detail_pages(world):
         yield f"/reports/{world.report.year}/sections/{section.number}/"
 
 
-@pytest.mark.parametrize("role", ["officer2", "reader"])
+@pytest.mark.parametrize("role", ["officer2", "reader", "admin"])
 def test_every_object_page_in_every_state(world, as_role, role):
     """Every case, project, meeting, paragraph, plan, grant and report section of the
-    world (many states): 200, and no foreign actions, for a reader and an officer who is
-    not the officer of the cases."""
+    world (many states): 200, no foreign actions and no whole texts read, for a reader, an
+    officer who is not the officer of the cases, and the administrator, who sees every
+    marked and confidential part."""
     client = as_role(role)
     problems = []
     pages = list(_detail_pages(world))
     assert len(pages) > 100
     for path in pages:
-        response, error = _get(client, path)
+        response, error = _get(client, path, problems)
         if error:
             problems.append(f"{path}: 500 ({error})")
         elif response.status_code != 200:

@@ -5,7 +5,7 @@ them, e.g. an aggregate's inner query, is compiled here).
 
 A model's lazy columns (``core.lazy``: ``LAZY_FIELDS``) are left out of every query that
 does not name them (``_without_lazy``). Without it every page that showed a case read the
-text of all its documents (tests/security/test_whole_texts_unread.py).
+text of all its documents (the crawls of tests/security/test_crawl.py check it).
 """
 
 from django.db.backends.postgresql import compiler
