@@ -20,8 +20,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
@@ -39,6 +39,7 @@ from tests.security.expectations import (
     expected_get,
 )
 from tests.security.routes import OPTIONAL, ROUTES, all_patterns, full_name, path_for
+from tests.security.writes import Writes, app_tables, changed_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -335,32 +336,28 @@ def test_only_the_case_officer_sees_the_plan_editing(world, as_role):
 APP_LABELS = ("projects", "decisions", "financing", "reporting", "core")
 
 
+def _fingerprinted() -> list[str]:
+    # Logging in (as_role) records the session: not a change by the action.
+    return app_tables(APP_LABELS, exclude={"core_usersession"})
+
+
 def db_fingerprint() -> dict[str, str]:
     """An md5 of every row of every table of our apps (computed by PostgreSQL)."""
-    tables = sorted(
-        {
-            model._meta.db_table
-            for label in APP_LABELS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-            if not model._meta.proxy
-            and model._meta.managed
-            # Logging in (as_role) records the session: not a change by the action.
-            and model._meta.db_table != "core_usersession"
-        }
-    )
     quote = connection.ops.quote_name
     sql = " UNION ALL ".join(
         f"SELECT '{table}', md5(coalesce(string_agg(md5(t::text), ',' ORDER BY md5(t::text)), ''))"
         f" FROM {quote(table)} t"
-        for table in tables
+        for table in _fingerprinted()
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return dict(cursor.fetchall())
 
 
-def _changed(before, after) -> list[str]:
-    return sorted(table for table in before if before[table] != after[table])
+def data_changed():
+    """The tables the block changes (tests/security/writes.py: fingerprinted only when it
+    wrote to them)."""
+    return changed_tables(db_fingerprint, _fingerprinted())
 
 
 # Data that would be valid for the allowed role: a refusal must not depend on bad input.
@@ -413,44 +410,44 @@ def _refused_roles(name):
 def test_actions_are_refused_to_other_roles_and_change_nothing(world, as_role, name):
     path = url_of(world, name)
     data = _valid_data(world).get(name, {})
-    before = db_fingerprint()
     problems = []
-    for role in _refused_roles(name):
-        client = as_role(role)
-        for payload in ({}, data) if data else ({},):
-            response, error = _post(client, path, payload)
-            if error:
-                problems.append(f"{role}: 500 ({error})")
-                continue
-            if role == "anonymous":
-                if response.status_code != 302 or not response["Location"].startswith(
-                    "/accounts/login/"
-                ):
-                    problems.append(f"anonymous: {response.status_code}")
-            elif response.status_code != 403:
-                problems.append(f"{role}: {response.status_code}, expected 403")
+    with data_changed() as changed:
+        for role in _refused_roles(name):
+            client = as_role(role)
+            for payload in ({}, data) if data else ({},):
+                response, error = _post(client, path, payload)
+                if error:
+                    problems.append(f"{role}: 500 ({error})")
+                    continue
+                if role == "anonymous":
+                    if response.status_code != 302 or not response["Location"].startswith(
+                        "/accounts/login/"
+                    ):
+                        problems.append(f"anonymous: {response.status_code}")
+                elif response.status_code != 403:
+                    problems.append(f"{role}: {response.status_code}, expected 403")
     assert not problems, f"POST {path}\n" + "\n".join(problems)
-    assert _changed(before, db_fingerprint()) == [], f"POST {path} changed data"
+    assert changed == [], f"POST {path} changed data"
 
 
 def test_posting_to_read_only_pages_is_refused(world, as_role):
     """Every page that is not an action answers POST with 405 (or ignores it) and
     never changes anything."""
     client = as_role("admin")
-    before = db_fingerprint()
     problems = []
-    for name in sorted(ROUTES):
-        if name in ACTIONS or name.startswith("api") or "-" in name:
-            continue
-        if name in ("login", "logout", "set_language", "decisions:document_verify"):
-            continue
-        response, error = _post(client, url_of(world, name), {"x": "1"})
-        if error:
-            problems.append(f"{name}: 500 ({error})")
-        elif response.status_code not in (200, 302, 405):
-            problems.append(f"{name}: {response.status_code}")
+    with data_changed() as changed:
+        for name in sorted(ROUTES):
+            if name in ACTIONS or name.startswith("api") or "-" in name:
+                continue
+            if name in ("login", "logout", "set_language", "decisions:document_verify"):
+                continue
+            response, error = _post(client, url_of(world, name), {"x": "1"})
+            if error:
+                problems.append(f"{name}: 500 ({error})")
+            elif response.status_code not in (200, 302, 405):
+                problems.append(f"{name}: {response.status_code}")
     assert not problems, "\n".join(problems)
-    assert _changed(before, db_fingerprint()) == []
+    assert changed == []
 
 
 # --- API writes ------------------------------------------------------------------------------
@@ -641,41 +638,58 @@ def test_api_writes_are_refused_to_other_roles_and_change_nothing(world, client,
     method, allowed = API_ACTIONS[name]
     path = path_for(world, name)
     payload = _api_payloads(world).get(name, {})
-    before = db_fingerprint()
     problems = []
-    for role in ROLES:
-        if role in allowed and (name, role) not in API_OBJECT_REFUSALS:
-            continue
-        client.logout()
-        if role != "anonymous":
-            client.force_login(world.users[role])
-        # Refused whatever the role sends: a payload the role's owner could send, an empty
-        # one and an invalid one all answer 403 (the role is checked before the body is
-        # validated, so a refused role learns nothing from validation messages).
-        bad = {400} if role in API_VALIDATED_FIRST.get(name, ()) else {403}
-        for body, expected in ((payload, {403}), ({}, bad), (INVALID_BODY, bad)):
-            if role == "anonymous":
-                expected = {401}
-            try:
-                response = getattr(client, method)(path, body, content_type="application/json")
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"{role}: 500 ({type(exc).__name__}: {exc})")
+    with data_changed() as changed:
+        for role in ROLES:
+            if role in allowed and (name, role) not in API_OBJECT_REFUSALS:
                 continue
-            if response.status_code not in expected:
-                problems.append(f"{role}: {response.status_code}, expected {sorted(expected)}")
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            # Refused whatever the role sends: a payload the role's owner could send, an
+            # empty one and an invalid one all answer 403 (the role is checked before the
+            # body is validated, so a refused role learns nothing from validation messages).
+            bad = {400} if role in API_VALIDATED_FIRST.get(name, ()) else {403}
+            for body, expected in ((payload, {403}), ({}, bad), (INVALID_BODY, bad)):
+                if role == "anonymous":
+                    expected = {401}
+                try:
+                    response = getattr(client, method)(path, body, content_type="application/json")
+                except Exception as exc:  # noqa: BLE001
+                    problems.append(f"{role}: 500 ({type(exc).__name__}: {exc})")
+                    continue
+                if response.status_code not in expected:
+                    problems.append(f"{role}: {response.status_code}, expected {sorted(expected)}")
     assert not problems, f"{method.upper()} {path}\n" + "\n".join(problems)
-    assert _changed(before, db_fingerprint()) == [], f"{method.upper()} {path} changed data"
+    assert changed == [], f"{method.upper()} {path} changed data"
 
 
 def test_the_fingerprint_sees_a_change(world, as_role):
-    """Control for the refusal tests: an allowed change does change the fingerprint."""
-    before = db_fingerprint()
-    response = as_role("officer").post(
-        f"/cases/documents/{world.public_document.pk}/edit/",
-        {"kind": "ovrigt", "confidential": "on"},
-    )
-    assert response.status_code == 302
-    assert "projects_document" in _changed(before, db_fingerprint())
+    """Control for the refusal tests: an allowed change is seen."""
+    with data_changed() as changed:
+        response = as_role("officer").post(
+            f"/cases/documents/{world.public_document.pk}/edit/",
+            {"kind": "ovrigt", "confidential": "on"},
+        )
+        assert response.status_code == 302
+    assert "projects_document" in changed
+
+
+def test_only_a_block_that_writes_is_compared(world, as_role):
+    """The comparison is skipped for a block that writes nothing (a page read), and runs
+    for one that writes, even when what it writes changes nothing (the same values)."""
+    from projects.models import Document
+
+    client = as_role("officer")
+    client.get("/cases/")
+    reading = Writes(_fingerprinted())
+    assert client.get("/cases/").status_code == 200
+    assert not reading.happened()
+    writing = Writes(_fingerprinted())
+    with data_changed() as changed:
+        Document.objects.filter(pk=world.public_document.pk).update(kind=F("kind"))
+    assert writing.happened()
+    assert changed == []
 
 
 def test_anonymous_reaches_only_the_public_pages(world, client):
