@@ -6,7 +6,8 @@ unanchored idea on, the contact with the affected unit; the committee secretary 
 case in the work queues and records utvecklingsforum's recommendation; the council decides
 at its meeting: the secretary plans it, takes the case from the queue, numbers the item and
 records the council's approval in the paragraph (a body's decision is never a bare button
-on the case). Run once in Swedish and once with English chosen in the language switch.
+on the case). Run once in Swedish and once with English chosen in the language switch
+(axe-core checks the pages in the Swedish run).
 """
 
 import re
@@ -313,6 +314,9 @@ def test_project_idea_from_registration_to_council_approval(journey, language):
     j = journey()
     j.login("anna")
     if language == "en":
+        # axe-core checked these pages in the Swedish run; the English texts are checked for
+        # overflow (they are longer or shorter)
+        j.axe = False
         j.set_language("English", "en")
         expect(j.page.get_by_role("heading", level=1)).to_contain_text("Welcome, Anna")
     dnr, case_url = register_idea(j, t)
