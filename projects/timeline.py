@@ -19,7 +19,9 @@ entries that are certain (a merge may reach past it), the whole history is read.
 """
 
 import datetime
+import difflib
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -82,6 +84,7 @@ class Change:
     label: str
     old: str
     new: str
+    field: str = ""  # the field's name (``change_of`` finds a change by it)
 
     @property
     def long(self) -> bool:
@@ -102,6 +105,12 @@ class Entry:
     _first: object = None
     _last: object = None
     _start: datetime.datetime | None = None  # the first record's time (merged: the oldest)
+
+    @property
+    def record(self) -> int:
+        """The history id of the entry's newest record: with ``kind``, what names the entry
+        (``change_of``)."""
+        return self._last.history_id
 
 
 @dataclass
@@ -582,6 +591,7 @@ def _changes(entry: Entry, lookups: _Lookups, m2m) -> list[Change]:
                 label=_label(f),
                 old=_display(f, change.old, lookups),
                 new=_display(f, change.new, lookups),
+                field=f.name,
             )
         )
     # The m2m fields: diff_against would query each pair of records; the rows of all the
@@ -596,6 +606,48 @@ def _changes(entry: Entry, lookups: _Lookups, m2m) -> list[Change]:
                         label=_label(Project._meta.get_field(name)),
                         old=_m2m_display(related, before, lookups),
                         new=_m2m_display(related, after, lookups),
+                        field=name,
                     )
                 )
     return changes
+
+
+def change_of(case: Case, user, kind: str, record: int, name: str, secrets=None) -> Change | None:
+    """The change of field ``name`` in the timeline entry ``kind``/``record`` (its newest
+    history record, ``Entry.record``) of the case, as ``user`` sees the timeline (what it
+    leaves out or masks, this does too); None when the user's timeline has no such change.
+    Reads the whole history: asked for one change, when its text is opened."""
+    for entry in case_timeline(case, user, secrets):
+        if entry.kind == kind and entry.record == record:
+            return next((change for change in entry.changes if change.field == name), None)
+    return None
+
+
+# A word, a run of spaces or one other character: what a word-level comparison compares.
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """``new`` compared with ``old`` word by word: (kind, text) in reading order, kind
+    ``same``, ``removed`` (in ``old`` only) or ``added`` (in ``new`` only); a replaced
+    passage is its removed words, then the added ones."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    parts: list[tuple[str, str]] = []
+
+    def add(kind: str, tokens: list[str]) -> None:
+        text = "".join(tokens)
+        if not text:
+            return
+        if parts and parts[-1][0] == kind:
+            parts[-1] = (kind, parts[-1][1] + text)
+        else:
+            parts.append((kind, text))
+
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            add("same", a[a1:a2])
+            continue
+        add("removed", a[a1:a2])
+        add("added", b[b1:b2])
+    return parts

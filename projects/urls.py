@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/history/", views.case_history, name="case_history"),
+    path(
+        "<int:pk>/history/<slug:kind>/<int:record>/<slug:field>/",
+        views.case_history_change,
+        name="case_history_change",
+    ),
     path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/email/", views.document_register_email, name="document_email"),
     path(

@@ -54,7 +54,7 @@ from projects.models import (
     SecrecyMarking,
     SmartSpecialisationArea,
 )
-from projects.timeline import case_timeline, timeline_querysets
+from projects.timeline import case_timeline, change_of, timeline_querysets, word_diff
 from projects.widgets import OrganisationPickerWidget
 
 CASES_PER_PAGE = 25
@@ -480,6 +480,32 @@ def case_history(request, pk):
     if request.htmx:
         return render(request, "projects/partials/timeline_entries.html", context)
     return render(request, "projects/case_history.html", context)
+
+
+@require_GET
+def case_history_change(request, pk, kind, record, field):
+    """One changed text of the case's timeline compared word by word: loaded into the
+    timeline when its long change is opened (htmx), or a page of its own."""
+    _guard(permissions.can_view_registry(request.user))
+    case = _case_or_404(pk)
+    secrets = secrecy.secrets_for(request.user, [case], request=request)
+    change = change_of(case, request.user, kind, record, field, secrets)
+    if change is None:  # not in this user's timeline (or not at all)
+        raise Http404
+    masker = secrecy.copy_masker(request)
+    old, new = (masker.mask(text, case.pk) if text else text for text in (change.old, change.new))
+    if secrets.shows_marked(case.pk):  # as the case page: marked material seen unmasked
+        secrecy.log_access(
+            user=request.user,
+            case=case,
+            action=SecrecyAccessLog.Action.VIEW,
+            what=_("Historiken med sekretessmarkerade uppgifter"),
+            path=request.path,
+        )
+    context = {"case": case, "change": change, "parts": word_diff(old, new)}
+    if request.htmx:
+        return render(request, "projects/partials/timeline_change.html", context)
+    return render(request, "projects/case_history_change.html", context)
 
 
 # --- Documents --------------------------------------------------------------------

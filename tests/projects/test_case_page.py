@@ -209,14 +209,6 @@ def test_timeline_shows_who_when_which_fields_old_and_new_readably(case, officer
     assert entries == sorted(entries, key=lambda e: e.when, reverse=True)
 
 
-def test_timeline_long_texts_are_folded(case, officer, client_for):
-    services.project_update(
-        user=officer, project=case.project, data={"background": "Ny bakgrund. " * 20}
-    )
-    body = client_for(officer).get(case.get_absolute_url()).content.decode()
-    assert '<details><summary><span class="history__field">Bakgrund</span> ändrades' in body
-
-
 def test_timeline_is_paginated_with_visa_fler(case, officer, client_for):
     for i in range(20):
         Obligation.objects.create(project=case.project, text=f"Villkor {i}")

@@ -50,6 +50,22 @@ def _section(w):
 NO_ARGS = lambda w: {}  # noqa: E731
 
 
+def _long_change(case, user):
+    """The newest long text change of the case's timeline (the world changes one)."""
+    from projects.timeline import case_timeline
+
+    for entry in case_timeline(case, user):
+        for change in entry.changes:
+            if change.long:
+                return {
+                    "pk": case.pk,
+                    "kind": entry.kind,
+                    "record": entry.record,
+                    "field": change.field,
+                }
+    raise AssertionError(f"no long change in the timeline of {case}")
+
+
 def _first_rule():
     from decisions.workflow.models import DelegationRule
 
@@ -91,6 +107,7 @@ ROUTES = {
     "projects:case_detail": _pk("doc_case"),
     "projects:case_edit": _pk("doc_case"),
     "projects:case_history": _pk("doc_case"),
+    "projects:case_history_change": lambda w: _long_change(w.doc_case, w.users["admin"]),
     "projects:document_upload": _pk("doc_case"),
     "projects:document_download": _pk("public_document"),
     "projects:document_view": _pk("public_document"),

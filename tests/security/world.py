@@ -136,6 +136,12 @@ def build_world() -> World:
     ) or Document.objects.filter(confidential=False).order_by("pk").first()
     o["doc_case"] = o["confidential"].case
     o["project"] = o["doc_case"].project
+    # a long text changed: its timeline entry opens the change word by word
+    project_svc.project_update(
+        user=officer,
+        project=o["project"],
+        data={"background": (o["project"].background or "") + " Ändrad i säkerhetstestet. " * 5},
+    )
     o["organisation"] = Organisation.objects.order_by("pk").first()
     o["alias"] = project_svc.organisation_alias_add(
         user=officer, organisation=o["organisation"], name="SÄK-TEST"
