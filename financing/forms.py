@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.collation import swedish
@@ -25,6 +27,7 @@ from financing.models import (
     Requisition,
 )
 from financing.services import ALLOCATION_KEYS, allocation_field
+from projects.dnr import format_dnr, parse_dnr
 from projects.forms import AmountField, OrganisationField
 from projects.models import Case, Document, ReportPriority
 
@@ -321,8 +324,14 @@ class CommitmentForm(forms.Form):
     case_dnr = forms.CharField(
         label=_("Ärende (Dnr)"),
         required=False,
-        max_length=12,
-        help_text=_("För projektbeslut: ärendets diarienummer, t.ex. 00035-2020."),
+        max_length=30,
+        help_text=lazy(
+            lambda: (
+                gettext("För projektbeslut: ärendets diarienummer, t.ex. %(example)s.")
+                % {"example": format_dnr(35, 2020)}
+            ),
+            str,
+        )(),
     )
     description = forms.CharField(label=_("Beskrivning"), required=False, max_length=300)
     reference = forms.CharField(
@@ -341,10 +350,10 @@ class CommitmentForm(forms.Form):
         text = (self.cleaned_data.get("case_dnr") or "").strip()
         if not text:
             return None
-        number, _sep, year = text.partition("-")
+        number, year = parse_dnr(text) or (None, None)
         try:
-            return Case.objects.select_related("project").get(number=int(number), year=int(year))
-        except (ValueError, Case.DoesNotExist) as exc:
+            return Case.objects.select_related("project").get(number=number, year=year)
+        except Case.DoesNotExist as exc:
             raise ValidationError(
                 _("Hittar inget ärende med diarienummer %(dnr)s.") % {"dnr": text}
             ) from exc

@@ -318,6 +318,9 @@ STORAGES = {
     },
 }
 # Largest accepted upload (documents attached to cases), in bytes.
+# How a case's diary number is written (projects.dnr): {number} the running number of its
+# year, {year} the year; e.g. "RUN {year}/{number}". Set once, before the first case.
+DNR_FORMAT = env.str("DNR_FORMAT", default="{number:05d}-{year}")
 # Secrecy (OSL): who sees material marked secret (projects.secrecy). The roles listed see
 # every marked case, document and field; the case's own officer sees the case's when
 # SECRECY_ALLOW_CASE_OFFICER. Everyone else sees it masked. SECRECY_AUDIT_ROLES read the

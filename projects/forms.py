@@ -24,6 +24,7 @@ from core.collation import swedish_key
 from core.concurrency import edit_token
 from core.money import AmountError, format_amount, parse_amount
 from projects import permissions, selectors
+from projects.dnr import parse_dnr
 from projects.documents import ACCEPT_ATTRIBUTE
 from projects.models import (
     Case,
@@ -243,7 +244,7 @@ class ProjectField(_PickedField):
         """The project a typed text names without doubt, or a clear error."""
         matches = selectors.project_search(text, limit=6)
         exact = [p for p in matches if p.title.casefold() == text.casefold()]
-        by_case = selectors.parse_dnr(text) or selectors.NYPS_PATTERN.match(text)
+        by_case = parse_dnr(text) or selectors.NYPS_PATTERN.match(text)
         if len(exact) == 1:
             return exact[0]
         if by_case and len(matches) == 1:

@@ -22,6 +22,7 @@ from core.expressions import NullsPlacedIndex
 from core.fsm import ThreadSafeRefreshMixin
 from core.lazy import LazyColumns
 from core.links import object_url
+from projects.dnr import format_dnr
 from projects.documents import sanitise_filename
 from projects.triggers import (
     case_count_triggers,
@@ -685,11 +686,6 @@ def choice_label(choices: type[models.Choices], value) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
-
-
-def format_dnr(number: int, year: int) -> str:
-    """``format_dnr(52, 2020)`` -> ``"00052-2020"``."""
-    return f"{number:05d}-{year}"
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:

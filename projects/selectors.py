@@ -42,6 +42,7 @@ from core.collation import Folded, swedish
 from core.expressions import AnyOf
 from core.roles import Role
 from projects import search, secrecy
+from projects.dnr import parse_dnr
 from projects.models import (
     CLOSED_STATES,
     Case,
@@ -55,7 +56,6 @@ from projects.models import (
     SmartSpecialisationArea,
 )
 
-DNR_PATTERN = re.compile(r"^\s*0*(\d{1,5})\s*[-/]\s*(\d{4})\s*$")
 NYPS_PATTERN = re.compile(r"^\s*(\d{5,12})\s*$")
 _WEBSEARCH_OPERATORS = re.compile(r"(\"|^-|\s-|\bor\b)", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -163,14 +163,6 @@ def case_years() -> list[int]:
 def open_cases_for(user) -> QuerySet[Case]:
     """ "Mina ärenden": the user's open cases."""
     return case_list_queryset().filter(officer=user).exclude(state__in=CLOSED_STATES)
-
-
-def parse_dnr(text: str) -> tuple[int, int] | None:
-    """``"00052-2020"`` or ``"52-2020"`` -> ``(52, 2020)``; anything else ``None``."""
-    match = DNR_PATTERN.match(text or "")
-    if not match:
-        return None
-    return int(match[1]), int(match[2])
 
 
 def _prefix_query(text: str) -> SearchQuery | None:

@@ -31,6 +31,7 @@ from decisions.meetings.models import AgendaItem, GeneratedDocument, Meeting
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import DelegationDecision
 from projects.demo import DEMO_PASSWORD
+from projects.dnr import format_dnr
 from projects.models import Case, CaseState
 from projects.seed_cases import RUN_MEETING, SEED_CASES
 
@@ -340,7 +341,9 @@ def _paragraphs(meeting, members, secretary, stdout, record) -> list[str]:
     for seed in SEED_CASES:
         case = Case.objects.filter(year=seed["year"], number=seed["number"]).first()
         if case is None:
-            stdout.write(f"  meetings: seed case {seed['number']:05d}-{seed['year']} missing")
+            stdout.write(
+                f"  meetings: seed case {format_dnr(seed['number'], seed['year'])} missing"
+            )
             continue
         item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
         planned.append((item, {}, seed))

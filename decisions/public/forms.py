@@ -1,12 +1,19 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from projects import dnr
 
 
 class DiarySearchForm(forms.Form):
     """The e-diarium's search (GET): every field optional."""
 
     dnr = forms.CharField(
-        label=_("Diarienummer"), max_length=20, required=False, help_text=_("T.ex. 00052-2020")
+        label=_("Diarienummer"),
+        max_length=30,
+        required=False,
+        help_text=lazy(lambda: gettext("T.ex. %(example)s") % {"example": dnr.example()}, str)(),
     )
     text = forms.CharField(label=_("Ärendemening eller handling"), max_length=100, required=False)
     party = forms.CharField(label=_("Part (organisation)"), max_length=100, required=False)

@@ -13,6 +13,7 @@ from core.renderers import choice_display
 from decisions.meetings import notice_dates
 from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
 from decisions.public import policy
+from projects.dnr import parse_dnr
 from projects.models import (
     Case,
     Document,
@@ -123,12 +124,13 @@ class DiarySearch:
 
 
 def _dnr_filter(dnr: str) -> Q:
-    """``00052-2020``, ``52-2020`` or ``52/2020``: number and year; a bare ``52`` or
-    ``2020`` matches the number or the year."""
-    cleaned = dnr.strip().replace("/", "-").replace(" ", "")
-    number, _sep, year = cleaned.partition("-")
-    if number.isdigit() and year.isdigit():
-        return Q(number=int(number), year=int(year))
+    """A Dnr as the region writes it (``projects.dnr``: ``00052-2020``) or plainly
+    (``52-2020``, ``52/2020``): number and year; a bare ``52`` or ``2020`` matches the
+    number or the year."""
+    parsed = parse_dnr(dnr)
+    if parsed:
+        return Q(number=parsed[0], year=parsed[1])
+    cleaned = dnr.strip()
     if cleaned.isdigit():
         return Q(number=int(cleaned)) | Q(year=int(cleaned))
     return Q(pk__in=[])

@@ -28,6 +28,7 @@ from decisions.workflow import services as wf
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import AnchoringContact, DecisionProposal, TransitionLog
 from projects import services as project_services
+from projects.dnr import format_dnr
 from projects.models import Case, CaseKind, Organisation, Project
 from projects.seed_cases import LIFE_SCIENCE_CASE, SEED_CASES
 
@@ -148,7 +149,9 @@ def _seed_case(seed) -> Case | None:
 def _seed_cofinancing(seed, users, stdout, counts, fire):
     case = _seed_case(seed)
     if case is None:
-        stdout.write(f"  workflow: seed case {seed['number']:05d}-{seed['year']} missing; skipped")
+        stdout.write(
+            f"  workflow: seed case {format_dnr(seed['number'], seed['year'])} missing; skipped"
+        )
         return
     officer = users["handlaggare"]
     with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.links import object_urls
 from core.money import format_amount
 from core.renderers import choice_display, render_date, render_value, writes
+from projects import dnr
 from projects.documents import format_size
 
 register = template.Library()
@@ -326,3 +327,9 @@ def document_rows(case, document_groups, can, next_url):
     return render_document_rows(
         case=case, document_groups=document_groups, can=can, next_url=next_url
     )
+
+
+@register.simple_tag
+def dnr_example() -> str:
+    """A Dnr as the region writes it (``projects.dnr``), for help texts."""
+    return dnr.example()

@@ -4,13 +4,39 @@ from operator import or_
 
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from projects.dnr import format_dnr, parse_dnr
 from projects.models import CLOSED_STATES, Case
-from projects.selectors import case_years, parse_dnr
+from projects.selectors import case_years
 
-SEPARATORS = re.compile(r"[,;\s]+")
+SEPARATORS = re.compile(r"[,;\n]+")
+
+
+def _dnr_tokens(text: str) -> list[str]:
+    """The Dnrs typed, in order, once each: separated by commas, semicolons, lines or
+    spaces; a Dnr whose format has spaces (``RUN 2020/52``) is the longest run of words
+    that reads as one. A word that is no part of a Dnr is a token of its own (refused)."""
+    tokens: list[str] = []
+    for chunk in SEPARATORS.split(text):
+        words = chunk.split()
+        start = 0
+        while start < len(words):
+            end = next(
+                (
+                    end
+                    for end in range(min(len(words), start + 4), start, -1)
+                    if parse_dnr(" ".join(words[start:end])) is not None
+                ),
+                start + 1,
+            )
+            tokens.append(" ".join(words[start:end]))
+            start = end
+    return list(dict.fromkeys(tokens))
+
+
 MOST_CASES = 1000
 
 
@@ -25,7 +51,7 @@ class CaseDnrsField(forms.CharField):
 
     def clean(self, value) -> list[Case]:  # type: ignore[override]
         text = super().clean(value) or ""
-        tokens = list(dict.fromkeys(token for token in SEPARATORS.split(text) if token))
+        tokens = _dnr_tokens(text)
         if not tokens:
             return []
         if len(tokens) > MOST_CASES:
@@ -37,8 +63,8 @@ class CaseDnrsField(forms.CharField):
         unreadable = [token for token, key in keys.items() if key is None]
         if unreadable:
             raise forms.ValidationError(
-                gettext("Inte ett diarienummer: %(tokens)s. Skriv t.ex. 00052-2020.")
-                % {"tokens": ", ".join(unreadable)}
+                gettext("Inte ett diarienummer: %(tokens)s. Skriv t.ex. %(example)s.")
+                % {"tokens": ", ".join(unreadable), "example": format_dnr(52, 2020)}
             )
         wanted = reduce(or_, (Q(number=number, year=year) for number, year in keys.values()))
         found = {(case.number, case.year): case for case in Case.objects.filter(wanted)}
@@ -69,10 +95,16 @@ class ArchiveExportForm(forms.Form):
     cases = CaseDnrsField(
         label=_("Eller valda ärenden"),
         required=False,
-        help_text=_(
-            "Avslutade ärendens diarienummer, t.ex. 00052-2020, åtskilda med komma eller"
-            " radbrytning."
-        ),
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "Avslutade ärendens diarienummer, t.ex. %(example)s, åtskilda med komma eller"
+                    " radbrytning."
+                )
+                % {"example": format_dnr(52, 2020)}
+            ),
+            str,
+        )(),
     )
 
     def __init__(self, *args, **kwargs):

@@ -16,7 +16,7 @@ from tests.projects.factories import ProjectFactory, register_case
 pytestmark = pytest.mark.django_db
 
 
-def test_dnr_is_five_digits_dash_year():
+def test_dnr_is_five_digits_dash_year():  # the default format (tests/projects/test_dnr.py)
     assert format_dnr(52, 2020) == "00052-2020"
     assert format_dnr(12345, 2024) == "12345-2024"
 
