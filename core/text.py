@@ -1,6 +1,9 @@
-"""Checks on text that arrives from outside (forms, the API, query parameters)."""
+"""Checks on text that arrives from outside (forms, the API, query parameters), and names
+in running text."""
 
 from typing import Any
+
+from django.utils.translation import get_language
 
 NUL = "\x00"
 
@@ -15,3 +18,21 @@ def contains_nul(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(contains_nul(item) for item in value)
     return False
+
+
+def swedish_genitive(name: str) -> str:
+    """``Region Norrbotten`` -> ``Region Norrbottens``: an s added, except to a name that
+    ends in s, x or z (``Region Halland`` -> ``Region Hallands``, ``Västra Götalandsregionen``
+    -> ``Västra Götalandsregionens``, ``Vimmerby kommun`` -> ``Vimmerby kommuns``)."""
+    name = name.strip()
+    if not name or name[-1].lower() in "sxz":
+        return name
+    return f"{name}s"
+
+
+def possessive(name: str) -> str:
+    """``name``'s possessive in the active language: ``Region Norrbottens`` in Swedish,
+    ``Region Norrbotten's`` in English (for a text that names the region's rules)."""
+    if (get_language() or "sv").startswith("en"):
+        return f"{name.strip()}'s"
+    return swedish_genitive(name)

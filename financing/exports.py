@@ -10,6 +10,7 @@ format shows thousands separators.
 from decimal import Decimal
 from io import BytesIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -175,8 +176,8 @@ def plans_workbook(*, plans, rows) -> bytes:
             _("Status"),
             _("Total budget enligt ansökan (kr)"),
             _("Summa rader (kr)"),
-            _("Region Norrbotten 1:1 (kr)"),
-            _("Region Norrbotten egna medel (kr)"),
+            _("%(region)s 1:1 (kr)") % {"region": settings.REGION_NAME},
+            _("%(region)s egna medel (kr)") % {"region": settings.REGION_NAME},
             _("Regionens andel (%)"),
             _("Beviljat totalt (kr)"),
             _("Granskad av"),

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.money import AmountError, format_amount, parse_amount
+from core.text import possessive
 from decisions.workflow.models import (
     Assessment,
     ForumRecommendation,
@@ -582,7 +584,8 @@ def default_decision_points(case, amount) -> list[str]:
         _("Projektet %(title)s beviljas medfinansiering med %(amount)s.")
         % {"title": case.project.title, "amount": format_amount(amount)},
         _("Medlen anvisas ur det statliga anslaget 1:1."),
-        _("Region Norrbottens villkor för regionala projektstöd ska följas."),
+        _("%(regions)s villkor för regionala projektstöd ska följas.")
+        % {"regions": possessive(settings.REGION_NAME)},
     ]
 
 

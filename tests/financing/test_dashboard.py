@@ -152,7 +152,8 @@ def test_dashboard_export_reads_back(controller, client_for, grant_2022):
     assert open_rows[1][2] == "Regionala företagsstöd"
 
 
-def test_plans_export_uses_the_list_filters(officer, controller, client_for, grant_2020):
+def test_plans_export_uses_the_list_filters(officer, controller, client_for, grant_2020, settings):
+    settings.REGION_NAME = "Region Västerbotten"  # the columns name the region's money
     approved_case = co_financing_case(officer=officer, title="Arctic Solar 2.0")
     make_plan(approved_case, status="approved", controller=controller)
     draft_case = co_financing_case(officer=officer, title="DioD Digital och Delaktig")
@@ -170,6 +171,8 @@ def test_plans_export_uses_the_list_filters(officer, controller, client_for, gra
     assert row[header.index("Status")] == "Godkänd"
     assert D(str(row[header.index("Summa rader (kr)")])) == D("1000000")
     assert D(str(row[header.index("Regionens andel (%)")])) == D("40.0")
+    assert "Region Västerbotten 1:1 (kr)" in header
+    assert "Region Västerbotten egna medel (kr)" in header
     rows = list(workbook["Finansieringsrader"].iter_rows(values_only=True))
     assert len(rows) == 3
     assert {r[2] for r in rows[1:]} == {"Region Norrbotten 1:1", "ERUF"}

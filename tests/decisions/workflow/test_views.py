@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from decisions.workflow import services as wf
@@ -309,6 +310,10 @@ def test_the_proposal_form_is_prefilled_and_saves(actors, client_for):
     assert f"Projektet {case.project.title} beviljas medfinansiering med 1 222 867 kr." in page
     assert "Medlen anvisas ur det statliga anslaget 1:1." in page
     assert "Region Norrbottens villkor för regionala projektstöd ska följas." in page
+    with override_settings(REGION_NAME="Region Skåne"):  # the region's own name
+        assert "Region Skånes villkor för regionala projektstöd ska följas." in (
+            client.get(edit).content.decode()
+        )
     response = client.post(
         edit,
         {
