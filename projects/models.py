@@ -22,6 +22,7 @@ from core.expressions import NullsPlacedIndex
 from core.fsm import ThreadSafeRefreshMixin
 from core.lazy import LazyColumns
 from core.links import object_url
+from core.workdays import working_days_between
 from projects.dnr import format_dnr
 from projects.documents import sanitise_filename
 from projects.triggers import (
@@ -1122,8 +1123,10 @@ class DocumentRequest(models.Model):
         return object_url("projects:request_detail", self.pk)
 
     def days_taken(self, today=None) -> int:
+        """Working days from receipt to the decision (or to today): weekends, public
+        holidays and midsommar-, jul- and nyårsafton are not counted (core.workdays)."""
         end = self.decided_on or today or timezone.localdate()
-        return (end - self.received_on).days
+        return working_days_between(self.received_on, end)
 
     def is_late(self, today=None) -> bool:
         return self.days_taken(today) > settings.PUBLIC_ACCESS_TARGET_DAYS

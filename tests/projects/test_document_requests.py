@@ -110,12 +110,25 @@ def test_a_refusal_makes_an_appealable_decision_pdf(case, officer, plan):
         services.document_request_decide(user=officer, request=request, decision="released")
 
 
-def test_time_taken_against_the_target(case, officer, plan, settings):
+def test_time_taken_against_the_target_in_working_days(case, officer, plan, settings, client_for):
     settings.PUBLIC_ACCESS_TARGET_DAYS = 2
-    old = _request(case, officer, plan, received_on=timezone.localdate() - datetime.timedelta(5))
-    assert old.days_taken() == 5 and old.is_late()
     fresh = _request(case, officer, plan)
     assert fresh.days_taken() == 0 and not fresh.is_late()
+    day = datetime.date
+    friday = _request(case, officer, plan, received_on=day(2020, 3, 27))
+    assert friday.days_taken(today=day(2020, 3, 30)) == 1  # answered on the Monday
+    assert not friday.is_late(today=day(2020, 3, 31))  # 2 working days
+    assert friday.is_late(today=day(2020, 4, 1))
+    # julafton, juldagen, annandag jul (a Saturday) and a Sunday are not counted
+    christmas = _request(case, officer, plan, received_on=day(2020, 12, 23))
+    assert christmas.days_taken(today=day(2020, 12, 28)) == 1
+    # midsommarafton and midsommardagen 2021 (Friday 25, Saturday 26 June)
+    midsummer = _request(case, officer, plan, received_on=day(2021, 6, 24))
+    assert midsummer.days_taken(today=day(2021, 6, 28)) == 1
+    assert midsummer.days_taken(today=day(2021, 6, 24)) == 0
+    # the page says so
+    page = client_for(officer).get(reverse("projects:request_list")).content.decode()
+    assert "Mål: beslut inom 2 arbetsdagar." in page
 
 
 def test_who_may_handle_requests(case, officer, plan):

@@ -132,3 +132,16 @@ def test_notice_is_published_within_the_window(signed_run_meeting, secretary):
     )
     meeting.refresh_from_db()
     assert meeting.notice_posted_on == signed_on + datetime.timedelta(days=2)
+
+
+def test_working_days_between_leaves_out_what_lag_1930_173_leaves_out():
+    from core.workdays import working_days_between
+
+    day = datetime.date
+    assert working_days_between(day(2020, 3, 27), day(2020, 3, 27)) == 0
+    assert working_days_between(day(2020, 3, 27), day(2020, 3, 26)) == 0  # end before start
+    assert working_days_between(day(2020, 3, 27), day(2020, 3, 30)) == 1  # Friday -> Monday
+    assert working_days_between(day(2020, 3, 23), day(2020, 3, 30)) == 5  # a whole week
+    # Easter 2020: långfredagen 10 April, annandag påsk 13 April
+    assert working_days_between(day(2020, 4, 9), day(2020, 4, 14)) == 1
+    assert working_days_between(day(2020, 12, 30), day(2021, 1, 7)) == 3  # 4, 5, 7 Jan
