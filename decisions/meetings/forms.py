@@ -60,6 +60,16 @@ class BodyForm(forms.Form):
     decision_intro = forms.CharField(label=_("Inledning till beslutspunkter"), max_length=300)
     short_name = forms.CharField(label=_("Förkortning"), max_length=20, required=False)
     default_place = forms.CharField(label=_("Sammanträdesplats"), max_length=200, required=False)
+    signing_days = forms.IntegerField(
+        label=_("Dagar till justering"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_(
+            "Protokollet ska justeras senast så många dagar efter sammanträdet (kommunallagen "
+            "6 kap. 35 §: 14 dagar). Tomt: ingen frist, för ett organ utan den regeln."
+        ),
+    )
     secretary = forms.ModelChoiceField(
         label=_("Sekreterare"), queryset=get_user_model().objects.none(), required=False
     )

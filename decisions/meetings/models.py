@@ -9,6 +9,7 @@ both have signed the meeting is ``signed`` and every write is refused (services 
 Generated PDFs (kallelse, protocol, extracts) are stored with their SHA-256.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from core.triggers import (
     RESERVATION_SIGNED,
     frozen_record,
 )
+from decisions.meetings.notice_dates import signing_deadline
 from decisions.workflow.constants import BodyCode
 
 __all__ = [
@@ -77,6 +79,16 @@ class Body(models.Model):
         related_name="+",
     )
     default_place = models.CharField(_("sammanträdesplats"), max_length=200, blank=True)
+    signing_days = models.PositiveSmallIntegerField(
+        _("dagar till justering"),
+        null=True,
+        blank=True,
+        default=14,
+        help_text=_(
+            "Protokollet ska justeras senast så många dagar efter sammanträdet (kommunallagen "
+            "6 kap. 35 §: 14 dagar). Tomt: ingen frist, för ett organ utan den regeln."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -285,6 +297,23 @@ class Meeting(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == MeetingStatus.SIGNED
+
+    @property
+    def signing_deadline(self) -> datetime.date | None:
+        """The last day to sign the protocol (the body's ``signing_days`` after the meeting,
+        moved past non-working days: ``notice_dates.signing_deadline``); None when the body
+        has no such rule."""
+        days = self.body.signing_days
+        return signing_deadline(self.date, days) if days else None
+
+    def signing_overdue(self, today: datetime.date) -> bool:
+        """Held or out for signing, and past its last day to be signed."""
+        deadline = self.signing_deadline
+        return (
+            deadline is not None
+            and self.status in (MeetingStatus.HELD, MeetingStatus.SIGNING)
+            and today > deadline
+        )
 
 
 class AgendaItem(models.Model):

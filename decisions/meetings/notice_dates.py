@@ -2,6 +2,9 @@
 
 The rules (kommunallagen 2017:725 and lagen 1930:173 om beräkning av lagstadgad tid):
 
+- The protocol is signed (justerat) **no later than fourteen days after the meeting** (KL 6
+  kap. 35 §; the body's ``signing_days``): ``signing_deadline(meeting_date)``, moved to the
+  next working day as below.
 - The justering is announced on the notice board **no later than the second day after
   the justering** (KL 8 kap. 12 §); when that day is a Saturday, Sunday, public holiday,
   midsommarafton, julafton or nyårsafton the time runs to the next working day (lag
@@ -33,6 +36,13 @@ from core.workdays import (  # noqa: F401 - also imported from here
 
 POSTING_DAYS_AFTER_SIGNING = 2
 APPEAL_PERIOD = datetime.timedelta(weeks=3)
+
+
+def signing_deadline(meeting_date: datetime.date, days: int = 14) -> datetime.date:
+    """The last day to sign (justera) the protocol: ``days`` after the meeting (kommunallagen
+    6 kap. 35 §: fourteen), moved to the next working day when it is a Saturday, Sunday or a
+    day lag 1930:173 treats alike."""
+    return next_working_day_from(meeting_date + datetime.timedelta(days=days))
 
 
 def posting_deadline(signed_on: datetime.date) -> datetime.date:

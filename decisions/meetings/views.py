@@ -224,6 +224,7 @@ def body_edit(request, pk):
             "decision_intro": body.decision_intro,
             "short_name": body.short_name,
             "default_place": body.default_place,
+            "signing_days": body.signing_days,
             "secretary": body.secretary_id,
         },
     )
@@ -414,6 +415,7 @@ def meeting_detail(request, pk):
             if meeting.status == MeetingStatus.HELD
             else [],
             "can_withdraw": permissions.can_withdraw_from_signing(user, meeting),
+            "signing_overdue": meeting.signing_overdue(timezone.localdate()),
             "can_sign": permissions.can_sign_protocol(user, meeting),
             "can_publish": permissions.can_publish_notice(user, meeting),
             "can_generate": permissions.can_generate_documents(user, meeting),

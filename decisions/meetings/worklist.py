@@ -1,7 +1,9 @@
 """The meetings' tasks in Mina uppgifter (core.worklist): protocols the user is to sign
-(chair or adjuster, not signed yet in this round) and notices of signed protocols the
-secretary is to post (within two days of signing: ``notice_dates.posting_deadline``), and
-paragraphs of signed protocols whose extract has not reached every listed recipient."""
+(chair or adjuster, not signed yet in this round) and, for the secretary, protocols of held
+meetings to send for signing, both due on the last day to sign (fourteen days after the
+meeting: ``Meeting.signing_deadline``); notices of signed protocols the secretary is to
+post (within two days of signing: ``notice_dates.posting_deadline``), and paragraphs of
+signed protocols whose extract has not reached every listed recipient."""
 
 import datetime
 
@@ -42,17 +44,24 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     )
     if not has_role(user, Role.SECRETARY):
         return Pending(lambda: _to_sign(to_sign), (to_sign,))
+    theirs = Q(secretary=user) | Q(secretary__isnull=True)
+    held = Meeting.objects.filter(theirs, status=MeetingStatus.HELD).select_related("body")
     unposted = (
         Meeting.objects.filter(status=MeetingStatus.SIGNED, notice_posted_on__isnull=True)
-        .filter(Q(secretary=user) | Q(secretary__isnull=True))
+        .filter(theirs)
         .select_related("body")
     )
     paragraphs = _unsent_extracts(user)
 
     def build() -> list[Task]:
-        return [*_to_sign(to_sign), *_notices(unposted, today), *_extracts(paragraphs)]
+        return [
+            *_to_sign(to_sign),
+            *_to_send(held),
+            *_notices(unposted, today),
+            *_extracts(paragraphs),
+        ]
 
-    return Pending(build, (to_sign, unposted, paragraphs))
+    return Pending(build, (to_sign, held, unposted, paragraphs))
 
 
 def _to_sign(meetings) -> list[Task]:
@@ -63,6 +72,21 @@ def _to_sign(meetings) -> list[Task]:
             kind=_("Protokoll att justera"),
             title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
             url=meeting.get_absolute_url(),
+            due=meeting.signing_deadline,
+        )
+        for meeting in meetings
+    ]
+
+
+def _to_send(meetings) -> list[Task]:
+    """Protocols of held meetings the secretary is to finish and send for signing."""
+    return [
+        Task(
+            key=f"protocol:{meeting.pk}",
+            kind=_("Protokoll att skicka för justering"),
+            title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
+            url=meeting.get_absolute_url() + "#justering",
+            due=meeting.signing_deadline,
         )
         for meeting in meetings
     ]

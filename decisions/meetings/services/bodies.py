@@ -79,7 +79,15 @@ def body_get(code: str) -> Body:
 @transaction.atomic
 def body_update(*, user, body: Body, data: dict) -> Body:
     require(permissions.can_manage_bodies(user, body))
-    allowed = {"name", "genitive", "decision_intro", "short_name", "secretary", "default_place"}
+    allowed = {
+        "name",
+        "genitive",
+        "decision_intro",
+        "short_name",
+        "secretary",
+        "default_place",
+        "signing_days",
+    }
     for field, value in data.items():
         if field not in allowed:
             raise ValidationError(_("Fältet %(field)s kan inte ändras här.") % {"field": field})
