@@ -10,8 +10,9 @@ sent extracts, which keep the text they were signed with.
 
 Read back (the search box, the e-diarium, the archive's form, a case picked by Dnr): the
 configured format, with or without leading zeros, in any case of letters and with or
-without spaces around its separators; and the plain ``52-2020`` or ``52/2020`` too.
-``manage.py check`` refuses a format that cannot be read back (``format_problems``).
+without spaces (they are not compared); and the plain ``52-2020`` or ``52/2020`` too. A text
+longer than ``MOST_CHARACTERS`` is no Dnr. ``manage.py check`` refuses a format that cannot
+be read back, or that reads a bare number (a NYPS-id) as a Dnr (``format_problems``).
 """
 
 import re
@@ -24,7 +25,10 @@ from django.core.checks import Error, register
 DEFAULT_FORMAT = "{number:05d}-{year}"
 FIELDS = ("number", "year")
 # "52-2020", "00052/2020": whatever the format
-PLAIN = re.compile(r"^\s*0*(\d{1,9})\s*[-/]\s*(\d{4})\s*$")
+PLAIN = re.compile(r"^\s*0*([0-9]{1,9})\s*[-/]\s*([0-9]{4})\s*$")
+# Longer than any Dnr: not read as one (a search text, a hostile value).
+MOST_CHARACTERS = 60
+_SPACES = re.compile(r"\s+")
 
 
 def format_dnr(number: int, year: int) -> str:
@@ -38,9 +42,12 @@ def example() -> str:
 
 
 def parse_dnr(text: str) -> tuple[int, int] | None:
-    """``(number, year)`` of a Dnr written in the format or plainly; else ``None``."""
+    """``(number, year)`` of a Dnr written in the format or plainly; else ``None``. Spaces
+    are not compared (``RUN 2020 / 52`` is ``RUN 2020/52``)."""
     text = text or ""
-    match = _pattern(settings.DNR_FORMAT).match(text)
+    if len(text) > MOST_CHARACTERS:
+        return None
+    match = _pattern(settings.DNR_FORMAT).match(_SPACES.sub("", text))
     if match:
         return int(match["number"]), int(match["year"])
     match = PLAIN.match(text)
@@ -49,21 +56,23 @@ def parse_dnr(text: str) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=8)
 def _pattern(form: str) -> re.Pattern:
-    parts = [r"^\s*"]
+    """The format as a pattern of a text without its spaces: its literal characters, the
+    number with any leading zeros, the year's four digits."""
+    parts = ["^"]
     for literal, name, _spec, _conversion in string.Formatter().parse(form):
-        for character in literal:
-            # a space may be left out, and any separator may have spaces around it
-            parts.append(r"\s*" if character.isspace() else rf"\s*{re.escape(character)}\s*")
+        parts.append(re.escape(_SPACES.sub("", literal)))
         if name == "number":
-            parts.append(r"0*(?P<number>\d{1,9})")
+            parts.append(r"0*(?P<number>[0-9]{1,9})")
         elif name == "year":
-            parts.append(r"(?P<year>\d{4})")
-    parts.append(r"\s*$")
+            parts.append(r"(?P<year>[0-9]{4})")
+    parts.append("$")
     return re.compile("".join(parts), re.IGNORECASE)
 
 
-def format_problems(form: str) -> list[str]:
+def format_problems(form) -> list[str]:
     """Why ``form`` cannot be the Dnr format (none: it can)."""
+    if not isinstance(form, str):
+        return ["it is not a text"]
     try:
         names = [name for _l, name, _s, _c in string.Formatter().parse(form) if name is not None]
     except ValueError as error:
@@ -77,11 +86,14 @@ def format_problems(form: str) -> list[str]:
         return [f"it cannot write a number: {error}"]
     problems = []
     for expected, written in samples.items():
-        match = _pattern(form).match(written)
+        match = _pattern(form).match(_SPACES.sub("", written))
         if not match or (int(match["number"]), int(match["year"])) != expected:
             problems.append(
                 f"{written!r} cannot be read back as number {expected[0]}, year {expected[1]}"
             )
+    if any(_pattern(form).match(digits) for digits in ("20200052", "2020052", "12345678")):
+        # a search for a NYPS-id (eight digits) would look for a case by its Dnr instead
+        problems.append("it reads a number alone as a Dnr: put a character between the fields")
     return problems
 
 

@@ -623,19 +623,26 @@ def change_of(case: Case, user, kind: str, record: int, name: str, secrets=None)
     return None
 
 
-# A word, a run of spaces or one other character: what a word-level comparison compares.
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+# A word or one other character, each with the spaces after it: what a word-level
+# comparison compares (a space of its own would match everywhere).
+_TOKENS = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+# A sentence or a line with what ends it: the first, coarse comparison.
+_SENTENCES = re.compile(r"[^.!?\n]*(?:[.!?]+\s*|\n+)|[^.!?\n]+")
+# Compared word by word where the changed sentences hold at most so many word pairs; a
+# larger change (a text rewritten whole) is shown as removed and added, not compared
+# further: the comparison's time grows with the product (35 000 characters: two minutes).
+WORD_PAIRS = 250_000
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """``new`` compared with ``old`` word by word: (kind, text) in reading order, kind
-    ``same``, ``removed`` (in ``old`` only) or ``added`` (in ``new`` only); a replaced
-    passage is its removed words, then the added ones."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    """``new`` compared with ``old``: (kind, text) in reading order, kind ``same``,
+    ``removed`` (in ``old`` only) or ``added`` (in ``new`` only); a replaced passage is its
+    removed words, then the added ones. Sentence by sentence first, then word by word
+    within the changed sentences (``WORD_PAIRS``)."""
     parts: list[tuple[str, str]] = []
 
-    def add(kind: str, tokens: list[str]) -> None:
-        text = "".join(tokens)
+    def add(kind: str, pieces: list[str]) -> None:
+        text = "".join(pieces)
         if not text:
             return
         if parts and parts[-1][0] == kind:
@@ -643,11 +650,26 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
         else:
             parts.append((kind, text))
 
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            add("same", a[a1:a2])
-            continue
-        add("removed", a[a1:a2])
-        add("added", b[b1:b2])
+    def compare(a: list[str], b: list[str], finer=None) -> None:
+        # sentences: a sentence repeated through a long text is not matched on (autojunk),
+        # or a text of one sentence repeated takes seconds
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=finer is not None)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                add("same", a[a1:a2])
+            elif finer is not None and op == "replace":
+                finer("".join(a[a1:a2]), "".join(b[b1:b2]))
+            else:
+                add("removed", a[a1:a2])
+                add("added", b[b1:b2])
+
+    def by_words(old_text: str, new_text: str) -> None:
+        a, b = _TOKENS.findall(old_text), _TOKENS.findall(new_text)
+        if len(a) * len(b) <= WORD_PAIRS:
+            compare(a, b)
+        else:
+            add("removed", a)
+            add("added", b)
+
+    compare(_SENTENCES.findall(old), _SENTENCES.findall(new), by_words)
     return parts

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from core import batch
 from core.collation import fold, swedish_sorted
@@ -468,7 +469,20 @@ def _timeline_page(case, user, number: int, secrets=None):
     return Paginator(entries, TIMELINE_PER_PAGE).get_page(number)
 
 
+def _log_marked_history(request, case, secrets) -> None:
+    """As the case page: a view of the history that shows marked material unmasked."""
+    if secrets.shows_marked(case.pk):
+        secrecy.log_access(
+            user=request.user,
+            case=case,
+            action=SecrecyAccessLog.Action.VIEW,
+            what=_("Historiken med sekretessmarkerade uppgifter"),
+            path=request.get_full_path(),
+        )
+
+
 @require_GET
+@vary_on_headers("HX-Request")  # a fragment for htmx, the page otherwise
 def case_history(request, pk):
     _guard(permissions.can_view_registry(request.user))
     case = _case_or_404(pk)
@@ -476,13 +490,16 @@ def case_history(request, pk):
         number = max(1, int(request.GET.get("page") or 1))
     except ValueError:
         number = 1
-    context = {"case": case, "timeline": _timeline_page(case, request.user, number)}
+    secrets = secrecy.secrets_for(request.user, [case], request=request)
+    _log_marked_history(request, case, secrets)
+    context = {"case": case, "timeline": _timeline_page(case, request.user, number, secrets)}
     if request.htmx:
         return render(request, "projects/partials/timeline_entries.html", context)
     return render(request, "projects/case_history.html", context)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def case_history_change(request, pk, kind, record, field):
     """One changed text of the case's timeline compared word by word: loaded into the
     timeline when its long change is opened (htmx), or a page of its own."""
@@ -494,14 +511,7 @@ def case_history_change(request, pk, kind, record, field):
         raise Http404
     masker = secrecy.copy_masker(request)
     old, new = (masker.mask(text, case.pk) if text else text for text in (change.old, change.new))
-    if secrets.shows_marked(case.pk):  # as the case page: marked material seen unmasked
-        secrecy.log_access(
-            user=request.user,
-            case=case,
-            action=SecrecyAccessLog.Action.VIEW,
-            what=_("Historiken med sekretessmarkerade uppgifter"),
-            path=request.path,
-        )
+    _log_marked_history(request, case, secrets)
     context = {"case": case, "change": change, "parts": word_diff(old, new)}
     if request.htmx:
         return render(request, "projects/partials/timeline_change.html", context)

@@ -3,6 +3,7 @@ e-diarium's register entries. Nothing here returns what the public may not see:
 ``public.policy`` decides what is masked or withheld."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
@@ -131,7 +132,7 @@ def _dnr_filter(dnr: str) -> Q:
     if parsed:
         return Q(number=parsed[0], year=parsed[1])
     cleaned = dnr.strip()
-    if cleaned.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", cleaned):  # not str.isdigit: "²" is a digit, no number
         return Q(number=int(cleaned)) | Q(year=int(cleaned))
     return Q(pk__in=[])
 

@@ -32,6 +32,9 @@ def test_another_regions_format_is_written_and_read_back(settings):
         assert parse_dnr(text) == (52, 2020), text
     for text in ("RUN 2020/", "RS 2020/52", "RUN 20/52", "2020/52"):
         assert parse_dnr(text) is None, text
+    # a long text is no Dnr, whatever it holds (and is not searched through)
+    assert parse_dnr("RUN" + " " * 20_000 + "2020/52") is None
+    assert parse_dnr("RUN 2020/" + "0" * 60) is None
     settings.DNR_FORMAT = "RS {year}-{number:04d}"
     assert format_dnr(7, 2021) == "RS 2021-0007"
     assert parse_dnr("rs 2021-7") == (7, 2021)
@@ -42,7 +45,8 @@ def test_another_regions_format_is_written_and_read_back(settings):
     [
         ("{number:05d}-{year}", True),
         (OTHER_REGION, True),
-        ("{year}{number:04d}", True),  # 20200052: digits only, still read back
+        ("{year}{number:04d}", False),  # 20200052: a NYPS-id would be read as a Dnr
+        ("{year} {number}", False),  # the same: spaces are not compared
         ("{number}", False),
         ("{number}-{year}-{number}", False),
         ("{nummer}-{year}", False),
@@ -75,6 +79,9 @@ def test_the_case_list_the_e_diarium_and_the_archive_form_read_the_regions_dnr(
     client.logout()
     diary = client.get(reverse("public:diary"), {"dnr": dnr}).content.decode()
     assert case.title in diary and other.dnr not in diary
+    # a digit that is no number ("²"), or a number alone
+    for text in ("²", "١٢", str(case.number)):
+        assert client.get(reverse("public:diary"), {"dnr": text}).status_code == 200, text
     assert _dnr_tokens(f"{dnr}, {other.dnr}\nRUN 2021/9 52-2021") == [
         dnr,
         other.dnr,

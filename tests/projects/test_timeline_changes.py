@@ -30,20 +30,37 @@ def test_word_diff_marks_the_removed_and_added_words_in_reading_order():
         "Solenergi växer snabbast i världen.", "Solenergi växer snabbt i Norrbotten."
     ) == [
         ("same", "Solenergi växer "),
-        ("removed", "snabbast"),
-        ("added", "snabbt"),
-        ("same", " i "),
+        ("removed", "snabbast "),
+        ("added", "snabbt "),
+        ("same", "i "),
         ("removed", "världen"),
         ("added", "Norrbotten"),
         ("same", "."),
     ]
     assert word_diff("", "Ny text.") == [("added", "Ny text.")]
     assert word_diff("Gammal text.", "") == [("removed", "Gammal text.")]
-    # every word of both texts is there once: the old text is the same and removed parts,
-    # the new the same and added parts
-    parts = word_diff(BEFORE, AFTER)
-    assert "".join(text for kind, text in parts if kind != "added") == BEFORE
-    assert "".join(text for kind, text in parts if kind != "removed") == AFTER
+
+
+REPEATED = "Samma mening. " * 5000
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (BEFORE, AFTER),
+        ("...!!\n\n  a.b.c", "..?\n a.b.d!"),  # punctuation and lines, leading spaces
+        (REPEATED, REPEATED[:30000] + "Ny mening. " + REPEATED[30000:]),  # one sentence
+        ("x " * 20000, "x " * 20000 + "y"),  # one long sentence rewritten: shown whole
+        ("Ord och ord. " * 3000 + "Slut.", "Ord och ord. " * 3000 + "Slutet."),
+    ],
+    ids=["texts", "punctuation", "a sentence repeated", "one long sentence", "end changed"],
+)
+def test_word_diff_keeps_every_character_of_both_texts(old, new):
+    """The old text is the same and removed parts, the new the same and added parts, for
+    any text (long and repetitive ones too: compared sentence by sentence first)."""
+    parts = word_diff(old, new)
+    assert "".join(text for kind, text in parts if kind != "added") == old
+    assert "".join(text for kind, text in parts if kind != "removed") == new
 
 
 def _change_url(case, user, field="background"):
@@ -82,8 +99,9 @@ def test_a_long_change_opens_word_by_word_in_the_timeline_and_on_a_page(case, of
     assert "snabbast" not in body
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment
-    rest = AFTER.removeprefix("Solenergi växer snabbt i Norrbotten.")
-    assert _words(fragment) == (["snabbast", "världen"], ["snabbt", "Norrbotten", rest])
+    removed, added = _words(fragment)
+    assert removed == ["snabbast ", "världen"]
+    assert added == ["snabbt ", AFTER.removeprefix("Solenergi växer snabbt i ").removesuffix(".")]
     page = client.get(url).content.decode()  # without htmx: the link in the entry
     assert "<html" in page and "<h1>Bakgrund</h1>" in page
     assert _words(page) == _words(fragment)
@@ -138,3 +156,9 @@ def test_a_marked_text_and_its_copies_stay_masked_and_a_view_of_it_is_logged(
     shown = client_for(officer).get(background, HTTP_HX_REQUEST="true").content.decode()
     assert "Norrbotten" in shown
     assert SecrecyAccessLog.objects.filter(user=officer, case=case, path=background).exists()
+    # the history page shows the marked values to the officer too: logged as well
+    history = reverse("projects:case_history", args=[case.pk])
+    assert "Norrbotten" in client_for(officer).get(history).content.decode()
+    assert SecrecyAccessLog.objects.filter(user=officer, case=case, path=history).exists()
+    client_for(reader).get(history)
+    assert not SecrecyAccessLog.objects.filter(user=reader).exists()

@@ -12,7 +12,9 @@ not): 0.6 ms for all the tables. A table whose counts have not moved since a req
 not changed, so the comparison is skipped; when they have moved, the tables are compared
 as before (a write the view rolled back, or an update to the same values, changes nothing,
 and the comparison says so). Only writes on this connection are counted: the tests' requests
-and their Celery tasks (in-process) use it. On another database every request is compared.
+and their Celery tasks (in-process) use it. A TRUNCATE counts no rows: each table's file is
+compared too (a truncated table gets a new one). On another database every request is
+compared.
 """
 
 from collections.abc import Callable, Iterator
@@ -21,9 +23,12 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.db import connection, transaction
 
+# The rows written, and each table's file: a TRUNCATE (which the app never issues) empties
+# a table without counting its rows, but gives the table a new file.
 COUNTED = (
-    "SELECT sum(pg_stat_get_xact_tuples_inserted(t) + pg_stat_get_xact_tuples_updated(t)"
-    " + pg_stat_get_xact_tuples_deleted(t)) FROM unnest(%s::regclass[]) AS t"
+    "SELECT coalesce(sum(pg_stat_get_xact_tuples_inserted(t)"
+    " + pg_stat_get_xact_tuples_updated(t) + pg_stat_get_xact_tuples_deleted(t)), 0),"
+    " array_agg(pg_relation_filenode(t) ORDER BY t) FROM unnest(%s::regclass[]) AS t"
 )
 
 
@@ -40,14 +45,14 @@ def app_tables(labels, *, exclude=()) -> list[str]:
     )
 
 
-def write_count(tables: list[str]) -> int | None:
-    """Rows inserted, updated or deleted in ``tables`` by this transaction so far (None:
-    not PostgreSQL, not known)."""
+def write_count(tables: list[str]) -> tuple | None:
+    """Rows inserted, updated or deleted in ``tables`` by this transaction so far, and the
+    tables' files (None: not PostgreSQL, not known)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(COUNTED, [tables])
-        return cursor.fetchone()[0] or 0
+        return tuple(cursor.fetchone())
 
 
 class Writes:
@@ -78,14 +83,14 @@ def changed_tables(snapshot: Callable[[], dict], tables: list[str]) -> Iterator[
         yield changed
     except BaseException:
         transaction.savepoint_rollback(savepoint)
+        transaction.savepoint_commit(savepoint)  # released
         raise
     if not writes.happened():
         transaction.savepoint_commit(savepoint)
         return
     after = snapshot()
-    if before is None:
+    if before is None:  # PostgreSQL: the block's writes are undone to read the before
         transaction.savepoint_rollback(savepoint)
         before = snapshot()
-    else:
-        transaction.savepoint_commit(savepoint)
+    transaction.savepoint_commit(savepoint)
     changed += sorted(table for table in before if before[table] != after.get(table))
