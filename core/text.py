@@ -1,11 +1,21 @@
 """Checks on text that arrives from outside (forms, the API, query parameters), and names
 in running text."""
 
+import re
 from typing import Any
 
 from django.utils.translation import get_language
 
 NUL = "\x00"
+
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def is_number(value: Any) -> bool:
+    """A text of the digits 0-9 only (at most 18: within a bigint), as an id or a year typed
+    or sent: ``str.isdigit`` also takes ``²`` and other digits that ``int()`` refuses."""
+    return isinstance(value, str) and _NUMBER.fullmatch(value) is not None
 
 
 def contains_nul(value: Any) -> bool:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from core.collation import swedish_key
 from core.concurrency import edit_token
 from core.money import AmountError, format_amount, parse_amount
+from core.text import is_number
 from projects import permissions, selectors
 from projects.dnr import parse_dnr
 from projects.documents import ACCEPT_ATTRIBUTE
@@ -190,7 +191,7 @@ class _PickedField(forms.ModelChoiceField):
         else:
             pk, text = str(value or "").strip(), ""
         if pk:
-            obj = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
+            obj = self.queryset.filter(pk=pk).first() if is_number(pk) else None
             if obj and (not text or text.casefold() == self._label(obj).casefold()):
                 return obj
             if not text:
@@ -292,7 +293,7 @@ class OrganisationMultipleField(forms.ModelMultipleChoiceField):
             text = (value.get("text") or "").strip()
         else:
             pks, text = [str(pk) for pk in (value or [])], ""
-        bad = [pk for pk in pks if not pk.isdigit()]
+        bad = [pk for pk in pks if not is_number(pk)]
         if bad:
             raise ValidationError(self.error_messages["invalid_pk_value"] % {"pk": bad[0]})
         chosen = list(self.queryset.filter(pk__in=pks)) if pks else []

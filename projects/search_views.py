@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import batch
 from core.http import confirm_removal
+from core.text import is_number
 from projects import permissions, search, secrecy, selectors, services
 from projects.models import Organisation, OrganisationAlias, SavedCaseFilter, SecrecyAccessLog
 from projects.views import _case_csv, _guard, _next_url
@@ -131,7 +132,7 @@ def saved_filter_delete(request, pk):
 def _selected_cases(request):
     ids = []
     for value in request.POST.getlist("cases")[:MAX_BULK_CASES]:
-        if value.isdigit():
+        if is_number(value):
             ids.append(int(value))
     return ids
 

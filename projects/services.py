@@ -32,6 +32,7 @@ from core.errors import Conflict
 from core.models import NotificationKind, Removal
 from core.notifications import notify
 from core.roles import Role, has_role
+from core.text import is_number
 from projects import permissions, search
 from projects.documents import (
     display_filename,
@@ -769,7 +770,7 @@ def project_member_removal_undo(*, user, removal: Removal) -> Project:
     """Bring back a person removed from the project organisation (``core.removal``), if
     ``user`` may still change the project's organisation, as for the removal."""
     label, _sep, pk = removal.scope.partition(":")
-    if removal.kind != MEMBER_REMOVAL or label != Project._meta.label_lower or not pk.isdigit():
+    if removal.kind != MEMBER_REMOVAL or label != Project._meta.label_lower or not is_number(pk):
         raise PermissionDenied(_("Borttagningen gäller inte ett projekt."))
     project = Project.objects.filter(pk=int(pk)).first()
     if project is None:

@@ -35,6 +35,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from core.text import is_number
 from projects.models import Organisation
 
 
@@ -125,7 +126,7 @@ class OrganisationMultiPickerWidget(OrganisationPickerWidget):
         context = forms.Widget.get_context(self, name, value, attrs)
         widget = context["widget"]
         if isinstance(value, dict):
-            pks = [pk for pk in value.get("pks", []) if str(pk).isdigit()]
+            pks = [pk for pk in value.get("pks", []) if is_number(str(pk))]
             text = value.get("text", "")
         else:
             items = list(value or [])
@@ -193,7 +194,7 @@ class ProjectPickerWidget(PickerWidget):
             pk, text = value.get("pk", ""), value.get("text", "")
         else:
             project = value if isinstance(value, Project) else None
-            if project is None and str(value or "").isdigit():
+            if project is None and is_number(str(value or "")):
                 project = Project.objects.filter(pk=int(value)).only("pk", "title").first()
             pk = project.pk if project else ""
             text = project.title if project else ""

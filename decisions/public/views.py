@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from core import batch
 from core.pagination import CappedPaginator
 from core.ratelimit import rate_limited
+from core.text import is_number
 from decisions.meetings.models import Meeting
 from decisions.public import policy, selectors
 from decisions.public.forms import DiarySearchForm
@@ -40,7 +41,7 @@ def notice_board(request):
 def notice_archive(request):
     years = selectors.notice_archive_years()
     year = request.GET.get("ar", "")
-    chosen = int(year) if year.isdigit() and len(year) == 4 else None
+    chosen = int(year) if is_number(year) and len(year) == 4 else None
     return render(
         request,
         "public/notice_archive.html",

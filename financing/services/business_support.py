@@ -35,6 +35,7 @@ from core.access import require
 from core.concurrency import ensure_current
 from core.errors import Conflict
 from core.money import AmountError, parse_amount
+from core.text import is_number
 from financing import permissions
 from financing.models import (
     BusinessSupport,
@@ -150,7 +151,7 @@ class Preview:
 
 def org_number_valid(digits: str) -> bool:
     """The Luhn check digit of a Swedish organisation or personal number (10 digits)."""
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not is_number(digits):
         return False
     total = 0
     for index, char in enumerate(digits):

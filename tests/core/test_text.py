@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from core.text import possessive, swedish_genitive
+from core.text import is_number, possessive, swedish_genitive
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,31 @@ def test_possessive_in_the_active_language():
         assert possessive("Region Skåne") == "Region Skånes"
     with translation.override("en"):
         assert possessive("Region Skåne") == "Region Skåne's"
+
+
+@pytest.mark.parametrize(
+    "value, number",
+    [
+        ("52", True),
+        ("0", True),
+        ("9" * 18, True),
+        ("9" * 19, False),
+        ("²", False),
+        ("²²²²", False),
+        ("١٢٣", False),
+        ("-1", False),
+        ("1.0", False),
+        ("", False),
+        (" 52", False),
+        (52, False),
+        (None, False),
+    ],
+)
+def test_is_number_takes_only_the_digits_0_to_9(value, number):
+    assert is_number(value) is number
+
+
+@pytest.mark.django_db
+def test_a_superscript_year_or_id_is_no_server_error(client, officer, client_for):
+    assert client.get("/anslagstavla/arkiv/", {"ar": "²²²²"}).status_code == 200
+    assert client_for(officer).get("/cases/", {"applicant": "²"}).status_code == 200

@@ -8,6 +8,7 @@ test_form_fuzzing.py, which samples far more combinations per form but only a fe
 """
 
 import re
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,10 +52,11 @@ HOSTILE = [
 QUERY_HOSTILE = [
     "a\x00b",
     "١٢٣٤",
+    "²",  # a digit (str.isdigit) that int() refuses
     "-1",
     "9" * 400,
     "1e308",
-    "x" * 20_000,
+    "x" * 5_000,  # longer than any field: in each of some 35 names at once
     "\u202e\ufeff\U0001f642",
 ]
 # One field hostile and the others valid: a null byte in every field, and one of the other
@@ -65,12 +67,31 @@ ONE_FIELD_IN_TURN = ("١٢٣", "-1", "9" * 400)
 RAW_INVALID_UTF8 = "%FF%FE%C3%28%ED%A0%80"
 
 
+# A form or filter set bound to the query string: ``DiarySearchForm(request.GET or None)``.
+GET_FORM = re.compile(r"\b([A-Z]\w*(?:Form|Filter))\(\s*request\.GET\b")
+
+
 def query_parameter_names() -> set[str]:
-    """Every name the app reads with request.GET.get(...), plus the usual filter names."""
-    names = set()
+    """Every name the app reads with request.GET.get(...), the fields of every form and
+    filter set bound to the query string, and the usual filter names."""
+    names, get_forms = set(), set()
+    modules = []
     for app in ("core", "projects", "decisions", "financing", "reporting"):
         for path in (ROOT / app).rglob("*.py"):
-            names |= set(re.findall(r"request\.GET\.get\(\s*[fr]?\"([a-z_]+)\"", path.read_text()))
+            text = path.read_text()
+            names |= set(re.findall(r"request\.GET\.get\(\s*[fr]?\"([a-z_]+)\"", text))
+            get_forms |= set(GET_FORM.findall(text))
+            if path.stem in ("forms", "filters"):
+                modules.append(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    found = set()
+    for module in modules:
+        for name in get_forms:
+            form = getattr(import_module(module), name, None)
+            if form is not None:
+                found.add(name)
+                fields = getattr(form, "base_fields", None) or getattr(form, "base_filters", {})
+                names |= set(fields)
+    assert found == get_forms, f"forms bound to the query string not found: {get_forms - found}"
     return names | {"q", "page", "sort", "status", "year", "kind", "officer", "format", "state"}
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core import removal as core_removal
 from core.errors import Conflict
 from core.models import Removal
+from core.text import is_number
 from decisions.meetings.models import AgendaItem, ConflictOfInterest, Meeting, Paragraph, Vote
 from decisions.meetings.services.common import _lock_meeting
 
@@ -22,7 +23,7 @@ def meeting_scope(meeting: Meeting) -> str:
 
 def _meeting_of(removal: Removal) -> Meeting:
     label, _sep, pk = removal.scope.partition(":")
-    if label != SCOPE_LABEL or not pk.isdigit():
+    if label != SCOPE_LABEL or not is_number(pk):
         raise PermissionDenied(_("Borttagningen hör inte till ett sammanträde."))
     meeting = Meeting.objects.filter(pk=int(pk)).first()
     if meeting is None:
