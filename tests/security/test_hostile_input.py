@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = [
     "\x00",
     "a\x00b",
+    "²",  # a digit (str.isdigit) that int() refuses
     "١٢٣٤",  # Arabic-Indic digits
     "۱۲۳",  # Persian digits
     "１２３",  # full-width digits
