@@ -64,32 +64,27 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     return Pending(build, (to_sign, held, unposted, paragraphs))
 
 
+def _protocol_task(meeting, key: str, kind: str, anchor: str = "") -> Task:
+    """A task about a meeting's protocol, due on its last day to sign."""
+    return Task(
+        key=key,
+        kind=kind,
+        title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
+        url=meeting.get_absolute_url() + anchor,
+        due=meeting.signing_deadline,
+    )
+
+
 def _to_sign(meetings) -> list[Task]:
     """Protocols the user is to sign (chair or adjuster) in this round."""
-    return [
-        Task(
-            key=f"sign:{meeting.pk}:{meeting.signing_round}",
-            kind=_("Protokoll att justera"),
-            title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
-            url=meeting.get_absolute_url(),
-            due=meeting.signing_deadline,
-        )
-        for meeting in meetings
-    ]
+    kind = _("Protokoll att justera")
+    return [_protocol_task(m, f"sign:{m.pk}:{m.signing_round}", kind) for m in meetings]
 
 
 def _to_send(meetings) -> list[Task]:
     """Protocols of held meetings the secretary is to finish and send for signing."""
-    return [
-        Task(
-            key=f"protocol:{meeting.pk}",
-            kind=_("Protokoll att skicka för justering"),
-            title=f"{meeting.body} {meeting.date:%Y-%m-%d}",
-            url=meeting.get_absolute_url() + "#justering",
-            due=meeting.signing_deadline,
-        )
-        for meeting in meetings
-    ]
+    kind = _("Protokoll att skicka för justering")
+    return [_protocol_task(m, f"protocol:{m.pk}", kind, "#justering") for m in meetings]
 
 
 def _notices(meetings, today: datetime.date) -> list[Task]:
