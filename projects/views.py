@@ -37,6 +37,7 @@ from core.models import Removal
 from core.money import format_amount
 from core.pagination import CountAheadPaginator, register_page
 from core.roles import Role, has_role
+from core.text import is_number
 from projects import case_page, forms, permissions, secrecy, selectors, services
 from projects import exports as registry_exports
 from projects.documents import format_size
@@ -1276,9 +1277,7 @@ def organisation_chip(request):
     _guard(permissions.can_view_registry(request.user))
     params = _picker_params(request)
     pk = request.GET.get("pk") or ""
-    organisation = get_object_or_404(
-        Organisation, pk=int(pk) if pk.isascii() and pk.isdigit() else 0
-    )
+    organisation = get_object_or_404(Organisation, pk=int(pk) if is_number(pk) else 0)
     return render(
         request,
         "projects/widgets/organisation_chip.html",

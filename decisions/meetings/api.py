@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from core.access import require
 from core.money import AmountError, parse_amount
+from core.text import is_number
 from decisions.meetings import documents, permissions, selectors
 from decisions.meetings import services as svc
 from decisions.meetings.models import (
@@ -35,11 +36,6 @@ from decisions.meetings.models import (
     Signature,
 )
 from projects.secrecy_api import SecretCopiesList, SecretCopiesMixin
-
-
-def _is_id(value: str) -> bool:
-    """A query parameter that can be compared with an id column (ASCII digits, bigint)."""
-    return value.isascii() and value.isdigit() and len(value) <= 18
 
 
 def _require_secretary(request) -> None:
@@ -390,7 +386,7 @@ class MeetingListView(generics.ListCreateAPIView):
             return Meeting.objects.none()
         ViewMeetingsPermission.check(self.request)
         body = self.request.query_params.get("body") or None
-        if body is not None and not _is_id(body):
+        if body is not None and not is_number(body):
             raise serializers.ValidationError({"body": "Ange ett heltal."})
         return selectors.meeting_list(
             body=body,
@@ -518,7 +514,7 @@ class ParagraphListView(generics.ListAPIView):
         for name in ("meeting", "case", "body", "year"):
             value = self.request.query_params.get(name)
             if value:
-                if not _is_id(value):
+                if not is_number(value):
                     raise serializers.ValidationError({name: "Ange ett heltal."})
                 qs = qs.filter(**{name: value})
         return qs
@@ -603,7 +599,7 @@ class DocumentListView(generics.ListAPIView):
         qs = GeneratedDocument.objects.order_by("-created_at")
         meeting = self.request.query_params.get("meeting")
         if meeting:
-            if not _is_id(meeting):
+            if not is_number(meeting):
                 raise serializers.ValidationError({"meeting": "Ange ett heltal."})
             qs = qs.filter(meeting=meeting)
         checksum = self.request.query_params.get("sha256")
