@@ -28,6 +28,7 @@ from decisions.workflow.models import (
     decision_proposal_of,
     latest_assessment,
 )
+from projects.documents import ACCEPT_ATTRIBUTE
 from projects.forms import AmountField
 
 MAX_ROWS = 50
@@ -843,4 +844,83 @@ class DelegationFilterForm(forms.Form):
     ]
     reported = forms.ChoiceField(
         label=gettext_lazy("Anmälan"), choices=REPORTED_CHOICES, required=False
+    )
+
+
+# --- Delayed cases (förvaltningslagen 11-12 §§, decisions.workflow.delays) -----------
+
+
+class DelayNoticeForm(forms.Form):
+    recipient = forms.CharField(label=gettext_lazy("Mottagare"), max_length=200)
+    reason = forms.CharField(
+        label=gettext_lazy("Anledning till förseningen"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Står i brevet till parten (11 § förvaltningslagen)."),
+    )
+    expected_on = forms.DateField(
+        label=gettext_lazy("Beräknat beslut senast"),
+        required=False,
+        widget=_date_widget(),
+        help_text=gettext_lazy("Valfritt: när ärendet väntas bli avgjort."),
+    )
+
+    def clean_expected_on(self):
+        value = self.cleaned_data["expected_on"]
+        if value is not None and value < _today():
+            raise ValidationError(_("Datumet kan inte ligga i det förflutna."))
+        return value
+
+
+class DecisionDemandForm(forms.Form):
+    party = forms.CharField(label=gettext_lazy("Part som begär avgörande"), max_length=200)
+    received_on = forms.DateField(label=gettext_lazy("Inkom"), widget=_date_widget())
+    document = forms.ModelChoiceField(
+        label=gettext_lazy("Skrivelsen, om den redan är registrerad"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("— ladda upp den i stället —"),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("eller skrivelsen som fil"),
+        required=False,
+        help_text=gettext_lazy("Registreras som inkommen handling i ärendet."),
+    )
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: (
+            f"{d.registry_number}. {d.title} ({d.document_date:%Y-%m-%d})"
+        )
+        self.fields["received_on"].initial = _today()
+        self.fields["file"].widget.attrs["accept"] = ACCEPT_ATTRIBUTE
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > _today():
+            raise ValidationError(_("Datumet kan inte ligga i framtiden."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("document") is None) == (data.get("file") is None):
+            raise ValidationError(
+                _(
+                    "Begäran ska vara skriftlig: välj den registrerade skrivelsen eller ladda "
+                    "upp den (en av dem)."
+                )
+            )
+        return data
+
+
+class DemandRefusalForm(forms.Form):
+    reasoning = forms.CharField(
+        label=gettext_lazy("Skäl för avslaget"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "Varför ärendet inte kan avgöras nu (32 § förvaltningslagen). Står i beslutet, "
+            "som registreras och skickas till parten."
+        ),
     )

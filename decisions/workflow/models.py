@@ -30,6 +30,8 @@ __all__ = [
     "BODY_TRANSITIONS",
     "CaseWorkflow",
     "DecisionProposal",
+    "DecisionDemand",
+    "DelayNotice",
     "DelegationDecision",
     "DelegationRule",
     "ForumRecommendation",
@@ -266,6 +268,119 @@ class HandlingTarget(models.Model):
     def __str__(self):
         step = self.get_state_display() if self.state else _("hela ärendet")
         return f"{self.get_case_kind_display()}: {step} {self.days}"
+
+
+class DelayNotice(models.Model):
+    """An underrättelse om försening (förvaltningslagen 11 §): the region judges that the
+    decision in a case a party began will be substantially delayed, and tells the party why.
+    The letter is made once, registered as an outgoing document of the case (``document``)
+    and never changes."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="delay_notices"
+    )
+    recipient = models.CharField(_("mottagare"), max_length=200)
+    reason = models.TextField(_("anledning till förseningen"))
+    expected_on = models.DateField(_("beräknat beslut"), null=True, blank=True)
+    sent_on = models.DateField(_("skickad"))
+    document = models.OneToOneField(
+        "projects.Document",
+        verbose_name=_("handling"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("underrättelse om försening")
+        verbose_name_plural = _("underrättelser om försening")
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self):
+        return str(_("Underrättelse om försening %(date)s") % {"date": f"{self.sent_on:%Y-%m-%d}"})
+
+
+class DecisionDemand(models.Model):
+    """A party's written begäran om avgörande (förvaltningslagen 12 §): a case the party
+    began and that is not decided within six months of it. The region must within four
+    weeks of the request's arrival either decide the case or refuse the request in a
+    decision of its own, which can be appealed (``decisions.workflow.delays``).
+
+    A request made before the six months have run is registered too (``premature``): the
+    law gives it no four weeks, and the page says so."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="decision_demands"
+    )
+    party = models.CharField(_("part"), max_length=200)
+    received_on = models.DateField(_("inkom"))
+    # the written request in the case's registry
+    request_document = models.ForeignKey(
+        "projects.Document",
+        verbose_name=_("skrivelsen"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    premature = models.BooleanField(_("före sex månader"), default=False)
+    due_on = models.DateField(_("ska besvaras senast"), null=True, blank=True)
+    refused_on = models.DateField(_("avslogs"), null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reasoning = models.TextField(_("skäl för avslaget"), blank=True)
+    refusal_document = models.OneToOneField(
+        "projects.Document",
+        verbose_name=_("beslutet"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("begäran om avgörande")
+        verbose_name_plural = _("begäranden om avgörande")
+        ordering = ["received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(premature=True, due_on__isnull=True)
+                | Q(premature=False, due_on__isnull=False),
+                name="decision_demand_due_unless_premature",
+            ),
+            models.CheckConstraint(
+                condition=Q(refused_on__isnull=True, refusal_document__isnull=True)
+                | Q(refused_on__isnull=False, refusal_document__isnull=False, premature=False),
+                name="decision_demand_refusal_whole",
+            ),
+        ]
+        indexes = [
+            # Mina uppgifter: the requests still to answer
+            models.Index(
+                fields=["due_on"],
+                condition=Q(refused_on__isnull=True, premature=False),
+                name="decision_demand_open_due",
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Begäran om avgörande %(date)s") % {"date": f"{self.received_on:%Y-%m-%d}"})
 
 
 class DelegationRule(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.workflow import views
+from decisions.workflow import delay_views, views
 
 urlpatterns = [
     # "cases/<int:pk>/transitions/<slug:name>/" (workflow_transition) is served by
@@ -12,6 +12,17 @@ urlpatterns = [
         name="workflow_anchoring_delete",
     ),
     path("cases/<int:pk>/proposal/", views.proposal_edit, name="workflow_proposal_edit"),
+    path(
+        "cases/<int:pk>/delay-notice/",
+        delay_views.delay_notice_create,
+        name="workflow_delay_notice",
+    ),
+    path("cases/<int:pk>/decision-demand/", delay_views.demand_register, name="workflow_demand"),
+    path(
+        "cases/<int:pk>/decision-demand/<int:demand_pk>/refuse/",
+        delay_views.demand_refuse,
+        name="workflow_demand_refuse",
+    ),
     path("queues/", views.queues, name="workflow_queues"),
     path("queues/<slug:key>/", views.queue, name="workflow_queue"),
     path("delegation/", views.delegation_register, name="delegation_register"),

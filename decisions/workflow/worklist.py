@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.roles import Role, has_role
 from core.worklist import NOTHING, Pending, Task
 from decisions.workflow import deadlines, permissions, services
-from projects.models import Case, CaseKind, CaseState
+from projects.models import CLOSED_STATES, Case, CaseKind, CaseState
 
 
 @cache
@@ -149,3 +149,43 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
         return out
 
     return Pending(build, (targets, *(part[0] for part in parts), *shared))
+
+
+def demand_tasks(user, today: datetime.date, most: int | None = None) -> Pending:
+    """Requests for a decision (förvaltningslagen 12 §) on the officer's cases still to be
+    answered: the case decided or the request refused, due four weeks after it came in."""
+    from decisions.workflow.models import DecisionDemand
+
+    if not has_role(user, Role.OFFICER):
+        return NOTHING
+    open_demands = (
+        DecisionDemand.objects.filter(
+            premature=False,
+            refused_on__isnull=True,
+            case__officer=user,
+            case__decided_on__isnull=True,
+        )
+        .exclude(case__state__in=sorted(CLOSED_STATES))
+        .select_related("case")
+        .only("pk", "due_on", "received_on", *(f"case__{name}" for name in CASE_FIELDS))
+        .order_by("due_on", "pk")
+    )
+
+    def build() -> list[Task]:
+        label = _("Begäran om avgörande att besvara")
+        return [
+            Task(
+                key=f"decision-demand:{d.pk}",
+                kind=label,
+                title=d.case.title,  # shortened after masking (core.worklist)
+                title_suffix=" – "
+                + _("avgör ärendet eller avslå begäran (12 § förvaltningslagen)"),
+                url=f"{d.case.get_absolute_url()}#forsening",
+                due=d.due_on,
+                reference=d.case.dnr,
+                case_id=d.case_id,
+            )
+            for d in open_demands
+        ]
+
+    return Pending(build, (open_demands,))

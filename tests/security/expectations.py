@@ -90,6 +90,10 @@ ACTIONS: dict[str, frozenset] = {
     "decisions:workflow_anchoring_add": OFF,  # can_record_anchoring
     "decisions:workflow_anchoring_delete": OFF,
     "decisions:workflow_proposal_edit": OFF,  # can_edit_decision_proposal
+    # decisions.workflow.delays: can_edit_case
+    "decisions:workflow_delay_notice": OFF,
+    "decisions:workflow_demand": OFF,
+    "decisions:workflow_demand_refuse": OFF,
     # decisions.permissions: meetings (secretaries plan, record and produce documents)
     "decisions:body_edit": SEC,  # can_manage_bodies
     "decisions:member_add": SEC,

@@ -168,6 +168,12 @@ ROUTES = {
         "contact_pk": w.anchoring.pk,
     },
     "decisions:workflow_proposal_edit": _pk("draft_case"),
+    "decisions:workflow_delay_notice": _pk("draft_case"),
+    "decisions:workflow_demand": _pk("draft_case"),
+    "decisions:workflow_demand_refuse": lambda w: {
+        "pk": w.demand_case.pk,
+        "demand_pk": w.decision_demand.pk,
+    },
     "decisions:workflow_queues": NO_ARGS,
     "decisions:workflow_queue": lambda w: {"key": "run"},
     "decisions:delegation_register": NO_ARGS,

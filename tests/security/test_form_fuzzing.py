@@ -430,6 +430,23 @@ TARGETS = {
         "officer",
         lambda w: f"/workflow/cases/{w.anchoring_case.pk}/anchoring/",
     ),
+    "delay_notice": Target(
+        (W + "DelayNoticeForm",),
+        "officer",
+        lambda w: f"/workflow/cases/{w.draft_case.pk}/delay-notice/",
+    ),
+    "decision_demand": Target(
+        (W + "DecisionDemandForm",),
+        "officer",
+        lambda w: f"/workflow/cases/{w.draft_case.pk}/decision-demand/",
+    ),
+    "demand_refuse": Target(
+        (W + "DemandRefusalForm",),
+        "officer",
+        lambda w: (
+            f"/workflow/cases/{w.demand_case.pk}/decision-demand/{w.decision_demand.pk}/refuse/"
+        ),
+    ),
     "proposal_edit": Target(
         (W + "DecisionProposalForm",),
         "officer",

@@ -30,6 +30,7 @@ from decisions.meetings.models import (
     GeneratedDocument,
     Meeting,
 )
+from decisions.workflow import delays
 from decisions.workflow.constants import BodyCode
 from financing import selectors as financing_selectors
 from financing import services as financing_svc
@@ -389,6 +390,15 @@ def _secrecy(world: World, officer) -> None:
         received_on=datetime.date(2024, 2, 1),
         subject="Ansökan och beslut",
         documents=[o["public_document"]],
+    )
+    # a request for a decision waiting for its answer (förvaltningslagen 12 §)
+    o["demand_case"] = _new_case(officer, "Säkerhetstest begäran om avgörande")
+    o["decision_demand"] = delays.register_demand(
+        user=officer,
+        case=o["demand_case"],
+        party="Sökande AB",
+        received_on=delays.may_demand_from(o["demand_case"]),
+        file=upload("begaran.pdf", PDF_BYTES + b"%begaran om avgorande"),
     )
     _archive(o, officer)
 
