@@ -23,7 +23,9 @@ FORM_TEMPLATE = "projects/simple_form.html"
 
 
 def _case(pk) -> Case:
-    return get_object_or_404(Case.objects.select_related("project__applicant", "officer"), pk=pk)
+    return get_object_or_404(
+        Case.objects.select_related("project__applicant", "project__owner", "officer"), pk=pk
+    )
 
 
 def _back(case) -> str:
@@ -35,7 +37,7 @@ def _guard(access) -> None:
         raise PermissionDenied(access.reason)
 
 
-def _form_page(request, form, save, *, case, title, intro, success_message):
+def _form_page(request, form, save, *, case, title, intro, success_message, submit_label):
     """GET shows the form; a valid POST runs ``save()`` and goes back to the case. A
     service's ValidationError becomes the form's errors (400); a Conflict (the case was
     decided meanwhile, a request already waits) keeps what was typed, with the reason (409)."""
@@ -61,6 +63,7 @@ def _form_page(request, form, save, *, case, title, intro, success_message):
             "subtitle": f"{case.dnr} {case.title}",
             "intro": intro,
             "cancel_url": _back(case),
+            "submit_label": submit_label,
             "conflict": conflict,
         },
         status=form_status(request, conflict=bool(conflict)),
@@ -95,6 +98,7 @@ def delay_notice_create(request, pk):
             "Brevet skapas som PDF och registreras som utgående handling i ärendet."
         ),
         success_message=_("Underrättelsen om försening skapades och registrerades."),
+        submit_label=_("Skapa och registrera brevet"),
     )
 
 
@@ -134,6 +138,7 @@ def demand_register(request, pk):
         )
         % {"date": f"{delays.may_demand_from(case):%Y-%m-%d}"},
         success_message=_("Begäran om avgörande registrerades."),
+        submit_label=_("Registrera begäran"),
     )
 
 
@@ -158,6 +163,7 @@ def demand_refuse(request, pk, demand_pk):
         )
         % {"received": f"{demand.received_on:%Y-%m-%d}"},
         success_message=_("Beslutet om avslag skapades och registrerades."),
+        submit_label=_("Fatta och registrera beslutet"),
     )
 
 

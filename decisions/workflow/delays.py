@@ -65,10 +65,11 @@ def answer_due(received_on: datetime.date) -> datetime.date:
 
 
 def party_of(case: Case) -> str:
-    """Who began the case: the project's applicant, or its contact person."""
+    """Who began the case: the project's applicant, else its owner or contact person."""
     project = case.project
-    if project.applicant_id:
-        return project.applicant.name
+    for organisation in (project.applicant, project.owner):
+        if organisation is not None:
+            return organisation.name
     return project.contact_name
 
 
@@ -163,7 +164,9 @@ def _letter(template: str, context: dict) -> bytes:
 def _locked_case(case: Case) -> Case:
     """The case read again under its row lock: two registrations queue."""
     current = lock(Case, case.pk)
-    return Case.objects.select_related("project__applicant", "officer").get(pk=current.pk)
+    return Case.objects.select_related("project__applicant", "project__owner", "officer").get(
+        pk=current.pk
+    )
 
 
 @transaction.atomic
