@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -141,7 +142,7 @@ def meeting_ics(meeting: Meeting, *, sequence: int, url: str) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//Region Norrbotten//Norrbotten Cases//SV",
+        f"PRODID:-//{_ics_text(settings.REGION_NAME.replace('/', ' '))}//Norrbotten Cases//SV",
         "METHOD:REQUEST",
         "CALSCALE:GREGORIAN",
         "BEGIN:VEVENT",

@@ -200,3 +200,11 @@ def test_a_meeting_cannot_end_before_it_starts(secretary, members):
         svc.meeting_update(
             user=secretary, meeting=meeting, data={"start_time": datetime.time(13, 0)}
         )
+
+
+def test_the_invitation_names_the_deploying_region(planned, settings):
+    settings.REGION_NAME = "Region Västerbotten/Test"
+    text = kallelse.meeting_ics(planned, sequence=1, url="https://example.se/m/1/")
+    (prodid,) = [line for line in text.split("\r\n") if line.startswith("PRODID:")]
+    assert prodid == "PRODID:-//Region Västerbotten Test//Norrbotten Cases//SV"
+    assert "Norrbotten//" not in prodid.removesuffix("Norrbotten Cases//SV")
