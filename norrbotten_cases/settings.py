@@ -493,6 +493,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
 # The authority's name on the public pages (notice board, e-diarium, accessibility).
 REGION_NAME = env.str("REGION_NAME", default="Region Norrbotten")
+# How a refusal of a request for a decision (förvaltningslagen 12 §) is appealed: to the
+# court or authority that hears an appeal of the case's decision, which is the region's to
+# name. Swedish, in the decision's PDF; %(region)s is REGION_NAME.
+DECISION_DEMAND_APPEAL = env.str(
+    "DECISION_DEMAND_APPEAL",
+    default=(
+        "Beslutet kan överklagas till den domstol eller myndighet som är behörig att pröva "
+        "ett överklagande av beslutet i ärendet (12 § förvaltningslagen). Skicka eller lämna "
+        "överklagandet till %(region)s, som skickar det vidare. Överklagandet ska ha kommit "
+        "in till %(region)s inom tre veckor från den dag du fick del av beslutet."
+    ),
+)
 # Requests per client IP and window (seconds) to the public pages (core.ratelimit); 0 = off.
 PUBLIC_RATE_LIMIT = env.int("PUBLIC_RATE_LIMIT", default=60)
 PUBLIC_RATE_WINDOW = env.int("PUBLIC_RATE_WINDOW", default=60)

@@ -15,6 +15,7 @@ from decisions.workflow import deadlines, delays, permissions
 from decisions.workflow.forms import DecisionDemandForm, DelayNoticeForm, DemandRefusalForm
 from decisions.workflow.models import DecisionDemand, DelayNotice
 from projects import permissions as project_permissions
+from projects import secrecy
 from projects.case_page import Section
 from projects.models import Case
 
@@ -84,6 +85,7 @@ def delay_notice_create(request, pk):
             recipient=data["recipient"],
             reason=data["reason"],
             expected_on=data["expected_on"],
+            token=str(data["token"] or ""),
         )
 
     return _form_page(
@@ -106,10 +108,17 @@ def delay_notice_create(request, pk):
 def demand_register(request, pk):
     case = _case(pk)
     _guard(project_permissions.can_edit_case(request.user, case))
+    secrets = secrecy.secrets_for(request.user, [case])
+
+    def hidden_label(document):
+        marking = secrets.hides_document(document)
+        return secrecy.mask_label(marking) if marking else ""
+
     form = DecisionDemandForm(
         request.POST or None,
         request.FILES or None,
         documents=delays.demand_documents(case),
+        hidden_label=hidden_label,
         initial={"party": delays.party_of(case)},
     )
 
@@ -183,7 +192,8 @@ def preload(request, case) -> dict:
 
 def section(request, case):
     """The case's delay notices and requests for a decision, and the actions: shown when
-    there are some, or the open case is late against its target or past six months."""
+    there are some, or when 11-12 §§ bind the open case and it is late against its target
+    or past six months."""
     if not permissions.can_view_workflow(request.user):
         return None
     if batch.is_loaded(case, "workflow.delay_notices"):
@@ -192,17 +202,22 @@ def section(request, case):
     else:
         notices = list(preload(request, case)["workflow.delay_notices"])
         demands = list(preload(request, case)["workflow.decision_demands"])
-    pending = delays.is_pending(case)
-    known = None
-    if batch.is_loaded(case, "workflow.targets"):
-        known = deadlines.targets(batch.loaded(case, "workflow.targets", ()))
-    late = pending and deadlines.case_timing(case, known).late
+    applies = delays.applies(case)
+    pending = applies and delays.is_pending(case)
+    late = False
+    if pending:
+        known = None
+        if batch.is_loaded(case, "workflow.targets"):
+            known = deadlines.targets(batch.loaded(case, "workflow.targets", ()))
+        late = deadlines.case_timing(case, known).late
     demand_from = delays.may_demand_from(case)
     past_six_months = pending and demand_from <= timezone.localdate()
     if not (notices or demands or late or past_six_months):
         return None
     can_act = bool(pending and project_permissions.can_edit_case(request.user, case))
-    waiting = any(not d.premature and not d.refused_on for d in demands) and pending
+    waiting = pending and any(
+        not d.refused_on and not delays.is_premature(d, case) for d in demands
+    )
     return {
         "case": case,
         "notices": notices,
@@ -210,7 +225,7 @@ def section(request, case):
             {
                 "demand": d,
                 "status": delays.demand_status(d, case),
-                "can_refuse": can_act and not d.premature and not d.refused_on,
+                "can_refuse": can_act and not d.refused_on and not delays.is_premature(d, case),
             }
             for d in demands
         ],

@@ -8,6 +8,11 @@
   either decides the case or refuses the request in a decision of its own, with reasons,
   which can be appealed (``register_demand``, ``refuse_demand``).
 
+Both concern cases an *enskild part* began: here the applications for co-financing
+(``PARTY_CASE_KINDS``; a project idea is the region's own) of an applicant that is not
+itself a public body (``PUBLIC_KINDS``: a municipality, a region, a state agency or
+university), or whose applicant is not recorded (``applies``).
+
 Dates are counted as the law counts them: six months from the day the case came in (the
 same date six months later; the month's last day when it has no such date), four weeks
 from the day the request came in, and a last day that falls on a Saturday, Sunday or
@@ -16,6 +21,7 @@ holiday moves to the next working day (lag 1930:173, ``core.workdays``).
 
 import calendar
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,8 +39,18 @@ from core.workdays import next_working_day_from
 from decisions.workflow.models import DecisionDemand, DelayNotice
 from projects import permissions as project_permissions
 from projects import services as project_services
-from projects.models import Case, Document
+from projects.models import Case, CaseKind, Document, Organisation
 
+# the kinds of case a party begins by applying, and the applicants that are public bodies
+PARTY_CASE_KINDS = frozenset({CaseKind.CO_FINANCING})
+PUBLIC_KINDS = frozenset(
+    {
+        Organisation.Kind.MUNICIPALITY,
+        Organisation.Kind.REGION,
+        Organisation.Kind.GOVERNMENT_AGENCY,
+        Organisation.Kind.UNIVERSITY,
+    }
+)
 DEMAND_MONTHS = 6
 ANSWER_DAYS = 28  # four weeks
 REASON_CHARS = 5000
@@ -65,17 +81,33 @@ def answer_due(received_on: datetime.date) -> datetime.date:
 
 
 def party_of(case: Case) -> str:
-    """Who began the case: the project's applicant, else its owner or contact person."""
+    """Who began the case: the project's applicant, else its owner ("" when neither is
+    recorded: the officer writes it; a contact person's name may be marked secret)."""
     project = case.project
     for organisation in (project.applicant, project.owner):
         if organisation is not None:
             return organisation.name
-    return project.contact_name
+    return ""
+
+
+def applies(case: Case) -> bool:
+    """Whether 11-12 §§ bind the case: an application of a party that is not a public body
+    (an applicant not recorded counts as a party: the officer judges)."""
+    if case.kind not in PARTY_CASE_KINDS:
+        return False
+    applicant = case.project.applicant
+    return applicant is None or applicant.kind not in PUBLIC_KINDS
 
 
 def is_pending(case: Case) -> bool:
     """Not yet decided in first instance (nor closed without a decision)."""
     return case.is_open and case.decided_on is None
+
+
+def is_premature(demand: DecisionDemand, case: Case) -> bool:
+    """Made before the six months had run (from the case's receipt date as it is now): the
+    law gives such a request no four weeks."""
+    return demand.received_on < may_demand_from(case)
 
 
 @dataclass(frozen=True)
@@ -95,7 +127,7 @@ def demand_status(demand: DecisionDemand, case: Case, today: datetime.date | Non
             _("Begäran avslogs %(date)s") % {"date": f"{demand.refused_on:%Y-%m-%d}"},
             "grey",
         )
-    if demand.premature:
+    if is_premature(demand, case):
         return DemandStatus(
             "premature",
             _(
@@ -157,8 +189,23 @@ def _text(value: str, field: str, message: str) -> str:
 
 def _letter(template: str, context: dict) -> bytes:
     with translation.override("sv"):
-        html = render_to_string(template, {**context, "region": settings.REGION_NAME})
+        html = render_to_string(
+            template,
+            {
+                **context,
+                "region": settings.REGION_NAME,
+                "appeal": settings.DECISION_DEMAND_APPEAL.replace(
+                    "%(region)s", settings.REGION_NAME
+                ),
+            },
+        )
     return render_pdf(html)
+
+
+def _sv(text: str, **values) -> str:
+    """A text stored in the registry: Swedish whatever the user's language (the title also
+    names the document's series of versions), so not translated."""
+    return text % values if values else text
 
 
 def _locked_case(case: Case) -> Case:
@@ -169,6 +216,29 @@ def _locked_case(case: Case) -> Case:
     )
 
 
+def _require_applies(case: Case) -> None:
+    if not applies(case):
+        raise Conflict(
+            _(
+                "11-12 §§ förvaltningslagen gäller ärenden som en enskild part har inlett: "
+                "inte detta ärende."
+            )
+        )
+
+
+def _save_or_drop_files(record, user, *documents) -> None:
+    """Save ``record``; if that fails, the files just stored for ``documents`` go too (their
+    rows roll back with the transaction)."""
+    try:
+        record._history_user = user
+        record.save()
+    except Exception:
+        for document in documents:
+            if document is not None:
+                document.file.delete(save=False)
+        raise
+
+
 @transaction.atomic
 def notify_delay(
     *,
@@ -177,11 +247,18 @@ def notify_delay(
     recipient: str,
     reason: str,
     expected_on: datetime.date | None = None,
+    token: str = "",
 ) -> DelayNotice:
     """Tell the party that the case will be substantially delayed and why (11 §): the
-    letter is made, registered in the case as outgoing, and kept as made."""
+    letter is made, registered in the case as outgoing, and kept as made. ``token`` (the
+    form's, one per form shown): the same form sent twice makes one letter."""
     current = _locked_case(case)
     require(project_permissions.can_edit_case(user, current))
+    _require_applies(current)
+    key = f"delay-notice:{_token(token)}"
+    already = DelayNotice.objects.filter(case=current, document__source_key=key).first()
+    if already is not None:
+        return already
     if not is_pending(current):
         raise Conflict(_("Ärendet är redan avgjort: det finns ingen försening att underrätta om."))
     reason = _text(
@@ -191,7 +268,6 @@ def notify_delay(
     today = timezone.localdate()
     if expected_on is not None and expected_on < today:
         raise ValidationError({"expected_on": _("Datumet kan inte ligga i det förflutna.")})
-    number = DelayNotice.objects.filter(case=current).count() + 1
     notice = DelayNotice(
         case=current,
         recipient=recipient,
@@ -200,6 +276,7 @@ def notify_delay(
         sent_on=today,
         created_by=user,
     )
+    notice.full_clean(exclude=["document"])
     content = _letter(
         "decisions/workflow/delay_notice_document.html",
         {
@@ -209,10 +286,11 @@ def notify_delay(
             "may_demand_from": may_demand_from(current),
         },
     )
+    number = DelayNotice.objects.filter(case=current).count() + 1
     notice.document = project_services.document_register_generated(
         case=current,
-        source_key=f"delay-notice:{number}",
-        title=_("Underrättelse om försening"),
+        source_key=key,
+        title=_sv("Underrättelse om försening"),
         filename=f"forsening-{current.dnr}-{number}.pdf",
         content=content,
         direction=Document.Direction.OUTGOING,
@@ -220,14 +298,21 @@ def notify_delay(
         user=user,
         party_name=recipient,
         party_kind=Document.PartyKind.ORGANISATION,
-        description=_("Underrättelse om försening (11 § förvaltningslagen) till %(to)s")
-        % {"to": recipient},
+        description=_sv(
+            "Underrättelse om försening (11 § förvaltningslagen) till %(to)s", to=recipient
+        ),
         document_date=today,
     )
-    notice.full_clean()
-    notice._history_user = user  # type: ignore[attr-defined]
-    notice.save()
+    _save_or_drop_files(notice, user, notice.document)
     return notice
+
+
+def _token(token: str) -> str:
+    """The form's one-time token as a UUID, or a new one (a caller without a form)."""
+    try:
+        return str(uuid.UUID(str(token)))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
 def demand_documents(case: Case):
@@ -251,20 +336,27 @@ def register_demand(
     premature, with no four weeks to answer."""
     current = _locked_case(case)
     require(project_permissions.can_edit_case(user, current))
+    _require_applies(current)
     if not is_pending(current):
         raise Conflict(_("Ärendet är redan avgjort: en begäran om avgörande kan inte registreras."))
     party = _text(party, "party", _("Ange vem som begär avgörande."))[:200]
     if received_on is None:
         raise ValidationError({"received_on": _("Ange dagen begäran kom in.")})
     _check_date(received_on, current, "received_on")
-    waiting = DecisionDemand.objects.filter(
-        case=current, premature=False, refused_on__isnull=True
-    ).first()
+    waiting = next(
+        (
+            d
+            for d in DecisionDemand.objects.filter(case=current, refused_on__isnull=True)
+            if not is_premature(d, current)
+        ),
+        None,
+    )
     if waiting is not None:
         raise Conflict(
             _("En begäran om avgörande som inkom %(date)s väntar redan på svar.")
             % {"date": f"{waiting.received_on:%Y-%m-%d}"}
         )
+    uploaded = None
     if (document is None) == (file is None):
         raise ValidationError(
             {
@@ -277,33 +369,37 @@ def register_demand(
     if document is not None:
         if document.case_id != current.pk or document.direction != Document.Direction.INCOMING:
             raise ValidationError({"document": _("Välj en inkommen handling i ärendet.")})
+        if DecisionDemand.objects.filter(request_document=document).exists():
+            raise Conflict(
+                _("Handling nr %(number)s är redan registrerad som en begäran om avgörande.")
+                % {"number": document.registry_number}
+            )
     else:
         document = project_services.document_upload(
             user=user,
             case=current,
             file=file,
-            title=_("Begäran om avgörande"),
+            title=_sv("Begäran om avgörande"),
             kind=Document.Kind.CORRESPONDENCE,
             direction=Document.Direction.INCOMING,
             document_date=received_on,
             party_kind=Document.PartyKind.ORGANISATION,
             party_name=party,
-            description=_("Begäran om avgörande (12 § förvaltningslagen) från %(party)s")
-            % {"party": party},
+            description=_sv(
+                "Begäran om avgörande (12 § förvaltningslagen) från %(party)s", party=party
+            ),
         )
-    premature = received_on < may_demand_from(current)
+        uploaded = document
     demand = DecisionDemand(
         case=current,
         party=party,
         received_on=received_on,
         request_document=document,
-        premature=premature,
-        due_on=None if premature else answer_due(received_on),
+        due_on=answer_due(received_on),
         created_by=user,
     )
-    demand.full_clean()
-    demand._history_user = user  # type: ignore[attr-defined]
-    demand.save()
+    demand.full_clean(validate_constraints=False)
+    _save_or_drop_files(demand, user, uploaded)
     return demand
 
 
@@ -317,7 +413,7 @@ def refuse_demand(*, user, demand: DecisionDemand, reasoning: str) -> DecisionDe
     require(project_permissions.can_edit_case(user, case))
     if current.refused_on:
         raise Conflict(_("Begäran är redan avslagen."))
-    if current.premature:
+    if is_premature(current, case):
         raise Conflict(
             _(
                 "Begäran kom in innan sex månader hade gått: 12 § förvaltningslagen ger den "
@@ -340,7 +436,7 @@ def refuse_demand(*, user, demand: DecisionDemand, reasoning: str) -> DecisionDe
     current.refusal_document = project_services.document_register_generated(
         case=case,
         source_key=f"decision-demand:{current.pk}:refusal",
-        title=_("Beslut om avslag på begäran om avgörande"),
+        title=_sv("Beslut om avslag på begäran om avgörande"),
         filename=f"avslag-begaran-om-avgorande-{case.dnr}-{current.pk}.pdf",
         content=content,
         direction=Document.Direction.OUTGOING,
@@ -348,11 +444,12 @@ def refuse_demand(*, user, demand: DecisionDemand, reasoning: str) -> DecisionDe
         user=user,
         party_name=current.party,
         party_kind=Document.PartyKind.ORGANISATION,
-        description=_("Avslag på begäran om avgörande (12 § förvaltningslagen) till %(party)s")
-        % {"party": current.party},
+        description=_sv(
+            "Avslag på begäran om avgörande (12 § förvaltningslagen) till %(party)s",
+            party=current.party,
+        ),
         document_date=current.refused_on,
     )
-    current.full_clean()
-    current._history_user = user  # type: ignore[attr-defined]
-    current.save()
+    current.full_clean(validate_constraints=False)
+    _save_or_drop_files(current, user, current.refusal_document)
     return current

@@ -10,6 +10,7 @@ what a browser posts and what a JSON client sends: lists for decision points, li
 
 import datetime
 import re
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -851,6 +852,8 @@ class DelegationFilterForm(forms.Form):
 
 
 class DelayNoticeForm(forms.Form):
+    # one per form shown: the same form sent twice makes one letter (``delays.notify_delay``)
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     recipient = forms.CharField(label=gettext_lazy("Mottagare"), max_length=200)
     reason = forms.CharField(
         label=gettext_lazy("Anledning till förseningen"),
@@ -864,6 +867,10 @@ class DelayNoticeForm(forms.Form):
         widget=_date_widget(),
         help_text=gettext_lazy("Valfritt: när ärendet väntas bli avgjort."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
 
     def clean_expected_on(self):
         value = self.cleaned_data["expected_on"]
@@ -887,11 +894,14 @@ class DecisionDemandForm(forms.Form):
         help_text=gettext_lazy("Registreras som inkommen handling i ärendet."),
     )
 
-    def __init__(self, *args, documents, **kwargs):
+    def __init__(self, *args, documents, hidden_label=None, **kwargs):
+        """``hidden_label(document)``: the mask shown instead of the title of a document
+        secret to the user, or "" (``projects.secrecy``)."""
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents
+        hidden_label = hidden_label or (lambda document: "")
         self.fields["document"].label_from_instance = lambda d: (
-            f"{d.registry_number}. {d.title} ({d.document_date:%Y-%m-%d})"
+            f"{d.registry_number}. {hidden_label(d) or d.title} ({d.document_date:%Y-%m-%d})"
         )
         self.fields["received_on"].initial = _today()
         self.fields["file"].widget.attrs["accept"] = ACCEPT_ATTRIBUTE

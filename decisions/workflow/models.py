@@ -310,8 +310,8 @@ class DecisionDemand(models.Model):
     weeks of the request's arrival either decide the case or refuse the request in a
     decision of its own, which can be appealed (``decisions.workflow.delays``).
 
-    A request made before the six months have run is registered too (``premature``): the
-    law gives it no four weeks, and the page says so."""
+    A request made before the six months have run is registered too: the law gives it no
+    four weeks, and the page says so (``delays.is_premature``)."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="decision_demands"
@@ -325,8 +325,9 @@ class DecisionDemand(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    premature = models.BooleanField(_("före sex månader"), default=False)
-    due_on = models.DateField(_("ska besvaras senast"), null=True, blank=True)
+    # four weeks after it came in (``delays.answer_due``); no deadline binds a request made
+    # before the six months had run (``delays.is_premature``, from the case's receipt date)
+    due_on = models.DateField(_("ska besvaras senast"))
     refused_on = models.DateField(_("avslogs"), null=True, blank=True)
     refused_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -360,21 +361,20 @@ class DecisionDemand(models.Model):
         ordering = ["received_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(premature=True, due_on__isnull=True)
-                | Q(premature=False, due_on__isnull=False),
-                name="decision_demand_due_unless_premature",
-            ),
-            models.CheckConstraint(
                 condition=Q(refused_on__isnull=True, refusal_document__isnull=True)
-                | Q(refused_on__isnull=False, refusal_document__isnull=False, premature=False),
+                | Q(refused_on__isnull=False, refusal_document__isnull=False),
                 name="decision_demand_refusal_whole",
+            ),
+            # one request per letter (a form sent twice registers it once)
+            models.UniqueConstraint(
+                fields=["request_document"], name="decision_demand_one_per_letter"
             ),
         ]
         indexes = [
             # Mina uppgifter: the requests still to answer
             models.Index(
                 fields=["due_on"],
-                condition=Q(refused_on__isnull=True, premature=False),
+                condition=Q(refused_on__isnull=True),
                 name="decision_demand_open_due",
             )
         ]

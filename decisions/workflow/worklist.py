@@ -154,13 +154,13 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
 def demand_tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     """Requests for a decision (förvaltningslagen 12 §) on the officer's cases still to be
     answered: the case decided or the request refused, due four weeks after it came in."""
+    from decisions.workflow.delays import is_premature
     from decisions.workflow.models import DecisionDemand
 
     if not has_role(user, Role.OFFICER):
         return NOTHING
     open_demands = (
         DecisionDemand.objects.filter(
-            premature=False,
             refused_on__isnull=True,
             case__officer=user,
             case__decided_on__isnull=True,
@@ -186,6 +186,7 @@ def demand_tasks(user, today: datetime.date, most: int | None = None) -> Pending
                 case_id=d.case_id,
             )
             for d in open_demands
+            if not is_premature(d, d.case)  # no four weeks bind it
         ]
 
     return Pending(build, (open_demands,))

@@ -4,8 +4,12 @@ as registered PDFs through the pages, the request's four weeks in Mina uppgifter
 input, refusals and conflicts that leave nothing behind."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +17,8 @@ from core.roles import Role
 from core.worklist import tasks_for
 from decisions.workflow import delays
 from decisions.workflow.models import DecisionDemand, DelayNotice
-from projects.models import Case, Document
+from projects import services
+from projects.models import Case, Document, Organisation
 from tests.core.factories import user_with_role
 from tests.e2e.helpers import pdf_text
 from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case, upload
@@ -52,8 +57,8 @@ def test_four_weeks_to_answer_end_on_a_working_day(received, due):
     assert delays.answer_due(received) == due
 
 
-def _case(officer, received_on=RECEIVED):
-    applicant = OrganisationFactory(name="Piteå Science Park AB")
+def _case(officer, received_on=RECEIVED, kind=Organisation.Kind.COMPANY):
+    applicant = OrganisationFactory(name="Piteå Science Park AB", kind=kind)
     project = ProjectFactory(title="Arctic Solar 2.0", applicant=applicant, owner=applicant)
     return co_financing_case(
         officer=officer, project=project, registered_on=received_on, received_on=received_on
@@ -146,7 +151,7 @@ def test_a_request_for_a_decision_gets_four_weeks_and_a_task(client, officer):
     response = _register(client, case, file=upload("begaran.pdf", b"%PDF-1.4 begaran om avgorande"))
     assert response.status_code == 302, response.content.decode()[:2000]
     demand = DecisionDemand.objects.get(case=case)
-    assert not demand.premature and demand.due_on == D(2020, 12, 28)
+    assert not delays.is_premature(demand, case) and demand.due_on == D(2020, 12, 28)
     letter = demand.request_document
     assert letter.direction == Document.Direction.INCOMING
     assert letter.document_date == D(2020, 11, 28) and letter.party_name == "Piteå Science Park AB"
@@ -169,8 +174,6 @@ def test_a_request_names_one_written_document(client, officer):
     client.force_login(officer)
     assert _register(client, case).status_code == 400  # neither
     earlier = upload("mejl.pdf", b"%PDF-1.4 mejl")
-    from projects import services
-
     registered = services.document_upload(user=officer, case=case, file=earlier, title="Mejl")
     both = _register(client, case, document=str(registered.pk), file=upload("b.pdf", b"%PDF-1.4 b"))
     assert both.status_code == 400
@@ -202,7 +205,7 @@ def test_a_request_before_six_months_is_registered_without_a_deadline(client, of
     )
     assert response.status_code == 302
     demand = DecisionDemand.objects.get()
-    assert demand.premature and demand.due_on is None
+    assert delays.is_premature(demand, case)
     assert not [t for t in tasks_for(officer) if t.key.startswith("decision-demand:")]
     page = _page(client, case)
     assert 'data-demand="premature"' in page and "Avslå begäran" not in page
@@ -257,3 +260,131 @@ def test_a_decided_case_answers_the_request_and_takes_no_new_one(client, officer
         {"recipient": "Piteå", "reason": "Sent."},
     )
     assert notice.status_code == 409 and not DelayNotice.objects.exists()
+
+
+def test_the_same_form_sent_twice_makes_one_letter(client, officer):
+    case = _case(officer)
+    client.force_login(officer)
+    url = reverse("decisions:workflow_delay_notice", args=[case.pk])
+    token = re.search(r'name="token" value="([0-9a-f-]+)"', client.get(url).content.decode())[1]
+    data = {"token": token, "recipient": "Piteå", "reason": "Underlaget saknas."}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert DelayNotice.objects.count() == 1 and case.documents.count() == 1
+    # another form is another letter
+    other = re.search(r'name="token" value="([0-9a-f-]+)"', client.get(url).content.decode())[1]
+    assert other != token
+    assert client.post(url, {**data, "token": other}).status_code == 302
+    assert DelayNotice.objects.count() == 2 and case.documents.count() == 2
+
+
+def test_one_letter_is_one_request(client, officer):
+    received = timezone.localdate() - datetime.timedelta(days=30)
+    case = _case(officer, received_on=received)
+    client.force_login(officer)
+    letter = services.document_upload(
+        user=officer, case=case, file=upload("b.pdf", b"%PDF-1.4 b"), title="Begäran"
+    )
+    data = {"document": str(letter.pk), "received_on": timezone.localdate().isoformat()}
+    assert _register(client, case, **data).status_code == 302  # premature: none waits
+    assert _register(client, case, **data).status_code == 409
+    assert DecisionDemand.objects.count() == 1
+
+
+def test_registry_texts_are_swedish_in_an_english_session(client, officer):
+    case = _case(officer)
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("decisions:workflow_delay_notice", args=[case.pk])).content
+    assert b"Notify of delay" in page
+    client.post(
+        reverse("decisions:workflow_delay_notice", args=[case.pk]),
+        {"recipient": "Piteå", "reason": "Underlaget saknas."},
+    )
+    _register(client, case, file=upload("begaran.pdf", b"%PDF-1.4 begaran"))
+    titles = sorted(case.documents.values_list("title", "description"))
+    assert titles == [
+        (
+            "Begäran om avgörande",
+            "Begäran om avgörande (12 § förvaltningslagen) från Piteå Science Park AB",
+        ),
+        (
+            "Underrättelse om försening",
+            "Underrättelse om försening (11 § förvaltningslagen) till Piteå",
+        ),
+    ]
+
+
+def test_secret_material_stays_masked_in_the_section_and_the_form(client, officer):
+    case = _case(officer)
+    secret = "Konkursrisken bedöms som hög"
+    project = case.project
+    project.summary = secret
+    project.save()
+    services.secrecy_mark(user=officer, case=case, field="project.summary", note="Affärer")
+    hidden = services.document_upload(
+        user=officer,
+        case=case,
+        file=upload("plan.pdf", b"%PDF-1.4 plan"),
+        title="Hemlig affärsplan",
+        confidential=True,
+    )
+    delays.notify_delay(
+        user=officer, case=case, recipient="Piteå", reason=f"{secret}, så underlaget granskas."
+    )
+    reader = user_with_role(Role.READER, username="reader")
+    client.force_login(reader)
+    page = _page(client, case)
+    assert "så underlaget granskas" in page and secret not in page
+    other_officer = user_with_role(Role.OFFICER, username="officer2")
+    client.force_login(other_officer)
+    form = client.get(reverse("decisions:workflow_demand", args=[case.pk])).content.decode()
+    assert f"{hidden.registry_number}. Sekretess" in form and "Hemlig affärsplan" not in form
+    client.force_login(officer)  # the case's own officer sees the title
+    form = client.get(reverse("decisions:workflow_demand", args=[case.pk])).content.decode()
+    assert "Hemlig affärsplan" in form
+
+
+@pytest.mark.parametrize(
+    "public", [Organisation.Kind.MUNICIPALITY, Organisation.Kind.GOVERNMENT_AGENCY]
+)
+def test_public_bodies_and_the_regions_own_ideas_are_not_parties(client, officer, public):
+    from tests.projects.factories import idea_case
+
+    client.force_login(officer)
+    for case in (_case(officer, kind=public), idea_case(officer=officer)):
+        assert not delays.applies(case)
+        assert 'id="forsening"' not in _page(client, case)
+        response = client.post(
+            reverse("decisions:workflow_delay_notice", args=[case.pk]),
+            {"recipient": "Kommunen", "reason": "Underlaget saknas."},
+        )
+        assert response.status_code == 409
+    assert not DelayNotice.objects.exists()
+
+
+def test_the_services_refuse_a_user_without_the_right(officer):
+    case = _case(officer)
+    reader = user_with_role(Role.READER, username="reader")
+    with pytest.raises(PermissionDenied):
+        delays.notify_delay(user=reader, case=case, recipient="X", reason="Y")
+    with pytest.raises(PermissionDenied):
+        delays.register_demand(
+            user=reader, case=case, party="X", received_on=D(2020, 11, 28), file=upload()
+        )
+    assert not case.documents.exists()
+
+
+def test_a_failed_save_leaves_no_file_behind(officer, settings, monkeypatch):
+    case = _case(officer)
+    media = Path(settings.MEDIA_ROOT)
+    before = {p for p in media.rglob("*") if p.is_file()} if media.exists() else set()
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the disk is full")
+
+    monkeypatch.setattr(DelayNotice, "save", fail)
+    with pytest.raises(DatabaseError):
+        delays.notify_delay(user=officer, case=case, recipient="Piteå", reason="Underlaget saknas.")
+    after = {p for p in media.rglob("*") if p.is_file()}
+    assert after == before
