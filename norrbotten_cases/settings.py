@@ -71,7 +71,7 @@ HOME_PANELS = [
 WORKLIST_SOURCES = [
     "projects.worklist.tasks",
     "decisions.workflow.worklist.tasks",
-    "decisions.workflow.worklist.demand_tasks",
+    "decisions.workflow.worklist.party_tasks",
     "decisions.meetings.worklist.tasks",
     "financing.worklist.tasks",
     "reporting.worklist.tasks",
@@ -81,7 +81,7 @@ REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
 CASE_PAGE_SECTIONS = [
     "financing.case_page.ACTIONS_SECTION",
     "decisions.workflow.views.TIMING_SECTION",
-    "decisions.workflow.delay_views.DELAYS_SECTION",
+    "decisions.workflow.party_views.PARTY_SECTION",
     "decisions.workflow.views.RECORDS_SECTION",
     "decisions.workflow.views.DIAGRAM_SECTION",
     "financing.case_page.SECTION",

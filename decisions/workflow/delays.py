@@ -164,7 +164,7 @@ def demand_status(demand: DecisionDemand, case: Case, today: datetime.date | Non
     )
 
 
-def _check_date(value: datetime.date, case: Case, field: str) -> None:
+def check_date(value: datetime.date, case: Case, field: str) -> None:
     if value > timezone.localdate():
         raise ValidationError({field: _("Datumet kan inte ligga i framtiden.")})
     if value < case.received_on:
@@ -176,7 +176,7 @@ def _check_date(value: datetime.date, case: Case, field: str) -> None:
         )
 
 
-def _text(value: str, field: str, message: str) -> str:
+def required_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: message})
@@ -187,7 +187,7 @@ def _text(value: str, field: str, message: str) -> str:
     return value
 
 
-def _letter(template: str, context: dict) -> bytes:
+def letter_pdf(template: str, context: dict) -> bytes:
     with translation.override("sv"):
         html = render_to_string(
             template,
@@ -202,13 +202,13 @@ def _letter(template: str, context: dict) -> bytes:
     return render_pdf(html)
 
 
-def _sv(text: str, **values) -> str:
+def stored_text(text: str, **values) -> str:
     """A text stored in the registry: Swedish whatever the user's language (the title also
     names the document's series of versions), so not translated."""
     return text % values if values else text
 
 
-def _locked_case(case: Case) -> Case:
+def locked_case(case: Case) -> Case:
     """The case read again under its row lock: two registrations queue."""
     current = lock(Case, case.pk)
     return Case.objects.select_related("project__applicant", "project__owner", "officer").get(
@@ -216,7 +216,7 @@ def _locked_case(case: Case) -> Case:
     )
 
 
-def _require_applies(case: Case) -> None:
+def require_applies(case: Case) -> None:
     if not applies(case):
         raise Conflict(
             _(
@@ -226,7 +226,7 @@ def _require_applies(case: Case) -> None:
         )
 
 
-def _save_or_drop_files(record, user, *documents) -> None:
+def save_or_drop_files(record, user, *documents) -> None:
     """Save ``record``; if that fails, the files just stored for ``documents`` go too (their
     rows roll back with the transaction)."""
     try:
@@ -252,19 +252,19 @@ def notify_delay(
     """Tell the party that the case will be substantially delayed and why (11 §): the
     letter is made, registered in the case as outgoing, and kept as made. ``token`` (the
     form's, one per form shown): the same form sent twice makes one letter."""
-    current = _locked_case(case)
+    current = locked_case(case)
     require(project_permissions.can_edit_case(user, current))
-    _require_applies(current)
-    key = f"delay-notice:{_token(token)}"
+    require_applies(current)
+    key = f"delay-notice:{form_token(token)}"
     already = DelayNotice.objects.filter(case=current, document__source_key=key).first()
     if already is not None:
         return already
     if not is_pending(current):
         raise Conflict(_("Ärendet är redan avgjort: det finns ingen försening att underrätta om."))
-    reason = _text(
+    reason = required_text(
         reason, "reason", _("Ange anledningen till förseningen (11 § förvaltningslagen).")
     )
-    recipient = _text(recipient, "recipient", _("Ange mottagaren."))[:200]
+    recipient = required_text(recipient, "recipient", _("Ange mottagaren."))[:200]
     today = timezone.localdate()
     if expected_on is not None and expected_on < today:
         raise ValidationError({"expected_on": _("Datumet kan inte ligga i det förflutna.")})
@@ -277,7 +277,7 @@ def notify_delay(
         created_by=user,
     )
     notice.full_clean(exclude=["document"])
-    content = _letter(
+    content = letter_pdf(
         "decisions/workflow/delay_notice_document.html",
         {
             "case": current,
@@ -290,7 +290,7 @@ def notify_delay(
     notice.document = project_services.document_register_generated(
         case=current,
         source_key=key,
-        title=_sv("Underrättelse om försening"),
+        title=stored_text("Underrättelse om försening"),
         filename=f"forsening-{current.dnr}-{number}.pdf",
         content=content,
         direction=Document.Direction.OUTGOING,
@@ -298,16 +298,16 @@ def notify_delay(
         user=user,
         party_name=recipient,
         party_kind=Document.PartyKind.ORGANISATION,
-        description=_sv(
+        description=stored_text(
             "Underrättelse om försening (11 § förvaltningslagen) till %(to)s", to=recipient
         ),
         document_date=today,
     )
-    _save_or_drop_files(notice, user, notice.document)
+    save_or_drop_files(notice, user, notice.document)
     return notice
 
 
-def _token(token: str) -> str:
+def form_token(token: str) -> str:
     """The form's one-time token as a UUID, or a new one (a caller without a form)."""
     try:
         return str(uuid.UUID(str(token)))
@@ -334,15 +334,15 @@ def register_demand(
     a document of the case: one already registered (``document``), or the file uploaded
     here, registered as incoming. A request made within the six months is registered as
     premature, with no four weeks to answer."""
-    current = _locked_case(case)
+    current = locked_case(case)
     require(project_permissions.can_edit_case(user, current))
-    _require_applies(current)
+    require_applies(current)
     if not is_pending(current):
         raise Conflict(_("Ärendet är redan avgjort: en begäran om avgörande kan inte registreras."))
-    party = _text(party, "party", _("Ange vem som begär avgörande."))[:200]
+    party = required_text(party, "party", _("Ange vem som begär avgörande."))[:200]
     if received_on is None:
         raise ValidationError({"received_on": _("Ange dagen begäran kom in.")})
-    _check_date(received_on, current, "received_on")
+    check_date(received_on, current, "received_on")
     waiting = next(
         (
             d
@@ -379,13 +379,13 @@ def register_demand(
             user=user,
             case=current,
             file=file,
-            title=_sv("Begäran om avgörande"),
+            title=stored_text("Begäran om avgörande"),
             kind=Document.Kind.CORRESPONDENCE,
             direction=Document.Direction.INCOMING,
             document_date=received_on,
             party_kind=Document.PartyKind.ORGANISATION,
             party_name=party,
-            description=_sv(
+            description=stored_text(
                 "Begäran om avgörande (12 § förvaltningslagen) från %(party)s", party=party
             ),
         )
@@ -399,7 +399,7 @@ def register_demand(
         created_by=user,
     )
     demand.full_clean(validate_constraints=False)
-    _save_or_drop_files(demand, user, uploaded)
+    save_or_drop_files(demand, user, uploaded)
     return demand
 
 
@@ -409,7 +409,7 @@ def refuse_demand(*, user, demand: DecisionDemand, reasoning: str) -> DecisionDe
     (12 §; the reasons, 32 §): the decision is made, registered as outgoing and kept as
     made. The case itself goes on."""
     current = lock(DecisionDemand, demand.pk)
-    case = _locked_case(current.case)
+    case = locked_case(current.case)
     require(project_permissions.can_edit_case(user, case))
     if current.refused_on:
         raise Conflict(_("Begäran är redan avslagen."))
@@ -422,21 +422,21 @@ def refuse_demand(*, user, demand: DecisionDemand, reasoning: str) -> DecisionDe
         )
     if not is_pending(case):
         raise Conflict(_("Ärendet är redan avgjort: begäran är besvarad med beslutet."))
-    current.reasoning = _text(
+    current.reasoning = required_text(
         reasoning,
         "reasoning",
         _("Ange skälen för att ärendet inte kan avgöras nu (32 § förvaltningslagen)."),
     )
     current.refused_on = timezone.localdate()
     current.refused_by = user
-    content = _letter(
+    content = letter_pdf(
         "decisions/workflow/demand_refusal_document.html",
         {"case": case, "demand": current, "decided_by": user},
     )
     current.refusal_document = project_services.document_register_generated(
         case=case,
         source_key=f"decision-demand:{current.pk}:refusal",
-        title=_sv("Beslut om avslag på begäran om avgörande"),
+        title=stored_text("Beslut om avslag på begäran om avgörande"),
         filename=f"avslag-begaran-om-avgorande-{case.dnr}-{current.pk}.pdf",
         content=content,
         direction=Document.Direction.OUTGOING,
@@ -444,12 +444,12 @@ def refuse_demand(*, user, demand: DecisionDemand, reasoning: str) -> DecisionDe
         user=user,
         party_name=current.party,
         party_kind=Document.PartyKind.ORGANISATION,
-        description=_sv(
+        description=stored_text(
             "Avslag på begäran om avgörande (12 § förvaltningslagen) till %(party)s",
             party=current.party,
         ),
         document_date=current.refused_on,
     )
     current.full_clean(validate_constraints=False)
-    _save_or_drop_files(current, user, current.refusal_document)
+    save_or_drop_files(current, user, current.refusal_document)
     return current

@@ -899,10 +899,7 @@ class DecisionDemandForm(forms.Form):
         secret to the user, or "" (``projects.secrecy``)."""
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents
-        hidden_label = hidden_label or (lambda document: "")
-        self.fields["document"].label_from_instance = lambda d: (
-            f"{d.registry_number}. {hidden_label(d) or d.title} ({d.document_date:%Y-%m-%d})"
-        )
+        self.fields["document"].label_from_instance = _document_label(hidden_label)
         self.fields["received_on"].initial = _today()
         self.fields["file"].widget.attrs["accept"] = ACCEPT_ATTRIBUTE
 
@@ -934,3 +931,87 @@ class DemandRefusalForm(forms.Form):
             "som registreras och skickas till parten."
         ),
     )
+
+
+def _document_label(hidden_label):
+    """Registry number, title (or the mask of a document secret to the user) and date."""
+    hidden_label = hidden_label or (lambda document: "")
+    return lambda d: (
+        f"{d.registry_number}. {hidden_label(d) or d.title} ({d.document_date:%Y-%m-%d})"
+    )
+
+
+class CommunicationForm(forms.Form):
+    # one per form shown: the same form sent twice makes one letter
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    recipient = forms.CharField(label=gettext_lazy("Mottagare"), max_length=200)
+    documents = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Underlag att kommunicera"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Det som har betydelse för beslutet och som parten inte redan känner till, "
+            "t.ex. yttranden och utredningar från andra."
+        ),
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Meddelande till parten"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Valfritt: vad parten särskilt ombeds yttra sig över."),
+    )
+    reply_by = forms.DateField(
+        label=gettext_lazy("Svar senast"),
+        widget=_date_widget(),
+        help_text=gettext_lazy("Beslut fattas inte före denna dag, om parten inte svarar förr."),
+    )
+
+    def __init__(self, *args, documents, hidden_label=None, reply_by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
+        self.fields["documents"].queryset = documents
+        self.fields["documents"].label_from_instance = _document_label(hidden_label)
+        self.fields["reply_by"].initial = reply_by
+
+    def clean_reply_by(self):
+        value = self.cleaned_data["reply_by"]
+        if value <= _today():
+            raise ValidationError(_("Svarstiden ska sluta efter i dag."))
+        return value
+
+
+class CommunicationReplyForm(forms.Form):
+    received_on = forms.DateField(label=gettext_lazy("Svaret inkom"), widget=_date_widget())
+    document = forms.ModelChoiceField(
+        label=gettext_lazy("Svaret, om det redan är registrerat"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("— ladda upp det i stället —"),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("eller svaret som fil"),
+        required=False,
+        help_text=gettext_lazy("Registreras som inkommen handling i ärendet."),
+    )
+
+    def __init__(self, *args, documents, hidden_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = _document_label(hidden_label)
+        self.fields["received_on"].initial = _today()
+        self.fields["file"].widget.attrs["accept"] = ACCEPT_ATTRIBUTE
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > _today():
+            raise ValidationError(_("Datumet kan inte ligga i framtiden."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("document") is None) == (data.get("file") is None):
+            raise ValidationError(
+                _("Välj det registrerade svaret eller ladda upp det (en av dem).")
+            )
+        return data

@@ -13,7 +13,7 @@ only caller of the transition methods.
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
@@ -29,6 +29,7 @@ __all__ = [
     "Assessment",
     "BODY_TRANSITIONS",
     "CaseWorkflow",
+    "Communication",
     "DecisionProposal",
     "DecisionDemand",
     "DelayNotice",
@@ -381,6 +382,59 @@ class DecisionDemand(models.Model):
 
     def __str__(self):
         return str(_("Begäran om avgörande %(date)s") % {"date": f"{self.received_on:%Y-%m-%d}"})
+
+
+class Communication(models.Model):
+    """A kommunicering (förvaltningslagen 25 §): before deciding, the region lets the party
+    see the material of importance for the decision and answer it by ``reply_by``. The
+    letter listing the material is made once and registered as outgoing (``letter``); the
+    party's answer, when it comes, is registered as incoming (``reply``)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="communications"
+    )
+    recipient = models.CharField(_("mottagare"), max_length=200)
+    documents = models.ManyToManyField(
+        "projects.Document", verbose_name=_("underlag"), related_name="+"
+    )
+    message = models.TextField(_("meddelande"), blank=True)
+    sent_on = models.DateField(_("skickad"))
+    reply_by = models.DateField(_("svar senast"))
+    letter = models.OneToOneField(
+        "projects.Document", verbose_name=_("brevet"), on_delete=models.PROTECT, related_name="+"
+    )
+    reply = models.OneToOneField(
+        "projects.Document",
+        verbose_name=_("svaret"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    replied_on = models.DateField(_("svar inkom"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[documents])
+
+    class Meta:
+        verbose_name = _("kommunicering")
+        verbose_name_plural = _("kommuniceringar")
+        ordering = ["sent_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reply__isnull=True, replied_on__isnull=True)
+                | Q(reply__isnull=False, replied_on__isnull=False),
+                name="communication_reply_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_by__gt=F("sent_on")), name="communication_reply_after_sending"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Kommunicering %(date)s") % {"date": f"{self.sent_on:%Y-%m-%d}"})
 
 
 class DelegationRule(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.workflow import delay_views, views
+from decisions.workflow import party_views, views
 
 urlpatterns = [
     # "cases/<int:pk>/transitions/<slug:name>/" (workflow_transition) is served by
@@ -13,14 +13,24 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/proposal/", views.proposal_edit, name="workflow_proposal_edit"),
     path(
+        "cases/<int:pk>/communication/",
+        party_views.communication_create,
+        name="workflow_communication",
+    ),
+    path(
+        "cases/<int:pk>/communication/<int:communication_pk>/reply/",
+        party_views.communication_reply,
+        name="workflow_communication_reply",
+    ),
+    path(
         "cases/<int:pk>/delay-notice/",
-        delay_views.delay_notice_create,
+        party_views.delay_notice_create,
         name="workflow_delay_notice",
     ),
-    path("cases/<int:pk>/decision-demand/", delay_views.demand_register, name="workflow_demand"),
+    path("cases/<int:pk>/decision-demand/", party_views.demand_register, name="workflow_demand"),
     path(
         "cases/<int:pk>/decision-demand/<int:demand_pk>/refuse/",
-        delay_views.demand_refuse,
+        party_views.demand_refuse,
         name="workflow_demand_refuse",
     ),
     path("queues/", views.queues, name="workflow_queues"),

@@ -151,36 +151,42 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     return Pending(build, (targets, *(part[0] for part in parts), *shared))
 
 
-def demand_tasks(user, today: datetime.date, most: int | None = None) -> Pending:
-    """Requests for a decision (förvaltningslagen 12 §) on the officer's cases still to be
-    answered: the case decided or the request refused, due four weeks after it came in."""
+def party_tasks(user, today: datetime.date, most: int | None = None) -> Pending:
+    """What the officer's cases owe their parties (förvaltningslagen): requests for a
+    decision still to answer (12 §: the case decided or the request refused, due four
+    weeks after it came in), and material communicated (25 §) whose answer has not come,
+    due on the last day to answer: the case is decided after it."""
     from decisions.workflow.delays import is_premature
-    from decisions.workflow.models import DecisionDemand
+    from decisions.workflow.models import Communication, DecisionDemand
 
     if not has_role(user, Role.OFFICER):
         return NOTHING
+    undecided = {"case__officer": user, "case__decided_on__isnull": True}
+    case_fields = tuple(f"case__{name}" for name in CASE_FIELDS)
     open_demands = (
-        DecisionDemand.objects.filter(
-            refused_on__isnull=True,
-            case__officer=user,
-            case__decided_on__isnull=True,
-        )
+        DecisionDemand.objects.filter(refused_on__isnull=True, **undecided)
         .exclude(case__state__in=sorted(CLOSED_STATES))
         .select_related("case")
-        .only("pk", "due_on", "received_on", *(f"case__{name}" for name in CASE_FIELDS))
+        .only("pk", "due_on", "received_on", *case_fields)
         .order_by("due_on", "pk")
+    )
+    unanswered = (
+        Communication.objects.filter(replied_on__isnull=True, **undecided)
+        .exclude(case__state__in=sorted(CLOSED_STATES))
+        .select_related("case")
+        .only("pk", "reply_by", "sent_on", *case_fields)
+        .order_by("reply_by", "pk")
     )
 
     def build() -> list[Task]:
-        label = _("Begäran om avgörande att besvara")
-        return [
+        out = [
             Task(
                 key=f"decision-demand:{d.pk}",
-                kind=label,
+                kind=_("Begäran om avgörande att besvara"),
                 title=d.case.title,  # shortened after masking (core.worklist)
                 title_suffix=" – "
                 + _("avgör ärendet eller avslå begäran (12 § förvaltningslagen)"),
-                url=f"{d.case.get_absolute_url()}#forsening",
+                url=f"{d.case.get_absolute_url()}#parten",
                 due=d.due_on,
                 reference=d.case.dnr,
                 case_id=d.case_id,
@@ -188,5 +194,20 @@ def demand_tasks(user, today: datetime.date, most: int | None = None) -> Pending
             for d in open_demands
             if not is_premature(d, d.case)  # no four weeks bind it
         ]
+        out += [
+            Task(
+                key=f"communication:{c.pk}",
+                kind=_("Kommunicering som väntar på svar"),
+                title=c.case.title,
+                title_suffix=" – "
+                + _("registrera svaret, eller besluta när svarstiden har gått ut"),
+                url=f"{c.case.get_absolute_url()}#parten",
+                due=c.reply_by,
+                reference=c.case.dnr,
+                case_id=c.case_id,
+            )
+            for c in unanswered
+        ]
+        return out
 
-    return Pending(build, (open_demands,))
+    return Pending(build, (open_demands, unanswered))

@@ -90,7 +90,9 @@ ACTIONS: dict[str, frozenset] = {
     "decisions:workflow_anchoring_add": OFF,  # can_record_anchoring
     "decisions:workflow_anchoring_delete": OFF,
     "decisions:workflow_proposal_edit": OFF,  # can_edit_decision_proposal
-    # decisions.workflow.delays: can_edit_case
+    # decisions.workflow.delays and .communication: can_edit_case
+    "decisions:workflow_communication": OFF,
+    "decisions:workflow_communication_reply": OFF,
     "decisions:workflow_delay_notice": OFF,
     "decisions:workflow_demand": OFF,
     "decisions:workflow_demand_refuse": OFF,

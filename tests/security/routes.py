@@ -168,6 +168,11 @@ ROUTES = {
         "contact_pk": w.anchoring.pk,
     },
     "decisions:workflow_proposal_edit": _pk("draft_case"),
+    "decisions:workflow_communication": _pk("draft_case"),
+    "decisions:workflow_communication_reply": lambda w: {
+        "pk": w.demand_case.pk,
+        "communication_pk": w.communication.pk,
+    },
     "decisions:workflow_delay_notice": _pk("draft_case"),
     "decisions:workflow_demand": _pk("draft_case"),
     "decisions:workflow_demand_refuse": lambda w: {

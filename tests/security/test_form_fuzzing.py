@@ -430,6 +430,16 @@ TARGETS = {
         "officer",
         lambda w: f"/workflow/cases/{w.anchoring_case.pk}/anchoring/",
     ),
+    "communication": Target(
+        (W + "CommunicationForm",),
+        "officer",
+        lambda w: f"/workflow/cases/{w.draft_case.pk}/communication/",
+    ),
+    "communication_reply": Target(
+        (W + "CommunicationReplyForm",),
+        "officer",
+        lambda w: f"/workflow/cases/{w.demand_case.pk}/communication/{w.communication.pk}/reply/",
+    ),
     "delay_notice": Target(
         (W + "DelayNoticeForm",),
         "officer",

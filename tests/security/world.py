@@ -30,7 +30,7 @@ from decisions.meetings.models import (
     GeneratedDocument,
     Meeting,
 )
-from decisions.workflow import delays
+from decisions.workflow import communication, delays
 from decisions.workflow.constants import BodyCode
 from financing import selectors as financing_selectors
 from financing import services as financing_svc
@@ -399,6 +399,14 @@ def _secrecy(world: World, officer) -> None:
         party="Sökande AB",
         received_on=delays.may_demand_from(o["demand_case"]),
         file=upload("begaran.pdf", PDF_BYTES + b"%begaran om avgorande"),
+    )
+    # material communicated to the party, its answer awaited (förvaltningslagen 25 §)
+    o["communication"] = communication.communicate(
+        user=officer,
+        case=o["demand_case"],
+        recipient="Sökande AB",
+        documents=[o["decision_demand"].request_document],
+        reply_by=communication.default_reply_by(),
     )
     _archive(o, officer)
 

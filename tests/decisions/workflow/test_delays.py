@@ -81,7 +81,7 @@ def test_the_party_is_told_of_the_delay_in_a_registered_letter(client, officer):
     case = _case(officer)
     client.force_login(officer)
     page = _page(client, case)
-    assert 'id="forsening"' in page  # late against its target, and past six months
+    assert 'id="parten"' in page  # late against its target, and past six months
     assert "parten får sedan 2020-07-16 skriftligen begära" in page
     url = reverse("decisions:workflow_delay_notice", args=[case.pk])
     form = client.get(url)
@@ -95,7 +95,7 @@ def test_the_party_is_told_of_the_delay_in_a_registered_letter(client, officer):
             "expected_on": expected.isoformat(),
         },
     )
-    assert response.status_code == 302 and response.url.endswith("#forsening")
+    assert response.status_code == 302 and response.url.endswith("#parten")
     notice = DelayNotice.objects.get(case=case)
     letter = notice.document
     assert letter.direction == Document.Direction.OUTGOING
@@ -196,7 +196,7 @@ def test_a_request_before_six_months_is_registered_without_a_deadline(client, of
     case = _case(officer, received_on=received)
     client.force_login(officer)
     page = _page(client, case)
-    assert 'id="forsening"' not in page  # neither late nor past six months
+    assert 'id="parten"' in page and "inom sex månader" not in page  # not yet
     response = _register(
         client,
         case,
@@ -354,7 +354,7 @@ def test_public_bodies_and_the_regions_own_ideas_are_not_parties(client, officer
     client.force_login(officer)
     for case in (_case(officer, kind=public), idea_case(officer=officer)):
         assert not delays.applies(case)
-        assert 'id="forsening"' not in _page(client, case)
+        assert 'id="parten"' not in _page(client, case)
         response = client.post(
             reverse("decisions:workflow_delay_notice", args=[case.pk]),
             {"recipient": "Kommunen", "reason": "Underlaget saknas."},

@@ -1,5 +1,7 @@
-"""Pages of delayed cases (förvaltningslagen 11-12 §§, ``decisions.workflow.delays``): the
-case page's section, the delay notice, a party's request for a decision and its refusal."""
+"""The party's pages under förvaltningslagen: kommunicering (25 §,
+``decisions.workflow.communication``), the delay notice and a party's request for a decision
+and its refusal (11-12 §§, ``decisions.workflow.delays``), and the case page's section that
+holds them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,15 +13,26 @@ from django.views.decorators.http import require_http_methods
 from core import batch
 from core.errors import Conflict
 from core.http import apply_service_errors, form_status
-from decisions.workflow import deadlines, delays, permissions
-from decisions.workflow.forms import DecisionDemandForm, DelayNoticeForm, DemandRefusalForm
-from decisions.workflow.models import DecisionDemand, DelayNotice
+from decisions.workflow import communication, deadlines, delays, permissions
+from decisions.workflow.forms import (
+    CommunicationForm,
+    CommunicationReplyForm,
+    DecisionDemandForm,
+    DelayNoticeForm,
+    DemandRefusalForm,
+)
+from decisions.workflow.models import (
+    Communication,
+    DecisionDemand,
+    DelayNotice,
+    decision_proposal_of,
+)
 from projects import permissions as project_permissions
 from projects import secrecy
 from projects.case_page import Section
 from projects.models import Case
 
-ANCHOR = "forsening"
+ANCHOR = "parten"
 FORM_TEMPLATE = "projects/simple_form.html"
 
 
@@ -71,6 +84,93 @@ def _form_page(request, form, save, *, case, title, intro, success_message, subm
     )
 
 
+def _hidden_label(request, case):
+    """The mask shown for a document secret to the user, or "" (``projects.secrecy``)."""
+    secrets = secrecy.secrets_for(request.user, [case])
+
+    def label(document):
+        marking = secrets.hides_document(document)
+        return secrecy.mask_label(marking) if marking else ""
+
+    return label
+
+
+@require_http_methods(["GET", "POST"])
+def communication_create(request, pk):
+    case = _case(pk)
+    _guard(project_permissions.can_edit_case(request.user, case))
+    form = CommunicationForm(
+        request.POST or None,
+        documents=communication.material_documents(case),
+        hidden_label=_hidden_label(request, case),
+        reply_by=communication.default_reply_by(),
+        initial={"recipient": delays.party_of(case)},
+    )
+
+    def save():
+        data = form.cleaned_data
+        return communication.communicate(
+            user=request.user,
+            case=case,
+            recipient=data["recipient"],
+            documents=list(data["documents"]),
+            message=data["message"],
+            reply_by=data["reply_by"],
+            token=str(data["token"] or ""),
+        )
+
+    return _form_page(
+        request,
+        form,
+        save,
+        case=case,
+        title=_("Kommunicera underlag"),
+        intro=_(
+            "Innan ärendet avgörs ska parten få ta del av det underlag som har betydelse för "
+            "beslutet och yttra sig inom en bestämd tid, om det inte är uppenbart obehövligt "
+            "(25 § förvaltningslagen). Brevet listar underlaget; det skapas som PDF och "
+            "registreras som utgående handling. Skicka handlingarna med brevet."
+        ),
+        success_message=_("Kommuniceringen skapades och registrerades."),
+        submit_label=_("Skapa och registrera brevet"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def communication_reply(request, pk, communication_pk):
+    case = _case(pk)
+    item = get_object_or_404(Communication, pk=communication_pk, case=case)
+    _guard(project_permissions.can_edit_case(request.user, case))
+    form = CommunicationReplyForm(
+        request.POST or None,
+        request.FILES or None,
+        documents=communication.reply_documents(case),
+        hidden_label=_hidden_label(request, case),
+    )
+
+    def save():
+        data = form.cleaned_data
+        return communication.record_reply(
+            user=request.user,
+            communication=item,
+            received_on=data["received_on"],
+            document=data["document"],
+            file=data["file"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        save,
+        case=case,
+        title=_("Registrera partens svar"),
+        intro=_("Underlaget kommunicerades %(sent)s med svar senast %(by)s.")
+        % {"sent": f"{item.sent_on:%Y-%m-%d}", "by": f"{item.reply_by:%Y-%m-%d}"},
+        success_message=_("Svaret registrerades."),
+        submit_label=_("Registrera svaret"),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def delay_notice_create(request, pk):
     case = _case(pk)
@@ -108,17 +208,11 @@ def delay_notice_create(request, pk):
 def demand_register(request, pk):
     case = _case(pk)
     _guard(project_permissions.can_edit_case(request.user, case))
-    secrets = secrecy.secrets_for(request.user, [case])
-
-    def hidden_label(document):
-        marking = secrets.hides_document(document)
-        return secrecy.mask_label(marking) if marking else ""
-
     form = DecisionDemandForm(
         request.POST or None,
         request.FILES or None,
         documents=delays.demand_documents(case),
-        hidden_label=hidden_label,
+        hidden_label=_hidden_label(request, case),
         initial={"party": delays.party_of(case)},
     )
 
@@ -183,6 +277,9 @@ def preload(request, case) -> dict:
     if not permissions.can_view_workflow(request.user):
         return {}
     return {
+        "workflow.communications": Communication.objects.filter(case=case).select_related(
+            "letter", "reply"
+        ),
         "workflow.delay_notices": DelayNotice.objects.filter(case=case).select_related("document"),
         "workflow.decision_demands": DecisionDemand.objects.filter(case=case).select_related(
             "request_document", "refusal_document"
@@ -190,20 +287,26 @@ def preload(request, case) -> dict:
     }
 
 
+def _loaded(request, case) -> dict[str, list]:
+    names = ("workflow.communications", "workflow.delay_notices", "workflow.decision_demands")
+    if batch.is_loaded(case, names[0]):
+        return {name: list(batch.loaded(case, name, ())) for name in names}
+    return {name: list(queryset) for name, queryset in preload(request, case).items()}
+
+
 def section(request, case):
-    """The case's delay notices and requests for a decision, and the actions: shown when
-    there are some, or when 11-12 §§ bind the open case and it is late against its target
-    or past six months."""
+    """What the region has sent the party and the party has asked (förvaltningslagen 11-12
+    and 25 §§), with the actions: shown on a pending case the law binds, and wherever there
+    is something to show."""
     if not permissions.can_view_workflow(request.user):
         return None
-    if batch.is_loaded(case, "workflow.delay_notices"):
-        notices = list(batch.loaded(case, "workflow.delay_notices", ()))
-        demands = list(batch.loaded(case, "workflow.decision_demands", ()))
-    else:
-        notices = list(preload(request, case)["workflow.delay_notices"])
-        demands = list(preload(request, case)["workflow.decision_demands"])
-    applies = delays.applies(case)
-    pending = applies and delays.is_pending(case)
+    rows = _loaded(request, case)
+    communications = rows["workflow.communications"]
+    notices = rows["workflow.delay_notices"]
+    demands = rows["workflow.decision_demands"]
+    pending = delays.applies(case) and delays.is_pending(case)
+    if not (pending or communications or notices or demands):
+        return None
     late = False
     if pending:
         known = None
@@ -212,14 +315,25 @@ def section(request, case):
         late = deadlines.case_timing(case, known).late
     demand_from = delays.may_demand_from(case)
     past_six_months = pending and demand_from <= timezone.localdate()
-    if not (notices or demands or late or past_six_months):
-        return None
     can_act = bool(pending and project_permissions.can_edit_case(request.user, case))
     waiting = pending and any(
         not d.refused_on and not delays.is_premature(d, case) for d in demands
     )
+    if batch.is_loaded(case, "workflow.proposal"):
+        proposal = next(iter(batch.loaded(case, "workflow.proposal", ())), None)
+    else:
+        proposal = decision_proposal_of(case)
     return {
         "case": case,
+        "communications": [
+            {
+                "item": c,
+                "status": communication.status(c),
+                "can_reply": can_act and not c.replied_on,
+            }
+            for c in communications
+        ],
+        "needs_communication": communication.needs_communication(case, communications, proposal),
         "notices": notices,
         "demands": [
             {
@@ -232,15 +346,15 @@ def section(request, case):
         "late": late,
         "past_six_months": past_six_months,
         "demand_from": demand_from,
-        "can_notify": can_act,
+        "can_act": can_act,
         "can_register": can_act and not waiting,
     }
 
 
-DELAYS_SECTION = Section(
-    key="workflow_delays",
+PARTY_SECTION = Section(
+    key="workflow_party",
     area="main",
-    template="decisions/workflow/partials/case_delays.html",
+    template="decisions/workflow/partials/case_party.html",
     context=section,
     preload=preload,
 )

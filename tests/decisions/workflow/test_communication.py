@@ -1,0 +1,179 @@
+"""Kommunicering (förvaltningslagen 25 §) as the officer does it: the material chosen on
+the case page, a registered letter that lists it with the last day to answer, the answer
+registered when it comes, the wait in Mina uppgifter, and a proposal against the party with
+nothing communicated flagged."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import Role
+from core.worklist import tasks_for
+from decisions.workflow import communication
+from decisions.workflow.models import Communication, DecisionProposal
+from projects import services
+from projects.models import Document, Organisation
+from tests.core.factories import user_with_role
+from tests.e2e.helpers import pdf_text
+from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(officer, kind=Organisation.Kind.ASSOCIATION, name="Tornedalens byalag"):
+    applicant = OrganisationFactory(name=name, kind=kind)
+    project = ProjectFactory(title="Byn i framtiden", applicant=applicant, owner=applicant)
+    case = co_financing_case(officer=officer, project=project)
+    statement = services.document_upload(
+        user=officer,
+        case=case,
+        file=upload("yttrande.pdf", b"%PDF-1.4 yttrande"),
+        title="Yttrande från Övertorneå kommun",
+    )
+    return case, statement
+
+
+def _pdf(document: Document) -> str:
+    with document.file.open("rb") as handle:
+        return " ".join(pdf_text(handle.read()).split())
+
+
+def _token(client, url) -> str:
+    return re.search(r'name="token" value="([0-9a-f-]+)"', client.get(url).content.decode())[1]
+
+
+def test_the_party_gets_the_material_and_a_time_to_answer(client, officer):
+    case, statement = _case(officer)
+    client.force_login(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'id="parten"' in page and "Kommunicera underlag" in page
+    url = reverse("decisions:workflow_communication", args=[case.pk])
+    form = client.get(url).content.decode()
+    assert "Tornedalens byalag" in form and "Yttrande från Övertorneå kommun" in form
+    assert communication.default_reply_by().isoformat() in form
+    reply_by = timezone.localdate() + datetime.timedelta(days=10)
+    response = client.post(
+        url,
+        {
+            "token": _token(client, url),
+            "recipient": "Tornedalens byalag",
+            "documents": [str(statement.pk)],
+            "message": "Kommunen ifrågasätter budgeten för lokalhyra.",
+            "reply_by": reply_by.isoformat(),
+        },
+    )
+    assert response.status_code == 302 and response.url.endswith("#parten")
+    item = Communication.objects.get()
+    assert list(item.documents.all()) == [statement]
+    letter = item.letter
+    assert letter.direction == Document.Direction.OUTGOING and letter.title == "Kommunicering"
+    assert f"nr {statement.registry_number}" in letter.description
+    text = _pdf(letter)
+    assert "25 § förvaltningslagen" in text and "Yttrande från Övertorneå kommun" in text
+    assert f"{case.dnr}-{statement.registry_number}" in text
+    assert f"senast {reply_by:%Y-%m-%d}" in text and "lokalhyra" in text
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-communication="waiting"' in page and letter.get_absolute_url() in page
+    (task,) = [t for t in tasks_for(officer) if t.key == f"communication:{item.pk}"]
+    assert task.due == reply_by and task.reference == case.dnr
+
+
+def test_the_answer_is_registered_and_ends_the_wait(client, officer):
+    case, statement = _case(officer)
+    item = communication.communicate(
+        user=officer,
+        case=case,
+        recipient="Tornedalens byalag",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    client.force_login(officer)
+    url = reverse("decisions:workflow_communication_reply", args=[case.pk, item.pk])
+    before = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    early = client.post(url, {"received_on": before, "file": upload("svar.pdf", b"%PDF-1.4 s")})
+    assert early.status_code == 400 and "före kommuniceringen" in early.content.decode()
+    assert case.documents.count() == 2  # the statement and the letter: nothing half-saved
+    response = client.post(
+        url,
+        {
+            "received_on": timezone.localdate().isoformat(),
+            "file": upload("svar.pdf", b"%PDF-1.4 svar"),
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.replied_on == timezone.localdate()
+    assert item.reply.direction == Document.Direction.INCOMING
+    assert item.reply.title == "Yttrande över kommunicerat underlag"
+    assert not [t for t in tasks_for(officer) if t.key.startswith("communication:")]
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-communication="replied"' in page and "Registrera svar" not in page
+    again = client.post(
+        url, {"received_on": timezone.localdate().isoformat(), "document": str(item.reply.pk)}
+    )
+    assert again.status_code == 409
+
+
+def test_bad_input_is_refused_in_the_form_and_nothing_is_made(client, officer):
+    case, statement = _case(officer)
+    _other, foreign = _case(officer, name="Pajala byaråd")
+    client.force_login(officer)
+    url = reverse("decisions:workflow_communication", args=[case.pk])
+    today = timezone.localdate().isoformat()
+    cases = [
+        {"recipient": "X", "documents": [], "reply_by": "2099-01-01"},  # no material
+        {"recipient": "X", "documents": [str(statement.pk)], "reply_by": today},  # today
+        {"recipient": "X", "documents": [str(foreign.pk)], "reply_by": "2099-01-01"},
+        {"recipient": " ", "documents": [str(statement.pk)], "reply_by": "2099-01-01"},
+    ]
+    for data in cases:
+        assert client.post(url, data).status_code == 400, data
+    far = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
+    response = client.post(
+        url, {"recipient": "X", "documents": [str(statement.pk)], "reply_by": far}
+    )
+    assert response.status_code == 400 and "högst ett år" in response.content.decode()
+    assert not Communication.objects.exists() and case.documents.count() == 1
+
+
+def test_a_proposal_against_the_party_asks_for_communication_first(client, officer):
+    case, statement = _case(officer)
+    DecisionProposal.objects.create(
+        case=case,
+        proposes_rejection=True,
+        rejection_reason="Projektet saknar förankring.",
+        updated_by=officer,
+    )
+    client.force_login(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "data-needs-communication" in page
+    communication.communicate(
+        user=officer,
+        case=case,
+        recipient="Tornedalens byalag",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    assert "data-needs-communication" not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_only_officers_communicate(client, officer):
+    case, statement = _case(officer)
+    client.force_login(user_with_role(Role.READER, username="reader"))
+    url = reverse("decisions:workflow_communication", args=[case.pk])
+    assert client.get(url).status_code == 403
+    data = {"recipient": "X", "documents": [str(statement.pk)], "reply_by": "2099-01-01"}
+    assert client.post(url, data).status_code == 403
+    assert not Communication.objects.exists()
+
+
+def test_a_public_body_applicant_is_not_communicated_with_under_the_act(client, officer):
+    case, statement = _case(officer, kind=Organisation.Kind.MUNICIPALITY)
+    client.force_login(officer)
+    assert 'id="parten"' not in client.get(case.get_absolute_url()).content.decode()
+    url = reverse("decisions:workflow_communication", args=[case.pk])
+    data = {"recipient": "X", "documents": [str(statement.pk)], "reply_by": "2099-01-01"}
+    assert client.post(url, data).status_code == 409
