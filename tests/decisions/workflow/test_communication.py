@@ -177,3 +177,37 @@ def test_a_public_body_applicant_is_not_communicated_with_under_the_act(client, 
     url = reverse("decisions:workflow_communication", args=[case.pk])
     data = {"recipient": "X", "documents": [str(statement.pk)], "reply_by": "2099-01-01"}
     assert client.post(url, data).status_code == 409
+
+
+def test_the_delegate_does_not_refuse_while_the_party_may_still_answer(actors):
+    from django.core.exceptions import ValidationError
+
+    from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing
+
+    case = walk_cofinancing(actors, "ready_for_run")
+    statement = services.document_upload(
+        user=actors.officer,
+        case=case,
+        file=upload("yttrande.pdf", b"%PDF-1.4 yttrande"),
+        title="Yttrande från kommunen",
+    )
+    item = communication.communicate(
+        user=actors.officer,
+        case=case,
+        recipient="Sökanden",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    prepare_for(case, "delegation_reject_application", actors)
+    with pytest.raises(ValidationError, match="25 § förvaltningslagen"):
+        fire(case, "delegation_reject_application", actors.director)
+    communication.record_reply(
+        user=actors.officer,
+        communication=item,
+        received_on=timezone.localdate(),
+        file=upload("svar.pdf", b"%PDF-1.4 svar"),
+    )
+    case.refresh_from_db()
+    fire(case, "delegation_reject_application", actors.director)
+    case.refresh_from_db()
+    assert case.state == "rejected"
