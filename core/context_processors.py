@@ -11,16 +11,18 @@ NAVIGATION = (
     ("reporting", "reporting:index", _("Rapporter")),
 )
 
+WORK_QUEUE_PAGES = frozenset({"workflow_queues", "workflow_queue", "delegation_register"})
+
 
 def navigation(request):
     """Main navigation with the current section marked, and the user's roles."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     url_name = (match.url_name or "") if match else ""
-    if namespace == "decisions" and (
-        url_name.startswith("workflow_") or url_name == "delegation_register"
-    ):
+    if namespace == "decisions" and url_name in WORK_QUEUE_PAGES:
         namespace = "workflow"
+    elif namespace == "decisions" and url_name.startswith("workflow_"):
+        namespace = "projects"  # a page about one case (a transition, the proposal, ...)
     roles = user_roles(getattr(request, "user", None))
     return {
         "nav_items": [

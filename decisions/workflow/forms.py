@@ -972,6 +972,11 @@ class CommunicationForm(forms.Form):
         self.fields["token"].initial = uuid.uuid4()
         self.fields["documents"].queryset = documents
         self.fields["documents"].label_from_instance = _document_label(hidden_label)
+        if not documents.exists():
+            self.fields["documents"].help_text = _(
+                "Ärendet har inga registrerade handlingar ännu: registrera underlaget under "
+                "Dokument först."
+            )
         self.fields["reply_by"].initial = reply_by
 
     def clean_reply_by(self):

@@ -103,3 +103,11 @@ def test_start_page_on_the_demo_data_stays_within_its_query_count(
     client.get("/")  # warm up the session and caches
     with django_assert_max_num_queries(most):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_navigation_marks_cases_on_the_pages_about_one_case(client_for, officer):
+    case = register_case(officer=officer)
+    page = client_for(officer).get(f"/workflow/cases/{case.pk}/proposal/").content.decode()
+    assert 'href="/cases/" aria-current="page"' in page
+    assert 'href="/workflow/queues/" aria-current="page"' not in page
