@@ -21,7 +21,10 @@ from decisions.meetings.models import (
 from decisions.workflow.models import (
     AnchoringContact,
     Assessment,
+    Communication,
+    DecisionDemand,
     DecisionProposal,
+    DelayNotice,
     DelegationDecision,
     DelegationRule,
     ForumRecommendation,
@@ -128,6 +131,32 @@ class ForumRecommendationAdmin(WorkflowReadOnlyAdmin):
 class DecisionProposalAdmin(WorkflowReadOnlyAdmin):
     list_display = ["case", "proposed_amount", "proposes_rejection", "version", "updated_by"]
     list_select_related = ["case", "updated_by"]
+
+
+@admin.register(Communication)
+class CommunicationAdmin(WorkflowReadOnlyAdmin):
+    """Kommunicering (förvaltningslagen 25 §), made on the case page."""
+
+    list_display = ["sent_on", "case", "recipient", "reply_by", "replied_on", "created_by"]
+    list_filter = [("replied_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["case", "created_by"]
+
+
+@admin.register(DelayNotice)
+class DelayNoticeAdmin(WorkflowReadOnlyAdmin):
+    """Underrättelser om försening (förvaltningslagen 11 §), made on the case page."""
+
+    list_display = ["sent_on", "case", "recipient", "expected_on", "created_by"]
+    list_select_related = ["case", "created_by"]
+
+
+@admin.register(DecisionDemand)
+class DecisionDemandAdmin(WorkflowReadOnlyAdmin):
+    """Begäranden om avgörande (förvaltningslagen 12 §), registered on the case page."""
+
+    list_display = ["received_on", "case", "party", "due_on", "refused_on", "created_by"]
+    list_filter = [("refused_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["case", "created_by"]
 
 
 # --- Meetings ---------------------------------------------------------------------------

@@ -211,3 +211,25 @@ def test_the_delegate_does_not_refuse_while_the_party_may_still_answer(actors):
     fire(case, "delegation_reject_application", actors.director)
     case.refresh_from_db()
     assert case.state == "rejected"
+
+
+def test_the_admin_shows_the_party_records_and_changes_none(client, officer):
+    from tests.core.factories import UserFactory
+
+    case, statement = _case(officer)
+    item = communication.communicate(
+        user=officer,
+        case=case,
+        recipient="Tornedalens byalag",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    for name in ("communication", "delaynotice", "decisiondemand"):
+        assert client.get(reverse(f"admin:decisions_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:decisions_{name}_add")).status_code == 403
+    change = reverse("admin:decisions_communication_change", args=[item.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"recipient": "Någon annan"}).status_code == 403
+    item.refresh_from_db()
+    assert item.recipient == "Tornedalens byalag"
