@@ -879,20 +879,19 @@ class DelayNoticeForm(forms.Form):
         return value
 
 
-class DecisionDemandForm(forms.Form):
-    party = forms.CharField(label=gettext_lazy("Part som begär avgörande"), max_length=200)
-    received_on = forms.DateField(label=gettext_lazy("Inkom"), widget=_date_widget())
-    document = forms.ModelChoiceField(
-        label=gettext_lazy("Skrivelsen, om den redan är registrerad"),
-        queryset=None,
-        required=False,
-        empty_label=gettext_lazy("— ladda upp den i stället —"),
+def _document_label(hidden_label):
+    """Registry number, title (or the mask of a document secret to the user) and date."""
+    hidden_label = hidden_label or (lambda document: "")
+    return lambda d: (
+        f"{d.registry_number}. {hidden_label(d) or d.title} ({d.document_date:%Y-%m-%d})"
     )
-    file = forms.FileField(
-        label=gettext_lazy("eller skrivelsen som fil"),
-        required=False,
-        help_text=gettext_lazy("Registreras som inkommen handling i ärendet."),
-    )
+
+
+class IncomingLetterForm(forms.Form):
+    """A letter that came in (its fields ``received_on``, ``document`` and ``file`` declared
+    by the subclass): one already registered in the case or a file uploaded, one of them."""
+
+    one_of_message = ""
 
     def __init__(self, *args, documents, hidden_label=None, **kwargs):
         """``hidden_label(document)``: the mask shown instead of the title of a document
@@ -912,13 +911,29 @@ class DecisionDemandForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and (data.get("document") is None) == (data.get("file") is None):
-            raise ValidationError(
-                _(
-                    "Begäran ska vara skriftlig: välj den registrerade skrivelsen eller ladda "
-                    "upp den (en av dem)."
-                )
-            )
+            raise ValidationError(str(self.one_of_message))
         return data
+
+
+class DecisionDemandForm(IncomingLetterForm):
+    party = forms.CharField(label=gettext_lazy("Part som begär avgörande"), max_length=200)
+    received_on = forms.DateField(label=gettext_lazy("Inkom"), widget=_date_widget())
+    document = forms.ModelChoiceField(
+        label=gettext_lazy("Skrivelsen, om den redan är registrerad"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("— ladda upp den i stället —"),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("eller skrivelsen som fil"),
+        required=False,
+        help_text=gettext_lazy("Registreras som inkommen handling i ärendet."),
+    )
+
+    one_of_message = gettext_lazy(
+        "Begäran ska vara skriftlig: välj den registrerade skrivelsen eller ladda upp den "
+        "(en av dem)."
+    )
 
 
 class DemandRefusalForm(forms.Form):
@@ -930,14 +945,6 @@ class DemandRefusalForm(forms.Form):
             "Varför ärendet inte kan avgöras nu (32 § förvaltningslagen). Står i beslutet, "
             "som registreras och skickas till parten."
         ),
-    )
-
-
-def _document_label(hidden_label):
-    """Registry number, title (or the mask of a document secret to the user) and date."""
-    hidden_label = hidden_label or (lambda document: "")
-    return lambda d: (
-        f"{d.registry_number}. {hidden_label(d) or d.title} ({d.document_date:%Y-%m-%d})"
     )
 
 
@@ -986,7 +993,7 @@ class CommunicationForm(forms.Form):
         return value
 
 
-class CommunicationReplyForm(forms.Form):
+class CommunicationReplyForm(IncomingLetterForm):
     received_on = forms.DateField(label=gettext_lazy("Svaret inkom"), widget=_date_widget())
     document = forms.ModelChoiceField(
         label=gettext_lazy("Svaret, om det redan är registrerat"),
@@ -1000,23 +1007,4 @@ class CommunicationReplyForm(forms.Form):
         help_text=gettext_lazy("Registreras som inkommen handling i ärendet."),
     )
 
-    def __init__(self, *args, documents, hidden_label=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = documents
-        self.fields["document"].label_from_instance = _document_label(hidden_label)
-        self.fields["received_on"].initial = _today()
-        self.fields["file"].widget.attrs["accept"] = ACCEPT_ATTRIBUTE
-
-    def clean_received_on(self):
-        value = self.cleaned_data["received_on"]
-        if value > _today():
-            raise ValidationError(_("Datumet kan inte ligga i framtiden."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and (data.get("document") is None) == (data.get("file") is None):
-            raise ValidationError(
-                _("Välj det registrerade svaret eller ladda upp det (en av dem).")
-            )
-        return data
+    one_of_message = gettext_lazy("Välj det registrerade svaret eller ladda upp det (en av dem).")

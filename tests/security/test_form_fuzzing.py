@@ -52,6 +52,7 @@ ABSTRACT = {
     "projects.forms.EditTokenMixin",
     "decisions.workflow.forms.TransitionForm",
     "decisions.workflow.forms.MotivatedTransitionForm",
+    "decisions.workflow.forms.IncomingLetterForm",
     "reporting.forms.VersionForm",
     # No fields: signing after a new login at the identity provider (tests/core/test_oidc.py).
     "decisions.meetings.forms.ReauthSignForm",
