@@ -4,8 +4,12 @@ answer it, unless that is plainly unnecessary (a decision wholly in the party's 
 material that is the party's own). The letter lists the material; it is made once and
 registered as outgoing. The party's answer is registered as incoming when it comes.
 
-A decision proposal that goes against the party (``DecisionProposal.proposes_rejection``)
-with nothing communicated is flagged on the case page (``needs_communication``).
+25 § binds every party, public bodies applying included (unlike 11-12 §§): here the
+applications (``delays.PARTY_CASE_KINDS``; a project idea is the region's own). A decision
+proposal that goes against the party (a refusal, or less than was applied for) with nothing
+communicated is flagged on the case page (``needs_communication``); a delegate's decision
+against the party is refused while the time to answer runs
+(``decisions.workflow.services._party_heard_rules``).
 """
 
 import datetime
@@ -23,8 +27,9 @@ from core.workdays import next_working_day_from
 from decisions.workflow import delays
 from decisions.workflow.models import Communication
 from projects import permissions as project_permissions
+from projects import secrecy
 from projects import services as project_services
-from projects.models import Case, Document
+from projects.models import Case, Document, SecrecyMarking
 
 DEFAULT_REPLY_DAYS = 14
 MOST_REPLY_DAYS = 366
@@ -43,6 +48,32 @@ class CommunicationStatus:
     tone: str
 
 
+def applies(case: Case) -> bool:
+    """Whether the case has a party who applied (25 §)."""
+    return case.kind in delays.PARTY_CASE_KINDS
+
+
+def require_applies(case: Case) -> None:
+    if not applies(case):
+        raise Conflict(
+            _(
+                "Kommunicering enligt 25 § förvaltningslagen görs i ärenden som en part har "
+                "inlett genom en ansökan: inte i detta ärende."
+            )
+        )
+
+
+def against_the_party(case: Case, proposal) -> bool:
+    """The proposal refuses, or grants less than was applied for."""
+    if proposal is None:
+        return False
+    if proposal.proposes_rejection:
+        return True
+    requested = case.project.requested_amount
+    amount = proposal.proposed_amount
+    return amount is not None and requested is not None and amount < requested
+
+
 def status(communication: Communication, today: datetime.date | None = None):
     today = today or timezone.localdate()
     if communication.replied_on:
@@ -54,7 +85,7 @@ def status(communication: Communication, today: datetime.date | None = None):
     if communication.reply_by >= today:
         return CommunicationStatus(
             "waiting",
-            _("Svar senast %(date)s: besluta inte före dess")
+            _("Svar senast %(date)s: beslut mot parten tidigast dagen efter")
             % {"date": f"{communication.reply_by:%Y-%m-%d}"},
             "amber",
         )
@@ -69,11 +100,10 @@ def status(communication: Communication, today: datetime.date | None = None):
 def needs_communication(case: Case, communications, proposal) -> bool:
     """A proposal against the party of a pending case with nothing communicated."""
     return bool(
-        proposal is not None
-        and proposal.proposes_rejection
-        and not communications
-        and delays.applies(case)
+        not communications
+        and applies(case)
         and delays.is_pending(case)
+        and against_the_party(case, proposal)
     )
 
 
@@ -97,7 +127,7 @@ def communicate(
     is made, registered as outgoing and kept as made. ``token``: as ``notify_delay``'s."""
     current = delays.locked_case(case)
     require(project_permissions.can_edit_case(user, current))
-    delays.require_applies(current)
+    require_applies(current)
     key = f"communication:{delays.form_token(token)}"
     already = Communication.objects.filter(case=current, letter__source_key=key).first()
     if already is not None:
@@ -113,6 +143,18 @@ def communicate(
         raise ValidationError({"documents": _("Välj underlaget som parten ska få yttra sig över.")})
     if any(d.case_id != current.pk for d in documents):
         raise ValidationError({"documents": _("Underlaget ska höra till ärendet.")})
+    secrets = secrecy.secrets_for(user, [current])
+    hidden = [d.registry_number for d in documents if secrets.hides_document(d)]
+    if hidden:
+        raise ValidationError(
+            {
+                "documents": _(
+                    "Handling nr %(numbers)s är sekretessmarkerad för dig: den som får se "
+                    "den kommunicerar den."
+                )
+                % {"numbers": ", ".join(str(n) for n in hidden)}
+            }
+        )
     today = timezone.localdate()
     if reply_by is None or reply_by <= today:
         raise ValidationError({"reply_by": _("Svarstiden ska sluta efter i dag.")})
@@ -160,7 +202,32 @@ def communicate(
     )
     delays.save_or_drop_files(communication, user, communication.letter)
     communication.documents.set(documents)
+    _mark_if_listing_marked(current, communication.letter, documents, user)
     return communication
+
+
+def _mark_if_listing_marked(case: Case, letter: Document, documents, user) -> None:
+    """A letter listing documents marked secret (OSL) is marked too, on the first one's
+    provision: their titles are in it."""
+    marked = [d for d in documents if d.confidential]
+    if not marked:
+        return
+    first = (
+        SecrecyMarking.objects.filter(document__in=marked, lifted_at__isnull=True)
+        .select_related("provision")
+        .order_by("pk")
+        .first()
+    )
+    project_services.secrecy_mark(
+        user=user,
+        case=case,
+        document=letter,
+        provision=first.provision if first is not None else None,
+        note=delays.stored_text(
+            "Brevet listar sekretessmarkerat underlag: nr %(numbers)s",
+            numbers=", ".join(str(d.registry_number) for d in marked),
+        ),
+    )
 
 
 def reply_documents(case: Case):
@@ -199,6 +266,19 @@ def record_reply(
     if document is not None:
         if document.case_id != case.pk or document.direction != Document.Direction.INCOMING:
             raise ValidationError({"document": _("Välj en inkommen handling i ärendet.")})
+        if (
+            document.document_date < current.sent_on
+            or current.documents.filter(pk=document.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "document": _(
+                        "Handling nr %(number)s kom in före kommuniceringen %(sent)s: välj "
+                        "partens svar."
+                    )
+                    % {"number": document.registry_number, "sent": f"{current.sent_on:%Y-%m-%d}"}
+                }
+            )
         if Communication.objects.filter(reply=document).exists():
             raise Conflict(
                 _("Handling nr %(number)s är redan registrerad som svar.")

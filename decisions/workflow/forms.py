@@ -971,7 +971,9 @@ class CommunicationForm(forms.Form):
     reply_by = forms.DateField(
         label=gettext_lazy("Svar senast"),
         widget=_date_widget(),
-        help_text=gettext_lazy("Beslut fattas inte före denna dag, om parten inte svarar förr."),
+        help_text=gettext_lazy(
+            "Ett beslut mot parten fattas tidigast dagen efter, om parten inte svarar förr."
+        ),
     )
 
     def __init__(self, *args, documents, hidden_label=None, reply_by=None, **kwargs):

@@ -632,25 +632,6 @@ def decision_proposal_of(case) -> DecisionProposal | None:
     )
 
 
-@explained(
-    _(
-        "Parten har fått tid att yttra sig över kommunicerat underlag: avslå inte förrän "
-        "svaret har kommit in eller svarstiden har gått ut (25 § förvaltningslagen)."
-    )
-)
-def no_communication_awaiting_answer(case) -> bool:
-    """No material communicated to the party (``Communication``) whose time to answer is
-    still running without an answer."""
-    today = timezone.localdate()
-    return not _cached(
-        case,
-        "communication_awaiting",
-        lambda: Communication.objects.filter(
-            case_id=case.pk, replied_on__isnull=True, reply_by__gte=today
-        ).exists(),
-    )
-
-
 @explained(_("Övergången gäller bara projektidéer."), route=True)
 def is_project_idea(case) -> bool:
     return case.kind == PI
@@ -1025,7 +1006,6 @@ class CaseWorkflow(Case):
         S.REJECTED,
         _("Avslå på delegation"),
         (CF,),
-        [no_communication_awaiting_answer],
         decision=True,
         style="danger",
     )

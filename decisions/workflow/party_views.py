@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import batch
 from core.errors import Conflict
-from core.http import apply_service_errors, form_status
+from core.http import apply_service_errors, conflicts_as_409, form_status
 from decisions.workflow import communication, deadlines, delays, permissions
 from decisions.workflow.forms import (
     CommunicationForm,
@@ -96,9 +96,11 @@ def _hidden_label(request, case):
 
 
 @require_http_methods(["GET", "POST"])
+@conflicts_as_409
 def communication_create(request, pk):
     case = _case(pk)
     _guard(project_permissions.can_edit_case(request.user, case))
+    communication.require_applies(case)
     form = CommunicationForm(
         request.POST or None,
         documents=communication.material_documents(case),
@@ -137,6 +139,7 @@ def communication_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@conflicts_as_409
 def communication_reply(request, pk, communication_pk):
     case = _case(pk)
     item = get_object_or_404(Communication, pk=communication_pk, case=case)
@@ -172,9 +175,11 @@ def communication_reply(request, pk, communication_pk):
 
 
 @require_http_methods(["GET", "POST"])
+@conflicts_as_409
 def delay_notice_create(request, pk):
     case = _case(pk)
     _guard(project_permissions.can_edit_case(request.user, case))
+    delays.require_applies(case)
     form = DelayNoticeForm(request.POST or None, initial={"recipient": delays.party_of(case)})
 
     def save():
@@ -205,9 +210,11 @@ def delay_notice_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@conflicts_as_409
 def demand_register(request, pk):
     case = _case(pk)
     _guard(project_permissions.can_edit_case(request.user, case))
+    delays.require_applies(case)
     form = DecisionDemandForm(
         request.POST or None,
         request.FILES or None,
@@ -246,6 +253,7 @@ def demand_register(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@conflicts_as_409
 def demand_refuse(request, pk, demand_pk):
     case = _case(pk)
     demand = get_object_or_404(DecisionDemand, pk=demand_pk, case=case)
@@ -296,29 +304,28 @@ def _loaded(request, case) -> dict[str, list]:
 
 def section(request, case):
     """What the region has sent the party and the party has asked (förvaltningslagen 11-12
-    and 25 §§), with the actions: shown on a pending case the law binds, and wherever there
-    is something to show."""
+    and 25 §§), with the actions: shown on a pending application (11-12 §§ only where the
+    applicant is an enskild part), and wherever there is something to show."""
     if not permissions.can_view_workflow(request.user):
         return None
     rows = _loaded(request, case)
     communications = rows["workflow.communications"]
     notices = rows["workflow.delay_notices"]
     demands = rows["workflow.decision_demands"]
-    pending = delays.applies(case) and delays.is_pending(case)
+    pending = communication.applies(case) and delays.is_pending(case)
     if not (pending or communications or notices or demands):
         return None
+    enskild = pending and delays.applies(case)  # 11-12 §§ bind it too
     late = False
-    if pending:
+    if enskild:
         known = None
         if batch.is_loaded(case, "workflow.targets"):
             known = deadlines.targets(batch.loaded(case, "workflow.targets", ()))
         late = deadlines.case_timing(case, known).late
     demand_from = delays.may_demand_from(case)
-    past_six_months = pending and demand_from <= timezone.localdate()
+    past_six_months = enskild and demand_from <= timezone.localdate()
     can_act = bool(pending and project_permissions.can_edit_case(request.user, case))
-    waiting = pending and any(
-        not d.refused_on and not delays.is_premature(d, case) for d in demands
-    )
+    waiting = any(not d.refused_on and not delays.is_premature(d, case) for d in demands)
     if batch.is_loaded(case, "workflow.proposal"):
         proposal = next(iter(batch.loaded(case, "workflow.proposal", ())), None)
     else:
@@ -347,7 +354,8 @@ def section(request, case):
         "past_six_months": past_six_months,
         "demand_from": demand_from,
         "can_act": can_act,
-        "can_register": can_act and not waiting,
+        "can_notify": can_act and enskild,
+        "can_register": can_act and enskild and not waiting,
     }
 
 

@@ -475,7 +475,45 @@ def _grant_rules(case: Case, data: dict) -> None:
         )
 
 
-_RULES = {"grant": _grant_rules, "delegation_grant": _grant_rules}
+def _party_heard_rules(case: Case, data: dict) -> None:
+    """A decision against the party is not dated while material communicated to the party
+    (förvaltningslagen 25 §) may still be answered: from the day it was sent through its
+    last day to answer, unless the answer had come in by then."""
+    from decisions.workflow.models import Communication
+
+    decided_on = data.get("decided_on")
+    if decided_on is None:
+        return
+    for item in Communication.objects.filter(
+        case_id=case.pk, sent_on__lte=decided_on, reply_by__gte=decided_on
+    ).order_by("-reply_by"):
+        if item.replied_on is None or item.replied_on > decided_on:
+            raise ValidationError(
+                {
+                    "decided_on": _(
+                        "Parten har till och med %(date)s på sig att yttra sig över underlag "
+                        "som kommunicerades %(sent)s (25 § förvaltningslagen): ett beslut mot "
+                        "parten kan fattas tidigast dagen efter, eller när svaret har kommit in."
+                    )
+                    % {"date": f"{item.reply_by:%Y-%m-%d}", "sent": f"{item.sent_on:%Y-%m-%d}"}
+                }
+            )
+
+
+def _delegated_grant_rules(case: Case, data: dict) -> None:
+    """A delegated grant as RUN's, and one below what was applied for goes against the
+    party: not while communicated material may still be answered."""
+    _grant_rules(case, data)
+    amount, requested = data.get("amount"), case.project.requested_amount
+    if amount is not None and requested is not None and amount < requested:
+        _party_heard_rules(case, data)
+
+
+_RULES = {
+    "grant": _grant_rules,
+    "delegation_grant": _delegated_grant_rules,
+    "delegation_reject_application": _party_heard_rules,
+}
 
 
 def _proposal_rules(case: Case, cleaned: dict) -> None:

@@ -170,13 +170,28 @@ def test_only_officers_communicate(client, officer):
     assert not Communication.objects.exists()
 
 
-def test_a_public_body_applicant_is_not_communicated_with_under_the_act(client, officer):
+def test_a_public_body_applicant_is_a_party_too(client, officer):
+    """25 § binds every party; 11-12 §§ (delay notices, requests) only an enskild part."""
     case, statement = _case(officer, kind=Organisation.Kind.MUNICIPALITY)
+    client.force_login(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Kommunicera underlag" in page and "Underrätta om försening" not in page
+    url = reverse("decisions:workflow_communication", args=[case.pk])
+    reply_by = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    data = {"recipient": "Kommunen", "documents": [str(statement.pk)], "reply_by": reply_by}
+    assert client.post(url, data).status_code == 302
+    assert Communication.objects.filter(case=case).exists()
+
+
+def test_a_project_idea_has_no_party_to_communicate_with(client, officer):
+    from tests.projects.factories import idea_case
+
+    case = idea_case(officer=officer)
     client.force_login(officer)
     assert 'id="parten"' not in client.get(case.get_absolute_url()).content.decode()
     url = reverse("decisions:workflow_communication", args=[case.pk])
-    data = {"recipient": "X", "documents": [str(statement.pk)], "reply_by": "2099-01-01"}
-    assert client.post(url, data).status_code == 409
+    assert client.get(url).status_code == 409
+    assert client.post(url, {"recipient": "X", "reply_by": "2099-01-01"}).status_code == 409
 
 
 def test_the_delegate_does_not_refuse_while_the_party_may_still_answer(actors):
@@ -184,6 +199,7 @@ def test_the_delegate_does_not_refuse_while_the_party_may_still_answer(actors):
 
     from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing
 
+    today = timezone.localdate()
     case = walk_cofinancing(actors, "ready_for_run")
     statement = services.document_upload(
         user=actors.officer,
@@ -199,18 +215,141 @@ def test_the_delegate_does_not_refuse_while_the_party_may_still_answer(actors):
         reply_by=communication.default_reply_by(),
     )
     prepare_for(case, "delegation_reject_application", actors)
-    with pytest.raises(ValidationError, match="25 § förvaltningslagen"):
-        fire(case, "delegation_reject_application", actors.director)
+    # sent 20 days ago, the last day to answer 5 days ago: dated on it, or back-dated into
+    # the time to answer, the refusal is not made
+    Communication.objects.filter(pk=item.pk).update(
+        sent_on=today - datetime.timedelta(days=20), reply_by=today - datetime.timedelta(days=5)
+    )
+    for days in (5, 10, 20):
+        with pytest.raises(ValidationError, match="25 § förvaltningslagen"):
+            fire(
+                case,
+                "delegation_reject_application",
+                actors.director,
+                decided_on=today - datetime.timedelta(days=days),
+            )
+    case.refresh_from_db()
+    assert case.state == "ready_for_run"
+    # the day after the last day it may be made
+    fire(
+        case,
+        "delegation_reject_application",
+        actors.director,
+        decided_on=today - datetime.timedelta(days=4),
+    )
+    case.refresh_from_db()
+    assert case.state == "rejected"
+
+
+def test_an_answer_lets_the_delegate_decide_before_the_last_day(actors):
+    from django.core.exceptions import ValidationError
+
+    from tests.decisions.workflow.factories import fire, prepare_for, walk_cofinancing
+
+    today = timezone.localdate()
+    case = walk_cofinancing(actors, "ready_for_run")
+    statement = services.document_upload(
+        user=actors.officer, case=case, file=upload("y.pdf", b"%PDF-1.4 y"), title="Yttrande"
+    )
+    item = communication.communicate(
+        user=actors.officer,
+        case=case,
+        recipient="Sökanden",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    prepare_for(case, "delegation_reject_application", actors)
+    with pytest.raises(ValidationError, match="tidigast dagen efter"):
+        fire(case, "delegation_reject_application", actors.director, decided_on=today)
     communication.record_reply(
         user=actors.officer,
         communication=item,
-        received_on=timezone.localdate(),
+        received_on=today,
         file=upload("svar.pdf", b"%PDF-1.4 svar"),
     )
-    case.refresh_from_db()
-    fire(case, "delegation_reject_application", actors.director)
+    fire(case, "delegation_reject_application", actors.director, decided_on=today)
     case.refresh_from_db()
     assert case.state == "rejected"
+
+
+def test_a_grant_below_the_application_is_against_the_party(officer):
+    case, _statement = _case(officer)
+    proposal = DecisionProposal(case=case, proposed_amount=case.project.requested_amount)
+    assert not communication.against_the_party(case, proposal)
+    proposal.proposed_amount -= 1
+    assert communication.against_the_party(case, proposal)
+    assert communication.needs_communication(case, [], proposal)
+    assert not communication.against_the_party(case, None)
+
+
+def test_material_secret_to_the_user_is_not_communicated_by_them_and_marks_the_letter(officer):
+    from django.core.exceptions import ValidationError
+
+    from projects.models import SecrecyMarking
+
+    case, statement = _case(officer)
+    secret = services.document_upload(
+        user=officer,
+        case=case,
+        file=upload("anm.pdf", b"%PDF-1.4 anm"),
+        title="Polisanmälan mot styrelseledamot",
+        confidential=True,
+    )
+    other = user_with_role(Role.OFFICER, username="officer2")
+    with pytest.raises(ValidationError, match=f"nr {secret.registry_number}"):
+        communication.communicate(
+            user=other,
+            case=case,
+            recipient="X",
+            documents=[statement, secret],
+            reply_by=communication.default_reply_by(),
+        )
+    assert not Communication.objects.exists() and case.documents.count() == 2
+    item = communication.communicate(
+        user=officer,
+        case=case,
+        recipient="X",
+        documents=[statement, secret],
+        reply_by=communication.default_reply_by(),
+    )
+    marking = SecrecyMarking.objects.get(document=item.letter)
+    assert marking.lifted_at is None and str(secret.registry_number) in marking.note
+    reader = user_with_role(Role.READER, username="reader")
+    from projects.secrecy import document_hidden
+
+    assert document_hidden(reader, item.letter)
+
+
+def test_the_answer_is_a_letter_that_came_in_after_the_communication(officer):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    case, statement = _case(officer)
+    item = communication.communicate(
+        user=officer,
+        case=case,
+        recipient="X",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    with pytest.raises(ValidationError, match="före kommuniceringen"):
+        communication.record_reply(
+            user=officer, communication=item, received_on=timezone.localdate(), document=statement
+        )
+    reader = user_with_role(Role.READER, username="reader")
+    with pytest.raises(PermissionDenied):
+        communication.record_reply(
+            user=reader, communication=item, received_on=timezone.localdate(), file=upload()
+        )
+    with pytest.raises(PermissionDenied):
+        communication.communicate(
+            user=reader,
+            case=case,
+            recipient="X",
+            documents=[statement],
+            reply_by=communication.default_reply_by(),
+        )
+    item.refresh_from_db()
+    assert item.replied_on is None and Communication.objects.count() == 1
 
 
 def test_the_admin_shows_the_party_records_and_changes_none(client, officer):

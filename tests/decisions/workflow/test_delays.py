@@ -348,18 +348,20 @@ def test_secret_material_stays_masked_in_the_section_and_the_form(client, office
 @pytest.mark.parametrize(
     "public", [Organisation.Kind.MUNICIPALITY, Organisation.Kind.GOVERNMENT_AGENCY]
 )
-def test_public_bodies_and_the_regions_own_ideas_are_not_parties(client, officer, public):
+def test_public_bodies_and_the_regions_own_ideas_are_not_enskilda_parter(client, officer, public):
     from tests.projects.factories import idea_case
 
     client.force_login(officer)
     for case in (_case(officer, kind=public), idea_case(officer=officer)):
         assert not delays.applies(case)
-        assert 'id="parten"' not in _page(client, case)
+        page = _page(client, case)
+        assert "Underrätta om försening" not in page and "inom sex månader" not in page
         response = client.post(
             reverse("decisions:workflow_delay_notice", args=[case.pk]),
             {"recipient": "Kommunen", "reason": "Underlaget saknas."},
         )
         assert response.status_code == 409
+        assert client.get(reverse("decisions:workflow_demand", args=[case.pk])).status_code == 409
     assert not DelayNotice.objects.exists()
 
 
