@@ -84,7 +84,21 @@ def case_route(
     case: Case, *, amount: Decimal | None = None, on: datetime.date | None = None
 ) -> rules.Route:
     """Who decides ``case`` now: the ordinance's route (in force ``on``, default today),
-    or the body after the delegate handed the case over."""
+    or the body after the delegate handed the case over. For what the case says today it
+    is weighed once per case object (the case page asks for it for the buttons and for the
+    route it shows); a transition forgets it (``_workflow_cache``, as the workflow's own
+    reads of the case)."""
+    if amount is None and on is None:
+        cache = case.__dict__.setdefault("_workflow_cache", {})
+        if "route" not in cache:
+            cache["route"] = _case_route(case)
+        return cache["route"]
+    return _case_route(case, amount=amount, on=on)
+
+
+def _case_route(
+    case: Case, *, amount: Decimal | None = None, on: datetime.date | None = None
+) -> rules.Route:
     route = rules.decision_route(case, amount=amount, on=on)
     referral = _referred_to_body(case) if route.by_delegate else None
     if referral is not None:

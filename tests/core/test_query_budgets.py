@@ -122,3 +122,29 @@ def test_case_list_queries_do_not_grow_with_the_cases(demo, client):
     many = _count(client, "/cases/")
     assert Case.objects.filter(year=2020).count() < Case.objects.count()
     assert few == many <= LIST
+
+
+@pytest.mark.django_db
+def test_the_delegates_case_page_at_the_decision_point_is_within_budget(actors, client):
+    """The delegationsordning is weighed once for the buttons and the route shown; the
+    party's records (förvaltningslagen) are read with the page's other rows."""
+    from decisions.workflow import communication
+    from tests.decisions.workflow.factories import prepare_for, walk_cofinancing
+    from tests.projects.factories import upload
+
+    case = walk_cofinancing(actors, "ready_for_run")
+    prepare_for(case, "delegation_reject_application", actors)
+    statement = services.document_upload(
+        user=actors.officer, case=case, file=upload("y.pdf", b"%PDF-1.4 y"), title="Yttrande"
+    )
+    communication.communicate(
+        user=actors.officer,
+        case=case,
+        recipient="Sökanden",
+        documents=[statement],
+        reply_by=communication.default_reply_by(),
+    )
+    client.force_login(actors.director)
+    url = case.get_absolute_url()
+    client.get(url)
+    assert _count(client, url) <= DETAIL
