@@ -81,3 +81,13 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
             days += 1
         day += datetime.timedelta(days=1)
     return days
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The day ``days`` working days after ``start`` (``start`` itself for 0)."""
+    day = start
+    while days > 0:
+        day += datetime.timedelta(days=1)
+        if not is_non_working_day(day):
+            days -= 1
+    return day

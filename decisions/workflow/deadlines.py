@@ -9,9 +9,11 @@ secretary in the body's §; withdrawing or returning a case is not "the next ste
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workdays import add_working_days, working_days_between
 from decisions.workflow import permissions, services
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import HandlingTarget
@@ -39,6 +41,8 @@ class CaseTiming:
     step_days: int | None  # this step's target
     step_due: datetime.date | None
     step_late: bool
+    # the targets and the age in working days (``settings.HANDLING_TARGETS_IN_WORKING_DAYS``)
+    working_days: bool = False
 
     @property
     def late(self) -> bool:
@@ -46,16 +50,27 @@ class CaseTiming:
 
 
 def case_timing(case, known: dict | None = None, today: datetime.date | None = None):
+    """The case's age and due dates, in calendar days or, where the region states its
+    targets so, in working days (weekends, public holidays and midsommar-, jul- and
+    nyårsafton not counted: ``core.workdays``)."""
     known = targets() if known is None else known
     today = today or timezone.localdate()
-    age = (today - case.received_on).days
+    working = settings.HANDLING_TARGETS_IN_WORKING_DAYS
+    if working:
+        age = working_days_between(case.received_on, today)
+    else:
+        age = (today - case.received_on).days
     is_open = case.state not in CLOSED_STATES
     total = known.get((case.kind, ""))
     total_late = bool(total and is_open and case.decided_on is None and age > total)
     step = known.get((case.kind, case.state)) if is_open else None
     step_due = None
     if step:
-        step_due = timezone.localdate(case.state_since) + datetime.timedelta(days=step)
+        since = timezone.localdate(case.state_since)
+        if working:
+            step_due = add_working_days(since, step)
+        else:
+            step_due = since + datetime.timedelta(days=step)
     return CaseTiming(
         age_days=age,
         total_days=total,
@@ -64,6 +79,7 @@ def case_timing(case, known: dict | None = None, today: datetime.date | None = N
         step_days=step,
         step_due=step_due,
         step_late=bool(step_due and step_due < today),
+        working_days=working,
     )
 
 

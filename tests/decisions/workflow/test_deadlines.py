@@ -54,3 +54,33 @@ def test_a_case_waiting_for_a_body_names_the_body(actors):
     assert "Utvecklingsrådet" in deadlines.who_acts_next(case)
     registered = co_financing_case(officer=actors.officer)
     assert deadlines.who_acts_next(registered) == "handläggaren Anna Lindberg"
+
+
+def test_a_region_may_count_its_targets_in_working_days(officer, settings):
+    """Received the day before julafton and read on 2021-01-08: 16 calendar days, but
+    julafton, juldagen, annandag jul, nyårsafton, nyårsdagen, trettondedag jul and the
+    weekends are not working days: 7. Five working days from 2020-12-23 end 2021-01-05."""
+    case = co_financing_case(officer=officer, registered_on=datetime.date(2020, 12, 23))
+    Case.objects.filter(pk=case.pk).update(
+        received_on=datetime.date(2020, 12, 23),
+        state_since=datetime.datetime(2020, 12, 23, 8, tzinfo=datetime.UTC),
+    )
+    case.refresh_from_db()
+    HandlingTarget.objects.filter(case_kind="medfinansiering", state="registered").update(days=5)
+    today = datetime.date(2021, 1, 8)
+    calendar = deadlines.case_timing(case, today=today)
+    assert calendar.age_days == 16 and calendar.step_due == datetime.date(2020, 12, 28)
+    assert not calendar.working_days
+    settings.HANDLING_TARGETS_IN_WORKING_DAYS = True
+    working = deadlines.case_timing(case, today=today)
+    assert working.age_days == 7 and working.step_due == datetime.date(2021, 1, 5)
+    assert working.working_days and working.step_late
+    on_time = deadlines.case_timing(case, today=datetime.date(2021, 1, 5))
+    assert not on_time.step_late
+
+
+def test_the_case_page_says_working_days_where_they_are_counted(officer, client_for, settings):
+    settings.HANDLING_TARGETS_IN_WORKING_DAYS = True
+    case = co_financing_case(officer=officer)
+    page = client_for(officer).get(case.get_absolute_url()).content.decode()
+    assert "arbetsdagar sedan inkomst" in page and "mål: beslut inom 84 arbetsdagar" in page
