@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,8 +109,17 @@ def needs_communication(case: Case, communications, proposal) -> bool:
 
 
 def material_documents(case: Case):
-    """The case's documents that can be communicated, in number order."""
-    return case.documents.order_by("registry_number")
+    """The case's documents that can be communicated, in number order: the latest version
+    of each, not the region's own letters to the party about it."""
+    newer = Document.objects.filter(
+        case_id=OuterRef("case_id"), title=OuterRef("title"), version__gt=OuterRef("version")
+    )
+    return (
+        case.documents.exclude(Exists(newer))
+        .exclude(source_key__startswith="communication:")
+        .exclude(source_key__startswith="delay-notice:")
+        .order_by("registry_number")
+    )
 
 
 @transaction.atomic

@@ -372,3 +372,22 @@ def test_the_admin_shows_the_party_records_and_changes_none(client, officer):
     assert client.post(change, {"recipient": "Någon annan"}).status_code == 403
     item.refresh_from_db()
     assert item.recipient == "Tornedalens byalag"
+
+
+def test_the_material_is_the_latest_version_and_not_the_regions_own_letters(officer):
+    case, statement = _case(officer)
+    newer = services.document_upload(
+        user=officer,
+        case=case,
+        file=upload("yttrande2.pdf", b"%PDF-1.4 yttrande v2"),
+        title=statement.title,
+    )
+    item = communication.communicate(
+        user=officer,
+        case=case,
+        recipient="X",
+        documents=[newer],
+        reply_by=communication.default_reply_by(),
+    )
+    offered = list(communication.material_documents(case))
+    assert offered == [newer] and item.letter not in offered and statement not in offered
