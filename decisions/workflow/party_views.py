@@ -332,6 +332,9 @@ def section(request, case):
         proposal = decision_proposal_of(case)
     return {
         "case": case,
+        # in the case page's table of contents (``projects/case_detail.html``)
+        "toc_anchor": ANCHOR,
+        "toc_label": _("Parten"),
         "communications": [
             {
                 "item": c,

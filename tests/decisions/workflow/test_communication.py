@@ -50,6 +50,7 @@ def test_the_party_gets_the_material_and_a_time_to_answer(client, officer):
     client.force_login(officer)
     page = client.get(case.get_absolute_url()).content.decode()
     assert 'id="parten"' in page and "Kommunicera underlag" in page
+    assert '<li><a href="#parten">Parten</a></li>' in page  # in the page's contents
     url = reverse("decisions:workflow_communication", args=[case.pk])
     form = client.get(url).content.decode()
     assert "Tornedalens byalag" in form and "Yttrande från Övertorneå kommun" in form
