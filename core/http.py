@@ -16,7 +16,9 @@ the pages use the helpers below:
   (``templates/core/confirm_remove.html``, works without JavaScript), POST removes and goes
   back with a message, and with an "Ångra" button when the removal can be undone
   (``core.removal``); ``offer_undo`` / the ``undo_offer`` tag show that button once;
-- ``safe_next(request, default)``: the ``next`` URL of the request if it is on this site.
+- ``safe_next(request, default)``: the ``next`` URL of the request if it is on this site;
+- ``save_from_form`` / ``form_page``: a form page whose valid POST runs a service call, with
+  the service's refusals answered as above.
 """
 
 import functools
@@ -210,3 +212,41 @@ def confirm_removal(
     else:
         messages.success(request, done_message)
     return _go(request, back)
+
+
+def save_from_form(request, form, action, *, success_message: str):
+    """Run ``action()`` (a service call) for a valid ``form``: (its result or True, None)
+    with ``success_message`` shown, or (None, None) with the service's ``ValidationError``
+    on the form, or (None, the reason) for a ``Conflict``, also on the form."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None, None
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        return None, str(exc)
+    messages.success(request, success_message)
+    return result or True, None
+
+
+def form_page(request, form, save, *, done, success_message, context, template, reload=None):
+    """A form page. GET shows ``form``; a valid POST runs ``save()``, the service call,
+    and goes to ``done`` (a URL, or a function of what ``save`` returned). A service's
+    ValidationError becomes the form's errors (400), a Conflict keeps what was typed with
+    the reason (409); htmx gets 200 either way, since it swaps only 2xx answers.
+    ``reload`` (the edited instance) is read again before the page is shown, since a
+    bound ModelForm has written the typed values onto it."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        result, conflict = save_from_form(request, form, save, success_message=success_message)
+        if result:
+            return redirect(done(result) if callable(done) else done)
+    if reload is not None:
+        reload.refresh_from_db()
+    return render(
+        request,
+        template,
+        {**context, "form": form, "conflict": conflict},
+        status=form_status(request, conflict=bool(conflict)),
+    )

@@ -30,8 +30,10 @@ from core.http import (
     apply_service_errors,
     confirm_removal,
     conflict_response,
+    form_page,
     form_status,
     query_without,
+    save_from_form,
 )
 from core.models import Removal
 from core.money import format_amount
@@ -84,18 +86,7 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _save(request, form, action, *, success_message: str):
-    """Run ``action()`` (a service call); returns (ok, conflict message)."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None, None
-    except Conflict as exc:
-        form.add_error(None, str(exc))
-        return None, str(exc)
-    messages.success(request, success_message)
-    return result or True, None
+_save = save_from_form  # (ok, conflict) of a service call from a form
 
 
 def _render_form(request, template, context, *, conflict=None):
@@ -109,24 +100,16 @@ SIMPLE_FORM = "projects/simple_form.html"
 def _form_page(
     request, form, save, *, done, success_message, context, template=SIMPLE_FORM, reload=None
 ):
-    """A form page. GET shows ``form``; a valid POST runs ``save()``, the service call,
-    and goes to ``done`` (a URL, or a function of what ``save`` returned). A service's
-    ValidationError becomes the form's errors (400), a Conflict keeps what was typed with
-    the reason (409); htmx gets 200 either way, since it swaps only 2xx answers.
-    ``reload`` (the edited instance) is read again before the page is shown, since a
-    bound ModelForm has written the typed values onto it."""
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        result, conflict = _save(request, form, save, success_message=success_message)
-        if result:
-            return redirect(done(result) if callable(done) else done)
-    if reload is not None:
-        reload.refresh_from_db()
-    return render(
+    """``core.http.form_page`` on the simple form page unless told otherwise."""
+    return form_page(
         request,
-        template,
-        {**context, "form": form, "conflict": conflict},
-        status=form_status(request, conflict=bool(conflict)),
+        form,
+        save,
+        done=done,
+        success_message=success_message,
+        context=context,
+        template=template,
+        reload=reload,
     )
 
 

@@ -3,16 +3,14 @@
 and its refusal (11-12 §§, ``decisions.workflow.delays``), and the case page's section that
 holds them."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import batch
-from core.errors import Conflict
-from core.http import apply_service_errors, conflicts_as_409, form_status
+from core.access import require
+from core.http import conflicts_as_409, form_page
 from decisions.workflow import communication, deadlines, delays, permissions
 from decisions.workflow.forms import (
     CommunicationForm,
@@ -46,41 +44,23 @@ def _back(case) -> str:
     return f"{case.get_absolute_url()}#{ANCHOR}"
 
 
-def _guard(access) -> None:
-    if not access:
-        raise PermissionDenied(access.reason)
-
-
 def _form_page(request, form, save, *, case, title, intro, success_message, submit_label):
-    """GET shows the form; a valid POST runs ``save()`` and goes back to the case. A
-    service's ValidationError becomes the form's errors (400); a Conflict (the case was
-    decided meanwhile, a request already waits) keeps what was typed, with the reason (409)."""
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            conflict = str(exc)
-            form.add_error(None, conflict)
-        else:
-            messages.success(request, success_message)
-            return redirect(_back(case))
-    return render(
+    """``core.http.form_page`` on the simple form page, back to the party's section."""
+    return form_page(
         request,
-        FORM_TEMPLATE,
-        {
+        form,
+        save,
+        done=_back(case),
+        success_message=success_message,
+        template=FORM_TEMPLATE,
+        context={
             "case": case,
-            "form": form,
             "title": title,
             "subtitle": f"{case.dnr} {case.title}",
             "intro": intro,
             "cancel_url": _back(case),
             "submit_label": submit_label,
-            "conflict": conflict,
         },
-        status=form_status(request, conflict=bool(conflict)),
     )
 
 
@@ -99,7 +79,7 @@ def _hidden_label(request, case):
 @conflicts_as_409
 def communication_create(request, pk):
     case = _case(pk)
-    _guard(project_permissions.can_edit_case(request.user, case))
+    require(project_permissions.can_edit_case(request.user, case))
     communication.require_applies(case)
     form = CommunicationForm(
         request.POST or None,
@@ -143,7 +123,7 @@ def communication_create(request, pk):
 def communication_reply(request, pk, communication_pk):
     case = _case(pk)
     item = get_object_or_404(Communication, pk=communication_pk, case=case)
-    _guard(project_permissions.can_edit_case(request.user, case))
+    require(project_permissions.can_edit_case(request.user, case))
     form = CommunicationReplyForm(
         request.POST or None,
         request.FILES or None,
@@ -178,7 +158,7 @@ def communication_reply(request, pk, communication_pk):
 @conflicts_as_409
 def delay_notice_create(request, pk):
     case = _case(pk)
-    _guard(project_permissions.can_edit_case(request.user, case))
+    require(project_permissions.can_edit_case(request.user, case))
     delays.require_applies(case)
     form = DelayNoticeForm(request.POST or None, initial={"recipient": delays.party_of(case)})
 
@@ -213,7 +193,7 @@ def delay_notice_create(request, pk):
 @conflicts_as_409
 def demand_register(request, pk):
     case = _case(pk)
-    _guard(project_permissions.can_edit_case(request.user, case))
+    require(project_permissions.can_edit_case(request.user, case))
     delays.require_applies(case)
     form = DecisionDemandForm(
         request.POST or None,
@@ -257,7 +237,7 @@ def demand_register(request, pk):
 def demand_refuse(request, pk, demand_pk):
     case = _case(pk)
     demand = get_object_or_404(DecisionDemand, pk=demand_pk, case=case)
-    _guard(project_permissions.can_edit_case(request.user, case))
+    require(project_permissions.can_edit_case(request.user, case))
     form = DemandRefusalForm(request.POST or None)
     return _form_page(
         request,
