@@ -119,6 +119,15 @@ class DemandStatus:
     tone: str
 
 
+def waiting_demand(demands, case: Case) -> DecisionDemand | None:
+    """The request among ``demands`` still waiting for its answer (not refused, and made
+    after the six months): one at a time."""
+    return next(
+        (d for d in demands if not d.refused_on and not is_premature(d, case)),
+        None,
+    )
+
+
 def demand_status(demand: DecisionDemand, case: Case, today: datetime.date | None = None):
     today = today or timezone.localdate()
     if demand.refused_on:
@@ -343,14 +352,7 @@ def register_demand(
     if received_on is None:
         raise ValidationError({"received_on": _("Ange dagen begäran kom in.")})
     check_date(received_on, current, "received_on")
-    waiting = next(
-        (
-            d
-            for d in DecisionDemand.objects.filter(case=current, refused_on__isnull=True)
-            if not is_premature(d, current)
-        ),
-        None,
-    )
+    waiting = waiting_demand(DecisionDemand.objects.filter(case=current), current)
     if waiting is not None:
         raise Conflict(
             _("En begäran om avgörande som inkom %(date)s väntar redan på svar.")

@@ -305,7 +305,7 @@ def section(request, case):
     demand_from = delays.may_demand_from(case)
     past_six_months = enskild and demand_from <= timezone.localdate()
     can_act = bool(pending and project_permissions.can_edit_case(request.user, case))
-    waiting = any(not d.refused_on and not delays.is_premature(d, case) for d in demands)
+    waiting = delays.waiting_demand(demands, case) is not None
     if batch.is_loaded(case, "workflow.proposal"):
         proposal = next(iter(batch.loaded(case, "workflow.proposal", ())), None)
     else:
