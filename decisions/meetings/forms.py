@@ -12,6 +12,7 @@ from core.roles import Role
 from decisions.meetings import services as svc
 from decisions.meetings.documents import motion_sentence
 from decisions.meetings.models import AgendaItem, Body, BodyMember, Meeting, Motion, Vote
+from decisions.meetings.notice_dates import MOST_SIGNING_DAYS
 from decisions.workflow.forms import YearSplitField
 from decisions.workflow.services import transition_info
 
@@ -63,7 +64,7 @@ class BodyForm(forms.Form):
     signing_days = forms.IntegerField(
         label=_("Dagar till justering"),
         min_value=1,
-        max_value=365,
+        max_value=MOST_SIGNING_DAYS,
         required=False,
         help_text=_(
             "Protokollet ska justeras senast så många dagar efter sammanträdet (kommunallagen "

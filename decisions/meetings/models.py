@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from core.triggers import (
     RESERVATION_SIGNED,
     frozen_record,
 )
-from decisions.meetings.notice_dates import signing_deadline
+from decisions.meetings.notice_dates import MOST_SIGNING_DAYS, signing_deadline
 from decisions.workflow.constants import BodyCode
 
 __all__ = [
@@ -83,7 +84,8 @@ class Body(models.Model):
         _("dagar till justering"),
         null=True,
         blank=True,
-        default=14,
+        default=MOST_SIGNING_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_SIGNING_DAYS)],
         help_text=_(
             "Protokollet ska justeras senast så många dagar efter sammanträdet (kommunallagen "
             "6 kap. 35 §: 14 dagar). Tomt: ingen frist, för ett organ utan den regeln."
@@ -95,6 +97,16 @@ class Body(models.Model):
         verbose_name = _("organ")
         verbose_name_plural = _("organ")
         ordering = ["name"]
+        constraints = [
+            # kommunallagen 6 kap. 35 §: at the latest 14 days after the meeting, for every
+            # path (form, API, admin, shell): a longer limit would let a protocol be signed
+            # too late without any warning.
+            models.CheckConstraint(
+                condition=Q(signing_days__isnull=True)
+                | Q(signing_days__gte=1, signing_days__lte=MOST_SIGNING_DAYS),
+                name="body_signing_days_at_most_14",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -36,9 +36,11 @@ from core.workdays import (  # noqa: F401 - also imported from here
 
 POSTING_DAYS_AFTER_SIGNING = 2
 APPEAL_PERIOD = datetime.timedelta(weeks=3)
+# kommunallagen 6 kap. 35 §: signed no later than fourteen days after the meeting.
+MOST_SIGNING_DAYS = 14
 
 
-def signing_deadline(meeting_date: datetime.date, days: int = 14) -> datetime.date:
+def signing_deadline(meeting_date: datetime.date, days: int = MOST_SIGNING_DAYS) -> datetime.date:
     """The last day to sign (justera) the protocol: ``days`` after the meeting (kommunallagen
     6 kap. 35 §: fourteen), moved to the next working day when it is a Saturday, Sunday or a
     day lag 1930:173 treats alike."""

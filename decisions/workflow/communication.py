@@ -170,6 +170,21 @@ def communicate(
         raise ValidationError({"reply_by": _("Svarstiden ska sluta efter i dag.")})
     if reply_by > today + datetime.timedelta(days=MOST_REPLY_DAYS):
         raise ValidationError({"reply_by": _("Svarstiden får vara högst ett år.")})
+    if next_working_day_from(reply_by) != reply_by:
+        # A time limit ending on a non-working day runs to the next working day (lag
+        # 1930:173): the letter states the day the party really has.
+        raise ValidationError(
+            {
+                "reply_by": _(
+                    "%(date)s är ingen arbetsdag: svarstiden löper då till nästa arbetsdag. "
+                    "Ange %(next)s."
+                )
+                % {
+                    "date": f"{reply_by:%Y-%m-%d}",
+                    "next": f"{next_working_day_from(reply_by):%Y-%m-%d}",
+                }
+            }
+        )
     communication = Communication(
         case=current,
         recipient=recipient,

@@ -7,10 +7,13 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.worklist import tasks_for
 from decisions.meetings import services as svc
+from decisions.meetings.models import Body
 from decisions.meetings.notice_dates import signing_deadline
 from tests.decisions.meetings.factories import committee, held_meeting, information_paragraph
 
@@ -90,3 +93,31 @@ def test_a_body_without_the_rule_has_no_last_day(secretary, client_for):
     assert "Justeras senast" not in page
     (to_send,) = _task(secretary, "Protokoll att skicka för justering")
     assert to_send.due is None
+
+
+def test_no_body_gets_longer_than_the_law_to_sign(secretary, client_for):
+    """Fourteen days at most (kommunallagen 6 kap. 35 §), on every path: the form says so,
+    the service's validation refuses it and the database does too."""
+    meeting = _held(secretary, day(2020, 3, 10))
+    body = meeting.body
+    data = {
+        "name": body.name,
+        "genitive": body.genitive,
+        "decision_intro": body.decision_intro,
+        "short_name": body.short_name,
+        "default_place": body.default_place,
+    }
+    client = client_for(secretary)
+    url = reverse("decisions:body_edit", args=[body.pk])
+    response = client.post(url, {**data, "signing_days": "21"})
+    assert response.status_code == 400
+    assert "14" in response.content.decode()
+    with pytest.raises(ValidationError):
+        svc.body_update(user=secretary, body=body, data={"signing_days": 30})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Body.objects.filter(pk=body.pk).update(signing_days=15)
+    body.refresh_from_db()
+    assert body.signing_days == 14
+    assert client.post(url, {**data, "signing_days": "10"}).status_code == 302
+    body.refresh_from_db()
+    assert body.signing_days == 10

@@ -7,10 +7,12 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
+from core.workdays import is_non_working_day, next_working_day_from
 from core.worklist import tasks_for
 from decisions.workflow import communication
 from decisions.workflow.models import Communication, DecisionProposal
@@ -55,7 +57,7 @@ def test_the_party_gets_the_material_and_a_time_to_answer(client, officer):
     form = client.get(url).content.decode()
     assert "Tornedalens byalag" in form and "Yttrande från Övertorneå kommun" in form
     assert communication.default_reply_by().isoformat() in form
-    reply_by = timezone.localdate() + datetime.timedelta(days=10)
+    reply_by = next_working_day_from(timezone.localdate() + datetime.timedelta(days=10))
     response = client.post(
         url,
         {
@@ -140,6 +142,38 @@ def test_bad_input_is_refused_in_the_form_and_nothing_is_made(client, officer):
     assert not Communication.objects.exists() and case.documents.count() == 1
 
 
+def test_the_last_day_to_answer_is_a_working_day(client, officer):
+    """A time limit ending on a non-working day runs to the next working day (lag
+    1930:173): the letter must name the day the party really has, so another is refused
+    with that day named."""
+    case, statement = _case(officer)
+    client.force_login(officer)
+    url = reverse("decisions:workflow_communication", args=[case.pk])
+    saturday = timezone.localdate() + datetime.timedelta(days=8)
+    while saturday.weekday() != 5:
+        saturday += datetime.timedelta(days=1)
+    for day in (saturday, saturday + datetime.timedelta(days=1)):
+        data = {"recipient": "X", "documents": [str(statement.pk)], "reply_by": day.isoformat()}
+        response = client.post(url, data)
+        assert response.status_code == 400
+        monday = next_working_day_from(day)
+        assert f"Ange {monday:%Y-%m-%d}" in response.content.decode()
+    assert not Communication.objects.exists()
+    # julafton, juldagen, annandag jul: through to the next working day
+    today = timezone.localdate()
+    christmas_eve = datetime.date(today.year, 12, 24)
+    if christmas_eve <= today:
+        christmas_eve = christmas_eve.replace(year=today.year + 1)
+    with pytest.raises(ValidationError) as refused:
+        communication.communicate(
+            user=officer, case=case, recipient="X", documents=[statement], reply_by=christmas_eve
+        )
+    expected = next_working_day_from(christmas_eve)
+    assert expected >= datetime.date(christmas_eve.year, 12, 27)
+    assert not is_non_working_day(expected)
+    assert f"{expected:%Y-%m-%d}" in str(refused.value)
+
+
 def test_a_proposal_against_the_party_asks_for_communication_first(client, officer):
     case, statement = _case(officer)
     DecisionProposal.objects.create(
@@ -178,7 +212,7 @@ def test_a_public_body_applicant_is_a_party_too(client, officer):
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Kommunicera underlag" in page and "Underrätta om försening" not in page
     url = reverse("decisions:workflow_communication", args=[case.pk])
-    reply_by = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    reply_by = next_working_day_from(timezone.localdate() + datetime.timedelta(days=20)).isoformat()
     data = {"recipient": "Kommunen", "documents": [str(statement.pk)], "reply_by": reply_by}
     assert client.post(url, data).status_code == 302
     assert Communication.objects.filter(case=case).exists()
