@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,6 +100,9 @@ class Secrets:
     user: object
     by_case: dict[int, list[SecrecyMarking]] = field(default_factory=dict)
     officers: dict[int, int | None] = field(default_factory=dict)
+    # The markings of the project's texts made on another case of the same project (a field,
+    # or the whole of that case): the texts are the project's, shown on every case of it.
+    from_project: dict[int, list[SecrecyMarking]] = field(default_factory=dict)
 
     def _allowed(self, case_id: int) -> bool:
         if not user_roles(self.user):
@@ -111,8 +114,27 @@ class Secrets:
             and self.officers.get(case_id) == getattr(self.user, "pk", None)
         )
 
+    def _allowed_marking(self, case_id: int, marking: SecrecyMarking) -> bool:
+        """A marking made on another case of the project: its case's officer, not this
+        case's, may see it (as the project's edit form requires)."""
+        if marking.case_id == case_id:
+            return self._allowed(case_id)
+        if not user_roles(self.user):
+            return False
+        if allowed_everywhere(self.user):
+            return True
+        return bool(
+            settings.SECRECY_ALLOW_CASE_OFFICER
+            and getattr(marking, "marked_officer", None) == getattr(self.user, "pk", None)
+        )
+
     def markings(self, case_id: int) -> list[SecrecyMarking]:
+        """The markings made on this case (the page lists them)."""
         return self.by_case.get(case_id, [])
+
+    def project_markings(self, case_id: int) -> list[SecrecyMarking]:
+        """The markings of the project's texts made on its other cases."""
+        return self.from_project.get(case_id, [])
 
     def case_marking(self, case_id: int) -> SecrecyMarking | None:
         return next(
@@ -121,7 +143,17 @@ class Secrets:
 
     def field_marking(self, case_id: int, key: str) -> SecrecyMarking | None:
         found = next((m for m in self.markings(case_id) if m.field == key), None)
-        return found or (self.case_marking(case_id) if key in CASE_WIDE_FIELDS else None)
+        found = found or (self.case_marking(case_id) if key in CASE_WIDE_FIELDS else None)
+        if found is None and key in MARKABLE_FIELDS:
+            found = next(
+                (
+                    m
+                    for m in self.project_markings(case_id)
+                    if m.field == key or (not m.field and key in CASE_WIDE_FIELDS)
+                ),
+                None,
+            )
+        return found
 
     def document_marking(self, document: Document) -> SecrecyMarking | None:
         found = next(
@@ -134,7 +166,7 @@ class Secrets:
     def hides_field(self, case_id: int, key: str) -> SecrecyMarking | None:
         """The marking that masks the field for this user, or ``None``."""
         marking = self.field_marking(case_id, key)
-        return None if marking is None or self._allowed(case_id) else marking
+        return None if marking is None or self._allowed_marking(case_id, marking) else marking
 
     def hides_document(self, document: Document) -> SecrecyMarking | None:
         marking = self.document_marking(document)
@@ -142,7 +174,9 @@ class Secrets:
 
     def shows_marked(self, case_id: int) -> bool:
         """The user sees marked material of this case unmasked (a view to log)."""
-        return bool(self.markings(case_id)) and self._allowed(case_id)
+        return (bool(self.markings(case_id)) and self._allowed(case_id)) or any(
+            self._allowed_marking(case_id, m) for m in self.project_markings(case_id)
+        )
 
     def field_text(self, case_id: int, key: str, value: str) -> str:
         marking = self.hides_field(case_id, key)
@@ -155,19 +189,33 @@ class Secrets:
 MARKINGS = "secrecy.markings"
 
 
-def markings_queryset(case_ids) -> QuerySet[SecrecyMarking]:
-    """The active markings of the cases ``case_ids`` as ``secrets_for`` reads them; a page
-    reading one case's rows together (``core.batch``) keeps them under ``MARKINGS``."""
+def project_wide(marking: SecrecyMarking) -> bool:
+    """Does the marking cover texts of the project (a field, or the whole case), which every
+    case of the project shows? A document's marking covers that document only."""
+    return marking.document_id is None
+
+
+def markings_queryset(cases: Iterable[Case]) -> QuerySet[SecrecyMarking]:
+    """The active markings of ``cases`` as ``secrets_for`` reads them, with those of the
+    project's texts made on the projects' other cases; a page reading one case's rows
+    together (``core.batch``) keeps them under ``MARKINGS``."""
+    cases = list(cases)
     return (
         active_markings()
-        .filter(case__in=case_ids)
+        .filter(
+            Q(case__in=[c.pk for c in cases])
+            | Q(document=None, case__project__in={c.project_id for c in cases})
+        )
+        .annotate(marked_project=F("case__project_id"), marked_officer=F("case__officer_id"))
         .select_related("provision", "marked_by", "document")
+        .order_by("pk")
     )
 
 
 def secrets_for(user, cases: Iterable[Case], *, request=None) -> Secrets:
-    """The active markings of ``cases`` (one query, with their provisions). With
-    ``request``, the request's copy masker is given them too (no second read)."""
+    """The active markings of ``cases`` (one query, with their provisions), and those of
+    their projects' texts made on the projects' other cases. With ``request``, the
+    request's copy masker is given the cases' own (no second read)."""
     cases = list(cases)
     secrets = Secrets(user=user, officers={c.pk: c.officer_id for c in cases})
     if not cases:
@@ -175,12 +223,21 @@ def secrets_for(user, cases: Iterable[Case], *, request=None) -> Secrets:
     if len(cases) == 1 and batch.is_loaded(cases[0], MARKINGS):  # read with the case page
         markings = batch.loaded(cases[0], MARKINGS, ())
     else:
-        markings = markings_queryset([c.pk for c in cases])
+        markings = markings_queryset(cases)
+    by_project: dict[int, list[Case]] = {}
+    for case in cases:
+        by_project.setdefault(case.project_id, []).append(case)
     for marking in markings:
         marking.field_label = MARKABLE_FIELDS.get(marking.field, "")
-        secrets.by_case.setdefault(marking.case_id, []).append(marking)
+        if marking.case_id in secrets.officers:
+            secrets.by_case.setdefault(marking.case_id, []).append(marking)
+        if not project_wide(marking):
+            continue
+        for case in by_project.get(marking.marked_project, ()):
+            if case.pk != marking.case_id:
+                secrets.from_project.setdefault(case.pk, []).append(marking)
     if request is not None:
-        copy_masker(request, user).seed(cases, secrets.by_case)
+        copy_masker(request, user).seed(cases, secrets.by_case, secrets.from_project)
     return secrets
 
 
@@ -303,12 +360,20 @@ class CaseCopies:
         return masked
 
 
-def _case_copies(markings: list[SecrecyMarking], *, titles: bool) -> CaseCopies:
-    """``markings`` with their case and its project loaded."""
+def _marked_officer(marking: SecrecyMarking):
+    officer = getattr(marking, "marked_officer", _UNREAD)
+    return marking.case.officer_id if officer is _UNREAD else officer
+
+
+_UNREAD = object()
+
+
+def _case_copies(markings: list[SecrecyMarking], *, titles: bool, project=None) -> CaseCopies:
+    """``markings`` with their case and its project loaded (or all of ``project``)."""
     found: dict[str, str] = {}  # fragment -> mask
     for marking in markings:
         mask = f"[{mask_label(marking)}]"
-        texts, exact = _marking_values(marking, marking.case.project, titles=titles)
+        texts, exact = _marking_values(marking, project or marking.case.project, titles=titles)
         for text in texts:
             for fragment in _fragments(text):
                 found.setdefault(fragment, mask)
@@ -316,7 +381,7 @@ def _case_copies(markings: list[SecrecyMarking], *, titles: bool) -> CaseCopies:
             value = (value or "").strip()
             if len(value) >= COPY_MIN_CHARS_EXACT:
                 found.setdefault(value, mask)
-    officers = frozenset(m.case.officer_id for m in markings if m.case.officer_id)
+    officers = frozenset(_marked_officer(m) for m in markings)
     if not found:
         return CaseCopies(officer_ids=officers, pattern=None, masks={})
     ordered = sorted(found, key=len, reverse=True)  # the whole value before its sentences
@@ -327,7 +392,7 @@ def _case_copies(markings: list[SecrecyMarking], *, titles: bool) -> CaseCopies:
     return CaseCopies(officer_ids=officers, pattern=pattern, masks=masks)
 
 
-def _markings(which: Q) -> list[SecrecyMarking]:
+def _markings(which: Q, also: QuerySet | None = None) -> list[SecrecyMarking]:
     """The active markings ``which`` asks for, with what masking reads of them. Kept
     prepared on the connection (``core.batch``): asked on every page that shows or sends
     copies (Mina uppgifter, notifications, the case page), with a plan that does not depend
@@ -339,7 +404,7 @@ def _markings(which: Q) -> list[SecrecyMarking]:
         .select_related("provision", "document", "case__project")
         .order_by("pk")
     )
-    batch.fetch_together(markings, prepare=True)
+    batch.fetch_together(markings, *([also] if also is not None else []), prepare=True)
     return list(markings)
 
 
@@ -358,61 +423,70 @@ class CopyMasker:
         self._cases: dict[int, CaseCopies | None] = {}
         self._projects: dict[int, CaseCopies | None] = {}
 
-    def _load(self, ids: Iterable[int | None], cache: dict, lookup: str, key) -> None:
-        wanted = {pk for pk in ids if pk and pk not in cache}
-        if self.everywhere or not wanted:
-            return
-        found: dict[int, list[SecrecyMarking]] = {}
-        for marking in _markings(Q(**{f"{lookup}__in": wanted})):
-            found.setdefault(key(marking), []).append(marking)
-        for pk in wanted:
-            markings = found.get(pk)
-            cache[pk] = _case_copies(markings, titles=self.titles) if markings else None
-
-    def seed(self, cases: list[Case], by_case: dict[int, list[SecrecyMarking]]) -> None:
-        """Take the markings a page has read already (``secrets_for``) for ``cases``."""
+    def seed(
+        self,
+        cases: list[Case],
+        by_case: dict[int, list[SecrecyMarking]],
+        from_project: dict[int, list[SecrecyMarking]] | None = None,
+    ) -> None:
+        """Take the markings a page has read already (``secrets_for``) for ``cases``: their
+        own and those of their projects' texts made on the projects' other cases."""
         if self.everywhere or self.titles:
             return
         for case in cases:
-            markings = by_case.get(case.pk)
             if case.pk in self._cases:
                 continue
-            for marking in markings or []:
+            own = by_case.get(case.pk) or []
+            for marking in own:
                 marking.case = case
-            self._cases[case.pk] = _case_copies(markings, titles=False) if markings else None
+            markings = [*own, *(from_project or {}).get(case.pk, ())]
+            self._cases[case.pk] = (
+                _case_copies(markings, titles=False, project=case.project) if markings else None
+            )
 
     def preload(self, case_ids: Iterable[int | None]) -> None:
-        self._load(case_ids, self._cases, "case_id", lambda m: m.case_id)
+        self.preload_cases_and_projects(case_ids, ())
 
     def preload_projects(self, project_ids: Iterable[int | None]) -> None:
-        self._load(project_ids, self._projects, "case__project_id", lambda m: m.case.project_id)
+        self.preload_cases_and_projects((), project_ids)
 
     def preload_cases_and_projects(
         self, case_ids: Iterable[int | None], project_ids: Iterable[int | None]
     ) -> None:
-        """``preload`` and ``preload_projects`` in one query."""
+        """The markings of the cases ``case_ids`` (with those of their projects' texts made
+        on the projects' other cases) and of every case of ``project_ids``, in one round
+        trip (the cases' projects read with them)."""
         cases = {pk for pk in case_ids if pk and pk not in self._cases}
         projects = {pk for pk in project_ids if pk and pk not in self._projects}
         if self.everywhere or not (cases or projects):
             return
-        markings = _markings(Q(case_id__in=cases) | Q(case__project_id__in=projects))
-        for wanted, cache, key in (
-            (cases, self._cases, lambda m: m.case_id),
-            (projects, self._projects, lambda m: m.case.project_id),
-        ):
-            found: dict[int, list[SecrecyMarking]] = {}
-            for marking in markings:
-                found.setdefault(key(marking), []).append(marking)
-            for pk in wanted:
-                hits = found.get(pk)
-                cache[pk] = _case_copies(hits, titles=self.titles) if hits else None
+        which = Q(case__project_id__in=projects) if projects else Q(pk__in=[])
+        project_of_case = None
+        if cases:
+            siblings = Case.objects.filter(pk__in=cases).values("project")
+            which |= Q(case_id__in=cases) | Q(document=None, case__project__in=siblings)
+            project_of_case = Case.objects.filter(pk__in=cases).values_list("pk", "project_id")
+        markings = _markings(which, also=project_of_case)
+        project_of = dict(project_of_case) if project_of_case is not None else {}
+        for pk in cases:
+            hits = [
+                m
+                for m in markings
+                if m.case_id == pk or (project_wide(m) and m.case.project_id == project_of.get(pk))
+            ]
+            self._cases[pk] = _case_copies(hits, titles=self.titles) if hits else None
+        for pk in projects:
+            hits = [m for m in markings if m.case.project_id == pk]
+            self._projects[pk] = _case_copies(hits, titles=self.titles) if hits else None
 
     def _allowed(self, copies: CaseCopies) -> bool:
+        """The officer of every case whose markings the copies hold (a project's cases
+        may have different officers)."""
         if self.user is None or not user_roles(self.user):
             return False
         return bool(
             settings.SECRECY_ALLOW_CASE_OFFICER
-            and getattr(self.user, "pk", None) in copies.officer_ids
+            and copies.officer_ids == {getattr(self.user, "pk", None)}
         )
 
     def _apply(self, text, copies: CaseCopies | None) -> str:

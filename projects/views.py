@@ -384,7 +384,7 @@ def case_detail(request, pk):
         return {
             "registry": selectors.registry_queryset(case),
             "notes": case.notes.select_related("author"),
-            secrecy.MARKINGS: secrecy.markings_queryset([case.pk]),
+            secrecy.MARKINGS: secrecy.markings_queryset([case]),
             **titles,
             **timeline_querysets(case, entries=TIMELINE_PER_PAGE + 1),
             **case_page.preload_for(request, case),

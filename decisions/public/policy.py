@@ -19,8 +19,9 @@ def protocol_withheld(meeting: Meeting) -> bool:
     Another document of the case being marked does not withhold it. The notice itself
     (body, dates, where the protocol is kept) is always published.
     """
+    # a marking of the project's texts on any case of the project: the § repeats them
     marked_case = SecrecyMarking.objects.filter(
-        case=OuterRef("case"), document=None, lifted_at__isnull=True
+        case__project=OuterRef("case__project"), document=None, lifted_at__isnull=True
     )
     secret = Q(basis_documents__confidential=True) | Q(Exists(marked_case))
     return Paragraph.objects.filter(meeting=meeting).filter(secret).exists()
