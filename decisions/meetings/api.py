@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from core.access import require
 from core.money import AmountError, parse_amount
 from core.text import is_number
-from decisions.meetings import documents, permissions, selectors
+from decisions.meetings import documents, permissions, record_access, selectors
 from decisions.meetings import services as svc
 from decisions.meetings.models import (
     AgendaItem,
@@ -616,7 +616,18 @@ class DocumentDownloadView(APIView):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk):
         ViewMeetingsPermission.check(request)
-        document = get_object_or_404(GeneratedDocument, pk=pk)
+        document = get_object_or_404(GeneratedDocument.objects.select_related("meeting"), pk=pk)
+        if record_access.is_record_document(document):
+            require(
+                record_access.can_read_record(request.user, document.meeting, document.paragraph)
+            )
+            record_access.log_record_read(
+                request.user,
+                document.meeting,
+                document.paragraph,
+                what=document.filename,
+                path=request.path,
+            )
         try:
             handle = document.file.open("rb")
         except (FileNotFoundError, ValueError) as exc:

@@ -29,7 +29,7 @@ from core.http import Undo, apply_service_errors, confirm_removal, conflicts_as_
 from core.jobs import broker_failed, broker_failed_reset
 from core.models import Removal
 from core.roles import Role, has_role
-from decisions.meetings import documents, forms, permissions, selectors
+from decisions.meetings import documents, forms, permissions, record_access, selectors
 from decisions.meetings import notice_dates as notices
 from decisions.meetings import services as svc
 from decisions.meetings.models import (
@@ -728,6 +728,10 @@ def paragraph_detail(request, pk):
             ),
             "can_record_appeal": permissions.can_record_appeal(request.user, paragraph),
             "legal": selectors.paragraph_legal_status(paragraph),
+            # a § justerad at once is posted on its own, within two days of its justering
+            "posting_deadline": notices.posting_deadline(timezone.localdate(paragraph.adjusted_at))
+            if paragraph.adjusted_at and not paragraph.notice_posted_on
+            else None,
             "can_extract": permissions.can_generate_extract(request.user, paragraph),
             "can_send": permissions.can_send_extract(request.user, paragraph),
             "voters": svc.paragraph_voters(paragraph),
@@ -1249,6 +1253,15 @@ def protocol_sign(request, pk):
     )
 
 
+def _require_record(request, meeting, paragraph, what) -> None:
+    """The signed record holds marked material as signed: 403 for those who may not see
+    it, and the reading logged for those who may (``record_access``)."""
+    require(record_access.can_read_record(request.user, meeting, paragraph))
+    record_access.log_record_read(
+        request.user, meeting, paragraph, what=str(what), path=request.path
+    )
+
+
 @require_GET
 @xframe_options_sameorigin
 def protocol_draft(request, pk):
@@ -1256,6 +1269,8 @@ def protocol_draft(request, pk):
     the PDF is made from. Served only to those who may read meetings."""
     meeting = _meeting(pk)
     require(permissions.can_view_meetings(request.user))
+    if meeting.status == MeetingStatus.SIGNED:  # the record, as signed: not masked
+        _require_record(request, meeting, None, _("Det justerade protokollet"))
     try:
         html = documents.render_html(
             kind=GeneratedDocument.Kind.PROTOCOL, meeting=meeting, viewer=request.user
@@ -1443,6 +1458,7 @@ def extract_preview(request, pk):
     """The extract as it will be sent (from the record of the justering), as HTML."""
     paragraph = _paragraph(pk)
     require(permissions.can_generate_extract(request.user, paragraph))
+    _require_record(request, paragraph.meeting, paragraph, _("Protokollsutdrag"))
     try:
         html = documents.render_html(
             kind=GeneratedDocument.Kind.EXTRACT,
@@ -1533,7 +1549,9 @@ def job_retry(request, pk):
 @require_GET
 def document_download(request, pk):
     require(permissions.can_view_meetings(request.user))
-    document = get_object_or_404(GeneratedDocument, pk=pk)
+    document = get_object_or_404(GeneratedDocument.objects.select_related("meeting"), pk=pk)
+    if record_access.is_record_document(document):
+        _require_record(request, document.meeting, document.paragraph, document.filename)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -2,7 +2,8 @@
 (chair or adjuster, not signed yet in this round) and, for the secretary, protocols of held
 meetings to send for signing, both due on the last day to sign (fourteen days after the
 meeting: ``Meeting.signing_deadline``); notices of signed protocols the secretary is to
-post (within two days of signing: ``notice_dates.posting_deadline``), and paragraphs of
+post (within two days of signing: ``notice_dates.posting_deadline``), those of §§ justerade
+at once (omedelbar justering: the same rule from the §'s justering), and paragraphs of
 signed protocols whose extract has not reached every listed recipient."""
 
 import datetime
@@ -51,6 +52,12 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
         .filter(theirs)
         .select_related("body")
     )
+    unposted_paragraphs = (
+        Paragraph.objects.filter(adjusted_at__isnull=False, notice_posted_on__isnull=True)
+        .filter(Q(meeting__secretary=user) | Q(meeting__secretary__isnull=True))
+        .select_related("meeting__body")
+        .order_by("adjusted_at", "number")
+    )
     paragraphs = _unsent_extracts(user)
 
     def build() -> list[Task]:
@@ -58,10 +65,11 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             *_to_sign(to_sign),
             *_to_send(held),
             *_notices(unposted, today),
+            *_paragraph_notices(unposted_paragraphs),
             *_extracts(paragraphs),
         ]
 
-    return Pending(build, (to_sign, held, unposted, paragraphs))
+    return Pending(build, (to_sign, held, unposted, unposted_paragraphs, paragraphs))
 
 
 def _protocol_task(meeting, key: str, kind: str, anchor: str = "") -> Task:
@@ -103,6 +111,23 @@ def _notices(meetings, today: datetime.date) -> list[Task]:
             )
         )
     return out
+
+
+def _paragraph_notices(paragraphs) -> list[Task]:
+    """§§ justerade at once whose own notice the secretary is to post."""
+    return [
+        Task(
+            key=f"paragraph-notice:{paragraph.pk}",
+            kind=_("Anslag att publicera"),
+            title=f"§ {paragraph.number} {paragraph.title}",
+            url=paragraph.get_absolute_url(),
+            due=posting_deadline(timezone.localdate(paragraph.adjusted_at)),
+            since=paragraph.adjusted_at,
+            reference=f"{paragraph.meeting.body} {paragraph.meeting.date:%Y-%m-%d}",
+            case_id=paragraph.case_id,
+        )
+        for paragraph in paragraphs
+    ]
 
 
 def _unsent_extracts(user):

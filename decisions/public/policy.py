@@ -19,12 +19,21 @@ def protocol_withheld(meeting: Meeting) -> bool:
     Another document of the case being marked does not withhold it. The notice itself
     (body, dates, where the protocol is kept) is always published.
     """
+    return Paragraph.objects.filter(meeting=meeting).filter(_secret_paragraph()).exists()
+
+
+def paragraph_withheld(paragraph: Paragraph) -> bool:
+    """May the record of one § justerad at once (its extract) NOT be published? As
+    ``protocol_withheld``, for that § alone."""
+    return Paragraph.objects.filter(pk=paragraph.pk).filter(_secret_paragraph()).exists()
+
+
+def _secret_paragraph() -> Q:
     # a marking of the project's texts on any case of the project: the § repeats them
     marked_case = SecrecyMarking.objects.filter(
         case__project=OuterRef("case__project"), document=None, lifted_at__isnull=True
     )
-    secret = Q(basis_documents__confidential=True) | Q(Exists(marked_case))
-    return Paragraph.objects.filter(meeting=meeting).filter(secret).exists()
+    return Q(basis_documents__confidential=True) | Q(Exists(marked_case))
 
 
 def case_is_secret(case: Case) -> bool:

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone
 
 from core.expressions import AnyOf
 from core.renderers import choice_display
 from decisions.meetings import notice_dates
-from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus
+from decisions.meetings.models import GeneratedDocument, Meeting, MeetingStatus, Paragraph
 from decisions.public import policy
 from projects.dnr import parse_dnr
 from projects.models import (
@@ -31,14 +32,21 @@ SURELY_DOWN_AFTER = datetime.timedelta(days=40)
 
 @dataclass(frozen=True)
 class Notice:
-    """One anslag: a signed protocol's justering announced on the notice board."""
+    """One anslag: a signed protocol's justering announced on the notice board, or that of
+    one § justerad at once (omedelbar justering: its own notice and appeal period)."""
 
     meeting: Meeting
     dates: notice_dates.NoticeDates
+    paragraph: Paragraph | None = None
 
     @property
     def pk(self) -> int:
-        return self.meeting.pk
+        return self.paragraph.pk if self.paragraph is not None else self.meeting.pk
+
+    def get_absolute_url(self) -> str:
+        if self.paragraph is not None:
+            return reverse("public:paragraph_notice_detail", args=[self.paragraph.pk])
+        return reverse("public:notice_detail", args=[self.meeting.pk])
 
     def is_up(self, today: datetime.date) -> bool:
         """On the board from the posting day through the last day of appeal; taken down
@@ -56,9 +64,33 @@ def _posted_meetings() -> QuerySet[Meeting]:
     ).select_related("body")
 
 
+def _posted_paragraphs() -> QuerySet[Paragraph]:
+    """The §§ justerade at once whose own notice is posted."""
+    return Paragraph.objects.filter(
+        adjusted_at__isnull=False, notice_posted_on__isnull=False
+    ).select_related("meeting__body")
+
+
 def _notice(meeting: Meeting) -> Notice:
     signed_on = timezone.localdate(meeting.signed_at)
     return Notice(meeting, notice_dates.notice_dates(signed_on, meeting.notice_posted_on))
+
+
+def _paragraph_notice(paragraph: Paragraph) -> Notice:
+    signed_on = timezone.localdate(paragraph.adjusted_at)
+    return Notice(
+        paragraph.meeting,
+        notice_dates.notice_dates(signed_on, paragraph.notice_posted_on),
+        paragraph,
+    )
+
+
+def _notices(meetings: QuerySet[Meeting], paragraphs: QuerySet[Paragraph]) -> list[Notice]:
+    """The protocols' and the §§' notices, newest posting first."""
+    notices = [_notice(m) for m in meetings] + [_paragraph_notice(p) for p in paragraphs]
+    notices.sort(key=lambda n: (n.meeting.body.name, n.paragraph.number if n.paragraph else 0))
+    notices.sort(key=lambda n: n.dates.posted_on, reverse=True)
+    return notices
 
 
 def notices_on_board(today: datetime.date | None = None) -> list[Notice]:
@@ -66,10 +98,8 @@ def notices_on_board(today: datetime.date | None = None) -> list[Notice]:
     the dates, so a notice comes down the day after its last day of appeal without any
     job having to run."""
     today = today or timezone.localdate()
-    meetings = _posted_meetings().filter(
-        notice_posted_on__lte=today, notice_posted_on__gt=today - SURELY_DOWN_AFTER
-    )
-    notices = [_notice(m) for m in meetings.order_by("-notice_posted_on", "body__name")]
+    recent = {"notice_posted_on__lte": today, "notice_posted_on__gt": today - SURELY_DOWN_AFTER}
+    notices = _notices(_posted_meetings().filter(**recent), _posted_paragraphs().filter(**recent))
     return [n for n in notices if n.is_up(today)]
 
 
@@ -77,21 +107,20 @@ def notice_archive(today: datetime.date | None = None, year: int | None = None) 
     """The notices taken down (their appeal period has run out), newest first; of one
     posting year when ``year`` is given."""
     today = today or timezone.localdate()
-    meetings = _posted_meetings().filter(notice_posted_on__lte=today)
+    posted = {"notice_posted_on__lte": today}
     if year:
-        meetings = meetings.filter(notice_posted_on__year=year)
-    notices = [_notice(m) for m in meetings.order_by("-notice_posted_on", "body__name")]
+        posted["notice_posted_on__year"] = year
+    notices = _notices(_posted_meetings().filter(**posted), _posted_paragraphs().filter(**posted))
     return [n for n in notices if not n.is_up(today)]
 
 
 def notice_archive_years(today: datetime.date | None = None) -> list[int]:
     today = today or timezone.localdate()
-    dates = (
-        _posted_meetings()
-        .filter(notice_posted_on__lte=today)
-        .dates("notice_posted_on", "year", order="DESC")
-    )
-    return [d.year for d in dates]
+    years = set()
+    for posted in (_posted_meetings(), _posted_paragraphs()):
+        dates = posted.filter(notice_posted_on__lte=today).dates("notice_posted_on", "year")
+        years |= {d.year for d in dates}
+    return sorted(years, reverse=True)
 
 
 def notice(pk: int, today: datetime.date | None = None) -> Notice:
@@ -99,6 +128,23 @@ def notice(pk: int, today: datetime.date | None = None) -> Notice:
     later day is not public yet). Raises ``Meeting.DoesNotExist``."""
     today = today or timezone.localdate()
     return _notice(_posted_meetings().get(pk=pk, notice_posted_on__lte=today))
+
+
+def paragraph_notice(pk: int, today: datetime.date | None = None) -> Notice:
+    """The notice of a § justerad at once (not public before its posting day). Raises
+    ``Paragraph.DoesNotExist``."""
+    today = today or timezone.localdate()
+    return _paragraph_notice(_posted_paragraphs().get(pk=pk, notice_posted_on__lte=today))
+
+
+def notice_extract(paragraph: Paragraph) -> GeneratedDocument | None:
+    """The published record of a § justerad at once: its stored final extract, unless
+    ``policy`` withholds it."""
+    if policy.paragraph_withheld(paragraph):
+        return None
+    return GeneratedDocument.objects.filter(
+        paragraph=paragraph, kind=GeneratedDocument.Kind.EXTRACT, final=True
+    ).first()
 
 
 def notice_protocol(meeting: Meeting) -> GeneratedDocument | None:

@@ -13,7 +13,7 @@ from core import batch
 from core.pagination import CappedPaginator
 from core.ratelimit import rate_limited
 from core.text import is_number
-from decisions.meetings.models import Meeting
+from decisions.meetings.models import Meeting, Paragraph
 from decisions.public import policy, selectors
 from decisions.public.forms import DiarySearchForm
 from projects.models import Case
@@ -73,6 +73,47 @@ def notice_detail(request, pk):
 
 
 @public_page
+def paragraph_notice_detail(request, pk):
+    """The notice of a § justerad at once: its own dates and appeal period."""
+    today = timezone.localdate()
+    try:
+        notice = selectors.paragraph_notice(pk, today=today)
+    except Paragraph.DoesNotExist as exc:
+        raise Http404 from exc
+    paragraph = notice.paragraph
+    assert paragraph is not None
+    return render(
+        request,
+        "public/notice_detail.html",
+        {
+            "notice": notice,
+            "meeting": notice.meeting,
+            "paragraph": paragraph,
+            "dates": notice.dates,
+            "on_board": notice.is_up(today),
+            "numbers": {"first": paragraph.number, "last": paragraph.number},
+            "withheld": policy.paragraph_withheld(paragraph),
+            "protocol": selectors.notice_extract(paragraph),
+            "kept_at": settings.PROTOCOL_KEPT_AT,
+        },
+    )
+
+
+@public_page
+def paragraph_notice_extract(request, pk):
+    """The published record of a § justerad at once: its final extract, served as stored."""
+    try:
+        notice = selectors.paragraph_notice(pk)
+    except Paragraph.DoesNotExist as exc:
+        raise Http404 from exc
+    assert notice.paragraph is not None
+    document = selectors.notice_extract(notice.paragraph)
+    if document is None:
+        raise Http404(_("Protokollsutdraget publiceras inte här."))
+    return _stored_pdf(document)
+
+
+@public_page
 def notice_protocol(request, pk):
     """The published protocol, served as stored (the sealed PDF, its bytes unchanged)."""
     try:
@@ -82,6 +123,10 @@ def notice_protocol(request, pk):
     document = selectors.notice_protocol(notice.meeting)
     if document is None:
         raise Http404(_("Protokollet publiceras inte här."))
+    return _stored_pdf(document)
+
+
+def _stored_pdf(document):
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -22,7 +22,7 @@ from core.jobs import (
 )
 from core.pdf import PdfRenderError
 from core.seal import SealError
-from decisions.meetings import documents, permissions
+from decisions.meetings import documents, permissions, record_access
 from decisions.meetings.models import (
     DocumentJob,
     ExtractDispatch,
@@ -32,7 +32,11 @@ from decisions.meetings.models import (
     Paragraph,
 )
 from projects.models import Direction, Document, PartyKind
-from projects.services import document_mark_sent, document_register_generated
+from projects.services import (
+    document_mark_sent,
+    document_register_generated,
+    secrecy_mark_repeating,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -257,11 +261,18 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
         title_prefix = _("Protokollsutdrag")
     else:
         return
+    # A copy that repeats marked material (of its own case, or of another case decided in
+    # the same protocol) is marked as that material is: the case's registry warns.
+    marked = record_access.record_secrecy(
+        None,
+        meeting,
+        document.paragraph if document.kind == GeneratedDocument.Kind.EXTRACT else None,
+    )
     for paragraph in paragraphs:
         if paragraph.case is None:
             continue
         title = f"{title_prefix} {body.reference_name} {meeting.date:%Y-%m-%d} § {paragraph.number}"
-        document_register_generated(
+        registered = document_register_generated(
             case=paragraph.case,
             source_key=_source_key(document),
             title=title,
@@ -275,6 +286,19 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
             description=f"§ {paragraph.number} {paragraph.title}",
             document_date=drawn_up_on,
         )
+        if marked.sources:
+            source = marked.sources.get(paragraph.case_id) or next(iter(marked.sources.values()))
+            with translation.override("sv"):
+                note = _("Återger sekretessmarkerade uppgifter i %(cases)s.") % {
+                    "cases": ", ".join(case.dnr for case in marked.hidden)
+                }
+            secrecy_mark_repeating(
+                case=paragraph.case,
+                document=registered,
+                source=source,
+                note=note,
+                user=document.created_by,
+            )
 
 
 def extract_message(paragraph: Paragraph, name: str, *, sha256: str) -> tuple[str, str]:

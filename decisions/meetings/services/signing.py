@@ -511,6 +511,28 @@ def paragraph_sign(
         locked.adjusted_at = signature.at
         locked.save(update_fields=["adjusted_at", "updated_at"])
         _freeze_paragraph(locked)
+        deadline = notices.posting_deadline(timezone.localdate(signature.at))
+        # the § has its own notice and appeal period (kommunallagen 8 kap. 12 §)
+        _notify(
+            [meeting.secretary],
+            NotificationKind.NOTICE_TO_POST,
+            meeting,
+            lambda: (
+                _("§ %(number)s är justerad omedelbart: %(meeting)s")
+                % {"number": locked.number, "meeting": meeting}
+            ),
+            lambda: (
+                _(
+                    "Ordföranden och justeraren har justerat § %(number)s i protokollet från "
+                    "%(meeting)s omedelbart. Anslå justeringen av paragrafen senast %(deadline)s."
+                )
+                % {
+                    "number": locked.number,
+                    "meeting": meeting,
+                    "deadline": f"{deadline:%Y-%m-%d}",
+                }
+            ),
+        )
     paragraph.refresh_from_db()
     return signature
 
