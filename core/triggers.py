@@ -1,5 +1,6 @@
 """Database triggers that keep a signed record unchangeable by any path (admin, shell,
-API, a bug): PostgreSQL refuses the UPDATE or DELETE itself (django-pgtrigger).
+API, a bug): PostgreSQL refuses the UPDATE or DELETE itself, and the INSERT of a row into a
+signed record (django-pgtrigger).
 
 ``frozen_record`` builds a row trigger that raises when ``frozen_when`` (SQL on the old
 row, ``OLD``) is true and the statement deletes the row or changes a column other than
@@ -13,9 +14,20 @@ import pgtrigger
 FROZEN_ERRCODE = "55000"  # object_not_in_prerequisite_state
 
 
-def _func(frozen_when: str, allowed: tuple[str, ...]) -> str:
+def _func(frozen_when: str, allowed: tuple[str, ...], inserts: bool) -> str:
     minus = "".join(f" - '{column}'" for column in allowed)
-    return f"""
+    insert = ""
+    if inserts:  # the same condition on the new row: nothing added to a signed record
+        insert = f"""
+        IF TG_OP = 'INSERT' THEN
+            IF ({frozen_when.replace("OLD.", "NEW.")}) THEN
+                RAISE EXCEPTION 'Norrbotten Cases: a row cannot be added to % of a signed '
+                    'protocol; a correction is a new decision.', TG_TABLE_NAME
+                    USING ERRCODE = '{FROZEN_ERRCODE}';
+            END IF;
+            RETURN NEW;
+        END IF;"""
+    return f"""{insert}
         IF ({frozen_when}) AND (
             TG_OP = 'DELETE' OR (to_jsonb(NEW){minus}) IS DISTINCT FROM (to_jsonb(OLD){minus})
         ) THEN
@@ -30,12 +42,20 @@ def _func(frozen_when: str, allowed: tuple[str, ...]) -> str:
     """
 
 
-def frozen_record(*, name: str, frozen_when: str, allowed: tuple[str, ...] = ()):
+def frozen_record(
+    *, name: str, frozen_when: str, allowed: tuple[str, ...] = (), inserts: bool = False
+):
+    """``inserts``: also refuse a new row for which ``frozen_when`` holds (read on the new
+    row): for the rows of a signed record (a vote, a motion, an attendee, a § ...), not for
+    the record's own table, where a signed row is made once."""
+    operation = pgtrigger.Update | pgtrigger.Delete
+    if inserts:
+        operation = pgtrigger.Insert | operation
     return pgtrigger.Trigger(
         name=name,
         when=pgtrigger.Before,
-        operation=pgtrigger.Update | pgtrigger.Delete,
-        func=_func(frozen_when, allowed),
+        operation=operation,
+        func=_func(frozen_when, allowed, inserts),
     )
 
 
@@ -58,6 +78,11 @@ RESERVATION_SIGNED = (
     "EXISTS (SELECT 1 FROM decisions_reservation r JOIN decisions_paragraph p "
     "ON p.id = r.paragraph_id JOIN decisions_meeting m ON m.id = p.meeting_id "
     "WHERE r.id = OLD.reservation_id AND (m.status = 'signed' OR p.adjusted_at IS NOT NULL))"
+)
+
+AGENDA_ITEM_SIGNED = (
+    "EXISTS (SELECT 1 FROM decisions_agendaitem a JOIN decisions_meeting m "
+    "ON m.id = a.meeting_id WHERE a.id = OLD.agendaitem_id AND m.status = 'signed')"
 )
 
 

@@ -565,6 +565,15 @@ class AppealDecisionForm(forms.Form):
         ],
     )
     decided_on = forms.DateField(label=_("Avgjort"), widget=_date_widget())
+    final_on = forms.DateField(
+        label=_("Avgörandet vann laga kraft"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_(
+            "Om det är känt: tre veckor efter att parterna fick del av avgörandet, om ingen "
+            "överklagade det. Kan registreras senare. Beslutet vinner laga kraft först då."
+        ),
+    )
     note = forms.CharField(
         label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

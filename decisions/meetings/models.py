@@ -23,6 +23,7 @@ from core.collation import SWEDISH
 from core.jobs import JobBase
 from core.links import object_url
 from core.triggers import (
+    AGENDA_ITEM_SIGNED,
     MEETING_SIGNED,
     MOTION_SIGNED,
     PARAGRAPH_SIGNED,
@@ -373,6 +374,13 @@ class AgendaItem(models.Model):
     history = HistoricalRecords(m2m_fields=[delegation_decisions])
 
     class Meta:
+        # the agenda of a signed meeting is part of its record (the delegation decisions
+        # reported under an item are printed in the protocol)
+        triggers = [
+            frozen_record(
+                name="agendaitem_frozen_when_signed", frozen_when=MEETING_SIGNED, inserts=True
+            )
+        ]
         verbose_name = _("punkt på föredragningslistan")
         verbose_name_plural = _("föredragningslista")
         ordering = ["meeting", "position"]
@@ -555,6 +563,7 @@ class Paragraph(models.Model):
                 name="paragraph_frozen_when_signed",
                 frozen_when=MEETING_SIGNED + " OR OLD.adjusted_at IS NOT NULL",
                 allowed=("notice_posted_on", "updated_at"),
+                inserts=True,
             )
         ]
         verbose_name = _("paragraf")
@@ -618,7 +627,11 @@ class Attendance(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        triggers = [frozen_record(name="attendance_frozen_when_signed", frozen_when=MEETING_SIGNED)]
+        triggers = [
+            frozen_record(
+                name="attendance_frozen_when_signed", frozen_when=MEETING_SIGNED, inserts=True
+            )
+        ]
         verbose_name = _("närvaro")
         verbose_name_plural = _("närvaro")
         ordering = ["meeting", "member__position", "member__name"]
@@ -658,7 +671,9 @@ class OtherAttendee(models.Model):
 
     class Meta:
         triggers = [
-            frozen_record(name="otherattendee_frozen_when_signed", frozen_when=MEETING_SIGNED)
+            frozen_record(
+                name="otherattendee_frozen_when_signed", frozen_when=MEETING_SIGNED, inserts=True
+            )
         ]
         verbose_name = _("övrig närvarande")
         verbose_name_plural = _("övriga närvarande")
@@ -681,7 +696,11 @@ class ConflictOfInterest(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        triggers = [frozen_record(name="conflict_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)]
+        triggers = [
+            frozen_record(
+                name="conflict_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED, inserts=True
+            )
+        ]
         verbose_name = _("jäv")
         verbose_name_plural = _("jäv")
         constraints = [
@@ -723,7 +742,11 @@ class Motion(models.Model):
     history = HistoricalRecords(m2m_fields=[movers])
 
     class Meta:
-        triggers = [frozen_record(name="motion_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)]
+        triggers = [
+            frozen_record(
+                name="motion_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED, inserts=True
+            )
+        ]
         verbose_name = _("yrkande")
         verbose_name_plural = _("yrkanden")
         ordering = ["paragraph", "position", "pk"]
@@ -750,7 +773,11 @@ class Vote(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        triggers = [frozen_record(name="vote_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)]
+        triggers = [
+            frozen_record(
+                name="vote_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED, inserts=True
+            )
+        ]
         verbose_name = _("röst")
         verbose_name_plural = _("röster")
         ordering = ["paragraph", "member__position", "member__name"]
@@ -782,7 +809,9 @@ class Reservation(models.Model):
 
     class Meta:
         triggers = [
-            frozen_record(name="reservation_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)
+            frozen_record(
+                name="reservation_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED, inserts=True
+            )
         ]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservationer")
@@ -805,7 +834,9 @@ class ExtractRecipient(models.Model):
 
     class Meta:
         triggers = [
-            frozen_record(name="recipient_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED)
+            frozen_record(
+                name="recipient_frozen_when_signed", frozen_when=PARAGRAPH_SIGNED, inserts=True
+            )
         ]
         verbose_name = _("mottagare av protokollsutdrag")
         verbose_name_plural = _("mottagare av protokollsutdrag")
@@ -876,6 +907,7 @@ class Signature(models.Model):
                 + " OR (OLD.paragraph_id IS NOT NULL AND "
                 + PARAGRAPH_SIGNED
                 + ")",
+                inserts=True,
             )
         ]
         verbose_name = _("justering")
@@ -1109,6 +1141,15 @@ class Appeal(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     decided_on = models.DateField(_("avgjort"), null=True, blank=True)
+    final_on = models.DateField(
+        _("domen vann laga kraft"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Förvaltningsrättens avgörande kan själv överklagas: beslutet vinner laga kraft "
+            "först när avgörandet har gjort det."
+        ),
+    )
     note = models.TextField(_("anteckning"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1198,12 +1239,15 @@ class NoticeRecipient(models.Model):
 
 # The many-to-many tables of a signed record (who moved, who reserved, which documents the
 # decision rests on) are frozen like their rows (installed after migrate).
-frozen_record(name="motion_movers_frozen", frozen_when=MOTION_SIGNED).register(
+frozen_record(name="motion_movers_frozen", frozen_when=MOTION_SIGNED, inserts=True).register(
     Motion.movers.through
 )
-frozen_record(name="reservation_members_frozen", frozen_when=RESERVATION_SIGNED).register(
-    Reservation.members.through
-)
-frozen_record(name="paragraph_basis_frozen", frozen_when=PARAGRAPH_SIGNED).register(
+frozen_record(
+    name="reservation_members_frozen", frozen_when=RESERVATION_SIGNED, inserts=True
+).register(Reservation.members.through)
+frozen_record(
+    name="agendaitem_delegations_frozen", frozen_when=AGENDA_ITEM_SIGNED, inserts=True
+).register(AgendaItem.delegation_decisions.through)
+frozen_record(name="paragraph_basis_frozen", frozen_when=PARAGRAPH_SIGNED, inserts=True).register(
     Paragraph.basis_documents.through
 )

@@ -283,17 +283,33 @@ def paragraph_legal_status(paragraph: Paragraph, today: datetime.date | None = N
     else:
         appeals = tuple(paragraph.appeals.order_by("received_on", "pk"))
     appeal_ends_on = notices.appeal_end_date(posted_on) if posted_on else None
-    pending = any(a.status == Appeal.Status.PENDING for a in appeals)
+    for appeal in appeals:
+        appeal.late = bool(appeal_ends_on and appeal.received_on > appeal_ends_on)
+    # An appeal that came in after the last day does not stop the decision from winning
+    # legal force: it was final when the period ran out (the court dismisses it as late).
+    timely = [a for a in appeals if not a.late]
+    pending = any(a.status == Appeal.Status.PENDING for a in timely)
     annulled = any(a.status == Appeal.Status.ANNULLED for a in appeals)
+    # The court's ruling can itself be appealed: final only when it is.
+    awaiting = [a for a in timely if a.status == Appeal.Status.DISMISSED and not a.final_on]
     final_on = None
-    if appeal_ends_on and not pending and not annulled:
-        decided = [a.decided_on for a in appeals if a.decided_on]
-        final_on = max([appeal_ends_on + datetime.timedelta(days=1), *decided])
+    if appeal_ends_on and not pending and not annulled and not awaiting:
+        ended = [
+            a.final_on if a.status == Appeal.Status.DISMISSED else a.decided_on
+            for a in timely
+            if a.decided_on
+        ]
+        final_on = max([appeal_ends_on + datetime.timedelta(days=1), *ended])
     final = bool(final_on and today >= final_on)
     if annulled:
         label = _("Beslutet är upphävt efter överklagande")
     elif pending:
         label = _("Överklagat – prövas av förvaltningsrätten")
+    elif awaiting:
+        label = _(
+            "Överklagandet avslogs; beslutet vinner laga kraft när förvaltningsrättens "
+            "avgörande har gjort det"
+        )
     elif final:
         label = _("Laga kraft sedan %(date)s") % {"date": f"{final_on:%Y-%m-%d}"}
     elif appeal_ends_on:

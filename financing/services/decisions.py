@@ -299,11 +299,18 @@ def paragraph_record_decision(*, user, paragraph: Paragraph, **decision) -> Para
 
 
 @transaction.atomic
-def appeal_decide(*, user, appeal: Appeal, status: str, decided_on, note: str = "") -> Appeal:
+def appeal_decide(
+    *, user, appeal: Appeal, status: str, decided_on, note: str = "", final_on=None
+) -> Appeal:
     """Record the court's outcome of an appeal (``decisions.meetings.services``); when it
     annuls a § that granted money, the grant falls and its unpaid part is released."""
     appeal = meetings.appeal_decide(
-        user=user, appeal=appeal, status=status, decided_on=decided_on, note=note
+        user=user,
+        appeal=appeal,
+        status=status,
+        decided_on=decided_on,
+        note=note,
+        final_on=final_on,
     )
     paragraph = appeal.paragraph
     if (

@@ -44,9 +44,17 @@ def appeal_record(
 
 @transaction.atomic
 def appeal_decide(
-    *, user, appeal: Appeal, status: str, decided_on: datetime.date, note: str = ""
+    *,
+    user,
+    appeal: Appeal,
+    status: str,
+    decided_on: datetime.date,
+    note: str = "",
+    final_on: datetime.date | None = None,
 ) -> Appeal:
-    """The court's outcome (or the appeal was withdrawn)."""
+    """The court's outcome (or the appeal was withdrawn), and when known the day the
+    court's ruling won legal force (``final_on``; it can itself be appealed, so the § is
+    final only then). Recorded again to add that day later."""
     locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
     require(permissions.can_record_appeal(user, locked.paragraph))
     if status not in (
@@ -59,8 +67,15 @@ def appeal_decide(
         raise ValidationError(
             {"decided_on": _("Avgörandet kan inte vara före dagen överklagandet kom in.")}
         )
+    if status == Appeal.Status.WITHDRAWN:
+        final_on = None  # a withdrawal ends the matter on the day it is written off
+    elif final_on is not None and final_on < decided_on:
+        raise ValidationError(
+            {"final_on": _("Avgörandet kan inte ha vunnit laga kraft innan det meddelades.")}
+        )
     locked.status = status
     locked.decided_on = decided_on
+    locked.final_on = final_on
     if note:
         locked.note = (locked.note + "\n" + note.strip()).strip()
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history

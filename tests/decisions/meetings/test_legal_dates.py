@@ -9,13 +9,19 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict
 from decisions.meetings import services as svc
-from decisions.meetings.models import GeneratedDocument, Motion, Paragraph, ProtocolRecord
+from decisions.meetings.models import (
+    Appeal,
+    GeneratedDocument,
+    Motion,
+    Paragraph,
+    ProtocolRecord,
+)
 from decisions.meetings.selectors import paragraph_legal_status
 from tests.core.factories import PASSWORD
 from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
@@ -102,7 +108,57 @@ def test_laga_kraft_waits_for_a_recorded_appeal(signed_run_meeting, secretary):
         decided_on=after + datetime.timedelta(days=60),
     )
     assert not paragraph_legal_status(p35, today=after).final
-    assert paragraph_legal_status(p35, today=after + datetime.timedelta(days=60)).final
+    # the court's ruling can itself be appealed: final only when it is
+    p35 = Paragraph.objects.select_related("meeting").get(pk=p35.pk)
+    status = paragraph_legal_status(p35, today=after + datetime.timedelta(days=60))
+    assert not status.final and "avslogs" in status.label
+    ruling_final = after + datetime.timedelta(days=85)
+    with pytest.raises(ValidationError):
+        svc.appeal_decide(
+            user=secretary,
+            appeal=appeal,
+            status="dismissed",
+            decided_on=after + datetime.timedelta(days=60),
+            final_on=after,  # before the ruling
+        )
+    svc.appeal_decide(
+        user=secretary,
+        appeal=appeal,
+        status="dismissed",
+        decided_on=after + datetime.timedelta(days=60),
+        final_on=ruling_final,
+    )
+    p35 = Paragraph.objects.select_related("meeting").get(pk=p35.pk)
+    before = ruling_final - datetime.timedelta(days=1)
+    assert not paragraph_legal_status(p35, today=before).final
+    status = paragraph_legal_status(p35, today=ruling_final)
+    assert status.final and status.final_on == ruling_final
+
+
+def test_an_appeal_that_came_in_too_late_does_not_hold_up_laga_kraft(
+    signed_run_meeting, secretary, client_for
+):
+    meeting = signed_run_meeting["meeting"]
+    posted_on = timezone.localdate(meeting.signed_at)
+    svc.notice_publish(user=secretary, meeting=meeting, posted_on=posted_on)
+    p35 = Paragraph.objects.select_related("meeting").get(pk=signed_run_meeting["p35"].pk)
+    last = paragraph_legal_status(p35).appeal_ends_on
+    on_time = svc.appeal_record(
+        user=secretary, paragraph=p35, received_on=posted_on, appellant="Medlem A"
+    )
+    svc.appeal_decide(user=secretary, appeal=on_time, status="withdrawn", decided_on=posted_on)
+    late_day = last + datetime.timedelta(days=1)
+    # recorded as it comes from the court, after the last day
+    late = Appeal.objects.create(
+        paragraph=p35, received_on=late_day, appellant="Medlem B", recorded_by=secretary
+    )
+    p35 = Paragraph.objects.select_related("meeting").get(pk=p35.pk)
+    status = paragraph_legal_status(p35, today=late_day)
+    assert status.final and status.final_on == late_day
+    assert [a.late for a in status.appeals] == [False, True]
+    assert late.status == "pending"
+    page = client_for(secretary).get(p35.get_absolute_url()).content.decode()
+    assert "för sent" in page
 
 
 def test_an_appeal_cannot_be_recorded_before_justering(run_meeting, secretary):

@@ -13,13 +13,19 @@ from django.utils import timezone
 from core.errors import Conflict
 from decisions.meetings import services as svc
 from decisions.meetings.models import (
+    AgendaItem,
     Attendance,
+    BodyMember,
+    ConflictOfInterest,
     GeneratedDocument,
     Meeting,
     Motion,
+    OtherAttendee,
     Paragraph,
     ProtocolRecord,
+    Reservation,
     Signature,
+    Vote,
 )
 from tests.core.factories import PASSWORD, user_with_role
 from tests.decisions.meetings.factories import sign_meeting
@@ -96,6 +102,68 @@ def test_postgresql_refuses_any_change_of_a_signed_record(signed_run_meeting):
     svc.notice_publish(user=meeting.secretary, meeting=meeting, posted_on=posted_on)
     meeting.refresh_from_db()
     assert meeting.status == "signed" and meeting.notice_posted_on == posted_on
+
+
+def test_postgresql_refuses_a_new_row_in_a_signed_record(signed_run_meeting, officer):
+    """Nothing is added to a signed protocol by any path: no vote, motion, reservation,
+    jäv, attendee, signature, §, agenda item, mover or reported delegation decision."""
+    meeting = signed_run_meeting["meeting"]
+    p35, p41 = signed_run_meeting["p35"], signed_run_meeting["p41"]
+    motion = signed_run_meeting["motion"]
+    member = signed_run_meeting["members"]["Nils-Olov Lindfors"]
+    reservation = Reservation.objects.filter(paragraph=p41).first()
+    item = meeting.items.first()
+    attempts = {
+        "vote": lambda: Vote.objects.create(paragraph=p41, member=member, choice="yes"),
+        "motion": lambda: Motion.objects.create(paragraph=p35, kind="rejection", text="x"),
+        "reservation": lambda: Reservation.objects.create(paragraph=p35, in_favour_of=motion),
+        "jäv": lambda: ConflictOfInterest.objects.create(paragraph=p35, member=member),
+        "attendee": lambda: OtherAttendee.objects.create(meeting=meeting, name="Ny Person"),
+        "attendance": lambda: Attendance.objects.create(
+            meeting=meeting, member=_new_member(meeting)
+        ),
+        "signature": lambda: Signature.objects.create(
+            meeting=meeting,
+            round=meeting.signing_round,
+            role="chair",
+            member=member,
+            member_name=member.display_name,
+            decision="signed",
+            at=timezone.now(),
+        ),
+        "paragraph": lambda: Paragraph.objects.create(
+            meeting=meeting, body=meeting.body, number=99, year=2020, title="Ny §"
+        ),
+        "agenda item": lambda: AgendaItem.objects.create(
+            meeting=meeting, position=99, kind="information", title="Ny punkt"
+        ),
+        "mover": lambda: motion.movers.add(_new_member(meeting)),
+        "reserving member": lambda: reservation.members.add(_new_member(meeting)),
+        "reported decision": lambda: item.delegation_decisions.add(_delegation_decision(officer)),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(DatabaseError, match="signed protocol"), transaction.atomic():
+            attempt()
+            pytest.fail(f"{what} was added")
+    with pytest.raises(DatabaseError, match="signed protocol"), transaction.atomic():
+        AgendaItem.objects.filter(pk=item.pk).update(title="Ändrad")
+
+
+def _new_member(meeting):
+    return BodyMember.objects.create(body=meeting.body, name="Tillagd Ledamot", role="member")
+
+
+def _delegation_decision(officer):
+    from decisions.workflow.models import DelegationDecision
+    from tests.projects.factories import co_financing_case
+
+    return DelegationDecision.objects.create(
+        case=co_financing_case(officer=officer),
+        decided_on=datetime.date(2020, 3, 2),
+        outcome="rejected",
+        decision_text="Ansökan avslås.",
+        decided_by=officer,
+    )
 
 
 def test_the_admin_cannot_write_a_signed_paragraph(signed_run_meeting, client):
