@@ -287,10 +287,16 @@ def can_upload_document(user, case=None) -> Access:
 
 
 def can_edit_document(user, document=None) -> Access:
-    """Change a document's kind or its confidentiality flag."""
-    if has_role(user, Role.OFFICER):
-        return ALLOW
-    return deny(_("Endast handläggare kan ändra dokumentuppgifter."))
+    """Change a document's kind or its confidentiality flag: not a document marked secret
+    for the user (the page would show its title, and the flag is theirs to lift only if
+    they may see it)."""
+    from projects import secrecy
+
+    if not has_role(user, Role.OFFICER):
+        return deny(_("Endast handläggare kan ändra dokumentuppgifter."))
+    if document is not None and secrecy.document_hidden(user, document):
+        return deny(_("Dokumentet är sekretessmarkerat och du har inte tillgång till det."))
+    return ALLOW
 
 
 # --- Notes (tjänsteanteckningar) ---------------------------------------------------

@@ -178,6 +178,11 @@ class Secrets:
             self._allowed_marking(case_id, m) for m in self.project_markings(case_id)
         )
 
+    def shows_marked_texts(self, case_id: int) -> bool:
+        """The user sees the project's texts marked on this case (a field or the whole
+        case) unmasked: a view to log where those texts are shown."""
+        return any(m.document_id is None and self._allowed(case_id) for m in self.markings(case_id))
+
     def field_text(self, case_id: int, key: str, value: str) -> str:
         marking = self.hides_field(case_id, key)
         if marking is None or not value:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import F, Func, Prefetch, TextField, prefetch_related_objects
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
@@ -365,6 +366,8 @@ def meeting_context(meeting: Meeting, kind: str) -> dict:
         "secretary_name": meeting.secretary.get_full_name() or meeting.secretary.get_username(),
         "notice": dates,
         "kept_at": settings.PROTOCOL_KEPT_AT,
+        "region_name": settings.REGION_NAME,
+        "board_url": f"{settings.SITE_URL}{reverse('public:notice_board')}",
         "chair_initials": _initials(_signed_name(signatures["chair_signature"]))
         if signatures["chair_signature"]
         else "",

@@ -712,6 +712,10 @@ def paragraph_detail(request, pk):
     paragraph = _paragraph(pk)
     meeting = paragraph.meeting
     context = documents.paragraph_context(paragraph)
+    # the § shows the project's texts and copies of them unmasked to the allowed: logged
+    record_access.log_record_read(
+        request.user, meeting, paragraph, what=_("Paragrafen"), path=request.path
+    )
     return render(
         request,
         "decisions/meetings/paragraph_detail.html",

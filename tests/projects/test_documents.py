@@ -231,6 +231,21 @@ def test_upload_through_the_page_keeps_the_form_on_errors(case, officer, client_
     assert document.confidential and document.title == "Min titel"
 
 
+def test_another_officer_cannot_open_a_document_marked_secret_for_them(case, officer, client_for):
+    """The edit page would show the marked document's title; its flag is not theirs to
+    lift."""
+    document = document_for(case, officer)
+    services.document_update(user=officer, document=document, kind="bilaga", confidential=True)
+    other = user_with_role(Role.OFFICER, username="officer_other")
+    url = reverse("projects:document_edit", args=[document.pk])
+    response = client_for(other).get(url)
+    assert response.status_code == 403 and document.title not in response.content.decode()
+    assert client_for(other).post(url, {"kind": "bilaga"}).status_code == 403
+    document.refresh_from_db()
+    assert document.confidential
+    assert client_for(officer).get(url).status_code == 200  # the case's own officer
+
+
 def test_officer_changes_kind_and_confidentiality(case, officer, secretary, client_for):
     document = document_for(case, officer)
     url = reverse("projects:document_edit", args=[document.pk])

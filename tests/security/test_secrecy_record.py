@@ -108,3 +108,20 @@ def test_a_record_without_marked_material_is_read_by_every_role(
     )
     assert not Document.objects.filter(confidential=True).exists()
     assert GeneratedDocument.objects.filter(final=True).count() == 1
+
+
+def test_the_allowed_reading_the_paragraph_and_project_pages_is_logged(
+    signed, decision_maker, reader, client_for
+):
+    case35 = signed["case35"]
+    pages = [
+        reverse("decisions:paragraph_detail", args=[signed["p35"].pk]),
+        reverse("projects:project_detail", args=[case35.project_id]),
+    ]
+    for url in pages:
+        assert client_for(reader).get(url).status_code == 200
+    assert not SecrecyAccessLog.objects.exists()  # the reader sees them masked
+    for url in pages:
+        assert client_for(decision_maker).get(url).status_code == 200
+    logged = SecrecyAccessLog.objects.filter(user=decision_maker, case=case35)
+    assert sorted(row.path for row in logged) == sorted(pages)

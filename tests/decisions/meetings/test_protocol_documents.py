@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from core.jobs import sha256_bytes
 from decisions.meetings import documents
 from decisions.meetings import services as svc
 from decisions.meetings.models import DocumentJob, ExtractDispatch, GeneratedDocument
+from decisions.meetings.notice_dates import posting_deadline
 from tests.e2e.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +79,13 @@ def test_signed_protocol_pdf_has_seed_001_layout(
     # signed: who and when
     assert "Justerat elektroniskt" in text
     assert "ANSLAG/BEVIS" in text
+    # taken at the justering, before the notice is posted: the box says by when and where
+    # it is posted, not empty dates
+    meeting = signed_run_meeting["meeting"]
+    deadline = posting_deadline(timezone.localdate(meeting.signed_at))
+    assert f"Anslås senast {deadline:%Y-%m-%d}" in text
+    assert "Region Norrbottens anslagstavla" in text and "/anslagstavla/" in text
+    assert "Datum då anslaget sätts upp" not in text
 
 
 def test_a_signed_protocol_is_made_once_and_served_as_stored(signed_run_meeting, secretary):
