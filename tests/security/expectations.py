@@ -279,6 +279,8 @@ PUBLIC = {
     "public:notice_archive",
     "public:notice_detail",
     "public:notice_protocol",
+    "public:paragraph_notice_detail",
+    "public:paragraph_notice_extract",
     "public:diary",
     "public:diary_case",
     "public:accessibility",

@@ -246,6 +246,8 @@ ROUTES = {
     "public:notice_archive": NO_ARGS,
     "public:notice_detail": _pk("signed_meeting"),
     "public:notice_protocol": _pk("signed_meeting"),
+    "public:paragraph_notice_detail": _pk("adjusted_paragraph"),
+    "public:paragraph_notice_extract": _pk("adjusted_paragraph"),
     "public:diary": NO_ARGS,
     "public:diary_case": _pk("doc_case"),
     "public:accessibility": NO_ARGS,

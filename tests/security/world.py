@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from core import removal as core_removal
 from core.models import Removal
@@ -48,6 +49,7 @@ from financing.services import allocations as allocations_svc
 from financing.services import closing as closing_svc
 from financing.services import payments as payments_svc
 from projects import services as project_svc
+from projects.demo import DEMO_PASSWORD
 from projects.models import (
     Case,
     CaseKind,
@@ -304,6 +306,26 @@ def build_world() -> World:
     o["signing_meeting"] = meeting_svc.meeting_submit_for_signing(
         user=secretary, meeting=o["signing_meeting"]
     )
+    # A § justerad at once (omedelbar justering), its notice posted and its extract stored.
+    _meeting, adjusted = _held_meeting(run, secretary, datetime.date(2020, 6, 23))
+    meeting_svc.paragraph_update(
+        user=secretary, paragraph=adjusted, data={"decision_text": "Informationen noteras."}
+    )
+    meeting_svc.paragraph_record_decision(user=secretary, paragraph=adjusted)
+    for key in ("chair", "adjuster"):
+        meeting_svc.paragraph_sign(
+            user=world.users[key], paragraph=adjusted, password=DEMO_PASSWORD
+        )
+    adjusted.refresh_from_db()
+    meeting_svc.paragraph_notice_publish(
+        user=secretary,
+        paragraph=adjusted,
+        posted_on=timezone.localdate(adjusted.adjusted_at),
+    )
+    meeting_svc.document_store(
+        kind="extract", meeting=adjusted.meeting, paragraph=adjusted, user=secretary
+    )
+    o["adjusted_paragraph"] = adjusted
     job = meeting_svc.document_job_request(user=secretary, meeting=held, kind="kallelse")
     meeting_svc.document_job_run(job_id=job.pk)
     o["document_job"] = DocumentJob.objects.get(pk=job.pk)
