@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.access import require
 from projects.secrecy import copy_masker
 from reporting import permissions, selectors, services
-from reporting.figures import FIGURE_DEFINITIONS, compute_figures
+from reporting.figures import FIGURE_DEFINITIONS, report_figures
 from reporting.models import Answer, GeneratedReport, Insats, ReportJob, ReportYear, Section
 
 
@@ -354,7 +354,7 @@ class FiguresView(APIView):
         require(permissions.can_view_figures(request.user, report))
         return Response(
             {
-                "figures": compute_figures(report.year).as_dict(),
+                "figures": report_figures(report).as_dict(),
                 "definitions": {k: str(v) for k, v in FIGURE_DEFINITIONS.items()},
             }
         )

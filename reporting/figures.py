@@ -192,6 +192,57 @@ class Figures:
         data["applications"]["decided"] = self.applications.decided
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Figures":
+        """The figures ``as_dict`` gave (the approved report's snapshot)."""
+
+        def amount(value):
+            return None if value is None else Decimal(value)
+
+        def share(row: dict) -> Share:
+            return Share(
+                key=row["key"],
+                label=row["label"],
+                committed=Decimal(row["committed"]),
+                released=Decimal(row["released"]),
+                amount=Decimal(row["amount"]),
+                share=amount(row["share"]),
+            )
+
+        applications = {k: v for k, v in data["applications"].items() if k != "decided"}
+        applications["rejection_share"] = amount(applications["rejection_share"])
+        leadership = dict(data["leadership"])
+        for key in ("share_women", "share_men", "share_shared"):
+            leadership[key] = amount(leadership[key])
+        eu = data["eu_cofinancing"]
+        return cls(
+            year=data["year"],
+            grant_amount=amount(data["grant_amount"]),
+            grant_reference=data["grant_reference"],
+            committed_total=Decimal(data["committed_total"]),
+            released_total=Decimal(data["released_total"]),
+            net_total=Decimal(data["net_total"]),
+            by_category=[share(row) for row in data["by_category"]],
+            by_priority=[share(row) for row in data["by_priority"]],
+            applications=Applications(**applications),
+            main_aims=MainAims(**data["main_aims"]),
+            leadership=Leadership(**leadership),
+            eu_cofinancing=EuCoFinancing(
+                decisions=eu["decisions"],
+                frameworks=[
+                    EuFramework(
+                        framework=f["framework"],
+                        share=Decimal(f["share"]),
+                        decisions=f["decisions"],
+                    )
+                    for f in eu["frameworks"]
+                ],
+                missing=eu["missing"],
+            ),
+            paid_total=Decimal(data["paid_total"]),
+            paid_by_category={k: Decimal(v) for k, v in data["paid_by_category"].items()},
+        )
+
 
 def _sum(expression="amount", **filters):
     return Coalesce(Sum(expression, filter=Q(**filters)), Value(ZERO), output_field=MONEY)
@@ -215,6 +266,14 @@ def granted_projects(year: int):
         grant__year=year, category=GrantCategory.PROJECT, case__isnull=False
     ).values("case__project_id")
     return Project.objects.filter(Q(pk__in=by_case) | Q(pk__in=by_commitment))
+
+
+def report_figures(report) -> Figures:
+    """The figures of ``report``: as they were when it was approved (an approved report is
+    final: later imports, payments or releases do not change it), else computed now."""
+    if report.is_approved and report.approved_figures:
+        return Figures.from_dict(report.approved_figures)
+    return compute_figures(report.year)
 
 
 def compute_figures(year: int) -> Figures:

@@ -12,6 +12,7 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -55,6 +56,7 @@ APPROVAL_COLUMNS = (
     "approved_paragraph_id",
     "approved_by_user_id",
     "approved_recorded_at",
+    "approved_figures",
     "revoked_paragraph_id",
     "revoked_on",
     "revoked_by_user_id",
@@ -73,6 +75,11 @@ REPORT_YEAR_APPROVED_TRIGGER = pgtrigger.Trigger(
             THEN
                 RAISE EXCEPTION 'Norrbotten Cases: report % is approved and cannot be changed.',
                     OLD.year USING ERRCODE = '{FROZEN_ERRCODE}';
+            END IF;
+            IF (NEW.approved_on IS NOT NULL OR NEW.approved_paragraph_id IS NOT NULL)
+                AND NEW.approved_figures IS DISTINCT FROM OLD.approved_figures THEN
+                RAISE EXCEPTION 'Norrbotten Cases: the figures of approved report % are kept '
+                    'as approved.', OLD.year USING ERRCODE = '{FROZEN_ERRCODE}';
             END IF;
             IF NEW.approved_on IS NULL AND NEW.approved_paragraph_id IS NULL AND (
                 NEW.revoked_paragraph_id IS NULL
@@ -155,6 +162,17 @@ class ReportYear(Versioned):
         related_name="+",
     )
     approved_recorded_at = models.DateTimeField(_("godkännande registrerat"), null=True, blank=True)
+    approved_figures = models.JSONField(
+        _("nyckeltal vid godkännandet"),
+        null=True,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+        help_text=_(
+            "Nyckeltalen som de var när rapporten godkändes: den godkända rapporten visar och "
+            "skapas från dem, inte från dagens uppgifter."
+        ),
+    )
     revoked_paragraph = models.ForeignKey(
         "decisions.Paragraph",
         verbose_name=_("godkännandet upphävt i paragraf"),

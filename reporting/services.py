@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -625,6 +625,8 @@ def report_approval_record(
     locked.approved_on = approved_on
     locked.approved_by_user = user
     locked.approved_recorded_at = timezone.now()
+    with translation.override("sv"):  # the report's language
+        locked.approved_figures = compute_figures(locked.year).as_dict()
     locked.full_clean()
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
@@ -680,6 +682,7 @@ def report_approval_revoke(*, user, report: ReportYear, version: int, paragraph)
     locked.approved_on = None
     locked.approved_by_user = None
     locked.approved_recorded_at = None
+    locked.approved_figures = None
     locked._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     locked.save()
     return locked

@@ -29,7 +29,7 @@ from reporting.figures import (
     FIGURE_DEFINITIONS,
     cases_behind,
     commitments_behind,
-    compute_figures,
+    report_figures,
 )
 from reporting.models import CONTENT_TYPES, GeneratedReport, Insats, ReportFormat
 
@@ -397,7 +397,7 @@ def _section_context(request, section, *, form=None, add_form=None) -> dict:
     if can_insatser and add_form is None and len(insatser) < section.insatser_max:
         add_form = forms.InsatsAddForm(projects=_available_projects(section))
     previous, following = selectors.section_neighbours(section)
-    figures = compute_figures(report.year) if section.figures else None
+    figures = report_figures(report) if section.figures else None
     return {
         "report": report,
         "section": section,
@@ -715,7 +715,7 @@ def _flatten(data, prefix="") -> dict:
 def figures_page(request, year):
     report = selectors.report_get(year)
     require(permissions.can_view_figures(request.user, report))
-    figures = compute_figures(report.year)
+    figures = report_figures(report)
     check = selectors.latest_check(report)
     changed = []
     if check is not None:

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from core.money import format_amount, format_msek
 from projects.secrecy import CopyMasker
 from reporting import formatting, selectors
-from reporting.figures import Figures, compute_figures
+from reporting.figures import Figures, report_figures
 from reporting.models import AnswerKind, Insats, ReportYear, Section, SectionKind
 
 TOC_DEPTH = 3
@@ -335,7 +335,7 @@ def _build(report: ReportYear) -> ReportContent:
     # project texts are masked whoever renders it (a masker allowing nobody).
     for row in selectors.insatser_masked(rows, CopyMasker(None)):
         insatser.setdefault(row.section_id, []).append(row)
-    figures = compute_figures(report.year)
+    figures = report_figures(report)
 
     title_page = TitlePage(
         title=report.title,

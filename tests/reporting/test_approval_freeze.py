@@ -11,6 +11,7 @@ import hashlib
 import io
 import shutil
 import subprocess
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -22,8 +23,10 @@ from pypdf import PdfReader
 from core.errors import Conflict
 from core.jobs import JobStatus
 from decisions.meetings.models import Meeting, Paragraph
+from financing.models import Grant
 from reporting import services
 from reporting.documents import build_content, render_docx, render_pdf
+from reporting.figures import compute_figures, report_figures
 from reporting.models import Answer, GeneratedReport, ReportJob, ReportYear
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -275,3 +278,39 @@ def test_an_api_client_downloads_with_its_token(
     from rest_framework.test import APIClient
 
     assert APIClient().get(url).status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_an_approved_reports_figures_stay_as_approved(
+    report, officer, secretary, paragraph_29, client_for
+):
+    """Signed means final: the figures are taken at the approval; the grant registered
+    anew, an import or a payment afterwards changes neither the figures page, the API, nor
+    final files made later (a job that waited for a broker or was retried)."""
+    grant = Grant.objects.filter(year=2022).first() or Grant.objects.create(
+        year=2022, amount=Decimal("100000000")
+    )
+    Grant.objects.filter(pk=grant.pk).update(amount=Decimal("100000000"))
+    approved, _enqueue = _approve(report, secretary, paragraph_29)
+    assert approved.approved_figures["grant_amount"] == "100000000.00"
+    Grant.objects.filter(pk=grant.pk).update(amount=Decimal("123456789"))
+    assert compute_figures(2022).grant_amount == Decimal("123456789")
+    assert report_figures(approved).grant_amount == Decimal("100000000")
+    _run_jobs()  # the final files are made after the change
+    final = GeneratedReport.objects.get(report=report, final=True, format="pdf")
+    with final.file.open("rb") as handle:
+        text = _pdf_text(handle.read())
+    assert "100 000 000 kr" in text and "123 456 789" not in text
+    page = client_for(officer).get(f"/reports/{report.year}/figures/").content.decode()
+    assert "100 000 000" in page and "123 456 789" not in page
+    with pytest.raises(DatabaseError, match="kept as approved"), transaction.atomic():
+        ReportYear.objects.filter(pk=report.pk).update(approved_figures={"grant_amount": "1"})
+    # revoked: a draft again, its figures computed from the data
+    revoked = services.report_approval_revoke(
+        user=secretary,
+        report=ReportYear.objects.get(pk=report.pk),
+        paragraph=_later_paragraph(paragraph_29),
+        version=ReportYear.objects.get(pk=report.pk).version,
+    )
+    assert revoked.approved_figures is None
+    assert report_figures(revoked).grant_amount == Decimal("123456789")
