@@ -63,6 +63,33 @@ def _lock_meeting(user, meeting: Meeting) -> Meeting:
     return locked
 
 
+def _lock_meeting_facts(user, meeting: Meeting) -> Meeting:
+    """``_lock_meeting`` for a change of what every § of the meeting rests on (who was
+    present, the adjuster, the date and place): refused (Conflict) once a § is justerad at
+    once, since its record says who took part and the protocol must say the same."""
+    locked = _lock_meeting(user, meeting)
+    refuse_if_paragraph_adjusted(locked)
+    return locked
+
+
+def refuse_if_paragraph_adjusted(locked: Meeting) -> None:
+    """Conflict when a § of the (locked) meeting is justerad at once."""
+    adjusted = (
+        locked.paragraphs.filter(adjusted_at__isnull=False)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if adjusted:
+        raise Conflict(
+            _(
+                "§ %(numbers)s är omedelbart justerad: sammanträdets närvaro, justerare, datum "
+                "och plats är det som paragrafen vilar på och kan inte ändras längre. Skriv en "
+                "ändring under sammanträdet som en protokollsanteckning i en senare paragraf."
+            )
+            % {"numbers": ", ".join(str(number) for number in adjusted)}
+        )
+
+
 def _paragraph_meeting(user, paragraph: Paragraph) -> Meeting:
     """Lock the §'s meeting for a change of the §; an immediately adjusted § is final."""
     meeting = _lock_meeting(user, paragraph.meeting)

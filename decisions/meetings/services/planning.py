@@ -23,7 +23,11 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.agenda import _delegation_title
-from decisions.meetings.services.common import _lock_meeting
+from decisions.meetings.services.common import (
+    _lock_meeting,
+    _lock_meeting_facts,
+    refuse_if_paragraph_adjusted,
+)
 from decisions.meetings.services.paragraphs import _adjuster_decision
 from decisions.workflow.services import delegation_decisions_move_report
 
@@ -86,6 +90,11 @@ MEETING_FIELDS = {"date", "start_time", "end_time", "place", "adjustment_place",
 @transaction.atomic
 def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
     locked = _lock_meeting(user, meeting)
+    if any(
+        field in data and data[field] != getattr(locked, field)
+        for field in ("date", "start_time", "place")
+    ):  # what a § justerad at once rests on (its end time is set later)
+        refuse_if_paragraph_adjusted(locked)
     old_date = locked.date
     old_delegation_title = _delegation_title(locked)
     old_references = {p.pk: p.reference for p in locked.paragraphs.select_related("body")}
@@ -152,7 +161,7 @@ def meeting_mark_held(*, user, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_set_adjuster(*, user, meeting: Meeting, adjuster: BodyMember | None) -> Meeting:
     """The elected adjuster (protokolljusterare); the § for the election follows."""
-    locked = _lock_meeting(user, meeting)
+    locked = _lock_meeting_facts(user, meeting)
     if adjuster is not None:
         if adjuster.body_id != locked.body_id:
             raise ValidationError({"adjuster": _("Justeraren måste vara ledamot i organet.")})
@@ -175,7 +184,7 @@ def attendance_set(*, user, meeting: Meeting, entries: list[dict]) -> list[Atten
     A substitute who serves must serve for an absent ordinary member of the same body; a
     member may be replaced by one substitute at most.
     """
-    locked = _lock_meeting(user, meeting)
+    locked = _lock_meeting_facts(user, meeting)
     by_member = {}
     for entry in entries:
         member = entry["member"]
@@ -231,7 +240,7 @@ def attendance_set(*, user, meeting: Meeting, entries: list[dict]) -> list[Atten
 def other_attendee_add(
     *, user, meeting: Meeting, name: str, function: str = "", paragraphs: str = ""
 ) -> OtherAttendee:
-    locked = _lock_meeting(user, meeting)
+    locked = _lock_meeting_facts(user, meeting)
     position = (locked.others.aggregate(m=Max("position"))["m"] or 0) + 1
     other = OtherAttendee(
         meeting=locked,
@@ -247,7 +256,7 @@ def other_attendee_add(
 
 @transaction.atomic
 def other_attendee_remove(*, user, other: OtherAttendee) -> None:
-    _lock_meeting(user, other.meeting)
+    _lock_meeting_facts(user, other.meeting)
     other.delete()
 
 
