@@ -282,7 +282,15 @@ def case_transition(
     expected = expected_state or case.state
     with transaction.atomic():
         try:
-            fresh = CaseWorkflow.objects.select_related("project").get(pk=case.pk)
+            # Locked: what the rules read about the case (a communication to the party, a
+            # request for a decision) is registered under the same lock, so a transition
+            # and such a registration at the same instant queue instead of missing each
+            # other. A second transition waits, then finds the case moved (Conflict).
+            fresh = (
+                CaseWorkflow.objects.select_for_update(of=("self",))
+                .select_related("project")
+                .get(pk=case.pk)
+            )
         except CaseWorkflow.DoesNotExist as exc:
             raise Conflict(_("Ärendet finns inte längre.")) from exc
         if fresh.state != expected:

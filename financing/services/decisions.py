@@ -251,6 +251,8 @@ def case_transition(
     that does not fit raises ``ValidationError`` and the transition is rolled back. A
     delegate's decision is registered under the ordinance's rule that covers the case."""
     _require_role(user, case, transition)
+    # the case locked before its money is weighed: a second transition waits for this one
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
     amount, on = _amount_in(data), _decided_on_in(data)
     blockers = transition_blockers(case, transition, user=user, amount=amount, on=on)
     rule = None

@@ -1,15 +1,15 @@
 """Two conflicting transitions on the same case from two database connections.
 
-Both requests read the case in the same state and pass every check (a barrier in the
-blockers they pass makes sure of it) before either saves. Exactly one wins; the other
-gets a clear Conflict, and state, log and records stay consistent.
+Both requests read the case in the same state and set off at the same moment (a barrier);
+the case's row lock queues them: exactly one wins, the other finds the case moved and gets
+a clear Conflict, and state, log and records stay consistent.
 """
 
 import threading
-from collections.abc import Sequence
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from core.errors import Conflict
 from decisions.workflow import services as wf
@@ -20,39 +20,21 @@ from tests.decisions.workflow.factories import data_for, walk_cofinancing, walk_
 S = CaseState
 
 
-class WaitForTheOther(Sequence):
-    """Blockers that hold each request at the barrier while the checks run (after the
-    case was read), then block nothing."""
-
-    def __init__(self, barrier):
-        self.barrier = barrier
-
-    def __iter__(self):
-        self.barrier.wait()  # both have read the case and passed their checks
-        return iter(())
-
-    def __len__(self):
-        return 0
-
-    def __getitem__(self, index):
-        raise IndexError(index)
-
-
 def _race(case, attempts):
     """Fire ``attempts`` [(user, transition, motivation)] at once; return the outcomes."""
-    blockers = WaitForTheOther(threading.Barrier(len(attempts), timeout=20))
+    barrier = threading.Barrier(len(attempts), timeout=20)
     results = [None] * len(attempts)
 
     def run(index, user, name, motivation):
         try:
             stale = Case.objects.get(pk=case.pk)
+            barrier.wait()  # both have read the case as it was
             wf.case_transition(
                 user=user,
                 case=stale,
                 transition=name,
                 data=data_for(name),
                 motivation=motivation,
-                blockers=blockers,
                 decided_in="Protokoll § 1" if name in wf.DECIDED_IN_PARAGRAPH else "",
             )
             results[index] = "ok"
@@ -122,3 +104,72 @@ def test_grant_and_withdraw_at_once_leave_no_orphan_records(actors):
         assert case.granted_amount is None and case.decided_on is None
     else:
         assert case.state == S.GRANTED and case.granted_amount is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_made_while_the_party_is_sent_material_waits_and_is_refused(actors):
+    """Kommunicering (förvaltningslagen 25 §) registered at the same instant as the
+    delegate's refusal: the refusal waits for the case's lock, then sees the time to
+    answer and is not made."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from decisions.workflow import communication
+    from projects import services
+    from tests.decisions.workflow.factories import fire, prepare_for
+    from tests.projects.factories import upload
+
+    case = walk_cofinancing(actors, S.READY_FOR_RUN)
+    statement = services.document_upload(
+        user=actors.officer,
+        case=case,
+        file=upload("yttrande.pdf", b"%PDF-1.4 yttrande"),
+        title="Yttrande från kommunen",
+    )
+    prepare_for(case, "delegation_reject_application", actors)
+    sent, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def communicate():
+        try:
+            with transaction.atomic():
+                communication.communicate(
+                    user=actors.officer,
+                    case=Case.objects.get(pk=case.pk),
+                    recipient="Sökanden",
+                    documents=[statement],
+                    reply_by=communication.default_reply_by(),
+                )
+                sent.set()
+                release.wait(10)  # the letter registered, not yet committed
+        finally:
+            connection.close()
+
+    def refuse():
+        try:
+            sent.wait(10)
+            fire(
+                Case.objects.get(pk=case.pk),
+                "delegation_reject_application",
+                actors.director,
+                decided_on=timezone.localdate(),
+            )
+            outcome["refusal"] = "made"
+        except ValidationError as exc:
+            outcome["refusal"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=communicate), threading.Thread(target=refuse)]
+    for thread in threads:
+        thread.start()
+    assert sent.wait(10)
+    threads[1].join(timeout=1)  # the refusal is waiting for the lock
+    assert threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert isinstance(outcome["refusal"], ValidationError), outcome
+    assert "25 § förvaltningslagen" in str(outcome["refusal"])
+    case.refresh_from_db()
+    assert case.state == S.READY_FOR_RUN
