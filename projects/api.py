@@ -7,7 +7,7 @@ Confidential documents are left out of lists and refused (403) for läsare.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +24,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from core.concurrency import edit_token
 from core.money import AmountError, parse_amount
+from core.stored import open_verified
 from projects import permissions, secrecy, selectors, services
 from projects.filters import CaseFilter
 from projects.models import Case, Document, Organisation, Project
@@ -573,10 +574,7 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404("Filen saknas i arkivet.") from exc
+        handle = open_verified(document.file, document.sha256, what=document.registry_label)
         if secrecy.document_marked(document):
             secrecy.log_access(
                 user=request.user,

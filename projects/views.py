@@ -30,6 +30,7 @@ from core.http import (
     apply_service_errors,
     confirm_removal,
     conflict_response,
+    conflicts_as_409,
     form_page,
     form_status,
     query_without,
@@ -39,6 +40,7 @@ from core.models import Removal
 from core.money import format_amount
 from core.pagination import CountAheadPaginator, register_page
 from core.roles import Role, has_role
+from core.stored import open_verified
 from core.text import is_number
 from projects import case_page, forms, permissions, secrecy, selectors, services
 from projects import exports as registry_exports
@@ -555,13 +557,11 @@ def document_upload(request, pk):
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
 
 
+@conflicts_as_409
 def _serve_document(request, pk, *, inline: bool):
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
     _guard(permissions.can_view_document(request.user, document))
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404(_("Filen saknas i arkivet.")) from exc
+    handle = open_verified(document.file, document.sha256, what=document.registry_label)
     shown_inline = inline and document.content_type in INLINE_TYPES
     if secrecy.document_marked(document):
         secrecy.log_access(

@@ -5,16 +5,16 @@ a stale edit 409, invalid data 400, each with a Swedish message
 (``core.api.exception_handler`` maps the errors).
 """
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import require
+from core.stored import open_verified
 from projects.secrecy import copy_masker
 from reporting import permissions, selectors, services
 from reporting.figures import FIGURE_DEFINITIONS, report_figures
@@ -405,10 +405,7 @@ class ReportFileDownloadView(APIView):
     def get(self, request, pk):
         generated = get_object_or_404(GeneratedReport.objects.select_related("report"), pk=pk)
         require(permissions.can_download(request.user, generated))
-        try:
-            handle = generated.file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404(_("Filen saknas i arkivet.")) from exc
+        handle = open_verified(generated.file, generated.sha256, what=generated.filename)
         response = FileResponse(
             handle,
             as_attachment=True,

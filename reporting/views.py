@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
 from core.errors import Conflict
-from core.http import apply_service_errors, confirm_removal, form_status
+from core.http import apply_service_errors, confirm_removal, conflicts_as_409, form_status
+from core.stored import open_verified
 from financing import permissions as financing_permissions
 from financing.models import GrantCategory, LeaderGender
 from projects import permissions as project_permissions
@@ -871,13 +872,11 @@ def job_retry(request, pk):
     return redirect(reverse("reporting:report_detail", args=[job.report.year]) + "#generation")
 
 
+@conflicts_as_409
 def file_download(request, pk):
     generated = get_object_or_404(GeneratedReport.objects.select_related("report"), pk=pk)
     require(permissions.can_download(request.user, generated))
-    try:
-        handle = generated.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("file missing") from exc
+    handle = open_verified(generated.file, generated.sha256, what=generated.filename)
     response = FileResponse(
         handle, as_attachment=True, filename=generated.filename, content_type=generated.content_type
     )

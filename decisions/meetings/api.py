@@ -9,10 +9,9 @@ so a role that may not do the action gets 403 whatever it sends, never validatio
 messages; refusals by state (out for signing, signed) stay with the service (409).
 """
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 
 from core.access import require
 from core.money import AmountError, parse_amount
+from core.stored import open_verified
 from core.text import is_number
 from decisions.meetings import documents, permissions, record_access, selectors
 from decisions.meetings import services as svc
@@ -628,10 +628,7 @@ class DocumentDownloadView(APIView):
                 what=document.filename,
                 path=request.path,
             )
-        try:
-            handle = document.file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404(_("Filen saknas i arkivet.")) from exc
+        handle = open_verified(document.file, document.sha256, what=document.filename)
         return FileResponse(
             handle,
             as_attachment=True,

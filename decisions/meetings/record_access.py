@@ -87,7 +87,12 @@ def can_read_record(user, meeting: Meeting, paragraph: Paragraph | None = None) 
 
 
 def log_record_read(user, meeting: Meeting, paragraph: Paragraph | None, *, what: str, path: str):
-    """The allowed user's reading of marked material in the record, one row per case."""
+    """The allowed user's reading of marked material in the record, one row per case
+    (nothing read for a user who may see no marked material of them)."""
+    if paragraph is not None and (
+        paragraph.case_id is None or not secrecy.may_see_secret(user, paragraph.case)
+    ):
+        return
     for case in record_secrecy(user, meeting, paragraph).shown:
         secrecy.log_access(
             user=user, case=case, action=SecrecyAccessLog.Action.VIEW, what=what, path=path

@@ -29,6 +29,7 @@ from core.http import Undo, apply_service_errors, confirm_removal, conflicts_as_
 from core.jobs import broker_failed, broker_failed_reset
 from core.models import Removal
 from core.roles import Role, has_role
+from core.stored import open_verified
 from decisions.meetings import documents, forms, permissions, record_access, selectors
 from decisions.meetings import notice_dates as notices
 from decisions.meetings import services as svc
@@ -1551,15 +1552,13 @@ def job_retry(request, pk):
 
 
 @require_GET
+@conflicts_as_409
 def document_download(request, pk):
     require(permissions.can_view_meetings(request.user))
     document = get_object_or_404(GeneratedDocument.objects.select_related("meeting"), pk=pk)
     if record_access.is_record_document(document):
         _require_record(request, document.meeting, document.paragraph, document.filename)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404(_("Filen saknas i arkivet.")) from exc
+    handle = open_verified(document.file, document.sha256, what=document.filename)
     return FileResponse(
         handle,
         as_attachment=True,

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import batch
+from core.http import conflicts_as_409
 from core.pagination import CappedPaginator
 from core.ratelimit import rate_limited
+from core.stored import open_verified
 from core.text import is_number
 from decisions.meetings.models import Meeting, Paragraph
 from decisions.public import policy, selectors
@@ -100,6 +102,7 @@ def paragraph_notice_detail(request, pk):
 
 
 @public_page
+@conflicts_as_409
 def paragraph_notice_extract(request, pk):
     """The published record of a § justerad at once: its final extract, served as stored."""
     try:
@@ -114,6 +117,7 @@ def paragraph_notice_extract(request, pk):
 
 
 @public_page
+@conflicts_as_409
 def notice_protocol(request, pk):
     """The published protocol, served as stored (the sealed PDF, its bytes unchanged)."""
     try:
@@ -127,10 +131,7 @@ def notice_protocol(request, pk):
 
 
 def _stored_pdf(document):
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404(_("Filen saknas i arkivet.")) from exc
+    handle = open_verified(document.file, document.sha256, what=document.filename)
     return FileResponse(
         handle, as_attachment=False, filename=document.filename, content_type="application/pdf"
     )

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.http import apply_service_errors, form_status
+from core.http import apply_service_errors, conflicts_as_409, form_status
 from core.jobs import JobStatus
+from core.stored import open_verified
 from reporting.archive import services
 from reporting.archive.forms import ArchiveExportForm
 from reporting.archive.inspect import inspect_package
@@ -54,13 +55,11 @@ def _done_job(pk) -> ArchiveExport:
 
 
 @require_http_methods(["GET"])
+@conflicts_as_409
 def archive_download(request, pk):
     _guard(request.user)
     job = _done_job(pk)
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("file missing") from exc
+    handle = open_verified(job.file, job.sha256, what=f"{job.package_id}.zip")
     response = FileResponse(
         handle,
         as_attachment=True,
