@@ -72,7 +72,7 @@ def test_the_notice_is_on_the_public_board_with_its_own_dates_and_extract(
         ("Datum för justering", "2020-03-24"),
         ("Datum då anslaget sätts upp", "2020-03-25"),
         ("Sista dag för överklagande", f"{last:%Y-%m-%d}"),
-        ("Paragrafer", f"§ {adjusted.number}"),
+        ("Paragraf", f"§ {adjusted.number}"),
     ]:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html, label
     extract = client.get(f"{url}utdrag/")
