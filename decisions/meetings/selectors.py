@@ -283,11 +283,12 @@ def paragraph_legal_status(paragraph: Paragraph, today: datetime.date | None = N
     else:
         appeals = tuple(paragraph.appeals.order_by("received_on", "pk"))
     appeal_ends_on = notices.appeal_end_date(posted_on) if posted_on else None
+    late = {a.pk for a in appeals if appeal_ends_on and a.received_on > appeal_ends_on}
     for appeal in appeals:
-        appeal.late = bool(appeal_ends_on and appeal.received_on > appeal_ends_on)
+        setattr(appeal, "late", appeal.pk in late)  # noqa: B010 - shown on the § page
     # An appeal that came in after the last day does not stop the decision from winning
     # legal force: it was final when the period ran out (the court dismisses it as late).
-    timely = [a for a in appeals if not a.late]
+    timely = [a for a in appeals if a.pk not in late]
     pending = any(a.status == Appeal.Status.PENDING for a in timely)
     annulled = any(a.status == Appeal.Status.ANNULLED for a in appeals)
     # The court's ruling can itself be appealed: final only when it is.
@@ -295,9 +296,9 @@ def paragraph_legal_status(paragraph: Paragraph, today: datetime.date | None = N
     final_on = None
     if appeal_ends_on and not pending and not annulled and not awaiting:
         ended = [
-            a.final_on if a.status == Appeal.Status.DISMISSED else a.decided_on
+            day
             for a in timely
-            if a.decided_on
+            if (day := a.final_on if a.status == Appeal.Status.DISMISSED else a.decided_on)
         ]
         final_on = max([appeal_ends_on + datetime.timedelta(days=1), *ended])
     final = bool(final_on and today >= final_on)

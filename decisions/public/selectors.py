@@ -89,7 +89,7 @@ def _notices(meetings: QuerySet[Meeting], paragraphs: QuerySet[Paragraph]) -> li
     """The protocols' and the §§' notices, newest posting first."""
     notices = [_notice(m) for m in meetings] + [_paragraph_notice(p) for p in paragraphs]
     notices.sort(key=lambda n: (n.meeting.body.name, n.paragraph.number if n.paragraph else 0))
-    notices.sort(key=lambda n: n.dates.posted_on, reverse=True)
+    notices.sort(key=lambda n: n.dates.posted_on or datetime.date.min, reverse=True)
     return notices
 
 
@@ -107,7 +107,7 @@ def notice_archive(today: datetime.date | None = None, year: int | None = None) 
     """The notices taken down (their appeal period has run out), newest first; of one
     posting year when ``year`` is given."""
     today = today or timezone.localdate()
-    posted = {"notice_posted_on__lte": today}
+    posted: dict[str, object] = {"notice_posted_on__lte": today}
     if year:
         posted["notice_posted_on__year"] = year
     notices = _notices(_posted_meetings().filter(**posted), _posted_paragraphs().filter(**posted))

@@ -287,7 +287,7 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
             document_date=drawn_up_on,
         )
         if marked.sources:
-            source = marked.sources.get(paragraph.case_id) or next(iter(marked.sources.values()))
+            source = marked.sources.get(paragraph.case.pk) or next(iter(marked.sources.values()))
             with translation.override("sv"):
                 note = _("Återger sekretessmarkerade uppgifter i %(cases)s.") % {
                     "cases": ", ".join(case.dnr for case in marked.hidden)
