@@ -8,3 +8,10 @@ class DecisionsConfig(AppConfig):
 
     name = "decisions"
     verbose_name = _("Beslut och sammanträden")
+
+    def ready(self):
+        from decisions.meetings import record_access
+        from projects import secrecy
+
+        # a signed protocol's copy in a case's registry is opened by the record's rule
+        secrecy.register_source_gate(record_access.COPY_PREFIX, record_access.copy_refusal)

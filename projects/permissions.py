@@ -228,6 +228,9 @@ def can_view_document(user, document) -> Access:
         return _no_role()
     if secrecy.document_hidden(user, document):
         return deny(_("Dokumentet omfattas av sekretess."))
+    refusal = secrecy.source_refusal(user, document)
+    if refusal:
+        return deny(refusal)
     return ALLOW
 
 

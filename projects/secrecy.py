@@ -30,7 +30,7 @@ A signed protocol is never re-rendered: its record is kept as signed.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -257,6 +257,27 @@ def hidden_documents_q(user) -> Q | None:
     if settings.SECRECY_ALLOW_CASE_OFFICER and getattr(user, "pk", None):
         hidden &= ~Q(case__officer=user)
     return hidden
+
+
+# Documents the app made from a record kept elsewhere (a signed protocol, registered in each
+# case it decides, repeats the marked texts of the other cases too): who may open such a
+# copy is that record's rule, given by the layer that made it, by the prefix of the copy's
+# ``source_key`` (``register_source_gate`` at start-up: projects knows no higher app).
+_SOURCE_GATES: dict[str, Callable[[object, Document], str]] = {}
+
+
+def register_source_gate(prefix: str, gate: Callable[[object, Document], str]) -> None:
+    """``gate(user, document)``: the reason ``user`` may not open the copy, or ""."""
+    _SOURCE_GATES[prefix] = gate
+
+
+def source_refusal(user, document: Document) -> str:
+    """Why ``user`` may not open ``document`` by the rule of the record it copies ("")."""
+    key = document.source_key or ""
+    for prefix, gate in _SOURCE_GATES.items():
+        if key.startswith(prefix):
+            return gate(user, document)
+    return ""
 
 
 def document_hidden(user, document: Document) -> bool:

@@ -1179,31 +1179,6 @@ def secrecy_mark(
 
 
 @transaction.atomic
-def secrecy_mark_repeating(
-    *, case: Case, document: Document, source: SecrecyMarking | None, note: str, user
-) -> SecrecyMarking | None:
-    """Mark a document the app made and registered (a protocol, an extract) that repeats
-    marked material of ``case`` (``source``: the marking it repeats), as the marking of
-    that material warns: not a user's decision, so no permission is asked; ``user`` is who
-    made the document. Nothing when the document is already marked."""
-    if document.case_id != case.pk:
-        raise ValidationError({"document": _("Dokumentet hör inte till ärendet.")})
-    if SecrecyMarking.objects.filter(document=document, lifted_at__isnull=True).exists():
-        return None
-    marking = SecrecyMarking(
-        case=case,
-        document=document,
-        provision=source.provision if source is not None else None,
-        note=_strip(note)[:500],
-        marked_by=user,
-    )
-    marking._history_user = user  # type: ignore[attr-defined]
-    marking.save()
-    _sync_document_flag(document)
-    return marking
-
-
-@transaction.atomic
 def secrecy_lift(*, user, marking: SecrecyMarking, reason: str) -> SecrecyMarking:
     """Lift a marking with a reason; the marking stays, with who lifted it, when and why."""
     current = SecrecyMarking.objects.select_for_update().select_related("case").get(pk=marking.pk)

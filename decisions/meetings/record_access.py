@@ -17,56 +17,54 @@ from django.utils.translation import gettext as _
 from core.access import ALLOW, Access, deny
 from decisions.meetings.models import GeneratedDocument, Meeting, Paragraph
 from projects import secrecy
-from projects.models import Case, Document, SecrecyAccessLog, SecrecyMarking
+from projects.models import Case, Document, SecrecyAccessLog
 
 
 @dataclass
 class RecordSecrecy:
-    """The cases a record holds marked material of: hidden from the user, or shown; and
-    for each such case a marking it repeats (for the marking of a registered copy)."""
+    """The cases a record holds marked material of: hidden from the user, or shown."""
 
     hidden: list[Case] = field(default_factory=list)
     shown: list[Case] = field(default_factory=list)
-    sources: dict[int, SecrecyMarking | None] = field(default_factory=dict)
 
 
-def _paragraphs(meeting: Meeting, paragraph: Paragraph | None) -> list[Paragraph]:
-    if paragraph is not None:
-        return [paragraph] if paragraph.case_id else []
-    return list(meeting.paragraphs.filter(case__isnull=False).select_related("case"))
+def _record_cases(meeting: Meeting, paragraph: Paragraph | None) -> tuple[dict, list[int]]:
+    """The cases whose texts the record prints (the §§' cases and those of the delegation
+    decisions reported under them, whose decision texts it repeats), and its §§."""
+    paragraphs = (
+        [paragraph] if paragraph is not None else list(meeting.paragraphs.select_related("case"))
+    )
+    cases = {p.case_id: p.case for p in paragraphs if p.case_id}
+    items = [p.agenda_item_id for p in paragraphs if p.agenda_item_id]
+    if items:
+        reported = Case.objects.filter(delegation_decisions__agenda_items__in=items).distinct()
+        for case in reported:
+            cases.setdefault(case.pk, case)
+    return cases, [p.pk for p in paragraphs]
 
 
 def record_secrecy(user, meeting: Meeting, paragraph: Paragraph | None = None) -> RecordSecrecy:
     """The marked material the record of ``meeting`` (or of one §) holds, by case: the
     project's texts marked (on the case or on another case of its project, or the whole
-    case) and the §'s marked beslutsunderlag. ``user=None``: what is marked at all."""
-    paragraphs = _paragraphs(meeting, paragraph)
+    case) and the §'s marked beslutsunderlag."""
+    cases, paragraph_ids = _record_cases(meeting, paragraph)
     result = RecordSecrecy()
-    if not paragraphs:
+    if not cases:
         return result
-    cases = {p.case_id: p.case for p in paragraphs}
     secrets = secrecy.secrets_for(user, list(cases.values()))
-    marked_basis = {
-        document.case_id: document
-        for document in Document.objects.filter(
-            confidential=True, paragraphs__in=[p.pk for p in paragraphs]
+    marked_basis = set(
+        Document.objects.filter(confidential=True, paragraphs__in=paragraph_ids).values_list(
+            "case_id", flat=True
         )
-    }
+    )
     for case_id, case in cases.items():
-        fields = [
-            marking
-            for key in secrecy.MARKABLE_FIELDS
-            if (marking := secrets.field_marking(case_id, key)) is not None
-        ]
-        basis = marked_basis.get(case_id)
-        if not fields and basis is None:
-            continue
-        result.sources[case_id] = (
-            fields[0] if fields else secrets.document_marking(basis) if basis else None
+        marked = case_id in marked_basis or any(
+            secrets.field_marking(case_id, key) for key in secrecy.MARKABLE_FIELDS
         )
-        hidden = user is None or (
-            any(secrets.hides_field(case_id, key) for key in secrecy.MARKABLE_FIELDS)
-            or (basis is not None and not secrecy.may_see_secret(user, case))
+        if not marked:
+            continue
+        hidden = any(secrets.hides_field(case_id, key) for key in secrecy.MARKABLE_FIELDS) or (
+            case_id in marked_basis and not secrecy.may_see_secret(user, case)
         )
         (result.hidden if hidden else result.shown).append(case)
     return result
@@ -90,13 +88,37 @@ def log_record_read(user, meeting: Meeting, paragraph: Paragraph | None, *, what
     """The allowed user's reading of marked material in the record, one row per case
     (nothing read for a user who may see no marked material of them)."""
     if paragraph is not None and (
-        paragraph.case_id is None or not secrecy.may_see_secret(user, paragraph.case)
+        (paragraph.case_id is None and paragraph.agenda_item_id is None)
+        or (paragraph.case_id is not None and not secrecy.may_see_secret(user, paragraph.case))
     ):
         return
     for case in record_secrecy(user, meeting, paragraph).shown:
         secrecy.log_access(
             user=user, case=case, action=SecrecyAccessLog.Action.VIEW, what=what, path=path
         )
+
+
+COPY_PREFIX = "meetings.generated:"
+
+
+def copy_key(document: GeneratedDocument) -> str:
+    """The ``source_key`` of the document's copies in the cases' registries."""
+    return f"{COPY_PREFIX}{document.pk}"
+
+
+def copy_refusal(user, copy: Document) -> str:
+    """Why ``user`` may not open a registered copy of a protocol or extract ("" if they
+    may): the rule of the record it copies, whichever case's registry holds it."""
+    pk = copy.source_key.removeprefix(COPY_PREFIX)
+    source = (
+        GeneratedDocument.objects.select_related("meeting", "paragraph").filter(pk=pk).first()
+        if pk.isdigit()
+        else None
+    )
+    if source is None or not is_record_document(source):
+        return ""
+    access = can_read_record(user, source.meeting, source.paragraph)
+    return "" if access else str(access.reason)
 
 
 def is_record_document(document: GeneratedDocument) -> bool:

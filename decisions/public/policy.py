@@ -33,7 +33,15 @@ def _secret_paragraph() -> Q:
     marked_case = SecrecyMarking.objects.filter(
         case__project=OuterRef("case__project"), document=None, lifted_at__isnull=True
     )
-    return Q(basis_documents__confidential=True) | Q(Exists(marked_case))
+    # the delegation decisions reported under the § print their decision texts
+    marked_reported = SecrecyMarking.objects.filter(
+        case__project__cases__delegation_decisions__agenda_items=OuterRef("agenda_item"),
+        document=None,
+        lifted_at__isnull=True,
+    )
+    return (
+        Q(basis_documents__confidential=True) | Q(Exists(marked_case)) | Q(Exists(marked_reported))
+    )
 
 
 def case_is_secret(case: Case) -> bool:

@@ -84,6 +84,7 @@ def paragraph_notice_detail(request, pk):
         raise Http404 from exc
     paragraph = notice.paragraph
     assert paragraph is not None
+    withheld = policy.paragraph_withheld(paragraph)
     return render(
         request,
         "public/notice_detail.html",
@@ -91,10 +92,13 @@ def paragraph_notice_detail(request, pk):
             "notice": notice,
             "meeting": notice.meeting,
             "paragraph": paragraph,
+            # a § whose record is withheld may name what is secret (a wholly marked case's
+            # name): its number only
+            "paragraph_title": "" if withheld else paragraph.title,
             "dates": notice.dates,
             "on_board": notice.is_up(today),
             "numbers": {"first": paragraph.number, "last": paragraph.number},
-            "withheld": policy.paragraph_withheld(paragraph),
+            "withheld": withheld,
             "protocol": selectors.notice_extract(paragraph),
             "kept_at": settings.PROTOCOL_KEPT_AT,
         },

@@ -65,7 +65,7 @@ def _lock_meeting(user, meeting: Meeting) -> Meeting:
 
 def _lock_meeting_facts(user, meeting: Meeting) -> Meeting:
     """``_lock_meeting`` for a change of what every § of the meeting rests on (who was
-    present, the adjuster, the date and place): refused (Conflict) once a § is justerad at
+    present, the adjuster): refused (Conflict) once a § is justerad at
     once, since its record says who took part and the protocol must say the same."""
     locked = _lock_meeting(user, meeting)
     refuse_if_paragraph_adjusted(locked)

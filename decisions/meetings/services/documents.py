@@ -32,11 +32,7 @@ from decisions.meetings.models import (
     Paragraph,
 )
 from projects.models import Direction, Document, PartyKind
-from projects.services import (
-    document_mark_sent,
-    document_register_generated,
-    secrecy_mark_repeating,
-)
+from projects.services import document_mark_sent, document_register_generated
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +236,8 @@ def document_store(
 
 
 def _source_key(document: GeneratedDocument) -> str:
-    return f"meetings.generated:{document.pk}"
+    # opened by the record's rule wherever it is registered (record_access.copy_refusal)
+    return record_access.copy_key(document)
 
 
 def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
@@ -261,18 +258,11 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
         title_prefix = _("Protokollsutdrag")
     else:
         return
-    # A copy that repeats marked material (of its own case, or of another case decided in
-    # the same protocol) is marked as that material is: the case's registry warns.
-    marked = record_access.record_secrecy(
-        None,
-        meeting,
-        document.paragraph if document.kind == GeneratedDocument.Kind.EXTRACT else None,
-    )
     for paragraph in paragraphs:
         if paragraph.case is None:
             continue
         title = f"{title_prefix} {body.reference_name} {meeting.date:%Y-%m-%d} § {paragraph.number}"
-        registered = document_register_generated(
+        document_register_generated(
             case=paragraph.case,
             source_key=_source_key(document),
             title=title,
@@ -286,19 +276,6 @@ def register_in_cases(document: GeneratedDocument, pdf: bytes) -> None:
             description=f"§ {paragraph.number} {paragraph.title}",
             document_date=drawn_up_on,
         )
-        if marked.sources:
-            source = marked.sources.get(paragraph.case.pk) or next(iter(marked.sources.values()))
-            with translation.override("sv"):
-                note = _("Återger sekretessmarkerade uppgifter i %(cases)s.") % {
-                    "cases": ", ".join(case.dnr for case in marked.hidden)
-                }
-            secrecy_mark_repeating(
-                case=paragraph.case,
-                document=registered,
-                source=source,
-                note=note,
-                user=document.created_by,
-            )
 
 
 def extract_message(paragraph: Paragraph, name: str, *, sha256: str) -> tuple[str, str]:

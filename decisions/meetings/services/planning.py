@@ -92,8 +92,8 @@ def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
     locked = _lock_meeting(user, meeting)
     if any(
         field in data and data[field] != getattr(locked, field)
-        for field in ("date", "start_time", "place")
-    ):  # what a § justerad at once rests on (its end time is set later)
+        for field in ("date", "start_time", "place", "secretary")
+    ):  # what a § justerad at once rests on and its extract prints (its end time comes later)
         refuse_if_paragraph_adjusted(locked)
     old_date = locked.date
     old_delegation_title = _delegation_title(locked)
@@ -240,7 +240,7 @@ def attendance_set(*, user, meeting: Meeting, entries: list[dict]) -> list[Atten
 def other_attendee_add(
     *, user, meeting: Meeting, name: str, function: str = "", paragraphs: str = ""
 ) -> OtherAttendee:
-    locked = _lock_meeting_facts(user, meeting)
+    locked = _lock_meeting(user, meeting)
     position = (locked.others.aggregate(m=Max("position"))["m"] or 0) + 1
     other = OtherAttendee(
         meeting=locked,
@@ -256,7 +256,7 @@ def other_attendee_add(
 
 @transaction.atomic
 def other_attendee_remove(*, user, other: OtherAttendee) -> None:
-    _lock_meeting_facts(user, other.meeting)
+    _lock_meeting(user, other.meeting)
     other.delete()
 
 

@@ -210,9 +210,9 @@ def test_a_motion_cannot_be_added_to_an_immediately_adjusted_paragraph(secretary
 
 
 def test_what_an_adjusted_paragraph_rests_on_is_not_changed_afterwards(secretary, officer, members):
-    """Once a § is justerad at once, the meeting's attendance, its adjuster, its other
-    attendees, date and place are what that § rests on: refused with the reason (409). The
-    end time is set later, as the meeting goes on."""
+    """Once a § is justerad at once, the meeting's attendance, its adjuster, date, place and
+    secretary are what that § rests on: refused with the reason (409). The end time is set
+    later, as the meeting goes on, and a guest for a later § is still added."""
     paragraph = _decided_paragraph(secretary, officer, members)
     chair, adjuster = _signers()
     for user in (chair, adjuster):
@@ -225,12 +225,12 @@ def test_what_an_adjusted_paragraph_rests_on_is_not_changed_afterwards(secretary
     attempts = [
         lambda: svc.attendance_set(user=secretary, meeting=meeting, entries=present),
         lambda: svc.meeting_set_adjuster(user=secretary, meeting=meeting, adjuster=None),
-        lambda: svc.other_attendee_add(user=secretary, meeting=meeting, name="Sen Gäst"),
         lambda: svc.meeting_update(user=secretary, meeting=meeting, data={"place": "Kiruna"}),
     ]
     for attempt in attempts:
         with pytest.raises(Conflict, match=f"§ {paragraph.number} är omedelbart justerad"):
             attempt()
     svc.meeting_update(user=secretary, meeting=meeting, data={"end_time": datetime.time(16, 30)})
+    svc.other_attendee_add(user=secretary, meeting=meeting, name="Sen Gäst", paragraphs="§ 99")
     meeting.refresh_from_db()
     assert meeting.end_time == datetime.time(16, 30) and meeting.place != "Kiruna"

@@ -106,3 +106,12 @@ def test_a_marked_paragraph_is_announced_but_its_extract_withheld(
     page = client.get(url).content.decode()
     assert "publiceras därför inte här" in page
     assert client.get(f"{url}utdrag/").status_code == 404
+
+
+def test_a_withheld_paragraphs_notice_does_not_name_it(adjusted, secretary, decision_maker, client):
+    """A wholly marked case's name is masked in the e-diarium: the § notice, whose title
+    is the case's name, gives the § number only."""
+    project_svc.secrecy_mark(user=decision_maker, case=adjusted.case)
+    svc.paragraph_notice_publish(user=secretary, paragraph=adjusted)
+    page = client.get(f"/anslagstavla/paragraf/{adjusted.pk}/").content.decode()
+    assert adjusted.title not in page and f"§ {adjusted.number}" in page
