@@ -14,4 +14,7 @@ class DecisionsConfig(AppConfig):
         from projects import secrecy
 
         # a signed protocol's copy in a case's registry is opened by the record's rule
-        secrecy.register_source_gate(record_access.COPY_PREFIX, record_access.copy_refusal)
+        secrecy.register_source_gate(
+            record_access.COPY_PREFIX,
+            secrecy.SourceGate(refusal=record_access.copy_refusal, reads=record_access.copy_reads),
+        )

@@ -575,15 +575,9 @@ class DocumentViewSet(
     def download(self, request, pk=None):
         document = self.get_object()
         handle = open_verified(document.file, document.sha256, what=document.registry_label)
-        if secrecy.document_marked(document):
-            secrecy.log_access(
-                user=request.user,
-                case=document.case,
-                document=document,
-                action="download",
-                what=f"{document.registry_label} {document.title} (API)",
-                path=request.path,
-            )
+        secrecy.log_document_read(
+            request.user, document, action="download", path=request.path, via=" (API)"
+        )
         return FileResponse(
             handle,
             as_attachment=True,

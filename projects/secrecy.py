@@ -263,21 +263,46 @@ def hidden_documents_q(user) -> Q | None:
 # case it decides, repeats the marked texts of the other cases too): who may open such a
 # copy is that record's rule, given by the layer that made it, by the prefix of the copy's
 # ``source_key`` (``register_source_gate`` at start-up: projects knows no higher app).
-_SOURCE_GATES: dict[str, Callable[[object, Document], str]] = {}
+@dataclass(frozen=True)
+class SourceGate:
+    """``refusal(user, document)``: the reason ``user`` may not open the copy, or "";
+    ``reads(user, document)``: the cases whose marked material the copy shows to ``user``
+    (their reading is logged)."""
+
+    refusal: Callable[[object, Document], str]
+    reads: Callable[[object, Document], list]
 
 
-def register_source_gate(prefix: str, gate: Callable[[object, Document], str]) -> None:
-    """``gate(user, document)``: the reason ``user`` may not open the copy, or ""."""
+_SOURCE_GATES: dict[str, SourceGate] = {}
+
+
+def register_source_gate(prefix: str, gate: SourceGate) -> None:
     _SOURCE_GATES[prefix] = gate
+
+
+def _source_gate(document: Document) -> SourceGate | None:
+    key = document.source_key or ""
+    return next((g for prefix, g in _SOURCE_GATES.items() if key.startswith(prefix)), None)
 
 
 def source_refusal(user, document: Document) -> str:
     """Why ``user`` may not open ``document`` by the rule of the record it copies ("")."""
-    key = document.source_key or ""
-    for prefix, gate in _SOURCE_GATES.items():
-        if key.startswith(prefix):
-            return gate(user, document)
-    return ""
+    gate = _source_gate(document)
+    return gate.refusal(user, document) if gate is not None else ""
+
+
+def log_document_read(user, document: Document, *, action: str, path: str, via: str = "") -> None:
+    """A marked document opened, or a copy of a record showing marked material of other
+    cases: one access log row per case whose marked material it shows."""
+    what = f"{document.registry_label} {document.title}{via}"
+    if document_marked(document):
+        log_access(
+            user=user, case=document.case, action=action, what=what, document=document, path=path
+        )
+    gate = _source_gate(document)
+    for case in gate.reads(user, document) if gate is not None else ():
+        if case.pk != document.case_id or not document_marked(document):
+            log_access(user=user, case=case, action=action, what=what, document=document, path=path)
 
 
 def document_hidden(user, document: Document) -> bool:

@@ -563,17 +563,12 @@ def _serve_document(request, pk, *, inline: bool):
     _guard(permissions.can_view_document(request.user, document))
     handle = open_verified(document.file, document.sha256, what=document.registry_label)
     shown_inline = inline and document.content_type in INLINE_TYPES
-    if secrecy.document_marked(document):
-        secrecy.log_access(
-            user=request.user,
-            case=document.case,
-            document=document,
-            action=SecrecyAccessLog.Action.VIEW
-            if shown_inline
-            else SecrecyAccessLog.Action.DOWNLOAD,
-            what=f"{document.registry_label} {document.title}",
-            path=request.path,
-        )
+    secrecy.log_document_read(
+        request.user,
+        document,
+        action=SecrecyAccessLog.Action.VIEW if shown_inline else SecrecyAccessLog.Action.DOWNLOAD,
+        path=request.path,
+    )
     # Django writes the name as RFC 5987 ``filename*=utf-8''...`` when it is not ASCII.
     return FileResponse(
         handle,

@@ -106,19 +106,32 @@ def copy_key(document: GeneratedDocument) -> str:
     return f"{COPY_PREFIX}{document.pk}"
 
 
-def copy_refusal(user, copy: Document) -> str:
-    """Why ``user`` may not open a registered copy of a protocol or extract ("" if they
-    may): the rule of the record it copies, whichever case's registry holds it."""
+def _copied(copy: Document) -> GeneratedDocument | None:
     pk = copy.source_key.removeprefix(COPY_PREFIX)
     source = (
         GeneratedDocument.objects.select_related("meeting", "paragraph").filter(pk=pk).first()
         if pk.isdigit()
         else None
     )
-    if source is None or not is_record_document(source):
+    return source if source is not None and is_record_document(source) else None
+
+
+def copy_refusal(user, copy: Document) -> str:
+    """Why ``user`` may not open a registered copy of a protocol or extract ("" if they
+    may): the rule of the record it copies, whichever case's registry holds it."""
+    source = _copied(copy)
+    if source is None:
         return ""
     access = can_read_record(user, source.meeting, source.paragraph)
     return "" if access else str(access.reason)
+
+
+def copy_reads(user, copy: Document) -> list[Case]:
+    """The cases whose marked material the copy shows to ``user`` (logged when opened)."""
+    source = _copied(copy)
+    if source is None:
+        return []
+    return record_secrecy(user, source.meeting, source.paragraph).shown
 
 
 def is_record_document(document: GeneratedDocument) -> bool:

@@ -105,6 +105,11 @@ def test_the_copies_in_the_cases_registries_are_opened_by_the_records_rule(
     assert client.get(url).status_code == 200
     allowed = client_for(decision_maker)
     assert allowed.get(reverse("projects:document_download", args=[copy41.pk])).status_code == 200
+    assert allowed.get(f"/api/v1/documents/{copy41.pk}/download/").status_code == 200
+    # the allowed reading is logged under the case whose marked material the copy shows
+    logged = SecrecyAccessLog.objects.filter(user=decision_maker, document=copy41)
+    assert [row.case_id for row in logged] == [case35.pk, case35.pk]
+    assert not SecrecyAccessLog.objects.filter(user=other).exists()
     # lifted: every copy opens for the officer
     marking = SecrecyMarking.objects.get(case=case35, field="project.summary")
     project_svc.secrecy_lift(user=decision_maker, marking=marking, reason="Prövat: offentligt.")
