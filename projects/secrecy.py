@@ -104,29 +104,24 @@ class Secrets:
     # or the whole of that case): the texts are the project's, shown on every case of it.
     from_project: dict[int, list[SecrecyMarking]] = field(default_factory=dict)
 
-    def _allowed(self, case_id: int) -> bool:
+    def _allowed_with_officer(self, officer_id: int | None) -> bool:
         if not user_roles(self.user):
             return False
         if allowed_everywhere(self.user):
             return True
         return bool(
-            settings.SECRECY_ALLOW_CASE_OFFICER
-            and self.officers.get(case_id) == getattr(self.user, "pk", None)
+            settings.SECRECY_ALLOW_CASE_OFFICER and officer_id == getattr(self.user, "pk", None)
         )
+
+    def _allowed(self, case_id: int) -> bool:
+        return self._allowed_with_officer(self.officers.get(case_id))
 
     def _allowed_marking(self, case_id: int, marking: SecrecyMarking) -> bool:
         """A marking made on another case of the project: its case's officer, not this
         case's, may see it (as the project's edit form requires)."""
         if marking.case_id == case_id:
             return self._allowed(case_id)
-        if not user_roles(self.user):
-            return False
-        if allowed_everywhere(self.user):
-            return True
-        return bool(
-            settings.SECRECY_ALLOW_CASE_OFFICER
-            and getattr(marking, "marked_officer", None) == getattr(self.user, "pk", None)
-        )
+        return self._allowed_with_officer(getattr(marking, "marked_officer", None))
 
     def markings(self, case_id: int) -> list[SecrecyMarking]:
         """The markings made on this case (the page lists them)."""
@@ -181,7 +176,7 @@ class Secrets:
     def shows_marked_texts(self, case_id: int) -> bool:
         """The user sees the project's texts marked on this case (a field or the whole
         case) unmasked: a view to log where those texts are shown."""
-        return any(m.document_id is None and self._allowed(case_id) for m in self.markings(case_id))
+        return self._allowed(case_id) and any(project_wide(m) for m in self.markings(case_id))
 
     def field_text(self, case_id: int, key: str, value: str) -> str:
         marking = self.hides_field(case_id, key)
@@ -294,15 +289,13 @@ def source_refusal(user, document: Document) -> str:
 def log_document_read(user, document: Document, *, action: str, path: str, via: str = "") -> None:
     """A marked document opened, or a copy of a record showing marked material of other
     cases: one access log row per case whose marked material it shows."""
-    what = f"{document.registry_label} {document.title}{via}"
-    if document_marked(document):
-        log_access(
-            user=user, case=document.case, action=action, what=what, document=document, path=path
-        )
     gate = _source_gate(document)
-    for case in gate.reads(user, document) if gate is not None else ():
-        if case.pk != document.case_id or not document_marked(document):
-            log_access(user=user, case=case, action=action, what=what, document=document, path=path)
+    cases = {case.pk: case for case in (gate.reads(user, document) if gate is not None else ())}
+    if document_marked(document):
+        cases.setdefault(document.case_id, document.case)
+    what = f"{document.registry_label} {document.title}{via}"
+    for case in cases.values():
+        log_access(user=user, case=case, action=action, what=what, document=document, path=path)
 
 
 def document_hidden(user, document: Document) -> bool:
@@ -411,12 +404,13 @@ class CaseCopies:
         return masked
 
 
+_UNREAD = object()
+
+
 def _marked_officer(marking: SecrecyMarking):
+    """The officer of the marked case (annotated by ``markings_queryset``, else read)."""
     officer = getattr(marking, "marked_officer", _UNREAD)
     return marking.case.officer_id if officer is _UNREAD else officer
-
-
-_UNREAD = object()
 
 
 def _case_copies(markings: list[SecrecyMarking], *, titles: bool, project=None) -> CaseCopies:

@@ -618,10 +618,7 @@ class DocumentDownloadView(APIView):
         ViewMeetingsPermission.check(request)
         document = get_object_or_404(GeneratedDocument.objects.select_related("meeting"), pk=pk)
         if record_access.is_record_document(document):
-            require(
-                record_access.can_read_record(request.user, document.meeting, document.paragraph)
-            )
-            record_access.log_record_read(
+            record_access.require_readable(
                 request.user,
                 document.meeting,
                 document.paragraph,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from core.access import ALLOW, Access, deny
+from core.access import ALLOW, Access, deny, require
 from decisions.meetings.models import GeneratedDocument, Meeting, Paragraph
 from projects import secrecy
 from projects.models import Case, Document, SecrecyAccessLog
@@ -71,7 +71,10 @@ def record_secrecy(user, meeting: Meeting, paragraph: Paragraph | None = None) -
 
 
 def can_read_record(user, meeting: Meeting, paragraph: Paragraph | None = None) -> Access:
-    found = record_secrecy(user, meeting, paragraph)
+    return _refusal(record_secrecy(user, meeting, paragraph))
+
+
+def _refusal(found: RecordSecrecy) -> Access:
     if not found.hidden:
         return ALLOW
     return deny(
@@ -87,15 +90,23 @@ def can_read_record(user, meeting: Meeting, paragraph: Paragraph | None = None) 
 def log_record_read(user, meeting: Meeting, paragraph: Paragraph | None, *, what: str, path: str):
     """The allowed user's reading of marked material in the record, one row per case
     (nothing read for a user who may see no marked material of them)."""
-    if paragraph is not None and (
-        (paragraph.case_id is None and paragraph.agenda_item_id is None)
-        or (paragraph.case_id is not None and not secrecy.may_see_secret(user, paragraph.case))
+    if (
+        paragraph is not None
+        and paragraph.case_id
+        and not secrecy.may_see_secret(user, paragraph.case)
     ):
         return
     for case in record_secrecy(user, meeting, paragraph).shown:
         secrecy.log_access(
             user=user, case=case, action=SecrecyAccessLog.Action.VIEW, what=what, path=path
         )
+
+
+def require_readable(user, meeting: Meeting, paragraph: Paragraph | None, *, what, path) -> None:
+    """The record served: ``PermissionDenied`` (403, with the Dnr) for those who may not
+    see a marked part of it, and the reading logged for those who may."""
+    require(can_read_record(user, meeting, paragraph))
+    log_record_read(user, meeting, paragraph, what=str(what), path=path)
 
 
 COPY_PREFIX = "meetings.generated:"
@@ -116,22 +127,32 @@ def _copied(copy: Document) -> GeneratedDocument | None:
     return source if source is not None and is_record_document(source) else None
 
 
+def _copy_secrecy(user, copy: Document) -> RecordSecrecy:
+    """``record_secrecy`` of the record ``copy`` copies, read once per copy and user (the
+    download asks for the refusal, then for the reads to log)."""
+    cached = getattr(copy, "_record_secrecy", None)
+    if cached is not None and cached[0] is user:
+        return cached[1]
+    source = _copied(copy)
+    found = (
+        record_secrecy(user, source.meeting, source.paragraph)
+        if source is not None
+        else RecordSecrecy()
+    )
+    copy._record_secrecy = (user, found)  # type: ignore[attr-defined]
+    return found
+
+
 def copy_refusal(user, copy: Document) -> str:
     """Why ``user`` may not open a registered copy of a protocol or extract ("" if they
     may): the rule of the record it copies, whichever case's registry holds it."""
-    source = _copied(copy)
-    if source is None:
-        return ""
-    access = can_read_record(user, source.meeting, source.paragraph)
+    access = _refusal(_copy_secrecy(user, copy))
     return "" if access else str(access.reason)
 
 
 def copy_reads(user, copy: Document) -> list[Case]:
     """The cases whose marked material the copy shows to ``user`` (logged when opened)."""
-    source = _copied(copy)
-    if source is None:
-        return []
-    return record_secrecy(user, source.meeting, source.paragraph).shown
+    return _copy_secrecy(user, copy).shown
 
 
 def is_record_document(document: GeneratedDocument) -> bool:

@@ -1261,10 +1261,7 @@ def protocol_sign(request, pk):
 def _require_record(request, meeting, paragraph, what) -> None:
     """The signed record holds marked material as signed: 403 for those who may not see
     it, and the reading logged for those who may (``record_access``)."""
-    require(record_access.can_read_record(request.user, meeting, paragraph))
-    record_access.log_record_read(
-        request.user, meeting, paragraph, what=str(what), path=request.path
-    )
+    record_access.require_readable(request.user, meeting, paragraph, what=what, path=request.path)
 
 
 @require_GET

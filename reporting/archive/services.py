@@ -1,6 +1,5 @@
 """Ordering an archive export and the work of its Celery task."""
 
-import hashlib
 import logging
 import tempfile
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import job_done, job_enqueue, job_fail, job_start, job_step
+from core.stored import file_digest
 from projects.models import CLOSED_STATES, Case
 from reporting.archive.models import ArchiveExport
 from reporting.archive.package import build_package
@@ -82,9 +82,7 @@ def archive_export_run(*, job_id: int) -> ArchiveExport | None:
                 job.case_ids, handle, objid=objid, label=label, progress=progress
             )
             handle.seek(0)
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+            sha256 = file_digest(handle)
             size = handle.tell()
             handle.seek(0)
             if job.file:
@@ -103,7 +101,7 @@ def archive_export_run(*, job_id: int) -> ArchiveExport | None:
         package_id=objid,
         file=job.file.name,
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         documents=result.documents,
         renditions=result.renditions,
         conversion_failures="\n".join(result.conversion_failures),
