@@ -234,3 +234,32 @@ def test_what_an_adjusted_paragraph_rests_on_is_not_changed_afterwards(secretary
     svc.other_attendee_add(user=secretary, meeting=meeting, name="Sen Gäst", paragraphs="§ 99")
     meeting.refresh_from_db()
     assert meeting.end_time == datetime.time(16, 30) and meeting.place != "Kiruna"
+
+
+def test_the_secretary_records_the_ruling_and_its_legal_force_on_the_page(
+    signed_run_meeting, secretary, client_for
+):
+    """Through the appeal's form: dismissed without the day the ruling won legal force,
+    the § waits; recorded again with it (the § page offers it), the § is final from then."""
+    from django.urls import reverse
+
+    meeting = signed_run_meeting["meeting"]
+    posted_on = timezone.localdate(meeting.signed_at)
+    svc.notice_publish(user=secretary, meeting=meeting, posted_on=posted_on)
+    p35 = Paragraph.objects.select_related("meeting").get(pk=signed_run_meeting["p35"].pk)
+    appeal = svc.appeal_record(
+        user=secretary, paragraph=p35, received_on=posted_on, appellant="Kommunmedlem"
+    )
+    client = client_for(secretary)
+    url = reverse("decisions:appeal_decide", args=[appeal.pk])
+    decided = posted_on + datetime.timedelta(days=40)
+    data = {"status": "dismissed", "decided_on": decided.isoformat(), "note": ""}
+    assert client.post(url, data).status_code == 302
+    page = client.get(p35.get_absolute_url()).content.decode()
+    assert "Registrera när avgörandet vann laga kraft" in page
+    bad = client.post(url, {**data, "final_on": (decided - datetime.timedelta(days=1)).isoformat()})
+    assert bad.status_code == 400 and "innan det meddelades" in bad.content.decode()
+    final = decided + datetime.timedelta(days=25)
+    assert client.post(url, {**data, "final_on": final.isoformat()}).status_code == 302
+    status = paragraph_legal_status(Paragraph.objects.get(pk=p35.pk), today=final)
+    assert status.final and status.final_on == final
