@@ -32,14 +32,29 @@ def _weekday_between(year: int, month: int, first_day: int, weekday: int) -> dat
     return start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
 
 
+# nationaldagen a public holiday, and annandag pingst no longer one, from 2005 (lag 1989:253)
+NATIONAL_DAY_FROM = 2005
+
+
 @cache
 def swedish_non_working_days(year: int) -> frozenset[datetime.date]:
-    """Public holidays plus the days lag 1930:173 treats alike (midsommar-, jul-, nyårsafton)."""
+    """Public holidays plus the days lag 1930:173 treats alike (midsommar-, jul-, nyårsafton).
+
+    The holidays of lag (1989:253) om allmänna helgdagar as they stood in ``year``: since
+    2005 nationaldagen (6 June) is a holiday and annandag pingst is not; until 2004 it was
+    the other way round. A date counted in a case from those years (a
+    protocol's appeal period, an old request's handling time) is counted by its own year's
+    calendar."""
     easter = easter_sunday(year)
     day = datetime.timedelta
     midsummer_eve = _weekday_between(year, 6, 19, 4)  # Friday 19-25 June
+    if year >= NATIONAL_DAY_FROM:
+        changed = datetime.date(year, 6, 6)  # nationaldagen
+    else:
+        changed = easter + day(50)  # annandag pingst
     return frozenset(
         {
+            changed,
             datetime.date(year, 1, 1),  # nyårsdagen
             datetime.date(year, 1, 6),  # trettondedag jul
             easter - day(2),  # långfredagen
@@ -48,7 +63,6 @@ def swedish_non_working_days(year: int) -> frozenset[datetime.date]:
             datetime.date(year, 5, 1),  # första maj
             easter + day(39),  # Kristi himmelsfärdsdag
             easter + day(49),  # pingstdagen
-            datetime.date(year, 6, 6),  # nationaldagen
             midsummer_eve,  # midsommarafton
             midsummer_eve + day(1),  # midsommardagen
             _weekday_between(year, 10, 31, 5),  # alla helgons dag (Saturday 31 Oct-6 Nov)

@@ -9,7 +9,12 @@ The rules (kommunallagen 2017:725 and lagen 1930:173 om beräkning av lagstadgad
   the justering** (KL 8 kap. 12 §); when that day is a Saturday, Sunday, public holiday,
   midsommarafton, julafton or nyårsafton the time runs to the next working day (lag
   1930:173). ``posting_window(signed_on)`` is the window from the signing day and
-  ``posting_deadline`` its last day. The default posting date is the signing date.
+  ``posting_deadline`` its last day. The board is the region's website, so a notice is
+  posted on the day it is published there: never on a day already past (the appeal
+  period would start before anyone could read it), either today or a later day within
+  the window (``allowed_posting_dates``). A notice not posted by the deadline is still
+  posted, late, today: the appeal period runs from the day it is posted, so a decision
+  whose notice never went up never gains legal force (``posted_late``).
 - The appeal period (laglighetsprövning, KL 13 kap. 5 §) is **three weeks from the day
   the notice was posted**: the last day is ``posted_on + 21 days``. When that day is a
   Saturday, Sunday, public holiday, midsommarafton, julafton or nyårsafton, the period
@@ -58,6 +63,21 @@ def posting_window(signed_on: datetime.date) -> tuple[datetime.date, datetime.da
     return signed_on, posting_deadline(signed_on)
 
 
+def allowed_posting_dates(
+    signed_on: datetime.date, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a notice of a justering on ``signed_on`` may be posted when it
+    is posted ``today``: from today (never earlier than the signing) to the deadline, or
+    today alone once the deadline has passed (posted late)."""
+    first, last = posting_window(signed_on)
+    first = max(first, today)
+    return first, max(first, last)
+
+
+def posted_late(signed_on: datetime.date, posted_on: datetime.date | None) -> bool:
+    return posted_on is not None and posted_on > posting_deadline(signed_on)
+
+
 def appeal_end_date(posted_on: datetime.date) -> datetime.date:
     """The last day to appeal: three weeks after posting, moved past non-working days."""
     return next_working_day_from(posted_on + APPEAL_PERIOD)
@@ -75,6 +95,10 @@ class NoticeDates:
     posted_on: datetime.date | None
     appeal_ends_on: datetime.date | None
     removed_on: datetime.date | None
+
+    @property
+    def posted_late(self) -> bool:
+        return posted_late(self.signed_on, self.posted_on)
 
 
 def notice_dates(signed_on: datetime.date, posted_on: datetime.date | None) -> NoticeDates:

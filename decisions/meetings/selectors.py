@@ -266,6 +266,11 @@ class LegalStatus:
     appeals: tuple
     label: str
 
+    @property
+    def posted_late(self) -> bool:
+        """The notice went up after its deadline (two days after the justering)."""
+        return self.signed_on is not None and notices.posted_late(self.signed_on, self.posted_on)
+
 
 def paragraph_legal_status(paragraph: Paragraph, today: datetime.date | None = None) -> LegalStatus:
     today = today or timezone.localdate()

@@ -805,8 +805,9 @@ def paragraph_sign(request, pk):
 def paragraph_notice(request, pk):
     paragraph = _paragraph(pk)
     require(permissions.can_publish_paragraph_notice(request.user, paragraph))
+    signed_on = timezone.localdate(paragraph.adjusted_at)
     form = forms.ParagraphNoticeForm(
-        request.POST or None, initial={"posted_on": timezone.localdate()}
+        request.POST or None, initial={"posted_on": _first_posting_day(signed_on)}
     )
     return service_form_view(
         request,
@@ -819,6 +820,7 @@ def paragraph_notice(request, pk):
         back=paragraph.get_absolute_url(),
         success=paragraph.get_absolute_url(),
         message=_("Justeringen av paragrafen är anslagen."),
+        intro=_posting_intro(signed_on),
     )
 
 
@@ -1360,9 +1362,9 @@ def notice_publish(request, pk):
     meeting = _meeting(pk)
     require(permissions.can_publish_notice(request.user, meeting))
     signed_on = timezone.localdate(meeting.signed_at)
-    first, last = notices.posting_window(signed_on)
-    default = min(max(timezone.localdate(), first), last)
-    form = forms.NoticeForm(request.POST or None, initial={"posted_on": default})
+    form = forms.NoticeForm(
+        request.POST or None, initial={"posted_on": _first_posting_day(signed_on)}
+    )
     return service_form_view(
         request,
         form=form,
@@ -1374,12 +1376,34 @@ def notice_publish(request, pk):
         back=meeting.get_absolute_url(),
         success=meeting.get_absolute_url() + "#anslag",
         message=_("Justeringen är anslagen på anslagstavlan."),
-        intro=_(
-            "Protokollet justerades %(signed)s. Justeringen ska anslås senast %(last)s "
-            "(andra dagen efter justeringen)."
-        )
-        % {"signed": f"{signed_on:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
+        intro=_posting_intro(signed_on),
         submit=_("Anslå"),
+    )
+
+
+def _first_posting_day(signed_on):
+    return notices.allowed_posting_dates(signed_on, timezone.localdate())[0]
+
+
+def _posting_intro(signed_on) -> str:
+    """What the secretary posting a notice reads: the deadline, or that it has passed."""
+    deadline = notices.posting_deadline(signed_on)
+    dates = {"signed": f"{signed_on:%Y-%m-%d}", "last": f"{deadline:%Y-%m-%d}"}
+    if timezone.localdate() > deadline:
+        return (
+            _(
+                "Justeringen gjordes %(signed)s och skulle ha anslagits senast %(last)s (andra "
+                "dagen efter justeringen). Anslå den nu: överklagandetiden räknas från i dag, och "
+                "beslutet vinner inte laga kraft förrän den har löpt ut."
+            )
+            % dates
+        )
+    return (
+        _(
+            "Justeringen gjordes %(signed)s. Den ska anslås senast %(last)s (andra dagen efter "
+            "justeringen); överklagandetiden räknas från den dag anslaget sätts upp."
+        )
+        % dates
     )
 
 

@@ -107,6 +107,20 @@ def test_the_non_working_days_of_each_year_2020_2035(year):
         assert not notices.is_non_working_day(appeal)
 
 
+def test_the_holidays_before_2005_had_annandag_pingst_and_not_nationaldagen():
+    """Until 2004 annandag pingst was a public holiday and 6 June a working day: a time
+    counted in a case from those years follows its own year's calendar."""
+    # 2003: annandag pingst Monday 9 June, 6 June a Friday
+    assert notices.is_non_working_day(D(2003, 6, 9))
+    assert not notices.is_non_working_day(D(2003, 6, 6))
+    # a protocol posted on Monday 2003-05-19: three weeks later is annandag pingst
+    assert notices.appeal_end_date(D(2003, 5, 19)) == D(2003, 6, 10)
+    # 2004's annandag pingst (31 May); from 2005 the other way round
+    assert notices.is_non_working_day(D(2004, 5, 31))
+    assert notices.is_non_working_day(D(2005, 6, 6))
+    assert not notices.is_non_working_day(D(2005, 5, 16))  # annandag pingst 2005
+
+
 def test_easter_dates():
     assert notices.easter_sunday(2020) == D(2020, 4, 12)
     assert notices.easter_sunday(2021) == D(2021, 4, 4)
