@@ -9,6 +9,7 @@ Confidential documents are left out of lists and refused (403) for läsare.
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,6 +22,7 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
 
 from core.concurrency import edit_token
 from core.money import AmountError, parse_amount
@@ -299,9 +301,35 @@ class ProjectViewSet(
             rows = list(args[0])
             cases = [case for project in rows for case in project.cases.all()]
             kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["secrets"] = secrecy.secrets_for(self.request.user, cases)
+            secrets = secrecy.secrets_for(self.request.user, cases)
+            kwargs["context"]["secrets"] = secrets
             args = (rows, *args[1:])
+            if self.request.method == "GET":
+                secrecy.log_project_texts_read(
+                    self.request.user,
+                    cases,
+                    secrets,
+                    what=_("Projektlistan i API:t med sekretessmarkerade uppgifter"),
+                    path=self.request.get_full_path(),
+                )
         return super().get_serializer(*args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        """The project, its texts masked where a case marks them; shown unmasked, the
+        reading is logged as the project page's is."""
+        project = self.get_object()
+        cases = list(project.cases.all())
+        secrets = secrecy.secrets_for(request.user, cases)
+        context = {**self.get_serializer_context(), "secrets": secrets}
+        data = self.get_serializer(project, context=context).data
+        secrecy.log_project_texts_read(
+            request.user,
+            cases,
+            secrets,
+            what=_("Projektet i API:t med sekretessmarkerade uppgifter"),
+            path=request.path,
+        )
+        return Response(data)
 
     def create(self, request, *args, **kwargs):
         _guard(permissions.can_edit_project(request.user))

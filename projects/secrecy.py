@@ -312,6 +312,20 @@ def document_marked(document: Document) -> bool:
     )
 
 
+def log_project_texts_read(user, cases: Iterable[Case], secrets: Secrets, *, what, path) -> None:
+    """A project's texts shown unmasked where a case of the project marks them (the project
+    page, the API's project): one access log row per such case."""
+    for case in cases:
+        if secrets.shows_marked_texts(case.pk):
+            log_access(
+                user=user,
+                case=case,
+                action=SecrecyAccessLog.Action.VIEW,
+                what=str(what),
+                path=path,
+            )
+
+
 def log_access(*, user, case: Case, action: str, what: str, document=None, path="") -> None:
     SecrecyAccessLog.objects.create(
         user=user,

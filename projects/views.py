@@ -762,15 +762,13 @@ def project_detail(request, pk):
     project = _project_or_404(pk)
     project_secrets = _project_secrets(request.user, project)
     secrets, case_ids = project_secrets
-    for case in project.cases.all():
-        if secrets.shows_marked_texts(case.pk):
-            secrecy.log_access(
-                user=request.user,
-                case=case,
-                action=SecrecyAccessLog.Action.VIEW,
-                what=_("Projektsidan med sekretessmarkerade uppgifter"),
-                path=request.path,
-            )
+    secrecy.log_project_texts_read(
+        request.user,
+        project.cases.all(),
+        secrets,
+        what=_("Projektsidan med sekretessmarkerade uppgifter"),
+        path=request.path,
+    )
     return render(
         request,
         "projects/project_detail.html",

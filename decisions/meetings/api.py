@@ -12,6 +12,7 @@ messages; refusals by state (out for signing, signed) stay with the service (409
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -537,11 +538,17 @@ class ParagraphDetailView(APIView):
     @extend_schema(responses=ParagraphSerializer)
     def get(self, request, pk):
         ViewMeetingsPermission.check(request)
-        return Response(
-            ParagraphSerializer(
-                get_object_or_404(Paragraph, pk=pk), context={"request": request}
-            ).data
+        paragraph = get_object_or_404(Paragraph.objects.select_related("meeting", "case"), pk=pk)
+        data = ParagraphSerializer(paragraph, context={"request": request}).data
+        # as the § page: its texts and copies are shown unmasked to the allowed, logged
+        record_access.log_record_read(
+            request.user,
+            paragraph.meeting,
+            paragraph,
+            what=_("Paragrafen i API:t"),
+            path=request.path,
         )
+        return Response(data)
 
     @extend_schema(request=ParagraphUpdateSerializer, responses=ParagraphSerializer)
     def patch(self, request, pk):

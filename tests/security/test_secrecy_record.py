@@ -140,14 +140,25 @@ def test_the_allowed_reading_the_paragraph_and_project_pages_is_logged(
     pages = [
         reverse("decisions:paragraph_detail", args=[signed["p35"].pk]),
         reverse("projects:project_detail", args=[case35.project_id]),
+        # the API's § and project show the same texts
+        f"/api/v1/paragraphs/{signed['p35'].pk}/",
+        f"/api/v1/projects/{case35.project_id}/",
     ]
+    summary = case35.project.summary
     for url in pages:
-        assert client_for(reader).get(url).status_code == 200
+        response = client_for(reader).get(url)
+        assert response.status_code == 200 and summary not in response.content.decode()
     assert not SecrecyAccessLog.objects.exists()  # the reader sees them masked
     for url in pages:
-        assert client_for(decision_maker).get(url).status_code == 200
+        response = client_for(decision_maker).get(url)
+        assert response.status_code == 200
+        assert summary in response.content.decode().replace("\\n", "\n"), url
     logged = SecrecyAccessLog.objects.filter(user=decision_maker, case=case35)
     assert sorted(row.path for row in logged) == sorted(pages)
+    # the API's list of projects shows every listed project's texts
+    listed = f"/api/v1/projects/?applicant={case35.project.applicant_id}"
+    assert summary in client_for(decision_maker).get(listed).content.decode()
+    assert logged.filter(path=listed).count() == 1
 
 
 def test_a_reported_delegation_decision_of_a_marked_case_is_in_the_records_check(
