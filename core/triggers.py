@@ -59,6 +59,27 @@ def frozen_record(
     )
 
 
+def set_once(*, name: str, columns: tuple[str, ...]):
+    """A trigger refusing any change of ``columns`` once the first of them is set: the day a
+    notice went up on the board starts the appeal period, so it is never moved or undone
+    (the services post a notice once; this holds for every other path)."""
+    changed = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in columns)
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update,
+        func=f"""
+        IF OLD.{columns[0]} IS NOT NULL AND ({changed}) THEN
+            RAISE EXCEPTION 'Norrbotten Cases: the notice of row % of % was posted on % and '
+                'the appeal period runs from that day; it cannot be moved or undone.',
+                OLD.id, TG_TABLE_NAME, OLD.{columns[0]}
+                USING ERRCODE = '{FROZEN_ERRCODE}';
+        END IF;
+        RETURN NEW;
+        """,
+    )
+
+
 # SQL for "the row's meeting is signed" and "the row's § is signed (with its meeting, or
 # at once)", for tables holding meeting_id or paragraph_id.
 MEETING_SIGNED = (

@@ -29,6 +29,7 @@ from core.triggers import (
     PARAGRAPH_SIGNED,
     RESERVATION_SIGNED,
     frozen_record,
+    set_once,
 )
 from decisions.meetings.notice_dates import MOST_SIGNING_DAYS, signing_deadline
 from decisions.workflow.constants import BodyCode
@@ -282,7 +283,11 @@ class Meeting(models.Model):
                 name="meeting_frozen_when_signed",
                 frozen_when="OLD.status = 'signed'",
                 allowed=("notice_posted_on", "notice_posted_by_id", "updated_at"),
-            )
+            ),
+            set_once(
+                name="meeting_notice_posted_once",
+                columns=("notice_posted_on", "notice_posted_by_id"),
+            ),
         ]
         verbose_name = _("sammanträde")
         verbose_name_plural = _("sammanträden")
@@ -564,7 +569,8 @@ class Paragraph(models.Model):
                 frozen_when=MEETING_SIGNED + " OR OLD.adjusted_at IS NOT NULL",
                 allowed=("notice_posted_on", "updated_at"),
                 inserts=True,
-            )
+            ),
+            set_once(name="paragraph_notice_posted_once", columns=("notice_posted_on",)),
         ]
         verbose_name = _("paragraf")
         verbose_name_plural = _("paragrafer")

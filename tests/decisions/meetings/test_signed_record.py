@@ -102,6 +102,26 @@ def test_postgresql_refuses_any_change_of_a_signed_record(signed_run_meeting):
     svc.notice_publish(user=meeting.secretary, meeting=meeting, posted_on=posted_on)
     meeting.refresh_from_db()
     assert meeting.status == "signed" and meeting.notice_posted_on == posted_on
+    # Once posted, the day the appeal period runs from is never moved or undone.
+    later = posted_on + datetime.timedelta(days=1)
+    for attempt in (
+        lambda: Meeting.objects.filter(pk=meeting.pk).update(notice_posted_on=None),
+        lambda: Meeting.objects.filter(pk=meeting.pk).update(notice_posted_on=later),
+        lambda: Meeting.objects.filter(pk=meeting.pk).update(notice_posted_by=None),
+    ):
+        with pytest.raises(DatabaseError, match="cannot be moved or undone"):
+            with transaction.atomic():
+                attempt()
+
+
+def test_a_paragraphs_own_notice_is_posted_once(secretary, officer):
+    from tests.decisions.meetings.factories import seed_meeting
+
+    world = seed_meeting(secretary, officer)
+    p35 = world["p35"]
+    Paragraph.objects.filter(pk=p35.pk).update(notice_posted_on=datetime.date(2020, 3, 25))
+    with pytest.raises(DatabaseError, match="cannot be moved or undone"), transaction.atomic():
+        Paragraph.objects.filter(pk=p35.pk).update(notice_posted_on=None)
 
 
 def test_postgresql_refuses_a_new_row_in_a_signed_record(signed_run_meeting, officer):
