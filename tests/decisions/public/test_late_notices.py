@@ -94,8 +94,6 @@ def test_a_paragraph_justerad_at_once_is_posted_late_the_same_way(
     page = client.get(url).content.decode()
     assert "skulle ha anslagits senast 2020-03-26" in page
     assert client.post(url, {"posted_on": "2020-03-27"}).status_code == 302
-    status = paragraph_legal_status(
-        Paragraph.objects.select_related("meeting").get(pk=adjusted.pk)
-    )
+    status = paragraph_legal_status(Paragraph.objects.select_related("meeting").get(pk=adjusted.pk))
     assert status.posted_on == D(2020, 3, 27) and status.posted_late
     assert "anslogs för sent" in client.get(adjusted.get_absolute_url()).content.decode()
