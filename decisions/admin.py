@@ -39,9 +39,9 @@ from decisions.workflow.models import (
 class HandlingTargetAdmin(HistoryWithoutRevertAdmin):
     """Handling-time targets per case kind and step: reference data for administrators."""
 
-    list_display = ["case_kind", "state", "days", "active"]
-    list_filter = ["case_kind", "active"]
-    list_editable = ["days", "active"]
+    list_display = ["case_kind", "state", "days", "working_days", "active"]
+    list_filter = ["case_kind", "working_days", "active"]
+    list_editable = ["days", "working_days", "active"]
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -493,10 +493,6 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PROTOCOL_KEPT_AT = env.str("PROTOCOL_KEPT_AT", default="Regionhuset, Luleå")
 # The authority's name on the public pages (notice board, e-diarium, accessibility).
 REGION_NAME = env.str("REGION_NAME", default="Region Norrbotten")
-# The handling-time targets (admin: Handläggningstider) in working days rather than
-# calendar days: a case's age and its steps' due dates leave out weekends, public holidays
-# and midsommar-, jul- and nyårsafton (core.workdays).
-HANDLING_TARGETS_IN_WORKING_DAYS = env.bool("HANDLING_TARGETS_IN_WORKING_DAYS", default=False)
 # How a refusal of a request for a decision (förvaltningslagen 12 §) is appealed: to the
 # court or authority that hears an appeal of the case's decision, which is the region's to
 # name. Swedish, in the decision's PDF; %(region)s is REGION_NAME.

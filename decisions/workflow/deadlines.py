@@ -9,7 +9,6 @@ secretary in the body's §; withdrawing or returning a case is not "the next ste
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,26 +22,44 @@ NOT_NEXT_STEPS = frozenset({"withdraw", "return_to_preparation", "close", "refer
 
 
 def targets_queryset():
-    return HandlingTarget.objects.filter(active=True).only("case_kind", "state", "days")
+    return HandlingTarget.objects.filter(active=True).only(
+        "case_kind", "state", "days", "working_days"
+    )
 
 
-def targets(rows=None) -> dict[tuple[str, str], int]:
-    """{(case kind, state or ""): days} of the active targets (one query, or none given
+@dataclass(frozen=True)
+class Target:
+    days: int
+    working_days: bool  # counted in working days (``core.workdays``), else calendar days
+
+    def add_to(self, start: datetime.date) -> datetime.date:
+        if self.working_days:
+            return add_working_days(start, self.days)
+        return start + datetime.timedelta(days=self.days)
+
+
+def targets(rows=None) -> dict[tuple[str, str], Target]:
+    """{(case kind, state or ""): target} of the active targets (one query, or none given
     the rows of ``targets_queryset``)."""
-    return {(t.case_kind, t.state): t.days for t in (targets_queryset() if rows is None else rows)}
+    return {
+        (t.case_kind, t.state): Target(t.days, t.working_days)
+        for t in (targets_queryset() if rows is None else rows)
+    }
 
 
 @dataclass(frozen=True)
 class CaseTiming:
-    age_days: int  # since receipt
+    age_days: int  # since receipt, in the whole case's target's unit
     total_days: int | None  # the whole case's target
     total_late: bool
     since: datetime.datetime
     step_days: int | None  # this step's target
     step_due: datetime.date | None
     step_late: bool
-    # the targets and the age in working days (``settings.HANDLING_TARGETS_IN_WORKING_DAYS``)
+    # the age and the whole case's target in working days (the target's ``working_days``)
     working_days: bool = False
+    # this step's target in working days
+    step_working_days: bool = False
 
     @property
     def late(self) -> bool:
@@ -50,36 +67,32 @@ class CaseTiming:
 
 
 def case_timing(case, known: dict | None = None, today: datetime.date | None = None):
-    """The case's age and due dates, in calendar days or, where the region states its
-    targets so, in working days (weekends, public holidays and midsommar-, jul- and
-    nyårsafton not counted: ``core.workdays``)."""
+    """The case's age and due dates, each counted as its target states it: in calendar days
+    or in working days (weekends, public holidays and midsommar-, jul- and nyårsafton not
+    counted: ``core.workdays``). Without a target for the whole case, the age is in
+    calendar days."""
     known = targets() if known is None else known
     today = today or timezone.localdate()
-    working = settings.HANDLING_TARGETS_IN_WORKING_DAYS
+    total = known.get((case.kind, ""))
+    working = bool(total and total.working_days)
     if working:
         age = working_days_between(case.received_on, today)
     else:
         age = (today - case.received_on).days
     is_open = case.state not in CLOSED_STATES
-    total = known.get((case.kind, ""))
-    total_late = bool(total and is_open and case.decided_on is None and age > total)
+    total_late = bool(total and is_open and case.decided_on is None and age > total.days)
     step = known.get((case.kind, case.state)) if is_open else None
-    step_due = None
-    if step:
-        since = timezone.localdate(case.state_since)
-        if working:
-            step_due = add_working_days(since, step)
-        else:
-            step_due = since + datetime.timedelta(days=step)
+    step_due = step.add_to(timezone.localdate(case.state_since)) if step else None
     return CaseTiming(
         age_days=age,
-        total_days=total,
+        total_days=total.days if total else None,
         total_late=total_late,
         since=case.state_since,
-        step_days=step,
+        step_days=step.days if step else None,
         step_due=step_due,
         step_late=bool(step_due and step_due < today),
         working_days=working,
+        step_working_days=bool(step and step.working_days),
     )
 
 

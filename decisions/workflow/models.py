@@ -240,8 +240,10 @@ class DelegationRuleQuerySet(models.QuerySet):
 class HandlingTarget(models.Model):
     """A handling-time target (förvaltningslagen 9 §: handle cases promptly): a case of
     ``case_kind`` should leave ``state`` within ``days`` days of entering it; with no
-    state, the whole case should be decided within ``days`` days of receipt. Data, kept by
-    administrators in the admin; Norrbotten's defaults come with the migration."""
+    state, the whole case should be decided within ``days`` days of receipt, counted in
+    calendar days or, where the region states the target so, in working days
+    (``working_days``). Data, kept by administrators in the admin; Norrbotten's defaults
+    (calendar days) come with the migration."""
 
     case_kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
     state = models.CharField(
@@ -252,6 +254,14 @@ class HandlingTarget(models.Model):
         help_text=_("Tomt: hela ärendet, från inkomstdatum till beslut."),
     )
     days = models.PositiveSmallIntegerField(_("dagar"))
+    working_days = models.BooleanField(
+        _("arbetsdagar"),
+        default=False,
+        help_text=_(
+            "Räkna målet i arbetsdagar: lördagar, söndagar, helgdagar och midsommar-, jul- "
+            "och nyårsafton räknas inte. Annars kalenderdagar."
+        ),
+    )
     active = models.BooleanField(_("gäller"), default=True)
     history = HistoricalRecords()
 

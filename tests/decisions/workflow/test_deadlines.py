@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def test_norrbottens_default_targets_come_with_the_migration():
     known = deadlines.targets()
-    assert known[("medfinansiering", "")] == 84
-    assert known[("medfinansiering", "preparation")] == 56
+    assert known[("medfinansiering", "")] == deadlines.Target(84, working_days=False)
+    assert known[("medfinansiering", "preparation")].days == 56
 
 
 def test_a_case_past_its_targets_is_late_and_a_changed_target_counts_at_once(officer):
@@ -56,7 +56,7 @@ def test_a_case_waiting_for_a_body_names_the_body(actors):
     assert deadlines.who_acts_next(registered) == "handläggaren Anna Lindberg"
 
 
-def test_a_region_may_count_its_targets_in_working_days(officer, settings):
+def test_a_region_may_count_its_targets_in_working_days(officer):
     """Received the day before julafton and read on 2021-01-08: 16 calendar days, but
     julafton, juldagen, annandag jul, nyårsafton, nyårsdagen, trettondedag jul and the
     weekends are not working days: 7. Five working days from 2020-12-23 end 2021-01-05."""
@@ -71,7 +71,14 @@ def test_a_region_may_count_its_targets_in_working_days(officer, settings):
     calendar = deadlines.case_timing(case, today=today)
     assert calendar.age_days == 16 and calendar.step_due == datetime.date(2020, 12, 28)
     assert not calendar.working_days
-    settings.HANDLING_TARGETS_IN_WORKING_DAYS = True
+    # the step's target in working days, the whole case's still in calendar days
+    HandlingTarget.objects.filter(case_kind="medfinansiering", state="registered").update(
+        working_days=True
+    )
+    working = deadlines.case_timing(case, today=today)
+    assert working.age_days == 16 and not working.working_days
+    assert working.step_due == datetime.date(2021, 1, 5) and working.step_working_days
+    HandlingTarget.objects.filter(case_kind="medfinansiering", state="").update(working_days=True)
     working = deadlines.case_timing(case, today=today)
     assert working.age_days == 7 and working.step_due == datetime.date(2021, 1, 5)
     assert working.working_days and working.step_late
@@ -79,8 +86,13 @@ def test_a_region_may_count_its_targets_in_working_days(officer, settings):
     assert not on_time.step_late
 
 
-def test_the_case_page_says_working_days_where_they_are_counted(officer, client_for, settings):
-    settings.HANDLING_TARGETS_IN_WORKING_DAYS = True
+def test_the_case_page_says_working_days_where_they_are_counted(officer, client_for):
     case = co_financing_case(officer=officer)
-    page = client_for(officer).get(case.get_absolute_url()).content.decode()
+    client = client_for(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "dagar sedan inkomst" in page and "mål: beslut inom 84 dagar" in page
+    assert "arbetsdagar" not in page
+    HandlingTarget.objects.filter(case_kind="medfinansiering", state="").update(working_days=True)
+    page = client.get(case.get_absolute_url()).content.decode()
     assert "arbetsdagar sedan inkomst" in page and "mål: beslut inom 84 arbetsdagar" in page
+    assert "(14 dagar)" in page  # the step's own target is still in calendar days
