@@ -135,10 +135,21 @@ class FundingType(models.Model):
 
 class FinancingPolicyQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date | None = None) -> "FinancingPolicy":
-        """The policy in force on ``on`` (default today): the newest that has started."""
+        """The policy in force on ``on`` (default today): the newest that has started. Before
+        the first, none is: nothing is checked (never the model's defaults, which are
+        Norrbotten's)."""
         on = on or timezone.localdate()
         policy = self.filter(valid_from__lte=on).order_by("-valid_from").first()
-        return policy or FinancingPolicy()
+        if policy is None:
+            policy = FinancingPolicy(
+                region_name=settings.REGION_NAME,
+                max_1_1_share=None,
+                max_region_share=None,
+                long_project_years=None,
+                max_advance_share=None,
+                max_advance_amount=None,
+            )
+        return policy
 
 
 class FinancingPolicy(models.Model):

@@ -45,7 +45,7 @@ class ReportYearEditForm(VersionForm):
         help_text=_("T.ex. Ä 2022–4019."),
     )
     region_reference = forms.CharField(
-        label=_("Region Norrbottens diarienummer"),
+        label=_("Regionens diarienummer"),
         max_length=200,
         required=False,
         help_text=_("T.ex. RUN 00060-2022."),

@@ -95,7 +95,8 @@ REPORT_YEAR_APPROVED_TRIGGER = pgtrigger.Trigger(
     """,
 )
 
-TITLE_PATTERN = "Återrapportering av villkorsbeslut %(year)s – Region Norrbotten"
+# the title of a report whose template names none ({year} and {region} filled in)
+TITLE_PATTERN = "Återrapportering av villkorsbeslut {year} – {region}"
 
 
 class ReportYear(Versioned):
@@ -120,7 +121,7 @@ class ReportYear(Versioned):
         help_text=_("T.ex. Ä 2022–4019."),
     )
     region_reference = models.CharField(
-        _("Region Norrbottens diarienummer"),
+        _("regionens diarienummer"),
         max_length=200,
         blank=True,
         help_text=_("T.ex. RUN 00060-2022."),

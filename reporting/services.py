@@ -6,8 +6,11 @@ Edits carry the version the user started from; a stale version raises ``Conflict
 """
 
 import logging
+import re
+import unicodedata
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -52,7 +55,7 @@ from reporting.models import (
     SectionKind,
     WordTemplate,
 )
-from reporting.template import load_template_file, parse_template
+from reporting.template import fill_year, load_template_file, parse_template
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +124,7 @@ def report_year_create(
 
     report = ReportYear(
         year=year,
-        title=parsed.title or TITLE_PATTERN % {"year": year},
+        title=parsed.title or fill_year(TITLE_PATTERN, year),
         recipients="\n".join(parsed.recipients),
         template=template,
         template_source=template_source or _("Angiven mall"),
@@ -758,7 +761,11 @@ def final_files(report: ReportYear):
 
 
 def report_filename(report: ReportYear, fmt: str) -> str:
-    return f"Aterrapportering-villkorsbeslut-{report.year}-Region-Norrbotten.{fmt}"
+    """ASCII: the region's name without its accents (Region Jämtland Härjedalen ->
+    Region-Jamtland-Harjedalen)."""
+    region = unicodedata.normalize("NFKD", settings.REGION_NAME).encode("ascii", "ignore")
+    words = re.findall(r"[A-Za-z0-9]+", region.decode())
+    return f"Aterrapportering-villkorsbeslut-{report.year}-{'-'.join(words)}.{fmt}"
 
 
 def report_job_run(*, job_id: int) -> ReportJob | None:

@@ -7,7 +7,7 @@ next year's report starts from it; a new file for a year replaces it without cod
 Format::
 
     {"schema": 1,
-     "title": "Återrapportering av villkorsbeslut {year} – Region Norrbotten",
+     "title": "Återrapportering av villkorsbeslut {year} – {region}",
      "recipients": ["..."],
      "sections": [
         {"key": "ch1", "number": "1", "kind": "heading", "title": "...", "numbered": false,
@@ -17,7 +17,8 @@ Format::
              "yes_prompt": "...", "no_prompt": "...", "insatser_max": 5,
              "figures": ["grant", "by_category", ...]}]}]}
 
-``{year}`` in any text is replaced by the report year. Texts use the answers' simple
+``{year}`` in any text is replaced by the report year, ``{region}`` by the authority's name
+(``REGION_NAME``). Texts use the answers' simple
 formatting (blank line between paragraphs, ``- `` bullets, ``**bold**``).
 """
 
@@ -26,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -100,7 +102,8 @@ def read_template(text: str) -> dict:
 
 
 def fill_year(text: str, year: int) -> str:
-    return text.replace("{year}", str(year))
+    """``{year}`` the report's year and ``{region}`` the authority (``REGION_NAME``)."""
+    return text.replace("{year}", str(year)).replace("{region}", settings.REGION_NAME)
 
 
 def _text(node: dict, name: str, where: str) -> str:

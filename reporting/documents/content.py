@@ -9,6 +9,7 @@ Everything Swedish: it is built under ``translation.override("sv")``.
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -109,6 +110,8 @@ class ReportContent:
     draft: bool = True
     unanswered: int = 0
     approval: str = ""
+    # the authority the report is from (settings.REGION_NAME): the documents' author
+    author: str = ""
 
     @property
     def draft_mark(self) -> str:
@@ -347,7 +350,7 @@ def _build(report: ReportYear) -> ReportContent:
             for label, value in (
                 (_("Regeringskansliet"), report.government_reference),
                 (_("Tillväxtverket"), report.agency_reference),
-                (_("Region Norrbotten"), report.region_reference),
+                (settings.REGION_NAME, report.region_reference),
             )
             if value
         ],
@@ -400,6 +403,7 @@ def _build(report: ReportYear) -> ReportContent:
         figures=figures,
         generated_at=generated_at,
         footer_label=report.title,
+        author=settings.REGION_NAME,
         draft=not report.is_approved,
         unanswered=unanswered,
         approval=(

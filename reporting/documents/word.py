@@ -303,7 +303,7 @@ def render_docx(content: ReportContent, template: bytes | None = None) -> bytes:
 
     properties = document.core_properties
     properties.title = content.title
-    properties.author = "Region Norrbotten"
+    properties.author = content.author
     properties.language = "sv-SE"
     properties.subject = "Återrapportering av villkorsbeslut"
     properties.comments = ""

@@ -15,6 +15,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -211,7 +212,7 @@ def build_template():
 
     properties = document.core_properties
     properties.title = "Återrapportering av villkorsbeslut – mall"
-    properties.author = "Region Norrbotten"
+    properties.author = settings.REGION_NAME
     properties.language = "sv-SE"
     properties.comments = (
         "Mall för återrapporteringen. Ändra formatmallarna (Rubrik 1-6, Fråga, "

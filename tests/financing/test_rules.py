@@ -396,6 +396,64 @@ def test_a_second_regions_rule_set_loads_as_data(actors, director):
     assert case_route(case, on=datetime.date(2025, 1, 1)).rule == rule
 
 
+def _rule_set(tmp_path, **data):
+    import json
+
+    path = tmp_path / "region.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_a_rule_set_is_the_regions_whole_policy_and_delegationsordning(tmp_path, actors):
+    """What a region's set leaves out is not another region's: a limit it does not state is
+    not checked, and a case kind it gives no delegation rule has none from its start."""
+    path = _rule_set(
+        tmp_path,
+        policy={"region_name": "Region Jämtland Härjedalen", "valid_from": "2024-01-01"},
+        delegation_rules=[
+            {
+                "name": "Medfinansiering högst 300 000 kr",
+                "case_kind": "medfinansiering",
+                "delegate_title": "Regional utvecklingsdirektör",
+                "amount_limit": "300000",
+                "valid_from": "2024-01-01",
+            }
+        ],
+    )
+    call_command("load_region_rules", path, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    policy = FinancingPolicy.objects.in_force(datetime.date(2024, 6, 1))
+    assert policy.region_name == "Region Jämtland Härjedalen"
+    assert policy.max_advance_amount is None and policy.max_region_share is None
+    assert policy.max_1_1_share is None and policy.max_advance_share is None
+    assert policy.advance_requires_reason  # the law's requirement stays
+    # Norrbotten's delegation of project ideas ends: the set gives project ideas none
+    assert not DelegationRule.objects.in_force("projektide", datetime.date(2024, 6, 1))
+    assert DelegationRule.objects.in_force("projektide", datetime.date(2023, 6, 1))
+
+
+def test_a_regions_first_set_replaces_the_installations_defaults(tmp_path, actors):
+    """``--replace``: Norrbotten's rules are gone for every date, so a case received before
+    the set's start is not judged by them either."""
+    path = _rule_set(
+        tmp_path,
+        policy={
+            "region_name": "Region Västerbotten",
+            "valid_from": "2024-01-01",
+            "max_advance_share": "25.00",
+        },
+        delegation_rules=[],
+    )
+    out = __import__("io").StringIO()
+    call_command("load_region_rules", path, "--replace", stdout=out)
+    assert "REGION_NAME" in out.getvalue()  # the documents' name is the environment's
+    assert FinancingPolicy.objects.get().region_name == "Region Västerbotten"
+    early = FinancingPolicy.objects.in_force(datetime.date(2020, 1, 1))
+    assert early.pk is None and early.max_advance_amount is None and early.max_1_1_share is None
+    assert not DelegationRule.objects.filter(active=True).exists()
+    late = FinancingPolicy.objects.in_force(datetime.date(2024, 6, 1))
+    assert late.max_advance_share == D("25.00") and late.max_advance_amount is None
+
+
 # --- The rules page, the API, the per-year dashboard ------------------------------------------
 
 

@@ -207,3 +207,22 @@ def test_content_is_built_under_swedish_whatever_the_active_language(filled_repo
         content = build_content(filled_report)
     assert content.toc_heading == "Innehåll"
     assert content.title_page.references_heading == "Diarienummer:"
+
+
+def test_another_regions_report_names_that_region(officer, settings):
+    """The report, its title page, its files' author and name are the deployment's region
+    (``REGION_NAME``), not Norrbotten: the shipped template says ``{region}``."""
+    settings.REGION_NAME = "Region Jämtland Härjedalen"
+    report = services.report_year_create(user=officer, year=2022)
+    report.region_reference = "RS/123/2022"
+    report.save(update_fields=["region_reference"])
+    assert report.title == "Återrapportering av villkorsbeslut 2022 – Region Jämtland Härjedalen"
+    content = build_content(report)
+    assert ("Region Jämtland Härjedalen", "RS/123/2022") in content.title_page.references
+    document = Document(io.BytesIO(render_docx(content)))
+    assert document.core_properties.author == "Region Jämtland Härjedalen"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Norrbotten" not in text
+    assert services.report_filename(report, "pdf") == (
+        "Aterrapportering-villkorsbeslut-2022-Region-Jamtland-Harjedalen.pdf"
+    )
