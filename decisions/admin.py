@@ -58,6 +58,7 @@ class DelegationRuleAdmin(HistoryWithoutRevertAdmin):
         "case_kind",
         "delegate_title",
         "amount_limit",
+        "limit_included",
         "eu_co_financing_to_body",
         "valid_from",
         "valid_to",

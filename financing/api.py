@@ -1156,6 +1156,7 @@ class DelegationRuleSerializer(serializers.ModelSerializer):
             "delegate_title",
             "delegate",
             "amount_limit",
+            "limit_included",
             "eu_co_financing_to_body",
             "yearly_ceiling",
             "valid_from",

@@ -491,7 +491,10 @@ class DelegationRuleForm(forms.ModelForm):
     amount_limit = MoneyField(
         label=_("Beloppsgräns"),
         required=False,
-        help_text=_("Delegaten beslutar bara belopp under gränsen. Tomt = ingen gräns."),
+        help_text=_(
+            "Delegaten beslutar belopp under gränsen, eller upp till och med den när gränsen "
+            "ingår. Tomt = ingen gräns."
+        ),
     )
     yearly_ceiling = MoneyField(
         label=_("Tak per kalenderår"),
@@ -508,6 +511,7 @@ class DelegationRuleForm(forms.ModelForm):
             "delegate_title",
             "delegate",
             "amount_limit",
+            "limit_included",
             "eu_co_financing_to_body",
             "yearly_ceiling",
             "valid_from",

@@ -110,7 +110,13 @@ def _weigh(
                 "limit": format_amount(rule.amount_limit),
                 "rule": name,
             }
-        if amount >= rule.amount_limit:
+        if rule.limit_included and amount > rule.amount_limit:
+            return _("Beloppet %(amount)s är över gränsen högst %(limit)s i ”%(rule)s”.") % {
+                "amount": format_amount(amount),
+                "limit": format_amount(rule.amount_limit),
+                "rule": name,
+            }
+        if not rule.limit_included and amount >= rule.amount_limit:
             return _("Beloppet %(amount)s är inte under gränsen %(limit)s i ”%(rule)s”.") % {
                 "amount": format_amount(amount),
                 "limit": format_amount(rule.amount_limit),
@@ -143,10 +149,11 @@ def _covered(rule: DelegationRule, amount: Decimal | None, eu_funds: list[str]) 
     else:
         parts = [_("Enligt ”%(rule)s” beslutar %(delegate)s") % names]
     if rule.amount_limit is not None and amount is not None:
-        parts.append(
-            _("beloppet %(amount)s är under gränsen %(limit)s")
-            % {"amount": format_amount(amount), "limit": format_amount(rule.amount_limit)}
-        )
+        amounts = {"amount": format_amount(amount), "limit": format_amount(rule.amount_limit)}
+        if rule.limit_included:
+            parts.append(_("beloppet %(amount)s ryms inom gränsen högst %(limit)s") % amounts)
+        else:
+            parts.append(_("beloppet %(amount)s är under gränsen %(limit)s") % amounts)
     if rule.eu_co_financing_to_body:
         parts.append(_("ingen EU-fond medfinansierar projektet"))
     return ": ".join([parts[0], ", ".join(parts[1:])]) + "." if len(parts) > 1 else parts[0] + "."

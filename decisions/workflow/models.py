@@ -480,7 +480,18 @@ class DelegationRule(models.Model):
         _("beloppsgräns"),
         null=True,
         blank=True,
-        help_text=_("Delegaten beslutar bara belopp under gränsen. Tomt = ingen gräns."),
+        help_text=_(
+            "Delegaten beslutar belopp under gränsen, eller upp till och med den när gränsen "
+            "ingår. Tomt = ingen gräns."
+        ),
+    )
+    limit_included = models.BooleanField(
+        _("gränsen ingår"),
+        default=False,
+        help_text=_(
+            "På: delegaten beslutar belopp upp till och med gränsen (”högst 500 000 kr”). "
+            "Av: bara belopp under gränsen (”under 500 000 kr”)."
+        ),
     )
     eu_co_financing_to_body = models.BooleanField(
         _("EU-medfinansiering beslutas av nämnden"),

@@ -48,6 +48,7 @@ DELEGATION_RULE_FIELDS = (
     "delegate_title",
     "delegate",
     "amount_limit",
+    "limit_included",
     "eu_co_financing_to_body",
     "yearly_ceiling",
     "valid_from",

@@ -254,6 +254,37 @@ def test_above_the_limit_the_body_decides_and_the_director_is_told_why(actors, d
     assert Case.objects.get(pk=case.pk).state == CaseState.READY_FOR_RUN
 
 
+def test_a_limit_the_delegate_may_reach_is_data(actors, ordinance, controller, client_for):
+    """"Under 500 000 kr" and "högst 500 000 kr" differ at the limit itself: the rule says
+    which (``limit_included``), set on the rules page."""
+    case = _eu_case(actors, "500000", eu=False)
+    route = case_route(case)
+    assert not route.by_delegate
+    assert "500 000 kr är inte under gränsen 500 000 kr" in route.explanation
+    response = client_for(controller).post(
+        f"/finance/rules/delegation_rule/{ordinance.pk}/",
+        {
+            "name": "Medfinansiering högst 500 000 kr",
+            "case_kind": "medfinansiering",
+            "delegate_title": ordinance.delegate_title,
+            "amount_limit": "500 000 kr",
+            "limit_included": "on",
+            "eu_co_financing_to_body": "on",
+            "valid_from": ordinance.valid_from.isoformat(),
+            "active": "on",
+            "position": "10",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get(pk=case.pk)
+    route = case_route(case)
+    assert route.by_delegate
+    assert "500 000 kr ryms inom gränsen högst 500 000 kr" in route.explanation
+    above = _eu_case(actors, "500001", eu=False)
+    assert "500 001 kr är över gränsen högst 500 000 kr" in case_route(above).explanation
+    assert "högst 500 000 kr" in client_for(controller).get("/finance/rules/").content.decode()
+
+
 def test_eu_co_financing_goes_to_the_body_even_below_the_limit(actors, ordinance):
     case = _eu_case(actors, "300000", eu=True)
     route = case_route(case)
