@@ -391,8 +391,8 @@ def protocol_meeting(body, secretary) -> Meeting:
         defaults={
             "place": "Regionhuset, Luleå",
             "secretary": secretary,
-            "status": "signed",  # extracts are only made of signed protocols
-            "signed_at": timezone.now(),
+            # signed below, once its §§ are in: nothing is added to a signed protocol
+            "status": "held",
         },
     )
     if not created:
@@ -430,6 +430,9 @@ def protocol_meeting(body, secretary) -> Meeting:
         )
     Paragraph.objects.bulk_create(rows)
     counter.save()
+    # extracts are only made of signed protocols
+    Meeting.objects.filter(pk=meeting.pk).update(status="signed", signed_at=timezone.now())
+    meeting.refresh_from_db()
     return meeting
 
 

@@ -69,3 +69,14 @@ def test_the_largest_objects_pages_are_crawled_too(officer):
     assert f"/cases/{documented.pk}/" in found
     timed = crawl.crawl(found)
     assert all(t["status"] == 200 for t in timed.values()), timed
+
+
+def test_the_benchs_long_protocol_is_signed_once_its_paragraphs_are_in(secretary):
+    """Nothing is added to a signed protocol (a database trigger): the bench's 58-page
+    protocol gets its §§ first and is signed after."""
+    from decisions.meetings.models import Body
+
+    body = Body.objects.get(code="run")
+    meeting = volume.protocol_meeting(body, secretary)
+    assert meeting.status == "signed" and meeting.signed_at is not None
+    assert meeting.paragraphs.count() == volume.PROTOCOL_PARAGRAPHS
