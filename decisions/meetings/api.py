@@ -520,6 +520,19 @@ class ParagraphListView(generics.ListAPIView):
                 qs = qs.filter(**{name: value})
         return qs
 
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:
+            rows = list(args[0])
+            args = (rows, *args[1:])
+            # as the § page: the §§' texts and copies shown unmasked to the allowed, logged
+            record_access.log_paragraphs_read(
+                self.request.user,
+                rows,
+                what=_("Paragraflistan i API:t"),
+                path=self.request.get_full_path(),
+            )
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("meeting", int),

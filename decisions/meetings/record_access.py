@@ -102,6 +102,22 @@ def log_record_read(user, meeting: Meeting, paragraph: Paragraph | None, *, what
         )
 
 
+def log_paragraphs_read(user, paragraphs, *, what: str, path: str) -> None:
+    """A list of §§ (the API's): the reading of each whose project has marked texts logged
+    as the § page's is; the others (most) cost one query for the whole list."""
+    case_ids = {p.case_id for p in paragraphs if p.case_id}
+    if not case_ids:
+        return
+    marked = set(
+        secrecy.active_markings()
+        .filter(document=None, case__project__cases__in=case_ids)
+        .values_list("case__project__cases", flat=True)
+    )
+    for paragraph in paragraphs:
+        if paragraph.case_id in marked:
+            log_record_read(user, paragraph.meeting, paragraph, what=what, path=path)
+
+
 def require_readable(user, meeting: Meeting, paragraph: Paragraph | None, *, what, path) -> None:
     """The record served: ``PermissionDenied`` (403, with the Dnr) for those who may not
     see a marked part of it, and the reading logged for those who may."""

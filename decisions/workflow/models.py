@@ -257,6 +257,7 @@ class HandlingTarget(models.Model):
     working_days = models.BooleanField(
         _("arbetsdagar"),
         default=False,
+        db_default=False,
         help_text=_(
             "Räkna målet i arbetsdagar: lördagar, söndagar, helgdagar och midsommar-, jul- "
             "och nyårsafton räknas inte. Annars kalenderdagar."
@@ -488,6 +489,7 @@ class DelegationRule(models.Model):
     limit_included = models.BooleanField(
         _("gränsen ingår"),
         default=False,
+        db_default=False,
         help_text=_(
             "På: delegaten beslutar belopp upp till och med gränsen (”högst 500 000 kr”). "
             "Av: bara belopp under gränsen (”under 500 000 kr”)."

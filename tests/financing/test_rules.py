@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from decisions.workflow.models import DelegationDecision, DelegationRule
 from financing import selectors
@@ -255,7 +255,7 @@ def test_above_the_limit_the_body_decides_and_the_director_is_told_why(actors, d
 
 
 def test_a_limit_the_delegate_may_reach_is_data(actors, ordinance, controller, client_for):
-    """"Under 500 000 kr" and "högst 500 000 kr" differ at the limit itself: the rule says
+    """ "Under 500 000 kr" and "högst 500 000 kr" differ at the limit itself: the rule says
     which (``limit_included``), set on the rules page."""
     case = _eu_case(actors, "500000", eu=False)
     route = case_route(case)
@@ -483,6 +483,48 @@ def test_a_regions_first_set_replaces_the_installations_defaults(tmp_path, actor
     assert not DelegationRule.objects.filter(active=True).exists()
     late = FinancingPolicy.objects.in_force(datetime.date(2024, 6, 1))
     assert late.max_advance_share == D("25.00") and late.max_advance_amount is None
+    assert FundingType.objects.get(code="region_1_1").name == "Region Västerbotten 1:1"
+    # the region's own rules are there now: a later set continues them, never removes them
+    with pytest.raises(CommandError, match="without --replace"):
+        call_command("load_region_rules", path, "--replace", stdout=out)
+    assert FinancingPolicy.objects.get().region_name == "Region Västerbotten"
+
+
+def test_a_revised_set_supersedes_the_rules_it_no_longer_holds(tmp_path, actors):
+    """Loaded again with a new rule from 2025, the region's set ends its 2024 rule the day
+    before, keeps what it still holds once (no duplicates on a second load), and a case of
+    400 000 kr goes to the committee from 2025."""
+    policy = {"region_name": "Region Jämtland Härjedalen", "valid_from": "2024-01-01"}
+    rule_2024 = {
+        "name": "Medfinansiering under 500 000 kr",
+        "case_kind": "medfinansiering",
+        "delegate_title": "Regional utvecklingsdirektör",
+        "amount_limit": "500000",
+        "valid_from": "2024-01-01",
+    }
+    ideas = {
+        "name": "Projektidéer",
+        "case_kind": "projektide",
+        "delegate_title": "Regional utvecklingsdirektör",
+        "valid_from": "2024-01-01",
+    }
+    first = _rule_set(tmp_path, policy=policy, delegation_rules=[rule_2024, ideas])
+    call_command("load_region_rules", first, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_region_rules", first, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert DelegationRule.objects.filter(name="Medfinansiering under 500 000 kr").count() == 1
+    rule_2025 = {**rule_2024, "name": "Medfinansiering under 300 000 kr"}
+    rule_2025.update(amount_limit="300000", valid_from="2025-01-01")
+    ideas_2025 = {**ideas, "valid_from": "2025-01-01"}
+    revised = _rule_set(tmp_path, policy=policy, delegation_rules=[rule_2025, ideas_2025])
+    call_command("load_region_rules", revised, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    on = datetime.date(2025, 6, 1)
+    in_force = DelegationRule.objects.in_force("medfinansiering", on)
+    assert [rule.name for rule in in_force] == ["Medfinansiering under 300 000 kr"]
+    old = DelegationRule.objects.get(name="Medfinansiering under 500 000 kr")
+    assert old.valid_to == datetime.date(2024, 12, 31)
+    case = _eu_case(actors, "400000", eu=False)
+    assert not case_route(case, on=on).by_delegate
+    assert case_route(case, on=datetime.date(2024, 6, 1)).by_delegate
 
 
 # --- The rules page, the API, the per-year dashboard ------------------------------------------

@@ -155,6 +155,12 @@ def test_the_allowed_reading_the_paragraph_and_project_pages_is_logged(
         assert summary in response.content.decode().replace("\\n", "\n"), url
     logged = SecrecyAccessLog.objects.filter(user=decision_maker, case=case35)
     assert sorted(row.path for row in logged) == sorted(pages)
+    # the API's list of §§ shows their texts too
+    paragraphs = f"/api/v1/paragraphs/?case={case35.pk}"
+    assert summary not in client_for(reader).get(paragraphs).content.decode()
+    assert summary in client_for(decision_maker).get(paragraphs).content.decode()
+    assert logged.filter(path=paragraphs).count() == 1
+    assert not SecrecyAccessLog.objects.filter(user=reader).exists()
     # the API's list of projects shows every listed project's texts
     listed = f"/api/v1/projects/?applicant={case35.project.applicant_id}"
     assert summary in client_for(decision_maker).get(listed).content.decode()

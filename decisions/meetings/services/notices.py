@@ -31,10 +31,15 @@ def _posting_date(signed_on: datetime.date, posted_on: datetime.date | None) -> 
             "Anslaget kan inte sättas upp i efterhand: överklagandetiden räknas från den dag "
             "anslaget syns på anslagstavlan. Välj en dag från och med %(first)s."
         )
-    elif first == last:
+    elif today > notices.posting_deadline(signed_on):
         message = _(
             "Sista dagen att anslå justeringen var %(deadline)s. Anslå den i dag, %(first)s: "
             "överklagandetiden räknas från den dag anslaget sätts upp."
+        )
+    elif first == last:
+        message = _(
+            "Justeringen ska anslås i dag, %(last)s: det är sista dagen (andra dagen efter "
+            "justeringen)."
         )
     else:
         message = _(

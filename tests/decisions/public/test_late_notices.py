@@ -31,6 +31,12 @@ def signed(secretary, officer, clock):
     return seed_meeting(secretary, officer, sign=True)
 
 
+def test_on_the_last_day_a_later_day_is_refused_with_the_window(signed, secretary, clock):
+    clock(DEADLINE)
+    with pytest.raises(ValidationError, match="i dag, 2020-03-26: det är sista dagen"):
+        svc.notice_publish(user=secretary, meeting=signed["meeting"], posted_on=D(2020, 3, 27))
+
+
 def test_a_notice_cannot_be_posted_on_a_day_already_past(signed, secretary, clock):
     meeting = signed["meeting"]
     clock(D(2020, 3, 25))
@@ -90,6 +96,8 @@ def test_a_paragraph_justerad_at_once_is_posted_late_the_same_way(
     with pytest.raises(ValidationError, match="i efterhand"):
         svc.paragraph_notice_publish(user=secretary, paragraph=adjusted, posted_on=DEADLINE)
     client = client_for(secretary)
+    page = client.get(adjusted.get_absolute_url()).content.decode()
+    assert "sista dagen har passerat" in page and "senast 2020-03-26; anslå den nu" in page
     url = reverse("decisions:paragraph_notice", args=[adjusted.pk])
     page = client.get(url).content.decode()
     assert "skulle ha anslagits senast 2020-03-26" in page
