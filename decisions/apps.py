@@ -11,7 +11,12 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from decisions.meetings import record_access
+        from decisions.meetings.models import Body
+        from decisions.workflow import bodies
         from projects import secrecy
+
+        # the workflow's texts name the bodies as the region has named them
+        bodies.register(lambda: Body.objects.values_list("code", "name"))
 
         # a signed protocol's copy in a case's registry is opened by the record's rule
         secrecy.register_source_gate(

@@ -2,8 +2,10 @@
 action buttons with the money's reasons (``financing.services.decisions``)."""
 
 from core import batch
+from decisions.meetings.models import Body
 from decisions.workflow import views as workflow_views
-from financing import permissions, selectors
+from decisions.workflow.constants import BodyCode
+from financing import permissions, rules, selectors
 from financing.services import decisions
 from projects.case_page import Section
 
@@ -56,6 +58,8 @@ def preload(request, case) -> dict:
         **selectors.plan_for_case_page_querysets(case.project),
         "financing.commitments": selectors.case_commitments_queryset(case),
         "financing.unmet_conditions": _unmet_conditions(case),
+        # who decides, by the bodies' names (data): the workflow's buttons at a decision point
+        "financing.bodies": Body.objects.only("code", "name", "short_name"),
     }
 
 
@@ -74,8 +78,20 @@ def actions_section_context(request, case) -> dict | None:
     context = workflow_views.actions_section(
         request, case, available=decisions.available_transitions
     )
-    if context is not None and case.state == decisions.DECISION_STATES.get(case.kind):
+    if context is None:
+        return None
+    names = None
+    if batch.is_loaded(case, "financing.bodies"):
+        names = rules.body_names(batch.loaded(case, "financing.bodies", ()))
+    if context["deciding_body_codes"]:
+        names = names if names is not None else rules.body_names(Body.objects.all())
+        context["deciding_bodies"] = sorted(
+            names.get(code) or str(BodyCode(code).label) for code in context["deciding_body_codes"]
+        )
+    if case.state == decisions.DECISION_STATES.get(case.kind):
         route = decisions.case_route(case)
+        if route.body_names is None and names is not None:
+            route.body_names = names
         context["route"] = route
         if route.by_delegate:
             context["deciding_bodies"] = []

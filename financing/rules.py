@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from core.expressions import in_year
 from core.money import format_amount
+from decisions.meetings.models import Body
+from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import (
     DelegationDecision,
     DelegationRule,
@@ -35,6 +37,15 @@ BODY_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def body_names(bodies) -> dict[str, str]:
+    """{code: "Regionala utvecklingsnämnden (RUN)"} of ``bodies``: each body's name as the
+    region has it, with its short name."""
+    return {
+        body.code: f"{body.name} ({body.short_name})" if body.short_name else body.name
+        for body in bodies
+    }
+
+
 @dataclass
 class Route:
     """Who decides a case. ``rule`` is the rule the delegate decides under (None: the
@@ -44,6 +55,9 @@ class Route:
     rule: DelegationRule | None
     amount: Decimal | None
     reasons: list[str] = field(default_factory=list)
+    # {body code: name} of the bodies (``Body``, data): read when ``decider`` is first asked,
+    # unless a page gave them with its other rows
+    body_names: dict[str, str] | None = None
 
     @property
     def by_delegate(self) -> bool:
@@ -53,9 +67,15 @@ class Route:
     def decider(self) -> str:
         if self.rule is not None:
             return _("%(delegate)s på delegation") % {"delegate": self.rule.delegate_title}
+        names = self.body_names
+        if names is None:
+            names = self.body_names = body_names(Body.objects.all())
         if self.kind == CaseKind.CO_FINANCING:
-            return _("Regionala utvecklingsnämnden (RUN)")
-        return _("Utvecklingsrådet eller regionstyrelsen")
+            return names.get(BodyCode.RUN) or str(BodyCode.RUN.label)
+        return _("%(council)s eller %(board)s") % {
+            "council": names.get(BodyCode.COUNCIL) or BodyCode.COUNCIL.label,
+            "board": (names.get(BodyCode.BOARD) or str(BodyCode.BOARD.label)).lower(),
+        }
 
     @property
     def explanation(self) -> str:

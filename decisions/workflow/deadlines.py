@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.workdays import add_working_days, working_days_between
-from decisions.workflow import permissions, services
-from decisions.workflow.constants import BodyCode
+from decisions.workflow import bodies, permissions, services
 from decisions.workflow.models import HandlingTarget
 from projects.models import CLOSED_STATES
 
@@ -105,7 +104,7 @@ def next_steps(kind: str, state: str) -> list[str]:
     ]
 
 
-def who_acts_next(case) -> str:
+def who_acts_next(case, body_names: dict[str, str] | None = None) -> str:
     """ "the case officer Anna Lindberg", "utvecklingsrådet (the secretary records the
     decision in its §)", ... or "" for a closed case."""
     if case.state in CLOSED_STATES:
@@ -114,14 +113,11 @@ def who_acts_next(case) -> str:
     if not names:
         return ""
     parts: list[str] = []
-    bodies = sorted(
-        {
-            str(BodyCode(services.DECIDED_IN_PARAGRAPH[n]).label)
-            for n in names
-            if n in services.DECIDED_IN_PARAGRAPH
-        }
-    )
-    for body in bodies:
+    codes = {services.DECIDED_IN_PARAGRAPH[n] for n in names if n in services.DECIDED_IN_PARAGRAPH}
+    if codes and body_names is None:
+        body_names = bodies.names()
+    deciding = sorted(bodies.label(code, body_names) for code in codes)
+    for body in deciding:
         parts.append(
             _("%(body)s (sekreteraren registrerar beslutet i paragrafen)") % {"body": body}
         )

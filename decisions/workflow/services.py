@@ -22,6 +22,7 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
@@ -30,7 +31,7 @@ from core.access import ALLOW, Access, deny, require
 from core.errors import Conflict
 from core.models import NotificationKind
 from core.money import format_amount
-from decisions.workflow import permissions
+from decisions.workflow import bodies, permissions
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.forms import (
     TRANSITION_FORMS,
@@ -134,12 +135,16 @@ DECIDED_IN_PARAGRAPH: dict[str, str] = {
 }
 
 
-def paragraph_only_message(transition: str) -> str:
-    body = BodyCode(DECIDED_IN_PARAGRAPH[transition]).label
+def _paragraph_only_message(transition: str) -> str:
+    body = bodies.label(DECIDED_IN_PARAGRAPH[transition])
     return _(
         "”%(label)s” beslutas av %(body)s och registreras i organets paragraf: lägg ärendet "
         "på föredragningslistan för ett sammanträde och registrera beslutet där."
     ) % {"label": transition_info(transition).label, "body": body}
+
+
+# read (with the body's name) only when the refusal is shown
+paragraph_only_message = lazy(_paragraph_only_message, str)
 
 
 def route_transitions(case) -> list[str]:

@@ -27,7 +27,7 @@ from core.http import (
 )
 from core.money import format_amount
 from core.pagination import register_page
-from decisions.workflow import deadlines, permissions, selectors, services
+from decisions.workflow import bodies, deadlines, permissions, selectors, services
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.diagram import case_route_svg
 from decisions.workflow.forms import (
@@ -488,13 +488,15 @@ def actions_section(request, case, *, available=services.available_transitions):
     everything = available(request.user, case)
     transitions = [t for t in everything if t.permitted]
     # A body's decision is not a button: it is recorded in the body's § at its meeting.
-    deciding_bodies = sorted(
+    # (their codes: the case page names them as the region has named its bodies)
+    deciding_codes = sorted(
         {
-            BodyCode(services.DECIDED_IN_PARAGRAPH[t.name]).label
+            services.DECIDED_IN_PARAGRAPH[t.name]
             for t in everything
             if t.name in services.DECIDED_IN_PARAGRAPH
         }
     )
+    deciding_bodies = sorted(str(BodyCode(code).label) for code in deciding_codes)
     for t in transitions:
         t.url = reverse("decisions:workflow_transition", args=[case.pk, t.name])
     linked = _linked(case)
@@ -509,6 +511,7 @@ def actions_section(request, case, *, available=services.available_transitions):
         "state_badge": state_badge(case.state),
         "transitions": transitions,
         "deciding_bodies": deciding_bodies,
+        "deciding_body_codes": deciding_codes,
         "anchoring": selectors.anchoring_status(case, linked),
         "anchors_for": anchors_for,
         "council_passed": any(
@@ -610,12 +613,14 @@ def timing_section(request, case):
     targets and whether it is late (förvaltningslagen 9 §)."""
     if not permissions.can_view_workflow(request.user):
         return None
-    known = None
+    known = body_names = None
     if batch.is_loaded(case, "workflow.targets"):
         known = deadlines.targets(batch.loaded(case, "workflow.targets", ()))
+    if batch.is_loaded(case, "workflow.bodies"):
+        body_names = bodies.names(batch.loaded(case, "workflow.bodies", ()))
     return {
         "case": case,
-        "next": deadlines.who_acts_next(case),
+        "next": deadlines.who_acts_next(case, body_names),
         "timing": deadlines.case_timing(case, known),
     }
 
@@ -628,6 +633,7 @@ def preload(request, case) -> dict:
     return {
         "workflow.log": selectors.transition_log_for(case),
         "workflow.targets": deadlines.targets_queryset(),
+        **({"workflow.bodies": rows} if (rows := bodies.names_queryset()) is not None else {}),
         **selectors.case_workflow_records_querysets(case),
     }
 

@@ -285,6 +285,28 @@ def test_a_limit_the_delegate_may_reach_is_data(actors, ordinance, controller, c
     assert "högst 500 000 kr" in client_for(controller).get("/finance/rules/").content.decode()
 
 
+def test_who_decides_is_named_as_the_region_names_its_bodies(
+    actors, director, ordinance, client_for
+):
+    """Another region's committee has another name: the case page and the refusal say
+    it, from the bodies' data."""
+    from decisions.meetings.models import Body
+
+    Body.objects.filter(code="run").update(name="Regionala tillväxtnämnden", short_name="RTN")
+    case = _eu_case(actors, "600000", eu=False)
+    page = client_for(actors.officer).get(case.get_absolute_url()).content.decode()
+    assert "Regionala tillväxtnämnden (RTN)" in page
+    assert "Regionala utvecklingsnämnden" not in page
+    with pytest.raises(ValidationError) as refused:
+        case_transition(
+            user=director,
+            case=case,
+            transition="delegation_grant",
+            data={"amount": "600 000", "decided_on": "2020-03-24", "decision_text": "Beviljas."},
+        )
+    assert "Regionala tillväxtnämnden (RTN)" in " ".join(refused.value.messages)
+
+
 def test_eu_co_financing_goes_to_the_body_even_below_the_limit(actors, ordinance):
     case = _eu_case(actors, "300000", eu=True)
     route = case_route(case)
