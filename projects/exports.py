@@ -97,8 +97,8 @@ def registry_pdf(case, entries) -> bytes:
 
 
 def refusal_pdf(request) -> bytes:
-    """The decision refusing a request for public documents, with the provision and how
-    to appeal (to the administrative court of appeal, through the region, within three
+    """The decision refusing a request for public documents, wholly or in part (a copy
+    released with the secret parts masked), with the provision and how to appeal (to the administrative court of appeal, through the region, within three
     weeks from the day the requester got the decision)."""
     with translation.override("sv"):
         html = render_to_string(

@@ -13,6 +13,7 @@ from html import unescape
 from io import BytesIO
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 DPI = 120
@@ -81,6 +82,11 @@ def mask_pdf(pdf_bytes: bytes, phrases: list[str]) -> tuple[bytes, int]:
         source = Path(folder) / "in.pdf"
         source.write_bytes(pdf_bytes)
         pages = words_of(source)
+        if not any(pages):
+            # a scan: the words cannot be found, and the copy would go out unmasked
+            raise MaskingError(
+                _("handlingen saknar text (en skannad bild) och måste maskeras för hand")
+            )
         hits = find_phrases(pages, phrases)
         try:
             subprocess.run(  # noqa: S603

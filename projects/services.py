@@ -1414,26 +1414,48 @@ def document_request_decide(
     case = current.case
     outputs = []
     phrase_list = [p.strip() for p in (phrases or "").splitlines() if p.strip()]
-    if decision == DocumentRequest.Decision.REFUSED and provision is None:
+    if decision != DocumentRequest.Decision.RELEASED and provision is None:
+        # a masked copy refuses the masked parts: a decision with its ground, appealable
         raise ValidationError({"provision": _("Ange bestämmelsen som avslaget grundas på.")})
     if decision == DocumentRequest.Decision.MASKED:
         if not phrase_list:
             raise ValidationError({"phrases": _("Ange ord eller fraser som ska maskeras.")})
-        pdfs = [d for d in current.documents.all() if d.content_type == "application/pdf"]
-        if not pdfs:
+        covered = list(current.documents.order_by("registry_number"))
+        others = [d for d in covered if d.content_type != "application/pdf"]
+        if not covered or others:
             raise ValidationError(
-                {"decision": _("Maskering kan bara göras i PDF-handlingar; ingen är vald.")}
+                {
+                    "decision": _(
+                        "Maskering kan bara göras i PDF-handlingar. %(others)s är inte PDF: "
+                        "lämna ut eller avslå dem i ett eget beslut."
+                    )
+                    % {"others": ", ".join(d.registry_label for d in others) or _("Ingen")}
+                }
             )
-        for document in pdfs:
+        copies, found = [], 0
+        for document in covered:
             with document.file.open("rb") as handle:
                 source = handle.read()
             try:
-                masked, _hits = masking.mask_pdf(source, phrase_list)
+                masked, hits = masking.mask_pdf(source, phrase_list)
             except masking.MaskingError as exc:
                 raise ValidationError(
                     _("Handlingen %(title)s kunde inte maskeras: %(error)s")
                     % {"title": document.title, "error": exc}
                 ) from exc
+            found += hits
+            copies.append((document, masked))
+        if not found:
+            raise ValidationError(
+                {
+                    "phrases": _(
+                        "Inget av orden eller fraserna finns i handlingarna, så ingenting "
+                        "skulle maskeras. Kontrollera stavningen, eller besluta att lämna ut "
+                        "handlingarna."
+                    )
+                }
+            )
+        for document, masked in copies:
             outputs.append(
                 document_register_generated(
                     case=case,
@@ -1446,8 +1468,10 @@ def document_request_decide(
                     user=user,
                     party_name=current.requester,
                     party_kind=Document.PartyKind.PERSON,
-                    description=_("Maskerad kopia av nr %(number)s till %(requester)s")
-                    % {"number": document.registry_number, "requester": current.requester},
+                    # the requester is the party (masked for a private person in the
+                    # e-diarium), never named in the description the e-diarium shows
+                    description=_("Maskerad kopia av handling nr %(number)s")
+                    % {"number": document.registry_number},
                 )
             )
     current.decision = decision
@@ -1458,14 +1482,18 @@ def document_request_decide(
     current.reasoning = _strip(reasoning or "")
     current._history_user = user  # type: ignore[attr-defined]
     current.save()
-    if decision == DocumentRequest.Decision.REFUSED:
+    if decision != DocumentRequest.Decision.RELEASED:
         from projects.exports import refusal_pdf
 
+        if decision == DocumentRequest.Decision.MASKED:
+            title = _("Beslut om utlämnande med maskeringar (delvis avslag)")
+        else:
+            title = _("Beslut om avslag på begäran om allmän handling")
         outputs.append(
             document_register_generated(
                 case=case,
                 source_key=f"request:{current.pk}:refusal",
-                title=_("Beslut om avslag på begäran om allmän handling"),
+                title=title,
                 filename=f"avslag-{case.dnr}-{current.pk}.pdf",
                 content=refusal_pdf(current),
                 direction=Document.Direction.OUTGOING,

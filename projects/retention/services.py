@@ -2,17 +2,22 @@
 
 Only documents of closed cases past their class's period are proposed. Never weeded:
 kinds whose class is kept (or that have no class), protocols and extracts the app
-registered from meetings, and documents under a request for public documents that is
-not yet decided. Approval re-checks every item, then destroys in ONE transaction: a
-document that other rows still reference (PROTECT) is reported as blocked and left
-whole; its row, file and log entry go together or not at all.
+registered from meetings, the beslutsunderlag of a signed § (part of the record the
+decision rests on), and what a request for public documents holds: the documents asked
+for and the request's own outputs (the refusal, a masked copy) while it is undecided and
+for ``REQUEST_HOLD`` after its decision (the requester appeals within three weeks of
+receiving it; the appeal reaches the region and the court after that). Approval
+re-checks every item, then destroys in ONE transaction: a document that other rows still
+reference (PROTECT), or that the database refuses to let go (a signed record's trigger),
+is reported as blocked and left whole; its row, file and log entry go together or not at
+all.
 """
 
 import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Min, OuterRef, ProtectedError, RestrictedError, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 # Registered by decisions.meetings from signed protocols and extracts: never weeded.
 PROTOCOL_SOURCE_PREFIX = "meetings.generated:"
+# How long after its decision a request for public documents holds what it concerns.
+REQUEST_HOLD = datetime.timedelta(days=90)
 
 
 def can_approve(user) -> bool:
@@ -73,10 +80,15 @@ def candidates(as_of: datetime.date) -> list[Candidate]:
     }
     if not classes:
         return []
+    held_since = as_of - REQUEST_HOLD
     documents = (
         Document.objects.filter(case__state__in=CLOSED_STATES, kind__in=list(classes))
         .exclude(source_key__startswith=PROTOCOL_SOURCE_PREFIX)
         .exclude(requests__decision="")
+        .exclude(requests__decided_on__gt=held_since)
+        .exclude(request_outputs__decided_on__gt=held_since)
+        .exclude(paragraphs__meeting__status="signed")
+        .exclude(paragraphs__adjusted_at__isnull=False)
         .select_related("case")
         .annotate(closed_at=_closed_on_subquery())
         .order_by("case__year", "case__number", "registry_number")
@@ -180,7 +192,7 @@ def approve_run(*, user, run: RetentionRun) -> RetentionRun:
                     item.outcome = RetentionItem.Outcome.DESTROYED
                     item.save(update_fields=["document", "outcome"])
                     document.delete()
-            except (ProtectedError, RestrictedError, IntegrityError) as exc:
+            except (ProtectedError, RestrictedError, DatabaseError) as exc:
                 item.refresh_from_db()
                 item.outcome = RetentionItem.Outcome.BLOCKED
                 item.reason = _blocked_reason(exc)

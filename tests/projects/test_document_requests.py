@@ -64,17 +64,67 @@ def test_a_request_released_with_masking_registers_a_masked_copy(case, officer, 
         provision=SecrecyProvision.objects.get(name="31 kap. 16 § OSL"),
         phrases="Marginalen är 37 procent\nAnna Berg",
     )
-    (copy,) = decided.outputs.all()
+    copy, letter = decided.outputs.order_by("registry_number")
     assert copy.direction == Document.Direction.OUTGOING
     assert copy.party_name == "Journalist Jansson"
     assert copy.registry_number == plan.registry_number + 1
     assert copy.original_name == "affarsplan (maskerad).pdf"
+    # the e-diarium shows the description: it never names the requester
+    assert "Jansson" not in copy.description
     with copy.file.open("rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF") and SECRET.encode() not in data
     with plan.file.open("rb") as handle:  # the registered original is untouched
         assert SECRET in pdf_text(handle.read())
     assert decided.decided_on == timezone.localdate()
+    # masking refuses the masked parts: a decision with its ground and how to appeal
+    with letter.file.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Beslut om utlämnande med maskeringar (delvis avslag)" in text
+    assert "avslår begäran i den delen" in text
+    assert "31 kap. 16 § OSL" in text and "kammarrätten" in text
+
+
+def test_a_masked_release_needs_its_ground_and_maskable_documents(case, officer, plan):
+    """Masking is a refusal in part (its provision), of PDFs with text: a scan or a file
+    that is not a PDF would go out unmasked; phrases found nowhere would mask nothing."""
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    request = _request(case, officer, plan)
+    with pytest.raises(ValidationError, match="bestämmelsen"):
+        services.document_request_decide(
+            user=officer, request=request, decision="masked", phrases=SECRET
+        )
+    with pytest.raises(ValidationError, match="Inget av orden"):
+        services.document_request_decide(
+            user=officer,
+            request=request,
+            decision="masked",
+            phrases="Ordet som saknas",
+            provision=provision,
+        )
+    from PIL import Image
+
+    scan = __import__("io").BytesIO()
+    Image.new("RGB", (200, 200), "white").save(scan, format="PDF")
+    scanned = services.document_upload(
+        user=officer, case=case, file=upload("skannad.pdf", scan.getvalue()), title="Skannad"
+    )
+    request.documents.add(scanned)
+    with pytest.raises(ValidationError, match="skannad"):
+        services.document_request_decide(
+            user=officer, request=request, decision="masked", phrases=SECRET, provision=provision
+        )
+    request.documents.remove(scanned)
+    note = services.document_upload(
+        user=officer, case=case, file=upload("anteckning.txt", b"Marginalen"), title="Anteckning"
+    )
+    request.documents.add(note)
+    with pytest.raises(ValidationError, match="inte PDF"):
+        services.document_request_decide(
+            user=officer, request=request, decision="masked", phrases=SECRET, provision=provision
+        )
+    request.refresh_from_db()
+    assert request.decision == "" and not request.outputs.exists()
 
 
 def test_masking_without_phrases_is_refused_and_nothing_changes(case, officer, plan):

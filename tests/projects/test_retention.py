@@ -104,6 +104,54 @@ def test_protocols_extracts_and_documents_under_a_running_request_are_never_weed
     assert titles == {"Mejl om mötestid"}
 
 
+def test_a_decided_request_holds_its_documents_and_its_decision_through_the_appeal(
+    world, officer, case
+):
+    """A refusal can be appealed for three weeks after the requester got it: neither the
+    documents asked for nor the decision itself are weeded for REQUEST_HOLD after it."""
+    from projects.models import SecrecyProvision
+
+    request = services.document_request_register(
+        user=officer,
+        case=case,
+        requester="Anonym",
+        received_on=datetime.date(2026, 1, 10),
+        subject="Mejlet",
+        documents=[world["letter"]],
+    )
+    from django.utils import timezone
+
+    decided = services.document_request_decide(
+        user=officer,
+        request=request,
+        decision="refused",
+        provision=SecrecyProvision.objects.get(name="31 kap. 16 § OSL"),
+    )
+    decided_on = timezone.localdate()
+    (refusal,) = decided.outputs.all()
+    assert not retention.prepare_run(as_of=decided_on).items.exists()
+    RetentionRun.objects.all().delete()
+    after = decided_on + retention.REQUEST_HOLD + datetime.timedelta(days=1)
+    # (the refusal is weeded two years after the case closed, if its class says so)
+    titles = {item.title for item in retention.prepare_run(as_of=after).items.all()}
+    assert "Mejl om mötestid" in titles and refusal.title in titles
+
+
+def test_the_beslutsunderlag_of_a_signed_paragraph_is_never_weeded(world, officer, secretary, case):
+    """A signed § rests on its beslutsunderlag: part of the record, kept (and the
+    database would refuse to let it go)."""
+    from decisions.meetings.models import Meeting
+    from tests.decisions.meetings.factories import seed_meeting, sign_meeting
+
+    seeded = seed_meeting(secretary, officer)
+    seeded["p35"].basis_documents.add(world["letter"])
+    assert retention.prepare_run(as_of=TODAY).items.exists()  # not yet signed
+    RetentionRun.objects.all().delete()
+    sign_meeting(secretary, seeded["meeting"])
+    assert Meeting.objects.get(pk=seeded["meeting"].pk).status == "signed"
+    assert not retention.prepare_run(as_of=TODAY).items.exists()
+
+
 def test_approval_destroys_rows_and_files_and_logs_what_was_destroyed(
     world, django_capture_on_commit_callbacks
 ):
