@@ -258,6 +258,9 @@ class DocumentAdmin(NoDeleteMixin, HistoryAdmin):
         "sha256",
         "uploaded_by",
         "uploaded_at",
+        # marked and lifted on the case page, with the provision (SecrecyMarking): unticked
+        # here, the e-diarium would publish a document whose marking stands
+        "confidential",
     ]
 
     def has_add_permission(self, request):
@@ -355,7 +358,21 @@ class DocumentRequestAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["case", "requester", "received_on", "decision", "decided_on"]
     list_filter = ["decision"]
     search_fields = ["requester", "subject", "case__title"]
-    readonly_fields = ["case", "documents", "outputs", "registered_by", "decided_by"]
+    # the decision and its dates are made on the case page, with the decision letter and
+    # the masked copies; here they would change without them (and the handling time)
+    readonly_fields = [
+        "case",
+        "documents",
+        "outputs",
+        "registered_by",
+        "received_on",
+        "decision",
+        "decided_on",
+        "decided_by",
+        "provision",
+        "masked_phrases",
+        "reasoning",
+    ]
 
     def has_add_permission(self, request):
         return False  # registered on the case page

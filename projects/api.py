@@ -29,6 +29,7 @@ from core.money import AmountError, parse_amount
 from core.stored import open_verified
 from projects import permissions, secrecy, selectors, services
 from projects.filters import CaseFilter
+from projects.forms import missing_party_message
 from projects.models import Case, Document, Organisation, Project
 
 
@@ -526,6 +527,12 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_at",
         ]
         validators = []
+
+    def validate(self, attrs):
+        direction = attrs.get("direction") or Document.Direction.INCOMING
+        if direction != Document.Direction.DRAWN_UP and not (attrs.get("party_name") or "").strip():
+            raise serializers.ValidationError({"party_name": missing_party_message(direction)})
+        return attrs
 
     @extend_schema_field(serializers.CharField())
     def get_uploaded_by_name(self, document):

@@ -260,7 +260,9 @@ def parse_email(uploaded) -> ParsedEmail:
     return ParsedEmail(
         subject=subject,
         sender=sender,
-        party_kind="person" if display else "organisation",
+        # a private person until the officer says otherwise: the e-diarium masks a person's
+        # name, and an address says nothing about who writes (anna.svensson@gmail.com)
+        party_kind="person",
         date=date,
         text=text,
         attachments=attachments,

@@ -789,6 +789,20 @@ class DocumentUploadForm(forms.Form):
         self.fields["kind"].initial = Document.Kind.APPENDIX
         self.fields["direction"].initial = Document.Direction.INCOMING
 
+    def clean(self):
+        data = super().clean()
+        direction = data.get("direction") or Document.Direction.INCOMING
+        if direction != Document.Direction.DRAWN_UP and not (data.get("party_name") or "").strip():
+            self.add_error("party_name", missing_party_message(direction))
+        return data
+
+
+def missing_party_message(direction: str) -> str:
+    """OSL 5 kap. 2 §: a registered document says whom it came from or was sent to."""
+    if direction == Document.Direction.OUTGOING:
+        return _("Ange vem handlingen skickades till (offentlighets- och sekretesslagen 5:2).")
+    return _("Ange vem handlingen kom från (offentlighets- och sekretesslagen 5:2).")
+
 
 class EmailRegisterForm(forms.Form):
     file = forms.FileField(

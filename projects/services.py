@@ -937,7 +937,12 @@ def document_upload(
     # Serialise version numbering per case.
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
     previous = case.documents.filter(title__iexact=title).order_by("-version").first()
+    inherited = None
     if previous is not None:
+        # a new version of a marked document is marked as it is (the same information):
+        # otherwise the e-diarium would publish its title and every role open the file
+        inherited = SecrecyMarking.objects.filter(document=previous, lifted_at__isnull=True).first()
+        confidential = confidential or previous.confidential or inherited is not None
         if previous.sha256 == checksum:
             raise ValidationError(
                 {
@@ -982,7 +987,10 @@ def document_upload(
             case=case,
             document=document,
             marked_by=user,
-            note=_("Markerad vid registreringen."),
+            provision=inherited.provision if inherited is not None else None,
+            note=_("Markerad som version %(version)s.") % {"version": previous.version}
+            if inherited is not None and previous is not None
+            else _("Markerad vid registreringen."),
         )
     return document
 

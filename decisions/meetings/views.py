@@ -421,6 +421,10 @@ def meeting_detail(request, pk):
             "can_publish": permissions.can_publish_notice(user, meeting),
             "can_generate": permissions.can_generate_documents(user, meeting),
             "notice": dates,
+            # not posted and its last day has passed: posted late, today
+            "notice_overdue": bool(
+                dates and not dates.posted_on and dates.posting_deadline < timezone.localdate()
+            ),
             "jobs": jobs,
             "documents": documents,
             # Extracts are sent from the meeting's documents: none made, none sent.
@@ -734,9 +738,16 @@ def paragraph_detail(request, pk):
             "can_record_appeal": permissions.can_record_appeal(request.user, paragraph),
             "legal": selectors.paragraph_legal_status(paragraph),
             # a § justerad at once is posted on its own, within two days of its justering
-            "posting_deadline": notices.posting_deadline(timezone.localdate(paragraph.adjusted_at))
+            "posting_deadline": (
+                deadline := notices.posting_deadline(timezone.localdate(paragraph.adjusted_at))
+            )
             if paragraph.adjusted_at and not paragraph.notice_posted_on
             else None,
+            "posting_overdue": bool(
+                paragraph.adjusted_at
+                and not paragraph.notice_posted_on
+                and deadline < timezone.localdate()
+            ),
             "can_extract": permissions.can_generate_extract(request.user, paragraph),
             "can_send": permissions.can_send_extract(request.user, paragraph),
             "voters": svc.paragraph_voters(paragraph),

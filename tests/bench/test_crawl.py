@@ -74,9 +74,9 @@ def test_the_largest_objects_pages_are_crawled_too(officer):
 def test_the_benchs_long_protocol_is_signed_once_its_paragraphs_are_in(secretary):
     """Nothing is added to a signed protocol (a database trigger): the bench's 58-page
     protocol gets its §§ first and is signed after."""
-    from decisions.meetings.models import Body
+    from decisions.meetings.services.bodies import body_get
 
-    body = Body.objects.get(code="run")
+    body = body_get("run")
     meeting = volume.protocol_meeting(body, secretary)
     assert meeting.status == "signed" and meeting.signed_at is not None
     assert meeting.paragraphs.count() == volume.PROTOCOL_PARAGRAPHS

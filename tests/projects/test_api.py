@@ -259,7 +259,13 @@ def test_organisations_api_search_and_duplicates(api, officer):
 def test_document_upload_per_role(api, case, role, allowed):
     response = api(user_with_role(role)).post(
         "/api/v1/documents/",
-        {"case": case.pk, "title": "Budget", "kind": "bilaga", "file": upload("b.pdf", PDF_BYTES)},
+        {
+            "case": case.pk,
+            "title": "Budget",
+            "kind": "bilaga",
+            "party_name": "Piteå kommun",
+            "file": upload("b.pdf", PDF_BYTES),
+        },
     )
     if allowed:
         assert response.status_code == 201, response.json()
@@ -272,10 +278,31 @@ def test_document_upload_per_role(api, case, role, allowed):
 def test_document_upload_validation_errors_are_400(api, case, officer):
     response = api(officer).post(
         "/api/v1/documents/",
-        {"case": case.pk, "title": "Skript", "file": upload("x.sh", b"#!/bin/sh")},
+        {
+            "case": case.pk,
+            "title": "Skript",
+            "party_name": "Piteå kommun",
+            "file": upload("x.sh", b"#!/bin/sh"),
+        },
     )
     assert response.status_code == 400
     assert "Filtypen är inte tillåten" in response.json()["file"][0]
+    # OSL 5:2: an incoming document says whom it came from; one drawn up here needs no party
+    response = api(officer).post(
+        "/api/v1/documents/",
+        {"case": case.pk, "title": "Budget", "file": upload("b.pdf", PDF_BYTES)},
+    )
+    assert response.status_code == 400 and "kom från" in response.json()["party_name"][0]
+    response = api(officer).post(
+        "/api/v1/documents/",
+        {
+            "case": case.pk,
+            "title": "Tjänsteanteckning",
+            "direction": "upprattad",
+            "file": upload("t.pdf", PDF_BYTES),
+        },
+    )
+    assert response.status_code == 201, response.json()
 
 
 def test_document_list_and_download_respect_confidentiality(api, case, officer, reader, secretary):

@@ -87,3 +87,31 @@ def test_load_demo_command_includes_the_registry(demo):
     call_command("load_demo", stdout=out)
     assert "projects:" in out.getvalue()
     assert Case.objects.filter(year=2020, number=52).exists()
+
+
+def test_the_admin_cannot_rewrite_a_requests_decision_or_a_documents_secrecy(
+    admin_client, case, officer
+):
+    """A request's decision comes with its letter and copies, a document's secrecy with its
+    marking (provision, who, when): the admin shows them, it does not change them."""
+    import datetime
+
+    from projects import services
+    from tests.projects.factories import document_for
+
+    document = document_for(case, officer, title="Affärsplan", kind="bilaga")
+    request = services.document_request_register(
+        user=officer,
+        case=case,
+        requester="Anonym",
+        received_on=datetime.date(2026, 1, 10),
+        subject="Planen",
+        documents=[document],
+    )
+    page = admin_client.get(f"/admin/projects/documentrequest/{request.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    for name in ("decision", "decided_on", "received_on", "provision"):
+        assert f'name="{name}"' not in html, name
+    page = admin_client.get(f"/admin/projects/document/{document.pk}/change/")
+    assert page.status_code == 200 and 'name="confidential"' not in page.content.decode()

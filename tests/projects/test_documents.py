@@ -216,7 +216,13 @@ def test_upload_through_the_page_keeps_the_form_on_errors(case, officer, client_
     client = client_for(officer)
     url = reverse("projects:document_upload", args=[case.pk])
     response = client.post(
-        url, {"title": "Min titel", "kind": "bilaga", "file": upload("x.exe", b"MZ")}
+        url,
+        {
+            "title": "Min titel",
+            "kind": "bilaga",
+            "party_name": "Piteå kommun",
+            "file": upload("x.exe", b"MZ"),
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -224,11 +230,22 @@ def test_upload_through_the_page_keeps_the_form_on_errors(case, officer, client_
     assert 'value="Min titel"' in body
     response = client.post(
         url,
-        {"title": "Min titel", "kind": "bilaga", "confidential": "on", "file": upload()},
+        {
+            "title": "Min titel",
+            "kind": "bilaga",
+            "confidential": "on",
+            "party_name": "Piteå kommun",
+            "file": upload(),
+        },
     )
     assert response.status_code == 302
     document = Document.objects.get()
     assert document.confidential and document.title == "Min titel"
+    # OSL 5:2: an incoming document is registered with whom it came from
+    response = client.post(url, {"title": "Brev", "kind": "bilaga", "file": upload("b.pdf")})
+    assert response.status_code == 200
+    assert "kom från (offentlighets- och sekretesslagen 5:2)" in response.content.decode()
+    assert Document.objects.count() == 1
 
 
 def test_another_officer_cannot_open_a_document_marked_secret_for_them(case, officer, client_for):
@@ -258,3 +275,21 @@ def test_officer_changes_kind_and_confidentiality(case, officer, secretary, clie
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.confidential and document.kind == "bilaga"
+
+
+def test_a_new_version_of_a_marked_document_is_marked_as_it_is(case, officer, decision_maker):
+    """The same information in a new file: the marking (and its provision) follows, so the
+    e-diarium does not publish the title and other roles cannot open the new version."""
+    from projects.models import SecrecyMarking, SecrecyProvision
+
+    first = services.document_upload(
+        user=officer, case=case, file=upload("plan.pdf", b"%PDF-1.4 v1"), title="Affärsplan"
+    )
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    services.secrecy_mark(user=decision_maker, case=case, document=first, provision=provision)
+    second = services.document_upload(
+        user=officer, case=case, file=upload("plan.pdf", b"%PDF-1.4 v2"), title="Affärsplan"
+    )
+    assert second.version == 2 and second.confidential
+    marking = SecrecyMarking.objects.get(document=second, lifted_at__isnull=True)
+    assert marking.provision == provision

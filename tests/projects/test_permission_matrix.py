@@ -263,6 +263,7 @@ ACTIONS = {
             {
                 "title": "Protokollsutdrag",
                 "kind": "bilaga",
+                "party_name": "Regionala utvecklingsnämnden",
                 "file": upload("utdrag.txt", b"Utdrag"),
             },
         ),
