@@ -66,6 +66,7 @@ def archive_cases(case_ids) -> list[Case]:
         .select_related("officer", "project__applicant", "project__owner")
         .prefetch_related(
             "project__members__organisation",
+            "project__partners",
             Prefetch(
                 "documents",
                 queryset=Document.objects.select_related(
@@ -102,6 +103,12 @@ def case_metadata(case: Case) -> dict:
             "name": project.applicant.name if project.applicant_id else "",
             "organisation": "",
         }
+    ]
+    if project.owner_id and project.owner_id != project.applicant_id:
+        parties.append({"role": "owner", "name": project.owner.name, "organisation": ""})
+    parties += [
+        {"role": "partner", "name": partner.name, "organisation": ""}
+        for partner in project.partners.all()
     ]
     parties += [
         {

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from lxml import etree
 
 from projects.documents import sanitise_filename
@@ -205,6 +206,11 @@ def mets_xml(
     note = etree.SubElement(agent, _m("note"))
     note.text = SOFTWARE_VERSION
     note.set(f"{{{CSIP}}}NOTETYPE", "SOFTWARE VERSION")
+    # the authority whose records these are (E-ARK SIP: the archival creator) and that
+    # submits them: the region (REGION_NAME)
+    for role in ("ARCHIVIST", "CREATOR"):
+        authority = etree.SubElement(header, _m("agent"), ROLE=role, TYPE="ORGANIZATION")
+        etree.SubElement(authority, _m("name")).text = settings.REGION_NAME
 
     dmd = etree.SubElement(root, _m("dmdSec"), ID="dmd-1", CREATED=stamp, STATUS="CURRENT")
     ref = etree.SubElement(

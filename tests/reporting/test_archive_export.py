@@ -88,6 +88,9 @@ def _export(closed_case, django_capture_on_commit_callbacks) -> tuple[ArchiveExp
 
 
 def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_commit_callbacks):
+    from tests.projects.factories import OrganisationFactory
+
+    closed_case["case"].project.partners.add(OrganisationFactory(name="PiteEnergi AB"))
     job, data = _export(closed_case, django_capture_on_commit_callbacks)
     case = closed_case["case"]
     assert hashlib.sha256(data).hexdigest() == job.sha256 and len(data) == job.size
@@ -111,6 +114,10 @@ def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_comm
     assert mets.get("OBJID") == root
     assert mets.get("PROFILE") == "https://earkcsip.dilcis.eu/profile/E-ARK-SIP.xml"
     assert mets.find("m:metsHdr/m:agent/m:name", NS).text == "Norrbotten Cases"
+    # the authority whose records they are: the archival creator and the submitter
+    for role in ("ARCHIVIST", "CREATOR"):
+        (authority,) = mets.findall(f"m:metsHdr/m:agent[@ROLE='{role}'][@TYPE='ORGANIZATION']", NS)
+        assert authority.find("m:name", NS).text == "Region Norrbotten"
     files = mets.findall(".//m:fileSec//m:file", NS)
     listed = {f.find("m:FLocat", NS).get(f"{{{XLINK}}}href"): f for f in files}
     # every file but METS.xml and the descriptive metadata is in fileSec, checked here
@@ -148,6 +155,12 @@ def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_comm
     assert decision.findtext("c:reference", namespaces=NS) == "RUN 2020-05-12 § 30"
     assert decision.findtext("c:text", namespaces=NS) == "Ansökan avslås."
     assert record.find("c:parties/c:party[@role='applicant']", NS) is not None
+    partners = {p.name for p in case.project.partners.all()}
+    listed_partners = {
+        party.findtext("c:name", namespaces=NS)
+        for party in record.findall("c:parties/c:party[@role='partner']", NS)
+    }
+    assert listed_partners == partners and "PiteEnergi AB" in partners
     documents = {d.get("number"): d for d in record.findall("c:documents/c:document", NS)}
     secret = documents[closed_case["secret"].registry_label]
     assert secret.findtext("c:title", namespaces=NS) == "Affärsplan"
