@@ -80,14 +80,16 @@ def actions_section_context(request, case) -> dict | None:
     )
     if context is None:
         return None
-    names = None
+    rows = None
     if batch.is_loaded(case, "financing.bodies"):
-        names = rules.body_names(batch.loaded(case, "financing.bodies", ()))
+        rows = list(batch.loaded(case, "financing.bodies", ()))
     if context["deciding_body_codes"]:
-        names = names if names is not None else rules.body_names(Body.objects.all())
+        rows = rows if rows is not None else list(Body.objects.all())
+        plain = {body.code: body.name for body in rows}
         context["deciding_bodies"] = sorted(
-            names.get(code) or str(BodyCode(code).label) for code in context["deciding_body_codes"]
+            plain.get(code) or str(BodyCode(code).label) for code in context["deciding_body_codes"]
         )
+    names = rules.body_names(rows) if rows is not None else None
     if case.state == decisions.DECISION_STATES.get(case.kind):
         route = decisions.case_route(case)
         if route.body_names is None and names is not None:

@@ -729,6 +729,8 @@ class Document(LazyColumns, models.Model):
         APPLICATION = "ansokan", _("Ansökan")
         REPORT = "rapport", _("Rapport")
         CORRESPONDENCE = "korrespondens", _("Korrespondens")
+        # a decision the region drew up (on delegation): kept (no retention class weeds it)
+        DECISION = "beslut", _("Beslut")
         OTHER = "ovrigt", _("Övrigt")
 
     case = models.ForeignKey(

@@ -572,6 +572,15 @@ class DelegationDecision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # the decision as drawn up and registered in the case (OSL 5 kap.)
+    document = models.ForeignKey(
+        "projects.Document",
+        verbose_name=_("registrerat beslut"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     reported_on = models.DateField(_("anmält"), null=True, blank=True)
     report_reference = models.CharField(
         _("anmält vid"),

@@ -21,7 +21,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -574,10 +574,67 @@ def _record_delegation(outcome, *, also=None):
         )
         decision.full_clean()
         decision.save()
+        decision.document = _register_delegation_decision(decision, user)
+        decision.save(update_fields=["document"])
         if also is not None:
             also(case=case, user=user, data=data, log=log)
 
     return record
+
+
+def _register_delegation_decision(decision: DelegationDecision, user):
+    """The decision drawn up as a PDF and registered in the case (OSL 5 kap.: a decision is
+    a document the region draws up). Its text may repeat the project's marked texts: then
+    it is registered marked, as they are (a warning for whoever is asked for it)."""
+    from decisions.workflow.delays import letter_pdf, stored_text
+    from projects.models import Document, SecrecyMarking
+
+    case = decision.case
+    applicant = case.project.applicant
+    with translation.override("sv"):  # stored in the registry: Swedish
+        outcome = decision.get_outcome_display().lower()
+    content = letter_pdf(
+        "decisions/workflow/delegation_decision_document.html",
+        {
+            "case": case,
+            "decision": decision,
+            "applicant": applicant.name if applicant else "",
+            "amount": format_amount(decision.amount) if decision.amount is not None else "",
+            "rule": decision.rule,
+            "decided_by": user.get_full_name() or user.get_username(),
+        },
+    )
+    document = project_services.document_register_generated(
+        case=case,
+        source_key=f"delegation:{decision.pk}",
+        title=stored_text("Beslut på delegation %(date)s", date=f"{decision.decided_on:%Y-%m-%d}"),
+        filename=f"delegationsbeslut-{case.dnr}-{decision.pk}.pdf",
+        content=content,
+        direction=Document.Direction.DRAWN_UP,
+        kind=Document.Kind.DECISION,
+        user=user,
+        party_name=applicant.name if applicant else "",
+        party_kind=Document.PartyKind.ORGANISATION if applicant else "",
+        description=stored_text("Beslut på delegation: %(outcome)s", outcome=outcome),
+        document_date=decision.decided_on,
+    )
+    marked = (
+        SecrecyMarking.objects.filter(
+            case__project_id=case.project_id, lifted_at__isnull=True, document=None
+        )
+        .select_related("provision")
+        .first()
+    )
+    if marked is not None:
+        SecrecyMarking.objects.create(
+            case=case,
+            document=document,
+            provision=marked.provision,
+            marked_by=user,
+            note=stored_text("Beslutet kan återge sekretessmarkerade uppgifter i ärendet."),
+        )
+        Document.objects.filter(pk=document.pk).update(confidential=True)
+    return document
 
 
 def _record_forum_recommendation(*, case, user, data, log):

@@ -14,6 +14,7 @@ from financing.models import Commitment, FinancingPolicy, FundingType, Grant
 from financing.services.decisions import case_route, case_transition, unmet_preconditions
 from projects.models import Case, CaseState, Organisation
 from tests.decisions.workflow.factories import delegation_rule_for_co_financing, walk_cofinancing
+from tests.e2e.helpers import pdf_text
 from tests.financing.factories import make_grant, make_plan
 from tests.projects.factories import OrganisationFactory, ProjectFactory
 
@@ -227,6 +228,40 @@ def test_below_the_limit_the_director_decides_and_it_lands_in_the_register(
     assert decision.rule == ordinance and decision.amount == D("400000")
     assert not decision.is_reported  # reported to the next meeting
     assert Commitment.objects.get(case=case).amount == D("400000")
+    # the decision is drawn up and registered in the case (OSL 5 kap.), in the registry
+    document = decision.document
+    assert document.case == case and document.kind == "beslut"
+    assert document.direction == "upprattad" and document.document_date.isoformat() == "2020-03-24"
+    assert document.title == "Beslut på delegation 2020-03-24"
+    with document.file.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Ansökan beviljas med 400 000 kr." in text and "Beviljas på delegation." in text
+    assert "Medfinansiering under 500 000 kr" in text and "Delegationsordning RUN punkt 4.3" in text
+    assert case.dnr in text and "laglighetsprövning" in text
+    assert not document.confidential  # nothing of the project is marked
+
+
+def test_a_delegation_decision_of_a_project_with_marked_texts_is_registered_marked(
+    actors, director, decision_maker, ordinance
+):
+    from projects import services as project_services
+    from projects.models import SecrecyMarking, SecrecyProvision
+
+    make_grant(year=2020, amount="10000000", project="5000000")
+    case = _eu_case(actors, "400000", eu=False)
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    project_services.secrecy_mark(
+        user=decision_maker, case=case, field="project.summary", provision=provision
+    )
+    case_transition(
+        user=director,
+        case=case,
+        transition="delegation_grant",
+        data={"amount": "400 000", "decided_on": "2020-03-24", "decision_text": "Beviljas."},
+    )
+    document = DelegationDecision.objects.get(case=case).document
+    assert document.confidential
+    assert SecrecyMarking.objects.get(document=document).provision == provision
 
 
 def test_above_the_limit_the_body_decides_and_the_director_is_told_why(actors, director, ordinance):
