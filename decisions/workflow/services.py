@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from core.access import ALLOW, Access, deny, require
 from core.errors import Conflict
 from core.models import NotificationKind
 from core.money import format_amount
+from core.text import possessive
 from decisions.workflow import bodies, permissions
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.forms import (
@@ -602,6 +604,7 @@ def _register_delegation_decision(decision: DelegationDecision, user):
             "amount": format_amount(decision.amount) if decision.amount is not None else "",
             "rule": decision.rule,
             "decided_by": user.get_full_name() or user.get_username(),
+            "region_possessive": possessive(settings.REGION_NAME),
         },
     )
     document = project_services.document_register_generated(
