@@ -747,8 +747,12 @@ class DocumentUploadForm(forms.Form):
         help_text=_("Samma titel som ett befintligt dokument sparas som en ny version."),
     )
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=forms.Select)
-    confidential = forms.BooleanField(
-        label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
+    confidential = forms.BooleanField(label=_("Sekretessmarkera"), required=False)
+    provision = forms.ModelChoiceField(
+        label=_("Sekretessbestämmelse"),
+        queryset=SecrecyProvision.objects.filter(active=True),
+        required=False,
+        help_text=_("Bestämmelsen som markeringen grundas på; krävs när handlingen markeras."),
     )
     direction = forms.ChoiceField(
         label=_("Riktning"),
@@ -791,10 +795,17 @@ class DocumentUploadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        require_provision(self, data, marking=bool(data.get("confidential")))
         direction = data.get("direction") or Document.Direction.INCOMING
         if direction != Document.Direction.DRAWN_UP and not (data.get("party_name") or "").strip():
             self.add_error("party_name", missing_party_message(direction))
         return data
+
+
+def require_provision(form, data, *, marking: bool) -> None:
+    """A secrecy marking names the provision it rests on (OSL; DOMAIN "Secrecy")."""
+    if marking and not data.get("provision"):
+        form.add_error("provision", _("Ange bestämmelsen som sekretessmarkeringen grundas på."))
 
 
 def missing_party_message(direction: str) -> str:
@@ -817,9 +828,20 @@ class EmailRegisterForm(forms.Form):
 
 class DocumentEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices)
-    confidential = forms.BooleanField(
-        label=_("Sekretessmarkera (bestämmelsen anges under Sekretess)"), required=False
+    confidential = forms.BooleanField(label=_("Sekretessmarkera"), required=False)
+    provision = forms.ModelChoiceField(
+        label=_("Sekretessbestämmelse"),
+        queryset=SecrecyProvision.objects.filter(active=True),
+        required=False,
+        help_text=_("Bestämmelsen som markeringen grundas på; krävs när handlingen markeras."),
     )
+
+    def clean(self):
+        data = super().clean()
+        # a new marking (one already made keeps its provision)
+        newly = bool(data.get("confidential")) and not self.initial.get("confidential")
+        require_provision(self, data, marking=newly)
+        return data
 
 
 # --- Secrecy -----------------------------------------------------------------------

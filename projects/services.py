@@ -909,6 +909,7 @@ def document_upload(
     title: str,
     kind: str = Document.Kind.APPENDIX,
     confidential: bool = False,
+    provision: SecrecyProvision | None = None,
     direction: str = Document.Direction.INCOMING,
     document_date: datetime.date | None = None,
     party_kind: str = "",
@@ -987,7 +988,7 @@ def document_upload(
             case=case,
             document=document,
             marked_by=user,
-            provision=inherited.provision if inherited is not None else None,
+            provision=provision or (inherited.provision if inherited is not None else None),
             note=_("Markerad som version %(version)s.") % {"version": previous.version}
             if inherited is not None and previous is not None
             else _("Markerad vid registreringen."),
@@ -1111,8 +1112,15 @@ def document_register_email(*, user, case: Case, file, title: str = "") -> Docum
 
 
 @transaction.atomic
-def document_update(*, user, document: Document, kind: str, confidential: bool) -> Document:
-    """Change a document's kind; ``confidential`` marks it secret (provision not given) or
+def document_update(
+    *,
+    user,
+    document: Document,
+    kind: str,
+    confidential: bool,
+    provision: SecrecyProvision | None = None,
+) -> Document:
+    """Change a document's kind; ``confidential`` marks it secret (under ``provision``) or
     lifts its marking (the reason: changed on the document's page)."""
     require(permissions.can_edit_document(user, document))
     current = lock(Document, document.pk)
@@ -1122,7 +1130,9 @@ def document_update(*, user, document: Document, kind: str, confidential: bool) 
     current.save(update_fields=["kind"])
     if bool(confidential) != current.confidential:
         if confidential:
-            secrecy_mark(user=user, case=current.case, document=current, note="")
+            secrecy_mark(
+                user=user, case=current.case, document=current, provision=provision, note=""
+            )
         else:
             for marking in current.secrecy_markings.filter(lifted_at__isnull=True):
                 secrecy_lift(user=user, marking=marking, reason=_("Hävd på dokumentets sida."))

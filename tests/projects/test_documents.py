@@ -238,9 +238,27 @@ def test_upload_through_the_page_keeps_the_form_on_errors(case, officer, client_
             "file": upload(),
         },
     )
+    # a marking names the provision it rests on
+    assert response.status_code == 200
+    assert "Ange bestämmelsen som sekretessmarkeringen grundas på" in response.content.decode()
+    from projects.models import SecrecyMarking, SecrecyProvision
+
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    response = client.post(
+        url,
+        {
+            "title": "Min titel",
+            "kind": "bilaga",
+            "confidential": "on",
+            "provision": provision.pk,
+            "party_name": "Piteå kommun",
+            "file": upload(),
+        },
+    )
     assert response.status_code == 302
     document = Document.objects.get()
     assert document.confidential and document.title == "Min titel"
+    assert SecrecyMarking.objects.get(document=document).provision == provision
     # OSL 5:2: an incoming document is registered with whom it came from
     response = client.post(url, {"title": "Brev", "kind": "bilaga", "file": upload("b.pdf")})
     assert response.status_code == 200
@@ -272,9 +290,22 @@ def test_officer_changes_kind_and_confidentiality(case, officer, secretary, clie
     document.refresh_from_db()
     assert not document.confidential
     response = client_for(officer).post(url, {"kind": "bilaga", "confidential": "on"})
+    assert response.status_code == 400  # the provision it rests on
+    assert "Ange bestämmelsen" in response.content.decode()
+    from projects.models import SecrecyProvision
+
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    response = client_for(officer).post(
+        url, {"kind": "bilaga", "confidential": "on", "provision": provision.pk}
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.confidential and document.kind == "bilaga"
+    assert document.secrecy_markings.get().provision == provision
+    # kept marked, the provision is not asked again
+    assert (
+        client_for(officer).post(url, {"kind": "rapport", "confidential": "on"}).status_code == 302
+    )
 
 
 def test_a_new_version_of_a_marked_document_is_marked_as_it_is(case, officer, decision_maker):

@@ -666,10 +666,13 @@ def test_api_writes_are_refused_to_other_roles_and_change_nothing(world, client,
 
 def test_the_fingerprint_sees_a_change(world, as_role):
     """Control for the refusal tests: an allowed change is seen."""
+    from projects.models import SecrecyProvision
+
+    provision = SecrecyProvision.objects.filter(active=True).first()
     with data_changed() as changed:
         response = as_role("officer").post(
             f"/cases/documents/{world.public_document.pk}/edit/",
-            {"kind": "ovrigt", "confidential": "on"},
+            {"kind": "ovrigt", "confidential": "on", "provision": provision.pk},
         )
         assert response.status_code == 302
     assert "projects_document" in changed
