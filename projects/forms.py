@@ -772,7 +772,12 @@ class DocumentUploadForm(forms.Form):
         choices=[("", "—"), *Document.PartyKind.choices],
         required=False,
     )
-    party_name = forms.CharField(label=_("Avsändare/mottagare"), max_length=200, required=False)
+    party_name = forms.CharField(
+        label=_("Avsändare/mottagare"),
+        max_length=200,
+        required=False,
+        help_text=_("Vem en inkommande handling kom från, eller vem en utgående skickades till."),
+    )
     description = forms.CharField(
         label=_("Kort beskrivning"),
         max_length=300,
