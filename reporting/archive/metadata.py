@@ -8,7 +8,8 @@ from django.db.models import Prefetch
 
 from decisions.meetings.models import Paragraph
 from decisions.workflow.models import DelegationDecision
-from projects.models import Case, Document, SecrecyMarking
+from projects.models import Case, CaseNote, Document, DocumentRequest, SecrecyMarking
+from projects.retention.models import DestructionLog
 
 
 def _iso(value) -> str:
@@ -61,12 +62,17 @@ def document_metadata(document: Document, markings: list[SecrecyMarking] = ()) -
 
 def archive_cases(case_ids) -> list[Case]:
     """The cases with everything the archive needs, in a constant number of queries."""
-    return list(
+    cases = list(
         Case.objects.filter(pk__in=case_ids)
         .select_related("officer", "project__applicant", "project__owner")
         .prefetch_related(
             "project__members__organisation",
             "project__partners",
+            Prefetch("notes", queryset=CaseNote.objects.select_related("author").order_by("pk")),
+            Prefetch(
+                "document_requests",
+                queryset=DocumentRequest.objects.select_related("provision").order_by("pk"),
+            ),
             Prefetch(
                 "documents",
                 queryset=Document.objects.select_related(
@@ -92,6 +98,20 @@ def archive_cases(case_ids) -> list[Case]:
         )
         .order_by("year", "number")
     )
+    destroyed: dict[str, list] = {}
+    for entry in DestructionLog.objects.filter(dnr__in=[c.dnr for c in cases]).order_by("pk"):
+        destroyed.setdefault(entry.dnr, []).append(entry)
+    for case in cases:
+        case._archive_destroyed = destroyed.get(case.dnr, [])
+    return cases
+
+
+def destroyed_of(case: Case) -> list:
+    """The documents of ``case`` weeded under a retention decision (its destruction log)."""
+    found = getattr(case, "_archive_destroyed", None)
+    if found is None:
+        found = list(DestructionLog.objects.filter(dnr=case.dnr).order_by("pk"))
+    return found
 
 
 def case_metadata(case: Case) -> dict:
@@ -152,5 +172,35 @@ def case_metadata(case: Case) -> dict:
         "parties": parties,
         "decisions": decisions,
         "case_secrecy": [marking_metadata(m) for m in markings if not m.document_id],
+        # tjänsteanteckningar: the officers' dated notes, part of the case's record
+        "notes": [
+            {
+                "written_at": note.created_at.isoformat(),
+                "author": note.author.get_full_name() or note.author.get_username(),
+                "text": note.text,
+            }
+            for note in case.notes.all()
+        ],
+        # requests for public documents and how each was decided (TF 2 kap.)
+        "requests": [
+            {
+                "received_on": _iso(request.received_on),
+                "subject": request.subject,
+                "decision": request.decision,
+                "decided_on": _iso(request.decided_on),
+                "provision": request.provision.name if request.provision_id else "",
+            }
+            for request in case.document_requests.all()
+        ],
+        # what was weeded under a retention decision (gallring): the gaps in the numbering
+        "destroyed": [
+            {
+                "document_number": entry.document_number,
+                "title": entry.title,
+                "destroyed_at": entry.destroyed_at.isoformat(),
+                "decision_reference": entry.decision_reference,
+            }
+            for entry in destroyed_of(case)
+        ],
         "documents": [document_metadata(d, markings) for d in case.documents.all()],
     }

@@ -134,6 +134,24 @@ def cases_xml(cases: list[dict], renditions: dict[str, dict]) -> bytes:
             for key in ("reference", "date", "outcome", "text"):
                 _text(item, key, decision[key])
         _secrecy(element, case["case_secrecy"])
+        for group, tag, keys in (
+            ("notes", "note", ("written_at", "author", "text")),
+            (
+                "requests",
+                "request",
+                ("received_on", "subject", "decision", "decided_on", "provision"),
+            ),
+            (
+                "destroyed",
+                "destroyed_document",
+                ("document_number", "title", "destroyed_at", "decision_reference"),
+            ),
+        ):
+            holder = etree.SubElement(element, f"{{{CASES_NS}}}{group}")
+            for row in case[group]:
+                item = etree.SubElement(holder, f"{{{CASES_NS}}}{tag}")
+                for key in keys:
+                    _text(item, key, row[key])
         documents = etree.SubElement(element, f"{{{CASES_NS}}}documents")
         for document in case["documents"]:
             item = etree.SubElement(

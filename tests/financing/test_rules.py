@@ -326,7 +326,9 @@ def test_who_decides_is_named_as_the_region_names_its_bodies(
     """Another region's committee has another name: the case page and the refusal say
     it, from the bodies' data."""
     from decisions.meetings.models import Body
+    from decisions.meetings.services.bodies import body_get
 
+    body_get("run")  # the committee, as the region has it
     Body.objects.filter(code="run").update(name="Regionala tillväxtnämnden", short_name="RTN")
     case = _eu_case(actors, "600000", eu=False)
     page = client_for(actors.officer).get(case.get_absolute_url()).content.decode()

@@ -183,6 +183,13 @@ def test_approval_destroys_rows_and_files_and_logs_what_was_destroyed(
     assert run.items.get().outcome == RetentionItem.Outcome.DESTROYED
     with pytest.raises(Conflict):
         retention.approve_run(user=archivist, run=run)
+    # the archive package says what was weeded, under which decision (the numbering's gap)
+    from reporting.archive.metadata import archive_cases, case_metadata
+
+    (archived,) = archive_cases([world["case"].pk])
+    (destroyed,) = case_metadata(archived)["destroyed"]
+    assert destroyed["document_number"] == entry.document_number
+    assert destroyed["decision_reference"] == "DHP RU 2020"
 
 
 def test_a_referenced_document_is_reported_not_half_destroyed(world, officer):

@@ -91,6 +91,13 @@ def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_comm
     from tests.projects.factories import OrganisationFactory
 
     closed_case["case"].project.partners.add(OrganisationFactory(name="PiteEnergi AB"))
+    from projects.models import CaseNote
+
+    CaseNote.objects.create(
+        case=closed_case["case"],
+        author=closed_case["case"].officer,
+        text="Samtal med sökanden om budgeten.",
+    )
     job, data = _export(closed_case, django_capture_on_commit_callbacks)
     case = closed_case["case"]
     assert hashlib.sha256(data).hexdigest() == job.sha256 and len(data) == job.size
@@ -161,6 +168,12 @@ def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_comm
         for party in record.findall("c:parties/c:party[@role='partner']", NS)
     }
     assert listed_partners == partners and "PiteEnergi AB" in partners
+    # the officers' notes (tjänsteanteckningar) are part of the record
+    assert record.findtext("c:notes/c:note/c:text", namespaces=NS) == (
+        "Samtal med sökanden om budgeten."
+    )
+    assert record.find("c:requests", NS) is not None
+    assert record.find("c:destroyed", NS) is not None
     documents = {d.get("number"): d for d in record.findall("c:documents/c:document", NS)}
     secret = documents[closed_case["secret"].registry_label]
     assert secret.findtext("c:title", namespaces=NS) == "Affärsplan"
