@@ -80,16 +80,15 @@ def actions_section_context(request, case) -> dict | None:
     )
     if context is None:
         return None
-    rows = None
-    if batch.is_loaded(case, "financing.bodies"):
-        rows = list(batch.loaded(case, "financing.bodies", ()))
     if context["deciding_body_codes"]:
-        rows = rows if rows is not None else list(Body.objects.all())
-        plain = {body.code: body.name for body in rows}
+        if batch.is_loaded(case, "workflow.bodies"):
+            plain = dict(batch.loaded(case, "workflow.bodies", ()))
+        else:
+            plain = {body.code: body.name for body in Body.objects.all()}
         context["deciding_bodies"] = sorted(
             plain.get(code) or str(BodyCode(code).label) for code in context["deciding_body_codes"]
         )
-    names = rules.body_names(rows) if rows is not None else None
+    names = rules.loaded_body_names(case)
     if case.state == decisions.DECISION_STATES.get(case.kind):
         route = decisions.case_route(case)
         if route.body_names is None and names is not None:

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import batch
 from core.expressions import in_year
 from core.money import format_amount
 from decisions.meetings.models import Body
@@ -44,6 +45,15 @@ def body_names(bodies) -> dict[str, str]:
         body.code: f"{body.name} ({body.short_name})" if body.short_name else body.name
         for body in bodies
     }
+
+
+def loaded_body_names(case) -> dict[str, str] | None:
+    """The bodies' names read with the case page's rows (``core.batch``), or None."""
+    if batch.is_loaded(case, "financing.bodies"):
+        return body_names(batch.loaded(case, "financing.bodies", ()))
+    if batch.is_loaded(case, "workflow.bodies"):
+        return dict(batch.loaded(case, "workflow.bodies", ()))
+    return None
 
 
 @dataclass

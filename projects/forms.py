@@ -41,6 +41,7 @@ from projects.models import (
     SmartSpecialisationArea,
 )
 from projects.widgets import (
+    ListModelChoiceIterator,
     OrganisationMultiPickerWidget,
     OrganisationPickerWidget,
     ProjectPickerWidget,
@@ -740,6 +741,16 @@ class ObligationFulfilForm(forms.Form):
 # --- Documents --------------------------------------------------------------------
 
 
+def active_provisions():
+    return SecrecyProvision.objects.filter(active=True)
+
+
+class ProvisionField(forms.ModelChoiceField):
+    """The OSL provisions, read in one plain query, or as the page read them (``core.batch``)."""
+
+    iterator = ListModelChoiceIterator
+
+
 class DocumentUploadForm(forms.Form):
     title = forms.CharField(
         label=_("Titel"),
@@ -748,7 +759,7 @@ class DocumentUploadForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Typ"), choices=Document.Kind.choices, widget=forms.Select)
     confidential = forms.BooleanField(label=_("Sekretessmarkera"), required=False)
-    provision = forms.ModelChoiceField(
+    provision = ProvisionField(
         label=_("Sekretessbestämmelse"),
         queryset=SecrecyProvision.objects.filter(active=True),
         required=False,

@@ -82,10 +82,12 @@ def mask_pdf(pdf_bytes: bytes, phrases: list[str]) -> tuple[bytes, int]:
         source = Path(folder) / "in.pdf"
         source.write_bytes(pdf_bytes)
         pages = words_of(source)
-        if not any(pages):
-            # a scan: the words cannot be found, and the copy would go out unmasked
+        blank = [number for number, words in enumerate(pages, start=1) if not words]
+        if blank:
+            # a scanned page: its words cannot be found, and it would go out unmasked
             raise MaskingError(
-                _("handlingen saknar text (en skannad bild) och måste maskeras för hand")
+                _("sidan %(pages)s saknar text (en skannad bild?) och måste maskeras för hand")
+                % {"pages": ", ".join(str(n) for n in blank)}
             )
         hits = find_phrases(pages, phrases)
         try:

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.db.models import Max, Q, Value
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import removal as core_removal
@@ -1430,7 +1430,8 @@ def document_request_decide(
     if decision not in DocumentRequest.Decision.values:
         raise ValidationError({"decision": _("Välj ett beslut.")})
     case = current.case
-    outputs = []
+    outputs: list = []
+    copies: list = []  # (document, masked PDF) of a release with masking
     phrase_list = [p.strip() for p in (phrases or "").splitlines() if p.strip()]
     if decision != DocumentRequest.Decision.RELEASED and provision is None:
         # a masked copy refuses the masked parts: a decision with its ground, appealable
@@ -1450,7 +1451,7 @@ def document_request_decide(
                     % {"others": ", ".join(d.registry_label for d in others) or _("Ingen")}
                 }
             )
-        copies, found = [], 0
+        found = 0
         for document in covered:
             with document.file.open("rb") as handle:
                 source = handle.read()
@@ -1473,6 +1474,28 @@ def document_request_decide(
                     )
                 }
             )
+    current.decision = decision
+    current.decided_on = timezone.localdate()
+    current.decided_by = user
+    current.provision = provision if decision != DocumentRequest.Decision.RELEASED else None
+    current.masked_phrases = "\n".join(phrase_list)
+    current.reasoning = _strip(reasoning or "")
+    letter = None
+    if decision != DocumentRequest.Decision.RELEASED:
+        # made before anything is stored: a failure leaves no file behind
+        from core.pdf import PdfRenderError
+        from projects.exports import refusal_pdf
+
+        try:
+            letter = refusal_pdf(current)
+        except PdfRenderError as exc:
+            raise Conflict(
+                _("Beslutet kunde inte skapas som PDF (%(error)s). Inget är sparat; försök igen.")
+                % {"error": exc}
+            ) from exc
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save()
+    with translation.override("sv"):  # what the registry keeps: Swedish
         for document, masked in copies:
             outputs.append(
                 document_register_generated(
@@ -1492,35 +1515,26 @@ def document_request_decide(
                     % {"number": document.registry_number},
                 )
             )
-    current.decision = decision
-    current.decided_on = timezone.localdate()
-    current.decided_by = user
-    current.provision = provision if decision != DocumentRequest.Decision.RELEASED else None
-    current.masked_phrases = "\n".join(phrase_list)
-    current.reasoning = _strip(reasoning or "")
-    current._history_user = user  # type: ignore[attr-defined]
-    current.save()
-    if decision != DocumentRequest.Decision.RELEASED:
-        from projects.exports import refusal_pdf
-
-        if decision == DocumentRequest.Decision.MASKED:
-            title = _("Beslut om utlämnande med maskeringar (delvis avslag)")
-        else:
-            title = _("Beslut om avslag på begäran om allmän handling")
-        outputs.append(
-            document_register_generated(
-                case=case,
-                source_key=f"request:{current.pk}:refusal",
-                title=title,
-                filename=f"avslag-{case.dnr}-{current.pk}.pdf",
-                content=refusal_pdf(current),
-                direction=Document.Direction.OUTGOING,
-                kind=Document.Kind.CORRESPONDENCE,
-                user=user,
-                party_name=current.requester,
-                party_kind=Document.PartyKind.PERSON,
-                description=_("Avslag enligt %(provision)s") % {"provision": provision},
+        if letter is not None:
+            if decision == DocumentRequest.Decision.MASKED:
+                title = _("Beslut om utlämnande med maskeringar (delvis avslag)")
+            else:
+                title = _("Beslut om avslag på begäran om allmän handling")
+            outputs.append(
+                document_register_generated(
+                    case=case,
+                    source_key=f"request:{current.pk}:refusal",
+                    title=title,
+                    filename=f"avslag-{case.dnr}-{current.pk}.pdf",
+                    content=letter,
+                    direction=Document.Direction.OUTGOING,
+                    # an appealable decision: kept, as the region's other decisions
+                    kind=Document.Kind.DECISION,
+                    user=user,
+                    party_name=current.requester,
+                    party_kind=Document.PartyKind.PERSON,
+                    description=_("Avslag enligt %(provision)s") % {"provision": provision},
+                )
             )
-        )
     current.outputs.add(*outputs)
     return current

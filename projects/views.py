@@ -377,12 +377,14 @@ def case_detail(request, pk):
         # Everything the page reads about the case, in one query with the project's
         # relations (core.batch): the registry, the notes, the timeline's history rows
         # and the sections' rows.
+        uploads = permissions.can_upload_document(user, case)
         titles = (  # the upload form's titles, when the registry's groups do not hold them
             {"registry.titles": selectors.document_titles_queryset(case, user)}
-            if permissions.can_upload_document(user, case)
-            and not permissions.can_view_confidential(user, case)
+            if uploads and not permissions.can_view_confidential(user, case)
             else {}
         )
+        if uploads:  # the upload form's provisions (a marking names its provision)
+            titles["registry.provisions"] = forms.active_provisions()
         return {
             "registry": selectors.registry_queryset(case),
             "notes": case.notes.select_related("author"),
@@ -442,7 +444,12 @@ def case_detail(request, pk):
             titles = swedish_sorted({group.title for group in context["document_groups"]})
         else:
             titles = selectors.document_titles(case, request.user)
-        context["upload_form"] = forms.DocumentUploadForm(titles=titles, auto_id="upload_%s")
+        upload_form = forms.DocumentUploadForm(titles=titles, auto_id="upload_%s")
+        if batch.is_loaded(case, "registry.provisions"):  # read with the page's rows
+            provisions = upload_form.fields["provision"].queryset
+            provisions._result_cache = batch.loaded(case, "registry.provisions", ())
+            provisions._prefetch_done = True
+        context["upload_form"] = upload_form
     return render(request, "projects/case_detail.html", context)
 
 

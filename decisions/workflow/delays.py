@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from core.access import require
 from core.concurrency import lock
 from core.errors import Conflict
-from core.pdf import render_pdf
+from core.pdf import PdfRenderError, render_pdf
 from core.workdays import next_working_day_from
 from decisions.workflow.models import DecisionDemand, DelayNotice
 from projects import permissions as project_permissions
@@ -197,6 +197,18 @@ def required_text(value: str, field: str, message: str) -> str:
 
 
 def letter_pdf(template: str, context: dict) -> bytes:
+    """A letter or decision of the region as PDF (Swedish). A rendering failure refuses the
+    action that makes it (409, nothing saved) rather than failing with a server error."""
+    try:
+        return _letter_pdf(template, context)
+    except PdfRenderError as exc:
+        raise Conflict(
+            _("Dokumentet kunde inte skapas som PDF (%(error)s). Inget är sparat; försök igen.")
+            % {"error": exc}
+        ) from exc
+
+
+def _letter_pdf(template: str, context: dict) -> bytes:
     with translation.override("sv"):
         html = render_to_string(
             template,

@@ -23,11 +23,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from core import notifications
+from core import batch, notifications
 from core.access import ALLOW, Access, deny, require
 from core.errors import Conflict
 from core.models import NotificationKind
@@ -137,16 +136,13 @@ DECIDED_IN_PARAGRAPH: dict[str, str] = {
 }
 
 
-def _paragraph_only_message(transition: str) -> str:
-    body = bodies.label(DECIDED_IN_PARAGRAPH[transition])
+def paragraph_only_message(transition: str, known: dict[str, str] | None = None) -> str:
+    """Why a body's decision is not a button (``known``: the bodies' names, read already)."""
+    body = bodies.label(DECIDED_IN_PARAGRAPH[transition], known)
     return _(
         "”%(label)s” beslutas av %(body)s och registreras i organets paragraf: lägg ärendet "
         "på föredragningslistan för ett sammanträde och registrera beslutet där."
     ) % {"label": transition_info(transition).label, "body": body}
-
-
-# read (with the body's name) only when the refusal is shown
-paragraph_only_message = lazy(_paragraph_only_message, str)
 
 
 def route_transitions(case) -> list[str]:
@@ -195,12 +191,17 @@ def available_transitions(
     {transition: reasons} from a higher layer (see ``unmet_preconditions``)."""
     blockers = blockers or {}
     out = []
+    # the bodies' names, read with the case page's rows (or once here, when needed)
+    known = None
+    if batch.is_loaded(case, "workflow.bodies"):
+        known = bodies.names(batch.loaded(case, "workflow.bodies", ()))
     for info in transitions().values():
         if not info.applies_to(case):
             continue
         permitted = permissions.can_fire(user, case, info.name)
         if permitted and info.name in DECIDED_IN_PARAGRAPH:
-            permitted = deny(paragraph_only_message(info.name))
+            known = bodies.names() if known is None else known
+            permitted = deny(paragraph_only_message(info.name, known))
         reasons = (
             unmet_preconditions(case, info.name, blockers.get(info.name, ())) if permitted else []
         )

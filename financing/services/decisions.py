@@ -100,6 +100,7 @@ def _case_route(
     case: Case, *, amount: Decimal | None = None, on: datetime.date | None = None
 ) -> rules.Route:
     route = rules.decision_route(case, amount=amount, on=on)
+    route.body_names = rules.loaded_body_names(case)
     referral = _referred_to_body(case) if route.by_delegate else None
     if referral is not None:
         route.rule = None

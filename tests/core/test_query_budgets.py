@@ -144,7 +144,14 @@ def test_the_delegates_case_page_at_the_decision_point_is_within_budget(actors, 
         documents=[statement],
         reply_by=communication.default_reply_by(),
     )
-    client.force_login(actors.director)
     url = case.get_absolute_url()
-    client.get(url)
-    assert _count(client, url) <= DETAIL
+    # every role that sees the decision point: the route, the bodies that decide and the
+    # refusals naming them are read with the page's rows (the bodies' names are data)
+    from decisions.meetings.services.bodies import body_get
+
+    for code in ("run", "council", "board"):
+        body_get(code)
+    for user in (actors.director, actors.secretary, actors.officer):
+        client.force_login(user)
+        client.get(url)
+        assert _count(client, url) <= DETAIL, user

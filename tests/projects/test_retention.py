@@ -132,9 +132,9 @@ def test_a_decided_request_holds_its_documents_and_its_decision_through_the_appe
     assert not retention.prepare_run(as_of=decided_on).items.exists()
     RetentionRun.objects.all().delete()
     after = decided_on + retention.REQUEST_HOLD + datetime.timedelta(days=1)
-    # (the refusal is weeded two years after the case closed, if its class says so)
     titles = {item.title for item in retention.prepare_run(as_of=after).items.all()}
-    assert "Mejl om mötestid" in titles and refusal.title in titles
+    # the refusal is a decision (kind Beslut): no retention class weeds it
+    assert titles == {"Mejl om mötestid"} and refusal.kind == "beslut"
 
 
 def test_the_beslutsunderlag_of_a_signed_paragraph_is_never_weeded(world, officer, secretary, case):
