@@ -115,7 +115,8 @@ TEXTS = {
         "decision_text": "Decision text",
         "approved": "Approved",
         "no_actions": "You have no actions to take in the case right now.",
-        "next_at_meeting": "The next decision is made by Development Council at a meeting",
+        # the body as the region names it (data), in any language
+        "next_at_meeting": "The next decision is made by Utvecklingsrådet at a meeting",
         "new_meeting": "New meeting",
         "body": "Body",
         "council": "Utvecklingsrådet",  # the body's name, as registered
