@@ -496,6 +496,19 @@ REGION_NAME = env.str("REGION_NAME", default="Region Norrbotten")
 # How a refusal of a request for a decision (förvaltningslagen 12 §) is appealed: to the
 # court or authority that hears an appeal of the case's decision, which is the region's to
 # name. Swedish, in the decision's PDF; %(region)s is REGION_NAME.
+# How a decision on delegation is appealed, as its registered PDF says it: laglighetsprövning
+# (kommunallagen 13 kap.) from the posting of the protocol it is reported in, unless the
+# region's route differs (e.g. decisions under an ordinance that limits appeals). Swedish;
+# %(region_possessive)s is REGION_NAME in the genitive.
+DELEGATION_DECISION_APPEAL = env.str(
+    "DELEGATION_DECISION_APPEAL",
+    default=(
+        "Beslutet kan överklagas genom laglighetsprövning enligt 13 kap. kommunallagen "
+        "(2017:725) av den som är medlem i regionen. Överklagandet ska ha kommit in till "
+        "förvaltningsrätten inom tre veckor från den dag då det tillkännagavs på "
+        "%(region_possessive)s anslagstavla att protokollet där beslutet anmäldes har justerats."
+    ),
+)
 DECISION_DEMAND_APPEAL = env.str(
     "DECISION_DEMAND_APPEAL",
     default=(

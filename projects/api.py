@@ -30,7 +30,7 @@ from core.stored import open_verified
 from projects import permissions, secrecy, selectors, services
 from projects.filters import CaseFilter
 from projects.forms import missing_party_message
-from projects.models import Case, Document, Organisation, Project
+from projects.models import Case, Document, Organisation, Project, SecrecyProvision
 
 
 def _guard(access) -> None:
@@ -487,6 +487,13 @@ class DocumentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.APPENDIX)
     registry_label = serializers.CharField(read_only=True)
+    provision = serializers.PrimaryKeyRelatedField(
+        queryset=SecrecyProvision.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Sekretessbestämmelsen (id) som markeringen grundas på; krävs med confidential",
+    )
 
     class Meta:
         model = Document
@@ -502,6 +509,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "confidential",
+            "provision",
             "uploaded_by_name",
             "uploaded_at",
             "download_url",
@@ -529,6 +537,10 @@ class DocumentSerializer(serializers.ModelSerializer):
         validators = []
 
     def validate(self, attrs):
+        if attrs.get("confidential") and not attrs.get("provision"):
+            raise serializers.ValidationError(
+                {"provision": "Ange bestämmelsen som sekretessmarkeringen grundas på."}
+            )
         direction = attrs.get("direction") or Document.Direction.INCOMING
         if direction != Document.Direction.DRAWN_UP and not (attrs.get("party_name") or "").strip():
             raise serializers.ValidationError({"party_name": missing_party_message(direction)})
@@ -592,6 +604,7 @@ class DocumentViewSet(
             title=data["title"],
             kind=data.get("kind", Document.Kind.APPENDIX),
             confidential=data.get("confidential", False),
+            provision=data.get("provision"),
             direction=data.get("direction", Document.Direction.INCOMING),
             document_date=data.get("document_date"),
             party_kind=data.get("party_kind", ""),

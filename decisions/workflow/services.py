@@ -605,7 +605,9 @@ def _register_delegation_decision(decision: DelegationDecision, user):
             "amount": format_amount(decision.amount) if decision.amount is not None else "",
             "rule": decision.rule,
             "decided_by": user.get_full_name() or user.get_username(),
-            "region_possessive": possessive(settings.REGION_NAME),
+            "appeal_text": settings.DELEGATION_DECISION_APPEAL.replace(
+                "%(region_possessive)s", possessive(settings.REGION_NAME)
+            ),
         },
     )
     document = project_services.document_register_generated(

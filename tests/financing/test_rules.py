@@ -242,8 +242,10 @@ def test_below_the_limit_the_director_decides_and_it_lands_in_the_register(
 
 
 def test_a_delegation_decision_of_a_project_with_marked_texts_is_registered_marked(
-    actors, director, decision_maker, ordinance
+    actors, director, decision_maker, ordinance, settings
 ):
+    # the region's own appeal route, where it differs (data of the deployment)
+    settings.DELEGATION_DECISION_APPEAL = "Beslutet får inte överklagas (29 § förordningen)."
     from projects import services as project_services
     from projects.models import SecrecyMarking, SecrecyProvision
 
@@ -261,6 +263,10 @@ def test_a_delegation_decision_of_a_project_with_marked_texts_is_registered_mark
     )
     document = DelegationDecision.objects.get(case=case).document
     assert document.confidential
+    with document.file.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Beslutet får inte överklagas (29 § förordningen)." in text
+    assert "laglighetsprövning" not in text
     assert SecrecyMarking.objects.get(document=document).provision == provision
 
 

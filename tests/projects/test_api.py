@@ -303,6 +303,24 @@ def test_document_upload_validation_errors_are_400(api, case, officer):
         },
     )
     assert response.status_code == 201, response.json()
+    # a marking names its provision, through the API too
+    secret = {
+        "case": case.pk,
+        "title": "Affärsplan",
+        "party_name": "Företaget AB",
+        "confidential": "true",
+        "file": upload("a.pdf", PDF_BYTES + b" a"),
+    }
+    response = api(officer).post("/api/v1/documents/", secret)
+    assert response.status_code == 400 and "bestämmelsen" in response.json()["provision"][0]
+    from projects.models import SecrecyMarking, SecrecyProvision
+
+    provision = SecrecyProvision.objects.get(name="31 kap. 16 § OSL")
+    secret["file"] = upload("a.pdf", PDF_BYTES + b" a")
+    response = api(officer).post("/api/v1/documents/", {**secret, "provision": provision.pk})
+    assert response.status_code == 201, response.json()
+    marking = SecrecyMarking.objects.get(document_id=response.json()["id"])
+    assert marking.provision == provision
 
 
 def test_document_list_and_download_respect_confidentiality(api, case, officer, reader, secretary):

@@ -98,6 +98,16 @@ def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_comm
         author=closed_case["case"].officer,
         text="Samtal med sökanden om budgeten.",
     )
+    from projects import services as project_services
+
+    project_services.document_request_register(
+        user=closed_case["case"].officer,
+        case=closed_case["case"],
+        requester="Journalist",
+        received_on=datetime.date(2021, 2, 1),
+        subject="Affärsplanen",
+        documents=[closed_case["secret"]],
+    )
     job, data = _export(closed_case, django_capture_on_commit_callbacks)
     case = closed_case["case"]
     assert hashlib.sha256(data).hexdigest() == job.sha256 and len(data) == job.size
@@ -172,8 +182,11 @@ def test_the_package_reads_back_file_by_file(closed_case, django_capture_on_comm
     assert record.findtext("c:notes/c:note/c:text", namespaces=NS) == (
         "Samtal med sökanden om budgeten."
     )
-    assert record.find("c:requests", NS) is not None
-    assert record.find("c:destroyed", NS) is not None
+    # and the requests for its documents (TF 2 kap.): the request is there, the requester not
+    request = record.find("c:requests/c:request", NS)
+    assert request.findtext("c:subject", namespaces=NS) == "Affärsplanen"
+    assert request.findtext("c:received_on", namespaces=NS) == "2021-02-01"
+    assert b"Journalist" not in descriptive
     documents = {d.get("number"): d for d in record.findall("c:documents/c:document", NS)}
     secret = documents[closed_case["secret"].registry_label]
     assert secret.findtext("c:title", namespaces=NS) == "Affärsplan"
