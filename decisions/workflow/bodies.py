@@ -7,8 +7,6 @@ label (``BodyCode``) stands in.
 
 from collections.abc import Callable
 
-from django.utils.functional import lazy
-
 from decisions.workflow.constants import BodyCode
 
 _provider: Callable | None = None
@@ -34,7 +32,3 @@ def names(rows=None) -> dict[str, str]:
 def label(code: str, known: dict[str, str] | None = None) -> str:
     known = names() if known is None else known
     return known.get(code) or str(BodyCode(code).label)
-
-
-# read only when the text is shown (a refusal on a button nobody sees costs nothing)
-lazy_label = lazy(label, str)
