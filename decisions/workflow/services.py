@@ -577,7 +577,7 @@ def _record_delegation(outcome, *, also=None):
         )
         decision.full_clean()
         decision.save()
-        decision.document = _register_delegation_decision(decision, user)
+        decision.document = register_delegation_decision(decision, user)
         decision.save(update_fields=["document"])
         if also is not None:
             also(case=case, user=user, data=data, log=log)
@@ -585,7 +585,7 @@ def _record_delegation(outcome, *, also=None):
     return record
 
 
-def _register_delegation_decision(decision: DelegationDecision, user):
+def register_delegation_decision(decision: DelegationDecision, user):
     """The decision drawn up as a PDF and registered in the case (OSL 5 kap.: a decision is
     a document the region draws up). Its text may repeat the project's marked texts: then
     it is registered marked, as they are (a warning for whoever is asked for it)."""

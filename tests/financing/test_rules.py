@@ -681,3 +681,32 @@ def test_the_dashboard_shows_each_years_later_commitments_and_authority(actors, 
     assert years["2011"].earlier == D("941457")
     assert years["2010"].bound_later == D("1010985")
     assert years["2010"].authority_left == D("3989015")
+
+
+def test_decisions_taken_before_registration_are_registered_once(actors, director, ordinance):
+    """``manage.py register_delegation_decisions`` draws up and registers the decisions
+    taken before this release (no document), once."""
+    import io
+
+    case = _eu_case(actors, "400000", eu=False)
+    legacy = DelegationDecision.objects.create(
+        case=case,
+        decided_on=datetime.date(2020, 3, 2),
+        outcome="rejected",
+        decision_text="Ansökan avslås.",
+        decided_by=director,
+        rule=ordinance,
+    )
+    out = io.StringIO()
+    call_command("register_delegation_decisions", stdout=out)
+    assert "Registered 1 delegation decisions." in out.getvalue()
+    legacy.refresh_from_db()
+    document = legacy.document
+    assert document.case == case and document.kind == "beslut"
+    assert document.document_date == datetime.date(2020, 3, 2)
+    assert document.registered_by == director
+    with document.file.open("rb") as handle:
+        assert "Ansökan avslås." in " ".join(pdf_text(handle.read()).split())
+    call_command("register_delegation_decisions", stdout=out)
+    assert "Registered 0 delegation decisions." in out.getvalue()
+    assert case.documents.filter(kind="beslut").count() == 1
