@@ -4,8 +4,7 @@ action buttons with the money's reasons (``financing.services.decisions``)."""
 from core import batch
 from decisions.meetings.models import Body
 from decisions.workflow import views as workflow_views
-from decisions.workflow.constants import BodyCode
-from financing import permissions, rules, selectors
+from financing import permissions, selectors
 from financing.services import decisions
 from projects.case_page import Section
 
@@ -78,21 +77,9 @@ def actions_section_context(request, case) -> dict | None:
     context = workflow_views.actions_section(
         request, case, available=decisions.available_transitions
     )
-    if context is None:
-        return None
-    if context["deciding_body_codes"]:
-        if batch.is_loaded(case, "workflow.bodies"):
-            plain = dict(batch.loaded(case, "workflow.bodies", ()))
-        else:
-            plain = {body.code: body.name for body in Body.objects.all()}
-        context["deciding_bodies"] = sorted(
-            plain.get(code) or str(BodyCode(code).label) for code in context["deciding_body_codes"]
-        )
-    names = rules.loaded_body_names(case)
-    if case.state == decisions.DECISION_STATES.get(case.kind):
+    if context is not None and case.state == decisions.DECISION_STATES.get(case.kind):
+        # (the bodies' names come with it: financing.services.decisions.case_route)
         route = decisions.case_route(case)
-        if route.body_names is None and names is not None:
-            route.body_names = names
         context["route"] = route
         if route.by_delegate:
             context["deciding_bodies"] = []

@@ -28,7 +28,6 @@ from core.http import (
 from core.money import format_amount
 from core.pagination import register_page
 from decisions.workflow import bodies, deadlines, permissions, selectors, services
-from decisions.workflow.constants import BodyCode
 from decisions.workflow.diagram import case_route_svg
 from decisions.workflow.forms import (
     TRANSITION_FORMS,
@@ -496,7 +495,12 @@ def actions_section(request, case, *, available=services.available_transitions):
             if t.name in services.DECIDED_IN_PARAGRAPH
         }
     )
-    deciding_bodies = sorted(str(BodyCode(code).label) for code in deciding_codes)
+    known = None  # the bodies' names as the region has them, read with the page's rows
+    if batch.is_loaded(case, "workflow.bodies"):
+        known = bodies.names(batch.loaded(case, "workflow.bodies", ()))
+    elif deciding_codes:
+        known = bodies.names()
+    deciding_bodies = sorted(bodies.label(code, known) for code in deciding_codes)
     for t in transitions:
         t.url = reverse("decisions:workflow_transition", args=[case.pk, t.name])
     linked = _linked(case)
@@ -511,7 +515,6 @@ def actions_section(request, case, *, available=services.available_transitions):
         "state_badge": state_badge(case.state),
         "transitions": transitions,
         "deciding_bodies": deciding_bodies,
-        "deciding_body_codes": deciding_codes,
         "anchoring": selectors.anchoring_status(case, linked),
         "anchors_for": anchors_for,
         "council_passed": any(
