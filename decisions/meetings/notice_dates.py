@@ -78,6 +78,13 @@ def posted_late(signed_on: datetime.date, posted_on: datetime.date | None) -> bo
     return posted_on is not None and posted_on > posting_deadline(signed_on)
 
 
+def posting_overdue(
+    signed_on: datetime.date, posted_on: datetime.date | None, today: datetime.date
+) -> bool:
+    """Not posted and its last day has passed: it is posted late, today."""
+    return posted_on is None and posting_deadline(signed_on) < today
+
+
 def appeal_end_date(posted_on: datetime.date) -> datetime.date:
     """The last day to appeal: three weeks after posting, moved past non-working days."""
     return next_working_day_from(posted_on + APPEAL_PERIOD)

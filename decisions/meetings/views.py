@@ -423,7 +423,8 @@ def meeting_detail(request, pk):
             "notice": dates,
             # not posted and its last day has passed: posted late, today
             "notice_overdue": bool(
-                dates and not dates.posted_on and dates.posting_deadline < timezone.localdate()
+                dates
+                and notices.posting_overdue(dates.signed_on, dates.posted_on, timezone.localdate())
             ),
             "jobs": jobs,
             "documents": documents,
@@ -738,15 +739,16 @@ def paragraph_detail(request, pk):
             "can_record_appeal": permissions.can_record_appeal(request.user, paragraph),
             "legal": selectors.paragraph_legal_status(paragraph),
             # a § justerad at once is posted on its own, within two days of its justering
-            "posting_deadline": (
-                deadline := notices.posting_deadline(timezone.localdate(paragraph.adjusted_at))
-            )
+            "posting_deadline": notices.posting_deadline(timezone.localdate(paragraph.adjusted_at))
             if paragraph.adjusted_at and not paragraph.notice_posted_on
             else None,
             "posting_overdue": bool(
                 paragraph.adjusted_at
-                and not paragraph.notice_posted_on
-                and deadline < timezone.localdate()
+                and notices.posting_overdue(
+                    timezone.localdate(paragraph.adjusted_at),
+                    paragraph.notice_posted_on,
+                    timezone.localdate(),
+                )
             ),
             "can_extract": permissions.can_generate_extract(request.user, paragraph),
             "can_send": permissions.can_send_extract(request.user, paragraph),
