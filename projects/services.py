@@ -984,14 +984,17 @@ def document_upload(
     # Its text is read for the search after the upload commits (a Celery task).
     document_extract_enqueue(document.pk)
     if confidential:
+        with translation.override("sv"):  # what the register keeps: Swedish
+            if inherited is not None and previous is not None:
+                note = _("Markerad som version %(version)s.") % {"version": previous.version}
+            else:
+                note = _("Markerad vid registreringen.")
         SecrecyMarking.objects.create(
             case=case,
             document=document,
             marked_by=user,
             provision=provision or (inherited.provision if inherited is not None else None),
-            note=_("Markerad som version %(version)s.") % {"version": previous.version}
-            if inherited is not None and previous is not None
-            else _("Markerad vid registreringen."),
+            note=note,
         )
     return document
 
