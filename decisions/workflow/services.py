@@ -756,10 +756,10 @@ def decision_proposal_defaults(case: Case) -> dict:
         return {
             "decision_points": [
                 _(
-                    "Regionala utvecklingsnämnden beslutar att avslå ansökan om den sökta "
-                    "medfinansieringen på %(amount)s."
+                    "%(body)s beslutar att avslå ansökan om den sökta medfinansieringen på "
+                    "%(amount)s."
                 )
-                % {"amount": format_amount(requested)}
+                % {"body": bodies.label(BodyCode.RUN), "amount": format_amount(requested)}
             ],
             "proposed_amount": None,
             "proposes_rejection": True,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from core.errors import Conflict
+from decisions.meetings.services.bodies import body_get
 from decisions.workflow import services as wf
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import (
@@ -340,7 +341,17 @@ def test_health_care_co_financing_needs_a_project_idea_that_passed_the_council(a
         "Projektet har inte behandlats av utvecklingsrådet och är således inte prioriterat "
         "eller förankrat."
     )
-    assert "avslå ansökan" in defaults["decision_points"][0]
+    assert defaults["decision_points"][0].startswith(
+        "Regionala utvecklingsnämnden beslutar att avslå ansökan"
+    )
+    # the deciding body as the region names it (data), not the code's label
+    body = body_get(BodyCode.RUN)
+    body.name = "Regionutvecklingsnämnden"
+    body.save()
+    defaults = wf.decision_proposal_defaults(cofinancing)
+    assert defaults["decision_points"][0].startswith(
+        "Regionutvecklingsnämnden beslutar att avslå ansökan om den sökta medfinansieringen"
+    )
 
     idea = walk_idea(actors, S.AT_COUNCIL, project=project)
     assert anchoring_status(cofinancing).warning  # at the council is not yet passed
