@@ -10,6 +10,7 @@ refusal by role (403) from a refusal by state (409) with the ``*_role_access`` h
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.access import ALLOW, Access, deny
 from core.roles import Role, has_role, user_roles
@@ -192,9 +193,19 @@ def can_record_commitment(user) -> Access:
     return deny(_("Endast controller kan registrera åtaganden mot anslaget."))
 
 
+# A case's grant is paid on the case's payments page, where every payment rule is checked
+# (the payment year's means, the requisition, the advance cap, the final report).
+CASE_PAYMENT_ELSEWHERE = gettext_lazy(
+    "Stödet i ett ärende betalas ut på ärendets sida Utbetalningar, som förskott eller mot "
+    "en rekvisition, där utbetalningsreglerna prövas."
+)
+
+
 def can_record_payment(user, commitment=None) -> Access:
     if not has_role(user, Role.CONTROLLER):
         return deny(_("Endast controller kan registrera utbetalningar."))
+    if getattr(commitment, "case_id", None) is not None:
+        return deny(CASE_PAYMENT_ELSEWHERE)
     remaining = getattr(commitment, "remaining", None)
     if remaining is not None and remaining <= 0:
         return deny(_("Åtagandet har inget återstående belopp."))

@@ -7,7 +7,7 @@ independent of the number of commitments, payments and rows.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import connections
 from django.db.models import (
@@ -841,41 +841,60 @@ def plan_checks(
         )
     checks.append(_requested_check(plan, figures))
     if policy.max_1_1_share is not None:
-        share = figures.one_one_share or Decimal(0)
         checks.append(
             Check(
                 "one_one_share",
                 _("1:1-andelen inom policytaket"),
-                share <= policy.max_1_1_share,
+                _within_cap(figures.one_one, figures.total_applied, policy.max_1_1_share),
                 _(
                     "1:1-medel från alla regioner är %(amount)s, %(share)s %% av budgeten; "
-                    "taket är %(cap)s %%. Egna medel räknas inte."
+                    "taket är %(cap)s %% (%(cap_amount)s). Egna medel räknas inte."
                 )
                 % {
                     "amount": format_amount(figures.one_one),
-                    "share": _percent(share),
+                    "share": _percent(figures.one_one_share or Decimal(0)),
                     "cap": _percent(policy.max_1_1_share),
+                    "cap_amount": format_amount(
+                        _cap_amount(figures.total_applied, policy.max_1_1_share)
+                    ),
                 },
             )
         )
     if policy.max_region_share is not None:
-        share = figures.region_share or Decimal(0)
         checks.append(
             Check(
                 "region_share",
                 _("Regionens andel inom policytaket"),
-                share <= policy.max_region_share,
+                _within_cap(figures.region_total, figures.total_applied, policy.max_region_share),
                 _(
-                    "Regionens andel (1:1 och egna medel) är %(share)s %% av budgeten, "
-                    "taket är %(cap)s %%."
+                    "Regionens andel (1:1 och egna medel) är %(amount)s, %(share)s %% av "
+                    "budgeten; taket är %(cap)s %% (%(cap_amount)s)."
                 )
-                % {"share": _percent(share), "cap": _percent(policy.max_region_share)},
+                % {
+                    "amount": format_amount(figures.region_total),
+                    "share": _percent(figures.region_share or Decimal(0)),
+                    "cap": _percent(policy.max_region_share),
+                    "cap_amount": format_amount(
+                        _cap_amount(figures.total_applied, policy.max_region_share)
+                    ),
+                },
             )
         )
     checks.append(_period_check(plan, project))
     checks.extend(_policy_period_checks(plan, project, policy))
     checks.extend(_room_checks(plan))
     return checks
+
+
+def _within_cap(part: Decimal, total: Decimal, cap_percent: Decimal) -> bool:
+    """``part`` at most ``cap_percent`` of ``total``, exactly (the shown share is rounded to
+    a tenth of a per cent, which would let up to 0.05 % of the budget over the cap)."""
+    return part * 100 <= cap_percent * total
+
+
+def _cap_amount(total: Decimal, cap_percent: Decimal) -> Decimal:
+    """The cap in kronor, rounded down to whole kronor (what may be financed)."""
+    return (total * cap_percent / 100).quantize(Decimal("1"), ROUND_FLOOR)
 
 
 def _requested_check(plan: FinancingPlan, figures: PlanFigures) -> Check:

@@ -653,7 +653,7 @@ def _money_dialog(request, pk, *, kind: str):
     """Payment or release form: a page without JS, a modal dialog with htmx."""
     commitment = _commitment_or_404(pk)
     if kind == "payment":
-        require(permissions.can_record_payment(request.user))
+        require(permissions.can_record_payment(request.user, commitment))
         form_class = forms.PaymentForm
         initial = {"paid_on": timezone.localdate()}
     else:

@@ -24,7 +24,6 @@ from financing.models import (
     Commitment,
     Grant,
     GrantCategory,
-    GrantCondition,
     LeaderGender,
     Payment,
     Release,
@@ -150,7 +149,16 @@ def commitment_record(
         raise ValidationError(errors)
     if recipient is None and case is not None:
         recipient = case.project.owner or case.project.applicant
-    grant = _lock_grant(year or committed_on.year)
+    year = year or committed_on.year
+    # Money of a later year binds the decision year's commitment authority, as a grant
+    # decision's later parts do (locked first: the years in order).
+    decision_grant = (
+        Grant.objects.select_for_update().filter(year=committed_on.year).first()
+        if year > committed_on.year
+        else None
+    )
+    grant = _lock_grant(year)
+    _check_authority(decision_grant, committed_on, {year: amount}, field="year")
     return _commit(
         user=user,
         grant=grant,
@@ -231,7 +239,9 @@ def commitments_for_grant_decision(*, case: Case, user, data: dict, log=None) ->
     ]
 
 
-def _check_authority(decision_grant: Grant | None, decided_on: datetime.date, parts) -> None:
+def _check_authority(
+    decision_grant: Grant | None, decided_on: datetime.date, parts, field: str = "year_split"
+) -> None:
     """Money bound for years after the decision year must fit the decision year's
     commitment authority (bemyndiganderam): everything already committed to later years
     plus this decision's later parts. The caller holds the lock on ``decision_grant``."""
@@ -243,7 +253,7 @@ def _check_authority(decision_grant: Grant | None, decided_on: datetime.date, pa
     if total > decision_grant.commitment_authority:
         raise ValidationError(
             {
-                "year_split": _(
+                field: _(
                     "Beslutet binder %(later)s för åren efter %(year)s. Med %(bound)s som redan "
                     "är bundet blir det %(total)s, över bemyndiganderamen %(authority)s för "
                     "%(year)s."
@@ -276,7 +286,9 @@ def payment_record(
     period_end,
     requisition_reference: str = "",
 ) -> Payment:
-    """Pay out against a commitment; the sum of payments never exceeds it."""
+    """Pay out against a commitment decided outside a case (business support, commercial
+    service, historic decisions); the sum of payments never exceeds it. A case's grant is
+    paid by ``payments.payment_register``, which checks the payment rules."""
     require(permissions.can_record_payment(user))
     amount = amount_from_input(amount, "amount")
     paid_on = date_from_input(paid_on, "paid_on")
@@ -285,13 +297,8 @@ def payment_record(
     if period_start > period_end:
         raise ValidationError({"period_end": _("Perioden kan inte sluta innan den börjar.")})
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    if locked.case_id is not None:
-        unmet = GrantCondition.objects.filter(case_id=locked.case_id, met_on__isnull=True)
-        if unmet.exists():
-            raise Conflict(
-                _("Stödet betalas inte ut förrän villkoret är uppfyllt: %(conditions)s")
-                % {"conditions": "; ".join(c.text for c in unmet)}
-            )
+    if locked.case_id is not None:  # financing.services.payments.payment_register
+        raise Conflict(str(permissions.CASE_PAYMENT_ELSEWHERE))
     if paid_on < locked.committed_on:
         raise ValidationError(
             {

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.errors import Conflict
 from core.roles import Role
 from financing import selectors, services
 from financing.models import Commitment, GrantCategory, LeaderGender, Release
+from financing.services import payments
 from projects.models import Case, CaseState, ReportPriority, RusArea
 from tests.financing.factories import make_grant, make_plan
 from tests.projects.factories import OrganisationFactory, ProjectFactory, co_financing_case
@@ -247,6 +249,25 @@ def test_commitment_year_can_differ_from_the_decision_date(controller, grant_202
     assert commitment.grant.year == 2021
 
 
+def test_a_recorded_commitment_for_a_later_year_fits_the_decision_years_authority(
+    controller, grant_2020
+):
+    """As a grant decision's later parts: money of 2021 decided in 2020 binds 2020's
+    bemyndiganderam, and a commitment that does not fit is refused (nothing saved)."""
+    make_grant(year=2021, amount="5000000")
+    grant_2020.commitment_authority = D("1500000")
+    grant_2020.save()
+    later = {"user": controller, "year": 2021, "category": "commercial_service"}
+    services.commitment_record(**later, amount="1 000 000", committed_on=DECIDED)
+    with pytest.raises(ValidationError) as error:
+        services.commitment_record(**later, amount="600 000", committed_on=DECIDED)
+    assert "bemyndiganderamen 1 500 000 kr" in " ".join(error.value.message_dict["year"])
+    assert Commitment.objects.count() == 1
+    # the same money decided in 2021 binds no earlier year's authority
+    services.commitment_record(**later, amount="600 000", committed_on=datetime.date(2021, 1, 4))
+    assert Commitment.objects.count() == 2
+
+
 # --- Preconditions and closure ----------------------------------------------------------
 
 
@@ -273,13 +294,33 @@ def test_close_releases_the_unused_remainder(officer, secretary, controller, gra
         case=case, user=secretary, data=grant_data("1000000"), log=None
     )
     commitment = Commitment.objects.get(case=case)
-    services.payment_record(
+    # a case's grant is paid on the case's payments page, not the commitment's
+    with pytest.raises(Conflict, match="ärendets sida Utbetalningar"):
+        services.payment_record(
+            user=controller,
+            commitment=commitment,
+            paid_on=datetime.date(2020, 12, 1),
+            amount="600 000",
+            period_start=datetime.date(2020, 6, 1),
+            period_end=datetime.date(2020, 11, 30),
+        )
+    requisition = payments.requisition_record(
         user=controller,
-        commitment=commitment,
-        paid_on=datetime.date(2020, 12, 1),
-        amount="600 000",
+        case=case,
+        reference="Rekvisition 1",
+        received_on=datetime.date(2020, 11, 30),
         period_start=datetime.date(2020, 6, 1),
         period_end=datetime.date(2020, 11, 30),
+        costs_reported="2 400 000",
+        amount_requested="600 000",
+    )
+    payments.payment_register(
+        user=controller,
+        case=case,
+        kind="arrears",
+        paid_on=datetime.date(2020, 12, 1),
+        amount="600 000",
+        requisition=requisition,
     )
     services.releases_at_case_closure(
         case=case, user=officer, data={"decided_on": datetime.date(2023, 5, 1)}, log=None

@@ -60,6 +60,30 @@ def test_the_1_1_share_counts_every_regions_1_1_money(actors):
     assert "55 % av budgeten; taket är 50 %" in check.detail
 
 
+def test_the_caps_are_compared_exactly_not_as_the_rounded_share(actors):
+    """4 203 000 kr of 8 400 000 is 50.04 %, shown as 50 %: still over a 50 % cap."""
+    case = walk_cofinancing(actors, CaseState.PREPARATION)
+    plan = make_plan(
+        case,
+        rows=_rows(
+            ("Region Norrbotten", "region_1_1", "2000000"),
+            ("Region Västerbotten", "other_region_1_1", "2203000"),
+            ("Europeiska regionala utvecklingsfonden", "eruf", "4197000"),
+        ),
+    )
+    check = _checks(plan)["one_one_share"]
+    assert check.ok is False
+    assert "4 203 000 kr, 50 % av budgeten; taket är 50 % (4 200 000 kr)" in check.detail
+    FinancingPolicy.objects.update(max_region_share=D("23.80"))  # 1 999 200 kr
+    region = _checks(plan)["region_share"]
+    assert region.ok is False and "23,8 %" in region.detail
+    assert "(1 999 200 kr)" in region.detail
+    plan.rows.filter(funding_type__code="other_region_1_1").update(amount_applied=D("2200000"))
+    plan.rows.filter(funding_type__code="eruf").update(amount_applied=D("4200000"))
+    plan = type(plan).objects.get(pk=plan.pk)
+    assert _checks(plan)["one_one_share"].ok is True  # exactly at the cap
+
+
 def test_the_1_1_share_passes_at_45_percent_and_the_cap_is_data(actors):
     case = walk_cofinancing(actors, CaseState.PREPARATION)
     plan = make_plan(

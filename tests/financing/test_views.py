@@ -420,6 +420,38 @@ def test_payment_and_release_without_javascript(controller, client_for, commitme
     assert again.status_code == 409
 
 
+def test_a_cases_grant_is_paid_on_the_cases_page_not_the_commitments(
+    officer, secretary, controller, client_for, grant_2020
+):
+    """The commitment page's payment checked none of the payment rules (the payment year,
+    the requisition, the advance cap): a case's commitment links to the case's payments."""
+    case = co_financing_case(officer=officer)
+    services.commitments_for_grant_decision(
+        case=case,
+        user=secretary,
+        data={"amount": "1000000", "decided_on": datetime.date(2020, 3, 24)},
+        log=None,
+    )
+    commitment = Commitment.objects.get(case=case)
+    client = client_for(controller)
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    payments_url = reverse("financing:case_payments", args=[case.pk])
+    assert f'href="{payments_url}"' in page
+    assert reverse("financing:payment_create", args=[commitment.pk]) not in page
+    url = reverse("financing:payment_create", args=[commitment.pk])
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "ärendets sida Utbetalningar" in refused.content.decode()
+    data = {
+        "paid_on": "2020-06-01",
+        "amount": "1 000",
+        "period_start": "2020-03-24",
+        "period_end": "2020-05-31",
+    }
+    assert client.post(url, data).status_code == 403
+    assert not Payment.objects.exists()
+
+
 def test_stale_grant_edit_is_a_409_and_keeps_input(controller, client_for, grant_2020):
     url = reverse("financing:grant_edit", args=[2020])
     client = client_for(controller)

@@ -101,7 +101,7 @@ def test_grant_with_year_split_through_the_workflow(actors, secretary):
 
 
 def test_close_through_the_workflow_releases_the_remainder(actors, officer, secretary, controller):
-    from financing import services
+    from financing.services import payments
     from financing.services.decisions import case_transition
 
     make_grant(year=2020, amount="10000000")
@@ -114,13 +114,23 @@ def test_close_through_the_workflow_releases_the_remainder(actors, officer, secr
         data={"amount": "1 000 000", "decided_on": "2020-03-24"},
     )
     commitment = Commitment.objects.get(case=case)
-    services.payment_record(
+    requisition = payments.requisition_record(
         user=controller,
-        commitment=commitment,
-        paid_on=datetime.date(2021, 1, 15),
-        amount="750 000",
+        case=case,
+        reference="Rekvisition 1",
+        received_on=datetime.date(2020, 12, 10),
         period_start=datetime.date(2020, 9, 1),
-        period_end=datetime.date(2020, 12, 31),
+        period_end=datetime.date(2020, 11, 30),
+        costs_reported="3 000 000",
+        amount_requested="750 000",
+    )
+    payments.payment_register(
+        user=controller,
+        case=case,
+        kind="arrears",
+        paid_on=datetime.date(2020, 12, 15),
+        amount="750 000",
+        requisition=requisition,
     )
     fire(case, "start_project", officer)
     fire(case, "submit_final_report", officer)

@@ -276,7 +276,7 @@ ROUTES = {
     "financing:business_support_create": NO_ARGS,
     "financing:business_support_edit": _pk("business_support"),
     "financing:business_support_source": _pk("business_support_import"),
-    "financing:payment_create": _pk("commitment"),
+    "financing:payment_create": _pk("free_commitment"),
     "financing:release_create": _pk("commitment"),
     "financing:allocation_decision_create": lambda w: {"year": w.grant.year},
     "financing:case_payments": lambda w: {"case_id": w.granted_case.pk},

@@ -496,7 +496,7 @@ TARGETS = {
     "payment_create": Target(
         (F + "PaymentForm",),
         "controller",
-        lambda w: f"/finance/commitments/{w.commitment.pk}/payments/new/",
+        lambda w: f"/finance/commitments/{w.free_commitment.pk}/payments/new/",
     ),
     "release_create": Target(
         (F + "ReleaseForm",),
@@ -673,10 +673,10 @@ VALID = {
         "committed_on": "2023-05-01",
     },
     "payment_create": lambda w: {
-        "paid_on": str(w.commitment.committed_on + datetime.timedelta(days=30)),
+        "paid_on": str(w.free_commitment.committed_on + datetime.timedelta(days=30)),
         "amount": "1",
-        "period_start": str(w.commitment.committed_on),
-        "period_end": str(w.commitment.committed_on + datetime.timedelta(days=29)),
+        "period_start": str(w.free_commitment.committed_on),
+        "period_end": str(w.free_commitment.committed_on + datetime.timedelta(days=29)),
     },
     "obligation_create": lambda w: {"text": "Rapportera halvårsvis.", "due_date": "2024-01-01"},
     "project_closure": lambda w: {

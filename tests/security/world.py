@@ -198,6 +198,8 @@ def build_world() -> World:
     )
     o["grant"] = Grant.objects.order_by("year").first()
     o["commitment"] = Commitment.objects.order_by("pk").first()
+    # a commitment decided outside a case (paid on its own page; a case's on the case's)
+    o["free_commitment"] = Commitment.objects.filter(case__isnull=True).order_by("pk").first()
     o["payment"] = Payment.objects.order_by("pk").first()
     o["case_payment"] = (
         Payment.objects.filter(commitment__case__isnull=False, kind="arrears")
