@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +22,14 @@ from core.money import format_amount
 from decisions.meetings.models import Body
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import (
+    DecisionProposal,
     DelegationDecision,
     DelegationRule,
+    TransitionLog,
     decision_proposal_of,
 )
 from financing.models import FinancingRow
-from projects.models import Case, CaseKind
+from projects.models import Case, CaseKind, CaseState
 
 # Transitions by which a delegate decides, and those by which the body decides, per kind.
 DELEGATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -113,22 +116,27 @@ def _eu_funds(case: Case) -> list[str]:
 
 
 def _used_this_year(rule: DelegationRule, year: int, case: Case) -> Decimal:
-    used = (
-        DelegationDecision.objects.filter(
-            in_year("decided_on", year),
-            rule=rule,
-            outcome=DelegationDecision.Outcome.APPROVED,
-        )
-        .exclude(case=case)
-        .aggregate(total=Sum("amount"))["total"]
+    decisions = DelegationDecision.objects.filter(
+        in_year("decided_on", year),
+        rule=rule,
+        outcome=DelegationDecision.Outcome.APPROVED,
     )
+    if case is not None:
+        decisions = decisions.exclude(case=case)
+    used = decisions.aggregate(total=Sum("amount"))["total"]
     return used or Decimal(0)
 
 
 def _weigh(
-    rule: DelegationRule, amount: Decimal | None, eu_funds: list[str], on: datetime.date, case
+    rule: DelegationRule,
+    amount: Decimal | None,
+    eu_funds: list[str],
+    on: datetime.date,
+    case,
+    used: Decimal | None = None,
 ) -> str | None:
-    """Why ``rule`` does not cover the case (None: it does)."""
+    """Why ``rule`` does not cover the case (None: it does). ``used``: what the delegate
+    granted this year under the rule (read when not given)."""
     name = rule.name
     if rule.delegate_id is not None and not rule.delegate.is_active:
         return _("Den namngivna delegaten enligt ”%(rule)s” är inte aktiv.") % {"rule": name}
@@ -158,7 +166,8 @@ def _weigh(
             "nämnden enligt ”%(rule)s”."
         ) % {"funds": ", ".join(eu_funds), "rule": name}
     if rule.yearly_ceiling is not None and amount is not None:
-        used = _used_this_year(rule, on.year, case)
+        if used is None:
+            used = _used_this_year(rule, on.year, case)
         if used + amount > rule.yearly_ceiling:
             return _(
                 "Delegatens tak %(ceiling)s för %(year)s enligt ”%(rule)s” räcker inte: "
@@ -220,6 +229,67 @@ def decision_route(
             return route
         route.reasons.append(refusal)
     return route
+
+
+# --- The cases waiting for a delegate (Mina uppgifter) -------------------------------------
+
+# The last of these transitions says whether the delegate handed the case to the body since
+# it was made ready (``financing.services.decisions._referred_to_body``).
+_HANDOVERS = ("mark_ready_for_run", "refer_to_body")
+
+
+def awaiting_decision_queryset():
+    """The co-financing cases in their decision state, with what weighing the
+    delegationsordning reads (the amount, whether an EU fund finances the project),
+    less those a delegate handed over to the body: one query for all of them."""
+    proposal = DecisionProposal.objects.filter(case=OuterRef("pk")).order_by("pk")
+    last_handover = (
+        TransitionLog.objects.filter(case_id=OuterRef("pk"), transition__in=_HANDOVERS)
+        .order_by("-pk")
+        .values("transition")[:1]
+    )
+    cases = (
+        Case.objects.filter(kind=CaseKind.CO_FINANCING, state=CaseState.READY_FOR_RUN)
+        .annotate(
+            route_amount=Coalesce(
+                "granted_amount",
+                Subquery(proposal.values("proposed_amount")[:1]),
+                "project__requested_amount",
+            ),
+            eu_funded=Exists(
+                FinancingRow.objects.filter(
+                    plan__project_id=OuterRef("project_id"), funding_type__eu_fund=True
+                )
+            ),
+            last_handover=Coalesce(Subquery(last_handover), Value("")),
+        )
+        .exclude(last_handover="refer_to_body")
+    )
+    return cases
+
+
+def awaiting_delegate(user, cases, rules, on: datetime.date) -> list[Case]:
+    """Of ``cases`` (``awaiting_decision_queryset``), those the delegationsordning's
+    ``rules`` (in force ``on``, in order) let ``user`` decide: as ``decision_route``
+    and ``may_decide`` weigh one case, without a query per case."""
+    rules = list(rules)
+    if not rules:
+        return []
+    limits = [rule.amount_limit for rule in rules]
+    if None not in limits:  # only amounts within the highest limit can be the delegate's
+        cases = cases.filter(route_amount__lte=max(limits))
+    used: dict[int, Decimal] = {}
+    out = []
+    for case in cases:
+        eu_funds = ["EU"] if case.eu_funded else []
+        for rule in rules:
+            if rule.yearly_ceiling is not None and rule.pk not in used:
+                used[rule.pk] = _used_this_year(rule, on.year, None)
+            if _weigh(rule, case.route_amount, eu_funds, on, case, used.get(rule.pk)) is None:
+                if may_decide(user, Route(kind=case.kind, rule=rule, amount=case.route_amount)):
+                    out.append(case)
+                break
+    return out
 
 
 def may_decide(user, route: Route) -> bool:

@@ -1,15 +1,21 @@
 """The money's tasks in Mina uppgifter (core.worklist): financing plans waiting for a
-controller's review, and plans a controller returned to the officer for changes."""
+controller's review, plans a controller returned to the officer for changes, and the
+co-financing applications the delegationsordning lets the user decide on delegation."""
 
 import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
 from core.worklist import NOTHING, Pending, Task
+from decisions.workflow import deadlines
+from decisions.workflow.models import DelegationRule
+from decisions.workflow.permissions import may_decide_by_delegation
+from financing import rules
 from financing.models import FinancingPlan, PlanStatus
-from projects.models import Case
+from projects.models import Case, CaseKind
 
 
 def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
@@ -34,11 +40,31 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             .order_by("reviewed_at")
         )
         parts.append((returned, _("Återsänd finansieringsplan"), "plan-returned", "reviewed_at"))
-    if not parts:
+    delegated = None
+    if may_decide_by_delegation(user):
+        today = timezone.localdate()
+        delegated = (
+            rules.awaiting_decision_queryset().only(
+                "title",
+                "kind",
+                "state",
+                "state_since",
+                "year",
+                "number",
+                "received_on",
+                "decided_on",
+            ),
+            DelegationRule.objects.in_force(CaseKind.CO_FINANCING, today)
+            .select_related("delegate")
+            .order_by("position", "pk"),
+            deadlines.targets_queryset(),
+        )
+    if not parts and delegated is None:
         return NOTHING
 
     def build() -> list[Task]:
-        return [
+        out = _delegation_tasks(user, *delegated) if delegated is not None else []
+        return out + [
             Task(
                 key=f"{prefix}:{plan.pk}",
                 kind=kind,
@@ -51,4 +77,28 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             for plan in plans
         ]
 
-    return Pending(build, tuple(part[0] for part in parts))
+    queries = tuple(part[0] for part in parts) + (delegated[1:] if delegated else ())
+    return Pending(build, queries)
+
+
+def _delegation_tasks(user, cases, rule_rows, target_rows) -> list[Task]:
+    """A task for each application the user may decide on delegation, due by the step's
+    handling-time target."""
+    known = deadlines.targets(target_rows)
+    out = []
+    for case in rules.awaiting_delegate(user, cases, rule_rows, timezone.localdate()):
+        timing = deadlines.case_timing(case, known)
+        out.append(
+            Task(
+                key=f"delegation:{case.pk}:{case.state}",
+                kind=_("Beslut på delegation"),
+                title=case.title,  # shortened after masking (core.worklist)
+                title_suffix=" – " + _("besluta på delegation"),
+                url=case.get_absolute_url(),
+                due=timing.step_due,
+                since=case.state_since,
+                reference=case.dnr,
+                case_id=case.pk,
+            )
+        )
+    return out

@@ -5,19 +5,43 @@ the next step (officers: their own cases; secretaries: the steps they record out
 import datetime
 from functools import cache
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
 from core.worklist import NOTHING, Pending, Task
 from decisions.workflow import deadlines, permissions, services
+from decisions.workflow.models import Assessment
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState
+
+# A project idea the AU assessed waits for the step of the route the AU proposed: the
+# officer sends it to the forum, or the delegate decides it (``assessment_proposes_*``).
+ASSESSED = (CaseKind.PROJECT_IDEA, CaseState.AU_ASSESSED)
+
+
+def _proposed_route():
+    """The route the case's latest AU assessment proposes ("" without one)."""
+    latest = (
+        Assessment.objects.filter(case=OuterRef("pk"))
+        .order_by("-assessed_at", "-pk")
+        .values("proposed_route")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(""))
+
+
+def _delegation_steps() -> dict[tuple[str, str], str | Promise]:
+    """{(kind, state): "besluta på delegation"} where a delegate decides a project idea
+    (the co-financing applications a delegate decides: ``financing.worklist``, which weighs
+    the delegationsordning)."""
+    return {ASSESSED: _("besluta på delegation")}
 
 
 @cache
-def _steps(role_transitions: frozenset[str]) -> dict[tuple[str, str], str]:
+def _steps(role_transitions: frozenset[str]) -> dict[tuple[str, str], str | Promise]:
     """{(kind, state): label of the first next step of that role}."""
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], str | Promise] = {}
     for kind in CaseKind.values:
         for state in CaseState.values:
             names = [
@@ -26,11 +50,12 @@ def _steps(role_transitions: frozenset[str]) -> dict[tuple[str, str], str]:
                 if n in role_transitions and n not in services.DECIDED_IN_PARAGRAPH
             ]
             if names:
-                out[(kind, state)] = str(services.transitions()[names[0]].label)
+                # the lazy label: translated when a task is made, in that request's language
+                out[(kind, state)] = services.transitions()[names[0]].label
     return out
 
 
-def _case_tasks(cases, steps, known, prefix: str) -> list[Task]:
+def _case_tasks(cases, steps, known, prefix: str, kind: str = "") -> list[Task]:
     out = []
     for case in cases:
         timing = deadlines.case_timing(case, known)
@@ -38,7 +63,7 @@ def _case_tasks(cases, steps, known, prefix: str) -> list[Task]:
         out.append(
             Task(
                 key=f"{prefix}:{case.pk}:{case.state}",
-                kind=_("Ärende att driva vidare"),
+                kind=kind or _("Ärende att driva vidare"),
                 title=case.title,  # shortened after masking (core.worklist)
                 title_suffix=f" – {label}",
                 url=case.get_absolute_url(),
@@ -78,7 +103,23 @@ def _in(steps) -> Q:
 
 
 def _cases(steps, **filters):
-    return Case.objects.filter(_in(steps), **filters).only(*CASE_FIELDS).order_by("state_since")
+    cases = Case.objects.filter(_in(steps), **filters)
+    if ASSESSED in steps:  # the officer's step there is the forum, not the delegate's decision
+        cases = cases.annotate(proposed_route=_proposed_route()).exclude(
+            kind=ASSESSED[0], state=ASSESSED[1], proposed_route=Assessment.Route.DELEGATION
+        )
+    return cases.only(*CASE_FIELDS).order_by("state_since")
+
+
+def _delegated_cases():
+    """Project ideas the AU proposed for a decision on delegation, waiting for it."""
+    return (
+        Case.objects.filter(kind=ASSESSED[0], state=ASSESSED[1])
+        .annotate(proposed_route=_proposed_route())
+        .filter(proposed_route=Assessment.Route.DELEGATION)
+        .only(*CASE_FIELDS)
+        .order_by("state_since", "pk")
+    )
 
 
 def _longest_waiting(steps, most: int) -> list:
@@ -127,16 +168,24 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             parts.append((_cases(secretary_steps), secretary_steps, "secretary"))
         else:
             shared = _longest_waiting(secretary_steps, most)
+    if permissions.may_decide_by_delegation(user):
+        delegated = _delegated_cases()
+        parts.append(
+            (delegated if most is None else delegated[:most], _delegation_steps(), "delegation")
+        )
     if not parts and not shared:
         return NOTHING
     targets = deadlines.targets_queryset()
 
     def build() -> list[Task]:
         known = deadlines.targets(targets)
+        delegation = _("Beslut på delegation")
         out = [
             task
             for cases, steps, prefix in parts
-            for task in _case_tasks(cases, steps, known, prefix)
+            for task in _case_tasks(
+                cases, steps, known, prefix, delegation if prefix == "delegation" else ""
+            )
         ]
         if shared:
             per_step = [list(cases) for cases in shared]

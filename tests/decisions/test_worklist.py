@@ -10,11 +10,12 @@ from django.utils import timezone
 from core.worklist import task_count, tasks_for
 from decisions.meetings import services as meeting_svc
 from financing import services as financing_svc
+from projects.models import Case
 from projects.models import CaseState as S
 from tests.decisions.meetings.factories import committee, held_meeting, information_paragraph
-from tests.decisions.workflow.factories import walk_idea
+from tests.decisions.workflow.factories import delegate_user, fire, walk_cofinancing, walk_idea
 from tests.financing.factories import make_plan
-from tests.projects.factories import ObligationFactory, co_financing_case
+from tests.projects.factories import ObligationFactory, ProjectFactory, co_financing_case
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,76 @@ def test_a_secretary_steps_longest_waiting_are_read_in_index_order():
     for queryset in worklist._longest_waiting(steps, 100)[:3]:
         plan = ordered_plan(queryset)
         assert "case_step_waiting" in plan and "Sort" not in plan, plan
+
+
+# --- Decisions on delegation: the delegate's tasks, and no officer task for them ----------
+
+
+def _titles(user, kind="Ärende att driva vidare") -> dict[str, str]:
+    return {t.reference: t.title for t in _kinds(user).get(kind, [])}
+
+
+def test_an_idea_the_au_proposes_for_delegation_waits_for_the_delegate_not_the_officer(
+    actors, reader
+):
+    delegated = walk_idea(actors, S.AU_ASSESSED, route="delegation")
+    to_forum = walk_idea(actors, S.AU_ASSESSED, route="forum")
+    officer = _titles(actors.officer)
+    assert to_forum.dnr in officer and "utvecklingsforum" in officer[to_forum.dnr].lower()
+    assert delegated.dnr not in officer  # the forum step is refused on it
+    director = _titles(actors.director, "Beslut på delegation")
+    assert list(director) == [delegated.dnr]
+    (task,) = _kinds(actors.director)["Beslut på delegation"]
+    assert task.url == delegated.get_absolute_url()
+    assert task.due is not None  # the step's handling-time target
+    assert "Beslut på delegation" not in _kinds(reader)
+    assert "Beslut på delegation" not in _kinds(actors.officer)
+    fire(delegated, "delegation_approve", actors.director, route="delegation")
+    assert "Beslut på delegation" not in _kinds(actors.director)
+
+
+def test_an_application_within_the_delegationsordning_is_the_delegates_task(actors, secretary):
+    from decisions.workflow.models import DelegationRule
+    from tests.decisions.workflow.factories import delegation_rule_for_co_financing
+
+    def ready(amount):
+        project = ProjectFactory(requested_amount=amount)
+        case = walk_cofinancing(actors, S.PREPARATION, project=project)
+        Case.objects.filter(pk=case.pk).update(state=S.READY_FOR_RUN)
+        case.refresh_from_db()
+        return case
+
+    small, large = ready(400_000), ready(900_000)
+    assert "Beslut på delegation" not in _kinds(actors.director)  # no rule: RUN decides
+    rule = delegation_rule_for_co_financing(amount_limit=500_000)
+    director = _titles(actors.director, "Beslut på delegation")
+    assert list(director) == [small.dnr]
+    assert director[small.dnr].endswith(" – besluta på delegation")
+    assert _titles(secretary, "Beslut på delegation") == {}  # RUN's § decides the other
+    # a rule that names its delegate is that person's alone
+    other = delegate_user(username="annan_delegat")
+    DelegationRule.objects.filter(pk=rule.pk).update(delegate=other)
+    assert "Beslut på delegation" not in _kinds(actors.director)
+    assert list(_titles(other, "Beslut på delegation")) == [small.dnr]
+    # handed over to the body, it is no longer the delegate's
+    DelegationRule.objects.filter(pk=rule.pk).update(delegate=None)
+    fire(small, "refer_to_body", actors.director, motivation="Principiellt viktigt.")
+    assert "Beslut på delegation" not in _kinds(actors.director)
+    assert large.dnr not in _titles(actors.director, "Beslut på delegation")
+
+
+def test_a_tasks_step_is_named_in_the_language_of_the_request_that_reads_it(actors):
+    """The steps' labels are worked out once per process: in the language of whoever asked
+    first, Swedish users read English steps."""
+    from django.utils import translation
+
+    from decisions.workflow import worklist
+
+    case = co_financing_case(officer=actors.officer, title="Vätgasdalen")
+    worklist._steps.cache_clear()  # as after a restart
+    with translation.override("en"):
+        (english,) = [t for t in tasks_for(actors.officer) if t.reference == case.dnr]
+    with translation.override("sv"):
+        (swedish,) = [t for t in tasks_for(actors.officer) if t.reference == case.dnr]
+    assert english.title != swedish.title
+    assert swedish.title.endswith("Vätgasdalen – Starta beredning")
