@@ -388,7 +388,10 @@ def payment_register(
         commitment__case=case, kind=PaymentKind.FINAL, correction__isnull=True
     ).exists():
         raise Conflict(_("Slututbetalningen är gjord; inget mer betalas ut i ärendet."))
-    commitment = next((c for c in commitments if c.grant_id == year_grant.pk), None)
+    # The year's money may be several commitments: the decision's share of the year and
+    # what a later decision added (``closing.grant_adjust``); each pays from its decision on.
+    year_commitments = [c for c in commitments if c.grant_id == year_grant.pk]
+    commitment = next(iter(year_commitments), None)
     if commitment is None:
         years = ", ".join(str(y) for y in sorted({c.grant.year for c in commitments}))
         raise ValidationError(
@@ -492,16 +495,16 @@ def payment_register(
             granted=granted,
             paid=paid,
         )
-    year_left = (
-        commitment.amount - _sum(commitment.payments.all()) - _sum(commitment.releases.all())
-    )
+    decided = [c for c in year_commitments if c.committed_on <= paid_on]
+    lefts = [(c, c.amount - _sum(c.payments.all()) - _sum(c.releases.all())) for c in decided]
+    year_left = sum((left for _c, left in lefts), ZERO)
     if amount > year_left:
         raise _too_much(
             "amount",
             _("Beslutets medel för %(year)s räcker inte: %(left)s kvar av %(share)s för %(year)s."),
             year=paid_on.year,
             left=max(year_left, ZERO),
-            share=commitment.amount,
+            share=sum((c.amount for c in decided), ZERO),
         )
     year_paid = _sum(Payment.objects.filter(commitment__grant=year_grant))
     if year_paid + amount > year_grant.amount:
@@ -511,19 +514,42 @@ def payment_register(
             year=year_grant.year,
             left=max(year_grant.amount - year_paid, ZERO),
         )
-    payment = Payment(
-        commitment=commitment,
-        kind=kind,
-        paid_on=paid_on,
-        amount=amount,
-        period_start=requisition.period_start if requisition else None,
-        period_end=requisition.period_end if requisition else None,
-        requisition=requisition,
-        requisition_reference=(requisition.reference if requisition else "")[:100],
-        reason=reason,
-        created_by=user,
-    )
-    return _saved(payment, user)
+    # One commitment pays it when one has enough left; else the year's commitments in turn.
+    whole = next((c for c, left in lefts if left >= amount), None)
+    parts = [(whole, amount)] if whole is not None else _split(lefts, amount)
+    payments = [
+        _saved(
+            Payment(
+                commitment=part_commitment,
+                kind=kind,
+                paid_on=paid_on,
+                amount=part,
+                period_start=requisition.period_start if requisition else None,
+                period_end=requisition.period_end if requisition else None,
+                requisition=requisition,
+                requisition_reference=(requisition.reference if requisition else "")[:100],
+                reason=reason,
+                created_by=user,
+            ),
+            user,
+        )
+        for part_commitment, part in parts
+    ]
+    return payments[0]
+
+
+def _split(lefts: list[tuple[Commitment, Decimal]], amount: Decimal):
+    """``amount`` over the commitments' remainders, in their order."""
+    parts = []
+    rest = amount
+    for commitment, left in lefts:
+        part = min(rest, left)
+        if part > 0:
+            parts.append((commitment, part))
+            rest -= part
+        if rest == 0:
+            break
+    return parts
 
 
 @transaction.atomic

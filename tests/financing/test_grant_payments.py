@@ -590,6 +590,21 @@ def test_a_later_decision_reduces_or_increases_the_grant(granted, controller, of
     )
     assert payments.granted_net(granted) == D("1600000")
     assert GrantAdjustment.objects.filter(case=granted).count() == 2
+    assert Case.objects.get(pk=granted.pk).granted_amount == D("1600000")  # the case says so
+    # The increase's money of 2010 is paid as the decision's is: 386 757 kr was left of the
+    # decision's 2010 share, so 450 000 kr is paid from both of the year's commitments.
+    r2 = _requisition(
+        granted,
+        officer,
+        start=datetime.date(2010, 7, 1),
+        end=datetime.date(2010, 9, 30),
+        costs="2000000",
+        requested="450000",
+    )
+    _pay(granted, controller, "450000", on=datetime.date(2010, 10, 15), requisition=r2)
+    paid_2010 = Payment.objects.filter(commitment__case=granted, commitment__grant__year=2010)
+    assert sorted(p.amount for p in paid_2010) == [D("63243"), D("386757"), D("500000")]
+    assert payments.paid_net(granted) == D("950000")
     # An increase is checked against the year's means.
     years[0].allocations.filter(key="project").update(amount=D("1086757"))
     with pytest.raises(ValidationError) as error:
