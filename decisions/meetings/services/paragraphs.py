@@ -229,6 +229,17 @@ PARAGRAPH_TEXT_FIELDS = {
 }
 
 
+def decision_is_main_proposal(paragraph: Paragraph) -> bool:
+    """Does the § still say the main proposal (liggande förslaget)? Yes until the meeting
+    carried a motion or a tilläggsyrkande; the secretary's words are then the proposal."""
+    return (
+        paragraph.carried_motion_id is None
+        and not paragraph.motions.filter(
+            kind=Motion.Kind.ADDITION, outcome=Motion.Outcome.CARRIED
+        ).exists()
+    )
+
+
 @transaction.atomic
 def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
     """Change the texts of a §. Once the decision is recorded in the case, its amount and
@@ -258,6 +269,10 @@ def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
         if field == "decision_points":
             value = points_from_list(value)
         setattr(paragraph, field, value)
+    if {"decision_text", "decision_points"} & data.keys() and decision_is_main_proposal(paragraph):
+        # The secretary wrote (or reworded) the main proposal: a carried main proposal
+        # keeps these words (the propositionsordning, a vote).
+        paragraph.proposal = {"text": paragraph.decision_text, "points": paragraph.decision_points}
     paragraph.full_clean(validate_constraints=False)
     paragraph.save()
     return paragraph

@@ -20,6 +20,7 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _paragraph_meeting
+from decisions.meetings.services.paragraphs import decision_is_main_proposal
 from decisions.meetings.services.planning import voting_members
 from projects.models import CaseKind
 
@@ -158,6 +159,10 @@ def paragraph_set_proposition(
         raise Conflict(_("Beslutet är registrerat; propositionsordningen kan inte ändras."))
     if carried_motion is not None and carried_motion.paragraph_id != paragraph.pk:
         raise ValidationError(_("Yrkandet hör till en annan paragraf."))
+    if decision_is_main_proposal(paragraph):
+        # The decision as written (and perhaps reworded by the secretary) is the main
+        # proposal: it is what a carried main proposal keeps.
+        paragraph.proposal = {"text": paragraph.decision_text, "points": paragraph.decision_points}
     paragraph.proposition_put = put
     paragraph.carried_motion = carried_motion
     paragraph.save(update_fields=["proposition_put", "carried_motion", "updated_at"])
