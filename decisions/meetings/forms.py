@@ -338,7 +338,8 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        # Present members without jäv declared already (svc.paragraph_participants).
+        # Those taking part in the decision, without jäv declared already
+        # (svc.paragraph_participants).
         self.fields["member"].queryset = svc.paragraph_participants(paragraph)
 
 

@@ -34,12 +34,20 @@ def paragraph_voters(paragraph: Paragraph) -> list[BodyMember]:
 
 
 def paragraph_participants(paragraph: Paragraph):
-    """Whom the jäv, motion and reservation lists offer: the body's active members, only
-    those present once the attendance is recorded, without those with jäv here."""
+    """Who takes part in the decision of the § (KL 4 kap. 27 §: only they may move and
+    reserve), as the jäv, motion and reservation lists offer them: the present members and
+    the substitutes serving for an absent one once the attendance is recorded (before it,
+    the body's active ordinary members), without those with jäv here."""
     attendance = Attendance.objects.filter(meeting_id=paragraph.meeting_id)
+    voting = attendance.filter(present=True).filter(
+        ~Q(member__role=BodyMember.MemberRole.SUBSTITUTE) | Q(serving_for__isnull=False)
+    )
     return (
         paragraph.body.members.filter(active=True)
-        .filter(Q(pk__in=attendance.filter(present=True).values("member")) | ~Exists(attendance))
+        .filter(
+            Q(pk__in=voting.values("member"))
+            | (~Exists(attendance) & ~Q(role=BodyMember.MemberRole.SUBSTITUTE))
+        )
         .exclude(pk__in=paragraph.conflicts.values("member"))
     )
 
@@ -63,6 +71,14 @@ def _check_participant(paragraph: Paragraph, member: BodyMember, *, what: str) -
     if paragraph.meeting.attendance.exists() and (attendance is None or not attendance.present):
         raise ValidationError(
             _("%(name)s är inte närvarande och kan inte %(what)s.") % {"name": member, "what": what}
+        )
+    if member.is_substitute and (attendance is None or attendance.serving_for_id is None):
+        raise ValidationError(
+            _(
+                "%(name)s är ersättare utan att tjänstgöra, deltar inte i beslutet och kan "
+                "inte %(what)s."
+            )
+            % {"name": member, "what": what}
         )
     if paragraph.conflicts.filter(member=member).exists():
         raise ValidationError(
