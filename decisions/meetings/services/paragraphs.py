@@ -27,6 +27,7 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.services.bodies import _allocate_paragraph_number
 from decisions.meetings.services.common import MATTER_SECTIONS, _lock_meeting, _paragraph_meeting
+from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow import services as workflow
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import BODY_TRANSITIONS, DecisionProposal
@@ -426,6 +427,69 @@ def decision_transitions(body: Body) -> list[str]:
     return list(BODY_TRANSITIONS.get(BodyCode(body.code), []))
 
 
+# What the § gives the case's transition (paragraph_record_decision and DecisionForm.extra):
+# a transition whose form needs more (AU's assessment) is recorded on the case page.
+PARAGRAPH_TRANSITION_DATA = frozenset(
+    {
+        "decided_on",
+        "reference",
+        "met_on",
+        "recommended_on",
+        "amount",
+        "decision_points",
+        "special_conditions",
+        "reason",
+        "decision_text",
+        "text",
+        "motivation",
+        "recommendation",
+        "suspensive_conditions",
+        "cost_share_percent",
+        "year_split",
+    }
+)
+
+
+def _collected_in_paragraph(name: str) -> bool:
+    form_class = workflow.transition_info(name).form_class
+    return all(
+        key in PARAGRAPH_TRANSITION_DATA
+        for key, field in form_class.base_fields.items()
+        if field.required
+    )
+
+
+def paragraph_decision_transitions(user, paragraph: Paragraph) -> list[str]:
+    """The case transitions the § decision offers ``user`` now: the body's transitions
+    that ``user`` may fire, that the case's state and kind allow, and whose data the §
+    has. None: the decision is recorded in the § only (``paragraph_only_note``)."""
+    case = paragraph.case
+    if case is None:
+        return []
+    return [
+        name
+        for name in decision_transitions(paragraph.body)
+        if workflow.transition_info(name).applies_to(case)
+        and workflow_permissions.can_fire(user, case, name)
+        and _collected_in_paragraph(name)
+    ]
+
+
+def paragraph_only_note(paragraph: Paragraph) -> str:
+    """Why the decision of a case § is recorded in the § only, and where the case moves."""
+    names = decision_transitions(paragraph.body)
+    on_case_page = [name for name in names if name not in workflow.DECIDED_IN_PARAGRAPH]
+    if on_case_page:
+        return _(
+            "Beslutet registreras i paragrafen; ärendet flyttas inte härifrån. Handläggaren "
+            "registrerar steget (%(steps)s) i ärendet på ärendesidan."
+        ) % {"steps": ", ".join(str(workflow.transition_info(n).label) for n in on_case_page)}
+    return _(
+        "Beslutet registreras i paragrafen; ärendet flyttas inte: det har status %(state)s, "
+        "där %(body)s beslut inte kan registreras i ärendet."
+    ) % {"state": paragraph.case.get_state_display(), "body": paragraph.body.name}
+
+
 def _flat_points(paragraph: Paragraph) -> list[str]:
     out = []
     for point in paragraph.decision_points:
@@ -483,6 +547,22 @@ def paragraph_record_decision(
         paragraph.save()
         return paragraph
     allowed = decision_transitions(paragraph.body)
+    if not transition and not import_only:
+        if paragraph_decision_transitions(user, paragraph):
+            raise ValidationError({"transition": _("Välj organets beslut i ärendet.")})
+        # Nothing the § can do in the case now (AU's assessment is the officer's step on
+        # the case page): the body's decision is recorded in the § only.
+        if not paragraph.has_decision:
+            raise ValidationError(_("Skriv beslutet (beslutspunkter eller beslutstext) först."))
+        carried = paragraph.carried_motion
+        paragraph.outcome = (
+            Paragraph.Outcome.REJECTED
+            if carried is not None and carried.kind == Motion.Kind.REJECTION
+            else Paragraph.Outcome.DECIDED
+        )
+        paragraph.full_clean(validate_constraints=False)
+        paragraph.save()
+        return paragraph
     if not transition:
         raise ValidationError({"transition": _("Välj organets beslut i ärendet.")})
     if transition not in allowed:
