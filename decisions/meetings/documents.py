@@ -276,6 +276,8 @@ def paragraph_context(paragraph: Paragraph) -> dict:
         + [x for x in paragraph.decision_basis.splitlines() if x.strip()],
         "appendices": [x for x in paragraph.appendices.splitlines() if x.strip()],
         "recipients": [r.name for r in paragraph.recipients.all()],
+        # Omedelbar justering: the protocol says so, with the §'s own dates.
+        "adjustment": _paragraph_adjustment(paragraph) if paragraph.adjusted_at else None,
         "delegation_decisions": (
             _related(
                 paragraph.agenda_item,
@@ -288,15 +290,21 @@ def paragraph_context(paragraph: Paragraph) -> dict:
     }
 
 
-def document_id(meeting: Meeting, kind: str) -> str:
-    """``NC-RUN-20200324-0001-P``: printed in the footer of every page."""
+def document_id(meeting: Meeting, kind: str, paragraph: Paragraph | None = None) -> str:
+    """``NC-RUN-20200324-0001-P``: printed in the footer of every page. Each extract is a
+    document of its own, numbered by its §: ``NC-RUN-20200324-0001-U035``."""
     code = {"protocol": "P", "extract": "U", "kallelse": "K"}[kind]
+    if kind == "extract" and paragraph is not None:
+        code += f"{paragraph.number:03d}"
     return f"NC-{meeting.body.reference_name}-{meeting.date:%Y%m%d}-{meeting.pk:04d}-{code}"
 
 
 # Put in an extract's certification when it is taken at the justering; replaced by the
 # date the extract is made ("Rätt utdraget intygar ... 2020-03-26").
 CERTIFIED_ON = "[[intygat-datum]]"
+# Put in an extract's certification when it is taken at the justering; replaced by what
+# the notice board says the day the extract is made (posted, and the last day to appeal).
+NOTICE_MARK = "[[anslag]]"
 
 
 def _signature_lines(meeting: Meeting) -> dict:
@@ -389,12 +397,41 @@ def _paragraph_adjustment(paragraph: Paragraph) -> dict:
     assert paragraph.adjusted_at is not None
     return {
         "paragraph_adjusted": True,
+        "signed": True,
         "paragraph_chair": chair.member_name if chair else "",
         "paragraph_adjuster": adjuster.member_name if adjuster else "",
-        "notice": notices.notice_dates(
-            timezone.localdate(paragraph.adjusted_at), paragraph.notice_posted_on
-        ),
+        "chair_initials": _initials(_signed_name(chair)) if chair else "",
+        "adjuster_initials": _initials(_signed_name(adjuster)) if adjuster else "",
+        "notice": _paragraph_notice(paragraph),
     }
+
+
+def _paragraph_notice(paragraph: Paragraph) -> notices.NoticeDates:
+    assert paragraph.adjusted_at is not None
+    return notices.notice_dates(
+        timezone.localdate(paragraph.adjusted_at), paragraph.notice_posted_on
+    )
+
+
+def extract_notice_html(meeting: Meeting, paragraph: Paragraph | None) -> str:
+    """The extract's sentence about the notice as the board stands now: the §'s own
+    notice for an immediately adjusted §, else the protocol's."""
+    if paragraph is not None and paragraph.adjusted_at:
+        dates = _paragraph_notice(paragraph)
+    elif meeting.signed_at:
+        dates = notices.notice_dates(
+            timezone.localdate(meeting.signed_at), meeting.notice_posted_on
+        )
+    else:
+        return ""
+    return render_to_string(
+        "decisions/documents/extract_notice.html",
+        {
+            "notice": dates,
+            "region_name": settings.REGION_NAME,
+            "board_url": f"{settings.SITE_URL}{reverse('public:notice_board')}",
+        },
+    )
 
 
 def _signed_name(signature: Signature) -> str:
@@ -486,7 +523,11 @@ def render_html(
                 if html is None:
                     raise DocumentError("Paragrafen finns inte i det justerade protokollet.")
                 day = certified_on or timezone.localdate()
-                return html.replace(CERTIFIED_ON, f"{day:%Y-%m-%d}")
+                html = html.replace(CERTIFIED_ON, f"{day:%Y-%m-%d}")
+                if NOTICE_MARK in html:
+                    with translation.override("sv"):
+                        html = html.replace(NOTICE_MARK, extract_notice_html(meeting, paragraph))
+                return html
     with translation.override("sv"):
         context = meeting_context(meeting, kind)
         context["print_css"] = print_css()
@@ -509,8 +550,12 @@ def render_html(
                 raise DocumentError("Protokollsutdrag kan bara skapas när protokollet är justerat.")
             context["sections"] = [paragraph_context(paragraph)]
             context["paragraph"] = paragraph
-            if paragraph.adjusted_at and meeting.status != MeetingStatus.SIGNED:
+            context["document_id"] = document_id(meeting, kind, paragraph)
+            if paragraph.adjusted_at:
+                # Its own justering, signers and notice, also in the meeting's record.
                 context.update(_paragraph_adjustment(paragraph))
+            if live:
+                context["notice_mark"] = NOTICE_MARK
             return render_to_string("decisions/documents/extract.html", context)
         if kind == GeneratedDocument.Kind.KALLELSE:
             context["items"] = list(meeting.items.select_related("case").order_by("position"))

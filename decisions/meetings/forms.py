@@ -338,7 +338,8 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args, paragraph, **kwargs):
         super().__init__(*args, **kwargs)
-        # Present members without jäv declared already (svc.paragraph_participants).
+        # Those taking part in the decision, without jäv declared already
+        # (svc.paragraph_participants).
         self.fields["member"].queryset = svc.paragraph_participants(paragraph)
 
 
@@ -450,13 +451,18 @@ class DecisionForm(forms.Form):
         label=_("Skäl för avslag"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, paragraph, **kwargs):
+    def __init__(self, *args, paragraph, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if paragraph.case_id is None:
+        # Why a case § is recorded without moving the case (shown above the form).
+        self.note = ""
+        # Only what ``user`` may fire now and the § has the data for (the service's list).
+        names = svc.paragraph_decision_transitions(user, paragraph)
+        if not names:
             for name in ("transition", "amount", "reason"):
                 del self.fields[name]
+            if paragraph.case_id is not None:
+                self.note = svc.paragraph_only_note(paragraph)
             return
-        names = svc.decision_transitions(paragraph.body)
         self.fields["transition"].choices = [("", "–")] + [
             (name, transition_info(name).label) for name in names
         ]

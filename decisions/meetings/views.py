@@ -1042,20 +1042,29 @@ def decision_record(request, pk, *, record):
     """Record the body's decision in the § with ``record``. The endpoint is
     ``financing.views.paragraph_decision``: it passes
     ``financing.services.decisions.paragraph_record_decision`` (a RUN grant commits money)."""
-    return _paragraph_form_view(
+    paragraph = _paragraph(pk)
+    require(permissions.can_plan_meeting(request.user))
+    svc.ensure_editable(paragraph.meeting)
+    # Bound on every POST: a § recorded without moving the case posts no fields.
+    data = request.POST if request.method == "POST" else None
+    form = forms.DecisionForm(data, paragraph=paragraph, user=request.user)
+    return service_form_view(
         request,
-        pk,
-        forms.DecisionForm,
-        lambda p, f: record(
+        form=form,
+        call=lambda f: record(
             user=request.user,
-            paragraph=p,
+            paragraph=paragraph,
             transition=f.cleaned_data.get("transition", ""),
             amount=f.cleaned_data.get("amount"),
             reason=f.cleaned_data.get("reason", ""),
             extra=f.extra(),
         ),
-        _("Registrera beslutet i § %(number)s"),
-        _("Beslutet är registrerat."),
+        title=_("Registrera beslutet i § %(number)s") % {"number": paragraph.number},
+        action=request.path,
+        back=paragraph.get_absolute_url(),
+        success=paragraph.get_absolute_url(),
+        message=_("Beslutet är registrerat."),
+        intro=form.note,
     )
 
 

@@ -27,6 +27,7 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.services.bodies import _allocate_paragraph_number
 from decisions.meetings.services.common import MATTER_SECTIONS, _lock_meeting, _paragraph_meeting
+from decisions.workflow import permissions as workflow_permissions
 from decisions.workflow import services as workflow
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import BODY_TRANSITIONS, DecisionProposal
@@ -229,6 +230,17 @@ PARAGRAPH_TEXT_FIELDS = {
 }
 
 
+def decision_is_main_proposal(paragraph: Paragraph) -> bool:
+    """Does the § still say the main proposal (liggande förslaget)? Yes until the meeting
+    carried a motion or a tilläggsyrkande; the secretary's words are then the proposal."""
+    return (
+        paragraph.carried_motion_id is None
+        and not paragraph.motions.filter(
+            kind=Motion.Kind.ADDITION, outcome=Motion.Outcome.CARRIED
+        ).exists()
+    )
+
+
 @transaction.atomic
 def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
     """Change the texts of a §. Once the decision is recorded in the case, its amount and
@@ -258,6 +270,10 @@ def paragraph_update(*, user, paragraph: Paragraph, data: dict) -> Paragraph:
         if field == "decision_points":
             value = points_from_list(value)
         setattr(paragraph, field, value)
+    if {"decision_text", "decision_points"} & data.keys() and decision_is_main_proposal(paragraph):
+        # The secretary wrote (or reworded) the main proposal: a carried main proposal
+        # keeps these words (the propositionsordning, a vote).
+        paragraph.proposal = {"text": paragraph.decision_text, "points": paragraph.decision_points}
     paragraph.full_clean(validate_constraints=False)
     paragraph.save()
     return paragraph
@@ -411,6 +427,69 @@ def decision_transitions(body: Body) -> list[str]:
     return list(BODY_TRANSITIONS.get(BodyCode(body.code), []))
 
 
+# What the § gives the case's transition (paragraph_record_decision and DecisionForm.extra):
+# a transition whose form needs more (AU's assessment) is recorded on the case page.
+PARAGRAPH_TRANSITION_DATA = frozenset(
+    {
+        "decided_on",
+        "reference",
+        "met_on",
+        "recommended_on",
+        "amount",
+        "decision_points",
+        "special_conditions",
+        "reason",
+        "decision_text",
+        "text",
+        "motivation",
+        "recommendation",
+        "suspensive_conditions",
+        "cost_share_percent",
+        "year_split",
+    }
+)
+
+
+def _collected_in_paragraph(name: str) -> bool:
+    form_class = workflow.transition_info(name).form_class
+    return all(
+        key in PARAGRAPH_TRANSITION_DATA
+        for key, field in form_class.base_fields.items()
+        if field.required
+    )
+
+
+def paragraph_decision_transitions(user, paragraph: Paragraph) -> list[str]:
+    """The case transitions the § decision offers ``user`` now: the body's transitions
+    that ``user`` may fire, that the case's state and kind allow, and whose data the §
+    has. None: the decision is recorded in the § only (``paragraph_only_note``)."""
+    case = paragraph.case
+    if case is None:
+        return []
+    return [
+        name
+        for name in decision_transitions(paragraph.body)
+        if workflow.transition_info(name).applies_to(case)
+        and workflow_permissions.can_fire(user, case, name)
+        and _collected_in_paragraph(name)
+    ]
+
+
+def paragraph_only_note(paragraph: Paragraph) -> str:
+    """Why the decision of a case § is recorded in the § only, and where the case moves."""
+    names = decision_transitions(paragraph.body)
+    on_case_page = [name for name in names if name not in workflow.DECIDED_IN_PARAGRAPH]
+    if on_case_page:
+        return _(
+            "Beslutet registreras i paragrafen; ärendet flyttas inte härifrån. Handläggaren "
+            "registrerar steget (%(steps)s) i ärendet på ärendesidan."
+        ) % {"steps": ", ".join(str(workflow.transition_info(n).label) for n in on_case_page)}
+    return _(
+        "Beslutet registreras i paragrafen; ärendet flyttas inte: det har status %(state)s, "
+        "där %(body)s beslut inte kan registreras i ärendet."
+    ) % {"state": paragraph.case.get_state_display(), "body": paragraph.body.name}
+
+
 def _flat_points(paragraph: Paragraph) -> list[str]:
     out = []
     for point in paragraph.decision_points:
@@ -468,6 +547,22 @@ def paragraph_record_decision(
         paragraph.save()
         return paragraph
     allowed = decision_transitions(paragraph.body)
+    if not transition and not import_only:
+        if paragraph_decision_transitions(user, paragraph):
+            raise ValidationError({"transition": _("Välj organets beslut i ärendet.")})
+        # Nothing the § can do in the case now (AU's assessment is the officer's step on
+        # the case page): the body's decision is recorded in the § only.
+        if not paragraph.has_decision:
+            raise ValidationError(_("Skriv beslutet (beslutspunkter eller beslutstext) först."))
+        carried = paragraph.carried_motion
+        paragraph.outcome = (
+            Paragraph.Outcome.REJECTED
+            if carried is not None and carried.kind == Motion.Kind.REJECTION
+            else Paragraph.Outcome.DECIDED
+        )
+        paragraph.full_clean(validate_constraints=False)
+        paragraph.save()
+        return paragraph
     if not transition:
         raise ValidationError({"transition": _("Välj organets beslut i ärendet.")})
     if transition not in allowed:

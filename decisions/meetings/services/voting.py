@@ -20,6 +20,7 @@ from decisions.meetings.models import (
 )
 from decisions.meetings.selectors import meeting_chair
 from decisions.meetings.services.common import _paragraph_meeting
+from decisions.meetings.services.paragraphs import decision_is_main_proposal
 from decisions.meetings.services.planning import voting_members
 from projects.models import CaseKind
 
@@ -33,12 +34,20 @@ def paragraph_voters(paragraph: Paragraph) -> list[BodyMember]:
 
 
 def paragraph_participants(paragraph: Paragraph):
-    """Whom the jäv, motion and reservation lists offer: the body's active members, only
-    those present once the attendance is recorded, without those with jäv here."""
+    """Who takes part in the decision of the § (KL 4 kap. 27 §: only they may move and
+    reserve), as the jäv, motion and reservation lists offer them: the present members and
+    the substitutes serving for an absent one once the attendance is recorded (before it,
+    the body's active ordinary members), without those with jäv here."""
     attendance = Attendance.objects.filter(meeting_id=paragraph.meeting_id)
+    voting = attendance.filter(present=True).filter(
+        ~Q(member__role=BodyMember.MemberRole.SUBSTITUTE) | Q(serving_for__isnull=False)
+    )
     return (
         paragraph.body.members.filter(active=True)
-        .filter(Q(pk__in=attendance.filter(present=True).values("member")) | ~Exists(attendance))
+        .filter(
+            Q(pk__in=voting.values("member"))
+            | (~Exists(attendance) & ~Q(role=BodyMember.MemberRole.SUBSTITUTE))
+        )
         .exclude(pk__in=paragraph.conflicts.values("member"))
     )
 
@@ -62,6 +71,14 @@ def _check_participant(paragraph: Paragraph, member: BodyMember, *, what: str) -
     if paragraph.meeting.attendance.exists() and (attendance is None or not attendance.present):
         raise ValidationError(
             _("%(name)s är inte närvarande och kan inte %(what)s.") % {"name": member, "what": what}
+        )
+    if member.is_substitute and (attendance is None or attendance.serving_for_id is None):
+        raise ValidationError(
+            _(
+                "%(name)s är ersättare utan att tjänstgöra, deltar inte i beslutet och kan "
+                "inte %(what)s."
+            )
+            % {"name": member, "what": what}
         )
     if paragraph.conflicts.filter(member=member).exists():
         raise ValidationError(
@@ -158,6 +175,10 @@ def paragraph_set_proposition(
         raise Conflict(_("Beslutet är registrerat; propositionsordningen kan inte ändras."))
     if carried_motion is not None and carried_motion.paragraph_id != paragraph.pk:
         raise ValidationError(_("Yrkandet hör till en annan paragraf."))
+    if decision_is_main_proposal(paragraph):
+        # The decision as written (and perhaps reworded by the secretary) is the main
+        # proposal: it is what a carried main proposal keeps.
+        paragraph.proposal = {"text": paragraph.decision_text, "points": paragraph.decision_points}
     paragraph.proposition_put = put
     paragraph.carried_motion = carried_motion
     paragraph.save(update_fields=["proposition_put", "carried_motion", "updated_at"])

@@ -81,6 +81,79 @@ def test_the_proposal_comes_back_when_it_is_carried_after_all(secretary, officer
     assert paragraph.decision_points == proposal
 
 
+WRITTEN = ["Ärendet bereds vidare till utvecklingsrådet.", "AU:s bedömning godkänns."]
+
+
+def _write_decision(secretary, paragraph):
+    svc.paragraph_update(user=secretary, paragraph=paragraph, data={"decision_points": WRITTEN})
+
+
+def _rejection(secretary, paragraph, members):
+    return svc.motion_add(
+        user=secretary,
+        paragraph=paragraph,
+        movers=[members["Jan Anders Perdal"]],
+        kind="rejection",
+        text="avslag",
+    )
+
+
+def test_a_carried_main_proposal_keeps_the_decision_the_secretary_wrote(
+    secretary, officer, members
+):
+    """Review F1: the propositionsordning used to put back the proposal as it was when the
+    § was numbered, erasing the points the secretary had written since."""
+    paragraph, _case = _paragraph(secretary, officer, members)
+    _write_decision(secretary, paragraph)
+    _rejection(secretary, paragraph, members)
+    svc.paragraph_set_proposition(
+        user=secretary, paragraph=paragraph, put=True, carried_motion=None
+    )
+    paragraph.refresh_from_db()
+    assert [p["text"] for p in paragraph.decision_points] == WRITTEN
+
+
+def test_a_vote_for_the_main_proposal_keeps_the_decision_the_secretary_wrote(
+    secretary, officer, members
+):
+    paragraph, _case = _paragraph(secretary, officer, members)
+    _write_decision(secretary, paragraph)
+    motion = _rejection(secretary, paragraph, members)
+    votes = {
+        members[name].pk: "yes"
+        for name in ("Nils-Olov Lindfors", "Helena Öhlund", "Lage Hortlund", "Lennart Thörnlund")
+    }
+    votes[members["Jan Anders Perdal"].pk] = "no"
+    svc.vote_record(user=secretary, paragraph=paragraph, votes=votes, no_motion=motion)
+    paragraph.refresh_from_db()
+    assert [p["text"] for p in paragraph.decision_points] == WRITTEN
+
+
+def test_a_carried_rejection_still_replaces_the_written_decision_and_it_comes_back(
+    secretary, officer, members
+):
+    paragraph, _case = _paragraph(secretary, officer, members)
+    _write_decision(secretary, paragraph)
+    motion = _rejection(secretary, paragraph, members)
+    svc.paragraph_set_proposition(
+        user=secretary, paragraph=paragraph, put=True, carried_motion=motion
+    )
+    paragraph.refresh_from_db()
+    assert paragraph.decision_points == []
+    assert "avslå" in paragraph.decision_text
+    # Rewording the rejection does not make it the main proposal.
+    svc.paragraph_update(
+        user=secretary,
+        paragraph=paragraph,
+        data={"decision_text": "Regionala utvecklingsnämnden beslutar att avslå ansökan."},
+    )
+    svc.paragraph_set_proposition(
+        user=secretary, paragraph=paragraph, put=True, carried_motion=None
+    )
+    paragraph.refresh_from_db()
+    assert [p["text"] for p in paragraph.decision_points] == WRITTEN
+
+
 def test_a_carried_amendment_replaces_and_an_addition_is_added(secretary, officer, members):
     paragraph, _case = _paragraph(secretary, officer, members)
     perdal, ohlund = members["Jan Anders Perdal"], members["Helena Öhlund"]

@@ -263,3 +263,75 @@ def test_the_secretary_records_the_ruling_and_its_legal_force_on_the_page(
     assert client.post(url, {**data, "final_on": final.isoformat()}).status_code == 302
     status = paragraph_legal_status(Paragraph.objects.get(pk=p35.pk), today=final)
     assert status.final and status.final_on == final
+
+
+def test_an_immediately_adjusted_paragraph_prints_as_justerad_with_its_own_signers_and_dates(
+    secretary, officer, members
+):
+    """Review F7, F5, F8: the extract of a § justerad at once read "utkast" with empty sign
+    boxes and "tillkännages ... senast" although its notice was posted; the protocol did not
+    say the § was justerad at once; every extract of a meeting had the same document id."""
+    from decisions.meetings import documents
+    from tests.decisions.meetings.factories import sign_meeting
+    from tests.e2e.helpers import pdf_text
+
+    meeting = held_meeting(secretary, members)
+    paragraph, other = (
+        svc.paragraph_add(
+            user=secretary,
+            item=svc.agenda_item_add(
+                user=secretary,
+                meeting=meeting,
+                kind="case",
+                case=case_ready_for_run(officer, seed(number)),
+            ),
+        )
+        for number in (39, 35)
+    )
+    for each in (paragraph, other):
+        svc.paragraph_update(
+            user=secretary,
+            paragraph=each,
+            data={
+                "decision_text": "Regionala utvecklingsnämnden beslutar att avslå ansökan.",
+                "decision_points": [],
+            },
+        )
+        svc.paragraph_record_decision(user=secretary, paragraph=each, transition="reject")
+    chair, adjuster = _signers()
+    for user in (chair, adjuster):
+        svc.paragraph_sign(user=user, paragraph=paragraph, password=PASSWORD)
+    paragraph.refresh_from_db()
+    signed_on = timezone.localdate(paragraph.adjusted_at)
+    svc.paragraph_notice_publish(user=secretary, paragraph=paragraph, posted_on=signed_on)
+    paragraph.refresh_from_db()
+    appeal_ends = paragraph_legal_status(paragraph).appeal_ends_on
+
+    def own_extract(text):
+        text = " ".join(text.split())
+        assert "justerat" in text and "utkast" not in text
+        assert "NOL" in text and "LH" in text  # the §'s signers' initials in the sign boxes
+        assert f"Paragrafen justerades omedelbart {signed_on:%Y-%m-%d}" in text
+        assert f"tillkännagetts på anslagstavlan {signed_on:%Y-%m-%d}" in text
+        assert f"Överklagandetiden löper ut {appeal_ends:%Y-%m-%d}" in text
+        assert "senast" not in text
+        assert f"-U{paragraph.number:03d}" in text
+
+    stored = svc.document_store(
+        kind="extract", meeting=meeting, paragraph=paragraph, user=secretary
+    )
+    with stored.file.open("rb") as handle:
+        own_extract(pdf_text(handle.read()))
+
+    sign_meeting(secretary, meeting)
+    pdf, _name = documents.render(kind="extract", meeting=meeting, paragraph=paragraph)
+    own_extract(pdf_text(pdf))
+    other_pdf, _name = documents.render(kind="extract", meeting=meeting, paragraph=other)
+    other_text = pdf_text(other_pdf)
+    assert f"-U{other.number:03d}" in other_text and f"-U{paragraph.number:03d}" not in other_text
+
+    protocol, _name = documents.render(kind="protocol", meeting=meeting)
+    text = " ".join(pdf_text(protocol).split())
+    assert f"Paragrafen justerades omedelbart {signed_on:%Y-%m-%d}" in text
+    assert "tiden för överklagande av paragrafen räknas från det anslaget" in text
+    assert f"Justerad omedelbart § {paragraph.number}, {signed_on:%Y-%m-%d}" in text

@@ -140,6 +140,43 @@ def test_substitute_serves_only_for_an_absent_member(secretary, members, meeting
     assert "Anna Sandberg" in voters and "Helena Öhlund" not in voters
 
 
+def test_only_those_who_take_part_in_the_decision_may_move_and_reserve(secretary, members, meeting):
+    """Review F2 (KL 4 kap. 27 §): a substitute present but not serving takes no part in the
+    decision; the motion and reservation lists leave them out and the services refuse them.
+    Serving for an absent member, they may."""
+    from decisions.meetings import forms
+
+    paragraph = _other_paragraph(secretary, meeting)
+    substitute = members["Anna Sandberg"]
+    entries = [{"member": m, "present": True, "serving_for": None} for m in members.values()]
+    svc.attendance_set(user=secretary, meeting=meeting, entries=entries)
+    assert substitute not in svc.paragraph_participants(paragraph)
+    assert substitute not in forms.MotionForm(paragraph=paragraph).fields["movers"].queryset
+    assert substitute not in forms.ReservationForm(paragraph=paragraph).fields["members"].queryset
+    with pytest.raises(ValidationError, match="ersättare utan att tjänstgöra"):
+        svc.motion_add(
+            user=secretary,
+            paragraph=paragraph,
+            movers=[substitute],
+            kind="addition",
+            text="att en uppföljning redovisas i juni",
+        )
+    with pytest.raises(ValidationError, match="ersättare utan att tjänstgöra"):
+        svc.reservation_add(user=secretary, paragraph=paragraph, members=[substitute])
+    assert not paragraph.motions.exists() and not paragraph.reservations.exists()
+
+    ohlund = members["Helena Öhlund"]
+    for entry in entries:
+        if entry["member"] == ohlund:
+            entry["present"] = False
+        if entry["member"] == substitute:
+            entry["serving_for"] = ohlund
+    svc.attendance_set(user=secretary, meeting=meeting, entries=entries)
+    assert substitute in forms.MotionForm(paragraph=paragraph).fields["movers"].queryset
+    svc.motion_add(user=secretary, paragraph=paragraph, movers=[substitute], kind="rejection")
+    svc.reservation_add(user=secretary, paragraph=paragraph, members=[substitute])
+
+
 def test_jav_member_takes_no_part_and_is_not_counted(secretary, members, meeting):
     paragraph = _other_paragraph(secretary, meeting)
     lage, perdal = members["Lage Hortlund"], members["Jan Anders Perdal"]

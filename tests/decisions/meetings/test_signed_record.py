@@ -345,7 +345,12 @@ def test_a_document_of_the_record_reads_only_its_own_html(signed_run_meeting):
     read = " ".join(q["sql"] for q in queries.captured_queries if "protocolrecord" in q["sql"])
     assert '"extracts" ->>' in read and '"extracts",' not in read and "protocol_html" not in read
     day = f"{timezone.localdate():%Y-%m-%d}"
-    assert html == record.extracts[str(p41.pk)].replace(documents.CERTIFIED_ON, day)
+    # The record's text, certified today, with the notice as the board stands now.
+    assert html == (
+        record.extracts[str(p41.pk)]
+        .replace(documents.CERTIFIED_ON, day)
+        .replace(documents.NOTICE_MARK, documents.extract_notice_html(meeting, p41))
+    )
     with CaptureQueriesContext(connection) as queries:
         html = documents.render_html(kind="protocol", meeting=meeting)
     read = " ".join(q["sql"] for q in queries.captured_queries if "protocolrecord" in q["sql"])

@@ -285,3 +285,100 @@ def test_pages_on_the_demo_data_stay_within_their_query_count(
     client.get(url)  # warm up the session and caches
     with django_assert_max_num_queries(most):
         assert client.get(url).status_code == 200
+
+
+def test_the_secretary_records_an_au_decision_in_the_paragraph_without_moving_the_case(
+    secretary, officer, actors, client_for
+):
+    """Review F3: on an AU meeting the decision page offered "Registrera AU:s bedömning",
+    which only officers may fire and whose assessment the § form cannot collect, and for a
+    case still "Registrerat" a transition that cannot run: nobody could record the §
+    decision, so the meeting never reached justering. The secretary now records the
+    decision in the § only; a note says the officer records the step on the case page."""
+    from projects.models import CaseState
+    from tests.decisions.meetings.factories import committee, held_meeting
+    from tests.decisions.workflow.factories import idea_case, walk_idea
+
+    au = svc.body_get(BodyCode.AU)
+    meeting = held_meeting(secretary, committee(secretary, au), body=au)
+    in_au = walk_idea(actors, CaseState.AU_PREPARATION)
+    registered = idea_case(officer=officer)
+    client = client_for(secretary)
+    for case in (in_au, registered):
+        item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
+        paragraph = svc.paragraph_add(user=secretary, item=item)
+        svc.paragraph_update(
+            user=secretary,
+            paragraph=paragraph,
+            data={"decision_points": ["Ärendet bereds vidare till utvecklingsrådet."]},
+        )
+        url = f"/workflow/paragrafer/{paragraph.pk}/beslut/"
+        page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Registrera AU:s bedömning" not in html.split("Handläggaren registrerar")[0]
+        assert 'name="transition"' not in html
+        assert "Handläggaren registrerar steget" in html and "på ärendesidan" in html
+        state = case.state
+        response = client.post(url, {})
+        assert response.status_code == 302, response.content.decode()
+        paragraph.refresh_from_db()
+        case.refresh_from_db()
+        assert paragraph.decision_recorded_at is not None
+        assert paragraph.outcome == "decided" and paragraph.transition == ""
+        assert case.state == state
+    assert not [p for p in svc.signing_problems(meeting) if "Beslut är inte registrerat" in p]
+
+
+def test_an_au_paragraph_without_written_decision_asks_for_the_words(
+    secretary, officer, client_for
+):
+    from tests.decisions.meetings.factories import committee, held_meeting
+    from tests.decisions.workflow.factories import idea_case
+
+    au = svc.body_get(BodyCode.AU)
+    meeting = held_meeting(secretary, committee(secretary, au), body=au)
+    item = svc.agenda_item_add(
+        user=secretary, meeting=meeting, kind="case", case=idea_case(officer=officer)
+    )
+    paragraph = svc.paragraph_add(user=secretary, item=item)
+    response = client_for(secretary).post(f"/workflow/paragrafer/{paragraph.pk}/beslut/", {})
+    assert response.status_code == 400
+    assert "Skriv beslutet" in response.content.decode()
+    paragraph.refresh_from_db()
+    assert paragraph.decision_recorded_at is None
+
+
+def test_the_decision_page_offers_only_what_the_user_may_fire_with_the_data_it_has(
+    secretary, officer, actors
+):
+    """A user with both roles is not offered AU's assessment either: the § form has none
+    of its fields. On RUN the secretary still chooses grant or reject."""
+    from core.roles import Role
+    from decisions.meetings import forms
+    from projects.models import CaseState
+    from tests.core.factories import UserFactory
+    from tests.decisions.meetings.factories import (
+        case_ready_for_run,
+        committee,
+        held_meeting,
+        seed,
+    )
+    from tests.decisions.workflow.factories import walk_idea
+
+    au = svc.body_get(BodyCode.AU)
+    meeting = held_meeting(secretary, committee(secretary, au), body=au)
+    case = walk_idea(actors, CaseState.AU_PREPARATION)
+    item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
+    paragraph = svc.paragraph_add(user=secretary, item=item)
+    both = UserFactory(roles=[Role.OFFICER, Role.SECRETARY])
+    assert svc.paragraph_decision_transitions(both, paragraph) == []
+    assert "transition" not in forms.DecisionForm(paragraph=paragraph, user=both).fields
+
+    run_meeting = held_meeting(secretary, committee(secretary))
+    run_case = case_ready_for_run(officer, seed(39))
+    item = svc.agenda_item_add(user=secretary, meeting=run_meeting, kind="case", case=run_case)
+    run_paragraph = svc.paragraph_add(user=secretary, item=item)
+    form = forms.DecisionForm(paragraph=run_paragraph, user=secretary)
+    assert [c for c, _label in form.fields["transition"].choices] == ["", "grant", "reject"]
+    assert form.note == ""
