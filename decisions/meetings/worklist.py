@@ -1,6 +1,6 @@
 """The meetings' tasks in Mina uppgifter (core.worklist): protocols the user is to sign
-(chair or adjuster, not signed yet in this round) and, for the secretary, protocols of held
-meetings to send for signing, both due on the last day to sign (fourteen days after the
+(chair or adjuster, not signed yet in this round) and, for the secretary, meetings whose
+day has come to mark as held and protocols of held meetings to send for signing, all due on the last day to sign (fourteen days after the
 meeting: ``Meeting.signing_deadline``); notices of signed protocols the secretary is to
 post (within two days of signing: ``notice_dates.posting_deadline``), those of §§ justerade
 at once (omedelbar justering: the same rule from the §'s justering), and paragraphs of
@@ -47,6 +47,10 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
         return Pending(lambda: _to_sign(to_sign), (to_sign,))
     theirs = Q(secretary=user) | Q(secretary__isnull=True)
     held = Meeting.objects.filter(theirs, status=MeetingStatus.HELD).select_related("body")
+    # a meeting whose day has come and that is still planned: its protocol is due all the same
+    past = Meeting.objects.filter(
+        theirs, status=MeetingStatus.PLANNED, date__lte=today
+    ).select_related("body")
     unposted = (
         Meeting.objects.filter(status=MeetingStatus.SIGNED, notice_posted_on__isnull=True)
         .filter(theirs)
@@ -64,12 +68,13 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
         return [
             *_to_sign(to_sign),
             *_to_send(held),
+            *_to_record(past),
             *_notices(unposted, today),
             *_paragraph_notices(unposted_paragraphs),
             *_extracts(paragraphs),
         ]
 
-    return Pending(build, (to_sign, held, unposted, unposted_paragraphs, paragraphs))
+    return Pending(build, (to_sign, held, past, unposted, unposted_paragraphs, paragraphs))
 
 
 def _protocol_task(meeting, key: str, kind: str, anchor: str = "") -> Task:
@@ -93,6 +98,13 @@ def _to_send(meetings) -> list[Task]:
     """Protocols of held meetings the secretary is to finish and send for signing."""
     kind = _("Protokoll att skicka för justering")
     return [_protocol_task(m, f"protocol:{m.pk}", kind, "#justering") for m in meetings]
+
+
+def _to_record(meetings) -> list[Task]:
+    """Meetings held (their day has come) that the secretary has not marked as held: the
+    protocol is due by the same last day to sign."""
+    kind = _("Sammanträde att markera som genomfört")
+    return [_protocol_task(m, f"held:{m.pk}", kind) for m in meetings]
 
 
 def _notices(meetings, today: datetime.date) -> list[Task]:

@@ -302,3 +302,37 @@ def test_a_tasks_step_is_named_in_the_language_of_the_request_that_reads_it(acto
         (swedish,) = [t for t in tasks_for(actors.officer) if t.reference == case.dnr]
     assert english.title != swedish.title
     assert swedish.title.endswith("Vätgasdalen – Starta beredning")
+
+
+def test_a_meeting_whose_day_has_come_is_the_secretarys_until_marked_held(actors):
+    """Its protocol is due fourteen days after the meeting whether or not the app was told
+    it was held: a meeting left "planned" was nobody's task, even on its last day to sign."""
+    from decisions.meetings.services.bodies import body_get
+    from decisions.workflow.constants import BodyCode
+
+    secretary = actors.secretary
+    today = timezone.localdate()
+    body = body_get(BodyCode.AU)
+    past = meeting_svc.meeting_create(
+        user=secretary,
+        body=body,
+        date=today - datetime.timedelta(days=14),
+        start_time=datetime.time(9, 0),
+        place="Regionhuset",
+    )
+    meeting_svc.meeting_create(
+        user=secretary,
+        body=body,
+        date=today + datetime.timedelta(days=2),
+        start_time=datetime.time(9, 0),
+        place="Regionhuset",
+    )
+    (task,) = _kinds(secretary)["Sammanträde att markera som genomfört"]
+    assert task.url == past.get_absolute_url()
+    assert task.due == past.signing_deadline
+    meeting_svc.meeting_mark_held(user=secretary, meeting=past)
+    kinds = _kinds(secretary)
+    assert "Sammanträde att markera som genomfört" not in kinds
+    assert [t.url for t in kinds["Protokoll att skicka för justering"]] == [
+        past.get_absolute_url() + "#justering"
+    ]
