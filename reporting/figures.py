@@ -28,6 +28,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.expressions import in_year
 from financing.models import Commitment, Grant, GrantCategory, Payment, Release
 from financing.selectors import business_support_figures
 from projects.models import Case, CaseKind, CaseState, Project, ReportedAim, ReportPriority
@@ -260,10 +261,12 @@ def _granted_cases(year: int) -> Q:
 def granted_projects(year: int):
     """The year's granted projects: the projects of co-financing cases granted during the
     year, and of cases whose project decision is recorded as a commitment of project
-    support against the year's anslag (older decisions taken outside the case flow)."""
+    support decided during the year (older decisions taken outside the case flow). A grant
+    paid over several years is granted in the year of its decision, not again in each
+    year whose anslag pays a share of it."""
     by_case = Case.objects.filter(_granted_cases(year)).values("project_id")
     by_commitment = Commitment.objects.filter(
-        grant__year=year, category=GrantCategory.PROJECT, case__isnull=False
+        in_year("committed_on", year), category=GrantCategory.PROJECT, case__isnull=False
     ).values("case__project_id")
     return Project.objects.filter(Q(pk__in=by_case) | Q(pk__in=by_commitment))
 

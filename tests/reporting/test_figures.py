@@ -387,3 +387,27 @@ def test_commitments_behind_a_figure_carry_released_paid_and_net(money_2022):
     assert p1.paid_sum == D("2400000.00")  # all payments on the commitment
     assert len(list(commitments_behind(2022, gender="woman"))) == 1
     assert len(list(commitments_behind(2022, priority="attractive"))) == 2
+
+
+@pytest.mark.django_db
+def test_a_grant_paid_over_two_years_is_granted_in_the_year_of_its_decision(controller, officer):
+    """Its 2023 share is 2023's money, but the project was granted once, in 2022."""
+    from financing import services
+    from reporting.figures import granted_projects
+    from tests.financing.factories import make_grant
+    from tests.projects.factories import co_financing_case
+
+    make_grant(year=2022, amount="10000000")
+    make_grant(year=2023, amount="10000000")
+    case = co_financing_case(officer=officer)
+    for year in (2022, 2023):
+        services.commitment_record(
+            user=controller,
+            year=year,
+            category="project",
+            amount="500 000",
+            committed_on=datetime.date(2022, 11, 1),
+            case=case,
+        )
+    assert list(granted_projects(2022)) == [case.project]
+    assert list(granted_projects(2023)) == []
