@@ -1,8 +1,11 @@
 """E-mail reminders of due dates (Celery beat, ``core.send_reminders``, hourly).
 
 Every task in a user's list (``core.worklist``) with a due date is reminded
-``REMINDER_DAYS_BEFORE`` days before it and on the day itself. ``ReminderSent`` keeps one
-row per user, item and day: a reminder is sent at most once a day whatever the beat does.
+``REMINDER_DAYS_BEFORE`` days before it and on the day itself; a task that comes with
+fewer days left is reminded the first day it is in the list, and one past its due date
+every ``REMINDER_OVERDUE_EVERY_DAYS`` days (0: not again) until it is done. ``ReminderSent``
+keeps one row per user, item and day: a reminder is sent at most once a day whatever the
+beat does.
 """
 
 import datetime
@@ -19,6 +22,12 @@ from core.worklist import Task, tasks_for
 
 def _text(task: Task, due: datetime.date, days: int):
     def text() -> str:
+        if days < 0:
+            return _("Försenad sedan %(due)s (%(days)s dagar): %(title)s") % {
+                "days": -days,
+                "due": due.isoformat(),
+                "title": task.title,
+            }
         if days == 0:
             return _("Förfaller i dag (%(due)s): %(title)s") % {
                 "due": due.isoformat(),
@@ -39,11 +48,19 @@ def reminders_send(*, today: datetime.date) -> int:
     sent = 0
     users = get_user_model().objects.filter(is_active=True).order_by("pk")
     for user in users:
+        reminded: set[str] | None = None  # the user's items reminded before (read once)
         for task in tasks_for(user, today, most=None):  # every task, not the first shown
             if task.due is None:
                 continue
             days = (task.due - today).days
-            if days not in (0, before):
+            if 0 < days < before:  # came with less time left than the first reminder's
+                if reminded is None:
+                    reminded = set(
+                        ReminderSent.objects.filter(recipient=user).values_list("item", flat=True)
+                    )
+                if task.key[:100] in reminded:
+                    continue
+            elif not _due_to_remind(days, before):
                 continue
             try:
                 with transaction.atomic():
@@ -58,3 +75,11 @@ def reminders_send(*, today: datetime.date) -> int:
                 continue  # already reminded today (another run got there first)
             sent += 1
     return sent
+
+
+def _due_to_remind(days: int, before: int) -> bool:
+    """A reminder today for a task due in ``days`` (negative: overdue)?"""
+    if days in (0, before):
+        return True
+    every = settings.REMINDER_OVERDUE_EVERY_DAYS
+    return days < 0 and every > 0 and -days % every == 0

@@ -123,6 +123,7 @@ def test_reminders_go_out_before_and_on_the_due_day_once_each_day(
     officer, django_capture_on_commit_callbacks, settings
 ):
     settings.REMINDER_DAYS_BEFORE = 7
+    settings.REMINDER_OVERDUE_EVERY_DAYS = 0  # the case's own step is long overdue then
     officer.email = "anna@example.se"
     officer.save()
     case = co_financing_case(officer=officer)
@@ -149,6 +150,40 @@ def test_reminders_go_out_before_and_on_the_due_day_once_each_day(
     ]
     assert all(case.get_absolute_url() in m.body for m in mail.outbox)
     assert ReminderSent.objects.filter(recipient=officer).count() == 2
+
+
+def test_an_overdue_task_is_reminded_weekly_and_a_late_one_on_its_first_day(
+    officer, django_capture_on_commit_callbacks, settings
+):
+    """A task past its due date was never reminded again; one that came with fewer days
+    left than the first reminder's got only the reminder on the day."""
+    settings.REMINDER_DAYS_BEFORE = 7
+    settings.REMINDER_OVERDUE_EVERY_DAYS = 7
+    officer.email = "anna@example.se"
+    officer.save()
+    case = co_financing_case(officer=officer)
+    due = datetime.date(2031, 4, 30)
+    mail.outbox.clear()
+
+    def run(day):
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders_send(today=day)
+        return [m.subject for m in mail.outbox if "Lägesrapport" in m.subject]
+
+    # the condition is entered three days before it is due: reminded that day, then on it
+    ObligationFactory(project=case.project, case=case, text="Lägesrapport", due_date=due)
+    assert run(due - datetime.timedelta(days=3)) == [
+        "Förfaller om 3 dagar (2031-04-30): Lägesrapport"
+    ]
+    assert len(run(due - datetime.timedelta(days=2))) == 1  # not again before the day
+    assert len(run(due)) == 2
+    assert len(run(due + datetime.timedelta(days=3))) == 2
+    assert run(due + datetime.timedelta(days=7))[-1] == (
+        "Försenad sedan 2031-04-30 (7 dagar): Lägesrapport"
+    )
+    assert len(run(due + datetime.timedelta(days=14))) == 4
+    settings.REMINDER_OVERDUE_EVERY_DAYS = 0
+    assert len(run(due + datetime.timedelta(days=21))) == 4
 
 
 def test_the_beat_task_sends_todays_reminders(officer, django_capture_on_commit_callbacks):
