@@ -624,6 +624,8 @@ class Case(LazyColumns, ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versi
                 for reverse in (False, True)
             ),
             # a year's received and decided cases (the dashboard, the annual report)
+            # a Dnr's running number typed alone in a search (any year)
+            models.Index(fields=["number"], name="case_number"),
             models.Index(fields=["registered_on"], name="case_registered_on"),
             models.Index(fields=["decided_on"], name="case_decided_on"),
             # the case list's kind and year filters together (with a search: a bitmap of

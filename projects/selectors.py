@@ -176,9 +176,27 @@ def _prefix_query(text: str) -> SearchQuery | None:
     return SearchQuery(raw, search_type="raw", config=search.SEARCH_CONFIG)
 
 
+_DNR_FRAGMENT = re.compile(r"^[\s\-/]*(\d{1,9})[\s\-/]*$")
+
+
+def _dnr_fragment(text: str) -> Q | None:
+    """A part of a Dnr typed alone: a running number (``412``, ``0035``: the case of that
+    number in any year) or a year (``2022``, ``-2020``: the year's cases). The indexed Dnr
+    is a word of its own (``00412-2023``), which neither part matches."""
+    match = _DNR_FRAGMENT.match(text)
+    if match is None:
+        return None
+    value = int(match[1])
+    found = Q(number=value)
+    if len(match[1]) == 4 and 1900 <= value <= 2100:
+        found |= Q(year=value)
+    return found
+
+
 def case_search(queryset: QuerySet[Case], text: str, user=None) -> QuerySet[Case]:
     """Full-text search in Swedish, accents ignored, best match first; exact Dnr and
-    NYPS-id match directly (see ``projects.search`` for what is indexed).
+    NYPS-id match directly, and so does a Dnr's running number or year typed alone (first)
+    (see ``projects.search`` for what is indexed).
 
     PostgreSQL: ``websearch_to_tsquery('swedish_unaccent', text)`` (plus prefix matching
     of plain words) against ``Case.search_vector`` (GIN index), ranked with ``ts_rank``.
@@ -194,6 +212,9 @@ def case_search(queryset: QuerySet[Case], text: str, user=None) -> QuerySet[Case
         return queryset.filter(number=dnr[0], year=dnr[1])
     nyps = NYPS_PATTERN.match(text)
     exact = Q(nyps_id=nyps[1]) if nyps else Q(pk__in=[])
+    fragment = _dnr_fragment(text)
+    if fragment is not None:
+        exact |= fragment
     secret = secrecy.secret_search_q(user) if user is not None else None
     if settings.USING_POSTGRES:
         query = SearchQuery(text, search_type="websearch", config=search.SEARCH_CONFIG)
@@ -222,7 +243,7 @@ def case_search(queryset: QuerySet[Case], text: str, user=None) -> QuerySet[Case
         queryset = queryset.filter(condition).annotate(
             search_rank=rank, search_secret=_secret_flag(secret)
         )
-        if not nyps:
+        if not nyps and fragment is None:
             return queryset.order_by("-search_rank", "-year", "-number")
         return queryset.annotate(
             exact_match=CaseWhen(

@@ -492,3 +492,27 @@ def test_the_rank_vectors_migration_fills_them_from_the_stored_vectors(vatgas, o
         Case.objects.values_list("search_vector", flat=True).get(pk=vatgas.pk)
     )
     assert "elektrolys" not in made
+
+
+def test_a_dnrs_running_number_or_year_typed_alone_finds_its_cases(officer):
+    """The indexed Dnr is one word (``00412-2023``): ``412``, ``0035`` or ``2022`` typed
+    alone found nothing, or only the cases that had the digits in a text."""
+    import datetime
+
+    def case(title, on):
+        project = ProjectFactory(title=title, summary="")
+        return register_case(
+            officer=officer, project=project, title=title, registered_on=datetime.date(*on)
+        )
+
+    first = case("Fiskevård i Kalix", (2022, 3, 1))
+    second = case("Bredband i byarna", (2022, 4, 1))
+    later = case("Kulturarv i Tornedalen", (2023, 2, 1))
+    assert (first.number, second.number, later.number) == (1, 2, 1)
+    assert _found("2")[0] == "Bredband i byarna"  # first; words begun by "2" follow
+    assert _found("0001") == ["Kulturarv i Tornedalen", "Fiskevård i Kalix"]
+    # the year's cases first (a text may hold the digits too: the project's dates)
+    assert _found("2022")[:2] == ["Bredband i byarna", "Fiskevård i Kalix"]
+    assert _found("-2022")[:2] == ["Bredband i byarna", "Fiskevård i Kalix"]
+    assert _found(second.dnr) == ["Bredband i byarna"]
+    assert _found("kalix") == ["Fiskevård i Kalix"]
