@@ -490,8 +490,9 @@ def project_search(text: str, *, limit: int = 12) -> list[Project]:
 
 
 def project_matches(text: str) -> QuerySet[Project] | None:
-    """Projects by a Dnr or NYPS-id of one of their cases, else by a part of the title or
-    of the applicant's name, titles starting with the text first (``None``: a text too
+    """Projects by a Dnr or NYPS-id of one of their cases, else by the words typed, each a
+    part of the title or of the applicant's name (accents and case ignored), titles
+    starting with the text first (``None``: a text too
     short to search by: two letters match most applicants, and a trigram needs three).
 
     PostgreSQL finds the title's part in the trigram index (projects 0024) and the
@@ -507,12 +508,20 @@ def project_matches(text: str) -> QuerySet[Project] | None:
         return Project.objects.filter(AnyOf("pk", cases.values("project_id"))).order_by("pk")
     if len(text) < PROJECT_SEARCH_MIN:
         return None
-    applicants = Organisation.objects.filter(name__icontains=text).values("pk")
+    # each word typed, with or without its accents, in the title or the applicant's name
+    # ("solcell umea" finds "Solcellspark Umeå hamn"), each from its trigram index
+    words = text.split()[:6]
+    found = Q()
+    for word in words:
+        typed = Folded(Value(word))
+        applicants = Organisation.objects.filter(name_folded__contains=typed).values("pk")
+        found &= Q(title_folded__contains=typed) | AnyOf("applicant", applicants)
     return (
-        Project.objects.filter(Q(title__icontains=text) | AnyOf("applicant", applicants))
+        Project.objects.annotate(title_folded=Folded("title"))
+        .filter(found)
         .annotate(
             starts=CaseWhen(
-                When(title__istartswith=text, then=Value(0)),
+                When(title_folded__startswith=Folded(Value(" ".join(words))), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )

@@ -152,8 +152,8 @@ def test_a_case_moves_to_another_project_with_the_picker(officer, client_for):
 
 
 def test_the_title_is_found_in_the_trigram_index():
-    """``icontains`` on the title is served by projects 0024's trigram index and the
-    applicant's projects by key, in one BitmapOr: not every project read per keystroke."""
+    """The title folded is served by projects 0035's trigram index and the applicant's
+    projects by key, in one BitmapOr: not every project read per keystroke."""
     from django.db import connection
 
     sql, params = (
@@ -163,4 +163,20 @@ def test_the_title_is_found_in_the_trigram_index():
         cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "projects_project_title_trgm" in plan and "BitmapOr" in plan
+    assert "projects_project_title_folded_trgm" in plan and "BitmapOr" in plan
+
+
+def test_the_pick_list_ignores_accents_and_case_and_takes_the_words_apart():
+    """An officer typing without å/ä/ö found nothing and registered the project again."""
+    umea = OrganisationFactory(name="Umeå kommun")
+    solar = ProjectFactory(title="Solcellspark Umeå hamn", applicant=umea)
+    ProjectFactory(title="Arctic Solar")
+
+    def titles(text):
+        return [p.title for p in selectors.project_search(text)]
+
+    for typed in ("umea", "UMEÅ", "Solcellspark Umea hamn", "solcell umea", "umea hamn"):
+        assert titles(typed) == [solar.title], typed
+    assert titles("arctic  solar") == ["Arctic Solar"]  # two spaces
+    assert titles("solcell kommun") == [solar.title]  # a word of the applicant's name
+    assert titles("solcell lulea") == []  # every word must be found
