@@ -21,7 +21,8 @@ from projects.models import CLOSED_STATES, Case, CaseKind, CaseState, Organisati
 from projects.widgets import ListModelChoiceIterator
 
 OPEN = "open"
-CLOSED = "closed"
+# not "closed": a state of its own (Avslutat), which the group of every closed state hid
+CLOSED = "all_closed"
 
 # sort key -> (column label, order_by expressions for ascending)
 SORTS = {

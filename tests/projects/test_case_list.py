@@ -93,6 +93,7 @@ def test_lists_every_column(registry, client_for, officer):
         ({"year": "2021"}, ["idea"]),
         ({"state": "registered"}, ["idea", "export", "solar"]),
         ({"state": "open"}, ["idea", "export", "solar"]),
+        ({"state": "all_closed"}, []),
         ({"state": "closed"}, []),
         ({"state": "granted"}, []),
     ],
@@ -100,6 +101,21 @@ def test_lists_every_column(registry, client_for, officer):
 def test_filters(registry, client_for, officer, params, expected):
     response = client_for(officer).get(URL, params)
     assert _rows(response) == [registry[key].dnr for key in expected]
+
+
+def test_the_state_avslutat_and_every_closed_state_are_two_choices(registry, client_for, officer):
+    """They shared the value "closed": choosing Avslutat listed the rejected cases too."""
+    Case.objects.filter(pk=registry["export"].pk).update(state="closed")
+    Case.objects.filter(pk=registry["solar"].pk).update(state="rejected")
+    client = client_for(officer)
+    assert _rows(client.get(URL, {"state": "closed"})) == [registry["export"].dnr]
+    assert _rows(client.get(URL, {"state": "all_closed"})) == [
+        registry["export"].dnr,
+        registry["solar"].dnr,
+    ]
+    page = client.get(URL).content.decode()
+    assert '<option value="all_closed">Alla avslutade</option>' in page
+    assert '<option value="closed">Avslutat</option>' in page
 
 
 def test_filter_by_officer_rus_area_and_applicant(registry, client_for, officer):
@@ -441,3 +457,21 @@ def test_a_column_sort_reads_its_index_in_order(sort):
     if sort.startswith("-") and column in ("applicant", "requested", "granted"):
         index += "_rev"
     assert f"{index} " in plan and "Sort" not in plan and "Join" not in plan, plan
+
+
+def test_saved_filters_of_every_closed_state_keep_what_they_showed(officer):
+    import importlib
+
+    from django.apps import apps
+
+    from projects.models import SavedCaseFilter
+
+    migration = importlib.import_module("projects.migrations.0036_saved_filters_all_closed")
+    saved = SavedCaseFilter.objects.create(
+        user=officer, name="Stängda 2020", query="state=closed&year=2020"
+    )
+    other = SavedCaseFilter.objects.create(user=officer, name="Öppna", query="state=open")
+    migration.forward(apps, None)
+    saved.refresh_from_db()
+    other.refresh_from_db()
+    assert (saved.query, other.query) == ("state=all_closed&year=2020", "state=open")
