@@ -321,6 +321,9 @@ def _signature_lines(meeting: Meeting) -> dict:
         "adjuster": meeting.adjuster,
         "chair_signature": signed.get("chair"),
         "adjuster_signature": signed.get("adjuster"),
+        # the front page's "Justeringens plats och tid" says how it was justerat
+        "signed_on_paper": bool(signed)
+        and all(sig.method == Signature.Method.PAPER for sig in signed.values()),
     }
 
 

@@ -256,7 +256,11 @@ def test_justering_on_paper_keeps_the_scan_and_freezes_the_protocol(run_meeting,
     assert {s.method for s in signatures} == {"paper"}
     assert {s.member_name for s in signatures} == {"Nils-Olov Lindfors (C)", "Lage Hortlund (SD)"}
     protocol = svc.document_store(kind="protocol", meeting=meeting, paragraph=None, user=secretary)
-    assert "Justerat på papper" in _pdf_text(protocol)
+    text = _pdf_text(protocol)
+    assert "Justerat på papper" in text
+    # the front page says how and when it was justerat: not "Elektronisk justering"
+    assert f"Justering på papper {signed_on.isoformat()}" in text
+    assert "Elektronisk justering" not in text
 
 
 def test_a_paper_justering_needs_a_pdf_and_a_date_not_before_the_meeting(run_meeting, secretary):
