@@ -1505,8 +1505,9 @@ class CoFinancingApplications:
 
 
 def co_financing_applications(year: int) -> CoFinancingApplications:
-    """Co-financing cases registered in ``year`` and decided in it (one query); the same
-    definition as the annual report's (``reporting.figures``)."""
+    """Co-financing applications received in ``year`` (the day they came in, not the day
+    they were registered) and decided in it (one query); the same definition as the
+    annual report's (``reporting.figures``)."""
     return batch.resolve([co_financing_pending(year)])[0]
 
 
@@ -1518,9 +1519,9 @@ def co_financing_pending(year: int) -> batch.Pending[CoFinancingApplications]:
     granted = (
         base & decided_in_year & Q(granted_amount__isnull=False) & ~Q(state=CaseState.REJECTED)
     )
-    # The cases registered in the year and those decided in it, each counted from its
-    # index alone (``case_kind_registered_on``, ``case_kind_decided_on``), in one query.
-    received = batch.count_queryset(Case.objects.filter(base, in_year("registered_on", year)))
+    # The cases received in the year and those decided in it, each counted from its
+    # index alone (``case_kind_received_on``, ``case_kind_decided_on``), in one query.
+    received = batch.count_queryset(Case.objects.filter(base, in_year("received_on", year)))
     decided = batch.aggregate_queryset(
         Case.objects.filter(base, decided_in_year),
         # a column of the index, never null here: counts the rows

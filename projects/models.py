@@ -633,6 +633,8 @@ class Case(LazyColumns, ThreadSafeRefreshMixin, ConcurrentTransitionMixin, Versi
             models.Index(fields=["kind", "year"], name="case_kind_year"),
             # the dashboard's co-financing counts of a year read from the index alone
             models.Index(fields=["kind", "registered_on"], name="case_kind_registered_on"),
+            # co-financing applications received in a year (the annual report)
+            models.Index(fields=["kind", "received_on"], name="case_kind_received_on"),
             models.Index(
                 fields=["kind", "decided_on"],
                 include=["state", "granted_amount"],

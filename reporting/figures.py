@@ -61,7 +61,7 @@ FIGURE_DEFINITIONS = {
     ),
     "main_aims": _(
         "Årets beviljade projekt (medfinansieringsärenden beviljade under året och projektbeslut "
-        "registrerade som åtaganden mot årets anslag) vars huvudsyfte räknas som jämställdhet, "
+        "fattade under året, registrerade som åtaganden) vars huvudsyfte räknas som jämställdhet, "
         "mångfald och integration respektive miljö och klimat. Ett projekt kan ha flera "
         "huvudsyften."
     ),
@@ -447,12 +447,19 @@ def cases_behind(year: int, group: str):
     """The co-financing cases behind a main-aim figure (and the co-financing applications)."""
     base = Case.objects.filter(kind=CaseKind.CO_FINANCING).select_related("project", "officer")
     granted = base.filter(_granted_cases(year))
-    of_granted_projects = base.filter(project__in=granted_projects(year)).filter(
-        _granted_cases(year)
-        | Q(commitments__grant__year=year, commitments__category=GrantCategory.PROJECT)
+    of_granted_projects = (
+        base.filter(project__in=granted_projects(year))
+        .filter(
+            _granted_cases(year)
+            | Q(
+                in_year("commitments__committed_on", year),
+                commitments__category=GrantCategory.PROJECT,
+            )
+        )
+        .distinct()
     )
     groups = {
-        "received": base.filter(registered_on__year=year),
+        "received": base.filter(received_on__year=year),
         "granted": granted,
         "rejected": base.filter(decided_on__year=year, state=CaseState.REJECTED),
         "projects": of_granted_projects,

@@ -411,3 +411,15 @@ def test_a_grant_paid_over_two_years_is_granted_in_the_year_of_its_decision(cont
         )
     assert list(granted_projects(2022)) == [case.project]
     assert list(granted_projects(2023)) == []
+
+
+@pytest.mark.django_db
+def test_an_application_is_received_in_the_year_it_came_in_not_the_year_it_was_registered():
+    arrived_late = decided_case(registered_on=datetime.date(2023, 1, 9))
+    type(arrived_late).objects.filter(pk=arrived_late.pk).update(
+        received_on=datetime.date(2022, 12, 20)
+    )
+    decided_case(registered_on=datetime.date(2023, 2, 1))
+    assert co_financing_applications(2022).received == 1
+    assert co_financing_applications(2023).received == 1
+    assert [c.pk for c in cases_behind(2022, "received")] == [arrived_late.pk]
