@@ -150,6 +150,16 @@ def commitment_record(
     if recipient is None and case is not None:
         recipient = case.project.owner or case.project.applicant
     year = year or committed_on.year
+    if year < committed_on.year:
+        raise ValidationError(
+            {
+                "year": _(
+                    "Ett beslut %(date)s kan inte belasta anslaget för %(year)s, ett år som "
+                    "redan har gått."
+                )
+                % {"date": committed_on.isoformat(), "year": year}
+            }
+        )
     # Money of a later year binds the decision year's commitment authority, as a grant
     # decision's later parts do (locked first: the years in order).
     decision_grant = (

@@ -196,7 +196,19 @@ def grant_update(
     if name is not None:
         values.append(("name", name.strip() or locked.name))
     if commitment_authority != "unchanged":
-        values.append(("commitment_authority", _authority(commitment_authority)))
+        authority = _authority(commitment_authority)
+        bound = selectors.committed_after(locked.year)
+        if authority is not None and authority < bound:
+            raise ValidationError(
+                {
+                    "commitment_authority": _(
+                        "Beslut fattade till och med %(year)s binder redan %(bound)s för "
+                        "kommande år; bemyndiganderamen kan inte vara lägre."
+                    )
+                    % {"year": locked.year, "bound": format_amount(bound)}
+                }
+            )
+        values.append(("commitment_authority", authority))
     for field_name, value in values:
         if getattr(locked, field_name) != value:
             setattr(locked, field_name, value)

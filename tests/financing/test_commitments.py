@@ -247,6 +247,17 @@ def test_commitment_year_can_differ_from_the_decision_date(controller, grant_202
         committed_on=datetime.date(2020, 12, 15),
     )
     assert commitment.grant.year == 2021
+    # the other way round: a decision of 2021 cannot charge 2020's anslag, a year gone by
+    with pytest.raises(ValidationError) as error:
+        services.commitment_record(
+            user=controller,
+            year=2020,
+            category="commercial_service",
+            amount="1",
+            committed_on=datetime.date(2021, 1, 15),
+        )
+    assert "ett år som redan har gått" in " ".join(error.value.message_dict["year"])
+    assert Commitment.objects.count() == 1
 
 
 def test_a_recorded_commitment_for_a_later_year_fits_the_decision_years_authority(
@@ -266,6 +277,18 @@ def test_a_recorded_commitment_for_a_later_year_fits_the_decision_years_authorit
     # the same money decided in 2021 binds no earlier year's authority
     services.commitment_record(**later, amount="600 000", committed_on=datetime.date(2021, 1, 4))
     assert Commitment.objects.count() == 2
+    # nor can the authority be lowered below what 2020's decisions already bind
+    with pytest.raises(ValidationError) as error:
+        services.grant_update(
+            user=controller,
+            grant=grant_2020,
+            amount=grant_2020.amount,
+            commitment_authority="900 000",
+        )
+    assert "binder redan 1 000 000 kr" in " ".join(error.value.message_dict["commitment_authority"])
+    services.grant_update(
+        user=controller, grant=grant_2020, amount=grant_2020.amount, commitment_authority=""
+    )  # no authority: nothing to check
 
 
 # --- Preconditions and closure ----------------------------------------------------------
