@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Max, Min
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -58,6 +57,11 @@ def notice_detail(request, pk):
         notice = selectors.notice(pk, today=today)
     except Meeting.DoesNotExist as exc:
         raise Http404 from exc
+    paragraphs = list(
+        notice.meeting.paragraphs.order_by("number").only(
+            "pk", "meeting", "number", "adjusted_at", "notice_posted_on"
+        )
+    )
     return render(
         request,
         "public/notice_detail.html",
@@ -66,7 +70,12 @@ def notice_detail(request, pk):
             "meeting": notice.meeting,
             "dates": notice.dates,
             "on_board": notice.is_up(today),
-            "numbers": notice.meeting.paragraphs.aggregate(first=Min("number"), last=Max("number")),
+            "numbers": {
+                "first": paragraphs[0].number if paragraphs else None,
+                "last": paragraphs[-1].number if paragraphs else None,
+            },
+            # §§ justerade at once have their own notice and appeal period (KL 13:5)
+            "adjusted_at_once": [p for p in paragraphs if p.adjusted_at is not None],
             "withheld": policy.protocol_withheld(notice.meeting),
             "protocol": selectors.notice_protocol(notice.meeting),
             "kept_at": settings.PROTOCOL_KEPT_AT,

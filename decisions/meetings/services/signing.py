@@ -106,22 +106,32 @@ def signing_problems(meeting: Meeting, *, chair=None, paragraphs=None) -> list[s
         )
     )
     for paragraph in sorted(decided, key=lambda p: p.number):
-        case = paragraph.case
-        assert case is not None  # only case paragraphs are listed
-        contradictions = wording.decision_contradictions(
-            outcome=paragraph.outcome,
-            text=paragraph.decision_text,
-            points=paragraph.decision_points,
-            granted_amount=paragraph.granted_amount,
-            case_granted_amount=case.granted_amount,
-            case_rejected=case.state == CaseState.REJECTED,
-        )
-        if contradictions:
-            problems.append(
-                _("§ %(number)s: %(problems)s. Rätta beslutstexten innan protokollet justeras.")
-                % {"number": paragraph.number, "problems": "; ".join(contradictions)}
-            )
+        if paragraph.adjusted_at is not None:
+            continue  # justerad at once: final, checked before it was signed
+        problem = _contradiction(paragraph)
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def _contradiction(paragraph: Paragraph) -> str:
+    """Where a case §'s decision text says other than the decision recorded ("" if not)."""
+    case = paragraph.case
+    assert case is not None  # only case paragraphs are checked
+    contradictions = wording.decision_contradictions(
+        outcome=paragraph.outcome,
+        text=paragraph.decision_text,
+        points=paragraph.decision_points,
+        granted_amount=paragraph.granted_amount,
+        case_granted_amount=case.granted_amount,
+        case_rejected=case.state == CaseState.REJECTED,
+    )
+    if not contradictions:
+        return ""
+    return _("§ %(number)s: %(problems)s. Rätta beslutstexten innan protokollet justeras.") % {
+        "number": paragraph.number,
+        "problems": "; ".join(contradictions),
+    }
 
 
 @transaction.atomic
@@ -488,6 +498,10 @@ def paragraph_sign(
         ):
             raise Conflict(access.reason) if locked.adjusted_at else PermissionDenied(access.reason)
         raise PermissionDenied(access.reason)
+    if locked.case_id is not None:  # what is signed now can never be corrected
+        problem = _contradiction(locked)
+        if problem:
+            raise Conflict(problem)
     role = permissions.signing_role_of(user, locked.meeting)
     meeting = locked.meeting
     member = meeting_chair(meeting) if role == Signature.Role.CHAIR else meeting.adjuster

@@ -27,6 +27,10 @@ from tests.core.factories import PASSWORD
 from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
 
 pytestmark = pytest.mark.django_db
+REJECTED_TEXT = {
+    "decision_text": "Regionala utvecklingsnämnden beslutar att avslå ansökan.",
+    "decision_points": [],
+}
 
 
 def _signers():
@@ -40,6 +44,8 @@ def _decided_paragraph(secretary, officer, members):
     item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
     paragraph = svc.paragraph_add(user=secretary, item=item)
     svc.paragraph_record_decision(user=secretary, paragraph=paragraph, transition="reject")
+    # the text says what was decided: a § justerad at once can never be corrected
+    svc.paragraph_update(user=secretary, paragraph=paragraph, data=REJECTED_TEXT)
     paragraph.refresh_from_db()
     return paragraph
 
@@ -335,3 +341,21 @@ def test_an_immediately_adjusted_paragraph_prints_as_justerad_with_its_own_signe
     assert f"Paragrafen justerades omedelbart {signed_on:%Y-%m-%d}" in text
     assert "tiden för överklagande av paragrafen räknas från det anslaget" in text
     assert f"Justerad omedelbart § {paragraph.number}, {signed_on:%Y-%m-%d}" in text
+
+
+def test_a_paragraph_whose_text_contradicts_its_decision_is_not_justerad_at_once(
+    secretary, officer, members
+):
+    """The protocol's check ran only when the whole protocol went out for signing, where a
+    § justerad at once could no longer be corrected (and then blocked the protocol)."""
+    paragraph = _decided_paragraph(secretary, officer, members)
+    svc.paragraph_update(
+        user=secretary,
+        paragraph=paragraph,
+        data={"decision_text": "Regionala utvecklingsnämnden beslutar att bevilja ansökan."},
+    )
+    chair, _adjuster = _signers()
+    with pytest.raises(Conflict, match="Rätta beslutstexten"):
+        svc.paragraph_sign(user=chair, paragraph=paragraph, password=PASSWORD)
+    paragraph.refresh_from_db()
+    assert paragraph.adjusted_at is None and not paragraph.signatures.exists()

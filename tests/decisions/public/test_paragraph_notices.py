@@ -19,6 +19,10 @@ from tests.core.factories import PASSWORD
 from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
 
 pytestmark = pytest.mark.django_db
+REJECTED_TEXT = {
+    "decision_text": "Regionala utvecklingsnämnden beslutar att avslå ansökan.",
+    "decision_points": [],
+}
 
 
 @pytest.fixture
@@ -30,6 +34,8 @@ def adjusted(secretary, officer, members, clock):
     item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
     paragraph = svc.paragraph_add(user=secretary, item=item)
     svc.paragraph_record_decision(user=secretary, paragraph=paragraph, transition="reject")
+    # the text says what was decided: a § justerad at once can never be corrected
+    svc.paragraph_update(user=secretary, paragraph=paragraph, data=REJECTED_TEXT)
     User = get_user_model()
     for username in ("ordforande_t", "justerare_t"):
         svc.paragraph_sign(
@@ -115,3 +121,26 @@ def test_a_withheld_paragraphs_notice_does_not_name_it(adjusted, secretary, deci
     svc.paragraph_notice_publish(user=secretary, paragraph=adjusted)
     page = client.get(f"/anslagstavla/paragraf/{adjusted.pk}/").content.decode()
     assert adjusted.title not in page and f"§ {adjusted.number}" in page
+
+
+def test_the_protocols_notice_says_its_appeal_period_is_not_that_of_a_paragraph_justerad_at_once(
+    adjusted, secretary, client, clock
+):
+    """§ N was announced twice with two last days of appeal; the protocol's notice now says
+    which §§ have their own (KL 13 kap. 5 §: from the day each notice went up)."""
+    from tests.decisions.meetings.factories import information_paragraph, sign_meeting
+
+    svc.paragraph_notice_publish(
+        user=secretary, paragraph=adjusted, posted_on=datetime.date(2020, 3, 24)
+    )
+    meeting = adjusted.meeting
+    other = information_paragraph(secretary, meeting)
+    svc.paragraph_update(
+        user=secretary, paragraph=other, data={"decision_text": "Informationen noteras."}
+    )
+    sign_meeting(secretary, meeting)
+    clock(datetime.date(2020, 3, 25))
+    svc.notice_publish(user=secretary, meeting=meeting)
+    html = client.get(f"/anslagstavla/{meeting.pk}/").content.decode()
+    assert "Gäller inte paragrafer som justerades omedelbart" in html
+    assert f'<a href="/anslagstavla/paragraf/{adjusted.pk}/">§ {adjusted.number}</a>' in html
