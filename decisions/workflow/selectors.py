@@ -120,14 +120,14 @@ def queue_counts_queryset() -> QuerySet:
     )
 
 
+# A queue's cases oldest first: the order they should be handled in.
+QUEUE_ORDER = ("registered_on", "year", "number")
+
+
 def queue_cases(key: str) -> QuerySet[Case]:
-    """The cases of one queue, oldest first (the order they should be handled in)."""
+    """The cases of one queue, oldest first (``QUEUE_ORDER``)."""
     queue = QUEUES_BY_KEY[key]
-    return (
-        project_selectors.case_list_queryset()
-        .filter(queue.condition)
-        .order_by("registered_on", "year", "number")
-    )
+    return project_selectors.case_list_queryset().filter(queue.condition).order_by(*QUEUE_ORDER)
 
 
 _BODY_CONDITIONS: dict[str, Q] = {

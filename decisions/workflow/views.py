@@ -392,6 +392,12 @@ def queue(request, key):
         request.GET or None, queryset=selectors.queue_cases(key), request=request
     )
     cases = case_filter.qs if case_filter.is_bound else case_filter.queryset
+    current_sort = case_filter.current_sort
+    if not request.GET.get("sort") and current_sort:
+        # a queue is worked oldest first, filtered or not, unless a column is chosen (or a
+        # search ranks the matches): no column header claims the order
+        cases = cases.order_by(*selectors.QUEUE_ORDER)
+        current_sort = ""
     page = register_page(cases, QUEUE_PER_PAGE, request.GET.get("page"))
     kinds = selectors.QUEUES_BY_KEY[key].kinds
     return render(
@@ -405,7 +411,7 @@ def queue(request, key):
             "filter": case_filter,
             "filter_fields": [case_filter.form[name] for name in QUEUE_FILTER_FIELDS],
             "filtered": case_filter.active_filter_count,
-            "sort_links": sort_columns(request, case_filter.current_sort),
+            "sort_links": sort_columns(request, current_sort),
             "query_without_page": query_without(request, "page"),
             "hide_columns": "granted" + (" kind" if len(kinds) == 1 else ""),
         },

@@ -500,3 +500,23 @@ def test_special_conditions_are_a_formset_and_a_bad_row_keeps_what_was_typed(act
     html = response.content.decode()
     assert "Rapportera antalet företag." in html and "sista juni" in html
     assert not DecisionProposal.objects.filter(case=case).exists()
+
+
+def test_a_queue_is_oldest_first_and_no_column_claims_another_order(actors, client_for):
+    """The Dnr header said "sorted descending" over rows oldest first."""
+    import re
+
+    from projects.models import Case
+
+    older = walk_idea(actors, S.REGISTERED)
+    newer = walk_idea(actors, S.REGISTERED)
+    Case.objects.filter(pk=newer.pk).update(registered_on=older.registered_on.replace(year=2019))
+    client = client_for(actors.officer)
+    url = reverse("decisions:workflow_queue", args=["au"])
+    for params in ({}, {"kind": "projektide"}):  # filtered, too
+        html = client.get(url, params).content.decode()
+        assert html.index(newer.dnr) < html.index(older.dnr), params
+        assert not re.search(r'aria-sort="(ascending|descending)"', html), params
+    chosen = client.get(url, {"sort": "dnr"}).content.decode()
+    assert chosen.index(older.dnr) < chosen.index(newer.dnr)  # 00001 before 00002
+    assert 'aria-sort="ascending"' in chosen
