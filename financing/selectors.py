@@ -580,6 +580,10 @@ class PlanFigures:
     own_funds: Decimal = ZERO
     eu_funds: Decimal = ZERO
     eu_fund_names: list[str] = field(default_factory=list)
+    # With granted amounts registered (``total_granted``): each row's granted amount, or
+    # its applied one where none is registered; the budget and 1:1 as decided
+    decided_total: Decimal | None = None
+    decided_one_one: Decimal | None = None
 
     @property
     def charged_to_grant(self) -> Decimal:
@@ -652,7 +656,17 @@ def plan_figures(plan: FinancingPlan, rows: list[FinancingRow] | None = None) ->
         return sum((r.amount_applied for r in rows if test(r.funding_type)), ZERO)
 
     eu_names = sorted({r.funding_type.name for r in rows if r.funding_type.eu_fund})
+
+    def decided(row) -> Decimal:
+        return row.amount_granted if row.amount_granted is not None else row.amount_applied
+
     return PlanFigures(
+        decided_total=sum((decided(r) for r in rows), ZERO) if granted_values else None,
+        decided_one_one=(
+            sum((decided(r) for r in rows if r.funding_type.counts_as_1_1), ZERO)
+            if granted_values
+            else None
+        ),
         total_applied=total,
         total_granted=sum(granted_values, ZERO) if granted_values else None,
         stated_total=plan.stated_total,
@@ -880,9 +894,57 @@ def plan_checks(
                 },
             )
         )
+    checks.extend(_decided_checks(plan, figures, policy))
     checks.append(_period_check(plan, project))
     checks.extend(_policy_period_checks(plan, project, policy))
     checks.extend(_room_checks(plan))
+    return checks
+
+
+def _decided_checks(plan: FinancingPlan, figures: PlanFigures, policy) -> list[Check]:
+    """With the financiers' granted amounts registered: does the money decided still
+    finance the budget, and is its 1:1 share within the cap? (A financier granting less
+    than applied for leaves a gap; one granting less of the other money raises the 1:1
+    share.)"""
+    total, one_one = figures.decided_total, figures.decided_one_one
+    if total is None or one_one is None:
+        return []
+    gap = figures.stated_total - total
+    checks = [
+        Check(
+            "decided_sum",
+            _("Beviljade belopp finansierar budgeten"),
+            gap <= 0,
+            _(
+                "Beviljat (eller sökt där inget beviljat belopp är registrerat) %(total)s av "
+                "budgeten %(budget)s; ofinansierat %(gap)s."
+            )
+            % {
+                "total": format_amount(total),
+                "budget": format_amount(figures.stated_total),
+                "gap": format_amount(max(gap, ZERO)),
+            },
+        )
+    ]
+    if policy.max_1_1_share is not None and total > 0:
+        checks.append(
+            Check(
+                "decided_one_one_share",
+                _("1:1-andelen av beviljade belopp inom policytaket"),
+                _within_cap(one_one, total, policy.max_1_1_share),
+                _(
+                    "1:1-medel %(amount)s av beviljade %(total)s, %(share)s %%; taket är "
+                    "%(cap)s %% (%(cap_amount)s)."
+                )
+                % {
+                    "amount": format_amount(one_one),
+                    "total": format_amount(total),
+                    "share": _percent(share_percent(one_one, total) or Decimal(0)),
+                    "cap": _percent(policy.max_1_1_share),
+                    "cap_amount": format_amount(_cap_amount(total, policy.max_1_1_share)),
+                },
+            )
+        )
     return checks
 
 

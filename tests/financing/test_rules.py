@@ -84,6 +84,36 @@ def test_the_caps_are_compared_exactly_not_as_the_rounded_share(actors):
     assert _checks(plan)["one_one_share"].ok is True  # exactly at the cap
 
 
+def test_the_granted_amounts_are_checked_against_the_budget_and_the_cap(actors):
+    """Every check read the applied amounts only: an EU fund granting nothing left 2 000 000
+    kr unfinanced and the 1:1 share at 62.5 %, and every check said OK."""
+    case = walk_cofinancing(actors, CaseState.PREPARATION)
+    plan = make_plan(
+        case,
+        rows=_rows(
+            ("Region Norrbotten", "region_1_1", "2500000"),
+            ("Region Västerbotten", "other_region_1_1", "2500000"),
+            ("Europeiska regionala utvecklingsfonden", "eruf", "2000000"),
+            ("Kommunen", "municipality", "3000000"),
+        ),
+    )
+    checks = _checks(plan)
+    assert checks["one_one_share"].ok is True  # 50 % of what was applied for
+    assert "decided_sum" not in checks  # nothing granted registered yet
+    plan.rows.filter(funding_type__code="eruf").update(amount_granted=D("0"))
+    plan = type(plan).objects.get(pk=plan.pk)
+    checks = _checks(plan)
+    assert checks["decided_sum"].ok is False
+    assert "ofinansierat 2 000 000 kr" in checks["decided_sum"].detail
+    decided = checks["decided_one_one_share"]
+    assert decided.ok is False
+    assert "1:1-medel 5 000 000 kr av beviljade 8 000 000 kr, 62,5 %" in decided.detail
+    plan.rows.filter(funding_type__code="eruf").update(amount_granted=D("2000000"))
+    plan = type(plan).objects.get(pk=plan.pk)
+    checks = _checks(plan)
+    assert checks["decided_sum"].ok is True and checks["decided_one_one_share"].ok is True
+
+
 def test_the_1_1_share_passes_at_45_percent_and_the_cap_is_data(actors):
     case = walk_cofinancing(actors, CaseState.PREPARATION)
     plan = make_plan(
