@@ -27,6 +27,17 @@ def appeal_record(
     require(permissions.can_record_appeal(user, paragraph))
     if received_on is None or received_on > timezone.localdate():
         raise ValidationError({"received_on": _("Ange dagen överklagandet kom in.")})
+    meeting_date = paragraph.meeting.date
+    if received_on < meeting_date:
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "Beslutet fattades %(date)s; ett överklagande av det kan inte ha kommit in "
+                    "före den dagen."
+                )
+                % {"date": meeting_date.isoformat()}
+            }
+        )
     if not (appellant or "").strip():
         raise ValidationError({"appellant": _("Ange vem som har överklagat.")})
     appeal = Appeal(

@@ -76,8 +76,24 @@ def meeting_create(
     return meeting
 
 
+# How far from today a meeting's date may be: older meetings are entered from their paper
+# protocols, none is planned further ahead (a typed 0001 or 2202 is a mistake).
+EARLIEST_MEETING_YEAR = 1950
+MOST_YEARS_AHEAD = 5
+
+
 def _check_times(meeting: Meeting) -> None:
-    """A meeting ends after it starts (never "kl. 13:00–09:00")."""
+    """A meeting's date is plausible, and it ends after it starts (never "kl. 13:00–09:00")."""
+    today = timezone.localdate()
+    if meeting.date is not None and not (
+        EARLIEST_MEETING_YEAR <= meeting.date.year <= today.year + MOST_YEARS_AHEAD
+    ):
+        raise ValidationError(
+            {
+                "date": _("Kontrollera datumet: ett sammanträde mellan %(first)s och %(last)s.")
+                % {"first": EARLIEST_MEETING_YEAR, "last": today.year + MOST_YEARS_AHEAD}
+            }
+        )
     if meeting.end_time is not None and meeting.end_time <= meeting.start_time:
         raise ValidationError(
             {"end_time": _("Sluttiden måste vara efter starttiden.")}, code="end_before_start"
@@ -246,7 +262,8 @@ def other_attendee_add(
         meeting=locked,
         name=name.strip(),
         function=function.strip(),
-        paragraphs=paragraphs.strip(),
+        # "§ 3" typed as the pages print it: the § sign is the pages' ("§ § 3")
+        paragraphs=paragraphs.strip().lstrip("§").strip(),
         position=position,
     )
     other.full_clean()

@@ -359,3 +359,39 @@ def test_a_paragraph_whose_text_contradicts_its_decision_is_not_justerad_at_once
         svc.paragraph_sign(user=chair, paragraph=paragraph, password=PASSWORD)
     paragraph.refresh_from_db()
     assert paragraph.adjusted_at is None and not paragraph.signatures.exists()
+
+
+def test_an_appeal_before_the_meeting_or_a_meeting_in_year_1_is_a_typing_mistake(
+    signed_run_meeting, secretary
+):
+    meeting = signed_run_meeting["meeting"]
+    p35 = Paragraph.objects.select_related("meeting").get(pk=signed_run_meeting["p35"].pk)
+    with pytest.raises(ValidationError) as error:
+        svc.appeal_record(
+            user=secretary,
+            paragraph=p35,
+            received_on=meeting.date - datetime.timedelta(days=1),
+            appellant="Medlem A",
+        )
+    assert "före den dagen" in " ".join(error.value.message_dict["received_on"])
+    assert not Appeal.objects.exists()
+    from decisions.meetings.services.bodies import body_get
+    from decisions.workflow.constants import BodyCode
+
+    for typed in (datetime.date(1, 1, 1), datetime.date(2202, 3, 24)):
+        with pytest.raises(ValidationError) as error:
+            svc.meeting_create(
+                user=secretary,
+                body=body_get(BodyCode.AU),
+                date=typed,
+                start_time=datetime.time(9, 0),
+            )
+        assert "Kontrollera datumet" in " ".join(error.value.message_dict["date"])
+
+
+def test_an_other_attendees_paragraphs_typed_with_the_sign_print_once(secretary, members):
+    meeting = held_meeting(secretary, members)
+    other = svc.other_attendee_add(
+        user=secretary, meeting=meeting, name="Karin Ek", function="Controller", paragraphs="§ 3"
+    )
+    assert other.paragraphs == "3"  # the pages print "§ 3", not "§ § 3"
