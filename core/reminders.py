@@ -21,22 +21,25 @@ from core.worklist import Task, tasks_for
 
 
 def _text(task: Task, due: datetime.date, days: int):
+    # the Dnr first, as Mina uppgifter shows it: two cases may have the same title
+    title = f"{task.reference} {task.title}" if task.reference else task.title
+
     def text() -> str:
         if days < 0:
             return _("Försenad sedan %(due)s (%(days)s dagar): %(title)s") % {
                 "days": -days,
                 "due": due.isoformat(),
-                "title": task.title,
+                "title": title,
             }
         if days == 0:
             return _("Förfaller i dag (%(due)s): %(title)s") % {
                 "due": due.isoformat(),
-                "title": task.title,
+                "title": title,
             }
         return _("Förfaller om %(days)s dagar (%(due)s): %(title)s") % {
             "days": days,
             "due": due.isoformat(),
-            "title": task.title,
+            "title": title,
         }
 
     return text

@@ -144,9 +144,9 @@ def test_reminders_go_out_before_and_on_the_due_day_once_each_day(
     assert run(due) == 1
     assert run(due) == 0
     subjects = [m.subject for m in mail.outbox if "Slutrapport" in m.subject]
-    assert subjects == [
-        "Förfaller om 7 dagar (2031-04-30): Slutrapport",
-        "Förfaller i dag (2031-04-30): Slutrapport",
+    assert subjects == [  # with the case's Dnr: two cases may have the same title
+        f"Förfaller om 7 dagar (2031-04-30): {case.dnr} Slutrapport",
+        f"Förfaller i dag (2031-04-30): {case.dnr} Slutrapport",
     ]
     assert all(case.get_absolute_url() in m.body for m in mail.outbox)
     assert ReminderSent.objects.filter(recipient=officer).count() == 2
@@ -173,13 +173,13 @@ def test_an_overdue_task_is_reminded_weekly_and_a_late_one_on_its_first_day(
     # the condition is entered three days before it is due: reminded that day, then on it
     ObligationFactory(project=case.project, case=case, text="Lägesrapport", due_date=due)
     assert run(due - datetime.timedelta(days=3)) == [
-        "Förfaller om 3 dagar (2031-04-30): Lägesrapport"
+        f"Förfaller om 3 dagar (2031-04-30): {case.dnr} Lägesrapport"
     ]
     assert len(run(due - datetime.timedelta(days=2))) == 1  # not again before the day
     assert len(run(due)) == 2
     assert len(run(due + datetime.timedelta(days=3))) == 2
     assert run(due + datetime.timedelta(days=7))[-1] == (
-        "Försenad sedan 2031-04-30 (7 dagar): Lägesrapport"
+        f"Försenad sedan 2031-04-30 (7 dagar): {case.dnr} Lägesrapport"
     )
     assert len(run(due + datetime.timedelta(days=14))) == 4
     settings.REMINDER_OVERDUE_EVERY_DAYS = 0
