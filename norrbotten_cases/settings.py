@@ -78,6 +78,9 @@ WORKLIST_SOURCES = [
 ]
 # Reminders (core.reminders): e-mailed this many days before a due date, and on the day.
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
+# The kallelse goes out at least so many days before the meeting (the body's arbetsordning):
+# the secretary's task is due then.
+KALLELSE_DAYS_BEFORE = env.int("KALLELSE_DAYS_BEFORE", default=7)
 # ... and again every so many days while a task is past its due date (0: not again).
 REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
 CASE_PAGE_SECTIONS = [

@@ -1,6 +1,7 @@
 """The meetings' tasks in Mina uppgifter (core.worklist): protocols the user is to sign
-(chair or adjuster, not signed yet in this round) and, for the secretary, meetings whose
-day has come to mark as held and protocols of held meetings to send for signing, all due on the last day to sign (fourteen days after the
+(chair or adjuster, not signed yet in this round) and, for the secretary, the kallelse of a
+meeting coming up (due ``KALLELSE_DAYS_BEFORE`` it), meetings whose day has come to mark as
+held and protocols of held meetings to send for signing, these due on the last day to sign (fourteen days after the
 meeting: ``Meeting.signing_deadline``); notices of signed protocols the secretary is to
 post (within two days of signing: ``notice_dates.posting_deadline``), those of §§ justerade
 at once (omedelbar justering: the same rule from the §'s justering), and paragraphs of
@@ -8,6 +9,7 @@ signed protocols whose extract has not reached every listed recipient."""
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from decisions.meetings.models import (
     ExtractRecipient,
     Meeting,
     MeetingStatus,
+    NoticeDispatch,
     Paragraph,
     Signature,
 )
@@ -51,6 +54,20 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     past = Meeting.objects.filter(
         theirs, status=MeetingStatus.PLANNED, date__lte=today
     ).select_related("body")
+    # the kallelse of a meeting coming up, not sent: due KALLELSE_DAYS_BEFORE the meeting,
+    # shown from two weeks before that (a meeting planned for next year is not yet work)
+    before = datetime.timedelta(days=settings.KALLELSE_DAYS_BEFORE)
+    uncalled = (
+        Meeting.objects.filter(
+            theirs,
+            status=MeetingStatus.PLANNED,
+            date__gt=today,
+            date__lte=today + before + datetime.timedelta(days=14),
+        )
+        .exclude(Exists(NoticeDispatch.objects.filter(meeting=OuterRef("pk"))))
+        .select_related("body")
+        .order_by("date", "start_time")
+    )
     unposted = (
         Meeting.objects.filter(status=MeetingStatus.SIGNED, notice_posted_on__isnull=True)
         .filter(theirs)
@@ -69,12 +86,15 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             *_to_sign(to_sign),
             *_to_send(held),
             *_to_record(past),
+            *_to_call(uncalled, before),
             *_notices(unposted, today),
             *_paragraph_notices(unposted_paragraphs),
             *_extracts(paragraphs),
         ]
 
-    return Pending(build, (to_sign, held, past, unposted, unposted_paragraphs, paragraphs))
+    return Pending(
+        build, (to_sign, held, past, uncalled, unposted, unposted_paragraphs, paragraphs)
+    )
 
 
 def _protocol_task(meeting, key: str, kind: str, anchor: str = "") -> Task:
@@ -105,6 +125,20 @@ def _to_record(meetings) -> list[Task]:
     protocol is due by the same last day to sign."""
     kind = _("Sammanträde att markera som genomfört")
     return [_protocol_task(m, f"held:{m.pk}", kind) for m in meetings]
+
+
+def _to_call(meetings, before: datetime.timedelta) -> list[Task]:
+    """Meetings coming up whose kallelse has not been sent."""
+    return [
+        Task(
+            key=f"kallelse:{m.pk}",
+            kind=_("Kallelse att skicka"),
+            title=f"{m.body} {m.date:%Y-%m-%d}",
+            url=m.get_absolute_url() + "#kallelse",
+            due=m.date - before,
+        )
+        for m in meetings
+    ]
 
 
 def _notices(meetings, today: datetime.date) -> list[Task]:

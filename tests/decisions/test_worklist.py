@@ -336,3 +336,32 @@ def test_a_meeting_whose_day_has_come_is_the_secretarys_until_marked_held(actors
     assert [t.url for t in kinds["Protokoll att skicka för justering"]] == [
         past.get_absolute_url() + "#justering"
     ]
+
+
+def test_the_kallelse_of_a_meeting_coming_up_is_the_secretarys_until_sent(actors, settings):
+    from decisions.meetings.services.bodies import body_get
+    from decisions.workflow.constants import BodyCode
+
+    settings.KALLELSE_DAYS_BEFORE = 7
+    secretary = actors.secretary
+    today = timezone.localdate()
+    body = body_get(BodyCode.AU)
+
+    def meeting(days):
+        return meeting_svc.meeting_create(
+            user=secretary,
+            body=body,
+            date=today + datetime.timedelta(days=days),
+            start_time=datetime.time(9, 0),
+            place="Regionhuset",
+        )
+
+    soon, later = meeting(10), meeting(60)
+    (task,) = _kinds(secretary)["Kallelse att skicka"]
+    assert task.url == soon.get_absolute_url() + "#kallelse"
+    assert task.due == soon.date - datetime.timedelta(days=7)
+    assert later.get_absolute_url() not in task.url  # not yet work
+    from decisions.meetings.models import NoticeDispatch
+
+    NoticeDispatch.objects.create(meeting=soon, sequence=1, sent_by=secretary)  # sent
+    assert "Kallelse att skicka" not in _kinds(secretary)
