@@ -233,6 +233,8 @@ def decision_route(
 
 # --- The cases waiting for a delegate (Mina uppgifter) -------------------------------------
 
+MOST_AWAITING = 500
+
 # The last of these transitions says whether the delegate handed the case to the body since
 # it was made ready (``financing.services.decisions._referred_to_body``).
 _HANDOVERS = ("mark_ready_for_run", "refer_to_body")
@@ -280,7 +282,9 @@ def awaiting_delegate(user, cases, rules, on: datetime.date) -> list[Case]:
         cases = cases.filter(route_amount__lte=max(limits))
     used: dict[int, Decimal] = {}
     out = []
-    for case in cases:
+    # the longest waiting first, and no more than a delegate could have before them (the
+    # header's task count reads this on every page)
+    for case in cases.order_by("state_since", "pk")[:MOST_AWAITING]:
         eu_funds = ["EU"] if case.eu_funded else []
         for rule in rules:
             if rule.yearly_ceiling is not None and rule.pk not in used:
