@@ -143,4 +143,6 @@ def test_the_protocols_notice_says_its_appeal_period_is_not_that_of_a_paragraph_
     svc.notice_publish(user=secretary, meeting=meeting)
     html = client.get(f"/anslagstavla/{meeting.pk}/").content.decode()
     assert "Gäller inte paragrafer som justerades omedelbart" in html
+    # the body's name as written, not made a genitive by an "s" ("Arbetsutskottet (AU)s")
+    assert f"Protokollet från sammanträdet med {meeting.body} är justerat." in html
     assert f'<a href="/anslagstavla/paragraf/{adjusted.pk}/">§ {adjusted.number}</a>' in html
