@@ -511,14 +511,14 @@ def project_matches(text: str) -> QuerySet[Project] | None:
     # each word typed, with or without its accents, in the title or the applicant's name
     # ("solcell umea" finds "Solcellspark Umeå hamn"), each from its trigram index
     words = text.split()[:6]
-    found = Q()
+    found = []
     for word in words:
         typed = Folded(Value(word))
         applicants = Organisation.objects.filter(name_folded__contains=typed).values("pk")
-        found &= Q(title_folded__contains=typed) | AnyOf("applicant", applicants)
+        found.append(Q(title_folded__contains=typed) | AnyOf("applicant", applicants))
     return (
         Project.objects.annotate(title_folded=Folded("title"))
-        .filter(found)
+        .filter(*found)
         .annotate(
             starts=CaseWhen(
                 When(title_folded__startswith=Folded(Value(" ".join(words))), then=Value(0)),

@@ -136,7 +136,7 @@ def grant_adjust(
     # The case says what is granted now (its page, the lists, the plan's check, the route).
     locked_case = Case.objects.select_for_update().get(pk=case.pk)
     locked_case.granted_amount = new_amount
-    locked_case._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    locked_case._history_user = user  # read by simple-history
     locked_case.save(update_fields=["granted_amount", "updated_at"])
     case.granted_amount = new_amount
     return adjustment

@@ -484,10 +484,11 @@ def paragraph_only_note(paragraph: Paragraph) -> str:
             "Beslutet registreras i paragrafen; ärendet flyttas inte härifrån. Handläggaren "
             "registrerar steget (%(steps)s) i ärendet på ärendesidan."
         ) % {"steps": ", ".join(str(workflow.transition_info(n).label) for n in on_case_page)}
+    case = paragraph.case
     return _(
         "Beslutet registreras i paragrafen; ärendet flyttas inte: det har status %(state)s, "
-        "där %(body)s beslut inte kan registreras i ärendet."
-    ) % {"state": paragraph.case.get_state_display(), "body": paragraph.body.name}
+        "där beslutet av %(body)s inte kan registreras i ärendet."
+    ) % {"state": case.get_state_display() if case else "–", "body": paragraph.body.name}
 
 
 def _flat_points(paragraph: Paragraph) -> list[str]:
