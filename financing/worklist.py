@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from core.roles import Role, has_role
 from core.worklist import NOTHING, Pending, Task
 from decisions.workflow import deadlines
+from decisions.workflow import worklist as workflow_worklist
 from decisions.workflow.models import DelegationRule
 from decisions.workflow.permissions import may_decide_by_delegation
 from financing import rules
 from financing.models import FinancingPlan, PlanStatus
-from projects.models import Case, CaseKind
+from projects.models import Case, CaseKind, CaseState
 
 
 def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
@@ -44,16 +45,7 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     if may_decide_by_delegation(user):
         today = timezone.localdate()
         delegated = (
-            rules.awaiting_decision_queryset().only(
-                "title",
-                "kind",
-                "state",
-                "state_since",
-                "year",
-                "number",
-                "received_on",
-                "decided_on",
-            ),
+            rules.awaiting_decision_queryset().only(*workflow_worklist.CASE_FIELDS),
             DelegationRule.objects.in_force(CaseKind.CO_FINANCING, today)
             .select_related("delegate")
             .order_by("position", "pk"),
@@ -83,22 +75,9 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
 
 def _delegation_tasks(user, cases, rule_rows, target_rows) -> list[Task]:
     """A task for each application the user may decide on delegation, due by the step's
-    handling-time target."""
-    known = deadlines.targets(target_rows)
-    out = []
-    for case in rules.awaiting_delegate(user, cases, rule_rows, timezone.localdate()):
-        timing = deadlines.case_timing(case, known)
-        out.append(
-            Task(
-                key=f"delegation:{case.pk}:{case.state}",
-                kind=_("Beslut på delegation"),
-                title=case.title,  # shortened after masking (core.worklist)
-                title_suffix=" – " + _("besluta på delegation"),
-                url=case.get_absolute_url(),
-                due=timing.step_due,
-                since=case.state_since,
-                reference=case.dnr,
-                case_id=case.pk,
-            )
-        )
-    return out
+    handling-time target (the workflow's delegation tasks, ``decisions.workflow.worklist``)."""
+    decided = rules.awaiting_delegate(user, cases, rule_rows, timezone.localdate())
+    steps = {(CaseKind.CO_FINANCING, CaseState.READY_FOR_RUN): _("besluta på delegation")}
+    return workflow_worklist.case_tasks(
+        decided, steps, deadlines.targets(target_rows), "delegation", _("Beslut på delegation")
+    )

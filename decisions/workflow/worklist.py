@@ -55,7 +55,8 @@ def _steps(role_transitions: frozenset[str]) -> dict[tuple[str, str], str | Prom
     return out
 
 
-def _case_tasks(cases, steps, known, prefix: str, kind: str = "") -> list[Task]:
+def case_tasks(cases, steps, known, prefix: str, kind: str = "") -> list[Task]:
+    """A task per case, named by its step in ``steps`` and due by the step's target."""
     out = []
     for case in cases:
         timing = deadlines.case_timing(case, known)
@@ -76,7 +77,7 @@ def _case_tasks(cases, steps, known, prefix: str, kind: str = "") -> list[Task]:
     return out
 
 
-# What a task reads of its case (``_case_tasks``, ``deadlines.case_timing``): not its
+# What a task reads of its case (``case_tasks``, ``deadlines.case_timing``): not its
 # texts or search index.
 CASE_FIELDS = (
     "title",
@@ -183,17 +184,17 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
         out = [
             task
             for cases, steps, prefix in parts
-            for task in _case_tasks(
+            for task in case_tasks(
                 cases, steps, known, prefix, delegation if prefix == "delegation" else ""
             )
         ]
         if shared:
             per_step = [list(cases) for cases in shared]
             rows = [case for cases in per_step for case in cases[:most]]
-            out += _case_tasks(rows, secretary_steps, known, "secretary")
+            out += case_tasks(rows, secretary_steps, known, "secretary")
             hidden = [cases[most] for cases in per_step if len(cases) > most]
             if hidden:
-                first_hidden = _case_tasks(hidden, secretary_steps, known, "secretary")
+                first_hidden = case_tasks(hidden, secretary_steps, known, "secretary")
                 out.append(_more_task(secretary_steps, first_hidden, most))
         return out
 
