@@ -484,10 +484,22 @@ def paragraph_only_note(paragraph: Paragraph) -> str:
             "Beslutet registreras i paragrafen; ärendet flyttas inte härifrån. Handläggaren "
             "registrerar steget (%(steps)s) i ärendet på ärendesidan."
         ) % {"steps": ", ".join(str(workflow.transition_info(n).label) for n in on_case_page)}
+    return _paragraph_only_refusal(paragraph)
+
+
+def _only_in_paragraph(paragraph: Paragraph) -> bool:
+    """Does the body decide its cases in its § only (RUN, the council, the board)? Then a
+    decision not recorded in the case can never reach it afterwards: refused."""
+    names = decision_transitions(paragraph.body)
+    return bool(names) and all(name in workflow.DECIDED_IN_PARAGRAPH for name in names)
+
+
+def _paragraph_only_refusal(paragraph: Paragraph) -> str:
     case = paragraph.case
     return _(
-        "Beslutet registreras i paragrafen; ärendet flyttas inte: det har status %(state)s, "
-        "där beslutet av %(body)s inte kan registreras i ärendet."
+        "Beslutet av %(body)s kan inte registreras i ärendet, som har status %(state)s: det "
+        "beslutet registreras bara här. För tillbaka ärendet till beslutssteget, eller ta "
+        "bort punkten från sammanträdet."
     ) % {"state": case.get_state_display() if case else "–", "body": paragraph.body.name}
 
 
@@ -551,6 +563,8 @@ def paragraph_record_decision(
     if not transition and not import_only:
         if paragraph_decision_transitions(user, paragraph):
             raise ValidationError({"transition": _("Välj organets beslut i ärendet.")})
+        if _only_in_paragraph(paragraph):
+            raise Conflict(_paragraph_only_refusal(paragraph))
         # Nothing the § can do in the case now (AU's assessment is the officer's step on
         # the case page): the body's decision is recorded in the § only.
         if not paragraph.has_decision:

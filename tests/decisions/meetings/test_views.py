@@ -287,6 +287,30 @@ def test_pages_on_the_demo_data_stay_within_their_query_count(
         assert client.get(url).status_code == 200
 
 
+def test_a_run_paragraph_whose_case_left_the_decision_step_is_not_recorded_in_the_paragraph_only(
+    secretary, officer, members, client_for
+):
+    """RUN's decision reaches the case only from its §: recorded in the § alone, the case
+    could never get it (no commitment, no state) while the protocol said "beviljar"."""
+    from projects.models import Case, CaseState
+    from tests.decisions.meetings.factories import case_ready_for_run, held_meeting, seed
+
+    meeting = held_meeting(secretary, members)
+    case = case_ready_for_run(officer, seed(39))
+    item = svc.agenda_item_add(user=secretary, meeting=meeting, kind="case", case=case)
+    paragraph = svc.paragraph_add(user=secretary, item=item)
+    Case.objects.filter(pk=case.pk).update(state=CaseState.PREPARATION)  # returned meanwhile
+    client = client_for(secretary)
+    url = f"/workflow/paragrafer/{paragraph.pk}/beslut/"
+    html = client.get(url).content.decode()
+    assert "registreras bara här" in html and "Under beredning" in html
+    response = client.post(url, {})
+    assert response.status_code == 409
+    paragraph.refresh_from_db()
+    assert paragraph.decision_recorded_at is None
+    assert [p for p in svc.signing_problems(meeting) if "Beslut är inte registrerat" in p]
+
+
 def test_the_secretary_records_an_au_decision_in_the_paragraph_without_moving_the_case(
     secretary, officer, actors, client_for
 ):
