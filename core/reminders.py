@@ -57,9 +57,13 @@ def reminders_send(*, today: datetime.date) -> int:
                 continue
             days = (task.due - today).days
             if 0 < days < before:  # came with less time left than the first reminder's
-                if reminded is None:
+                if reminded is None:  # this item's reminders since it came (a key recurs
+                    # when a case comes back to a step): the last REMINDER_DAYS_BEFORE days
+                    since = today - datetime.timedelta(days=before)
                     reminded = set(
-                        ReminderSent.objects.filter(recipient=user).values_list("item", flat=True)
+                        ReminderSent.objects.filter(recipient=user, day__gte=since).values_list(
+                            "item", flat=True
+                        )
                     )
                 if task.key[:100] in reminded:
                     continue

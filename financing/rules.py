@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,9 +241,17 @@ _HANDOVERS = ("mark_ready_for_run", "refer_to_body")
 
 
 def awaiting_decision_queryset():
-    """The co-financing cases in their decision state, with what weighing the
-    delegationsordning reads (the amount, whether an EU fund finances the project),
-    less those a delegate handed over to the body: one query for all of them."""
+    """The cases a delegate may decide now, with what weighing the delegationsordning
+    reads (the amount, whether an EU fund finances the project): co-financing applications
+    in their decision state, less those a delegate handed over to the body, and project
+    ideas the AU proposed for a decision on delegation. One query for all of them."""
+    from decisions.workflow.models import Assessment
+
+    proposed_route = Subquery(
+        Assessment.objects.filter(case=OuterRef("pk"))
+        .order_by("-assessed_at", "-pk")
+        .values("proposed_route")[:1]
+    )
     proposal = DecisionProposal.objects.filter(case=OuterRef("pk")).order_by("pk")
     last_handover = (
         TransitionLog.objects.filter(case_id=OuterRef("pk"), transition__in=_HANDOVERS)
@@ -251,7 +259,15 @@ def awaiting_decision_queryset():
         .values("transition")[:1]
     )
     cases = (
-        Case.objects.filter(kind=CaseKind.CO_FINANCING, state=CaseState.READY_FOR_RUN)
+        Case.objects.annotate(proposed_route=Coalesce(proposed_route, Value("")))
+        .filter(
+            Q(kind=CaseKind.CO_FINANCING, state=CaseState.READY_FOR_RUN)
+            | Q(
+                kind=CaseKind.PROJECT_IDEA,
+                state=CaseState.AU_ASSESSED,
+                proposed_route=Assessment.Route.DELEGATION,
+            )
+        )
         .annotate(
             route_amount=Coalesce(
                 "granted_amount",
@@ -272,21 +288,27 @@ def awaiting_decision_queryset():
 
 def awaiting_delegate(user, cases, rules, on: datetime.date) -> list[Case]:
     """Of ``cases`` (``awaiting_decision_queryset``), those the delegationsordning's
-    ``rules`` (in force ``on``, in order) let ``user`` decide: as ``decision_route``
-    and ``may_decide`` weigh one case, without a query per case."""
-    rules = list(rules)
-    if not rules:
+    ``rules`` (in force ``on``, in order, of every kind) let ``user`` decide: as
+    ``decision_route`` and ``may_decide`` weigh one case, without a query per case."""
+    by_kind: dict[str, list[DelegationRule]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.case_kind, []).append(rule)
+    if not by_kind:
         return []
-    limits = [rule.amount_limit for rule in rules]
-    if None not in limits:  # only amounts within the highest limit can be the delegate's
-        cases = cases.filter(route_amount__lte=max(limits))
+    kinds = Q(pk__in=[])
+    for kind, kind_rules in by_kind.items():
+        limits = [rule.amount_limit for rule in kind_rules]
+        if None in limits:
+            kinds |= Q(kind=kind)
+        else:  # only amounts within the highest limit can be the delegate's
+            kinds |= Q(kind=kind, route_amount__lte=max(limits))
     used: dict[int, Decimal] = {}
     out = []
     # the longest waiting first, and no more than a delegate could have before them (the
     # header's task count reads this on every page)
-    for case in cases.order_by("state_since", "pk")[:MOST_AWAITING]:
+    for case in cases.filter(kinds).order_by("state_since", "pk")[:MOST_AWAITING]:
         eu_funds = ["EU"] if case.eu_funded else []
-        for rule in rules:
+        for rule in by_kind.get(case.kind, ()):
             if rule.yearly_ceiling is not None and rule.pk not in used:
                 used[rule.pk] = _used_this_year(rule, on.year, None)
             if _weigh(rule, case.route_amount, eu_funds, on, case, used.get(rule.pk)) is None:

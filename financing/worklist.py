@@ -5,7 +5,6 @@ co-financing applications the delegationsordning lets the user decide on delegat
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
@@ -43,19 +42,18 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
         parts.append((returned, _("Återsänd finansieringsplan"), "plan-returned", "reviewed_at"))
     delegated = None
     if may_decide_by_delegation(user):
-        today = timezone.localdate()
         delegated = (
             rules.awaiting_decision_queryset().only(*workflow_worklist.CASE_FIELDS),
-            DelegationRule.objects.in_force(CaseKind.CO_FINANCING, today)
+            DelegationRule.objects.in_force_all(today)
             .select_related("delegate")
-            .order_by("position", "pk"),
+            .order_by("case_kind", "position", "pk"),
             deadlines.targets_queryset(),
         )
     if not parts and delegated is None:
         return NOTHING
 
     def build() -> list[Task]:
-        out = _delegation_tasks(user, *delegated) if delegated is not None else []
+        out = _delegation_tasks(user, today, *delegated) if delegated is not None else []
         return out + [
             Task(
                 key=f"{prefix}:{plan.pk}",
@@ -73,11 +71,15 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
     return Pending(build, queries)
 
 
-def _delegation_tasks(user, cases, rule_rows, target_rows) -> list[Task]:
+def _delegation_tasks(user, today: datetime.date, cases, rule_rows, target_rows) -> list[Task]:
     """A task for each application the user may decide on delegation, due by the step's
     handling-time target (the workflow's delegation tasks, ``decisions.workflow.worklist``)."""
-    decided = rules.awaiting_delegate(user, cases, rule_rows, timezone.localdate())
-    steps = {(CaseKind.CO_FINANCING, CaseState.READY_FOR_RUN): _("besluta på delegation")}
+    decided = rules.awaiting_delegate(user, cases, rule_rows, today)
+    label = _("besluta på delegation")
+    steps = {
+        (CaseKind.CO_FINANCING, CaseState.READY_FOR_RUN): label,
+        (CaseKind.PROJECT_IDEA, CaseState.AU_ASSESSED): label,
+    }
     return workflow_worklist.case_tasks(
         decided, steps, deadlines.targets(target_rows), "delegation", _("Beslut på delegation")
     )

@@ -232,7 +232,11 @@ class DecisionProposal(Versioned):
 class DelegationRuleQuerySet(models.QuerySet):
     def in_force(self, kind: str, on):
         """Active rules for ``kind`` valid on ``on``, in the ordinance's order."""
-        return self.filter(active=True, case_kind=kind, valid_from__lte=on).filter(
+        return self.in_force_all(on).filter(case_kind=kind)
+
+    def in_force_all(self, on):
+        """Active rules of every kind valid on ``on``."""
+        return self.filter(active=True, valid_from__lte=on).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
 

@@ -17,7 +17,8 @@ from decisions.workflow.models import Assessment
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState
 
 # A project idea the AU assessed waits for the step of the route the AU proposed: the
-# officer sends it to the forum, or the delegate decides it (``assessment_proposes_*``).
+# officer sends it to the forum, or the delegate decides it (``assessment_proposes_*``; the
+# delegate's task: ``financing.worklist``, which weighs the delegationsordning).
 ASSESSED = (CaseKind.PROJECT_IDEA, CaseState.AU_ASSESSED)
 
 
@@ -29,13 +30,6 @@ def _proposed_route():
         .values("proposed_route")[:1]
     )
     return Coalesce(Subquery(latest), Value(""))
-
-
-def _delegation_steps() -> dict[tuple[str, str], str | Promise]:
-    """{(kind, state): "besluta på delegation"} where a delegate decides a project idea
-    (the co-financing applications a delegate decides: ``financing.worklist``, which weighs
-    the delegationsordning)."""
-    return {ASSESSED: _("besluta på delegation")}
 
 
 @cache
@@ -112,17 +106,6 @@ def _cases(steps, **filters):
     return cases.only(*CASE_FIELDS).order_by("state_since")
 
 
-def _delegated_cases():
-    """Project ideas the AU proposed for a decision on delegation, waiting for it."""
-    return (
-        Case.objects.filter(kind=ASSESSED[0], state=ASSESSED[1])
-        .annotate(proposed_route=_proposed_route())
-        .filter(proposed_route=Assessment.Route.DELEGATION)
-        .only(*CASE_FIELDS)
-        .order_by("state_since", "pk")
-    )
-
-
 def _longest_waiting(steps, most: int) -> list:
     """For each of ``steps``' (kind, state) pairs, its ``most`` + 1 cases that have waited
     longest (one query each, read in the same round trip): within a pair the step's due
@@ -169,24 +152,16 @@ def tasks(user, today: datetime.date, most: int | None = None) -> Pending:
             parts.append((_cases(secretary_steps), secretary_steps, "secretary"))
         else:
             shared = _longest_waiting(secretary_steps, most)
-    if permissions.may_decide_by_delegation(user):
-        delegated = _delegated_cases()
-        parts.append(
-            (delegated if most is None else delegated[:most], _delegation_steps(), "delegation")
-        )
     if not parts and not shared:
         return NOTHING
     targets = deadlines.targets_queryset()
 
     def build() -> list[Task]:
         known = deadlines.targets(targets)
-        delegation = _("Beslut på delegation")
         out = [
             task
             for cases, steps, prefix in parts
-            for task in case_tasks(
-                cases, steps, known, prefix, delegation if prefix == "delegation" else ""
-            )
+            for task in case_tasks(cases, steps, known, prefix)
         ]
         if shared:
             per_step = [list(cases) for cases in shared]

@@ -253,6 +253,17 @@ def test_an_idea_the_au_proposes_for_delegation_waits_for_the_delegate_not_the_o
     assert task.due is not None  # the step's handling-time target
     assert "Beslut på delegation" not in _kinds(reader)
     assert "Beslut på delegation" not in _kinds(actors.officer)
+    # the delegationsordning decides who: a rule naming another delegate, or none in force
+    from decisions.workflow.models import DelegationRule
+
+    other = delegate_user(username="annan_delegat_idea")
+    rules = DelegationRule.objects.filter(case_kind="projektide")
+    rules.update(delegate=other)
+    assert "Beslut på delegation" not in _kinds(actors.director)
+    assert list(_titles(other, "Beslut på delegation")) == [delegated.dnr]
+    rules.update(active=False)
+    assert "Beslut på delegation" not in _kinds(other)
+    rules.update(active=True, delegate=None)
     fire(delegated, "delegation_approve", actors.director, route="delegation")
     assert "Beslut på delegation" not in _kinds(actors.director)
 
