@@ -20,8 +20,10 @@ from core import batch
 from core.expressions import in_year
 from core.money import format_amount
 from decisions.meetings.models import Body
+from decisions.workflow import selectors as workflow_selectors
 from decisions.workflow.constants import BodyCode
 from decisions.workflow.models import (
+    Assessment,
     DecisionProposal,
     DelegationDecision,
     DelegationRule,
@@ -237,7 +239,7 @@ MOST_AWAITING = 500
 
 # The last of these transitions says whether the delegate handed the case to the body since
 # it was made ready (``financing.services.decisions._referred_to_body``).
-_HANDOVERS = ("mark_ready_for_run", "refer_to_body")
+HANDOVERS = ("mark_ready_for_run", "refer_to_body")
 
 
 def awaiting_decision_queryset():
@@ -245,21 +247,14 @@ def awaiting_decision_queryset():
     reads (the amount, whether an EU fund finances the project): co-financing applications
     in their decision state, less those a delegate handed over to the body, and project
     ideas the AU proposed for a decision on delegation. One query for all of them."""
-    from decisions.workflow.models import Assessment
-
-    proposed_route = Subquery(
-        Assessment.objects.filter(case=OuterRef("pk"))
-        .order_by("-assessed_at", "-pk")
-        .values("proposed_route")[:1]
-    )
     proposal = DecisionProposal.objects.filter(case=OuterRef("pk")).order_by("pk")
     last_handover = (
-        TransitionLog.objects.filter(case_id=OuterRef("pk"), transition__in=_HANDOVERS)
+        TransitionLog.objects.filter(case_id=OuterRef("pk"), transition__in=HANDOVERS)
         .order_by("-pk")
         .values("transition")[:1]
     )
     cases = (
-        Case.objects.annotate(proposed_route=Coalesce(proposed_route, Value("")))
+        Case.objects.annotate(proposed_route=workflow_selectors.proposed_route())
         .filter(
             Q(kind=CaseKind.CO_FINANCING, state=CaseState.READY_FOR_RUN)
             | Q(

@@ -1,8 +1,8 @@
 """The meetings' tasks in Mina uppgifter (core.worklist): protocols the user is to sign
 (chair or adjuster, not signed yet in this round) and, for the secretary, the kallelse of a
 meeting coming up (due ``KALLELSE_DAYS_BEFORE`` it), meetings whose day has come to mark as
-held and protocols of held meetings to send for signing, these due on the last day to sign (fourteen days after the
-meeting: ``Meeting.signing_deadline``); notices of signed protocols the secretary is to
+held and protocols of held meetings to send for signing, these due on the last day to sign
+(fourteen days after the meeting: ``Meeting.signing_deadline``); notices of signed protocols the secretary is to
 post (within two days of signing: ``notice_dates.posting_deadline``), those of §§ justerade
 at once (omedelbar justering: the same rule from the §'s justering), and paragraphs of
 signed protocols whose extract has not reached every listed recipient."""

@@ -7,7 +7,8 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,18 @@ from projects import selectors as project_selectors
 from projects.models import Case, CaseKind, CaseState, CaseStateCount
 
 S = CaseState
+
+
+def proposed_route():
+    """An expression: the route a case's latest AU assessment proposes ("" without one),
+    for the cases waiting for the step of that route (Mina uppgifter)."""
+    latest = (
+        Assessment.objects.filter(case=OuterRef("pk"))
+        .order_by("-assessed_at", "-pk")
+        .values("proposed_route")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(""))
+
 
 # The transitions after which a projektidé counts as anchored in utvecklingsrådet: the
 # council approved it, or referred it upwards and the board approved it.

@@ -5,14 +5,13 @@ the next step (officers: their own cases; secretaries: the steps they record out
 import datetime
 from functools import cache
 
-from django.db.models import OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.roles import Role, has_role
 from core.worklist import NOTHING, Pending, Task
-from decisions.workflow import deadlines, permissions, services
+from decisions.workflow import deadlines, permissions, selectors, services
 from decisions.workflow.models import Assessment
 from projects.models import CLOSED_STATES, Case, CaseKind, CaseState
 
@@ -20,16 +19,6 @@ from projects.models import CLOSED_STATES, Case, CaseKind, CaseState
 # officer sends it to the forum, or the delegate decides it (``assessment_proposes_*``; the
 # delegate's task: ``financing.worklist``, which weighs the delegationsordning).
 ASSESSED = (CaseKind.PROJECT_IDEA, CaseState.AU_ASSESSED)
-
-
-def _proposed_route():
-    """The route the case's latest AU assessment proposes ("" without one)."""
-    latest = (
-        Assessment.objects.filter(case=OuterRef("pk"))
-        .order_by("-assessed_at", "-pk")
-        .values("proposed_route")[:1]
-    )
-    return Coalesce(Subquery(latest), Value(""))
 
 
 @cache
@@ -100,7 +89,7 @@ def _in(steps) -> Q:
 def _cases(steps, **filters):
     cases = Case.objects.filter(_in(steps), **filters)
     if ASSESSED in steps:  # the officer's step there is the forum, not the delegate's decision
-        cases = cases.annotate(proposed_route=_proposed_route()).exclude(
+        cases = cases.annotate(proposed_route=selectors.proposed_route()).exclude(
             kind=ASSESSED[0], state=ASSESSED[1], proposed_route=Assessment.Route.DELEGATION
         )
     return cases.only(*CASE_FIELDS).order_by("state_since")

@@ -71,9 +71,7 @@ DECISION_STATES: dict[str, str] = {
 def _referred_to_body(case: Case) -> TransitionLog | None:
     """The delegate's hand-over to the body since the case was last made ready."""
     last = (
-        TransitionLog.objects.filter(
-            case_id=case.pk, transition__in=("mark_ready_for_run", "refer_to_body")
-        )
+        TransitionLog.objects.filter(case_id=case.pk, transition__in=rules.HANDOVERS)
         .order_by("-pk")
         .first()
     )
